@@ -1,0 +1,21 @@
+// Shared jest settings: SWC transforms TypeScript to CommonJS for jest, and the
+// custom export condition lets tests import sibling libraries from source (no build first).
+module.exports = {
+  testEnvironment: 'node',
+  testEnvironmentOptions: {
+    customExportConditions: ['@mediaflow/source', 'node', 'require', 'default'],
+  },
+  transform: {
+    '^.+\\.[tj]s$': [
+      '@swc/jest',
+      {
+        jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
+        module: { type: 'commonjs' },
+      },
+    ],
+  },
+  // Source uses NodeNext-style relative imports ending in .js; map them back to the .ts files.
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  testMatch: ['**/?(*.)+(spec|test|medium).ts'],
+};

@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'image-pipeline',
+  preset: '../../jest.preset.cjs',
+  coverageDirectory: '../../coverage/libs/image-pipeline',
+};
