@@ -1,1 +1,12 @@
-export const hello = 1;
+export * from './errors.js';
+export * from './ids.js';
+export * from './media.js';
+export * from './lifecycle.js';
+export * from './events.js';
+export * from './keys.js';
+export * from './filename.js';
+export * from './tags.js';
+export * from './query.js';
+export * from './upload.js';
+export * from './validation.js';
+export type * from './ports.js';

@@ -1,0 +1,119 @@
+import { z } from 'zod';
+import { OwnerIdSchema, Sha256Schema, UlidSchema } from './ids.js';
+import {
+  FailureSchema,
+  MediaKindSchema,
+  ModerationLabelSchema,
+  ModerationSchema,
+  RenditionSchema,
+  TagSchema,
+} from './media.js';
+
+/**
+ * Domain events are the public API of the event bus. Versioning rule: within one `version` a change
+ * is additive only (a new optional field); a breaking change is published as a new version of the
+ * same `type`, and both versions are published side by side while consumers move over.
+ */
+const envelope = {
+  /** ULID of the event: consumers de-duplicate on it (delivery is at least once). */
+  id: UlidSchema,
+  occurredAt: z.iso.datetime({ offset: true }),
+  ownerId: OwnerIdSchema,
+  mediaId: UlidSchema,
+  /** The id of the request or event that caused this one, for tracing. */
+  correlationId: z.string().max(128).optional(),
+};
+
+function event<T extends string, D extends z.ZodType>(type: T, data: D) {
+  return z.object({ ...envelope, type: z.literal(type), version: z.literal(1), data });
+}
+
+export const UploadStartedEventSchema = event(
+  'media.upload_started',
+  z.object({ filename: z.string().max(255), size: z.number().int().nonnegative(), multipart: z.boolean() }),
+);
+
+export const UploadedEventSchema = event(
+  'media.uploaded',
+  z.object({
+    kind: MediaKindSchema,
+    mime: z.string().max(255),
+    size: z.number().int().nonnegative(),
+    sha256: Sha256Schema,
+    key: z.string().max(1024),
+  }),
+);
+
+export const ProcessedEventSchema = event(
+  'media.processed',
+  z.object({ kind: MediaKindSchema, renditions: z.array(RenditionSchema).max(500) }),
+);
+
+export const TaggedEventSchema = event(
+  'media.tagged',
+  z.object({ kind: MediaKindSchema, tags: z.array(TagSchema).max(100), moderation: ModerationSchema }),
+);
+
+export const FlaggedEventSchema = event(
+  'media.flagged',
+  z.object({ kind: MediaKindSchema, labels: z.array(ModerationLabelSchema).max(50) }),
+);
+
+export const FailedEventSchema = event('media.failed', z.object({ kind: MediaKindSchema.optional(), failure: FailureSchema }));
+
+export const DeletedEventSchema = event('media.deleted', z.object({ kind: MediaKindSchema.optional() }));
+
+export const DomainEventSchema = z.discriminatedUnion('type', [
+  UploadStartedEventSchema,
+  UploadedEventSchema,
+  ProcessedEventSchema,
+  TaggedEventSchema,
+  FlaggedEventSchema,
+  FailedEventSchema,
+  DeletedEventSchema,
+]);
+export type DomainEvent = z.infer<typeof DomainEventSchema>;
+export type DomainEventType = DomainEvent['type'];
+export type DomainEventOf<T extends DomainEventType> = Extract<DomainEvent, { type: T }>;
+
+export const DOMAIN_EVENT_TYPES = DomainEventSchema.options.map((o) => o.shape.type.value) as DomainEventType[];
+
+/** Every schema by type, for consumers that validate one kind of message. */
+export const DOMAIN_EVENT_SCHEMAS = {
+  'media.upload_started': UploadStartedEventSchema,
+  'media.uploaded': UploadedEventSchema,
+  'media.processed': ProcessedEventSchema,
+  'media.tagged': TaggedEventSchema,
+  'media.flagged': FlaggedEventSchema,
+  'media.failed': FailedEventSchema,
+  'media.deleted': DeletedEventSchema,
+} as const satisfies Record<DomainEventType, z.ZodType>;
+
+/**
+ * Builds a valid event (parsed, so a bad field fails here and not in a consumer).
+ *
+ * @example
+ * createEvent('media.deleted', { id: ids.next(), occurredAt: now, ownerId, mediaId, data: {} });
+ */
+export function createEvent<T extends DomainEventType>(
+  type: T,
+  fields: Omit<DomainEventOf<T>, 'type' | 'version' | 'occurredAt'> & { occurredAt: Date | string },
+): DomainEventOf<T> {
+  const occurredAt = typeof fields.occurredAt === 'string' ? fields.occurredAt : fields.occurredAt.toISOString();
+  return DOMAIN_EVENT_SCHEMAS[type].parse({ ...fields, occurredAt, type, version: 1 }) as DomainEventOf<T>;
+}
+
+/**
+ * The message attributes used for routing (SNS subscription filter policies, the local bus):
+ * always `type`, and `kind` when the event knows it.
+ */
+export function eventAttributes(event: DomainEvent): Record<string, string> {
+  const attributes: Record<string, string> = { type: event.type };
+  if ('kind' in event.data && event.data.kind !== undefined) attributes['kind'] = event.data.kind;
+  return attributes;
+}
+
+/** Parses an event from a queue message body; throws `ZodError` on anything else. */
+export function parseEvent(body: string | unknown): DomainEvent {
+  return DomainEventSchema.parse(typeof body === 'string' ? JSON.parse(body) : body);
+}

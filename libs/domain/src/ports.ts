@@ -1,0 +1,305 @@
+import type { DomainEvent } from './events.js';
+import type { ListQuery, Page } from './query.js';
+import type {
+  MediaFacts,
+  MediaItem,
+  MediaKind,
+  ModerationLabel,
+  Placeholder,
+  RenditionFormat,
+} from './media.js';
+
+/** Bytes in: a whole buffer or a stream of chunks (a Node `Readable` is one). */
+export type BodyInput = Uint8Array | AsyncIterable<Uint8Array>;
+
+// ---------------------------------------------------------------------------------------------
+// Object storage
+// ---------------------------------------------------------------------------------------------
+
+export interface PutOptions {
+  contentType?: string;
+  cacheControl?: string;
+  contentDisposition?: string;
+  /** Reject the write when the body is larger (the stream is cut off, nothing is stored). */
+  maxBytes?: number;
+}
+
+export interface ObjectHead {
+  key: string;
+  size: number;
+  contentType: string;
+  etag: string;
+  lastModified: Date;
+  cacheControl?: string;
+  contentDisposition?: string;
+}
+
+/** An inclusive byte range, as in HTTP `Range: bytes=start-end`. */
+export interface ByteRange {
+  start: number;
+  /** Inclusive; omitted means "to the end". */
+  end?: number;
+}
+
+export interface GetResult {
+  head: ObjectHead;
+  body: AsyncIterable<Uint8Array>;
+  /** The range actually served (clamped to the object), when one was asked for. */
+  range?: { start: number; end: number };
+}
+
+export interface PresignedRequest {
+  method: 'PUT' | 'GET' | 'POST';
+  url: string;
+  /** Headers the client must send with the request. */
+  headers: Record<string, string>;
+  expiresAt: Date;
+}
+
+export interface PresignPutOptions {
+  expiresInSeconds: number;
+  contentType?: string;
+  contentLength?: number;
+}
+
+export interface PresignGetOptions {
+  expiresInSeconds: number;
+  /** Served as an attachment with this file name. */
+  downloadFilename?: string;
+}
+
+/**
+ * Port: a flat key -> bytes store (S3, a directory). Keys come from `keys.ts`, never from
+ * user input. Implementations must make a put atomic: a reader sees the old object or the whole
+ * new one, never a partial write.
+ */
+export interface ObjectStore {
+  put(key: string, body: BodyInput, options?: PutOptions): Promise<ObjectHead>;
+  /** Throws `NotFoundError` when the key does not exist. A range past the end throws `ValidationError`. */
+  get(key: string, range?: ByteRange): Promise<GetResult>;
+  /** `undefined` when the key does not exist. */
+  head(key: string): Promise<ObjectHead | undefined>;
+  /** Idempotent: deleting a missing key is not an error. */
+  delete(key: string): Promise<void>;
+  /** Deletes every object whose key starts with `prefix`; returns how many were deleted. */
+  deleteByPrefix(prefix: string): Promise<number>;
+  /** Every object under `prefix`, in key order. */
+  list(prefix: string): AsyncIterable<ObjectHead>;
+  presignPut(key: string, options: PresignPutOptions): Promise<PresignedRequest>;
+  presignGet(key: string, options: PresignGetOptions): Promise<PresignedRequest>;
+}
+
+export interface MultipartPlan {
+  uploadId: string;
+  partSize: number;
+  parts: { number: number; url: string }[];
+  expiresAt: Date;
+}
+
+/** Port: resumable uploads of large originals in presigned parts (S3 multipart semantics). */
+export interface MultipartUploads {
+  start(key: string, size: number, options: { partSize: number; expiresInSeconds: number; contentType?: string }): Promise<MultipartPlan>;
+  complete(key: string, uploadId: string, parts: { number: number; etag: string }[]): Promise<ObjectHead>;
+  abort(key: string, uploadId: string): Promise<void>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Media repository
+// ---------------------------------------------------------------------------------------------
+
+export interface TagCount {
+  name: string;
+  count: number;
+}
+
+/**
+ * Port: media items, owner-scoped in every method. An item of another owner is indistinguishable
+ * from a missing one.
+ */
+export interface MediaRepository {
+  /**
+   * Stores a new item (version 1). When the item has `original.sha256`, the (owner, sha256) pair is
+   * claimed atomically with it: a second item with the same hash for the same owner throws
+   * `ConflictError` with `details.existingId`. An existing id also throws `ConflictError`.
+   */
+  create(item: MediaItem): Promise<MediaItem>;
+  get(ownerId: string, id: string): Promise<MediaItem | undefined>;
+  /**
+   * Replaces the item when its stored version equals `expectedVersion`; the stored version becomes
+   * `next.version`, which must be `expectedVersion + 1`. Otherwise throws `ConflictError`
+   * (`NotFoundError` when it does not exist). Keeps the tag index and the hash claim in step.
+   */
+  update(next: MediaItem, expectedVersion: number): Promise<MediaItem>;
+  /** Newest first, filtered by kind, status and tag; `deleted` items are never listed. */
+  list(ownerId: string, query: ListQuery): Promise<Page<MediaItem>>;
+  findByHash(ownerId: string, sha256: string): Promise<MediaItem | undefined>;
+  /** Tag names with the number of listed (not deleted) items carrying them, most used first. */
+  tagCounts(ownerId: string): Promise<TagCount[]>;
+  /** Removes the item, its tag index entries and its hash claim. Idempotent. */
+  delete(ownerId: string, id: string): Promise<void>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Messaging
+// ---------------------------------------------------------------------------------------------
+
+/** String attributes used for routing (SNS message attributes, filter policies). */
+export type MessageAttributes = Record<string, string>;
+
+/** Port: publish domain events; subscribers receive them through queues. */
+export interface EventBus {
+  publish(event: DomainEvent): Promise<void>;
+}
+
+export interface SendOptions {
+  delaySeconds?: number;
+  attributes?: MessageAttributes;
+}
+
+export interface ReceivedMessage {
+  id: string;
+  body: string;
+  attributes: MessageAttributes;
+  /** Opaque; valid until the visibility timeout runs out. */
+  receiptHandle: string;
+  /** 1 on the first delivery. */
+  receiveCount: number;
+  sentAt: Date;
+}
+
+export interface ReceiveOptions {
+  maxMessages?: number;
+  /** Long poll: wait up to this long for a first message. */
+  waitTimeSeconds?: number;
+  visibilityTimeoutSeconds?: number;
+}
+
+/**
+ * Port: a queue with SQS semantics: at-least-once delivery, a visibility timeout after each
+ * receive, a receive count, and redrive to a dead-letter queue after too many receives.
+ */
+export interface MessageQueue {
+  readonly name: string;
+  send(body: string, options?: SendOptions): Promise<string>;
+  receive(options?: ReceiveOptions): Promise<ReceivedMessage[]>;
+  /** Deletes a received message. A stale receipt handle throws `ConflictError`. */
+  ack(receiptHandle: string): Promise<void>;
+  /** Makes a received message visible again after `delaySeconds` (0 = now). */
+  release(receiptHandle: string, delaySeconds?: number): Promise<void>;
+  /** Messages waiting (visible or delayed) and in flight. */
+  depth(): Promise<{ visible: number; inFlight: number; delayed: number }>;
+}
+
+export type MessageHandler = (message: ReceivedMessage) => Promise<void>;
+
+/** Port: runs a handler over a queue with bounded concurrency until stopped. */
+export interface QueueConsumer {
+  start(handler: MessageHandler): void;
+  /** Stops receiving; in-flight messages finish (or return to the queue) before it resolves. */
+  stop(): Promise<void>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Processing
+// ---------------------------------------------------------------------------------------------
+
+/** One file a pipeline produced, before it is stored under a rendition key. */
+export interface RenderedFile {
+  name: string;
+  format: RenditionFormat;
+  contentType: string;
+  body: Uint8Array;
+  width?: number;
+  height?: number;
+  durationSeconds?: number;
+  bitrate?: number;
+}
+
+export interface ImageInspection {
+  facts: MediaFacts;
+  mime: string;
+  /** Kept apart so callers can drop it: Mediaflow stores no location by default. */
+  gps?: { latitude: number; longitude: number; altitude?: number };
+}
+
+export interface ImageRenderResult {
+  files: RenderedFile[];
+  placeholder: Placeholder;
+}
+
+/** Port: still and animated images to web renditions. */
+export interface ImageProcessor {
+  inspect(input: Uint8Array): Promise<ImageInspection>;
+  render(input: Uint8Array): Promise<ImageRenderResult>;
+}
+
+export interface TranscodeProgress {
+  /** 0..1 */
+  fraction: number;
+}
+
+export interface VideoTranscodeRequest {
+  /** A local file path (local runner) or an object key (cloud). */
+  input: string;
+  /** Where outputs go: a directory or a key prefix. */
+  outputPrefix: string;
+  facts: MediaFacts;
+  onProgress?: (progress: TranscodeProgress) => void;
+  signal?: AbortSignal;
+}
+
+/** Port: video probe and adaptive-streaming renditions (ffmpeg locally, MediaConvert in AWS). */
+export interface VideoTranscoder {
+  probe(input: string, signal?: AbortSignal): Promise<MediaFacts>;
+  /** Local runners finish and return files; cloud runners submit a job and return its id. */
+  transcode(request: VideoTranscodeRequest): Promise<{ files: RenderedFile[] } | { jobId: string }>;
+}
+
+export interface AudioResult {
+  facts: MediaFacts;
+  files: RenderedFile[];
+  /** Embedded cover art, when there is one, for the image pipeline. */
+  cover?: Uint8Array;
+}
+
+/** Port: audio previews, waveform peaks, tags and cover art. */
+export interface AudioProcessor {
+  process(input: string, signal?: AbortSignal): Promise<AudioResult>;
+}
+
+export interface TaggerInput {
+  /** Encoded image bytes (JPEG/PNG/WebP), usually a rendition, not the original. */
+  bytes?: Uint8Array;
+  /** An object key the tagger can read itself (Rekognition S3Object). */
+  objectKey?: string;
+  kind: MediaKind;
+}
+
+export interface DetectedLabel {
+  name: string;
+  confidence: number;
+  parents?: string[];
+}
+
+export interface TaggerResult {
+  labels: DetectedLabel[];
+  moderation: ModerationLabel[];
+}
+
+/** Port: labels and moderation signals for an image. */
+export interface Tagger {
+  detect(input: TaggerInput, signal?: AbortSignal): Promise<TaggerResult>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cache
+// ---------------------------------------------------------------------------------------------
+
+/** Port: a small key -> JSON cache for hot queries (in memory, or ElastiCache in AWS). */
+export interface Cache {
+  get<T>(key: string): Promise<T | undefined>;
+  set<T>(key: string, value: T, ttlSeconds: number): Promise<void>;
+  delete(key: string): Promise<void>;
+  /** Deletes every key starting with `prefix` (e.g. an owner's list pages after a write). */
+  deleteByPrefix(prefix: string): Promise<void>;
+}

@@ -1,0 +1,13 @@
+import { InMemoryMediaRepository, InMemoryObjectStore, InMemoryQueue, ManualClock } from './index.js';
+import { mediaRepositoryContract, objectStoreContract, QUEUE_CONTRACT_SETTINGS, queueContract } from './contracts/index.js';
+
+objectStoreContract('in memory', async () => ({ store: new InMemoryObjectStore() }));
+
+mediaRepositoryContract('in memory', async () => ({ repo: new InMemoryMediaRepository() }));
+
+queueContract('in memory', async () => {
+  const clock = new ManualClock();
+  const deadLetter = new InMemoryQueue('dlq', { visibilityTimeoutSeconds: 30, maxReceives: 1000 }, clock);
+  const queue = new InMemoryQueue('work', { ...QUEUE_CONTRACT_SETTINGS, deadLetter }, clock);
+  return { queue, deadLetter, advance: async (seconds: number) => clock.advance(seconds * 1000) };
+});

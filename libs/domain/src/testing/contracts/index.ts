@@ -1,0 +1,3 @@
+export * from './object-store.contract.js';
+export * from './media-repository.contract.js';
+export * from './queue.contract.js';

@@ -1,0 +1,81 @@
+import { monotonicFactory, ulid } from 'ulid';
+import type { Clock, IdGenerator } from '../ids.js';
+import type { MediaItem } from '../media.js';
+import { originalKey } from '../keys.js';
+
+/** A clock that only moves when told to. */
+export class ManualClock implements Clock {
+  private current: number;
+
+  constructor(start: Date | string = '2026-01-01T00:00:00.000Z') {
+    this.current = new Date(start).getTime();
+  }
+
+  now(): Date {
+    return new Date(this.current);
+  }
+
+  advance(ms: number): void {
+    this.current += ms;
+  }
+
+  set(to: Date | string): void {
+    this.current = new Date(to).getTime();
+  }
+}
+
+/** Real ULIDs whose time part follows a clock; ids made in the same millisecond still increase. */
+export class ClockedIds implements IdGenerator {
+  private readonly factory = monotonicFactory();
+
+  constructor(private readonly clock: Clock) {}
+
+  next(): string {
+    return this.factory(this.clock.now().getTime());
+  }
+}
+
+let counter = 0;
+
+/**
+ * A valid item with sensible defaults, for tests. Ids increase with each call so that
+ * "newest first" is predictable.
+ */
+export function makeMediaItem(overrides: Partial<MediaItem> = {}): MediaItem {
+  counter += 1;
+  const ownerId = overrides.ownerId ?? 'alice';
+  const id = overrides.id ?? ulid(Date.UTC(2026, 0, 1) + counter);
+  const at = new Date(Date.UTC(2026, 0, 1) + counter).toISOString();
+  return {
+    id,
+    ownerId,
+    kind: 'image',
+    status: 'uploading',
+    original: { key: originalKey(ownerId, id), size: 1024, mime: 'application/octet-stream', filename: 'photo.jpg' },
+    facts: {},
+    renditions: [],
+    tags: [],
+    moderation: { verdict: 'pending', labels: [] },
+    createdAt: at,
+    updatedAt: at,
+    version: 1,
+    ...overrides,
+  };
+}
+
+/** Collects an async iterable of chunks into one buffer. */
+export async function collectBytes(body: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  for await (const chunk of body) {
+    chunks.push(chunk);
+    length += chunk.byteLength;
+  }
+  const out = new Uint8Array(length);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return out;
+}

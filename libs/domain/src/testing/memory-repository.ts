@@ -1,0 +1,121 @@
+import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
+import { LISTED_STATUSES } from '../lifecycle.js';
+import type { MediaItem } from '../media.js';
+import type { MediaRepository, TagCount } from '../ports.js';
+import { decodeCursor, encodeCursor, type ListQuery, type Page } from '../query.js';
+
+function clone<T>(value: T): T {
+  return structuredClone(value);
+}
+
+/** Tag names an item is indexed under (AI, user and metadata tags alike). */
+export function indexedTags(item: MediaItem): string[] {
+  return [...new Set(item.tags.map((t) => t.name))];
+}
+
+/**
+ * A MediaRepository in Maps, with the same semantics the SQLite and DynamoDB adapters must have
+ * (the contract suite checks all three): owner scoping, conditional updates, hash claims,
+ * newest-first cursor pagination.
+ */
+export class InMemoryMediaRepository implements MediaRepository {
+  private readonly items = new Map<string, MediaItem>();
+  private readonly hashes = new Map<string, string>();
+
+  private static itemKey(ownerId: string, id: string): string {
+    return `${ownerId}\u0000${id}`;
+  }
+
+  async create(item: MediaItem): Promise<MediaItem> {
+    if (item.version !== 1) throw new ValidationError('a new item starts at version 1');
+    const key = InMemoryMediaRepository.itemKey(item.ownerId, item.id);
+    if (this.items.has(key)) throw new ConflictError(`item ${item.id} already exists`);
+    const sha = item.original.sha256;
+    if (sha !== undefined) {
+      const existingId = this.hashes.get(InMemoryMediaRepository.itemKey(item.ownerId, sha));
+      if (existingId !== undefined) {
+        throw new ConflictError('the owner already has this content', { details: { existingId } });
+      }
+      this.hashes.set(InMemoryMediaRepository.itemKey(item.ownerId, sha), item.id);
+    }
+    this.items.set(key, clone(item));
+    return clone(item);
+  }
+
+  async get(ownerId: string, id: string): Promise<MediaItem | undefined> {
+    const item = this.items.get(InMemoryMediaRepository.itemKey(ownerId, id));
+    return item ? clone(item) : undefined;
+  }
+
+  async update(next: MediaItem, expectedVersion: number): Promise<MediaItem> {
+    if (next.version !== expectedVersion + 1) throw new ValidationError('next.version must be expectedVersion + 1');
+    const key = InMemoryMediaRepository.itemKey(next.ownerId, next.id);
+    const current = this.items.get(key);
+    if (!current) throw new NotFoundError(`item ${next.id} not found`);
+    if (current.version !== expectedVersion) {
+      throw new ConflictError(`item ${next.id} changed (version ${current.version}, expected ${expectedVersion})`, {
+        details: { currentVersion: current.version },
+      });
+    }
+    const oldSha = current.original.sha256;
+    const newSha = next.original.sha256;
+    if (newSha !== oldSha) {
+      if (newSha !== undefined) {
+        const claimKey = InMemoryMediaRepository.itemKey(next.ownerId, newSha);
+        const existingId = this.hashes.get(claimKey);
+        if (existingId !== undefined && existingId !== next.id) {
+          throw new ConflictError('the owner already has this content', { details: { existingId } });
+        }
+        this.hashes.set(claimKey, next.id);
+      }
+      if (oldSha !== undefined) this.hashes.delete(InMemoryMediaRepository.itemKey(next.ownerId, oldSha));
+    }
+    this.items.set(key, clone(next));
+    return clone(next);
+  }
+
+  async list(ownerId: string, query: ListQuery): Promise<Page<MediaItem>> {
+    const binding = { ownerId, kind: query.kind, status: query.status, tag: query.tag };
+    const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, binding).after;
+    const matching = [...this.items.values()]
+      .filter((i) => i.ownerId === ownerId && LISTED_STATUSES.includes(i.status))
+      .filter((i) => query.kind === undefined || i.kind === query.kind)
+      .filter((i) => query.status === undefined || i.status === query.status)
+      .filter((i) => query.tag === undefined || indexedTags(i).includes(query.tag))
+      .filter((i) => after === undefined || i.id < after)
+      .sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+    const items = matching.slice(0, query.limit).map(clone);
+    const last = items[items.length - 1];
+    if (matching.length > query.limit && last) {
+      return { items, nextCursor: encodeCursor({ after: last.id }, binding) };
+    }
+    return { items };
+  }
+
+  async findByHash(ownerId: string, sha256: string): Promise<MediaItem | undefined> {
+    const id = this.hashes.get(InMemoryMediaRepository.itemKey(ownerId, sha256));
+    return id === undefined ? undefined : this.get(ownerId, id);
+  }
+
+  async tagCounts(ownerId: string): Promise<TagCount[]> {
+    const counts = new Map<string, number>();
+    for (const item of this.items.values()) {
+      if (item.ownerId !== ownerId || !LISTED_STATUSES.includes(item.status)) continue;
+      for (const name of indexedTags(item)) counts.set(name, (counts.get(name) ?? 0) + 1);
+    }
+    return [...counts.entries()]
+      .map(([name, count]) => ({ name, count }))
+      .sort((a, b) => b.count - a.count || (a.name < b.name ? -1 : 1));
+  }
+
+  async delete(ownerId: string, id: string): Promise<void> {
+    const key = InMemoryMediaRepository.itemKey(ownerId, id);
+    const item = this.items.get(key);
+    if (!item) return;
+    const sha = item.original.sha256;
+    if (sha !== undefined && this.hashes.get(InMemoryMediaRepository.itemKey(ownerId, sha)) === id) {
+      this.hashes.delete(InMemoryMediaRepository.itemKey(ownerId, sha));
+    }
+    this.items.delete(key);
+  }
+}
