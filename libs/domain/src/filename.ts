@@ -5,6 +5,7 @@ const FALLBACK_NAME = 'untitled';
 
 // C0/C1 controls and DEL; bidi embeddings, overrides and isolates; zero-width and BOM characters.
 // Any of them can make a name lie about itself ("gpj.exe" shown as "exe.jpg") or break headers.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ufff9-\ufffb]/gu;
 
 // Characters that Windows forbids in file names; they would break a download's save dialog.
