@@ -26,7 +26,12 @@ export default [
             { sourceTag: 'type:data', onlyDependOnLibsWithTags: ['type:util'] },
             { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util'] },
             { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:feature', 'type:data', 'type:util'] },
+            // Areas: domain is the core; pipelines and the cost model only build on it.
             { sourceTag: 'scope:domain', onlyDependOnLibsWithTags: [] },
+            { sourceTag: 'scope:media', onlyDependOnLibsWithTags: ['scope:domain', 'scope:media'] },
+            { sourceTag: 'scope:cost', onlyDependOnLibsWithTags: ['scope:domain', 'scope:cost'] },
+            { sourceTag: 'scope:storage', onlyDependOnLibsWithTags: ['scope:domain', 'scope:storage'] },
+            { sourceTag: 'scope:messaging', onlyDependOnLibsWithTags: ['scope:domain', 'scope:messaging'] },
           ],
         },
       ],
