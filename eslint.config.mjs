@@ -32,6 +32,10 @@ export default [
             { sourceTag: 'scope:cost', onlyDependOnLibsWithTags: ['scope:domain', 'scope:cost'] },
             { sourceTag: 'scope:storage', onlyDependOnLibsWithTags: ['scope:domain', 'scope:storage'] },
             { sourceTag: 'scope:messaging', onlyDependOnLibsWithTags: ['scope:domain', 'scope:messaging'] },
+            {
+              sourceTag: 'scope:service',
+              onlyDependOnLibsWithTags: ['scope:domain', 'scope:service', 'scope:media', 'scope:storage', 'scope:messaging'],
+            },
           ],
         },
       ],

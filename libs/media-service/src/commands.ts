@@ -1,0 +1,87 @@
+import {
+  applyAction,
+  ConflictError,
+  createEvent,
+  type MediaItem,
+  MediaUpdateSchema,
+  NotFoundError,
+  parseOrThrow,
+  renditionPrefix,
+  type Tag,
+} from '@mediaflow/domain';
+import type { ServiceDeps } from './context.js';
+import { getMedia } from './queries.js';
+
+const MAX_ATTEMPTS = 3;
+
+/**
+ * Runs a read-modify-write with the repository's conditional update, retrying when another writer
+ * (a worker finishing, say) got there first.
+ */
+async function withRetry(deps: ServiceDeps, ownerId: string, id: string, change: (item: MediaItem) => MediaItem): Promise<MediaItem> {
+  for (let attempt = 1; ; attempt += 1) {
+    const item = await getMedia(deps, ownerId, id);
+    const next = change(item);
+    try {
+      return await deps.repo.update(next, item.version);
+    } catch (error) {
+      if (!(error instanceof ConflictError) || error.code !== 'conflict' || attempt >= MAX_ATTEMPTS) throw error;
+    }
+  }
+}
+
+/**
+ * `PATCH /api/v1/media/{id}`: the title and the owner's own tags. AI and metadata tags are kept
+ * apart and untouched; `tags` replaces the user's tags as a whole.
+ */
+export async function updateMedia(deps: ServiceDeps, ownerId: string, id: string, body: unknown): Promise<MediaItem> {
+  const update = parseOrThrow(MediaUpdateSchema, body, 'update');
+  return withRetry(deps, ownerId, id, (item) => {
+    const next: MediaItem = { ...item, version: item.version + 1, updatedAt: deps.clock.now().toISOString() };
+    if (update.title !== undefined) {
+      const title = update.title?.trim() ?? '';
+      if (title === '') delete next.title;
+      else next.title = title;
+    }
+    if (update.tags !== undefined) {
+      const userTags: Tag[] = update.tags.map((name) => ({ name, confidence: 1, source: 'user' }));
+      next.tags = [...item.tags.filter((t) => t.source !== 'user'), ...userTags];
+    }
+    return next;
+  });
+}
+
+/** Releases an item held by moderation (the owner reviewed it). */
+export async function releaseMedia(deps: ServiceDeps, ownerId: string, id: string): Promise<MediaItem> {
+  return withRetry(deps, ownerId, id, (item) =>
+    applyAction(item, 'moderation.released', deps.clock.now(), {
+      moderation: { ...item.moderation, verdict: 'released', reviewedAt: deps.clock.now().toISOString() },
+    }),
+  );
+}
+
+/**
+ * `DELETE /api/v1/media/{id}`: the original, every rendition and every index entry. The item is
+ * marked `deleted` first so that a worker racing with the delete cannot resurrect it, then the
+ * bytes go, then the record. Running it again finishes a delete that was interrupted.
+ */
+export async function deleteMedia(deps: ServiceDeps, ownerId: string, id: string): Promise<void> {
+  const existing = await deps.repo.get(ownerId, id);
+  if (!existing) throw new NotFoundError('no such media item');
+  let item = existing;
+  if (item.status !== 'deleted') {
+    item = await withRetry(deps, ownerId, id, (current) => applyAction(current, 'deleted', deps.clock.now()));
+  }
+  await deps.store.delete(item.original.key);
+  await deps.store.deleteByPrefix(renditionPrefix(ownerId, id));
+  await deps.repo.delete(ownerId, id);
+  await deps.bus.publish(
+    createEvent('media.deleted', {
+      id: deps.ids.next(),
+      occurredAt: deps.clock.now(),
+      ownerId,
+      mediaId: id,
+      data: { kind: item.kind },
+    }),
+  );
+}

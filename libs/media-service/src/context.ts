@@ -1,0 +1,40 @@
+import type {
+  Clock,
+  EventBus,
+  IdGenerator,
+  ImageProcessor,
+  MediaRepository,
+  MultipartUploads,
+  ObjectStore,
+} from '@mediaflow/domain';
+import { z } from 'zod';
+
+export const ServiceConfigSchema = z.object({
+  /** The largest original accepted, in bytes. */
+  maxUploadBytes: z.number().int().positive().default(2 * 1024 ** 3),
+  /** How long a presigned upload URL stays valid. */
+  uploadUrlTtlSeconds: z.number().int().positive().max(7 * 24 * 3600).default(3600),
+  /** How long a presigned download URL (originals, documents) stays valid. */
+  downloadUrlTtlSeconds: z.number().int().positive().max(7 * 24 * 3600).default(900),
+  /** Above this size an upload goes in presigned parts. */
+  multipartThresholdBytes: z.number().int().positive().default(64 * 1024 ** 2),
+  multipartPartBytes: z.number().int().min(5 * 1024 ** 2).default(16 * 1024 ** 2),
+  /** Public base of rendition URLs: `/media` locally, the CloudFront origin in AWS. */
+  mediaBaseUrl: z.string().default('/media'),
+});
+export type ServiceConfig = z.infer<typeof ServiceConfigSchema>;
+
+/** Everything the use cases need, wired by each app's composition root. */
+export interface ServiceDeps {
+  repo: MediaRepository;
+  store: ObjectStore;
+  bus: EventBus;
+  ids: IdGenerator;
+  clock: Clock;
+  config: ServiceConfig;
+  images?: ImageProcessor;
+  multipart?: MultipartUploads;
+}
+
+/** Cache headers for rendition objects: their keys never change content, so cache forever. */
+export const IMMUTABLE_CACHE = 'public, max-age=31536000, immutable';

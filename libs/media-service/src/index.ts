@@ -1,0 +1,15 @@
+export { ServiceConfigSchema, IMMUTABLE_CACHE } from './context.js';
+export type { ServiceConfig, ServiceDeps } from './context.js';
+export { sniff, SNIFF_BYTES } from './sniff.js';
+export type { SniffResult } from './sniff.js';
+export { startUpload, completeMultipartUpload } from './uploads.js';
+export type { StartUploadResult } from './uploads.js';
+export { ingestObject, ObjectCreatedSchema } from './ingest.js';
+export type { IngestOutcome, ObjectCreated } from './ingest.js';
+export { processImage, processAsIs, storeRenditions } from './processing.js';
+export type { ProcessOutcome } from './processing.js';
+export { failItem, failById } from './failures.js';
+export { getMedia, listMedia, listTags } from './queries.js';
+export { updateMedia, releaseMedia, deleteMedia } from './commands.js';
+export { toMediaView } from './view.js';
+export type { MediaView } from './view.js';

@@ -1,0 +1,279 @@
+import { createHash } from 'node:crypto';
+import {
+  ConflictError,
+  CorruptMediaError,
+  LimitExceededError,
+  NotFoundError,
+  ValidationError,
+  type ImageProcessor,
+  type MediaItem,
+} from '@mediaflow/domain';
+import { ClockedIds, InMemoryEventBus, InMemoryMediaRepository, InMemoryObjectStore, ManualClock } from '@mediaflow/domain/testing';
+import { ServiceConfigSchema, type ServiceDeps } from './context.js';
+import { ingestObject } from './ingest.js';
+import { processAsIs, processImage } from './processing.js';
+import { deleteMedia, releaseMedia, updateMedia } from './commands.js';
+import { getMedia, listMedia, listTags } from './queries.js';
+import { startUpload } from './uploads.js';
+import { toMediaView } from './view.js';
+
+const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3, 4, 5]);
+
+/** Stands in for sharp: renditions whose bytes encode the input, or a refusal for "corrupt" input. */
+class ScriptedImages implements ImageProcessor {
+  calls = 0;
+  async inspect(input: Uint8Array) {
+    this.calls += 1;
+    if (input.length < 10) throw new CorruptMediaError('truncated PNG: IHDR missing');
+    return { facts: { format: 'png', width: 800, height: 600 }, mime: 'image/png' };
+  }
+  async render(input: Uint8Array) {
+    return {
+      files: [
+        { name: 'thumb', format: 'webp' as const, contentType: 'image/webp', body: input.subarray(0, 4), width: 256, height: 192 },
+        { name: 'medium', format: 'jpeg' as const, contentType: 'image/jpeg', body: input.subarray(0, 8), width: 800, height: 600 },
+      ],
+      placeholder: { dominantColor: '#112233' },
+    };
+  }
+}
+
+function setup(overrides: Partial<ServiceDeps> = {}) {
+  const clock = new ManualClock('2026-06-01T00:00:00.000Z');
+  const deps: ServiceDeps = {
+    repo: new InMemoryMediaRepository(),
+    store: new InMemoryObjectStore(clock),
+    bus: new InMemoryEventBus(),
+    ids: new ClockedIds(clock),
+    clock,
+    config: ServiceConfigSchema.parse({ maxUploadBytes: 1000 }),
+    images: new ScriptedImages(),
+    ...overrides,
+  };
+  return { deps, clock, bus: deps.bus as InMemoryEventBus, store: deps.store as InMemoryObjectStore };
+}
+
+async function upload(deps: ServiceDeps, bytes: Uint8Array, owner = 'alice', filename = 'a.png'): Promise<string> {
+  const started = await startUpload(deps, owner, { filename, size: bytes.length });
+  if (started.duplicate) throw new Error('unexpected duplicate');
+  await deps.store.put(`originals/${owner}/${started.id}`, bytes);
+  return started.id;
+}
+
+describe('startUpload', () => {
+  it('creates an uploading item under a generated key and presigns a PUT', async () => {
+    const { deps, bus } = setup();
+    const result = await startUpload(deps, 'alice', { filename: '../../etc/passwd\u202E.png', size: 13 });
+    expect(result.duplicate).toBe(false);
+    const item = await deps.repo.get('alice', result.id);
+    expect(item?.status).toBe('uploading');
+    expect(item?.original.key).toBe(`originals/alice/${result.id}`);
+    expect(item?.original.filename).toBe('passwd.png');
+    expect(result.duplicate === false && 'method' in result.upload && result.upload.method).toBe('PUT');
+    expect(bus.published.map((e) => e.type)).toEqual(['media.upload_started']);
+  });
+
+  it('refuses a file over the size limit and a malformed request', async () => {
+    const { deps } = setup();
+    await expect(startUpload(deps, 'alice', { filename: 'big.mov', size: 1001 })).rejects.toBeInstanceOf(LimitExceededError);
+    await expect(startUpload(deps, 'alice', { filename: '', size: 1 })).rejects.toBeInstanceOf(ValidationError);
+    await expect(startUpload(deps, 'alice', 'nonsense')).rejects.toBeInstanceOf(ValidationError);
+  });
+
+  it('answers "duplicate" when the owner already has the declared content', async () => {
+    const { deps } = setup();
+    const id = await upload(deps, PNG);
+    await ingestObject(deps, { key: `originals/alice/${id}` });
+    const sha256 = createHash('sha256').update(PNG).digest('hex');
+    expect(await startUpload(deps, 'alice', { filename: 'again.png', size: PNG.length, sha256 })).toEqual({ id, duplicate: true });
+    // Another owner with the same content is not a duplicate.
+    expect((await startUpload(deps, 'bob', { filename: 'x.png', size: PNG.length, sha256 })).duplicate).toBe(false);
+  });
+});
+
+describe('ingestObject', () => {
+  it('sniffs, hashes and publishes media.uploaded with the kind', async () => {
+    const { deps, bus } = setup();
+    const id = await upload(deps, PNG, 'alice', 'looks-like.txt');
+    const result = await ingestObject(deps, { key: `originals/alice/${id}` });
+    expect(result.outcome).toBe('uploaded');
+    const item = await deps.repo.get('alice', id);
+    expect(item).toMatchObject({ status: 'uploaded', kind: 'image', original: { mime: 'image/png', size: PNG.length } });
+    expect(item?.original.sha256).toBe(createHash('sha256').update(PNG).digest('hex'));
+    const uploaded = bus.published.find((e) => e.type === 'media.uploaded');
+    expect(uploaded?.data).toMatchObject({ kind: 'image', mime: 'image/png' });
+  });
+
+  it('is a no-op on a second delivery', async () => {
+    const { deps, bus } = setup();
+    const id = await upload(deps, PNG);
+    await ingestObject(deps, { key: `originals/alice/${id}` });
+    expect(await ingestObject(deps, { key: `originals/alice/${id}` })).toEqual({ outcome: 'ignored', reason: 'item is already uploaded' });
+    expect(bus.published.filter((e) => e.type === 'media.uploaded')).toHaveLength(1);
+  });
+
+  it('rejects active content, deletes its bytes and says why', async () => {
+    const { deps, store } = setup();
+    const id = await upload(deps, Buffer.from('<html><script>alert(1)</script></html>'), 'alice', 'cat.jpg');
+    const result = await ingestObject(deps, { key: `originals/alice/${id}` });
+    expect(result.outcome).toBe('rejected');
+    const item = await deps.repo.get('alice', id);
+    expect(item?.status).toBe('failed');
+    expect(item?.failure).toEqual({ code: 'unsupported', reason: 'HTML is not accepted', stage: 'ingest' });
+    expect(store.size).toBe(0);
+  });
+
+  it('keeps one copy of content the owner already has', async () => {
+    const { deps, store } = setup();
+    const first = await upload(deps, PNG);
+    await ingestObject(deps, { key: `originals/alice/${first}` });
+    const second = await upload(deps, PNG);
+    const result = await ingestObject(deps, { key: `originals/alice/${second}` });
+    expect(result).toMatchObject({ outcome: 'duplicate', existingId: first });
+    expect((await deps.repo.get('alice', second))?.failure?.code).toBe('duplicate');
+    expect(await store.head(`originals/alice/${second}`)).toBeUndefined();
+    expect(await store.head(`originals/alice/${first}`)).toBeDefined();
+  });
+
+  it('removes an object whose item no longer exists, and ignores keys off the layout', async () => {
+    const { deps, store } = setup();
+    const id = await upload(deps, PNG);
+    await deps.repo.delete('alice', id);
+    expect((await ingestObject(deps, { key: `originals/alice/${id}` })).outcome).toBe('ignored');
+    expect(store.size).toBe(0);
+    expect((await ingestObject(deps, { key: '../../etc/passwd' })).outcome).toBe('ignored');
+  });
+});
+
+describe('processing', () => {
+  async function uploaded(deps: ServiceDeps, bytes: Uint8Array = PNG): Promise<string> {
+    const id = await upload(deps, bytes);
+    await ingestObject(deps, { key: `originals/alice/${id}` });
+    return id;
+  }
+
+  it('renders, stores renditions with immutable caching and becomes ready', async () => {
+    const { deps, bus, store } = setup();
+    const id = await uploaded(deps);
+    const result = await processImage(deps, 'alice', id);
+    expect(result.outcome).toBe('ready');
+    const item = (await deps.repo.get('alice', id)) as MediaItem;
+    expect(item.status).toBe('ready');
+    expect(item.facts).toEqual({ format: 'png', width: 800, height: 600 });
+    expect(item.placeholder).toEqual({ dominantColor: '#112233' });
+    expect(item.renditions.map((r) => r.key)).toEqual([`renditions/alice/${id}/thumb.webp`, `renditions/alice/${id}/medium.jpg`]);
+    const head = await store.head(`renditions/alice/${id}/thumb.webp`);
+    expect(head?.cacheControl).toContain('immutable');
+    expect(bus.published.at(-1)?.type).toBe('media.processed');
+  });
+
+  it('fails the item with the pipeline reason when the content is bad, and leaves no renditions', async () => {
+    const { deps, store } = setup();
+    const id = await uploaded(deps, PNG.subarray(0, 9));
+    const result = await processImage(deps, 'alice', id);
+    expect(result.outcome).toBe('failed');
+    expect((await deps.repo.get('alice', id))?.failure).toEqual({ code: 'corrupt', reason: 'truncated PNG: IHDR missing', stage: 'image' });
+    const left: string[] = [];
+    for await (const h of store.list('renditions/')) left.push(h.key);
+    expect(left).toEqual([]);
+  });
+
+  it('ignores a duplicate delivery and resumes an attempt that died mid-way', async () => {
+    const { deps } = setup();
+    const id = await uploaded(deps);
+    const item = (await deps.repo.get('alice', id)) as MediaItem;
+    await deps.repo.update({ ...item, status: 'processing', version: item.version + 1 }, item.version);
+    expect((await processImage(deps, 'alice', id)).outcome).toBe('ready');
+    expect((await processImage(deps, 'alice', id)).outcome).toBe('ignored');
+  });
+
+  it('keeps documents as they are', async () => {
+    const { deps } = setup();
+    const id = await uploaded(deps, Buffer.from('%PDF-1.7\n...'));
+    expect((await deps.repo.get('alice', id))?.kind).toBe('document');
+    expect((await processAsIs(deps, 'alice', id)).outcome).toBe('ready');
+  });
+});
+
+describe('queries and commands', () => {
+  async function ready(deps: ServiceDeps, owner = 'alice'): Promise<string> {
+    const id = await upload(deps, Buffer.concat([PNG, Buffer.from(Math.random().toString())]), owner);
+    await ingestObject(deps, { key: `originals/${owner}/${id}` });
+    await processImage(deps, owner, id);
+    return id;
+  }
+
+  it('lists newest first, filters by tag, and counts tags', async () => {
+    const { deps } = setup();
+    const a = await ready(deps);
+    const b = await ready(deps);
+    await updateMedia(deps, 'alice', a, { tags: ['Beach', 'sunset'] });
+    expect((await listMedia(deps, 'alice', {})).items.map((i) => i.id)).toEqual([b, a]);
+    expect((await listMedia(deps, 'alice', { tag: 'beach' })).items.map((i) => i.id)).toEqual([a]);
+    expect(await listTags(deps, 'alice')).toEqual([
+      { name: 'beach', count: 1 },
+      { name: 'sunset', count: 1 },
+    ]);
+    await expect(listMedia(deps, 'alice', { limit: '0' })).rejects.toBeInstanceOf(ValidationError);
+  });
+
+  it('updates the title and user tags, keeping AI tags', async () => {
+    const { deps } = setup();
+    const id = await ready(deps);
+    const item = (await deps.repo.get('alice', id)) as MediaItem;
+    await deps.repo.update({ ...item, version: item.version + 1, tags: [{ name: 'dog', confidence: 0.9, source: 'ai' }] }, item.version);
+    const updated = await updateMedia(deps, 'alice', id, { title: '  Rex  ', tags: ['good boy'] });
+    expect(updated.title).toBe('Rex');
+    expect(updated.tags).toEqual([
+      { name: 'dog', confidence: 0.9, source: 'ai' },
+      { name: 'good boy', confidence: 1, source: 'user' },
+    ]);
+    const cleared = await updateMedia(deps, 'alice', id, { title: null, tags: [] });
+    expect(cleared.title).toBeUndefined();
+    expect(cleared.tags.map((t) => t.name)).toEqual(['dog']);
+  });
+
+  it('treats another owner as "not found" everywhere', async () => {
+    const { deps } = setup();
+    const id = await ready(deps, 'alice');
+    await expect(getMedia(deps, 'bob', id)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(updateMedia(deps, 'bob', id, { title: 'x' })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(deleteMedia(deps, 'bob', id)).rejects.toBeInstanceOf(NotFoundError);
+    expect((await listMedia(deps, 'bob', {})).items).toEqual([]);
+    expect((await getMedia(deps, 'alice', id)).id).toBe(id);
+  });
+
+  it('deletes the original, every rendition and the record', async () => {
+    const { deps, store, bus } = setup();
+    const id = await ready(deps);
+    const keep = await ready(deps);
+    await deleteMedia(deps, 'alice', id);
+    await expect(getMedia(deps, 'alice', id)).rejects.toBeInstanceOf(NotFoundError);
+    const left: string[] = [];
+    for await (const h of store.list('')) left.push(h.key);
+    expect(left.every((k) => k.includes(keep))).toBe(true);
+    expect(bus.published.at(-1)?.type).toBe('media.deleted');
+    // The content can come back later: its hash claim went with it.
+    expect((await startUpload(deps, 'alice', { filename: 'a.png', size: 10 })).duplicate).toBe(false);
+  });
+
+  it('releases a flagged item only', async () => {
+    const { deps } = setup();
+    const id = await ready(deps);
+    await expect(releaseMedia(deps, 'alice', id)).rejects.toBeInstanceOf(ConflictError);
+    const item = (await deps.repo.get('alice', id)) as MediaItem;
+    await deps.repo.update({ ...item, status: 'flagged', version: item.version + 1 }, item.version);
+    const released = await releaseMedia(deps, 'alice', id);
+    expect(released.status).toBe('ready');
+    expect(released.moderation.verdict).toBe('released');
+  });
+
+  it('shows items without keys or owners, with URLs under the media base', async () => {
+    const { deps } = setup();
+    const id = await ready(deps);
+    const view = toMediaView(await getMedia(deps, 'alice', id), 'https://cdn.example/media/');
+    expect(view.renditions[0]?.url).toBe(`https://cdn.example/media/renditions/alice/${id}/thumb.webp`);
+    expect(JSON.stringify(view)).not.toContain('originals/');
+    expect(view).not.toHaveProperty('ownerId');
+  });
+});
