@@ -22,7 +22,7 @@ export default [
           depConstraints: [
             // Layers: apps -> feature (media-service) -> data/util; domain depends on nothing of ours.
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:feature', 'type:data', 'type:util'] },
-            { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:data', 'type:util'] },
+            { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:feature', 'type:data', 'type:util'] },
             { sourceTag: 'type:data', onlyDependOnLibsWithTags: ['type:util'] },
             { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util'] },
             { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:feature', 'type:data', 'type:util'] },
@@ -36,6 +36,9 @@ export default [
               sourceTag: 'scope:service',
               onlyDependOnLibsWithTags: ['scope:domain', 'scope:service', 'scope:media', 'scope:storage', 'scope:messaging'],
             },
+            // The HTTP API and the queue handlers drive use cases; adapters are chosen by the apps.
+            { sourceTag: 'scope:api', onlyDependOnLibsWithTags: ['scope:domain', 'scope:service'] },
+            { sourceTag: 'scope:workers', onlyDependOnLibsWithTags: ['scope:domain', 'scope:service', 'scope:messaging'] },
           ],
         },
       ],

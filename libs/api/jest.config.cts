@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'api',
+  preset: '../../jest.preset.cjs',
+  coverageDirectory: '../../coverage/libs/api',
+};

@@ -1,0 +1,227 @@
+import { type ImageProcessor } from '@mediaflow/domain';
+import { ClockedIds, InMemoryEventBus, InMemoryMediaRepository, InMemoryObjectStore, ManualClock } from '@mediaflow/domain/testing';
+import { ingestObject, processImage, ServiceConfigSchema, type ServiceDeps } from '@mediaflow/media-service';
+import { createApi } from './app.js';
+import { LocalTokens } from './local-tokens.js';
+
+const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 9, 8, 7, 6, 5, 4, 3, 2, 1]);
+
+const images: ImageProcessor = {
+  async inspect() {
+    return { facts: { format: 'png', width: 10, height: 10 }, mime: 'image/png' };
+  },
+  async render(input) {
+    return { files: [{ name: 'thumb', format: 'webp', contentType: 'image/webp', body: input, width: 10, height: 10 }], placeholder: {} };
+  },
+};
+
+function setup() {
+  const clock = new ManualClock('2026-06-01T00:00:00.000Z');
+  const deps: ServiceDeps = {
+    repo: new InMemoryMediaRepository(),
+    store: new InMemoryObjectStore(clock),
+    bus: new InMemoryEventBus(),
+    ids: new ClockedIds(clock),
+    clock,
+    config: ServiceConfigSchema.parse({ maxUploadBytes: 10_000 }),
+    images,
+  };
+  const tokens = new LocalTokens({ secret: Buffer.alloc(32, 7), now: () => clock.now() });
+  const errors: unknown[] = [];
+  const app = createApi({ deps, auth: tokens, onError: (e) => errors.push(e) });
+  const as = (owner: string) => ({ authorization: `Bearer ${tokens.issue(owner)}` });
+  const call = (path: string, init: RequestInit & { owner?: string } = {}) => {
+    const headers = new Headers(init.headers);
+    if (init.owner) headers.set('authorization', as(init.owner).authorization);
+    return app.request(path, { ...init, headers });
+  };
+  return { deps, app, tokens, call, clock, errors };
+}
+
+async function readyItem(s: ReturnType<typeof setup>, owner = 'alice'): Promise<string> {
+  const res = await s.call('/api/v1/uploads', {
+    owner,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ filename: 'Ünïcode "quote".png', size: PNG.length }),
+  });
+  const { id } = (await res.json()) as { id: string };
+  await s.deps.store.put(`originals/${owner}/${id}`, PNG);
+  await ingestObject(s.deps, { key: `originals/${owner}/${id}` });
+  await processImage(s.deps, owner, id);
+  return id;
+}
+
+describe('auth', () => {
+  it('refuses a missing, malformed, forged, alg:none, expired or foreign token with 401 problem+json', async () => {
+    const s = setup();
+    const good = s.tokens.issue('alice');
+    const [h, p] = good.split('.') as [string, string, string];
+    const none = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${p}.`;
+    const other = new LocalTokens({ secret: Buffer.alloc(32, 9) }).issue('alice');
+    const wrongAud = new LocalTokens({ secret: Buffer.alloc(32, 7), audience: 'someone-else' }).issue('alice');
+    const expired = new LocalTokens({ secret: Buffer.alloc(32, 7), ttlSeconds: 1, now: () => new Date('2020-01-01') }).issue('alice');
+    const tampered = `${h}.${Buffer.from('{"sub":"bob","iss":"mediaflow-local","aud":"mediaflow","exp":9999999999}').toString('base64url')}.${good.split('.')[2]}`;
+    for (const authorization of [undefined, 'Bearer', 'Basic abc', `Bearer ${none}`, `Bearer ${other}`, `Bearer ${wrongAud}`, `Bearer ${expired}`, `Bearer ${tampered}`, 'Bearer a.b.c']) {
+      const res = await s.app.request('/api/v1/media', { headers: authorization ? { authorization } : {} });
+      expect(res.status).toBe(401);
+      expect(res.headers.get('content-type')).toBe('application/problem+json');
+    }
+    expect((await s.call('/api/v1/media', { owner: 'alice' })).status).toBe(200);
+  });
+});
+
+describe('REST contract', () => {
+  it('starts an upload with 201 and a PUT, and answers duplicates with 200', async () => {
+    const s = setup();
+    const res = await s.call('/api/v1/uploads', { owner: 'alice', method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ filename: 'a.png', size: 17 }) });
+    expect(res.status).toBe(201);
+    const body = (await res.json()) as { id: string; upload: { method: string; url: string } };
+    expect(body.upload.method).toBe('PUT');
+    const id = await readyItem(s);
+    const item = (await (await s.call(`/api/v1/media/${id}`, { owner: 'alice' })).json()) as { original: { sha256: string } };
+    const dup = await s.call('/api/v1/uploads', {
+      owner: 'alice',
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ filename: 'b.png', size: 17, sha256: item.original.sha256 }),
+    });
+    expect(dup.status).toBe(200);
+    expect(await dup.json()).toEqual({ id, duplicate: true });
+  });
+
+  it.each([
+    ['not JSON', 'text/plain', 'hello', 400],
+    ['broken JSON', 'application/json', '{"filename":', 400],
+    ['a missing size', 'application/json', '{"filename":"a"}', 400],
+    ['a file over the limit', 'application/json', '{"filename":"a","size":10001}', 413],
+  ])('answers %s with a problem', async (_what, type, body, status) => {
+    const s = setup();
+    const res = await s.call('/api/v1/uploads', { owner: 'alice', method: 'POST', headers: { 'content-type': type }, body });
+    expect(res.status).toBe(status);
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+    const p = (await res.json()) as { status: number; type: string; detail: string };
+    expect(p.status).toBe(status);
+    expect(p.type).toMatch(/^urn:mediaflow:problem:/);
+    expect(p.detail.length).toBeGreaterThan(0);
+  });
+
+  it('returns an item in the contract shape, without keys', async () => {
+    const s = setup();
+    const id = await readyItem(s);
+    const res = await s.call(`/api/v1/media/${id}`, { owner: 'alice' });
+    expect(res.status).toBe(200);
+    const item = (await res.json()) as Record<string, unknown>;
+    expect(Object.keys(item).sort()).toEqual(
+      ['createdAt', 'facts', 'failure', 'filename', 'id', 'kind', 'moderation', 'original', 'placeholder', 'progress', 'renditions', 'status', 'tags', 'title', 'updatedAt'].sort(),
+    );
+    expect(item['status']).toBe('ready');
+    expect((item['renditions'] as { url: string }[])[0]?.url).toBe(`/media/renditions/alice/${id}/thumb.webp`);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+  });
+
+  it('lists, filters by tag, edits and deletes', async () => {
+    const s = setup();
+    const a = await readyItem(s);
+    const patch = await s.call(`/api/v1/media/${a}`, { owner: 'alice', method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ title: 'Sea', tags: ['Beach'] }) });
+    expect(patch.status).toBe(200);
+    const list = (await (await s.call('/api/v1/media?tag=beach&limit=10', { owner: 'alice' })).json()) as { items: { id: string; title: string }[]; nextCursor: null };
+    expect(list.items.map((i) => [i.id, i.title])).toEqual([[a, 'Sea']]);
+    expect(list.nextCursor).toBeNull();
+    expect(await (await s.call('/api/v1/tags', { owner: 'alice' })).json()).toEqual({ tags: [{ name: 'beach', count: 1 }] });
+    expect((await s.call(`/api/v1/media/${a}`, { owner: 'alice', method: 'DELETE' })).status).toBe(204);
+    expect((await s.call(`/api/v1/media/${a}`, { owner: 'alice' })).status).toBe(404);
+    expect((s.deps.store as InMemoryObjectStore).size).toBe(0);
+  });
+
+  it('gives another owner 404 on every route and every media path', async () => {
+    const s = setup();
+    const id = await readyItem(s, 'alice');
+    const json = { 'content-type': 'application/json' };
+    const attempts: [string, RequestInit][] = [
+      [`/api/v1/media/${id}`, {}],
+      [`/api/v1/media/${id}`, { method: 'PATCH', headers: json, body: '{"title":"mine"}' }],
+      [`/api/v1/media/${id}`, { method: 'DELETE' }],
+      [`/api/v1/media/${id}/release`, { method: 'POST' }],
+      [`/api/v1/uploads/${id}/complete`, { method: 'POST', headers: json, body: '{"uploadId":"x","parts":[{"number":1,"etag":"e"}]}' }],
+      [`/media/renditions/alice/${id}/thumb.webp`, {}],
+      [`/media/originals/alice/${id}`, {}],
+    ];
+    for (const [path, init] of attempts) {
+      const res = await s.call(path, { ...init, owner: 'bob' });
+      expect([path, res.status]).toEqual([path, path.includes('complete') ? 409 : 404]);
+    }
+    expect((await s.call(`/api/v1/media/${id}`, { owner: 'alice' })).status).toBe(200);
+  });
+
+  it('refuses a malformed id and an unknown route with problems', async () => {
+    const s = setup();
+    expect((await s.call('/api/v1/media/../../etc/passwd', { owner: 'alice' })).status).toBe(404);
+    expect((await s.call('/api/v1/media/not-an-id', { owner: 'alice' })).status).toBe(400);
+    expect((await s.call('/api/v2/nothing', { owner: 'alice' })).status).toBe(404);
+  });
+
+  it('serves the OpenAPI document and health without a token', async () => {
+    const s = setup();
+    const doc = (await (await s.app.request('/api/openapi.json')).json()) as { openapi: string; paths: Record<string, unknown> };
+    expect(doc.openapi).toBe('3.0.3');
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/uploads', '/api/v1/media', '/api/v1/media/{id}', '/api/v1/tags']));
+    expect((await s.app.request('/api/health')).status).toBe(200);
+  });
+
+  it('sets security headers on every response', async () => {
+    const s = setup();
+    for (const res of [await s.app.request('/api/health'), await s.app.request('/api/v1/media'), await s.app.request('/nope')]) {
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('x-frame-options')).toBe('DENY');
+      expect(res.headers.get('content-security-policy')).toContain("default-src 'none'");
+    }
+  });
+});
+
+describe('/media', () => {
+  it('serves renditions inline with immutable caching, ETag, 304 and ranges', async () => {
+    const s = setup();
+    const id = await readyItem(s);
+    const path = `/media/renditions/alice/${id}/thumb.webp`;
+    const full = await s.call(path, { owner: 'alice' });
+    expect(full.status).toBe(200);
+    expect(full.headers.get('content-type')).toBe('image/webp');
+    expect(full.headers.get('cache-control')).toContain('immutable');
+    expect(Buffer.from(await full.arrayBuffer()).equals(PNG)).toBe(true);
+    const etag = full.headers.get('etag') as string;
+    expect((await s.call(path, { owner: 'alice', headers: { 'if-none-match': etag } })).status).toBe(304);
+    const part = await s.call(path, { owner: 'alice', headers: { range: 'bytes=2-5' } });
+    expect(part.status).toBe(206);
+    expect(part.headers.get('content-range')).toBe(`bytes 2-5/${PNG.length}`);
+    expect(Buffer.from(await part.arrayBuffer()).equals(PNG.subarray(2, 6))).toBe(true);
+    expect((await s.call(path, { owner: 'alice', headers: { range: 'bytes=999-' } })).status).toBe(416);
+  });
+
+  it('accepts the token from a cookie (for <img>) and refuses anonymous requests', async () => {
+    const s = setup();
+    const id = await readyItem(s);
+    const path = `/media/renditions/alice/${id}/thumb.webp`;
+    expect((await s.app.request(path)).status).toBe(401);
+    expect((await s.app.request(path, { headers: { cookie: `mf_token=${s.tokens.issue('alice')}` } })).status).toBe(200);
+  });
+
+  it('serves originals only as attachments with nosniff and a safe file name', async () => {
+    const s = setup();
+    const id = await readyItem(s);
+    const res = await s.call(`/media/originals/alice/${id}`, { owner: 'alice' });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/octet-stream');
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    const disposition = res.headers.get('content-disposition') as string;
+    expect(disposition).toMatch(/^attachment; filename="_n_code _quote_.png"; filename\*=UTF-8''/);
+  });
+
+  it('refuses traversal and keys off the layout with 404', async () => {
+    const s = setup();
+    await readyItem(s);
+    for (const path of ['/media/../originals/alice', '/media/renditions/alice/%2e%2e/%2e%2e/x', '/media/originals/alice/..%2F..%2Fetc%2Fpasswd', '/media/etc/passwd']) {
+      expect([path, (await s.call(path, { owner: 'alice' })).status]).toEqual([path, 404]);
+    }
+  });
+});

@@ -1,0 +1,236 @@
+import {
+  ForbiddenError,
+  MediaIdParamSchema,
+  NotFoundError,
+  parseKey,
+  parseOrThrow,
+  ValidationError,
+  type ByteRange,
+} from '@mediaflow/domain';
+import {
+  completeMultipartUpload,
+  deleteMedia,
+  getMedia,
+  listMedia,
+  listTags,
+  releaseMedia,
+  startUpload,
+  toMediaView,
+  updateMedia,
+  type ServiceDeps,
+} from '@mediaflow/media-service';
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { getCookie } from 'hono/cookie';
+import { secureHeaders } from 'hono/secure-headers';
+import { z } from 'zod';
+import type { Authenticator } from './local-tokens.js';
+import { buildOpenApiDocument } from './openapi.js';
+import { problem, toProblem, type Problem } from './problems.js';
+
+export interface ApiOptions {
+  deps: ServiceDeps;
+  auth: Authenticator;
+  /**
+   * Handles presigned local uploads (`PUT /_local/...`), the local stand-in for S3. Absent in AWS,
+   * where clients upload to S3 directly.
+   */
+  localUploads?: (request: Request) => Promise<Response>;
+  /** Logs unexpected errors (a 500); domain errors are answers, not incidents. */
+  onError?: (error: unknown, request: Request) => void;
+  /** Cookie that may carry the token for `/media/*` (an `<img>` cannot send a header). */
+  mediaCookieName?: string;
+}
+
+type Env = { Variables: { ownerId: string } };
+
+const CompleteBodySchema = z.object({
+  uploadId: z.string().min(1).max(256),
+  parts: z.array(z.object({ number: z.number().int().min(1).max(10000), etag: z.string().min(1).max(256) })).min(1).max(10000),
+});
+
+function sendProblem(c: Context, p: Problem): Response {
+  return c.body(JSON.stringify(p), p.status as 400, { 'content-type': 'application/problem+json' });
+}
+
+function bearer(header: string | undefined): string | undefined {
+  const match = /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(header ?? '');
+  return match?.[1];
+}
+
+async function readJson(c: Context): Promise<unknown> {
+  const type = c.req.header('content-type') ?? '';
+  if (!/^application\/(.+\+)?json\b/i.test(type)) throw new ValidationError('send the body as application/json');
+  try {
+    return await c.req.json();
+  } catch (cause) {
+    throw new ValidationError('the body is not valid JSON', [], { cause });
+  }
+}
+
+function parseRange(header: string | undefined): ByteRange | undefined {
+  if (!header) return undefined;
+  const match = /^bytes=(\d+)-(\d*)$/.exec(header.trim());
+  if (!match) return undefined; // multi-range and suffix ranges: serve the whole object
+  const start = Number(match[1]);
+  return match[2] ? { start, end: Number(match[2]) } : { start };
+}
+
+function contentDisposition(filename: string): string {
+  const ascii = filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
+}
+
+/**
+ * Mediaflow's HTTP surface as a Hono app: `/api/v1/*` (REST, bearer auth), `/api/openapi.json`,
+ * `/media/*` (renditions inline with immutable caching, originals and documents as attachments),
+ * and, locally, `/_local/*` for presigned uploads. Every query is scoped by the owner from the
+ * verified token; another owner's item is a 404.
+ */
+export function createApi(options: ApiOptions): Hono<Env> {
+  const { deps, auth } = options;
+  const cookieName = options.mediaCookieName ?? 'mf_token';
+  const app = new Hono<Env>();
+
+  app.use(
+    '*',
+    secureHeaders({
+      contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+      crossOriginResourcePolicy: 'same-origin',
+      referrerPolicy: 'no-referrer',
+      xFrameOptions: 'DENY',
+    }),
+  );
+
+  app.onError((error, c) => {
+    const p = toProblem(error, new URL(c.req.url).pathname);
+    if (p.status >= 500) options.onError?.(error, c.req.raw);
+    return sendProblem(c, p);
+  });
+  app.notFound((c) => sendProblem(c, problem(404, 'not_found', 'no such route', new URL(c.req.url).pathname)));
+
+  app.get('/api/health', (c) => c.json({ ok: true }));
+  const openapi = buildOpenApiDocument();
+  app.get('/api/openapi.json', (c) => c.json(openapi));
+
+  // --- authenticated REST API -----------------------------------------------------------------
+  const api = new Hono<Env>();
+  api.use('*', async (c, next) => {
+    const token = bearer(c.req.header('authorization'));
+    if (!token) return sendProblem(c, problem(401, 'unauthorized', 'send Authorization: Bearer <token>'));
+    try {
+      c.set('ownerId', await auth.authenticate(token));
+    } catch (error) {
+      if (error instanceof ForbiddenError) return sendProblem(c, problem(401, 'unauthorized', error.message));
+      throw error;
+    }
+    c.header('cache-control', 'no-store');
+    await next();
+    return undefined;
+  });
+  api.use('*', bodyLimit({ maxSize: 256 * 1024, onError: (c) => sendProblem(c, problem(413, 'limit_exceeded', 'the request body is too large')) }));
+
+  const mediaId = (c: Context<Env>): string => parseOrThrow(MediaIdParamSchema, { id: c.req.param('id') }, 'media id').id;
+  const view = (item: Parameters<typeof toMediaView>[0]) => toMediaView(item, deps.config.mediaBaseUrl);
+
+  api.post('/uploads', async (c) => {
+    const result = await startUpload(deps, c.get('ownerId'), await readJson(c));
+    if (result.duplicate) return c.json({ id: result.id, duplicate: true }, 200);
+    const upload = result.upload;
+    if ('method' in upload) return c.json({ id: result.id, upload: { method: upload.method, url: upload.url, headers: upload.headers, expiresAt: upload.expiresAt } }, 201);
+    return c.json(
+      {
+        id: result.id,
+        upload: { partSize: upload.partSize, parts: upload.parts, completeUrl: `/api/v1/uploads/${result.id}/complete`, uploadId: upload.uploadId, expiresAt: upload.expiresAt },
+      },
+      201,
+    );
+  });
+
+  api.post('/uploads/:id/complete', async (c) => {
+    const body = parseOrThrow(CompleteBodySchema, await readJson(c), 'completion');
+    await completeMultipartUpload(deps, c.get('ownerId'), mediaId(c), body.uploadId, body.parts);
+    return c.json({ id: mediaId(c), status: 'uploading' }, 202);
+  });
+
+  api.get('/media', async (c) => {
+    const page = await listMedia(deps, c.get('ownerId'), c.req.query());
+    return c.json({ items: page.items.map(view), nextCursor: page.nextCursor ?? null });
+  });
+
+  api.get('/media/:id', async (c) => c.json(view(await getMedia(deps, c.get('ownerId'), mediaId(c)))));
+
+  api.patch('/media/:id', async (c) => c.json(view(await updateMedia(deps, c.get('ownerId'), mediaId(c), await readJson(c)))));
+
+  api.post('/media/:id/release', async (c) => c.json(view(await releaseMedia(deps, c.get('ownerId'), mediaId(c)))));
+
+  api.delete('/media/:id', async (c) => {
+    await deleteMedia(deps, c.get('ownerId'), mediaId(c));
+    return c.body(null, 204);
+  });
+
+  api.get('/tags', async (c) => c.json({ tags: await listTags(deps, c.get('ownerId')) }));
+
+  app.route('/api/v1', api);
+
+  // --- media: renditions and originals ---------------------------------------------------------
+  app.on(['GET', 'HEAD'], '/media/*', async (c) => {
+    const token = bearer(c.req.header('authorization')) ?? getCookie(c, cookieName);
+    if (!token) return sendProblem(c, problem(401, 'unauthorized', 'sign in to see media'));
+    let ownerId: string;
+    try {
+      ownerId = await auth.authenticate(token);
+    } catch (error) {
+      if (error instanceof ForbiddenError) return sendProblem(c, problem(401, 'unauthorized', error.message));
+      throw error;
+    }
+    const key = decodeURIComponent(new URL(c.req.url).pathname.slice('/media/'.length));
+    const parsed = parseKey(key);
+    if (!parsed || parsed.ownerId !== ownerId) throw new NotFoundError('no such media');
+
+    const head = await deps.store.head(key);
+    if (!head) throw new NotFoundError('no such media');
+    const etag = `"${head.etag}"`;
+    const headers: Record<string, string> = {
+      etag,
+      'accept-ranges': 'bytes',
+      'x-content-type-options': 'nosniff',
+      // Served bytes never run as a page, even if a browser were tricked into rendering them.
+      'content-security-policy': "default-src 'none'; sandbox",
+    };
+    if (parsed.type === 'original') {
+      const item = await getMedia(deps, ownerId, parsed.mediaId);
+      headers['content-type'] = 'application/octet-stream';
+      headers['content-disposition'] = contentDisposition(item.original.filename);
+      headers['cache-control'] = 'private, no-store';
+    } else {
+      headers['content-type'] = head.contentType;
+      headers['cache-control'] = head.cacheControl ?? 'private, max-age=300';
+      if (head.contentDisposition) headers['content-disposition'] = head.contentDisposition;
+    }
+    if (c.req.header('if-none-match') === etag) return c.body(null, 304, headers);
+
+    const range = parseRange(c.req.header('range'));
+    if (range && (range.start >= head.size || (range.end !== undefined && range.end < range.start))) {
+      return c.body(null, 416, { ...headers, 'content-range': `bytes */${head.size}` });
+    }
+    if (c.req.method === 'HEAD') return c.body(null, 200, { ...headers, 'content-length': String(head.size) });
+    const got = await deps.store.get(key, range);
+    const body = ReadableStream.from(got.body);
+    if (got.range) {
+      return c.body(body, 206, {
+        ...headers,
+        'content-range': `bytes ${got.range.start}-${got.range.end}/${head.size}`,
+        'content-length': String(got.range.end - got.range.start + 1),
+      });
+    }
+    return c.body(body, 200, { ...headers, 'content-length': String(head.size) });
+  });
+
+  if (options.localUploads) {
+    const handle = options.localUploads;
+    app.all('/_local/*', async (c) => handle(c.req.raw));
+  }
+
+  return app;
+}
