@@ -24,7 +24,7 @@ const cases = [
   {
     what: 'a library importing an app',
     expect: /tagged with|apps are forbidden/i,
-    filePath: 'libs/cost-model/src/__boundary_check__.ts',
+    filePath: 'libs/image-pipeline/src/__boundary_check__.ts',
     code: "import * as cli from '@mediaflow/cli';\nexport const x = cli;\n",
   },
 ];

@@ -1,0 +1,22 @@
+// Bundles the CLI into one ESM file: workspace libraries are taken from source through the
+// @mediaflow/source export condition, so no library has to be built first.
+import { build } from 'esbuild';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = dirname(fileURLToPath(import.meta.url));
+
+await build({
+  entryPoints: [join(root, 'src/main.ts')],
+  outfile: join(root, 'dist/mediaflow.js'),
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  conditions: ['@mediaflow/source'],
+  banner: { js: '#!/usr/bin/env node' },
+  // main.ts runs the dispatcher only when this is defined: tests import it without side effects.
+  define: { __MEDIAFLOW_BIN__: 'true' },
+  sourcemap: true,
+  logLevel: 'warning',
+});

@@ -1,0 +1,46 @@
+import { costCommand } from './commands/cost.js';
+import { EXIT_OK, EXIT_USAGE, processIo, type Command, type Io } from './io.js';
+
+/** Every command of `mediaflow`; serve, ingest, token and status will join cost here. */
+export const COMMANDS: Readonly<Record<string, Command>> = {
+  cost: costCommand,
+};
+
+function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
+  return ['Usage: mediaflow <command> [options]', '', 'Commands:', ...lines, '', 'Run `mediaflow <command> --help` for its options.', ''].join('\n');
+}
+
+/**
+ * Dispatches `argv` (without node and the script) to a command and returns the exit code.
+ * @example await main(['cost', '--dau', '10000'], io) // 0
+ */
+export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    (name === undefined ? io.stderr : io.stdout)(usage());
+    return name === undefined ? EXIT_USAGE : EXIT_OK;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.stderr(`mediaflow: unknown command "${name}"\n\n${usage()}`);
+    return EXIT_USAGE;
+  }
+  return command.run(rest, io);
+}
+
+// Set to true by apps/cli/build.mjs; undefined when tests import this module.
+declare const __MEDIAFLOW_BIN__: boolean | undefined;
+
+if (typeof __MEDIAFLOW_BIN__ !== 'undefined' && __MEDIAFLOW_BIN__) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`mediaflow: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

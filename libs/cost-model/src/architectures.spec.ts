@@ -1,0 +1,137 @@
+import { BASELINE, MEDIAFLOW, costByService, parseArchitecture, priceMonth, priceWorkload, monthState, type Bill } from './architectures.js';
+import { InvalidAssumptionsError } from './errors.js';
+import { parseWorkload } from './workload.js';
+
+const w = parseWorkload();
+const line = (bill: Bill, meterId: string) => {
+  const found = bill.lines.find((l) => l.meterId === meterId);
+  if (!found) throw new Error(`no line for ${meterId}`);
+  return found;
+};
+
+describe('priceWorkload at 10k DAU (month 0, free tier off)', () => {
+  const baseline = priceWorkload(BASELINE, w);
+  const mediaflow = priceWorkload(MEDIAFLOW, w);
+
+  it('totals the lines', () => {
+    for (const bill of [baseline, mediaflow]) {
+      expect(bill.total).toBeCloseTo(bill.lines.reduce((s, l) => s + l.cost, 0), 8);
+    }
+  });
+
+  it('prices API Gateway: REST vs HTTP', () => {
+    // 12,160,000 × $3.50/M = $42.56; × $1.00/M = $12.16
+    expect(line(baseline, 'apigateway.rest').cost).toBeCloseTo(42.56, 8);
+    expect(line(mediaflow, 'apigateway.http').cost).toBeCloseTo(12.16, 8);
+  });
+
+  it('prices MediaConvert by tier', () => {
+    // Professional: 405,333.33 HD min × 0.024 (9,728) + 304,000 SD min × 0.012 (3,648) = 13,376
+    expect(costByService(baseline).get('mediaconvert')).toBeCloseTo(13_376, 6);
+    // Basic: 405,333.33 × 0.015 (6,080) + 304,000 × 0.0075 (2,280) = 8,360
+    expect(costByService(mediaflow).get('mediaconvert')).toBeCloseTo(8_360, 6);
+  });
+
+  it('prices the always-on OpenSearch cluster, only in the baseline', () => {
+    // 3 × 730 h × 0.167 (365.73) + 3 × 730 h × 0.128 (280.32) + 3 × 100 GB × 0.122 (36.60) = 682.65
+    expect(costByService(baseline).get('opensearch')).toBeCloseTo(682.65, 6);
+    expect(costByService(mediaflow).has('opensearch')).toBe(false);
+  });
+
+  it('prices ElastiCache Serverless at its 1 GB minimum, only in the baseline', () => {
+    // 1 GB × 730 h × 0.125 (91.25) + 12,160,000 × 2 ECPU × 0.0034/M (0.082688) = 91.332688
+    expect(costByService(baseline).get('elasticache')).toBeCloseTo(91.332688, 6);
+    expect(costByService(mediaflow).has('elasticache')).toBe(false);
+  });
+
+  it('prices Rekognition the same in both', () => {
+    // 1,000 + 6,296,000 × 0.0008 = 6,036.80
+    expect(costByService(baseline).get('rekognition')).toBeCloseTo(6036.8, 6);
+    expect(costByService(mediaflow).get('rekognition')).toBeCloseTo(6036.8, 6);
+  });
+
+  it('prices Cognito Essentials vs Lite, free tier on and off', () => {
+    // off: 25,000 × 0.015 = 375; 25,000 × 0.0055 = 137.50
+    expect(line(baseline, 'cognito.essentials').cost).toBeCloseTo(375, 8);
+    expect(line(mediaflow, 'cognito.lite').cost).toBeCloseTo(137.5, 8);
+    // on: 15,000 × 0.015 = 225; 15,000 × 0.0055 = 82.50
+    expect(line(priceWorkload(BASELINE, w, { freeTier: true }), 'cognito.essentials').cost).toBeCloseTo(225, 8);
+    expect(line(priceWorkload(MEDIAFLOW, w, { freeTier: true }), 'cognito.lite').cost).toBeCloseTo(82.5, 8);
+  });
+
+  it('writes more DynamoDB items when tags live in the table', () => {
+    // baseline: 2,432,000 × 5 writes × 2 WRU = 24,320,000 WRU × 0.625/M = 15.20
+    expect(line(baseline, 'dynamodb.write').cost).toBeCloseTo(15.2, 8);
+    // mediaflow: 2,432,000 × (10 + 10 tag items × 1 + 1 dedup) = 51,072,000 WRU × 0.625/M = 31.92
+    expect(line(mediaflow, 'dynamodb.write').cost).toBeCloseTo(31.92, 8);
+  });
+
+  it('bills half the month of uploads in Standard in month 0', () => {
+    // (originals 27,993.515 + renditions 15,515.00) ÷ 2 GB-month, all under 50 TB at 0.023
+    const originals = 28_665_359.375 / 1024;
+    const renditions = (1_824_000 * 1.2 + 608_000 * (23_625_000 / 1_048_576)) / 1024;
+    expect(line(baseline, 's3.standard.storage').usage.value).toBeCloseTo((originals + renditions) / 2, 4);
+    expect(line(baseline, 's3.standard.storage').cost).toBeCloseTo(((originals + renditions) / 2) * 0.023, 4);
+    // nothing is 30 days old yet: no IA storage, no transitions
+    expect(line(mediaflow, 's3.ia.storage').usage.value).toBe(0);
+    expect(line(mediaflow, 's3.lifecycle.to-ia').cost).toBe(0);
+  });
+
+  it('moves older originals to Standard-IA once there is history', () => {
+    const steady = priceWorkload(MEDIAFLOW, parseWorkload({ historyMonths: 2 }));
+    const originals = 28_665_359.375 / 1024;
+    // IA: half of last month's + all of the month before = 1.5 × 27,993.515 GB-month × 0.0125
+    expect(line(steady, 's3.ia.storage').cost).toBeCloseTo(1.5 * originals * 0.0125, 4);
+    // last month's 2,432,000 originals transition: × $0.01 / 1,000 = 24.32
+    expect(line(steady, 's3.lifecycle.to-ia').cost).toBeCloseTo(24.32, 8);
+  });
+
+  it('applies the free tier: cheaper with it than without', () => {
+    expect(priceWorkload(MEDIAFLOW, w, { freeTier: true }).total).toBeLessThan(mediaflow.total);
+    // Lambda requests: (invocations − 1M) × 0.20/M, i.e. $0.20 less
+    const on = line(priceWorkload(MEDIAFLOW, w, { freeTier: true }), 'lambda.requests').cost;
+    expect(line(mediaflow, 'lambda.requests').cost - on).toBeCloseTo(0.2, 8);
+  });
+
+  it('makes Mediaflow cheaper overall at 10k DAU', () => {
+    expect(mediaflow.total).toBeLessThan(baseline.total);
+  });
+
+  it('shows a formula on every line', () => {
+    for (const l of [...baseline.lines, ...mediaflow.lines]) expect(l.usage.formula.length).toBeGreaterThan(3);
+  });
+});
+
+describe('what-if choices', () => {
+  it('replaces MediaConvert with Lambda ffmpeg time', () => {
+    const ffmpeg = parseArchitecture({ ...MEDIAFLOW, videoTranscoder: 'lambda-ffmpeg' });
+    const bill = priceWorkload(ffmpeg, w);
+    expect(costByService(bill).has('mediaconvert')).toBe(false);
+    // extra GB-s: 202,666.67 video min × 60 s × 1 × 3.5 GB = 42,560,000
+    const extra = line(bill, 'lambda.duration.arm64').usage.value - line(priceWorkload(MEDIAFLOW, w), 'lambda.duration.arm64').usage.value;
+    expect(extra).toBeCloseTo(42_560_000, 0);
+  });
+
+  it('prices Rekognition Video per minute when chosen', () => {
+    const video = parseArchitecture({ ...BASELINE, videoTagging: 'rekognition-video' });
+    // 202,666.67 min × 2 features × $0.10 = 40,533.33
+    expect(line(priceWorkload(video, w), 'rekognition.video.stored').cost).toBeCloseTo(40_533.333, 2);
+  });
+
+  it('rejects a malformed architecture', () => {
+    expect(() => parseArchitecture({ ...MEDIAFLOW, api: 'soap' })).toThrow(InvalidAssumptionsError);
+  });
+});
+
+describe('priceMonth', () => {
+  it('needs at least one month of history', () => {
+    expect(() => priceMonth(MEDIAFLOW, [])).toThrow(InvalidAssumptionsError);
+  });
+
+  it('accumulates storage over the history it is given', () => {
+    const one = priceMonth(BASELINE, [monthState(w)]);
+    const two = priceMonth(BASELINE, [monthState(w), monthState(w)]);
+    // 0.5 a → 1.5 a: three times the GB-months
+    expect(line(two, 's3.standard.storage').usage.value).toBeCloseTo(3 * line(one, 's3.standard.storage').usage.value, 6);
+  });
+});
