@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'workers',
+  preset: '../../jest.preset.cjs',
+  coverageDirectory: '../../coverage/libs/workers',
+};

@@ -1,0 +1,99 @@
+import { type DomainEvent, parseEvent, parseKey, type ReceivedMessage } from '@mediaflow/domain';
+import {
+  failById,
+  ingestObject,
+  ObjectCreatedSchema,
+  processAsIs,
+  processImage,
+  type ServiceDeps,
+} from '@mediaflow/media-service';
+
+/** A queue handler: resolves when the message is done (ack), throws to retry it. */
+export type WorkerHandler = (message: ReceivedMessage) => Promise<void>;
+
+export interface HandlerOptions {
+  /** The queue's maxReceives: on the last attempt a failure also fails the item, with the reason. */
+  maxReceives: number;
+  log?: (entry: Record<string, unknown>) => void;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Wraps a handler so that a message about to be dead-lettered leaves its item `failed` with the
+ * reason (visible to the owner), instead of stuck in `processing`. The message still goes to the
+ * dead-letter queue, where `mediaflow dlq redrive` can bring it back after a fix.
+ */
+function lastAttemptFailsItem(
+  deps: ServiceDeps,
+  options: HandlerOptions,
+  stage: string,
+  target: (message: ReceivedMessage) => { ownerId: string; mediaId: string } | undefined,
+  handler: WorkerHandler,
+): WorkerHandler {
+  return async (message) => {
+    try {
+      await handler(message);
+    } catch (error) {
+      options.log?.({ level: 'error', msg: 'handler failed', stage, messageId: message.id, receiveCount: message.receiveCount, error: describe(error) });
+      const item = safeTarget(target, message);
+      if (item && message.receiveCount >= options.maxReceives) {
+        await failById(deps, item.ownerId, item.mediaId, {
+          code: 'dead_lettered',
+          reason: `${stage} failed ${message.receiveCount} times: ${describe(error)}`.slice(0, 1000),
+          stage,
+        });
+      }
+      throw error;
+    }
+  };
+}
+
+function safeTarget(
+  target: (message: ReceivedMessage) => { ownerId: string; mediaId: string } | undefined,
+  message: ReceivedMessage,
+): { ownerId: string; mediaId: string } | undefined {
+  try {
+    return target(message);
+  } catch {
+    return undefined;
+  }
+}
+
+function eventTarget(message: ReceivedMessage): { ownerId: string; mediaId: string } {
+  const event: DomainEvent = parseEvent(message.body);
+  return { ownerId: event.ownerId, mediaId: event.mediaId };
+}
+
+function objectTarget(message: ReceivedMessage): { ownerId: string; mediaId: string } | undefined {
+  const parsed = parseKey(ObjectCreatedSchema.parse(JSON.parse(message.body)).key);
+  return parsed ? { ownerId: parsed.ownerId, mediaId: parsed.mediaId } : undefined;
+}
+
+/** Object created -> ingest (sniff, limits, hash, `media.uploaded`). */
+export function ingestHandler(deps: ServiceDeps, options: HandlerOptions): WorkerHandler {
+  return lastAttemptFailsItem(deps, options, 'ingest', objectTarget, async (message) => {
+    const result = await ingestObject(deps, ObjectCreatedSchema.parse(JSON.parse(message.body)));
+    options.log?.({ level: 'info', msg: 'ingest', outcome: result.outcome, ...('item' in result ? { mediaId: result.item.id, kind: result.item.kind } : { reason: result.reason }) });
+  });
+}
+
+/** `media.uploaded` with kind=image -> renditions. */
+export function imageHandler(deps: ServiceDeps, options: HandlerOptions): WorkerHandler {
+  return lastAttemptFailsItem(deps, options, 'image', eventTarget, async (message) => {
+    const { ownerId, mediaId } = eventTarget(message);
+    const result = await processImage(deps, ownerId, mediaId);
+    options.log?.({ level: 'info', msg: 'image', outcome: result.outcome, mediaId });
+  });
+}
+
+/** `media.uploaded` for documents and other files -> kept as they are. */
+export function documentHandler(deps: ServiceDeps, options: HandlerOptions): WorkerHandler {
+  return lastAttemptFailsItem(deps, options, 'document', eventTarget, async (message) => {
+    const { ownerId, mediaId } = eventTarget(message);
+    const result = await processAsIs(deps, ownerId, mediaId);
+    options.log?.({ level: 'info', msg: 'document', outcome: result.outcome, mediaId });
+  });
+}
