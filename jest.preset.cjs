@@ -16,6 +16,8 @@ module.exports = {
   },
   // Source uses NodeNext-style relative imports ending in .js; map them back to the .ts files.
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  // Packages that ship ES modules only are transformed to CommonJS like our own sources.
+  transformIgnorePatterns: ['/node_modules/(?!(thumbhash)/)'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   testMatch: ['**/?(*.)+(spec|test|medium).ts'],
 };

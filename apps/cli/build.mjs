@@ -14,6 +14,16 @@ await build({
   format: 'esm',
   target: 'node20',
   conditions: ['@mediaflow/source'],
+  // Workspace libraries are bundled from source; third-party packages (sharp and better-sqlite3
+  // carry native binaries) are loaded from node_modules at run time.
+  plugins: [
+    {
+      name: 'external-node-modules',
+      setup(b) {
+        b.onResolve({ filter: /^[^./]/ }, (args) => (args.path.startsWith('@mediaflow/') ? undefined : { path: args.path, external: true }));
+      },
+    },
+  ],
   banner: { js: '#!/usr/bin/env node' },
   // main.ts runs the dispatcher only when this is defined: tests import it without side effects.
   define: { __MEDIAFLOW_BIN__: 'true' },

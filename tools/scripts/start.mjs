@@ -1,21 +1,16 @@
-// `npm start`. Until the local stack (`mediaflow serve`) exists, this proves the workspace works on
-// this machine (lint, typecheck and tests of every project) and says what is available now.
+// `npm start`: builds what the local stack needs, then runs `mediaflow serve` in this process's
+// place (signals reach it directly, so Ctrl+C stops it gracefully).
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 
 function run(command, args) {
-  console.log(`\n$ ${command} ${args.join(' ')}`);
-  const result = spawnSync(command, args, { stdio: 'inherit', env: { ...process.env, NX_DAEMON: 'false' } });
+  const result = spawnSync(command, args, { stdio: 'inherit', env: { ...process.env, NX_DAEMON: 'false', NX_TUI: 'false' } });
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
-run('npx', ['nx', 'run-many', '-t', 'lint', 'typecheck', 'test']);
+const projects = ['@mediaflow/cli'];
+if (existsSync('apps/web-gallery/package.json')) projects.push('@mediaflow/web-gallery');
+run('npx', ['nx', 'run-many', '-t', 'build', '-p', ...projects, '--output-style=static']);
 
-console.log(`
-Mediaflow workspace is healthy.
-
-The local stack (API, workers and gallery at http://localhost:3000) is not built yet;
-until it is, this is what you can use:
-  npx nx graph                       the project graph
-  npm test                           every unit and medium test
-  npm run bench                      benchmarks (docs/benchmarks.md)
-`);
+const serve = spawnSync(process.execPath, ['apps/cli/dist/mediaflow.js', 'serve', ...process.argv.slice(2)], { stdio: 'inherit' });
+process.exit(serve.status ?? 0);

@@ -1,8 +1,16 @@
 import { costCommand } from './commands/cost.js';
+import { ingestCommand } from './commands/ingest.js';
+import { serveCommand } from './commands/serve.js';
+import { statusCommand } from './commands/status.js';
+import { tokenCommand } from './commands/token.js';
 import { EXIT_OK, EXIT_USAGE, processIo, type Command, type Io } from './io.js';
 
-/** Every command of `mediaflow`; serve, ingest, token and status will join cost here. */
+/** Every command of `mediaflow`. */
 export const COMMANDS: Readonly<Record<string, Command>> = {
+  serve: serveCommand,
+  token: tokenCommand,
+  ingest: ingestCommand,
+  status: statusCommand,
   cost: costCommand,
 };
 

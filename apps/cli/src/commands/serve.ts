@@ -1,0 +1,82 @@
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type Command, type Io } from '../io.js';
+import { startLocalStack } from '../local/stack.js';
+import { LOCAL_OPTIONS_USAGE, parseLocal } from './local-options.js';
+
+export const SERVE_USAGE = `Usage: mediaflow serve [options]
+
+Runs the whole product on this machine: API, workers, durable queues and the
+gallery on one port, with data under the data directory.
+
+Options:
+${LOCAL_OPTIONS_USAGE}
+  --user NAME             print a sign-in link for this local user (default local)
+  --gallery DIR           the web gallery's build (default apps/web-gallery/dist)
+  --quiet                 do not log each job
+  -h, --help              show this help
+`;
+
+/** Waits for SIGINT/SIGTERM; overridable in tests. */
+export type StopSignal = () => Promise<void>;
+
+const untilSignal: StopSignal = () =>
+  new Promise((resolve) => {
+    const done = () => {
+      process.off('SIGINT', done);
+      process.off('SIGTERM', done);
+      resolve();
+    };
+    process.once('SIGINT', done);
+    process.once('SIGTERM', done);
+  });
+
+export function serveCommandWith(stopSignal: StopSignal): Command {
+  return {
+    summary: 'run the local stack (API, workers, gallery) at http://localhost:3000',
+    async run(args: readonly string[], io: Io): Promise<number> {
+      let parsed;
+      try {
+        parsed = parseLocal(args, { user: { type: 'string' }, gallery: { type: 'string' }, quiet: { type: 'boolean' } });
+      } catch (error) {
+        io.stderr(`mediaflow serve: ${(error as Error).message}\n\n${SERVE_USAGE}`);
+        return EXIT_USAGE;
+      }
+      if (parsed.values['help']) {
+        io.stdout(SERVE_USAGE);
+        return EXIT_OK;
+      }
+      const quiet = parsed.values['quiet'] === true;
+      const config = { ...parsed.config, galleryDir: (parsed.values['gallery'] as string | undefined) ?? parsed.config.galleryDir ?? 'apps/web-gallery/dist' };
+      let stack;
+      try {
+        stack = await startLocalStack(config, (entry) => {
+          if (!quiet || entry['level'] === 'error') io.stderr(`${JSON.stringify({ time: new Date().toISOString(), ...entry })}\n`);
+        });
+      } catch (error) {
+        io.stderr(`mediaflow serve: could not start: ${(error as Error).message}\n`);
+        return EXIT_FAILURE;
+      }
+      const user = (parsed.values['user'] as string | undefined) ?? 'local';
+      const token = stack.tokens.issue(user);
+      io.stdout(
+        [
+          '',
+          `  Mediaflow is running at ${stack.url}`,
+          '',
+          `  Signed-in link for "${user}":  ${stack.url}/#token=${token}`,
+          `  Bearer token:                  ${token}`,
+          `  API:                           ${stack.url}/api/v1  (OpenAPI: ${stack.url}/api/openapi.json)`,
+          `  Data:                          ${config.dataDir}`,
+          '',
+          '  Press Ctrl+C to stop; in-flight jobs finish or return to their queues.',
+          '',
+        ].join('\n'),
+      );
+      await stopSignal();
+      io.stdout('\nStopping...\n');
+      await stack.stop();
+      return EXIT_OK;
+    },
+  };
+}
+
+export const serveCommand = serveCommandWith(untilSignal);

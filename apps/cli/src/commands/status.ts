@@ -1,0 +1,55 @@
+import { availableParallelism } from 'node:os';
+import { join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { openQueues } from '@mediaflow/messaging/sqlite';
+import { pipelineQueues } from '@mediaflow/workers';
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type Command, type Io } from '../io.js';
+import { brokerDefinitions } from '../local/stack.js';
+import { LOCAL_OPTIONS_USAGE, parseLocal } from './local-options.js';
+
+export const STATUS_USAGE = `Usage: mediaflow status [options]
+
+Shows the depth of every queue and dead-letter queue of the local stack.
+
+Options:
+${LOCAL_OPTIONS_USAGE}
+  --json                  print JSON
+  -h, --help              show this help
+`;
+
+export const statusCommand: Command = {
+  summary: 'queue depths and dead letters of the local stack',
+  async run(args: readonly string[], io: Io): Promise<number> {
+    let parsed;
+    try {
+      parsed = parseLocal(args, { json: { type: 'boolean' } });
+    } catch (error) {
+      io.stderr(`mediaflow status: ${(error as Error).message}\n\n${STATUS_USAGE}`);
+      return EXIT_USAGE;
+    }
+    if (parsed.values['help']) {
+      io.stdout(STATUS_USAGE);
+      return EXIT_OK;
+    }
+    const file = join(resolve(parsed.config.dataDir), 'queues.db');
+    if (!existsSync(file)) {
+      io.stderr(`mediaflow status: no local stack data in ${parsed.config.dataDir} (run mediaflow serve first)\n`);
+      return EXIT_FAILURE;
+    }
+    const definitions = brokerDefinitions(pipelineQueues(availableParallelism()));
+    const broker = openQueues(file, definitions);
+    try {
+      const rows: { queue: string; visible: number; inFlight: number; delayed: number }[] = [];
+      for (const name of Object.keys(definitions)) rows.push({ queue: name, ...(await broker.queue(name).depth()) });
+      if (parsed.values['json']) {
+        io.stdout(`${JSON.stringify({ queues: rows }, null, 2)}\n`);
+      } else {
+        io.stdout(`${'queue'.padEnd(16)}${'waiting'.padStart(9)}${'in flight'.padStart(11)}${'delayed'.padStart(9)}\n`);
+        for (const r of rows) io.stdout(`${r.queue.padEnd(16)}${String(r.visible).padStart(9)}${String(r.inFlight).padStart(11)}${String(r.delayed).padStart(9)}\n`);
+      }
+      return EXIT_OK;
+    } finally {
+      broker.close();
+    }
+  },
+};

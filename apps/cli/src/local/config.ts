@@ -1,0 +1,46 @@
+import { z } from 'zod';
+
+/**
+ * The local stack's settings, parsed once at start-up from the environment (`MEDIAFLOW_*`) and
+ * command-line flags (flags win). Nothing deeper reads `process.env`.
+ */
+export const LocalConfigSchema = z.object({
+  port: z.coerce.number().int().min(0).max(65535).default(3000),
+  host: z.string().min(1).default('127.0.0.1'),
+  dataDir: z.string().min(1).default('.mediaflow'),
+  /** The URL people and presigned links use; defaults to http://localhost:{port}. */
+  publicUrl: z.url().optional(),
+  maxUploadBytes: z.coerce.number().int().positive().default(2 * 1024 ** 3),
+  /** The web gallery's build; served at `/` when it exists. */
+  galleryDir: z.string().optional(),
+  /** Worker concurrency for CPU-bound queues (defaults to the core count). */
+  imageConcurrency: z.coerce.number().int().min(1).max(64).optional(),
+  /** First retry delay of a failed job in seconds, doubling per attempt. */
+  retryBaseSeconds: z.coerce.number().min(0).max(300).default(2),
+  /** Run the queue workers in this process (off: API only, with workers in another process). */
+  workers: z.boolean().default(true),
+  /** Long-poll wait of the workers; shorter makes shutdown quicker. */
+  pollSeconds: z.coerce.number().min(0.05).max(20).default(2),
+});
+export type LocalConfig = z.infer<typeof LocalConfigSchema>;
+
+const ENV_KEYS: Record<string, keyof LocalConfig> = {
+  MEDIAFLOW_PORT: 'port',
+  MEDIAFLOW_HOST: 'host',
+  MEDIAFLOW_DATA_DIR: 'dataDir',
+  MEDIAFLOW_PUBLIC_URL: 'publicUrl',
+  MEDIAFLOW_MAX_UPLOAD_BYTES: 'maxUploadBytes',
+  MEDIAFLOW_GALLERY_DIR: 'galleryDir',
+  MEDIAFLOW_IMAGE_CONCURRENCY: 'imageConcurrency',
+};
+
+/** Reads the settings from an environment and overrides (from flags). */
+export function loadLocalConfig(env: NodeJS.ProcessEnv, overrides: Partial<Record<keyof LocalConfig, unknown>> = {}): LocalConfig {
+  const fromEnv: Record<string, unknown> = {};
+  for (const [name, key] of Object.entries(ENV_KEYS)) {
+    const value = env[name];
+    if (value !== undefined && value !== '') fromEnv[key] = value;
+  }
+  const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
+  return LocalConfigSchema.parse({ ...fromEnv, ...defined });
+}

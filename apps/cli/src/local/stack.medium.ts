@@ -1,0 +1,211 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import sharp from 'sharp';
+import { openQueues } from '@mediaflow/messaging/sqlite';
+import { pipelineQueues } from '@mediaflow/workers';
+import { LocalConfigSchema } from './config.js';
+import { brokerDefinitions, startLocalStack, type LocalStack } from './stack.js';
+
+jest.setTimeout(60_000);
+
+interface Item {
+  id: string;
+  status: string;
+  kind: string;
+  renditions: { name: string; format: string; width: number; url: string }[];
+  failure: { code: string; reason: string } | null;
+  original: { sha256: string | null };
+}
+
+async function jpeg(seed: number, width = 1600, height = 1200): Promise<Buffer> {
+  const noise = Buffer.alloc(64 * 48 * 3);
+  for (let i = 0; i < noise.length; i += 1) noise[i] = (i * (seed + 7) * 31) % 251;
+  return sharp(noise, { raw: { width: 64, height: 48, channels: 3 } }).resize(width, height).jpeg({ quality: 85 }).toBuffer();
+}
+
+async function files(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) out.push(join(entry.parentPath, entry.name));
+  }
+  return out;
+}
+
+describe('local stack over real HTTP', () => {
+  let dataDir: string;
+  let stack: LocalStack | undefined;
+
+  const start = async () => {
+    stack = await startLocalStack(LocalConfigSchema.parse({ port: 0, dataDir, retryBaseSeconds: 0.2, pollSeconds: 0.1, imageConcurrency: 2 }));
+    return stack;
+  };
+
+  beforeEach(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'mf-stack-'));
+  });
+
+  afterEach(async () => {
+    await stack?.stop();
+    stack = undefined;
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  const api = (s: LocalStack, owner: string) => {
+    const auth = { authorization: `Bearer ${s.tokens.issue(owner)}` };
+    return {
+      auth,
+      get: (path: string) => fetch(`${s.url}${path}`, { headers: auth }),
+      send: (method: string, path: string, body?: unknown) =>
+        fetch(`${s.url}${path}`, { method, headers: { ...auth, 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) }),
+    };
+  };
+
+  async function upload(s: LocalStack, owner: string, bytes: Buffer, filename = 'photo.jpg', withHash = false): Promise<{ id: string; duplicate?: boolean }> {
+    const client = api(s, owner);
+    const body: Record<string, unknown> = { filename, size: bytes.length };
+    if (withHash) body['sha256'] = createHash('sha256').update(bytes).digest('hex');
+    const res = await client.send('POST', '/api/v1/uploads', body);
+    const started = (await res.json()) as { id: string; duplicate?: boolean; upload?: { url: string; headers: Record<string, string> } };
+    if (started.duplicate) return started;
+    expect(res.status).toBe(201);
+    const put = await fetch(started.upload?.url as string, { method: 'PUT', headers: started.upload?.headers ?? {}, body: bytes });
+    expect(put.status).toBe(200);
+    return started;
+  }
+
+  async function settled(s: LocalStack, owner: string, id: string): Promise<Item> {
+    const end = Date.now() + 45_000;
+    for (;;) {
+      const res = await api(s, owner).get(`/api/v1/media/${id}`);
+      const item = (await res.json()) as Item;
+      if (['ready', 'failed', 'flagged'].includes(item.status)) return item;
+      if (Date.now() > end) throw new Error(`item ${id} still ${item.status}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  it('uploads an image, processes it to ready, and serves its renditions', async () => {
+    const s = await start();
+    const { id } = await upload(s, 'alice', await jpeg(1), '../../holiday.jpg');
+    const item = await settled(s, 'alice', id);
+    expect(item.status).toBe('ready');
+    expect(item.kind).toBe('image');
+    expect(item.renditions.map((r) => `${r.name}.${r.format}`)).toEqual(expect.arrayContaining(['thumb.webp', 'thumb.avif', 'thumb.jpeg', 'medium.jpeg']));
+    const thumb = item.renditions.find((r) => r.name === 'thumb' && r.format === 'webp');
+    const res = await fetch(`${s.url}${thumb?.url}`, { headers: api(s, 'alice').auth });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toContain('immutable');
+    const meta = await sharp(Buffer.from(await res.arrayBuffer())).metadata();
+    expect([meta.format, Math.max(meta.width ?? 0, meta.height ?? 0)]).toEqual(['webp', 256]);
+  });
+
+  it('does not store the same content twice for one owner', async () => {
+    const s = await start();
+    const bytes = await jpeg(2);
+    const first = await upload(s, 'alice', bytes);
+    await settled(s, 'alice', first.id);
+    // Declared hash: answered before any byte is sent.
+    expect(await upload(s, 'alice', bytes, 'again.jpg', true)).toEqual({ id: first.id, duplicate: true });
+    // Undeclared: found at ingest, the second copy is dropped.
+    const second = await upload(s, 'alice', bytes, 'third.jpg');
+    const dup = await settled(s, 'alice', second.id);
+    expect(dup.failure?.code).toBe('duplicate');
+    const originals = (await files(join(dataDir, 'objects'))).filter((f) => f.includes(`${join('originals', 'alice')}`) && !f.includes('.meta'));
+    expect(originals).toHaveLength(1);
+    // Another owner may upload the same file.
+    const other = await upload(s, 'bob', bytes, 'x.jpg', true);
+    expect(other.duplicate).toBeUndefined();
+  });
+
+  it("gives another owner 404 on every route for someone's item", async () => {
+    const s = await start();
+    const { id } = await upload(s, 'alice', await jpeg(3));
+    const item = await settled(s, 'alice', id);
+    const bob = api(s, 'bob');
+    expect((await bob.get(`/api/v1/media/${id}`)).status).toBe(404);
+    expect((await bob.send('PATCH', `/api/v1/media/${id}`, { title: 'mine' })).status).toBe(404);
+    expect((await bob.send('DELETE', `/api/v1/media/${id}`)).status).toBe(404);
+    expect((await bob.get(item.renditions[0]?.url as string)).status).toBe(404);
+    expect((await bob.get(`/media/originals/alice/${id}`)).status).toBe(404);
+    expect(((await (await bob.get('/api/v1/media')).json()) as { items: unknown[] }).items).toEqual([]);
+    expect((await api(s, 'alice').get(`/api/v1/media/${id}`)).status).toBe(200);
+  });
+
+  it('recovers a message whose consumer died between receive and ack', async () => {
+    // API only: the ingest message waits in its queue.
+    stack = await startLocalStack(LocalConfigSchema.parse({ port: 0, dataDir, workers: false }));
+    const { id } = await upload(stack, 'alice', await jpeg(4));
+    await stack.stop();
+    // A worker receives the message and dies before acking it.
+    const broker = openQueues(join(dataDir, 'queues.db'), brokerDefinitions(pipelineQueues(2)));
+    const [claimed] = await broker.queue('ingest').receive({ visibilityTimeoutSeconds: 1 });
+    expect(JSON.parse(claimed?.body ?? '{}').key).toBe(`originals/alice/${id}`);
+    broker.close();
+    // After a restart the message reappears once its visibility times out, and the item completes.
+    const s = await start();
+    const item = await settled(s, 'alice', id);
+    expect(item.status).toBe('ready');
+    expect(await s.broker.queue('ingest-dlq').depth()).toEqual({ visible: 0, inFlight: 0, delayed: 0 });
+  });
+
+  it('is harmless when an upload event is delivered twice', async () => {
+    const s = await start();
+    const { id } = await upload(s, 'alice', await jpeg(6));
+    const first = await settled(s, 'alice', id);
+    const event = { type: 'media.uploaded', version: 1, id: '01JAAAAAAAAAAAAAAAAAAAAAAA', occurredAt: new Date().toISOString(), ownerId: 'alice', mediaId: id, data: { kind: 'image', mime: 'image/jpeg', size: 1, sha256: first.original.sha256, key: `originals/alice/${id}` } };
+    await s.broker.queue('image').send(JSON.stringify(event), { attributes: { type: 'media.uploaded', kind: 'image' } });
+    await s.broker.queue('ingest').send(JSON.stringify({ key: `originals/alice/${id}` }));
+    const end = Date.now() + 10_000;
+    while ((await s.broker.queue('image').depth()).visible + (await s.broker.queue('image').depth()).inFlight > 0 && Date.now() < end) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const after = await settled(s, 'alice', id);
+    expect(after).toEqual(first);
+  });
+
+  it('turns a poison message into a failed item with the reason, via the dead-letter queue', async () => {
+    const s = await start();
+    const { id } = await upload(s, 'alice', await jpeg(7));
+    await settled(s, 'alice', id);
+    // An item whose original vanished: every attempt to process it throws.
+    const item = await s.deps.repo.get('alice', id);
+    if (!item) throw new Error('missing');
+    await s.deps.repo.update({ ...item, status: 'uploaded', renditions: [], version: item.version + 1 }, item.version);
+    await s.deps.store.delete(`originals/alice/${id}`);
+    await s.broker.queue('image').send(
+      JSON.stringify({ type: 'media.uploaded', version: 1, id: '01JAAAAAAAAAAAAAAAAAAAAAAB', occurredAt: new Date().toISOString(), ownerId: 'alice', mediaId: id, data: { kind: 'image', mime: 'image/jpeg', size: 1, sha256: 'a'.repeat(64), key: `originals/alice/${id}` } }),
+      { attributes: { type: 'media.uploaded', kind: 'image' } },
+    );
+    const failed = await settled(s, 'alice', id);
+    expect(failed.status).toBe('failed');
+    expect(failed.failure?.code).toBe('dead_lettered');
+    expect(failed.failure?.reason).toMatch(/^image failed 3 times: /);
+    // SQS semantics: the message moves to the dead-letter queue on the receive after its last attempt.
+    const end = Date.now() + 10_000;
+    while ((await s.broker.queue('image-dlq').depth()).visible !== 1) {
+      if (Date.now() > end) throw new Error('message never reached the dead-letter queue');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(await s.broker.queue('image').depth()).toEqual({ visible: 0, inFlight: 0, delayed: 0 });
+  });
+
+  it('deletes an item with its original and every rendition, leaving no files behind', async () => {
+    const s = await start();
+    const { id } = await upload(s, 'alice', await jpeg(8));
+    await settled(s, 'alice', id);
+    expect((await files(join(dataDir, 'objects'))).some((f) => f.includes(id))).toBe(true);
+    expect((await api(s, 'alice').send('DELETE', `/api/v1/media/${id}`)).status).toBe(204);
+    expect((await files(join(dataDir, 'objects'))).filter((f) => f.includes(id))).toEqual([]);
+    expect((await api(s, 'alice').get(`/api/v1/media/${id}`)).status).toBe(404);
+  });
+
+  it('rejects disguised content with a reason and keeps nothing of it', async () => {
+    const s = await start();
+    const { id } = await upload(s, 'alice', Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>'), 'cute-cat.jpg');
+    const item = await settled(s, 'alice', id);
+    expect(item.failure).toEqual({ code: 'unsupported', reason: 'SVG is not accepted (it can carry scripts)', stage: 'ingest' });
+    expect((await files(join(dataDir, 'objects'))).filter((f) => f.includes(id))).toEqual([]);
+  });
+});

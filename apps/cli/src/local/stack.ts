@@ -1,0 +1,214 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { extname, join, resolve, sep } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
+import { createApi, LocalTokens } from '@mediaflow/api';
+import { ForbiddenError, parseKey, systemClock, ulidGenerator, type MessageQueue } from '@mediaflow/domain';
+import { SharpImageProcessor } from '@mediaflow/image-pipeline';
+import { ServiceConfigSchema, type ServiceDeps } from '@mediaflow/media-service';
+import { LocalEventBus } from '@mediaflow/messaging';
+import { openQueues, type SqliteQueueBroker } from '@mediaflow/messaging/sqlite';
+import { FsMultipartUploads, FsObjectStore, verifyPresigned } from '@mediaflow/storage/fs';
+import { SqliteMediaRepository } from '@mediaflow/storage/sqlite';
+import { pipelineQueues, startLocalWorkers, type QueueDefinition, type RunningWorkers } from '@mediaflow/workers';
+import { Hono } from 'hono';
+import type { LocalConfig } from './config.js';
+import { loadSecrets } from './secrets.js';
+
+export type Log = (entry: Record<string, unknown>) => void;
+
+export interface LocalStack {
+  url: string;
+  port: number;
+  tokens: LocalTokens;
+  deps: ServiceDeps;
+  broker: SqliteQueueBroker;
+  definitions: readonly QueueDefinition[];
+  /** Stops HTTP, lets in-flight jobs finish (or go back to their queues), closes the databases. */
+  stop(): Promise<void>;
+}
+
+const STATIC_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
+  '.webmanifest': 'application/manifest+json',
+};
+
+/** Definitions of the queues and their dead-letter queues for the SQLite broker. */
+export function brokerDefinitions(definitions: readonly QueueDefinition[]): Record<string, { visibilityTimeoutSeconds: number; maxReceives?: number; deadLetter?: string }> {
+  const out: Record<string, { visibilityTimeoutSeconds: number; maxReceives?: number; deadLetter?: string }> = {};
+  for (const d of definitions) {
+    out[d.name] = { visibilityTimeoutSeconds: d.visibilityTimeoutSeconds, maxReceives: d.maxReceives, deadLetter: d.deadLetter };
+    out[d.deadLetter] = { visibilityTimeoutSeconds: 30 };
+  }
+  return out;
+}
+
+function listen(fetch: (request: Request) => Response | Promise<Response>, port: number, hostname: string): Promise<ServerType> {
+  return new Promise((resolvePromise, reject) => {
+    const server = serve({ fetch, port, hostname }, () => resolvePromise(server));
+    server.once('error', reject);
+  });
+}
+
+/**
+ * Starts the whole product in this process on embedded parts: the API, the workers, the durable
+ * queues and the gallery on one port, with every byte and record under `config.dataDir`.
+ */
+export async function startLocalStack(config: LocalConfig, log: Log = () => undefined): Promise<LocalStack> {
+  const dataDir = resolve(config.dataDir);
+  const { tokenKey, presignKey } = loadSecrets(dataDir);
+
+  // Listen first so that port 0 (tests) gives a real port for the presigned URLs.
+  let handler: (request: Request) => Response | Promise<Response> = () => new Response('starting', { status: 503 });
+  const server = await listen((request) => handler(request), config.port, config.host);
+  const port = (server.address() as AddressInfo).port;
+  const url = (config.publicUrl ?? `http://localhost:${port}`).replace(/\/+$/, '');
+
+  const fsOptions = { root: join(dataDir, 'objects'), baseUrl: url, secret: presignKey };
+  const store = new FsObjectStore(fsOptions);
+  const multipart = new FsMultipartUploads(fsOptions);
+  const repo = new SqliteMediaRepository({ filename: join(dataDir, 'media.db') });
+  const definitions = pipelineQueues(config.imageConcurrency ?? availableParallelism());
+  const broker = openQueues(join(dataDir, 'queues.db'), brokerDefinitions(definitions));
+  const bus = new LocalEventBus(
+    definitions.filter((d) => d.filter).map((d) => (d.filter ? { queue: broker.queue(d.name), policy: d.filter } : { queue: broker.queue(d.name) })),
+  );
+  const deps: ServiceDeps = {
+    repo,
+    store,
+    bus,
+    ids: ulidGenerator,
+    clock: systemClock,
+    config: ServiceConfigSchema.parse({ maxUploadBytes: config.maxUploadBytes, mediaBaseUrl: '/media' }),
+    images: new SharpImageProcessor(),
+    multipart,
+  };
+  const tokens = new LocalTokens({ secret: tokenKey });
+  const ingest: MessageQueue = broker.queue('ingest');
+
+  /** The local stand-in for S3 presigned URLs; a complete original triggers ingest like an S3 event. */
+  async function localUploads(request: Request): Promise<Response> {
+    let grant;
+    try {
+      grant = verifyPresigned({ url: request.url, method: request.method }, presignKey);
+    } catch (error) {
+      if (error instanceof ForbiddenError) return new Response(error.message, { status: 403 });
+      throw error;
+    }
+    if (grant.method === 'GET') {
+      const got = await store.get(grant.key);
+      const headers: Record<string, string> = { 'content-type': 'application/octet-stream', 'x-content-type-options': 'nosniff', 'content-length': String(got.head.size) };
+      if (grant.contentDisposition) headers['content-disposition'] = grant.contentDisposition;
+      return new Response(ReadableStream.from(got.body), { headers });
+    }
+    const parsed = parseKey(grant.key);
+    if (!parsed || parsed.type !== 'original' || !request.body) return new Response('not an upload target', { status: 400 });
+    const body = request.body as unknown as AsyncIterable<Uint8Array>;
+    if (grant.uploadId !== undefined && grant.partNumber !== undefined) {
+      const part = await multipart.putPart(grant.key, grant.uploadId, grant.partNumber, body);
+      return new Response(null, { status: 200, headers: { etag: `"${part.etag}"` } });
+    }
+    const maxBytes = grant.contentLength ?? config.maxUploadBytes;
+    const head = await store.put(grant.key, body, { maxBytes, ...(grant.contentType ? { contentType: grant.contentType } : {}) });
+    if (grant.contentLength !== undefined && head.size !== grant.contentLength) {
+      await store.delete(grant.key);
+      return new Response(`expected ${grant.contentLength} bytes, got ${head.size}`, { status: 400 });
+    }
+    await ingest.send(JSON.stringify({ key: grant.key, size: head.size }));
+    return new Response(null, { status: 200, headers: { etag: `"${head.etag}"` } });
+  }
+
+  const api = createApi({
+    deps,
+    auth: tokens,
+    localUploads,
+    onError: (error, request) => log({ level: 'error', msg: 'request failed', url: request.url, error: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
+  });
+
+  const galleryDir = config.galleryDir ? resolve(config.galleryDir) : undefined;
+  const hasGallery = galleryDir !== undefined && existsSync(join(galleryDir, 'index.html'));
+  const app = new Hono();
+  app.all('/api/*', (c) => api.fetch(c.req.raw));
+  app.all('/media/*', (c) => api.fetch(c.req.raw));
+  app.all('/_local/*', (c) => api.fetch(c.req.raw));
+  app.get('*', async (c) => {
+    if (!hasGallery || !galleryDir) {
+      return c.text(
+        `Mediaflow is running.\n\nAPI: ${url}/api/v1 (OpenAPI at ${url}/api/openapi.json)\nGet a token with: npx mediaflow token --user NAME\n\nThe web gallery is not built yet.\n`,
+        200,
+        { 'x-content-type-options': 'nosniff', 'content-security-policy': "default-src 'none'" },
+      );
+    }
+    const path = decodeURIComponent(new URL(c.req.url).pathname);
+    const file = resolve(galleryDir, `.${path}`);
+    const inside = file.startsWith(galleryDir + sep);
+    const target = inside && existsSync(file) && extname(file) !== '' ? file : join(galleryDir, 'index.html');
+    const type = STATIC_TYPES[extname(target)] ?? 'application/octet-stream';
+    const immutable = target.includes(`${sep}assets${sep}`);
+    return c.body(await readFile(target), 200, {
+      'content-type': type,
+      'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+      'x-frame-options': 'DENY',
+    });
+  });
+  handler = (request) => app.fetch(request);
+
+  const workers: RunningWorkers | undefined = !config.workers ? undefined : startLocalWorkers({
+    deps,
+    definitions,
+    queue: (name) => broker.queue(name),
+    log,
+    retryBaseSeconds: config.retryBaseSeconds,
+    waitTimeSeconds: config.pollSeconds,
+  });
+  await resumeInterruptedUploads(deps, ingest, log);
+  log({ level: 'info', msg: 'mediaflow serve started', url, dataDir });
+
+  let stopped: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    tokens,
+    deps,
+    broker,
+    definitions,
+    stop() {
+      stopped ??= (async () => {
+        await new Promise<void>((done) => server.close(() => done()));
+        await workers?.stop();
+        broker.close();
+        repo.close();
+      })();
+      return stopped;
+    },
+  };
+}
+
+/**
+ * After a crash between "object stored" and "ingest queued", an item stays `uploading` with its
+ * bytes present. Queue ingest again for those (ingest ignores anything already past `uploading`).
+ */
+async function resumeInterruptedUploads(deps: ServiceDeps, ingest: MessageQueue, log: Log): Promise<void> {
+  let resumed = 0;
+  for await (const head of deps.store.list('originals/')) {
+    const parsed = parseKey(head.key);
+    if (!parsed || parsed.type !== 'original') continue;
+    const item = await deps.repo.get(parsed.ownerId, parsed.mediaId);
+    if (item?.status === 'uploading' && head.size === item.original.size) {
+      await ingest.send(JSON.stringify({ key: head.key, size: head.size }));
+      resumed += 1;
+    }
+  }
+  if (resumed > 0) log({ level: 'info', msg: 'resumed interrupted uploads', count: resumed });
+}
