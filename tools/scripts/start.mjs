@@ -12,5 +12,8 @@ const projects = ['@mediaflow/cli'];
 if (existsSync('apps/web-gallery/package.json')) projects.push('@mediaflow/web-gallery');
 run('npx', ['nx', 'run-many', '-t', 'build', '-p', ...projects, '--output-style=static']);
 
+// Ctrl+C reaches the server too (same process group); this process just waits for it to finish.
+process.on('SIGINT', () => {});
+process.on('SIGTERM', () => {});
 const serve = spawnSync(process.execPath, ['apps/cli/dist/mediaflow.js', 'serve', ...process.argv.slice(2)], { stdio: 'inherit' });
 process.exit(serve.status ?? 0);
