@@ -11,6 +11,9 @@ export const LocalConfigSchema = z.object({
   /** The URL people and presigned links use; defaults to http://localhost:{port}. */
   publicUrl: z.url().optional(),
   maxUploadBytes: z.coerce.number().int().positive().default(2 * 1024 ** 3),
+  /** Uploads above this size go in presigned parts (S3 multipart semantics). */
+  multipartThresholdBytes: z.coerce.number().int().positive().default(64 * 1024 ** 2),
+  multipartPartBytes: z.coerce.number().int().min(5 * 1024 ** 2).default(16 * 1024 ** 2),
   /** The web gallery's build; served at `/` when it exists. */
   galleryDir: z.string().optional(),
   /** Worker concurrency for CPU-bound queues (defaults to the core count). */

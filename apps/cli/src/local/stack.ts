@@ -5,7 +5,7 @@ import { extname, join, resolve, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { createApi, LocalTokens } from '@mediaflow/api';
-import { ForbiddenError, parseKey, systemClock, ulidGenerator, type MessageQueue } from '@mediaflow/domain';
+import { ForbiddenError, parseKey, systemClock, ulidGenerator, type MessageQueue, type MultipartUploads } from '@mediaflow/domain';
 import { SharpImageProcessor } from '@mediaflow/image-pipeline';
 import { ServiceConfigSchema, type ServiceDeps } from '@mediaflow/media-service';
 import { LocalEventBus } from '@mediaflow/messaging';
@@ -75,25 +75,40 @@ export async function startLocalStack(config: LocalConfig, log: Log = () => unde
 
   const fsOptions = { root: join(dataDir, 'objects'), baseUrl: url, secret: presignKey };
   const store = new FsObjectStore(fsOptions);
-  const multipart = new FsMultipartUploads(fsOptions);
+  const parts = new FsMultipartUploads(fsOptions);
   const repo = new SqliteMediaRepository({ filename: join(dataDir, 'media.db') });
   const definitions = pipelineQueues(config.imageConcurrency ?? availableParallelism());
   const broker = openQueues(join(dataDir, 'queues.db'), brokerDefinitions(definitions));
   const bus = new LocalEventBus(
     definitions.filter((d) => d.filter).map((d) => (d.filter ? { queue: broker.queue(d.name), policy: d.filter } : { queue: broker.queue(d.name) })),
   );
+  const ingest: MessageQueue = broker.queue('ingest');
+  // Like S3, completing a multipart upload is an "object created" event.
+  const multipart: MultipartUploads = {
+    start: (key, size, options) => parts.start(key, size, options),
+    abort: (key, uploadId) => parts.abort(key, uploadId),
+    async complete(key, uploadId, list) {
+      const head = await parts.complete(key, uploadId, list);
+      await ingest.send(JSON.stringify({ key, size: head.size }));
+      return head;
+    },
+  };
   const deps: ServiceDeps = {
     repo,
     store,
     bus,
     ids: ulidGenerator,
     clock: systemClock,
-    config: ServiceConfigSchema.parse({ maxUploadBytes: config.maxUploadBytes, mediaBaseUrl: '/media' }),
+    config: ServiceConfigSchema.parse({
+      maxUploadBytes: config.maxUploadBytes,
+      multipartThresholdBytes: config.multipartThresholdBytes,
+      multipartPartBytes: config.multipartPartBytes,
+      mediaBaseUrl: '/media',
+    }),
     images: new SharpImageProcessor(),
     multipart,
   };
   const tokens = new LocalTokens({ secret: tokenKey });
-  const ingest: MessageQueue = broker.queue('ingest');
 
   /** The local stand-in for S3 presigned URLs; a complete original triggers ingest like an S3 event. */
   async function localUploads(request: Request): Promise<Response> {
@@ -114,7 +129,7 @@ export async function startLocalStack(config: LocalConfig, log: Log = () => unde
     if (!parsed || parsed.type !== 'original' || !request.body) return new Response('not an upload target', { status: 400 });
     const body = request.body as unknown as AsyncIterable<Uint8Array>;
     if (grant.uploadId !== undefined && grant.partNumber !== undefined) {
-      const part = await multipart.putPart(grant.key, grant.uploadId, grant.partNumber, body);
+      const part = await parts.putPart(grant.key, grant.uploadId, grant.partNumber, body);
       return new Response(null, { status: 200, headers: { etag: `"${part.etag}"` } });
     }
     const maxBytes = grant.contentLength ?? config.maxUploadBytes;
