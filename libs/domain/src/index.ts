@@ -9,4 +9,5 @@ export * from './tags.js';
 export * from './query.js';
 export * from './upload.js';
 export * from './validation.js';
+export * from './routing.js';
 export type * from './ports.js';

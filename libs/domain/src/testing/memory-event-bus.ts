@@ -1,18 +1,6 @@
 import { eventAttributes, type DomainEvent } from '../events.js';
 import type { EventBus, MessageQueue } from '../ports.js';
-
-/**
- * A subscription filter in the style of SNS filter policies: every listed attribute must have one
- * of the listed values. An empty policy matches everything.
- */
-export type FilterPolicy = Record<string, readonly string[]>;
-
-export function matchesPolicy(attributes: Record<string, string>, policy: FilterPolicy): boolean {
-  return Object.entries(policy).every(([name, allowed]) => {
-    const value = attributes[name];
-    return value !== undefined && allowed.includes(value);
-  });
-}
+import { matchesPolicy, type FilterPolicy } from '../routing.js';
 
 /** Records published events and fans them out to subscribed queues by filter policy. */
 export class InMemoryEventBus implements EventBus {
