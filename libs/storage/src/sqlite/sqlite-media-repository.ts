@@ -1,0 +1,284 @@
+import Database from 'better-sqlite3';
+import {
+  ConflictError,
+  decodeCursor,
+  encodeCursor,
+  NotFoundError,
+  TimeoutError,
+  ValidationError,
+  type ListQuery,
+  type MediaItem,
+  type MediaRepository,
+  type Page,
+  type TagCount,
+} from '@mediaflow/domain';
+import { listSql, type ListShape } from './list-sql.js';
+import { migrate } from './migrations.js';
+
+/** Settings of a {@link SqliteMediaRepository}. */
+export interface SqliteMediaRepositoryOptions {
+  /** The database file (created when missing), or `:memory:` for a private in-memory database. */
+  filename: string;
+  /** How long a statement waits for another connection's write lock before failing (default 5000). */
+  busyTimeoutMs?: number;
+}
+
+interface JsonRow {
+  json: string;
+}
+
+interface ItemStateRow {
+  version: number;
+  sha256: string | null;
+}
+
+/** Tag names an item is indexed under (AI, user and metadata tags alike), each once. */
+function indexedTags(item: MediaItem): string[] {
+  return [...new Set(item.tags.map((t) => t.name))];
+}
+
+function fromRow(row: JsonRow): MediaItem {
+  // Written only by this class from a typed MediaItem, so it is read back without re-validating.
+  return JSON.parse(row.json) as MediaItem;
+}
+
+function isBusy(error: unknown): boolean {
+  return error instanceof Database.SqliteError && error.code.startsWith('SQLITE_BUSY');
+}
+
+/**
+ * The `MediaRepository` of the local stack, on SQLite (better-sqlite3): the same semantics as the
+ * in-memory reference and the DynamoDB adapter, checked by the shared contract suite.
+ *
+ * - WAL mode and a busy timeout, so several connections (processes) can share one file; every
+ *   write runs in a `BEGIN IMMEDIATE` transaction, so its checks and writes are one atomic step.
+ * - Updates are conditional on the version (`UPDATE ... WHERE version = ?`); the tag index and the
+ *   per-owner hash claim change in the same transaction as the item.
+ * - Every statement is scoped by `owner_id`; statements are prepared once and cached.
+ * - Listing is newest first by id with cursors bound to the owner and filters (`encodeCursor`),
+ *   each page one index range scan.
+ *
+ * Calls are synchronous underneath (better-sqlite3 is, and a local query takes microseconds); the
+ * methods are async to match the port. Call {@link SqliteMediaRepository.close} when done.
+ *
+ * @example
+ * const repo = new SqliteMediaRepository({ filename: '.mediaflow/media.db' });
+ * const page = await repo.list(ownerId, ListQuerySchema.parse(req.query));
+ */
+export class SqliteMediaRepository implements MediaRepository {
+  private readonly db: Database.Database;
+  private readonly statements = new Map<string, Database.Statement>();
+  private readonly createTx: (item: MediaItem) => void;
+  private readonly updateTx: (next: MediaItem, expectedVersion: number) => void;
+  private readonly deleteTx: (ownerId: string, id: string) => void;
+
+  constructor(options: SqliteMediaRepositoryOptions) {
+    const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
+    if (!Number.isInteger(busyTimeoutMs) || busyTimeoutMs < 0) throw new ValidationError('busyTimeoutMs must be a non-negative integer');
+    this.db = new Database(options.filename);
+    try {
+      this.db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+      this.db.pragma('journal_mode = WAL');
+      // In WAL mode NORMAL loses no committed write when the process crashes; only a power cut can
+      // drop the last few commits. That is the local stack's promise ("a crash loses nothing").
+      this.db.pragma('synchronous = NORMAL');
+      this.db.pragma('foreign_keys = ON');
+      migrate(this.db);
+    } catch (error) {
+      this.db.close();
+      throw error;
+    }
+    this.createTx = this.immediate((item: MediaItem) => this.createNow(item));
+    this.updateTx = this.immediate((next: MediaItem, expectedVersion: number) => this.updateNow(next, expectedVersion));
+    this.deleteTx = this.immediate((ownerId: string, id: string) => this.deleteNow(ownerId, id));
+  }
+
+  /** Wraps `fn` in a `BEGIN IMMEDIATE` transaction: the write lock is taken before any read. */
+  private immediate<A extends unknown[]>(fn: (...args: A) => void): (...args: A) => void {
+    const tx = this.db.transaction(fn);
+    return (...args: A) => tx.immediate(...args);
+  }
+
+  private statement(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (statement === undefined) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  /** Runs a database call, turning "still locked after the busy timeout" into a `TimeoutError`. */
+  private guard<T>(what: string, fn: () => T): T {
+    try {
+      return fn();
+    } catch (error) {
+      if (isBusy(error)) throw new TimeoutError(`the media database stayed locked during ${what}`, { cause: error });
+      throw error;
+    }
+  }
+
+  private holderOf(ownerId: string, sha256: string): string | undefined {
+    const row = this.statement('SELECT id FROM media WHERE owner_id = ? AND sha256 = ?').get(ownerId, sha256) as { id: string } | undefined;
+    return row?.id;
+  }
+
+  private insertTags(ownerId: string, id: string, tags: readonly string[]): void {
+    const insert = this.statement('INSERT INTO media_tags (owner_id, tag, media_id) VALUES (?, ?, ?)');
+    for (const tag of tags) insert.run(ownerId, tag, id);
+  }
+
+  private createNow(item: MediaItem): void {
+    const exists = this.statement('SELECT 1 FROM media WHERE owner_id = ? AND id = ?').get(item.ownerId, item.id);
+    if (exists !== undefined) throw new ConflictError(`item ${item.id} already exists`);
+    const sha = item.original.sha256;
+    if (sha !== undefined) {
+      const existingId = this.holderOf(item.ownerId, sha);
+      if (existingId !== undefined) throw new ConflictError('the owner already has this content', { details: { existingId } });
+    }
+    this.statement(
+      `INSERT INTO media (owner_id, id, status, kind, version, sha256, created_at, updated_at, json)
+       VALUES (@ownerId, @id, @status, @kind, @version, @sha256, @createdAt, @updatedAt, @json)`,
+    ).run({
+      ownerId: item.ownerId,
+      id: item.id,
+      status: item.status,
+      kind: item.kind,
+      version: item.version,
+      sha256: sha ?? null,
+      createdAt: item.createdAt,
+      updatedAt: item.updatedAt,
+      json: JSON.stringify(item),
+    });
+    this.insertTags(item.ownerId, item.id, indexedTags(item));
+  }
+
+  async create(item: MediaItem): Promise<MediaItem> {
+    if (item.version !== 1) throw new ValidationError('a new item starts at version 1');
+    this.guard('create', () => this.createTx(item));
+    return structuredClone(item);
+  }
+
+  async get(ownerId: string, id: string): Promise<MediaItem | undefined> {
+    const row = this.guard('get', () => this.statement('SELECT json FROM media WHERE owner_id = ? AND id = ?').get(ownerId, id)) as
+      | JsonRow
+      | undefined;
+    return row === undefined ? undefined : fromRow(row);
+  }
+
+  private updateNow(next: MediaItem, expectedVersion: number): void {
+    const current = this.statement('SELECT version, sha256 FROM media WHERE owner_id = ? AND id = ?').get(next.ownerId, next.id) as
+      | ItemStateRow
+      | undefined;
+    if (current === undefined) throw new NotFoundError(`item ${next.id} not found`);
+    if (current.version !== expectedVersion) {
+      throw new ConflictError(`item ${next.id} changed (version ${current.version}, expected ${expectedVersion})`, {
+        details: { currentVersion: current.version },
+      });
+    }
+    const newSha = next.original.sha256;
+    if (newSha !== undefined && newSha !== current.sha256) {
+      const existingId = this.holderOf(next.ownerId, newSha);
+      if (existingId !== undefined && existingId !== next.id) {
+        throw new ConflictError('the owner already has this content', { details: { existingId } });
+      }
+    }
+    const result = this.statement(
+      `UPDATE media SET status = @status, kind = @kind, version = @version, sha256 = @sha256,
+         created_at = @createdAt, updated_at = @updatedAt, json = @json
+       WHERE owner_id = @ownerId AND id = @id AND version = @expectedVersion`,
+    ).run({
+      ownerId: next.ownerId,
+      id: next.id,
+      expectedVersion,
+      status: next.status,
+      kind: next.kind,
+      version: next.version,
+      sha256: newSha ?? null,
+      createdAt: next.createdAt,
+      updatedAt: next.updatedAt,
+      json: JSON.stringify(next),
+    });
+    // Cannot happen inside this transaction after the check above; kept as the real guard.
+    if (result.changes !== 1) throw new ConflictError(`item ${next.id} changed during the update`);
+
+    const before = new Set(
+      (this.statement('SELECT tag FROM media_tags WHERE owner_id = ? AND media_id = ?').all(next.ownerId, next.id) as { tag: string }[]).map(
+        (r) => r.tag,
+      ),
+    );
+    const after = indexedTags(next);
+    const remove = this.statement('DELETE FROM media_tags WHERE owner_id = ? AND tag = ? AND media_id = ?');
+    for (const tag of before) if (!after.includes(tag)) remove.run(next.ownerId, tag, next.id);
+    this.insertTags(next.ownerId, next.id, after.filter((tag) => !before.has(tag)));
+  }
+
+  async update(next: MediaItem, expectedVersion: number): Promise<MediaItem> {
+    if (next.version !== expectedVersion + 1) throw new ValidationError('next.version must be expectedVersion + 1');
+    this.guard('update', () => this.updateTx(next, expectedVersion));
+    return structuredClone(next);
+  }
+
+  async list(ownerId: string, query: ListQuery): Promise<Page<MediaItem>> {
+    const binding = { ownerId, kind: query.kind, status: query.status, tag: query.tag };
+    const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, binding).after;
+    const shape: ListShape = {
+      kind: query.kind !== undefined,
+      status: query.status !== undefined,
+      tag: query.tag !== undefined,
+      after: after !== undefined,
+    };
+    const params: Record<string, string | number> = { owner: ownerId, limit: query.limit + 1 };
+    if (query.kind !== undefined) params['kind'] = query.kind;
+    if (query.status !== undefined) params['status'] = query.status;
+    if (query.tag !== undefined) params['tag'] = query.tag;
+    if (after !== undefined) params['after'] = after;
+    // One row more than the page tells whether another page follows.
+    const rows = this.guard('list', () => this.statement(listSql(shape)).all(params)) as JsonRow[];
+    const items = rows.slice(0, query.limit).map(fromRow);
+    const last = items[items.length - 1];
+    if (rows.length > query.limit && last !== undefined) {
+      return { items, nextCursor: encodeCursor({ after: last.id }, binding) };
+    }
+    return { items };
+  }
+
+  async findByHash(ownerId: string, sha256: string): Promise<MediaItem | undefined> {
+    const row = this.guard('findByHash', () =>
+      this.statement('SELECT json FROM media WHERE owner_id = ? AND sha256 = ?').get(ownerId, sha256),
+    ) as JsonRow | undefined;
+    return row === undefined ? undefined : fromRow(row);
+  }
+
+  async tagCounts(ownerId: string): Promise<TagCount[]> {
+    const rows = this.guard('tagCounts', () =>
+      this.statement(
+        `SELECT t.tag AS name, COUNT(*) AS count
+         FROM media_tags t CROSS JOIN media m ON m.owner_id = t.owner_id AND m.id = t.media_id
+         WHERE t.owner_id = ? AND m.status <> 'deleted'
+         GROUP BY t.tag`,
+      ).all(ownerId),
+    ) as TagCount[];
+    // Sorted here, not in SQL, to break ties exactly as the reference does (JavaScript string order).
+    return rows.sort((a, b) => b.count - a.count || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  private deleteNow(ownerId: string, id: string): void {
+    // The foreign key would cascade; deleting the index rows explicitly does not depend on it.
+    this.statement('DELETE FROM media_tags WHERE owner_id = ? AND media_id = ?').run(ownerId, id);
+    // The hash claim is the row's own sha256 column, so it goes with the row.
+    this.statement('DELETE FROM media WHERE owner_id = ? AND id = ?').run(ownerId, id);
+  }
+
+  async delete(ownerId: string, id: string): Promise<void> {
+    this.guard('delete', () => this.deleteTx(ownerId, id));
+  }
+
+  /** Closes the database (after letting SQLite refresh its planner statistics). Idempotent. */
+  close(): void {
+    if (!this.db.open) return;
+    this.statements.clear();
+    this.db.pragma('optimize');
+    this.db.close();
+  }
+}
