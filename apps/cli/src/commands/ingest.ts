@@ -6,7 +6,7 @@ import { Readable } from 'node:stream';
 import { LocalTokens } from '@mediaflow/api';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type Command, type Io } from '../io.js';
 import { loadSecrets } from '../local/secrets.js';
-import { LOCAL_OPTIONS_USAGE, parseLocal } from './local-options.js';
+import { LOCAL_OPTIONS_USAGE, parseLocalCommand } from './local-options.js';
 
 export const INGEST_USAGE = `Usage: mediaflow ingest PATH... [options]
 
@@ -146,22 +146,16 @@ function bar(done: number, total: number, width = 30): string {
 export const ingestCommand: Command = {
   summary: 'upload files and folders through the API, with progress and a summary',
   async run(args: readonly string[], io: Io): Promise<number> {
-    let parsed;
-    try {
-      parsed = parseLocal(
-        args,
-        { url: { type: 'string' }, token: { type: 'string' }, user: { type: 'string' }, concurrency: { type: 'string' }, 'no-wait': { type: 'boolean' }, timeout: { type: 'string' } },
-        true,
-      );
-    } catch (error) {
-      io.stderr(`mediaflow ingest: ${(error as Error).message}\n\n${INGEST_USAGE}`);
-      return EXIT_USAGE;
-    }
+    const parsed = parseLocalCommand(
+      'ingest',
+      INGEST_USAGE,
+      args,
+      io,
+      { url: { type: 'string' }, token: { type: 'string' }, user: { type: 'string' }, concurrency: { type: 'string' }, 'no-wait': { type: 'boolean' }, timeout: { type: 'string' } },
+      true,
+    );
+    if (typeof parsed === 'number') return parsed;
     const v = parsed.values;
-    if (v['help']) {
-      io.stdout(INGEST_USAGE);
-      return EXIT_OK;
-    }
     if (parsed.positionals.length === 0) {
       io.stderr(`mediaflow ingest: give at least one file or folder\n\n${INGEST_USAGE}`);
       return EXIT_USAGE;

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { EXIT_OK, EXIT_USAGE, type Io } from '../io.js';
 import { loadLocalConfig, type LocalConfig } from '../local/config.js';
 
 /** Options every local command shares. */
@@ -30,4 +31,30 @@ export function parseLocal<T extends Record<string, { type: 'string' | 'boolean'
     publicUrl: v['public-url'],
   });
   return { values: v, positionals, config };
+}
+
+/**
+ * `parseLocal` for a command: a usage error prints the message and usage (exit 2), `--help`
+ * prints the usage (exit 0); either way the exit code comes back instead of the parsed options.
+ */
+export function parseLocalCommand<T extends Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>>(
+  name: string,
+  usage: string,
+  args: readonly string[],
+  io: Io,
+  extra: T,
+  allowPositionals = false,
+): ReturnType<typeof parseLocal<T>> | number {
+  let parsed;
+  try {
+    parsed = parseLocal(args, extra, allowPositionals);
+  } catch (error) {
+    io.stderr(`mediaflow ${name}: ${(error as Error).message}\n\n${usage}`);
+    return EXIT_USAGE;
+  }
+  if (parsed.values['help']) {
+    io.stdout(usage);
+    return EXIT_OK;
+  }
+  return parsed;
 }

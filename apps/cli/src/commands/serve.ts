@@ -1,6 +1,6 @@
-import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type Command, type Io } from '../io.js';
+import { EXIT_FAILURE, EXIT_OK, type Command, type Io } from '../io.js';
 import { startLocalStack } from '../local/stack.js';
-import { LOCAL_OPTIONS_USAGE, parseLocal } from './local-options.js';
+import { LOCAL_OPTIONS_USAGE, parseLocalCommand } from './local-options.js';
 
 export const SERVE_USAGE = `Usage: mediaflow serve [options]
 
@@ -33,17 +33,8 @@ export function serveCommandWith(stopSignal: StopSignal): Command {
   return {
     summary: 'run the local stack (API, workers, gallery) at http://localhost:3000',
     async run(args: readonly string[], io: Io): Promise<number> {
-      let parsed;
-      try {
-        parsed = parseLocal(args, { user: { type: 'string' }, gallery: { type: 'string' }, quiet: { type: 'boolean' } });
-      } catch (error) {
-        io.stderr(`mediaflow serve: ${(error as Error).message}\n\n${SERVE_USAGE}`);
-        return EXIT_USAGE;
-      }
-      if (parsed.values['help']) {
-        io.stdout(SERVE_USAGE);
-        return EXIT_OK;
-      }
+      const parsed = parseLocalCommand('serve', SERVE_USAGE, args, io, { user: { type: 'string' }, gallery: { type: 'string' }, quiet: { type: 'boolean' } });
+      if (typeof parsed === 'number') return parsed;
       const quiet = parsed.values['quiet'] === true;
       const config = { ...parsed.config, galleryDir: (parsed.values['gallery'] as string | undefined) ?? parsed.config.galleryDir ?? 'apps/web-gallery/dist' };
       let stack;

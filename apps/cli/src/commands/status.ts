@@ -3,9 +3,9 @@ import { join, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { openQueues } from '@mediaflow/messaging/sqlite';
 import { pipelineQueues } from '@mediaflow/workers';
-import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type Command, type Io } from '../io.js';
+import { EXIT_FAILURE, EXIT_OK, type Command, type Io } from '../io.js';
 import { brokerDefinitions } from '../local/stack.js';
-import { LOCAL_OPTIONS_USAGE, parseLocal } from './local-options.js';
+import { LOCAL_OPTIONS_USAGE, parseLocalCommand } from './local-options.js';
 
 export const STATUS_USAGE = `Usage: mediaflow status [options]
 
@@ -20,17 +20,8 @@ ${LOCAL_OPTIONS_USAGE}
 export const statusCommand: Command = {
   summary: 'queue depths and dead letters of the local stack',
   async run(args: readonly string[], io: Io): Promise<number> {
-    let parsed;
-    try {
-      parsed = parseLocal(args, { json: { type: 'boolean' } });
-    } catch (error) {
-      io.stderr(`mediaflow status: ${(error as Error).message}\n\n${STATUS_USAGE}`);
-      return EXIT_USAGE;
-    }
-    if (parsed.values['help']) {
-      io.stdout(STATUS_USAGE);
-      return EXIT_OK;
-    }
+    const parsed = parseLocalCommand('status', STATUS_USAGE, args, io, { json: { type: 'boolean' } });
+    if (typeof parsed === 'number') return parsed;
     const file = join(resolve(parsed.config.dataDir), 'queues.db');
     if (!existsSync(file)) {
       io.stderr(`mediaflow status: no local stack data in ${parsed.config.dataDir} (run mediaflow serve first)\n`);

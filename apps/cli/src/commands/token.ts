@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { LocalTokens } from '@mediaflow/api';
 import { EXIT_OK, EXIT_USAGE, type Command, type Io } from '../io.js';
 import { loadSecrets } from '../local/secrets.js';
-import { LOCAL_OPTIONS_USAGE, parseLocal } from './local-options.js';
+import { LOCAL_OPTIONS_USAGE, parseLocalCommand } from './local-options.js';
 
 export const TOKEN_USAGE = `Usage: mediaflow token --user NAME [options]
 
@@ -17,17 +17,8 @@ ${LOCAL_OPTIONS_USAGE}
 export const tokenCommand: Command = {
   summary: 'print a bearer token for a local user',
   async run(args: readonly string[], io: Io): Promise<number> {
-    let parsed;
-    try {
-      parsed = parseLocal(args, { user: { type: 'string' } });
-    } catch (error) {
-      io.stderr(`mediaflow token: ${(error as Error).message}\n\n${TOKEN_USAGE}`);
-      return EXIT_USAGE;
-    }
-    if (parsed.values['help']) {
-      io.stdout(TOKEN_USAGE);
-      return EXIT_OK;
-    }
+    const parsed = parseLocalCommand('token', TOKEN_USAGE, args, io, { user: { type: 'string' } });
+    if (typeof parsed === 'number') return parsed;
     const user = parsed.values['user'];
     if (typeof user !== 'string' || user === '') {
       io.stderr(`mediaflow token: --user is required\n\n${TOKEN_USAGE}`);

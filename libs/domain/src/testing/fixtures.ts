@@ -2,6 +2,7 @@ import { monotonicFactory, ulid } from 'ulid';
 import type { Clock, IdGenerator } from '../ids.js';
 import type { MediaItem } from '../media.js';
 import { originalKey } from '../keys.js';
+import { readBody } from './memory-object-store.js';
 
 /** A clock that only moves when told to. */
 export class ManualClock implements Clock {
@@ -64,18 +65,6 @@ export function makeMediaItem(overrides: Partial<MediaItem> = {}): MediaItem {
 }
 
 /** Collects an async iterable of chunks into one buffer. */
-export async function collectBytes(body: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
-  const chunks: Uint8Array[] = [];
-  let length = 0;
-  for await (const chunk of body) {
-    chunks.push(chunk);
-    length += chunk.byteLength;
-  }
-  const out = new Uint8Array(length);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
+export function collectBytes(body: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
+  return readBody(body);
 }
