@@ -1,0 +1,56 @@
+import { TimeoutError } from '@mediaflow/domain';
+
+/**
+ * A wall-clock budget shared by the steps of one job. libvips stops a pipeline when its own
+ * `timeout` runs out, but not every step is a libvips pipeline (the HEIC decoder, exifr), and a
+ * stuck step must still release the caller: `run` races each step against what is left.
+ */
+export class Deadline {
+  private readonly endsAt: number;
+
+  constructor(
+    readonly budgetMs: number,
+    private readonly what = 'image job',
+    private readonly now: () => number = Date.now,
+  ) {
+    this.endsAt = now() + budgetMs;
+  }
+
+  /** Milliseconds left, never negative. */
+  remainingMs(): number {
+    return Math.max(0, this.endsAt - this.now());
+  }
+
+  /** Whole seconds left for libvips' `timeout` option (at least 1: 0 would mean "no limit"). */
+  remainingSeconds(): number {
+    return Math.max(1, Math.ceil(this.remainingMs() / 1000));
+  }
+
+  /** @throws TimeoutError when the budget is spent. */
+  check(): void {
+    if (this.remainingMs() <= 0) throw this.timeoutError();
+  }
+
+  /**
+   * Resolves or rejects as `step` does, or rejects with `TimeoutError` when the budget runs out
+   * first (the step's late result is then ignored).
+   */
+  async run<T>(step: Promise<T>): Promise<T> {
+    this.check();
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(this.timeoutError()), this.remainingMs());
+    });
+    try {
+      return await Promise.race([step, expired]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private timeoutError(): TimeoutError {
+    return new TimeoutError(`${this.what} exceeded its time limit of ${this.budgetMs} ms`, {
+      details: { limitMs: this.budgetMs },
+    });
+  }
+}

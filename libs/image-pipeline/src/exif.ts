@@ -1,0 +1,144 @@
+import type { ImageInspection, MediaFacts } from '@mediaflow/domain';
+import exifr from 'exifr';
+
+/** EXIF facts the pipeline keeps, and the position it keeps apart so that callers can drop it. */
+export interface ExifFacts {
+  capturedAt?: string;
+  camera?: NonNullable<MediaFacts['camera']>;
+  exposure?: NonNullable<MediaFacts['exposure']>;
+  gps?: NonNullable<ImageInspection['gps']>;
+}
+
+/** The tags exifr returns, untranslated and unrevived (numbers and strings as stored). */
+export type ExifTags = Record<string, unknown>;
+
+const MAX_TEXT = 128;
+
+function text(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  // Control characters and NUL padding are common in camera strings and useless to show.
+  // eslint-disable-next-line no-control-regex
+  const clean = value.replace(/[\u0000-\u001f\u007f]/g, ' ').replace(/\s+/g, ' ').trim();
+  return clean.length === 0 ? undefined : clean.slice(0, MAX_TEXT);
+}
+
+function positive(value: unknown): number | undefined {
+  const n = Array.isArray(value) ? value[0] : value;
+  return typeof n === 'number' && Number.isFinite(n) && n > 0 ? n : undefined;
+}
+
+function offset(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const m = /^\s*([+-])(\d{2}):?(\d{2})\s*$/.exec(value);
+  if (m === null) return undefined;
+  const [, sign, hh, mm] = m;
+  if (Number(hh) > 14 || Number(mm) > 59) return undefined;
+  return `${sign}${hh}:${mm}`;
+}
+
+/**
+ * An EXIF date (`YYYY:MM:DD HH:MM:SS`, local wall-clock time) as an ISO 8601 date-time. EXIF
+ * dates carry no zone unless an `OffsetTime*` tag gives one; without it the wall-clock time is
+ * written as UTC, which keeps the time the camera showed (what people search by).
+ *
+ * @example
+ * exifDateToIso('2023:05:06 07:08:09', '+02:00'); // '2023-05-06T07:08:09+02:00'
+ */
+export function exifDateToIso(value: unknown, zone?: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const m = /^\s*(\d{4})[:-](\d{2})[:-](\d{2})[ T](\d{2}):(\d{2}):(\d{2})/.exec(value);
+  if (m === null) return undefined;
+  const [, y, mo, d, h, mi, s] = m.map(Number) as [number, number, number, number, number, number, number];
+  const date = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
+  // Rejects 0000:00:00 placeholders and impossible dates such as 31 February (Date rolls them over).
+  if (y < 1800 || y > 2200 || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d || h > 23 || mi > 59 || s > 59) {
+    return undefined;
+  }
+  return `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}${offset(zone) ?? 'Z'}`;
+}
+
+function gpsOf(tags: ExifTags): ExifFacts['gps'] {
+  const { latitude, longitude } = tags;
+  if (typeof latitude !== 'number' || typeof longitude !== 'number') return undefined;
+  if (!Number.isFinite(latitude) || !Number.isFinite(longitude) || Math.abs(latitude) > 90 || Math.abs(longitude) > 180) {
+    return undefined;
+  }
+  const altitude = tags['GPSAltitude'];
+  const ref = tags['GPSAltitudeRef'];
+  const below = (ref instanceof Uint8Array ? ref[0] : ref) === 1;
+  return typeof altitude === 'number' && Number.isFinite(altitude)
+    ? { latitude, longitude, altitude: below ? -altitude : altitude }
+    : { latitude, longitude };
+}
+
+/**
+ * Maps EXIF tags to Mediaflow's facts: capture time, camera, lens, exposure, and (apart) GPS.
+ * Pure; empty strings, zero values and impossible dates are left out rather than stored.
+ */
+export function exifTagsToFacts(tags: ExifTags): ExifFacts {
+  const out: ExifFacts = {};
+  const capturedAt =
+    exifDateToIso(tags['DateTimeOriginal'], tags['OffsetTimeOriginal'] ?? tags['OffsetTime']) ??
+    exifDateToIso(tags['CreateDate'], tags['OffsetTimeDigitized'] ?? tags['OffsetTime']);
+  if (capturedAt !== undefined) out.capturedAt = capturedAt;
+
+  const make = text(tags['Make']);
+  const model = text(tags['Model']);
+  const lens = text(tags['LensModel']) ?? text(tags['Lens']);
+  const camera: NonNullable<MediaFacts['camera']> = {};
+  if (make !== undefined) camera.make = make;
+  if (model !== undefined) camera.model = model;
+  if (lens !== undefined) camera.lens = lens;
+  if (Object.keys(camera).length > 0) out.camera = camera;
+
+  const exposure: NonNullable<MediaFacts['exposure']> = {};
+  const iso = positive(tags['ISO']);
+  const fNumber = positive(tags['FNumber']);
+  const exposureTime = positive(tags['ExposureTime']);
+  const focalLength = positive(tags['FocalLength']);
+  if (iso !== undefined) exposure.iso = iso;
+  if (fNumber !== undefined) exposure.fNumber = fNumber;
+  if (exposureTime !== undefined) exposure.exposureTime = exposureTime;
+  if (focalLength !== undefined) exposure.focalLength = focalLength;
+  if (Object.keys(exposure).length > 0) out.exposure = exposure;
+
+  const gps = gpsOf(tags);
+  if (gps !== undefined) out.gps = gps;
+  return out;
+}
+
+const EXIF_PREFIX = [0x45, 0x78, 0x69, 0x66, 0x00, 0x00];
+
+/**
+ * Reads EXIF facts from a raw EXIF block (as sharp's `metadata().exif` returns it, with or
+ * without the `Exif\0\0` prefix) or from a whole TIFF file.
+ *
+ * A damaged EXIF block must not cost the user their upload: the picture is still good, so a
+ * block exifr cannot parse gives no EXIF facts instead of an error.
+ */
+export async function readExif(block: Uint8Array): Promise<ExifFacts> {
+  const tiff = EXIF_PREFIX.every((b, i) => block[i] === b) ? block.subarray(EXIF_PREFIX.length) : block;
+  let tags: unknown;
+  try {
+    tags = await exifr.parse(Buffer.from(tiff.buffer, tiff.byteOffset, tiff.byteLength), {
+      tiff: true,
+      exif: true,
+      gps: true,
+      ifd1: false,
+      interop: false,
+      xmp: false,
+      icc: false,
+      iptc: false,
+      jfif: false,
+      ihdr: false,
+      makerNote: false,
+      userComment: false,
+      translateKeys: true,
+      translateValues: false,
+      reviveValues: false,
+    });
+  } catch {
+    return {};
+  }
+  return tags !== null && typeof tags === 'object' ? exifTagsToFacts(tags as ExifTags) : {};
+}

@@ -1,0 +1,16 @@
+export {
+  QUADRANTS,
+  animatedGif,
+  displayedAt,
+  gifBomb,
+  orientedJpeg,
+  photoJpeg,
+  photoPixels,
+  pngBomb,
+  seededRandom,
+  solid,
+  withExiftool,
+  withImageMagick,
+  type Rgb,
+} from './images.js';
+export { closeTo, containsText, endsCleanly, pixelAt } from './outputs.js';
