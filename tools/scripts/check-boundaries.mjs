@@ -28,6 +28,12 @@ const cases = [
     filePath: 'libs/image-pipeline/src/__boundary_check__.ts',
     code: "import * as cli from '@mediaflow/cli';\nexport const x = cli;\n",
   },
+  {
+    what: 'an app importing another app',
+    filePath: 'apps/web-gallery/src/__boundary_check__.ts',
+    expect: /apps are forbidden|tagged with/i,
+    code: "import * as cli from '@mediaflow/cli';\nexport const x = cli;\n",
+  },
 ];
 
 const eslint = new ESLint();

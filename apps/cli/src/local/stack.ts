@@ -42,6 +42,14 @@ const STATIC_TYPES: Record<string, string> = {
   '.webmanifest': 'application/manifest+json',
 };
 
+/**
+ * The gallery runs no inline script and no eval; media and placeholders come from this origin,
+ * `data:` (thumbhash) and `blob:` (local previews, HLS buffers).
+ */
+export const GALLERY_CSP =
+  "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; style-src 'self' 'unsafe-inline'; connect-src 'self'; " +
+  "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+
 /** Definitions of the queues and their dead-letter queues for the SQLite broker. */
 export function brokerDefinitions(definitions: readonly QueueDefinition[]): Record<string, { visibilityTimeoutSeconds: number; maxReceives?: number; deadLetter?: string }> {
   const out: Record<string, { visibilityTimeoutSeconds: number; maxReceives?: number; deadLetter?: string }> = {};
@@ -175,6 +183,7 @@ export async function startLocalStack(config: LocalConfig, log: Log = () => unde
       'x-content-type-options': 'nosniff',
       'referrer-policy': 'no-referrer',
       'x-frame-options': 'DENY',
+      'content-security-policy': GALLERY_CSP,
     });
   });
   handler = (request) => app.fetch(request);

@@ -1,0 +1,388 @@
+// The gallery in a real browser: playwright-core drives Debian's Chromium against `mediaflow serve`
+// on a temporary data directory and a free port, with the strict CSP the server should send.
+// Prints `e2e: N passed, M failed` and exits non-zero on any failure; always stops the server and
+// the browser.
+import { spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import sharp from 'sharp';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '../../..');
+const appDir = resolve(here, '..');
+const outDir = join(appDir, 'test-output');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const CSP = "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; style-src 'self' 'unsafe-inline'; connect-src 'self'";
+const TAG = 'e2e holiday';
+
+const results = [];
+let server;
+let context;
+let currentPage;
+const tmp = mkdtempSync(join(tmpdir(), 'mf-e2e-'));
+
+function log(message) {
+  process.stdout.write(`${message}\n`);
+}
+
+async function step(name, fn) {
+  const started = Date.now();
+  try {
+    await fn();
+    results.push({ name, ok: true });
+    log(`  ✓ ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  } catch (error) {
+    results.push({ name, ok: false });
+    await currentPage?.screenshot({ path: join(outDir, `failed-step-${results.length}.png`) }).catch(() => undefined);
+    log(`  ✗ ${name}\n      ${String(error?.stack ?? error).split('\n').slice(0, 4).join('\n      ')}`);
+  }
+}
+
+function assert(condition, message) {
+  if (!condition) throw new Error(`assertion failed: ${message}`);
+}
+
+function freePort() {
+  return new Promise((done, fail) => {
+    const s = createServer();
+    s.once('error', fail);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => done(port));
+    });
+  });
+}
+
+async function startServer(port) {
+  const cli = join(root, 'apps/cli/dist/mediaflow.js');
+  const gallery = join(appDir, 'dist');
+  if (!existsSync(cli)) throw new Error(`${cli} is missing: run nx run @mediaflow/cli:build`);
+  if (!existsSync(join(gallery, 'index.html'))) throw new Error(`${gallery} is missing: run nx run @mediaflow/web-gallery:build`);
+  server = spawn(process.execPath, [cli, 'serve', '--data-dir', join(tmp, 'data'), '--port', String(port), '--gallery', gallery, '--quiet'], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  server.stderr.on('data', (d) => (err += d));
+  return new Promise((done, fail) => {
+    const timer = setTimeout(() => fail(new Error(`the server did not start in 60 s\n${out}\n${err}`)), 60_000);
+    server.once('exit', (code) => fail(new Error(`the server exited (${code}) before it was ready\n${err}`)));
+    server.stdout.on('data', (d) => {
+      out += d;
+      const url = /running at (http:\/\/\S+)/.exec(out)?.[1];
+      const token = /Bearer token:\s+(\S+)/.exec(out)?.[1];
+      if (url && token) {
+        clearTimeout(timer);
+        done({ url, token });
+      }
+    });
+  });
+}
+
+async function stopServer() {
+  if (!server || server.exitCode !== null) return;
+  const exited = new Promise((done) => server.once('exit', done));
+  server.kill('SIGTERM');
+  const timer = setTimeout(() => server.kill('SIGKILL'), 8000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** A landscape-like picture: sky gradient, a sun or moon, layered hills. Distinct per seed. */
+function scene(seed) {
+  const palettes = [
+    { sky: ['#ff7e5f', '#feb47b'], hills: ['#c06c84', '#6c5b7b', '#355c7d'], sun: '#fff3b0' },
+    { sky: ['#89f7fe', '#66a6ff'], hills: ['#56ab2f', '#2f7d32', '#1f4037'], sun: '#ffffff' },
+    { sky: ['#141e30', '#243b55'], hills: ['#2c3e50', '#1c2833', '#0b0f1a'], sun: '#f9f871' },
+    { sky: ['#fbd786', '#f7797d'], hills: ['#e96443', '#904e95', '#3a1c71'], sun: '#fffbe6' },
+    { sky: ['#e0eafc', '#cfdef3'], hills: ['#9bb5ce', '#6d8fb3', '#3f5e80'], sun: '#ffffff' },
+    { sky: ['#0f2027', '#2c5364'], hills: ['#203a43', '#16262e', '#0b1418'], sun: '#d9f1ff' },
+    { sky: ['#f2994a', '#f2c94c'], hills: ['#b9770e', '#7e5109', '#4d3206'], sun: '#fffde7' },
+    { sky: ['#a1c4fd', '#c2e9fb'], hills: ['#76b852', '#4c8c2b', '#2d5a1b'], sun: '#fffef2' },
+    { sky: ['#ee9ca7', '#ffdde1'], hills: ['#c2185b', '#880e4f', '#4a0429'], sun: '#fff5f7' },
+  ];
+  const p = palettes[seed % palettes.length];
+  const w = 1600;
+  const h = 1067;
+  const hill = (base, amp, phase, color) => {
+    let d = `M0 ${base}`;
+    for (let x = 0; x <= w; x += 80) d += ` L${x} ${(base + Math.sin(x / 210 + phase) * amp + Math.sin(x / 77 + phase * 2) * amp * 0.25).toFixed(1)}`;
+    return `<path d="${d} V${h} H0 Z" fill="${color}"/>`;
+  };
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}">
+    <defs><linearGradient id="g" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="${p.sky[0]}"/><stop offset="1" stop-color="${p.sky[1]}"/></linearGradient></defs>
+    <rect width="${w}" height="${h}" fill="url(#g)"/>
+    <circle cx="${300 + ((seed * 373) % 1000)}" cy="${260 + ((seed * 97) % 200)}" r="${90 + ((seed * 31) % 70)}" fill="${p.sun}" opacity="0.92"/>
+    ${hill(640 + (seed % 3) * 30, 60, seed, p.hills[0])}
+    ${hill(760, 45, seed * 1.7 + 1, p.hills[1])}
+    ${hill(880, 35, seed * 2.3 + 2, p.hills[2])}
+  </svg>`;
+}
+
+async function makeImage(seed, name) {
+  const path = join(tmp, name);
+  await sharp(Buffer.from(scene(seed))).jpeg({ quality: 86 }).toFile(path);
+  return path;
+}
+
+/** Three photos-to-be and a text document for the file chooser. */
+async function makeFiles() {
+  const files = [await makeImage(0, 'sunset-beach.jpg'), await makeImage(1, 'forest-lake.jpg'), await makeImage(2, 'night-city.jpg')];
+  const doc = join(tmp, 'trip-notes.txt');
+  writeFileSync(doc, 'Trip notes\n\nDay 1: beach at sunset.\nDay 2: forest lake.\nDay 3: the city at night.\n');
+  files.push(doc);
+  return files;
+}
+
+/** Drops files on the page as a person dragging them from a file manager would. */
+async function dropFiles(page, paths) {
+  const payload = paths.map((p) => ({ name: p.split('/').pop(), data: readFileSync(p).toString('base64') }));
+  const transfer = await page.evaluateHandle((files) => {
+    const dt = new DataTransfer();
+    for (const f of files) dt.items.add(new File([Uint8Array.from(atob(f.data), (c) => c.charCodeAt(0))], f.name, { type: 'image/jpeg' }));
+    return dt;
+  }, payload);
+  await page.dispatchEvent('body', 'dragenter', { dataTransfer: transfer });
+  await page.locator('.dropzone').waitFor();
+  await page.dispatchEvent('body', 'dragover', { dataTransfer: transfer });
+  await page.dispatchEvent('body', 'drop', { dataTransfer: transfer });
+}
+
+const tileCount = (page, n) => page.waitForFunction((count) => document.querySelectorAll('.grid > li.tile').length === count, n, { timeout: 20_000 });
+const imagesLoaded = (page, selector) =>
+  page.waitForFunction((sel) => [...document.querySelectorAll(sel)].every((i) => i.complete && i.naturalWidth > 0 && i.classList.contains('is-loaded')), selector, { timeout: 15_000 });
+
+async function main() {
+  mkdirSync(outDir, { recursive: true });
+  for (const f of readdirSync(outDir)) if (f.startsWith('failed-step-')) rmSync(join(outDir, f));
+  const files = await makeFiles();
+  const port = await freePort();
+  const { url, token } = await startServer(port);
+  log(`e2e: mediaflow serve at ${url}, data in ${tmp}`);
+
+  context = await chromium.launchPersistentContext(join(tmp, 'profile'), {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1360, height: 860 },
+    colorScheme: 'light',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-dev-shm-usage'],
+  });
+  // Serve every page with the strict CSP we recommend, and fail on any violation or error.
+  await context.route('**/*', async (route) => {
+    const request = route.request();
+    if (request.resourceType() !== 'document') return route.fallback();
+    const response = await route.fetch();
+    return route.fulfill({ response, headers: { ...response.headers(), 'content-security-policy': CSP } });
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  currentPage = page;
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => {
+    // 400: the empty file the test uploads on purpose is refused.
+    if (m.type() === 'error' && !/status of 40[04]/.test(m.text())) problems.push(`console: ${m.text()} @ ${m.location()?.url ?? ''}`);
+  });
+
+  const tiles = page.locator('.grid > li.tile');
+  const rows = page.locator('[data-testid="upload-row"]');
+
+  await step('sign in from the #token= link (token kept, hash cleared, media cookie set)', async () => {
+    await page.goto(`${url}/#token=${token}`);
+    await page.getByRole('heading', { name: 'Your library is empty' }).waitFor({ timeout: 15_000 });
+    assert((await page.evaluate(() => location.hash)) === '', 'the hash is cleared');
+    assert((await page.evaluate(() => localStorage.getItem('mediaflow.token'))) === token, 'the token is stored');
+    const cookies = await context.cookies(`${url}/media/x`);
+    assert(cookies.some((c) => c.name === 'mf_token' && c.path === '/media' && c.sameSite === 'Strict'), 'mf_token cookie on /media');
+  });
+
+  await step('sign out, then sign in by pasting the token', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('Access token').fill(`Bearer ${token}`);
+    assert(!(await context.cookies(`${url}/media/x`)).some((c) => c.name === 'mf_token'), 'the cookie is cleared on sign-out');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Your library is empty' }).waitFor();
+  });
+
+  await step('upload three images and a document through the file chooser; all become ready', async () => {
+    const chooser = page.waitForEvent('filechooser');
+    await page.getByRole('button', { name: 'Upload' }).click();
+    await (await chooser).setFiles(files);
+    await rows.first().waitFor();
+    assert((await rows.count()) === 4, 'four rows in the upload tray');
+    await page.getByRole('region', { name: 'Uploads' }).getByRole('progressbar', { name: 'Overall upload progress' }).waitFor();
+    await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="upload-row"]')].every((r) => r.classList.contains('phase-ready')), null, { timeout: 120_000 });
+    await page.screenshot({ path: join(outDir, 'uploads.png') });
+    await tileCount(page, 4);
+  });
+
+  await step('an empty file is rejected and the same photo again is reported as a duplicate', async () => {
+    const chooser = page.waitForEvent('filechooser');
+    await page.getByRole('button', { name: 'Upload' }).click();
+    await (await chooser).setFiles([
+      { name: 'empty.jpg', mimeType: 'image/jpeg', buffer: Buffer.alloc(0) },
+      { name: 'sunset-beach-copy.jpg', mimeType: 'image/jpeg', buffer: readFileSync(files[0]) },
+    ]);
+    const rejected = page.locator('[data-testid="upload-row"].phase-rejected');
+    await rejected.waitFor({ timeout: 20_000 });
+    assert(/Not accepted/.test(await rejected.innerText()), 'the rejection says why');
+    const duplicate = page.locator('[data-testid="upload-row"].phase-duplicate');
+    await duplicate.waitFor({ timeout: 20_000 });
+    assert(/Already in your library/.test(await duplicate.innerText()), 'the duplicate is explained');
+    await page.screenshot({ path: join(outDir, 'upload-problems.png') });
+    await page.getByRole('button', { name: 'Clear' }).click();
+    assert((await rows.count()) === 0, 'Clear empties the tray');
+  });
+
+  await step('the grid shows <picture> with AVIF/WebP/JPEG srcsets over thumbhash placeholders, lazily', async () => {
+    assert((await tiles.count()) === 4, 'four tiles');
+    const image = tiles.filter({ has: page.locator('picture') }).first();
+    const types = await image.locator('source').evaluateAll((s) => s.map((e) => e.getAttribute('type')));
+    assert(types.includes('image/avif') && types.includes('image/webp'), `AVIF and WebP sources, got ${types}`);
+    const img = image.locator('img');
+    assert((await img.getAttribute('loading')) === 'lazy', 'lazy loading');
+    assert(/\d+w/.test((await image.locator('source').first().getAttribute('srcset')) ?? ''), 'srcset by width');
+    assert((await img.getAttribute('alt'))?.length > 0, 'alt text');
+    const placeholder = await image.locator('[data-testid="tile-media"]').evaluate((e) => getComputedStyle(e).backgroundImage);
+    assert(placeholder.startsWith('url("data:image/png'), 'a thumbhash placeholder');
+    await imagesLoaded(page, '.grid img');
+    await page.mouse.move(0, 0);
+    await page.waitForTimeout(400);
+    await page.screenshot({ path: join(outDir, 'grid-first-upload.png') });
+  });
+
+  await step('open an image: large with zoom, facts and AI tags; arrows step, Escape closes', async () => {
+    await tiles.filter({ has: page.locator('picture') }).first().getByRole('button').click();
+    const dialog = page.getByRole('dialog');
+    await dialog.waitFor();
+    await imagesLoaded(page, '.viewer-img:not(.viewer-placeholder)');
+    await page.waitForTimeout(400);
+    assert(/Dimensions/.test(await dialog.locator('.facts').innerText()), 'facts are listed');
+    await dialog.getByRole('heading', { name: /Suggested by AI/ }).waitFor();
+    await page.screenshot({ path: join(outDir, 'detail.png') });
+    const firstTitle = await dialog.locator('#detail-title').innerText();
+    await page.keyboard.press('ArrowRight');
+    await page.waitForFunction((t) => document.querySelector('#detail-title')?.textContent !== t, firstTitle);
+    await page.keyboard.press('ArrowLeft');
+    await page.waitForFunction((t) => document.querySelector('#detail-title')?.textContent === t, firstTitle);
+    await dialog.getByRole('button', { name: 'Zoom' }).click();
+    await dialog.getByRole('button', { name: 'Fit' }).waitFor();
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    assert(await page.evaluate(() => document.activeElement?.classList.contains('tile-button')), 'focus returns to the tile');
+  });
+
+  let tagged = '';
+  await step(`add an own tag "${TAG}" and a title in the detail view`, async () => {
+    const tile = tiles.filter({ has: page.locator('picture') }).nth(1);
+    await tile.getByRole('button').focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog');
+    await dialog.waitFor();
+    tagged = await dialog.locator('#detail-title').innerText();
+    await dialog.getByLabel('Add a tag').fill(TAG);
+    await page.keyboard.press('Enter');
+    await dialog.getByLabel('Title').fill('Golden hour');
+    await dialog.getByRole('button', { name: 'Save changes' }).click();
+    await dialog.getByText('Saved', { exact: true }).waitFor();
+    await dialog.locator('.tag-user', { hasText: TAG }).waitFor();
+    await page.screenshot({ path: join(outDir, 'detail-edited.png') });
+    await page.keyboard.press('Escape');
+  });
+
+  await step('filter by the new tag (chip with count, then tag search), then clear', async () => {
+    const chip = page.getByRole('group', { name: 'Tags' }).getByRole('button', { name: new RegExp(`^${TAG} 1$`) });
+    await chip.waitFor({ timeout: 10_000 });
+    await chip.click();
+    await tileCount(page, 1);
+    assert((await tiles.first().getByRole('button').getAttribute('aria-label'))?.startsWith('Golden hour'), `the tagged item (${tagged}) is the one shown`);
+    await page.getByRole('button', { name: 'Clear filters' }).first().click();
+    await tileCount(page, 4);
+    await page.getByLabel('Search by tag').fill('E2E Holiday');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await tileCount(page, 1);
+    await page.getByRole('group', { name: 'Kind' }).getByRole('button', { name: 'Documents' }).click();
+    await page.getByRole('heading', { name: 'Nothing matches these filters' }).waitFor();
+    await page.getByRole('button', { name: 'Clear filters' }).first().click();
+    await tileCount(page, 4);
+  });
+
+  await step('delete the document after confirming', async () => {
+    await page.getByRole('button', { name: /^trip-notes\.txt/ }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('link', { name: 'Download' }).waitFor();
+    await dialog.getByRole('button', { name: 'Delete' }).click();
+    await dialog.getByRole('button', { name: 'Delete permanently' }).click();
+    await tileCount(page, 3);
+    await page.waitForFunction(() => !/trip-notes/.test(document.querySelector('#detail-title')?.textContent ?? 'trip-notes'));
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    const gone = await page.evaluate(async () => {
+      const r = await fetch('/api/v1/media?limit=10', { headers: { authorization: `Bearer ${localStorage.getItem('mediaflow.token')}` } });
+      return (await r.json()).items.map((i) => i.filename);
+    });
+    assert(!gone.includes('trip-notes.txt'), 'the API no longer lists it');
+  });
+
+  await step('drop six more photos on the page: they upload and join the grid', async () => {
+    const more = [];
+    const names = ['harbour-dawn.jpg', 'alpine-meadow.jpg', 'desert-dusk.jpg', 'winter-ridge.jpg', 'lake-evening.jpg', 'rose-valley.jpg'];
+    for (const [i, name] of names.entries()) more.push(await makeImage(i + 3, name));
+    await dropFiles(page, more);
+    await page.waitForFunction(() => {
+      const r = [...document.querySelectorAll('[data-testid="upload-row"]')];
+      return r.length === 6 && r.every((row) => row.classList.contains('phase-ready'));
+    }, null, { timeout: 120_000 });
+    await tileCount(page, 9);
+    await page.getByRole('button', { name: 'Clear' }).click();
+    await imagesLoaded(page, '.grid img');
+    await page.mouse.move(0, 0);
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: join(outDir, 'grid.png') });
+  });
+
+  await step('dark mode toggle and the Cost page (table and SVG chart, loaded on demand)', async () => {
+    await page.getByRole('button', { name: 'Switch to dark mode' }).click();
+    assert((await page.evaluate(() => document.documentElement.dataset.theme)) === 'dark', 'dark theme applied');
+    await page.mouse.move(0, 0);
+    await page.screenshot({ path: join(outDir, 'grid-dark.png') });
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Cost' }).click();
+    await page.getByRole('heading', { name: 'What it costs on AWS' }).waitFor();
+    assert((await page.locator('table.table tbody tr').count()) > 3, 'a row per service');
+    assert((await page.locator('.chart polyline').count()) === 2, 'two series in the chart');
+    await page.getByLabel('Daily users').fill('20000');
+    await page.screenshot({ path: join(outDir, 'cost.png'), fullPage: true });
+    await page.getByRole('button', { name: 'Switch to light mode' }).click();
+  });
+
+  await step('no CSP violations, page errors or console errors under the strict policy', async () => {
+    assert(problems.length === 0, problems.join('\n'));
+  });
+
+  if (existsSync(join(outDir, 'grid.png'))) {
+    mkdirSync(join(root, 'docs/screenshots'), { recursive: true });
+    copyFileSync(join(outDir, 'grid.png'), join(root, 'docs/screenshots/gallery.png'));
+  }
+}
+
+let exitCode = 1;
+try {
+  await main();
+} catch (error) {
+  results.push({ name: 'set-up', ok: false });
+  log(`  ✗ set-up: ${error?.stack ?? error}`);
+} finally {
+  await context?.close().catch(() => undefined);
+  await stopServer().catch(() => undefined);
+  rmSync(tmp, { recursive: true, force: true });
+  const passed = results.filter((r) => r.ok).length;
+  const failed = results.length - passed;
+  log(`Screenshots: ${outDir}`);
+  log(`e2e: ${passed} passed, ${failed} failed`);
+  exitCode = failed === 0 && passed > 0 ? 0 : 1;
+}
+process.exit(exitCode);

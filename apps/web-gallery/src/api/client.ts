@@ -1,0 +1,123 @@
+import type { ListFilter, MediaPage, MediaUpdate, MediaView, TagCount, UploadGrant, UploadRequest } from './types';
+
+/** A failed API call, carrying the RFC 9457 problem's fields when the server sent one. */
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly code: string,
+    readonly detail: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+export interface ApiClientOptions {
+  /** Current bearer token; read on every call so a sign-in or sign-out takes effect at once. */
+  getToken: () => string | null;
+  /** Called on any 401, so the app can ask the person to sign in again. */
+  onUnauthorized?: () => void;
+  fetch?: typeof fetch;
+  baseUrl?: string;
+}
+
+export interface ApiClient {
+  startUpload(request: UploadRequest): Promise<UploadGrant>;
+  completeUpload(completeUrl: string, uploadId: string, parts: { number: number; etag: string }[]): Promise<void>;
+  getMedia(id: string, signal?: AbortSignal): Promise<MediaView>;
+  listMedia(filter: ListFilter, cursor?: string | null, limit?: number, signal?: AbortSignal): Promise<MediaPage>;
+  updateMedia(id: string, update: MediaUpdate): Promise<MediaView>;
+  deleteMedia(id: string): Promise<void>;
+  releaseMedia(id: string): Promise<MediaView>;
+  listTags(signal?: AbortSignal): Promise<TagCount[]>;
+}
+
+async function problemOf(response: Response): Promise<ApiError> {
+  let code = 'http_error';
+  let detail = `${response.status} ${response.statusText}`.trim();
+  try {
+    const type = response.headers.get('content-type') ?? '';
+    if (type.includes('json')) {
+      const body = (await response.json()) as { detail?: unknown; code?: unknown; title?: unknown };
+      if (typeof body.detail === 'string' && body.detail) detail = body.detail;
+      else if (typeof body.title === 'string' && body.title) detail = body.title;
+      if (typeof body.code === 'string') code = body.code;
+    }
+  } catch {
+    // A body that is not JSON keeps the status line as the detail.
+  }
+  return new ApiError(detail, response.status, code, detail);
+}
+
+/**
+ * The gallery's only way to the REST API: adds the bearer token, turns problem responses into
+ * `ApiError`s and reports 401s.
+ * @example
+ * const api = createApiClient({ getToken: () => session.token });
+ * const page = await api.listMedia({ kind: 'image' });
+ */
+export function createApiClient(options: ApiClientOptions): ApiClient {
+  const base = options.baseUrl ?? '';
+  const doFetch = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
+
+  async function call(path: string, init: RequestInit = {}): Promise<Response> {
+    const headers = new Headers(init.headers);
+    const token = options.getToken();
+    if (token) headers.set('authorization', `Bearer ${token}`);
+    headers.set('accept', 'application/json, application/problem+json');
+    let response: Response;
+    try {
+      response = await doFetch(`${base}${path}`, { ...init, headers });
+    } catch (cause) {
+      if ((cause as { name?: string }).name === 'AbortError') throw cause;
+      throw new ApiError('Cannot reach Mediaflow. Check your connection and try again.', 0, 'network', 'the server did not answer', { cause });
+    }
+    if (response.status === 401) options.onUnauthorized?.();
+    if (!response.ok) throw await problemOf(response);
+    return response;
+  }
+
+  const json = (body: unknown): RequestInit => ({ body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+  const id = (value: string) => encodeURIComponent(value);
+
+  return {
+    async startUpload(request) {
+      const response = await call('/api/v1/uploads', { method: 'POST', ...json(request) });
+      return (await response.json()) as UploadGrant;
+    },
+    async completeUpload(completeUrl, uploadId, parts) {
+      await call(completeUrl, { method: 'POST', ...json({ uploadId, parts }) });
+    },
+    async getMedia(mediaId, signal) {
+      const response = await call(`/api/v1/media/${id(mediaId)}`, signal ? { signal } : {});
+      return (await response.json()) as MediaView;
+    },
+    async listMedia(filter, cursor, limit = 60, signal) {
+      const query = new URLSearchParams();
+      if (filter.kind) query.set('kind', filter.kind);
+      if (filter.status) query.set('status', filter.status);
+      if (filter.tag) query.set('tag', filter.tag);
+      if (cursor) query.set('cursor', cursor);
+      query.set('limit', String(limit));
+      const response = await call(`/api/v1/media?${query.toString()}`, signal ? { signal } : {});
+      return (await response.json()) as MediaPage;
+    },
+    async updateMedia(mediaId, update) {
+      const response = await call(`/api/v1/media/${id(mediaId)}`, { method: 'PATCH', ...json(update) });
+      return (await response.json()) as MediaView;
+    },
+    async deleteMedia(mediaId) {
+      await call(`/api/v1/media/${id(mediaId)}`, { method: 'DELETE' });
+    },
+    async releaseMedia(mediaId) {
+      const response = await call(`/api/v1/media/${id(mediaId)}/release`, { method: 'POST' });
+      return (await response.json()) as MediaView;
+    },
+    async listTags(signal) {
+      const response = await call('/api/v1/tags', signal ? { signal } : {});
+      return ((await response.json()) as { tags: TagCount[] }).tags;
+    },
+  };
+}

@@ -1,0 +1,48 @@
+import { createContext, useContext, type ReactNode } from 'react';
+import type { ApiClient } from '../api/client';
+import type { MediaView } from '../api/types';
+import type { Session } from '../auth/session';
+import type { UploadQueue } from '../upload/queue';
+
+/** Item changes that more than one view cares about (an upload became ready, an edit, a delete). */
+export class MediaEvents {
+  private readonly updated = new Set<(item: MediaView) => void>();
+  private readonly removed = new Set<(id: string) => void>();
+
+  onUpdated(listener: (item: MediaView) => void): () => void {
+    this.updated.add(listener);
+    return () => this.updated.delete(listener);
+  }
+
+  onRemoved(listener: (id: string) => void): () => void {
+    this.removed.add(listener);
+    return () => this.removed.delete(listener);
+  }
+
+  emitUpdated(item: MediaView): void {
+    for (const listener of this.updated) listener(item);
+  }
+
+  emitRemoved(id: string): void {
+    for (const listener of this.removed) listener(id);
+  }
+}
+
+export interface Services {
+  api: ApiClient;
+  session: Session;
+  uploads: UploadQueue;
+  events: MediaEvents;
+}
+
+const ServicesContext = createContext<Services | null>(null);
+
+export function ServicesProvider({ services, children }: { services: Services; children: ReactNode }) {
+  return <ServicesContext.Provider value={services}>{children}</ServicesContext.Provider>;
+}
+
+export function useServices(): Services {
+  const services = useContext(ServicesContext);
+  if (!services) throw new Error('useServices() outside <ServicesProvider>');
+  return services;
+}

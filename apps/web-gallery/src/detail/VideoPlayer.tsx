@@ -1,0 +1,85 @@
+import { useEffect, useRef, useState } from 'react';
+import type { MediaView } from '../api/types';
+import { altText, posterOf, rendition } from '../gallery/renditions';
+import { DownloadIcon, VideoIcon } from '../ui/icons';
+
+export const HLS_TYPE = 'application/vnd.apple.mpegurl';
+
+/**
+ * HLS when the item has a ladder: natively where the browser plays it (Safari), else through
+ * hls.js, which is fetched only now (a separate chunk). Falls back to the MP4 preview, then to a
+ * download of the original.
+ */
+export function VideoPlayer({ item, downloadUrl }: { item: MediaView; downloadUrl: string | null }) {
+  const video = useRef<HTMLVideoElement>(null);
+  const [error, setError] = useState<string | null>(null);
+  const hls = rendition(item, 'hls/master', ['m3u8']);
+  const preview = rendition(item, 'preview', ['mp4']);
+  const poster = posterOf(item);
+
+  useEffect(() => {
+    const element = video.current;
+    if (!element || !hls) return undefined;
+    if (element.canPlayType(HLS_TYPE)) {
+      element.src = hls.url;
+      return undefined;
+    }
+    let destroyed = false;
+    let player: { destroy(): void } | undefined;
+    import('hls.js')
+      .then(({ default: Hls }) => {
+        if (destroyed) return;
+        if (!Hls.isSupported()) {
+          if (preview) element.src = preview.url;
+          else setError('This browser cannot play streaming video.');
+          return;
+        }
+        // No worker: a blob: worker would need `worker-src blob:` in the CSP; transmuxing on the main thread is fine at these sizes.
+        const instance = new Hls({ enableWorker: false });
+        instance.on(Hls.Events.ERROR, (_event, data) => {
+          if (data.fatal) setError('The video stream could not be played.');
+        });
+        instance.loadSource(hls.url);
+        instance.attachMedia(element);
+        player = instance;
+      })
+      .catch(() => setError('The video player could not be loaded.'));
+    return () => {
+      destroyed = true;
+      player?.destroy();
+    };
+  }, [hls, preview]);
+
+  if (!hls && !preview) {
+    return (
+      <div className="stage-fallback">
+        {poster ? <img className="stage-poster" src={poster.url} alt={altText(item)} /> : <VideoIcon size={56} />}
+        <p>{item.status === 'ready' ? 'A playable version of this video is not available yet.' : 'This video is still being processed.'}</p>
+        {downloadUrl && (
+          <a className="btn btn-primary" href={downloadUrl} download={item.filename}>
+            <DownloadIcon size={18} /> Download the original
+          </a>
+        )}
+      </div>
+    );
+  }
+  return (
+    <div className="player">
+      <video
+        ref={video}
+        className="player-video"
+        controls
+        playsInline
+        preload="metadata"
+        poster={poster?.url}
+        src={!hls && preview ? preview.url : undefined}
+        aria-label={altText(item)}
+      />
+      {error && (
+        <p className="player-error" role="alert">
+          {error} {downloadUrl && <a href={downloadUrl}>Download the original</a>}
+        </p>
+      )}
+    </div>
+  );
+}

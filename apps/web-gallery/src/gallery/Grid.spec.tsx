@@ -1,0 +1,75 @@
+import { act, fireEvent, render, screen } from '@testing-library/react';
+import { mediaItem } from '../test/fixtures';
+import { Grid } from './Grid';
+
+type Callback = (entries: { isIntersecting: boolean }[]) => void;
+const observers: { callback: Callback; targets: Element[]; options: IntersectionObserverInit | undefined }[] = [];
+
+beforeEach(() => {
+  observers.length = 0;
+  (globalThis as { IntersectionObserver?: unknown }).IntersectionObserver = class {
+    private readonly record: (typeof observers)[number];
+    constructor(callback: Callback, options?: IntersectionObserverInit) {
+      this.record = { callback, targets: [], options };
+      observers.push(this.record);
+    }
+    observe(target: Element) {
+      this.record.targets.push(target);
+    }
+    disconnect() {
+      this.record.targets.length = 0;
+    }
+  };
+});
+
+describe('Grid', () => {
+  it('draws each tile over its thumbhash placeholder with a <picture> of AVIF, WebP and JPEG srcsets', () => {
+    const item = mediaItem({ title: 'Dunes at noon', tags: [{ name: 'desert', confidence: 0.9, source: 'ai' }] });
+    const { container } = render(<Grid items={[item]} hasMore={false} loading={false} onLoadMore={jest.fn()} onOpen={jest.fn()} />);
+    const media = screen.getByTestId('tile-media');
+    expect(media.style.backgroundImage).toMatch(/^url\("data:image\/png;base64,/);
+    expect(media.style.backgroundColor).toBe('rgb(51, 102, 153)');
+    const sources = Array.from(container.querySelectorAll('picture source'));
+    expect(sources.map((s) => s.getAttribute('type'))).toEqual(['image/avif', 'image/webp']);
+    expect(sources[0]?.getAttribute('srcset')).toBe(`/media/renditions/alice/${item.id}/thumb.avif 256w, /media/renditions/alice/${item.id}/small.avif 640w`);
+    const img = screen.getByAltText('Dunes at noon: desert');
+    expect(img.getAttribute('loading')).toBe('lazy');
+    expect(img.getAttribute('src')).toMatch(/thumb\.jpg$/);
+    expect(img.getAttribute('sizes')).toContain('240px');
+  });
+
+  it('shows kind and status on tiles that are not plain ready images, and opens on click/Enter', () => {
+    const onOpen = jest.fn();
+    const video = mediaItem({ kind: 'video', status: 'processing', renditions: [], placeholder: null, filename: 'clip.mp4', facts: { durationSeconds: 75 } });
+    render(<Grid items={[video]} hasMore={false} loading={false} onLoadMore={jest.fn()} onOpen={onOpen} />);
+    const button = screen.getByRole('button', { name: 'clip.mp4, Processing' });
+    expect(button.textContent).toContain('1:15');
+    fireEvent.click(button);
+    expect(onOpen).toHaveBeenCalledWith(video.id);
+  });
+
+  it('asks for the next page when the sentinel below the grid comes into view', () => {
+    const onLoadMore = jest.fn();
+    const items = [mediaItem(), mediaItem()];
+    const { rerender } = render(<Grid items={items} hasMore loading={false} onLoadMore={onLoadMore} onOpen={jest.fn()} />);
+    const observer = observers.at(-1);
+    expect(observer?.targets).toEqual([screen.getByTestId('grid-sentinel')]);
+    expect(observer?.options?.rootMargin).toBe('1200px 0px');
+    act(() => observer?.callback([{ isIntersecting: false }]));
+    expect(onLoadMore).not.toHaveBeenCalled();
+    act(() => observer?.callback([{ isIntersecting: true }]));
+    expect(onLoadMore).toHaveBeenCalledTimes(1);
+    // No more pages: nothing is observed any more.
+    rerender(<Grid items={items} hasMore={false} loading={false} onLoadMore={onLoadMore} onOpen={jest.fn()} />);
+    expect(observers.every((o) => o.targets.length === 0)).toBe(true);
+  });
+
+  it('moves focus between tiles with the arrow keys', () => {
+    const items = [mediaItem({ filename: 'one.jpg' }), mediaItem({ filename: 'two.jpg' })];
+    render(<Grid items={items} hasMore={false} loading={false} onLoadMore={jest.fn()} onOpen={jest.fn()} />);
+    const first = screen.getByRole('button', { name: 'one.jpg' });
+    first.focus();
+    fireEvent.keyDown(first, { key: 'ArrowRight' });
+    expect(document.activeElement).toBe(screen.getByRole('button', { name: 'two.jpg' }));
+  });
+});

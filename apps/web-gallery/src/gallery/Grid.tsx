@@ -1,0 +1,84 @@
+import { useCallback, useEffect, useRef, type KeyboardEvent } from 'react';
+import type { MediaView } from '../api/types';
+import { Tile } from './Tile';
+
+export interface GridProps {
+  items: readonly MediaView[];
+  hasMore: boolean;
+  loading: boolean;
+  onLoadMore: () => void;
+  onOpen: (id: string) => void;
+}
+
+/** How many tiles share the first row: the number of columns the CSS grid made. */
+function columnsOf(list: HTMLElement): number {
+  const tiles = Array.from(list.children) as HTMLElement[];
+  const top = tiles[0]?.offsetTop;
+  const count = tiles.findIndex((t) => t.offsetTop !== top);
+  return count <= 0 ? Math.max(1, tiles.length) : count;
+}
+
+/**
+ * The library grid. Off-screen tiles skip layout and paint (`content-visibility: auto` in the
+ * stylesheet), images load lazily, and the next page is requested when a sentinel below the last
+ * row comes within a screen of the viewport.
+ */
+export function Grid({ items, hasMore, loading, onLoadMore, onOpen }: GridProps) {
+  const sentinel = useRef<HTMLDivElement>(null);
+  const list = useRef<HTMLUListElement>(null);
+  const loadMore = useRef(onLoadMore);
+  useEffect(() => {
+    loadMore.current = onLoadMore;
+  }, [onLoadMore]);
+
+  useEffect(() => {
+    const target = sentinel.current;
+    if (!target || !hasMore || typeof IntersectionObserver === 'undefined') return undefined;
+    const observer = new IntersectionObserver((entries) => {
+      if (entries.some((e) => e.isIntersecting)) loadMore.current();
+    }, { rootMargin: '1200px 0px' });
+    observer.observe(target);
+    return () => observer.disconnect();
+  }, [hasMore, items.length]);
+
+  // Arrow keys move between tiles like in a file manager; Tab still leaves the grid.
+  const onKeyDown = useCallback((event: KeyboardEvent<HTMLUListElement>) => {
+    const root = list.current;
+    const current = (event.target as HTMLElement).closest('li');
+    if (!root || !current || !['ArrowLeft', 'ArrowRight', 'ArrowUp', 'ArrowDown', 'Home', 'End'].includes(event.key)) return;
+    const tiles = Array.from(root.children) as HTMLElement[];
+    const index = tiles.indexOf(current);
+    const columns = columnsOf(root);
+    const next = {
+      ArrowLeft: index - 1,
+      ArrowRight: index + 1,
+      ArrowUp: index - columns,
+      ArrowDown: index + columns,
+      Home: 0,
+      End: tiles.length - 1,
+    }[event.key] ?? index;
+    const tile = tiles[Math.max(0, Math.min(tiles.length - 1, next))];
+    if (tile && tile !== current) {
+      event.preventDefault();
+      tile.querySelector('button')?.focus();
+    }
+  }, []);
+
+  return (
+    <>
+      <ul className="grid" ref={list} onKeyDown={onKeyDown} aria-label="Your library" aria-busy={loading}>
+        {items.map((item) => (
+          <Tile key={item.id} item={item} onOpen={onOpen} />
+        ))}
+      </ul>
+      <div ref={sentinel} className="grid-sentinel" data-testid="grid-sentinel" aria-hidden="true" />
+      {hasMore && items.length > 0 && (
+        <div className="grid-more">
+          <button type="button" className="btn btn-quiet" onClick={onLoadMore} disabled={loading}>
+            {loading ? 'Loading…' : 'Load more'}
+          </button>
+        </div>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,95 @@
+import { useMemo } from 'react';
+import type { MediaView } from '../api/types';
+import { UploadIcon } from '../ui/icons';
+import { Filters, type FilterState } from './Filters';
+import { Grid } from './Grid';
+import type { MediaListState } from './useMediaList';
+import { useTags } from './useTags';
+
+export interface LibraryProps {
+  list: MediaListState;
+  filter: FilterState;
+  onFilterChange: (next: FilterState) => void;
+  onOpen: (id: string) => void;
+  onPickFiles: () => void;
+}
+
+/** Items in the order the person chose; the API lists newest first, so "oldest" reverses what is loaded. */
+export function sortItems(items: readonly MediaView[], sort: FilterState['sort']): readonly MediaView[] {
+  return sort === 'oldest' ? [...items].reverse() : items;
+}
+
+function SkeletonGrid() {
+  return (
+    <ul className="grid" aria-hidden="true">
+      {Array.from({ length: 12 }, (_, i) => (
+        <li key={i} className="tile skeleton" />
+      ))}
+    </ul>
+  );
+}
+
+export function Library({ list, filter, onFilterChange, onOpen, onPickFiles }: LibraryProps) {
+  const tags = useTags();
+  const items = useMemo(() => sortItems(list.items, filter.sort), [list.items, filter.sort]);
+  const filtered = Boolean(filter.kind || filter.status || filter.tag);
+
+  let body;
+  if (list.error && items.length === 0) {
+    body = (
+      <div className="state state-error" role="alert">
+        <h2>Your library could not be loaded</h2>
+        <p>{list.error}</p>
+        <p>Check that Mediaflow is running, then try again.</p>
+        <button type="button" className="btn btn-primary" onClick={list.retry}>
+          Try again
+        </button>
+      </div>
+    );
+  } else if (items.length === 0 && list.loading) {
+    body = <SkeletonGrid />;
+  } else if (items.length === 0 && filtered) {
+    body = (
+      <div className="state">
+        <h2>Nothing matches these filters</h2>
+        <p>Try another tag or kind, or clear the filters to see everything.</p>
+        <button type="button" className="btn" onClick={() => onFilterChange({ sort: filter.sort })}>
+          Clear filters
+        </button>
+      </div>
+    );
+  } else if (items.length === 0) {
+    body = (
+      <div className="state state-empty">
+        <div className="state-art" aria-hidden="true">
+          <UploadIcon size={40} />
+        </div>
+        <h2>Your library is empty</h2>
+        <p>Drop photos, videos, audio or documents anywhere on this page, or choose files to upload. Mediaflow makes web-ready versions and tags them for you.</p>
+        <button type="button" className="btn btn-primary" onClick={onPickFiles}>
+          Choose files
+        </button>
+      </div>
+    );
+  } else {
+    body = <Grid items={items} hasMore={list.hasMore} loading={list.loading} onLoadMore={list.loadMore} onOpen={onOpen} />;
+  }
+
+  return (
+    <main id="main" className="library" tabIndex={-1}>
+      <Filters value={filter} onChange={onFilterChange} tags={tags} />
+      {filter.sort === 'oldest' && list.hasMore && items.length > 0 && (
+        <p className="note">Oldest first among the {items.length} items loaded so far; scroll to load older ones.</p>
+      )}
+      {body}
+      {list.error && items.length > 0 && (
+        <div className="state-inline" role="alert">
+          {list.error}{' '}
+          <button type="button" className="btn btn-quiet" onClick={list.retry}>
+            Try again
+          </button>
+        </div>
+      )}
+    </main>
+  );
+}

@@ -1,0 +1,53 @@
+import { memo, type CSSProperties } from 'react';
+import type { MediaView } from '../api/types';
+import { KindIcon } from '../ui/icons';
+import { STATUS_LABELS, formatDuration } from '../ui/format';
+import { Picture } from './Picture';
+import { thumbhashDataUrl } from './placeholder';
+import { altText, posterOf } from './renditions';
+
+export const GRID_SIZES = '(max-width: 520px) 50vw, (max-width: 900px) 33vw, 240px';
+
+export interface TileProps {
+  item: MediaView;
+  onOpen: (id: string) => void;
+}
+
+/** One grid cell: a button (focusable, Enter opens) over the placeholder and the picture. */
+export const Tile = memo(function Tile({ item, onOpen }: TileProps) {
+  const placeholder = thumbhashDataUrl(item.placeholder?.thumbhash);
+  const poster = item.kind !== 'image' ? posterOf(item) : undefined;
+  const alt = altText(item);
+  const name = item.title?.trim() || item.filename;
+  const hasImage = item.kind === 'image' ? item.renditions.some((r) => r.name === 'thumb' || r.name === 'small') : Boolean(poster);
+  const style: CSSProperties = {};
+  if (item.placeholder?.dominantColor) style.backgroundColor = item.placeholder.dominantColor;
+  if (placeholder) style.backgroundImage = `url("${placeholder}")`;
+  const duration = item.facts.durationSeconds;
+  return (
+    <li className="tile" data-status={item.status}>
+      <button type="button" className="tile-button" data-id={item.id} onClick={() => onOpen(item.id)} aria-label={`${name}${item.status === 'ready' ? '' : `, ${STATUS_LABELS[item.status] ?? item.status}`}`}>
+        <span className={`tile-media${placeholder ? ' has-placeholder' : ''}`} style={style} data-testid="tile-media">
+          {hasImage && item.kind === 'image' && <Picture renditions={item.renditions} names={['thumb', 'small']} sizes={GRID_SIZES} alt={alt} className="tile-img" />}
+          {poster && <img className="tile-img fade is-loaded" src={poster.url} alt={alt} loading="lazy" decoding="async" />}
+          {!hasImage && (
+            <span className="tile-kind">
+              <KindIcon kind={item.kind} size={36} />
+              <span className="tile-filename">{item.filename}</span>
+            </span>
+          )}
+        </span>
+        {item.kind !== 'image' && (
+          <span className="tile-badge tile-badge-kind">
+            <KindIcon kind={item.kind} size={14} />
+            {duration ? formatDuration(duration) : null}
+          </span>
+        )}
+        {item.status !== 'ready' && (
+          <span className={`tile-badge tile-badge-status status-${item.status}`}>{STATUS_LABELS[item.status] ?? item.status}</span>
+        )}
+        <span className="tile-caption">{name}</span>
+      </button>
+    </li>
+  );
+});

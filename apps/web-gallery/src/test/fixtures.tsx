@@ -1,0 +1,90 @@
+import { render, type RenderResult } from '@testing-library/react';
+import type { ReactElement } from 'react';
+import type { ApiClient } from '../api/client';
+import type { MediaView } from '../api/types';
+import { MediaEvents, ServicesProvider, type Services } from '../app/services';
+import { Session } from '../auth/session';
+import { UploadQueue } from '../upload/queue';
+
+/** A JWT-shaped token (unsigned: the gallery never verifies) for `sub`. */
+export function fakeToken(sub = 'alice', exp = Math.floor(Date.now() / 1000) + 3600): string {
+  const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+  return `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ sub, exp })}.c2lnbmF0dXJl`;
+}
+
+// A real ThumbHash (of a 30×20 gradient), as the image pipeline stores it.
+export const THUMBHASH = 'IhUKNZhwd3d3eIiHiIiHh4CHCIeI';
+
+let seq = 0;
+
+export function mediaItem(overrides: Partial<MediaView> = {}): MediaView {
+  seq += 1;
+  const id = overrides.id ?? `01J${String(seq).padStart(23, '0')}`;
+  const r = (name: string, format: string, width: number) => ({
+    name,
+    format,
+    width,
+    height: Math.round((width * 2) / 3),
+    bytes: width * 10,
+    url: `/media/renditions/alice/${id}/${name}.${format === 'jpeg' ? 'jpg' : format}`,
+  });
+  return {
+    id,
+    kind: 'image',
+    status: 'ready',
+    title: null,
+    filename: `photo-${seq}.jpg`,
+    original: { size: 123_456, mime: 'image/jpeg', sha256: null },
+    facts: { width: 3000, height: 2000, format: 'jpeg' },
+    renditions: [
+      r('thumb', 'avif', 256), r('thumb', 'webp', 256), r('thumb', 'jpeg', 256),
+      r('small', 'avif', 640), r('small', 'webp', 640),
+      r('medium', 'avif', 1280), r('medium', 'webp', 1280), r('medium', 'jpeg', 1280),
+      r('large', 'webp', 2048),
+    ],
+    tags: [
+      { name: 'beach', confidence: 0.93, source: 'ai' },
+      { name: 'holiday', confidence: 1, source: 'user' },
+    ],
+    moderation: { verdict: 'safe', labels: [] },
+    placeholder: { thumbhash: THUMBHASH, dominantColor: '#336699' },
+    failure: null,
+    progress: null,
+    createdAt: '2026-11-01T10:00:00.000Z',
+    updatedAt: '2026-11-01T10:00:00.000Z',
+    ...overrides,
+  };
+}
+
+/** An ApiClient whose every method is a jest mock; pass the ones a test needs. */
+export function fakeApi(overrides: Partial<ApiClient> = {}): jest.Mocked<ApiClient> {
+  const fail = (name: string) => jest.fn(async () => {
+    throw new Error(`unexpected api.${name}()`);
+  });
+  return {
+    startUpload: fail('startUpload'),
+    completeUpload: fail('completeUpload'),
+    getMedia: fail('getMedia'),
+    listMedia: jest.fn(async () => ({ items: [], nextCursor: null })),
+    updateMedia: fail('updateMedia'),
+    deleteMedia: fail('deleteMedia'),
+    releaseMedia: fail('releaseMedia'),
+    listTags: jest.fn(async () => []),
+    ...overrides,
+  } as jest.Mocked<ApiClient>;
+}
+
+export function testServices(api: ApiClient = fakeApi()): Services {
+  const storage = new Map<string, string>();
+  const session = new Session({
+    storage: { getItem: (k) => storage.get(k) ?? null, setItem: (k, v) => void storage.set(k, v), removeItem: (k) => void storage.delete(k) },
+    setCookie: () => undefined,
+    secure: false,
+  });
+  session.signIn(fakeToken());
+  return { api, session, events: new MediaEvents(), uploads: new UploadQueue({ api, put: async () => ({ etag: null }) }) };
+}
+
+export function renderWith(ui: ReactElement, services: Services = testServices()): RenderResult & { services: Services } {
+  return { ...render(<ServicesProvider services={services}>{ui}</ServicesProvider>), services };
+}
