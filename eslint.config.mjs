@@ -52,7 +52,7 @@ export default [
       'no-restricted-syntax': [
         'error',
         { selector: "CallExpression[callee.object.name=/^(it|test|describe)$/][callee.property.name=/^(only|skip)$/]", message: 'Focused or skipped tests are not allowed.' },
-        { selector: "Identifier[name=/^(xit|xdescribe|fit|fdescribe|xtest)$/]", message: 'Focused or skipped tests are not allowed.' },
+        { selector: "CallExpression > Identifier.callee[name=/^(xit|xdescribe|fit|fdescribe|xtest)$/]", message: 'Focused or skipped tests are not allowed.' },
       ],
     },
   },

@@ -15,5 +15,8 @@ run('npx', ['nx', 'run-many', '-t', 'build', '-p', ...projects, '--output-style=
 // Ctrl+C reaches the server too (same process group); this process just waits for it to finish.
 process.on('SIGINT', () => {});
 process.on('SIGTERM', () => {});
-const serve = spawnSync(process.execPath, ['apps/cli/dist/mediaflow.js', 'serve', ...process.argv.slice(2)], { stdio: 'inherit' });
+// glibc keeps freed memory in one arena per thread; libvips' worker threads then hold hundreds of
+// MB after a burst. Two arenas keep the peak near what the image work needs (docs/benchmarks.md).
+const env = { MALLOC_ARENA_MAX: '2', ...process.env };
+const serve = spawnSync(process.execPath, ['apps/cli/dist/mediaflow.js', 'serve', ...process.argv.slice(2)], { stdio: 'inherit', env });
 process.exit(serve.status ?? 0);

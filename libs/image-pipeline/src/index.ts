@@ -11,7 +11,7 @@ export { PLACEHOLDER_MAX_EDGE, dominantColor, placeholderOf, thumbhashOf } from 
 export { fitLongEdge, planRenditions } from './plan.js';
 export { defaultPolicy } from './policy.js';
 export { SharpImageProcessor, type ProcessedImage, type SharpImageProcessorOptions } from './processor.js';
-export { avifSlots, decodeSlots, renderImage, type RenderOptions } from './render.js';
+export { avifSlots, renderImage, type RenderOptions } from './render.js';
 export { ALLOWED_LOADERS, configureSharp, type SharpSettings } from './sharp-setup.js';
 export { detectFormat, mimeOf, sniffImage } from './sniff.js';
 export type {

@@ -28,18 +28,11 @@ export interface RenderOptions {
    * runs one AVIF encode at a time (`avifSlots`), which bounds memory at little cost in speed.
    */
   avifSlots?: Semaphore;
-  /**
-   * Slots for full-size decodes, shared like `avifSlots`: decoding a 12 MP JPEG to 2048 px
-   * holds about 50 MB for ~100 ms, so jobs take turns for that step and overlap in the rest.
-   */
-  decodeSlots?: Semaphore;
 }
 
 /** The process-wide default for `RenderOptions.avifSlots`. */
 export const avifSlots = new Semaphore(1);
 
-/** The process-wide default for `RenderOptions.decodeSlots`. */
-export const decodeSlots = new Semaphore(1);
 
 const CONTENT_TYPE: Readonly<Record<OutputFormat, string>> = {
   webp: 'image/webp',
@@ -158,12 +151,10 @@ async function renderStill(
   encoders: EncoderSettings,
   deadline: Deadline,
   concurrency: number,
-  slots: { avif: Semaphore; decode: Semaphore },
+  slots: Semaphore,
 ): Promise<{ files: RenderedFile[]; placeholder: Placeholder }> {
   const largest = outputs.reduce((a, b) => (b.width * b.height > a.width * a.height ? b : a));
-  let top = await slots.decode.use(() =>
-    toRaw(source.resize(largest.width, largest.height, EXACT).toColourspace('srgb'), deadline, 'decoding the image'),
-  );
+  let top = await toRaw(source.resize(largest.width, largest.height, EXACT).toColourspace('srgb'), deadline, 'decoding the image');
   if (top.channels === 4 && isOpaque(top)) top = dropAlpha(top);
 
   const sizes = new Map<string, Promise<RawImage>>();
@@ -187,7 +178,7 @@ async function renderStill(
     const output = outputs[i] as PlannedRendition;
     const run = async (): Promise<RenderedFile> =>
       toFile(encode(fromRaw(await rawFor(output.width, output.height), deadline), output.format, encoders), output, deadline);
-    return output.format === 'avif' ? slots.avif.use(run) : run();
+    return output.format === 'avif' ? slots.use(run) : run();
   });
   const files: RenderedFile[] = new Array<RenderedFile>(outputs.length);
   order.forEach((i, k) => (files[i] = encoded[k] as RenderedFile));
@@ -257,10 +248,7 @@ export async function renderImage(input: Uint8Array, plan: RenditionPlan, option
     ? [...animations.map((o) => ({ ...o, animated: false })), ...stills]
     : stills;
   if (still.length > 0) {
-    const result = await renderStill(await openSource(input, checked, limits, deadline, 1), still, plan.encoders, deadline, concurrency, {
-      avif: options.avifSlots ?? avifSlots,
-      decode: options.decodeSlots ?? decodeSlots,
-    });
+    const result = await renderStill(await openSource(input, checked, limits, deadline, 1), still, plan.encoders, deadline, concurrency, options.avifSlots ?? avifSlots);
     files.push(...result.files);
     placeholder = result.placeholder;
   }

@@ -66,7 +66,12 @@ async function freePort() {
 
 /** Starts `mediaflow serve` and resolves once it prints its URL; samples its RSS until stopped. */
 async function startServe(dataDir, port) {
-  const child = spawn(process.execPath, [cli, 'serve', '--data-dir', dataDir, '--port', String(port), '--quiet'], { cwd: workspace, stdio: ['ignore', 'pipe', 'inherit'] });
+  // The same allocator setting as `npm start` (and the bare pipeline's worker, run.mjs of the image bench).
+  const child = spawn(process.execPath, [cli, 'serve', '--data-dir', dataDir, '--port', String(port), '--quiet'], {
+    cwd: workspace,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, MALLOC_ARENA_MAX: '2' },
+  });
   let peakKb = 0;
   const sampler = setInterval(() => (peakKb = Math.max(peakKb, rssKb(child.pid))), 50);
   let out = '';
@@ -141,6 +146,7 @@ async function burst(work) {
   process.stderr.write(`bare pipeline, ${JOBS} jobs...\n`);
   const bare = spawnSync(process.execPath, [join(workspace, 'tools/bench/image/pipeline-worker.mjs'), 'throughput', input, join(work, 'out-bare'), String(JOBS)], {
     cwd: workspace,
+    env: { ...process.env, MALLOC_ARENA_MAX: '2' },
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
   });

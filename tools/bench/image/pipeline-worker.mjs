@@ -15,7 +15,7 @@ const jobs = Number(jobsArg);
 
 const policy =
   avifLarge === 'yes' ? { ...defaultPolicy, formats: { ...defaultPolicy.formats, large: [...defaultPolicy.formats.large, 'avif'] } } : defaultPolicy;
-const images = new SharpImageProcessor({ policy, ...(process.env.MF_ENCODE_CONCURRENCY ? { encodeConcurrency: Number(process.env.MF_ENCODE_CONCURRENCY) } : {}) });
+const images = new SharpImageProcessor({ policy });
 
 const files = (await readdir(inputDir)).filter((f) => f.endsWith('.jpg')).sort();
 // Read when processed, as a worker would: holding all inputs at once would inflate the peak RSS.

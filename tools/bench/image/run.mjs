@@ -223,11 +223,12 @@ try {
   const keep = (row) => {
     const prior = best.get(row.tool);
     if (prior === undefined) return best.set(row.tool, row);
+    const lower = (a, b) => (a === undefined ? b : b === undefined ? a : Math.min(a, b));
     best.set(row.tool, {
       ...(row.wallMs < prior.wallMs ? row : prior),
       peakMb: Math.max(row.peakMb, prior.peakMb),
-      p50: Math.min(row.p50 ?? Infinity, prior.p50 ?? Infinity),
-      p50Loaded: Math.min(row.p50Loaded ?? Infinity, prior.p50Loaded ?? Infinity),
+      p50: lower(row.p50, prior.p50),
+      p50Loaded: lower(row.p50Loaded, prior.p50Loaded),
     });
   };
   for (let round = 1; round <= ROUNDS; round++) {
