@@ -17,7 +17,7 @@ export const RenditionNameSchema = z
   .regex(/^[a-z0-9][a-z0-9_-]*(\/[a-z0-9][a-z0-9_.-]*)*$/, 'lower-case letters, digits, "_", "-", segments separated by "/"')
   .refine((v) => !v.split('/').some((s) => s === '.' || s === '..' || s.endsWith('.')), 'no dot segments');
 
-export const RenditionFormatSchema = z.enum(['webp', 'avif', 'jpeg', 'png', 'gif', 'mp4', 'm3u8', 'm4a', 'opus', 'json']);
+export const RenditionFormatSchema = z.enum(['webp', 'avif', 'jpeg', 'png', 'gif', 'mp4', 'm3u8', 'ts', 'm4a', 'opus', 'json']);
 export type RenditionFormat = z.infer<typeof RenditionFormatSchema>;
 
 export const RenditionSchema = z.object({

@@ -203,17 +203,26 @@ export interface QueueConsumer {
 // Processing
 // ---------------------------------------------------------------------------------------------
 
-/** One file a pipeline produced, before it is stored under a rendition key. */
-export interface RenderedFile {
+interface RenderedFileFacts {
   name: string;
   format: RenditionFormat;
   contentType: string;
-  body: Uint8Array;
   width?: number;
   height?: number;
   durationSeconds?: number;
   bitrate?: number;
+  /**
+   * `false` for files that are stored under the item's prefix but are not renditions of their own
+   * (HLS segments: the playlists reference them). Default: listed.
+   */
+  listed?: boolean;
 }
+
+/**
+ * One file a pipeline produced, before it is stored under a rendition key: bytes in memory (images),
+ * or a file on local disk (video ladders, too large to hold in memory), which the caller streams.
+ */
+export type RenderedFile = RenderedFileFacts & ({ body: Uint8Array; path?: never } | { path: string; body?: never });
 
 export interface ImageInspection {
   facts: MediaFacts;

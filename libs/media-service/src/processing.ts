@@ -1,3 +1,4 @@
+import { createReadStream } from 'node:fs';
 import {
   applyAction,
   createEvent,
@@ -22,6 +23,7 @@ const EXT: Record<Rendition['format'], string> = {
   gif: 'gif',
   mp4: 'mp4',
   m3u8: 'm3u8',
+  ts: 'ts',
   m4a: 'm4a',
   opus: 'opus',
   json: 'json',
@@ -47,13 +49,18 @@ async function readAll(deps: ServiceDeps, key: string): Promise<Uint8Array> {
   return Buffer.concat(chunks);
 }
 
-/** Stores rendered files under the item's rendition keys, with immutable cache headers. */
+/**
+ * Stores rendered files under the item's rendition keys, with immutable cache headers; files on disk
+ * are streamed. Returns the renditions to list on the item (HLS segments are stored, not listed).
+ */
 export async function storeRenditions(deps: ServiceDeps, item: MediaItem, files: RenderedFile[]): Promise<Rendition[]> {
   const renditions: Rendition[] = [];
   for (const file of files) {
     const key = renditionKey(item.ownerId, item.id, file.name, EXT[file.format]);
-    await deps.store.put(key, file.body, { contentType: file.contentType, cacheControl: IMMUTABLE_CACHE });
-    const rendition: Rendition = { name: file.name, format: file.format, key, contentType: file.contentType, bytes: file.body.byteLength };
+    const body = file.body ?? createReadStream(file.path);
+    const head = await deps.store.put(key, body, { contentType: file.contentType, cacheControl: IMMUTABLE_CACHE });
+    if (file.listed === false) continue;
+    const rendition: Rendition = { name: file.name, format: file.format, key, contentType: file.contentType, bytes: head.size };
     if (file.width !== undefined) rendition.width = file.width;
     if (file.height !== undefined) rendition.height = file.height;
     if (file.durationSeconds !== undefined) rendition.durationSeconds = file.durationSeconds;

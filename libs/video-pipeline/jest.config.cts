@@ -1,0 +1,7 @@
+module.exports = {
+  displayName: 'video-pipeline',
+  preset: '../../jest.preset.cjs',
+  coverageDirectory: '../../coverage/libs/video-pipeline',
+  // Medium tests encode real video with ffmpeg on a 2-core machine.
+  testTimeout: 120_000,
+};

@@ -1,0 +1,2 @@
+export * from './video/index.js';
+export * from './audio/index.js';
