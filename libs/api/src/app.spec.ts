@@ -1,5 +1,5 @@
 import { type ImageProcessor } from '@mediaflow/domain';
-import { ClockedIds, InMemoryEventBus, InMemoryMediaRepository, InMemoryObjectStore, ManualClock } from '@mediaflow/domain/testing';
+import { ClockedIds, InMemoryEventBus, makeMediaItem, InMemoryMediaRepository, InMemoryObjectStore, ManualClock } from '@mediaflow/domain/testing';
 import { ingestObject, processImage, ServiceConfigSchema, type ServiceDeps } from '@mediaflow/media-service';
 import { createApi } from './app.js';
 import { LocalTokens } from './local-tokens.js';
@@ -53,6 +53,18 @@ async function readyItem(s: ReturnType<typeof setup>, owner = 'alice'): Promise<
 }
 
 describe('auth', () => {
+  it('stops accepting a remembered token once it expires', async () => {
+    let now = new Date('2026-06-01T00:00:00Z');
+    const tokens = new LocalTokens({ secret: Buffer.alloc(32, 7), ttlSeconds: 60, now: () => now });
+    const token = tokens.issue('alice');
+    await expect(tokens.authenticate(token)).resolves.toBe('alice');
+    await expect(tokens.authenticate(token)).resolves.toBe('alice');
+    now = new Date('2026-06-01T00:01:01Z');
+    await expect(tokens.authenticate(token)).rejects.toThrow('token expired');
+    // A forged twin of a remembered token is still checked in full.
+    await expect(tokens.authenticate(`${token.slice(0, -2)}xx`)).rejects.toThrow();
+  });
+
   it('refuses a missing, malformed, forged, alg:none, expired or foreign token with 401 problem+json', async () => {
     const s = setup();
     const good = s.tokens.issue('alice');
@@ -223,5 +235,59 @@ describe('/media', () => {
     for (const path of ['/media/../originals/alice', '/media/renditions/alice/%2e%2e/%2e%2e/x', '/media/originals/alice/..%2F..%2Fetc%2Fpasswd', '/media/etc/passwd']) {
       expect([path, (await s.call(path, { owner: 'alice' })).status]).toEqual([path, 404]);
     }
+  });
+});
+
+describe('cached list pages and tag counts', () => {
+  it('revalidates with ETag, moves on any write, and never shares a page between owners', async () => {
+    const s = setup();
+    await readyItem(s);
+    const first = await s.call('/api/v1/media?limit=10', { owner: 'alice' });
+    expect(first.headers.get('cache-control')).toBe('private, no-cache');
+    const etag = first.headers.get('etag') ?? '';
+    expect(etag).toMatch(/^W\/".+"$/);
+    const page = (await first.json()) as { items: { id: string; title: string | null }[] };
+    expect(page.items).toHaveLength(1);
+
+    const again = await s.call('/api/v1/media?limit=10', { owner: 'alice', headers: { 'if-none-match': etag } });
+    expect(again.status).toBe(304);
+    expect(await again.text()).toBe('');
+
+    // Bob asks the same question with Alice's ETag: his own, empty page.
+    const bob = await s.call('/api/v1/media?limit=10', { owner: 'bob', headers: { 'if-none-match': etag } });
+    expect(bob.status).toBe(200);
+    expect(((await bob.json()) as { items: unknown[] }).items).toEqual([]);
+
+    const id = page.items[0]?.id ?? '';
+    await s.call(`/api/v1/media/${id}`, { owner: 'alice', method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ title: 'Renamed', tags: ['harbour'] }) });
+    const changed = await s.call('/api/v1/media?limit=10', { owner: 'alice', headers: { 'if-none-match': etag } });
+    expect(changed.status).toBe(200);
+    expect(changed.headers.get('etag')).not.toBe(etag);
+    expect(((await changed.json()) as typeof page).items[0]?.title).toBe('Renamed');
+    expect(await (await s.call('/api/v1/tags', { owner: 'alice' })).json()).toEqual({ tags: [{ name: 'harbour', count: 1 }] });
+
+    // A write made behind the API's back (a worker in another process) is seen too.
+    const item = await s.deps.repo.get('alice', id);
+    if (item === undefined) throw new Error('item vanished');
+    await s.deps.repo.update({ ...item, title: 'From a worker', version: item.version + 1 }, item.version);
+    const seen = (await (await s.call('/api/v1/media?limit=10', { owner: 'alice' })).json()) as typeof page;
+    expect(seen.items[0]?.title).toBe('From a worker');
+  });
+
+  it('compresses a page asked for again when the client accepts it, and still refuses a bad query', async () => {
+    const s = setup();
+    for (let i = 0; i < 12; i += 1) await s.deps.repo.create(makeMediaItem({ id: s.deps.ids.next(), ownerId: 'alice', status: 'ready', title: `Photo ${i}` }));
+    const ask = () => s.call('/api/v1/media?limit=50', { owner: 'alice', headers: { 'accept-encoding': 'gzip, deflate, br' } });
+    const plain = await ask();
+    expect(plain.headers.get('content-encoding')).toBeNull();
+    const body = Buffer.from(await plain.arrayBuffer());
+    expect(body.byteLength).toBeGreaterThan(1024);
+    const compressed = await ask();
+    expect(compressed.headers.get('content-encoding')).toBe('br');
+    const { brotliDecompressSync } = await import('node:zlib');
+    expect(brotliDecompressSync(Buffer.from(await compressed.arrayBuffer())).equals(body)).toBe(true);
+
+    const bad = await s.call('/api/v1/media?limit=5000', { owner: 'alice' });
+    expect(bad.status).toBe(400);
   });
 });

@@ -1,5 +1,6 @@
 import {
   ForbiddenError,
+  ListQuerySchema,
   MediaIdParamSchema,
   NotFoundError,
   parseKey,
@@ -27,6 +28,7 @@ import { z } from 'zod';
 import type { Authenticator } from './local-tokens.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { problem, toProblem, type Problem } from './problems.js';
+import { matchesEtag, negotiateCoding, ResponseCache } from './response-cache.js';
 
 export interface ApiOptions {
   deps: ServiceDeps;
@@ -40,6 +42,12 @@ export interface ApiOptions {
   onError?: (error: unknown, request: Request) => void;
   /** Cookie that may carry the token for `/media/*` (an `<img>` cannot send a header). */
   mediaCookieName?: string;
+  /**
+   * Serialised list pages and tag counts, reused until the owner's repository revision moves.
+   * Default: a 32 MiB in-process cache; `false` turns it off. Used only when the repository
+   * reports revisions.
+   */
+  responseCache?: ResponseCache | false;
 }
 
 type Env = { Variables: { ownerId: string } };
@@ -128,7 +136,9 @@ export function createApi(options: ApiOptions): Hono<Env> {
     await next();
     return undefined;
   });
-  api.use('*', bodyLimit({ maxSize: 256 * 1024, onError: (c) => sendProblem(c, problem(413, 'limit_exceeded', 'the request body is too large')) }));
+  const limitBody = bodyLimit({ maxSize: 256 * 1024, onError: (c) => sendProblem(c, problem(413, 'limit_exceeded', 'the request body is too large')) });
+  // Reads carry no body; asking for one would make the node adapter build a full WHATWG Request.
+  api.use('*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next)));
 
   const mediaId = (c: Context<Env>): string => parseOrThrow(MediaIdParamSchema, { id: c.req.param('id') }, 'media id').id;
   const view = (item: Parameters<typeof toMediaView>[0]) => toMediaView(item, deps.config.mediaBaseUrl);
@@ -153,9 +163,35 @@ export function createApi(options: ApiOptions): Hono<Env> {
     return c.json({ id: mediaId(c), status: 'uploading' }, 202);
   });
 
+  const cache = options.responseCache === false ? undefined : (options.responseCache ?? new ResponseCache());
+
+  /**
+   * A JSON answer that depends only on the owner's items: served from the response cache under the
+   * owner's revision, revalidated by ETag (`304`), compressed when the client accepts it.
+   */
+  async function ownerJson(c: Context<Env>, scope: string, produce: () => Promise<unknown>): Promise<Response> {
+    const ownerId = c.get('ownerId');
+    const revision = cache === undefined ? undefined : await deps.repo.revision?.(ownerId);
+    if (cache === undefined || revision === undefined) return c.json(await produce());
+    const key = `${ownerId}\u0000${revision}\u0000${scope}`;
+    const entry = await cache.get(key, produce);
+    // Private, but storable: the browser revalidates with If-None-Match instead of refetching.
+    const headers: Record<string, string> = { 'cache-control': 'private, no-cache', vary: 'authorization, accept-encoding', etag: entry.etag };
+    if (matchesEtag(c.req.header('if-none-match'), entry.etag)) return c.body(null, 304, headers);
+    const { body, coding } = cache.encode(key, entry, negotiateCoding(c.req.header('accept-encoding')));
+    headers['content-type'] = 'application/json';
+    if (coding !== 'identity') headers['content-encoding'] = coding;
+    return c.body(new Uint8Array(body.buffer as ArrayBuffer, body.byteOffset, body.byteLength), 200, headers);
+  }
+
   api.get('/media', async (c) => {
-    const page = await listMedia(deps, c.get('ownerId'), c.req.query());
-    return c.json({ items: page.items.map(view), nextCursor: page.nextCursor ?? null });
+    const ownerId = c.get('ownerId');
+    // Validated before the cache: a bad query is a 400 whether or not a page is cached.
+    const query = parseOrThrow(ListQuerySchema, c.req.query(), 'query');
+    return ownerJson(c, `media?${JSON.stringify(query)}`, async () => {
+      const page = await listMedia(deps, ownerId, query);
+      return { items: page.items.map(view), nextCursor: page.nextCursor ?? null };
+    });
   });
 
   api.get('/media/:id', async (c) => c.json(view(await getMedia(deps, c.get('ownerId'), mediaId(c)))));
@@ -169,7 +205,7 @@ export function createApi(options: ApiOptions): Hono<Env> {
     return c.body(null, 204);
   });
 
-  api.get('/tags', async (c) => c.json({ tags: await listTags(deps, c.get('ownerId')) }));
+  api.get('/tags', async (c) => ownerJson(c, 'tags', async () => ({ tags: await listTags(deps, c.get('ownerId')) })));
 
   app.route('/api/v1', api);
 

@@ -5,3 +5,4 @@ export type { Authenticator, LocalTokenOptions } from './local-tokens.js';
 export { buildOpenApiDocument, MediaViewSchema } from './openapi.js';
 export { problem, toProblem, STATUS_BY_CODE } from './problems.js';
 export type { Problem } from './problems.js';
+export { matchesEtag, negotiateCoding, ResponseCache, type CachedResponse, type ContentCoding } from './response-cache.js';

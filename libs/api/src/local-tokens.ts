@@ -7,6 +7,9 @@ export interface Authenticator {
   authenticate(token: string): Promise<string>;
 }
 
+/** How many verified tokens are remembered (the oldest goes first). */
+const VERIFIED_TOKENS = 1000;
+
 const b64url = (data: Buffer | string): string => Buffer.from(data).toString('base64url');
 
 export interface LocalTokenOptions {
@@ -29,6 +32,12 @@ export class LocalTokens implements Authenticator {
   private readonly audience: string;
   private readonly ttlSeconds: number;
   private readonly now: () => Date;
+  /**
+   * Tokens already verified, with their owner and expiry: a client sends the same token on every
+   * request, and re-checking the signature each time is pure cost. Only exact token strings that
+   * passed every check get here; expiry is still checked on each use.
+   */
+  private readonly verified = new Map<string, { ownerId: string; expiresAtMs: number }>();
 
   constructor(private readonly options: LocalTokenOptions) {
     if (options.secret.length < 32) throw new Error('the token secret must be at least 32 bytes');
@@ -51,6 +60,11 @@ export class LocalTokens implements Authenticator {
   }
 
   async authenticate(token: string): Promise<string> {
+    const known = this.verified.get(token);
+    if (known !== undefined) {
+      if (known.expiresAtMs > this.now().getTime()) return known.ownerId;
+      this.verified.delete(token);
+    }
     const parts = token.split('.');
     if (parts.length !== 3) throw new ForbiddenError('malformed token');
     const [header, payload, signature] = parts as [string, string, string];
@@ -74,6 +88,8 @@ export class LocalTokens implements Authenticator {
     if (typeof exp !== 'number' || exp * 1000 <= this.now().getTime()) throw new ForbiddenError('token expired');
     const sub = OwnerIdSchema.safeParse(claims['sub']);
     if (!sub.success) throw new ForbiddenError('token has no valid subject');
+    if (this.verified.size >= VERIFIED_TOKENS) this.verified.delete(this.verified.keys().next().value as string);
+    this.verified.set(token, { ownerId: sub.data, expiresAtMs: exp * 1000 });
     return sub.data;
   }
 

@@ -137,6 +137,12 @@ export interface MediaRepository {
   tagCounts(ownerId: string): Promise<TagCount[]>;
   /** Removes the item, its tag index entries and its hash claim. Idempotent. */
   delete(ownerId: string, id: string): Promise<void>;
+  /**
+   * An opaque token that changes whenever any of the owner's items is created, updated or deleted,
+   * by this process or another one sharing the store. Callers may cache the owner's list pages and
+   * tag counts under it. Optional: without it, callers do not cache.
+   */
+  revision?(ownerId: string): Promise<string>;
 }
 
 // ---------------------------------------------------------------------------------------------

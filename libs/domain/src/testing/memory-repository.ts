@@ -21,6 +21,15 @@ export function indexedTags(item: MediaItem): string[] {
 export class InMemoryMediaRepository implements MediaRepository {
   private readonly items = new Map<string, MediaItem>();
   private readonly hashes = new Map<string, string>();
+  private readonly revisions = new Map<string, number>();
+
+  private touch(ownerId: string): void {
+    this.revisions.set(ownerId, (this.revisions.get(ownerId) ?? 0) + 1);
+  }
+
+  async revision(ownerId: string): Promise<string> {
+    return String(this.revisions.get(ownerId) ?? 0);
+  }
 
   private static itemKey(ownerId: string, id: string): string {
     return `${ownerId}\u0000${id}`;
@@ -39,6 +48,7 @@ export class InMemoryMediaRepository implements MediaRepository {
       this.hashes.set(InMemoryMediaRepository.itemKey(item.ownerId, sha), item.id);
     }
     this.items.set(key, clone(item));
+    this.touch(item.ownerId);
     return clone(item);
   }
 
@@ -71,6 +81,7 @@ export class InMemoryMediaRepository implements MediaRepository {
       if (oldSha !== undefined) this.hashes.delete(InMemoryMediaRepository.itemKey(next.ownerId, oldSha));
     }
     this.items.set(key, clone(next));
+    this.touch(next.ownerId);
     return clone(next);
   }
 
@@ -117,5 +128,6 @@ export class InMemoryMediaRepository implements MediaRepository {
       this.hashes.delete(InMemoryMediaRepository.itemKey(ownerId, sha));
     }
     this.items.delete(key);
+    this.touch(ownerId);
   }
 }

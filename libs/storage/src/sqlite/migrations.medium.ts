@@ -22,6 +22,9 @@ describe('migrations', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
+  const all = MEDIA_MIGRATIONS.map((m) => m.version);
+  const next = all.length + 1;
+
   it('applies every migration once, and nothing on reopen', async () => {
     const first = new SqliteMediaRepository({ filename });
     const item = await first.create(makeMediaItem());
@@ -32,7 +35,7 @@ describe('migrations', () => {
     try {
       expect(versions(db)).toEqual(MEDIA_MIGRATIONS.map((m) => m.version));
       expect(migrate(db)).toEqual([]);
-      expect(versions(db)).toEqual([1]);
+      expect(versions(db)).toEqual(all);
       expect((db.prepare('SELECT id FROM media').all() as { id: string }[]).map((r) => r.id)).toEqual([item.id]);
     } finally {
       db.close();
@@ -42,13 +45,13 @@ describe('migrations', () => {
   it('applies only the new migrations of a later release, in order', () => {
     const db = new Database(filename);
     try {
-      expect(migrate(db)).toEqual([1]);
+      expect(migrate(db)).toEqual(all);
       const later: Migration[] = [
         ...MEDIA_MIGRATIONS,
-        { version: 2, name: 'albums', sql: 'CREATE TABLE albums (owner_id TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (owner_id, id))' },
-        { version: 3, name: 'album title', sql: 'ALTER TABLE albums ADD COLUMN title TEXT' },
+        { version: next, name: 'albums', sql: 'CREATE TABLE albums (owner_id TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (owner_id, id))' },
+        { version: next + 1, name: 'album title', sql: 'ALTER TABLE albums ADD COLUMN title TEXT' },
       ];
-      expect(migrate(db, later)).toEqual([2, 3]);
+      expect(migrate(db, later)).toEqual([next, next + 1]);
       expect(migrate(db, later)).toEqual([]);
       db.prepare("INSERT INTO albums (owner_id, id, title) VALUES ('a', 'b', 'c')").run();
     } finally {
@@ -62,10 +65,10 @@ describe('migrations', () => {
       migrate(db);
       const broken: Migration[] = [
         ...MEDIA_MIGRATIONS,
-        { version: 2, name: 'half done', sql: 'CREATE TABLE half (x INTEGER); THIS IS NOT SQL' },
+        { version: next, name: 'half done', sql: 'CREATE TABLE half (x INTEGER); THIS IS NOT SQL' },
       ];
       expect(() => migrate(db, broken)).toThrow();
-      expect(versions(db)).toEqual([1]);
+      expect(versions(db)).toEqual(all);
       expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'half'").get()).toBeUndefined();
     } finally {
       db.close();
@@ -75,7 +78,7 @@ describe('migrations', () => {
   it('refuses a database migrated further by a newer release, and badly numbered migrations', () => {
     const db = new Database(filename);
     try {
-      migrate(db, [...MEDIA_MIGRATIONS, { version: 2, name: 'future', sql: 'SELECT 1' }]);
+      migrate(db, [...MEDIA_MIGRATIONS, { version: next, name: 'future', sql: 'SELECT 1' }]);
       expect(() => migrate(db)).toThrow(StorageError);
       expect(() => migrate(db, [{ version: 2, name: 'gap', sql: 'SELECT 1' }])).toThrow(StorageError);
     } finally {

@@ -52,6 +52,33 @@ export const MEDIA_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX media_tags_by_item ON media_tags (owner_id, media_id);
     `,
   },
+  {
+    version: 2,
+    name: 'owner revisions',
+    // Triggers move an owner's revision in the same transaction as any write to their items,
+    // whichever process writes, so a cached list page can never outlive the data it shows.
+    // `store_identity` tells two databases apart, so a recreated one never repeats a revision.
+    sql: `
+      CREATE TABLE owner_revision (
+        owner_id TEXT    PRIMARY KEY,
+        revision INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE TABLE store_identity (id TEXT NOT NULL);
+      INSERT INTO store_identity (id) VALUES (lower(hex(randomblob(8))));
+      CREATE TRIGGER media_revision_insert AFTER INSERT ON media BEGIN
+        INSERT INTO owner_revision (owner_id, revision) VALUES (NEW.owner_id, 1)
+          ON CONFLICT (owner_id) DO UPDATE SET revision = revision + 1;
+      END;
+      CREATE TRIGGER media_revision_update AFTER UPDATE ON media BEGIN
+        INSERT INTO owner_revision (owner_id, revision) VALUES (NEW.owner_id, 1)
+          ON CONFLICT (owner_id) DO UPDATE SET revision = revision + 1;
+      END;
+      CREATE TRIGGER media_revision_delete AFTER DELETE ON media BEGIN
+        INSERT INTO owner_revision (owner_id, revision) VALUES (OLD.owner_id, 1)
+          ON CONFLICT (owner_id) DO UPDATE SET revision = revision + 1;
+      END;
+    `,
+  },
 ];
 
 function checkSequence(migrations: readonly Migration[]): void {

@@ -108,6 +108,36 @@ describe('SqliteMediaRepository on a real file', () => {
     expect(await a.findByHash('dave', sha(5))).toBeUndefined();
   });
 
+  it('moves an owner\'s revision for writes made through another connection, and never repeats one across databases', async () => {
+    const reader = repository();
+    const writer = repository();
+    const before = await reader.revision('alice');
+    await writer.create(makeMediaItem({ ownerId: 'alice' }));
+    expect(await reader.revision('alice')).not.toBe(before);
+    const other = new SqliteMediaRepository({ filename: ':memory:' });
+    try {
+      await other.create(makeMediaItem({ ownerId: 'alice' }));
+      expect(await other.revision('alice')).not.toBe(await reader.revision('alice'));
+    } finally {
+      other.close();
+    }
+  });
+
+  it('reuses a revision for a while when asked to, but never across its own writes', async () => {
+    const reader = new SqliteMediaRepository({ filename, revisionCacheMs: 60_000 });
+    open.push(reader);
+    const writer = repository();
+    const first = await reader.revision('alice');
+    await writer.create(makeMediaItem({ ownerId: 'alice' }));
+    // Another connection's write is not seen until the reuse window ends...
+    expect(await reader.revision('alice')).toBe(first);
+    // ...but a write through the repository itself is seen at once.
+    await reader.create(makeMediaItem({ ownerId: 'alice' }));
+    const after = await reader.revision('alice');
+    expect(after).not.toBe(first);
+    expect(after).toBe(await writer.revision('alice'));
+  });
+
   it('gives up with a TimeoutError when another connection holds the write lock past the busy timeout', async () => {
     const repo = new SqliteMediaRepository({ filename, busyTimeoutMs: 50 });
     open.push(repo);

@@ -21,6 +21,13 @@ export interface SqliteMediaRepositoryOptions {
   filename: string;
   /** How long a statement waits for another connection's write lock before failing (default 5000). */
   busyTimeoutMs?: number;
+  /**
+   * How long an owner's revision read from the database is reused (default 0: read every time).
+   * Writes through this repository always move it at once; only writes by other processes may go
+   * unseen for up to this long. The local server, whose API and workers share one repository, sets
+   * a fraction of a second: a hot list page then costs no database read at all.
+   */
+  revisionCacheMs?: number;
 }
 
 interface JsonRow {
@@ -42,8 +49,15 @@ function fromRow(row: JsonRow): MediaItem {
   return JSON.parse(row.json) as MediaItem;
 }
 
+/**
+ * By name and code rather than `instanceof`: the native addon keeps the error class (and realm) of
+ * the first copy of better-sqlite3 loaded in the process, which need not be this one (jest loads a
+ * fresh copy, in a fresh realm, per test file into the same process).
+ */
 function isBusy(error: unknown): boolean {
-  return error instanceof Database.SqliteError && error.code.startsWith('SQLITE_BUSY');
+  if (typeof error !== 'object' || error === null) return false;
+  const { name, code } = error as { name?: unknown; code?: unknown };
+  return name === 'SqliteError' && typeof code === 'string' && code.startsWith('SQLITE_BUSY');
 }
 
 /**
@@ -71,6 +85,9 @@ export class SqliteMediaRepository implements MediaRepository {
   private readonly createTx: (item: MediaItem) => void;
   private readonly updateTx: (next: MediaItem, expectedVersion: number) => void;
   private readonly deleteTx: (ownerId: string, id: string) => void;
+  private readonly identity: string;
+  private readonly revisionCacheMs: number;
+  private readonly revisions = new Map<string, { value: string; readAtMs: number }>();
 
   constructor(options: SqliteMediaRepositoryOptions) {
     const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
@@ -88,6 +105,8 @@ export class SqliteMediaRepository implements MediaRepository {
       this.db.close();
       throw error;
     }
+    this.revisionCacheMs = options.revisionCacheMs ?? 0;
+    this.identity = (this.db.prepare('SELECT id FROM store_identity').get() as { id: string }).id;
     this.createTx = this.immediate((item: MediaItem) => this.createNow(item));
     this.updateTx = this.immediate((next: MediaItem, expectedVersion: number) => this.updateNow(next, expectedVersion));
     this.deleteTx = this.immediate((ownerId: string, id: string) => this.deleteNow(ownerId, id));
@@ -156,6 +175,7 @@ export class SqliteMediaRepository implements MediaRepository {
   async create(item: MediaItem): Promise<MediaItem> {
     if (item.version !== 1) throw new ValidationError('a new item starts at version 1');
     this.guard('create', () => this.createTx(item));
+    this.revisions.delete(item.ownerId);
     return structuredClone(item);
   }
 
@@ -216,6 +236,7 @@ export class SqliteMediaRepository implements MediaRepository {
   async update(next: MediaItem, expectedVersion: number): Promise<MediaItem> {
     if (next.version !== expectedVersion + 1) throw new ValidationError('next.version must be expectedVersion + 1');
     this.guard('update', () => this.updateTx(next, expectedVersion));
+    this.revisions.delete(next.ownerId);
     return structuredClone(next);
   }
 
@@ -272,6 +293,22 @@ export class SqliteMediaRepository implements MediaRepository {
 
   async delete(ownerId: string, id: string): Promise<void> {
     this.guard('delete', () => this.deleteTx(ownerId, id));
+    this.revisions.delete(ownerId);
+  }
+
+  async revision(ownerId: string): Promise<string> {
+    const now = performance.now();
+    const memo = this.revisions.get(ownerId);
+    if (memo !== undefined && now - memo.readAtMs < this.revisionCacheMs) return memo.value;
+    const row = this.guard('revision', () => this.statement('SELECT revision FROM owner_revision WHERE owner_id = ?').get(ownerId)) as
+      | { revision: number }
+      | undefined;
+    const value = `${this.identity}.${row?.revision ?? 0}`;
+    if (this.revisionCacheMs > 0) {
+      if (this.revisions.size >= 10_000) this.revisions.clear();
+      this.revisions.set(ownerId, { value, readAtMs: now });
+    }
+    return value;
   }
 
   /** Closes the database (after letting SQLite refresh its planner statistics). Idempotent. */

@@ -203,5 +203,30 @@ export function mediaRepositoryContract(name: string, create: () => Promise<Medi
       // The same content can be uploaded again.
       await repo.create(makeMediaItem({ original: { key: 'k2', size: 1, mime: 'image/png', filename: 'a', sha256: sha(9) } }));
     });
+
+    it('moves the owner\'s revision on every write, and only that owner\'s', async () => {
+      const revision = repo.revision?.bind(repo);
+      if (revision === undefined) return; // optional: adapters without it are never cached
+      const seen = new Set([await revision('alice')]);
+      const expectNew = async (): Promise<void> => {
+        const now = await revision('alice');
+        expect(seen.has(now)).toBe(false);
+        seen.add(now);
+      };
+      const bob = await revision('bob');
+      const item = await repo.create(makeMediaItem({ ownerId: 'alice' }));
+      await expectNew();
+      await repo.update({ ...item, title: 'Renamed', version: 2 }, 1);
+      await expectNew();
+      await repo.delete('alice', item.id);
+      await expectNew();
+      // Reads and a failed write leave it alone; another owner's writes do not touch it.
+      await repo.list('alice', q());
+      await expect(repo.update({ ...item, version: 3 }, 2)).rejects.toThrow();
+      const settled = await revision('alice');
+      await repo.create(makeMediaItem({ ownerId: 'bob' }));
+      expect(await revision('alice')).toBe(settled);
+      expect(await revision('bob')).not.toBe(bob);
+    });
   });
 }
