@@ -32,6 +32,11 @@ export interface ObjectHead {
   lastModified: Date;
   cacheControl?: string;
   contentDisposition?: string;
+  /**
+   * SHA-256 of the content (hex) when the store computed or verified it on write: the filesystem
+   * store always does; S3 when the upload carried a checksum. Saves ingest a second full read.
+   */
+  sha256?: string;
 }
 
 /** An inclusive byte range, as in HTTP `Range: bytes=start-end`. */

@@ -63,7 +63,8 @@ export async function ingestObject(deps: ServiceDeps, message: ObjectCreated): P
   const sniffed = sniff(await readHead(deps, message.key, head.size));
   if (sniffed.rejected) return reject(deps, item, { code: 'unsupported', reason: sniffed.rejected });
 
-  const sha256 = await hashObject(deps, message.key);
+  // Stores that hashed the bytes on the way in say so; otherwise read them all once more.
+  const sha256 = head.sha256 ?? (await hashObject(deps, message.key));
   const duplicate = await deps.repo.findByHash(item.ownerId, sha256);
   if (duplicate && duplicate.id !== item.id) return markDuplicate(deps, item, duplicate.id);
 

@@ -104,6 +104,28 @@ describe('ingestObject', () => {
     expect(uploaded?.data).toMatchObject({ kind: 'image', mime: 'image/png' });
   });
 
+  it('takes the hash from a store that computed it on write, and reads everything itself otherwise', async () => {
+    for (const reportsHash of [true, false]) {
+      const { deps, store } = setup();
+      const reads: (string | undefined)[] = [];
+      const head = store.head.bind(store);
+      const get = store.get.bind(store);
+      store.head = async (key) => {
+        const found = await head(key);
+        if (found && !reportsHash) delete found.sha256;
+        return found;
+      };
+      store.get = async (key, range) => {
+        reads.push(range === undefined ? 'whole' : `${range.start}-${range.end ?? ''}`);
+        return get(key, range);
+      };
+      const id = await upload(deps, PNG);
+      await ingestObject(deps, { key: `originals/alice/${id}` });
+      expect((await deps.repo.get('alice', id))?.original.sha256).toBe(createHash('sha256').update(PNG).digest('hex'));
+      expect(reads.includes('whole')).toBe(!reportsHash);
+    }
+  });
+
   it('is a no-op on a second delivery', async () => {
     const { deps, bus } = setup();
     const id = await upload(deps, PNG);

@@ -69,6 +69,7 @@ export class InMemoryObjectStore implements ObjectStore {
       size: bytes.byteLength,
       contentType: options.contentType ?? 'application/octet-stream',
       etag: createHash('md5').update(bytes).digest('hex'),
+      sha256: createHash('sha256').update(bytes).digest('hex'),
       lastModified: this.clock.now(),
     };
     if (options.cacheControl !== undefined) head.cacheControl = options.cacheControl;

@@ -52,8 +52,11 @@ describe('FsMultipartUploads', () => {
     const parts = [0, 1, 2].map((i) => md5(bytes.subarray(i * 10_000, (i + 1) * 10_000)));
     expect(head).toMatchObject({ key, size: 25_000, contentType: 'video/mp4' });
     expect(head.etag).toBe(`${md5(Buffer.concat(parts)).toString('hex')}-3`);
+    // Hashed while the parts were assembled, so ingest need not read the object again.
+    expect(head.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
     const got = await store.get(key);
     expect(got.head.etag).toBe(head.etag);
+    expect(got.head.sha256).toBe(head.sha256);
     expect(Buffer.from(await collectBytes(got.body)).equals(bytes)).toBe(true);
     expect(await readdir(join(root, '.tmp', 'multipart'))).toEqual([]);
     await expect(uploads.complete(key, plan.uploadId, etags)).rejects.toBeInstanceOf(NotFoundError);

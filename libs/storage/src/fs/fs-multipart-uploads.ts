@@ -193,6 +193,7 @@ export class FsMultipartUploads implements MultipartUploads {
           etag,
           contentType: record.contentType ?? 'application/octet-stream',
           partSize: record.partSize,
+          sha256: temp.sha256,
         });
         await rm(dir, { recursive: true, force: true });
         return headFromSidecar(key, sidecar);

@@ -40,6 +40,15 @@ describe('FsObjectStore on a real directory', () => {
     await rm(sandbox, { recursive: true, force: true });
   });
 
+  it('hashes what it writes (SHA-256, hex), kept across reopen', async () => {
+    const bytes = randomBytes(200_000);
+    const put = await store.put('originals/alice/x', bytes);
+    const expected = createHash('sha256').update(bytes).digest('hex');
+    expect(put.sha256).toBe(expected);
+    const again = new FsObjectStore({ root, baseUrl: 'http://localhost:3000/', secret });
+    expect((await again.head('originals/alice/x'))?.sha256).toBe(expected);
+  });
+
   /** Every file under a directory, as relative paths (links listed, never followed). */
   async function filesUnder(dir: string): Promise<string[]> {
     const out: string[] = [];

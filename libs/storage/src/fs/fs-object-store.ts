@@ -67,6 +67,7 @@ export class FsObjectStore implements ObjectStore {
     try {
       const sidecar = await this.layout.commit(paths, temp, {
         etag: temp.md5.toString('hex'),
+        sha256: temp.sha256,
         contentType: options.contentType ?? DEFAULT_CONTENT_TYPE,
         cacheControl: options.cacheControl,
         contentDisposition: options.contentDisposition,

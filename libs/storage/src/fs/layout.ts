@@ -30,6 +30,8 @@ export interface WrittenTemp {
   size: number;
   /** MD5 of the whole file (the single-part etag). */
   md5: Buffer;
+  /** SHA-256 of the whole file, hex (what ingest de-duplicates on). */
+  sha256: string;
   identity: FileIdentity;
 }
 
@@ -39,6 +41,7 @@ export interface CommitMetadata {
   cacheControl?: string | undefined;
   contentDisposition?: string | undefined;
   partSize?: number | undefined;
+  sha256?: string | undefined;
 }
 
 export function errorCode(error: unknown): string | undefined {
@@ -81,13 +84,15 @@ export function assertFsKey(key: string): void {
  * Streams an iterable of chunks into an open file, counting and hashing as it goes. Stops with
  * `LimitExceededError` as soon as the total passes `maxBytes`.
  */
-async function writeChunks(handle: FileHandle, body: BodyInput, maxBytes: number): Promise<{ size: number; md5: Buffer }> {
+async function writeChunks(handle: FileHandle, body: BodyInput, maxBytes: number): Promise<{ size: number; md5: Buffer; sha256: string }> {
   const hash = createHash('md5');
+  const sha = createHash('sha256');
   let size = 0;
   const write = async (chunk: Uint8Array): Promise<void> => {
     size += chunk.byteLength;
     if (size > maxBytes) throw new LimitExceededError(`object is larger than ${maxBytes} bytes`, { details: { maxBytes } });
     hash.update(chunk);
+    sha.update(chunk);
     let offset = 0;
     while (offset < chunk.byteLength) {
       const { bytesWritten } = await handle.write(chunk, offset, chunk.byteLength - offset);
@@ -103,7 +108,7 @@ async function writeChunks(handle: FileHandle, body: BodyInput, maxBytes: number
       await write(chunk);
     }
   }
-  return { size, md5: hash.digest() };
+  return { size, md5: hash.digest(), sha256: sha.digest('hex') };
 }
 
 /**
@@ -238,9 +243,9 @@ export class FsLayout {
     const handle = await open(path, 'wx');
     let written: WrittenTemp | undefined;
     try {
-      const { size, md5 } = await writeChunks(handle, body, maxBytes);
+      const { size, md5, sha256 } = await writeChunks(handle, body, maxBytes);
       if (this.durable) await handle.datasync();
-      written = { path, size, md5, identity: identityOf(await handle.stat()) };
+      written = { path, size, md5, sha256, identity: identityOf(await handle.stat()) };
       return written;
     } finally {
       await handle.close();
@@ -316,6 +321,7 @@ export class FsLayout {
     if (metadata.cacheControl !== undefined) sidecar.cacheControl = metadata.cacheControl;
     if (metadata.contentDisposition !== undefined) sidecar.contentDisposition = metadata.contentDisposition;
     if (metadata.partSize !== undefined) sidecar.partSize = metadata.partSize;
+    if (metadata.sha256 !== undefined) sidecar.sha256 = metadata.sha256;
     await processLocks.run(paths.data, async () => {
       await this.moveInto(temp.path, paths.data);
       await this.writeSmallFile(paths.meta, JSON.stringify(sidecar), true);

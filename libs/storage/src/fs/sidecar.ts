@@ -23,6 +23,8 @@ export interface Sidecar {
   contentDisposition?: string;
   /** Set for objects assembled from multipart uploads: their etag is S3's `md5(part md5s)-N`. */
   partSize?: number;
+  /** Hex; absent in sidecars rebuilt from a data file. */
+  sha256?: string;
   file: FileIdentity;
 }
 
@@ -59,6 +61,7 @@ export function parseSidecar(text: string): Sidecar | undefined {
   if (typeof value['lastModified'] !== 'string' || Number.isNaN(Date.parse(value['lastModified']))) return undefined;
   if (!isOptionalString(value['cacheControl']) || !isOptionalString(value['contentDisposition'])) return undefined;
   if (value['partSize'] !== undefined && !isNumber(value['partSize'])) return undefined;
+  if (value['sha256'] !== undefined && !(typeof value['sha256'] === 'string' && /^[0-9a-f]{64}$/.test(value['sha256']))) return undefined;
   const sidecar: Sidecar = {
     v: 1,
     size: value['size'],
@@ -70,6 +73,7 @@ export function parseSidecar(text: string): Sidecar | undefined {
   if (typeof value['cacheControl'] === 'string') sidecar.cacheControl = value['cacheControl'];
   if (typeof value['contentDisposition'] === 'string') sidecar.contentDisposition = value['contentDisposition'];
   if (isNumber(value['partSize'])) sidecar.partSize = value['partSize'];
+  if (typeof value['sha256'] === 'string') sidecar.sha256 = value['sha256'];
   return sidecar;
 }
 
@@ -83,5 +87,6 @@ export function headFromSidecar(key: string, sidecar: Sidecar): ObjectHead {
   };
   if (sidecar.cacheControl !== undefined) head.cacheControl = sidecar.cacheControl;
   if (sidecar.contentDisposition !== undefined) head.contentDisposition = sidecar.contentDisposition;
+  if (sidecar.sha256 !== undefined) head.sha256 = sidecar.sha256;
   return head;
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { LimitExceededError, NotFoundError, ValidationError } from '../../errors.js';
 import type { ObjectStore } from '../../ports.js';
@@ -45,6 +46,14 @@ export function objectStoreContract(name: string, create: () => Promise<ObjectSt
       expect(got.head.contentType).toBe('image/png');
       expect(got.head.size).toBe(70_000);
       expect(Buffer.from(await collectBytes(got.body)).equals(Buffer.from(bytes))).toBe(true);
+    });
+
+    it('reports a SHA-256, when it has one, that matches the content', async () => {
+      const bytes = text('the same bytes every time');
+      const expected = createHash('sha256').update(bytes).digest('hex');
+      const put = await store.put('originals/alice/h', chunks('the same ', 'bytes every time'));
+      const head = await store.head('originals/alice/h');
+      for (const reported of [put.sha256, head?.sha256]) if (reported !== undefined) expect(reported).toBe(expected);
     });
 
     it('stores a stream of chunks', async () => {
