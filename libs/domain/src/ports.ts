@@ -251,6 +251,11 @@ export interface ImageRenderResult {
 export interface ImageProcessor {
   inspect(input: Uint8Array): Promise<ImageInspection>;
   render(input: Uint8Array): Promise<ImageRenderResult>;
+  /**
+   * `inspect` and `render` in one pass: the header is parsed once, under one time budget. The
+   * image step uses it when the processor has it.
+   */
+  process?(input: Uint8Array): Promise<ImageRenderResult & { inspection: ImageInspection }>;
 }
 
 export interface TranscodeProgress {

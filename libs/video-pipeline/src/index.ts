@@ -1,2 +1,3 @@
 export * from './video/index.js';
 export * from './audio/index.js';
+export * from './ffmpeg/index.js';

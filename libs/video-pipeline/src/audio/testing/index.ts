@@ -1,0 +1,1 @@
+export { makeAudio, makeCover, probeOutput, type AudioFixtureFormat, type AudioFixtureSpec } from './fixtures.js';

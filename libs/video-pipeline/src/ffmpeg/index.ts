@@ -1,0 +1,18 @@
+export { resolveBinaries, bundledBinaryPath, ensureExecutable, type FfmpegBinaries, type BinaryOverrides } from './binaries.js';
+export { runTool, LOW_PRIORITY_NICE, type RunToolOptions, type RunToolResult } from './run.js';
+export { ProgressParser, type FfmpegProgress } from './progress.js';
+export { ToolFailedError, translateToolFailure } from './errors.js';
+export { toFileInput } from './input.js';
+export { DEFAULT_DEMUXERS, VIDEO_DEMUXERS, AUDIO_DEMUXERS, allowedDemuxer } from './demuxers.js';
+export { defaultProbeLimits, resolveProbeLimits, checkProbeLimits, type ProbeLimits } from './limits.js';
+export { probeFile, parseProbeJson, translateProbeFailure, safeInputArgs, type ProbeOptions, type ProbedFile } from './probe.js';
+export { toFacts, parseRate, rotationOf, primaryVideoStream, primaryAudioStream } from './facts.js';
+export {
+  ProbeResultSchema,
+  ProbeStreamSchema,
+  ProbeFormatSchema,
+  ProbeSideDataSchema,
+  type ProbeResult,
+  type ProbeStream,
+  type ProbeFormat,
+} from './probe-schema.js';

@@ -1,0 +1,121 @@
+import { readFile } from 'node:fs/promises';
+import { TimeoutError } from '@mediaflow/domain';
+import { resolveBinaries } from './binaries.js';
+import { ToolFailedError } from './errors.js';
+import type { FfmpegProgress } from './progress.js';
+import { LOW_PRIORITY_NICE, runTool } from './run.js';
+
+const { ffmpeg } = resolveBinaries();
+
+// Endless, real-time paced input: ffmpeg never finishes on its own and uses little CPU meanwhile.
+const endless = ['-nostdin', '-v', 'error', '-re', '-f', 'lavfi', '-i', 'testsrc=s=64x64:r=5', '-f', 'null', '-'];
+
+function isGone(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+async function rejection(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('runTool', () => {
+  it('kills the process and rejects with TimeoutError when the time limit runs out', async () => {
+    let pid = 0;
+    const error = await rejection(runTool(ffmpeg, endless, { timeoutMs: 300, onSpawn: (p) => (pid = p) }));
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(pid).toBeGreaterThan(0);
+    expect(isGone(pid)).toBe(true);
+  });
+
+  it('kills the process and rejects with the abort reason when aborted', async () => {
+    const controller = new AbortController();
+    let pid = 0;
+    const running = runTool(ffmpeg, endless, {
+      timeoutMs: 60_000,
+      signal: controller.signal,
+      onSpawn: (p) => {
+        pid = p;
+        setTimeout(() => controller.abort(), 100);
+      },
+    });
+    const error = await rejection(running);
+    expect(error.name).toBe('AbortError');
+    expect(isGone(pid)).toBe(true);
+  });
+
+  it('does not start when the signal is already aborted', async () => {
+    let spawned = false;
+    const error = await rejection(runTool(ffmpeg, ['-version'], { timeoutMs: 5_000, signal: AbortSignal.abort(), onSpawn: () => (spawned = true) }));
+    expect(error.name).toBe('AbortError');
+    expect(spawned).toBe(false);
+  });
+
+  it('rejects with the tail of stderr on a non-zero exit', async () => {
+    const error = await rejection(runTool(ffmpeg, ['-nostdin', '-v', 'error', '-i', 'file:/nonexistent/input.mp4'], { timeoutMs: 10_000 }));
+    expect(error).toBeInstanceOf(ToolFailedError);
+    expect((error as ToolFailedError).exitCode).not.toBe(0);
+    expect((error as ToolFailedError).stderr).toContain('No such file or directory');
+    expect(error.message).toContain('No such file or directory');
+  });
+
+  it('keeps stderr bounded', async () => {
+    const error = await rejection(
+      runTool(ffmpeg, ['-nostdin', '-v', 'debug', '-i', 'file:/nonexistent/input.mp4'], { timeoutMs: 10_000, maxStderrBytes: 200 }),
+    );
+    expect(Buffer.byteLength((error as ToolFailedError).stderr)).toBeLessThanOrEqual(200);
+  });
+
+  it('never goes through a shell', async () => {
+    const { stdout } = await runTool('/bin/echo', ['$(id)', '; ls', '`uname`'], { timeoutMs: 5_000 });
+    expect(stdout).toBe('$(id) ; ls `uname`\n');
+  });
+
+  it('lowers the priority of the child when asked', async () => {
+    const controller = new AbortController();
+    let nice: number | undefined;
+    const running = runTool(ffmpeg, endless, {
+      timeoutMs: 30_000,
+      lowPriority: true,
+      signal: controller.signal,
+      onSpawn: (pid) => {
+        // Wait until the pid runs ffmpeg itself (not a launcher still on its way to exec it); field
+        // 19 of /proc/<pid>/stat is the nice value.
+        const check = async (): Promise<void> => {
+          const comm = (await readFile(`/proc/${pid}/comm`, 'utf8')).trim();
+          if (comm !== 'ffmpeg') {
+            setTimeout(() => void check(), 20);
+            return;
+          }
+          const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+          nice = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+          controller.abort();
+        };
+        void check();
+      },
+    });
+    await rejection(running);
+    expect(nice).toBe(LOW_PRIORITY_NICE);
+  });
+
+  it('reports progress from -progress output up to the end', async () => {
+    const reports: FfmpegProgress[] = [];
+    await runTool(
+      ffmpeg,
+      ['-nostdin', '-v', 'error', '-f', 'lavfi', '-i', 'testsrc=s=64x64:r=10:d=2', '-progress', 'pipe:1', '-f', 'null', '-'],
+      { timeoutMs: 30_000, durationSeconds: 2, onProgress: (p) => reports.push(p) },
+    );
+    expect(reports.length).toBeGreaterThan(0);
+    expect(reports.at(-1)).toMatchObject({ done: true, fraction: 1 });
+    expect(reports.every((r, i) => i === 0 || (r.fraction ?? 0) >= (reports[i - 1]?.fraction ?? 0))).toBe(true);
+  });
+});

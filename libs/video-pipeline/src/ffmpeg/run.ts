@@ -1,0 +1,162 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { setPriority } from 'node:os';
+import { MediaError, TimeoutError } from '@mediaflow/domain';
+import { ToolFailedError } from './errors.js';
+import { ProgressParser, type FfmpegProgress } from './progress.js';
+
+export interface RunToolOptions {
+  /** Hard wall-clock limit; the process is killed (SIGKILL) when it runs out. */
+  timeoutMs: number;
+  /** Aborting kills the process and rejects with the signal's reason (an `AbortError` by default). */
+  signal?: AbortSignal | undefined;
+  /** Run at a lower CPU priority (nice 10) so that encodes do not starve the API and the queues. */
+  lowPriority?: boolean | undefined;
+  /** stdout beyond this is an error (ffprobe JSON is small; a flood means something is wrong). Default 8 MiB. */
+  maxStdoutBytes?: number | undefined;
+  /** Only the last this-many bytes of stderr are kept, for error reasons. Default 16 KiB. */
+  maxStderrBytes?: number | undefined;
+  /**
+   * Parses stdout as ffmpeg `-progress pipe:1` output instead of collecting it; the arguments must
+   * contain `-progress pipe:1`.
+   */
+  onProgress?: ((progress: FfmpegProgress) => void) | undefined;
+  /** The input's duration, to turn progress times into fractions. */
+  durationSeconds?: number | undefined;
+  cwd?: string | undefined;
+  /** Names the tool in error messages; defaults to the binary path's last segment. */
+  label?: string | undefined;
+  /** Called with the child's pid once it has started (tests use it to check it is gone). */
+  onSpawn?: ((pid: number) => void) | undefined;
+}
+
+export interface RunToolResult {
+  /** Collected stdout ('' when `onProgress` consumed it). */
+  stdout: string;
+  /** The tail of stderr. */
+  stderr: string;
+  pid: number;
+}
+
+/** The nice value of low-priority runs. */
+export const LOW_PRIORITY_NICE = 10;
+
+/**
+ * Runs a binary without a shell and settles only after the child has exited, so that a rejected
+ * promise never leaves a process behind. Rejects with `TimeoutError` after `timeoutMs`, with the
+ * abort reason when `signal` aborts, and with `ToolFailedError` on a non-zero exit.
+ *
+ * @example
+ * const { stdout } = await runTool(binaries.ffprobe, ['-version'], { timeoutMs: 5_000 });
+ */
+export function runTool(binary: string, args: readonly string[], options: RunToolOptions): Promise<RunToolResult> {
+  const label = options.label ?? binary.split('/').pop() ?? binary;
+  const maxStdout = options.maxStdoutBytes ?? 8 * 1024 * 1024;
+  const maxStderr = options.maxStderrBytes ?? 16 * 1024;
+  const { signal } = options;
+
+  if (signal?.aborted) return Promise.reject(abortReason(signal, label));
+
+  const nice = options.lowPriority ? niceBinary() : undefined;
+  const [command, argv] = nice ? [nice, ['-n', String(LOW_PRIORITY_NICE), binary, ...args]] : [binary, [...args]];
+
+  return new Promise<RunToolResult>((resolve, reject) => {
+    const child = spawn(command, argv, {
+      cwd: options.cwd,
+      shell: false,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      windowsHide: true,
+    });
+
+    let failure: Error | undefined;
+    const kill = (why: Error): void => {
+      failure ??= why;
+      // SIGKILL: a stuck demuxer may not react to SIGTERM, and partial outputs are discarded anyway.
+      child.kill('SIGKILL');
+    };
+
+    const stdoutChunks: Buffer[] = [];
+    let stdoutBytes = 0;
+    let stderr = Buffer.alloc(0);
+    const progress = options.onProgress ? new ProgressParser(options.durationSeconds, options.onProgress) : undefined;
+
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (progress) {
+        progress.push(chunk.toString('utf8'));
+        return;
+      }
+      stdoutBytes += chunk.length;
+      if (stdoutBytes > maxStdout) {
+        kill(new MediaError('internal', `${label} wrote more than ${maxStdout} bytes of output`));
+        return;
+      }
+      stdoutChunks.push(chunk);
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      const joined = Buffer.concat([stderr, chunk]);
+      stderr = joined.length > maxStderr ? joined.subarray(joined.length - maxStderr) : joined;
+    });
+
+    const timer = setTimeout(() => {
+      kill(new TimeoutError(`${label} exceeded its time limit of ${options.timeoutMs} ms`, { details: { limitMs: options.timeoutMs } }));
+    }, options.timeoutMs);
+    const onAbort = (): void => kill(abortReason(signal, label));
+    signal?.addEventListener('abort', onAbort, { once: true });
+
+    child.once('spawn', () => {
+      const pid = child.pid;
+      if (pid === undefined) return;
+      if (options.lowPriority && !nice) {
+        try {
+          setPriority(pid, LOW_PRIORITY_NICE);
+        } catch {
+          // Priority is a courtesy to other work; an encode at normal priority is still correct.
+        }
+      }
+      options.onSpawn?.(pid);
+    });
+
+    child.once('error', (cause) => {
+      // Spawn failures (ENOENT, EACCES) emit 'error' and then 'close'; keep the first reason.
+      failure ??= new MediaError('internal', `${label} could not be started: ${cause.message}`, { cause });
+    });
+
+    child.once('close', (exitCode, exitSignal) => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      const stderrText = stderr.toString('utf8');
+      if (failure) {
+        reject(failure);
+      } else if (exitCode !== 0) {
+        const reason = lastLines(stderrText, 3) || `exit ${exitCode ?? exitSignal}`;
+        reject(new ToolFailedError(`${label} failed: ${reason}`, { exitCode, signal: exitSignal, stderr: stderrText }));
+      } else {
+        resolve({ stdout: Buffer.concat(stdoutChunks).toString('utf8'), stderr: stderrText, pid: child.pid ?? -1 });
+      }
+    });
+  });
+}
+
+let niceCache: string | null | undefined;
+
+/**
+ * `nice` execs the tool at the lower priority from its first instruction, so every thread the tool
+ * starts inherits it (Linux priorities are per thread; `setPriority` on the pid after spawn only
+ * reaches the threads started after it). Without `nice`, `setPriority` is the fallback.
+ */
+function niceBinary(): string | undefined {
+  if (niceCache === undefined) niceCache = ['/usr/bin/nice', '/bin/nice'].find((p) => existsSync(p)) ?? null;
+  return niceCache ?? undefined;
+}
+
+function abortReason(signal: AbortSignal | undefined, label: string): Error {
+  const reason: unknown = signal?.reason;
+  if (reason instanceof Error) return reason;
+  const error = new Error(`${label} was aborted`);
+  error.name = 'AbortError';
+  return error;
+}
+
+function lastLines(text: string, count: number): string {
+  return text.trim().split('\n').slice(-count).join(' | ').slice(0, 500);
+}

@@ -1,0 +1,1 @@
+export { makeClip, tempDir, type ClipSpec } from './clips.js';

@@ -1,0 +1,196 @@
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { isAbsolute, join, resolve } from 'node:path';
+import {
+  MediaError,
+  UnsupportedMediaError,
+  type MediaFacts,
+  type RenderedFile,
+  type VideoTranscodeRequest,
+  type VideoTranscoder,
+} from '@mediaflow/domain';
+import {
+  primaryVideoStream,
+  probeFile,
+  resolveBinaries,
+  runTool,
+  translateToolFailure,
+  VIDEO_DEMUXERS,
+  type BinaryOverrides,
+  type FfmpegBinaries,
+  type ProbeLimits,
+} from '../ffmpeg/index.js';
+import { buildEncodeArgs, buildPreviewRemuxArgs } from './args.js';
+import { finalizeHls } from './finalize.js';
+import { ladderTimeoutMs } from './timeouts.js';
+import { contentTypeOf, fileNameOf, playlistName, POSTER, PREVIEW } from './layout.js';
+import { planLadder } from './ladder.js';
+import { resolveVideoPolicy, type VideoPolicy } from './policy.js';
+import type { VideoPlan } from './types.js';
+
+export interface FfmpegVideoTranscoderOptions {
+  /** Explicit ffmpeg/ffprobe (from `MEDIAFLOW_FFMPEG`/`MEDIAFLOW_FFPROBE` at the composition root); bundled otherwise. */
+  binaries?: BinaryOverrides | FfmpegBinaries | undefined;
+  policy?: Partial<VideoPolicy> | undefined;
+  limits?: Partial<ProbeLimits> | undefined;
+  /** Demuxer allow-list; defaults to the video containers (`VIDEO_DEMUXERS`). */
+  demuxers?: readonly string[] | undefined;
+  probeTimeoutMs?: number | undefined;
+  /** Time limit of a whole transcode; by default it grows with the clip's duration (`ladderTimeoutMs`). */
+  timeoutMs?: number | undefined;
+  /** Encode at nice 10 so that the API and other queues stay responsive. Default true. */
+  lowPriority?: boolean | undefined;
+  /**
+   * `remux` (default) copies the preview rung's HLS segments into the MP4 in a second, short
+   * ffmpeg run; `encode` encodes the preview once more inside the ladder process. Measured on a
+   * 12 s 1080p clip (5 rungs, 2 cores, children's CPU time): remux 20.6-21.5 s, encode 24.7-25.4 s,
+   * so remux saves about a sixth of the work for the same picture (the preview rung's own bits).
+   */
+  preview?: 'remux' | 'encode' | undefined;
+  /** Called with each ffmpeg pid as it starts (observability, and tests that check nothing is left running). */
+  onProcess?: ((pid: number) => void) | undefined;
+}
+
+/**
+ * The local `VideoTranscoder`: ffprobe under allow-lists, then one low-priority ffmpeg process for
+ * the whole ladder, the poster and the thumbnails, then the HLS files renamed to the rendition
+ * layout and the preview made. Every run is bounded in time and ends its processes on abort.
+ */
+export class FfmpegVideoTranscoder implements VideoTranscoder {
+  private readonly binaries: FfmpegBinaries;
+  private readonly policy: VideoPolicy;
+  private readonly demuxers: readonly string[];
+
+  constructor(private readonly options: FfmpegVideoTranscoderOptions = {}) {
+    this.binaries = resolveBinaries(options.binaries ?? {});
+    this.policy = resolveVideoPolicy(options.policy);
+    this.demuxers = options.demuxers ?? VIDEO_DEMUXERS;
+  }
+
+  async probe(input: string, signal?: AbortSignal): Promise<MediaFacts> {
+    return (await this.probeInput(input, signal)).facts;
+  }
+
+  /**
+   * Writes the renditions into `request.outputPrefix` (a local directory, created when missing) and
+   * returns them. The input is probed again: `request.facts` may come from an earlier step or
+   * another machine, and the allow-listed read needs the demuxer the probe finds.
+   *
+   * @throws UnsupportedMediaError for a refused input or one without video; TimeoutError after the
+   *   time limit; the signal's reason on abort. Partial outputs are removed on any failure.
+   */
+  async transcode(request: VideoTranscodeRequest): Promise<{ files: RenderedFile[] }> {
+    const { signal } = request;
+    const probed = await this.probeInput(request.input, signal);
+    if (probed.facts.width === undefined) throw new UnsupportedMediaError('input has no video stream');
+    // Stills are picked by frame number, so they are planned over the video track's own length:
+    // a container whose audio outlasts the picture would otherwise aim past the last frame.
+    const videoSeconds = Number(primaryVideoStream(probed.raw)?.duration);
+    const timeline = Number.isFinite(videoSeconds) && videoSeconds > 0 ? Math.min(videoSeconds, probed.facts.durationSeconds ?? videoSeconds) : probed.facts.durationSeconds;
+    const plan = planLadder(timeline === undefined ? probed.facts : { ...probed.facts, durationSeconds: timeline }, this.policy);
+    const outDir = isAbsolute(request.outputPrefix) ? request.outputPrefix : resolve(request.outputPrefix);
+    const deadline = Date.now() + (this.options.timeoutMs ?? ladderTimeoutMs(plan.durationSeconds));
+    const remaining = (): number => Math.max(1, deadline - Date.now());
+    const report = (fraction: number): void => request.onProgress?.({ fraction: Math.min(1, Math.max(0, fraction)) });
+    const previewMode = this.options.preview ?? 'remux';
+    const encodeShare = previewMode === 'remux' ? 0.95 : 0.98;
+
+    await mkdir(join(outDir, 'hls'), { recursive: true });
+    await mkdir(join(outDir, 'thumbs'), { recursive: true });
+    const created = await this.createdEntries(outDir);
+    try {
+      report(0);
+      const args = buildEncodeArgs(plan, { url: probed.url, demuxer: probed.demuxer, demuxers: this.demuxers }, outDir, {
+        preview: previewMode === 'encode',
+        progress: true,
+        settings: this.policy,
+      });
+      await this.ffmpeg(args, remaining(), signal, plan, (f) => report(f * encodeShare));
+      const files = await finalizeHls(plan, outDir);
+      if (previewMode === 'remux') {
+        await this.ffmpeg(buildPreviewRemuxArgs(plan, outDir, fileNameOf(playlistName(plan.preview.rung), 'm3u8')), remaining(), signal);
+      }
+      files.push(...(await this.stills(plan, outDir)));
+      report(1);
+      return { files };
+    } catch (error) {
+      await this.cleanUp(outDir, created);
+      throw translateToolFailure(error);
+    }
+  }
+
+  private probeInput(input: string, signal: AbortSignal | undefined): ReturnType<typeof probeFile> {
+    return probeFile(input, {
+      ffprobe: this.binaries.ffprobe,
+      demuxers: this.demuxers,
+      limits: this.options.limits,
+      timeoutMs: this.options.probeTimeoutMs,
+      signal,
+    });
+  }
+
+  private async ffmpeg(
+    args: string[],
+    timeoutMs: number,
+    signal: AbortSignal | undefined,
+    plan?: VideoPlan,
+    onFraction?: (fraction: number) => void,
+  ): Promise<void> {
+    await runTool(this.binaries.ffmpeg, args, {
+      timeoutMs,
+      signal,
+      label: 'ffmpeg',
+      lowPriority: this.options.lowPriority ?? true,
+      durationSeconds: plan?.durationSeconds,
+      onProgress: onFraction ? (p) => p.fraction !== undefined && onFraction(p.fraction) : undefined,
+      onSpawn: this.options.onProcess,
+    });
+  }
+
+  /** The preview, poster and thumbnails as files, checking that ffmpeg wrote each of them. */
+  private async stills(plan: VideoPlan, outDir: string): Promise<RenderedFile[]> {
+    const files: RenderedFile[] = [];
+    const expect = async (file: RenderedFile & { path: string }): Promise<void> => {
+      const info = await stat(file.path).catch(() => undefined);
+      if (!info || info.size === 0) throw new MediaError('internal', `ffmpeg did not write ${file.name}`);
+      files.push(file);
+    };
+    await expect({
+      name: PREVIEW,
+      format: 'mp4',
+      contentType: contentTypeOf('mp4'),
+      path: join(outDir, fileNameOf(PREVIEW, 'mp4')),
+      width: plan.preview.width,
+      height: plan.preview.height,
+      durationSeconds: plan.durationSeconds,
+      bitrate: plan.preview.maxBitrate + plan.preview.audioBitrate,
+    });
+    await expect({ name: POSTER, format: 'jpeg', contentType: contentTypeOf('jpeg'), path: join(outDir, fileNameOf(POSTER, 'jpeg')), width: plan.poster.width, height: plan.poster.height });
+    // Thumbnails are a nicety: those a short or damaged stream never reached are left out (ffmpeg
+    // numbers them as they come, so the missing ones are always the last).
+    for (const t of plan.thumbnails) {
+      const path = join(outDir, fileNameOf(t.name, 'jpeg'));
+      const info = await stat(path).catch(() => undefined);
+      if (info && info.size > 0) files.push({ name: t.name, format: 'jpeg', contentType: contentTypeOf('jpeg'), path, width: t.width, height: t.height });
+    }
+    return files;
+  }
+
+  /** Names this run will write, so that a failure removes only what it made. */
+  private async createdEntries(outDir: string): Promise<Set<string>> {
+    const before = new Set<string>();
+    for (const sub of ['', 'hls', 'thumbs']) {
+      for (const name of await readdir(join(outDir, sub)).catch(() => [] as string[])) before.add(join(sub, name));
+    }
+    return before;
+  }
+
+  private async cleanUp(outDir: string, before: Set<string>): Promise<void> {
+    for (const sub of ['hls', 'thumbs', '']) {
+      for (const name of await readdir(join(outDir, sub)).catch(() => [] as string[])) {
+        const rel = join(sub, name);
+        if (before.has(rel) || rel === 'hls' || rel === 'thumbs') continue;
+        await rm(join(outDir, rel), { force: true, recursive: true });
+      }
+    }
+  }
+}
