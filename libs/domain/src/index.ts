@@ -10,4 +10,5 @@ export * from './query.js';
 export * from './upload.js';
 export * from './validation.js';
 export * from './routing.js';
+export * from './contracts.js';
 export type * from './ports.js';
