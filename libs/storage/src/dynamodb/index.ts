@@ -1,0 +1,12 @@
+/**
+ * `@mediaflow/storage/dynamodb`: the cloud's media repository on one DynamoDB table, and that
+ * table's definition as data (for tests and for the infrastructure).
+ */
+export {
+  createDynamoClient,
+  DynamoMediaRepositoryConfigSchema,
+  type DynamoMediaRepositoryConfig,
+  type DynamoMediaRepositoryConfigInput,
+} from './config.js';
+export { DynamoMediaRepository, MAX_TRANSACTION_ACTIONS } from './dynamo-media-repository.js';
+export { createMediaTable, MEDIA_TABLE, mediaKeys, OWNER_TAGS_INDEX, type MediaTableDefinition } from './table.js';

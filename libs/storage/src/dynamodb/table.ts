@@ -1,0 +1,98 @@
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  type AttributeDefinition,
+  type DynamoDBClient,
+  type GlobalSecondaryIndex,
+  type KeySchemaElement,
+} from '@aws-sdk/client-dynamodb';
+import { StorageError } from '../errors.js';
+
+/** Name of the sparse index over tag index items, keyed by owner: what `tagCounts` reads. */
+export const OWNER_TAGS_INDEX = 'GSI1';
+
+/** The parts of CreateTable's input that define the media table. */
+export interface MediaTableDefinition {
+  KeySchema: KeySchemaElement[];
+  AttributeDefinitions: AttributeDefinition[];
+  GlobalSecondaryIndexes: GlobalSecondaryIndex[];
+  BillingMode: 'PAY_PER_REQUEST';
+}
+
+/**
+ * The media table as data, shaped like CreateTable's input, so tests create it with
+ * {@link createMediaTable} and infrastructure (CDK) declares the same keys and index from here.
+ *
+ * - `PK`/`SK` (strings): the single-table keys (see {@link mediaKeys}).
+ * - `GSI1` (`GSI1PK`/`GSI1SK`, keys only): only tag index items carry these attributes, so the
+ *   index holds one small entry per (item, tag) of listed items and nothing else.
+ *
+ * On demand (PAY_PER_REQUEST); point-in-time recovery and deletion protection are the
+ * infrastructure's to switch on.
+ */
+export const MEDIA_TABLE: MediaTableDefinition = {
+  KeySchema: [
+    { AttributeName: 'PK', KeyType: 'HASH' },
+    { AttributeName: 'SK', KeyType: 'RANGE' },
+  ],
+  AttributeDefinitions: [
+    { AttributeName: 'PK', AttributeType: 'S' },
+    { AttributeName: 'SK', AttributeType: 'S' },
+    { AttributeName: 'GSI1PK', AttributeType: 'S' },
+    { AttributeName: 'GSI1SK', AttributeType: 'S' },
+  ],
+  GlobalSecondaryIndexes: [
+    {
+      IndexName: OWNER_TAGS_INDEX,
+      KeySchema: [
+        { AttributeName: 'GSI1PK', KeyType: 'HASH' },
+        { AttributeName: 'GSI1SK', KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'KEYS_ONLY' },
+    },
+  ],
+  BillingMode: 'PAY_PER_REQUEST',
+};
+
+/**
+ * The keys of the single-table design (DESIGN.md, "Keys and data"). Owner ids, tag names and
+ * hashes cannot contain `#` (their schemas forbid it), so no two kinds of key can collide.
+ */
+export const mediaKeys = {
+  ownerPk: (ownerId: string): string => `OWNER#${ownerId}`,
+  mediaSk: (id: string): string => `MEDIA#${id}`,
+  hashSk: (sha256: string): string => `SHA256#${sha256}`,
+  tagPk: (ownerId: string, tag: string): string => `OWNER#${ownerId}#TAG#${tag}`,
+  ownerTagsPk: (ownerId: string): string => `OWNER#${ownerId}#TAGS`,
+  ownerTagSk: (tag: string, id: string): string => `TAG#${tag}#MEDIA#${id}`,
+} as const;
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Creates the media table (on demand, with its index) and resolves when it is ACTIVE. For tests
+ * and local tooling; deployed tables come from the infrastructure.
+ *
+ * @example
+ * await createMediaTable(client, `media-test-${randomUUID()}`);
+ */
+export async function createMediaTable(client: DynamoDBClient, tableName: string, options: { pollMs?: number; maxWaitMs?: number } = {}): Promise<void> {
+  const pollMs = options.pollMs ?? 20;
+  const deadline = Date.now() + (options.maxWaitMs ?? 120_000);
+  await client.send(
+    new CreateTableCommand({
+      TableName: tableName,
+      KeySchema: MEDIA_TABLE.KeySchema,
+      AttributeDefinitions: MEDIA_TABLE.AttributeDefinitions,
+      GlobalSecondaryIndexes: MEDIA_TABLE.GlobalSecondaryIndexes,
+      BillingMode: MEDIA_TABLE.BillingMode,
+    }),
+  );
+  for (;;) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    const indexesReady = (Table?.GlobalSecondaryIndexes ?? []).every((index) => index.IndexStatus === 'ACTIVE');
+    if (Table?.TableStatus === 'ACTIVE' && indexesReady) return;
+    if (Date.now() > deadline) throw new StorageError(`table ${tableName} did not become active`);
+    await sleep(pollMs);
+  }
+}
