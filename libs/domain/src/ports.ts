@@ -65,6 +65,12 @@ export interface PresignPutOptions {
   expiresInSeconds: number;
   contentType?: string;
   contentLength?: number;
+  /**
+   * Hex SHA-256 the client declared for the bytes it will send. A store that can verify it (S3,
+   * with `x-amz-checksum-sha256` in the returned headers) refuses any other body and keeps the
+   * checksum, so `head` reports it and ingest need not read the object; others hash it themselves.
+   */
+  sha256?: string;
 }
 
 export interface PresignGetOptions {

@@ -81,7 +81,11 @@ export async function startUpload(deps: ServiceDeps, ownerId: string, body: unkn
       upload: { partSize: plan.partSize, parts: plan.parts, uploadId: plan.uploadId, expiresAt: plan.expiresAt.toISOString() },
     };
   }
-  const presigned = await deps.store.presignPut(key, { expiresInSeconds: config.uploadUrlTtlSeconds, contentLength: request.size });
+  const presigned = await deps.store.presignPut(key, {
+    expiresInSeconds: config.uploadUrlTtlSeconds,
+    contentLength: request.size,
+    ...(request.sha256 === undefined ? {} : { sha256: request.sha256 }),
+  });
   return {
     id,
     duplicate: false,

@@ -36,14 +36,8 @@ import { createS3Client, S3StoreConfigSchema, type S3StoreConfig, type S3StoreCo
 import { bareEtag, DEFAULT_CONTENT_TYPE, headFromResponse } from './head.js';
 import { nonNegativeInteger, presignExpiry, sha256HexToBase64 } from './presign.js';
 
-/**
- * `PresignPutOptions` plus the content's SHA-256 when the caller knows it: S3 then refuses any
- * body with another hash, and keeps the checksum (head reports it as `sha256`).
- */
-export interface S3PresignPutOptions extends PresignPutOptions {
-  /** Hex SHA-256 of the exact bytes the client will send. */
-  sha256?: string;
-}
+/** Kept as a name for callers; the port's options carry the declared SHA-256 now. */
+export type S3PresignPutOptions = PresignPutOptions;
 
 /** Injected collaborators of the S3 adapters (tests pass clients aimed at an emulator). */
 export interface S3AdapterDependencies {
