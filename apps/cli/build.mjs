@@ -14,8 +14,10 @@ await build({
   format: 'esm',
   target: 'node20',
   conditions: ['@mediaflow/source'],
-  // Workspace libraries are bundled from source; third-party packages (sharp and better-sqlite3
-  // carry native binaries) are loaded from node_modules at run time.
+  // Workspace libraries are bundled from source; third-party packages are loaded from node_modules
+  // at run time: sharp and better-sqlite3 carry native binaries, music-metadata is ESM that reads
+  // its own package files, and the video pipeline finds the ffmpeg/ffprobe executables inside the
+  // @ffmpeg-installer/@ffprobe-installer packages (resolved at run time, never bundled).
   plugins: [
     {
       name: 'external-node-modules',

@@ -2,8 +2,8 @@
 // on a temporary data directory and a free port, with the strict CSP the server should send.
 // Prints `e2e: N passed, M failed` and exits non-zero on any failure; always stops the server and
 // the browser.
-import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { accessSync, chmodSync, constants, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -130,6 +130,25 @@ async function makeImage(seed, name) {
   return path;
 }
 
+/** A short clip (moving test pattern and a tone) made with the ffmpeg the server uses too. */
+function makeVideo(name) {
+  const path = join(tmp, name);
+  const ffmpeg = join(root, 'node_modules/@ffmpeg-installer/linux-x64/ffmpeg');
+  // npm 11 skips the package's postinstall chmod.
+  try {
+    accessSync(ffmpeg, constants.X_OK);
+  } catch {
+    chmodSync(ffmpeg, 0o755);
+  }
+  execFileSync(ffmpeg, [
+    '-nostdin', '-v', 'error',
+    '-f', 'lavfi', '-i', 'testsrc2=s=320x240:r=25:d=2',
+    '-f', 'lavfi', '-i', 'sine=frequency=440:duration=2',
+    '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', '-y', path,
+  ], { timeout: 60_000 });
+  return path;
+}
+
 /** Three photos-to-be and a text document for the file chooser. */
 async function makeFiles() {
   const files = [await makeImage(0, 'sunset-beach.jpg'), await makeImage(1, 'forest-lake.jpg'), await makeImage(2, 'night-city.jpg')];
@@ -151,6 +170,22 @@ async function dropFiles(page, paths) {
   await page.locator('.dropzone').waitFor();
   await page.dispatchEvent('body', 'dragover', { dataTransfer: transfer });
   await page.dispatchEvent('body', 'drop', { dataTransfer: transfer });
+}
+
+/** Opens a video tile and plays it (muted, as autoplay policies allow); resolves once frames decode. */
+async function playVideo(page, tile) {
+  await tile.getByRole('button').click();
+  const video = page.getByRole('dialog').locator('video');
+  await video.waitFor();
+  assert((await video.getAttribute('poster'))?.includes('/poster.jpg'), 'the poster is shown before playing');
+  await video.evaluate((v) => {
+    v.muted = true;
+    return v.play();
+  });
+  await page.waitForFunction(() => (document.querySelector('.detail video')?.readyState ?? 0) >= 2, null, { timeout: 30_000 });
+  const state = await video.evaluate((v) => ({ source: v.currentSrc, width: v.videoWidth, readyState: v.readyState }));
+  assert(state.width > 0, `the video decodes (${JSON.stringify(state)})`);
+  return state;
 }
 
 const tileCount = (page, n) => page.waitForFunction((count) => document.querySelectorAll('.grid > li.tile').length === count, n, { timeout: 20_000 });
@@ -343,6 +378,46 @@ async function main() {
     await page.mouse.move(0, 0);
     await page.waitForTimeout(500);
     await page.screenshot({ path: join(outDir, 'grid.png') });
+  });
+
+  await step('upload a short video: it becomes ready with a poster and duration, and plays in the detail view', async () => {
+    const clip = makeVideo('test-pattern.mp4');
+    const chooser = page.waitForEvent('filechooser');
+    await page.getByRole('button', { name: 'Upload' }).click();
+    await (await chooser).setFiles([clip]);
+    await page.waitForFunction(() => {
+      const r = [...document.querySelectorAll('[data-testid="upload-row"]')];
+      return r.length === 1 && r.every((row) => row.classList.contains('phase-ready'));
+    }, null, { timeout: 120_000 });
+    await tileCount(page, 10);
+    await page.getByRole('button', { name: 'Clear' }).click();
+    const tile = tiles.filter({ has: page.getByRole('button', { name: /^test-pattern\.mp4/ }) });
+    // The grid shows the poster rendered like a photo, with the duration.
+    await tile.locator('picture img.is-loaded').waitFor({ timeout: 20_000 });
+    assert(/0:02/.test(await tile.innerText()), 'a duration badge');
+    const state = await playVideo(page, tile);
+    // The adaptive stream, not the MP4 fallback: a browser with native HLS plays the playlist itself,
+    // elsewhere hls.js feeds MediaSource through a blob: URL.
+    assert(state.source.startsWith('blob:') || state.source.endsWith('.m3u8'), `the HLS stream plays (${state.source})`);
+    log(`      playing ${state.source.startsWith('blob:') ? 'HLS through hls.js' : 'HLS natively'}`);
+    await page.screenshot({ path: join(outDir, 'video.png') });
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+  });
+
+  await step('a browser without native HLS plays the stream through hls.js (MediaSource) under the CSP', async () => {
+    await context.addInitScript(() => {
+      const canPlayType = HTMLMediaElement.prototype.canPlayType;
+      HTMLMediaElement.prototype.canPlayType = function (type) {
+        return /mpegurl/i.test(type) ? '' : canPlayType.call(this, type);
+      };
+    });
+    await page.reload();
+    const tile = tiles.filter({ has: page.getByRole('button', { name: /^test-pattern\.mp4/ }) });
+    const state = await playVideo(page, tile);
+    assert(state.source.startsWith('blob:'), `hls.js attached a MediaSource (${state.source})`);
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
   });
 
   await step('dark mode toggle and the Cost page (table and SVG chart, loaded on demand)', async () => {

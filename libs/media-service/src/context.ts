@@ -1,4 +1,5 @@
 import type {
+  AudioProcessor,
   Clock,
   EventBus,
   IdGenerator,
@@ -6,6 +7,7 @@ import type {
   MediaRepository,
   MultipartUploads,
   ObjectStore,
+  VideoTranscoder,
 } from '@mediaflow/domain';
 import { z } from 'zod';
 
@@ -21,6 +23,19 @@ export const ServiceConfigSchema = z.object({
   multipartPartBytes: z.number().int().min(5 * 1024 ** 2).default(16 * 1024 ** 2),
   /** Public base of rendition URLs: `/media` locally, the CloudFront origin in AWS. */
   mediaBaseUrl: z.string().default('/media'),
+  /**
+   * The longest a video job (download, probe, transcode) may run before the item fails with
+   * `timeout`. Queues that carry video jobs need a visibility timeout above it.
+   */
+  videoTimeLimitSeconds: z.number().int().positive().default(1800),
+  /** The same for an audio job (previews, waveform, tags, cover). */
+  audioTimeLimitSeconds: z.number().int().positive().default(300),
+  /**
+   * Transcode progress is written onto the item, and each write is a conditional repository
+   * update: at most one per interval and only after the job advanced by the step.
+   */
+  progressIntervalSeconds: z.number().positive().default(2),
+  progressStep: z.number().positive().max(1).default(0.05),
 });
 export type ServiceConfig = z.infer<typeof ServiceConfigSchema>;
 
@@ -34,6 +49,13 @@ export interface ServiceDeps {
   config: ServiceConfig;
   images?: ImageProcessor;
   multipart?: MultipartUploads;
+  video?: VideoTranscoder;
+  audio?: AudioProcessor;
+  /**
+   * A local directory where video and audio jobs download originals and write transcoder outputs,
+   * one subdirectory per job, removed when the job ends. Defaults to the system's temp directory.
+   */
+  scratchDir?: string;
 }
 
 /** Cache headers for rendition objects: their keys never change content, so cache forever. */

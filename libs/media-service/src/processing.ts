@@ -1,13 +1,20 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import {
   applyAction,
   createEvent,
   isMediaError,
+  type MediaError,
   type MediaItem,
+  type Placeholder,
   type RenderedFile,
   type Rendition,
   renditionKey,
   renditionPrefix,
+  TimeoutError,
 } from '@mediaflow/domain';
 import type { ServiceDeps } from './context.js';
 import { IMMUTABLE_CACHE } from './context.js';
@@ -33,7 +40,7 @@ const EXT: Record<Rendition['format'], string> = {
  * Moves an item into `processing` unless a previous attempt already did (that attempt died; this
  * one takes over). Returns `undefined` when the item is settled or gone: a duplicate delivery.
  */
-async function begin(deps: ServiceDeps, ownerId: string, id: string): Promise<MediaItem | undefined> {
+export async function begin(deps: ServiceDeps, ownerId: string, id: string): Promise<MediaItem | undefined> {
   const item = await deps.repo.get(ownerId, id);
   if (!item) return undefined;
   if (item.status === 'processing') return item;
@@ -42,7 +49,8 @@ async function begin(deps: ServiceDeps, ownerId: string, id: string): Promise<Me
   return deps.repo.update(next, item.version);
 }
 
-async function readAll(deps: ServiceDeps, key: string): Promise<Uint8Array> {
+/** An object's bytes in memory: for inputs known to be small (images, covers, posters). */
+export async function readAll(deps: ServiceDeps, key: string): Promise<Uint8Array> {
   const { body } = await deps.store.get(key);
   const chunks: Uint8Array[] = [];
   for await (const chunk of body) chunks.push(chunk);
@@ -70,7 +78,8 @@ export async function storeRenditions(deps: ServiceDeps, item: MediaItem, files:
   return renditions;
 }
 
-async function finish(deps: ServiceDeps, item: MediaItem, changes: Partial<MediaItem>): Promise<MediaItem> {
+/** `processing -> ready` with the step's changes, then `media.processed` for tagging. */
+export async function finish(deps: ServiceDeps, item: MediaItem, changes: Partial<MediaItem>): Promise<MediaItem> {
   const ready = applyAction(item, 'processing.succeeded', deps.clock.now(), changes);
   await deps.repo.update(ready, item.version);
   await deps.bus.publish(
@@ -83,6 +92,19 @@ async function finish(deps: ServiceDeps, item: MediaItem, changes: Partial<Media
     }),
   );
   return ready;
+}
+
+/**
+ * Ends a long job: re-reads the item (its progress and the owner's edits moved its version on
+ * meanwhile) and moves that version to `ready`. An item deleted or settled meanwhile is left alone.
+ */
+export async function finishLatest(deps: ServiceDeps, item: MediaItem, changes: (current: MediaItem) => Partial<MediaItem>): Promise<ProcessOutcome> {
+  const current = await deps.repo.get(item.ownerId, item.id);
+  if (!current || current.status !== 'processing') {
+    await deps.store.deleteByPrefix(renditionPrefix(item.ownerId, item.id));
+    return { outcome: 'ignored', reason: 'item moved on' };
+  }
+  return { outcome: 'ready', item: await finish(deps, current, changes(current)) };
 }
 
 /**
@@ -104,19 +126,89 @@ export async function processImage(deps: ServiceDeps, ownerId: string, id: strin
     const ready = await finish(deps, item, { facts: inspection.facts, renditions, placeholder: result.placeholder });
     return { outcome: 'ready', item: ready };
   } catch (error) {
-    if (isMediaError(error) && ['corrupt', 'unsupported', 'limit_exceeded', 'timeout'].includes(error.code)) {
-      await deps.store.deleteByPrefix(renditionPrefix(item.ownerId, item.id));
-      const failed = await failItem(deps, item, { code: error.code, reason: error.message, stage: 'image' });
-      return failed ? { outcome: 'failed', item: failed } : { outcome: 'ignored', reason: 'item moved on' };
+    return failOrRethrow(deps, item, error, 'image');
+  }
+}
+
+/** Errors that describe the content (not the machine): retrying cannot help, the item fails. */
+const CONTENT_ERRORS: readonly string[] = ['corrupt', 'unsupported', 'limit_exceeded', 'timeout'];
+
+export function isContentError(error: unknown): error is MediaError {
+  return isMediaError(error) && CONTENT_ERRORS.includes(error.code);
+}
+
+/**
+ * Settles a processing step that threw. Content the pipeline refuses (corrupt, unsupported, over
+ * a limit or the time limit) removes whatever renditions were stored and fails the item with the
+ * pipeline's reason. Anything else is rethrown so the queue retries it, and so is everything after
+ * `signal` fired (a shutdown: the job is given back, not failed).
+ */
+export async function failOrRethrow(deps: ServiceDeps, item: MediaItem, error: unknown, stage: string, signal?: AbortSignal): Promise<ProcessOutcome> {
+  if (signal?.aborted || !isContentError(error)) throw error;
+  await deps.store.deleteByPrefix(renditionPrefix(item.ownerId, item.id));
+  // Long jobs write progress (and owners may edit meanwhile): fail the version stored now.
+  const current = await deps.repo.get(item.ownerId, item.id);
+  if (!current) return { outcome: 'ignored', reason: 'item is gone' };
+  const failed = await failItem(deps, current, { code: error.code, reason: error.message, stage });
+  return failed ? { outcome: 'failed', item: failed } : { outcome: 'ignored', reason: 'item moved on' };
+}
+
+export interface JobOptions {
+  /** Aborts the job when the worker shuts down: the message goes back to its queue. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Runs a job that needs the original as a local file (ffmpeg seeks in its input, an MP4 with
+ * its index at the end above all, and a stream cannot be sought): the original is streamed into a
+ * fresh directory under the scratch directory, `work` gets its path, that directory and a signal
+ * that fires on shutdown or at the time limit. The
+ * directory is removed whatever happens. Running past the limit throws `TimeoutError`, so the
+ * item fails instead of being retried forever; a shutdown rethrows the abort so the job is retried.
+ */
+export async function withLocalOriginal<T>(
+  deps: ServiceDeps,
+  item: MediaItem,
+  job: { stage: string; limitSeconds: number; signal?: AbortSignal | undefined },
+  work: (input: string, dir: string, signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  const root = deps.scratchDir ?? tmpdir();
+  await mkdir(root, { recursive: true });
+  const dir = await mkdtemp(join(root, `${job.stage}-${item.id}-`));
+  const limit = AbortSignal.timeout(job.limitSeconds * 1000);
+  const signal = job.signal ? AbortSignal.any([job.signal, limit]) : limit;
+  try {
+    const input = join(dir, 'original');
+    const { body } = await deps.store.get(item.original.key);
+    await pipeline(body, createWriteStream(input, { flags: 'wx' }), { signal });
+    return await work(input, dir, signal);
+  } catch (error) {
+    if (limit.aborted && !job.signal?.aborted) {
+      throw new TimeoutError(`${job.stage} processing took longer than ${job.limitSeconds} s`, { cause: error });
     }
     throw error;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
   }
 }
 
 /**
- * Documents and other files are kept as they are: served only as attachments, never parsed.
- * (Video and audio use this step too until their pipelines are wired in.)
+ * A still (a video's poster, an audio file's embedded cover) rendered like a photo, so that the
+ * grid shows it with the same sizes, formats and placeholder. Best effort: a still the image
+ * pipeline refuses leaves the item without one rather than failing it.
  */
+export async function renderStill(deps: ServiceDeps, item: MediaItem, bytes: Uint8Array): Promise<{ renditions: Rendition[]; placeholder?: Placeholder }> {
+  if (!deps.images) return { renditions: [] };
+  try {
+    const result = await deps.images.render(bytes);
+    return { renditions: await storeRenditions(deps, item, result.files), placeholder: result.placeholder };
+  } catch (error) {
+    if (isContentError(error)) return { renditions: [] };
+    throw error;
+  }
+}
+
+/** Documents and other files are kept as they are: served only as attachments, never parsed. */
 export async function processAsIs(deps: ServiceDeps, ownerId: string, id: string): Promise<ProcessOutcome> {
   const item = await begin(deps, ownerId, id);
   if (!item) return { outcome: 'ignored', reason: 'item is settled or gone' };

@@ -4,7 +4,9 @@ import {
   ingestObject,
   ObjectCreatedSchema,
   processAsIs,
+  processAudio,
   processImage,
+  processVideo,
   type ServiceDeps,
 } from '@mediaflow/media-service';
 
@@ -15,6 +17,8 @@ export interface HandlerOptions {
   /** The queue's maxReceives: on the last attempt a failure also fails the item, with the reason. */
   maxReceives: number;
   log?: (entry: Record<string, unknown>) => void;
+  /** Fires when the worker shuts down: long jobs (ffmpeg) stop, and their messages go back to the queue. */
+  signal?: AbortSignal;
 }
 
 function describe(error: unknown): string {
@@ -37,6 +41,11 @@ function lastAttemptFailsItem(
     try {
       await handler(message);
     } catch (error) {
+      if (options.signal?.aborted) {
+        // Not a failure of the job: it runs again after the restart.
+        options.log?.({ level: 'info', msg: 'job given back on shutdown', stage, messageId: message.id });
+        throw error;
+      }
       options.log?.({ level: 'error', msg: 'handler failed', stage, messageId: message.id, receiveCount: message.receiveCount, error: describe(error) });
       const item = safeTarget(target, message);
       if (item && message.receiveCount >= options.maxReceives) {
@@ -86,6 +95,24 @@ export function imageHandler(deps: ServiceDeps, options: HandlerOptions): Worker
     const { ownerId, mediaId } = eventTarget(message);
     const result = await processImage(deps, ownerId, mediaId);
     options.log?.({ level: 'info', msg: 'image', outcome: result.outcome, mediaId });
+  });
+}
+
+/** `media.uploaded` with kind=video -> HLS ladder, preview, poster (ffmpeg locally). */
+export function videoHandler(deps: ServiceDeps, options: HandlerOptions): WorkerHandler {
+  return lastAttemptFailsItem(deps, options, 'video', eventTarget, async (message) => {
+    const { ownerId, mediaId } = eventTarget(message);
+    const result = await processVideo(deps, ownerId, mediaId, options.signal ? { signal: options.signal } : {});
+    options.log?.({ level: 'info', msg: 'video', outcome: result.outcome, mediaId });
+  });
+}
+
+/** `media.uploaded` with kind=audio -> previews, waveform, metadata tags, cover. */
+export function audioHandler(deps: ServiceDeps, options: HandlerOptions): WorkerHandler {
+  return lastAttemptFailsItem(deps, options, 'audio', eventTarget, async (message) => {
+    const { ownerId, mediaId } = eventTarget(message);
+    const result = await processAudio(deps, ownerId, mediaId, options.signal ? { signal: options.signal } : {});
+    options.log?.({ level: 'info', msg: 'audio', outcome: result.outcome, mediaId });
   });
 }
 

@@ -11,17 +11,29 @@ export interface QueueDefinition {
   filter?: Record<string, readonly string[]>;
 }
 
+/** Kinds that the document step keeps as they are. */
+export const AS_IS_KINDS: readonly MediaKind[] = ['document', 'other'];
+
+/** The job time limits the queues must outlast (the service config's, in seconds). */
+export interface JobLimits {
+  videoTimeLimitSeconds: number;
+  audioTimeLimitSeconds: number;
+}
+
+const DEFAULT_LIMITS: JobLimits = { videoTimeLimitSeconds: 1800, audioTimeLimitSeconds: 300 };
+
 /**
- * Kinds that the document step keeps as they are. Video and audio go there too until their
- * pipelines are wired in, so that every upload still ends `ready` or `failed`.
+ * A message must stay hidden longer than its job may run, or a second worker would start the same
+ * job while the first still runs (on queues without a heartbeat, like SQS under Lambda).
  */
-export const AS_IS_KINDS: readonly MediaKind[] = ['document', 'other', 'video', 'audio'];
+const VISIBILITY_MARGIN_SECONDS = 120;
 
 /**
  * The local pipeline, mirroring the cloud one (S3 -> ingest; SNS -> per-kind SQS queues with DLQs).
- * Image work is CPU-bound: one job per core is the sweet spot on small machines.
+ * Image work is CPU-bound: one job per core is the sweet spot on small machines. One ffmpeg
+ * already uses every core, so video runs one job at a time; audio jobs are lighter and shorter.
  */
-export function pipelineQueues(cores: number): QueueDefinition[] {
+export function pipelineQueues(cores: number, limits: JobLimits = DEFAULT_LIMITS): QueueDefinition[] {
   return [
     { name: 'ingest', deadLetter: 'ingest-dlq', visibilityTimeoutSeconds: 60, maxReceives: 5, concurrency: 4 },
     {
@@ -31,6 +43,22 @@ export function pipelineQueues(cores: number): QueueDefinition[] {
       maxReceives: 3,
       concurrency: Math.max(1, cores),
       filter: { type: ['media.uploaded'], kind: ['image'] },
+    },
+    {
+      name: 'video',
+      deadLetter: 'video-dlq',
+      visibilityTimeoutSeconds: limits.videoTimeLimitSeconds + VISIBILITY_MARGIN_SECONDS,
+      maxReceives: 3,
+      concurrency: 1,
+      filter: { type: ['media.uploaded'], kind: ['video'] },
+    },
+    {
+      name: 'audio',
+      deadLetter: 'audio-dlq',
+      visibilityTimeoutSeconds: limits.audioTimeLimitSeconds + VISIBILITY_MARGIN_SECONDS,
+      maxReceives: 3,
+      concurrency: 2,
+      filter: { type: ['media.uploaded'], kind: ['audio'] },
     },
     {
       name: 'document',

@@ -1,10 +1,16 @@
-import type { ImageProcessor, MediaItem, MessageQueue } from '@mediaflow/domain';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AudioProcessor, ImageProcessor, MediaItem, MessageQueue, VideoTranscoder } from '@mediaflow/domain';
 import { ClockedIds, InMemoryEventBus, InMemoryMediaRepository, InMemoryObjectStore, InMemoryQueue } from '@mediaflow/domain/testing';
 import { ServiceConfigSchema, startUpload, type ServiceDeps } from '@mediaflow/media-service';
 import { startLocalWorkers } from './runner.js';
-import { pipelineQueues } from './topology.js';
+import { AS_IS_KINDS, pipelineQueues } from './topology.js';
 
 const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
+/** An ISO media `ftyp` box: sniffed as an MP4 video. */
+const MP4 = Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from('ftypisom\0\0\x02\0isomiso2'), Buffer.alloc(64, 1)]);
+const MP3 = Buffer.concat([Buffer.from('ID3\x04\0\0\0\0\0\0'), Buffer.alloc(64, 2)]);
 
 async function until<T>(what: () => Promise<T | undefined>, ms = 5000): Promise<T> {
   const end = Date.now() + ms;
@@ -16,7 +22,13 @@ async function until<T>(what: () => Promise<T | undefined>, ms = 5000): Promise<
   }
 }
 
-function setup(images: ImageProcessor) {
+interface Processors {
+  video?: VideoTranscoder;
+  audio?: AudioProcessor;
+  scratchDir?: string;
+}
+
+function setup(images: ImageProcessor, processors: Processors = {}) {
   const clock = { now: () => new Date() };
   const queues = new Map<string, MessageQueue>();
   const bus = new InMemoryEventBus();
@@ -35,6 +47,7 @@ function setup(images: ImageProcessor) {
     clock,
     config: ServiceConfigSchema.parse({}),
     images,
+    ...processors,
   };
   const workers = startLocalWorkers({
     deps,
@@ -66,6 +79,38 @@ const goodImages: ImageProcessor = {
     return { files: [{ name: 'thumb', format: 'webp', contentType: 'image/webp', body: input }], placeholder: {} };
   },
 };
+
+const goodVideo: VideoTranscoder = {
+  async probe() {
+    return { container: 'mp4', durationSeconds: 2 };
+  },
+  async transcode() {
+    return {
+      files: [
+        { name: 'hls/master', format: 'm3u8', contentType: 'application/vnd.apple.mpegurl', body: Buffer.from('#EXTM3U') },
+        { name: 'preview', format: 'mp4', contentType: 'video/mp4', body: Buffer.from('mp4') },
+      ],
+    };
+  },
+};
+
+const goodAudio: AudioProcessor = {
+  async process() {
+    return { facts: { durationSeconds: 2 }, files: [{ name: 'waveform', format: 'json', contentType: 'application/json', body: Buffer.from('{}') }] };
+  },
+};
+
+/** A transcode that runs until it is aborted, like ffmpeg on a long file. */
+function endlessVideo(started: () => void): VideoTranscoder {
+  return {
+    ...goodVideo,
+    transcode: (request) =>
+      new Promise((_resolve, reject) => {
+        started();
+        request.signal?.addEventListener('abort', () => reject(new Error('ffmpeg was stopped')));
+      }),
+  };
+}
 
 describe('local workers', () => {
   it('takes an image from object-created to ready, and a document to ready as is', async () => {
@@ -117,6 +162,63 @@ describe('local workers', () => {
       expect(item.failure).toEqual({ code: 'unsupported', reason: 'scripts are not accepted', stage: 'ingest' });
     } finally {
       await s.workers.stop();
+    }
+  });
+
+  describe('video and audio', () => {
+    let scratchDir: string;
+    beforeEach(async () => {
+      scratchDir = await mkdtemp(join(tmpdir(), 'mf-workers-'));
+    });
+    afterEach(async () => {
+      await rm(scratchDir, { recursive: true, force: true });
+    });
+
+    it('routes a video and an audio file to their own queues and on to ready', async () => {
+      const s = setup(goodImages, { video: goodVideo, audio: goodAudio, scratchDir });
+      try {
+        const video = await s.upload(MP4);
+        const audio = await s.upload(MP3);
+        const v = await s.settled(video);
+        const a = await s.settled(audio);
+        expect([v.kind, v.status, v.renditions.map((r) => r.name)]).toEqual(['video', 'ready', ['hls/master', 'preview']]);
+        expect([a.kind, a.status, a.renditions.map((r) => r.name)]).toEqual(['audio', 'ready', ['waveform']]);
+      } finally {
+        await s.workers.stop();
+      }
+    });
+
+    it('aborts a transcode in flight on shutdown and gives its message back at once, leaving the item processing', async () => {
+      let running: () => void = () => undefined;
+      const started = new Promise<void>((resolve) => {
+        running = resolve;
+      });
+      const s = setup(goodImages, { video: endlessVideo(() => running()), scratchDir });
+      const id = await s.upload(MP4);
+      await started;
+      await s.workers.stop();
+      expect((await s.deps.repo.get('alice', id))?.status).toBe('processing');
+      const video = s.queues.get('video') as MessageQueue;
+      expect(await video.depth()).toEqual({ visible: 1, inFlight: 0, delayed: 0 });
+      const [message] = await video.receive();
+      expect([JSON.parse(message?.body ?? '{}').mediaId, message?.receiveCount]).toEqual([id, 2]);
+      expect(await readdir(scratchDir)).toEqual([]);
+    });
+  });
+});
+
+describe('pipelineQueues', () => {
+  it('gives video and audio their own queues, each outlasting its job time limit', () => {
+    const queues = pipelineQueues(4, { videoTimeLimitSeconds: 600, audioTimeLimitSeconds: 60 });
+    const byName = new Map(queues.map((q) => [q.name, q]));
+    expect(byName.get('video')).toMatchObject({ deadLetter: 'video-dlq', concurrency: 1, filter: { type: ['media.uploaded'], kind: ['video'] } });
+    expect(byName.get('audio')).toMatchObject({ deadLetter: 'audio-dlq', concurrency: 2, filter: { type: ['media.uploaded'], kind: ['audio'] } });
+    expect(byName.get('video')?.visibilityTimeoutSeconds).toBeGreaterThan(600);
+    expect(byName.get('audio')?.visibilityTimeoutSeconds).toBeGreaterThan(60);
+    expect(AS_IS_KINDS).toEqual(['document', 'other']);
+    // Every kind reaches exactly one queue.
+    for (const kind of ['image', 'video', 'audio', 'document', 'other']) {
+      expect(queues.filter((q) => q.filter?.['kind']?.includes(kind))).toHaveLength(1);
     }
   });
 });

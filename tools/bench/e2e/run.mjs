@@ -29,6 +29,10 @@ const IMAGES = Number(option('images', '200'));
 const ITEMS = Number(option('items', '100000'));
 const SECONDS = Number(option('seconds', '10'));
 const CONNECTIONS = Number(option('connections', '10'));
+/** `burst`, `listing` or both (default). */
+const ONLY = option('only', 'all');
+/** What every current browser sends; the hello world ignores it, the listing may compress. */
+const BROWSER_ENCODING = { 'accept-encoding': 'gzip, deflate, br, zstd' };
 const JOBS = availableParallelism();
 
 function must(result, what) {
@@ -65,9 +69,9 @@ async function freePort() {
 }
 
 /** Starts `mediaflow serve` and resolves once it prints its URL; samples its RSS until stopped. */
-async function startServe(dataDir, port) {
+async function startServe(dataDir, port, extra = []) {
   // The same allocator setting as `npm start` (and the bare pipeline's worker, run.mjs of the image bench).
-  const child = spawn(process.execPath, [cli, 'serve', '--data-dir', dataDir, '--port', String(port), '--quiet'], {
+  const child = spawn(process.execPath, [cli, 'serve', '--data-dir', dataDir, '--port', String(port), '--quiet', ...extra], {
     cwd: workspace,
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, MALLOC_ARENA_MAX: '2' },
@@ -209,9 +213,16 @@ async function listing(work) {
   repo.close();
 
   const server = await startServe(dataDir, await freePort());
-  await cannon(`${server.url}/api/v1/media?limit=50`, { authorization: `Bearer ${token}` }); // warm-up
-  const list = await cannon(`${server.url}/api/v1/media?limit=50`, { authorization: `Bearer ${token}` });
+  const auth = { authorization: `Bearer ${token}` };
+  await cannon(`${server.url}/api/v1/media?limit=50`, { ...auth, ...BROWSER_ENCODING }); // warm-up
+  const list = await cannon(`${server.url}/api/v1/media?limit=50`, { ...auth, ...BROWSER_ENCODING });
+  const listPlain = await cannon(`${server.url}/api/v1/media?limit=50`, auth);
   await server.stop();
+  // Every request a different page: what the response cache cannot help with.
+  const uncachedServer = await startServe(dataDir, await freePort(), ['--no-response-cache']);
+  await cannon(`${uncachedServer.url}/api/v1/media?limit=50`, { ...auth, ...BROWSER_ENCODING });
+  const listUncached = await cannon(`${uncachedServer.url}/api/v1/media?limit=50`, { ...auth, ...BROWSER_ENCODING });
+  await uncachedServer.stop();
 
   const helloPort = await freePort();
   const hello = spawn(
@@ -220,30 +231,36 @@ async function listing(work) {
     { cwd: workspace, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   await new Promise((done) => hello.stdout.once('data', done));
-  await cannon(`http://127.0.0.1:${helloPort}/`, {});
-  const bare = await cannon(`http://127.0.0.1:${helloPort}/`, {});
+  await cannon(`http://127.0.0.1:${helloPort}/`, BROWSER_ENCODING);
+  const bare = await cannon(`http://127.0.0.1:${helloPort}/`, BROWSER_ENCODING);
   hello.kill('SIGTERM');
-  return { list, bare };
+  return { list, listPlain, listUncached, bare };
 }
 
 const work = await mkdtemp(join(tmpdir(), 'mf-bench-e2e-'));
 try {
-  const b = await burst(work);
-  const l = await listing(work);
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   console.log(`\nMachine: ${JOBS} cores (${cpu}), Node ${process.version}\n`);
-  console.log(`Burst: ${b.files} generated 12 MP JPEGs (${b.megabytes.toFixed(0)} MB), ${JOBS} image jobs at a time`);
-  console.log('| run | wall s | images/s | peak RSS MB |');
-  console.log('| --- | ---: | ---: | ---: |');
-  console.log(`| bare pipeline (renditions only, files on disk) | ${(b.bareMs / 1000).toFixed(1)} | ${(b.files / (b.bareMs / 1000)).toFixed(2)} | ${b.bareRssMb.toFixed(0)} |`);
-  console.log(`| mediaflow serve: upload burst -> all ready | ${(b.stackMs / 1000).toFixed(1)} | ${(b.files / (b.stackMs / 1000)).toFixed(2)} | ${b.stackRssMb.toFixed(0)} |`);
-  console.log(`Overhead of the stack over the bare pipeline: ${(((b.stackMs / b.bareMs) - 1) * 100).toFixed(1)}% (uploads accepted in ${(b.uploadedMs / 1000).toFixed(1)} s)\n`);
-  console.log(`Listing: ${ITEMS} items, ${CONNECTIONS} connections, ${SECONDS} s`);
-  console.log('| endpoint | req/s | p50 ms | p99 ms | errors | MB/s |');
-  console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
-  console.log(`| GET /api/v1/media?limit=50 (mediaflow serve) | ${l.list.rps.toFixed(0)} | ${l.list.p50} | ${l.list.p99} | ${l.list.errors} | ${(l.list.bytes / 1048576).toFixed(1)} |`);
-  console.log(`| GET / (bare Hono hello world) | ${l.bare.rps.toFixed(0)} | ${l.bare.p50} | ${l.bare.p99} | ${l.bare.errors} | ${(l.bare.bytes / 1048576).toFixed(1)} |`);
-  console.log(`Listing req/s as a share of hello world: ${((l.list.rps / l.bare.rps) * 100).toFixed(0)}%`);
+  if (ONLY !== 'listing') {
+    const b = await burst(work);
+    console.log(`Burst: ${b.files} generated 12 MP JPEGs (${b.megabytes.toFixed(0)} MB), ${JOBS} image jobs at a time`);
+    console.log('| run | wall s | images/s | peak RSS MB |');
+    console.log('| --- | ---: | ---: | ---: |');
+    console.log(`| bare pipeline (renditions only, files on disk) | ${(b.bareMs / 1000).toFixed(1)} | ${(b.files / (b.bareMs / 1000)).toFixed(2)} | ${b.bareRssMb.toFixed(0)} |`);
+    console.log(`| mediaflow serve: upload burst -> all ready | ${(b.stackMs / 1000).toFixed(1)} | ${(b.files / (b.stackMs / 1000)).toFixed(2)} | ${b.stackRssMb.toFixed(0)} |`);
+    console.log(`Overhead of the stack over the bare pipeline: ${(((b.stackMs / b.bareMs) - 1) * 100).toFixed(1)}% (uploads accepted in ${(b.uploadedMs / 1000).toFixed(1)} s)\n`);
+  }
+  if (ONLY !== 'burst') {
+    const l = await listing(work);
+    const row = (name, r) => console.log(`| ${name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.errors} | ${(r.bytes / 1048576).toFixed(1)} | ${((r.rps / l.bare.rps) * 100).toFixed(0)}% |`);
+    console.log(`Listing: ${ITEMS} items, ${CONNECTIONS} connections, ${SECONDS} s`);
+    console.log('| endpoint | req/s | p50 ms | p99 ms | errors | MB/s | of hello world |');
+    console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+    row('GET /api/v1/media?limit=50, browser Accept-Encoding (cached page, brotli)', l.list);
+    row('GET /api/v1/media?limit=50, no Accept-Encoding (cached page, 90 KB JSON)', l.listPlain);
+    row('GET /api/v1/media?limit=50, response cache off (every request reads SQLite)', l.listUncached);
+    row('GET / (bare Hono hello world)', l.bare);
+  }
 } finally {
   await rm(work, { recursive: true, force: true });
 }

@@ -12,6 +12,7 @@ ${LOCAL_OPTIONS_USAGE}
   --user NAME             print a sign-in link for this local user (default local)
   --gallery DIR           the web gallery's build (default apps/web-gallery/dist)
   --quiet                 do not log each job
+  --no-response-cache     build every list page from the database (to measure a cache miss)
   -h, --help              show this help
 `;
 
@@ -33,10 +34,14 @@ export function serveCommandWith(stopSignal: StopSignal): Command {
   return {
     summary: 'run the local stack (API, workers, gallery) at http://localhost:3000',
     async run(args: readonly string[], io: Io): Promise<number> {
-      const parsed = parseLocalCommand('serve', SERVE_USAGE, args, io, { user: { type: 'string' }, gallery: { type: 'string' }, quiet: { type: 'boolean' } });
+      const parsed = parseLocalCommand('serve', SERVE_USAGE, args, io, { user: { type: 'string' }, gallery: { type: 'string' }, quiet: { type: 'boolean' }, 'no-response-cache': { type: 'boolean' } });
       if (typeof parsed === 'number') return parsed;
       const quiet = parsed.values['quiet'] === true;
-      const config = { ...parsed.config, galleryDir: (parsed.values['gallery'] as string | undefined) ?? parsed.config.galleryDir ?? 'apps/web-gallery/dist' };
+      const config = {
+        ...parsed.config,
+        galleryDir: (parsed.values['gallery'] as string | undefined) ?? parsed.config.galleryDir ?? 'apps/web-gallery/dist',
+        responseCache: parsed.values['no-response-cache'] !== true,
+      };
       let stack;
       try {
         stack = await startLocalStack(config, (entry) => {

@@ -22,8 +22,27 @@ export const LocalConfigSchema = z.object({
   retryBaseSeconds: z.coerce.number().min(0).max(300).default(2),
   /** Run the queue workers in this process (off: API only, with workers in another process). */
   workers: z.boolean().default(true),
+  /**
+   * Keep serialised list pages and tag counts in memory until the owner's data changes (32 MiB).
+   * Off only to measure what a cache miss costs.
+   */
+  responseCache: z.boolean().default(true),
   /** Long-poll wait of the workers; shorter makes shutdown quicker. */
   pollSeconds: z.coerce.number().min(0.05).max(20).default(2),
+  /** The longest one video job may run before its item fails with `timeout`. */
+  videoTimeLimitSeconds: z.coerce.number().int().min(10).max(6 * 3600).default(1800),
+  /** The same for an audio job. */
+  audioTimeLimitSeconds: z.coerce.number().int().min(10).max(3600).default(300),
+  /**
+   * A maintained ffmpeg/ffprobe on this machine (a path or a command on PATH), preferred to the
+   * old static build that ships in the npm package, which is the fallback.
+   */
+  ffmpegPath: z.string().min(1).optional(),
+  ffprobePath: z.string().min(1).optional(),
+}).refine((c) => (c.ffmpegPath === undefined) === (c.ffprobePath === undefined), {
+  // A probe from one build and an encode from another disagree on what they accept.
+  message: 'MEDIAFLOW_FFMPEG and MEDIAFLOW_FFPROBE are set together or not at all',
+  path: ['ffprobePath'],
 });
 export type LocalConfig = z.infer<typeof LocalConfigSchema>;
 
@@ -35,6 +54,10 @@ const ENV_KEYS: Record<string, keyof LocalConfig> = {
   MEDIAFLOW_MAX_UPLOAD_BYTES: 'maxUploadBytes',
   MEDIAFLOW_GALLERY_DIR: 'galleryDir',
   MEDIAFLOW_IMAGE_CONCURRENCY: 'imageConcurrency',
+  MEDIAFLOW_VIDEO_TIME_LIMIT_SECONDS: 'videoTimeLimitSeconds',
+  MEDIAFLOW_AUDIO_TIME_LIMIT_SECONDS: 'audioTimeLimitSeconds',
+  MEDIAFLOW_FFMPEG: 'ffmpegPath',
+  MEDIAFLOW_FFPROBE: 'ffprobePath',
 };
 
 /** Reads the settings from an environment and overrides (from flags). */

@@ -1,9 +1,14 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { accessSync, chmodSync, constants } from 'node:fs';
+import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import { openQueues } from '@mediaflow/messaging/sqlite';
+import { SqliteMediaRepository } from '@mediaflow/storage/sqlite';
 import { pipelineQueues } from '@mediaflow/workers';
 import { LocalConfigSchema } from './config.js';
 import { brokerDefinitions, startLocalStack, type LocalStack } from './stack.js';
@@ -14,9 +19,57 @@ interface Item {
   id: string;
   status: string;
   kind: string;
+  title: string | null;
   renditions: { name: string; format: string; width: number; url: string }[];
-  failure: { code: string; reason: string } | null;
+  tags: { name: string; source: string }[];
+  facts: { durationSeconds?: number };
+  failure: { code: string; reason: string; stage?: string } | null;
   original: { sha256: string | null };
+}
+
+/** The ffmpeg that ships in the npm package (the one the stack falls back to). */
+function bundledFfmpeg(): string {
+  const pkg = createRequire(join(process.cwd(), 'package.json')).resolve(`@ffmpeg-installer/${process.platform}-${process.arch}/package.json`);
+  const path = join(dirname(pkg), 'ffmpeg');
+  try {
+    accessSync(path, constants.X_OK);
+  } catch {
+    // npm 11 skips the package's postinstall chmod.
+    chmodSync(path, 0o755);
+  }
+  return path;
+}
+
+/** Runs ffmpeg with `steps` (each an argument list ending with its output file) in `dir`. */
+async function generate(dir: string, ...steps: string[][]): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  for (const args of steps) {
+    await promisify(execFile)(bundledFfmpeg(), ['-nostdin', '-v', 'error', ...args], { cwd: dir, timeout: 60_000 });
+  }
+}
+
+/** A H.264/AAC clip (3 s, 320x240 unless told) with a moving test pattern and a tone. */
+async function testVideo(dir: string, seconds = 3, size = '320x240'): Promise<Buffer> {
+  await generate(dir, [
+    '-f', 'lavfi', '-i', `testsrc2=s=${size}:r=25:d=${seconds}`,
+    '-f', 'lavfi', '-i', `sine=frequency=440:duration=${seconds}`,
+    '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', '-y', 'clip.mp4',
+  ]);
+  return readFile(join(dir, 'clip.mp4'));
+}
+
+/** A 3 s MP3 with ID3 tags (title, artist, genre) and an embedded cover. */
+async function testSong(dir: string): Promise<Buffer> {
+  await generate(
+    dir,
+    ['-f', 'lavfi', '-i', 'color=c=orange:s=300x300', '-frames:v', '1', '-y', 'cover.jpg'],
+    [
+      '-f', 'lavfi', '-i', 'sine=frequency=330:duration=3', '-i', 'cover.jpg',
+      '-map', '0:a', '-map', '1:v', '-c:a', 'libmp3lame', '-b:a', '96k', '-c:v', 'copy', '-disposition:v', 'attached_pic', '-id3v2_version', '3',
+      '-metadata', 'title=Blue in Green', '-metadata', 'artist=The Quartet', '-metadata', 'genre=Jazz', '-y', 'song.mp3',
+    ],
+  );
+  return readFile(join(dir, 'song.mp3'));
 }
 
 async function jpeg(seed: number, width = 1600, height = 1200): Promise<Buffer> {
@@ -234,5 +287,112 @@ describe('local stack over real HTTP', () => {
     const item = await settled(s, 'alice', id);
     expect(item.failure).toEqual({ code: 'unsupported', reason: 'SVG is not accepted (it can carry scripts)', stage: 'ingest' });
     expect((await files(join(dataDir, 'objects'))).filter((f) => f.includes(id))).toEqual([]);
+  });
+
+  describe('video and audio', () => {
+    const generated = () => join(dataDir, 'generated');
+
+    /** Fetches a playlist and the URIs it lists, resolved against its own URL. */
+    async function playlist(s: LocalStack, url: string): Promise<{ text: string; uris: string[]; type: string | null }> {
+      const res = await fetch(url, { headers: api(s, 'alice').auth });
+      expect(res.status).toBe(200);
+      const text = await res.text();
+      const uris = text
+        .split('\n')
+        .map((line) => line.trim())
+        .filter((line) => line !== '' && !line.startsWith('#'))
+        .map((uri) => new URL(uri, url).toString());
+      return { text, uris, type: res.headers.get('content-type') };
+    }
+
+    it('transcodes a video to an HLS ladder, a preview and a poster, and serves the stream', async () => {
+      const s = await start();
+      const { id } = await upload(s, 'alice', await testVideo(generated()), 'clip.mp4');
+      const item = await settled(s, 'alice', id);
+      expect([item.status, item.kind, item.failure]).toEqual(['ready', 'video', null]);
+      expect(item.facts.durationSeconds).toBeCloseTo(3, 0);
+      const names = item.renditions.map((r) => `${r.name}.${r.format}`);
+      expect(names).toEqual(expect.arrayContaining(['hls/master.m3u8', 'preview.mp4', 'poster.jpeg', 'thumb.webp']));
+      // Segments are stored, served, and reached through the playlists, but not listed.
+      expect(names.some((n) => n.endsWith('.ts'))).toBe(false);
+
+      const master = await playlist(s, `${s.url}${item.renditions.find((r) => r.name === 'hls/master')?.url}`);
+      expect(master.text.startsWith('#EXTM3U')).toBe(true);
+      expect(master.type).toContain('mpegurl');
+      const variant = await playlist(s, master.uris[0] ?? '');
+      expect(variant.text).toContain('#EXT-X-ENDLIST');
+      const segment = await fetch(variant.uris[0] ?? '', { headers: api(s, 'alice').auth });
+      expect(segment.status).toBe(200);
+      expect(segment.headers.get('cache-control')).toContain('immutable');
+      const bytes = Buffer.from(await segment.arrayBuffer());
+      // MPEG-TS packets start with the sync byte 0x47.
+      expect([bytes.length > 188, bytes[0]]).toEqual([true, 0x47]);
+
+      const preview = await fetch(`${s.url}${item.renditions.find((r) => r.name === 'preview')?.url}`, { headers: { ...api(s, 'alice').auth, range: 'bytes=0-15' } });
+      expect(preview.status).toBe(206);
+      expect(Buffer.from(await preview.arrayBuffer()).subarray(4, 8).toString()).toBe('ftyp');
+      // Nothing of the job is left in the scratch directory.
+      expect(await readdir(join(dataDir, 'scratch'))).toEqual([]);
+    });
+
+    it('makes listening previews, a waveform, cover renditions and metadata tags from an MP3', async () => {
+      const s = await start();
+      const { id } = await upload(s, 'alice', await testSong(generated()), 'song.mp3');
+      const item = await settled(s, 'alice', id);
+      expect([item.status, item.kind, item.failure]).toEqual(['ready', 'audio', null]);
+      expect(item.renditions.map((r) => `${r.name}.${r.format}`)).toEqual(expect.arrayContaining(['preview.m4a', 'preview.opus', 'waveform.json', 'thumb.webp', 'thumb.jpeg']));
+      expect(item.title).toBe('Blue in Green');
+      expect(item.tags).toEqual(
+        expect.arrayContaining([expect.objectContaining({ name: 'jazz', source: 'metadata' }), expect.objectContaining({ name: 'the quartet', source: 'metadata' })]),
+      );
+      const res = await fetch(`${s.url}${item.renditions.find((r) => r.name === 'waveform')?.url}`, { headers: api(s, 'alice').auth });
+      const waveform = (await res.json()) as { durationSeconds: number; peaks: number[] };
+      expect(waveform.durationSeconds).toBeCloseTo(3, 0);
+      expect(waveform.peaks.length).toBeGreaterThan(10);
+      expect(Math.max(...waveform.peaks)).toBeGreaterThan(0.1);
+      // Tags are searchable like any other.
+      const listed = (await (await api(s, 'alice').get('/api/v1/media?tag=jazz')).json()) as { items: { id: string }[] };
+      expect(listed.items.map((i) => i.id)).toEqual([id]);
+    });
+
+    it('stops a transcode in flight on shutdown and finishes it after a restart', async () => {
+      const s = await start();
+      const { id } = await upload(s, 'alice', await testVideo(generated(), 30, '640x360'), 'long.mp4');
+      // Wait until ffmpeg runs: the job's directory exists in the scratch space.
+      const scratch = join(dataDir, 'scratch');
+      const end = Date.now() + 30_000;
+      while (!(await readdir(scratch).catch(() => [] as string[])).some((name) => name.startsWith(`video-${id}`))) {
+        if (Date.now() > end) throw new Error('the video job never started');
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      await s.stop();
+      stack = undefined;
+      // Given back, not failed: the item waits in `processing`, its message in the queue, no files left.
+      const repo = new SqliteMediaRepository({ filename: join(dataDir, 'media.db') });
+      expect((await repo.get('alice', id))?.status).toBe('processing');
+      repo.close();
+      const broker = openQueues(join(dataDir, 'queues.db'), brokerDefinitions(pipelineQueues(2)));
+      expect(await broker.queue('video').depth()).toEqual({ visible: 1, inFlight: 0, delayed: 0 });
+      broker.close();
+      expect(await readdir(scratch)).toEqual([]);
+
+      const again = await start();
+      const item = await settled(again, 'alice', id);
+      expect([item.status, item.failure]).toEqual(['ready', null]);
+      expect(item.renditions.map((r) => r.name)).toEqual(expect.arrayContaining(['hls/master', 'preview']));
+    });
+
+    it('fails a corrupt video with a reason instead of retrying it', async () => {
+      const s = await start();
+      const ftyp = Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from('ftypisom'), Buffer.from([0, 0, 2, 0]), Buffer.from('isomiso2')]);
+      const garbage = Buffer.alloc(64 * 1024);
+      for (let i = 0; i < garbage.length; i += 1) garbage[i] = (i * 7919) % 251;
+      const { id } = await upload(s, 'alice', Buffer.concat([ftyp, garbage]), 'broken.mp4');
+      const item = await settled(s, 'alice', id);
+      expect([item.status, item.kind, item.failure?.stage]).toEqual(['failed', 'video', 'video']);
+      expect(['corrupt', 'unsupported']).toContain(item.failure?.code);
+      expect(item.failure?.reason.length).toBeGreaterThan(0);
+      expect(item.renditions).toEqual([]);
+    });
   });
 });

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { extname, join, resolve, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -12,6 +12,7 @@ import { LocalEventBus } from '@mediaflow/messaging';
 import { openQueues, type SqliteQueueBroker } from '@mediaflow/messaging/sqlite';
 import { FsMultipartUploads, FsObjectStore, verifyPresigned } from '@mediaflow/storage/fs';
 import { SqliteMediaRepository } from '@mediaflow/storage/sqlite';
+import { FfmpegAudioProcessor, FfmpegVideoTranscoder } from '@mediaflow/video-pipeline';
 import { pipelineQueues, startLocalWorkers, type QueueDefinition, type RunningWorkers } from '@mediaflow/workers';
 import { Hono } from 'hono';
 import type { LocalConfig } from './config.js';
@@ -60,6 +61,9 @@ export function brokerDefinitions(definitions: readonly QueueDefinition[]): Reco
   return out;
 }
 
+/** `/api/`, `/media/` and `/_local/` URLs: the API's (CloudFront routes the same prefixes in AWS). */
+const API_PATH = /^[a-z]+:\/\/[^/]+\/(?:api|media|_local)\//;
+
 function listen(fetch: (request: Request) => Response | Promise<Response>, port: number, hostname: string): Promise<ServerType> {
   return new Promise((resolvePromise, reject) => {
     const server = serve({ fetch, port, hostname }, () => resolvePromise(server));
@@ -84,8 +88,9 @@ export async function startLocalStack(config: LocalConfig, log: Log = () => unde
   const fsOptions = { root: join(dataDir, 'objects'), baseUrl: url, secret: presignKey };
   const store = new FsObjectStore(fsOptions);
   const parts = new FsMultipartUploads(fsOptions);
-  const repo = new SqliteMediaRepository({ filename: join(dataDir, 'media.db') });
-  const definitions = pipelineQueues(config.imageConcurrency ?? availableParallelism());
+  const repo = new SqliteMediaRepository({ filename: join(dataDir, 'media.db'), revisionCacheMs: 250 });
+  const limits = { videoTimeLimitSeconds: config.videoTimeLimitSeconds, audioTimeLimitSeconds: config.audioTimeLimitSeconds };
+  const definitions = pipelineQueues(config.imageConcurrency ?? availableParallelism(), limits);
   const broker = openQueues(join(dataDir, 'queues.db'), brokerDefinitions(definitions));
   const bus = new LocalEventBus(
     definitions.filter((d) => d.filter).map((d) => (d.filter ? { queue: broker.queue(d.name), policy: d.filter } : { queue: broker.queue(d.name) })),
@@ -112,9 +117,11 @@ export async function startLocalStack(config: LocalConfig, log: Log = () => unde
       multipartThresholdBytes: config.multipartThresholdBytes,
       multipartPartBytes: config.multipartPartBytes,
       mediaBaseUrl: '/media',
+      ...limits,
     }),
     images: new SharpImageProcessor(),
     multipart,
+    ...(config.workers ? await mediaWorkers(config, dataDir) : {}),
   };
   const tokens = new LocalTokens({ secret: tokenKey });
 
@@ -154,15 +161,13 @@ export async function startLocalStack(config: LocalConfig, log: Log = () => unde
     deps,
     auth: tokens,
     localUploads,
+    ...(config.responseCache ? {} : { responseCache: false as const }),
     onError: (error, request) => log({ level: 'error', msg: 'request failed', url: request.url, error: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
   });
 
   const galleryDir = config.galleryDir ? resolve(config.galleryDir) : undefined;
   const hasGallery = galleryDir !== undefined && existsSync(join(galleryDir, 'index.html'));
   const app = new Hono();
-  app.all('/api/*', (c) => api.fetch(c.req.raw));
-  app.all('/media/*', (c) => api.fetch(c.req.raw));
-  app.all('/_local/*', (c) => api.fetch(c.req.raw));
   app.get('*', async (c) => {
     if (!hasGallery || !galleryDir) {
       return c.text(
@@ -186,7 +191,9 @@ export async function startLocalStack(config: LocalConfig, log: Log = () => unde
       'content-security-policy': GALLERY_CSP,
     });
   });
-  handler = (request) => app.fetch(request);
+  // The API's paths go straight to the API app: handing it the request untouched keeps the node
+  // adapter's lightweight request (no WHATWG Request, no AbortSignal, per call).
+  handler = (request) => (API_PATH.test(request.url) ? api.fetch(request) : app.fetch(request));
 
   const workers: RunningWorkers | undefined = !config.workers ? undefined : startLocalWorkers({
     deps,
@@ -216,6 +223,22 @@ export async function startLocalStack(config: LocalConfig, log: Log = () => unde
       })();
       return stopped;
     },
+  };
+}
+
+/**
+ * ffmpeg-based processors for the workers, with their scratch space under the data directory.
+ * Scratch files belong to jobs in flight; after a crash none is, so what is left is removed.
+ */
+async function mediaWorkers(config: LocalConfig, dataDir: string): Promise<Pick<ServiceDeps, 'video' | 'audio' | 'scratchDir'>> {
+  const scratchDir = join(dataDir, 'scratch');
+  await rm(scratchDir, { recursive: true, force: true });
+  // Both or neither (the config checks it); without them each processor uses the bundled build.
+  const binaries = config.ffmpegPath && config.ffprobePath ? { ffmpeg: config.ffmpegPath, ffprobe: config.ffprobePath } : undefined;
+  return {
+    video: new FfmpegVideoTranscoder({ binaries }),
+    audio: new FfmpegAudioProcessor({ ...(binaries ? { binaries } : {}), workDir: scratchDir }),
+    scratchDir,
   };
 }
 

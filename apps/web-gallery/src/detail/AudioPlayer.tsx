@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type KeyboardEvent, type MouseEvent, type RefObject } from 'react';
 import type { MediaView } from '../api/types';
-import { posterOf, rendition } from '../gallery/renditions';
+import { Picture } from '../gallery/Picture';
+import { hasStills, posterOf, rendition } from '../gallery/renditions';
 import { AudioIcon, DownloadIcon } from '../ui/icons';
 
 /** Bars of a waveform from peaks (0..1, or any scale: they are normalised), as an SVG path. */
@@ -19,6 +20,19 @@ export function waveformPath(peaks: readonly number[], width: number, height: nu
     parts.push(`M${(i * w + w / 2).toFixed(2)} ${((height - h) / 2).toFixed(2)}v${h.toFixed(2)}`);
   }
   return parts.join('');
+}
+
+const AUDIO_TYPES: Record<string, string> = { opus: 'audio/ogg; codecs=opus', m4a: 'audio/mp4' };
+
+/**
+ * The listening previews as `<source>`s, Opus first (better at the same size) and AAC for
+ * browsers without Opus: the browser plays the first type it supports.
+ */
+export function audioSources(item: Pick<MediaView, 'renditions'>): { url: string; type: string }[] {
+  return ['opus', 'm4a'].flatMap((format) => {
+    const found = rendition(item, 'preview', [format]) ?? rendition(item, 'audio', [format]);
+    return found ? [{ url: found.url, type: AUDIO_TYPES[format] ?? 'audio/mp4' }] : [];
+  });
 }
 
 function Waveform({ url, audio }: { url: string; audio: RefObject<HTMLAudioElement | null> }) {
@@ -87,22 +101,37 @@ function Waveform({ url, audio }: { url: string; audio: RefObject<HTMLAudioEleme
 /** Cover, waveform and an audio player; a download while the preview is not made yet. */
 export function AudioPlayer({ item, downloadUrl }: { item: MediaView; downloadUrl: string | null }) {
   const audio = useRef<HTMLAudioElement>(null);
-  const cover = posterOf(item);
-  const source = rendition(item, 'audio', ['m4a', 'opus']) ?? rendition(item, 'preview', ['m4a', 'opus']);
+  // The embedded cover is rendered like a photo (thumb, small, medium...).
+  const stills = hasStills(item);
+  const cover = stills ? undefined : posterOf(item);
+  const coverAlt = `Cover of ${item.title ?? item.filename}`;
+  const sources = audioSources(item);
   const waveform = rendition(item, 'waveform', ['json']);
   const meta = item.facts.audio;
   return (
     <div className="audio">
-      <div className="audio-cover">{cover ? <img src={cover.url} alt={`Cover of ${item.title ?? item.filename}`} /> : <AudioIcon size={64} />}</div>
+      <div className="audio-cover">
+        {stills ? (
+          <Picture renditions={item.renditions} names={['thumb', 'small', 'medium']} sizes="240px" alt={coverAlt} loading="eager" />
+        ) : cover ? (
+          <img src={cover.url} alt={coverAlt} />
+        ) : (
+          <AudioIcon size={64} />
+        )}
+      </div>
       <div className="audio-meta">
         <strong>{meta?.title ?? item.title ?? item.filename}</strong>
         {meta?.artist && <span>{meta.artist}</span>}
         {meta?.album && <span className="muted">{meta.album}</span>}
       </div>
-      {source ? (
+      {sources.length > 0 ? (
         <>
           {waveform && <Waveform url={waveform.url} audio={audio} />}
-          <audio ref={audio} className="audio-element" controls preload="metadata" src={source.url} />
+          <audio ref={audio} className="audio-element" controls preload="metadata">
+            {sources.map((s) => (
+              <source key={s.url} src={s.url} type={s.type} />
+            ))}
+          </audio>
         </>
       ) : (
         <>

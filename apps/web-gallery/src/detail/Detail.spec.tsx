@@ -81,4 +81,54 @@ describe('Detail', () => {
     setup(mediaItem({ kind: 'video', filename: 'clip.mov', renditions: [], status: 'ready' }));
     expect(await screen.findByRole('link', { name: /Download the original/ })).toBeTruthy();
   });
+
+  it('plays a video from its MP4 preview with the poster when there is no stream', async () => {
+    const base = `/media/renditions/alice/v1`;
+    const item = mediaItem({
+      kind: 'video',
+      filename: 'clip.mp4',
+      renditions: [
+        { name: 'preview', format: 'mp4', width: 320, height: 240, bytes: 10, url: `${base}/preview.mp4` },
+        { name: 'poster', format: 'jpeg', width: 320, height: 240, bytes: 10, url: `${base}/poster.jpg` },
+      ],
+    });
+    setup(item);
+    await screen.findByRole('dialog');
+    const video = document.querySelector('video');
+    expect([video?.getAttribute('src'), video?.getAttribute('poster'), video?.hasAttribute('controls')]).toEqual([`${base}/preview.mp4`, `${base}/poster.jpg`, true]);
+  });
+
+  it('plays audio from its Opus and AAC previews, with the cover and the waveform', async () => {
+    const base = `/media/renditions/alice/a1`;
+    const stills = mediaItem().renditions.filter((r) => r.name === 'small');
+    const item = mediaItem({
+      kind: 'audio',
+      title: 'Blue in Green',
+      filename: 'song.mp3',
+      facts: { durationSeconds: 2, audio: { artist: 'The Quartet' } },
+      renditions: [
+        ...stills,
+        { name: 'preview', format: 'm4a', width: null, height: null, bytes: 10, url: `${base}/preview.m4a` },
+        { name: 'preview', format: 'opus', width: null, height: null, bytes: 10, url: `${base}/preview.opus` },
+        { name: 'waveform', format: 'json', width: null, height: null, bytes: 10, url: `${base}/waveform.json` },
+      ],
+    });
+    const fetchMock = jest.fn(async () => ({ ok: true, json: async () => ({ version: 1, durationSeconds: 2, peaks: [0.1, 0.9, 0.4] }) }));
+    const saved = globalThis.fetch;
+    globalThis.fetch = fetchMock as unknown as typeof fetch;
+    try {
+      setup(item);
+      expect(await screen.findByRole('slider', { name: 'Position' })).toBeTruthy();
+      const sources = Array.from(document.querySelectorAll('audio source'));
+      expect(sources.map((s) => [s.getAttribute('src'), s.getAttribute('type')])).toEqual([
+        [`${base}/preview.opus`, 'audio/ogg; codecs=opus'],
+        [`${base}/preview.m4a`, 'audio/mp4'],
+      ]);
+      expect(screen.getByAltText('Cover of Blue in Green')).toBeTruthy();
+      expect(screen.getByText('The Quartet')).toBeTruthy();
+      expect(fetchMock).toHaveBeenCalledWith(`${base}/waveform.json`, expect.anything());
+    } finally {
+      globalThis.fetch = saved;
+    }
+  });
 });

@@ -37,7 +37,12 @@ export function VideoPlayer({ item, downloadUrl }: { item: MediaView; downloadUr
         // No worker: a blob: worker would need `worker-src blob:` in the CSP; transmuxing on the main thread is fine at these sizes.
         const instance = new Hls({ enableWorker: false });
         instance.on(Hls.Events.ERROR, (_event, data) => {
-          if (data.fatal) setError('The video stream could not be played.');
+          if (!data.fatal) return;
+          // The single-file preview often still plays where the stream did not.
+          instance.destroy();
+          player = undefined;
+          if (preview) element.src = preview.url;
+          else setError('The video stream could not be played.');
         });
         instance.loadSource(hls.url);
         instance.attachMedia(element);

@@ -40,12 +40,28 @@ describe('Grid', () => {
 
   it('shows kind and status on tiles that are not plain ready images, and opens on click/Enter', () => {
     const onOpen = jest.fn();
-    const video = mediaItem({ kind: 'video', status: 'processing', renditions: [], placeholder: null, filename: 'clip.mp4', facts: { durationSeconds: 75 } });
+    const video = mediaItem({ kind: 'video', status: 'processing', progress: 0.42, renditions: [], placeholder: null, filename: 'clip.mp4', facts: { durationSeconds: 75 } });
     render(<Grid items={[video]} hasMore={false} loading={false} onLoadMore={jest.fn()} onOpen={onOpen} />);
     const button = screen.getByRole('button', { name: 'clip.mp4, Processing' });
     expect(button.textContent).toContain('1:15');
+    // The transcode's progress, as the worker writes it onto the item.
+    expect(button.textContent).toContain('Processing 42%');
     fireEvent.click(button);
     expect(onOpen).toHaveBeenCalledWith(video.id);
+  });
+
+  it('shows a video by its poster and an audio file by its cover, rendered like photos, with the duration', () => {
+    const stills = mediaItem().renditions.filter((r) => r.name === 'thumb' || r.name === 'small');
+    const video = mediaItem({ kind: 'video', filename: 'clip.mp4', facts: { durationSeconds: 3 }, renditions: [...stills, { name: 'poster', format: 'jpeg', width: 320, height: 240, bytes: 1, url: '/media/poster.jpg' }] });
+    const song = mediaItem({ kind: 'audio', title: 'Blue in Green', filename: 'song.mp3', facts: { durationSeconds: 337 }, renditions: stills, tags: [] });
+    const bare = mediaItem({ kind: 'audio', filename: 'memo.m4a', facts: { durationSeconds: 5 }, renditions: [], placeholder: null, tags: [] });
+    const { container } = render(<Grid items={[video, song, bare]} hasMore={false} loading={false} onLoadMore={jest.fn()} onOpen={jest.fn()} />);
+    const tiles = Array.from(container.querySelectorAll('li.tile'));
+    expect(tiles.map((t) => t.querySelectorAll('picture').length)).toEqual([1, 1, 0]);
+    expect(tiles[0]?.textContent).toContain('0:03');
+    expect(screen.getByAltText('Blue in Green').getAttribute('src')).toMatch(/thumb\.jpg$/);
+    expect(tiles[1]?.textContent).toContain('5:37');
+    expect(tiles[2]?.textContent).toContain('memo.m4a');
   });
 
   it('asks for the next page when the sentinel below the grid comes into view', () => {

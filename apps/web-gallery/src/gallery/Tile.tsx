@@ -4,7 +4,7 @@ import { KindIcon } from '../ui/icons';
 import { STATUS_LABELS, formatDuration } from '../ui/format';
 import { Picture } from './Picture';
 import { thumbhashDataUrl } from './placeholder';
-import { altText, posterOf } from './renditions';
+import { altText, hasStills, posterOf } from './renditions';
 
 export const GRID_SIZES = '(max-width: 520px) 50vw, (max-width: 900px) 33vw, 240px';
 
@@ -16,10 +16,13 @@ export interface TileProps {
 /** One grid cell: a button (focusable, Enter opens) over the placeholder and the picture. */
 export const Tile = memo(function Tile({ item, onOpen }: TileProps) {
   const placeholder = thumbhashDataUrl(item.placeholder?.thumbhash);
-  const poster = item.kind !== 'image' ? posterOf(item) : undefined;
+  // A video's poster and an audio file's cover are rendered like photos (thumb, small, ...): the
+  // grid shows those alike, and falls back to a plain poster image for items made before that.
+  const stills = hasStills(item);
+  const poster = item.kind !== 'image' && !stills ? posterOf(item) : undefined;
   const alt = altText(item);
   const name = item.title?.trim() || item.filename;
-  const hasImage = item.kind === 'image' ? item.renditions.some((r) => r.name === 'thumb' || r.name === 'small') : Boolean(poster);
+  const hasImage = stills || Boolean(poster);
   const style: CSSProperties = {};
   if (item.placeholder?.dominantColor) style.backgroundColor = item.placeholder.dominantColor;
   if (placeholder) style.backgroundImage = `url("${placeholder}")`;
@@ -28,7 +31,7 @@ export const Tile = memo(function Tile({ item, onOpen }: TileProps) {
     <li className="tile" data-status={item.status}>
       <button type="button" className="tile-button" data-id={item.id} onClick={() => onOpen(item.id)} aria-label={`${name}${item.status === 'ready' ? '' : `, ${STATUS_LABELS[item.status] ?? item.status}`}`}>
         <span className={`tile-media${placeholder ? ' has-placeholder' : ''}`} style={style} data-testid="tile-media">
-          {hasImage && item.kind === 'image' && <Picture renditions={item.renditions} names={['thumb', 'small']} sizes={GRID_SIZES} alt={alt} className="tile-img" />}
+          {stills && <Picture renditions={item.renditions} names={['thumb', 'small']} sizes={GRID_SIZES} alt={alt} className="tile-img" />}
           {poster && <img className="tile-img fade is-loaded" src={poster.url} alt={alt} loading="lazy" decoding="async" />}
           {!hasImage && (
             <span className="tile-kind">
@@ -44,7 +47,10 @@ export const Tile = memo(function Tile({ item, onOpen }: TileProps) {
           </span>
         )}
         {item.status !== 'ready' && (
-          <span className={`tile-badge tile-badge-status status-${item.status}`}>{STATUS_LABELS[item.status] ?? item.status}</span>
+          <span className={`tile-badge tile-badge-status status-${item.status}`}>
+            {STATUS_LABELS[item.status] ?? item.status}
+            {item.status === 'processing' && item.progress ? ` ${Math.round(item.progress * 100)}%` : null}
+          </span>
         )}
         <span className="tile-caption">{name}</span>
       </button>

@@ -43,6 +43,11 @@ export function rendition(item: Pick<MediaView, 'renditions'>, name: string, for
   return formats.map((f) => matches.find((r) => r.format === f)).find((r) => r !== undefined);
 }
 
+/** Whether the item has grid-sized image renditions (a photo's, a video poster's, an audio cover's). */
+export function hasStills(item: Pick<MediaView, 'renditions'>): boolean {
+  return item.renditions.some((r) => (r.name === 'thumb' || r.name === 'small') && r.format in MIME);
+}
+
 /** The still image that stands for a video or an audio item (its poster or cover). */
 export function posterOf(item: Pick<MediaView, 'renditions'>): RenditionView | undefined {
   return rendition(item, 'poster', ['webp', 'jpeg', 'avif']) ?? rendition(item, 'cover', ['webp', 'jpeg', 'avif']);

@@ -1,0 +1,212 @@
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  CorruptMediaError,
+  type ImageProcessor,
+  type MediaFacts,
+  type MediaItem,
+  type RenderedFile,
+  type VideoTranscodeRequest,
+  type VideoTranscoder,
+} from '@mediaflow/domain';
+import { ClockedIds, InMemoryEventBus, InMemoryMediaRepository, InMemoryObjectStore, ManualClock, collectBytes, makeMediaItem } from '@mediaflow/domain/testing';
+import { ServiceConfigSchema, type ServiceDeps } from './context.js';
+import { processVideo } from './video.js';
+
+const ORIGINAL = Buffer.from('\x00\x00\x00\x20ftypisom fake movie bytes');
+const FACTS: MediaFacts = { container: 'mp4', width: 320, height: 240, durationSeconds: 3, videoCodec: 'h264' };
+
+/**
+ * Stands in for ffmpeg: checks it was given the original's bytes on disk, reports progress as a
+ * real transcode does (many small steps while time passes) and writes its outputs to files.
+ */
+class ScriptedTranscoder implements VideoTranscoder {
+  inputs: string[] = [];
+  constructor(
+    private readonly clock: ManualClock,
+    private readonly behaviour: 'ok' | 'corrupt' | 'crash' | 'hang' = 'ok',
+    private readonly during?: () => Promise<void>,
+  ) {}
+
+  async probe(input: string): Promise<MediaFacts> {
+    this.inputs.push(input);
+    expect(await readFile(input)).toEqual(ORIGINAL);
+    if (this.behaviour === 'corrupt') throw new CorruptMediaError('moov atom not found');
+    return FACTS;
+  }
+
+  async transcode(request: VideoTranscodeRequest): Promise<{ files: RenderedFile[] }> {
+    if (this.behaviour === 'crash') throw new Error('ffmpeg was killed (SIGKILL)');
+    if (this.behaviour === 'hang') {
+      await new Promise((_resolve, reject) => {
+        if (request.signal?.aborted) reject(request.signal.reason);
+        request.signal?.addEventListener('abort', () => reject(request.signal?.reason));
+      });
+    }
+    for (let step = 1; step <= 100; step += 1) {
+      this.clock.advance(100);
+      request.onProgress?.({ fraction: step / 100 });
+      // Lets a progress write in flight complete, as the event loop would between ffmpeg's reports.
+      await new Promise((r) => setImmediate(r));
+    }
+    await this.during?.();
+    const dir = request.outputPrefix;
+    await mkdir(join(dir, 'hls'), { recursive: true });
+    const file = async (name: string, bytes: string) => {
+      await writeFile(join(dir, name), bytes);
+      return join(dir, name);
+    };
+    return {
+      files: [
+        { name: 'hls/master', format: 'm3u8', contentType: 'application/vnd.apple.mpegurl', path: await file('hls/master.m3u8', '#EXTM3U\n240p.m3u8\n') },
+        { name: 'hls/240p', format: 'm3u8', contentType: 'application/vnd.apple.mpegurl', width: 320, height: 240, bitrate: 400_000, path: await file('hls/240p.m3u8', '#EXTM3U\n240p_00001.ts\n') },
+        { name: 'hls/240p_00001', format: 'ts', contentType: 'video/mp2t', listed: false, path: await file('hls/240p_00001.ts', 'segment') },
+        { name: 'preview', format: 'mp4', contentType: 'video/mp4', width: 320, height: 240, durationSeconds: 3, path: await file('preview.mp4', 'mp4') },
+        { name: 'poster', format: 'jpeg', contentType: 'image/jpeg', width: 320, height: 240, path: await file('poster.jpg', 'poster-jpeg') },
+      ],
+    };
+  }
+}
+
+/** The poster goes through the image pipeline: renditions named like a photo's, and a placeholder. */
+const stills: ImageProcessor = {
+  async inspect() {
+    return { facts: {}, mime: 'image/jpeg' };
+  },
+  async render(input) {
+    expect(Buffer.from(input).toString()).toBe('poster-jpeg');
+    return { files: [{ name: 'thumb', format: 'webp', contentType: 'image/webp', body: input, width: 256, height: 192 }], placeholder: { thumbhash: 'abc' } };
+  },
+};
+
+describe('processVideo', () => {
+  let scratchDir: string;
+  beforeEach(async () => {
+    scratchDir = await mkdtemp(join(tmpdir(), 'mf-video-'));
+  });
+  afterEach(async () => {
+    await rm(scratchDir, { recursive: true, force: true });
+  });
+
+  async function setup(make: (clock: ManualClock) => VideoTranscoder, config: Record<string, unknown> = {}) {
+    const clock = new ManualClock('2026-06-01T00:00:00.000Z');
+    const repo = new InMemoryMediaRepository();
+    const updates: number[] = [];
+    const update = repo.update.bind(repo);
+    repo.update = async (next, expected) => {
+      if (next.status === 'processing' && next.progress !== undefined) updates.push(next.progress);
+      return update(next, expected);
+    };
+    const deps: ServiceDeps = {
+      repo,
+      store: new InMemoryObjectStore(clock),
+      bus: new InMemoryEventBus(),
+      ids: new ClockedIds(clock),
+      clock,
+      config: ServiceConfigSchema.parse(config),
+      images: stills,
+      video: make(clock),
+      scratchDir,
+    };
+    const item = await repo.create(makeMediaItem({ kind: 'video', status: 'uploaded', original: { key: '', size: ORIGINAL.length, mime: 'video/mp4', filename: 'clip.mp4' } }));
+    const stored = await repo.update({ ...item, original: { ...item.original, key: `originals/alice/${item.id}` }, version: 2 }, 1);
+    await deps.store.put(stored.original.key, ORIGINAL);
+    return { deps, item: stored, updates, bus: deps.bus as InMemoryEventBus, store: deps.store as InMemoryObjectStore };
+  }
+
+  const keys = async (deps: ServiceDeps, item: MediaItem) => {
+    const out: string[] = [];
+    for await (const head of deps.store.list(`renditions/${item.ownerId}/${item.id}/`)) out.push(head.key.split(`${item.id}/`)[1] ?? '');
+    return out;
+  };
+
+  it('stores the ladder, preview and poster, lists all but the segments, and ends ready', async () => {
+    const { deps, item, bus } = await setup((clock) => new ScriptedTranscoder(clock));
+    const result = await processVideo(deps, 'alice', item.id);
+    expect(result.outcome).toBe('ready');
+    const ready = await deps.repo.get('alice', item.id);
+    expect(ready?.status).toBe('ready');
+    expect(ready?.facts).toEqual(FACTS);
+    expect(ready?.progress).toBeUndefined();
+    expect(ready?.placeholder).toEqual({ thumbhash: 'abc' });
+    expect(ready?.renditions.map((r) => `${r.name}.${r.format}`)).toEqual(['hls/master.m3u8', 'hls/240p.m3u8', 'preview.mp4', 'poster.jpeg', 'thumb.webp']);
+    expect(ready?.renditions.find((r) => r.name === 'hls/240p')).toMatchObject({ width: 320, height: 240, bitrate: 400_000 });
+    expect(await keys(deps, item)).toEqual(['hls/240p.m3u8', 'hls/240p_00001.ts', 'hls/master.m3u8', 'poster.jpg', 'preview.mp4', 'thumb.webp']);
+    const segment = await deps.store.get(`renditions/alice/${item.id}/hls/240p_00001.ts`);
+    expect(Buffer.from(await collectBytes(segment.body)).toString()).toBe('segment');
+    expect(segment.head.cacheControl).toContain('immutable');
+    expect(bus.published.map((e) => e.type)).toEqual(['media.processed']);
+    // The downloaded original and the transcoder's outputs are gone.
+    expect(await readdir(scratchDir)).toEqual([]);
+  });
+
+  it('writes progress onto the item, throttled by time and by step', async () => {
+    const { deps, item, updates } = await setup((clock) => new ScriptedTranscoder(clock));
+    await processVideo(deps, 'alice', item.id);
+    // 100 reports over 10 s: one write per 2 s (each also at least 5% on).
+    expect(updates).toEqual([0, 0.2, 0.4, 0.6, 0.8, 1]);
+  });
+
+  it("keeps the owner's edits made while the video was being transcoded", async () => {
+    const target: { deps?: ServiceDeps; id?: string } = {};
+    const edit = async () => {
+      const current = await target.deps?.repo.get('alice', target.id ?? '');
+      if (current) await target.deps?.repo.update({ ...current, title: 'Beach', version: current.version + 1 }, current.version);
+    };
+    const s = await setup((clock) => new ScriptedTranscoder(clock, 'ok', edit));
+    target.deps = s.deps;
+    const id = (target.id = s.item.id);
+    expect((await processVideo(s.deps, 'alice', id)).outcome).toBe('ready');
+    expect(await s.deps.repo.get('alice', id)).toMatchObject({ status: 'ready', title: 'Beach' });
+  });
+
+  it('fails a corrupt video with the reason, and keeps nothing of it', async () => {
+    const { deps, item, bus } = await setup((clock) => new ScriptedTranscoder(clock, 'corrupt'));
+    const result = await processVideo(deps, 'alice', item.id);
+    expect(result.outcome).toBe('failed');
+    expect((await deps.repo.get('alice', item.id))?.failure).toEqual({ code: 'corrupt', reason: 'moov atom not found', stage: 'video' });
+    expect(bus.published.map((e) => e.type)).toEqual(['media.failed']);
+    expect(await keys(deps, item)).toEqual([]);
+    expect(await readdir(scratchDir)).toEqual([]);
+  });
+
+  it('fails a job that runs past its time limit', async () => {
+    const { deps, item } = await setup((clock) => new ScriptedTranscoder(clock, 'hang'), { videoTimeLimitSeconds: 1 });
+    await processVideo(deps, 'alice', item.id);
+    expect((await deps.repo.get('alice', item.id))?.failure).toEqual({ code: 'timeout', reason: 'video processing took longer than 1 s', stage: 'video' });
+    expect(await readdir(scratchDir)).toEqual([]);
+  });
+
+  it('gives the job back on shutdown: the abort is thrown and the item stays processing', async () => {
+    const shutdown = new AbortController();
+    const { deps, item } = await setup((clock) => {
+      const transcoder = new ScriptedTranscoder(clock, 'hang');
+      const probe = transcoder.probe.bind(transcoder);
+      transcoder.probe = async (input) => {
+        const facts = await probe(input);
+        shutdown.abort(new Error('shutting down'));
+        return facts;
+      };
+      return transcoder;
+    });
+    await expect(processVideo(deps, 'alice', item.id, { signal: shutdown.signal })).rejects.toThrow('shutting down');
+    expect((await deps.repo.get('alice', item.id))?.status).toBe('processing');
+    expect(await readdir(scratchDir)).toEqual([]);
+  });
+
+  it('throws other errors for the queue to retry, and a retry completes the item', async () => {
+    const { deps, item } = await setup((clock) => new ScriptedTranscoder(clock, 'crash'));
+    await expect(processVideo(deps, 'alice', item.id)).rejects.toThrow('SIGKILL');
+    expect((await deps.repo.get('alice', item.id))?.status).toBe('processing');
+    const retry = { ...deps, video: new ScriptedTranscoder(deps.clock as ManualClock) };
+    expect((await processVideo(retry, 'alice', item.id)).outcome).toBe('ready');
+  });
+
+  it("ignores another owner's item and a settled one", async () => {
+    const { deps, item } = await setup((clock) => new ScriptedTranscoder(clock));
+    expect(await processVideo(deps, 'bob', item.id)).toEqual({ outcome: 'ignored', reason: 'item is settled or gone' });
+    await processVideo(deps, 'alice', item.id);
+    expect((await processVideo(deps, 'alice', item.id)).outcome).toBe('ignored');
+  });
+});
