@@ -58,24 +58,37 @@ export async function readAll(deps: ServiceDeps, key: string): Promise<Uint8Arra
 }
 
 /**
+ * Puts at once per item: each put waits on the store (S3 round trips, or the filesystem's fsyncs),
+ * and puts in flight together overlap those waits (a journal commits their syncs as one).
+ */
+const PARALLEL_PUTS = 4;
+
+/**
  * Stores rendered files under the item's rendition keys, with immutable cache headers; files on disk
- * are streamed. Returns the renditions to list on the item (HLS segments are stored, not listed).
+ * are streamed. Returns the renditions to list on the item, in the order given (HLS segments are
+ * stored, not listed).
  */
 export async function storeRenditions(deps: ServiceDeps, item: MediaItem, files: RenderedFile[]): Promise<Rendition[]> {
-  const renditions: Rendition[] = [];
-  for (const file of files) {
-    const key = renditionKey(item.ownerId, item.id, file.name, EXT[file.format]);
-    const body = file.body ?? createReadStream(file.path);
-    const head = await deps.store.put(key, body, { contentType: file.contentType, cacheControl: IMMUTABLE_CACHE });
-    if (file.listed === false) continue;
-    const rendition: Rendition = { name: file.name, format: file.format, key, contentType: file.contentType, bytes: head.size };
-    if (file.width !== undefined) rendition.width = file.width;
-    if (file.height !== undefined) rendition.height = file.height;
-    if (file.durationSeconds !== undefined) rendition.durationSeconds = file.durationSeconds;
-    if (file.bitrate !== undefined) rendition.bitrate = file.bitrate;
-    renditions.push(rendition);
-  }
-  return renditions;
+  const stored: (Rendition | undefined)[] = new Array<Rendition | undefined>(files.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    for (let i = next++; i < files.length; i = next++) stored[i] = await storeOne(deps, item, files[i] as RenderedFile);
+  };
+  await Promise.all(Array.from({ length: Math.min(PARALLEL_PUTS, files.length) }, worker));
+  return stored.filter((r): r is Rendition => r !== undefined);
+}
+
+async function storeOne(deps: ServiceDeps, item: MediaItem, file: RenderedFile): Promise<Rendition | undefined> {
+  const key = renditionKey(item.ownerId, item.id, file.name, EXT[file.format]);
+  const body = file.body ?? createReadStream(file.path);
+  const head = await deps.store.put(key, body, { contentType: file.contentType, cacheControl: IMMUTABLE_CACHE });
+  if (file.listed === false) return undefined;
+  const rendition: Rendition = { name: file.name, format: file.format, key, contentType: file.contentType, bytes: head.size };
+  if (file.width !== undefined) rendition.width = file.width;
+  if (file.height !== undefined) rendition.height = file.height;
+  if (file.durationSeconds !== undefined) rendition.durationSeconds = file.durationSeconds;
+  if (file.bitrate !== undefined) rendition.bitrate = file.bitrate;
+  return rendition;
 }
 
 /** `processing -> ready` with the step's changes, then `media.processed` for tagging. */
@@ -118,8 +131,10 @@ export async function processImage(deps: ServiceDeps, ownerId: string, id: strin
   if (!item) return { outcome: 'ignored', reason: 'item is settled or gone' };
   try {
     const input = await readAll(deps, item.original.key);
-    const inspection = await deps.images.inspect(input);
-    const result = await deps.images.render(input);
+    // One pass when the processor offers it: the header is parsed once, under one time budget.
+    const { inspection, ...result } = deps.images.process
+      ? await deps.images.process(input)
+      : { inspection: await deps.images.inspect(input), ...(await deps.images.render(input)) };
     // A retry may find renditions of a previous attempt: start from a clean prefix.
     await deps.store.deleteByPrefix(renditionPrefix(item.ownerId, item.id));
     const renditions = await storeRenditions(deps, item, result.files);

@@ -189,6 +189,30 @@ describe('processing', () => {
     expect(bus.published.at(-1)?.type).toBe('media.processed');
   });
 
+  it('uses the processor\'s one-pass process when it has one, keeping the renditions in order', async () => {
+    const scripted = new ScriptedImages();
+    let passes = 0;
+    const images: ImageProcessor = {
+      inspect: () => Promise.reject(new Error('inspect should not be called')),
+      render: () => Promise.reject(new Error('render should not be called')),
+      async process(input) {
+        passes += 1;
+        const rendered = await scripted.render(input);
+        const [first] = rendered.files;
+        if (first === undefined) throw new Error('scripted renderer made nothing');
+        const many = Array.from({ length: 9 }, (_, i) => ({ ...first, name: `size-${i}` }));
+        return { ...rendered, files: many, inspection: await scripted.inspect(input) };
+      },
+    };
+    const { deps } = setup({ images });
+    const id = await uploaded(deps);
+    expect((await processImage(deps, 'alice', id)).outcome).toBe('ready');
+    expect(passes).toBe(1);
+    const item = (await deps.repo.get('alice', id)) as MediaItem;
+    expect(item.facts).toEqual({ format: 'png', width: 800, height: 600 });
+    expect(item.renditions.map((r) => r.name)).toEqual(Array.from({ length: 9 }, (_, i) => `size-${i}`));
+  });
+
   it('fails the item with the pipeline reason when the content is bad, and leaves no renditions', async () => {
     const { deps, store } = setup();
     const id = await uploaded(deps, PNG.subarray(0, 9));
