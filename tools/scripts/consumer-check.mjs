@@ -47,6 +47,8 @@ try {
   }
   run(join(project, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.json'], project);
   process.stdout.write(run(process.execPath, ['dist/main.js'], project));
+  // CommonJS consumers: the packages are ESM only, which Node 20.19+ and 22 load through require().
+  run(process.execPath, ['-e', "const d = require('@mediaflow/domain'); if (typeof d.parseEvent !== 'function') process.exit(1);"], project);
   console.log('consumer: 1 passed');
 } finally {
   rmSync(work, { recursive: true, force: true });
