@@ -1,5 +1,5 @@
 import type { ProbeResult, ProbeStream } from './probe-schema.js';
-import { parseRate, rotationOf, toFacts } from './facts.js';
+import { fileFormat, parseRate, rotationOf, toFacts } from './facts.js';
 
 const video = (over: Partial<ProbeStream> = {}): ProbeStream => ({
   index: 0,
@@ -51,6 +51,7 @@ describe('toFacts', () => {
     );
     expect(facts).toEqual({
       container: 'mov',
+      format: 'mov',
       durationSeconds: 3,
       bitrate: 1200000,
       width: 1920,
@@ -94,5 +95,22 @@ describe('toFacts', () => {
     expect(facts).not.toHaveProperty('frameRate');
     expect(facts).not.toHaveProperty('frames');
     expect(facts).not.toHaveProperty('bitrate');
+  });
+});
+
+describe('fileFormat', () => {
+  it.each([
+    ['mov', 'isom', 'mp4'],
+    ['mov', 'mp42', 'mp4'],
+    ['mov', 'qt  ', 'mov'],
+    ['mov', 'M4A ', 'm4a'],
+    ['mov', '3gp5', '3gp'],
+    ['mov', undefined, 'mov'],
+    ['matroska', undefined, 'mkv'],
+    ['webm', undefined, 'webm'],
+    ['mpegts', undefined, 'ts'],
+    ['avi', undefined, 'avi'],
+  ])('%s with brand %p is %s', (container, brand, format) => {
+    expect(fileFormat(container, brand)).toBe(format);
   });
 });

@@ -48,16 +48,41 @@ export function primaryAudioStream(result: ProbeResult): ProbeStream | undefined
   return result.streams.find((s) => s.codec_type === 'audio');
 }
 
+/** Demuxers whose name is not what people call the file. */
+const FORMAT_OF_DEMUXER: Record<string, string> = { matroska: 'mkv', mpegts: 'ts', ogg: 'ogg', wav: 'wav', flac: 'flac', mp3: 'mp3', avi: 'avi', aac: 'aac' };
+
+/**
+ * The file format as people know it. The QuickTime family shares one demuxer (`mov,mp4,m4a,...`);
+ * the major brand tells an `.mp4` from a `.mov`, an `.m4a` or a `.3gp`.
+ */
+export function fileFormat(container: string, majorBrand: string | undefined): string {
+  if (container === 'mov') {
+    const brand = (majorBrand ?? '').trim().toLowerCase();
+    if (brand === 'qt') return 'mov';
+    if (brand.startsWith('m4a') || brand.startsWith('m4b')) return 'm4a';
+    if (brand.startsWith('3g')) return '3gp';
+    return brand === '' ? 'mov' : 'mp4';
+  }
+  if (container === 'matroska' || container === 'webm') return container === 'webm' ? 'webm' : 'mkv';
+  return FORMAT_OF_DEMUXER[container] ?? container;
+}
+
 /**
  * Domain facts from ffprobe's answer. `width`/`height` are as displayed (a phone video shot in
- * portrait reports a portrait size); `container` is the demuxer name (`mov`, `matroska`, ...).
+ * portrait reports a portrait size); `container` is the demuxer name (`mov`, `matroska`, ...) and
+ * `format` the file format people know (`mp4`, `mov`, `mkv`, `webm`, ...).
  */
 export function toFacts(result: ProbeResult): MediaFacts {
   const video = primaryVideoStream(result);
   const audio = primaryAudioStream(result);
   const facts: MediaFacts = {};
   const container = result.format.format_name.split(',')[0];
-  if (container) facts.container = container.slice(0, 64);
+  if (container) {
+    facts.container = container.slice(0, 64);
+    // ffprobe names the matroska demuxer `matroska,webm` whatever the file; the doctype decides.
+    const doctype = result.format.format_name.startsWith('matroska') && result.format.tags?.['DOCTYPE'] === 'webm' ? 'webm' : container;
+    facts.format = fileFormat(doctype, result.format.tags?.['major_brand']).slice(0, 32);
+  }
 
   const duration = num(result.format.duration) ?? num(video?.duration) ?? num(audio?.duration);
   if (duration !== undefined && duration >= 0) facts.durationSeconds = Math.round(duration * 1000) / 1000;

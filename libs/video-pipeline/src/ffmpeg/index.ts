@@ -6,7 +6,7 @@ export { toFileInput } from './input.js';
 export { DEFAULT_DEMUXERS, VIDEO_DEMUXERS, AUDIO_DEMUXERS, allowedDemuxer } from './demuxers.js';
 export { defaultProbeLimits, resolveProbeLimits, checkProbeLimits, type ProbeLimits } from './limits.js';
 export { probeFile, parseProbeJson, translateProbeFailure, safeInputArgs, type ProbeOptions, type ProbedFile } from './probe.js';
-export { toFacts, parseRate, rotationOf, primaryVideoStream, primaryAudioStream } from './facts.js';
+export { fileFormat, toFacts, parseRate, rotationOf, primaryVideoStream, primaryAudioStream } from './facts.js';
 export {
   ProbeResultSchema,
   ProbeStreamSchema,
