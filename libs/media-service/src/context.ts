@@ -1,6 +1,11 @@
 import type {
   AudioProcessor,
   Clock,
+  DetectedLabel,
+  Moderation,
+  ModerationLabel,
+  Tag,
+  Tagger,
   EventBus,
   IdGenerator,
   ImageProcessor,
@@ -56,6 +61,20 @@ export interface ServiceDeps {
    * one subdirectory per job, removed when the job ends. Defaults to the system's temp directory.
    */
   scratchDir?: string;
+  /** Labels and moderation signals for the tagging step, with how to read them. */
+  tagging?: TaggingDeps;
+}
+
+/**
+ * The tagging step's collaborators: a Tagger (on-device locally, Rekognition in AWS) and the policy
+ * that turns its raw answer into tags and a moderation verdict (thresholds differ per tagger).
+ */
+export interface TaggingDeps {
+  tagger: Tagger;
+  /** Raw labels -> normalised `ai` tags (lower case, singular, synonyms, threshold, at most ~15). */
+  tags(labels: readonly DetectedLabel[]): Tag[];
+  /** Raw moderation labels -> the verdict (`flagged` above a category's threshold, else `safe`). */
+  moderate(labels: readonly ModerationLabel[], now: Date): Moderation;
 }
 
 /** Cache headers for rendition objects: their keys never change content, so cache forever. */

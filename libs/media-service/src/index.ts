@@ -1,5 +1,5 @@
 export { ServiceConfigSchema, IMMUTABLE_CACHE } from './context.js';
-export type { ServiceConfig, ServiceDeps } from './context.js';
+export type { ServiceConfig, ServiceDeps, TaggingDeps } from './context.js';
 export { sniff, SNIFF_BYTES } from './sniff.js';
 export type { SniffResult } from './sniff.js';
 export { startUpload, completeMultipartUpload } from './uploads.js';
@@ -15,3 +15,5 @@ export { getMedia, listMedia, listTags } from './queries.js';
 export { updateMedia, releaseMedia, deleteMedia } from './commands.js';
 export { toMediaView } from './view.js';
 export type { MediaView } from './view.js';
+export { framesToTag, tagMedia } from './tagging.js';
+export type { TagOutcome } from './tagging.js';

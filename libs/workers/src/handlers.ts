@@ -6,6 +6,7 @@ import {
   processAsIs,
   processAudio,
   processImage,
+  tagMedia,
   processVideo,
   type ServiceDeps,
 } from '@mediaflow/media-service';
@@ -114,6 +115,19 @@ export function audioHandler(deps: ServiceDeps, options: HandlerOptions): Worker
     const result = await processAudio(deps, ownerId, mediaId, options.signal ? { signal: options.signal } : {});
     options.log?.({ level: 'info', msg: 'audio', outcome: result.outcome, mediaId });
   });
+}
+
+/**
+ * `media.processed` -> labels and moderation. Not wrapped like the processing steps: the item is
+ * already `ready`, and a tagging failure must not take that away. A message that keeps failing
+ * reaches the dead-letter queue with the item ready and its verdict `pending`.
+ */
+export function taggingHandler(deps: ServiceDeps, options: HandlerOptions): WorkerHandler {
+  return async (message) => {
+    const { ownerId, mediaId } = eventTarget(message);
+    const result = await tagMedia(deps, ownerId, mediaId, options.signal);
+    options.log?.({ level: 'info', msg: 'tagging', outcome: result.outcome, mediaId, ...('reason' in result ? { reason: result.reason } : { tags: result.item.tags.length }) });
+  };
 }
 
 /** `media.uploaded` for documents and other files -> kept as they are. */

@@ -1,7 +1,16 @@
 import type { MessageQueue } from '@mediaflow/domain';
 import type { ServiceDeps } from '@mediaflow/media-service';
 import { canChangeVisibility, PollingConsumer, type VisibilityExtendable } from '@mediaflow/messaging';
-import { audioHandler, documentHandler, imageHandler, ingestHandler, videoHandler, type HandlerOptions, type WorkerHandler } from './handlers.js';
+import {
+  audioHandler,
+  documentHandler,
+  imageHandler,
+  ingestHandler,
+  taggingHandler,
+  videoHandler,
+  type HandlerOptions,
+  type WorkerHandler,
+} from './handlers.js';
 import type { QueueDefinition } from './topology.js';
 
 export interface LocalWorkersOptions {
@@ -26,6 +35,7 @@ const HANDLERS: Record<string, (deps: ServiceDeps, options: HandlerOptions) => W
   video: videoHandler,
   audio: audioHandler,
   document: documentHandler,
+  tagging: taggingHandler,
 };
 
 /**

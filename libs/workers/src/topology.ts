@@ -14,6 +14,9 @@ export interface QueueDefinition {
 /** Kinds that the document step keeps as they are. */
 export const AS_IS_KINDS: readonly MediaKind[] = ['document', 'other'];
 
+/** Kinds with something to look at: images, video frames, audio covers. */
+export const TAGGED_KINDS: readonly MediaKind[] = ['image', 'video', 'audio'];
+
 /** The job time limits the queues must outlast (the service config's, in seconds). */
 export interface JobLimits {
   videoTimeLimitSeconds: number;
@@ -33,8 +36,23 @@ const VISIBILITY_MARGIN_SECONDS = 120;
  * Image work is CPU-bound: one job per core is the sweet spot on small machines. One ffmpeg
  * already uses every core, so video runs one job at a time; audio jobs are lighter and shorter.
  */
-export function pipelineQueues(cores: number, limits: JobLimits = DEFAULT_LIMITS): QueueDefinition[] {
+export function pipelineQueues(cores: number, limits: JobLimits = DEFAULT_LIMITS, options: { tagging?: boolean } = {}): QueueDefinition[] {
+  const tagging: QueueDefinition[] = options.tagging
+    ? [
+        {
+          // One at a time: the on-device tagger runs one image at a time in its own thread, and
+          // Rekognition's rate is bounded by the account's TPS anyway.
+          name: 'tagging',
+          deadLetter: 'tagging-dlq',
+          visibilityTimeoutSeconds: 120,
+          maxReceives: 3,
+          concurrency: 1,
+          filter: { type: ['media.processed'], kind: TAGGED_KINDS },
+        },
+      ]
+    : [];
   return [
+    ...tagging,
     { name: 'ingest', deadLetter: 'ingest-dlq', visibilityTimeoutSeconds: 60, maxReceives: 5, concurrency: 4 },
     {
       name: 'image',

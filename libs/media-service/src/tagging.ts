@@ -1,0 +1,114 @@
+import {
+  applyAction,
+  ConflictError,
+  createEvent,
+  isMediaError,
+  type DetectedLabel,
+  type MediaItem,
+  type ModerationLabel,
+  type Rendition,
+} from '@mediaflow/domain';
+import type { ServiceDeps } from './context.js';
+import { readAll } from './processing.js';
+
+export type TagOutcome =
+  | { outcome: 'tagged' | 'flagged'; item: MediaItem }
+  | { outcome: 'ignored'; reason: string };
+
+/** Image formats every tagger reads (Rekognition takes JPEG and PNG only). */
+const TAGGABLE_FORMATS: readonly Rendition['format'][] = ['jpeg', 'png', 'webp'];
+/** The tagger looks at about 640 px: the `small` rendition is enough and cheap to read. */
+const PREFERRED_SIZES = ['small', 'medium', 'thumb', 'poster'];
+/** Frames of a video looked at: its poster and a few of its scrubbing thumbnails. */
+const VIDEO_FRAMES = 3;
+
+function bySizeThenFormat(a: Rendition, b: Rendition): number {
+  const rank = (r: Rendition) => (PREFERRED_SIZES.indexOf(r.name) + 1 || 99) * 10 + TAGGABLE_FORMATS.indexOf(r.format);
+  return rank(a) - rank(b);
+}
+
+/**
+ * The renditions a tagger looks at: one still of an image (or of an audio item's cover), the
+ * poster and a few thumbnails of a video. JPEG first: every tagger reads it.
+ */
+export function framesToTag(item: MediaItem): Rendition[] {
+  const stills = item.renditions.filter((r) => TAGGABLE_FORMATS.includes(r.format)).sort((a, b) => {
+    const jpegFirst = Number(b.format === 'jpeg') - Number(a.format === 'jpeg');
+    return jpegFirst || bySizeThenFormat(a, b);
+  });
+  if (item.kind === 'video') {
+    const poster = stills.find((r) => r.name === 'poster');
+    const thumbs = stills.filter((r) => r.name.startsWith('thumbs/'));
+    // Spread over the clip: first, middle and last thumbnails.
+    const picked = thumbs.length <= VIDEO_FRAMES - 1 ? thumbs : [thumbs[0], thumbs[Math.floor(thumbs.length / 2)], thumbs[thumbs.length - 1]];
+    return [poster, ...picked].filter((r): r is Rendition => r !== undefined).slice(0, VIDEO_FRAMES + 1);
+  }
+  const best = stills[0];
+  return best ? [best] : [];
+}
+
+/** The highest confidence seen for each name, over several frames. */
+function strongest<T extends { name: string; confidence: number }>(lists: readonly (readonly T[])[]): T[] {
+  const best = new Map<string, T>();
+  for (const list of lists) for (const label of list) if ((best.get(label.name)?.confidence ?? -1) < label.confidence) best.set(label.name, label);
+  return [...best.values()];
+}
+
+/**
+ * The tagging step (`media.processed` -> labels and moderation): looks at a rendition (video: a few
+ * frames), replaces the item's `ai` tags (user and metadata tags stay), records the moderation
+ * verdict, and holds the item (`flagged`: only its owner sees it) when the policy says so. Publishes
+ * `media.tagged`, and `media.flagged` for a hold. An item already tagged is left alone, so a
+ * duplicate delivery changes nothing. Content the tagger cannot read leaves the item as it is
+ * (ready, verdict `pending`): tagging is an extra, never a reason to lose a file.
+ */
+export async function tagMedia(deps: ServiceDeps, ownerId: string, id: string, signal?: AbortSignal): Promise<TagOutcome> {
+  const tagging = deps.tagging;
+  if (!tagging) throw new Error('no tagger is configured');
+  const item = await deps.repo.get(ownerId, id);
+  if (!item) return { outcome: 'ignored', reason: 'item is gone' };
+  if (item.status !== 'ready') return { outcome: 'ignored', reason: `item is ${item.status}` };
+  if (item.moderation.checkedAt !== undefined) return { outcome: 'ignored', reason: 'already tagged' };
+  const frames = framesToTag(item);
+  if (frames.length === 0) return { outcome: 'ignored', reason: `nothing to look at in a ${item.kind}` };
+
+  const labels: DetectedLabel[][] = [];
+  const moderation: ModerationLabel[][] = [];
+  try {
+    for (const frame of frames) {
+      const bytes = await readAll(deps, frame.key);
+      const result = await tagging.tagger.detect({ bytes, objectKey: frame.key, kind: item.kind }, signal);
+      labels.push(result.labels);
+      moderation.push(result.moderation);
+    }
+  } catch (error) {
+    if (isMediaError(error) && ['corrupt', 'unsupported', 'limit_exceeded'].includes(error.code)) {
+      return { outcome: 'ignored', reason: `the tagger could not read it: ${error.message}` };
+    }
+    throw error;
+  }
+
+  const now = deps.clock.now();
+  const aiTags = tagging.tags(strongest(labels));
+  // `checkedAt` marks the item as tagged, which is what makes a second delivery a no-op.
+  const verdict = { ...tagging.moderate(strongest(moderation), now), checkedAt: now.toISOString() };
+  const changes = { tags: [...item.tags.filter((t) => t.source !== 'ai'), ...aiTags].slice(0, 100), moderation: verdict };
+  const next: MediaItem =
+    verdict.verdict === 'flagged'
+      ? applyAction(item, 'moderation.flagged', now, changes)
+      : { ...item, ...changes, version: item.version + 1, updatedAt: now.toISOString() };
+  try {
+    await deps.repo.update(next, item.version);
+  } catch (error) {
+    // Someone changed the item meanwhile (the owner edited it, or deleted it): let the queue retry.
+    if (error instanceof ConflictError) throw new ConflictError('the item changed while it was being tagged', { cause: error });
+    throw error;
+  }
+  const envelope = { id: deps.ids.next(), occurredAt: now, ownerId, mediaId: id };
+  await deps.bus.publish(createEvent('media.tagged', { ...envelope, data: { kind: item.kind, tags: next.tags, moderation: verdict } }));
+  if (verdict.verdict === 'flagged') {
+    await deps.bus.publish(createEvent('media.flagged', { id: deps.ids.next(), occurredAt: now, ownerId, mediaId: id, data: { kind: item.kind, labels: verdict.labels } }));
+    return { outcome: 'flagged', item: next };
+  }
+  return { outcome: 'tagged', item: next };
+}
