@@ -3,15 +3,7 @@ import sharp from 'sharp';
 import { inspectImage } from './inspect.js';
 import { resolveLimits } from './limits.js';
 import { animatedGif, gifBomb, orientedJpeg, photoJpeg, pngBomb, solid, withExiftool } from './testing/index.js';
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
-}
+import { rejection } from '@mediaflow/domain/testing';
 
 describe('inspectImage (real sharp)', () => {
   it('reads format, upright size, orientation, alpha, colour space and depth without decoding', async () => {

@@ -20,22 +20,21 @@ import {
   withExiftool,
   type Rgb,
 } from './testing/index.js';
+import { rejection } from '@mediaflow/domain/testing';
 
 const images = new SharpImageProcessor();
 
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
+/** The rendered files, each held in memory as the image pipeline makes them all. */
+function inMemory(files: readonly RenderedFile[]): (RenderedFile & { body: Uint8Array })[] {
+  return files.map((f) => file([f], f.name, f.format));
 }
 
-function file(files: readonly RenderedFile[], name: string, format: string): RenderedFile {
+/** One rendered file, held in memory as the image pipeline makes them all. */
+function file(files: readonly RenderedFile[], name: string, format: string): RenderedFile & { body: Uint8Array } {
   const found = files.find((f) => f.name === name && f.format === format);
   if (found === undefined) throw new Error(`no ${name}.${format} among ${files.map((f) => `${f.name}.${f.format}`).join(', ')}`);
-  return found;
+  if (found.body === undefined) throw new Error(`${name}.${format} is on disk, not in memory`);
+  return found as RenderedFile & { body: Uint8Array };
 }
 
 describe('rendering (real sharp)', () => {
@@ -80,7 +79,7 @@ describe('rendering (real sharp)', () => {
       expect(files.map((f) => `${f.name}.${f.format}`)).toEqual(
         planRenditions({ width: 900, height: 600 }).outputs.map((o) => `${o.name}.${o.format}`),
       );
-      for (const output of files) {
+      for (const output of inMemory(files)) {
         const label = `${output.name}.${output.format}`;
         const meta = await sharp(output.body).metadata();
         expect({ label, exif: meta.exif, xmp: meta.xmp, iptc: meta.iptc, icc: meta.hasProfile, comments: meta.comments }).toEqual({
@@ -110,7 +109,7 @@ describe('rendering (real sharp)', () => {
     it('converts CMYK JPEG to sRGB', async () => {
       const cmyk = await sharp({ create: { width: 300, height: 200, channels: 3, background: '#d01010' } }).toColourspace('cmyk').jpeg().toBuffer();
       const { files } = await images.render(cmyk);
-      for (const output of files) {
+      for (const output of inMemory(files)) {
         const meta = await sharp(output.body).metadata();
         expect([output.format, meta.space, meta.channels]).toEqual([output.format, 'srgb', 3]);
         const [r, g, b] = await pixelAt(output.body, 10, 10);

@@ -68,3 +68,26 @@ export function makeMediaItem(overrides: Partial<MediaItem> = {}): MediaItem {
 export function collectBytes(body: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
   return readBody(body);
 }
+
+/**
+ * The error a promise rejects with, for assertions on its class and fields; throws when it
+ * resolves instead.
+ */
+export async function rejection(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected a rejection');
+}
+
+/** True once no process has this id (a killed child has been reaped). */
+export function isGone(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { CorruptMediaError, LimitExceededError, MediaError, TimeoutError, UnsupportedMediaError } from '@mediaflow/domain';
 import { FfmpegAudioProcessor } from './processor.js';
 import { makeAudio } from './testing/index.js';
+import { rejection } from '@mediaflow/domain/testing';
 
 let dir: string;
 let server: Server;
@@ -27,15 +28,6 @@ afterAll(async () => {
   await new Promise<void>((resolve) => server.close(() => resolve()));
   await rm(dir, { recursive: true, force: true });
 });
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
-}
 
 function isRunning(pid: number): boolean {
   try {

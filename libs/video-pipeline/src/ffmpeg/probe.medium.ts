@@ -9,18 +9,10 @@ import { resolveBinaries } from './binaries.js';
 import { VIDEO_DEMUXERS } from './demuxers.js';
 import { probeFile } from './probe.js';
 import { makeClip, tempDir } from './testing/index.js';
+import { rejection } from '@mediaflow/domain/testing';
 
 const { ffprobe } = resolveBinaries();
 const STRACE = ['/usr/bin/strace', '/bin/strace'].find((p) => existsSync(p));
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
-}
 
 let dir: string;
 let server: Server;

@@ -4,29 +4,12 @@ import { resolveBinaries } from './binaries.js';
 import { ToolFailedError } from './errors.js';
 import type { FfmpegProgress } from './progress.js';
 import { LOW_PRIORITY_NICE, runTool } from './run.js';
+import { isGone, rejection } from '@mediaflow/domain/testing';
 
 const { ffmpeg } = resolveBinaries();
 
 // Endless, real-time paced input: ffmpeg never finishes on its own and uses little CPU meanwhile.
 const endless = ['-nostdin', '-v', 'error', '-re', '-f', 'lavfi', '-i', 'testsrc=s=64x64:r=5', '-f', 'null', '-'];
-
-function isGone(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ESRCH';
-  }
-}
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('runTool', () => {
   it('kills the process and rejects with TimeoutError when the time limit runs out', async () => {

@@ -5,6 +5,7 @@ import { resolveBinaries, runTool, ToolFailedError } from '../ffmpeg/index.js';
 import { makeClip, tempDir, type ClipSpec } from '../ffmpeg/testing/index.js';
 import { parseMediaPlaylist } from './playlists.js';
 import { FfmpegVideoTranscoder } from './transcoder.js';
+import { isGone, rejection } from '@mediaflow/domain/testing';
 
 const binaries = resolveBinaries();
 const transcoder = new FfmpegVideoTranscoder({ binaries });
@@ -16,24 +17,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
-
-function isGone(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ESRCH';
-  }
-}
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
-}
 
 function byName(files: readonly RenderedFile[], name: string): RenderedFile & { path: string } {
   const found = files.find((f) => f.name === name);
