@@ -21,6 +21,7 @@ export {
   buildMediaConvertJob,
   frameRateFraction,
   renditionForKey,
+  classifyCloudOutput,
   MEDIACONVERT_LAYOUT,
   type MediaConvertJobOptions,
   type CloudRendition,

@@ -1,7 +1,7 @@
 import type { CreateJobCommandInput, H264Settings, OutputGroup } from '@aws-sdk/client-mediaconvert';
 import { ValidationError } from '@mediaflow/domain';
 import { planLadder } from './ladder.js';
-import { buildMediaConvertJob, frameRateFraction, renditionForKey } from './mediaconvert.js';
+import { buildMediaConvertJob, classifyCloudOutput, frameRateFraction, renditionForKey } from './mediaconvert.js';
 
 const plan = planLadder({ width: 1920, height: 1080, frameRate: 29.97, durationSeconds: 60, audioCodec: 'aac' });
 const ids = { ownerId: 'alice', mediaId: '01JABCDEFGHJKMNPQRSTVWXYZ0' };
@@ -130,5 +130,15 @@ describe('renditionForKey', () => {
 
   it.each(['hls/other.m3u8', 'preview.mov', 'thumbs/t.jpeg', '../x.ts', 'hls/master_720p_1.ts'])('ignores %s', (key) => {
     expect(renditionForKey(key)).toBeUndefined();
+  });
+});
+
+describe('classifyCloudOutput', () => {
+  it('marks the poster capture, keeps segments and the first frame unlisted, ignores strangers', () => {
+    expect(classifyCloudOutput('frames/poster.0000001.jpeg')).toEqual({ name: 'frames/poster.0000001', format: 'jpeg', listed: true, poster: true });
+    expect(classifyCloudOutput('hls/master_720p_00001.ts')).toEqual({ name: 'hls/master_720p_00001', format: 'ts', listed: false, poster: false });
+    expect(classifyCloudOutput('hls/master.m3u8')).toMatchObject({ listed: true, poster: false });
+    expect(classifyCloudOutput('frames/poster.0000000.jpeg')).toMatchObject({ listed: false, poster: false });
+    expect(classifyCloudOutput('../elsewhere.mp4')).toBeUndefined();
   });
 });

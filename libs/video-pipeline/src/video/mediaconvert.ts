@@ -253,3 +253,12 @@ export function renditionForKey(relativeKey: string): CloudRendition | undefined
   if (format === 'jpeg' && name.startsWith(`${thumbnailBase}.`) && /\.[0-9]{7}$/.test(name)) return { name, format, kind: 'thumbnail', listed: true };
   return undefined;
 }
+
+/**
+ * `renditionForKey` in the shape the service's job-completion use case takes (`OutputClassifier`
+ * of `@mediaflow/media-service`): what to record, what to list, which capture is the poster.
+ */
+export function classifyCloudOutput(relativeKey: string): { name: string; format: CloudRendition['format']; listed: boolean; poster: boolean } | undefined {
+  const rendition = renditionForKey(relativeKey);
+  return rendition && { name: rendition.name, format: rendition.format, listed: rendition.listed, poster: rendition.kind === 'poster' };
+}
