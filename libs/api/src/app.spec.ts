@@ -35,7 +35,7 @@ function setup() {
     if (init.owner) headers.set('authorization', as(init.owner).authorization);
     return app.request(path, { ...init, headers });
   };
-  return { deps, app, tokens, call, clock, errors };
+  return { deps, app, tokens, call, clock, errors, as };
 }
 
 async function readyItem(s: ReturnType<typeof setup>, owner = 'alice'): Promise<string> {
@@ -80,6 +80,20 @@ describe('auth', () => {
       expect(res.headers.get('content-type')).toBe('application/problem+json');
     }
     expect((await s.call('/api/v1/media', { owner: 'alice' })).status).toBe(200);
+  });
+
+  it('takes the owner a gateway verified from the bindings instead of a bearer token, and answers 401 without one', async () => {
+    const s = setup();
+    const app = createApi({ deps: s.deps, auth: s.tokens, verifiedOwner: (env) => (env as { owner?: string } | undefined)?.owner });
+    const id = await readyItem(s, 'alice');
+    const mine = await app.request('/api/v1/media', {}, { owner: 'alice' });
+    expect(mine.status).toBe(200);
+    expect(((await mine.json()) as { items: { id: string }[] }).items.map((i) => i.id)).toEqual([id]);
+    expect((await app.request(`/api/v1/media/${id}`, {}, { owner: 'bob' })).status).toBe(404);
+    // A bearer token alone is not enough once the gateway is the one that verifies.
+    const anonymous = await app.request('/api/v1/media', { headers: s.as('alice') }, {});
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('content-type')).toBe('application/problem+json');
   });
 });
 

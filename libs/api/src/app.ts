@@ -48,6 +48,12 @@ export interface ApiOptions {
    * reports revisions.
    */
   responseCache?: ResponseCache | false;
+  /**
+   * The owner as a gateway in front of the app already verified it, read from the runtime's
+   * bindings (`c.env`; API Gateway's JWT authorizer puts the claims on the Lambda event). When
+   * given, it replaces the bearer check of `auth`; `undefined` (no verified claims) answers 401.
+   */
+  verifiedOwner?: (env: unknown) => string | undefined;
 }
 
 type Env = { Variables: { ownerId: string } };
@@ -124,13 +130,19 @@ export function createApi(options: ApiOptions): Hono<Env> {
   // --- authenticated REST API -----------------------------------------------------------------
   const api = new Hono<Env>();
   api.use('*', async (c, next) => {
-    const token = bearer(c.req.header('authorization'));
-    if (!token) return sendProblem(c, problem(401, 'unauthorized', 'send Authorization: Bearer <token>'));
-    try {
-      c.set('ownerId', await auth.authenticate(token));
-    } catch (error) {
-      if (error instanceof ForbiddenError) return sendProblem(c, problem(401, 'unauthorized', error.message));
-      throw error;
+    if (options.verifiedOwner) {
+      const ownerId = options.verifiedOwner(c.env);
+      if (!ownerId) return sendProblem(c, problem(401, 'unauthorized', 'the request carries no verified token'));
+      c.set('ownerId', ownerId);
+    } else {
+      const token = bearer(c.req.header('authorization'));
+      if (!token) return sendProblem(c, problem(401, 'unauthorized', 'send Authorization: Bearer <token>'));
+      try {
+        c.set('ownerId', await auth.authenticate(token));
+      } catch (error) {
+        if (error instanceof ForbiddenError) return sendProblem(c, problem(401, 'unauthorized', error.message));
+        throw error;
+      }
     }
     c.header('cache-control', 'no-store');
     await next();

@@ -9,6 +9,8 @@ export type { IngestOutcome, ObjectCreated } from './ingest.js';
 export { processImage, processAsIs, storeRenditions } from './processing.js';
 export type { JobOptions, ProcessOutcome } from './processing.js';
 export { processVideo } from './video.js';
+export { submitVideoJob } from './video-submit.js';
+export type { SubmitOutcome } from './video-submit.js';
 export { applyVideoJobUpdate } from './video-job.js';
 export type { OutputClassifier, VideoJobUpdate } from './video-job.js';
 export { processAudio, metadataTags } from './audio.js';

@@ -1,0 +1,77 @@
+// Bundles each Lambda function into dist/<name>/index.mjs (ESM, Node 22, arm64) and writes
+// dist/sizes.json. Workspace libraries come from source through the @mediaflow/source condition.
+//
+// How the parts that are not bundled reach Lambda (layers/README.md has the recipes):
+// - sharp carries libvips for one platform: the `sharp` layer installs it for linux-arm64 under
+//   /opt/nodejs/node_modules, which Lambda puts on NODE_PATH.
+// - ffmpeg/ffprobe are executables, never imported: the `media-tools` layer puts the linux-arm64
+//   builds at /opt/bin, and the functions get FFMPEG_PATH/FFPROBE_PATH.
+// - The AWS SDK v3 is the one the nodejs22.x runtime provides (/var/runtime/node_modules, also on
+//   NODE_PATH): bundled, it is about 650 KB of every bundle and takes the API bundle over 1 MB.
+//   MEDIAFLOW_SDK=bundled bundles the lock file's versions instead, to compare.
+// ESM imports ignore NODE_PATH, so these modules are loaded with `require` (the banner's
+// createRequire), which honours it.
+import { build } from 'esbuild';
+import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = dirname(fileURLToPath(import.meta.url));
+const dist = resolve(root, process.env.MEDIAFLOW_LAMBDA_OUT ?? 'dist');
+const sdkExternal = process.env.MEDIAFLOW_SDK !== 'bundled';
+
+export const FUNCTIONS = ['api', 'ingest', 'image', 'document', 'audio', 'tagging', 'video-submit', 'video-complete'];
+
+/** Provided by a layer or the runtime, loaded by `require` so that NODE_PATH applies. */
+const PROVIDED = ['sharp', ...(sdkExternal ? ['@aws-sdk/[^/]+(/.*)?'] : [])];
+
+/** Never imported, resolved by path at run time (their executables come from the media-tools layer). */
+const RUNTIME_ONLY = ['@ffmpeg-installer/*', '@ffprobe-installer/*'];
+
+const providedModules = {
+  name: 'provided-modules',
+  setup(b) {
+    const filter = new RegExp(`^(${PROVIDED.join('|')})$`);
+    b.onResolve({ filter }, (args) => (args.namespace === 'provided' ? { path: args.path, external: true } : { path: args.path, namespace: 'provided' }));
+    b.onLoad({ filter: /.*/, namespace: 'provided' }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: 'js' }));
+  },
+};
+
+const banner = [
+  "import { createRequire as __mfCreateRequire } from 'node:module';",
+  "import { fileURLToPath as __mfFileURLToPath } from 'node:url';",
+  "import { dirname as __mfDirname } from 'node:path';",
+  // CommonJS dependencies bundled into ESM still call require and read __filename/__dirname.
+  'const require = __mfCreateRequire(import.meta.url);',
+  'const __filename = __mfFileURLToPath(import.meta.url);',
+  'const __dirname = __mfDirname(__filename);',
+].join('\n');
+
+await rm(dist, { recursive: true, force: true });
+const sizes = {};
+for (const name of FUNCTIONS) {
+  const outfile = join(dist, name, 'index.mjs');
+  await mkdir(dirname(outfile), { recursive: true });
+  await build({
+    entryPoints: [join(root, 'src/functions', `${name}.ts`)],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node22',
+    conditions: ['@mediaflow/source'],
+    mainFields: ['module', 'main'],
+    minify: true,
+    treeShaking: true,
+    sourcemap: true,
+    sourcesContent: false,
+    legalComments: 'none',
+    external: RUNTIME_ONLY,
+    plugins: [providedModules],
+    banner: { js: banner },
+    logLevel: 'warning',
+  });
+  sizes[name] = { bytes: (await stat(outfile)).size };
+}
+await writeFile(join(dist, 'sizes.json'), `${JSON.stringify({ sdk: sdkExternal ? 'external' : 'bundled', functions: sizes }, null, 2)}\n`);
+for (const [name, { bytes }] of Object.entries(sizes)) console.log(`${name.padEnd(16)} ${(bytes / 1024).toFixed(1).padStart(8)} KB`);

@@ -1,0 +1,82 @@
+import { SNSClient } from '@aws-sdk/client-sns';
+import { systemClock, ulidGenerator, type MessageHandler } from '@mediaflow/domain';
+import { ServiceConfigSchema, type ServiceConfig, type ServiceDeps } from '@mediaflow/media-service';
+import { SnsEventBus } from '@mediaflow/messaging/aws';
+import { DynamoMediaRepository } from '@mediaflow/storage/dynamodb';
+import { S3MultipartUploads, S3ObjectStore, S3StoreConfigSchema } from '@mediaflow/storage/s3';
+import type { Context } from 'aws-lambda';
+import { loadConfig, type LambdaEnv } from './config.js';
+import { Telemetry } from './observability.js';
+
+/** A message handler, perhaps told each invocation's Lambda context (idempotency needs it). */
+export type ContextAwareHandler = MessageHandler & { useLambdaContext?: (context: Context) => void };
+
+/** Everything a function's handler is built from: tests build one from in-memory fakes. */
+export interface Runtime {
+  config: LambdaEnv;
+  deps: ServiceDeps;
+  telemetry: Telemetry;
+  /** Runs each domain event once, whichever delivery brings it (Powertools Idempotency on DynamoDB). */
+  once: (handler: MessageHandler) => ContextAwareHandler;
+}
+
+/** The service's settings from the environment; the rest keep the service's defaults. */
+export function serviceConfig(config: LambdaEnv): ServiceConfig {
+  return ServiceConfigSchema.parse({
+    mediaBaseUrl: config.MEDIA_BASE_URL.replace(/\/+$/, ''),
+    ...(config.MAX_UPLOAD_BYTES === undefined ? {} : { maxUploadBytes: config.MAX_UPLOAD_BYTES }),
+    ...(config.VIDEO_TIME_LIMIT_SECONDS === undefined ? {} : { videoTimeLimitSeconds: config.VIDEO_TIME_LIMIT_SECONDS }),
+    ...(config.AUDIO_TIME_LIMIT_SECONDS === undefined ? {} : { audioTimeLimitSeconds: config.AUDIO_TIME_LIMIT_SECONDS }),
+  });
+}
+
+/**
+ * The use cases' collaborators in AWS: S3 (objects and presigned multipart uploads), DynamoDB (the
+ * media table), SNS (domain events), ULIDs and the system clock. Processors that load native code
+ * (sharp, ffmpeg, MediaConvert) come in `extra` from the functions that use them, so a bundle
+ * carries only its own function's dependencies.
+ */
+export function awsServiceDeps(config: LambdaEnv, extra: Partial<ServiceDeps> = {}): ServiceDeps {
+  const s3 = S3StoreConfigSchema.parse({ bucket: config.MEDIA_BUCKET, region: config.AWS_REGION });
+  return {
+    repo: new DynamoMediaRepository({ tableName: config.MEDIA_TABLE, region: config.AWS_REGION }),
+    store: new S3ObjectStore(s3),
+    multipart: new S3MultipartUploads(s3),
+    bus: new SnsEventBus({ client: new SNSClient({ region: config.AWS_REGION }), topicArn: config.EVENTS_TOPIC_ARN }),
+    ids: ulidGenerator,
+    clock: systemClock,
+    config: serviceConfig(config),
+    // Lambda's only writable directory; its size is the function's ephemeral storage.
+    scratchDir: '/tmp/mediaflow',
+    ...extra,
+  };
+}
+
+/**
+ * A function's runtime in AWS, from the environment (parsed here, once per cold start). Queue
+ * consumers pass `once` (`awsIdempotency`), so the others do not carry Powertools Idempotency.
+ *
+ * @throws ConfigError naming the variables that are missing or invalid.
+ */
+export function awsRuntime(
+  functionName: string,
+  extra: (config: LambdaEnv) => Partial<ServiceDeps> = () => ({}),
+  once: (config: LambdaEnv) => Runtime['once'] = () => () => {
+    throw new Error(`${functionName} was built without idempotency`);
+  },
+): Runtime {
+  const config = loadConfig(process.env);
+  return { config, deps: awsServiceDeps(config, extra(config)), telemetry: new Telemetry(functionName), once: once(config) };
+}
+
+/**
+ * A handler built on its first invocation and kept for the container's life, so importing a
+ * function module (in tests, in the bundler) reads no environment and opens no client.
+ */
+export function coldStart<A extends unknown[], R>(build: () => (...args: A) => Promise<R>): (...args: A) => Promise<R> {
+  let built: ((...args: A) => Promise<R>) | undefined;
+  return (...args) => {
+    built ??= build();
+    return built(...args);
+  };
+}

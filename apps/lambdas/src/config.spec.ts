@@ -1,0 +1,41 @@
+import { ConfigError, loadConfig, requireSetting } from './config.js';
+import { GOOD_ENV } from './test-support.js';
+
+describe('loadConfig', () => {
+  it('parses a complete environment, with defaults for the optional settings', () => {
+    const config = loadConfig({ ...GOOD_ENV, MAX_RECEIVES: '3', MAX_UPLOAD_BYTES: '1048576', SOMETHING_ELSE: 'ignored' });
+    expect(config).toMatchObject({
+      AWS_REGION: 'eu-west-1',
+      MEDIA_BUCKET: 'mediaflow-media-test',
+      MEDIA_TABLE: 'mediaflow-media',
+      EVENTS_TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:mediaflow-events',
+      MEDIA_BASE_URL: 'https://d111111abcdef8.cloudfront.net/media',
+      MAX_RECEIVES: 3,
+      MAX_UPLOAD_BYTES: 1_048_576,
+      FFPROBE_PATH: '/opt/bin/ffprobe',
+      REKOGNITION_MAX_CONCURRENCY: 5,
+    });
+    expect(requireSetting(config, 'MEDIACONVERT_ROLE_ARN')).toBe(GOOD_ENV['MEDIACONVERT_ROLE_ARN']);
+  });
+
+  it('names every missing or invalid variable', () => {
+    const { MEDIA_TABLE: _unset, ...rest } = GOOD_ENV;
+    let error: unknown;
+    try {
+      loadConfig({ ...rest, EVENTS_TOPIC_ARN: 'mediaflow-events', MAX_RECEIVES: 'five', MEDIA_BUCKET: '' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const config = error as ConfigError;
+    expect([...config.variables].sort()).toEqual(['EVENTS_TOPIC_ARN', 'MAX_RECEIVES', 'MEDIA_BUCKET', 'MEDIA_TABLE']);
+    expect(config.message).toContain('MEDIA_TABLE: is not set');
+    expect(config.message).toContain('MEDIA_BUCKET: is not set');
+    expect(config.message).toContain('EVENTS_TOPIC_ARN: must be an sns ARN');
+  });
+
+  it('refuses to start a function without a setting only it needs', () => {
+    const { MEDIACONVERT_ROLE_ARN: _unset, ...rest } = GOOD_ENV;
+    expect(() => requireSetting(loadConfig(rest), 'MEDIACONVERT_ROLE_ARN')).toThrow(new ConfigError('invalid environment: MEDIACONVERT_ROLE_ARN: is not set', []));
+  });
+});

@@ -1,0 +1,89 @@
+import { z } from 'zod';
+
+const positiveInt = z.coerce.number().int().positive();
+const arn = (service: string) => z.string().regex(new RegExp(`^arn:aws[a-z-]*:${service}:`), `must be an ${service} ARN`);
+const bucket = z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name');
+const table = z.string().regex(/^[A-Za-z0-9_.-]{3,255}$/, 'must be a DynamoDB table name');
+
+/**
+ * The environment every Mediaflow function reads, by variable name. Function-specific settings
+ * are optional here and demanded by the function that needs them (`requireSetting`), so the infra
+ * gives each function only what it uses.
+ */
+export const LambdaEnvSchema = z.object({
+  AWS_REGION: z.string().min(1),
+  MEDIA_BUCKET: bucket,
+  MEDIA_TABLE: table,
+  EVENTS_TOPIC_ARN: arn('sns'),
+  /** Powertools Idempotency's table, for the queue consumers. */
+  IDEMPOTENCY_TABLE: table.optional(),
+  /** The public origin of renditions (the CloudFront distribution), e.g. `https://media.example.com/media`. */
+  MEDIA_BASE_URL: z.url({ protocol: /^https?$/ }),
+  MEDIACONVERT_ROLE_ARN: arn('iam').optional(),
+  MEDIACONVERT_QUEUE_ARN: arn('mediaconvert').optional(),
+  /** Only for accounts that still need their own endpoint; the regional one otherwise. */
+  MEDIACONVERT_ENDPOINT: z.url().optional(),
+  /** Where Rekognition reads renditions too large to send inline; the media bucket by default. */
+  REKOGNITION_BUCKET: bucket.optional(),
+  REKOGNITION_MAX_CONCURRENCY: positiveInt.max(1000).default(5),
+  /** ffmpeg and ffprobe of the media-tools layer (mounted under /opt). */
+  FFMPEG_PATH: z.string().min(1).default('/opt/bin/ffmpeg'),
+  FFPROBE_PATH: z.string().min(1).default('/opt/bin/ffprobe'),
+  MAX_UPLOAD_BYTES: positiveInt.optional(),
+  /** The consumers' queues' `maxReceiveCount`: the last attempt fails the item before the DLQ. */
+  MAX_RECEIVES: positiveInt.max(1000).default(5),
+  VIDEO_TIME_LIMIT_SECONDS: positiveInt.optional(),
+  AUDIO_TIME_LIMIT_SECONDS: positiveInt.optional(),
+});
+
+export type LambdaEnv = z.infer<typeof LambdaEnvSchema>;
+
+/** Settings a function may need beyond the common ones, by the variable that carries them. */
+type OptionalSetting = { [K in keyof LambdaEnv]-?: undefined extends LambdaEnv[K] ? K : never }[keyof LambdaEnv];
+
+/** A missing or invalid environment variable: the function cannot start. */
+export class ConfigError extends Error {
+  constructor(
+    message: string,
+    readonly variables: readonly string[],
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Parses the environment once, at a function's cold start; nothing below the composition root
+ * reads `process.env`.
+ *
+ * @throws ConfigError naming every variable that is missing or invalid.
+ * @example
+ * const config = loadConfig(process.env);
+ */
+export function loadConfig(env: Record<string, string | undefined>): LambdaEnv {
+  // An empty variable is an unset one (CloudFormation cannot remove a variable, only blank it).
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = LambdaEnvSchema.safeParse(present);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => {
+    const name = String(issue.path[0] ?? '(environment)');
+    return { name, text: `${name}: ${issue.path[0] !== undefined && present[name] === undefined ? 'is not set' : issue.message}` };
+  });
+  return failConfig(problems);
+}
+
+function failConfig(problems: { name: string; text: string }[]): never {
+  throw new ConfigError(`invalid environment: ${problems.map((p) => p.text).join('; ')}`, [...new Set(problems.map((p) => p.name))]);
+}
+
+/**
+ * A setting this function cannot run without, though others can.
+ *
+ * @throws ConfigError naming the variable when it is not set.
+ */
+export function requireSetting<K extends OptionalSetting & keyof LambdaEnv>(config: LambdaEnv, name: K): NonNullable<LambdaEnv[K]> {
+  const value = config[name];
+  if (value === undefined || value === null) return failConfig([{ name, text: `${name}: is not set` }]);
+  return value as NonNullable<LambdaEnv[K]>;
+}

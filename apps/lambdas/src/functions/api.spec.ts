@@ -1,0 +1,56 @@
+import { makeMediaItem } from '@mediaflow/domain/testing';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { lambdaContext, memoryRuntime } from '../test-support.js';
+import { createApiHandler } from './api.js';
+
+/** An HTTP API (payload 2.0) request; `claims` are what the JWT authorizer verified. */
+function request(method: string, path: string, claims?: Record<string, string>): APIGatewayProxyEventV2WithJWTAuthorizer {
+  const event = {
+    version: '2.0',
+    routeKey: `${method} /api/{proxy+}`,
+    rawPath: path,
+    rawQueryString: '',
+    headers: { host: 'api.example.com', authorization: 'Bearer eyJraWQiOiJ0ZXN0In0.e30.c2ln', 'x-forwarded-proto': 'https' },
+    isBase64Encoded: false,
+    requestContext: {
+      accountId: '123456789012',
+      apiId: 'a1b2c3d4e5',
+      domainName: 'api.example.com',
+      domainPrefix: 'api',
+      http: { method, path, protocol: 'HTTP/1.1', sourceIp: '203.0.113.7', userAgent: 'jest' },
+      requestId: 'JKJaXmPLvHcESHA=',
+      routeKey: `${method} /api/{proxy+}`,
+      stage: '$default',
+      time: '01/Jun/2026:00:00:00 +0000',
+      timeEpoch: 1780272000000,
+      authorizer: { principalId: '', integrationLatency: 0, jwt: { claims: claims ?? {}, scopes: [] } },
+    },
+  };
+  return event as APIGatewayProxyEventV2WithJWTAuthorizer;
+}
+
+describe('api function (API Gateway HTTP API v2, JWT authorizer)', () => {
+  it('lists the media of the owner named by the verified claims, and only theirs', async () => {
+    const { runtime, deps } = memoryRuntime('api');
+    const mine = await deps.repo.create(makeMediaItem({ ownerId: 'alice', kind: 'document', status: 'ready' }));
+    const theirs = await deps.repo.create(makeMediaItem({ ownerId: 'bob', kind: 'document', status: 'ready' }));
+    const handler = createApiHandler(runtime);
+
+    const res = (await handler(request('GET', '/api/v1/media', { sub: 'alice', token_use: 'access' }), lambdaContext('api'))) as APIGatewayProxyStructuredResultV2;
+
+    expect(res.statusCode).toBe(200);
+    const body = JSON.parse(res.body ?? '') as { items: { id: string }[] };
+    expect(body.items.map((i) => i.id)).toEqual([mine.id]);
+    const other = (await handler(request('GET', `/api/v1/media/${theirs.id}`, { sub: 'alice' }), lambdaContext('api'))) as APIGatewayProxyStructuredResultV2;
+    expect(other.statusCode).toBe(404);
+  });
+
+  it('answers 401 problem+json to a request without verified claims, bearer header or not', async () => {
+    const { runtime } = memoryRuntime('api');
+    const handler = createApiHandler(runtime);
+    const res = (await handler(request('GET', '/api/v1/media'), lambdaContext('api'))) as APIGatewayProxyStructuredResultV2;
+    expect(res.statusCode).toBe(401);
+    expect(res.headers?.['content-type']).toBe('application/problem+json');
+    expect(JSON.parse(res.body ?? '')).toMatchObject({ status: 401 });
+  });
+});

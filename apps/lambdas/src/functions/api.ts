@@ -1,0 +1,49 @@
+import { createApi } from '@mediaflow/api';
+import { ForbiddenError, OwnerIdSchema } from '@mediaflow/domain';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2, Context } from 'aws-lambda';
+import { handle } from 'hono/aws-lambda';
+import { awsRuntime, coldStart, type Runtime } from '../composition.js';
+
+/**
+ * The owner API Gateway's JWT authorizer verified: the token's `sub`. A request that reached the
+ * function without verified claims (a route left without the authorizer) has no owner.
+ */
+export function ownerFromClaims(env: unknown): string | undefined {
+  const event = (env as { event?: Partial<APIGatewayProxyEventV2WithJWTAuthorizer> } | undefined)?.event;
+  const sub = event?.requestContext?.authorizer?.jwt?.claims?.['sub'];
+  const parsed = OwnerIdSchema.safeParse(sub);
+  return parsed.success ? parsed.data : undefined;
+}
+
+/**
+ * The HTTP API behind API Gateway HTTP API (payload v2) with a Cognito JWT authorizer. Renditions
+ * are served by CloudFront from S3, so the app's `/media/*` route refuses every token here.
+ */
+export function createApiHandler(runtime: Runtime): (event: APIGatewayProxyEventV2WithJWTAuthorizer, context: Context) => Promise<APIGatewayProxyResultV2> {
+  const { deps, telemetry } = runtime;
+  const app = createApi({
+    deps,
+    auth: {
+      authenticate: () => Promise.reject(new ForbiddenError('tokens are verified by API Gateway; media is served by CloudFront')),
+    },
+    verifiedOwner: ownerFromClaims,
+    // The DynamoDB repository keeps no revisions, which the page cache needs; do not reserve its memory.
+    responseCache: false,
+    onError: (error, request) => telemetry.logger.error('request failed', { error: error instanceof Error ? error : String(error), path: new URL(request.url).pathname }),
+  });
+  const lambda = handle(app);
+  return telemetry.wrap(
+    (event) => event.requestContext.requestId,
+    async (event, context) => {
+      const owner = ownerFromClaims({ event });
+      if (owner) telemetry.logger.appendKeys({ ownerId: owner });
+      const started = performance.now();
+      const result = (await lambda(event as unknown as Parameters<typeof lambda>[0], context)) as APIGatewayProxyResultV2;
+      const status = typeof result === 'object' ? (result.statusCode ?? 200) : 200;
+      telemetry.record('http', status >= 500 ? 'failed' : 'processed', performance.now() - started);
+      return result;
+    },
+  );
+}
+
+export const handler = coldStart(() => createApiHandler(awsRuntime('api')));

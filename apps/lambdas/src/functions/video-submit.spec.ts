@@ -1,0 +1,95 @@
+import { CreateJobCommand, MediaConvertClient } from '@aws-sdk/client-mediaconvert';
+import { createEvent, type MediaFacts } from '@mediaflow/domain';
+import { makeMediaItem } from '@mediaflow/domain/testing';
+import { buildMediaConvertJob, planLadder } from '@mediaflow/video-pipeline';
+import { mockClient } from 'aws-sdk-client-mock';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MediaConvertTranscoder } from '../mediaconvert-transcoder.js';
+import { lambdaContext, memoryRuntime, sqsEvent, sqsRecord } from '../test-support.js';
+import { createVideoSubmitHandler } from './video-submit.js';
+
+const FACTS: MediaFacts = { container: 'mp4', width: 1920, height: 1080, durationSeconds: 12, frameRate: 30, videoCodec: 'h264', audioCodec: 'aac' };
+
+describe('video-submit function (SQS -> MediaConvert)', () => {
+  const mediaConvert = mockClient(MediaConvertClient);
+  let scratchDir: string;
+  beforeAll(async () => {
+    scratchDir = await mkdtemp(join(tmpdir(), 'mf-video-submit-'));
+  });
+  afterAll(() => rm(scratchDir, { recursive: true, force: true }));
+  beforeEach(() => mediaConvert.reset());
+
+  it('moves the item to processing and creates the job buildMediaConvertJob describes', async () => {
+    mediaConvert.on(CreateJobCommand).resolves({ Job: { Id: '1780272000000-abc123', Role: 'x', Settings: {} } });
+    const probed: string[] = [];
+    const base = memoryRuntime('video-submit');
+    const { config } = base.runtime;
+    const video = new MediaConvertTranscoder({
+      client: new MediaConvertClient({ region: 'eu-west-1' }),
+      bucket: config.MEDIA_BUCKET,
+      roleArn: config.MEDIACONVERT_ROLE_ARN ?? '',
+      queueArn: config.MEDIACONVERT_QUEUE_ARN,
+      prober: {
+        probe: async (input) => {
+          probed.push(input);
+          return FACTS;
+        },
+      },
+    });
+    Object.assign(base.deps, { video, scratchDir });
+    const item = await base.deps.repo.create(makeMediaItem({ ownerId: 'alice', kind: 'video', status: 'uploaded' }));
+    await base.deps.store.put(item.original.key, Buffer.from('\x00\x00\x00\x20ftypisom'));
+    const uploaded = createEvent('media.uploaded', {
+      id: '01JQ0000000000000000000097',
+      occurredAt: '2026-06-01T00:00:00.000Z',
+      ownerId: 'alice',
+      mediaId: item.id,
+      data: { kind: 'video', mime: 'video/mp4', size: 12, sha256: 'c'.repeat(64), key: item.original.key },
+    });
+
+    const result = await createVideoSubmitHandler(base.runtime)(sqsEvent(sqsRecord('v-1', JSON.stringify(uploaded))), lambdaContext('video-submit'));
+
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect(probed).toHaveLength(1);
+    const calls = mediaConvert.commandCalls(CreateJobCommand);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.args[0].input).toEqual(
+      buildMediaConvertJob(
+        planLadder(FACTS),
+        { bucket: config.MEDIA_BUCKET, key: item.original.key },
+        { bucket: config.MEDIA_BUCKET, prefix: `renditions/alice/${item.id}/` },
+        config.MEDIACONVERT_ROLE_ARN ?? '',
+        { ownerId: 'alice', mediaId: item.id, queueArn: config.MEDIACONVERT_QUEUE_ARN },
+      ),
+    );
+    expect(await base.deps.repo.get('alice', item.id)).toMatchObject({ status: 'processing', facts: FACTS });
+  });
+
+  it('gives a refused CreateJob back to the queue, the item still processing for the retry', async () => {
+    mediaConvert.on(CreateJobCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'TooManyRequestsException' }));
+    const base = memoryRuntime('video-submit');
+    const video = new MediaConvertTranscoder({
+      client: new MediaConvertClient({ region: 'eu-west-1', maxAttempts: 1 }),
+      bucket: base.runtime.config.MEDIA_BUCKET,
+      roleArn: base.runtime.config.MEDIACONVERT_ROLE_ARN ?? '',
+      prober: { probe: async () => FACTS },
+    });
+    Object.assign(base.deps, { video, scratchDir });
+    const item = await base.deps.repo.create(makeMediaItem({ ownerId: 'alice', kind: 'video', status: 'uploaded' }));
+    await base.deps.store.put(item.original.key, Buffer.from('movie'));
+    const body = JSON.stringify(
+      createEvent('media.uploaded', {
+        id: '01JQ0000000000000000000096',
+        occurredAt: '2026-06-01T00:00:00.000Z',
+        ownerId: 'alice',
+        mediaId: item.id,
+        data: { kind: 'video', mime: 'video/mp4', size: 5, sha256: 'd'.repeat(64), key: item.original.key },
+      }),
+    );
+    const handler = createVideoSubmitHandler(base.runtime);
+    await expect(handler(sqsEvent(sqsRecord('v-2', body)), lambdaContext('video-submit'))).rejects.toThrow('All records failed');
+    expect(await base.deps.repo.get('alice', item.id)).toMatchObject({ status: 'processing' });
+  });
+});
