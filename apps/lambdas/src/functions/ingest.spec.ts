@@ -57,6 +57,22 @@ describe('ingest function (S3 -> SQS -> ingest)', () => {
     expect(processed?._aws.CloudWatchMetrics[0]?.Namespace).toBe('Mediaflow');
   });
 
+  it('treats a redelivered notification as a no-op: one state change, one event', async () => {
+    const { runtime, deps, bus } = memoryRuntime('ingest');
+    const item = await deps.repo.create(makeMediaItem({ ownerId: 'alice', status: 'uploading' }));
+    await deps.store.put(item.original.key, PNG);
+    const handler = createIngestHandler(runtime);
+    const body = JSON.stringify(s3Created(item.original.key, PNG.length));
+
+    await handler(sqsEvent(sqsRecord('m-1', body)), lambdaContext('ingest'));
+    const once = await deps.repo.get('alice', item.id);
+    // SQS delivers at least once: the same notification again, under another message id.
+    expect(await handler(sqsEvent(sqsRecord('m-1-again', body)), lambdaContext('ingest'))).toEqual({ batchItemFailures: [] });
+
+    expect(await deps.repo.get('alice', item.id)).toEqual(once);
+    expect(bus.published.map((e) => e.type)).toEqual(['media.uploaded']);
+  });
+
   it('decodes the key S3 encoded, and ignores S3 test events', async () => {
     const { runtime, deps, bus } = memoryRuntime('ingest');
     const handler = createIngestHandler(runtime);
