@@ -1,4 +1,5 @@
 import { costCommand } from './commands/cost.js';
+import { dlqCommand } from './commands/dlq.js';
 import { ingestCommand } from './commands/ingest.js';
 import { serveCommand } from './commands/serve.js';
 import { statusCommand } from './commands/status.js';
@@ -11,6 +12,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   token: tokenCommand,
   ingest: ingestCommand,
   status: statusCommand,
+  dlq: dlqCommand,
   cost: costCommand,
 };
 

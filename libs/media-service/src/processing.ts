@@ -44,6 +44,12 @@ export async function begin(deps: ServiceDeps, ownerId: string, id: string): Pro
   const item = await deps.repo.get(ownerId, id);
   if (!item) return undefined;
   if (item.status === 'processing') return item;
+  if (item.status === 'failed' && item.failure?.code === 'dead_lettered') {
+    // A redriven dead letter (`mediaflow dlq redrive`): the step ran out of retries on something
+    // outside the content (since fixed), so it gets another go. Content failures stay failed.
+    const { failure: _lastFailure, ...rest } = item;
+    return deps.repo.update(applyAction(rest, 'reprocess.requested', deps.clock.now(), { progress: 0 }), item.version);
+  }
   if (item.status !== 'uploaded') return undefined;
   const next = applyAction(item, 'processing.started', deps.clock.now(), { progress: 0 });
   return deps.repo.update(next, item.version);

@@ -224,6 +224,21 @@ describe('processing', () => {
     expect(left).toEqual([]);
   });
 
+  it('gives an item that failed by running out of retries another go when its message is redriven, but not one with bad content', async () => {
+    const { deps } = setup();
+    const id = await uploaded(deps);
+    const item = (await deps.repo.get('alice', id)) as MediaItem;
+    const deadLettered = { ...item, status: 'failed' as const, failure: { code: 'dead_lettered', reason: 'image failed 3 times: disk full', stage: 'image' }, version: item.version + 1 };
+    await deps.repo.update(deadLettered, item.version);
+    expect((await processImage(deps, 'alice', id)).outcome).toBe('ready');
+    expect((await deps.repo.get('alice', id))?.failure).toBeUndefined();
+
+    const other = await uploaded(deps, Buffer.concat([PNG, Buffer.from([9])]));
+    const before = (await deps.repo.get('alice', other)) as MediaItem;
+    await deps.repo.update({ ...before, status: 'failed', failure: { code: 'corrupt', reason: 'truncated', stage: 'image' }, version: before.version + 1 }, before.version);
+    expect((await processImage(deps, 'alice', other)).outcome).toBe('ignored');
+  });
+
   it('ignores a duplicate delivery and resumes an attempt that died mid-way', async () => {
     const { deps } = setup();
     const id = await uploaded(deps);

@@ -1,10 +1,8 @@
-import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { openQueues } from '@mediaflow/messaging/sqlite';
-import { pipelineQueues } from '@mediaflow/workers';
 import { EXIT_FAILURE, EXIT_OK, type Command, type Io } from '../io.js';
-import { brokerDefinitions } from '../local/stack.js';
+import { brokerDefinitions, localQueues } from '../local/stack.js';
 import { LOCAL_OPTIONS_USAGE, parseLocalCommand } from './local-options.js';
 
 export const STATUS_USAGE = `Usage: mediaflow status [options]
@@ -27,7 +25,7 @@ export const statusCommand: Command = {
       io.stderr(`mediaflow status: no local stack data in ${parsed.config.dataDir} (run mediaflow serve first)\n`);
       return EXIT_FAILURE;
     }
-    const definitions = brokerDefinitions(pipelineQueues(availableParallelism()));
+    const definitions = brokerDefinitions(localQueues(parsed.config));
     const broker = openQueues(file, definitions);
     try {
       const rows: { queue: string; visible: number; inFlight: number; delayed: number }[] = [];

@@ -10,6 +10,8 @@ import sharp from 'sharp';
 import { openQueues } from '@mediaflow/messaging/sqlite';
 import { SqliteMediaRepository } from '@mediaflow/storage/sqlite';
 import { pipelineQueues } from '@mediaflow/workers';
+import { dlqCommand } from '../commands/dlq.js';
+import { captureIo } from '../testing.js';
 import { LocalConfigSchema } from './config.js';
 import { brokerDefinitions, startLocalStack, type LocalStack } from './stack.js';
 
@@ -244,9 +246,10 @@ describe('local stack over real HTTP', () => {
     expect(after).toEqual(first);
   });
 
-  it('turns a poison message into a failed item with the reason, via the dead-letter queue', async () => {
+  it('turns a poison message into a failed item with the reason, via the dead-letter queue, and back after a fix', async () => {
     const s = await start();
-    const { id } = await upload(s, 'alice', await jpeg(7));
+    const photo = await jpeg(7);
+    const { id } = await upload(s, 'alice', photo);
     await settled(s, 'alice', id);
     // An item whose original vanished: every attempt to process it throws.
     const item = await s.deps.repo.get('alice', id);
@@ -268,6 +271,28 @@ describe('local stack over real HTTP', () => {
       await new Promise((r) => setTimeout(r, 50));
     }
     expect(await s.broker.queue('image').depth()).toEqual({ visible: 0, inFlight: 0, delayed: 0 });
+
+    // The operator sees the dead letter, fixes the cause (the original is back), and redrives it.
+    const listed = captureIo();
+    expect(await dlqCommand.run(['list', 'image', '--data-dir', dataDir], listed)).toBe(0);
+    expect(listed.out()).toContain(`media.uploaded ${id}`);
+    await s.deps.store.put(`originals/alice/${id}`, photo);
+    const redriven = captureIo();
+    expect(await dlqCommand.run(['redrive', 'image', '--data-dir', dataDir], redriven)).toBe(0);
+    expect(redriven.out()).toContain('moved 1 message from image-dlq back to image');
+    const end2 = Date.now() + 30_000;
+    let revived = await settled(s, 'alice', id);
+    while (revived.status !== 'ready' && Date.now() < end2) {
+      await new Promise((r) => setTimeout(r, 100));
+      revived = await settled(s, 'alice', id);
+    }
+    expect(revived.status).toBe('ready');
+    expect(revived.failure).toBeNull();
+    expect(revived.renditions.length).toBeGreaterThan(0);
+    // Bad usage is a usage error, not a crash.
+    const bad = captureIo();
+    expect(await dlqCommand.run(['redrive', 'nope', '--data-dir', dataDir], bad)).toBe(2);
+    expect(bad.err()).toContain('no queue "nope"');
   });
 
   it('deletes an item with its original and every rendition, leaving no files behind', async () => {

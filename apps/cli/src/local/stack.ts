@@ -63,6 +63,16 @@ export function brokerDefinitions(definitions: readonly QueueDefinition[]): Reco
   return out;
 }
 
+/**
+ * The local pipeline's queues for a config. Every process sharing a data directory (serve, an
+ * API-only or workers-only process, `status`, `dlq`) derives them the same way, so the bus routes
+ * `media.processed` to tagging whichever process publishes it.
+ */
+export function localQueues(config: LocalConfig): QueueDefinition[] {
+  const limits = { videoTimeLimitSeconds: config.videoTimeLimitSeconds, audioTimeLimitSeconds: config.audioTimeLimitSeconds };
+  return pipelineQueues(config.imageConcurrency ?? availableParallelism(), limits, { tagging: config.tagger !== 'off' });
+}
+
 /** `/api/`, `/media/` and `/_local/` URLs: the API's (CloudFront routes the same prefixes in AWS). */
 const API_PATH = /^[a-z]+:\/\/[^/]+\/(?:api|media|_local)\//;
 
@@ -92,9 +102,7 @@ export async function startLocalStack(config: LocalConfig, log: Log = () => unde
   const parts = new FsMultipartUploads(fsOptions);
   const repo = new SqliteMediaRepository({ filename: join(dataDir, 'media.db'), revisionCacheMs: 250 });
   const limits = { videoTimeLimitSeconds: config.videoTimeLimitSeconds, audioTimeLimitSeconds: config.audioTimeLimitSeconds };
-  // The same queues in every process sharing the data directory (API-only or workers-only), so
-  // the bus routes `media.processed` to tagging whichever process publishes it.
-  const definitions = pipelineQueues(config.imageConcurrency ?? availableParallelism(), limits, { tagging: config.tagger !== 'off' });
+  const definitions = localQueues(config);
   const broker = openQueues(join(dataDir, 'queues.db'), brokerDefinitions(definitions));
   const bus = new LocalEventBus(
     definitions.filter((d) => d.filter).map((d) => (d.filter ? { queue: broker.queue(d.name), policy: d.filter } : { queue: broker.queue(d.name) })),
