@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { z } from 'zod';
+import { sdkCredentials, StaticCredentialsSchema } from '../aws-credentials.js';
 
 /**
  * Where the media table is and how hard a list call may work. Parsed once by the composition
@@ -19,13 +20,7 @@ export const DynamoMediaRepositoryConfigSchema = z.object({
   /** A DynamoDB-compatible endpoint (an emulator in tests); AWS's own when omitted. */
   endpoint: z.url().optional(),
   /** Static credentials (emulators); the SDK's default provider chain (the Lambda role) when omitted. */
-  credentials: z
-    .object({
-      accessKeyId: z.string().min(1),
-      secretAccessKey: z.string().min(1),
-      sessionToken: z.string().min(1).optional(),
-    })
-    .optional(),
+  credentials: StaticCredentialsSchema.optional(),
   /**
    * The most Query requests one `list` call makes while filters drop items. When it is reached the
    * page comes back short (even empty) with a cursor, so a rare filter over a large library costs
@@ -36,20 +31,11 @@ export const DynamoMediaRepositoryConfigSchema = z.object({
 export type DynamoMediaRepositoryConfig = z.infer<typeof DynamoMediaRepositoryConfigSchema>;
 export type DynamoMediaRepositoryConfigInput = z.input<typeof DynamoMediaRepositoryConfigSchema>;
 
-/** Static credentials in the SDK's shape (which has no room for an explicit `undefined`). */
-function staticCredentials(credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string | undefined }): {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string;
-} {
-  const { accessKeyId, secretAccessKey, sessionToken } = credentials;
-  return sessionToken === undefined ? { accessKeyId, secretAccessKey } : { accessKeyId, secretAccessKey, sessionToken };
-}
 
 export function createDynamoClient(config: DynamoMediaRepositoryConfig): DynamoDBClient {
   return new DynamoDBClient({
     region: config.region,
     ...(config.endpoint === undefined ? {} : { endpoint: config.endpoint }),
-    ...(config.credentials === undefined ? {} : { credentials: staticCredentials(config.credentials) }),
+    ...(config.credentials === undefined ? {} : { credentials: sdkCredentials(config.credentials) }),
   });
 }

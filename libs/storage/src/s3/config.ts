@@ -1,5 +1,6 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
+import { sdkCredentials, StaticCredentialsSchema } from '../aws-credentials.js';
 
 const MIB = 1024 * 1024;
 
@@ -26,13 +27,7 @@ export const S3StoreConfigSchema = z.object({
   /** Path-style URLs (`{endpoint}/{bucket}/{key}`): emulators need them, AWS does not. */
   forcePathStyle: z.boolean().default(false),
   /** Static credentials (emulators); the SDK's default provider chain (the Lambda role) when omitted. */
-  credentials: z
-    .object({
-      accessKeyId: z.string().min(1),
-      secretAccessKey: z.string().min(1),
-      sessionToken: z.string().min(1).optional(),
-    })
-    .optional(),
+  credentials: StaticCredentialsSchema.optional(),
   /** Size of each part of a streamed multipart put. Larger parts: fewer requests, more memory per upload. */
   partSizeBytes: z.number().int().min(MIN_PART_SIZE).max(MAX_PART_SIZE).default(8 * MIB),
   /** Parts of one streamed put in flight at once (memory is about partSizeBytes times this). */
@@ -57,7 +52,7 @@ export function createS3Client(config: S3StoreConfig, checksums = true): S3Clien
     region: config.region,
     forcePathStyle: config.forcePathStyle,
     ...(config.endpoint === undefined ? {} : { endpoint: config.endpoint }),
-    ...(config.credentials === undefined ? {} : { credentials: staticCredentials(config.credentials) }),
+    ...(config.credentials === undefined ? {} : { credentials: sdkCredentials(config.credentials) }),
     requestChecksumCalculation: checksums ? config.requestChecksumCalculation : 'WHEN_REQUIRED',
     // Checksums are asked for explicitly (head) where they are wanted; validating every GET's
     // body would make ranged and streamed reads buffer or fail on emulators.
@@ -65,12 +60,3 @@ export function createS3Client(config: S3StoreConfig, checksums = true): S3Clien
   });
 }
 
-/** Static credentials in the SDK's shape (which has no room for an explicit `undefined`). */
-function staticCredentials(credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string | undefined }): {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string;
-} {
-  const { accessKeyId, secretAccessKey, sessionToken } = credentials;
-  return sessionToken === undefined ? { accessKeyId, secretAccessKey } : { accessKeyId, secretAccessKey, sessionToken };
-}

@@ -4,14 +4,11 @@ import {
   CreateMultipartUploadCommand,
   HeadObjectCommand,
   UploadPartCommand,
-  type S3Client,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import {
   NotFoundError,
-  systemClock,
   ValidationError,
-  type Clock,
   type MultipartPlan,
   type MultipartUploads,
   type ObjectHead,
@@ -19,10 +16,10 @@ import {
 import { StorageError } from '../errors.js';
 import { assertSafeObjectKey } from '../object-key.js';
 import { awsErrorName, httpStatus } from './aws-errors.js';
-import { createS3Client, MAX_PART_SIZE, S3StoreConfigSchema, type S3StoreConfig, type S3StoreConfigInput } from './config.js';
+import { MAX_PART_SIZE } from './config.js';
 import { DEFAULT_CONTENT_TYPE, headFromResponse } from './head.js';
 import { presignExpiry } from './presign.js';
-import type { S3AdapterDependencies } from './s3-object-store.js';
+import { S3Adapter } from './adapter.js';
 
 /** S3's limit on the number of parts. */
 export const MAX_S3_PARTS = 10_000;
@@ -48,18 +45,7 @@ function positiveInteger(value: number, path: string): void {
  * const uploads = new S3MultipartUploads({ bucket: env.MEDIA_BUCKET });
  * const plan = await uploads.start(originalKey(owner, id), size, { partSize: 16 * MiB, expiresInSeconds: 3600 });
  */
-export class S3MultipartUploads implements MultipartUploads {
-  readonly config: S3StoreConfig;
-  private readonly client: S3Client;
-  private readonly presignClient: S3Client;
-  private readonly clock: Clock;
-
-  constructor(config: S3StoreConfigInput, dependencies: S3AdapterDependencies = {}) {
-    this.config = S3StoreConfigSchema.parse(config);
-    this.client = dependencies.client ?? createS3Client(this.config);
-    this.presignClient = dependencies.presignClient ?? createS3Client(this.config, false);
-    this.clock = dependencies.clock ?? systemClock;
-  }
+export class S3MultipartUploads extends S3Adapter implements MultipartUploads {
 
   /**
    * Plans the parts. S3 itself refuses a completed upload whose parts (all but the last) are

@@ -8,18 +8,15 @@ import {
   ListObjectsV2Command,
   PutObjectCommand,
   type _Object,
-  type S3Client,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import {
   LimitExceededError,
   NotFoundError,
-  systemClock,
   ValidationError,
   type BodyInput,
   type ByteRange,
-  type Clock,
   type GetResult,
   type ObjectHead,
   type ObjectStore,
@@ -32,21 +29,14 @@ import { attachmentDisposition } from '../content-disposition.js';
 import { StorageError } from '../errors.js';
 import { assertSafeKeyPrefix, assertSafeObjectKey } from '../object-key.js';
 import { awsErrorName, httpStatus } from './aws-errors.js';
-import { createS3Client, S3StoreConfigSchema, type S3StoreConfig, type S3StoreConfigInput } from './config.js';
+import { S3Adapter } from './adapter.js';
 import { bareEtag, DEFAULT_CONTENT_TYPE, headFromResponse } from './head.js';
 import { nonNegativeInteger, presignExpiry, sha256HexToBase64 } from './presign.js';
 
 /** Kept as a name for callers; the port's options carry the declared SHA-256 now. */
 export type S3PresignPutOptions = PresignPutOptions;
 
-/** Injected collaborators of the S3 adapters (tests pass clients aimed at an emulator). */
-export interface S3AdapterDependencies {
-  /** The client for requests; made from the config when omitted. */
-  client?: S3Client;
-  /** The client for presigning (no SDK-added checksums); made from the config when omitted. */
-  presignClient?: S3Client;
-  clock?: Clock;
-}
+export type { S3AdapterDependencies } from './adapter.js';
 
 /** A failed key of a batch delete, as S3 reported it. */
 export interface DeleteFailure {
@@ -129,18 +119,7 @@ async function readAhead(
  * const store = new S3ObjectStore({ bucket: env.MEDIA_BUCKET, region: env.AWS_REGION });
  * await store.put(renditionKey(owner, id, 'thumb', 'webp'), bytes, { contentType: 'image/webp' });
  */
-export class S3ObjectStore implements ObjectStore {
-  readonly config: S3StoreConfig;
-  private readonly client: S3Client;
-  private readonly presignClient: S3Client;
-  private readonly clock: Clock;
-
-  constructor(config: S3StoreConfigInput, dependencies: S3AdapterDependencies = {}) {
-    this.config = S3StoreConfigSchema.parse(config);
-    this.client = dependencies.client ?? createS3Client(this.config);
-    this.presignClient = dependencies.presignClient ?? createS3Client(this.config, false);
-    this.clock = dependencies.clock ?? systemClock;
-  }
+export class S3ObjectStore extends S3Adapter implements ObjectStore {
 
   private get bucket(): string {
     return this.config.bucket;
