@@ -305,3 +305,28 @@ describe('cached list pages and tag counts', () => {
     expect(bad.status).toBe(400);
   });
 });
+
+describe('rate limit per owner', () => {
+  it('answers 429 problem+json with Retry-After past the burst, for that owner only', async () => {
+    const clock = new ManualClock('2026-06-01T00:00:00.000Z');
+    const deps: ServiceDeps = {
+      repo: new InMemoryMediaRepository(),
+      store: new InMemoryObjectStore(clock),
+      bus: new InMemoryEventBus(),
+      ids: new ClockedIds(clock),
+      clock,
+      config: ServiceConfigSchema.parse({}),
+    };
+    const tokens = new LocalTokens({ secret: Buffer.alloc(32, 7), now: () => clock.now() });
+    const app = createApi({ deps, auth: tokens, rateLimit: { perSecond: 0.001, burst: 2 } });
+    const get = (owner: string) => app.request('/api/v1/media', { headers: { authorization: `Bearer ${tokens.issue(owner)}` } });
+    expect((await get('alice')).status).toBe(200);
+    expect((await get('alice')).status).toBe(200);
+    const limited = await get('alice');
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('content-type')).toBe('application/problem+json');
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(((await limited.json()) as { code: string }).code).toBe('rate_limited');
+    expect((await get('bob')).status).toBe(200);
+  });
+});

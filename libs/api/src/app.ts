@@ -28,6 +28,7 @@ import { z } from 'zod';
 import type { Authenticator } from './local-tokens.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { problem, toProblem, type Problem } from './problems.js';
+import { OwnerRateLimiter } from './rate-limit.js';
 import { matchesEtag, negotiateCoding, ResponseCache } from './response-cache.js';
 
 export interface ApiOptions {
@@ -54,6 +55,11 @@ export interface ApiOptions {
    * given, it replaces the bearer check of `auth`; `undefined` (no verified claims) answers 401.
    */
   verifiedOwner?: (env: unknown) => string | undefined;
+  /**
+   * Requests per owner on `/api/v1/*`: a steady rate and a burst. Over it: `429` with
+   * `Retry-After`. Off when absent (in AWS the gateway throttles instead).
+   */
+  rateLimit?: { perSecond: number; burst: number };
 }
 
 type Env = { Variables: { ownerId: string } };
@@ -128,6 +134,7 @@ export function createApi(options: ApiOptions): Hono<Env> {
   app.get('/api/openapi.json', (c) => c.json(openapi));
 
   // --- authenticated REST API -----------------------------------------------------------------
+  const limiter = options.rateLimit && new OwnerRateLimiter(options.rateLimit.perSecond, options.rateLimit.burst);
   const api = new Hono<Env>();
   api.use('*', async (c, next) => {
     if (options.verifiedOwner) {
@@ -143,6 +150,11 @@ export function createApi(options: ApiOptions): Hono<Env> {
         if (error instanceof ForbiddenError) return sendProblem(c, problem(401, 'unauthorized', error.message));
         throw error;
       }
+    }
+    const wait = limiter?.take(c.get('ownerId')) ?? 0;
+    if (wait > 0) {
+      c.header('retry-after', String(wait));
+      return sendProblem(c, problem(429, 'rate_limited', `too many requests; try again in ${wait} s`));
     }
     c.header('cache-control', 'no-store');
     await next();

@@ -32,6 +32,11 @@ export const LocalConfigSchema = z.object({
    * shipped in npm packages, run in a worker thread, fully offline), or off.
    */
   tagger: z.enum(['on-device', 'off']).default('on-device'),
+  /**
+   * API requests per second allowed to each owner (bursts of four times as many), for a server
+   * shared by several people; off when unset.
+   */
+  rateLimitPerSecond: z.coerce.number().positive().max(100_000).optional(),
   /** Long-poll wait of the workers; shorter makes shutdown quicker. */
   pollSeconds: z.coerce.number().min(0.05).max(20).default(2),
   /** The longest one video job may run before its item fails with `timeout`. */
@@ -60,6 +65,7 @@ const ENV_KEYS: Record<string, keyof LocalConfig> = {
   MEDIAFLOW_GALLERY_DIR: 'galleryDir',
   MEDIAFLOW_IMAGE_CONCURRENCY: 'imageConcurrency',
   MEDIAFLOW_TAGGER: 'tagger',
+  MEDIAFLOW_RATE_LIMIT: 'rateLimitPerSecond',
   MEDIAFLOW_VIDEO_TIME_LIMIT_SECONDS: 'videoTimeLimitSeconds',
   MEDIAFLOW_AUDIO_TIME_LIMIT_SECONDS: 'audioTimeLimitSeconds',
   MEDIAFLOW_FFMPEG: 'ffmpegPath',

@@ -182,6 +182,7 @@ export async function startLocalStack(config: LocalConfig, log: Log = () => unde
     auth: tokens,
     localUploads,
     ...(config.responseCache ? {} : { responseCache: false as const }),
+    ...(config.rateLimitPerSecond === undefined ? {} : { rateLimit: { perSecond: config.rateLimitPerSecond, burst: Math.ceil(config.rateLimitPerSecond * 4) } }),
     onError: (error, request) => log({ level: 'error', msg: 'request failed', url: request.url, error: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
   });
 
