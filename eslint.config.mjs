@@ -5,7 +5,7 @@ export default [
   ...nx.configs['flat/typescript'],
   ...nx.configs['flat/javascript'],
   {
-    ignores: ['**/dist', '**/out-tsc', '**/tmp', '**/coverage', '**/.mediaflow', '**/test-output'],
+    ignores: ['**/dist', '**/out-tsc', '**/tmp', '**/coverage', '**/.mediaflow', '**/test-output', '**/cdk.out'],
   },
   {
     files: ['**/*.ts', '**/*.tsx', '**/*.js', '**/*.jsx', '**/*.mjs', '**/*.cjs', '**/*.cts', '**/*.mts'],

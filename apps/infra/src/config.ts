@@ -1,0 +1,26 @@
+import { Duration } from 'aws-cdk-lib';
+
+/**
+ * How long each queue's consumer function may run, by queue name. The queues' visibility timeouts
+ * are derived from these, so a message never reappears while its function still works on it.
+ * Video is only submitted to MediaConvert by its function; the transcode itself runs there.
+ */
+export const CONSUMER_TIMEOUTS: Readonly<Record<string, Duration>> = {
+  ingest: Duration.seconds(30),
+  image: Duration.seconds(90),
+  video: Duration.seconds(30),
+  audio: Duration.seconds(330),
+  document: Duration.seconds(30),
+  tagging: Duration.seconds(60),
+};
+
+/** Cores are a local notion; in the cloud concurrency is Lambda's, so queue definitions use one. */
+export const CLOUD_CORES = 1;
+
+/**
+ * Feature flags every app of Mediaflow sets. Server access logs are delivered by a bucket policy
+ * rather than the log-delivery ACL, so every bucket can keep ACLs disabled (bucket owner enforced).
+ */
+export const APP_CONTEXT: Readonly<Record<string, unknown>> = {
+  '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy': true,
+};

@@ -1,0 +1,101 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
+import { APP_CONTEXT } from '../config.js';
+import { MediaStorage } from './storage.js';
+
+const ORIGIN = 'https://gallery.example.com';
+
+function storageTemplate(retain: boolean): { template: Template; stack: Stack; storage: MediaStorage } {
+  const stack = new Stack(new App({ context: { ...APP_CONTEXT } }), 'Test');
+  const storage = new MediaStorage(stack, 'Storage', { galleryOrigin: ORIGIN, retain });
+  return { template: Template.fromStack(stack), stack, storage };
+}
+
+function logicalId(stack: Stack, storage: MediaStorage, name: 'originals' | 'renditions' | 'accessLogs'): string {
+  return stack.getLogicalId(storage[name].node.defaultChild as CfnBucket);
+}
+
+describe('MediaStorage', () => {
+  const { template, stack, storage } = storageTemplate(false);
+
+  it('creates the originals, renditions and access log buckets', () => {
+    template.resourceCountIs('AWS::S3::Bucket', 3);
+  });
+
+  it('blocks public access, encrypts and disables ACLs on every bucket', () => {
+    const buckets = template.findResources('AWS::S3::Bucket');
+    expect(Object.keys(buckets)).toHaveLength(3);
+    for (const bucket of Object.values(buckets)) {
+      expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      });
+      expect(bucket.Properties.BucketEncryption).toEqual({
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+      });
+      expect(bucket.Properties.OwnershipControls).toEqual({ Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] });
+    }
+  });
+
+  it('denies every request that does not use TLS, on every bucket', () => {
+    for (const name of ['originals', 'renditions', 'accessLogs'] as const) {
+      template.hasResourceProperties('AWS::S3::BucketPolicy', {
+        Bucket: { Ref: logicalId(stack, storage, name) },
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Action: 's3:*', Principal: { AWS: '*' }, Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ]),
+        },
+      });
+    }
+  });
+
+  it('versions originals, aborts stale multipart uploads after a day and moves originals to IA after 90 days', () => {
+    const [originals] = Object.values(template.findResources('AWS::S3::Bucket', { Properties: { VersioningConfiguration: { Status: 'Enabled' } } }));
+    expect(originals?.Properties.LifecycleConfiguration.Rules).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 }, Status: 'Enabled' }),
+        expect.objectContaining({ Transitions: [{ StorageClass: 'STANDARD_IA', TransitionInDays: 90 }], Status: 'Enabled' }),
+      ]),
+    );
+  });
+
+  it('versions only the originals: renditions can be rebuilt from them', () => {
+    expect(Object.keys(template.findResources('AWS::S3::Bucket', { Properties: { VersioningConfiguration: { Status: 'Enabled' } } }))).toEqual([
+      logicalId(stack, storage, 'originals'),
+    ]);
+  });
+
+  it('aborts stale multipart uploads to the renditions bucket', () => {
+    template.hasResource('AWS::S3::Bucket', {
+      Properties: {
+        LoggingConfiguration: Match.objectLike({ LogFilePrefix: 'renditions/' }),
+        LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } })]) },
+      },
+    });
+  });
+
+  it('logs access to originals and renditions into the access log bucket', () => {
+    const target = { Ref: logicalId(stack, storage, 'accessLogs') };
+    template.hasResourceProperties('AWS::S3::Bucket', { LoggingConfiguration: { DestinationBucketName: target, LogFilePrefix: 'originals/' } });
+    template.hasResourceProperties('AWS::S3::Bucket', { LoggingConfiguration: { DestinationBucketName: target, LogFilePrefix: 'renditions/' } });
+  });
+
+  it('lets only the gallery origin PUT uploads (single or parts) and read back the ETag', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      VersioningConfiguration: { Status: 'Enabled' },
+      CorsConfiguration: { CorsRules: [Match.objectLike({ AllowedOrigins: [ORIGIN], AllowedMethods: ['PUT'], ExposedHeaders: ['ETag'] })] },
+    });
+  });
+
+  it('deletes buckets with the stack on throwaway stages and retains them otherwise', () => {
+    expect(Object.values(template.findResources('AWS::S3::Bucket')).every((bucket) => bucket.DeletionPolicy === 'Delete')).toBe(true);
+    const retained = storageTemplate(true).template;
+    const buckets = Object.values(retained.findResources('AWS::S3::Bucket'));
+    expect(buckets.every((bucket) => bucket.DeletionPolicy === 'Retain' && bucket.UpdateReplacePolicy === 'Retain')).toBe(true);
+    retained.resourceCountIs('Custom::S3AutoDeleteObjects', 0);
+  });
+});
