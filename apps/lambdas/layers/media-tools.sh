@@ -7,12 +7,14 @@ here=$(cd "$(dirname "$0")" && pwd)
 out="${1:-$here/../dist/layers/media-tools}"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-# --ignore-scripts: the packages' postinstall only sets the execute bit, done below.
-npm install --prefix "$work" --workspaces=false --no-package-lock --no-save --ignore-scripts \
-  --os=linux --cpu=arm64 @ffmpeg-installer/linux-arm64@4.1.4 @ffprobe-installer/linux-arm64@5.2.0
+# The packages declare cpu arm64, so npm refuses to install them on another machine whatever the
+# flags; their tarballs are fetched as they are and only the executables taken out.
+(cd "$work" && npm pack --silent @ffmpeg-installer/linux-arm64@4.1.4 @ffprobe-installer/linux-arm64@5.2.0 >/dev/null)
 rm -rf "$out"
-mkdir -p "$out/bin"
-cp "$work/node_modules/@ffmpeg-installer/linux-arm64/ffmpeg" "$out/bin/ffmpeg"
-cp "$work/node_modules/@ffprobe-installer/linux-arm64/ffprobe" "$out/bin/ffprobe"
+mkdir -p "$out/bin" "$work/ffmpeg" "$work/ffprobe"
+tar -xzf "$work"/ffmpeg-installer-linux-arm64-4.1.4.tgz -C "$work/ffmpeg"
+tar -xzf "$work"/ffprobe-installer-linux-arm64-5.2.0.tgz -C "$work/ffprobe"
+cp "$work/ffmpeg/package/ffmpeg" "$out/bin/ffmpeg"
+cp "$work/ffprobe/package/ffprobe" "$out/bin/ffprobe"
 chmod 0755 "$out/bin/ffmpeg" "$out/bin/ffprobe"
 echo "media-tools layer in $out (zip its contents: bin/ffmpeg, bin/ffprobe)"
