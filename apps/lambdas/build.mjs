@@ -22,8 +22,14 @@ const sdkExternal = process.env.MEDIAFLOW_SDK !== 'bundled';
 
 export const FUNCTIONS = ['api', 'ingest', 'image', 'document', 'audio', 'tagging', 'video-submit', 'video-complete'];
 
-/** Provided by a layer or the runtime, loaded by `require` so that NODE_PATH applies. */
+/**
+ * Provided by a layer or the runtime, loaded by `require` so that NODE_PATH applies. The runtime
+ * is sure to carry the SDK's clients; the helper libraries (multipart uploads, presigning, item
+ * marshalling) are bundled, so no function depends on which of those the runtime happens to ship.
+ */
+const SDK_BUNDLED_HELPERS = ['lib-storage', 's3-request-presigner', 'util-dynamodb', 'lib-dynamodb'];
 const PROVIDED = ['sharp', ...(sdkExternal ? ['@aws-sdk/[^/]+(/.*)?'] : [])];
+const bundledHelper = new RegExp(`^@aws-sdk/(${SDK_BUNDLED_HELPERS.join('|')})(/|$)`);
 
 /** Never imported, resolved by path at run time (their executables come from the media-tools layer). */
 const RUNTIME_ONLY = ['@ffmpeg-installer/*', '@ffprobe-installer/*'];
@@ -32,7 +38,10 @@ const providedModules = {
   name: 'provided-modules',
   setup(b) {
     const filter = new RegExp(`^(${PROVIDED.join('|')})$`);
-    b.onResolve({ filter }, (args) => (args.namespace === 'provided' ? { path: args.path, external: true } : { path: args.path, namespace: 'provided' }));
+    b.onResolve({ filter }, (args) => {
+      if (bundledHelper.test(args.path)) return undefined;
+      return args.namespace === 'provided' ? { path: args.path, external: true } : { path: args.path, namespace: 'provided' };
+    });
     b.onLoad({ filter: /.*/, namespace: 'provided' }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: 'js' }));
   },
 };
