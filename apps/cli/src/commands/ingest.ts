@@ -7,6 +7,7 @@ import { LocalTokens } from '@mediaflow/api';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type Command, type Io } from '../io.js';
 import { loadSecrets } from '../local/secrets.js';
 import { LOCAL_OPTIONS_USAGE, parseLocalCommand } from './local-options.js';
+import { politeFetch } from './polite-fetch.js';
 
 export const INGEST_USAGE = `Usage: mediaflow ingest PATH... [options]
 
@@ -74,11 +75,14 @@ export async function ingestFile(
   const size = (await stat(path)).size;
   if (size === 0) return { path, outcome: 'failed', reason: 'the file is empty' };
   const sha256 = await sha256File(path);
-  const started = await fetch(`${options.baseUrl}/api/v1/uploads`, {
-    method: 'POST',
-    headers: { ...auth, 'content-type': 'application/json' },
-    body: JSON.stringify({ filename: basename(path), size, sha256 }),
-  });
+  // A rate-limited API answers 429 with Retry-After: every call waits as asked and tries again.
+  const started = await politeFetch(() =>
+    fetch(`${options.baseUrl}/api/v1/uploads`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ filename: basename(path), size, sha256 }),
+    }),
+  );
   if (!started.ok) return { path, outcome: 'failed', reason: await problemText(started) };
   const body = (await started.json()) as { id: string; duplicate?: boolean; upload?: UploadSingle | UploadParts };
   if (body.duplicate) {
@@ -88,12 +92,14 @@ export async function ingestFile(
   const upload = body.upload;
   if (!upload) return { path, outcome: 'failed', id: body.id, reason: 'the API gave no upload target' };
   if ('url' in upload) {
-    const put = await fetch(new URL(upload.url, options.baseUrl), {
-      method: 'PUT',
-      headers: { ...upload.headers, 'content-length': String(size) },
-      body: Readable.toWeb(createReadStream(path)) as ReadableStream,
-      duplex: 'half',
-    } as RequestInit);
+    const put = await politeFetch(() =>
+      fetch(new URL(upload.url, options.baseUrl), {
+        method: 'PUT',
+        headers: { ...upload.headers, 'content-length': String(size) },
+        body: Readable.toWeb(createReadStream(path)) as ReadableStream,
+        duplex: 'half',
+      } as RequestInit),
+    );
     if (!put.ok) return { path, outcome: 'failed', id: body.id, reason: await problemText(put) };
     options.onBytes?.(size);
   } else {
@@ -105,7 +111,7 @@ export async function ingestFile(
         const length = Math.min(upload.partSize, size - offset);
         const buffer = Buffer.alloc(length);
         await handle.read(buffer, 0, length, offset);
-        const put = await fetch(new URL(part.url, options.baseUrl), { method: 'PUT', body: buffer });
+        const put = await politeFetch(() => fetch(new URL(part.url, options.baseUrl), { method: 'PUT', body: buffer }));
         if (!put.ok) return { path, outcome: 'failed', id: body.id, reason: `part ${part.number}: ${await problemText(put)}` };
         parts.push({ number: part.number, etag: (put.headers.get('etag') ?? '').replace(/"/g, '') });
         options.onBytes?.(length);
@@ -113,18 +119,20 @@ export async function ingestFile(
     } finally {
       await handle.close();
     }
-    const done = await fetch(new URL(upload.completeUrl, options.baseUrl), {
-      method: 'POST',
-      headers: { ...auth, 'content-type': 'application/json' },
-      body: JSON.stringify({ uploadId: upload.uploadId, parts }),
-    });
+    const done = await politeFetch(() =>
+      fetch(new URL(upload.completeUrl, options.baseUrl), {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/json' },
+        body: JSON.stringify({ uploadId: upload.uploadId, parts }),
+      }),
+    );
     if (!done.ok) return { path, outcome: 'failed', id: body.id, reason: await problemText(done) };
   }
   if (!options.wait) return { path, outcome: 'uploaded', id: body.id };
 
   const deadline = Date.now() + options.timeoutMs;
   for (let delay = 100; Date.now() < deadline; delay = Math.min(delay * 1.5, 2000)) {
-    const res = await fetch(`${options.baseUrl}/api/v1/media/${body.id}`, { headers: auth });
+    const res = await politeFetch(() => fetch(`${options.baseUrl}/api/v1/media/${body.id}`, { headers: auth }));
     if (res.ok) {
       const item = (await res.json()) as { status: string; failure: { code: string; reason: string } | null };
       if (item.status === 'ready' || item.status === 'flagged') return { path, outcome: 'uploaded', id: body.id };
