@@ -26,7 +26,7 @@ import { makeMediaItem, mediaRepositoryContract } from '@mediaflow/domain/testin
 import dynalite from 'dynalite';
 import type { DynamoMediaRepositoryConfigInput } from './config.js';
 import { DynamoMediaRepository } from './dynamo-media-repository.js';
-import { createMediaTable, MEDIA_TABLE, mediaKeys, OWNER_TAGS_INDEX } from './table.js';
+import { ABANDONED_UPLOAD_TTL_SECONDS, createMediaTable, MEDIA_TABLE, MEDIA_TTL_ATTRIBUTE, mediaKeys, OWNER_TAGS_INDEX } from './table.js';
 
 type Row = Record<string, AttributeValue>;
 
@@ -190,6 +190,17 @@ describe('DynamoMediaRepository on dynalite', () => {
     expect((await partition('OWNER#alice')).sort()).toEqual([`MEDIA#${item.id}`, `SHA256#${sha(5)}`]);
     expect(await partition('OWNER#alice#TAG#dog')).toEqual([`MEDIA#${item.id}`]);
     expect((await ownerTagIndex('alice')).sort()).toEqual([`TAG#animal#MEDIA#${item.id}`, `TAG#dog#MEDIA#${item.id}`]);
+  });
+
+  it('lets an upload nobody finished expire, and keeps the item once its object arrived', async () => {
+    const item = await h.repo.create(makeMediaItem({ status: 'uploading', createdAt: '2026-03-01T00:00:00.000Z' }));
+    const expiresAt = async (): Promise<string | undefined> => {
+      const out = await h.raw.send(new QueryCommand({ TableName: h.tableName, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': { S: 'OWNER#alice' } } }));
+      return out.Items?.find((row) => row['SK']?.S === `MEDIA#${item.id}`)?.[MEDIA_TTL_ATTRIBUTE]?.N;
+    };
+    expect(await expiresAt()).toBe(String(Date.parse('2026-03-01T00:00:00.000Z') / 1000 + ABANDONED_UPLOAD_TTL_SECONDS));
+    await h.repo.update({ ...item, status: 'uploaded', version: 2 }, 1);
+    expect(await expiresAt()).toBeUndefined();
   });
 
   it('keeps tag entries in step with tag changes and drops them when the item is deleted', async () => {

@@ -31,7 +31,7 @@ import {
   type DynamoMediaRepositoryConfig,
   type DynamoMediaRepositoryConfigInput,
 } from './config.js';
-import { mediaKeys, OWNER_TAGS_INDEX } from './table.js';
+import { ABANDONED_UPLOAD_TTL_SECONDS, MEDIA_TTL_ATTRIBUTE, mediaKeys, OWNER_TAGS_INDEX } from './table.js';
 
 /** DynamoDB's limit on the actions of one TransactWriteItems. */
 export const MAX_TRANSACTION_ACTIONS = 100;
@@ -89,7 +89,7 @@ function checkItem(item: MediaItem): void {
  *
  * | item            | PK                        | SK               | other attributes                            |
  * | --------------- | ------------------------- | ---------------- | ------------------------------------------- |
- * | media item      | `OWNER#{owner}`           | `MEDIA#{id}`     | `item` (the MediaItem as JSON), `kind`, `status`, `version`, `sha256` |
+ * | media item      | `OWNER#{owner}`           | `MEDIA#{id}`     | `item` (the MediaItem as JSON), `kind`, `status`, `version`, `sha256`, `expiresAt` while `uploading` |
  * | hash claim      | `OWNER#{owner}`           | `SHA256#{hash}`  | `mediaId`                                   |
  * | tag index entry | `OWNER#{owner}#TAG#{tag}` | `MEDIA#{id}`     | `GSI1PK` `OWNER#{owner}#TAGS`, `GSI1SK` `TAG#{tag}#MEDIA#{id}` |
  *
@@ -162,6 +162,9 @@ export class DynamoMediaRepository implements MediaRepository {
       version: num(item.version),
     };
     if (item.original.sha256 !== undefined) row['sha256'] = str(item.original.sha256);
+    // An upload that never completes is left to the table's TTL. Every write replaces the whole
+    // row, so the write that moves the item on leaves the attribute out and the item stays.
+    if (item.status === 'uploading') row[MEDIA_TTL_ATTRIBUTE] = num(Math.floor(Date.parse(item.createdAt) / 1000) + ABANDONED_UPLOAD_TTL_SECONDS);
     return row;
   }
 

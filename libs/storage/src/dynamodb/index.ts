@@ -9,4 +9,12 @@ export {
   type DynamoMediaRepositoryConfigInput,
 } from './config.js';
 export { DynamoMediaRepository, MAX_TRANSACTION_ACTIONS } from './dynamo-media-repository.js';
-export { createMediaTable, MEDIA_TABLE, mediaKeys, OWNER_TAGS_INDEX, type MediaTableDefinition } from './table.js';
+export {
+  ABANDONED_UPLOAD_TTL_SECONDS,
+  createMediaTable,
+  MEDIA_TABLE,
+  MEDIA_TTL_ATTRIBUTE,
+  mediaKeys,
+  OWNER_TAGS_INDEX,
+  type MediaTableDefinition,
+} from './table.js';

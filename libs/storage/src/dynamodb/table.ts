@@ -11,6 +11,20 @@ import { StorageError } from '../errors.js';
 /** Name of the sparse index over tag index items, keyed by owner: what `tagCounts` reads. */
 export const OWNER_TAGS_INDEX = 'GSI1';
 
+/**
+ * The media table's time-to-live attribute (epoch seconds). Only items still `uploading` carry it:
+ * an upload nobody finished is removed by DynamoDB, and the first write after its object arrives
+ * (status `uploaded`) drops the attribute, so a live item never expires.
+ */
+export const MEDIA_TTL_ATTRIBUTE = 'expiresAt';
+
+/**
+ * How long an `uploading` item lives before DynamoDB may remove it: presigned URLs live at most
+ * seven days (SigV4's limit), and one more day covers an upload that finished at the last moment
+ * and is still queued for ingest.
+ */
+export const ABANDONED_UPLOAD_TTL_SECONDS = 8 * 24 * 3600;
+
 /** The parts of CreateTable's input that define the media table. */
 export interface MediaTableDefinition {
   KeySchema: KeySchemaElement[];
