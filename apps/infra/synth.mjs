@@ -19,7 +19,7 @@ for (let i = 0; i < args.length; i += 1) {
 }
 
 await build({
-  entryPoints: [join(root, 'src/main.ts')],
+  entryPoints: [join(root, 'src/synth-entry.ts')],
   outfile,
   bundle: true,
   platform: 'node',
@@ -38,8 +38,8 @@ await build({
   logLevel: 'warning',
 });
 
-const { createApp } = await import(pathToFileURL(outfile).href);
+const { createApp, workspaceAssets } = await import(pathToFileURL(outfile).href);
 // Under the CDK CLI, the output directory and context come from its environment variables.
-const app = createApp({ outdir: process.env.CDK_OUTDIR ?? join(root, 'cdk.out'), context });
+const app = createApp({ outdir: process.env.CDK_OUTDIR ?? join(root, 'cdk.out'), context }, workspaceAssets(join(root, '../..')));
 const assembly = app.synth();
 console.log(`synthesized ${assembly.stacks.map((stack) => stack.stackName).join(', ')} into ${assembly.directory}`);

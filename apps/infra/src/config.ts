@@ -3,12 +3,15 @@ import { Duration } from 'aws-cdk-lib';
 /**
  * How long each queue's consumer function may run, by queue name. The queues' visibility timeouts
  * are derived from these, so a message never reappears while its function still works on it.
- * Video is only submitted to MediaConvert by its function; the transcode itself runs there.
+ * Video is only probed and submitted to MediaConvert by its function; the transcode itself runs there.
  */
 export const CONSUMER_TIMEOUTS: Readonly<Record<string, Duration>> = {
-  ingest: Duration.seconds(30),
+  // Ingest reads a whole original to hash it when the client declared no checksum: 2 GiB at the
+  // ~100 MB/s one function streams from S3 is about 20 s, so 2 minutes leaves room.
+  ingest: Duration.seconds(120),
   image: Duration.seconds(90),
-  video: Duration.seconds(30),
+  // Video-submit copies the original to /tmp for ffprobe before it creates the MediaConvert job.
+  video: Duration.seconds(180),
   audio: Duration.seconds(330),
   document: Duration.seconds(30),
   tagging: Duration.seconds(60),

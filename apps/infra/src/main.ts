@@ -1,16 +1,30 @@
 import { App, Validations, type AppProps, type Environment } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import type { MediaAssets } from './assets.js';
 import { APP_CONTEXT } from './config.js';
+import type { DeliveryDomain } from './constructs/delivery.js';
 import { MediaStack } from './stacks/media-stack.js';
 
-/** Builds the CDK app for one stage, read from context (`-c stage=prod`), `dev` by default. */
-export function createApp(props: AppProps = {}): App {
+/**
+ * Builds the CDK app for one stage, read from context (`-c stage=prod`), `dev` by default, with the
+ * assets the workspace built (`workspaceAssets()`; tests pass their own).
+ *
+ * Context: `stage`, `alarmEmail`, `galleryOrigin` (another origin a gallery runs on),
+ * `tagging=false`, and for a custom domain `domainName`, `hostedZoneId`, `zoneName`, `certificateArn`.
+ */
+export function createApp(props: AppProps, assets: MediaAssets): App {
   const app = new App({ ...props, context: { ...APP_CONTEXT, ...props.context } });
   const stage = stringContext(app, 'stage') ?? 'dev';
-  const galleryOrigin = stringContext(app, 'galleryOrigin') ?? 'http://localhost:4200';
+  const alarmEmail = stringContext(app, 'alarmEmail');
+  const extraGalleryOrigin = stringContext(app, 'galleryOrigin');
+  const domain = domainContext(app);
   new MediaStack(app, `Mediaflow-${stage}`, {
     stage,
-    galleryOrigin,
+    assets,
+    tagging: stringContext(app, 'tagging') !== 'false',
+    ...(alarmEmail === undefined ? {} : { alarmEmail }),
+    ...(extraGalleryOrigin === undefined ? {} : { extraGalleryOrigin }),
+    ...(domain === undefined ? {} : { domain }),
     env: deploymentEnvironment(),
   });
   // cdk-nag 3 runs as a CDK validation plugin: findings fail synthesis unless acknowledged with a
@@ -21,7 +35,21 @@ export function createApp(props: AppProps = {}): App {
 
 function stringContext(app: App, key: string): string | undefined {
   const value: unknown = app.node.tryGetContext(key);
+  if (typeof value === 'boolean') return String(value);
   return typeof value === 'string' && value.length > 0 ? value : undefined;
+}
+
+/** A custom domain needs its name and hosted zone together; half of them is a mistake worth stopping for. */
+function domainContext(app: App): DeliveryDomain | undefined {
+  const domainName = stringContext(app, 'domainName');
+  const hostedZoneId = stringContext(app, 'hostedZoneId');
+  const zoneName = stringContext(app, 'zoneName');
+  const certificateArn = stringContext(app, 'certificateArn');
+  if (domainName === undefined && hostedZoneId === undefined && zoneName === undefined) return undefined;
+  if (domainName === undefined || hostedZoneId === undefined || zoneName === undefined) {
+    throw new Error('a custom domain needs all of -c domainName=... -c hostedZoneId=... -c zoneName=...');
+  }
+  return { domainName, hostedZoneId, zoneName, ...(certificateArn === undefined ? {} : { certificateArn }) };
 }
 
 /** The account and region the CLI resolved from the caller's credentials; none when synthesizing offline. */

@@ -4,7 +4,7 @@
 # installer packages' JavaScript is never loaded on Lambda.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-out="${1:-$here/../dist/layers/media-tools}"
+out="${1:-$here/../dist-layers/media-tools}"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 # The packages declare cpu arm64, so npm refuses to install them on another machine whatever the

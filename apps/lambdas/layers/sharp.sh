@@ -4,7 +4,7 @@
 # The version is the one the workspace tests with; bump both together.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-out="${1:-$here/../dist/layers/sharp}"
+out="${1:-$here/../dist-layers/sharp}"
 rm -rf "$out"
 mkdir -p "$out/nodejs"
 npm install --prefix "$out/nodejs" --workspaces=false --no-package-lock --no-save --omit=dev \

@@ -1,20 +1,18 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, Billing, ProjectionType, TableV2, type Attribute } from 'aws-cdk-lib/aws-dynamodb';
-import { MEDIA_TABLE } from '@mediaflow/storage/dynamodb';
+import { MEDIA_TABLE, MEDIA_TTL_ATTRIBUTE } from '@mediaflow/storage/dynamodb';
 import { Construct } from 'constructs';
 
 export interface MediaDataProps {
   /** Keep the tables (and forbid their deletion) when the stack goes away. */
   readonly retain: boolean;
-  /** Attribute holding the epoch second after which an abandoned upload's item may go. */
-  readonly uploadExpiryAttribute?: string;
 }
 
 /** Attribute of the idempotency table's items holding their expiry (Powertools' default name). */
 export const IDEMPOTENCY_TTL_ATTRIBUTE = 'expiration';
 
-/** The TTL attribute of the media table: items of uploads that never completed carry it. */
-export const MEDIA_TTL_ATTRIBUTE = 'expiresAt';
+/** The TTL attribute of the media table, as the repository writes it on items of unfinished uploads. */
+export { MEDIA_TTL_ATTRIBUTE };
 
 const ATTRIBUTE_TYPES = { S: AttributeType.STRING, N: AttributeType.NUMBER, B: AttributeType.BINARY } as const;
 
@@ -56,7 +54,7 @@ export class MediaData extends Construct {
       billing: Billing.onDemand(),
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: props.retain,
-      timeToLiveAttribute: props.uploadExpiryAttribute ?? MEDIA_TTL_ATTRIBUTE,
+      timeToLiveAttribute: MEDIA_TTL_ATTRIBUTE,
       removalPolicy,
       globalSecondaryIndexes: MEDIA_TABLE.GlobalSecondaryIndexes.map((index) => {
         const indexPartitionKey = keyOf(index.KeySchema ?? [], 'HASH');

@@ -12,7 +12,7 @@ const stack = new Stack(new App(), 'Test');
 const events = new MediaEvents(stack, 'Events', {
   queues: definitions,
   consumerTimeouts: timeouts,
-  originals: new Bucket(stack, 'Originals'),
+  media: new Bucket(stack, 'Media'),
 });
 const template = Template.fromStack(stack);
 
@@ -97,7 +97,7 @@ describe('MediaEvents', () => {
   it('refuses a queue whose consumer timeout is unknown', () => {
     const other = new Stack(new App(), 'Other');
     expect(
-      () => new MediaEvents(other, 'Events', { queues: definitions, consumerTimeouts: {}, originals: new Bucket(other, 'Originals') }),
+      () => new MediaEvents(other, 'Events', { queues: definitions, consumerTimeouts: {}, media: new Bucket(other, 'Media') }),
     ).toThrow(/no consumer timeout/);
   });
 });

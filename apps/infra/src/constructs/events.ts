@@ -13,8 +13,8 @@ export interface MediaEventsProps {
   readonly queues: readonly QueueDefinition[];
   /** Timeout of the function that consumes each queue, by queue name; every queue needs one. */
   readonly consumerTimeouts: Readonly<Record<string, Duration>>;
-  /** Bucket whose new objects under {@link originalsPrefix} start the pipeline on the `ingest` queue. */
-  readonly originals: Bucket;
+  /** The media bucket: its new objects under {@link originalsPrefix} start the pipeline on the `ingest` queue. */
+  readonly media: Bucket;
   readonly originalsPrefix?: string;
   /** Name of the queue fed by the object store rather than by the topic. */
   readonly ingestQueueName?: string;
@@ -39,7 +39,7 @@ const DEAD_LETTER_RETENTION = Duration.days(14);
 /**
  * The event fabric: one SNS topic, one SQS queue (with its dead-letter queue) per kind of work,
  * subscribed with the same filter policies the local bus applies, and the originals bucket's
- * notifications to the ingest queue.
+ * notifications of new originals to the ingest queue.
  */
 export class MediaEvents extends Construct {
   readonly topic: Topic;
@@ -87,7 +87,7 @@ export class MediaEvents extends Construct {
 
     const ingest = queues.get(ingestQueueName);
     if (ingest === undefined) throw new Error(`no ${ingestQueueName} queue among the pipeline's queues`);
-    props.originals.addEventNotification(EventType.OBJECT_CREATED, new SqsDestination(ingest.queue), { prefix: props.originalsPrefix ?? 'originals/' });
+    props.media.addEventNotification(EventType.OBJECT_CREATED, new SqsDestination(ingest.queue), { prefix: props.originalsPrefix ?? 'originals/' });
     acknowledgeNotificationsHandler(this);
 
     this.topic = topic;

@@ -6,26 +6,28 @@ import { MediaStorage } from './storage.js';
 
 const ORIGIN = 'https://gallery.example.com';
 
-function storageTemplate(retain: boolean): { template: Template; stack: Stack; storage: MediaStorage } {
+function storageTemplate(retain: boolean, uploadOrigins: readonly string[] = [ORIGIN]): { template: Template; stack: Stack; storage: MediaStorage } {
   const stack = new Stack(new App({ context: { ...APP_CONTEXT } }), 'Test');
-  const storage = new MediaStorage(stack, 'Storage', { galleryOrigin: ORIGIN, retain });
+  const storage = new MediaStorage(stack, 'Storage', { uploadOrigins, retain });
   return { template: Template.fromStack(stack), stack, storage };
 }
 
-function logicalId(stack: Stack, storage: MediaStorage, name: 'originals' | 'renditions' | 'accessLogs'): string {
+function logicalId(stack: Stack, storage: MediaStorage, name: 'media' | 'accessLogs'): string {
   return stack.getLogicalId(storage[name].node.defaultChild as CfnBucket);
 }
 
 describe('MediaStorage', () => {
   const { template, stack, storage } = storageTemplate(false);
+  const media = (): { Properties: Record<string, unknown> & { LifecycleConfiguration: { Rules: unknown[] } } } =>
+    template.findResources('AWS::S3::Bucket')[logicalId(stack, storage, 'media')] as never;
 
-  it('creates the originals, renditions and access log buckets', () => {
-    template.resourceCountIs('AWS::S3::Bucket', 3);
+  it('creates the media bucket and the access log bucket', () => {
+    template.resourceCountIs('AWS::S3::Bucket', 2);
   });
 
   it('blocks public access, encrypts and disables ACLs on every bucket', () => {
     const buckets = template.findResources('AWS::S3::Bucket');
-    expect(Object.keys(buckets)).toHaveLength(3);
+    expect(Object.keys(buckets)).toHaveLength(2);
     for (const bucket of Object.values(buckets)) {
       expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({
         BlockPublicAcls: true,
@@ -41,7 +43,7 @@ describe('MediaStorage', () => {
   });
 
   it('denies every request that does not use TLS, on every bucket', () => {
-    for (const name of ['originals', 'renditions', 'accessLogs'] as const) {
+    for (const name of ['media', 'accessLogs'] as const) {
       template.hasResourceProperties('AWS::S3::BucketPolicy', {
         Bucket: { Ref: logicalId(stack, storage, name) },
         PolicyDocument: {
@@ -53,35 +55,27 @@ describe('MediaStorage', () => {
     }
   });
 
-  it('versions originals, aborts stale multipart uploads after a day and moves originals to IA after 90 days', () => {
-    const [originals] = Object.values(template.findResources('AWS::S3::Bucket', { Properties: { VersioningConfiguration: { Status: 'Enabled' } } }));
-    expect(originals?.Properties.LifecycleConfiguration.Rules).toEqual(
+  it('versions the media bucket and expires old versions after 30 days', () => {
+    expect(media().Properties['VersioningConfiguration']).toEqual({ Status: 'Enabled' });
+    expect(media().Properties.LifecycleConfiguration.Rules).toEqual(
+      expect.arrayContaining([expect.objectContaining({ NoncurrentVersionExpiration: { NoncurrentDays: 30 }, Status: 'Enabled' })]),
+    );
+  });
+
+  it('aborts stale multipart uploads after a day and moves only originals to IA after 90 days', () => {
+    expect(media().Properties.LifecycleConfiguration.Rules).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 }, Status: 'Enabled' }),
-        expect.objectContaining({ Transitions: [{ StorageClass: 'STANDARD_IA', TransitionInDays: 90 }], Status: 'Enabled' }),
+        expect.objectContaining({ Prefix: 'originals/', Transitions: [{ StorageClass: 'STANDARD_IA', TransitionInDays: 90 }], Status: 'Enabled' }),
       ]),
     );
   });
 
-  it('versions only the originals: renditions can be rebuilt from them', () => {
-    expect(Object.keys(template.findResources('AWS::S3::Bucket', { Properties: { VersioningConfiguration: { Status: 'Enabled' } } }))).toEqual([
-      logicalId(stack, storage, 'originals'),
-    ]);
-  });
-
-  it('aborts stale multipart uploads to the renditions bucket', () => {
-    template.hasResource('AWS::S3::Bucket', {
-      Properties: {
-        LoggingConfiguration: Match.objectLike({ LogFilePrefix: 'renditions/' }),
-        LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } })]) },
-      },
+  it('logs access to the media bucket into the access log bucket, which keeps logs a year', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      LoggingConfiguration: { DestinationBucketName: { Ref: logicalId(stack, storage, 'accessLogs') }, LogFilePrefix: 'media/' },
     });
-  });
-
-  it('logs access to originals and renditions into the access log bucket', () => {
-    const target = { Ref: logicalId(stack, storage, 'accessLogs') };
-    template.hasResourceProperties('AWS::S3::Bucket', { LoggingConfiguration: { DestinationBucketName: target, LogFilePrefix: 'originals/' } });
-    template.hasResourceProperties('AWS::S3::Bucket', { LoggingConfiguration: { DestinationBucketName: target, LogFilePrefix: 'renditions/' } });
+    template.hasResourceProperties('AWS::S3::Bucket', { LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 365 })] } });
   });
 
   it('lets only the gallery origin PUT uploads (single or parts) and read back the ETag', () => {

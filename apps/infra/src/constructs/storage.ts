@@ -3,21 +3,31 @@ import { BlockPublicAccess, Bucket, type IBucket, BucketEncryption, HttpMethods,
 import { Construct } from 'constructs';
 
 export interface MediaStorageProps {
-  /** Origin of the gallery (`https://...`): the only origin allowed to upload straight to S3. */
-  readonly galleryOrigin: string;
-  /** Keep buckets and their objects when the stack goes away; on for every stage that holds real media. */
+  /**
+   * Origins allowed to upload straight to S3 with presigned URLs (the gallery's). The presigned
+   * URL is what authorises an upload; the origin list only decides which pages may read S3's
+   * answer (the part ETags a multipart upload needs). `*` when the gallery's origin is not known
+   * at synthesis: the distribution's generated domain cannot be named here without a cycle.
+   */
+  readonly uploadOrigins: readonly string[];
+  /** Keep the buckets and their objects when the stack goes away; on for every stage that holds real media. */
   readonly retain: boolean;
   /** Days after which an original moves to Infrequent Access: they are read once, at processing time. */
   readonly originalsInfrequentAccessAfterDays?: number;
 }
 
+/** Key prefixes of the media bucket (DESIGN.md, "Keys and data"). */
+export const ORIGINALS_PREFIX = 'originals/';
+export const RENDITIONS_PREFIX = 'renditions/';
+
 /**
- * The buckets: originals (what users upload, the only copy of their media), renditions (derived,
- * can be rebuilt from the originals) and the access log bucket both write to.
+ * The media bucket and the access log bucket it writes to. One bucket holds both key spaces,
+ * `originals/` (what users upload, the only copy of their media) and `renditions/` (derived, can
+ * be rebuilt), as the object store port and MediaConvert jobs address them: grants, lifecycle
+ * rules and the CDN are scoped by prefix.
  */
 export class MediaStorage extends Construct {
-  readonly originals: Bucket;
-  readonly renditions: Bucket;
+  readonly media: Bucket;
   readonly accessLogs: Bucket;
 
   constructor(scope: Construct, id: string, props: MediaStorageProps) {
@@ -32,8 +42,6 @@ export class MediaStorage extends Construct {
       removalPolicy,
       autoDeleteObjects,
     };
-    // A multipart upload the browser gave up on keeps its parts, billed, until aborted.
-    const abortIncompleteUploads = { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) };
 
     const accessLogs = new Bucket(this, 'AccessLogs', {
       ...common,
@@ -44,40 +52,35 @@ export class MediaStorage extends Construct {
     // exactOptionalPropertyTypes a Bucket only passes as IBucket with an assertion.
     const logsTarget = accessLogs as IBucket;
 
-    // The browser PUTs bytes with a presigned URL (single or per part) and needs the part's ETag
-    // back to complete a multipart upload, so ETag must be exposed to the page's script.
-    const uploadCors = [
-      {
-        allowedOrigins: [props.galleryOrigin],
-        allowedMethods: [HttpMethods.PUT],
-        allowedHeaders: ['*'],
-        exposedHeaders: ['ETag'],
-        maxAge: 3000,
-      },
-    ];
-
-    this.originals = new Bucket(this, 'Originals', {
+    this.media = new Bucket(this, 'Media', {
       ...common,
+      // Versioning protects originals against a bad overwrite or delete; renditions are written
+      // once under new names, so it costs them almost nothing.
       versioned: true,
       serverAccessLogsBucket: logsTarget,
-      serverAccessLogsPrefix: 'originals/',
-      cors: uploadCors,
+      serverAccessLogsPrefix: 'media/',
+      // The browser PUTs bytes with a presigned URL (single or per part) and needs each part's
+      // ETag back to complete a multipart upload, so ETag is exposed to the page's script.
+      cors: [
+        {
+          allowedOrigins: [...props.uploadOrigins],
+          allowedMethods: [HttpMethods.PUT],
+          allowedHeaders: ['*'],
+          exposedHeaders: ['ETag'],
+          maxAge: 3000,
+        },
+      ],
       lifecycleRules: [
-        abortIncompleteUploads,
+        // A multipart upload the browser gave up on keeps its parts, billed, until aborted.
+        { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
         {
           id: 'originals-infrequent-access',
+          prefix: ORIGINALS_PREFIX,
           transitions: [{ storageClass: StorageClass.INFREQUENT_ACCESS, transitionAfter: Duration.days(props.originalsInfrequentAccessAfterDays ?? 90) }],
         },
-        // Versioning protects against a bad overwrite or delete; old versions need not live forever.
+        // Old versions are a safety net for a month, not a second archive.
         { id: 'expire-noncurrent-versions', noncurrentVersionExpiration: Duration.days(30) },
       ],
-    });
-
-    this.renditions = new Bucket(this, 'Renditions', {
-      ...common,
-      serverAccessLogsBucket: logsTarget,
-      serverAccessLogsPrefix: 'renditions/',
-      lifecycleRules: [abortIncompleteUploads],
     });
     this.accessLogs = accessLogs;
   }

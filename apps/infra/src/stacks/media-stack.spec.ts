@@ -1,12 +1,19 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, Stack, Validations } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { App, Stack, Validations, type AppProps, type CfnElement } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import type { CfnApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import type { CfnDistribution } from 'aws-cdk-lib/aws-cloudfront';
+import type { CfnRole } from 'aws-cdk-lib/aws-iam';
+import { Code, type CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
+import { Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { pipelineQueues } from '@mediaflow/workers';
-import { createApp } from '../main.js';
+import type { MediaAssets } from '../assets.js';
+import { MEDIA_FUNCTIONS } from '../constructs/compute.js';
+import { createApp as createAppWith } from '../main.js';
 import { MediaStack } from './media-stack.js';
 
 interface PolicyStatement {
@@ -29,6 +36,71 @@ function outdir(): string {
 afterAll(() => {
   for (const dir of outdirs) rmSync(dir, { recursive: true, force: true });
 });
+
+/** Small stand-ins for the bundles, layers and gallery build, laid out as the real ones are. */
+function testAssets(): MediaAssets {
+  const root = outdir();
+  const dir = (path: string, file: string, body: string): string => {
+    mkdirSync(join(root, path), { recursive: true });
+    writeFileSync(join(root, path, file), body);
+    return join(root, path);
+  };
+  for (const name of MEDIA_FUNCTIONS) dir(`functions/${name}`, 'index.mjs', `export const handler = async () => '${name}';\n`);
+  return {
+    functionCode: (name) => Code.fromAsset(join(root, 'functions', name)),
+    layers: { sharp: Code.fromAsset(dir('sharp/nodejs/node_modules/sharp', 'package.json', '{}')), mediaTools: Code.fromAsset(dir('media-tools/bin', 'ffmpeg', '#!/bin/sh\n')) },
+    gallery: Source.asset(dir('gallery', 'index.html', '<!doctype html><title>Mediaflow</title>')),
+  };
+}
+
+const createApp = (props: AppProps): App => createAppWith(props, testAssets());
+
+/** Resource ids each resource refers to (Ref, Fn::GetAtt, Fn::Sub names, DependsOn). */
+function references(resource: { DependsOn?: string | string[] }, ids: ReadonlySet<string>): Set<string> {
+  const found = new Set<string>(typeof resource.DependsOn === 'string' ? [resource.DependsOn] : (resource.DependsOn ?? []));
+  const visit = (value: unknown): void => {
+    if (Array.isArray(value)) return value.forEach(visit);
+    if (value === null || typeof value !== 'object') return;
+    for (const [key, child] of Object.entries(value)) {
+      if (key === 'Ref' && typeof child === 'string' && ids.has(child)) found.add(child);
+      else if (key === 'Fn::GetAtt' && Array.isArray(child) && ids.has(String(child[0]))) found.add(String(child[0]));
+      else if (key === 'Fn::Sub') {
+        const text = Array.isArray(child) ? String(child[0]) : String(child);
+        for (const [, name] of text.matchAll(/\$\{([A-Za-z0-9]+)(?:\.[A-Za-z0-9.]+)?\}/g)) if (name !== undefined && ids.has(name)) found.add(name);
+        visit(child);
+      } else visit(child);
+    }
+  };
+  visit(resource);
+  return found;
+}
+
+/** A dependency cycle among the template's resources (CloudFormation refuses to deploy one), or none. */
+function findCycle(template: Template): string[] | undefined {
+  const resources = template.toJSON()['Resources'] as Record<string, { DependsOn?: string | string[] }>;
+  const ids = new Set(Object.keys(resources));
+  const edges = new Map([...ids].map((id) => [id, references(resources[id] ?? {}, ids)]));
+  const state = new Map<string, 'visiting' | 'done'>();
+  const path: string[] = [];
+  const visit = (id: string): string[] | undefined => {
+    if (state.get(id) === 'done') return undefined;
+    if (state.get(id) === 'visiting') return [...path.slice(path.indexOf(id)), id];
+    state.set(id, 'visiting');
+    path.push(id);
+    for (const next of edges.get(id) ?? []) {
+      const cycle = visit(next);
+      if (cycle) return cycle;
+    }
+    path.pop();
+    state.set(id, 'done');
+    return undefined;
+  };
+  for (const id of ids) {
+    const cycle = visit(id);
+    if (cycle) return cycle;
+  }
+  return undefined;
+}
 
 /** Every statement of every policy document in the template: identity and resource policies. */
 function statements(template: Template): { resource: string; type: string; statement: PolicyStatement }[] {
@@ -62,47 +134,119 @@ describe('the Mediaflow app', () => {
     expect(assembly.stacks.map((artifact) => artifact.stackName)).toEqual(['Mediaflow-dev']);
   });
 
-  it('names the stack after the stage given in context', () => {
-    const prod = createApp({ outdir: outdir(), context: { stage: 'prod', galleryOrigin: 'https://media.example.com' } });
-    const prodStack = prod.node.findChild('Mediaflow-prod') as MediaStack;
-    const prodTemplate = Template.fromStack(prodStack);
-    prodTemplate.hasResourceProperties('AWS::S3::Bucket', { CorsConfiguration: { CorsRules: [{ AllowedOrigins: ['https://media.example.com'] }] } });
+  it('names the stack after the stage, retains prod\'s data and serves a custom domain given in context', () => {
+    const prod = createApp({
+      outdir: outdir(),
+      context: {
+        stage: 'prod',
+        domainName: 'media.example.com',
+        hostedZoneId: 'Z0123456789ABCDEFGHIJ',
+        zoneName: 'example.com',
+        certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/0f0e0d0c-0b0a-0908-0706-050403020100',
+      },
+    });
+    const prodTemplate = Template.fromStack(prod.node.findChild('Mediaflow-prod') as MediaStack);
+    prodTemplate.hasResourceProperties('AWS::S3::Bucket', { CorsConfiguration: { CorsRules: [Match.objectLike({ AllowedOrigins: ['https://media.example.com'] })] } });
+    prodTemplate.hasResourceProperties('AWS::CloudFront::Distribution', { DistributionConfig: Match.objectLike({ Aliases: ['media.example.com'] }) });
+    prodTemplate.hasResourceProperties('AWS::Cognito::UserPoolClient', { CallbackURLs: ['https://media.example.com/'] });
     expect(Object.values(prodTemplate.findResources('AWS::S3::Bucket')).every((bucket) => bucket.DeletionPolicy === 'Retain')).toBe(true);
+    expect(Object.values(prodTemplate.findResources('AWS::DynamoDB::GlobalTable')).some((table) => table.DeletionPolicy === 'Retain')).toBe(true);
+    expect(Object.values(prodTemplate.findResources('AWS::Cognito::UserPool')).every((pool) => pool.DeletionPolicy === 'Retain')).toBe(true);
   });
 
-  it('composes storage, data and events, with the workers topology including tagging', () => {
-    template.resourceCountIs('AWS::S3::Bucket', 3);
+  it('refuses half a custom domain', () => {
+    expect(() => createApp({ outdir: outdir(), context: { domainName: 'media.example.com' } })).toThrow(/hostedZoneId/);
+  });
+
+  it('composes every part: storage, data, events, functions, API, transcoding, delivery and observability', () => {
+    const definitions = pipelineQueues(1, undefined, { tagging: true });
+    // media, access logs, gallery, distribution logs
+    template.resourceCountIs('AWS::S3::Bucket', 4);
     template.resourceCountIs('AWS::DynamoDB::GlobalTable', 2);
-    template.resourceCountIs('AWS::SNS::Topic', 1);
-    template.resourceCountIs('AWS::SQS::Queue', pipelineQueues(1, undefined, { tagging: true }).length * 2);
-    template.resourceCountIs('AWS::SNS::Subscription', pipelineQueues(1, undefined, { tagging: true }).filter((definition) => definition.filter).length);
+    // the events topic and the alarm topic
+    template.resourceCountIs('AWS::SNS::Topic', 2);
+    // every work queue and its DLQ, and the DLQ of MediaConvert's state-change events
+    template.resourceCountIs('AWS::SQS::Queue', definitions.length * 2 + 1);
+    template.resourceCountIs('AWS::SNS::Subscription', definitions.filter((definition) => definition.filter).length);
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', definitions.length);
+    template.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
+    template.resourceCountIs('AWS::Cognito::UserPool', 1);
+    template.resourceCountIs('AWS::CloudFront::Distribution', 1);
+    template.resourceCountIs('AWS::MediaConvert::Queue', 1);
+    template.resourceCountIs('AWS::Events::Rule', 1);
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    for (const name of MEDIA_FUNCTIONS) expect(stack.compute.functions.get(name)).toBeDefined();
   });
 
-  it('grants no wildcard actions in any identity policy', () => {
+  it('wires the parts together: renditions\' URL, MediaConvert, the API origin and sign-in', () => {
+    const env = (name: (typeof MEDIA_FUNCTIONS)[number]): Record<string, unknown> => {
+      const fn = stack.compute.functions.get(name);
+      if (fn === undefined) throw new Error(`no ${name}`);
+      const resource = template.findResources('AWS::Lambda::Function')[stack.getLogicalId(fn.node.defaultChild as CfnFunction)];
+      return (resource?.Properties.Environment.Variables ?? {}) as Record<string, unknown>;
+    };
+    const distribution = stack.getLogicalId(stack.delivery.distribution.node.defaultChild as CfnDistribution);
+    expect(JSON.stringify(env('api')['MEDIA_BASE_URL'])).toContain(distribution);
+    expect(JSON.stringify(env('image')['MEDIA_BASE_URL'])).toContain(distribution);
+    expect(JSON.stringify(env('video-submit')['MEDIACONVERT_ROLE_ARN'])).toContain(stack.getLogicalId(stack.transcoding.role.node.defaultChild as CfnRole));
+    expect(JSON.stringify(env('video-submit')['MEDIACONVERT_QUEUE_ARN'])).toContain(stack.getLogicalId(stack.transcoding.queue));
+    // The distribution's /api/* origin is the HTTP API, and Cognito learns the gallery's URL after the distribution exists.
+    const origins = JSON.stringify(template.findResources('AWS::CloudFront::Distribution')[distribution]?.Properties.DistributionConfig.Origins);
+    expect(origins).toContain(stack.getLogicalId(stack.api.httpApi.node.defaultChild as CfnApi));
+    const signIn = Object.values(template.findResources('Custom::CognitoSignInUrls'));
+    expect(signIn).toHaveLength(1);
+    expect(JSON.stringify(signIn[0])).toContain(distribution);
+  });
+
+  it('has no dependency cycle CloudFormation would refuse', () => {
+    expect(findCycle(template)).toBeUndefined();
+  });
+
+  it('grants no wildcard actions on data: the only ones are CDK\'s gallery copy, on the gallery and asset buckets', () => {
     const identity = statements(template).filter(({ type }) => type === 'AWS::IAM::Policy' || type === 'AWS::IAM::ManagedPolicy' || type === 'AWS::IAM::Role');
     expect(identity.length).toBeGreaterThan(0);
-    expect(identity.flatMap(({ resource, statement }) => wildcardActions(statement).map((action) => `${resource}: ${action}`))).toEqual([]);
+    const data = [
+      stack.storage.media.node.defaultChild,
+      stack.storage.accessLogs.node.defaultChild,
+      stack.data.mediaTable.node.defaultChild,
+      stack.data.idempotencyTable.node.defaultChild,
+      stack.events.topic.node.defaultChild,
+      ...[...stack.events.queues.values()].flatMap((entry) => [entry.queue.node.defaultChild, entry.deadLetterQueue.node.defaultChild]),
+    ].map((child) => stack.getLogicalId(child as CfnElement));
+    const galleryBucket = stack.getLogicalId(stack.delivery.galleryBucket.node.defaultChild as CfnElement);
+    const wildcards = identity.filter(({ statement }) => wildcardActions(statement).length > 0);
+    expect(wildcards.length).toBeGreaterThan(0);
+    for (const { resource, statement } of wildcards) {
+      // BucketDeployment reads its asset and writes the gallery with CDK's grant helpers.
+      expect(resource).toMatch(/^CustomCDKBucketDeployment/);
+      const targets = JSON.stringify((statement as { Resource?: unknown }).Resource);
+      for (const id of data) expect(targets).not.toContain(id);
+      expect(targets.includes(galleryBucket) || targets.includes('cdk-hnb659fds-assets')).toBe(true);
+    }
   });
 
   it('grants wildcard actions in resource policies only to the function that empties throwaway buckets at teardown', () => {
     const autoDelete = new Set(Object.keys(template.findResources('Custom::S3AutoDeleteObjects')));
-    expect(autoDelete.size).toBe(3);
-    const grants = statements(template).filter(({ statement }) => wildcardActions(statement).length > 0);
+    expect(autoDelete.size).toBe(4);
+    const isResourcePolicy = (type: string): boolean => ['AWS::S3::BucketPolicy', 'AWS::SQS::QueuePolicy', 'AWS::SNS::TopicPolicy', 'AWS::KMS::Key'].includes(type);
+    const grants = statements(template).filter(({ type, statement }) => isResourcePolicy(type) && wildcardActions(statement).length > 0);
+    expect(grants.length).toBeGreaterThan(0);
     for (const { statement } of grants) expect(JSON.stringify(statement.Principal)).toContain('CustomS3AutoDeleteObjectsCustomResourceProviderRole');
 
     const prod = createApp({ outdir: outdir(), context: { stage: 'prod' } });
     const prodTemplate = Template.fromStack(prod.node.findChild('Mediaflow-prod') as Stack);
-    expect(statements(prodTemplate).flatMap(({ statement }) => wildcardActions(statement))).toEqual([]);
+    expect(statements(prodTemplate).filter(({ type }) => isResourcePolicy(type)).flatMap(({ statement }) => wildcardActions(statement))).toEqual([]);
   });
 
-  it('acknowledges each cdk-nag finding it keeps with a written reason', () => {
+  it('acknowledges only the cdk-nag findings it must keep, each with a written reason', () => {
     const suppressions = Object.values(template.toJSON()['Resources'] as Record<string, { Metadata?: { cdk_nag?: { rules_to_suppress?: NagSuppression[] } } }>).flatMap(
       (resource) => resource.Metadata?.cdk_nag?.rules_to_suppress ?? [],
     );
-    // The acknowledgement sits on CDK's notifications handler and so lands on its role and its function.
-    expect([...new Set(suppressions.map((suppression) => suppression.id))]).toEqual([
-      'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-    ]);
+    const rules = [...new Set(suppressions.map((suppression) => suppression.id.replace(/\[.*$/, '').replace('AwsSolutions::AwsSolutions-', '')))].sort();
+    expect(rules).toEqual(['APIG4', 'CFR1', 'CFR2', 'CFR4', 'COG8', 'IAM4', 'IAM5', 'L1', 'SQS3']);
+    // Managed policies are acknowledged only for CDK's own deploy-time handlers, never for a Mediaflow function.
+    const managed = suppressions.filter((suppression) => suppression.id.includes('IAM4'));
+    for (const suppression of managed) expect(suppression.id).toContain('AWSLambdaBasicExecutionRole');
     for (const suppression of suppressions) expect(suppression.reason.length).toBeGreaterThan(40);
   });
 

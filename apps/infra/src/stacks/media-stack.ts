@@ -1,40 +1,132 @@
-import { Stack, Tags, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Lazy, Stack, Tags, type StackProps } from 'aws-cdk-lib';
+import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { pipelineQueues } from '@mediaflow/workers';
 import type { Construct } from 'constructs';
+import type { MediaAssets } from '../assets.js';
 import { CLOUD_CORES, CONSUMER_TIMEOUTS } from '../config.js';
+import { MediaApi } from '../constructs/api.js';
+import { MediaCompute } from '../constructs/compute.js';
 import { MediaData } from '../constructs/data.js';
+import { MediaDelivery, type DeliveryDomain } from '../constructs/delivery.js';
 import { MediaEvents } from '../constructs/events.js';
+import { MediaObservability } from '../constructs/observability.js';
 import { MediaStorage } from '../constructs/storage.js';
+import { MediaTranscoding } from '../constructs/transcoding.js';
 
 export interface MediaStackProps extends StackProps {
   /** Stage name (`dev`, `prod`, ...): part of every resource's name and tag. */
   readonly stage: string;
-  /** Origin the gallery is served from; browsers upload from it straight to S3. */
-  readonly galleryOrigin: string;
-  /** Whether tagging (Rekognition) is part of the pipeline. */
+  /** Function bundles, layers and the gallery build (`workspaceAssets()`). */
+  readonly assets: MediaAssets;
+  /** Serve the gallery at this name instead of the distribution's generated one. */
+  readonly domain?: DeliveryDomain;
+  /**
+   * Another origin a gallery runs on (the dev server, `http://localhost:4200`): it may sign in,
+   * call the API across origins and upload to the bucket.
+   */
+  readonly extraGalleryOrigin?: string;
+  /** Whether tagging (Rekognition) is part of the pipeline (default true). */
   readonly tagging?: boolean;
+  /** Where alarms are e-mailed; none subscribes nobody (the alarm topic still exists). */
+  readonly alarmEmail?: string;
 }
 
-/** Stages whose data outlives the stack: deleting them must never delete media. */
+/** Stages whose data outlives the stack: deleting them must never delete media or accounts. */
 const RETAINED_STAGES: ReadonlySet<string> = new Set(['prod']);
 
-/** One stage of Mediaflow: only composition, every rule lives in the constructs. */
+/**
+ * One stage of Mediaflow: only composition, every rule lives in the constructs. The order follows
+ * the references: functions need the distribution's URL (renditions' base URL), the distribution
+ * needs the API's host name, and sign-in URLs are handed back to Cognito once the distribution
+ * exists (`allowSignInFrom`), which keeps the graph free of cycles.
+ */
 export class MediaStack extends Stack {
   readonly storage: MediaStorage;
   readonly data: MediaData;
   readonly events: MediaEvents;
+  readonly compute: MediaCompute;
+  readonly api: MediaApi;
+  readonly delivery: MediaDelivery;
+  readonly transcoding: MediaTranscoding;
+  readonly observability: MediaObservability;
 
   constructor(scope: Construct, id: string, props: MediaStackProps) {
     super(scope, id, props);
     const retain = RETAINED_STAGES.has(props.stage);
     Tags.of(this).add('mediaflow:stage', props.stage);
 
-    this.storage = new MediaStorage(this, 'Storage', { galleryOrigin: props.galleryOrigin, retain });
+    const customOrigin = props.domain === undefined ? undefined : `https://${props.domain.domainName}`;
+    const knownOrigins = [customOrigin, props.extraGalleryOrigin].filter((origin): origin is string => origin !== undefined);
+
+    // The generated distribution domain cannot be named in the bucket's CORS rules (the
+    // distribution reads from the bucket); presigned URLs carry the authority either way.
+    this.storage = new MediaStorage(this, 'Storage', { uploadOrigins: customOrigin === undefined ? ['*'] : knownOrigins, retain });
+    const media = this.storage.media as IBucket;
     this.data = new MediaData(this, 'Data', { retain });
-    this.events = new MediaEvents(this, 'Events', {
-      queues: pipelineQueues(CLOUD_CORES, undefined, { tagging: props.tagging ?? true }),
+    const queues = pipelineQueues(CLOUD_CORES, undefined, { tagging: props.tagging ?? true });
+    this.events = new MediaEvents(this, 'Events', { queues, consumerTimeouts: CONSUMER_TIMEOUTS, media: this.storage.media });
+
+    // The functions come before the distribution that fronts the API; the renditions' base URL
+    // reaches them as a token resolved once the distribution exists.
+    this.compute = new MediaCompute(this, 'Compute', {
+      code: (name) => props.assets.functionCode(name),
+      layers: props.assets.layers,
+      media,
+      mediaTable: this.data.mediaTable as ITableV2,
+      idempotencyTable: this.data.idempotencyTable as ITableV2,
+      topic: this.events.topic,
+      queues: this.events.queues,
+      mediaBaseUrl: Lazy.string({ produce: () => this.delivery.mediaBaseUrl }),
       consumerTimeouts: CONSUMER_TIMEOUTS,
-      originals: this.storage.originals,
     });
+
+    this.api = new MediaApi(this, 'Api', {
+      handler: this.compute.api,
+      // Same origin through CloudFront; only a gallery served elsewhere needs CORS.
+      allowedOrigins: props.extraGalleryOrigin === undefined ? [] : [props.extraGalleryOrigin],
+      retain,
+      domainPrefix: `mediaflow-${props.stage}`,
+      signInUrls: knownOrigins.map((origin) => `${origin}/`),
+    });
+
+    const signIn = this.api.gallerySignIn;
+    this.delivery = new MediaDelivery(this, 'Delivery', {
+      media,
+      accessLogs: this.storage.accessLogs as IBucket,
+      apiDomainName: this.api.apiDomainName,
+      authOrigin: signIn.domain,
+      gallery: {
+        source: props.assets.gallery,
+        config: (siteUrl) => ({ auth: { ...signIn, scopes: [...signIn.scopes], redirectUri: `${siteUrl}/`, logoutUri: `${siteUrl}/` } }),
+      },
+      retain,
+      ...(props.domain === undefined ? {} : { domain: props.domain }),
+    });
+    if (customOrigin === undefined) this.api.allowSignInFrom([`${this.delivery.siteUrl}/`]);
+
+    this.transcoding = new MediaTranscoding(this, 'Transcoding', { media, onJobStateChange: this.compute.videoComplete });
+    this.compute.useMediaConvert({ roleArn: this.transcoding.role.roleArn, queueArn: this.transcoding.queueArn });
+
+    this.observability = new MediaObservability(this, 'Observability', {
+      stage: props.stage,
+      functions: this.compute.functions,
+      queues: this.events.queues,
+      deadLetterQueues: new Map([['mediaconvert-events-dlq', this.transcoding.deadLetterQueue]]),
+      // The video queue's visibility is sized for a local transcode; in the cloud its function only
+      // probes and submits, so a message waiting 15 minutes means submissions are stuck.
+      maxMessageAge: { video: Duration.minutes(15) },
+      table: this.data.mediaTable as ITableV2,
+      httpApi: this.api.httpApi as IHttpApi,
+      mediaConvertQueueArn: this.transcoding.queueArn,
+      ...(props.alarmEmail === undefined ? {} : { alarmEmail: props.alarmEmail }),
+    });
+
+    new CfnOutput(this, 'GalleryUrl', { value: this.delivery.siteUrl, description: 'Open this to use Mediaflow' });
+    new CfnOutput(this, 'UserPoolId', { value: this.api.userPool.userPoolId, description: 'Create users here (docs/deploy.md, "The first user")' });
+    new CfnOutput(this, 'ApiEndpoint', { value: `${this.delivery.siteUrl}/api/v1`, description: 'The REST API, behind the same distribution' });
+    new CfnOutput(this, 'MediaBucket', { value: this.storage.media.bucketName });
+    new CfnOutput(this, 'DashboardName', { value: this.observability.dashboard.dashboardName });
   }
 }

@@ -1,0 +1,455 @@
+import { Aws, Duration, Lazy, Names, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { CorsHttpMethod, HttpApi, HttpMethod, HttpRouteKey, HttpStage, LogGroupLogDestination, PayloadFormatVersion, type CfnStage, type HttpRoute } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import {
+  AccountRecovery,
+  FeaturePlan,
+  ManagedLoginVersion,
+  Mfa,
+  OAuthScope,
+  UserPool,
+  UserPoolClient,
+  UserPoolClientIdentityProvider,
+  UserPoolDomain,
+  type CfnUserPoolClient,
+} from 'aws-cdk-lib/aws-cognito';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId, type AwsSdkCall } from 'aws-cdk-lib/custom-resources';
+import { Construct } from 'constructs';
+
+export interface MediaApiProps {
+  /** The API function (`apps/lambdas`, `functions/api.ts`): the Hono app, reading payload format 2.0 events. */
+  readonly handler: IFunction;
+  /**
+   * Origins whose pages may call the API across origins (CORS). Leave empty when the gallery and
+   * `/api/*` are served by the same CloudFront distribution: same-origin calls need no CORS. Tokens
+   * are fine, but not the domain of a distribution that fronts this API: the API would then depend
+   * on the distribution that depends on it.
+   */
+  readonly allowedOrigins: readonly string[];
+  /** Steady requests per second and burst of the whole stage; see {@link DEFAULT_THROTTLE}. */
+  readonly throttle?: ApiThrottle;
+  /** Let anyone create an account from the hosted UI. Off by default: an administrator invites users. */
+  readonly selfSignUp?: boolean;
+  /**
+   * `required` (the default) makes every user enrol an authenticator app (TOTP) at first sign-in,
+   * which the hosted UI walks them through. `optional` is meant for throwaway stages with test accounts.
+   */
+  readonly mfa?: 'required' | 'optional';
+  /** Keep the user pool (and forbid its deletion) when the stack goes away: it holds the accounts. */
+  readonly retain: boolean;
+  /**
+   * Prefix of the hosted UI's domain (`<prefix>.auth.<region>.amazoncognito.com`), unique per region
+   * across all accounts. Default: derived from this construct's path and the account id.
+   */
+  readonly domainPrefix?: string;
+  /**
+   * Sign-in callback and sign-out URLs known before deployment: a custom domain, or
+   * `http://localhost:4200/` for the gallery's dev server. URLs only known once something that depends
+   * on this API exists (the CloudFront distribution) go through {@link MediaApi.allowSignInFrom}.
+   */
+  readonly signInUrls?: readonly string[];
+  /** How long access logs are kept; they hold client IPs, so not longer than needed. Default: a month. */
+  readonly logRetention?: RetentionDays;
+}
+
+export interface ApiThrottle {
+  readonly rateLimit: number;
+  readonly burstLimit: number;
+}
+
+/**
+ * What the gallery's `/config.json` needs under `auth` (its `CognitoAuthConfig`), except the
+ * redirect and logout URIs, which the delivery layer knows.
+ */
+export interface GallerySignInConfig {
+  readonly type: 'cognito';
+  /** The hosted UI's base URL, `https://<prefix>.auth.<region>.amazoncognito.com`. */
+  readonly domain: string;
+  readonly clientId: string;
+  readonly scopes: readonly string[];
+  /** The JWT authorizer accepts the access token, which is what the gallery sends by default. */
+  readonly tokenUse: 'access';
+  /** Authorization code with PKCE: the app client has no implicit flow. */
+  readonly responseType: 'code';
+}
+
+/**
+ * The stage's steady rate and burst. A gallery page costs a few calls (a list page, tags) and an
+ * upload two (start, complete; the bytes go to S3 directly), so even a busy household stays far
+ * below this. The limit is there to cap what a leaked token or a runaway script can spend on Lambda
+ * and DynamoDB, and to keep the API function from taking the account's concurrency away from the
+ * pipeline's workers: at ~100 ms a request, 50 requests a second keep about five instances busy.
+ */
+export const DEFAULT_THROTTLE: ApiThrottle = { rateLimit: 50, burstLimit: 100 };
+
+/**
+ * Routes the app answers without a token (`libs/api/src/app.ts`). API Gateway matches them before
+ * the greedy `/api/{proxy+}`, so they are the only way in without the authorizer.
+ */
+export const PUBLIC_ROUTES: readonly string[] = ['/api/health', '/api/openapi.json'];
+
+/** Anyone on the internet may call the public routes: each gets a small share of the stage's limit. */
+export const PUBLIC_ROUTE_THROTTLE: ApiThrottle = { rateLimit: 5, burstLimit: 10 };
+
+/**
+ * Every method but OPTIONS. An `ANY` route would also catch the browser's CORS preflight, which
+ * carries no token, and the authorizer would answer it 401; left unrouted, API Gateway answers the
+ * preflight itself from the CORS configuration.
+ */
+export const AUTHENTICATED_METHODS: readonly HttpMethod[] = [HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE];
+
+const SIGN_IN_SCOPES = [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE];
+
+/**
+ * API Gateway verifies tokens offline, so a revoked access token still passes until it expires: the
+ * hour bounds that. The gallery has no refresh flow (it sends the person back through the hosted UI,
+ * a full-page redirect that drops uploads in flight), so shorter would mostly cost lost work.
+ */
+const ACCESS_TOKEN_VALIDITY = Duration.hours(1);
+
+/** The gallery never uses the refresh token; it lives no longer than a day in case it leaks. */
+const REFRESH_TOKEN_VALIDITY = Duration.days(1);
+
+/** One JSON object per request, so Logs Insights can filter on any field. */
+const ACCESS_LOG_FIELDS: Readonly<Record<string, string>> = {
+  requestId: '$context.requestId',
+  time: '$context.requestTime',
+  ip: '$context.identity.sourceIp',
+  userAgent: '$context.identity.userAgent',
+  method: '$context.httpMethod',
+  path: '$context.path',
+  routeKey: '$context.routeKey',
+  status: '$context.status',
+  protocol: '$context.protocol',
+  responseLength: '$context.responseLength',
+  latency: '$context.responseLatency',
+  integrationStatus: '$context.integrationStatus',
+  integrationLatency: '$context.integrationLatency',
+  integrationError: '$context.integrationErrorMessage',
+  authorizerError: '$context.authorizer.error',
+  error: '$context.error.message',
+  owner: '$context.authorizer.claims.sub',
+};
+
+/**
+ * The HTTP API in front of the API function, and the Cognito user pool whose tokens it accepts.
+ *
+ * Every `/api/*` route but the public ones ({@link PUBLIC_ROUTES}) goes through a JWT authorizer
+ * that checks the token's issuer (the pool) and audience (the gallery's app client, which access
+ * tokens carry as `client_id`); the function reads the owner from the verified `sub`. The gallery
+ * signs in through the pool's hosted UI with the authorization code flow and PKCE.
+ *
+ * The execute-api endpoint stays enabled: it is CloudFront's origin for `/api/*` (see
+ * {@link apiDomainName}), and an HTTP API cannot be made private to a distribution. It is also
+ * reachable directly, which is why the authorizer and the stage throttle live here rather than at
+ * the edge.
+ *
+ * Cognito sends the invitation and recovery emails itself, which it limits to 50 a day; a stage
+ * expecting more needs SES as the pool's sender.
+ *
+ * @example
+ * const api = new MediaApi(this, 'Api', { handler, allowedOrigins: [], retain, signInUrls: ['http://localhost:4200/'] });
+ * // ...a distribution serving the gallery, and api.apiDomainName under /api/*...
+ * api.allowSignInFrom([`https://${distribution.distributionDomainName}/`]); // exactly the gallery's redirectUri
+ */
+export class MediaApi extends Construct {
+  readonly httpApi: HttpApi;
+  readonly stage: HttpStage;
+  readonly userPool: UserPool;
+  readonly userPoolClient: UserPoolClient;
+  readonly userPoolDomain: UserPoolDomain;
+  readonly accessLogs: LogGroup;
+  /** The execute-api host (no scheme, no path), for a CloudFront origin serving `/api/*`. */
+  readonly apiDomainName: string;
+  /** For the gallery's `/config.json`: add `redirectUri` (and `logoutUri`) and serve it under `auth`. */
+  readonly gallerySignIn: GallerySignInConfig;
+
+  private readonly staticSignInUrls: readonly string[];
+  private readonly lateSignInUrls: string[] = [];
+  private signInUrlsUpdate: AwsCustomResource | undefined;
+
+  constructor(scope: Construct, id: string, props: MediaApiProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const removalPolicy = props.retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    this.staticSignInUrls = [...(props.signInUrls ?? [])];
+    checkSignInUrls(this.staticSignInUrls);
+
+    const mfa = props.mfa ?? 'required';
+    this.userPool = new UserPool(this, 'UserPool', {
+      signInAliases: { email: true },
+      signInCaseSensitive: false,
+      autoVerify: { email: true },
+      // The address stays the old one until the new one is verified: a typo cannot lock anyone out.
+      keepOriginal: { email: true },
+      standardAttributes: { email: { required: true, mutable: true } },
+      selfSignUpEnabled: props.selfSignUp ?? false,
+      passwordPolicy: {
+        minLength: 12,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+        passwordHistorySize: 5,
+        tempPasswordValidity: Duration.days(7),
+      },
+      // TOTP only: SMS would need an SNS role and a spending limit, and is the weaker factor.
+      mfa: mfa === 'required' ? Mfa.REQUIRED : Mfa.OPTIONAL,
+      mfaSecondFactor: { sms: false, otp: true },
+      accountRecovery: AccountRecovery.EMAIL_ONLY,
+      // Essentials keeps 10,000 monthly users free and offers password history; threat protection
+      // needs Plus, billed for every monthly user (acknowledged below).
+      featurePlan: FeaturePlan.ESSENTIALS,
+      deletionProtection: props.retain,
+      removalPolicy,
+    });
+    Validations.of(this.userPool).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-COG8',
+      reason:
+        'Threat protection needs the Plus plan, billed for every monthly active user with no free tier, while Essentials keeps the first 10,000 free. Sign-in is guarded instead by TOTP MFA (required unless a stage opts out), a 12-character password policy with history, invitation-only accounts by default and suppressed user-existence errors.',
+    });
+    if (mfa === 'optional') {
+      Validations.of(this.userPool).acknowledge({
+        id: 'AwsSolutions::AwsSolutions-COG2',
+        reason:
+          'MFA was made optional for this stage (MediaApiProps.mfa), meant for throwaway stages whose pool holds test accounts only; TOTP stays available and users who enrolled are always challenged.',
+      });
+    }
+
+    this.userPoolDomain = this.userPool.addDomain('Domain', {
+      cognitoDomain: { domainPrefix: props.domainPrefix ?? defaultDomainPrefix(this) },
+      // The gallery only uses the OAuth endpoints, which both versions serve; the classic hosted UI
+      // needs no branding resource per app client.
+      managedLoginVersion: ManagedLoginVersion.CLASSIC_HOSTED_UI,
+    });
+
+    const hasStaticUrls = this.staticSignInUrls.length > 0;
+    this.userPoolClient = this.userPool.addClient('GalleryClient', {
+      userPoolClientName: 'gallery',
+      // A browser cannot keep a secret: the code exchange is protected by PKCE instead.
+      generateSecret: false,
+      // The hosted UI signs people in, so none of the client API's sign-in flows is enabled; CDK then
+      // allows only refreshing. Left unset, Cognito would enable SRP and custom auth as well.
+      authFlows: { user: false, userPassword: false, userSrp: false, adminUserPassword: false, custom: false },
+      supportedIdentityProviders: [UserPoolClientIdentityProvider.COGNITO],
+      // Cognito refuses code flows without a callback URL. Without one known yet, the template's
+      // client has OAuth off and allowSignInFrom() turns it on together with its URLs.
+      ...(hasStaticUrls
+        ? { oAuth: { flows: { authorizationCodeGrant: true }, scopes: SIGN_IN_SCOPES, callbackUrls: [...this.staticSignInUrls], logoutUrls: [...this.staticSignInUrls] } }
+        : { disableOAuth: true }),
+      accessTokenValidity: ACCESS_TOKEN_VALIDITY,
+      idTokenValidity: ACCESS_TOKEN_VALIDITY,
+      refreshTokenValidity: REFRESH_TOKEN_VALIDITY,
+      enableTokenRevocation: true,
+      preventUserExistenceErrors: true,
+    });
+    this.node.addValidation({
+      validate: () =>
+        this.staticSignInUrls.length + this.lateSignInUrls.length > 0 ? [] : ['MediaApi has no sign-in URL: pass signInUrls or call allowSignInFrom()'],
+    });
+
+    const allowedOrigins = [...props.allowedOrigins];
+    this.httpApi = new HttpApi(this, 'HttpApi', {
+      description: 'Mediaflow API: /api/v1 behind a Cognito JWT authorizer',
+      createDefaultStage: false,
+      ...(allowedOrigins.length > 0
+        ? {
+            corsPreflight: {
+              allowOrigins: allowedOrigins,
+              allowMethods: AUTHENTICATED_METHODS.map((method) => CorsHttpMethod[method as keyof typeof CorsHttpMethod]),
+              allowHeaders: ['authorization', 'content-type'],
+              // The app answers 429 with Retry-After; the gallery may wait that long before retrying.
+              exposeHeaders: ['retry-after'],
+              // Tokens travel in the Authorization header, never in cookies.
+              allowCredentials: false,
+              maxAge: Duration.hours(1),
+            },
+          }
+        : {}),
+    });
+
+    const authorizer = new HttpJwtAuthorizer('CognitoAuthorizer', `https://${this.userPool.userPoolProviderUrl}`, {
+      authorizerName: 'cognito',
+      jwtAudience: [this.userPoolClient.userPoolClientId],
+      identitySource: ['$request.header.Authorization'],
+    });
+    // One permission for the whole API instead of one per route: every route reaches the same function.
+    const integration = new HttpLambdaIntegration('ApiFunction', props.handler, {
+      payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,
+      scopePermissionToRoute: false,
+    });
+    this.httpApi.addRoutes({ path: '/api/{proxy+}', methods: [...AUTHENTICATED_METHODS], integration, authorizer });
+    const publicRoutes = new Map<string, HttpRoute>();
+    for (const path of PUBLIC_ROUTES) {
+      const [route] = this.httpApi.addRoutes({ path, methods: [HttpMethod.GET], integration });
+      if (route === undefined) throw new Error(`no route for ${path}`);
+      publicRoutes.set(HttpRouteKey.with(path, HttpMethod.GET).key, route);
+    }
+    for (const route of publicRoutes.values()) {
+      Validations.of(route).acknowledge({
+        id: 'AwsSolutions::AwsSolutions-APIG4',
+        reason:
+          'Deliberately public and read-only: the health check and the OpenAPI document, which the app serves without a token and which return no user data. They are throttled to a small per-route limit; every other /api route requires a Cognito JWT.',
+      });
+    }
+
+    this.accessLogs = new LogGroup(this, 'AccessLogs', {
+      retention: props.logRetention ?? RetentionDays.ONE_MONTH,
+      removalPolicy,
+    });
+    const throttle = props.throttle ?? DEFAULT_THROTTLE;
+    this.stage = this.httpApi.addStage('DefaultStage', {
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: throttle.rateLimit, burstLimit: throttle.burstLimit },
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(this.accessLogs),
+        format: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
+      },
+    });
+    const cfnStage = this.stage.node.defaultChild as CfnStage;
+    // Typed `any` by CDK, so rendered as given: the names must be CloudFormation's.
+    cfnStage.routeSettings = Object.fromEntries(
+      [...publicRoutes.keys()].map((key) => [key, { ThrottlingRateLimit: PUBLIC_ROUTE_THROTTLE.rateLimit, ThrottlingBurstLimit: PUBLIC_ROUTE_THROTTLE.burstLimit }]),
+    );
+    // API Gateway rejects route settings for routes that do not exist yet.
+    for (const route of publicRoutes.values()) this.stage.node.addDependency(route);
+
+    this.apiDomainName = `${this.httpApi.apiId}.execute-api.${stack.region}.${stack.urlSuffix}`;
+    this.gallerySignIn = {
+      type: 'cognito',
+      domain: this.userPoolDomain.baseUrl(),
+      clientId: this.userPoolClient.userPoolClientId,
+      scopes: SIGN_IN_SCOPES.map((scope) => scope.scopeName),
+      tokenUse: 'access',
+      responseType: 'code',
+    };
+  }
+
+  /**
+   * Lets the gallery sign in and out at `urls` (exact callback and logout URLs, e.g.
+   * `https://${distribution.distributionDomainName}/`) when they are only known from something that
+   * depends on this API, such as the CloudFront distribution serving `/api/*`.
+   *
+   * The template's app client does not name the distribution: the client would then depend on the
+   * distribution, which depends on this API, and a cycle would close as soon as the distribution or
+   * anything it needs reaches back (an edge function carrying the client id, waiting for the stage,
+   * which waits for the authorizer, which names the client). Instead a custom resource, which nothing
+   * depends on, calls `UpdateUserPoolClient` after both exist. That call resets every setting it does not send,
+   * so it sends all of the template's settings, with the OAuth flow turned on and these URLs added
+   * to the static ones; since those settings are part of its input, it runs again after every
+   * change CloudFormation makes to the client. Removing it puts the template's settings back.
+   *
+   * @example
+   * api.allowSignInFrom([`https://${distribution.distributionDomainName}/`]);
+   */
+  allowSignInFrom(urls: readonly string[]): void {
+    checkSignInUrls(urls);
+    this.lateSignInUrls.push(...urls);
+    if (this.signInUrlsUpdate !== undefined) return;
+
+    const client = this.userPoolClient.node.defaultChild as CfnUserPoolClient;
+    const call = (parameters: () => Record<string, unknown>): AwsSdkCall => ({
+      service: 'CognitoIdentityProvider',
+      action: 'UpdateUserPoolClient',
+      parameters: Lazy.any({ produce: parameters }),
+      physicalResourceId: PhysicalResourceId.of(this.userPoolClient.userPoolClientId),
+    });
+    const target = { UserPoolId: this.userPool.userPoolId, ClientId: this.userPoolClient.userPoolClientId };
+    const signingIn = () => {
+      const urls = [...new Set([...this.staticSignInUrls, ...this.lateSignInUrls])];
+      return {
+        ...clientSettings(client),
+        ...target,
+        AllowedOAuthFlowsUserPoolClient: true,
+        AllowedOAuthFlows: ['code'],
+        AllowedOAuthScopes: SIGN_IN_SCOPES.map((scope) => scope.scopeName),
+        CallbackURLs: urls,
+        LogoutURLs: urls,
+      };
+    };
+    this.signInUrlsUpdate = new AwsCustomResource(this, 'SignInUrls', {
+      resourceType: 'Custom::CognitoSignInUrls',
+      onCreate: call(signingIn),
+      onUpdate: call(signingIn),
+      // A client already gone (replaced, or its pool never created) has nothing left to restore.
+      onDelete: { ...call(() => ({ ...clientSettings(client), ...target })), ignoreErrorCodesMatching: 'ResourceNotFoundException' },
+      policy: AwsCustomResourcePolicy.fromStatements([new PolicyStatement({ actions: ['cognito-idp:UpdateUserPoolClient'], resources: [this.userPool.userPoolArn] })]),
+      // The SDK bundled with the Lambda runtime has UpdateUserPoolClient; fetching one at deploy time
+      // would make deployments depend on npm.
+      installLatestAwsSdk: false,
+    });
+    acknowledgeCustomResourceProvider(this);
+  }
+}
+
+/** Cognito accepts https callback URLs, and plain http only for localhost. */
+function checkSignInUrls(urls: readonly string[]): void {
+  for (const url of urls) {
+    if (Token.isUnresolved(url)) continue;
+    if (!/^(https:\/\/[^#\s]+|http:\/\/localhost(:\d+)?(\/[^#\s]*)?)$/.test(url)) throw new Error(`sign-in URL ${url} must be https (or http://localhost) without a fragment`);
+  }
+}
+
+/**
+ * Unique within the region across accounts without a choice to make: this construct's unique name,
+ * which carries the stack's, plus the account id. Cognito rejects prefixes containing `aws`,
+ * `amazon` or `cognito`; a stack or construct named so needs an explicit `domainPrefix`.
+ */
+function defaultDomainPrefix(scope: Construct): string {
+  return `${Names.uniqueResourceName(scope, { maxLength: 36, separator: '-' }).toLowerCase()}-${Aws.ACCOUNT_ID}`;
+}
+
+/**
+ * Every setting of the template's app client that `UpdateUserPoolClient` accepts, in its names. A
+ * setting this does not know how to send is refused rather than silently reset by the update.
+ */
+function clientSettings(client: CfnUserPoolClient): Record<string, unknown> {
+  if (client.analyticsConfiguration !== undefined || client.refreshTokenRotation !== undefined) {
+    throw new Error('the gallery app client uses analytics or refresh token rotation, which MediaApi.allowSignInFrom does not carry over');
+  }
+  const units = client.tokenValidityUnits;
+  if (units !== undefined && Token.isUnresolved(units)) throw new Error('the gallery app client has unresolved token validity units');
+  const validityUnits = units as CfnUserPoolClient.TokenValidityUnitsProperty | undefined;
+  const settings: Record<string, unknown> = {
+    ClientName: client.clientName,
+    RefreshTokenValidity: client.refreshTokenValidity,
+    AccessTokenValidity: client.accessTokenValidity,
+    IdTokenValidity: client.idTokenValidity,
+    TokenValidityUnits: validityUnits && { AccessToken: validityUnits.accessToken, IdToken: validityUnits.idToken, RefreshToken: validityUnits.refreshToken },
+    ReadAttributes: client.readAttributes,
+    WriteAttributes: client.writeAttributes,
+    ExplicitAuthFlows: client.explicitAuthFlows,
+    SupportedIdentityProviders: client.supportedIdentityProviders,
+    CallbackURLs: client.callbackUrLs,
+    LogoutURLs: client.logoutUrLs,
+    DefaultRedirectURI: client.defaultRedirectUri,
+    AllowedOAuthFlows: client.allowedOAuthFlows,
+    AllowedOAuthScopes: client.allowedOAuthScopes,
+    AllowedOAuthFlowsUserPoolClient: client.allowedOAuthFlowsUserPoolClient,
+    PreventUserExistenceErrors: client.preventUserExistenceErrors,
+    EnableTokenRevocation: client.enableTokenRevocation,
+    EnablePropagateAdditionalUserContextData: client.enablePropagateAdditionalUserContextData,
+    AuthSessionValidity: client.authSessionValidity,
+  };
+  return Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== undefined && !(typeof value === 'object' && value !== null && Object.values(value).every((v) => v === undefined))));
+}
+
+/**
+ * AwsCustomResource runs its calls in one function per stack, added by CDK; its role carries the
+ * AWS managed basic-execution policy, which cdk-nag flags.
+ */
+function acknowledgeCustomResourceProvider(scope: Construct): void {
+  const provider = Stack.of(scope).node.tryFindChild(`AWS${AwsCustomResource.PROVIDER_FUNCTION_UUID.replace(/-/g, '')}`);
+  if (provider === undefined) return;
+  Validations.of(provider).acknowledge({
+    id: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+    reason:
+      'CDK-provided function that makes the AwsCustomResource SDK calls during deployment; the managed policy only lets it write its own logs, and the calls it may make are granted separately, per resource.',
+  });
+}

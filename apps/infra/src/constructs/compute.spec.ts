@@ -1,0 +1,432 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import type { CfnRole } from 'aws-cdk-lib/aws-iam';
+import { Code, type CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { CfnBucket, IBucket } from 'aws-cdk-lib/aws-s3';
+import type { CfnQueue } from 'aws-cdk-lib/aws-sqs';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { OWNER_TAGS_INDEX } from '@mediaflow/storage/dynamodb';
+import { pipelineQueues } from '@mediaflow/workers';
+import { APP_CONTEXT, CLOUD_CORES, CONSUMER_TIMEOUTS } from '../config.js';
+import { MEDIA_FUNCTIONS, MediaCompute, type MediaComputeProps, type MediaFunctionName } from './compute.js';
+import { MediaData } from './data.js';
+import { MediaEvents } from './events.js';
+import { MediaStorage } from './storage.js';
+
+interface Statement {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: Record<string, Record<string, unknown>>;
+}
+
+const MEDIA_CONVERT = {
+  roleArn: 'arn:aws:iam::123456789012:role/mediaflow-mediaconvert',
+  queueArn: 'arn:aws:mediaconvert:eu-west-1:123456789012:queues/mediaflow',
+};
+
+const dirs: string[] = [];
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'mediaflow-compute-'));
+  dirs.push(dir);
+  return dir;
+}
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+// Stand-ins for the bundles and layers: an asset needs only a directory.
+const bundle = tempDir();
+writeFileSync(join(bundle, 'index.mjs'), 'export const handler = async () => ({});\n');
+const layer = tempDir();
+mkdirSync(join(layer, 'bin'));
+writeFileSync(join(layer, 'bin', 'README'), 'layer stand-in\n');
+
+interface Built {
+  app: App;
+  stack: Stack;
+  compute: MediaCompute;
+  events: MediaEvents;
+  storage: MediaStorage;
+  base: MediaComputeProps;
+  template: () => Template;
+}
+
+interface BuildOptions {
+  tagging?: boolean;
+  mediaConvert?: boolean;
+  nag?: boolean;
+}
+
+/** The construct among the real parts it is composed with: buckets, tables, topic and queues. */
+function build(overrides: Partial<MediaComputeProps> = {}, options: BuildOptions = {}): Built {
+  const app = new App({ outdir: tempDir(), context: { ...APP_CONTEXT } });
+  const stack = new Stack(app, 'Test');
+  const storage = new MediaStorage(stack, 'Storage', { uploadOrigins: ['https://gallery.example.com'], retain: false });
+  const data = new MediaData(stack, 'Data', { retain: false });
+  const events = new MediaEvents(stack, 'Events', {
+    queues: pipelineQueues(CLOUD_CORES, undefined, { tagging: options.tagging ?? true }),
+    consumerTimeouts: CONSUMER_TIMEOUTS,
+    media: storage.media,
+  });
+  const base: MediaComputeProps = {
+    code: () => Code.fromAsset(bundle),
+    layers: { sharp: Code.fromAsset(layer), mediaTools: Code.fromAsset(layer) },
+    // CDK's interfaces declare optional members without `| undefined`: the assertion trick of storage.ts.
+    media: storage.media as IBucket,
+    mediaTable: data.mediaTable as ITableV2,
+    idempotencyTable: data.idempotencyTable as ITableV2,
+    topic: events.topic,
+    queues: events.queues,
+    mediaBaseUrl: 'https://media.example.com/media',
+    consumerTimeouts: CONSUMER_TIMEOUTS,
+    ...(options.mediaConvert === false ? {} : { mediaConvert: MEDIA_CONVERT }),
+  };
+  const compute = new MediaCompute(stack, 'Compute', { ...base, ...overrides });
+  if (options.nag === true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true, writeSuppressionsToCloudFormation: true }));
+  let template: Template | undefined;
+  return { app, stack, compute, events, storage, base, template: () => (template ??= Template.fromStack(stack)) };
+}
+
+/** A policy resource as one readable string: `Fn::Join` joined, `GetAtt` as `Id.Attr`, `Ref` as its target. */
+function flat(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) return value.map(flat).join(',');
+  if (typeof value === 'object' && value !== null) {
+    const node = value as Record<string, unknown>;
+    const join = node['Fn::Join'];
+    if (Array.isArray(join)) return (join[1] as unknown[]).map(flat).join(join[0] as string);
+    const getAtt = node['Fn::GetAtt'];
+    if (Array.isArray(getAtt)) return `${String(getAtt[0])}.${String(getAtt[1])}`;
+    if ('Ref' in node) return String(node['Ref']);
+  }
+  return JSON.stringify(value);
+}
+
+function actionsOf(statement: Statement): string[] {
+  return typeof statement.Action === 'string' ? [statement.Action] : statement.Action;
+}
+
+function resourcesOf(statement: Statement): string[] {
+  return (Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource]).map(flat);
+}
+
+type FunctionProperties = Record<string, unknown> & { Environment: { Variables: Record<string, string> } };
+
+function functionId(built: Built, name: MediaFunctionName): string {
+  const fn = built.compute.functions.get(name);
+  if (fn === undefined) throw new Error(`no ${name} function`);
+  return built.stack.getLogicalId(fn.node.defaultChild as CfnFunction);
+}
+
+function functionProperties(built: Built, name: MediaFunctionName): FunctionProperties {
+  return built.template().toJSON()['Resources'][functionId(built, name)].Properties;
+}
+
+/** Every statement of the policies attached to a function's role. */
+function statementsOf(name: MediaFunctionName, built: Built = setup): Statement[] {
+  const role = built.compute.functions.get(name)?.role;
+  if (role === undefined) throw new Error(`no role for ${name}`);
+  const roleId = built.stack.getLogicalId(role.node.defaultChild as CfnRole);
+  const policies = Object.values(built.template().findResources('AWS::IAM::Policy')).filter((policy) => JSON.stringify(policy.Properties.Roles).includes(`"${roleId}"`));
+  return policies.flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[]);
+}
+
+/** The resources on which a function may perform an action. */
+function grants(name: MediaFunctionName, action: string): string[] {
+  return statementsOf(name)
+    .filter((statement) => statement.Effect === 'Allow' && actionsOf(statement).includes(action))
+    .flatMap(resourcesOf);
+}
+
+const setup = build();
+const { stack, compute, events } = setup;
+const template = setup.template();
+const logicalId = (name: MediaFunctionName) => functionId(setup, name);
+const properties = (name: MediaFunctionName) => functionProperties(setup, name);
+const mediaBucket = () => stack.getLogicalId(setup.storage.media.node.defaultChild as CfnBucket);
+
+const consumers: readonly { queue: string; fn: MediaFunctionName }[] = [
+  { queue: 'ingest', fn: 'ingest' },
+  { queue: 'image', fn: 'image' },
+  { queue: 'document', fn: 'document' },
+  { queue: 'audio', fn: 'audio' },
+  { queue: 'tagging', fn: 'tagging' },
+  { queue: 'video', fn: 'video-submit' },
+];
+
+function queueId(name: string, built: Built = setup): string {
+  const entry = built.events.queues.get(name);
+  if (entry === undefined) throw new Error(`no queue ${name}`);
+  return built.stack.getLogicalId(entry.queue.node.defaultChild as CfnQueue);
+}
+
+describe('MediaCompute', () => {
+  it('runs every function on arm64 with the latest Node.js runtime and the bundles\u2019 `handler` export', () => {
+    expect([...compute.functions.keys()].sort()).toEqual([...MEDIA_FUNCTIONS].sort());
+    for (const name of MEDIA_FUNCTIONS) {
+      expect(properties(name)).toMatchObject({ Architectures: ['arm64'], Runtime: 'nodejs24.x', Handler: 'index.handler' });
+    }
+  });
+
+  it('gives each function exactly the environment it reads, with source maps on', () => {
+    const common = ['EVENTS_TOPIC_ARN', 'MEDIA_BASE_URL', 'MEDIA_BUCKET', 'MEDIA_TABLE', 'NODE_OPTIONS'];
+    const consumer = [...common, 'MAX_RECEIVES'];
+    const idempotent = [...consumer, 'IDEMPOTENCY_TABLE'];
+    const expected: Record<MediaFunctionName, string[]> = {
+      api: common,
+      ingest: consumer,
+      image: idempotent,
+      document: idempotent,
+      audio: [...idempotent, 'AUDIO_TIME_LIMIT_SECONDS', 'FFMPEG_PATH', 'FFPROBE_PATH'],
+      tagging: [...idempotent, 'REKOGNITION_MAX_CONCURRENCY'],
+      'video-submit': [...idempotent, 'VIDEO_TIME_LIMIT_SECONDS', 'FFMPEG_PATH', 'FFPROBE_PATH', 'MEDIACONVERT_ROLE_ARN', 'MEDIACONVERT_QUEUE_ARN'],
+      'video-complete': common,
+    };
+    for (const name of MEDIA_FUNCTIONS) {
+      const variables = properties(name).Environment.Variables;
+      expect([name, Object.keys(variables).sort()]).toEqual([name, [...expected[name]].sort()]);
+      expect(variables).toMatchObject({
+        MEDIA_BUCKET: { Ref: mediaBucket() },
+        MEDIA_BASE_URL: 'https://media.example.com/media',
+        NODE_OPTIONS: '--enable-source-maps',
+      });
+    }
+    expect(() => build({ mediaBaseUrl: 'media.example.com' })).toThrow(/mediaBaseUrl/);
+    expect(properties('video-submit').Environment.Variables).toMatchObject({
+      MEDIACONVERT_ROLE_ARN: MEDIA_CONVERT.roleArn,
+      MEDIACONVERT_QUEUE_ARN: MEDIA_CONVERT.queueArn,
+      FFPROBE_PATH: '/opt/bin/ffprobe',
+    });
+  });
+
+  it('tells each consumer its queue\u2019s maxReceives and keeps job time limits short of the timeouts', () => {
+    for (const { queue, fn } of consumers) {
+      const definition = events.queues.get(queue)?.definition;
+      expect(properties(fn).Environment.Variables['MAX_RECEIVES']).toBe(String(definition?.maxReceives));
+    }
+    const audioTimeout = CONSUMER_TIMEOUTS['audio']?.toSeconds() ?? 0;
+    const audioLimit = Number(properties('audio').Environment.Variables['AUDIO_TIME_LIMIT_SECONDS']);
+    expect(audioLimit).toBeLessThan(audioTimeout);
+    expect(audioLimit).toBeGreaterThanOrEqual(audioTimeout * 0.85);
+    expect(Number(properties('video-submit').Environment.Variables['VIDEO_TIME_LIMIT_SECONDS'])).toBeLessThan(CONSUMER_TIMEOUTS['video']?.toSeconds() ?? 0);
+  });
+
+  it('consumes every queue with partial batch failures and a bounded concurrency', () => {
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', consumers.length);
+    for (const { queue, fn } of consumers) {
+      template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        EventSourceArn: { 'Fn::GetAtt': [queueId(queue), 'Arn'] },
+        FunctionName: { Ref: logicalId(fn) },
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        ScalingConfig: { MaximumConcurrency: Match.anyValue() },
+      });
+    }
+    // CPU- and /tmp-heavy steps take one message per invocation.
+    for (const queue of ['image', 'audio', 'video']) {
+      template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { EventSourceArn: { 'Fn::GetAtt': [queueId(queue), 'Arn'] }, BatchSize: 1 });
+    }
+  });
+
+  it('bounds tagging to two functions sharing Rekognition\u2019s default rate, or to what the props say', () => {
+    const tagging = { EventSourceArn: { 'Fn::GetAtt': [queueId('tagging'), 'Arn'] } };
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { ...tagging, ScalingConfig: { MaximumConcurrency: 2 } });
+    expect(properties('tagging').Environment.Variables['REKOGNITION_MAX_CONCURRENCY']).toBe('2');
+
+    const wider = build({ taggingMaxConcurrency: 4 });
+    wider.template().hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [queueId('tagging', wider), 'Arn'] },
+      ScalingConfig: { MaximumConcurrency: 4 },
+    });
+    // 4 functions with one call in flight each stay within Rekognition's 5 a second.
+    expect(functionProperties(wider, 'tagging').Environment.Variables['REKOGNITION_MAX_CONCURRENCY']).toBe('1');
+    expect(() => build({ taggingMaxConcurrency: 1 })).toThrow(/taggingMaxConcurrency/);
+  });
+
+  it('times consumers out as CONSUMER_TIMEOUTS says, before their queue would show the message again', () => {
+    const queues = template.findResources('AWS::SQS::Queue');
+    for (const { queue, fn } of consumers) {
+      const timeout = CONSUMER_TIMEOUTS[queue]?.toSeconds();
+      expect(properties(fn)['Timeout']).toBe(timeout);
+      expect(queues[queueId(queue)]?.Properties.VisibilityTimeout).toBeGreaterThan(timeout ?? Number.POSITIVE_INFINITY);
+    }
+    expect(properties('api')['Timeout']).toBeLessThan(30);
+    expect(() => build({ consumerTimeouts: { ...CONSUMER_TIMEOUTS, image: Duration.minutes(10) } })).toThrow(/image queue hides a message/);
+    const { image: _image, ...withoutImage } = CONSUMER_TIMEOUTS;
+    expect(() => build({ consumerTimeouts: withoutImage })).toThrow(/no timeout for the image function/);
+  });
+
+  it('sizes memory per kind of work and /tmp for one original of the largest upload', () => {
+    expect(properties('image')['MemorySize']).toBe(2048);
+    expect(properties('audio')['MemorySize']).toBe(2048);
+    expect(properties('api')['MemorySize']).toBe(1024);
+    expect(properties('document')['MemorySize']).toBe(512);
+    // 2 GiB originals by default: room for one, and for the outputs beside it.
+    expect(properties('audio')['EphemeralStorage']).toEqual({ Size: 3072 });
+    expect(properties('video-submit')['EphemeralStorage']).toEqual({ Size: 2560 });
+    expect(properties('image')['EphemeralStorage']).toBeUndefined();
+
+    const larger = build({ maxUploadBytes: 5 * 1024 ** 3 });
+    expect(functionProperties(larger, 'audio')['EphemeralStorage']).toEqual({ Size: 6144 });
+    expect(functionProperties(larger, 'api').Environment.Variables['MAX_UPLOAD_BYTES']).toBe(String(5 * 1024 ** 3));
+    expect(functionProperties(larger, 'ingest').Environment.Variables['MAX_UPLOAD_BYTES']).toBe(String(5 * 1024 ** 3));
+    expect(() => build({ maxUploadBytes: 10 * 1024 ** 3 })).toThrow(/\/tmp/);
+  });
+
+  it('mounts the sharp and media-tools layers only where they are used', () => {
+    const layers = Object.keys(template.findResources('AWS::Lambda::LayerVersion'));
+    expect(layers).toHaveLength(2);
+    const sharp = layers.find((id) => id.includes('Sharp')) ?? '';
+    const tools = layers.find((id) => id.includes('MediaTools')) ?? '';
+    const expected: Record<MediaFunctionName, string[]> = {
+      api: [],
+      ingest: [],
+      image: [sharp],
+      document: [],
+      audio: [sharp, tools],
+      tagging: [],
+      'video-submit': [tools],
+      'video-complete': [sharp],
+    };
+    for (const name of MEDIA_FUNCTIONS) {
+      const refs = ((properties(name)['Layers'] ?? []) as { Ref: string }[]).map((ref) => ref.Ref);
+      expect([name, refs.sort()]).toEqual([name, expected[name].sort()]);
+    }
+    template.hasResourceProperties('AWS::Lambda::LayerVersion', { CompatibleArchitectures: ['arm64'], CompatibleRuntimes: ['nodejs24.x'] });
+  });
+
+  it('lets the image step read originals and write renditions, never write originals', () => {
+    expect(grants('image', 's3:GetObject')).toEqual([`${mediaBucket()}.Arn/originals/*`]);
+    expect(grants('image', 's3:PutObject')).toEqual([`${mediaBucket()}.Arn/renditions/*`]);
+    expect(grants('image', 's3:DeleteObject')).toEqual([`${mediaBucket()}.Arn/renditions/*`]);
+  });
+
+  it('lets the API upload originals and delete items, but neither read nor write renditions', () => {
+    expect(grants('api', 's3:PutObject')).toEqual([`${mediaBucket()}.Arn/originals/*`]);
+    expect(grants('api', 's3:GetObject')).toEqual([`${mediaBucket()}.Arn/originals/*`]);
+    expect(grants('api', 's3:DeleteObject').sort()).toEqual([`${mediaBucket()}.Arn/originals/*`, `${mediaBucket()}.Arn/renditions/*`]);
+  });
+
+  it('keeps every other function to the prefixes and actions its code uses', () => {
+    const s3Actions = (name: MediaFunctionName) =>
+      statementsOf(name)
+        .filter((statement) => actionsOf(statement).some((action) => action.startsWith('s3:')))
+        .map((statement) => [actionsOf(statement).sort(), resourcesOf(statement)]);
+    const bucket = mediaBucket();
+    // Documents are kept as uploaded: no object is touched.
+    expect(s3Actions('document')).toEqual([]);
+    expect(s3Actions('tagging')).toEqual([[['s3:GetObject'], [`${bucket}.Arn/renditions/*`]]]);
+    expect(s3Actions('ingest')).toEqual([[['s3:DeleteObject', 's3:GetObject'], [`${bucket}.Arn/originals/*`]]]);
+    expect(grants('video-submit', 's3:PutObject')).toEqual([]);
+    expect(grants('video-complete', 's3:GetObject')).toEqual([`${bucket}.Arn/renditions/*`]);
+    // Listing is only ever of renditions/.
+    for (const name of MEDIA_FUNCTIONS) {
+      for (const statement of statementsOf(name).filter((s) => actionsOf(s).includes('s3:ListBucket'))) {
+        expect(statement.Condition).toEqual({ StringLike: { 's3:prefix': ['renditions/*'] } });
+      }
+    }
+  });
+
+  it('grants tables, topic and services only where the code uses them', () => {
+    const [mediaTable, idempotencyTable] = ['PK', 'id'].map(
+      (key) => Object.keys(template.findResources('AWS::DynamoDB::GlobalTable', { Properties: { KeySchema: Match.arrayWith([{ AttributeName: key, KeyType: 'HASH' }]) } }))[0],
+    );
+    const topic = stack.resolve(events.topic.topicArn).Ref as string;
+    for (const name of MEDIA_FUNCTIONS) {
+      expect([name, grants(name, 'sns:Publish')]).toEqual([name, [topic]]);
+      expect([name, grants(name, 'dynamodb:GetItem')]).toEqual([name, expect.arrayContaining([`${mediaTable}.Arn`])]);
+      const idempotent = ['image', 'document', 'audio', 'tagging', 'video-submit'].includes(name);
+      expect([name, grants(name, 'dynamodb:UpdateItem')]).toEqual([name, idempotent ? [`${idempotencyTable}.Arn`] : []]);
+      expect([name, grants(name, 'dynamodb:Query')]).toEqual([name, name === 'api' ? [`${mediaTable}.Arn`, `${mediaTable}.Arn/index/${OWNER_TAGS_INDEX}`] : []]);
+      expect([name, grants(name, 'rekognition:DetectLabels')]).toEqual([name, name === 'tagging' ? ['*'] : []]);
+      expect([name, grants(name, 'mediaconvert:CreateJob').length > 0]).toEqual([name, name === 'video-submit']);
+    }
+    const passRole = statementsOf('video-submit').filter((statement) => actionsOf(statement).includes('iam:PassRole'));
+    expect(passRole).toEqual([
+      { Effect: 'Allow', Action: 'iam:PassRole', Resource: MEDIA_CONVERT.roleArn, Condition: { StringEquals: { 'iam:PassedToService': 'mediaconvert.amazonaws.com' } } },
+    ]);
+    expect(grants('video-submit', 'mediaconvert:CreateJob')).toContain(MEDIA_CONVERT.queueArn);
+  });
+
+  it('gives video-submit neither MediaConvert settings nor permissions when none are given', () => {
+    const bare = build({}, { mediaConvert: false });
+    const variables = functionProperties(bare, 'video-submit').Environment.Variables;
+    expect(Object.keys(variables).filter((key) => key.startsWith('MEDIACONVERT'))).toEqual([]);
+    const actions = statementsOf('video-submit', bare).flatMap(actionsOf);
+    expect(actions.filter((action) => action.startsWith('mediaconvert:') || action.startsWith('iam:'))).toEqual([]);
+  });
+
+  it('grants no wildcard action in any policy', () => {
+    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[]);
+    expect(statements.flatMap(actionsOf).filter((action) => action.includes('*'))).toEqual([]);
+  });
+
+  it('logs each function to its own log group with a retention, without the AWS managed basic-execution policy', () => {
+    for (const name of MEDIA_FUNCTIONS) {
+      const logGroup = (properties(name)['LoggingConfig'] as { LogGroup: { Ref: string } }).LogGroup.Ref;
+      expect(template.toJSON()['Resources'][logGroup].Properties.RetentionInDays).toBe(30);
+      expect(grants(name, 'logs:PutLogEvents')).toEqual([`${logGroup}.Arn`]);
+      const role = compute.functions.get(name)?.role;
+      const roleProperties = template.toJSON()['Resources'][stack.getLogicalId(role?.node.defaultChild as CfnRole)].Properties;
+      expect(roleProperties.ManagedPolicyArns).toBeUndefined();
+    }
+    const week = build({ logRetention: RetentionDays.ONE_WEEK });
+    const groups = Object.values(week.template().findResources('AWS::Logs::LogGroup'));
+    expect(groups).toHaveLength(MEDIA_FUNCTIONS.length);
+    expect(groups.every((group) => group.Properties.RetentionInDays === 7)).toBe(true);
+  });
+
+  it('leaves video-complete\u2019s asynchronous invocation to the rule that invokes it; no queue feeds it', () => {
+    expect(properties('video-complete')['DeadLetterConfig']).toBeUndefined();
+    template.resourceCountIs('AWS::Lambda::EventInvokeConfig', 0);
+    template.resourcePropertiesCountIs('AWS::Lambda::EventSourceMapping', { FunctionName: { Ref: logicalId('video-complete') } }, 0);
+    expect(compute.functions.get('video-complete')).toBe(compute.videoComplete);
+    // What the transcoding construct does with it: CDK allows one such configuration per function.
+    const other = build();
+    expect(() => other.compute.videoComplete.configureAsyncInvoke({ retryAttempts: 2 })).not.toThrow();
+  });
+
+  it('points video-submit at MediaConvert after construction, as when the queue comes after the functions', () => {
+    const later = build({}, { mediaConvert: false, nag: true });
+    later.compute.useMediaConvert(MEDIA_CONVERT);
+    expect(() => later.app.synth()).not.toThrow();
+    expect(functionProperties(later, 'video-submit').Environment.Variables).toMatchObject({
+      MEDIACONVERT_ROLE_ARN: MEDIA_CONVERT.roleArn,
+      MEDIACONVERT_QUEUE_ARN: MEDIA_CONVERT.queueArn,
+    });
+    expect(statementsOf('video-submit', later).filter((statement) => actionsOf(statement).includes('iam:PassRole'))).toHaveLength(1);
+    expect(() => later.compute.useMediaConvert(MEDIA_CONVERT)).toThrow(/already submits jobs/);
+  });
+
+  it('leaves tagging out with its queue, and refuses a queue no function consumes', () => {
+    const untagged = build({}, { tagging: false });
+    expect(untagged.compute.tagging).toBeUndefined();
+    untagged.template().resourceCountIs('AWS::Lambda::EventSourceMapping', consumers.length - 1);
+
+    const other = build();
+    const image = other.events.queues.get('image');
+    if (image === undefined) throw new Error('no image queue');
+    const queues = new Map(other.events.queues).set('thumbnails', image);
+    expect(() => new MediaCompute(other.stack, 'More', { ...other.base, queues })).toThrow(/no function consumes the thumbnails queue/);
+  });
+
+  it('synthesizes with the AwsSolutions checks, acknowledging only wildcard resources, each with its reason', () => {
+    const checked = build({}, { nag: true });
+    expect(() => checked.app.synth()).not.toThrow();
+    const resources = checked.template().toJSON()['Resources'] as Record<string, { Type: string; Metadata?: { cdk_nag?: { rules_to_suppress?: { id: string; reason: string }[] } } }>;
+    const roles = new Set(MEDIA_FUNCTIONS.map((name) => checked.stack.getLogicalId(checked.compute.functions.get(name)?.role?.node.defaultChild as CfnRole)));
+    const suppressions = Object.entries(resources)
+      .filter(([id]) => roles.has(id))
+      .flatMap(([, resource]) => resource.Metadata?.cdk_nag?.rules_to_suppress ?? []);
+    expect(suppressions.length).toBeGreaterThan(0);
+    for (const suppression of suppressions) {
+      expect(suppression.id).toMatch(/^AwsSolutions::AwsSolutions-IAM5\[Resource::/);
+      expect(suppression.reason.length).toBeGreaterThan(60);
+    }
+  });
+});

@@ -1,0 +1,452 @@
+import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import {
+  Alarm,
+  AlarmStatusWidget,
+  ComparisonOperator,
+  Dashboard,
+  GraphWidget,
+  MathExpression,
+  Metric,
+  TextWidget,
+  TreatMissingData,
+  type AlarmProps,
+  type IMetric,
+  type IWidget,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { AccountRootPrincipal, PolicyDocument, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { CfnQueue, IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { PipelineQueue } from './events.js';
+
+export interface MediaObservabilityProps {
+  /** Stage name (`dev`, `prod`, ...): names the alarms and the dashboard, so stages sharing an account stay apart. */
+  readonly stage: string;
+  /** The functions, by the name they report their own metrics under (`api`, `video-submit`, ...). */
+  readonly functions: ReadonlyMap<string, IFunction>;
+  /** The pipeline's work queues and their dead-letter queues, by queue name (`MediaEvents.queues`). */
+  readonly queues: ReadonlyMap<string, PipelineQueue>;
+  /** Dead-letter queues outside the pipeline's, by name: MediaTranscoding's, for one. */
+  readonly deadLetterQueues?: ReadonlyMap<string, IQueue>;
+  /** The media table. */
+  readonly table: ITableV2;
+  readonly httpApi?: IHttpApi;
+  /** The stage's MediaConvert queue (`MediaTranscoding.queueArn`), whose failed jobs alarm. */
+  readonly mediaConvertQueueArn?: string;
+  /** Address subscribed to the alarm topic; it has to confirm the subscription from the mail SNS sends. */
+  readonly alarmEmail?: string;
+  /**
+   * Age of a queue's oldest message above which it alarms, by queue name. By default the queue's
+   * visibility timeout times its receives: a message that failed every attempt has left for the
+   * dead-letter queue by then, so an older one has never been picked up.
+   */
+  readonly maxMessageAge?: Readonly<Record<string, Duration>>;
+}
+
+/** The namespace and dimensions of the functions' own (EMF) metrics: apps/lambdas `Telemetry`. */
+const APP_NAMESPACE = 'Mediaflow';
+const APP_SERVICE = 'mediaflow';
+const APP_DIMENSIONS = ['function', 'kind', 'service'];
+
+/** The operations the media repository sends; DynamoDB reports system errors per operation. */
+const TABLE_OPERATIONS = ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'TransactWriteItems'];
+
+/** Five-minute periods: fine enough to notify within minutes, coarse enough that one slow minute does not. */
+const PERIOD = Duration.minutes(5);
+
+/**
+ * Rates and counts that are normal in bursts (a deploy, a traffic spike) alarm when they last:
+ * 2 of the last 3 periods, so a single bad period neither alarms nor hides a flapping one.
+ */
+const SUSTAINED = { evaluationPeriods: 3, datapointsToAlarm: 2 } as const;
+
+/** Share of a function's invocations, or of the API's requests, that may fail before it alarms. */
+const FAILURE_RATE_PERCENT = 5;
+
+/** What CloudWatch alarms need of the alarm topic and its key: account-scoped, alarms only. */
+const CLOUDWATCH = 'cloudwatch.amazonaws.com';
+
+/**
+ * What the account may do with the alarm topic's key, spelled out rather than `kms:*`: manage it
+ * through IAM (CloudFormation included) and publish to the topic from the console or CLI.
+ */
+const KEY_ACCOUNT_ACTIONS = [
+  'kms:CancelKeyDeletion',
+  'kms:CreateGrant',
+  'kms:Decrypt',
+  'kms:DescribeKey',
+  'kms:DisableKey',
+  'kms:DisableKeyRotation',
+  'kms:EnableKey',
+  'kms:EnableKeyRotation',
+  'kms:Encrypt',
+  'kms:GenerateDataKey',
+  'kms:GetKeyPolicy',
+  'kms:GetKeyRotationStatus',
+  'kms:ListGrants',
+  'kms:ListKeyPolicies',
+  'kms:ListKeyRotations',
+  'kms:ListResourceTags',
+  'kms:PutKeyPolicy',
+  'kms:RetireGrant',
+  'kms:RevokeGrant',
+  'kms:RotateKeyOnDemand',
+  'kms:ScheduleKeyDeletion',
+  'kms:TagResource',
+  'kms:UntagResource',
+  'kms:UpdateKeyDescription',
+];
+
+/**
+ * Alarms and a dashboard for one stage: dead-lettered messages, queues nobody drains, failing or
+ * throttled functions, API 5xx, DynamoDB throttling and errors, failed MediaConvert jobs, all
+ * notified on one encrypted topic; the dashboard adds the items the functions count themselves.
+ *
+ * Every alarm treats missing data as not breaching, on purpose: these metrics are published only
+ * while there is traffic (an idle SQS queue, a function nobody invoked, an API nobody called report
+ * nothing), so no data means nothing failed, not that monitoring broke.
+ */
+export class MediaObservability extends Construct {
+  readonly alarmTopic: Topic;
+  /** The customer managed key of the alarm topic (CloudWatch cannot use the AWS managed `alias/aws/sns`). */
+  readonly alarmTopicKey: Key;
+  readonly alarms: readonly Alarm[];
+  readonly dashboard: Dashboard;
+
+  private readonly alarmList: Alarm[] = [];
+  private readonly namePrefix: string;
+  private readonly notify: SnsAction;
+
+  constructor(scope: Construct, id: string, props: MediaObservabilityProps) {
+    super(scope, id);
+    if (!/^[A-Za-z0-9-]+$/.test(props.stage)) throw new Error(`stage "${props.stage}" cannot name alarms and dashboards: use letters, digits and dashes`);
+    this.namePrefix = `Mediaflow-${props.stage}-`;
+    this.alarms = this.alarmList;
+
+    this.alarmTopicKey = alarmTopicKey(this, props.stage);
+    this.alarmTopic = new Topic(this, 'AlarmTopic', {
+      displayName: `Mediaflow ${props.stage} alarms`,
+      masterKey: this.alarmTopicKey,
+      enforceSSL: true,
+    });
+    // A topic policy replaces the default one, under which the account's alarms could publish.
+    this.alarmTopic.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'CloudWatchAlarmsPublish',
+        principals: [new ServicePrincipal(CLOUDWATCH)],
+        actions: ['sns:Publish'],
+        resources: [this.alarmTopic.topicArn],
+        conditions: alarmSourceConditions(this),
+      }),
+    );
+    if (props.alarmEmail !== undefined) this.alarmTopic.addSubscription(new EmailSubscription(props.alarmEmail));
+    this.notify = new SnsAction(this.alarmTopic);
+
+    this.queueAlarms(props);
+    for (const [name, fn] of props.functions) this.functionAlarms(name, fn);
+    if (props.httpApi !== undefined) this.apiAlarm(props.httpApi);
+    this.tableAlarms(props.table);
+    if (props.mediaConvertQueueArn !== undefined) this.mediaConvertAlarm(props.mediaConvertQueueArn);
+
+    this.dashboard = new Dashboard(this, 'Dashboard', {
+      dashboardName: `Mediaflow-${props.stage}`,
+      defaultInterval: Duration.hours(3),
+      widgets: dashboardRows(props, this.alarmList),
+    });
+  }
+
+  private queueAlarms(props: MediaObservabilityProps): void {
+    for (const [name, entry] of props.queues) {
+      const { definition } = entry;
+      this.alarm(`DeadLetters${pascal(definition.deadLetter)}`, `dead-letters-${definition.deadLetter}`, {
+        metric: entry.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: PERIOD }),
+        threshold: 0,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        alarmDescription:
+          `Messages of the ${name} queue failed ${definition.maxReceives} times and were set aside in ${definition.deadLetter}; their items do not progress. ` +
+          `Find the error in the consumer function's logs (search the message id or mediaId), fix the cause, then redrive ${definition.deadLetter} to ${name} ` +
+          '(SQS console, Start DLQ redrive). Purge only messages that are not worth retrying.',
+      });
+
+      const visibility = visibilitySeconds(entry);
+      const override = props.maxMessageAge?.[name];
+      const maxAge = override?.toSeconds() ?? visibility * definition.maxReceives;
+      const why = override === undefined ? `its visibility timeout (${visibility} s) times its ${definition.maxReceives} receives, by when a failing message has been dead-lettered` : 'the age set for this queue';
+      this.alarm(`QueueAge${pascal(name)}`, `queue-age-${name}`, {
+        metric: entry.queue.metricApproximateAgeOfOldestMessage({ statistic: 'Maximum', period: PERIOD }),
+        threshold: maxAge,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        alarmDescription:
+          `The oldest message of the ${name} queue has waited more than ${maxAge} s (${why}): nobody is draining the queue and its items wait. ` +
+          "Check the consumer function's throttles, errors and concurrency, and that its SQS event source mapping is enabled.",
+      });
+    }
+    for (const [name, queue] of props.deadLetterQueues ?? []) {
+      this.alarm(`DeadLetters${pascal(name)}`, `dead-letters-${name}`, {
+        metric: queue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: PERIOD }),
+        threshold: 0,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        alarmDescription:
+          `Messages were set aside in ${name}: something failed after all its retries. Read one (SQS console, Poll for messages); its body, ` +
+          'or `requestPayload` and `responsePayload` for a Lambda failure record, says what and why. Fix the cause, replay the event to its consumer, then delete the message.',
+      });
+    }
+  }
+
+  private functionAlarms(name: string, fn: IFunction): void {
+    const errors = fn.metric('Errors', { statistic: 'Sum', period: PERIOD });
+    const invocations = fn.metricInvocations({ statistic: 'Sum', period: PERIOD });
+    this.alarm(`FunctionErrors${pascal(name)}`, `function-errors-${name}`, {
+      metric: new MathExpression({ expression: '100 * errors / invocations', usingMetrics: { errors, invocations }, label: `${name} errors (%)`, period: PERIOD }),
+      threshold: FAILURE_RATE_PERCENT,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      ...SUSTAINED,
+      alarmDescription:
+        `${FAILURE_RATE_PERCENT}% or more of the invocations of ${name} failed in 2 of the last 3 five-minute periods: crashes, timeouts, running out of memory ` +
+        "(a queue consumer's failed records are reported to SQS and do not count). Read the function's recent ERROR logs and fix or roll back; " +
+        'the messages and events it failed on are retried and then dead-lettered.',
+    });
+    this.alarm(`FunctionThrottles${pascal(name)}`, `function-throttles-${name}`, {
+      metric: fn.metricThrottles({ statistic: 'Sum', period: PERIOD }),
+      threshold: 0,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      ...SUSTAINED,
+      alarmDescription:
+        `Lambda refused invocations of ${name} for lack of concurrency in 2 of the last 3 five-minute periods: queue consumers fall behind, API calls fail. ` +
+        "Check the account's concurrent executions quota and the function's reserved concurrency or its event source's maximum concurrency.",
+    });
+  }
+
+  private apiAlarm(api: IHttpApi): void {
+    const errors = api.metricServerError({ statistic: 'Sum', period: PERIOD });
+    const requests = api.metricCount({ statistic: 'Sum', period: PERIOD });
+    this.alarm('Api5xx', 'api-5xx', {
+      metric: new MathExpression({ expression: '100 * errors / requests', usingMetrics: { errors, requests }, label: 'API 5xx (%)', period: PERIOD }),
+      threshold: FAILURE_RATE_PERCENT,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      ...SUSTAINED,
+      alarmDescription:
+        `${FAILURE_RATE_PERCENT}% or more of the HTTP API's requests ended in 5xx in 2 of the last 3 five-minute periods: users see failures. ` +
+        "Look at the api function's errors and the API's integration latency (a timed-out integration answers 503/504); roll back a bad deploy first.",
+    });
+  }
+
+  private tableAlarms(table: ITableV2): void {
+    this.alarm('TableThrottles', 'table-throttles', {
+      metric: new MathExpression({
+        expression: 'SUM([reads, writes])',
+        usingMetrics: {
+          reads: table.metric('ReadThrottleEvents', { statistic: 'Sum', period: PERIOD }),
+          writes: table.metric('WriteThrottleEvents', { statistic: 'Sum', period: PERIOD }),
+        },
+        label: 'Throttle events',
+        period: PERIOD,
+      }),
+      threshold: 0,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      ...SUSTAINED,
+      alarmDescription:
+        'DynamoDB throttled requests to the media table in 2 of the last 3 five-minute periods. The SDK retries them, but every step slows down. ' +
+        'An on-demand table throttles traffic beyond twice its previous peak, or a hot partition key: compare with the consumed capacity on the dashboard, ' +
+        'and enable CloudWatch Contributor Insights on the table to find a hot key.',
+    });
+    this.alarm('TableSystemErrors', 'table-system-errors', {
+      metric: new MathExpression({
+        expression: `SUM([${TABLE_OPERATIONS.map((operation) => operation.toLowerCase()).join(', ')}])`,
+        usingMetrics: Object.fromEntries(TABLE_OPERATIONS.map((operation) => [operation.toLowerCase(), tableOperationMetric(table, 'SystemErrors', operation)])),
+        label: 'System errors',
+        period: PERIOD,
+      }),
+      threshold: 0,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      ...SUSTAINED,
+      alarmDescription:
+        'DynamoDB answered requests to the media table with internal errors (HTTP 500) in 2 of the last 3 five-minute periods. The SDK retries them and ' +
+        'nothing in Mediaflow causes them: check the AWS Health Dashboard for DynamoDB in this region and open a support case if they persist.',
+    });
+  }
+
+  private mediaConvertAlarm(queueArn: string): void {
+    this.alarm('MediaConvertJobErrors', 'mediaconvert-job-errors', {
+      metric: mediaConvertMetric('JobsErroredCount', queueArn),
+      threshold: 0,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      alarmDescription:
+        "A MediaConvert job of this stage's queue failed, and video-complete marked its video failed. Open the job (MediaConvert console, Jobs, this queue, " +
+        "status Error) for its error code and message: an unreadable or unsupported upload is the user's to replace; an access or settings error is ours " +
+        'to fix before the video is processed again.',
+    });
+  }
+
+  /** An alarm named after the stage, notifying the topic when it fires and when it recovers. */
+  private alarm(id: string, name: string, props: Omit<AlarmProps, 'alarmName' | 'treatMissingData'>): void {
+    const alarm = new Alarm(this, id, { ...props, alarmName: `${this.namePrefix}${name}`, treatMissingData: TreatMissingData.NOT_BREACHING });
+    alarm.addAlarmAction(this.notify);
+    alarm.addOkAction(this.notify);
+    this.alarmList.push(alarm);
+  }
+}
+
+/**
+ * The alarm topic's key. SNS encrypts with the key of the topic, and CloudWatch may publish to an
+ * encrypted topic only if the key policy lets it: the AWS managed `alias/aws/sns` does not, and
+ * cannot be changed, so alarms would fire into nothing.
+ */
+function alarmTopicKey(scope: Construct, stage: string): Key {
+  return new Key(scope, 'AlarmTopicKey', {
+    description: `Encrypts the Mediaflow ${stage} alarm notifications`,
+    enableKeyRotation: true,
+    // It protects notifications in flight only: nothing encrypted with it outlives the stack.
+    removalPolicy: RemovalPolicy.DESTROY,
+    pendingWindow: Duration.days(7),
+    policy: new PolicyDocument({
+      statements: [
+        new PolicyStatement({ sid: 'AccountManagesKey', principals: [new AccountRootPrincipal()], actions: KEY_ACCOUNT_ACTIONS, resources: ['*'] }),
+        new PolicyStatement({
+          sid: 'CloudWatchAlarmsPublish',
+          principals: [new ServicePrincipal(CLOUDWATCH)],
+          actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+          resources: ['*'],
+          conditions: alarmSourceConditions(scope),
+        }),
+      ],
+    }),
+  });
+}
+
+/** Only CloudWatch alarms of this account and region: no other account's alarm can use the topic. */
+function alarmSourceConditions(scope: Construct): Record<string, Record<string, string>> {
+  const stack = Stack.of(scope);
+  return {
+    StringEquals: { 'aws:SourceAccount': stack.account },
+    ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+  };
+}
+
+/** The visibility timeout the queue was given (MediaEvents may raise the definition's to outlast the consumer). */
+function visibilitySeconds(entry: PipelineQueue): number {
+  const configured = (entry.queue.node.defaultChild as CfnQueue | undefined)?.visibilityTimeout;
+  return typeof configured === 'number' ? configured : entry.definition.visibilityTimeoutSeconds;
+}
+
+/** A DynamoDB count the service only reports per operation (system errors, throttled requests). */
+function tableOperationMetric(table: ITableV2, metricName: string, operation: string): Metric {
+  return new Metric({ namespace: 'AWS/DynamoDB', metricName, dimensionsMap: { TableName: table.tableName, Operation: operation }, statistic: 'Sum', period: PERIOD, label: operation });
+}
+
+/** A MediaConvert count of the queue (by its ARN, the `Queue` dimension's value). */
+function mediaConvertMetric(metricName: string, queueArn: string): Metric {
+  return new Metric({ namespace: 'AWS/MediaConvert', metricName, dimensionsMap: { Queue: queueArn }, statistic: 'Sum', period: PERIOD });
+}
+
+/**
+ * The functions' own counts, across every function and kind they report: a search rather than
+ * fixed metrics, because the kinds a function reports are only known at run time.
+ */
+function appMetric(metricName: string, statistic: string): IMetric {
+  const search = `SEARCH('{${APP_NAMESPACE},${APP_DIMENSIONS.join(',')}} service="${APP_SERVICE}" MetricName="${metricName}"', '${statistic}', ${PERIOD.toSeconds()})`;
+  // No label: CloudWatch names each series found by its function and kind.
+  return new MathExpression({ expression: search, usingMetrics: {}, period: PERIOD });
+}
+
+function graph(title: string, left: IMetric[], width = 8): GraphWidget {
+  return new GraphWidget({ title, left, width, height: 6 });
+}
+
+function dashboardRows(props: MediaObservabilityProps, alarms: readonly Alarm[]): IWidget[][] {
+  const queues = [...props.queues];
+  const functions = [...props.functions];
+  const deadLetters: [string, IQueue][] = [
+    ...queues.map(([, entry]): [string, IQueue] => [entry.definition.deadLetter, entry.deadLetterQueue]),
+    ...(props.deadLetterQueues ?? []),
+  ];
+  const perQueue = (metric: (queue: IQueue) => Metric, label: (name: string) => string = (name) => name): Metric[] =>
+    queues.map(([name, entry]) => metric(entry.queue).with({ label: label(name) }));
+  const perFunction = (metric: (fn: IFunction) => Metric): Metric[] => functions.map(([name, fn]) => metric(fn).with({ label: name }));
+  const table = props.table;
+
+  const rows: IWidget[][] = [
+    [
+      new TextWidget({
+        markdown:
+          `# Mediaflow ${props.stage}\nQueues, functions, API, table and transcoding of the stage. Alarms notify the alarm topic; ` +
+          'each alarm says what to do in its description.',
+        width: 24,
+        height: 2,
+      }),
+    ],
+    [new AlarmStatusWidget({ title: 'Alarms', alarms: [...alarms], width: 24, height: Math.min(12, 2 + Math.ceil(alarms.length / 4)) })],
+    [
+      graph('Queue depth (visible and in flight)', [
+        ...perQueue((queue) => queue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum' })),
+        ...perQueue((queue) => queue.metricApproximateNumberOfMessagesNotVisible({ statistic: 'Maximum' }), (name) => `${name} in flight`),
+      ]),
+      graph('Oldest message age (s)', perQueue((queue) => queue.metricApproximateAgeOfOldestMessage({ statistic: 'Maximum' }))),
+      graph(
+        'Dead-letter queue depth',
+        deadLetters.map(([name, queue]) => queue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', label: name })),
+      ),
+    ],
+    [
+      graph('Invocations', perFunction((fn) => fn.metricInvocations({ statistic: 'Sum' }))),
+      graph('Errors', perFunction((fn) => fn.metric('Errors', { statistic: 'Sum' }))),
+      graph('Throttles', perFunction((fn) => fn.metricThrottles({ statistic: 'Sum' }))),
+    ],
+    [
+      graph('Duration p99 (ms)', perFunction((fn) => fn.metricDuration({ statistic: 'p99' })), 12),
+      graph('Concurrent executions', perFunction((fn) => fn.metric('ConcurrentExecutions', { statistic: 'Maximum' })), 12),
+    ],
+  ];
+
+  if (props.httpApi !== undefined) {
+    const api = props.httpApi;
+    rows.push([
+      graph('API requests', [api.metricCount({ statistic: 'Sum', label: 'Requests' })]),
+      graph('API 4xx and 5xx', [api.metricClientError({ statistic: 'Sum', label: '4xx' }), api.metricServerError({ statistic: 'Sum', label: '5xx' })]),
+      graph('API latency p99 (ms)', [api.metricLatency({ statistic: 'p99', label: 'Latency' }), api.metricIntegrationLatency({ statistic: 'p99', label: 'Integration' })]),
+    ]);
+  }
+
+  rows.push([
+    graph('Table consumed capacity', [
+      table.metricConsumedReadCapacityUnits({ statistic: 'Sum', label: 'Read units' }),
+      table.metricConsumedWriteCapacityUnits({ statistic: 'Sum', label: 'Write units' }),
+    ]),
+    graph('Table throttling', [
+      table.metric('ReadThrottleEvents', { statistic: 'Sum', label: 'Read throttle events' }),
+      table.metric('WriteThrottleEvents', { statistic: 'Sum', label: 'Write throttle events' }),
+      ...TABLE_OPERATIONS.map((operation) => tableOperationMetric(table, 'ThrottledRequests', operation)),
+    ]),
+    graph('Table system errors', TABLE_OPERATIONS.map((operation) => tableOperationMetric(table, 'SystemErrors', operation))),
+  ]);
+
+  if (props.mediaConvertQueueArn !== undefined) {
+    const queueArn = props.mediaConvertQueueArn;
+    rows.push([graph('MediaConvert jobs', [mediaConvertMetric('JobsCompletedCount', queueArn).with({ label: 'Completed' }), mediaConvertMetric('JobsErroredCount', queueArn).with({ label: 'Errored' })], 24)]);
+  }
+
+  rows.push([
+    graph('Items processed (by function and kind)', [appMetric('ItemsProcessed', 'Sum')]),
+    graph('Items failed (by function and kind)', [appMetric('ItemsFailed', 'Sum')]),
+    graph('Item duration p99 (ms)', [appMetric('Duration', 'p99')]),
+  ]);
+  return rows;
+}
+
+function pascal(name: string): string {
+  return name
+    .split(/[^a-zA-Z0-9]+/)
+    .filter((part) => part.length > 0)
+    .map((part) => part[0]?.toUpperCase() + part.slice(1))
+    .join('');
+}
