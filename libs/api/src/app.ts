@@ -96,6 +96,15 @@ function parseRange(header: string | undefined): ByteRange | undefined {
   return match[2] ? { start, end: Number(match[2]) } : { start };
 }
 
+/** A percent-encoded path, or undefined when its escapes do not decode to UTF-8 (`%`, `%zz`, `%ED%A0%80`). */
+function decodePath(path: string): string | undefined {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return undefined;
+  }
+}
+
 function contentDisposition(filename: string): string {
   const ascii = filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
@@ -244,8 +253,8 @@ export function createApi(options: ApiOptions): Hono<Env> {
       if (error instanceof ForbiddenError) return sendProblem(c, problem(401, 'unauthorized', error.message));
       throw error;
     }
-    const key = decodeURIComponent(new URL(c.req.url).pathname.slice('/media/'.length));
-    const parsed = parseKey(key);
+    const key = decodePath(new URL(c.req.url).pathname.slice('/media/'.length));
+    const parsed = key === undefined ? undefined : parseKey(key);
     if (!parsed || parsed.ownerId !== ownerId) throw new NotFoundError('no such media');
 
     const head = await deps.store.head(key);
