@@ -2,7 +2,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { systemClock, ulidGenerator, type MessageHandler } from '@mediaflow/domain';
 import { ServiceConfigSchema, type ServiceConfig, type ServiceDeps } from '@mediaflow/media-service';
 import { SnsEventBus } from '@mediaflow/messaging/aws';
-import { DynamoMediaRepository } from '@mediaflow/storage/dynamodb';
+import { AWS_RETRY, DynamoMediaRepository } from '@mediaflow/storage/dynamodb';
 import { S3MultipartUploads, S3ObjectStore, S3StoreConfigSchema } from '@mediaflow/storage/s3';
 import type { Context } from 'aws-lambda';
 import { loadConfig, type LambdaEnv } from './config.js';
@@ -42,7 +42,7 @@ export function awsServiceDeps(config: LambdaEnv, extra: Partial<ServiceDeps> = 
     repo: new DynamoMediaRepository({ tableName: config.MEDIA_TABLE, region: config.AWS_REGION }),
     store: new S3ObjectStore(s3),
     multipart: new S3MultipartUploads(s3),
-    bus: new SnsEventBus({ client: new SNSClient({ region: config.AWS_REGION }), topicArn: config.EVENTS_TOPIC_ARN }),
+    bus: new SnsEventBus({ client: new SNSClient({ ...AWS_RETRY, region: config.AWS_REGION }), topicArn: config.EVENTS_TOPIC_ARN }),
     ids: ulidGenerator,
     clock: systemClock,
     config: serviceConfig(config),

@@ -1,6 +1,7 @@
 import { MediaConvertClient } from '@aws-sdk/client-mediaconvert';
 import { parseEvent } from '@mediaflow/domain';
 import { failById, submitVideoJob } from '@mediaflow/media-service';
+import { AWS_RETRY } from '@mediaflow/storage/dynamodb';
 import { FfmpegVideoTranscoder } from '@mediaflow/video-pipeline';
 import type { WorkerHandler } from '@mediaflow/workers';
 import { awsRuntime, coldStart, type Runtime } from '../composition.js';
@@ -47,7 +48,7 @@ export const handler = coldStart(() =>
   createVideoSubmitHandler(
     awsRuntime('video-submit', (config) => ({
       video: new MediaConvertTranscoder({
-        client: new MediaConvertClient({ region: config.AWS_REGION, ...(config.MEDIACONVERT_ENDPOINT ? { endpoint: config.MEDIACONVERT_ENDPOINT } : {}) }),
+        client: new MediaConvertClient({ ...AWS_RETRY, region: config.AWS_REGION, ...(config.MEDIACONVERT_ENDPOINT ? { endpoint: config.MEDIACONVERT_ENDPOINT } : {}) }),
         bucket: config.MEDIA_BUCKET,
         roleArn: requireSetting(config, 'MEDIACONVERT_ROLE_ARN'),
         queueArn: config.MEDIACONVERT_QUEUE_ARN,

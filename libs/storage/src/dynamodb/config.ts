@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { z } from 'zod';
-import { sdkCredentials, StaticCredentialsSchema } from '../aws-credentials.js';
+import { AWS_RETRY, sdkCredentials, StaticCredentialsSchema } from '../aws-credentials.js';
 
 /**
  * Where the media table is and how hard a list call may work. Parsed once by the composition
@@ -34,6 +34,7 @@ export type DynamoMediaRepositoryConfigInput = z.input<typeof DynamoMediaReposit
 
 export function createDynamoClient(config: DynamoMediaRepositoryConfig): DynamoDBClient {
   return new DynamoDBClient({
+    ...AWS_RETRY,
     region: config.region,
     ...(config.endpoint === undefined ? {} : { endpoint: config.endpoint }),
     ...(config.credentials === undefined ? {} : { credentials: sdkCredentials(config.credentials) }),

@@ -8,6 +8,7 @@ export {
   type DynamoMediaRepositoryConfig,
   type DynamoMediaRepositoryConfigInput,
 } from './config.js';
+export { AWS_RETRY } from '../aws-credentials.js';
 export { DynamoMediaRepository, MAX_TRANSACTION_ACTIONS } from './dynamo-media-repository.js';
 export {
   ABANDONED_UPLOAD_TTL_SECONDS,

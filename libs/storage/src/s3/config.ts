@@ -1,6 +1,6 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
-import { sdkCredentials, StaticCredentialsSchema } from '../aws-credentials.js';
+import { AWS_RETRY, sdkCredentials, StaticCredentialsSchema } from '../aws-credentials.js';
 
 const MIB = 1024 * 1024;
 
@@ -49,6 +49,7 @@ export type S3StoreConfigInput = z.input<typeof S3StoreConfigSchema>;
  */
 export function createS3Client(config: S3StoreConfig, checksums = true): S3Client {
   return new S3Client({
+    ...AWS_RETRY,
     region: config.region,
     forcePathStyle: config.forcePathStyle,
     ...(config.endpoint === undefined ? {} : { endpoint: config.endpoint }),
