@@ -9,22 +9,12 @@
 //   npm run bench:e2e                        (= node tools/bench/e2e/run.mjs)
 //   node tools/bench/e2e/run.mjs --images 20 --items 10000 --seconds 5
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import autocannon from 'autocannon';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const workspace = resolve(here, '../../..');
-const cli = join(workspace, 'apps/cli/dist/mediaflow.js');
-
-function option(name, fallback) {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1] : fallback;
-}
+import { cli, freePort, option, startServe, workspace } from '../lib/serve.mjs';
 const IMAGES = Number(option('images', '200'));
 const ITEMS = Number(option('items', '100000'));
 const SECONDS = Number(option('seconds', '10'));
@@ -50,56 +40,6 @@ const { photoJpeg } = await import('@mediaflow/image-pipeline/testing');
 const { SqliteMediaRepository } = await import('@mediaflow/storage/sqlite');
 const { ulidGenerator } = await import('@mediaflow/domain');
 
-function rssKb(pid) {
-  try {
-    return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
-  } catch {
-    return 0;
-  }
-}
-
-async function freePort() {
-  return new Promise((done) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => done(port));
-    });
-  });
-}
-
-/** Starts `mediaflow serve` and resolves once it prints its URL; samples its RSS until stopped. */
-async function startServe(dataDir, port, extra = []) {
-  // The same allocator setting as `npm start` (and the bare pipeline's worker, run.mjs of the image bench).
-  const child = spawn(process.execPath, [cli, 'serve', '--data-dir', dataDir, '--port', String(port), '--quiet', ...extra], {
-    cwd: workspace,
-    stdio: ['ignore', 'pipe', 'inherit'],
-    // Tagging off: the reference pipeline makes renditions only, so the stack must do the same work
-    // (the tagger has its own benchmark, npm run bench:tagging).
-    env: { ...process.env, MALLOC_ARENA_MAX: '2', MEDIAFLOW_TAGGER: 'off' },
-  });
-  let peakKb = 0;
-  const sampler = setInterval(() => (peakKb = Math.max(peakKb, rssKb(child.pid))), 50);
-  let out = '';
-  await new Promise((done, fail) => {
-    child.stdout.on('data', (chunk) => {
-      out += chunk;
-      if (out.includes('Bearer token:')) done();
-    });
-    child.once('exit', (code) => fail(new Error(`serve exited with ${code}`)));
-  });
-  const token = /Bearer token:\s+(\S+)/.exec(out)?.[1];
-  return {
-    url: `http://127.0.0.1:${port}`,
-    token,
-    peakMb: () => peakKb / 1024,
-    async stop() {
-      clearInterval(sampler);
-      child.kill('SIGTERM');
-      await new Promise((done) => (child.exitCode !== null ? done() : child.once('exit', done)));
-    },
-  };
-}
 
 async function uploadAll(server, files, concurrency) {
   const auth = { authorization: `Bearer ${server.token}` };
