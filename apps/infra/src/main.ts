@@ -10,7 +10,8 @@ import { MediaStack } from './stacks/media-stack.js';
  * assets the workspace built (`workspaceAssets()`; tests pass their own).
  *
  * Context: `stage`, `alarmEmail`, `galleryOrigin` (another origin a gallery runs on),
- * `tagging=false`, and for a custom domain `domainName`, `hostedZoneId`, `zoneName`, `certificateArn`.
+ * `tagging=false`, `cache=true` (the API's optional cache), and for a custom domain `domainName`,
+ * `hostedZoneId`, `zoneName`, `certificateArn`.
  */
 export function createApp(props: AppProps, assets: MediaAssets): App {
   const app = new App({ ...props, context: { ...APP_CONTEXT, ...props.context } });
@@ -22,6 +23,8 @@ export function createApp(props: AppProps, assets: MediaAssets): App {
     stage,
     assets,
     tagging: stringContext(app, 'tagging') !== 'false',
+    // Off unless asked for: the cache and the endpoints it needs cost money every hour they exist.
+    cache: stringContext(app, 'cache') === 'true',
     ...(alarmEmail === undefined ? {} : { alarmEmail }),
     ...(extraGalleryOrigin === undefined ? {} : { extraGalleryOrigin }),
     ...(domain === undefined ? {} : { domain }),

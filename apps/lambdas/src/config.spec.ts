@@ -34,6 +34,18 @@ describe('loadConfig', () => {
     expect(config.message).toContain('EVENTS_TOPIC_ARN: must be an sns ARN');
   });
 
+  it('takes the optional cache as a redis:// or rediss:// URL, and nothing else', () => {
+    expect(loadConfig(GOOD_ENV).CACHE_URL).toBeUndefined();
+    // CloudFormation blanks a variable it removes: an empty one is no cache.
+    expect(loadConfig({ ...GOOD_ENV, CACHE_URL: '' }).CACHE_URL).toBeUndefined();
+    const serverless = 'rediss://mediaflow-prod-abc123.serverless.use1.cache.amazonaws.com:6379';
+    expect(loadConfig({ ...GOOD_ENV, CACHE_URL: serverless }).CACHE_URL).toBe(serverless);
+    expect(loadConfig({ ...GOOD_ENV, CACHE_URL: 'redis://localhost:6379' }).CACHE_URL).toBe('redis://localhost:6379');
+    for (const invalid of ['https://cache.example.com:6379', 'memcached://cache.example.com:11211', 'cache.example.com:6379', 'rediss://']) {
+      expect(() => loadConfig({ ...GOOD_ENV, CACHE_URL: invalid })).toThrow(expect.objectContaining({ variables: ['CACHE_URL'] }));
+    }
+  });
+
   it('refuses to start a function without a setting only it needs', () => {
     const { MEDIACONVERT_ROLE_ARN: _unset, ...rest } = GOOD_ENV;
     expect(() => requireSetting(loadConfig(rest), 'MEDIACONVERT_ROLE_ARN')).toThrow(new ConfigError('invalid environment: MEDIACONVERT_ROLE_ARN: is not set', []));

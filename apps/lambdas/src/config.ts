@@ -34,6 +34,11 @@ export const LambdaEnvSchema = z.object({
   MAX_RECEIVES: positiveInt.max(1000).default(5),
   VIDEO_TIME_LIMIT_SECONDS: positiveInt.optional(),
   AUDIO_TIME_LIMIT_SECONDS: positiveInt.optional(),
+  /**
+   * The API's optional cache (the stack's `-c cache=true`), e.g. `rediss://mediaflow-prod-abc123.serverless.use1.cache.amazonaws.com:6379`.
+   * ElastiCache Serverless takes TLS only (`rediss://`); `redis://` is for a local Valkey. Unset, the API reads DynamoDB directly.
+   */
+  CACHE_URL: z.url({ protocol: /^rediss?$/, hostname: /^[^\s/]+$/ }).optional(),
 });
 
 export type LambdaEnv = z.infer<typeof LambdaEnvSchema>;

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import type { CfnRole } from 'aws-cdk-lib/aws-iam';
+import type { CfnSecurityGroup } from 'aws-cdk-lib/aws-ec2';
+import type { CfnPolicy, CfnRole } from 'aws-cdk-lib/aws-iam';
 import { Code, type CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { CfnBucket, IBucket } from 'aws-cdk-lib/aws-s3';
@@ -13,6 +14,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { OWNER_TAGS_INDEX } from '@mediaflow/storage/dynamodb';
 import { pipelineQueues } from '@mediaflow/workers';
 import { APP_CONTEXT, CLOUD_CORES, CONSUMER_TIMEOUTS } from '../config.js';
+import { MediaCache } from './cache.js';
 import { MEDIA_FUNCTIONS, MediaCompute, type MediaComputeProps, type MediaFunctionName } from './compute.js';
 import { MediaData } from './data.js';
 import { MediaEvents } from './events.js';
@@ -54,6 +56,7 @@ interface Built {
   events: MediaEvents;
   storage: MediaStorage;
   base: MediaComputeProps;
+  cache: MediaCache | undefined;
   template: () => Template;
 }
 
@@ -61,6 +64,8 @@ interface BuildOptions {
   tagging?: boolean;
   mediaConvert?: boolean;
   nag?: boolean;
+  /** Puts the api function in a MediaCache's VPC, with its URL. */
+  cache?: boolean;
 }
 
 /** The construct among the real parts it is composed with: buckets, tables, topic and queues. */
@@ -87,10 +92,12 @@ function build(overrides: Partial<MediaComputeProps> = {}, options: BuildOptions
     consumerTimeouts: CONSUMER_TIMEOUTS,
     ...(options.mediaConvert === false ? {} : { mediaConvert: MEDIA_CONVERT }),
   };
-  const compute = new MediaCompute(stack, 'Compute', { ...base, ...overrides });
+  const cache = options.cache === true ? new MediaCache(stack, 'Cache', { name: 'mediaflow-test' }) : undefined;
+  const network = cache === undefined ? {} : { apiNetwork: cache.apiNetwork, cacheUrl: cache.cacheUrl };
+  const compute = new MediaCompute(stack, 'Compute', { ...base, ...network, ...overrides });
   if (options.nag === true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true, writeSuppressionsToCloudFormation: true }));
   let template: Template | undefined;
-  return { app, stack, compute, events, storage, base, template: () => (template ??= Template.fromStack(stack)) };
+  return { app, stack, compute, events, storage, base, cache, template: () => (template ??= Template.fromStack(stack)) };
 }
 
 /** A policy resource as one readable string: `Fn::Join` joined, `GetAtt` as `Id.Attr`, `Ref` as its target. */
@@ -413,6 +420,62 @@ describe('MediaCompute', () => {
     if (image === undefined) throw new Error('no image queue');
     const queues = new Map(other.events.queues).set('thumbnails', image);
     expect(() => new MediaCompute(other.stack, 'More', { ...other.base, queues })).toThrow(/no function consumes the thumbnails queue/);
+  });
+
+  describe('with the api function in a VPC (MediaCache)', () => {
+    const cached = build({}, { cache: true });
+    const network = cached.cache;
+    if (network === undefined) throw new Error('no cache');
+    const eniActions = ['ec2:CreateNetworkInterface', 'ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'];
+    const ec2Statements = (name: MediaFunctionName, built: Built) => statementsOf(name, built).filter((statement) => actionsOf(statement).some((action) => action.startsWith('ec2:')));
+
+    it('runs only the api function in the isolated subnets, with the API\u2019s security group and CACHE_URL', () => {
+      const subnets = network.vpc.isolatedSubnets.map((subnet) => cached.stack.resolve(subnet.subnetId) as unknown);
+      const group = { 'Fn::GetAtt': [cached.stack.getLogicalId(network.apiSecurityGroup.node.defaultChild as CfnSecurityGroup), 'GroupId'] };
+      expect(functionProperties(cached, 'api')['VpcConfig']).toEqual({ SubnetIds: subnets, SecurityGroupIds: [group] });
+      expect(functionProperties(cached, 'api').Environment.Variables['CACHE_URL']).toEqual(cached.stack.resolve(network.cacheUrl));
+      for (const name of MEDIA_FUNCTIONS.filter((other) => other !== 'api')) {
+        expect([name, functionProperties(cached, name)['VpcConfig']]).toEqual([name, undefined]);
+        expect([name, functionProperties(cached, name).Environment.Variables['CACHE_URL']]).toEqual([name, undefined]);
+      }
+      // Without a network, no function is in a VPC.
+      for (const name of MEDIA_FUNCTIONS) expect([name, properties(name)['VpcConfig']]).toEqual([name, undefined]);
+    });
+
+    it('lets Lambda manage the api function\u2019s network interfaces with exact actions, on its own role, before the function exists', () => {
+      const account = 'arn:AWS::Partition:ec2:AWS::Region:AWS::AccountId:*/*';
+      expect(ec2Statements('api', cached).map((statement) => [actionsOf(statement).sort(), resourcesOf(statement)])).toEqual([
+        [['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets'], ['*']],
+        [[...eniActions].sort(), [account]],
+      ]);
+      for (const name of MEDIA_FUNCTIONS.filter((other) => other !== 'api')) expect([name, ec2Statements(name, cached)]).toEqual([name, []]);
+      expect(ec2Statements('api', setup)).toEqual([]);
+      // Neither the AWS managed VPC policy nor a wildcard action stands in for them.
+      const apiRole = cached.compute.api.role?.node.defaultChild as CfnRole;
+      expect(cached.template().toJSON()['Resources'][cached.stack.getLogicalId(apiRole)].Properties.ManagedPolicyArns).toBeUndefined();
+      const statements = Object.values(cached.template().findResources('AWS::IAM::Policy')).flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[]);
+      expect(statements.flatMap(actionsOf).filter((action) => action.includes('*'))).toEqual([]);
+      // Lambda checks the role for these permissions when it creates the function.
+      const policy = cached.compute.api.role?.node.tryFindChild('DefaultPolicy')?.node.defaultChild as CfnPolicy;
+      expect(cached.template().toJSON()['Resources'][functionId(cached, 'api')].DependsOn).toContain(cached.stack.getLogicalId(policy));
+    });
+
+    it('refuses a cache URL without a network, or one the function could not parse', () => {
+      expect(() => build({ cacheUrl: 'rediss://cache.example.com:6379' })).toThrow(/cacheUrl needs apiNetwork/);
+      expect(() => build({ cacheUrl: 'https://cache.example.com' }, { cache: true })).toThrow(/redis:\/\/ or rediss:\/\//);
+      expect(() => build({ cacheUrl: 'redis://cache.internal:6379' }, { cache: true })).not.toThrow();
+    });
+
+    it('synthesizes with the AwsSolutions checks, the network interfaces\u2019 wildcards acknowledged on the api role with their reasons', () => {
+      const checked = build({}, { cache: true, nag: true });
+      expect(() => checked.app.synth()).not.toThrow();
+      const apiRole = checked.stack.getLogicalId(checked.compute.api.role?.node.defaultChild as CfnRole);
+      const suppressions = (checked.template().toJSON()['Resources'][apiRole].Metadata?.cdk_nag?.rules_to_suppress ?? []) as { id: string; reason: string }[];
+      const reason = (resource: string) => suppressions.find((suppression) => suppression.id === `AwsSolutions::AwsSolutions-IAM5[Resource::${resource}]`)?.reason ?? '';
+      expect(reason('arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:*/*')).toMatch(/network interfaces/);
+      expect(reason('*')).toMatch(/DescribeNetworkInterfaces/);
+      expect(reason('*')).toMatch(/X-Ray/);
+    });
   });
 
   it('synthesizes with the AwsSolutions checks, acknowledging only wildcard resources, each with its reason', () => {

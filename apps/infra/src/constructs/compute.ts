@@ -1,5 +1,6 @@
 import { ArnFormat, Duration, Size, Stack, Token, Validations } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import type { ISecurityGroup, IVpc, SubnetSelection } from 'aws-cdk-lib/aws-ec2';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Function as LambdaFunction, LayerVersion, Runtime, Tracing, type Code, type ILayerVersion } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -52,6 +53,21 @@ export interface MediaComputeProps {
   readonly logRetention?: RetentionDays;
   /** The largest original accepted (the service's default, 2 GiB, otherwise); also sizes /tmp of the functions that download originals. */
   readonly maxUploadBytes?: number;
+  /**
+   * Runs the api function in these subnets, with these groups (`MediaCache.apiNetwork`), to reach
+   * what lives in a VPC. The queue consumers stay outside: they need nothing there, and a VPC
+   * would only cost them endpoints.
+   */
+  readonly apiNetwork?: FunctionNetwork;
+  /** The api function's `CACHE_URL` (`rediss://host:port`, may be a token); reachable only from {@link apiNetwork}. */
+  readonly cacheUrl?: string;
+}
+
+/** Where a function joins a VPC. */
+export interface FunctionNetwork {
+  readonly vpc: IVpc;
+  readonly subnets: SubnetSelection;
+  readonly securityGroups: readonly ISecurityGroup[];
 }
 
 /** MediaConvert's queue for video-submit's jobs and the role those jobs run with (`MediaTranscoding.role`, `.queueArn`). */
@@ -268,6 +284,7 @@ export class MediaCompute extends Construct {
     if (!Token.isUnresolved(props.mediaBaseUrl) && !/^https?:\/\/[^/]/.test(props.mediaBaseUrl)) {
       throw new Error(`mediaBaseUrl must be an http(s) URL, not ${props.mediaBaseUrl}`);
     }
+    checkCacheUrl(props);
     checkEveryQueueHasAConsumer(props.queues);
 
     const layers = {
@@ -348,6 +365,15 @@ export class MediaCompute extends Construct {
   }
 }
 
+/** A cache is only reachable from inside its VPC, and the api function parses CACHE_URL at its cold start. */
+function checkCacheUrl(props: MediaComputeProps): void {
+  if (props.cacheUrl === undefined) return;
+  if (props.apiNetwork === undefined) throw new Error('cacheUrl needs apiNetwork: the cache is reachable only from inside its VPC');
+  if (!Token.isUnresolved(props.cacheUrl) && !/^rediss?:\/\/[^/:]+(?::\d+)?\/?$/.test(props.cacheUrl)) {
+    throw new Error(`cacheUrl must be a redis:// or rediss:// URL of a host and port, not ${props.cacheUrl}`);
+  }
+}
+
 /** A queue nobody consumes fills up silently: every queue of the topology must belong to a function. */
 function checkEveryQueueHasAConsumer(queues: ReadonlyMap<string, PipelineQueue>): void {
   const consumed = new Set(MEDIA_FUNCTIONS.flatMap((name) => FUNCTION_PLANS[name].feed?.queue ?? []));
@@ -381,6 +407,7 @@ class MediaFunction extends Construct {
     // Its own role, without the AWS managed basic-execution policy: logging is granted on its own log group only.
     this.role = new Role(this, 'Role', { assumedBy: new ServicePrincipal('lambda.amazonaws.com'), description: `Runs the ${name} function` });
     const logGroup = new LogGroup(this, 'Logs', { retention: props.logRetention ?? RetentionDays.ONE_MONTH });
+    const network = name === 'api' ? props.apiNetwork : undefined;
 
     this.fn = new LambdaFunction(this, 'Function', {
       description: plan.description,
@@ -395,6 +422,7 @@ class MediaFunction extends Construct {
       environment: this.environment(input, timeout),
       role: this.role,
       logGroup,
+      ...(network === undefined ? {} : { vpc: network.vpc, vpcSubnets: network.subnets, securityGroups: [...network.securityGroups] }),
       // Active tracing costs little (the first 100,000 traces a month are free, then sampled) and shows cold starts and durations per invocation.
       tracing: Tracing.ACTIVE,
       // Asynchronous invocation (video-complete's retries and where its failed events go) is left to
@@ -406,6 +434,7 @@ class MediaFunction extends Construct {
     this.grantMediaTable(props.mediaTable, plan.queriesMediaTable === true);
     if (feed?.idempotent === true) this.allow(IDEMPOTENCY_ACTIONS, [props.idempotencyTable.tableArn]);
     this.grantObjects(props.media, plan);
+    if (network !== undefined) this.grantNetworkInterfaces();
     this.unscoped('X-Ray accepts trace segments and telemetry (xray:PutTraceSegments, xray:PutTelemetryRecords) only on "*"; active tracing adds them.');
     if (name === 'tagging') {
       this.allow(['rekognition:DetectLabels', 'rekognition:DetectModerationLabels'], ['*']);
@@ -449,6 +478,7 @@ class MediaFunction extends Construct {
     if (this.name === 'tagging' && feed !== undefined) {
       environment['REKOGNITION_MAX_CONCURRENCY'] = String(Math.max(1, Math.floor(REKOGNITION_CALLS_IN_FLIGHT / feed.maxConcurrency)));
     }
+    if (this.name === 'api' && props.cacheUrl !== undefined) environment['CACHE_URL'] = props.cacheUrl;
     return environment;
   }
 
@@ -488,6 +518,24 @@ class MediaFunction extends Construct {
         }),
       );
     }
+  }
+
+  /**
+   * Lambda creates, reuses and removes the function's network interfaces in the VPC with the
+   * function's own role, the actions of the AWS managed AWSLambdaVPCAccessExecutionRole (which
+   * cdk-nag flags as a managed policy) granted here one by one. The function's code never calls EC2.
+   */
+  private grantNetworkInterfaces(): void {
+    this.allow(['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets'], ['*']);
+    this.unscoped('EC2 DescribeNetworkInterfaces and DescribeSubnets have no resource-level permissions; Lambda calls them with the function\u2019s role to manage its VPC network interfaces.');
+    // Lambda's guide asks for every resource of the account and region here: the interfaces' ids are
+    // assigned by EC2, and a narrower DeleteNetworkInterface can leave the function unable to reach the VPC.
+    const ec2Resources = Stack.of(this).formatArn({ service: 'ec2', resource: '*', resourceName: '*', arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
+    this.allow(['ec2:CreateNetworkInterface', 'ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'], [ec2Resources]);
+    this.wildcard(
+      ec2Resources,
+      `Lambda creates and deletes the ${this.name} function\u2019s network interfaces (and assigns their addresses) with its role; their ids are assigned by EC2 when created, and Lambda\u2019s documentation asks for all resources of the account and region rather than a guessed pattern, which can leave the function unable to reach the VPC.`,
+    );
   }
 
   /** Settings and permissions to create MediaConvert jobs (video-submit). */

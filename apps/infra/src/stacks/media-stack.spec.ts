@@ -5,6 +5,7 @@ import { App, Stack, Validations, type AppProps, type CfnElement } from 'aws-cdk
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { CfnApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { CfnDistribution } from 'aws-cdk-lib/aws-cloudfront';
+import type { CfnSecurityGroup, CfnVPC } from 'aws-cdk-lib/aws-ec2';
 import type { CfnRole } from 'aws-cdk-lib/aws-iam';
 import { Code, type CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
@@ -117,6 +118,23 @@ function statements(template: Template): { resource: string; type: string; state
   return found;
 }
 
+/** The cdk-nag rules acknowledged anywhere in a template, without their `[finding]` part. */
+function acknowledgedRules(template: Template): { rules: string[]; suppressions: NagSuppression[] } {
+  const suppressions = Object.values(template.toJSON()['Resources'] as Record<string, { Metadata?: { cdk_nag?: { rules_to_suppress?: NagSuppression[] } } }>).flatMap(
+    (resource) => resource.Metadata?.cdk_nag?.rules_to_suppress ?? [],
+  );
+  const rules = [...new Set(suppressions.map((suppression) => suppression.id.replace(/\[.*$/, '').replace('AwsSolutions::AwsSolutions-', '')))].sort();
+  return { rules, suppressions };
+}
+
+/** The environment of one function of the stack, as the template gives it. */
+function environmentOf(stack: MediaStack, template: Template, name: (typeof MEDIA_FUNCTIONS)[number]): Record<string, unknown> {
+  const fn = stack.compute.functions.get(name);
+  if (fn === undefined) throw new Error(`no ${name}`);
+  const resource = template.findResources('AWS::Lambda::Function')[stack.getLogicalId(fn.node.defaultChild as CfnFunction)];
+  return (resource?.Properties.Environment.Variables ?? {}) as Record<string, unknown>;
+}
+
 function wildcardActions(statement: PolicyStatement): string[] {
   if (statement.Effect !== 'Allow') return [];
   const actions = typeof statement.Action === 'string' ? [statement.Action] : (statement.Action ?? []);
@@ -179,12 +197,7 @@ describe('the Mediaflow app', () => {
   });
 
   it('wires the parts together: renditions\' URL, MediaConvert, the API origin and sign-in', () => {
-    const env = (name: (typeof MEDIA_FUNCTIONS)[number]): Record<string, unknown> => {
-      const fn = stack.compute.functions.get(name);
-      if (fn === undefined) throw new Error(`no ${name}`);
-      const resource = template.findResources('AWS::Lambda::Function')[stack.getLogicalId(fn.node.defaultChild as CfnFunction)];
-      return (resource?.Properties.Environment.Variables ?? {}) as Record<string, unknown>;
-    };
+    const env = (name: (typeof MEDIA_FUNCTIONS)[number]): Record<string, unknown> => environmentOf(stack, template, name);
     const distribution = stack.getLogicalId(stack.delivery.distribution.node.defaultChild as CfnDistribution);
     expect(JSON.stringify(env('api')['MEDIA_BASE_URL'])).toContain(distribution);
     expect(JSON.stringify(env('image')['MEDIA_BASE_URL'])).toContain(distribution);
@@ -238,11 +251,18 @@ describe('the Mediaflow app', () => {
     expect(statements(prodTemplate).filter(({ type }) => isResourcePolicy(type)).flatMap(({ statement }) => wildcardActions(statement))).toEqual([]);
   });
 
+  it('leaves the cache out by default: no VPC, no ElastiCache, the API function outside any VPC and without CACHE_URL', () => {
+    expect(stack.cache).toBeUndefined();
+    template.resourceCountIs('AWS::EC2::VPC', 0);
+    template.resourceCountIs('AWS::EC2::VPCEndpoint', 0);
+    template.resourceCountIs('AWS::EC2::SecurityGroup', 0);
+    template.resourceCountIs('AWS::ElastiCache::ServerlessCache', 0);
+    for (const fn of Object.values(template.findResources('AWS::Lambda::Function'))) expect(fn.Properties.VpcConfig).toBeUndefined();
+    expect(environmentOf(stack, template, 'api')).not.toHaveProperty('CACHE_URL');
+  });
+
   it('acknowledges only the cdk-nag findings it must keep, each with a written reason', () => {
-    const suppressions = Object.values(template.toJSON()['Resources'] as Record<string, { Metadata?: { cdk_nag?: { rules_to_suppress?: NagSuppression[] } } }>).flatMap(
-      (resource) => resource.Metadata?.cdk_nag?.rules_to_suppress ?? [],
-    );
-    const rules = [...new Set(suppressions.map((suppression) => suppression.id.replace(/\[.*$/, '').replace('AwsSolutions::AwsSolutions-', '')))].sort();
+    const { rules, suppressions } = acknowledgedRules(template);
     expect(rules).toEqual(['APIG4', 'CFR1', 'CFR2', 'CFR4', 'COG8', 'IAM4', 'IAM5', 'L1', 'SQS3']);
     // Managed policies are acknowledged only for CDK's own deploy-time handlers, never for a Mediaflow function.
     const managed = suppressions.filter((suppression) => suppression.id.includes('IAM4'));
@@ -255,5 +275,84 @@ describe('the Mediaflow app', () => {
     new Bucket(new Stack(bare, 'Bare'), 'Bucket');
     Validations.of(bare).addPlugins(new AwsSolutionsChecks(bare));
     expect(() => bare.synth()).toThrow(/AwsSolutions-S10/);
+  });
+});
+
+describe('the Mediaflow app with the cache (-c cache=true)', () => {
+  const app = createApp({ outdir: outdir(), context: { cache: 'true' } });
+  // Synthesis runs cdk-nag's AwsSolutions pack here too.
+  const assembly = app.synth();
+  const stack = app.node.findChild('Mediaflow-dev') as MediaStack;
+  const template = Template.fromStack(stack);
+  const cache = stack.cache;
+  if (cache === undefined) throw new Error('the stack built no cache');
+  const groupId = (group: { node: { defaultChild?: unknown } }) => ({ 'Fn::GetAtt': [stack.getLogicalId(group.node.defaultChild as CfnSecurityGroup), 'GroupId'] });
+  const cacheId = stack.getLogicalId(cache.cache);
+
+  it('synthesizes under the AwsSolutions checks, acknowledging no rule the cacheless stack does not', () => {
+    expect(assembly.stacks.map((artifact) => artifact.stackName)).toEqual(['Mediaflow-dev']);
+    const { rules, suppressions } = acknowledgedRules(template);
+    // CDK acknowledges its own template checks when a VPC reads the stack's AZs and for flow logs' option casing.
+    const cdkOwn = rules.filter((rule) => rule.startsWith('CloudFormation-Validate::'));
+    expect(cdkOwn.sort()).toEqual(['CloudFormation-Validate::F3002', 'CloudFormation-Validate::F3003', 'CloudFormation-Validate::W3010']);
+    expect(rules.filter((rule) => !cdkOwn.includes(rule))).toEqual(['APIG4', 'CFR1', 'CFR2', 'CFR4', 'COG8', 'IAM4', 'IAM5', 'L1', 'SQS3']);
+    for (const suppression of suppressions.filter((each) => each.id.includes('IAM4'))) expect(suppression.id).toContain('AWSLambdaBasicExecutionRole');
+    for (const suppression of suppressions) expect(suppression.reason.length).toBeGreaterThan(40);
+  });
+
+  it('takes the cache from context as true only: any other value leaves it out', () => {
+    expect(createApp({ outdir: outdir(), context: { cache: true } }).node.findChild('Mediaflow-dev')).toHaveProperty('cache', expect.anything());
+    expect(createApp({ outdir: outdir(), context: { cache: 'false' } }).node.findChild('Mediaflow-dev')).toHaveProperty('cache', undefined);
+  });
+
+  it('runs a Valkey serverless cache with bounded storage and ECPUs in the VPC\'s isolated subnets', () => {
+    template.resourceCountIs('AWS::EC2::VPC', 1);
+    template.resourceCountIs('AWS::EC2::NatGateway', 0);
+    template.resourceCountIs('AWS::ElastiCache::ServerlessCache', 1);
+    template.hasResourceProperties('AWS::ElastiCache::ServerlessCache', {
+      ServerlessCacheName: 'mediaflow-dev',
+      Engine: 'valkey',
+      CacheUsageLimits: { DataStorage: { Maximum: Match.anyValue(), Unit: 'GB' }, ECPUPerSecond: { Maximum: Match.anyValue() } },
+      SubnetIds: cache.vpc.isolatedSubnets.map((subnet) => stack.resolve(subnet.subnetId) as unknown),
+      SecurityGroupIds: [groupId(cache.cacheSecurityGroup)],
+    });
+  });
+
+  it('puts only the API function in the VPC, with its group, and gives it CACHE_URL from the cache\'s endpoint', () => {
+    const functions = template.findResources('AWS::Lambda::Function');
+    const api = stack.getLogicalId(stack.compute.api.node.defaultChild as CfnFunction);
+    expect(Object.entries(functions).filter(([, fn]) => fn.Properties.VpcConfig !== undefined).map(([id]) => id)).toEqual([api]);
+    expect(functions[api]?.Properties.VpcConfig).toEqual({
+      SubnetIds: cache.vpc.isolatedSubnets.map((subnet) => stack.resolve(subnet.subnetId) as unknown),
+      SecurityGroupIds: [groupId(cache.apiSecurityGroup)],
+    });
+    expect(environmentOf(stack, template, 'api')['CACHE_URL']).toEqual({
+      'Fn::Join': ['', ['rediss://', { 'Fn::GetAtt': [cacheId, 'Endpoint.Address'] }, ':', { 'Fn::GetAtt': [cacheId, 'Endpoint.Port'] }]],
+    });
+    for (const name of MEDIA_FUNCTIONS.filter((other) => other !== 'api')) expect([name, environmentOf(stack, template, name)['CACHE_URL']]).toEqual([name, undefined]);
+  });
+
+  it('admits only the API function\'s group to the cache, on 6379', () => {
+    const ingress = Object.values(template.findResources('AWS::EC2::SecurityGroupIngress')).filter(
+      (rule) => JSON.stringify(rule.Properties.GroupId) === JSON.stringify(groupId(cache.cacheSecurityGroup)),
+    );
+    expect(ingress.map((rule) => rule.Properties)).toEqual([
+      expect.objectContaining({ IpProtocol: 'tcp', FromPort: 6379, ToPort: 6379, SourceSecurityGroupId: groupId(cache.apiSecurityGroup) }),
+    ]);
+  });
+
+  it('reaches every service the API function calls from inside the VPC: S3, DynamoDB and SNS', () => {
+    const endpoint = (service: string, type: string) => ({ VpcEndpointType: type, ServiceName: { 'Fn::Join': ['', ['com.amazonaws.', { Ref: 'AWS::Region' }, `.${service}`]] } });
+    template.hasResourceProperties('AWS::EC2::VPCEndpoint', endpoint('s3', 'Gateway'));
+    template.hasResourceProperties('AWS::EC2::VPCEndpoint', endpoint('dynamodb', 'Gateway'));
+    template.hasResourceProperties('AWS::EC2::VPCEndpoint', { ...endpoint('sns', 'Interface'), PrivateDnsEnabled: true });
+    template.resourceCountIs('AWS::EC2::VPCEndpoint', 3);
+    template.hasResourceProperties('AWS::EC2::FlowLog', { ResourceType: 'VPC', ResourceId: { Ref: stack.getLogicalId(cache.vpc.node.defaultChild as CfnVPC) } });
+  });
+
+  it('has no dependency cycle and grants no wildcard action outside CDK\'s gallery copy', () => {
+    expect(findCycle(template)).toBeUndefined();
+    const identity = statements(template).filter(({ type }) => type === 'AWS::IAM::Policy' || type === 'AWS::IAM::ManagedPolicy' || type === 'AWS::IAM::Role');
+    for (const { resource } of identity.filter(({ statement }) => wildcardActions(statement).length > 0)) expect(resource).toMatch(/^CustomCDKBucketDeployment/);
   });
 });

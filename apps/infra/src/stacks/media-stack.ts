@@ -7,6 +7,7 @@ import type { Construct } from 'constructs';
 import type { MediaAssets } from '../assets.js';
 import { CLOUD_CORES, CONSUMER_TIMEOUTS } from '../config.js';
 import { MediaApi } from '../constructs/api.js';
+import { MediaCache } from '../constructs/cache.js';
 import { MediaCompute } from '../constructs/compute.js';
 import { MediaData } from '../constructs/data.js';
 import { MediaDelivery, type DeliveryDomain } from '../constructs/delivery.js';
@@ -31,6 +32,11 @@ export interface MediaStackProps extends StackProps {
   readonly tagging?: boolean;
   /** Where alarms are e-mailed; none subscribes nobody (the alarm topic still exists). */
   readonly alarmEmail?: string;
+  /**
+   * A Valkey serverless cache for the API, with the VPC the API function then runs in (default
+   * false). It has a fixed monthly cost; docs/deploy.md ("Optional cache") says when it pays.
+   */
+  readonly cache?: boolean;
 }
 
 /** Stages whose data outlives the stack: deleting them must never delete media or accounts. */
@@ -46,6 +52,8 @@ export class MediaStack extends Stack {
   readonly storage: MediaStorage;
   readonly data: MediaData;
   readonly events: MediaEvents;
+  /** Present only when the stack was asked for a cache. */
+  readonly cache: MediaCache | undefined;
   readonly compute: MediaCompute;
   readonly api: MediaApi;
   readonly delivery: MediaDelivery;
@@ -68,6 +76,9 @@ export class MediaStack extends Stack {
     const queues = pipelineQueues(CLOUD_CORES, undefined, { tagging: props.tagging ?? true });
     this.events = new MediaEvents(this, 'Events', { queues, consumerTimeouts: CONSUMER_TIMEOUTS, media: this.storage.media });
 
+    // The cache and its VPC depend on nothing else here, and the API function needs both.
+    this.cache = props.cache === true ? new MediaCache(this, 'Cache', { name: `mediaflow-${props.stage.toLowerCase()}` }) : undefined;
+
     // The functions come before the distribution that fronts the API; the renditions' base URL
     // reaches them as a token resolved once the distribution exists.
     this.compute = new MediaCompute(this, 'Compute', {
@@ -80,6 +91,7 @@ export class MediaStack extends Stack {
       queues: this.events.queues,
       mediaBaseUrl: Lazy.string({ produce: () => this.delivery.mediaBaseUrl }),
       consumerTimeouts: CONSUMER_TIMEOUTS,
+      ...(this.cache === undefined ? {} : { apiNetwork: this.cache.apiNetwork, cacheUrl: this.cache.cacheUrl }),
     });
 
     this.api = new MediaApi(this, 'Api', {
