@@ -20,6 +20,13 @@ export const RAW_VARIANT_SEGMENT = 'hls/%v_%05d.ts';
 
 const kbps = (bits: number): string => `${Math.round(bits / 1000)}k`;
 
+/**
+ * Output options that keep the source's tags and chapters out of an output: ffmpeg copies them by
+ * default, and uploads carry locations, names and markup in them (the MPEG-TS muxer even writes
+ * the title into every segment). Output options apply to the next output only, so each gets them.
+ */
+const NO_METADATA: readonly string[] = ['-map_metadata', '-1', '-map_chapters', '-1'];
+
 function out(outDir: string, relative: string): string {
   // `file:` so that a name can never be read as another protocol; outDir is absolute.
   return `file:${outDir}/${relative}`;
@@ -76,8 +83,8 @@ export function buildEncodeArgs(
   if (options.progress) args.push('-progress', 'pipe:1');
   args.push(...safeInputArgs(input.url, input.demuxers, input.demuxer));
   args.push('-filter_complex', filterGraph(plan, { preview }));
-  // Subtitles, data tracks and attachments are never carried over.
-  args.push('-sn', '-dn');
+  // Subtitles, data tracks, attachments and tags are never carried over.
+  args.push('-sn', '-dn', ...NO_METADATA);
 
   // HLS ladder.
   for (const [i] of plan.rungs.entries()) {
@@ -100,16 +107,16 @@ export function buildEncodeArgs(
   );
 
   if (preview) {
-    args.push('-map', '[vpreview]');
+    args.push(...NO_METADATA, '-map', '[vpreview]');
     if (plan.hasAudio) args.push('-map', '0:a:0');
     args.push(...x264(plan, settings), '-maxrate:v:0', kbps(plan.preview.maxBitrate), '-bufsize:v:0', kbps(plan.preview.maxBitrate * 2));
     if (plan.hasAudio) args.push('-c:a', 'aac', '-ac', '2', '-ar', '48000', '-b:a', kbps(plan.preview.audioBitrate));
     args.push('-movflags', '+faststart', '-f', 'mp4', out(outDir, fileNameOf(PREVIEW, 'mp4')));
   }
 
-  args.push('-map', '[vposter]', '-frames:v', '1', '-q:v', String(settings.posterQuality), '-f', 'image2', out(outDir, fileNameOf(POSTER, 'jpeg')));
+  args.push(...NO_METADATA, '-map', '[vposter]', '-frames:v', '1', '-q:v', String(settings.posterQuality), '-f', 'image2', out(outDir, fileNameOf(POSTER, 'jpeg')));
   args.push(
-    '-map', '[vthumbs]', '-frames:v', String(plan.thumbnails.length), '-q:v', String(settings.thumbnailQuality),
+    ...NO_METADATA, '-map', '[vthumbs]', '-frames:v', String(plan.thumbnails.length), '-q:v', String(settings.thumbnailQuality),
     '-f', 'image2', '-start_number', '1', out(outDir, 'thumbs/%02d.jpeg'),
   );
   return args;
@@ -124,6 +131,6 @@ export function buildPreviewRemuxArgs(plan: VideoPlan, outDir: string, rungPlayl
   args.push('-protocol_whitelist', 'file', '-format_whitelist', 'hls,applehttp,mpegts', '-f', 'hls', '-i', out(outDir, rungPlaylist));
   args.push('-map', '0:v:0');
   if (plan.hasAudio) args.push('-map', '0:a:0', '-bsf:a', 'aac_adtstoasc');
-  args.push('-c', 'copy', '-movflags', '+faststart', '-f', 'mp4', out(outDir, fileNameOf(PREVIEW, 'mp4')));
+  args.push('-c', 'copy', ...NO_METADATA, '-movflags', '+faststart', '-f', 'mp4', out(outDir, fileNameOf(PREVIEW, 'mp4')));
   return args;
 }
