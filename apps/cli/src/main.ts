@@ -3,6 +3,7 @@ import { dlqCommand } from './commands/dlq.js';
 import { ingestCommand } from './commands/ingest.js';
 import { serveCommand } from './commands/serve.js';
 import { statusCommand } from './commands/status.js';
+import { sweepCommand } from './commands/sweep.js';
 import { tokenCommand } from './commands/token.js';
 import { EXIT_OK, EXIT_USAGE, processIo, type Command, type Io } from './io.js';
 
@@ -13,6 +14,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   ingest: ingestCommand,
   status: statusCommand,
   dlq: dlqCommand,
+  sweep: sweepCommand,
   cost: costCommand,
 };
 

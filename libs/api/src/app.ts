@@ -73,6 +73,41 @@ function sendProblem(c: Context, p: Problem): Response {
   return c.body(JSON.stringify(p), p.status as 400, { 'content-type': 'application/problem+json' });
 }
 
+/** Error codes (`ENOSPC`, `SQLITE_BUSY`, ...) carried by an error or anything in its cause chain. */
+function errorCodes(error: unknown): string[] {
+  const codes: string[] = [];
+  for (let current = error, depth = 0; typeof current === 'object' && current !== null && depth < 8; depth += 1) {
+    const { code, cause } = current as { code?: unknown; cause?: unknown };
+    if (typeof code === 'string') codes.push(code);
+    current = cause;
+  }
+  return codes;
+}
+
+/** Seconds a client waits before trying again while another process holds the database's lock. */
+const LOCKED_RETRY_AFTER_SECONDS = 2;
+
+/**
+ * Failures of the machine rather than of the request, answered so that a client knows what to do
+ * instead of a bare 500: a full disk (the filesystem's ENOSPC or quota, SQLite's "database or disk
+ * is full") is 507, until someone frees space; a database that another process kept locked past
+ * the busy timeout is 503 with Retry-After, as it clears by itself. Found by code anywhere along
+ * the cause chain: the filesystem, SQLite, or a domain error wrapping them.
+ */
+function unavailable(error: unknown, instance: string): { problem: Problem; retryAfterSeconds?: number } | undefined {
+  const codes = errorCodes(error);
+  if (codes.some((c) => c === 'ENOSPC' || c === 'EDQUOT' || c === 'SQLITE_FULL')) {
+    return { problem: { ...problem(507, 'insufficient_storage', 'the server has run out of disk space; nothing was stored', instance), title: 'Insufficient storage' } };
+  }
+  if (codes.some((c) => c.startsWith('SQLITE_BUSY') || c.startsWith('SQLITE_LOCKED'))) {
+    return {
+      problem: { ...problem(503, 'unavailable', `the database is locked by another process; try again in ${LOCKED_RETRY_AFTER_SECONDS} s`, instance), title: 'Service unavailable' },
+      retryAfterSeconds: LOCKED_RETRY_AFTER_SECONDS,
+    };
+  }
+  return undefined;
+}
+
 function bearer(header: string | undefined): string | undefined {
   const match = /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(header ?? '');
   return match?.[1];
@@ -143,11 +178,16 @@ export function createApi(options: ApiOptions): Hono<Env> {
       crossOriginResourcePolicy: 'same-origin',
       referrerPolicy: 'no-referrer',
       xFrameOptions: 'DENY',
+      // A route's own stricter header wins over these defaults: `/media/*` adds `sandbox` to its CSP.
+      overwrite: false,
     }),
   );
 
   app.onError((error, c) => {
-    const p = toProblem(error, new URL(c.req.url).pathname);
+    const instance = new URL(c.req.url).pathname;
+    const outage = unavailable(error, instance);
+    if (outage?.retryAfterSeconds !== undefined) c.header('retry-after', String(outage.retryAfterSeconds));
+    const p = outage?.problem ?? toProblem(error, instance);
     if (p.status >= 500) options.onError?.(error, c.req.raw);
     return sendProblem(c, p);
   });

@@ -4,6 +4,7 @@ import type {
   MediaFacts,
   MediaItem,
   MediaKind,
+  MediaStatus,
   ModerationLabel,
   Placeholder,
   RenditionFormat,
@@ -154,6 +155,12 @@ export interface MediaRepository {
    * tag counts under it. Optional: without it, callers do not cache.
    */
   revision?(ownerId: string): Promise<string>;
+  /**
+   * Up to `limit` items of any owner in `status` whose `updatedAt` is before `before`, oldest
+   * first: housekeeping's view across owners (uploads nobody finished, deletes a crash cut short).
+   * Optional: a store that expires such items by itself (DynamoDB's TTL) need not offer it.
+   */
+  listStale?(status: MediaStatus, before: Date, limit: number): Promise<MediaItem[]>;
 }
 
 // ---------------------------------------------------------------------------------------------

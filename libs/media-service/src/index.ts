@@ -21,3 +21,5 @@ export { toMediaView } from './view.js';
 export type { MediaView } from './view.js';
 export { framesToTag, tagMedia } from './tagging.js';
 export type { TagOutcome } from './tagging.js';
+export { isReferenced, judgeObject, sweepOrphans } from './sweeper.js';
+export type { ObjectVerdict, SweepCutoffs, SweeperDeps, SweepOptions, SweepReport } from './sweeper.js';

@@ -77,6 +77,11 @@ export async function ingestObject(deps: ServiceDeps, message: ObjectCreated): P
   } catch (error) {
     const existingId = error instanceof ConflictError ? error.details?.['existingId'] : undefined;
     if (typeof existingId === 'string') return markDuplicate(deps, item, existingId);
+    // Two deliveries for one object side by side (a resumed upload and its retried PUT): the one
+    // that moved the item on publishes, and this one has nothing left to do.
+    if (error instanceof ConflictError && (await deps.repo.get(item.ownerId, item.id))?.status !== 'uploading') {
+      return { outcome: 'ignored', reason: 'another delivery ingested it' };
+    }
     throw error;
   }
   await deps.bus.publish(

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import {
   applyAction,
+  ConflictError,
   createEvent,
   isMediaError,
   type MediaError,
@@ -38,21 +39,35 @@ const EXT: Record<Rendition['format'], string> = {
 
 /**
  * Moves an item into `processing` unless a previous attempt already did (that attempt died; this
- * one takes over). Returns `undefined` when the item is settled or gone: a duplicate delivery.
+ * one takes over). Returns `undefined` when the item is settled or gone, or when another delivery
+ * of the same event began it at the same moment: duplicate deliveries.
  */
 export async function begin(deps: ServiceDeps, ownerId: string, id: string): Promise<MediaItem | undefined> {
   const item = await deps.repo.get(ownerId, id);
   if (!item) return undefined;
   if (item.status === 'processing') return item;
+  let next: MediaItem;
   if (item.status === 'failed' && item.failure?.code === 'dead_lettered') {
     // A redriven dead letter (`mediaflow dlq redrive`): the step ran out of retries on something
     // outside the content (since fixed), so it gets another go. Content failures stay failed.
     const { failure: _lastFailure, ...rest } = item;
-    return deps.repo.update(applyAction(rest, 'reprocess.requested', deps.clock.now(), { progress: 0 }), item.version);
+    next = applyAction(rest, 'reprocess.requested', deps.clock.now(), { progress: 0 });
+  } else if (item.status === 'uploaded') {
+    next = applyAction(item, 'processing.started', deps.clock.now(), { progress: 0 });
+  } else {
+    return undefined;
   }
-  if (item.status !== 'uploaded') return undefined;
-  const next = applyAction(item, 'processing.started', deps.clock.now(), { progress: 0 });
-  return deps.repo.update(next, item.version);
+  try {
+    return await deps.repo.update(next, item.version);
+  } catch (error) {
+    if (!(error instanceof ConflictError)) throw error;
+    // Two deliveries of one event, side by side: the other began first and its message stays with
+    // the job (to take over if it dies), so this one has nothing to do. Any other change (a title
+    // edited at that moment) is thrown, and the queue tries again.
+    const current = await deps.repo.get(ownerId, id);
+    if (current?.status === 'processing') return undefined;
+    throw error;
+  }
 }
 
 /** An object's bytes in memory: for inputs known to be small (images, covers, posters). */

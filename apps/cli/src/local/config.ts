@@ -37,6 +37,12 @@ export const LocalConfigSchema = z.object({
    * shared by several people; off when unset.
    */
   rateLimitPerSecond: z.coerce.number().positive().max(100_000).optional(),
+  /**
+   * How long a job a worker took stays hidden from other workers between two heartbeats: after a
+   * crash, the jobs the dead process held run again this soon. Unset: each queue's own (at most
+   * two minutes); shorter recovers sooner at the cost of more heartbeat writes.
+   */
+  visibilityTimeoutSeconds: z.coerce.number().int().min(5).max(120).optional(),
   /** Long-poll wait of the workers; shorter makes shutdown quicker. */
   pollSeconds: z.coerce.number().min(0.05).max(20).default(2),
   /** The longest one video job may run before its item fails with `timeout`. */
@@ -49,6 +55,13 @@ export const LocalConfigSchema = z.object({
    */
   ffmpegPath: z.string().min(1).optional(),
   ffprobePath: z.string().min(1).optional(),
+  /**
+   * How often the sweeper puts the data directory back in step (orphaned objects, abandoned
+   * uploads, temp files of interrupted writes); it also runs at start-up. 0: at start-up only.
+   */
+  sweepIntervalSeconds: z.coerce.number().int().min(0).max(7 * 24 * 3600).default(3600),
+  /** Objects younger than this are never swept: an upload or a job may still be recording them. */
+  sweepGraceSeconds: z.coerce.number().int().min(0).max(30 * 24 * 3600).default(3600),
 }).refine((c) => (c.ffmpegPath === undefined) === (c.ffprobePath === undefined), {
   // A probe from one build and an encode from another disagree on what they accept.
   message: 'MEDIAFLOW_FFMPEG and MEDIAFLOW_FFPROBE are set together or not at all',
@@ -70,6 +83,9 @@ const ENV_KEYS: Record<string, keyof LocalConfig> = {
   MEDIAFLOW_AUDIO_TIME_LIMIT_SECONDS: 'audioTimeLimitSeconds',
   MEDIAFLOW_FFMPEG: 'ffmpegPath',
   MEDIAFLOW_FFPROBE: 'ffprobePath',
+  MEDIAFLOW_VISIBILITY_TIMEOUT_SECONDS: 'visibilityTimeoutSeconds',
+  MEDIAFLOW_SWEEP_INTERVAL_SECONDS: 'sweepIntervalSeconds',
+  MEDIAFLOW_SWEEP_GRACE_SECONDS: 'sweepGraceSeconds',
 };
 
 /** Reads the settings from an environment and overrides (from flags). */

@@ -5,9 +5,9 @@ import { extname, join, resolve, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { createApi, LocalTokens } from '@mediaflow/api';
-import { ForbiddenError, parseKey, systemClock, ulidGenerator, type MessageQueue, type MultipartUploads } from '@mediaflow/domain';
+import { ForbiddenError, parseKey, systemClock, ulidGenerator, type Clock, type EventBus, type MessageQueue, type MultipartUploads } from '@mediaflow/domain';
 import { SharpImageProcessor } from '@mediaflow/image-pipeline';
-import { ServiceConfigSchema, type ServiceDeps } from '@mediaflow/media-service';
+import { ServiceConfigSchema, type ServiceConfig, type ServiceDeps, type SweeperDeps } from '@mediaflow/media-service';
 import { LocalEventBus } from '@mediaflow/messaging';
 import { openQueues, type SqliteQueueBroker } from '@mediaflow/messaging/sqlite';
 import { FsMultipartUploads, FsObjectStore, verifyPresigned } from '@mediaflow/storage/fs';
@@ -18,7 +18,10 @@ import { FfmpegAudioProcessor, FfmpegVideoTranscoder } from '@mediaflow/video-pi
 import { pipelineQueues, startLocalWorkers, type QueueDefinition, type RunningWorkers } from '@mediaflow/workers';
 import { Hono } from 'hono';
 import type { LocalConfig } from './config.js';
+import { waitingForLocks } from './lock-wait.js';
 import { loadSecrets } from './secrets.js';
+import { reannounceStrandedUploads } from './stranded.js';
+import { localSweeperDeps, startSweeping } from './sweeping.js';
 
 export type Log = (entry: Record<string, unknown>) => void;
 
@@ -70,7 +73,66 @@ export function brokerDefinitions(definitions: readonly QueueDefinition[]): Reco
  */
 export function localQueues(config: LocalConfig): QueueDefinition[] {
   const limits = { videoTimeLimitSeconds: config.videoTimeLimitSeconds, audioTimeLimitSeconds: config.audioTimeLimitSeconds };
-  return pipelineQueues(config.imageConcurrency ?? availableParallelism(), limits, { tagging: config.tagger !== 'off' });
+  const queues = pipelineQueues(config.imageConcurrency ?? availableParallelism(), limits, { tagging: config.tagger !== 'off' });
+  const cap = config.visibilityTimeoutSeconds;
+  // Every local consumer renews its messages' visibility while a job runs, so a short timeout
+  // does not cut a long job short; it only decides how soon a dead worker's jobs come back.
+  return cap === undefined ? queues : queues.map((q) => ({ ...q, visibilityTimeoutSeconds: Math.min(q.visibilityTimeoutSeconds, cap) }));
+}
+
+/**
+ * How long one call waits inside SQLite for another process's write lock (the server stands still
+ * meanwhile), and how long it keeps trying in all, between pauses that leave the server running.
+ */
+const LOCK_ATTEMPT_MS = 20;
+const LOCK_WAIT = { budgetMs: 5000, pauseMs: 100 };
+
+/** The use cases' settings for a local config. */
+export function localServiceConfig(config: LocalConfig): ServiceConfig {
+  return ServiceConfigSchema.parse({
+    maxUploadBytes: config.maxUploadBytes,
+    multipartThresholdBytes: config.multipartThresholdBytes,
+    multipartPartBytes: config.multipartPartBytes,
+    mediaBaseUrl: '/media',
+    videoTimeLimitSeconds: config.videoTimeLimitSeconds,
+    audioTimeLimitSeconds: config.audioTimeLimitSeconds,
+  });
+}
+
+/** The local stand-in for the SNS topic: each queue with a filter policy subscribes to it. */
+export function localEventBus(broker: SqliteQueueBroker, definitions: readonly QueueDefinition[]): EventBus {
+  return new LocalEventBus(
+    definitions.filter((d) => d.filter).map((d) => (d.filter ? { queue: broker.queue(d.name), policy: d.filter } : { queue: broker.queue(d.name) })),
+  );
+}
+
+/**
+ * The sweeper on a data directory, beside or without a running server (`mediaflow sweep`): the
+ * stores, queues and bus the server uses, so what it resumes or announces reaches the server's
+ * workers. `clock` lets a test run it as if later. Close it when done.
+ */
+export function openLocalSweeper(config: LocalConfig, clock: Clock = systemClock): { deps: SweeperDeps; close(): void } {
+  const dataDir = resolve(config.dataDir);
+  const { presignKey } = loadSecrets(dataDir);
+  const baseUrl = config.publicUrl ?? `http://localhost:${config.port}`;
+  const store = new FsObjectStore({ root: join(dataDir, 'objects'), baseUrl, secret: presignKey, clock });
+  const repo = new SqliteMediaRepository({ filename: join(dataDir, 'media.db') });
+  const definitions = localQueues(config);
+  let broker: SqliteQueueBroker;
+  try {
+    broker = openQueues(join(dataDir, 'queues.db'), brokerDefinitions(definitions));
+  } catch (error) {
+    repo.close();
+    throw error;
+  }
+  const deps: ServiceDeps = { repo, store, bus: localEventBus(broker, definitions), ids: ulidGenerator, clock, config: localServiceConfig(config) };
+  return {
+    deps: localSweeperDeps(deps, store, broker.queue('ingest')),
+    close() {
+      void broker.close();
+      repo.close();
+    },
+  };
 }
 
 /** `/api/`, `/media/` and `/_local/` URLs: the API's (CloudFront routes the same prefixes in AWS). */
@@ -100,13 +162,14 @@ export async function startLocalStack(config: LocalConfig, log: Log = () => unde
   const fsOptions = { root: join(dataDir, 'objects'), baseUrl: url, secret: presignKey };
   const store = new FsObjectStore(fsOptions);
   const parts = new FsMultipartUploads(fsOptions);
-  const repo = new SqliteMediaRepository({ filename: join(dataDir, 'media.db'), revisionCacheMs: 250 });
-  const limits = { videoTimeLimitSeconds: config.videoTimeLimitSeconds, audioTimeLimitSeconds: config.audioTimeLimitSeconds };
+  const database = new SqliteMediaRepository({ filename: join(dataDir, 'media.db'), revisionCacheMs: 250, busyTimeoutMs: LOCK_ATTEMPT_MS });
+  const repo = waitingForLocks(database, {
+    ...LOCK_WAIT,
+    onWait: (during) => log({ level: 'info', msg: 'waiting for the media database lock', during }),
+  });
   const definitions = localQueues(config);
   const broker = openQueues(join(dataDir, 'queues.db'), brokerDefinitions(definitions));
-  const bus = new LocalEventBus(
-    definitions.filter((d) => d.filter).map((d) => (d.filter ? { queue: broker.queue(d.name), policy: d.filter } : { queue: broker.queue(d.name) })),
-  );
+  const bus = localEventBus(broker, definitions);
   const ingest: MessageQueue = broker.queue('ingest');
   // Like S3, completing a multipart upload is an "object created" event.
   const multipart: MultipartUploads = {
@@ -124,13 +187,7 @@ export async function startLocalStack(config: LocalConfig, log: Log = () => unde
     bus,
     ids: ulidGenerator,
     clock: systemClock,
-    config: ServiceConfigSchema.parse({
-      maxUploadBytes: config.maxUploadBytes,
-      multipartThresholdBytes: config.multipartThresholdBytes,
-      multipartPartBytes: config.multipartPartBytes,
-      mediaBaseUrl: '/media',
-      ...limits,
-    }),
+    config: localServiceConfig(config),
     images: new SharpImageProcessor(),
     multipart,
     ...(config.workers ? await mediaWorkers(config, dataDir) : {}),
@@ -216,6 +273,12 @@ export async function startLocalStack(config: LocalConfig, log: Log = () => unde
   // adapter's lightweight request (no WHATWG Request, no AbortSignal, per call).
   handler = (request) => (API_PATH.test(request.url) ? api.fetch(request) : app.fetch(request));
 
+  if (config.workers) {
+    // Before the workers take messages: what is in the queues now is all the pipeline knows of.
+    const carriers = definitions.filter((d) => d.filter?.['type']?.includes('media.uploaded')).flatMap((d) => [broker.queue(d.name), broker.queue(d.deadLetter)]);
+    const announced = await reannounceStrandedUploads(deps, carriers);
+    if (announced > 0) log({ level: 'info', msg: 'announced stranded uploads again', count: announced });
+  }
   const workers: RunningWorkers | undefined = !config.workers ? undefined : startLocalWorkers({
     deps,
     definitions,
@@ -224,7 +287,8 @@ export async function startLocalStack(config: LocalConfig, log: Log = () => unde
     retryBaseSeconds: config.retryBaseSeconds,
     waitTimeSeconds: config.pollSeconds,
   });
-  await resumeInterruptedUploads(deps, ingest, log);
+  // Also resumes uploads a crash cut off between their bytes and their ingest message.
+  const sweeping = startSweeping(localSweeperDeps(deps, store, ingest), { intervalSeconds: config.sweepIntervalSeconds, graceSeconds: config.sweepGraceSeconds }, log);
   log({ level: 'info', msg: 'mediaflow serve started', url, dataDir });
 
   let stopped: Promise<void> | undefined;
@@ -238,10 +302,11 @@ export async function startLocalStack(config: LocalConfig, log: Log = () => unde
     stop() {
       stopped ??= (async () => {
         await new Promise<void>((done) => server.close(() => done()));
+        await sweeping.stop();
         await workers?.stop();
         await tagger?.close();
         broker.close();
-        repo.close();
+        database.close();
       })();
       return stopped;
     },
@@ -262,22 +327,4 @@ async function mediaWorkers(config: LocalConfig, dataDir: string): Promise<Pick<
     audio: new FfmpegAudioProcessor({ ...(binaries ? { binaries } : {}), workDir: scratchDir }),
     scratchDir,
   };
-}
-
-/**
- * After a crash between "object stored" and "ingest queued", an item stays `uploading` with its
- * bytes present. Queue ingest again for those (ingest ignores anything already past `uploading`).
- */
-async function resumeInterruptedUploads(deps: ServiceDeps, ingest: MessageQueue, log: Log): Promise<void> {
-  let resumed = 0;
-  for await (const head of deps.store.list('originals/')) {
-    const parsed = parseKey(head.key);
-    if (!parsed || parsed.type !== 'original') continue;
-    const item = await deps.repo.get(parsed.ownerId, parsed.mediaId);
-    if (item?.status === 'uploading' && head.size === item.original.size) {
-      await ingest.send(JSON.stringify({ key: head.key, size: head.size }));
-      resumed += 1;
-    }
-  }
-  if (resumed > 0) log({ level: 'info', msg: 'resumed interrupted uploads', count: resumed });
 }

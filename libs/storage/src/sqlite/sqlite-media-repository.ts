@@ -9,6 +9,7 @@ import {
   type ListQuery,
   type MediaItem,
   type MediaRepository,
+  type MediaStatus,
   type Page,
   type TagCount,
 } from '@mediaflow/domain';
@@ -309,6 +310,16 @@ export class SqliteMediaRepository implements MediaRepository {
       this.revisions.set(ownerId, { value, readAtMs: now });
     }
     return value;
+  }
+
+  async listStale(status: MediaStatus, before: Date, limit: number): Promise<MediaItem[]> {
+    if (!Number.isInteger(limit) || limit < 1) throw new ValidationError('limit must be a positive integer');
+    // `updated_at` holds `toISOString()` text, whose order is the order of the instants. A scan
+    // across owners, but housekeeping runs now and then, not per request.
+    const rows = this.guard('listStale', () =>
+      this.statement('SELECT json FROM media WHERE status = ? AND updated_at < ? ORDER BY updated_at LIMIT ?').all(status, before.toISOString(), limit),
+    ) as JsonRow[];
+    return rows.map(fromRow);
   }
 
   /** Closes the database (after letting SQLite refresh its planner statistics). Idempotent. */
