@@ -11,4 +11,5 @@ export * from './upload.js';
 export * from './validation.js';
 export * from './routing.js';
 export * from './contracts.js';
+export * from './caching-repository.js';
 export type * from './ports.js';

@@ -1,7 +1,8 @@
-import { makeMediaItem } from '@mediaflow/domain/testing';
+import type { Cache } from '@mediaflow/domain';
+import { InMemoryCache, makeMediaItem } from '@mediaflow/domain/testing';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { lambdaContext, memoryRuntime } from '../test-support.js';
-import { createApiHandler } from './api.js';
+import { createApiHandler, withHotQueryCache } from './api.js';
 
 /** An HTTP API (payload 2.0) request; `claims` are what the JWT authorizer verified. */
 function request(method: string, path: string, claims?: Record<string, string>): APIGatewayProxyEventV2WithJWTAuthorizer {
@@ -52,5 +53,49 @@ describe('api function (API Gateway HTTP API v2, JWT authorizer)', () => {
     expect(res.statusCode).toBe(401);
     expect(res.headers?.['content-type']).toBe('application/problem+json');
     expect(JSON.parse(res.body ?? '')).toMatchObject({ status: 401 });
+  });
+});
+
+describe('api function with the optional cache', () => {
+  async function tagsTwice(runtime: ReturnType<typeof memoryRuntime>['runtime']): Promise<unknown[]> {
+    const handler = createApiHandler(runtime);
+    const out: unknown[] = [];
+    for (let i = 0; i < 2; i += 1) {
+      const res = (await handler(request('GET', '/api/v1/tags', { sub: 'alice' }), lambdaContext('api'))) as APIGatewayProxyStructuredResultV2;
+      expect(res.statusCode).toBe(200);
+      out.push(JSON.parse(res.body ?? ''));
+    }
+    return out;
+  }
+
+  it('leaves the repository alone without CACHE_URL', () => {
+    const { runtime } = memoryRuntime('api');
+    expect(withHotQueryCache(runtime)).toBe(runtime);
+  });
+
+  it('answers tag counts from the cache the second time', async () => {
+    const { runtime, deps } = memoryRuntime('api');
+    await deps.repo.create(makeMediaItem({ ownerId: 'alice', status: 'ready', tags: [{ name: 'dog', confidence: 0.9, source: 'ai' }] }));
+    const counted = jest.spyOn(deps.repo, 'tagCounts');
+    const cached = withHotQueryCache({ ...runtime, config: { ...runtime.config, CACHE_URL: 'rediss://cache.example.com:6379' } }, () => new InMemoryCache(deps.clock));
+    const [first, second] = await tagsTwice(cached);
+    expect(second).toEqual(first);
+    expect(first).toEqual({ tags: [{ name: 'dog', count: 1 }] });
+    expect(counted).toHaveBeenCalledTimes(1);
+  });
+
+  it('still answers when the cache cannot be reached', async () => {
+    const { runtime, deps } = memoryRuntime('api');
+    await deps.repo.create(makeMediaItem({ ownerId: 'alice', status: 'ready', tags: [{ name: 'cat', confidence: 0.9, source: 'ai' }] }));
+    const down: Cache = {
+      get: () => Promise.reject(new Error('connect ECONNREFUSED')),
+      set: () => Promise.reject(new Error('connect ECONNREFUSED')),
+      delete: () => Promise.reject(new Error('connect ECONNREFUSED')),
+      deleteByPrefix: () => Promise.reject(new Error('connect ECONNREFUSED')),
+    };
+    const cached = withHotQueryCache({ ...runtime, config: { ...runtime.config, CACHE_URL: 'rediss://cache.example.com:6379' } }, () => down);
+    const [first, second] = await tagsTwice(cached);
+    expect(first).toEqual({ tags: [{ name: 'cat', count: 1 }] });
+    expect(second).toEqual(first);
   });
 });

@@ -1,5 +1,6 @@
 import { createApi } from '@mediaflow/api';
-import { ForbiddenError, OwnerIdSchema } from '@mediaflow/domain';
+import { CachingMediaRepository, ForbiddenError, OwnerIdSchema, type Cache } from '@mediaflow/domain';
+import { RedisCache } from '@mediaflow/storage/redis';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { handle } from 'hono/aws-lambda';
 import { awsRuntime, coldStart, type Runtime } from '../composition.js';
@@ -46,4 +47,20 @@ export function createApiHandler(runtime: Runtime): (event: APIGatewayProxyEvent
   );
 }
 
-export const handler = coldStart(() => createApiHandler(awsRuntime('api')));
+/**
+ * With `CACHE_URL` set (the stage's optional ElastiCache, `docs/deploy.md`), each owner's tag
+ * counts are kept in the cache for a minute: they are the one query whose cost grows with the
+ * library. The cache fails open: when it cannot be reached the repository answers, and the
+ * failure is logged as a warning. ElastiCache Serverless speaks only the cluster protocol.
+ */
+export function withHotQueryCache(runtime: Runtime, makeCache: (url: string) => Cache = (url) => new RedisCache({ url, cluster: true }, { onError: (error) => runtime.telemetry.logger.warn('cache connection failed', { error }) })): Runtime {
+  const url = runtime.config.CACHE_URL;
+  if (url === undefined) return runtime;
+  const repo = new CachingMediaRepository(runtime.deps.repo, {
+    cache: makeCache(url),
+    onCacheError: (error, context) => runtime.telemetry.logger.warn('cache unavailable, read from the table', { error: error instanceof Error ? error : String(error), ...context }),
+  });
+  return { ...runtime, deps: { ...runtime.deps, repo } };
+}
+
+export const handler = coldStart(() => createApiHandler(withHotQueryCache(awsRuntime('api'))));
