@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import { TimeoutError } from '@mediaflow/domain';
+import { LimitExceededError, TimeoutError } from '@mediaflow/domain';
 import { resolveBinaries } from './binaries.js';
 import { ToolFailedError } from './errors.js';
 import type { FfmpegProgress } from './progress.js';
-import { LOW_PRIORITY_NICE, runTool } from './run.js';
+import { DEFAULT_TOOL_MEMORY_BYTES, LOW_PRIORITY_NICE, runTool } from './run.js';
 import { isGone, rejection } from '@mediaflow/domain/testing';
 
 const { ffmpeg } = resolveBinaries();
@@ -88,6 +88,38 @@ describe('runTool', () => {
     });
     await rejection(running);
     expect(nice).toBe(LOW_PRIORITY_NICE);
+  });
+
+  it('bounds the address space of every run, nice or not', async () => {
+    const controller = new AbortController();
+    let limit: string | undefined;
+    const running = runTool(ffmpeg, endless, {
+      timeoutMs: 30_000,
+      lowPriority: true,
+      signal: controller.signal,
+      onSpawn: (pid) => {
+        const check = async (): Promise<void> => {
+          if ((await readFile(`/proc/${pid}/comm`, 'utf8')).trim() !== 'ffmpeg') {
+            setTimeout(() => void check(), 20);
+            return;
+          }
+          limit = /^Max address space\s+(\d+)/m.exec(await readFile(`/proc/${pid}/limits`, 'utf8'))?.[1];
+          controller.abort();
+        };
+        void check();
+      },
+    });
+    await rejection(running);
+    expect(Number(limit)).toBe(DEFAULT_TOOL_MEMORY_BYTES);
+  });
+
+  it('rejects with LimitExceededError when the tool needs more memory than its bound, and runs the same work within it', async () => {
+    // Encoding one 12 MP frame: x264 allocates its frame buffers, far past 64 MiB.
+    const big = ['-nostdin', '-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=4000x3000:duration=0.2', '-c:v', 'libx264', '-preset', 'ultrafast', '-f', 'null', '-'];
+    const error = await rejection(runTool(ffmpeg, big, { timeoutMs: 60_000, maxMemoryBytes: 64 * 1024 ** 2 }));
+    expect(error).toBeInstanceOf(LimitExceededError);
+    expect((error as Error).message).toMatch(/memory limit of 64 MiB/);
+    await expect(runTool(ffmpeg, big, { timeoutMs: 60_000 })).resolves.toMatchObject({ stderr: '' });
   });
 
   it('reports progress from -progress output up to the end', async () => {

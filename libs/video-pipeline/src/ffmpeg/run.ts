@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { setPriority } from 'node:os';
-import { MediaError, TimeoutError } from '@mediaflow/domain';
+import { availableParallelism, setPriority } from 'node:os';
+import { LimitExceededError, MediaError, TimeoutError } from '@mediaflow/domain';
 import { ToolFailedError } from './errors.js';
 import { ProgressParser, type FfmpegProgress } from './progress.js';
 
@@ -12,6 +12,14 @@ export interface RunToolOptions {
   signal?: AbortSignal | undefined;
   /** Run at a lower CPU priority (nice 10) so that encodes do not starve the API and the queues. */
   lowPriority?: boolean | undefined;
+  /**
+   * The most address space the tool may take (its `RLIMIT_AS`, set through `prlimit`), so one
+   * hostile or huge input cannot take the machine's memory from every other job; an allocation
+   * past it fails inside the tool, which then exits and the run rejects with `LimitExceededError`.
+   * Default {@link DEFAULT_TOOL_MEMORY_BYTES}; `false` leaves the tool unbounded. Where `prlimit`
+   * is missing (some minimal images) the tool runs without the bound.
+   */
+  maxMemoryBytes?: number | false | undefined;
   /** stdout beyond this is an error (ffprobe JSON is small; a flood means something is wrong). Default 8 MiB. */
   maxStdoutBytes?: number | undefined;
   /** Only the last this-many bytes of stderr are kept, for error reasons. Default 16 KiB. */
@@ -42,6 +50,13 @@ export interface RunToolResult {
 export const LOW_PRIORITY_NICE = 10;
 
 /**
+ * Default address-space bound of a media tool run. Address space, not resident memory: x264 and
+ * the decoders reserve per thread, and their threads grow with the cores, so the bound does too.
+ * A three-rung 1080p ladder needs between 0.5 and 1 GiB of address space on 2 cores.
+ */
+export const DEFAULT_TOOL_MEMORY_BYTES = Math.max(2 * 1024 ** 3, availableParallelism() * 512 * 1024 ** 2);
+
+/**
  * Runs a binary without a shell and settles only after the child has exited, so that a rejected
  * promise never leaves a process behind. Rejects with `TimeoutError` after `timeoutMs`, with the
  * abort reason when `signal` aborts, and with `ToolFailedError` on a non-zero exit.
@@ -58,7 +73,17 @@ export function runTool(binary: string, args: readonly string[], options: RunToo
   if (signal?.aborted) return Promise.reject(abortReason(signal, label));
 
   const nice = options.lowPriority ? niceBinary() : undefined;
-  const [command, argv] = nice ? [nice, ['-n', String(LOW_PRIORITY_NICE), binary, ...args]] : [binary, [...args]];
+  const memoryLimit = options.maxMemoryBytes === false ? undefined : (options.maxMemoryBytes ?? DEFAULT_TOOL_MEMORY_BYTES);
+  const prlimit = memoryLimit === undefined ? undefined : prlimitBinary();
+  // prlimit sets the limit and execs nice, which execs the tool: the limit is inherited by both.
+  const chain = [
+    ...(prlimit && memoryLimit !== undefined ? [prlimit, `--as=${Math.floor(memoryLimit)}`, '--'] : []),
+    ...(nice ? [nice, '-n', String(LOW_PRIORITY_NICE)] : []),
+    binary,
+    ...args,
+  ];
+  const [command, ...argv] = chain as [string, ...string[]];
+  const bounded = prlimit !== undefined && memoryLimit !== undefined;
 
   return new Promise<RunToolResult>((resolve, reject) => {
     const child = spawn(command, argv, {
@@ -127,6 +152,12 @@ export function runTool(binary: string, args: readonly string[], options: RunToo
       const stderrText = stderr.toString('utf8');
       if (failure) {
         reject(failure);
+      } else if (exitCode !== 0 && bounded && memoryLimit !== undefined && (outOfMemory(stderrText) || CRASH_SIGNALS.has(exitSignal ?? ''))) {
+        // A failed allocation is reported by some code paths and crashes others (an unchecked
+        // malloc): under the bound, both are read as the input needing more memory than allowed.
+        const mib = Math.round(memoryLimit / 1024 ** 2);
+        const how = exitSignal ? `was killed by ${exitSignal} under` : 'ran out of';
+        reject(new LimitExceededError(`${label} ${how} its memory limit of ${mib} MiB`, { details: { limitBytes: memoryLimit, exitCode, signal: exitSignal } }));
       } else if (exitCode !== 0) {
         const reason = lastLines(stderrText, 3) || `exit ${exitCode ?? exitSignal}`;
         reject(new ToolFailedError(`${label} failed: ${reason}`, { exitCode, signal: exitSignal, stderr: stderrText }));
@@ -135,6 +166,22 @@ export function runTool(binary: string, args: readonly string[], options: RunToo
       }
     });
   });
+}
+
+/** Signals a tool dies of when an allocation it did not check fails. */
+const CRASH_SIGNALS: ReadonlySet<string> = new Set(['SIGSEGV', 'SIGBUS', 'SIGABRT']);
+
+/** What the tools print when an allocation fails (x264's own message, libavutil's and glibc's). */
+function outOfMemory(stderr: string): boolean {
+  return /malloc of size \d+ failed|Cannot allocate memory|out of memory|std::bad_alloc/i.test(stderr);
+}
+
+let prlimitCache: string | null | undefined;
+
+/** util-linux's `prlimit`, which sets a resource limit and execs the command under it. */
+function prlimitBinary(): string | undefined {
+  if (prlimitCache === undefined) prlimitCache = ['/usr/bin/prlimit', '/bin/prlimit'].find((p) => existsSync(p)) ?? null;
+  return prlimitCache ?? undefined;
 }
 
 let niceCache: string | null | undefined;
