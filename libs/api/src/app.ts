@@ -7,6 +7,8 @@ import {
   parseOrThrow,
   ValidationError,
   type ByteRange,
+  type GetResult,
+  type ObjectStore,
 } from '@mediaflow/domain';
 import {
   completeMultipartUpload,
@@ -129,6 +131,21 @@ function parseRange(header: string | undefined): ByteRange | undefined {
   if (!match) return undefined; // multi-range and suffix ranges: serve the whole object
   const start = Number(match[1]);
   return match[2] ? { start, end: Number(match[2]) } : { start };
+}
+
+/** The whole object, or undefined when there is none (the caller answers 404). */
+async function openWhole(store: ObjectStore, key: string): Promise<GetResult | undefined> {
+  try {
+    return await store.get(key);
+  } catch (error) {
+    if (error instanceof NotFoundError) return undefined;
+    throw error;
+  }
+}
+
+/** Closes a body that will not be sent (a 304), so its file handle is not left to the collector. */
+async function release(body: AsyncIterable<Uint8Array> | undefined): Promise<void> {
+  await body?.[Symbol.asyncIterator]().return?.();
 }
 
 /** Objects up to this size are read whole and sent as one buffer; larger ones are streamed. */
@@ -312,7 +329,12 @@ export function createApi(options: ApiOptions): Hono<Env> {
     const parsed = key === undefined ? undefined : parseKey(key);
     if (key === undefined || !parsed || parsed.ownerId !== ownerId) throw new NotFoundError('no such media');
 
-    const head = await deps.store.head(key);
+    // A whole-object GET (most requests) opens the object once and takes its head from there; a
+    // HEAD or a range request reads the head first. Each store call is several trips through the
+    // thread pool, and under load every trip waits for a turn of the busy event loop.
+    const range = parseRange(c.req.header('range'));
+    const whole = c.req.method === 'GET' && range === undefined ? await openWhole(deps.store, key) : undefined;
+    const head = whole?.head ?? (await deps.store.head(key));
     if (!head) throw new NotFoundError('no such media');
     const etag = `"${head.etag}"`;
     const headers: Record<string, string> = {
@@ -323,7 +345,10 @@ export function createApi(options: ApiOptions): Hono<Env> {
       'content-security-policy': "default-src 'none'; sandbox",
     };
     if (parsed.type === 'original') {
-      const item = await getMedia(deps, ownerId, parsed.mediaId);
+      const item = await getMedia(deps, ownerId, parsed.mediaId).catch(async (error: unknown) => {
+        await release(whole?.body);
+        throw error;
+      });
       headers['content-type'] = 'application/octet-stream';
       headers['content-disposition'] = contentDisposition(item.original.filename);
       headers['cache-control'] = 'private, no-store';
@@ -332,14 +357,16 @@ export function createApi(options: ApiOptions): Hono<Env> {
       headers['cache-control'] = head.cacheControl ?? 'private, max-age=300';
       if (head.contentDisposition) headers['content-disposition'] = head.contentDisposition;
     }
-    if (c.req.header('if-none-match') === etag) return c.body(null, 304, headers);
+    if (c.req.header('if-none-match') === etag) {
+      await release(whole?.body);
+      return c.body(null, 304, headers);
+    }
 
-    const range = parseRange(c.req.header('range'));
     if (range && (range.start >= head.size || (range.end !== undefined && range.end < range.start))) {
       return c.body(null, 416, { ...headers, 'content-range': `bytes */${head.size}` });
     }
     if (c.req.method === 'HEAD') return c.body(null, 200, { ...headers, 'content-length': String(head.size) });
-    const got = await deps.store.get(key, range);
+    const got = whole ?? (await deps.store.get(key, range));
     if (!got.range && head.size <= WHOLE_BODY_BYTES) {
       // Thumbnails and small renditions are most of a gallery's requests: sent as one buffer they
       // cost one write instead of a stream's several turns of the event loop, which under load

@@ -21,8 +21,8 @@ import { freePort, option, startServe, workspace } from '../lib/serve.mjs';
 const UPLOADS = Number(option('uploads', '500'));
 const READERS = Number(option('readers', '200'));
 const SECONDS = Number(option('seconds', '10'));
-/** Edge of the generated photos: 1600 px gives ~0.4 MB JPEGs, a phone photo scaled down. */
-const EDGE = Number(option('edge', '1600'));
+/** Edge of the generated photos: 1024 px gives ~0.2 MB JPEGs, a phone photo as a chat app sends it. */
+const EDGE = Number(option('edge', '1024'));
 /** Readers split between the list page and one rendition, as a gallery's requests are. */
 const LIST_SHARE = 0.75;
 
@@ -133,12 +133,25 @@ try {
   process.stderr.write(`load: ${UPLOADS} uploads at once with ${READERS} readers...\n`);
   const load = readers(server, renditionUrl, 3600);
   const t0 = performance.now();
-  const uploads = await Promise.all(photos.slice(10).map((bytes, i) => upload(server, bytes, `load-${i}.jpg`).catch((error) => ({ ok: false, why: String(error) }))));
+  let sent = 0;
+  const uploads = await Promise.all(
+    photos.slice(10).map((bytes, i) =>
+      upload(server, bytes, `load-${i}.jpg`)
+        .catch((error) => ({ ok: false, why: String(error) }))
+        .finally(() => {
+          sent += 1;
+          if (sent % 50 === 0) process.stderr.write(`  ${sent} uploads answered after ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+        }),
+    ),
+  );
   const acceptedMs = performance.now() - t0;
   let settled = { ready: 0, failed: 0 };
+  let polls = 0;
   while (settled.ready + settled.failed < UPLOADS + 10) {
     await new Promise((r) => setTimeout(r, 500));
     settled = await counts(server);
+    polls += 1;
+    if (polls % 20 === 0) process.stderr.write(`  ${settled.ready} ready, ${settled.failed} failed after ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
   }
   const settledMs = performance.now() - t0;
   load.stop();
