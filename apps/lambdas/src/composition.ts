@@ -71,12 +71,22 @@ export function awsRuntime(
 
 /**
  * A handler built on its first invocation and kept for the container's life, so importing a
- * function module (in tests, in the bundler) reads no environment and opens no client.
+ * function module (in tests, in the bundler) reads no environment and opens no client. The build
+ * may be asynchronous (checking the media tools' version); one that fails is tried again on the
+ * next invocation rather than failing the container for good.
  */
-export function coldStart<A extends unknown[], R>(build: () => (...args: A) => Promise<R>): (...args: A) => Promise<R> {
-  let built: ((...args: A) => Promise<R>) | undefined;
-  return (...args) => {
-    built ??= build();
-    return built(...args);
+export function coldStart<A extends unknown[], R>(
+  build: () => ((...args: A) => Promise<R>) | Promise<(...args: A) => Promise<R>>,
+): (...args: A) => Promise<R> {
+  let built: Promise<(...args: A) => Promise<R>> | undefined;
+  return async (...args) => {
+    built ??= Promise.resolve()
+      .then(build)
+      .catch((error: unknown) => {
+        built = undefined;
+        throw error;
+      });
+    return (await built)(...args);
   };
 }
+

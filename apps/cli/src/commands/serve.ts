@@ -62,6 +62,8 @@ export function serveCommandWith(stopSignal: StopSignal): Command {
           `  Bearer token:                  ${token}`,
           `  API:                           ${stack.url}/api/v1  (OpenAPI: ${stack.url}/api/openapi.json)`,
           `  Data:                          ${config.dataDir}`,
+          `  Media tools:                   ${stack.mediaTools?.description ?? 'none in this process (workers are off)'}`,
+          ...(stack.mediaTools?.warning ? ['', `  Warning: ${stack.mediaTools.warning}`] : []),
           '',
           '  Press Ctrl+C to stop; in-flight jobs finish or return to their queues.',
           '',

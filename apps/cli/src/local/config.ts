@@ -50,11 +50,14 @@ export const LocalConfigSchema = z.object({
   /** The same for an audio job. */
   audioTimeLimitSeconds: z.coerce.number().int().min(10).max(3600).default(300),
   /**
-   * A maintained ffmpeg/ffprobe on this machine (a path or a command on PATH), preferred to the
-   * old static build that ships in the npm package, which is the fallback.
+   * The ffmpeg/ffprobe to run (paths or commands on PATH), which must be of one build and at least
+   * 5.1. Unset: a current pair found on `toolSearchPath`, else the old static build that ships in
+   * the npm package, as a fallback with a warning.
    */
   ffmpegPath: z.string().min(1).optional(),
   ffprobePath: z.string().min(1).optional(),
+  /** Where to look for ffmpeg and ffprobe (the environment's `PATH`); not searched when unset. */
+  toolSearchPath: z.string().optional(),
   /**
    * How often the sweeper puts the data directory back in step (orphaned objects, abandoned
    * uploads, temp files of interrupted writes); it also runs at start-up. 0: at start-up only.
@@ -83,6 +86,7 @@ const ENV_KEYS: Record<string, keyof LocalConfig> = {
   MEDIAFLOW_AUDIO_TIME_LIMIT_SECONDS: 'audioTimeLimitSeconds',
   MEDIAFLOW_FFMPEG: 'ffmpegPath',
   MEDIAFLOW_FFPROBE: 'ffprobePath',
+  PATH: 'toolSearchPath',
   MEDIAFLOW_VISIBILITY_TIMEOUT_SECONDS: 'visibilityTimeoutSeconds',
   MEDIAFLOW_SWEEP_INTERVAL_SECONDS: 'sweepIntervalSeconds',
   MEDIAFLOW_SWEEP_GRACE_SECONDS: 'sweepGraceSeconds',

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { accessSync, chmodSync, constants } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -11,6 +11,7 @@ import { openQueues } from '@mediaflow/messaging/sqlite';
 import { SqliteMediaRepository } from '@mediaflow/storage/sqlite';
 import { pipelineQueues } from '@mediaflow/workers';
 import { dlqCommand } from '../commands/dlq.js';
+import { statusCommand } from '../commands/status.js';
 import { captureIo } from '../testing.js';
 import { LocalConfigSchema } from './config.js';
 import { brokerDefinitions, startLocalStack, type LocalStack } from './stack.js';
@@ -92,10 +93,13 @@ describe('local stack over real HTTP', () => {
   let dataDir: string;
   let stack: LocalStack | undefined;
 
-  // The tagger is off unless a test is about it: loading its models costs seconds per stack.
+  // The tagger is off unless a test is about it: loading its models costs seconds per stack. The
+  // media tools are chosen as `serve` chooses them, from this environment's PATH.
   const start = async (overrides: Record<string, unknown> = {}) => {
     stack = await startLocalStack(
-      LocalConfigSchema.parse({ port: 0, dataDir, retryBaseSeconds: 0.2, pollSeconds: 0.1, imageConcurrency: 2, tagger: 'off', ...overrides }),
+      LocalConfigSchema.parse({
+        port: 0, dataDir, retryBaseSeconds: 0.2, pollSeconds: 0.1, imageConcurrency: 2, tagger: 'off', toolSearchPath: process.env['PATH'], ...overrides,
+      }),
     );
     return stack;
   };
@@ -180,6 +184,32 @@ describe('local stack over real HTTP', () => {
     expect(tags.tags).toEqual(expect.arrayContaining([{ name: 'sheep', count: 1 }]));
     // Another owner sees none of it.
     expect(((await (await api(s, 'bob').get('/api/v1/media?tag=sheep')).json()) as { items: unknown[] }).items).toEqual([]);
+  });
+
+  it('names the ffmpeg build its workers run, in the stack and in mediaflow status', async () => {
+    const s = await start();
+    const tools = s.mediaTools;
+    expect(tools).toBeDefined();
+    // A current ffmpeg on PATH is taken before the bundled fallback; the fallback comes with a warning.
+    expect(tools?.source).toBe(tools?.current ? 'path' : 'bundled');
+    expect(tools?.warning === undefined).toBe(tools?.current);
+    const status = captureIo();
+    expect(await statusCommand.run(['--data-dir', dataDir], status)).toBe(0);
+    expect(status.out()).toContain(`media tools: ${tools?.description} (chosen `);
+    expect(status.out().includes('warning: running the bundled fallback ffmpeg')).toBe(!tools?.current);
+    const json = captureIo();
+    expect(await statusCommand.run(['--data-dir', dataDir, '--json'], json)).toBe(0);
+    expect(JSON.parse(json.out())).toMatchObject({ mediaTools: { version: tools?.version, source: tools?.source, current: tools?.current } });
+  });
+
+  it('refuses to start with a configured ffmpeg it cannot honour, instead of running another', async () => {
+    const fake = join(dataDir, 'old-ffmpeg');
+    await mkdir(fake, { recursive: true });
+    for (const tool of ['ffmpeg', 'ffprobe']) {
+      await writeFile(join(fake, tool), `#!/bin/sh\necho "${tool} version 4.4.2-0ubuntu0.22.04.1 Copyright (c) 2000-2021"\n`, { mode: 0o755 });
+    }
+    await expect(start({ ffmpegPath: join(fake, 'ffmpeg'), ffprobePath: join(fake, 'ffprobe') })).rejects.toThrow(/is 4\.4, older than 5\.1/);
+    stack = undefined;
   });
 
   it('does not store the same content twice for one owner', async () => {
@@ -384,6 +414,26 @@ describe('local stack over real HTTP', () => {
       expect(Buffer.from(await preview.arrayBuffer()).subarray(4, 8).toString()).toBe('ftyp');
       // Nothing of the job is left in the scratch directory.
       expect(await readdir(join(dataDir, 'scratch'))).toEqual([]);
+    });
+
+    it('takes an MPEG-TS recording to a ready HLS item on a current ffmpeg, and fails it with the reason on the fallback', async () => {
+      const s = await start();
+      await generate(generated(), [
+        '-f', 'lavfi', '-i', 'testsrc2=s=320x240:r=25:d=2', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=2',
+        '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', '-f', 'mpegts', '-y', 'camcorder.mts',
+      ]);
+      const { id } = await upload(s, 'alice', await readFile(join(generated(), 'camcorder.mts')), 'camcorder.mts');
+      const item = await settled(s, 'alice', id);
+      expect(item.kind).toBe('video');
+      if (s.mediaTools?.features.mpegts) {
+        expect([item.status, item.failure]).toEqual(['ready', null]);
+        expect(item.renditions.map((r) => r.name)).toEqual(expect.arrayContaining(['hls/master', 'preview', 'poster']));
+        const master = await playlist(s, `${s.url}${item.renditions.find((r) => r.name === 'hls/master')?.url}`);
+        expect(master.uris.map((u) => u.split('/').pop())).toEqual(['240p.m3u8']);
+      } else {
+        expect(item.status).toBe('failed');
+        expect(item.failure?.reason).toMatch(/MPEG-TS video needs ffmpeg 5\.1 or newer/);
+      }
     });
 
     it('makes listening previews, a waveform, cover renditions and metadata tags from an MP3', async () => {

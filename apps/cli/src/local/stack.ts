@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readFile, rm } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { extname, join, resolve, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -14,7 +14,7 @@ import { FsMultipartUploads, FsObjectStore, verifyPresigned } from '@mediaflow/s
 import { SqliteMediaRepository } from '@mediaflow/storage/sqlite';
 import { moderate, normaliseLabels, ON_DEVICE_MODERATION_POLICY, ON_DEVICE_NORMALISE_OPTIONS } from '@mediaflow/tagging';
 import { OnDeviceTagger } from '@mediaflow/tagging/on-device';
-import { FfmpegAudioProcessor, FfmpegVideoTranscoder } from '@mediaflow/video-pipeline';
+import { detectFfmpeg, FfmpegAudioProcessor, FfmpegVideoTranscoder, type FfmpegBuild } from '@mediaflow/video-pipeline';
 import { pipelineQueues, startLocalWorkers, type QueueDefinition, type RunningWorkers } from '@mediaflow/workers';
 import { Hono } from 'hono';
 import type { LocalConfig } from './config.js';
@@ -32,6 +32,8 @@ export interface LocalStack {
   deps: ServiceDeps;
   broker: SqliteQueueBroker;
   definitions: readonly QueueDefinition[];
+  /** The ffmpeg and ffprobe the workers run (undefined when this process runs no workers). */
+  mediaTools: FfmpegBuild | undefined;
   /** Stops HTTP, lets in-flight jobs finish (or go back to their queues), closes the databases. */
   stop(): Promise<void>;
 }
@@ -152,6 +154,8 @@ function listen(fetch: (request: Request) => Response | Promise<Response>, port:
 export async function startLocalStack(config: LocalConfig, log: Log = () => undefined): Promise<LocalStack> {
   const dataDir = resolve(config.dataDir);
   const { tokenKey, presignKey } = loadSecrets(dataDir);
+  // Chosen and checked before anything listens: a configured ffmpeg that cannot be used stops the start.
+  const mediaTools = config.workers ? await chooseMediaTools(config, dataDir, log) : undefined;
 
   // Listen first so that port 0 (tests) gives a real port for the presigned URLs.
   let handler: (request: Request) => Response | Promise<Response> = () => new Response('starting', { status: 503 });
@@ -190,7 +194,7 @@ export async function startLocalStack(config: LocalConfig, log: Log = () => unde
     config: localServiceConfig(config),
     images: new SharpImageProcessor(),
     multipart,
-    ...(config.workers ? await mediaWorkers(config, dataDir) : {}),
+    ...(mediaTools ? await mediaWorkers(mediaTools, dataDir) : {}),
   };
   const tagger = config.workers && config.tagger === 'on-device' ? new OnDeviceTagger() : undefined;
   if (tagger) {
@@ -299,6 +303,7 @@ export async function startLocalStack(config: LocalConfig, log: Log = () => unde
     deps,
     broker,
     definitions,
+    mediaTools,
     stop() {
       stopped ??= (async () => {
         await new Promise<void>((done) => server.close(() => done()));
@@ -317,14 +322,48 @@ export async function startLocalStack(config: LocalConfig, log: Log = () => unde
  * ffmpeg-based processors for the workers, with their scratch space under the data directory.
  * Scratch files belong to jobs in flight; after a crash none is, so what is left is removed.
  */
-async function mediaWorkers(config: LocalConfig, dataDir: string): Promise<Pick<ServiceDeps, 'video' | 'audio' | 'scratchDir'>> {
+async function mediaWorkers(tools: FfmpegBuild, dataDir: string): Promise<Pick<ServiceDeps, 'video' | 'audio' | 'scratchDir'>> {
   const scratchDir = join(dataDir, 'scratch');
   await rm(scratchDir, { recursive: true, force: true });
-  // Both or neither (the config checks it); without them each processor uses the bundled build.
-  const binaries = config.ffmpegPath && config.ffprobePath ? { ffmpeg: config.ffmpegPath, ffprobe: config.ffprobePath } : undefined;
   return {
-    video: new FfmpegVideoTranscoder({ binaries }),
-    audio: new FfmpegAudioProcessor({ ...(binaries ? { binaries } : {}), workDir: scratchDir }),
+    video: new FfmpegVideoTranscoder({ tools }),
+    audio: new FfmpegAudioProcessor({ tools, workDir: scratchDir }),
     scratchDir,
   };
+}
+
+/** Where `serve` records the media tools it chose, for `mediaflow status`. */
+export const MEDIA_TOOLS_FILE = 'media-tools.json';
+
+/** What `serve` recorded about its media tools (see {@link chooseMediaTools}). */
+export interface MediaToolsRecord {
+  description: string;
+  version: string;
+  source: FfmpegBuild['source'];
+  current: boolean;
+  warning?: string | undefined;
+  chosenAt: string;
+}
+
+/**
+ * `MEDIAFLOW_FFMPEG`/`MEDIAFLOW_FFPROBE`, else a current ffmpeg on PATH, else the bundled fallback
+ * (with a warning in the log); recorded in the data directory so that `status` can tell which build
+ * the server runs.
+ */
+async function chooseMediaTools(config: LocalConfig, dataDir: string, log: Log): Promise<FfmpegBuild> {
+  const tools = await detectFfmpeg({
+    configured: { ffmpeg: config.ffmpegPath, ffprobe: config.ffprobePath },
+    searchPath: config.toolSearchPath,
+  });
+  if (tools.warning) log({ level: 'warn', msg: tools.warning });
+  const record: MediaToolsRecord = {
+    description: tools.description,
+    version: tools.version,
+    source: tools.source,
+    current: tools.current,
+    warning: tools.warning,
+    chosenAt: new Date().toISOString(),
+  };
+  await writeFile(join(dataDir, MEDIA_TOOLS_FILE), `${JSON.stringify(record, null, 2)}\n`);
+  return tools;
 }

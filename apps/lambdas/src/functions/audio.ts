@@ -1,20 +1,23 @@
 import { SharpImageProcessor } from '@mediaflow/image-pipeline';
-import { FfmpegAudioProcessor, resolveBinaries } from '@mediaflow/video-pipeline';
+import { FfmpegAudioProcessor } from '@mediaflow/video-pipeline';
 import { audioHandler } from '@mediaflow/workers';
 import { awsRuntime, coldStart, type Runtime } from '../composition.js';
 import { awsIdempotency } from '../idempotency.js';
+import { loadConfig } from '../config.js';
 import { queueConsumer } from '../consumer.js';
+import { layerFfmpeg } from '../media-tools.js';
 
 /** `media.uploaded` for audio: previews, waveform, tags (ffmpeg from the media-tools layer) and the cover (sharp). */
 export function createAudioHandler(runtime: Runtime) {
   return queueConsumer(runtime, audioHandler, { kind: 'audio' });
 }
 
-export const handler = coldStart(() =>
-  createAudioHandler(
-    awsRuntime('audio', (config) => ({
-      audio: new FfmpegAudioProcessor({ binaries: resolveBinaries({ ffmpeg: config.FFMPEG_PATH, ffprobe: config.FFPROBE_PATH }) }),
+export const handler = coldStart(async () => {
+  const tools = await layerFfmpeg(loadConfig(process.env));
+  return createAudioHandler(
+    awsRuntime('audio', () => ({
+      audio: new FfmpegAudioProcessor({ tools }),
       images: new SharpImageProcessor(),
     }), awsIdempotency),
-  ),
-);
+  );
+});

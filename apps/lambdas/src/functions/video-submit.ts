@@ -6,9 +6,10 @@ import { FfmpegVideoTranscoder } from '@mediaflow/video-pipeline';
 import type { WorkerHandler } from '@mediaflow/workers';
 import { awsRuntime, coldStart, type Runtime } from '../composition.js';
 import { awsIdempotency } from '../idempotency.js';
-import { requireSetting } from '../config.js';
+import { loadConfig, requireSetting } from '../config.js';
 import { queueConsumer, type WorkerFactory } from '../consumer.js';
 import { MediaConvertTranscoder } from '../mediaconvert-transcoder.js';
+import { layerFfmpeg } from '../media-tools.js';
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -44,16 +45,17 @@ export function createVideoSubmitHandler(runtime: Runtime) {
   return queueConsumer(runtime, submitter, { kind: 'video' });
 }
 
-export const handler = coldStart(() =>
-  createVideoSubmitHandler(
+export const handler = coldStart(async () => {
+  const tools = await layerFfmpeg(loadConfig(process.env));
+  return createVideoSubmitHandler(
     awsRuntime('video-submit', (config) => ({
       video: new MediaConvertTranscoder({
         client: new MediaConvertClient({ ...AWS_RETRY, region: config.AWS_REGION, ...(config.MEDIACONVERT_ENDPOINT ? { endpoint: config.MEDIACONVERT_ENDPOINT } : {}) }),
         bucket: config.MEDIA_BUCKET,
         roleArn: requireSetting(config, 'MEDIACONVERT_ROLE_ARN'),
         queueArn: config.MEDIACONVERT_QUEUE_ARN,
-        prober: new FfmpegVideoTranscoder({ binaries: { ffmpeg: config.FFMPEG_PATH, ffprobe: config.FFPROBE_PATH } }),
+        prober: new FfmpegVideoTranscoder({ tools }),
       }),
     }), awsIdempotency),
-  ),
-);
+  );
+});

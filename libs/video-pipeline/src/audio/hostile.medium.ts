@@ -4,17 +4,21 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CorruptMediaError, LimitExceededError, MediaError, TimeoutError, UnsupportedMediaError } from '@mediaflow/domain';
+import type { FfmpegBuild } from '../ffmpeg/index.js';
+import { testFfmpeg } from '../ffmpeg/testing/index.js';
 import { FfmpegAudioProcessor } from './processor.js';
 import { makeAudio } from './testing/index.js';
 import { rejection } from '@mediaflow/domain/testing';
 
 let dir: string;
+let tools: FfmpegBuild;
 let server: Server;
 let hits: string[];
 let base: string;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'mediaflow-audio-hostile-'));
+  tools = await testFfmpeg();
   hits = [];
   server = createServer((req, res) => {
     hits.push(req.url ?? '');
@@ -58,7 +62,10 @@ async function write(name: string, content: string | Uint8Array): Promise<string
 }
 
 describe('FfmpegAudioProcessor on hostile input (real ffmpeg)', () => {
-  const audio = new FfmpegAudioProcessor();
+  let audio: FfmpegAudioProcessor;
+  beforeAll(() => {
+    audio = new FfmpegAudioProcessor({ tools });
+  });
 
   it('refuses playlists, concat lists and stream descriptions without opening what they name', async () => {
     const song = await makeAudio(dir, { format: 'mp3', seconds: 2 }, 'target');
@@ -112,14 +119,14 @@ describe('FfmpegAudioProcessor on hostile input (real ffmpeg)', () => {
   });
 
   it('refuses audio longer than the configured limit before decoding it', async () => {
-    const short = new FfmpegAudioProcessor({ limits: { maxDurationSeconds: 2 } });
+    const short = new FfmpegAudioProcessor({ tools, limits: { maxDurationSeconds: 2 } });
     const error = await rejection(short.process(await makeAudio(dir, { format: 'wav', seconds: 3 }, 'long')));
     expect(error).toBeInstanceOf(LimitExceededError);
     expect((error as LimitExceededError).details).toMatchObject({ limit: 'maxDurationSeconds' });
   });
 
   it('refuses a file over the size limit without probing it', async () => {
-    const small = new FfmpegAudioProcessor({ limits: { maxInputBytes: 1000 } });
+    const small = new FfmpegAudioProcessor({ tools, limits: { maxInputBytes: 1000 } });
     const error = await rejection(small.process(await makeAudio(dir, { format: 'wav', seconds: 1 }, 'big')));
     expect(error).toBeInstanceOf(LimitExceededError);
   });
@@ -130,6 +137,7 @@ describe('FfmpegAudioProcessor on hostile input (real ffmpeg)', () => {
     const controller = new AbortController();
     const pids: number[] = [];
     const processor = new FfmpegAudioProcessor({
+      tools,
       workDir: work,
       onSpawn: (pid) => {
         pids.push(pid);
@@ -153,7 +161,7 @@ describe('FfmpegAudioProcessor on hostile input (real ffmpeg)', () => {
 
   it('kills ffmpeg and rejects with TimeoutError when the job runs out of time', async () => {
     const pids: number[] = [];
-    const hasty = new FfmpegAudioProcessor({ timeBudget: { baseMs: 1, perSecondMs: 0 }, onSpawn: (pid) => pids.push(pid) });
+    const hasty = new FfmpegAudioProcessor({ tools, timeBudget: { baseMs: 1, perSecondMs: 0 }, onSpawn: (pid) => pids.push(pid) });
     const error = await rejection(hasty.process(await makeAudio(dir, { format: 'flac', seconds: 5, signal: 'noise' }, 'slow')));
     expect(error).toBeInstanceOf(TimeoutError);
     expect(pids.every((pid) => !isRunning(pid))).toBe(true);

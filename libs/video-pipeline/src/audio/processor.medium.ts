@@ -2,16 +2,18 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RenderedFile } from '@mediaflow/domain';
+import { testFfmpeg } from '../ffmpeg/testing/index.js';
 import { FfmpegAudioProcessor } from './processor.js';
 import { makeAudio, makeCover, probeOutput, type AudioFixtureFormat } from './testing/index.js';
 import type { WaveformDocument } from './types.js';
 
-const audio = new FfmpegAudioProcessor();
+let audio: FfmpegAudioProcessor;
 let dir: string;
 let cover: Buffer;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'mediaflow-audio-test-'));
+  audio = new FfmpegAudioProcessor({ tools: await testFfmpeg() });
   cover = await readFile(await makeCover(dir));
 });
 

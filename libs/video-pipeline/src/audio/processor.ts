@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import type { AudioProcessor, MediaFacts } from '@mediaflow/domain';
-import { AUDIO_DEMUXERS, probeFile, resolveBinaries, type FfmpegBinaries } from '../ffmpeg/index.js';
+import { AUDIO_DEMUXERS, probeFile, type FfmpegBuild } from '../ffmpeg/index.js';
 import { toAudioError } from './errors.js';
 import { checkAudioBytes, checkAudioFacts, resolveAudioLimits } from './limits.js';
 import { readAudioMetadata } from './metadata.js';
@@ -10,8 +10,8 @@ import { renderAudio } from './render.js';
 import type { AudioLimits, AudioMetadata, AudioPolicy, AudioProcessResult, AudioTimeBudget } from './types.js';
 
 export interface FfmpegAudioProcessorOptions {
-  /** The ffmpeg and ffprobe to run (from `resolveBinaries`); the bundled ones when omitted. */
-  binaries?: FfmpegBinaries;
+  /** The ffmpeg and ffprobe to run and what they can do (`detectFfmpeg` at the composition root). */
+  tools: FfmpegBuild;
   /** Replaces fields of `defaultAudioLimits`. */
   limits?: Partial<AudioLimits>;
   policy?: AudioPolicy;
@@ -42,11 +42,11 @@ const defaultTimeBudget: Readonly<AudioTimeBudget> = Object.freeze({ baseMs: 60_
  * tags cannot be read is still processed: the failure is reported in `warnings`.
  *
  * @example
- * const audio = new FfmpegAudioProcessor({ binaries: resolveBinaries({ ffmpeg: env.MEDIAFLOW_FFMPEG }) });
+ * const audio = new FfmpegAudioProcessor({ tools: await detectFfmpeg({ searchPath: env.PATH }) });
  * const { facts, files, cover } = await audio.process('/tmp/upload.mp3', signal);
  */
 export class FfmpegAudioProcessor implements AudioProcessor {
-  private binaries: FfmpegBinaries | undefined;
+  private readonly tools: FfmpegBuild;
   private readonly limits: AudioLimits;
   private readonly policy: AudioPolicy;
   private readonly demuxers: readonly string[];
@@ -54,8 +54,8 @@ export class FfmpegAudioProcessor implements AudioProcessor {
   private readonly probeTimeoutMs: number;
   private readonly metadataTimeoutMs: number;
 
-  constructor(private readonly options: FfmpegAudioProcessorOptions = {}) {
-    this.binaries = options.binaries;
+  constructor(private readonly options: FfmpegAudioProcessorOptions) {
+    this.tools = options.tools;
     this.limits = resolveAudioLimits(options.limits);
     this.policy = options.policy ?? defaultAudioPolicy;
     this.demuxers = options.demuxers ?? AUDIO_DEMUXERS;
@@ -71,16 +71,17 @@ export class FfmpegAudioProcessor implements AudioProcessor {
    */
   async process(input: string, signal?: AbortSignal): Promise<AudioProcessResult> {
     signal?.throwIfAborted();
-    const binaries = (this.binaries ??= resolveBinaries());
+    const crashUnderMemoryBoundIsOutOfMemory = this.tools.features.crashUnderMemoryBoundIsOutOfMemory;
     const size = await sizeOf(input);
     if (size !== undefined) checkAudioBytes(size, this.limits);
 
     const probed = await probeFile(input, {
-      ffprobe: binaries.ffprobe,
+      ffprobe: this.tools.ffprobe,
       demuxers: this.demuxers,
       limits: { maxDurationSeconds: this.limits.maxDurationSeconds },
       timeoutMs: this.probeTimeoutMs,
       signal,
+      crashUnderMemoryBoundIsOutOfMemory,
     }).catch((error: unknown) => {
       throw toAudioError(error, 'reading the file');
     });
@@ -94,7 +95,7 @@ export class FfmpegAudioProcessor implements AudioProcessor {
     signal?.addEventListener('abort', forward, { once: true });
     try {
       const rendering = renderAudio(plan, {
-        ffmpeg: binaries.ffmpeg,
+        ffmpeg: this.tools.ffmpeg,
         inputUrl: probed.url,
         demuxers: this.demuxers,
         facts: probed.facts,
@@ -103,6 +104,7 @@ export class FfmpegAudioProcessor implements AudioProcessor {
         workDir: this.options.workDir,
         lowPriority: this.options.lowPriority,
         onSpawn: this.options.onSpawn,
+        crashUnderMemoryBoundIsOutOfMemory,
       }).catch((error: unknown) => {
         job.abort(error);
         throw error;

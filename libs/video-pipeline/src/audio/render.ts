@@ -24,6 +24,8 @@ export interface RenderAudioOptions {
   lowPriority?: boolean | undefined;
   /** Called with ffmpeg's pid once it runs. */
   onSpawn?: ((pid: number) => void) | undefined;
+  /** See `RunToolOptions.crashUnderMemoryBoundIsOutOfMemory` (from the build's features). */
+  crashUnderMemoryBoundIsOutOfMemory?: boolean | undefined;
 }
 
 export interface RenderedAudio {
@@ -59,6 +61,7 @@ export async function renderAudio(plan: AudioPlan, options: RenderAudioOptions):
         label: 'ffmpeg (audio)',
         maxStdoutBytes: 64 * 1024,
         onSpawn: options.onSpawn,
+        crashUnderMemoryBoundIsOutOfMemory: options.crashUnderMemoryBoundIsOutOfMemory,
       });
     } catch (error) {
       throw toAudioError(error, 'decoding the audio');

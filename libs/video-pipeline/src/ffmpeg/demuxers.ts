@@ -7,11 +7,18 @@
  *
  * Names are ffmpeg demuxer names (`mov` covers mp4/m4a/3gp, `matroska` covers webm).
  *
- * `mpegts` is left out on purpose: the bundled ffprobe (a 2023 snapshot) crashes with SIGSEGV on
- * every MPEG-TS file, which on untrusted input is a memory-safety bug, not just a failure. Pass
- * `[...VIDEO_DEMUXERS, 'mpegts']` when a maintained ffprobe is configured.
+ * `mpegts` is only allowed on a current build (`videoDemuxersFor`): the bundled fallback's ffprobe (a
+ * 2023 snapshot) crashes with SIGSEGV on every MPEG-TS file, which on untrusted input is a
+ * memory-safety bug, not just a failure.
  */
 export const VIDEO_DEMUXERS: readonly string[] = Object.freeze(['mov', 'matroska', 'avi']);
+
+const VIDEO_DEMUXERS_WITH_MPEGTS: readonly string[] = Object.freeze([...VIDEO_DEMUXERS, 'mpegts']);
+
+/** The video containers a build may read: MPEG-TS (`.ts`, `.m2ts`, `.mts`) only where it is safe. */
+export function videoDemuxersFor(features: { mpegts: boolean }): readonly string[] {
+  return features.mpegts ? VIDEO_DEMUXERS_WITH_MPEGTS : VIDEO_DEMUXERS;
+}
 
 export const AUDIO_DEMUXERS: readonly string[] = Object.freeze(['mp3', 'wav', 'flac', 'ogg', 'aac', 'mov', 'matroska']);
 

@@ -24,7 +24,7 @@ export class ToolFailedError extends MediaError {
 
 /**
  * Maps a failed ffmpeg/ffprobe run to the most specific domain error its stderr supports: a
- * refused demuxer is `UnsupportedMediaError`, undecodable data is `CorruptMediaError`; anything
+ * refused demuxer or decoder is `UnsupportedMediaError`, undecodable data is `CorruptMediaError`; anything
  * else (and any non-tool error) is returned as it is.
  */
 export function translateToolFailure(error: unknown): Error {
@@ -32,6 +32,10 @@ export function translateToolFailure(error: unknown): Error {
   const refused = /\[([\w,]+) @ [^\]]+\] Format not on whitelist/.exec(error.stderr);
   if (refused) {
     return new UnsupportedMediaError(`container "${refused[1]}" is not allowed`, { cause: error, details: { container: refused[1] } });
+  }
+  const codec = /Codec \(([\w-]+)\) not on whitelist/.exec(error.stderr);
+  if (codec) {
+    return new UnsupportedMediaError(`codec "${codec[1]}" is not supported`, { cause: error, details: { codec: codec[1] } });
   }
   if (error.signal === 'SIGSEGV' || error.signal === 'SIGBUS' || error.signal === 'SIGABRT' || error.signal === 'SIGFPE') {
     // The tool crashed on this input; it is the input that cannot be handled, whatever the bug.

@@ -3,7 +3,20 @@ export { runTool, LOW_PRIORITY_NICE, type RunToolOptions, type RunToolResult } f
 export { ProgressParser, type FfmpegProgress } from './progress.js';
 export { ToolFailedError, translateToolFailure } from './errors.js';
 export { toFileInput } from './input.js';
-export { DEFAULT_DEMUXERS, VIDEO_DEMUXERS, AUDIO_DEMUXERS, allowedDemuxer } from './demuxers.js';
+export { DEFAULT_DEMUXERS, VIDEO_DEMUXERS, AUDIO_DEMUXERS, allowedDemuxer, videoDemuxersFor } from './demuxers.js';
+export {
+  detectFfmpeg,
+  featuresOf,
+  findOnPath,
+  parseToolVersion,
+  MINIMUM_FFMPEG_RELEASE,
+  type DetectFfmpegOptions,
+  type FfmpegBuild,
+  type FfmpegFeatures,
+  type FfmpegSource,
+  type ToolVersion,
+} from './build.js';
+export { DECODERS, PROBE_SUBTITLE_DECODERS, ENCODERS, DEMUXERS, MUXERS, FILTERS, PARSERS, BITSTREAM_FILTERS, PROTOCOLS } from './components.js';
 export { defaultProbeLimits, resolveProbeLimits, checkProbeLimits, type ProbeLimits } from './limits.js';
 export { probeFile, parseProbeJson, translateProbeFailure, safeInputArgs, type ProbeOptions, type ProbedFile } from './probe.js';
 export { fileFormat, toFacts, parseRate, rotationOf, primaryVideoStream, primaryAudioStream } from './facts.js';

@@ -5,13 +5,13 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, relative } from 'node:path';
 import { LimitExceededError, UnsupportedMediaError } from '@mediaflow/domain';
-import { resolveBinaries } from './binaries.js';
-import { VIDEO_DEMUXERS } from './demuxers.js';
+import { VIDEO_DEMUXERS, videoDemuxersFor } from './demuxers.js';
+import { runTool } from './run.js';
 import { probeFile } from './probe.js';
-import { makeClip, tempDir } from './testing/index.js';
+import { makeClip, tempDir, testFfmpeg } from './testing/index.js';
 import { rejection } from '@mediaflow/domain/testing';
 
-const { ffprobe } = resolveBinaries();
+let ffprobe: string;
 const STRACE = ['/usr/bin/strace', '/bin/strace'].find((p) => existsSync(p));
 
 let dir: string;
@@ -21,6 +21,7 @@ let canaryUrl: string;
 
 beforeAll(async () => {
   dir = await tempDir();
+  ({ ffprobe } = await testFfmpeg());
   hits = [];
   server = createServer((req, res) => {
     hits.push(req.url ?? '');
@@ -79,11 +80,45 @@ describe('probeFile on real containers', () => {
     await expect(probeFile(clip, { ffprobe, limits: { maxPixels: 320 * 180 } })).rejects.toBeInstanceOf(LimitExceededError);
   });
 
-  it('refuses MPEG-TS at detection by default (the bundled ffprobe crashes inside its demuxer)', async () => {
+  it('refuses MPEG-TS at detection unless the allow-list names it (the fallback ffprobe crashes inside its demuxer)', async () => {
     const clip = await makeClip(dir, { container: 'ts', seconds: 1 }, 'c-ts');
     const error = await rejection(probeFile(clip, { ffprobe }));
     expect(error).toBeInstanceOf(UnsupportedMediaError);
     expect(error.message).toContain('mpegts');
+  });
+
+  it('reads MPEG-TS where the build allows it', async () => {
+    const tools = await testFfmpeg();
+    const demuxers = videoDemuxersFor(tools.features);
+    const clip = await makeClip(dir, { container: 'ts', seconds: 1, width: 320, height: 180 }, 'c-ts-allowed');
+    if (tools.features.mpegts) {
+      const probed = await probeFile(clip, { ffprobe, demuxers });
+      expect(probed.demuxer).toBe('mpegts');
+      expect(probed.facts).toMatchObject({ width: 320, height: 180, videoCodec: 'h264' });
+    } else {
+      expect(demuxers).not.toContain('mpegts');
+      await expect(probeFile(clip, { ffprobe, demuxers })).rejects.toBeInstanceOf(UnsupportedMediaError);
+    }
+  });
+
+  it('refuses a stream whose decoder is not on the list, naming the codec, before decoding it', async () => {
+    const clip = join(dir, 'theora.ogv');
+    const { ffmpeg } = await testFfmpeg();
+    await runTool(ffmpeg, ['-nostdin', '-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=s=160x120:r=10:d=1', '-c:v', 'libtheora', '-y', clip], { timeoutMs: 30_000 });
+    const error = await rejection(probeFile(clip, { ffprobe, demuxers: [...VIDEO_DEMUXERS, 'ogg'] }));
+    expect(error).toBeInstanceOf(UnsupportedMediaError);
+    expect(error.message).toBe('codec "theora" is not supported');
+  });
+
+  it('describes a clip with a caption track (subtitle decoders are on the probe\'s list only)', async () => {
+    const captioned = join(dir, 'captioned.mkv');
+    const subtitles = join(dir, 'captions.srt');
+    await writeFile(subtitles, '1\n00:00:00,000 --> 00:00:00,900\nhello\n');
+    const clip = await makeClip(dir, { seconds: 1, width: 160, height: 120 }, 'to-caption');
+    const { ffmpeg } = await testFfmpeg();
+    await runTool(ffmpeg, ['-nostdin', '-v', 'error', '-i', clip, '-i', subtitles, '-map', '0', '-map', '1', '-c', 'copy', '-c:s', 'srt', '-y', captioned], { timeoutMs: 30_000 });
+    const probed = await probeFile(captioned, { ffprobe });
+    expect(probed.raw.streams.map((s) => s.codec_type).sort()).toEqual(['audio', 'subtitle', 'video']);
   });
 
   it('applies a narrower allow-list', async () => {

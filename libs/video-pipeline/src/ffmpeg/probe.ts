@@ -1,4 +1,5 @@
 import { CorruptMediaError, MediaError, UnsupportedMediaError, type MediaFacts } from '@mediaflow/domain';
+import { DECODERS, PROBE_SUBTITLE_DECODERS } from './components.js';
 import { DEFAULT_DEMUXERS, allowedDemuxer } from './demuxers.js';
 import { ToolFailedError, translateToolFailure } from './errors.js';
 import { toFacts } from './facts.js';
@@ -15,6 +16,8 @@ export interface ProbeOptions {
   /** Default 30 s: probing reads headers only, so a slow probe is a hostile file. */
   timeoutMs?: number | undefined;
   signal?: AbortSignal | undefined;
+  /** See `RunToolOptions.crashUnderMemoryBoundIsOutOfMemory` (from the build's features). */
+  crashUnderMemoryBoundIsOutOfMemory?: boolean | undefined;
 }
 
 export interface ProbedFile {
@@ -29,11 +32,18 @@ export interface ProbedFile {
 
 /**
  * ffmpeg arguments that go before `-i` on every read of an uploaded file: only the `file`
- * protocol, only allowed demuxers, and the demuxer pinned when it is already known.
+ * protocol, only allowed demuxers (pinned when already known), and only the decoders Mediaflow
+ * needs (`DECODERS`): a stream in any other codec is refused before its decoder sees a byte, which
+ * keeps the rarely used and least reviewed decoders of a full ffmpeg build out of reach.
  */
-export function safeInputArgs(url: string, demuxers: readonly string[], demuxer?: string): string[] {
-  return ['-protocol_whitelist', 'file', '-format_whitelist', demuxers.join(','), ...(demuxer ? ['-f', demuxer] : []), '-i', url];
+export function safeInputArgs(url: string, demuxers: readonly string[], demuxer?: string, decoders: readonly string[] = DECODERS): string[] {
+  return [
+    '-protocol_whitelist', 'file', '-format_whitelist', demuxers.join(','), '-codec_whitelist', decoders.join(','),
+    ...(demuxer ? ['-f', demuxer] : []), '-i', url,
+  ];
 }
+
+const PROBE_DECODERS: readonly string[] = Object.freeze([...DECODERS, ...PROBE_SUBTITLE_DECODERS]);
 
 /**
  * Probes a local file with ffprobe under the allow-lists and returns its raw description and
@@ -49,7 +59,7 @@ export async function probeFile(path: string, options: ProbeOptions): Promise<Pr
   const input = await toFileInput(path);
   if (input.bytes === 0) throw new UnsupportedMediaError('input file is empty');
 
-  const args = ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', ...safeInputArgs(input.url, demuxers)];
+  const args = ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', ...safeInputArgs(input.url, demuxers, undefined, PROBE_DECODERS)];
   let stdout: string;
   try {
     ({ stdout } = await runTool(options.ffprobe, args, {
@@ -57,6 +67,7 @@ export async function probeFile(path: string, options: ProbeOptions): Promise<Pr
       signal: options.signal,
       label: 'ffprobe',
       maxStdoutBytes: 2 * 1024 * 1024,
+      crashUnderMemoryBoundIsOutOfMemory: options.crashUnderMemoryBoundIsOutOfMemory,
     }));
   } catch (error) {
     throw translateProbeFailure(error);
@@ -93,6 +104,8 @@ export function parseProbeJson(stdout: string): ProbeResult {
 /** Maps an ffprobe failure to the domain error a caller can report to the uploader. */
 export function translateProbeFailure(error: unknown): Error {
   if (!(error instanceof ToolFailedError)) return error instanceof Error ? error : new MediaError('internal', String(error));
+  // A refused decoder is named; ffprobe may add a vaguer line after it.
+  if (/not on whitelist/.test(error.stderr)) return translateToolFailure(error);
   if (/Invalid data found when processing input|could not find codec parameters|Unknown input format/i.test(error.stderr)) {
     return new UnsupportedMediaError('input is not a recognised audio or video format', { cause: error });
   }

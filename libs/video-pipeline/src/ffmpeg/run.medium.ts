@@ -1,12 +1,18 @@
 import { readFile } from 'node:fs/promises';
 import { LimitExceededError, TimeoutError } from '@mediaflow/domain';
-import { resolveBinaries } from './binaries.js';
 import { ToolFailedError } from './errors.js';
 import type { FfmpegProgress } from './progress.js';
 import { DEFAULT_TOOL_MEMORY_BYTES, LOW_PRIORITY_NICE, runTool } from './run.js';
 import { isGone, rejection } from '@mediaflow/domain/testing';
+import { testFfmpeg } from './testing/index.js';
 
-const { ffmpeg } = resolveBinaries();
+let ffmpeg: string;
+let crashUnderMemoryBoundIsOutOfMemory: boolean;
+beforeAll(async () => {
+  const tools = await testFfmpeg();
+  ffmpeg = tools.ffmpeg;
+  crashUnderMemoryBoundIsOutOfMemory = tools.features.crashUnderMemoryBoundIsOutOfMemory;
+});
 
 // Endless, real-time paced input: ffmpeg never finishes on its own and uses little CPU meanwhile.
 const endless = ['-nostdin', '-v', 'error', '-re', '-f', 'lavfi', '-i', 'testsrc=s=64x64:r=5', '-f', 'null', '-'];
@@ -114,9 +120,10 @@ describe('runTool', () => {
   });
 
   it('rejects with LimitExceededError when the tool needs more memory than its bound, and runs the same work within it', async () => {
-    // Encoding one 12 MP frame: x264 allocates its frame buffers, far past 64 MiB.
+    // Encoding one 12 MP frame: x264 allocates its frame buffers, far past 64 MiB (a shared-library
+    // build does not even get its libraries mapped in that much; the old static one crashes).
     const big = ['-nostdin', '-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=4000x3000:duration=0.2', '-c:v', 'libx264', '-preset', 'ultrafast', '-f', 'null', '-'];
-    const error = await rejection(runTool(ffmpeg, big, { timeoutMs: 60_000, maxMemoryBytes: 64 * 1024 ** 2 }));
+    const error = await rejection(runTool(ffmpeg, big, { timeoutMs: 60_000, maxMemoryBytes: 64 * 1024 ** 2, crashUnderMemoryBoundIsOutOfMemory }));
     expect(error).toBeInstanceOf(LimitExceededError);
     expect((error as Error).message).toMatch(/memory limit of 64 MiB/);
     await expect(runTool(ffmpeg, big, { timeoutMs: 60_000 })).resolves.toMatchObject({ stderr: '' });

@@ -20,6 +20,12 @@ export interface RunToolOptions {
    * is missing (some minimal images) the tool runs without the bound.
    */
   maxMemoryBytes?: number | false | undefined;
+  /**
+   * Read a crash (SIGSEGV, SIGBUS, SIGABRT) under the memory bound as the bound being reached, for
+   * old builds that do not check their allocations (`FfmpegFeatures`). Default false: a current
+   * build reports a failed allocation, so its crash is reported as a crash.
+   */
+  crashUnderMemoryBoundIsOutOfMemory?: boolean | undefined;
   /** stdout beyond this is an error (ffprobe JSON is small; a flood means something is wrong). Default 8 MiB. */
   maxStdoutBytes?: number | undefined;
   /** Only the last this-many bytes of stderr are kept, for error reasons. Default 16 KiB. */
@@ -152,9 +158,12 @@ export function runTool(binary: string, args: readonly string[], options: RunToo
       const stderrText = stderr.toString('utf8');
       if (failure) {
         reject(failure);
-      } else if (exitCode !== 0 && bounded && memoryLimit !== undefined && (outOfMemory(stderrText) || CRASH_SIGNALS.has(exitSignal ?? ''))) {
-        // A failed allocation is reported by some code paths and crashes others (an unchecked
-        // malloc): under the bound, both are read as the input needing more memory than allowed.
+      } else if (
+        exitCode !== 0 && bounded && memoryLimit !== undefined &&
+        (outOfMemory(stderrText) || (options.crashUnderMemoryBoundIsOutOfMemory === true && CRASH_SIGNALS.has(exitSignal ?? '')))
+      ) {
+        // A failed allocation is reported by some code paths and, in old builds, crashes others (an
+        // unchecked malloc): under the bound, both are read as the input needing more memory than allowed.
         const mib = Math.round(memoryLimit / 1024 ** 2);
         const how = exitSignal ? `was killed by ${exitSignal} under` : 'ran out of';
         reject(new LimitExceededError(`${label} ${how} its memory limit of ${mib} MiB`, { details: { limitBytes: memoryLimit, exitCode, signal: exitSignal } }));
@@ -171,9 +180,12 @@ export function runTool(binary: string, args: readonly string[], options: RunToo
 /** Signals a tool dies of when an allocation it did not check fails. */
 const CRASH_SIGNALS: ReadonlySet<string> = new Set(['SIGSEGV', 'SIGBUS', 'SIGABRT']);
 
-/** What the tools print when an allocation fails (x264's own message, libavutil's and glibc's). */
+/**
+ * What the tools print when an allocation fails (x264's own message, libavutil's and glibc's), and
+ * the dynamic loader's when a bound too small for the build's shared libraries stops it at start.
+ */
 function outOfMemory(stderr: string): boolean {
-  return /malloc of size \d+ failed|Cannot allocate memory|out of memory|std::bad_alloc/i.test(stderr);
+  return /malloc of size \d+ failed|Cannot allocate memory|out of memory|std::bad_alloc|failed to map segment from shared object/i.test(stderr);
 }
 
 let prlimitCache: string | null | undefined;

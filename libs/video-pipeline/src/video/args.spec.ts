@@ -1,3 +1,4 @@
+import { DECODERS } from '../ffmpeg/components.js';
 import { buildEncodeArgs, buildPreviewRemuxArgs, filterGraph } from './args.js';
 import { planLadder } from './ladder.js';
 
@@ -14,7 +15,9 @@ describe('buildEncodeArgs', () => {
 
   it('reads the input only through the allow-lists, pinned to the probed demuxer', () => {
     const i = args.indexOf('-i');
-    expect(args.slice(i - 6, i + 2)).toEqual(['-protocol_whitelist', 'file', '-format_whitelist', 'mov,matroska', '-f', 'mov', '-i', 'file:/data/in/clip.mov']);
+    expect(args.slice(i - 8, i + 2)).toEqual([
+      '-protocol_whitelist', 'file', '-format_whitelist', 'mov,matroska', '-codec_whitelist', DECODERS.join(','), '-f', 'mov', '-i', 'file:/data/in/clip.mov',
+    ]);
     expect(args).toContain('-nostdin');
     expect(values(args, '-progress')).toEqual(['pipe:1']);
   });
@@ -45,22 +48,29 @@ describe('buildEncodeArgs', () => {
     expect(values(args, '-b:a:3')).toEqual(['64k']);
   });
 
-  it('writes HLS VOD playlists and numbered segments per variant', () => {
+  it('writes HLS VOD playlists and numbered segments per variant, named by rung, with the master playlist', () => {
     expect(values(args, '-f')).toEqual(['mov', 'hls', 'image2', 'image2']);
     expect(values(args, '-hls_time')).toEqual(['6']);
     expect(values(args, '-hls_playlist_type')).toEqual(['vod']);
     expect(values(args, '-hls_segment_filename')).toEqual(['file:/out/hls/%v_%05d.ts']);
-    expect(values(args, '-var_stream_map')).toEqual(['v:0,a:0 v:1,a:1 v:2,a:2 v:3,a:3']);
+    expect(values(args, '-var_stream_map')).toEqual(['v:0,a:0,name:720p v:1,a:1,name:540p v:2,a:2,name:360p v:3,a:3,name:240p']);
+    expect(values(args, '-master_pl_name')).toEqual(['master.m3u8']);
     expect(args).toContain('file:/out/hls/%v.m3u8');
-    expect(args).not.toContain('-master_pl_name');
     expect(args.slice(-1)).toEqual(['file:/out/thumbs/%02d.jpeg']);
+  });
+
+  it('leaves naming and the master playlist to the runner on a build that cannot do them', () => {
+    const indexed = buildEncodeArgs(plan, input, '/out', { hls: 'indexed' });
+    expect(values(indexed, '-var_stream_map')).toEqual(['v:0,a:0 v:1,a:1 v:2,a:2 v:3,a:3']);
+    expect(indexed).not.toContain('-master_pl_name');
+    expect(values(indexed, '-hls_segment_filename')).toEqual(['file:/out/hls/%v_%05d.ts']);
   });
 
   it('leaves audio out for a silent source', () => {
     const silent = buildEncodeArgs(planLadder({ width: 640, height: 360, frameRate: 25, durationSeconds: 3 }), input, '/out');
     expect(silent).not.toContain('0:a:0');
     expect(silent).not.toContain('-c:a');
-    expect(values(silent, '-var_stream_map')).toEqual(['v:0 v:1']);
+    expect(values(silent, '-var_stream_map')).toEqual(['v:0,name:360p v:1,name:240p']);
   });
 
   it('adds the preview as one more encode when asked', () => {

@@ -14,9 +14,20 @@ export interface EncodeInput {
 
 export type EncoderSettings = Pick<VideoPolicy, 'crf' | 'x264Preset' | 'posterQuality' | 'thumbnailQuality'>;
 
-/** Where ffmpeg writes the HLS variants before they are renamed to rung names (see `finalizeHls`). */
-export const RAW_VARIANT_PLAYLIST = 'hls/%v.m3u8';
-export const RAW_VARIANT_SEGMENT = 'hls/%v_%05d.ts';
+/**
+ * How the HLS muxer names its output. `named`: each variant under its rung name
+ * (`hls/720p.m3u8`, `hls/720p_00001.ts`, the rendition layout itself) and ffmpeg's own master
+ * playlist (`hls/master.m3u8`). `indexed`: variants by index (`hls/0.m3u8`, `hls/0_00001.ts`), renamed
+ * and given a master playlist afterwards, for builds whose muxer cannot do better (see
+ * `FfmpegFeatures.hlsNamedVariants`).
+ */
+export type HlsNaming = 'named' | 'indexed';
+
+/** Where ffmpeg writes the HLS variants: `%v` is the variant's name or index. */
+export const VARIANT_PLAYLIST = 'hls/%v.m3u8';
+export const VARIANT_SEGMENT = 'hls/%v_%05d.ts';
+/** ffmpeg writes `-master_pl_name` beside the first variant playlist. */
+export const FFMPEG_MASTER_PLAYLIST = 'master.m3u8';
 
 const kbps = (bits: number): string => `${Math.round(bits / 1000)}k`;
 
@@ -67,18 +78,18 @@ function x264(plan: VideoPlan, settings: EncoderSettings): string[] {
  * The arguments of the one ffmpeg process that encodes every rung into HLS (and, when `preview`
  * is set, the MP4 preview as one more encode), the poster and the thumbnails. Pure.
  *
- * The HLS muxer names variants by index (`hls/0.m3u8`, `hls/0_00001.ts`): this ffmpeg (4.1) has no
- * `name:` key in `-var_stream_map` and crashes writing `-master_pl_name` with several variants,
- * so the runner renames the files and writes the master playlist itself.
+ * With `hls: 'named'` (the default) the muxer writes the rendition layout and the master playlist;
+ * with `'indexed'` the runner renames the files and writes the master (see `HlsNaming`).
  */
 export function buildEncodeArgs(
   plan: VideoPlan,
   input: EncodeInput,
   outDir: string,
-  options: { preview?: boolean; progress?: boolean; settings?: EncoderSettings } = {},
+  options: { preview?: boolean; progress?: boolean; settings?: EncoderSettings; hls?: HlsNaming } = {},
 ): string[] {
   const settings = options.settings ?? defaultVideoPolicy;
   const preview = options.preview ?? false;
+  const named = (options.hls ?? 'named') === 'named';
   const args = ['-nostdin', '-hide_banner', '-nostats', '-v', 'error'];
   if (options.progress) args.push('-progress', 'pipe:1');
   args.push(...safeInputArgs(input.url, input.demuxers, input.demuxer));
@@ -99,11 +110,15 @@ export function buildEncodeArgs(
     args.push('-c:a', 'aac', '-ac', '2', '-ar', '48000');
     for (const [i, rung] of plan.rungs.entries()) args.push(`-b:a:${i}`, kbps(rung.audioBitrate));
   }
-  const streamMap = plan.rungs.map((_, i) => (plan.hasAudio ? `v:${i},a:${i}` : `v:${i}`)).join(' ');
+  const streamMap = plan.rungs
+    .map((rung, i) => [`v:${i}`, ...(plan.hasAudio ? [`a:${i}`] : []), ...(named ? [`name:${rung.name}`] : [])].join(','))
+    .join(' ');
   args.push(
     '-f', 'hls', '-hls_time', String(plan.segmentSeconds), '-hls_playlist_type', 'vod', '-hls_list_size', '0',
     '-hls_flags', 'independent_segments', '-hls_segment_type', 'mpegts', '-start_number', '1',
-    '-hls_segment_filename', out(outDir, RAW_VARIANT_SEGMENT), '-var_stream_map', streamMap, out(outDir, RAW_VARIANT_PLAYLIST),
+    '-hls_segment_filename', out(outDir, VARIANT_SEGMENT), '-var_stream_map', streamMap,
+    ...(named ? ['-master_pl_name', FFMPEG_MASTER_PLAYLIST] : []),
+    out(outDir, VARIANT_PLAYLIST),
   );
 
   if (preview) {

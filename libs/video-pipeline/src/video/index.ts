@@ -12,8 +12,17 @@ export {
   fileNameOf,
   contentTypeOf,
 } from './layout.js';
-export { buildEncodeArgs, buildPreviewRemuxArgs, filterGraph, type EncodeInput, type EncoderSettings } from './args.js';
-export { parseMediaPlaylist, rewriteMediaPlaylist, buildMasterPlaylist, type MediaSegment, type MasterVariant } from './playlists.js';
+export { buildEncodeArgs, buildPreviewRemuxArgs, filterGraph, type EncodeInput, type EncoderSettings, type HlsNaming } from './args.js';
+export {
+  parseMediaPlaylist,
+  rewriteMediaPlaylist,
+  buildMasterPlaylist,
+  parseAttributeList,
+  reconcileMasterPlaylist,
+  type MediaSegment,
+  type MasterVariant,
+  type ReconciledMaster,
+} from './playlists.js';
 export { finalizeHls } from './finalize.js';
 export { ladderTimeoutMs } from './timeouts.js';
 export { FfmpegVideoTranscoder, type FfmpegVideoTranscoderOptions } from './transcoder.js';

@@ -1,6 +1,6 @@
 import { CorruptMediaError } from '@mediaflow/domain';
 import { avcMainCodec, h264Level } from './level.js';
-import { buildMasterPlaylist, parseMediaPlaylist, rewriteMediaPlaylist } from './playlists.js';
+import { buildMasterPlaylist, parseAttributeList, parseMediaPlaylist, reconcileMasterPlaylist, rewriteMediaPlaylist, type MasterVariant } from './playlists.js';
 
 const media = '#EXTM3U\n#EXT-X-VERSION:6\n#EXT-X-TARGETDURATION:6\n#EXT-X-PLAYLIST-TYPE:VOD\n#EXTINF:6.000000,\n0_00001.ts\n#EXTINF:2.040000,\n0_00002.ts\n#EXT-X-ENDLIST\n';
 
@@ -38,6 +38,66 @@ describe('master playlist', () => {
       '#EXT-X-STREAM-INF:BANDWIDTH=500000,AVERAGE-BANDWIDTH=300000,RESOLUTION=426x240,FRAME-RATE=29.970,CODECS="avc1.4d401e"',
       '240p.m3u8',
       '',
+    ]);
+  });
+});
+
+describe('reconcileMasterPlaylist', () => {
+  // What ffmpeg 5.1's HLS muxer writes for two variants with -master_pl_name.
+  const FFMPEG_MASTER = [
+    '#EXTM3U',
+    '#EXT-X-VERSION:6',
+    '#EXT-X-STREAM-INF:BANDWIDTH=4540800,RESOLUTION=1280x720,CODECS="avc1.4d401f,mp4a.40.2"',
+    '720p.m3u8',
+    '',
+    '#EXT-X-STREAM-INF:BANDWIDTH=600600,RESOLUTION=426x240,CODECS="avc1.4d401e,mp4a.40.2"',
+    '240p.m3u8',
+    '',
+  ].join('\n');
+  const variants: MasterVariant[] = [
+    { uri: '720p.m3u8', bandwidth: 3_900_000, averageBandwidth: 2_100_000, width: 1280, height: 720, frameRate: 30, codecs: ['avc1.4d401f', 'mp4a.40.2'] },
+    { uri: '240p.m3u8', bandwidth: 450_000, averageBandwidth: 310_000, width: 426, height: 240, frameRate: 30, codecs: ['avc1.4d401e', 'mp4a.40.2'] },
+  ];
+
+  it('keeps what the muxer got right and adds the average bandwidth, frame rate and independent segments', () => {
+    const { text, corrections } = reconcileMasterPlaylist(FFMPEG_MASTER, variants);
+    expect(corrections).toEqual([]);
+    expect(text.split('\n')).toEqual([
+      '#EXTM3U',
+      '#EXT-X-VERSION:6',
+      '#EXT-X-INDEPENDENT-SEGMENTS',
+      '#EXT-X-STREAM-INF:BANDWIDTH=4540800,RESOLUTION=1280x720,CODECS="avc1.4d401f,mp4a.40.2",AVERAGE-BANDWIDTH=2100000,FRAME-RATE=30.000',
+      '720p.m3u8',
+      '',
+      '#EXT-X-STREAM-INF:BANDWIDTH=600600,RESOLUTION=426x240,CODECS="avc1.4d401e,mp4a.40.2",AVERAGE-BANDWIDTH=310000,FRAME-RATE=30.000',
+      '240p.m3u8',
+      '',
+    ]);
+  });
+
+  it('raises a declared bandwidth below the measured peak and corrects a wrong size or codec', () => {
+    const peaky = variants.map((v, i) => (i === 0 ? { ...v, bandwidth: 5_000_000.2 } : { ...v, width: 428 }));
+    const { text, corrections } = reconcileMasterPlaylist(FFMPEG_MASTER.replace('avc1.4d401e', 'avc1.64001e'), peaky);
+    expect(corrections).toEqual([
+      '720p.m3u8: BANDWIDTH 4540800 is below the measured peak of 5000001',
+      '240p.m3u8: RESOLUTION 426x240 is not the planned 428x240',
+      '240p.m3u8: CODECS "avc1.64001e,mp4a.40.2" is not the encoded "avc1.4d401e,mp4a.40.2"',
+    ]);
+    expect(text).toContain('BANDWIDTH=5000001,RESOLUTION=1280x720');
+    expect(text).toContain('RESOLUTION=428x240,CODECS="avc1.4d401e,mp4a.40.2"');
+  });
+
+  it('refuses a master that lists other variants or misses one', () => {
+    expect(() => reconcileMasterPlaylist(FFMPEG_MASTER, variants.slice(0, 1))).toThrow(CorruptMediaError);
+    expect(() => reconcileMasterPlaylist(FFMPEG_MASTER, [...variants, { ...variants[0]!, uri: '1080p.m3u8' }])).toThrow(/lacks 1080p.m3u8/);
+    expect(() => reconcileMasterPlaylist('not a playlist', variants)).toThrow(CorruptMediaError);
+  });
+
+  it('splits attribute lists with quoted commas', () => {
+    expect([...parseAttributeList('BANDWIDTH=1,CODECS="a,b",RESOLUTION=2x2')]).toEqual([
+      ['BANDWIDTH', '1'],
+      ['CODECS', '"a,b"'],
+      ['RESOLUTION', '2x2'],
     ]);
   });
 });

@@ -63,3 +63,94 @@ export function buildMasterPlaylist(variants: readonly MasterVariant[], options:
   }
   return `${lines.join('\n')}\n`;
 }
+
+/** Splits an HLS attribute list (`A=1,B="x,y",C=2`) into its attributes, in order. */
+export function parseAttributeList(text: string): Map<string, string> {
+  const attributes = new Map<string, string>();
+  const pattern = /([A-Z0-9-]+)=("[^"]*"|[^,]*)(?:,|$)/gy;
+  let match: RegExpExecArray | null;
+  while (pattern.lastIndex < text.length && (match = pattern.exec(text)) !== null) {
+    attributes.set(match[1] ?? '', match[2] ?? '');
+  }
+  return attributes;
+}
+
+function formatAttributeList(attributes: ReadonlyMap<string, string>): string {
+  return [...attributes].map(([k, v]) => `${k}=${v}`).join(',');
+}
+
+export interface ReconciledMaster {
+  text: string;
+  /** What had to change in the given playlist, one sentence each (empty when it was right as it was). */
+  corrections: string[];
+}
+
+const STREAM_INF = '#EXT-X-STREAM-INF:';
+
+/**
+ * Checks a master playlist written by the HLS muxer against what was measured and planned, and
+ * keeps it where it is right. Per variant: `BANDWIDTH` must cover the measured peak segment
+ * bitrate (RFC 8216 4.3.4.2; ffmpeg declares its rate-control target, which a segment can exceed),
+ * `RESOLUTION` and `CODECS` must be the planned ones; `AVERAGE-BANDWIDTH` and `FRAME-RATE`, which
+ * players use to choose a variant, are added when missing, as is `EXT-X-INDEPENDENT-SEGMENTS`
+ * (every segment starts with a keyframe). Pure.
+ *
+ * @throws CorruptMediaError when the playlist is not a master playlist of exactly `expected`.
+ */
+export function reconcileMasterPlaylist(text: string, expected: readonly MasterVariant[]): ReconciledMaster {
+  const lines = text.split(/\r?\n/);
+  if (lines[0]?.trim() !== '#EXTM3U') throw new CorruptMediaError('not an HLS playlist');
+  const byUri = new Map(expected.map((v) => [v.uri, v]));
+  const seen = new Set<string>();
+  const corrections: string[] = [];
+  const out: string[] = [];
+  let pending: Map<string, string> | undefined;
+  for (const raw of lines) {
+    const line = raw.trim();
+    if (line.startsWith(STREAM_INF)) {
+      pending = parseAttributeList(line.slice(STREAM_INF.length));
+      continue;
+    }
+    if (pending && line !== '' && !line.startsWith('#')) {
+      const variant = byUri.get(line);
+      if (!variant || seen.has(line)) throw new CorruptMediaError(`unexpected variant ${line} in the master playlist`);
+      seen.add(line);
+      out.push(STREAM_INF + formatAttributeList(reconcileVariant(pending, variant, corrections)), line);
+      pending = undefined;
+      continue;
+    }
+    if (line === '' && out.at(-1) === '') continue;
+    out.push(line);
+  }
+  const missing = expected.filter((v) => !seen.has(v.uri)).map((v) => v.uri);
+  if (missing.length > 0) throw new CorruptMediaError(`the master playlist lacks ${missing.join(', ')}`);
+  if (!out.includes('#EXT-X-INDEPENDENT-SEGMENTS')) {
+    const at = out.findIndex((l) => l.startsWith(STREAM_INF));
+    out.splice(at, 0, '#EXT-X-INDEPENDENT-SEGMENTS');
+  }
+  while (out.at(-1) === '') out.pop();
+  return { text: `${out.join('\n')}\n`, corrections };
+}
+
+function reconcileVariant(given: Map<string, string>, v: MasterVariant, corrections: string[]): Map<string, string> {
+  const attributes = new Map(given);
+  const peak = Math.max(1, Math.ceil(v.bandwidth));
+  const declared = Number(attributes.get('BANDWIDTH'));
+  if (!Number.isFinite(declared) || declared < peak) {
+    corrections.push(`${v.uri}: BANDWIDTH ${attributes.get('BANDWIDTH') ?? 'missing'} is below the measured peak of ${peak}`);
+    attributes.set('BANDWIDTH', String(peak));
+  }
+  if (!attributes.has('AVERAGE-BANDWIDTH')) attributes.set('AVERAGE-BANDWIDTH', String(Math.max(1, Math.round(v.averageBandwidth))));
+  const resolution = `${v.width}x${v.height}`;
+  if (attributes.get('RESOLUTION') !== resolution) {
+    corrections.push(`${v.uri}: RESOLUTION ${attributes.get('RESOLUTION') ?? 'missing'} is not the planned ${resolution}`);
+    attributes.set('RESOLUTION', resolution);
+  }
+  if (!attributes.has('FRAME-RATE')) attributes.set('FRAME-RATE', v.frameRate.toFixed(3));
+  const codecs = `"${v.codecs.join(',')}"`;
+  if (attributes.get('CODECS') !== codecs) {
+    corrections.push(`${v.uri}: CODECS ${attributes.get('CODECS') ?? 'missing'} is not the encoded ${codecs}`);
+    attributes.set('CODECS', codecs);
+  }
+  return attributes;
+}

@@ -1,18 +1,20 @@
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RenditionNameSchema, TimeoutError, UnsupportedMediaError, type RenderedFile } from '@mediaflow/domain';
-import { resolveBinaries, runTool, ToolFailedError } from '../ffmpeg/index.js';
-import { makeClip, tempDir, type ClipSpec } from '../ffmpeg/testing/index.js';
-import { parseMediaPlaylist } from './playlists.js';
+import { runTool, ToolFailedError, type FfmpegBuild } from '../ffmpeg/index.js';
+import { bundledFfmpeg, makeClip, tempDir, testFfmpeg, type ClipSpec } from '../ffmpeg/testing/index.js';
+import { parseAttributeList, parseMediaPlaylist } from './playlists.js';
 import { FfmpegVideoTranscoder } from './transcoder.js';
 import { isGone, rejection } from '@mediaflow/domain/testing';
 
-const binaries = resolveBinaries();
-const transcoder = new FfmpegVideoTranscoder({ binaries });
+let binaries: FfmpegBuild;
+let transcoder: FfmpegVideoTranscoder;
 
 let dir: string;
 beforeAll(async () => {
   dir = await tempDir();
+  binaries = await testFfmpeg();
+  transcoder = new FfmpegVideoTranscoder({ tools: binaries });
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -50,15 +52,15 @@ function topLevelBoxes(bytes: Buffer): string[] {
 }
 
 /**
- * Streams of an HLS master as ffmpeg 4.1 reads them (the bundled ffprobe crashes on MPEG-TS), after
- * decoding every variant to the end: `Video: h264 (Main) ... 640x360` lines.
+ * Streams of an HLS master as ffmpeg reads them (ffmpeg, not ffprobe: the bundled fallback's ffprobe
+ * crashes on MPEG-TS), after decoding every variant to the end: `Video: h264 (Main) ... 640x360` lines.
  */
-async function readMaster(path: string): Promise<string[]> {
-  await runTool(binaries.ffmpeg, ['-nostdin', '-v', 'error', '-protocol_whitelist', 'file', '-i', `file:${path}`, '-map', '0', '-f', 'null', '-'], {
+async function readMaster(path: string, tools: FfmpegBuild = binaries): Promise<string[]> {
+  await runTool(tools.ffmpeg, ['-nostdin', '-v', 'error', '-protocol_whitelist', 'file', '-i', `file:${path}`, '-map', '0', '-f', 'null', '-'], {
     timeoutMs: 60_000,
   });
   try {
-    await runTool(binaries.ffmpeg, ['-nostdin', '-hide_banner', '-protocol_whitelist', 'file', '-i', `file:${path}`], { timeoutMs: 30_000 });
+    await runTool(tools.ffmpeg, ['-nostdin', '-hide_banner', '-protocol_whitelist', 'file', '-i', `file:${path}`], { timeoutMs: 30_000 });
   } catch (error) {
     if (!(error instanceof ToolFailedError)) throw error;
     return error.stderr.split('\n').filter((l) => /Stream #/.test(l));
@@ -66,11 +68,11 @@ async function readMaster(path: string): Promise<string[]> {
   throw new Error('ffmpeg without an output should exit non-zero');
 }
 
-async function transcodeClip(spec: ClipSpec, name: string, progress?: number[]): Promise<{ files: RenderedFile[]; out: string }> {
+async function transcodeClip(spec: ClipSpec, name: string, progress?: number[], using = transcoder): Promise<{ files: RenderedFile[]; out: string }> {
   const clip = await makeClip(dir, spec, name);
-  const facts = await transcoder.probe(clip);
+  const facts = await using.probe(clip);
   const out = join(dir, `${name}-out`);
-  const { files } = await transcoder.transcode({ input: clip, outputPrefix: out, facts, onProgress: (p) => progress?.push(p.fraction) });
+  const { files } = await using.transcode({ input: clip, outputPrefix: out, facts, onProgress: (p) => progress?.push(p.fraction) });
   return { files, out };
 }
 
@@ -186,6 +188,93 @@ describe('FfmpegVideoTranscoder', () => {
   });
 });
 
+/** Each variant's STREAM-INF attributes, by URI. */
+function masterVariants(text: string): Map<string, Map<string, string>> {
+  const lines = text.split('\n');
+  const variants = new Map<string, Map<string, string>>();
+  lines.forEach((line, i) => {
+    if (line.startsWith('#EXT-X-STREAM-INF:')) variants.set(lines[i + 1] ?? '', parseAttributeList(line.slice('#EXT-X-STREAM-INF:'.length)));
+  });
+  return variants;
+}
+
+/** The highest bitrate of any segment of a variant at least half a second long (or its only one), bits/s. */
+async function peakBitrate(out: string, rungPlaylist: string): Promise<number> {
+  const segments = parseMediaPlaylist(await readFile(join(out, 'hls', rungPlaylist), 'utf8'));
+  let peak = 0;
+  for (const segment of segments) {
+    if (segment.durationSeconds < 0.5 && segments.length > 1) continue;
+    const bits = (await readFile(join(out, 'hls', segment.uri))).length * 8;
+    peak = Math.max(peak, bits / segment.durationSeconds);
+  }
+  return peak;
+}
+
+describe('FfmpegVideoTranscoder master playlist and containers', () => {
+  it('declares, per variant, a bandwidth covering the measured peak, the average, size, rate and codecs', async () => {
+    const { files, out } = await transcodeClip({ width: 1280, height: 720, seconds: 13, fps: 30 }, 'master');
+    const master = await readFile(byName(files, 'hls/master').path, 'utf8');
+    expect(master.split('\n').slice(0, 1)).toEqual(['#EXTM3U']);
+    expect(master).toContain('#EXT-X-INDEPENDENT-SEGMENTS');
+    // A current build writes the master itself (version 6 by its own count); the fallback's runner writes version 3.
+    expect(master).toContain(binaries.features.hlsNamedVariants ? '#EXT-X-VERSION:6' : '#EXT-X-VERSION:3');
+    const variants = masterVariants(master);
+    expect([...variants.keys()]).toEqual(['720p.m3u8', '540p.m3u8', '360p.m3u8', '240p.m3u8']);
+    for (const [uri, attributes] of variants) {
+      const rung = byName(files, `hls/${uri.replace('.m3u8', '')}`);
+      expect(Number(attributes.get('BANDWIDTH'))).toBeGreaterThanOrEqual(Math.floor(await peakBitrate(out, uri)));
+      expect(Number(attributes.get('AVERAGE-BANDWIDTH'))).toBe(rung.bitrate);
+      expect(attributes.get('RESOLUTION')).toBe(`${rung.width}x${rung.height}`);
+      expect(attributes.get('FRAME-RATE')).toBe('30.000');
+      expect(attributes.get('CODECS')).toMatch(/^"avc1\.4d40[0-9a-f]{2},mp4a\.40\.2"$/);
+    }
+    expect(parseMediaPlaylist(await readFile(byName(files, 'hls/720p').path, 'utf8')).map((seg) => seg.uri)).toEqual(['720p_00001.ts', '720p_00002.ts', '720p_00003.ts']);
+    expect((await readdir(join(out, 'hls'))).sort()).toEqual([...files.filter((f) => f.name.startsWith('hls/')).map((f) => `${f.name.slice(4)}.${f.format}`)].sort());
+  });
+
+  it('turns an MPEG-TS upload into a ladder on a current build, and refuses it, saying why, on the fallback', async () => {
+    const clip = await makeClip(dir, { width: 640, height: 360, seconds: 2, container: 'ts' }, 'broadcast');
+    if (binaries.features.mpegts) {
+      const facts = await transcoder.probe(clip);
+      expect(facts).toMatchObject({ format: 'ts', width: 640, height: 360 });
+      const { files } = await transcoder.transcode({ input: clip, outputPrefix: join(dir, 'broadcast-out'), facts });
+      expect(files.filter((f) => f.format === 'm3u8').map((f) => f.name)).toEqual(['hls/master', 'hls/360p', 'hls/240p']);
+      expect((await readMaster(byName(files, 'hls/master').path)).filter((l) => /Video: h264/.test(l))).toHaveLength(2);
+    } else {
+      await expect(transcoder.probe(clip)).rejects.toThrow(/^MPEG-TS video needs ffmpeg 5\.1 or newer; this server runs the bundled fallback ffmpeg N-/);
+    }
+  });
+});
+
+describe('FfmpegVideoTranscoder on the bundled fallback', () => {
+  // Whatever the machine has, the zero-setup fallback must keep working: index-named HLS renamed
+  // into the layout, the master written from measurements, MPEG-TS refused with a reason.
+  let fallback: FfmpegBuild;
+  beforeAll(async () => {
+    fallback = await bundledFfmpeg();
+  });
+
+  it('writes a playable ladder in the rendition layout', async () => {
+    const old = new FfmpegVideoTranscoder({ tools: fallback });
+    const { files, out } = await transcodeClip({ width: 640, height: 360, seconds: 2, fps: 25 }, 'fallback', undefined, old);
+    expect(files.filter((f) => f.format === 'm3u8').map((f) => f.name)).toEqual(['hls/master', 'hls/360p', 'hls/240p']);
+    expect((await readdir(join(out, 'hls'))).sort()).toEqual(['240p.m3u8', '240p_00001.ts', '360p.m3u8', '360p_00001.ts', 'master.m3u8']);
+    const master = await readFile(byName(files, 'hls/master').path, 'utf8');
+    expect([...masterVariants(master).keys()]).toEqual(['360p.m3u8', '240p.m3u8']);
+    expect(master).toContain('#EXT-X-VERSION:3');
+    const streams = await readMaster(byName(files, 'hls/master').path, fallback);
+    expect(streams.filter((l) => /Video: h264 \(Main\)/.test(l))).toHaveLength(2);
+    expect(jpegSize(await readFile(byName(files, 'poster').path))).toEqual({ width: 640, height: 360 });
+  });
+
+  it('refuses MPEG-TS, saying what would make it work', async () => {
+    const clip = await makeClip(dir, { width: 320, height: 180, seconds: 1, container: 'ts' }, 'fallback-ts');
+    const error = await rejection(new FfmpegVideoTranscoder({ tools: fallback }).probe(clip));
+    expect(error).toBeInstanceOf(UnsupportedMediaError);
+    expect(error.message).toBe(`MPEG-TS video needs ffmpeg 5.1 or newer; this server runs the bundled fallback ffmpeg ${fallback.version}`);
+  });
+});
+
 describe('FfmpegVideoTranscoder ending early', () => {
   let long: string;
   beforeAll(async () => {
@@ -196,7 +285,7 @@ describe('FfmpegVideoTranscoder ending early', () => {
     const controller = new AbortController();
     const pids: number[] = [];
     const aborting = new FfmpegVideoTranscoder({
-      binaries,
+      tools: binaries,
       onProcess: (pid) => {
         pids.push(pid);
         setTimeout(() => controller.abort(), 200);
@@ -214,7 +303,7 @@ describe('FfmpegVideoTranscoder ending early', () => {
 
   it('kills ffmpeg and rejects with TimeoutError after the time limit', async () => {
     const pids: number[] = [];
-    const slow = new FfmpegVideoTranscoder({ binaries, timeoutMs: 300, onProcess: (pid) => pids.push(pid) });
+    const slow = new FfmpegVideoTranscoder({ tools: binaries, timeoutMs: 300, onProcess: (pid) => pids.push(pid) });
     const error = await rejection(slow.transcode({ input: long, outputPrefix: join(dir, 'timeout-out'), facts: {} }));
     expect(error).toBeInstanceOf(TimeoutError);
     expect(pids.length).toBeGreaterThan(0);

@@ -11,12 +11,10 @@ import {
 import {
   primaryVideoStream,
   probeFile,
-  resolveBinaries,
   runTool,
   translateToolFailure,
-  VIDEO_DEMUXERS,
-  type BinaryOverrides,
-  type FfmpegBinaries,
+  videoDemuxersFor,
+  type FfmpegBuild,
   type ProbeLimits,
 } from '../ffmpeg/index.js';
 import { buildEncodeArgs, buildPreviewRemuxArgs } from './args.js';
@@ -28,11 +26,11 @@ import { resolveVideoPolicy, type VideoPolicy } from './policy.js';
 import type { VideoPlan } from './types.js';
 
 export interface FfmpegVideoTranscoderOptions {
-  /** Explicit ffmpeg/ffprobe (from `MEDIAFLOW_FFMPEG`/`MEDIAFLOW_FFPROBE` at the composition root); bundled otherwise. */
-  binaries?: BinaryOverrides | FfmpegBinaries | undefined;
+  /** The ffmpeg and ffprobe to run and what they can do (`detectFfmpeg` at the composition root). */
+  tools: FfmpegBuild;
   policy?: Partial<VideoPolicy> | undefined;
   limits?: Partial<ProbeLimits> | undefined;
-  /** Demuxer allow-list; defaults to the video containers (`VIDEO_DEMUXERS`). */
+  /** Demuxer allow-list; defaults to the video containers the build reads safely (`videoDemuxersFor`). */
   demuxers?: readonly string[] | undefined;
   probeTimeoutMs?: number | undefined;
   /** Time limit of a whole transcode; by default it grows with the clip's duration (`ladderTimeoutMs`). */
@@ -56,14 +54,14 @@ export interface FfmpegVideoTranscoderOptions {
  * layout and the preview made. Every run is bounded in time and ends its processes on abort.
  */
 export class FfmpegVideoTranscoder implements VideoTranscoder {
-  private readonly binaries: FfmpegBinaries;
+  private readonly tools: FfmpegBuild;
   private readonly policy: VideoPolicy;
   private readonly demuxers: readonly string[];
 
-  constructor(private readonly options: FfmpegVideoTranscoderOptions = {}) {
-    this.binaries = resolveBinaries(options.binaries ?? {});
+  constructor(private readonly options: FfmpegVideoTranscoderOptions) {
+    this.tools = options.tools;
     this.policy = resolveVideoPolicy(options.policy);
-    this.demuxers = options.demuxers ?? VIDEO_DEMUXERS;
+    this.demuxers = options.demuxers ?? videoDemuxersFor(options.tools.features);
   }
 
   async probe(input: string, signal?: AbortSignal): Promise<MediaFacts> {
@@ -99,13 +97,15 @@ export class FfmpegVideoTranscoder implements VideoTranscoder {
     const created = await this.createdEntries(outDir);
     try {
       report(0);
+      const hls = this.tools.features.hlsNamedVariants ? 'named' : 'indexed';
       const args = buildEncodeArgs(plan, { url: probed.url, demuxer: probed.demuxer, demuxers: this.demuxers }, outDir, {
         preview: previewMode === 'encode',
         progress: true,
         settings: this.policy,
+        hls,
       });
       await this.ffmpeg(args, remaining(), signal, plan, (f) => report(f * encodeShare));
-      const files = await finalizeHls(plan, outDir);
+      const files = await finalizeHls(plan, outDir, hls);
       if (previewMode === 'remux') {
         await this.ffmpeg(buildPreviewRemuxArgs(plan, outDir, fileNameOf(playlistName(plan.preview.rung), 'm3u8')), remaining(), signal);
       }
@@ -118,14 +118,19 @@ export class FfmpegVideoTranscoder implements VideoTranscoder {
     }
   }
 
-  private probeInput(input: string, signal: AbortSignal | undefined): ReturnType<typeof probeFile> {
-    return probeFile(input, {
-      ffprobe: this.binaries.ffprobe,
-      demuxers: this.demuxers,
-      limits: this.options.limits,
-      timeoutMs: this.options.probeTimeoutMs,
-      signal,
-    });
+  private async probeInput(input: string, signal: AbortSignal | undefined): ReturnType<typeof probeFile> {
+    try {
+      return await probeFile(input, {
+        ffprobe: this.tools.ffprobe,
+        demuxers: this.demuxers,
+        limits: this.options.limits,
+        timeoutMs: this.options.probeTimeoutMs,
+        signal,
+        crashUnderMemoryBoundIsOutOfMemory: this.tools.features.crashUnderMemoryBoundIsOutOfMemory,
+      });
+    } catch (error) {
+      throw explainRefusal(error, this.tools);
+    }
   }
 
   private async ffmpeg(
@@ -135,8 +140,9 @@ export class FfmpegVideoTranscoder implements VideoTranscoder {
     plan?: VideoPlan,
     onFraction?: (fraction: number) => void,
   ): Promise<void> {
-    await runTool(this.binaries.ffmpeg, args, {
+    await runTool(this.tools.ffmpeg, args, {
       timeoutMs,
+      crashUnderMemoryBoundIsOutOfMemory: this.tools.features.crashUnderMemoryBoundIsOutOfMemory,
       signal,
       label: 'ffmpeg',
       lowPriority: this.options.lowPriority ?? true,
@@ -193,4 +199,18 @@ export class FfmpegVideoTranscoder implements VideoTranscoder {
       }
     }
   }
+}
+
+/**
+ * A refused MPEG-TS upload says why when the build is what refuses it (the bundled fallback), so
+ * the item's reason tells its owner, and the operator, what would make it work.
+ */
+function explainRefusal(error: unknown, tools: FfmpegBuild): unknown {
+  if (error instanceof UnsupportedMediaError && !tools.features.mpegts && /"mpegts"/.test(error.message)) {
+    return new UnsupportedMediaError(
+      `MPEG-TS video needs ffmpeg 5.1 or newer; this server runs the bundled fallback ffmpeg ${tools.version}`,
+      { cause: error, details: { container: 'mpegts' } },
+    );
+  }
+  return error;
 }

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { resolveBinaries, runTool } from '../../ffmpeg/index.js';
+import { runTool } from '../../ffmpeg/index.js';
+import { testFfmpeg } from '../../ffmpeg/testing/index.js';
 
 /** Containers the audio tests generate. */
 export type AudioFixtureFormat = 'mp3' | 'wav' | 'flac' | 'opus' | 'm4a';
@@ -43,13 +44,13 @@ function source(spec: AudioFixtureSpec): string {
 }
 
 /**
- * Writes a generated audio file with the bundled ffmpeg into `dir` and returns its path.
+ * Writes a generated audio file with the tests' ffmpeg into `dir` and returns its path.
  *
  * @example
  * const mp3 = await makeAudio(dir, { format: 'mp3', tags: { title: 'Song' }, coverPath: await makeCover(dir) });
  */
 export async function makeAudio(dir: string, spec: AudioFixtureSpec, name = `audio-${spec.format}`): Promise<string> {
-  const { ffmpeg } = resolveBinaries();
+  const { ffmpeg } = await testFfmpeg();
   const out = join(dir, `${name}.${spec.format}`);
   const args = ['-nostdin', '-v', 'error', '-f', 'lavfi', '-i', source(spec)];
   if (spec.coverPath !== undefined) {
@@ -63,7 +64,7 @@ export async function makeAudio(dir: string, spec: AudioFixtureSpec, name = `aud
 
 /** A small solid-colour JPEG for cover art. */
 export async function makeCover(dir: string, name = 'cover'): Promise<string> {
-  const { ffmpeg } = resolveBinaries();
+  const { ffmpeg } = await testFfmpeg();
   const out = join(dir, `${name}.jpg`);
   await runTool(ffmpeg, ['-nostdin', '-v', 'error', '-f', 'lavfi', '-i', 'color=c=0xcc3311:s=96x96', '-frames:v', '1', '-y', out], {
     timeoutMs: 30_000,
@@ -74,7 +75,7 @@ export async function makeCover(dir: string, name = 'cover'): Promise<string> {
 
 /** What ffprobe says about a rendered file: format name, first audio codec, duration. */
 export async function probeOutput(path: string): Promise<{ formatName: string; codec: string | undefined; durationSeconds: number }> {
-  const { ffprobe } = resolveBinaries();
+  const { ffprobe } = await testFfmpeg();
   const { stdout } = await runTool(
     ffprobe,
     ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', '-protocol_whitelist', 'file', `file:${path}`],

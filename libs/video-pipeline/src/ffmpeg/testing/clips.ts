@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { resolveBinaries } from '../binaries.js';
+import { testFfmpeg } from './tools.js';
 import { runTool } from '../run.js';
 
 /** What a generated test clip looks like. Small sizes and a few seconds keep tests quick on 2 cores. */
@@ -32,13 +32,13 @@ const codecs: Record<NonNullable<ClipSpec['container']>, string[]> = {
 };
 
 /**
- * Writes a synthetic clip with the bundled ffmpeg into `dir` and returns its path.
+ * Writes a synthetic clip with the tests' ffmpeg (`testFfmpeg`) into `dir` and returns its path.
  *
  * @example
  * const clip = await makeClip(dir, { width: 640, height: 360, seconds: 2, rotate: 90 });
  */
 export async function makeClip(dir: string, spec: ClipSpec = {}, name = 'clip'): Promise<string> {
-  const { ffmpeg } = resolveBinaries();
+  const { ffmpeg } = await testFfmpeg();
   const width = spec.width ?? 640;
   const height = spec.height ?? 360;
   const seconds = spec.seconds ?? 2;
