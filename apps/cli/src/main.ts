@@ -6,6 +6,7 @@ import { statusCommand } from './commands/status.js';
 import { sweepCommand } from './commands/sweep.js';
 import { tokenCommand } from './commands/token.js';
 import { EXIT_OK, EXIT_USAGE, processIo, type Command, type Io } from './io.js';
+import { nodeRuntimeWarning } from './runtime.js';
 
 /** Every command of `mediaflow`. */
 export const COMMANDS: Readonly<Record<string, Command>> = {
@@ -46,6 +47,8 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
 declare const __MEDIAFLOW_BIN__: boolean | undefined;
 
 if (typeof __MEDIAFLOW_BIN__ !== 'undefined' && __MEDIAFLOW_BIN__) {
+  const warning = nodeRuntimeWarning(process.version, new Date());
+  if (warning) process.stderr.write(`mediaflow: ${warning}\n`);
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;
