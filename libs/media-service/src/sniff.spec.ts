@@ -25,6 +25,8 @@ describe('sniff', () => {
     ['WebM', b([0x1a, 0x45, 0xdf, 0xa3, 0x9f, 0x42, 0x82, 0x84], 'webm'), 'video', 'video/webm'],
     ['MKV', b([0x1a, 0x45, 0xdf, 0xa3, 0x9f, 0x42, 0x82, 0x88], 'matroska'), 'video', 'video/x-matroska'],
     ['AVI', b('RIFF', [0, 0, 0, 0], 'AVI LIST'), 'video', 'video/x-msvideo'],
+    ['MPEG-TS', b(...[0, 1, 2].map(() => [0x47, 0x40, 0x00, 0x10, ...new Array<number>(184).fill(0xff)])), 'video', 'video/mp2t'],
+    ['M2TS (AVCHD .mts)', b(...[0, 1, 2].map((i) => [0x12, 0x34, 0x56, i, 0x47, 0x40, 0x00, 0x10, ...new Array<number>(184).fill(0xff)])), 'video', 'video/mp2t'],
     ['WAV', b('RIFF', [0, 0, 0, 0], 'WAVEfmt '), 'audio', 'audio/wav'],
     ['FLAC', b('fLaC'), 'audio', 'audio/flac'],
     ['Ogg Opus', b('OggS', [0, 2], 'xxxxxxxxxxxxxxxxxxxxxxxx', 'OpusHead'), 'audio', 'audio/ogg; codecs=opus'],

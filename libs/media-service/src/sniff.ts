@@ -117,6 +117,15 @@ function trimPartialUtf8(bytes: Uint8Array): Uint8Array {
 }
 
 /**
+ * BDAV MPEG-TS (`.m2ts`, AVCHD camcorders' `.mts`): 192-byte packets, a 4-byte arrival timestamp
+ * before each 0x47 sync byte. The timestamp can be anything, so three packets' sync bytes in a row
+ * are required before the bytes are taken for one.
+ */
+function isM2ts(bytes: Uint8Array): boolean {
+  return bytes.length >= 3 * 192 && [4, 196, 388].every((at) => bytes[at] === 0x47);
+}
+
+/**
  * Decides what content really is from its first bytes ({@link SNIFF_BYTES} are enough), never from
  * a name or a declared Content-Type. Active content (HTML, SVG, XML, scripts, playlists, PostScript,
  * executables) is rejected; documents and archives are kept as opaque attachments.
@@ -141,6 +150,7 @@ export function sniff(bytes: Uint8Array): SniffResult {
   if (bytes[0] === 0xff && ((bytes[1] ?? 0) & 0xf6) === 0xf0) return accept('audio', 'audio/aac', 'aac');
   if (ascii(bytes, 0, 4) === 'FORM' && ['AIFF', 'AIFC'].includes(ascii(bytes, 8, 4))) return accept('audio', 'audio/aiff', 'aiff');
   if (bytes[0] === 0x47 && (bytes.length < 189 || bytes[188] === 0x47)) return accept('video', 'video/mp2t', 'ts');
+  if (isM2ts(bytes)) return accept('video', 'video/mp2t', 'm2ts');
   if (startsWith(bytes, [0x00, 0x00, 0x01, 0xba])) return accept('video', 'video/mpeg', 'mpg');
   if (ascii(bytes, 0, 3) === 'FLV') return accept('video', 'video/x-flv', 'flv');
   if (ascii(bytes, 0, 5) === '%PDF-') return accept('document', 'application/pdf', 'pdf');

@@ -420,7 +420,8 @@ describe('local stack over real HTTP', () => {
       const s = await start();
       await generate(generated(), [
         '-f', 'lavfi', '-i', 'testsrc2=s=320x240:r=25:d=2', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=2',
-        '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', '-f', 'mpegts', '-y', 'camcorder.mts',
+        // AVCHD camcorders write BDAV MPEG-TS: 192-byte packets, each with a 4-byte timestamp.
+        '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', '-f', 'mpegts', '-mpegts_m2ts_mode', '1', '-y', 'camcorder.mts',
       ]);
       const { id } = await upload(s, 'alice', await readFile(join(generated(), 'camcorder.mts')), 'camcorder.mts');
       const item = await settled(s, 'alice', id);
