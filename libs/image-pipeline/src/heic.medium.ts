@@ -1,17 +1,21 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { CorruptMediaError } from '@mediaflow/domain';
 import sharp from 'sharp';
 import { decodeHeic } from './heic.js';
 import { SharpImageProcessor } from './processor.js';
-import { QUADRANTS, closeTo, orientedJpeg, pixelAt, withImageMagick } from './testing/index.js';
+import { QUADRANTS, closeTo, pixelAt } from './testing/index.js';
 
-// sharp's prebuilt libvips reads HEIC headers but cannot decode HEVC, and cannot encode it either;
-// ImageMagick (Debian's, through libheif with x265) writes real HEVC-coded HEIC files for the test.
+// sharp's prebuilt libvips reads HEIC headers but cannot decode HEVC, and no npm package can encode
+// it: the file is a committed fixture, a real HEVC-coded HEIC of the four QUADRANTS at 480x320,
+// made by testing/fixtures/make-heic.sh (Debian's ImageMagick and libheif's heif-enc with x265).
+const QUADRANTS_HEIC = join(__dirname, 'testing', 'fixtures', 'quadrants.heic');
+
 describe('HEIC (HEVC) input', () => {
   let heic: Buffer;
 
   beforeAll(async () => {
-    const png = await sharp(await orientedJpeg(1, 480, 320)).png().toBuffer();
-    heic = await withImageMagick(png, 'png', 'heic', ['-quality', '90']);
+    heic = await readFile(QUADRANTS_HEIC);
   });
 
   it('is a real HEVC file that sharp alone cannot decode', async () => {
@@ -22,6 +26,15 @@ describe('HEIC (HEVC) input', () => {
   it('decodes to RGBA with heic-decode', async () => {
     const image = await decodeHeic(heic);
     expect([image.width, image.height, image.data.length]).toEqual([480, 320, 480 * 320 * 4]);
+    const rgbAt = (x: number, y: number): [number, number, number] => {
+      const i = (y * image.width + x) * 4;
+      return [image.data[i] ?? -1, image.data[i + 1] ?? -1, image.data[i + 2] ?? -1];
+    };
+    // The centre of each quadrant, away from the chroma-subsampled edges between them.
+    expect(closeTo(rgbAt(120, 80), QUADRANTS.topLeft)).toBe(true);
+    expect(closeTo(rgbAt(360, 80), QUADRANTS.topRight)).toBe(true);
+    expect(closeTo(rgbAt(120, 240), QUADRANTS.bottomLeft)).toBe(true);
+    expect(closeTo(rgbAt(360, 240), QUADRANTS.bottomRight)).toBe(true);
   });
 
   it('is inspected as HEIC and rendered through the WebAssembly decoder', async () => {

@@ -7,29 +7,19 @@
 //
 // It first compiles @mediaflow/image-pipeline (and @mediaflow/domain) with `tsc --build` and
 // then runs the compiled JavaScript, as a deployed worker would: a TypeScript loader would add
-// about 100 MB to the measured memory.
+// about 100 MB to the measured memory. Before that it makes sure the reference tools it is asked
+// to measure are there: Debian's libvips-tools and imagemagick are installed when missing (as
+// root, with apt-get), and otherwise the run stops naming the package.
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findImageMagick, findVipsthumbnail, requireDebianTool } from '../lib/debian-tools.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const workspace = resolve(here, '../../..');
-
-const build = spawnSync(join(workspace, 'node_modules/.bin/tsc'), ['--build', join(workspace, 'libs/image-pipeline/tsconfig.lib.json')], {
-  stdio: 'inherit',
-});
-if (build.status !== 0) process.exit(build.status ?? 1);
-
-// Captured before sharp loads: sharp sets VIPSHOME for its own libvips, and Debian's vipsthumbnail
-// would then look for its format modules (AVIF among them) in the wrong place.
-const toolEnv = { ...process.env };
-delete toolEnv.VIPSHOME;
-
-const { defaultPolicy, planRenditions } = await import('@mediaflow/image-pipeline');
-const { photoJpeg } = await import('@mediaflow/image-pipeline/testing');
 
 function option(name, fallback) {
   const i = process.argv.indexOf(`--${name}`);
@@ -43,13 +33,23 @@ const ROUNDS = Number(option('rounds', '2'));
 const WIDTH = 4000;
 const HEIGHT = 3000;
 
-function which(command) {
-  return spawnSync('sh', ['-c', `command -v ${command}`], { encoding: 'utf8' }).stdout.trim() || undefined;
-}
+// Captured before sharp loads: sharp sets VIPSHOME for its own libvips, and Debian's vipsthumbnail
+// would then look for its format modules (AVIF among them) in the wrong place.
+const toolEnv = { ...process.env };
+delete toolEnv.VIPSHOME;
 
-// /usr/local/bin/convert may be a wrapper script; the real ImageMagick is what is measured.
-const MAGICK = ['/usr/bin/convert-im6.q16', '/usr/bin/magick', '/usr/bin/convert'].find((p) => spawnSync(p, ['-version']).status === 0) ?? which('magick') ?? which('convert');
-const VIPSTHUMBNAIL = which('vipsthumbnail');
+const VIPSTHUMBNAIL = TOOLS.includes('vips') ? requireDebianTool({ tool: 'vipsthumbnail', pkg: 'libvips-tools', find: () => findVipsthumbnail(toolEnv) }) : undefined;
+const MAGICK = TOOLS.includes('magick') ? requireDebianTool({ tool: 'ImageMagick', pkg: 'imagemagick', find: findImageMagick }) : undefined;
+if (VIPSTHUMBNAIL !== undefined) console.log(`vipsthumbnail: ${VIPSTHUMBNAIL}`);
+if (MAGICK !== undefined) console.log(`ImageMagick: ${MAGICK}`);
+
+const build = spawnSync(join(workspace, 'node_modules/.bin/tsc'), ['--build', join(workspace, 'libs/image-pipeline/tsconfig.lib.json')], {
+  stdio: 'inherit',
+});
+if (build.status !== 0) process.exit(build.status ?? 1);
+
+const { defaultPolicy, planRenditions } = await import('@mediaflow/image-pipeline');
+const { photoJpeg } = await import('@mediaflow/image-pipeline/testing');
 
 /** Resident memory of a process in KB, or 0 when it has gone. */
 function rssKb(pid) {
@@ -234,8 +234,8 @@ try {
   for (let round = 1; round <= ROUNDS; round++) {
     console.log(`Round ${round} of ${ROUNDS} ...`);
     if (TOOLS.includes('pipeline')) keep(await pipelineRun('mediaflow (sharp 0.35.5)', '2', 'no', true));
-    if (TOOLS.includes('vips') && VIPSTHUMBNAIL !== undefined) keep(await vipsRun());
-    if (TOOLS.includes('magick') && MAGICK !== undefined) keep(await magickRun());
+    if (VIPSTHUMBNAIL !== undefined) keep(await vipsRun());
+    if (MAGICK !== undefined) keep(await magickRun());
   }
   const rows = [...best.values()];
   if (TOOLS.includes('pipeline')) {

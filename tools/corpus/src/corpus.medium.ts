@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import { createInflate, inflateRawSync } from 'node:zlib';
+import { ExifTool } from 'exiftool-vendored';
 import sharp from 'sharp';
 import { resolveBinaries } from '@mediaflow/video-pipeline';
 import { findPngChunk, mp4Boxes, zipClaimedBytes } from './bytes.js';
@@ -14,7 +15,7 @@ import { exiftoolRead } from './tools.js';
 import type { CorpusEntry } from './types.js';
 
 // The corpus is only worth something if its files are what the table says: these tests read each
-// file back with the real tools (sharp, ffprobe, exiftool, zlib) and with the formats' own layouts.
+// file back with the real tools (sharp, ffprobe, ExifTool, zlib) and with the formats' own layouts.
 
 jest.setTimeout(120_000);
 
@@ -23,14 +24,17 @@ const CANARY_URL = 'http://127.0.0.1:4321/';
 let dir: string;
 let entries: CorpusEntry[];
 let canaryFile: string;
+/** One ExifTool process writes the corpus's metadata and reads it back. */
+const exiftool = new ExifTool();
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'mf-corpus-'));
   canaryFile = join(dir, 'outside', 'secret.txt');
-  entries = await buildCorpus(join(dir, 'corpus'), { canaryUrl: CANARY_URL, canaryFile, tripwireFile: join(dir, 'outside', 'tripwire') });
+  entries = await buildCorpus(join(dir, 'corpus'), { canaryUrl: CANARY_URL, canaryFile, tripwireFile: join(dir, 'outside', 'tripwire'), exiftool });
 });
 
 afterAll(async () => {
+  await exiftool.end();
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -134,7 +138,7 @@ describe('buildCorpus', () => {
 
   it('writes the hostile metadata the cases claim: a location, XMP and <script> in each carrier', async () => {
     for (const name of ['metadata/jpeg-gps-xmp-script', 'metadata/png-exif-xmp-text', 'metadata/webp-exif-xmp']) {
-      const tags = await exiftoolRead('exiftool', dir, entry(name).file);
+      const tags = await exiftoolRead(exiftool, entry(name).file);
       expect({ name, lat: tags['GPS:GPSLatitude'], lon: tags['GPS:GPSLongitude'], xmp: tags['XMP-dc:Description'] }).toEqual({
         name,
         lat: 48.8584,
@@ -148,7 +152,7 @@ describe('buildCorpus', () => {
     const video = await bytesOf('metadata/mp4-location-script');
     expect(mp4Boxes(video).map((b) => b.type)).toContain('moov');
     expect([video.includes('loci'), video.includes(XSS_MARKER)]).toEqual([true, true]);
-    const videoTags = await exiftoolRead('exiftool', dir, entry('metadata/mp4-location-script').file);
+    const videoTags = await exiftoolRead(exiftool, entry('metadata/mp4-location-script').file);
     expect(Object.keys(videoTags).some((k) => /GPS|Location/i.test(k))).toBe(true);
 
     const song = await probe(entry('metadata/mp3-id3-script-cover-gps').file);
@@ -157,7 +161,7 @@ describe('buildCorpus', () => {
     // The cover, taken out as it is stored, still carries its location.
     const cover = join(dir, 'cover.jpg');
     await promisify(execFile)(resolveBinaries().ffmpeg, ['-v', 'error', '-y', '-i', entry('metadata/mp3-id3-script-cover-gps').file, '-map', '0:v', '-c', 'copy', '-f', 'image2', cover]);
-    expect((await exiftoolRead('exiftool', dir, cover))['GPS:GPSLatitude']).toBe(48.8584);
+    expect((await exiftoolRead(exiftool, cover))['GPS:GPSLatitude']).toBe(48.8584);
   });
 
   it('makes malformed media that the real decoders refuse or misread', async () => {

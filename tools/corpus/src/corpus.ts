@@ -1,6 +1,7 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { ExifTool } from 'exiftool-vendored';
 import sharp from 'sharp';
 import { resolveBinaries } from '@mediaflow/video-pipeline';
 import { caseDefinitions, type CaseDefinition, type MakeContext } from './cases.js';
@@ -15,7 +16,6 @@ function resolveOptions(options: CorpusOptions): ResolvedOptions {
     canaryUrl: options.canaryUrl ?? DEFAULT_CANARY_URL,
     canaryFile: options.canaryFile ?? '/etc/passwd',
     tripwireFile: options.tripwireFile ?? join(tmpdir(), 'mediaflow-corpus-tripwire'),
-    exiftool: options.exiftool ?? 'exiftool',
     // Resolved only when a clip is made: listing the cases needs no ffmpeg.
     ffmpeg: options.ffmpeg ?? '',
   };
@@ -48,7 +48,7 @@ function photoPixels(seed: number, channels: 3 | 4): Buffer {
   return pixels;
 }
 
-function context(options: ResolvedOptions, work: string): MakeContext {
+function context(options: ResolvedOptions, exiftool: ExifTool, work: string): MakeContext {
   const shared = new Map<string, Promise<unknown>>();
   let ffmpegPath = options.ffmpeg;
   return {
@@ -60,7 +60,7 @@ function context(options: ResolvedOptions, work: string): MakeContext {
       await ffmpeg(ffmpegPath, work, args);
     },
     async exif(file, tags) {
-      await exiftoolWrite(options.exiftool, work, file, tags);
+      await exiftoolWrite(exiftool, join(work, file), tags);
       return readFile(join(work, file));
     },
     photo(seed, format, alpha = false) {
@@ -97,8 +97,8 @@ function fileName(index: number, definition: CaseDefinition): string {
 
 /**
  * Generates every file of the corpus into `dir` (created if missing) and returns the entries, in
- * table order. Nothing is downloaded and nothing binary is kept in the repository: images come
- * from sharp, clips from ffmpeg, metadata from exiftool, and the hostile files are built byte by
+ * table order. Nothing is downloaded and none of these files is kept in the repository: images come
+ * from sharp, clips from ffmpeg, metadata from ExifTool, and the hostile files are built byte by
  * byte. Takes a few seconds; intermediate files live in a scratch folder that is removed.
  *
  * @example
@@ -110,7 +110,9 @@ export async function buildCorpus(dir: string, options: CorpusOptions = {}): Pro
   const root = resolve(dir);
   const work = join(root, '.scratch');
   await mkdir(work, { recursive: true });
-  const ctx = context(resolved, work);
+  // One ExifTool process (`-stay_open`) serves every write; one of our own is ended at the end.
+  const exiftool = options.exiftool ?? new ExifTool();
+  const ctx = context(resolved, exiftool, work);
   const definitions = caseDefinitions(resolved);
   try {
     // Two at a time: the clips and the bombs each keep a core busy for a moment.
@@ -133,6 +135,7 @@ export async function buildCorpus(dir: string, options: CorpusOptions = {}): Pro
     await Promise.all([worker(), worker()]);
     return entries;
   } finally {
+    if (options.exiftool === undefined) await exiftool.end();
     await rm(work, { recursive: true, force: true });
   }
 }

@@ -1,3 +1,5 @@
+import type { ExifTool } from 'exiftool-vendored';
+
 /**
  * How an upload ends:
  * - `ready`: accepted and processed (renditions made, or kept as an opaque attachment);
@@ -22,7 +24,7 @@ export interface Expectation {
   reasonMatches?: RegExp;
   /** Byte strings (latin1) that no rendition, playlist or segment may contain. */
   mustNotContain?: readonly string[];
-  /** No rendition may carry a location (checked with exiftool, which reads every container's GPS). */
+  /** No rendition may carry a location (checked with ExifTool, which reads every container's GPS). */
   noLocation?: boolean;
   /** The display name the API must show for the upload name. */
   filename?: string | RegExp;
@@ -60,10 +62,16 @@ export interface CorpusOptions {
   canaryFile?: string;
   /** The file the PostScript payload would create if a converter ever ran it. */
   tripwireFile?: string;
-  /** exiftool to write GPS/XMP/comments with (default: `exiftool` on PATH). */
-  exiftool?: string;
+  /**
+   * The ExifTool (an `exiftool-vendored` instance) that writes GPS/XMP/comments. Default: one of
+   * the corpus's own, ended once the corpus is built. Pass one to share its process with your own
+   * reads (`exiftoolRead`) or to run another ExifTool (`new ExifTool({ exiftoolPath })`); ending it
+   * is then yours to do.
+   */
+  exiftool?: ExifTool;
   /** ffmpeg to make the clips with (default: the bundled build, as the video pipeline finds it). */
   ffmpeg?: string;
 }
 
-export type ResolvedOptions = Required<CorpusOptions>;
+/** The options the cases are made from; the ExifTool is handed to the generators apart. */
+export type ResolvedOptions = Required<Omit<CorpusOptions, 'exiftool'>>;

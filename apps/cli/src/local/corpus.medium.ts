@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ExifTool } from 'exiftool-vendored';
 import sharp from 'sharp';
 import { buildCorpus, corpusCases, exiftoolRead, type CorpusEntry, type Outcome } from '@mediaflow/corpus';
 import { LocalConfigSchema } from './config.js';
@@ -55,6 +56,8 @@ let stack: LocalStack;
 let entries: CorpusEntry[];
 const observed = new Map<string, Observed>();
 const errors: Record<string, unknown>[] = [];
+/** Reads the renditions' tags back; one process for every read (the corpus ends its own writer). */
+const exiftool = new ExifTool();
 
 // The canaries: a server every hostile URL points at, a secret file every hostile path names, and
 // the file a PostScript payload would create. None may be touched.
@@ -222,6 +225,7 @@ afterAll(async () => {
     await writeFile(report, ['| case | expected | observed | reason |', '| --- | --- | --- | --- |', ...rows, ''].join('\n'));
   }
   await stack?.stop();
+  await exiftool.end();
   await new Promise<void>((resolve) => (canary ? canary.close(() => resolve()) : resolve()));
   await rm(work, { recursive: true, force: true });
 });
@@ -290,7 +294,7 @@ describe('the corpus through the local stack', () => {
       for (const r of served.filter((s) => ['jpeg', 'webp', 'avif', 'png', 'gif', 'mp4', 'm4a'].includes(s.format))) {
         const file = join(work, `check-${item.id}.${r.format}`);
         await writeFile(file, r.bytes);
-        const tags = await exiftoolRead('exiftool', work, file);
+        const tags = await exiftoolRead(exiftool, file);
         expect({ url: r.url, location: Object.keys(tags).filter((k) => /GPS|Location|loci/i.test(k)) }).toEqual({ url: r.url, location: [] });
         await rm(file);
       }

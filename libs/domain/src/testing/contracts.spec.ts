@@ -1,5 +1,5 @@
-import { InMemoryMediaRepository, InMemoryObjectStore, InMemoryQueue, ManualClock } from './index.js';
-import { mediaRepositoryContract, objectStoreContract, QUEUE_CONTRACT_SETTINGS, queueContract } from './contracts/index.js';
+import { InMemoryCache, InMemoryMediaRepository, InMemoryObjectStore, InMemoryQueue, ManualClock } from './index.js';
+import { cacheContract, mediaRepositoryContract, objectStoreContract, QUEUE_CONTRACT_SETTINGS, queueContract } from './contracts/index.js';
 
 objectStoreContract('in memory', async () => ({ store: new InMemoryObjectStore() }));
 
@@ -10,4 +10,9 @@ queueContract('in memory', async () => {
   const deadLetter = new InMemoryQueue('dlq', { visibilityTimeoutSeconds: 30, maxReceives: 1000 }, clock);
   const queue = new InMemoryQueue('work', { ...QUEUE_CONTRACT_SETTINGS, deadLetter }, clock);
   return { queue, deadLetter, advance: async (seconds: number) => clock.advance(seconds * 1000) };
+});
+
+cacheContract('in memory', async () => {
+  const clock = new ManualClock();
+  return { cache: new InMemoryCache(clock), advance: async (seconds: number) => clock.advance(seconds * 1000) };
 });

@@ -1,19 +1,17 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { crc32 } from '../header.js';
 
 /**
- * Test images made on the spot: nothing binary is checked in, and every image says in code what
- * it is. sharp writes what it can; exiftool and ImageMagick (installed on developer machines and
- * in CI) write what sharp cannot (GPS, comments, IPTC, HEIC).
+ * Test images made on the spot, each saying in code what it is. sharp writes what it can; ExifTool
+ * (the `exiftool-vendored` package, which runs the ExifTool it ships on the machine's perl) writes
+ * the metadata sharp cannot (GPS, comments, XMP, IPTC). The one exception is HEIC: nothing on npm
+ * encodes HEVC, so the HEIC tests read small committed files from `fixtures/`, made by the script
+ * beside them (`fixtures/make-heic.sh`).
  */
-
-const run = promisify(execFile);
 
 export type Rgb = readonly [number, number, number];
 
@@ -189,41 +187,38 @@ export function gifBomb(width = 5000, height = 5000, frames = 1000): Buffer {
   return Buffer.concat([header, ...Array.from({ length: frames }, () => frame), Buffer.from([0x3b])]);
 }
 
-async function withTempFile<T>(input: Uint8Array, extension: string, fn: (path: string, dir: string) => Promise<T>): Promise<T> {
+async function withTempFile<T>(input: Uint8Array, extension: string, fn: (path: string) => Promise<T>): Promise<T> {
   const dir = await mkdtemp(join(tmpdir(), 'mf-image-'));
   try {
     const path = join(dir, `input.${extension}`);
     await writeFile(path, input);
-    return await fn(path, dir);
+    return await fn(path);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 }
 
-/** Runs exiftool's tag assignments (e.g. `-GPSLatitude=48.85`) on a copy of `input` and returns it. */
+/**
+ * Runs ExifTool's tag assignments (e.g. `-GPSLatitude=48.85`, `-XMP-dc:Title=x`) on a copy of
+ * `input` and returns it. Each call starts its own ExifTool process and ends it (about 0.2 s), so
+ * nothing is left running when a test file ends. `exiftool-vendored` is loaded on first use:
+ * importing these helpers needs no ExifTool.
+ *
+ * @example
+ * const jpeg = await withExiftool(await photoJpeg(64, 48), 'jpg', ['-Make=Canon', '-GPSLatitude=48.8584', '-GPSLatitudeRef=N']);
+ */
 export function withExiftool(input: Uint8Array, extension: string, args: readonly string[]): Promise<Buffer> {
   return withTempFile(input, extension, async (path) => {
-    await run('exiftool', ['-q', '-q', '-overwrite_original', ...args, path]);
+    const { ExifTool } = await import('exiftool-vendored').catch((cause: unknown) => {
+      throw new Error('withExiftool needs the exiftool-vendored package (npm install -D exiftool-vendored)', { cause });
+    });
+    const exiftool = new ExifTool();
+    try {
+      // Raw assignments, as on ExifTool's command line: no MWG mapping, and a warning is a failure.
+      await exiftool.write(path, {}, { writeArgs: ['-overwrite_original', ...args], useMWG: false, ignoreMinorErrors: false });
+    } finally {
+      await exiftool.end();
+    }
     return readFile(path);
-  });
-}
-
-let magickCommand: Promise<string> | undefined;
-
-/** ImageMagick 7's `magick`, or version 6's `convert`. */
-function imageMagick(): Promise<string> {
-  magickCommand ??= run('magick', ['-version']).then(
-    () => 'magick',
-    () => 'convert',
-  );
-  return magickCommand;
-}
-
-/** Converts `input` with ImageMagick (`convert in [args] out.outExtension`). */
-export function withImageMagick(input: Uint8Array, inExtension: string, outExtension: string, args: readonly string[] = []): Promise<Buffer> {
-  return withTempFile(input, inExtension, async (path, dir) => {
-    const out = join(dir, `output.${outExtension}`);
-    await run(await imageMagick(), [path, ...args, out]);
-    return readFile(out);
   });
 }

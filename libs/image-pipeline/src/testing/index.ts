@@ -10,7 +10,6 @@ export {
   seededRandom,
   solid,
   withExiftool,
-  withImageMagick,
   type Rgb,
 } from './images.js';
 export { closeTo, containsText, endsCleanly, pixelAt } from './outputs.js';

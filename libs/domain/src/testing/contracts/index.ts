@@ -1,3 +1,4 @@
 export * from './object-store.contract.js';
 export * from './media-repository.contract.js';
 export * from './queue.contract.js';
+export * from './cache.contract.js';
