@@ -73,9 +73,12 @@ if [ -d "$addon" ]; then
   fi
   target="$addon/build/Release/better_sqlite3.node"
   saved="$cache/better-sqlite3.node.saved-$$"
+  # Swapped by rename, never written in place: a process that has the addon loaded keeps its
+  # mapping of the old file instead of crashing on pages changed under it.
+  replace() { cp "$1" "$target.swap-$$" && mv -f "$target.swap-$$" "$target"; }
   cp "$target" "$saved"
-  trap 'cp "$saved" "$target"; rm -f "$saved"' EXIT
-  cp "$built" "$target"
+  trap 'replace "$saved"; rm -f "$saved"' EXIT
+  replace "$built"
 fi
 
 set +e

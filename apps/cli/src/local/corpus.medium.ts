@@ -204,7 +204,8 @@ beforeAll(async () => {
 
   entries = await buildCorpus(join(work, 'corpus'), { canaryUrl, canaryFile, tripwireFile });
   stack = await startLocalStack(
-    LocalConfigSchema.parse({ port: 0, dataDir, tagger: 'off', retryBaseSeconds: 0.2, pollSeconds: 0.1, imageConcurrency: 2 }),
+    // The media tools are chosen as `serve` chooses them: a current ffmpeg on PATH when there is one.
+    LocalConfigSchema.parse({ port: 0, dataDir, tagger: 'off', retryBaseSeconds: 0.2, pollSeconds: 0.1, imageConcurrency: 2, toolSearchPath: process.env['PATH'] }),
     (logged) => {
       if (logged['level'] === 'error') errors.push(logged);
     },
