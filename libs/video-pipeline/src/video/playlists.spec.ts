@@ -89,7 +89,8 @@ describe('reconcileMasterPlaylist', () => {
 
   it('refuses a master that lists other variants or misses one', () => {
     expect(() => reconcileMasterPlaylist(FFMPEG_MASTER, variants.slice(0, 1))).toThrow(CorruptMediaError);
-    expect(() => reconcileMasterPlaylist(FFMPEG_MASTER, [...variants, { ...variants[0]!, uri: '1080p.m3u8' }])).toThrow(/lacks 1080p.m3u8/);
+    const extra: MasterVariant = { uri: '1080p.m3u8', bandwidth: 1, averageBandwidth: 1, width: 1920, height: 1080, frameRate: 30, codecs: ['avc1.4d4028'] };
+    expect(() => reconcileMasterPlaylist(FFMPEG_MASTER, [...variants, extra])).toThrow(/lacks 1080p.m3u8/);
     expect(() => reconcileMasterPlaylist('not a playlist', variants)).toThrow(CorruptMediaError);
   });
 
