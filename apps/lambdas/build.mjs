@@ -1,12 +1,12 @@
-// Bundles each Lambda function into dist/<name>/index.mjs (ESM, Node 22, arm64) and writes
-// dist/sizes.json. Workspace libraries come from source through the @mediaflow/source condition.
+// Bundles each Lambda function into dist/<name>/index.mjs (ESM, for the arm64 nodejs24.x runtime)
+// and writes dist/sizes.json. Workspace libraries come from source through the @mediaflow/source condition.
 //
 // How the parts that are not bundled reach Lambda (layers/README.md has the recipes):
 // - sharp carries libvips for one platform: the `sharp` layer installs it for linux-arm64 under
 //   /opt/nodejs/node_modules, which Lambda puts on NODE_PATH.
 // - ffmpeg/ffprobe are executables, never imported: the `media-tools` layer puts the linux-arm64
 //   builds at /opt/bin, and the functions get FFMPEG_PATH/FFPROBE_PATH.
-// - The AWS SDK v3 is the one the nodejs22.x runtime provides (/var/runtime/node_modules, also on
+// - The AWS SDK v3 is the one the nodejs24.x runtime provides (/var/runtime/node_modules, also on
 //   NODE_PATH): bundled, it is about 650 KB of every bundle and takes the API bundle over 1 MB.
 //   MEDIAFLOW_SDK=bundled bundles the lock file's versions instead, to compare.
 // ESM imports ignore NODE_PATH, so these modules are loaded with `require` (the banner's

@@ -54,8 +54,8 @@ describe('build.mjs (one bundle per function)', () => {
     const sharp = await readFile(join(appRoot, 'layers/sharp.sh'), 'utf8');
     expect(sharp).toMatch(/npm install[^\n]*\\\n[^\n]*--os=linux --cpu=arm64 --libc=glibc sharp@0\.35\.5/);
     const tools = await readFile(join(appRoot, 'layers/media-tools.sh'), 'utf8');
-    expect(tools).toContain('@ffmpeg-installer/linux-arm64@4.1.4');
-    expect(tools).toContain('@ffprobe-installer/linux-arm64@5.2.0');
+    expect(tools).toContain('source --download-only "ffmpeg=$ffmpeg_version"');
+    expect(tools).toContain('--arch=aarch64');
     expect(tools).toMatch(/bin\/ffprobe/);
   });
 });

@@ -31,8 +31,12 @@ export const PROBE_SUBTITLE_DECODERS: readonly string[] = Object.freeze([
   'mov_text', 'srt', 'subrip', 'ass', 'ssa', 'webvtt', 'text', 'dvdsub', 'dvbsub', 'pgssub',
 ]);
 
-/** Encoders of the renditions: the HLS ladder and MP4 preview, the audio previews, stills and waveform PCM. */
-export const ENCODERS: readonly string[] = Object.freeze(['libx264', 'aac', 'libopus', 'mjpeg', 'pcm_s16le']);
+/**
+ * Encoders of the renditions: the HLS ladder and MP4 preview, the audio previews, stills and
+ * waveform PCM; and `wrapped_avframe`, what the `null` muxer takes when a file is decoded to the end
+ * only to check it (`-f null -`).
+ */
+export const ENCODERS: readonly string[] = Object.freeze(['libx264', 'aac', 'libopus', 'mjpeg', 'pcm_s16le', 'wrapped_avframe']);
 
 /** Containers read: uploads (see `DEFAULT_DEMUXERS`) and our own HLS output (the preview remux). */
 export const DEMUXERS: readonly string[] = Object.freeze(['mov', 'matroska', 'avi', 'mpegts', 'mp3', 'wav', 'flac', 'ogg', 'aac', 'hls']);
