@@ -40,8 +40,9 @@ else
   done
 fi
 
-# The base toolchain, wherever this machine keeps it.
-for tool in node npm npx git python3 make gcc g++ cc c++ cpp as ld perl; do
+# The base toolchain, wherever this machine keeps it: g++ comes with the binutils it drives (native
+# addons such as better-sqlite3 are compiled at `npm ci` when no prebuilt binary can be fetched).
+for tool in node npm npx git python3 make gcc g++ cc c++ cpp perl as ld ar ranlib nm strip objcopy objdump readelf; do
   found=$(command -v "$tool" || true)
   case "$found" in
     /*) ln -sfn "$found" "$dir/$tool" ;;
