@@ -1,6 +1,6 @@
 import { SNSClient } from '@aws-sdk/client-sns';
 import { systemClock, ulidGenerator, type MessageHandler } from '@mediaflow/domain';
-import { ServiceConfigSchema, type ServiceConfig, type ServiceDeps } from '@mediaflow/media-service';
+import { ServiceConfigSchema, type LocalJobDeps, type ServiceConfig, type ServiceDeps } from '@mediaflow/media-service';
 import { SnsEventBus } from '@mediaflow/messaging/aws';
 import { AWS_RETRY, DynamoMediaRepository } from '@mediaflow/storage/dynamodb';
 import { S3MultipartUploads, S3ObjectStore, S3StoreConfigSchema } from '@mediaflow/storage/s3';
@@ -11,10 +11,14 @@ import { Telemetry } from './observability.js';
 /** A message handler, perhaps told each invocation's Lambda context (idempotency needs it). */
 export type ContextAwareHandler = MessageHandler & { useLambdaContext?: (context: Context) => void };
 
-/** Everything a function's handler is built from: tests build one from in-memory fakes. */
-export interface Runtime {
+/**
+ * Everything a function's handler is built from: tests build one from in-memory fakes. `D` is what
+ * the function's step needs (`ImageStepDeps`, `VideoSubmitDeps`, ...), so a function wired without
+ * its processor fails the typecheck.
+ */
+export interface Runtime<D extends ServiceDeps = ServiceDeps> {
   config: LambdaEnv;
-  deps: ServiceDeps;
+  deps: D;
   telemetry: Telemetry;
   /** Runs each domain event once, whichever delivery brings it (Powertools Idempotency on DynamoDB). */
   once: (handler: MessageHandler) => ContextAwareHandler;
@@ -30,13 +34,16 @@ export function serviceConfig(config: LambdaEnv): ServiceConfig {
   });
 }
 
+/** The deps every function has in AWS: S3, DynamoDB, SNS, and Lambda's `/tmp` as the scratch space. */
+export type AwsDeps = ServiceDeps & LocalJobDeps;
+
 /**
  * The use cases' collaborators in AWS: S3 (objects and presigned multipart uploads), DynamoDB (the
  * media table), SNS (domain events), ULIDs and the system clock. Processors that load native code
  * (sharp, ffmpeg, MediaConvert) come in `extra` from the functions that use them, so a bundle
  * carries only its own function's dependencies.
  */
-export function awsServiceDeps(config: LambdaEnv, extra: Partial<ServiceDeps> = {}): ServiceDeps {
+export function awsServiceDeps<E extends object = Record<never, never>>(config: LambdaEnv, extra: E = {} as E): AwsDeps & E {
   const s3 = S3StoreConfigSchema.parse({ bucket: config.MEDIA_BUCKET, region: config.AWS_REGION });
   return {
     repo: new DynamoMediaRepository({ tableName: config.MEDIA_TABLE, region: config.AWS_REGION }),
@@ -58,13 +65,13 @@ export function awsServiceDeps(config: LambdaEnv, extra: Partial<ServiceDeps> = 
  *
  * @throws ConfigError naming the variables that are missing or invalid.
  */
-export function awsRuntime(
+export function awsRuntime<E extends object = Record<never, never>>(
   functionName: string,
-  extra: (config: LambdaEnv) => Partial<ServiceDeps> = () => ({}),
+  extra: (config: LambdaEnv) => E = () => ({}) as E,
   once: (config: LambdaEnv) => Runtime['once'] = () => () => {
     throw new Error(`${functionName} was built without idempotency`);
   },
-): Runtime {
+): Runtime<AwsDeps & E> {
   const config = loadConfig(process.env);
   return { config, deps: awsServiceDeps(config, extra(config)), telemetry: new Telemetry(functionName), once: once(config) };
 }

@@ -6,8 +6,8 @@ import type { Context, S3Event, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { Runtime } from './composition.js';
 import { toLogger } from './observability.js';
 
-/** Builds a queue handler from the service's deps, as `@mediaflow/workers` does. */
-export type WorkerFactory = (deps: ServiceDeps, options: HandlerOptions) => WorkerHandler;
+/** Builds a queue handler from a step's deps, as `@mediaflow/workers` does. */
+export type WorkerFactory<D extends ServiceDeps = ServiceDeps> = (deps: D, options: HandlerOptions) => WorkerHandler;
 
 /** What a message says about its item before it is handled: keys for the log lines, the metrics' kind. */
 export interface MessageFacts {
@@ -75,7 +75,11 @@ export interface ConsumerOptions {
  * that threw are retried), each domain event at most once, one log child per record carrying the
  * SQS message id (its correlation id), the item and kind, and metrics per record.
  */
-export function queueConsumer(runtime: Runtime, make: WorkerFactory, options: ConsumerOptions): (event: SQSEvent, context: Context) => Promise<SQSBatchResponse> {
+export function queueConsumer<D extends ServiceDeps>(
+  runtime: Runtime<D>,
+  make: WorkerFactory<D>,
+  options: ConsumerOptions,
+): (event: SQSEvent, context: Context) => Promise<SQSBatchResponse> {
   const { deps, config, telemetry } = runtime;
   const readFacts = options.facts ?? eventFacts;
   const perRecord = async (message: ReceivedMessage): Promise<void> => {

@@ -1,5 +1,5 @@
 import { CreateJobCommand, type MediaConvertClient } from '@aws-sdk/client-mediaconvert';
-import { parseKey, type MediaFacts, type VideoTranscodeRequest, type VideoTranscoder } from '@mediaflow/domain';
+import { parseKey, type MediaFacts, type VideoJobRequest, type VideoJobTranscoder, type VideoProber } from '@mediaflow/domain';
 import { buildMediaConvertJob, planLadder } from '@mediaflow/video-pipeline';
 
 export interface MediaConvertTranscoderOptions {
@@ -9,23 +9,23 @@ export interface MediaConvertTranscoderOptions {
   roleArn: string;
   queueArn?: string | undefined;
   /** Probes the local copy of the original (ffprobe under the pipeline's allow-lists). */
-  prober: Pick<VideoTranscoder, 'probe'>;
+  prober: VideoProber;
 }
 
 /**
- * The cloud `VideoTranscoder`: the probe runs here (so refused content fails before a job is paid
- * for, and the ladder is planned from the real facts), the transcode is a MediaConvert job with
- * the same ladder and layout as the local runner. It returns the job's id; the job's EventBridge
- * state changes settle the item.
+ * The cloud `VideoJobTranscoder`: the probe runs here (so refused content fails before a job is
+ * paid for, and the ladder is planned from the real facts), the transcode is a MediaConvert job
+ * with the same ladder and layout as the local runner. It returns the job's id; the job's
+ * EventBridge state changes settle the item.
  */
-export class MediaConvertTranscoder implements VideoTranscoder {
+export class MediaConvertTranscoder implements VideoJobTranscoder {
   constructor(private readonly options: MediaConvertTranscoderOptions) {}
 
   probe(input: string, signal?: AbortSignal): Promise<MediaFacts> {
     return this.options.prober.probe(input, signal);
   }
 
-  async transcode(request: VideoTranscodeRequest): Promise<{ jobId: string }> {
+  async submit(request: VideoJobRequest): Promise<{ jobId: string }> {
     const original = parseKey(request.input);
     if (original?.type !== 'original') throw new Error(`not an original's key: ${request.input}`);
     const job = buildMediaConvertJob(

@@ -19,13 +19,13 @@ export const GOOD_ENV: Record<string, string> = {
 };
 
 /** A function's runtime on the domain's in-memory fakes, composed like the AWS one. */
-export function memoryRuntime(functionName: string, extra: Partial<ServiceDeps> = {}) {
+export function memoryRuntime<E extends object = Record<never, never>>(functionName: string, extra: E = {} as E) {
   // EMF documents would fill the test output; tests that read them replace the publishing.
   process.env['POWERTOOLS_METRICS_DISABLED'] = 'true';
   const clock = new ManualClock('2026-06-01T00:00:00.000Z');
   const config = loadConfig(GOOD_ENV);
   const bus = new InMemoryEventBus();
-  const deps: ServiceDeps = {
+  const deps: ServiceDeps & E = {
     repo: new InMemoryMediaRepository(),
     store: new InMemoryObjectStore(clock),
     bus,
@@ -34,7 +34,7 @@ export function memoryRuntime(functionName: string, extra: Partial<ServiceDeps> 
     config: serviceConfig(config),
     ...extra,
   };
-  const runtime: Runtime = {
+  const runtime: Runtime<ServiceDeps & E> = {
     config,
     deps,
     telemetry: new Telemetry(functionName, new Logger({ serviceName: 'mediaflow', logLevel: 'SILENT' })),

@@ -1,5 +1,5 @@
 import { InvalidTransitionError, MediaError } from './errors.js';
-import { applyAction, canTransition, isSettled, MEDIA_ACTIONS, transition, type MediaAction } from './lifecycle.js';
+import { applyAction, canTransition, isSettled, MEDIA_ACTIONS, reviseItem, transition, type MediaAction } from './lifecycle.js';
 import { MediaStatusSchema, type MediaStatus } from './media.js';
 import { makeMediaItem } from './testing/fixtures.js';
 
@@ -108,5 +108,17 @@ describe('isSettled', () => {
     ['deleted', true],
   ] as const)('%s -> %s', (status, settled) => {
     expect(isSettled(status)).toBe(settled);
+  });
+});
+
+describe('reviseItem', () => {
+  const now = new Date('2026-12-06T10:00:00.000Z');
+
+  it('bumps the version and updatedAt, keeps the status, sets and removes fields', () => {
+    const item = makeMediaItem({ status: 'processing', version: 4, title: 'Old', progress: 0.1 });
+    const next = reviseItem(item, now, { progress: 0.5, title: undefined, facts: { width: 10 } });
+    expect(next).toMatchObject({ status: 'processing', version: 5, updatedAt: now.toISOString(), progress: 0.5, facts: { width: 10 } });
+    expect('title' in next).toBe(false);
+    expect(item).toMatchObject({ version: 4, title: 'Old', progress: 0.1 });
   });
 });

@@ -77,7 +77,7 @@ export function applyAction(
   item: MediaItem,
   action: MediaAction,
   now: Date,
-  changes: Partial<Omit<MediaItem, 'id' | 'ownerId' | 'status' | 'version' | 'createdAt' | 'updatedAt'>> = {},
+  changes: ItemChanges = {},
 ): MediaItem {
   const status = transition(item.status, action);
   const next: MediaItem = { ...item, ...changes, status, version: item.version + 1, updatedAt: now.toISOString() };
@@ -85,6 +85,30 @@ export function applyAction(
   if (status !== 'failed') delete next.failure;
   if (status !== 'processing') delete next.progress;
   return next;
+}
+
+/** What a step may change on an item without a transition (everything but identity, status and bookkeeping). */
+export type ItemChanges = Partial<Omit<MediaItem, 'id' | 'ownerId' | 'status' | 'version' | 'createdAt' | 'updatedAt'>>;
+
+/** Changes for `reviseItem`: a key given as `undefined` is removed from the item. */
+export type ItemRevision = { [K in keyof ItemChanges]?: ItemChanges[K] | undefined };
+
+/**
+ * The next version of an item whose status stays as it is (progress, facts, tags, a title): the
+ * changes, `version + 1` and `updatedAt`. Like `applyAction`, the result is written with the
+ * repository's conditional update against `item.version`. A key set to `undefined` in `changes`
+ * is removed (a title cleared).
+ *
+ * @example
+ * await repo.update(reviseItem(item, clock.now(), { progress: 0.4 }), item.version);
+ */
+export function reviseItem(item: MediaItem, now: Date, changes: ItemRevision): MediaItem {
+  const next: Record<string, unknown> = { ...item, version: item.version + 1, updatedAt: now.toISOString() };
+  for (const [key, value] of Object.entries(changes)) {
+    if (value === undefined) delete next[key];
+    else next[key] = value;
+  }
+  return next as unknown as MediaItem;
 }
 
 /** Statuses whose items are visible to their owner in listings. */

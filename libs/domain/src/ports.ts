@@ -277,20 +277,43 @@ export interface TranscodeProgress {
 }
 
 export interface VideoTranscodeRequest {
-  /** A local file path (local runner) or an object key (cloud). */
+  /** The original as a local file. */
   input: string;
-  /** Where outputs go: a directory or a key prefix. */
+  /** The directory the renditions are written into (`{name}.{format}` beneath it). */
   outputPrefix: string;
   facts: MediaFacts;
   onProgress?: (progress: TranscodeProgress) => void;
   signal?: AbortSignal;
 }
 
-/** Port: video probe and adaptive-streaming renditions (ffmpeg locally, MediaConvert in AWS). */
-export interface VideoTranscoder {
+export interface VideoJobRequest {
+  /** The original's object key. */
+  input: string;
+  /** The key prefix the job writes the renditions under. */
+  outputPrefix: string;
+  facts: MediaFacts;
+  signal?: AbortSignal;
+}
+
+/** Reads a video's facts from a local copy, under the transcoder's allow-lists and limits. */
+export interface VideoProber {
   probe(input: string, signal?: AbortSignal): Promise<MediaFacts>;
-  /** Local runners finish and return files; cloud runners submit a job and return its id. */
-  transcode(request: VideoTranscodeRequest): Promise<{ files: RenderedFile[] } | { jobId: string }>;
+}
+
+/**
+ * Port: the video step's renditions made here and now (ffmpeg): the call returns when the files
+ * are written. Its twin `VideoJobTranscoder` hands the work to a service that finishes later.
+ */
+export interface VideoTranscoder extends VideoProber {
+  transcode(request: VideoTranscodeRequest): Promise<{ files: RenderedFile[] }>;
+}
+
+/**
+ * Port: the video step as a job of a transcoding service (MediaConvert), which writes the
+ * renditions under the prefix and reports its state later (`applyVideoJobUpdate`).
+ */
+export interface VideoJobTranscoder extends VideoProber {
+  submit(request: VideoJobRequest): Promise<{ jobId: string }>;
 }
 
 export interface AudioResult {

@@ -2,14 +2,16 @@ import {
   applyAction,
   ConflictError,
   createEvent,
+  type ItemRevision,
   type MediaItem,
   MediaUpdateSchema,
   NotFoundError,
   parseOrThrow,
   renditionPrefix,
+  reviseItem,
   type Tag,
 } from '@mediaflow/domain';
-import type { ServiceDeps } from './context.js';
+import type { CoreDeps } from './context.js';
 import { getMedia } from './queries.js';
 
 const MAX_ATTEMPTS = 3;
@@ -18,7 +20,7 @@ const MAX_ATTEMPTS = 3;
  * Runs a read-modify-write with the repository's conditional update, retrying when another writer
  * (a worker finishing, say) got there first.
  */
-async function withRetry(deps: ServiceDeps, ownerId: string, id: string, change: (item: MediaItem) => MediaItem): Promise<MediaItem> {
+async function withRetry(deps: CoreDeps, ownerId: string, id: string, change: (item: MediaItem) => MediaItem): Promise<MediaItem> {
   for (let attempt = 1; ; attempt += 1) {
     const item = await getMedia(deps, ownerId, id);
     const next = change(item);
@@ -34,25 +36,25 @@ async function withRetry(deps: ServiceDeps, ownerId: string, id: string, change:
  * `PATCH /api/v1/media/{id}`: the title and the owner's own tags. AI and metadata tags are kept
  * apart and untouched; `tags` replaces the user's tags as a whole.
  */
-export async function updateMedia(deps: ServiceDeps, ownerId: string, id: string, body: unknown): Promise<MediaItem> {
+export async function updateMedia(deps: CoreDeps, ownerId: string, id: string, body: unknown): Promise<MediaItem> {
   const update = parseOrThrow(MediaUpdateSchema, body, 'update');
   return withRetry(deps, ownerId, id, (item) => {
-    const next: MediaItem = { ...item, version: item.version + 1, updatedAt: deps.clock.now().toISOString() };
+    const changes: ItemRevision = {};
     if (update.title !== undefined) {
       const title = update.title?.trim() ?? '';
-      if (title === '') delete next.title;
-      else next.title = title;
+      // An empty title clears it.
+      changes.title = title === '' ? undefined : title;
     }
     if (update.tags !== undefined) {
       const userTags: Tag[] = update.tags.map((name) => ({ name, confidence: 1, source: 'user' }));
-      next.tags = [...item.tags.filter((t) => t.source !== 'user'), ...userTags];
+      changes.tags = [...item.tags.filter((t) => t.source !== 'user'), ...userTags];
     }
-    return next;
+    return reviseItem(item, deps.clock.now(), changes);
   });
 }
 
 /** Releases an item held by moderation (the owner reviewed it). */
-export async function releaseMedia(deps: ServiceDeps, ownerId: string, id: string): Promise<MediaItem> {
+export async function releaseMedia(deps: CoreDeps, ownerId: string, id: string): Promise<MediaItem> {
   return withRetry(deps, ownerId, id, (item) =>
     applyAction(item, 'moderation.released', deps.clock.now(), {
       moderation: { ...item.moderation, verdict: 'released', reviewedAt: deps.clock.now().toISOString() },
@@ -65,7 +67,7 @@ export async function releaseMedia(deps: ServiceDeps, ownerId: string, id: strin
  * marked `deleted` first so that a worker racing with the delete cannot resurrect it, then the
  * bytes go, then the record. Running it again finishes a delete that was interrupted.
  */
-export async function deleteMedia(deps: ServiceDeps, ownerId: string, id: string): Promise<void> {
+export async function deleteMedia(deps: CoreDeps, ownerId: string, id: string): Promise<void> {
   const existing = await deps.repo.get(ownerId, id);
   if (!existing) throw new NotFoundError('no such media item');
   let item = existing;

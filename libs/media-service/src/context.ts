@@ -12,6 +12,7 @@ import type {
   MediaRepository,
   MultipartUploads,
   ObjectStore,
+  VideoJobTranscoder,
   VideoTranscoder,
 } from '@mediaflow/domain';
 import { z } from 'zod';
@@ -44,25 +45,64 @@ export const ServiceConfigSchema = z.object({
 });
 export type ServiceConfig = z.infer<typeof ServiceConfigSchema>;
 
-/** Everything the use cases need, wired by each app's composition root. */
-export interface ServiceDeps {
+/**
+ * What every use case needs: the records, the objects, the events, ids, time and settings. Each
+ * app's composition root wires them; a step that needs more says so in its own deps type below, so
+ * a processor left out where a step is wired fails the typecheck, not a job.
+ */
+export interface CoreDeps {
   repo: MediaRepository;
   store: ObjectStore;
   bus: EventBus;
   ids: IdGenerator;
   clock: Clock;
   config: ServiceConfig;
-  images?: ImageProcessor;
-  multipart?: MultipartUploads;
-  video?: VideoTranscoder;
-  audio?: AudioProcessor;
+}
+
+/** The API's use cases (uploads, queries, edits, deletes); multipart uploads where the store has them. */
+export interface ServiceDeps extends CoreDeps {
+  multipart?: MultipartUploads | undefined;
+}
+
+/** Steps that copy the original to local disk (ffmpeg seeks in its input). */
+export interface LocalJobDeps extends CoreDeps {
   /**
    * A local directory where video and audio jobs download originals and write transcoder outputs,
    * one subdirectory per job, removed when the job ends. Defaults to the system's temp directory.
    */
-  scratchDir?: string;
-  /** Labels and moderation signals for the tagging step, with how to read them. */
-  tagging?: TaggingDeps;
+  scratchDir?: string | undefined;
+}
+
+/** The image step: renditions and a placeholder. */
+export interface ImageStepDeps extends CoreDeps {
+  images: ImageProcessor;
+}
+
+/** The local video step: the ladder made here (ffmpeg), the poster rendered like a photo. */
+export interface VideoStepDeps extends LocalJobDeps {
+  video: VideoTranscoder;
+  images: ImageProcessor;
+}
+
+/** The cloud video step's start: a probe here, then a job of a transcoding service. */
+export interface VideoSubmitDeps extends LocalJobDeps {
+  video: VideoJobTranscoder;
+}
+
+/** The cloud video step's end: the job's outputs listed, its poster rendered like a photo. */
+export interface VideoJobUpdateDeps extends CoreDeps {
+  images: ImageProcessor;
+}
+
+/** The audio step: previews, waveform and tags; the cover rendered like a photo. */
+export interface AudioStepDeps extends LocalJobDeps {
+  audio: AudioProcessor;
+  images: ImageProcessor;
+}
+
+/** The tagging step. */
+export interface TaggingStepDeps extends CoreDeps {
+  tagging: TaggingDeps;
 }
 
 /**

@@ -1,25 +1,37 @@
 export { ServiceConfigSchema, IMMUTABLE_CACHE } from './context.js';
-export type { ServiceConfig, ServiceDeps, TaggingDeps } from './context.js';
+export type {
+  AudioStepDeps,
+  CoreDeps,
+  ImageStepDeps,
+  LocalJobDeps,
+  ServiceConfig,
+  ServiceDeps,
+  TaggingDeps,
+  TaggingStepDeps,
+  VideoJobUpdateDeps,
+  VideoStepDeps,
+  VideoSubmitDeps,
+} from './context.js';
 export { sniff, SNIFF_BYTES } from './sniff.js';
 export type { SniffResult } from './sniff.js';
 export { startUpload, completeMultipartUpload } from './uploads.js';
 export type { StartUploadResult } from './uploads.js';
 export { ingestObject, ObjectCreatedSchema } from './ingest.js';
 export type { IngestOutcome, ObjectCreated } from './ingest.js';
-export { processImage, processAsIs, storeRenditions } from './processing.js';
-export type { JobOptions, ProcessOutcome } from './processing.js';
-export { processVideo } from './video.js';
-export { submitVideoJob } from './video-submit.js';
-export type { SubmitOutcome } from './video-submit.js';
-export { applyVideoJobUpdate } from './video-job.js';
-export type { OutputClassifier, VideoJobUpdate } from './video-job.js';
-export { processAudio, metadataTags } from './audio.js';
-export { failItem, failById } from './failures.js';
+export { begin, finish, finishLatest, type ProcessOutcome } from './jobs/lifecycle.js';
+export { failById, failItem, failOrRethrow, isFileFault, type JobOptions } from './jobs/failure.js';
+export { storeRenditions } from './jobs/renditions.js';
+export { processImage } from './steps/image.js';
+export { processAsIs } from './steps/document.js';
+export { processVideo } from './steps/video.js';
+export { submitVideoJob, applyVideoJobUpdate } from './steps/video-cloud.js';
+export type { OutputClassifier, SubmitOutcome, VideoJobUpdate } from './steps/video-cloud.js';
+export { processAudio, metadataTags } from './steps/audio.js';
+export { framesToTag, tagMedia } from './steps/tagging.js';
+export type { TagOutcome } from './steps/tagging.js';
 export { getMedia, listMedia, listTags } from './queries.js';
 export { updateMedia, releaseMedia, deleteMedia } from './commands.js';
-export { toMediaView } from './view.js';
-export type { MediaView } from './view.js';
-export { framesToTag, tagMedia } from './tagging.js';
-export type { TagOutcome } from './tagging.js';
+export { MediaViewSchema, RenditionViewSchema, toMediaView } from './view.js';
+export type { MediaView, RenditionView } from './view.js';
 export { isReferenced, judgeObject, sweepOrphans } from './sweeper.js';
 export type { ObjectVerdict, SweepCutoffs, SweeperDeps, SweepOptions, SweepReport } from './sweeper.js';

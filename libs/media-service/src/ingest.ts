@@ -8,8 +8,8 @@ import {
   parseKey,
 } from '@mediaflow/domain';
 import { z } from 'zod';
-import type { ServiceDeps } from './context.js';
-import { failItem } from './failures.js';
+import type { CoreDeps } from './context.js';
+import { failItem } from './jobs/failure.js';
 import { sniff, SNIFF_BYTES } from './sniff.js';
 
 /** What an object store says when an original is complete (an S3 `ObjectCreated` record, locally a queue message). */
@@ -22,7 +22,7 @@ export type IngestOutcome =
   | { outcome: 'rejected'; item: MediaItem; failure: Failure }
   | { outcome: 'ignored'; reason: string };
 
-async function readHead(deps: ServiceDeps, key: string, size: number): Promise<Uint8Array> {
+async function readHead(deps: CoreDeps, key: string, size: number): Promise<Uint8Array> {
   if (size === 0) return new Uint8Array(0);
   const { body } = await deps.store.get(key, { start: 0, end: Math.min(size, SNIFF_BYTES) - 1 });
   const chunks: Uint8Array[] = [];
@@ -30,7 +30,7 @@ async function readHead(deps: ServiceDeps, key: string, size: number): Promise<U
   return Buffer.concat(chunks);
 }
 
-async function hashObject(deps: ServiceDeps, key: string): Promise<string> {
+async function hashObject(deps: CoreDeps, key: string): Promise<string> {
   const hash = createHash('sha256');
   const { body } = await deps.store.get(key);
   for await (const chunk of body) hash.update(chunk);
@@ -43,7 +43,7 @@ async function hashObject(deps: ServiceDeps, key: string): Promise<string> {
  * the facts and publish `media.uploaded` with its `kind`. Safe to run twice for the same object:
  * anything but an `uploading` item is left alone.
  */
-export async function ingestObject(deps: ServiceDeps, message: ObjectCreated): Promise<IngestOutcome> {
+export async function ingestObject(deps: CoreDeps, message: ObjectCreated): Promise<IngestOutcome> {
   const parsed = parseKey(message.key);
   if (!parsed || parsed.type !== 'original') return { outcome: 'ignored', reason: 'not an original' };
   const item = await deps.repo.get(parsed.ownerId, parsed.mediaId);
@@ -97,14 +97,14 @@ export async function ingestObject(deps: ServiceDeps, message: ObjectCreated): P
 }
 
 /** Refused content: the bytes are deleted (never served, never parsed again), the item says why. */
-async function reject(deps: ServiceDeps, item: MediaItem, failure: Failure): Promise<IngestOutcome> {
+async function reject(deps: CoreDeps, item: MediaItem, failure: Failure): Promise<IngestOutcome> {
   const failed = await failItem(deps, item, { ...failure, stage: 'ingest' });
   await deps.store.delete(item.original.key);
   return { outcome: 'rejected', item: failed ?? item, failure };
 }
 
 /** The owner already has this content: keep one copy, and point this item at the other one. */
-async function markDuplicate(deps: ServiceDeps, item: MediaItem, existingId: string): Promise<IngestOutcome> {
+async function markDuplicate(deps: CoreDeps, item: MediaItem, existingId: string): Promise<IngestOutcome> {
   const failed = await failItem(deps, item, {
     code: 'duplicate',
     reason: `the same file is already in the library as ${existingId}`,

@@ -5,10 +5,10 @@ import {
   type MediaStatus,
   type ObjectHead,
 } from '@mediaflow/domain';
-import { ClockedIds, InMemoryEventBus, InMemoryMediaRepository, InMemoryObjectStore, ManualClock } from '@mediaflow/domain/testing';
-import { ServiceConfigSchema } from './context.js';
+import { InMemoryMediaRepository, InMemoryObjectStore } from '@mediaflow/domain/testing';
 import { ingestObject } from './ingest.js';
-import { processImage } from './processing.js';
+import { processImage } from './steps/image.js';
+import { inMemoryDeps } from './testing/index.js';
 import { isReferenced, judgeObject, sweepOrphans, type SweeperDeps, type SweepCutoffs } from './sweeper.js';
 import { startUpload } from './uploads.js';
 
@@ -51,18 +51,13 @@ class StaleAwareRepository extends InMemoryMediaRepository {
 }
 
 function setup() {
-  const clock = new ManualClock('2026-06-01T00:00:00.000Z');
-  const store = new InMemoryObjectStore(clock);
   const resumed: string[] = [];
   const temporarySweeps: number[] = [];
+  const base = inMemoryDeps({ images }, { config: { uploadUrlTtlSeconds: 3600 } });
+  const { clock, store } = base;
   const deps: SweeperDeps & { images: ImageProcessor } = {
+    ...base,
     repo: new StaleAwareRepository(),
-    store,
-    bus: new InMemoryEventBus(),
-    ids: new ClockedIds(clock),
-    clock,
-    config: ServiceConfigSchema.parse({ uploadUrlTtlSeconds: 3600 }),
-    images,
     resumeIngest: async (head) => {
       resumed.push(head.key);
     },
@@ -71,7 +66,7 @@ function setup() {
       return 2;
     },
   };
-  return { deps, clock, store, resumed, temporarySweeps, bus: deps.bus as InMemoryEventBus };
+  return { deps, clock, store, resumed, temporarySweeps, bus: base.bus };
 }
 
 type Deps = ReturnType<typeof setup>['deps'];

@@ -11,10 +11,10 @@ import {
   type MediaStatus,
   type ObjectHead,
 } from '@mediaflow/domain';
-import type { ServiceDeps } from './context.js';
+import type { CoreDeps } from './context.js';
 
 /** What the sweeper works with: the service's stores, plus two optional hooks of the composition root. */
-export interface SweeperDeps extends Pick<ServiceDeps, 'repo' | 'store' | 'bus' | 'ids' | 'clock' | 'config'> {
+export interface SweeperDeps extends CoreDeps {
   /**
    * Sends an original that arrived to ingest again, as the object store's "object created" event
    * would have. Without it, such uploads are left for that event (S3 sends it itself).

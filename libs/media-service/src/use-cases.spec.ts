@@ -8,10 +8,10 @@ import {
   type ImageProcessor,
   type MediaItem,
 } from '@mediaflow/domain';
-import { ClockedIds, InMemoryEventBus, InMemoryMediaRepository, InMemoryObjectStore, ManualClock } from '@mediaflow/domain/testing';
-import { ServiceConfigSchema, type ServiceDeps } from './context.js';
 import { ingestObject } from './ingest.js';
-import { processAsIs, processImage } from './processing.js';
+import { processAsIs } from './steps/document.js';
+import { processImage } from './steps/image.js';
+import { inMemoryDeps, type InMemoryDeps } from './testing/index.js';
 import { deleteMedia, releaseMedia, updateMedia } from './commands.js';
 import { getMedia, listMedia, listTags } from './queries.js';
 import { startUpload } from './uploads.js';
@@ -38,22 +38,14 @@ class ScriptedImages implements ImageProcessor {
   }
 }
 
-function setup(overrides: Partial<ServiceDeps> = {}) {
-  const clock = new ManualClock('2026-06-01T00:00:00.000Z');
-  const deps: ServiceDeps = {
-    repo: new InMemoryMediaRepository(),
-    store: new InMemoryObjectStore(clock),
-    bus: new InMemoryEventBus(),
-    ids: new ClockedIds(clock),
-    clock,
-    config: ServiceConfigSchema.parse({ maxUploadBytes: 1000 }),
-    images: new ScriptedImages(),
-    ...overrides,
-  };
-  return { deps, clock, bus: deps.bus as InMemoryEventBus, store: deps.store as InMemoryObjectStore };
+function setup(overrides: { images?: ImageProcessor } = {}) {
+  const deps = inMemoryDeps({ images: overrides.images ?? new ScriptedImages() }, { config: { maxUploadBytes: 1000 } });
+  return { deps, clock: deps.clock, bus: deps.bus, store: deps.store };
 }
 
-async function upload(deps: ServiceDeps, bytes: Uint8Array, owner = 'alice', filename = 'a.png'): Promise<string> {
+type Deps = InMemoryDeps & { images: ImageProcessor };
+
+async function upload(deps: Deps, bytes: Uint8Array, owner = 'alice', filename = 'a.png'): Promise<string> {
   const started = await startUpload(deps, owner, { filename, size: bytes.length });
   if (started.duplicate) throw new Error('unexpected duplicate');
   await deps.store.put(`originals/${owner}/${started.id}`, bytes);
@@ -168,7 +160,7 @@ describe('ingestObject', () => {
 });
 
 describe('processing', () => {
-  async function uploaded(deps: ServiceDeps, bytes: Uint8Array = PNG): Promise<string> {
+  async function uploaded(deps: Deps, bytes: Uint8Array = PNG): Promise<string> {
     const id = await upload(deps, bytes);
     await ingestObject(deps, { key: `originals/alice/${id}` });
     return id;
@@ -257,7 +249,7 @@ describe('processing', () => {
 });
 
 describe('queries and commands', () => {
-  async function ready(deps: ServiceDeps, owner = 'alice'): Promise<string> {
+  async function ready(deps: Deps, owner = 'alice'): Promise<string> {
     const id = await upload(deps, Buffer.concat([PNG, Buffer.from(Math.random().toString())]), owner);
     await ingestObject(deps, { key: `originals/${owner}/${id}` });
     await processImage(deps, owner, id);

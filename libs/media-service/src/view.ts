@@ -1,23 +1,49 @@
-import type { MediaItem } from '@mediaflow/domain';
+import {
+  FailureSchema,
+  MediaFactsSchema,
+  MediaKindSchema,
+  MediaStatusSchema,
+  ModerationSchema,
+  PlaceholderSchema,
+  TagSchema,
+  UlidSchema,
+  type MediaItem,
+} from '@mediaflow/domain';
+import { z } from 'zod';
 
-/** An item as the REST contract shows it (no storage keys, no owner, URLs instead). */
-export interface MediaView {
-  id: string;
-  kind: MediaItem['kind'];
-  status: MediaItem['status'];
-  title: string | null;
-  filename: string;
-  original: { size: number; mime: string; sha256: string | null };
-  facts: MediaItem['facts'];
-  renditions: { name: string; format: string; width: number | null; height: number | null; bytes: number; url: string }[];
-  tags: MediaItem['tags'];
-  moderation: MediaItem['moderation'];
-  placeholder: MediaItem['placeholder'] | null;
-  failure: MediaItem['failure'] | null;
-  progress: number | null;
-  createdAt: string;
-  updatedAt: string;
-}
+/** A rendition as the REST contract shows it: a URL instead of a key. */
+export const RenditionViewSchema = z.object({
+  name: z.string(),
+  format: z.string(),
+  width: z.number().int().nullable(),
+  height: z.number().int().nullable(),
+  bytes: z.number().int(),
+  url: z.string(),
+});
+export type RenditionView = z.infer<typeof RenditionViewSchema>;
+
+/**
+ * An item as the REST contract shows it (no storage keys, no owner, URLs instead): the one
+ * definition that the API's responses, its OpenAPI document and the generated client share.
+ */
+export const MediaViewSchema = z.object({
+  id: UlidSchema,
+  kind: MediaKindSchema,
+  status: MediaStatusSchema,
+  title: z.string().nullable(),
+  filename: z.string(),
+  original: z.object({ size: z.number().int(), mime: z.string(), sha256: z.string().nullable() }),
+  facts: MediaFactsSchema,
+  renditions: z.array(RenditionViewSchema),
+  tags: z.array(TagSchema),
+  moderation: ModerationSchema,
+  placeholder: PlaceholderSchema.nullable(),
+  failure: FailureSchema.nullable(),
+  progress: z.number().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type MediaView = z.infer<typeof MediaViewSchema>;
 
 /**
  * The public representation of an item. `mediaBaseUrl` is `/media` locally and the CDN origin in

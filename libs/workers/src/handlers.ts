@@ -8,7 +8,12 @@ import {
   processImage,
   tagMedia,
   processVideo,
-  type ServiceDeps,
+  type AudioStepDeps,
+  type CoreDeps,
+  type ImageStepDeps,
+  type JobOptions,
+  type TaggingStepDeps,
+  type VideoStepDeps,
 } from '@mediaflow/media-service';
 
 /** A queue handler: resolves when the message is done (ack), throws to retry it. */
@@ -26,13 +31,18 @@ function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** What a step knows of its delivery: the shutdown signal, and whether the queue will try again. */
+function jobOptions(options: HandlerOptions, message: ReceivedMessage): JobOptions {
+  return { signal: options.signal, lastAttempt: message.receiveCount >= options.maxReceives };
+}
+
 /**
  * Wraps a handler so that a message about to be dead-lettered leaves its item `failed` with the
  * reason (visible to the owner), instead of stuck in `processing`. The message still goes to the
  * dead-letter queue, where `mediaflow dlq redrive` can bring it back after a fix.
  */
 function lastAttemptFailsItem(
-  deps: ServiceDeps,
+  deps: CoreDeps,
   options: HandlerOptions,
   stage: string,
   target: (message: ReceivedMessage) => { ownerId: string; mediaId: string } | undefined,
@@ -83,7 +93,7 @@ function objectTarget(message: ReceivedMessage): { ownerId: string; mediaId: str
 }
 
 /** Object created -> ingest (sniff, limits, hash, `media.uploaded`). */
-export function ingestHandler(deps: ServiceDeps, options: HandlerOptions): WorkerHandler {
+export function ingestHandler(deps: CoreDeps, options: HandlerOptions): WorkerHandler {
   return lastAttemptFailsItem(deps, options, 'ingest', objectTarget, async (message) => {
     const result = await ingestObject(deps, ObjectCreatedSchema.parse(JSON.parse(message.body)));
     options.log?.({ level: 'info', msg: 'ingest', outcome: result.outcome, ...('item' in result ? { mediaId: result.item.id, kind: result.item.kind } : { reason: result.reason }) });
@@ -91,28 +101,28 @@ export function ingestHandler(deps: ServiceDeps, options: HandlerOptions): Worke
 }
 
 /** `media.uploaded` with kind=image -> renditions. */
-export function imageHandler(deps: ServiceDeps, options: HandlerOptions): WorkerHandler {
+export function imageHandler(deps: ImageStepDeps, options: HandlerOptions): WorkerHandler {
   return lastAttemptFailsItem(deps, options, 'image', eventTarget, async (message) => {
     const { ownerId, mediaId } = eventTarget(message);
-    const result = await processImage(deps, ownerId, mediaId);
+    const result = await processImage(deps, ownerId, mediaId, jobOptions(options, message));
     options.log?.({ level: 'info', msg: 'image', outcome: result.outcome, mediaId });
   });
 }
 
 /** `media.uploaded` with kind=video -> HLS ladder, preview, poster (ffmpeg locally). */
-export function videoHandler(deps: ServiceDeps, options: HandlerOptions): WorkerHandler {
+export function videoHandler(deps: VideoStepDeps, options: HandlerOptions): WorkerHandler {
   return lastAttemptFailsItem(deps, options, 'video', eventTarget, async (message) => {
     const { ownerId, mediaId } = eventTarget(message);
-    const result = await processVideo(deps, ownerId, mediaId, options.signal ? { signal: options.signal } : {});
+    const result = await processVideo(deps, ownerId, mediaId, jobOptions(options, message));
     options.log?.({ level: 'info', msg: 'video', outcome: result.outcome, mediaId });
   });
 }
 
 /** `media.uploaded` with kind=audio -> previews, waveform, metadata tags, cover. */
-export function audioHandler(deps: ServiceDeps, options: HandlerOptions): WorkerHandler {
+export function audioHandler(deps: AudioStepDeps, options: HandlerOptions): WorkerHandler {
   return lastAttemptFailsItem(deps, options, 'audio', eventTarget, async (message) => {
     const { ownerId, mediaId } = eventTarget(message);
-    const result = await processAudio(deps, ownerId, mediaId, options.signal ? { signal: options.signal } : {});
+    const result = await processAudio(deps, ownerId, mediaId, jobOptions(options, message));
     options.log?.({ level: 'info', msg: 'audio', outcome: result.outcome, mediaId });
   });
 }
@@ -122,16 +132,16 @@ export function audioHandler(deps: ServiceDeps, options: HandlerOptions): Worker
  * already `ready`, and a tagging failure must not take that away. A message that keeps failing
  * reaches the dead-letter queue with the item ready and its verdict `pending`.
  */
-export function taggingHandler(deps: ServiceDeps, options: HandlerOptions): WorkerHandler {
+export function taggingHandler(deps: TaggingStepDeps, options: HandlerOptions): WorkerHandler {
   return async (message) => {
     const { ownerId, mediaId } = eventTarget(message);
-    const result = await tagMedia(deps, ownerId, mediaId, options.signal);
+    const result = await tagMedia(deps, ownerId, mediaId, jobOptions(options, message));
     options.log?.({ level: 'info', msg: 'tagging', outcome: result.outcome, mediaId, ...('reason' in result ? { reason: result.reason } : { tags: result.item.tags.length }) });
   };
 }
 
 /** `media.uploaded` for documents and other files -> kept as they are. */
-export function documentHandler(deps: ServiceDeps, options: HandlerOptions): WorkerHandler {
+export function documentHandler(deps: CoreDeps, options: HandlerOptions): WorkerHandler {
   return lastAttemptFailsItem(deps, options, 'document', eventTarget, async (message) => {
     const { ownerId, mediaId } = eventTarget(message);
     const result = await processAsIs(deps, ownerId, mediaId);

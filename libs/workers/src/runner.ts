@@ -1,5 +1,5 @@
 import type { MessageQueue } from '@mediaflow/domain';
-import type { ServiceDeps } from '@mediaflow/media-service';
+import type { AudioStepDeps, ImageStepDeps, TaggingDeps, VideoStepDeps } from '@mediaflow/media-service';
 import { canChangeVisibility, PollingConsumer, type VisibilityExtendable } from '@mediaflow/messaging';
 import {
   audioHandler,
@@ -13,8 +13,14 @@ import {
 } from './handlers.js';
 import type { QueueDefinition } from './topology.js';
 
+/**
+ * What the local runner's handlers need together: every processing step's processors, and the
+ * tagging step's when its queue is defined.
+ */
+export type LocalWorkerDeps = ImageStepDeps & VideoStepDeps & AudioStepDeps & { tagging?: TaggingDeps | undefined };
+
 export interface LocalWorkersOptions {
-  deps: ServiceDeps;
+  deps: LocalWorkerDeps;
   definitions: readonly QueueDefinition[];
   queue: (name: string) => MessageQueue;
   log?: (entry: Record<string, unknown>) => void;
@@ -29,13 +35,18 @@ export interface RunningWorkers {
   stop(): Promise<void>;
 }
 
-const HANDLERS: Record<string, (deps: ServiceDeps, options: HandlerOptions) => WorkerHandler> = {
+const HANDLERS: Record<string, (deps: LocalWorkerDeps, options: HandlerOptions) => WorkerHandler> = {
   ingest: ingestHandler,
   image: imageHandler,
   video: videoHandler,
   audio: audioHandler,
   document: documentHandler,
-  tagging: taggingHandler,
+  tagging: (deps, options) => {
+    const { tagging } = deps;
+    // A wiring mistake, caught when the workers start rather than on the first message.
+    if (!tagging) throw new Error('the tagging queue is defined but no tagger was given');
+    return taggingHandler({ ...deps, tagging }, options);
+  },
 };
 
 /**

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AudioProcessor, ImageProcessor, MediaItem, MessageQueue, VideoTranscoder } from '@mediaflow/domain';
 import { ClockedIds, InMemoryEventBus, InMemoryMediaRepository, InMemoryObjectStore, InMemoryQueue } from '@mediaflow/domain/testing';
-import { ServiceConfigSchema, startUpload, type ServiceDeps } from '@mediaflow/media-service';
-import { startLocalWorkers } from './runner.js';
+import { ServiceConfigSchema, startUpload } from '@mediaflow/media-service';
+import { startLocalWorkers, type LocalWorkerDeps } from './runner.js';
 import { AS_IS_KINDS, pipelineQueues } from './topology.js';
 
 const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
@@ -28,6 +28,14 @@ interface Processors {
   scratchDir?: string;
 }
 
+/** A processor the test's uploads never reach: any call is a failure of the test. */
+function notUsed(what: string): VideoTranscoder & AudioProcessor {
+  const fail = async (): Promise<never> => {
+    throw new Error(`this test uploads no ${what}`);
+  };
+  return { probe: fail, transcode: fail, process: fail };
+}
+
 function setup(images: ImageProcessor, processors: Processors = {}) {
   const clock = { now: () => new Date() };
   const queues = new Map<string, MessageQueue>();
@@ -39,7 +47,7 @@ function setup(images: ImageProcessor, processors: Processors = {}) {
     queues.set(d.name, q);
     if (d.filter) bus.subscribe(q, d.filter);
   }
-  const deps: ServiceDeps = {
+  const deps: LocalWorkerDeps = {
     repo: new InMemoryMediaRepository(),
     store: new InMemoryObjectStore(),
     bus,
@@ -47,7 +55,9 @@ function setup(images: ImageProcessor, processors: Processors = {}) {
     clock,
     config: ServiceConfigSchema.parse({}),
     images,
-    ...processors,
+    video: processors.video ?? notUsed('video'),
+    audio: processors.audio ?? notUsed('audio'),
+    ...(processors.scratchDir ? { scratchDir: processors.scratchDir } : {}),
   };
   const workers = startLocalWorkers({
     deps,

@@ -5,7 +5,7 @@ import { extname, join, resolve, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { createApi, LocalTokens } from '@mediaflow/api';
-import { ForbiddenError, parseKey, systemClock, ulidGenerator, type Clock, type EventBus, type MessageQueue, type MultipartUploads } from '@mediaflow/domain';
+import { ForbiddenError, parseKey, systemClock, ulidGenerator, type Clock, type DetectedLabel, type EventBus, type MessageQueue, type ModerationLabel, type MultipartUploads } from '@mediaflow/domain';
 import { SharpImageProcessor } from '@mediaflow/image-pipeline';
 import { ServiceConfigSchema, type ServiceConfig, type ServiceDeps, type SweeperDeps } from '@mediaflow/media-service';
 import { LocalEventBus } from '@mediaflow/messaging';
@@ -15,7 +15,7 @@ import { SqliteMediaRepository } from '@mediaflow/storage/sqlite';
 import { moderate, normaliseLabels, ON_DEVICE_MODERATION_POLICY, ON_DEVICE_NORMALISE_OPTIONS } from '@mediaflow/tagging';
 import { OnDeviceTagger } from '@mediaflow/tagging/on-device';
 import { detectFfmpeg, FfmpegAudioProcessor, FfmpegVideoTranscoder, type FfmpegBuild } from '@mediaflow/video-pipeline';
-import { pipelineQueues, startLocalWorkers, type QueueDefinition, type RunningWorkers } from '@mediaflow/workers';
+import { pipelineQueues, startLocalWorkers, type LocalWorkerDeps, type QueueDefinition, type RunningWorkers } from '@mediaflow/workers';
 import { Hono } from 'hono';
 import type { LocalConfig } from './config.js';
 import { waitingForLocks } from './lock-wait.js';
@@ -192,18 +192,24 @@ export async function startLocalStack(config: LocalConfig, log: Log = () => unde
     ids: ulidGenerator,
     clock: systemClock,
     config: localServiceConfig(config),
-    images: new SharpImageProcessor(),
     multipart,
-    ...(mediaTools ? await mediaWorkers(mediaTools, dataDir) : {}),
   };
   const tagger = config.workers && config.tagger === 'on-device' ? new OnDeviceTagger() : undefined;
-  if (tagger) {
-    deps.tagging = {
-      tagger,
-      tags: (labels) => normaliseLabels(labels, ON_DEVICE_NORMALISE_OPTIONS),
-      moderate: (labels, now) => moderate(labels, ON_DEVICE_MODERATION_POLICY, now),
-    };
-  }
+  // The processors exist only where workers run: an API-only process has none to misuse.
+  const workerDeps: LocalWorkerDeps | undefined = mediaTools && {
+    ...deps,
+    images: new SharpImageProcessor(),
+    ...(await mediaWorkers(mediaTools, dataDir)),
+    ...(tagger
+      ? {
+          tagging: {
+            tagger,
+            tags: (labels: readonly DetectedLabel[]) => normaliseLabels(labels, ON_DEVICE_NORMALISE_OPTIONS),
+            moderate: (labels: readonly ModerationLabel[], now: Date) => moderate(labels, ON_DEVICE_MODERATION_POLICY, now),
+          },
+        }
+      : {}),
+  };
   const tokens = new LocalTokens({ secret: tokenKey });
 
   /** The local stand-in for S3 presigned URLs; a complete original triggers ingest like an S3 event. */
@@ -283,8 +289,8 @@ export async function startLocalStack(config: LocalConfig, log: Log = () => unde
     const announced = await reannounceStrandedUploads(deps, carriers);
     if (announced > 0) log({ level: 'info', msg: 'announced stranded uploads again', count: announced });
   }
-  const workers: RunningWorkers | undefined = !config.workers ? undefined : startLocalWorkers({
-    deps,
+  const workers: RunningWorkers | undefined = !workerDeps ? undefined : startLocalWorkers({
+    deps: workerDeps,
     definitions,
     queue: (name) => broker.queue(name),
     log,
@@ -322,7 +328,7 @@ export async function startLocalStack(config: LocalConfig, log: Log = () => unde
  * ffmpeg-based processors for the workers, with their scratch space under the data directory.
  * Scratch files belong to jobs in flight; after a crash none is, so what is left is removed.
  */
-async function mediaWorkers(tools: FfmpegBuild, dataDir: string): Promise<Pick<ServiceDeps, 'video' | 'audio' | 'scratchDir'>> {
+async function mediaWorkers(tools: FfmpegBuild, dataDir: string): Promise<Pick<LocalWorkerDeps, 'video' | 'audio' | 'scratchDir'>> {
   const scratchDir = join(dataDir, 'scratch');
   await rm(scratchDir, { recursive: true, force: true });
   return {

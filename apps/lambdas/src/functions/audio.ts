@@ -1,5 +1,6 @@
 import { SharpImageProcessor } from '@mediaflow/image-pipeline';
 import { FfmpegAudioProcessor } from '@mediaflow/video-pipeline';
+import type { AudioStepDeps } from '@mediaflow/media-service';
 import { audioHandler } from '@mediaflow/workers';
 import { awsRuntime, coldStart, type Runtime } from '../composition.js';
 import { awsIdempotency } from '../idempotency.js';
@@ -8,7 +9,7 @@ import { queueConsumer } from '../consumer.js';
 import { layerFfmpeg } from '../media-tools.js';
 
 /** `media.uploaded` for audio: previews, waveform, tags (ffmpeg from the media-tools layer) and the cover (sharp). */
-export function createAudioHandler(runtime: Runtime) {
+export function createAudioHandler(runtime: Runtime<AudioStepDeps>) {
   return queueConsumer(runtime, audioHandler, { kind: 'audio' });
 }
 

@@ -1,12 +1,13 @@
 import { moderate, normaliseLabels } from '@mediaflow/tagging';
 import { RekognitionTagger } from '@mediaflow/tagging/rekognition';
+import type { TaggingStepDeps } from '@mediaflow/media-service';
 import { taggingHandler } from '@mediaflow/workers';
 import { awsRuntime, coldStart, type Runtime } from '../composition.js';
 import { awsIdempotency } from '../idempotency.js';
 import { queueConsumer } from '../consumer.js';
 
 /** `media.processed`: labels and moderation from Rekognition, read with its default policy. */
-export function createTaggingHandler(runtime: Runtime) {
+export function createTaggingHandler(runtime: Runtime<TaggingStepDeps>) {
   return queueConsumer(runtime, taggingHandler, { kind: 'unknown' });
 }
 

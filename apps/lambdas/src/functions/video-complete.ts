@@ -1,5 +1,5 @@
 import { SharpImageProcessor } from '@mediaflow/image-pipeline';
-import { applyVideoJobUpdate, type ProcessOutcome, type VideoJobUpdate } from '@mediaflow/media-service';
+import { applyVideoJobUpdate, type ProcessOutcome, type VideoJobUpdate, type VideoJobUpdateDeps } from '@mediaflow/media-service';
 import { classifyCloudOutput, parseJobStateChange } from '@mediaflow/video-pipeline';
 import type { Context, EventBridgeEvent } from 'aws-lambda';
 import { awsRuntime, coldStart, type Runtime } from '../composition.js';
@@ -12,7 +12,7 @@ export type JobStateChange = EventBridgeEvent<'MediaConvert Job State Change', u
  * it. EventBridge invokes asynchronously: a throw is retried by Lambda, then goes to the rule's
  * dead-letter queue; repeated or late events for a settled item change nothing.
  */
-export function createVideoCompleteHandler(runtime: Runtime): (event: JobStateChange, context: Context) => Promise<ProcessOutcome> {
+export function createVideoCompleteHandler(runtime: Runtime<VideoJobUpdateDeps>): (event: JobStateChange, context: Context) => Promise<ProcessOutcome> {
   const { deps, telemetry } = runtime;
   return telemetry.wrap(
     (event) => event.id,

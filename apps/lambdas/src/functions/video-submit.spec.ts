@@ -7,7 +7,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MediaConvertTranscoder } from '../mediaconvert-transcoder.js';
-import { lambdaContext, memoryRuntime, sqsEvent, sqsRecord } from '../test-support.js';
+import { loadConfig } from '../config.js';
+import { GOOD_ENV, lambdaContext, memoryRuntime, sqsEvent, sqsRecord } from '../test-support.js';
 import { createVideoSubmitHandler } from './video-submit.js';
 
 const FACTS: MediaFacts = { container: 'mp4', width: 1920, height: 1080, durationSeconds: 12, frameRate: 30, videoCodec: 'h264', audioCodec: 'aac' };
@@ -24,8 +25,7 @@ describe('video-submit function (SQS -> MediaConvert)', () => {
   it('moves the item to processing and creates the job buildMediaConvertJob describes', async () => {
     mediaConvert.on(CreateJobCommand).resolves({ Job: { Id: '1780272000000-abc123', Role: 'x', Settings: {} } });
     const probed: string[] = [];
-    const base = memoryRuntime('video-submit');
-    const { config } = base.runtime;
+    const config = loadConfig(GOOD_ENV);
     const video = new MediaConvertTranscoder({
       client: new MediaConvertClient({ region: 'eu-west-1' }),
       bucket: config.MEDIA_BUCKET,
@@ -38,7 +38,7 @@ describe('video-submit function (SQS -> MediaConvert)', () => {
         },
       },
     });
-    Object.assign(base.deps, { video, scratchDir });
+    const base = memoryRuntime('video-submit', { video, scratchDir });
     const item = await base.deps.repo.create(makeMediaItem({ ownerId: 'alice', kind: 'video', status: 'uploaded' }));
     await base.deps.store.put(item.original.key, Buffer.from('\x00\x00\x00\x20ftypisom'));
     const uploaded = createEvent('media.uploaded', {
@@ -69,14 +69,14 @@ describe('video-submit function (SQS -> MediaConvert)', () => {
 
   it('gives a refused CreateJob back to the queue, the item still processing for the retry', async () => {
     mediaConvert.on(CreateJobCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'TooManyRequestsException' }));
-    const base = memoryRuntime('video-submit');
+    const config = loadConfig(GOOD_ENV);
     const video = new MediaConvertTranscoder({
       client: new MediaConvertClient({ region: 'eu-west-1', maxAttempts: 1 }),
-      bucket: base.runtime.config.MEDIA_BUCKET,
-      roleArn: base.runtime.config.MEDIACONVERT_ROLE_ARN ?? '',
+      bucket: config.MEDIA_BUCKET,
+      roleArn: config.MEDIACONVERT_ROLE_ARN ?? '',
       prober: { probe: async () => FACTS },
     });
-    Object.assign(base.deps, { video, scratchDir });
+    const base = memoryRuntime('video-submit', { video, scratchDir });
     const item = await base.deps.repo.create(makeMediaItem({ ownerId: 'alice', kind: 'video', status: 'uploaded' }));
     await base.deps.store.put(item.original.key, Buffer.from('movie'));
     const body = JSON.stringify(

@@ -1,6 +1,6 @@
 import { MediaConvertClient } from '@aws-sdk/client-mediaconvert';
 import { parseEvent } from '@mediaflow/domain';
-import { failById, submitVideoJob } from '@mediaflow/media-service';
+import { failById, submitVideoJob, type VideoSubmitDeps } from '@mediaflow/media-service';
 import { AWS_RETRY } from '@mediaflow/storage/dynamodb';
 import { FfmpegVideoTranscoder } from '@mediaflow/video-pipeline';
 import type { WorkerHandler } from '@mediaflow/workers';
@@ -20,11 +20,11 @@ function describe(error: unknown): string {
  * job is created. A message about to be dead-lettered fails its item first, so it is not left
  * `processing` with no job behind it.
  */
-const submitter: WorkerFactory = (deps, options): WorkerHandler => {
+const submitter: WorkerFactory<VideoSubmitDeps> = (deps, options): WorkerHandler => {
   return async (message) => {
     const event = parseEvent(message.body);
     try {
-      const result = await submitVideoJob(deps, event.ownerId, event.mediaId);
+      const result = await submitVideoJob(deps, event.ownerId, event.mediaId, { lastAttempt: message.receiveCount >= options.maxReceives });
       options.log?.({ level: 'info', msg: 'video submitted', outcome: result.outcome, mediaId: event.mediaId, kind: 'video', ...('jobId' in result ? { jobId: result.jobId } : {}) });
     } catch (error) {
       options.log?.({ level: 'error', msg: 'video submission failed', mediaId: event.mediaId, receiveCount: message.receiveCount, error: describe(error) });
@@ -41,7 +41,7 @@ const submitter: WorkerFactory = (deps, options): WorkerHandler => {
 };
 
 /** The video-submit function for a runtime whose `deps.video` submits jobs (tests: MediaConvert mocked). */
-export function createVideoSubmitHandler(runtime: Runtime) {
+export function createVideoSubmitHandler(runtime: Runtime<VideoSubmitDeps>) {
   return queueConsumer(runtime, submitter, { kind: 'video' });
 }
 

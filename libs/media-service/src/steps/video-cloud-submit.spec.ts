@@ -1,24 +1,24 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CorruptMediaError, type MediaFacts, type VideoTranscodeRequest, type VideoTranscoder } from '@mediaflow/domain';
-import { ClockedIds, InMemoryEventBus, InMemoryMediaRepository, InMemoryObjectStore, ManualClock, makeMediaItem } from '@mediaflow/domain/testing';
-import { ServiceConfigSchema, type ServiceDeps } from './context.js';
-import { submitVideoJob } from './video-submit.js';
+import { CorruptMediaError, type MediaFacts, type VideoJobRequest, type VideoJobTranscoder } from '@mediaflow/domain';
+import { makeMediaItem } from '@mediaflow/domain/testing';
+import { inMemoryDeps } from '../testing/index.js';
+import { submitVideoJob } from './video-cloud.js';
 
 const ORIGINAL = Buffer.from('\x00\x00\x00\x20ftypisom fake movie bytes');
 const FACTS: MediaFacts = { container: 'mp4', width: 320, height: 240, durationSeconds: 3, videoCodec: 'h264' };
 
 /** A cloud transcoder: probes the local copy, submits a job for the object key. */
-class SubmittingTranscoder implements VideoTranscoder {
-  requests: VideoTranscodeRequest[] = [];
+class SubmittingTranscoder implements VideoJobTranscoder {
+  requests: VideoJobRequest[] = [];
   constructor(private readonly corrupt = false) {}
   async probe(input: string): Promise<MediaFacts> {
     expect(await readFile(input)).toEqual(ORIGINAL);
     if (this.corrupt) throw new CorruptMediaError('moov atom not found');
     return FACTS;
   }
-  async transcode(request: VideoTranscodeRequest): Promise<{ jobId: string }> {
+  async submit(request: VideoJobRequest): Promise<{ jobId: string }> {
     this.requests.push(request);
     return { jobId: 'job-1' };
   }
@@ -31,20 +31,9 @@ describe('submitVideoJob', () => {
   });
   afterAll(() => rm(scratchDir, { recursive: true, force: true }));
 
-  async function setup(video: VideoTranscoder) {
-    const clock = new ManualClock('2026-06-01T00:00:00.000Z');
-    const repo = new InMemoryMediaRepository();
-    const deps: ServiceDeps = {
-      repo,
-      store: new InMemoryObjectStore(clock),
-      bus: new InMemoryEventBus(),
-      ids: new ClockedIds(clock),
-      clock,
-      config: ServiceConfigSchema.parse({}),
-      video,
-      scratchDir,
-    };
-    const item = await repo.create(makeMediaItem({ kind: 'video', status: 'uploaded' }));
+  async function setup(video: VideoJobTranscoder) {
+    const deps = inMemoryDeps({ video, scratchDir });
+    const item = await deps.repo.create(makeMediaItem({ kind: 'video', status: 'uploaded' }));
     await deps.store.put(item.original.key, ORIGINAL);
     await deps.store.put(`renditions/${item.ownerId}/${item.id}/hls/master.m3u8`, Buffer.from('#EXTM3U stale'));
     return { deps, item };

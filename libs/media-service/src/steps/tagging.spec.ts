@@ -1,6 +1,7 @@
 import { CorruptMediaError, ListQuerySchema, type MediaItem, type Moderation, type Rendition, type TaggerInput, type TaggerResult } from '@mediaflow/domain';
-import { ClockedIds, FakeTagger, InMemoryEventBus, InMemoryMediaRepository, InMemoryObjectStore, makeMediaItem, ManualClock } from '@mediaflow/domain/testing';
-import { ServiceConfigSchema, type ServiceDeps, type TaggingDeps } from './context.js';
+import { FakeTagger, makeMediaItem } from '@mediaflow/domain/testing';
+import type { TaggingDeps } from '../context.js';
+import { inMemoryDeps } from '../testing/index.js';
 import { framesToTag, tagMedia } from './tagging.js';
 
 const ID = '01JQ0000000000000000000002';
@@ -24,21 +25,12 @@ function policy(tagger: FakeTagger): TaggingDeps {
 }
 
 async function setup(item: Partial<MediaItem>, answer: (input: TaggerInput) => TaggerResult) {
-  const clock = new ManualClock('2026-06-01T00:00:00.000Z');
   const tagger = new FakeTagger(answer);
-  const deps: ServiceDeps = {
-    repo: new InMemoryMediaRepository(),
-    store: new InMemoryObjectStore(clock),
-    bus: new InMemoryEventBus(),
-    ids: new ClockedIds(clock),
-    clock,
-    config: ServiceConfigSchema.parse({}),
-    tagging: policy(tagger),
-  };
+  const deps = inMemoryDeps({ tagging: policy(tagger) });
   const created = makeMediaItem({ id: ID, ownerId: 'alice', status: 'ready', ...item });
   await deps.repo.create(created);
   for (const r of created.renditions) await deps.store.put(r.key, new TextEncoder().encode(r.name));
-  return { deps, tagger, bus: deps.bus as InMemoryEventBus };
+  return { deps, tagger, bus: deps.bus };
 }
 
 describe('framesToTag', () => {

@@ -1,7 +1,15 @@
-import { ConflictError, type MediaItem, type Rendition, renditionPrefix } from '@mediaflow/domain';
-import type { ServiceDeps } from './context.js';
-import { failItem } from './failures.js';
-import { finishLatest, readAll, renderStill, type ProcessOutcome } from './processing.js';
+import { ConflictError, renditionPrefix, reviseItem, type MediaItem, type Rendition } from '@mediaflow/domain';
+import type { VideoJobUpdateDeps, VideoSubmitDeps } from '../context.js';
+import { failItem, failOrRethrow, type JobOptions } from '../jobs/failure.js';
+import { begin, finishLatest, NOTHING_TO_DO, type ProcessOutcome } from '../jobs/lifecycle.js';
+import { withLocalOriginal } from '../jobs/local-original.js';
+import { readAll, renderStill } from '../jobs/renditions.js';
+
+/**
+ * The cloud video step, in two halves joined by a transcoding service's job (MediaConvert):
+ * `submitVideoJob` probes and submits, `applyVideoJobUpdate` settles the item from the job's state
+ * changes. The local twin, which does both in one go, is `processVideo`.
+ */
 
 /** A cloud transcoding job's state change, as its completion handler parsed it. */
 export interface VideoJobUpdate {
@@ -12,6 +20,34 @@ export interface VideoJobUpdate {
   /** 0..1, for `progressing`. */
   progress?: number;
   error?: { message: string };
+}
+
+export type SubmitOutcome = { outcome: 'submitted'; item: MediaItem; jobId: string } | ProcessOutcome;
+
+/**
+ * The start of the cloud video step: the item goes `processing`, the original is probed under the
+ * transcoder's allow-lists (a refused or over-limit file fails the item here, before any job is
+ * paid for), its facts are recorded, and a cloud transcoding job is submitted for the item's
+ * rendition prefix. The job's state changes settle the item later (`applyVideoJobUpdate`).
+ *
+ * @example
+ * await submitVideoJob({ ...deps, video: new MediaConvertTranscoder(...) }, 'alice', mediaId);
+ */
+export async function submitVideoJob(deps: VideoSubmitDeps, ownerId: string, id: string, options: JobOptions = {}): Promise<SubmitOutcome> {
+  const item = await begin(deps, ownerId, id);
+  if (!item) return NOTHING_TO_DO;
+  const job = { stage: 'video', limitSeconds: deps.config.videoTimeLimitSeconds, signal: options.signal };
+  try {
+    const facts = await withLocalOriginal(deps, item, job, (input, _dir, signal) => deps.video.probe(input, signal));
+    const probed = await deps.repo.update(reviseItem(item, deps.clock.now(), { facts }), item.version);
+    const prefix = renditionPrefix(item.ownerId, item.id);
+    // A retry may find outputs of an earlier job: the completion lists this prefix, so it starts clean.
+    await deps.store.deleteByPrefix(prefix);
+    const { jobId } = await deps.video.submit({ input: item.original.key, outputPrefix: prefix, facts, ...(options.signal ? { signal: options.signal } : {}) });
+    return { outcome: 'submitted', item: probed, jobId };
+  } catch (error) {
+    return failOrRethrow(deps, item, error, 'video', options);
+  }
 }
 
 /** What a file the transcoder wrote is, from its key under the item's prefix (`undefined`: not ours). */
@@ -31,15 +67,14 @@ const CONTENT_TYPES: Partial<Record<Rendition['format'], string>> = {
  * unlisted), renders the poster like a photo for the grid, and makes the item `ready`; `error`
  * fails it with the transcoder's message. Late or repeated events for a settled item change nothing.
  */
-export async function applyVideoJobUpdate(deps: ServiceDeps, update: VideoJobUpdate, classify: OutputClassifier): Promise<ProcessOutcome> {
+export async function applyVideoJobUpdate(deps: VideoJobUpdateDeps, update: VideoJobUpdate, classify: OutputClassifier): Promise<ProcessOutcome> {
   const item = await deps.repo.get(update.ownerId, update.mediaId);
   if (!item || item.status !== 'processing') return { outcome: 'ignored', reason: `item is ${item?.status ?? 'gone'}` };
 
   if (update.status === 'progressing') {
     if (update.progress === undefined || update.progress <= (item.progress ?? 0)) return { outcome: 'ignored', reason: 'no progress' };
-    const next: MediaItem = { ...item, progress: Math.min(1, update.progress), version: item.version + 1, updatedAt: deps.clock.now().toISOString() };
     try {
-      await deps.repo.update(next, item.version);
+      await deps.repo.update(reviseItem(item, deps.clock.now(), { progress: Math.min(1, update.progress) }), item.version);
     } catch (error) {
       if (!(error instanceof ConflictError)) throw error;
     }

@@ -2,9 +2,9 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CorruptMediaError, type AudioProcessor, type AudioResult, type ImageProcessor, type MediaItem } from '@mediaflow/domain';
-import { ClockedIds, InMemoryEventBus, InMemoryMediaRepository, InMemoryObjectStore, ManualClock, makeMediaItem } from '@mediaflow/domain/testing';
+import { makeMediaItem } from '@mediaflow/domain/testing';
+import { inMemoryDeps } from '../testing/index.js';
 import { processAudio, metadataTags } from './audio.js';
-import { ServiceConfigSchema, type ServiceDeps } from './context.js';
 
 const ORIGINAL = Buffer.from('ID3\x04\x00 fake mp3 frames');
 
@@ -55,21 +55,10 @@ describe('processAudio', () => {
   });
 
   async function setup(audio: AudioProcessor, item: Partial<MediaItem> = {}) {
-    const clock = new ManualClock('2026-06-01T00:00:00.000Z');
-    const deps: ServiceDeps = {
-      repo: new InMemoryMediaRepository(),
-      store: new InMemoryObjectStore(clock),
-      bus: new InMemoryEventBus(),
-      ids: new ClockedIds(clock),
-      clock,
-      config: ServiceConfigSchema.parse({}),
-      images: covers,
-      audio,
-      scratchDir,
-    };
+    const deps = inMemoryDeps({ images: covers, audio, scratchDir });
     const created = await deps.repo.create(makeMediaItem({ kind: 'audio', status: 'uploaded', ...item }));
     await deps.store.put(created.original.key, ORIGINAL);
-    return { deps, item: created, bus: deps.bus as InMemoryEventBus };
+    return { deps, item: created, bus: deps.bus };
   }
 
   it('stores previews and waveform, renders the cover like a photo, and takes title and tags from the metadata', async () => {

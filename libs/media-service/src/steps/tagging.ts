@@ -2,14 +2,15 @@ import {
   applyAction,
   ConflictError,
   createEvent,
-  isMediaError,
+  reviseItem,
   type DetectedLabel,
   type MediaItem,
   type ModerationLabel,
   type Rendition,
 } from '@mediaflow/domain';
-import type { ServiceDeps } from './context.js';
-import { readAll } from './processing.js';
+import type { TaggingStepDeps } from '../context.js';
+import { isFileFault, type JobOptions } from '../jobs/failure.js';
+import { readAll } from '../jobs/renditions.js';
 
 export type TagOutcome =
   | { outcome: 'tagged' | 'flagged'; item: MediaItem }
@@ -59,12 +60,12 @@ function strongest<T extends { name: string; confidence: number }>(lists: readon
  * frames), replaces the item's `ai` tags (user and metadata tags stay), records the moderation
  * verdict, and holds the item (`flagged`: only its owner sees it) when the policy says so. Publishes
  * `media.tagged`, and `media.flagged` for a hold. An item already tagged is left alone, so a
- * duplicate delivery changes nothing. Content the tagger cannot read leaves the item as it is
- * (ready, verdict `pending`): tagging is an extra, never a reason to lose a file.
+ * duplicate delivery changes nothing. Content the tagger cannot read (the file's fault, by the
+ * rule every step follows: `isFileFault`) leaves the item as it is, ready with its verdict
+ * `pending`: tagging is an extra, never a reason to lose a file.
  */
-export async function tagMedia(deps: ServiceDeps, ownerId: string, id: string, signal?: AbortSignal): Promise<TagOutcome> {
-  const tagging = deps.tagging;
-  if (!tagging) throw new Error('no tagger is configured');
+export async function tagMedia(deps: TaggingStepDeps, ownerId: string, id: string, options: JobOptions = {}): Promise<TagOutcome> {
+  const { tagging } = deps;
   const item = await deps.repo.get(ownerId, id);
   if (!item) return { outcome: 'ignored', reason: 'item is gone' };
   if (item.status !== 'ready') return { outcome: 'ignored', reason: `item is ${item.status}` };
@@ -77,14 +78,12 @@ export async function tagMedia(deps: ServiceDeps, ownerId: string, id: string, s
   try {
     for (const frame of frames) {
       const bytes = await readAll(deps, frame.key);
-      const result = await tagging.tagger.detect({ bytes, objectKey: frame.key, kind: item.kind }, signal);
+      const result = await tagging.tagger.detect({ bytes, objectKey: frame.key, kind: item.kind }, options.signal);
       labels.push(result.labels);
       moderation.push(result.moderation);
     }
   } catch (error) {
-    if (isMediaError(error) && ['corrupt', 'unsupported', 'limit_exceeded'].includes(error.code)) {
-      return { outcome: 'ignored', reason: `the tagger could not read it: ${error.message}` };
-    }
+    if (!options.signal?.aborted && isFileFault(error, options)) return { outcome: 'ignored', reason: `the tagger could not read it: ${error.message}` };
     throw error;
   }
 
@@ -96,7 +95,7 @@ export async function tagMedia(deps: ServiceDeps, ownerId: string, id: string, s
   const next: MediaItem =
     verdict.verdict === 'flagged'
       ? applyAction(item, 'moderation.flagged', now, changes)
-      : { ...item, ...changes, version: item.version + 1, updatedAt: now.toISOString() };
+      : reviseItem(item, now, changes);
   try {
     await deps.repo.update(next, item.version);
   } catch (error) {

@@ -1,7 +1,7 @@
 import { type MediaItem } from '@mediaflow/domain';
-import { ClockedIds, InMemoryEventBus, InMemoryMediaRepository, InMemoryObjectStore, makeMediaItem, ManualClock } from '@mediaflow/domain/testing';
-import { ServiceConfigSchema, type ServiceDeps } from './context.js';
-import { applyVideoJobUpdate, type OutputClassifier } from './video-job.js';
+import { makeMediaItem } from '@mediaflow/domain/testing';
+import { inMemoryDeps, type InMemoryDeps } from '../testing/index.js';
+import { applyVideoJobUpdate, type OutputClassifier } from './video-cloud.js';
 
 const ID = '01JQ0000000000000000000002';
 const PREFIX = `renditions/alice/${ID}/`;
@@ -17,24 +17,17 @@ const classify: OutputClassifier = (key) => {
 };
 
 async function setup(status: MediaItem['status'] = 'processing') {
-  const clock = new ManualClock('2026-06-01T00:00:00.000Z');
-  const deps: ServiceDeps = {
-    repo: new InMemoryMediaRepository(),
-    store: new InMemoryObjectStore(clock),
-    bus: new InMemoryEventBus(),
-    ids: new ClockedIds(clock),
-    clock,
-    config: ServiceConfigSchema.parse({}),
+  const deps = inMemoryDeps({
     images: {
       inspect: async () => ({ facts: { width: 640, height: 360 }, mime: 'image/jpeg' }),
-      render: async (input) => ({ files: [{ name: 'thumb', format: 'webp', contentType: 'image/webp', body: input, width: 256, height: 144 }], placeholder: { dominantColor: '#203040' } }),
+      render: async (input: Uint8Array) => ({ files: [{ name: 'thumb', format: 'webp' as const, contentType: 'image/webp', body: input, width: 256, height: 144 }], placeholder: { dominantColor: '#203040' } }),
     },
-  };
+  });
   await deps.repo.create(makeMediaItem({ id: ID, ownerId: 'alice', kind: 'video', status, progress: 0.1 }));
-  return { deps, bus: deps.bus as InMemoryEventBus };
+  return { deps, bus: deps.bus };
 }
 
-async function written(deps: ServiceDeps, ...keys: string[]): Promise<void> {
+async function written(deps: InMemoryDeps, ...keys: string[]): Promise<void> {
   for (const key of keys) await deps.store.put(`${PREFIX}${key}`, new TextEncoder().encode(key), { contentType: 'application/octet-stream' });
 }
 

@@ -10,8 +10,8 @@ import {
   type VideoTranscodeRequest,
   type VideoTranscoder,
 } from '@mediaflow/domain';
-import { ClockedIds, InMemoryEventBus, InMemoryMediaRepository, InMemoryObjectStore, ManualClock, collectBytes, makeMediaItem } from '@mediaflow/domain/testing';
-import { ServiceConfigSchema, type ServiceDeps } from './context.js';
+import { ManualClock, collectBytes, makeMediaItem } from '@mediaflow/domain/testing';
+import { inMemoryDeps, type InMemoryDeps } from '../testing/index.js';
 import { processVideo } from './video.js';
 
 const ORIGINAL = Buffer.from('\x00\x00\x00\x20ftypisom fake movie bytes');
@@ -90,32 +90,21 @@ describe('processVideo', () => {
   });
 
   async function setup(make: (clock: ManualClock) => VideoTranscoder, config: Record<string, unknown> = {}) {
-    const clock = new ManualClock('2026-06-01T00:00:00.000Z');
-    const repo = new InMemoryMediaRepository();
+    const deps = inMemoryDeps((clock) => ({ images: stills, video: make(clock), scratchDir }), { config });
+    const { repo } = deps;
     const updates: number[] = [];
     const update = repo.update.bind(repo);
     repo.update = async (next, expected) => {
       if (next.status === 'processing' && next.progress !== undefined) updates.push(next.progress);
       return update(next, expected);
     };
-    const deps: ServiceDeps = {
-      repo,
-      store: new InMemoryObjectStore(clock),
-      bus: new InMemoryEventBus(),
-      ids: new ClockedIds(clock),
-      clock,
-      config: ServiceConfigSchema.parse(config),
-      images: stills,
-      video: make(clock),
-      scratchDir,
-    };
     const item = await repo.create(makeMediaItem({ kind: 'video', status: 'uploaded', original: { key: '', size: ORIGINAL.length, mime: 'video/mp4', filename: 'clip.mp4' } }));
     const stored = await repo.update({ ...item, original: { ...item.original, key: `originals/alice/${item.id}` }, version: 2 }, 1);
     await deps.store.put(stored.original.key, ORIGINAL);
-    return { deps, item: stored, updates, bus: deps.bus as InMemoryEventBus, store: deps.store as InMemoryObjectStore };
+    return { deps, item: stored, updates, bus: deps.bus, store: deps.store };
   }
 
-  const keys = async (deps: ServiceDeps, item: MediaItem) => {
+  const keys = async (deps: InMemoryDeps, item: MediaItem) => {
     const out: string[] = [];
     for await (const head of deps.store.list(`renditions/${item.ownerId}/${item.id}/`)) out.push(head.key.split(`${item.id}/`)[1] ?? '');
     return out;
@@ -149,7 +138,7 @@ describe('processVideo', () => {
   });
 
   it("keeps the owner's edits made while the video was being transcoded", async () => {
-    const target: { deps?: ServiceDeps; id?: string } = {};
+    const target: { deps?: InMemoryDeps; id?: string } = {};
     const edit = async () => {
       const current = await target.deps?.repo.get('alice', target.id ?? '');
       if (current) await target.deps?.repo.update({ ...current, title: 'Beach', version: current.version + 1 }, current.version);
@@ -199,7 +188,7 @@ describe('processVideo', () => {
     const { deps, item } = await setup((clock) => new ScriptedTranscoder(clock, 'crash'));
     await expect(processVideo(deps, 'alice', item.id)).rejects.toThrow('SIGKILL');
     expect((await deps.repo.get('alice', item.id))?.status).toBe('processing');
-    const retry = { ...deps, video: new ScriptedTranscoder(deps.clock as ManualClock) };
+    const retry = { ...deps, video: new ScriptedTranscoder(deps.clock) };
     expect((await processVideo(retry, 'alice', item.id)).outcome).toBe('ready');
   });
 

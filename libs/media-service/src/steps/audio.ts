@@ -1,15 +1,9 @@
 import { normalizeTagName, renditionPrefix, type MediaFacts, type MediaItem, type Tag } from '@mediaflow/domain';
-import type { ServiceDeps } from './context.js';
-import {
-  begin,
-  failOrRethrow,
-  finishLatest,
-  type JobOptions,
-  type ProcessOutcome,
-  renderStill,
-  storeRenditions,
-  withLocalOriginal,
-} from './processing.js';
+import type { AudioStepDeps } from '../context.js';
+import { failOrRethrow, type JobOptions } from '../jobs/failure.js';
+import { begin, finishLatest, NOTHING_TO_DO, type ProcessOutcome } from '../jobs/lifecycle.js';
+import { withLocalOriginal } from '../jobs/local-original.js';
+import { renderStill, storeRenditions } from '../jobs/renditions.js';
 
 type AudioMetadata = NonNullable<MediaFacts['audio']>;
 
@@ -54,18 +48,16 @@ function titleChanges(current: MediaItem, metadata: AudioMetadata | undefined): 
  * The audio step (DESIGN.md lifecycle step 4): previews (AAC and Opus), waveform peaks, facts and
  * metadata; an embedded cover is rendered like a photo so the grid shows it with a placeholder.
  * The embedded title becomes the item's title when it has none, genres and artist become tags
- * (`source: 'metadata'`). Refused content fails the item with the reason; anything else, including
- * a shutdown, is thrown so the queue retries it.
+ * (`source: 'metadata'`). Refused content fails the item with the reason (`isFileFault`); anything
+ * else, including a shutdown, is thrown so the queue retries it.
  */
-export async function processAudio(deps: ServiceDeps, ownerId: string, id: string, options: JobOptions = {}): Promise<ProcessOutcome> {
-  const audio = deps.audio;
-  if (!audio) throw new Error('no audio processor is configured');
+export async function processAudio(deps: AudioStepDeps, ownerId: string, id: string, options: JobOptions = {}): Promise<ProcessOutcome> {
   const item = await begin(deps, ownerId, id);
-  if (!item) return { outcome: 'ignored', reason: 'item is settled or gone' };
+  if (!item) return NOTHING_TO_DO;
   const job = { stage: 'audio', limitSeconds: deps.config.audioTimeLimitSeconds, signal: options.signal };
   try {
     return await withLocalOriginal(deps, item, job, async (input, _dir, signal) => {
-      const result = await audio.process(input, signal);
+      const result = await deps.audio.process(input, signal);
       // A retry may find renditions of a previous attempt: start from a clean prefix.
       await deps.store.deleteByPrefix(renditionPrefix(item.ownerId, item.id));
       const renditions = await storeRenditions(deps, item, result.files);
@@ -80,6 +72,6 @@ export async function processAudio(deps: ServiceDeps, ownerId: string, id: strin
       }));
     });
   } catch (error) {
-    return failOrRethrow(deps, item, error, 'audio', options.signal);
+    return failOrRethrow(deps, item, error, 'audio', options);
   }
 }

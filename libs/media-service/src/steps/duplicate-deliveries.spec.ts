@@ -1,9 +1,9 @@
 import { ConflictError, type ImageProcessor, type MediaItem } from '@mediaflow/domain';
-import { ClockedIds, InMemoryEventBus, InMemoryMediaRepository, InMemoryObjectStore, ManualClock } from '@mediaflow/domain/testing';
-import { ServiceConfigSchema, type ServiceDeps } from './context.js';
-import { ingestObject } from './ingest.js';
-import { processImage } from './processing.js';
-import { startUpload } from './uploads.js';
+import type { InMemoryEventBus } from '@mediaflow/domain/testing';
+import { ingestObject } from '../ingest.js';
+import { inMemoryDeps, type InMemoryDeps } from '../testing/index.js';
+import { startUpload } from '../uploads.js';
+import { processImage } from './image.js';
 
 const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3, 4, 5]);
 
@@ -16,18 +16,9 @@ const images: ImageProcessor = {
   },
 };
 
-async function uploadedItem(): Promise<{ deps: ServiceDeps; bus: InMemoryEventBus; id: string }> {
-  const clock = new ManualClock('2026-06-01T00:00:00.000Z');
-  const bus = new InMemoryEventBus();
-  const deps: ServiceDeps = {
-    repo: new InMemoryMediaRepository(),
-    store: new InMemoryObjectStore(clock),
-    bus,
-    ids: new ClockedIds(clock),
-    clock,
-    config: ServiceConfigSchema.parse({}),
-    images,
-  };
+async function uploadedItem(): Promise<{ deps: InMemoryDeps & { images: ImageProcessor }; bus: InMemoryEventBus; id: string }> {
+  const deps = inMemoryDeps({ images });
+  const { bus } = deps;
   const started = await startUpload(deps, 'alice', { filename: 'a.png', size: PNG.length });
   await deps.store.put(`originals/alice/${started.id}`, PNG);
   await ingestObject(deps, { key: `originals/alice/${started.id}` });
@@ -65,16 +56,8 @@ describe('two deliveries of one media.uploaded event', () => {
 
 describe('two deliveries of one object-created event', () => {
   it('ingest the object once when they run side by side, and announce it once', async () => {
-    const clock = new ManualClock('2026-06-01T00:00:00.000Z');
-    const bus = new InMemoryEventBus();
-    const deps: ServiceDeps = {
-      repo: new InMemoryMediaRepository(),
-      store: new InMemoryObjectStore(clock),
-      bus,
-      ids: new ClockedIds(clock),
-      clock,
-      config: ServiceConfigSchema.parse({}),
-    };
+    const deps = inMemoryDeps();
+    const { bus } = deps;
     const started = await startUpload(deps, 'alice', { filename: 'a.png', size: PNG.length });
     const key = `originals/alice/${started.id}`;
     await deps.store.put(key, PNG);
