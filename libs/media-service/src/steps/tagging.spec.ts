@@ -1,4 +1,4 @@
-import { CorruptMediaError, ListQuerySchema, type MediaItem, type Moderation, type Rendition, type TaggerInput, type TaggerResult } from '@mediaflow/domain';
+import { CorruptMediaError, ListQuerySchema, TimeoutError, type MediaItem, type Moderation, type Rendition, type TaggerInput, type TaggerResult } from '@mediaflow/domain';
 import { FakeTagger, makeMediaItem } from '@mediaflow/domain/testing';
 import type { TaggingDeps } from '../context.js';
 import { inMemoryDeps } from '../testing/index.js';
@@ -116,6 +116,15 @@ describe('tagMedia', () => {
     const processing = await setup({ status: 'processing', renditions: [rendition('small', 'jpeg')] }, () => ({ labels: [], moderation: [] }));
     expect(await tagMedia(processing.deps, 'alice', ID)).toEqual({ outcome: 'ignored', reason: 'item is processing' });
     expect(processing.tagger.calls).toEqual([]);
+  });
+
+  it('retries a tagger that runs out of time while deliveries remain, and leaves the item ready on the last', async () => {
+    const { deps } = await setup({ renditions: [rendition('small', 'jpeg')] }, () => {
+      throw new TimeoutError('the tagger took longer than 30 s');
+    });
+    await expect(tagMedia(deps, 'alice', ID, { lastAttempt: false })).rejects.toThrow('the tagger took longer than 30 s');
+    expect(await tagMedia(deps, 'alice', ID, { lastAttempt: true })).toEqual({ outcome: 'ignored', reason: 'the tagger could not read it: the tagger took longer than 30 s' });
+    expect(await deps.repo.get('alice', ID)).toMatchObject({ status: 'ready', moderation: { verdict: 'pending' } });
   });
 
   it('lets the queue retry when the tagger fails for another reason', async () => {

@@ -167,6 +167,15 @@ describe('processVideo', () => {
     expect(await readdir(scratchDir)).toEqual([]);
   });
 
+  it('retries a job past its time limit while the queue has deliveries left, and fails it on the last', async () => {
+    const { deps, item } = await setup((clock) => new ScriptedTranscoder(clock, 'hang'), { videoTimeLimitSeconds: 1 });
+    await expect(processVideo(deps, 'alice', item.id, { lastAttempt: false })).rejects.toThrow('video processing took longer than 1 s');
+    expect((await deps.repo.get('alice', item.id))?.status).toBe('processing');
+    expect((await processVideo(deps, 'alice', item.id, { lastAttempt: true })).outcome).toBe('failed');
+    expect((await deps.repo.get('alice', item.id))?.failure?.code).toBe('timeout');
+    expect(await readdir(scratchDir)).toEqual([]);
+  });
+
   it('gives the job back on shutdown: the abort is thrown and the item stays processing', async () => {
     const shutdown = new AbortController();
     const { deps, item } = await setup((clock) => {
