@@ -1,4 +1,4 @@
-export { mapLimit, Semaphore } from './concurrency.js';
+export { mapLimit, Semaphore } from '@mediaflow/domain';
 export { Deadline } from './deadline.js';
 export { toMediaError } from './errors.js';
 export { exifDateToIso, exifTagsToFacts, readExif, type ExifFacts, type ExifTags } from './exif.js';

@@ -1,6 +1,5 @@
-import type { ImageRenderResult, Placeholder, RenderedFile } from '@mediaflow/domain';
+import { mapLimit, Semaphore, type ImageRenderResult, type Placeholder, type RenderedFile } from '@mediaflow/domain';
 import sharp, { type ResizeOptions, type Sharp, type SharpOptions } from 'sharp';
-import { mapLimit, Semaphore } from './concurrency.js';
 import { Deadline } from './deadline.js';
 import { toMediaError } from './errors.js';
 import { decodeHeic } from './heic.js';

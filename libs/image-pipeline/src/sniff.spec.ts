@@ -22,6 +22,8 @@ describe('sniffImage', () => {
     ['avif', ftyp('mif1', 'avif'), 'image/avif'],
     ['heic', ftyp('heic', 'mif1', 'heic'), 'image/heic'],
     ['heic', ftyp('mif1', 'heic'), 'image/heic'],
+    ['heic', ftyp('hevs', 'msf1'), 'image/heic'],
+    ['heic', ftyp('miaf', 'mif1'), 'image/heic'],
   ])('recognises %s from its bytes', (format, input, mime) => {
     expect(sniffImage(input)).toEqual({ format, mime });
   });
@@ -34,6 +36,8 @@ describe('sniffImage', () => {
     ['BMP', bytes('BM', [0, 0, 0, 0])],
     ['PSD', bytes('8BPS', [0, 1])],
     ['ISO media (mp42)', ftyp('mp42', 'isom')],
+    // The ingest takes this for an MP4 video, and so does the image pipeline.
+    ['ISO media (isom)', ftyp('isom', 'mif1', 'heic')],
   ])('refuses %s as unsupported, naming it', (name, input) => {
     const error = (() => {
       try {

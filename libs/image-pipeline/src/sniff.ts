@@ -1,4 +1,4 @@
-import { CorruptMediaError, UnsupportedMediaError } from '@mediaflow/domain';
+import { classifyIsoMedia, CorruptMediaError, ftypBrands, UnsupportedMediaError } from '@mediaflow/domain';
 import type { InputFormat, SniffResult } from './types.js';
 
 const MIME: Readonly<Record<InputFormat, string>> = {
@@ -27,19 +27,13 @@ function startsWith(bytes: Uint8Array, signature: readonly number[], offset = 0)
   return signature.every((b, i) => bytes[offset + i] === b);
 }
 
-const AVIF_BRANDS = new Set(['avif', 'avis']);
-const HEIC_BRANDS = new Set(['heic', 'heix', 'hevc', 'hevx', 'heim', 'heis', 'hevm', 'hevs', 'mif1', 'msf1', 'mif2', 'miaf']);
-
-/** Classifies an ISO-BMFF `ftyp` box: AVIF when any brand says AV1, HEIF/HEIC for the other image brands. */
+/** AVIF, and HEIF/HEIC (libheif decodes both), by the brands the ingest reads too (`classifyIsoMedia`). */
 function sniffFtyp(bytes: Uint8Array): InputFormat | undefined {
-  if (ascii(bytes, 4, 8) !== 'ftyp') return undefined;
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const boxSize = bytes.length >= 4 ? view.getUint32(0) : 0;
-  const end = Math.min(bytes.length, boxSize >= 16 ? boxSize : 16);
-  const brands = [ascii(bytes, 8, 12)];
-  for (let i = 16; i + 4 <= end; i += 4) brands.push(ascii(bytes, i, i + 4));
-  if (brands.some((b) => AVIF_BRANDS.has(b))) return 'avif';
-  if (brands.some((b) => HEIC_BRANDS.has(b))) return 'heic';
+  const brands = ftypBrands(bytes);
+  if (!brands) return undefined;
+  const type = classifyIsoMedia(brands);
+  if (type === 'avif') return 'avif';
+  if (type === 'heic' || type === 'heif') return 'heic';
   return undefined;
 }
 

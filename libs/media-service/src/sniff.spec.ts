@@ -19,6 +19,11 @@ describe('sniff', () => {
     ['AVIF in mif1', ftyp('mif1', 'avif'), 'image', 'image/avif'],
     ['HEIC', ftyp('heic', 'mif1'), 'image', 'image/heic'],
     ['HEIF', ftyp('mif1', 'heic'), 'image', 'image/heif'],
+    // Every HEIF brand is an image, as the image pipeline reads it (classifyIsoMedia).
+    ['HEIF (MIAF)', ftyp('miaf', 'heic'), 'image', 'image/heif'],
+    ['HEIF (mif2)', ftyp('mif2', 'mif1'), 'image', 'image/heif'],
+    ['HEIC sequence', ftyp('hevs', 'msf1'), 'image', 'image/heic'],
+    ['HEIC multi-view', ftyp('hevm', 'mif1'), 'image', 'image/heic'],
     ['MP4', ftyp('isom', 'iso2', 'avc1', 'mp41'), 'video', 'video/mp4'],
     ['MOV', ftyp('qt  '), 'video', 'video/quicktime'],
     ['M4A', ftyp('M4A ', 'mp42'), 'audio', 'audio/mp4'],

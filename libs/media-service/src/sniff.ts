@@ -1,4 +1,4 @@
-import type { MediaKind } from '@mediaflow/domain';
+import { classifyIsoMedia, ftypBrands, type IsoMediaType, type MediaKind } from '@mediaflow/domain';
 
 /** How many leading bytes `sniff` needs to decide. */
 export const SNIFF_BYTES = 4096;
@@ -26,25 +26,21 @@ function reject(mime: string, reason: string): SniffResult {
   return { kind: 'other', mime, ext: 'bin', rejected: reason };
 }
 
-/** ISO base media (MP4, MOV, HEIF, AVIF, M4A, 3GP) by the `ftyp` major and compatible brands. */
+/** ISO base media by its `ftyp` brands, as the image pipeline reads them too (`classifyIsoMedia`). */
+const ISO_MEDIA: Readonly<Record<IsoMediaType, SniffResult>> = {
+  avif: accept('image', 'image/avif', 'avif'),
+  heic: accept('image', 'image/heic', 'heic'),
+  heif: accept('image', 'image/heif', 'heif'),
+  mov: accept('video', 'video/quicktime', 'mov'),
+  m4a: accept('audio', 'audio/mp4', 'm4a'),
+  '3gp': accept('video', 'video/3gpp', '3gp'),
+  cr3: accept('other', 'image/x-canon-cr3', 'cr3'),
+  mp4: accept('video', 'video/mp4', 'mp4'),
+};
+
 function sniffIsoBmff(bytes: Uint8Array): SniffResult | undefined {
-  if (ascii(bytes, 4, 4) !== 'ftyp') return undefined;
-  const boxSize = ((bytes[0] ?? 0) << 24) | ((bytes[1] ?? 0) << 16) | ((bytes[2] ?? 0) << 8) | (bytes[3] ?? 0);
-  const brands = [ascii(bytes, 8, 4)];
-  for (let offset = 16; offset + 4 <= Math.min(boxSize, 64, bytes.length); offset += 4) brands.push(ascii(bytes, offset, 4));
-  const has = (...names: string[]) => brands.some((b) => names.includes(b));
-  const major = brands[0] ?? '';
-  if (major === 'avif' || major === 'avis') return accept('image', 'image/avif', 'avif');
-  if (['heic', 'heix', 'heim', 'heis', 'hevc', 'hevx'].includes(major)) return accept('image', 'image/heic', 'heic');
-  if (major === 'mif1' || major === 'msf1') {
-    if (has('avif', 'avis')) return accept('image', 'image/avif', 'avif');
-    return accept('image', 'image/heif', 'heif');
-  }
-  if (major === 'qt  ') return accept('video', 'video/quicktime', 'mov');
-  if (['M4A ', 'M4B ', 'M4P '].includes(major)) return accept('audio', 'audio/mp4', 'm4a');
-  if (major.startsWith('3g')) return accept('video', 'video/3gpp', '3gp');
-  if (major === 'crx ') return accept('other', 'image/x-canon-cr3', 'cr3');
-  return accept('video', 'video/mp4', 'mp4');
+  const brands = ftypBrands(bytes);
+  return brands ? { ...ISO_MEDIA[classifyIsoMedia(brands)] } : undefined;
 }
 
 function sniffRiff(bytes: Uint8Array): SniffResult | undefined {

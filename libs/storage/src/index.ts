@@ -5,6 +5,5 @@
  * - `@mediaflow/storage/fs`: ObjectStore and MultipartUploads on a local directory
  * - `@mediaflow/storage/sqlite`: MediaRepository on SQLite
  */
-export { attachmentDisposition } from './content-disposition.js';
 export { StorageError } from './errors.js';
 export { assertSafeKeyPrefix, assertSafeObjectKey, MAX_OBJECT_KEY_BYTES, objectKeyProblem } from './object-key.js';

@@ -7,10 +7,9 @@ import {
   type ModerationLabel as RekognitionModerationLabel,
 } from '@aws-sdk/client-rekognition';
 import { z } from 'zod';
-import { LimitExceededError, ValidationError, type DetectedLabel, type ModerationLabel, type Tagger, type TaggerInput, type TaggerResult } from '@mediaflow/domain';
+import { LimitExceededError, Semaphore, ValidationError, type DetectedLabel, type ModerationLabel, type Tagger, type TaggerInput, type TaggerResult } from '@mediaflow/domain';
 import { toTaggingError, isTransientServiceError } from './errors.js';
 import { RetryOptionsSchema, withRetry, type RetryHooks } from './retry.js';
-import { Semaphore } from './semaphore.js';
 
 /** Rekognition takes inline image bytes up to 5 MB; larger images must be read from S3. */
 export const REKOGNITION_MAX_INLINE_BYTES = 5 * 1024 * 1024;

@@ -1,5 +1,5 @@
 import { backoffDelay, RetryOptionsSchema, sleep, withRetry } from './retry.js';
-import { Semaphore } from './semaphore.js';
+import { Semaphore } from '@mediaflow/domain';
 
 const options = RetryOptionsSchema.parse({ attempts: 4, baseDelayMs: 100, maxDelayMs: 250 });
 

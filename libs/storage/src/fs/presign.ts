@@ -1,6 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { ForbiddenError, ValidationError } from '@mediaflow/domain';
-import { attachmentDisposition } from '../content-disposition.js';
+import { attachmentDisposition, ForbiddenError, ValidationError } from '@mediaflow/domain';
 import { objectKeyProblem } from '../object-key.js';
 
 /** The path under the local server's base URL where presigned object requests arrive. */

@@ -12,6 +12,7 @@ import {
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import {
+  attachmentDisposition,
   LimitExceededError,
   NotFoundError,
   ValidationError,
@@ -25,7 +26,6 @@ import {
   type PresignPutOptions,
   type PutOptions,
 } from '@mediaflow/domain';
-import { attachmentDisposition } from '../content-disposition.js';
 import { StorageError } from '../errors.js';
 import { assertSafeKeyPrefix, assertSafeObjectKey } from '../object-key.js';
 import { awsErrorName, httpStatus } from './aws-errors.js';
