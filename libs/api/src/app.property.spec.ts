@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { type ImageProcessor } from '@mediaflow/domain';
 import { ClockedIds, InMemoryEventBus, InMemoryMediaRepository, InMemoryObjectStore, ManualClock } from '@mediaflow/domain/testing';
-import { ingestObject, processImage, ServiceConfigSchema, type ServiceDeps } from '@mediaflow/media-service';
+import { ingestObject, processImage, ServiceConfigSchema, type ImageStepDeps, type ServiceDeps } from '@mediaflow/media-service';
 import { createApi } from './app.js';
+import { bearerTokens } from './auth.js';
 import { LocalTokens } from './local-tokens.js';
 
 // Property tests: whatever a client sends, the API answers with a status below 500 (a 4xx carries a
@@ -21,7 +22,7 @@ const images: ImageProcessor = {
 
 async function setup() {
   const clock = new ManualClock('2026-06-01T00:00:00.000Z');
-  const deps: ServiceDeps = {
+  const deps: ServiceDeps & ImageStepDeps = {
     repo: new InMemoryMediaRepository(),
     store: new InMemoryObjectStore(clock),
     bus: new InMemoryEventBus(),
@@ -32,7 +33,7 @@ async function setup() {
   };
   const tokens = new LocalTokens({ secret: Buffer.alloc(32, 7), now: () => clock.now() });
   const errors: unknown[] = [];
-  const app = createApi({ deps, auth: tokens, onError: (e) => errors.push(e) });
+  const app = createApi({ deps, verifier: bearerTokens(tokens), mediaFiles: {}, onError: (e) => errors.push(e) });
   const bearer = (owner: string) => `Bearer ${tokens.issue(owner)}`;
   // One ready item of alice's, so item routes reach real data.
   const started = await app.request('/api/v1/uploads', {

@@ -1,7 +1,8 @@
 import { type ImageProcessor } from '@mediaflow/domain';
 import { ClockedIds, InMemoryEventBus, makeMediaItem, InMemoryMediaRepository, InMemoryObjectStore, ManualClock } from '@mediaflow/domain/testing';
-import { ingestObject, processImage, ServiceConfigSchema, type ServiceDeps } from '@mediaflow/media-service';
+import { ingestObject, processImage, ServiceConfigSchema, type ImageStepDeps, type ServiceDeps } from '@mediaflow/media-service';
 import { createApi } from './app.js';
+import { bearerTokens, gatewayClaims } from './auth.js';
 import { LocalTokens } from './local-tokens.js';
 
 const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 9, 8, 7, 6, 5, 4, 3, 2, 1]);
@@ -17,7 +18,7 @@ const images: ImageProcessor = {
 
 function setup() {
   const clock = new ManualClock('2026-06-01T00:00:00.000Z');
-  const deps: ServiceDeps = {
+  const deps: ServiceDeps & ImageStepDeps = {
     repo: new InMemoryMediaRepository(),
     store: new InMemoryObjectStore(clock),
     bus: new InMemoryEventBus(),
@@ -28,7 +29,7 @@ function setup() {
   };
   const tokens = new LocalTokens({ secret: Buffer.alloc(32, 7), now: () => clock.now() });
   const errors: unknown[] = [];
-  const app = createApi({ deps, auth: tokens, onError: (e) => errors.push(e) });
+  const app = createApi({ deps, verifier: bearerTokens(tokens), mediaFiles: {}, onError: (e) => errors.push(e) });
   const as = (owner: string) => ({ authorization: `Bearer ${tokens.issue(owner)}` });
   const call = (path: string, init: RequestInit & { owner?: string } = {}) => {
     const headers = new Headers(init.headers);
@@ -38,12 +39,12 @@ function setup() {
   return { deps, app, tokens, call, clock, errors, as };
 }
 
-async function readyItem(s: ReturnType<typeof setup>, owner = 'alice'): Promise<string> {
+async function readyItem(s: ReturnType<typeof setup>, owner = 'alice', filename = 'Ünïcode "quote".png'): Promise<string> {
   const res = await s.call('/api/v1/uploads', {
     owner,
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ filename: 'Ünïcode "quote".png', size: PNG.length }),
+    body: JSON.stringify({ filename, size: PNG.length }),
   });
   const { id } = (await res.json()) as { id: string };
   await s.deps.store.put(`originals/${owner}/${id}`, PNG);
@@ -84,7 +85,7 @@ describe('auth', () => {
 
   it('takes the owner a gateway verified from the bindings instead of a bearer token, and answers 401 without one', async () => {
     const s = setup();
-    const app = createApi({ deps: s.deps, auth: s.tokens, verifiedOwner: (env) => (env as { owner?: string } | undefined)?.owner });
+    const app = createApi({ deps: s.deps, verifier: gatewayClaims((env) => (env as { owner?: string } | undefined)?.owner) });
     const id = await readyItem(s, 'alice');
     const mine = await app.request('/api/v1/media', {}, { owner: 'alice' });
     expect(mine.status).toBe(200);
@@ -243,6 +244,13 @@ describe('/media', () => {
     expect(disposition).toMatch(/^attachment; filename="_n_code _quote_.png"; filename\*=UTF-8''/);
   });
 
+  it('names an original with the one Content-Disposition encoder: % and quotes kept out of the fallback, attr-char only in filename*', async () => {
+    const s = setup();
+    const id = await readyItem(s, 'alice', "100% it's (v2) 😀.png");
+    const res = await s.call(`/media/originals/alice/${id}`, { owner: 'alice' });
+    expect(res.headers.get('content-disposition')).toBe(`attachment; filename="100_ it's (v2) _.png"; filename*=UTF-8''100%25%20it%27s%20%28v2%29%20%F0%9F%98%80.png`);
+  });
+
   it('refuses traversal and keys off the layout with 404', async () => {
     const s = setup();
     await readyItem(s);
@@ -318,7 +326,7 @@ describe('rate limit per owner', () => {
       config: ServiceConfigSchema.parse({}),
     };
     const tokens = new LocalTokens({ secret: Buffer.alloc(32, 7), now: () => clock.now() });
-    const app = createApi({ deps, auth: tokens, rateLimit: { perSecond: 0.001, burst: 2 } });
+    const app = createApi({ deps, verifier: bearerTokens(tokens), rateLimit: { perSecond: 0.001, burst: 2 } });
     const get = (owner: string) => app.request('/api/v1/media', { headers: { authorization: `Bearer ${tokens.issue(owner)}` } });
     expect((await get('alice')).status).toBe(200);
     expect((await get('alice')).status).toBe(200);

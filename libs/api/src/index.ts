@@ -1,8 +1,16 @@
 export { createApi } from './app.js';
 export type { ApiOptions } from './app.js';
+export { authenticate, bearerTokens, gatewayClaims } from './auth.js';
+export type { ApiEnv, Credentials, OwnerVerifier } from './auth.js';
+export { RateLimitedError, UnauthenticatedError } from './errors.js';
 export { LocalTokens } from './local-tokens.js';
 export type { Authenticator, LocalTokenOptions } from './local-tokens.js';
-export { buildOpenApiDocument, MediaViewSchema } from './openapi.js';
-export { problem, toProblem, STATUS_BY_CODE } from './problems.js';
+export { buildOpenApiDocument } from './openapi.js';
+export type { JsonSchema, OpenApiDocument, OpenApiOperation, OpenApiParameter } from './openapi.js';
+export { problem, problemResponse, retryAfterSeconds, toProblem, STATUS_BY_CODE } from './problems.js';
 export type { Problem } from './problems.js';
 export { matchesEtag, negotiateCoding, ResponseCache, type CachedResponse, type ContentCoding } from './response-cache.js';
+export { defineRoute, mountRoutes, routerPath } from './route.js';
+export type { ApiRoute, HttpMethod, MountOptions, Reply, ResponseSpec, RouteBuilder, RouteDeclaration, RouteInput, RouteSecurity } from './route.js';
+export type { PresignedHandler } from './routes/local-uploads.js';
+export * from './schemas.js';

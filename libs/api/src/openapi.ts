@@ -1,140 +1,131 @@
-import {
-  ListQuerySchema,
-  MediaFactsSchema,
-  MediaKindSchema,
-  MediaStatusSchema,
-  MediaUpdateSchema,
-  ModerationSchema,
-  PlaceholderSchema,
-  TagSchema,
-  FailureSchema,
-  UploadRequestSchema,
-  UlidSchema,
-} from '@mediaflow/domain';
 import { z } from 'zod';
+import type { ApiRoute, RouteSecurity } from './route.js';
+import { requestComponents, responseComponents, type ComponentRegistry } from './schemas.js';
 
-/** The item as `GET /api/v1/media/{id}` returns it (mirrors `toMediaView`). */
-export const MediaViewSchema = z.object({
-  id: UlidSchema,
-  kind: MediaKindSchema,
-  status: MediaStatusSchema,
-  title: z.string().nullable(),
-  filename: z.string(),
-  original: z.object({ size: z.number().int(), mime: z.string(), sha256: z.string().nullable() }),
-  facts: MediaFactsSchema,
-  renditions: z.array(
-    z.object({
-      name: z.string(),
-      format: z.string(),
-      width: z.number().int().nullable(),
-      height: z.number().int().nullable(),
-      bytes: z.number().int(),
-      url: z.string(),
-    }),
-  ),
-  tags: z.array(TagSchema),
-  moderation: ModerationSchema,
-  placeholder: PlaceholderSchema.nullable(),
-  failure: FailureSchema.nullable(),
-  progress: z.number().nullable(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-});
+/** A JSON Schema object as the OpenAPI 3.0 document carries it. */
+export type JsonSchema = { [keyword: string]: unknown };
 
-const ProblemSchema = z.object({
-  type: z.string(),
-  title: z.string(),
-  status: z.number().int(),
-  detail: z.string(),
-  instance: z.string().optional(),
-  code: z.string(),
-  errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-});
+export interface OpenApiParameter {
+  name: string;
+  in: 'path' | 'query';
+  required: boolean;
+  schema: JsonSchema;
+}
 
-const UploadResponseSchema = z.union([
-  z.object({ id: UlidSchema, upload: z.object({ method: z.literal('PUT'), url: z.string(), headers: z.record(z.string(), z.string()), expiresAt: z.string() }) }),
-  z.object({
-    id: UlidSchema,
-    upload: z.object({
-      partSize: z.number().int(),
-      parts: z.array(z.object({ number: z.number().int(), url: z.string() })),
-      completeUrl: z.string(),
-      uploadId: z.string(),
-      expiresAt: z.string(),
-    }),
-  }),
-]);
+export interface OpenApiOperation {
+  operationId: string;
+  summary: string;
+  tags: string[];
+  security: Record<string, string[]>[];
+  parameters?: OpenApiParameter[];
+  requestBody?: { required: true; content: Record<string, { schema: JsonSchema }> };
+  responses: Record<string, { description: string; content?: Record<string, { schema: JsonSchema }> }>;
+}
 
-const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: 'input', unrepresentable: 'any', target: 'openapi-3.0' });
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const json = (name: string) => ({ 'application/json': { schema: ref(name) } });
-const problems = (...statuses: number[]) =>
-  Object.fromEntries(statuses.map((s) => [String(s), { description: 'problem details (RFC 9457)', content: { 'application/problem+json': { schema: ref('Problem') } } }]));
-const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: '^[0-7][0-9A-HJKMNP-TV-Z]{25}$' } };
+export interface OpenApiDocument {
+  openapi: '3.0.3';
+  info: { title: string; version: string; description: string };
+  servers: { url: string }[];
+  components: {
+    securitySchemes: Record<string, JsonSchema>;
+    schemas: Record<string, JsonSchema>;
+  };
+  paths: Record<string, Record<string, OpenApiOperation>>;
+}
 
-/** The OpenAPI 3.0 document of the REST contract, generated from the zod schemas. */
-export function buildOpenApiDocument(): Record<string, unknown> {
-  const listQuery = schema(ListQuerySchema) as { properties?: Record<string, unknown> };
+type Io = 'input' | 'output';
+
+const TARGET = { target: 'openapi-3.0', unrepresentable: 'any' } as const;
+const COMPONENTS = '#/components/schemas/';
+
+/** The named schemas of a registry, converted in one go so that they refer to each other by `$ref`. */
+function componentSchemas(registry: ComponentRegistry, io: Io): Record<string, JsonSchema> {
+  const { schemas } = z.toJSONSchema(registry, { ...TARGET, io, uri: (id) => `${COMPONENTS}${id}` });
+  // `$id` is JSON Schema's, not OpenAPI 3.0's: the component's name is its identity.
+  return Object.fromEntries(Object.entries(schemas).map(([name, { $id: _id, ...schema }]) => [name, schema as JsonSchema]));
+}
+
+/** A body's schema, by reference: every body of the contract is a named component. */
+function bodyRef(schema: z.ZodType, registry: ComponentRegistry, where: string): JsonSchema {
+  const id = registry.get(schema)?.id;
+  if (id === undefined) throw new Error(`${where}: the body schema is not a named component (add it to schemas.ts)`);
+  return { $ref: `${COMPONENTS}${id}` };
+}
+
+/** The properties of an object schema as parameters (path parameters are always required). */
+function parameters(schema: z.ZodType | undefined, where: 'path' | 'query'): OpenApiParameter[] {
+  if (schema === undefined) return [];
+  const json = z.toJSONSchema(schema, { ...TARGET, io: 'input' }) as { properties?: Record<string, JsonSchema>; required?: string[] };
+  return Object.entries(json.properties ?? {}).map(([name, property]) => ({
+    name,
+    in: where,
+    required: where === 'path' || (json.required ?? []).includes(name),
+    schema: property,
+  }));
+}
+
+function security(kind: RouteSecurity): Record<string, string[]>[] {
+  switch (kind) {
+    case 'bearer':
+      return [{ bearer: [] }];
+    case 'bearer-or-cookie':
+      return [{ bearer: [] }, { mediaCookie: [] }];
+    case 'public':
+    case 'presigned':
+      return [];
+  }
+}
+
+const problemContent = { 'application/problem+json': { schema: { $ref: `${COMPONENTS}Problem` } } };
+
+function operation(route: ApiRoute): OpenApiOperation {
+  const where = `${route.method.toUpperCase()} ${route.path}`;
+  const op: OpenApiOperation = { operationId: route.operationId, summary: route.summary, tags: [route.tag], security: security(route.security), responses: {} };
+  const params = [...parameters(route.params, 'path'), ...parameters(route.query, 'query')];
+  const declared = new Set(params.filter((p) => p.in === 'path').map((p) => p.name));
+  const inPath = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1] ?? '');
+  if (inPath.length !== declared.size || inPath.some((name) => !declared.has(name))) throw new Error(`${where}: the path parameters and the params schema differ`);
+  if (params.length > 0) op.parameters = params;
+  if (route.body !== undefined) op.requestBody = { required: true, content: { 'application/json': { schema: bodyRef(route.body, requestComponents, where) } } };
+  else if (route.rawBody !== undefined) op.requestBody = { required: true, content: { [route.rawBody]: { schema: { type: 'string', format: 'binary' } } } };
+  for (const [status, spec] of Object.entries(route.responses)) {
+    if ('schema' in spec) op.responses[status] = { description: spec.description, content: { 'application/json': { schema: bodyRef(spec.schema, responseComponents, where) } } };
+    else if ('bytes' in spec) op.responses[status] = { description: spec.description, content: { [spec.bytes]: { schema: { type: 'string', format: 'binary' } } } };
+    else op.responses[status] = { description: spec.description };
+  }
+  const errors = route.security === 'bearer' || route.security === 'bearer-or-cookie' ? [401, ...route.errors] : route.errors;
+  for (const status of [...new Set(errors)].sort((a, b) => a - b)) {
+    op.responses[String(status)] = { description: 'problem details (RFC 9457)', content: problemContent };
+  }
+  return op;
+}
+
+/**
+ * The OpenAPI 3.0 document of the given routes, made from their declarations (paths, operation
+ * ids, parameters, bodies, responses, security) and the named zod schemas of `schemas.ts`.
+ */
+export function buildOpenApiDocument(routes: readonly ApiRoute[], options: { mediaCookieName?: string } = {}): OpenApiDocument {
+  const paths: OpenApiDocument['paths'] = {};
+  const ids = new Set<string>();
+  for (const route of routes) {
+    if (ids.has(route.operationId)) throw new Error(`operationId ${route.operationId} is declared twice`);
+    ids.add(route.operationId);
+    const item = (paths[route.path] ??= {});
+    if (item[route.method] !== undefined) throw new Error(`${route.method.toUpperCase()} ${route.path} is declared twice`);
+    item[route.method] = operation(route);
+  }
+  const securitySchemes: Record<string, JsonSchema> = { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } };
+  if (routes.some((r) => r.security === 'bearer-or-cookie')) {
+    securitySchemes['mediaCookie'] = { type: 'apiKey', in: 'cookie', name: options.mediaCookieName ?? 'mf_token' };
+  }
   return {
     openapi: '3.0.3',
     info: { title: 'Mediaflow API', version: '1.0.0', description: 'Upload, process, tag and browse media.' },
     servers: [{ url: '/' }],
-    security: [{ bearer: [] }],
     components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
-      schemas: {
-        UploadRequest: schema(UploadRequestSchema),
-        UploadResponse: schema(UploadResponseSchema),
-        MediaUpdate: schema(MediaUpdateSchema),
-        Media: schema(MediaViewSchema),
-        MediaPage: schema(z.object({ items: z.array(MediaViewSchema), nextCursor: z.string().nullable() })),
-        TagCounts: schema(z.object({ tags: z.array(z.object({ name: z.string(), count: z.number().int() })) })),
-        Problem: schema(ProblemSchema),
-      },
+      securitySchemes,
+      schemas: { ...componentSchemas(requestComponents, 'input'), ...componentSchemas(responseComponents, 'output') },
     },
-    paths: {
-      '/api/v1/uploads': {
-        post: {
-          summary: 'Start an upload (single PUT, or presigned parts above 64 MiB)',
-          requestBody: { required: true, content: json('UploadRequest') },
-          responses: {
-            '201': { description: 'where to send the bytes', content: json('UploadResponse') },
-            '200': { description: 'the owner already has this content', content: { 'application/json': { schema: { type: 'object', properties: { id: { type: 'string' }, duplicate: { type: 'boolean' } } } } } },
-            ...problems(400, 401, 413),
-          },
-        },
-      },
-      '/api/v1/uploads/{id}/complete': {
-        post: { summary: 'Complete a multipart upload', parameters: [idParam], responses: { '202': { description: 'accepted; ingest follows' }, ...problems(400, 401, 404, 409) } },
-      },
-      '/api/v1/media': {
-        get: {
-          summary: 'List media, newest first',
-          parameters: Object.entries(listQuery.properties ?? {}).map(([name, s]) => ({ name, in: 'query', required: false, schema: s })),
-          responses: { '200': { description: 'a page', content: json('MediaPage') }, ...problems(400, 401) },
-        },
-      },
-      '/api/v1/media/{id}': {
-        get: { summary: 'One item', parameters: [idParam], responses: { '200': { description: 'the item', content: json('Media') }, ...problems(401, 404) } },
-        patch: {
-          summary: 'Edit the title and the owner’s tags',
-          parameters: [idParam],
-          requestBody: { required: true, content: json('MediaUpdate') },
-          responses: { '200': { description: 'the item', content: json('Media') }, ...problems(400, 401, 404, 409) },
-        },
-        delete: { summary: 'Delete the item, its original and every rendition', parameters: [idParam], responses: { '204': { description: 'deleted' }, ...problems(401, 404) } },
-      },
-      '/api/v1/media/{id}/release': {
-        post: { summary: 'Release an item held by moderation', parameters: [idParam], responses: { '200': { description: 'the item', content: json('Media') }, ...problems(401, 404, 409) } },
-      },
-      '/api/v1/tags': { get: { summary: 'Tags with counts', responses: { '200': { description: 'tags', content: json('TagCounts') }, ...problems(401) } } },
-      '/media/{key}': {
-        get: {
-          summary: 'A rendition (inline, immutable) or an original (attachment). Bearer header or the mf_token cookie.',
-          parameters: [{ name: 'key', in: 'path', required: true, schema: { type: 'string' } }],
-          responses: { '200': { description: 'bytes' }, '206': { description: 'a range' }, '304': { description: 'not modified' }, ...problems(401, 404, 416) },
-        },
-      },
-    },
+    paths,
   };
 }

@@ -2,6 +2,7 @@ import { TimeoutError } from '@mediaflow/domain';
 import { ClockedIds, InMemoryEventBus, InMemoryMediaRepository, InMemoryObjectStore, ManualClock } from '@mediaflow/domain/testing';
 import { ServiceConfigSchema, type ServiceDeps } from '@mediaflow/media-service';
 import { createApi } from './app.js';
+import { bearerTokens } from './auth.js';
 import { LocalTokens } from './local-tokens.js';
 
 /** Shaped like what Node's fs throws when the disk is full. */
@@ -28,7 +29,7 @@ function setup(localUploads?: (request: Request) => Promise<Response>) {
   };
   const tokens = new LocalTokens({ secret: Buffer.alloc(32, 7), now: () => clock.now() });
   const logged: unknown[] = [];
-  const app = createApi({ deps, auth: tokens, onError: (e) => logged.push(e), ...(localUploads ? { localUploads } : {}) });
+  const app = createApi({ deps, verifier: bearerTokens(tokens), onError: (e) => logged.push(e), ...(localUploads ? { localUploads } : {}) });
   const startUpload = () =>
     app.request('/api/v1/uploads', {
       method: 'POST',

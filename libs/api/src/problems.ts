@@ -1,4 +1,5 @@
 import { isMediaError, type MediaErrorCode, ValidationError } from '@mediaflow/domain';
+import { RateLimitedError, UnauthenticatedError } from './errors.js';
 
 /** The one place where domain error codes become HTTP statuses. */
 export const STATUS_BY_CODE: Record<MediaErrorCode, number> = {
@@ -27,7 +28,9 @@ const TITLES: Record<number, string> = {
   422: 'Unprocessable content',
   429: 'Too many requests',
   500: 'Internal server error',
+  503: 'Service unavailable',
   504: 'Gateway timeout',
+  507: 'Insufficient storage',
 };
 
 /** RFC 9457 problem details. */
@@ -47,15 +50,66 @@ export function problem(status: number, code: string, detail: string, instance?:
   return p;
 }
 
+/** Error codes (`ENOSPC`, `SQLITE_BUSY`, ...) carried by an error or anything in its cause chain. */
+function errorCodes(error: unknown): string[] {
+  const codes: string[] = [];
+  for (let current = error, depth = 0; typeof current === 'object' && current !== null && depth < 8; depth += 1) {
+    const { code, cause } = current as { code?: unknown; cause?: unknown };
+    if (typeof code === 'string') codes.push(code);
+    current = cause;
+  }
+  return codes;
+}
+
+/** Seconds a client waits before trying again while another process holds the database's lock. */
+const LOCKED_RETRY_AFTER_SECONDS = 2;
+
 /**
- * Maps anything thrown to a problem. Domain errors keep their message; anything else becomes a
- * 500 whose detail says nothing about internals (the error is logged by the caller).
+ * Failures of the machine rather than of the request, answered so that a client knows what to do
+ * instead of a bare 500: a full disk (the filesystem's ENOSPC or quota, SQLite's "database or disk
+ * is full") is 507, until someone frees space; a database that another process kept locked past
+ * the busy timeout is 503 with Retry-After, as it clears by itself. Found by code anywhere along
+ * the cause chain: the filesystem, SQLite, or a domain error wrapping them.
+ */
+function outage(error: unknown): 'disk_full' | 'locked' | undefined {
+  const codes = errorCodes(error);
+  if (codes.some((c) => c === 'ENOSPC' || c === 'EDQUOT' || c === 'SQLITE_FULL')) return 'disk_full';
+  if (codes.some((c) => c.startsWith('SQLITE_BUSY') || c.startsWith('SQLITE_LOCKED'))) return 'locked';
+  return undefined;
+}
+
+/**
+ * Maps anything thrown to a problem: domain errors by code (keeping their message), the HTTP
+ * layer's own refusals (401, 429), the machine's outages (507, 503); anything else becomes a 500
+ * whose detail says nothing about internals (the error is logged by the caller).
  */
 export function toProblem(error: unknown, instance?: string): Problem {
+  if (error instanceof UnauthenticatedError) return problem(401, 'unauthorized', error.message, instance);
+  if (error instanceof RateLimitedError) return problem(429, 'rate_limited', error.message, instance);
+  switch (outage(error)) {
+    case 'disk_full':
+      return problem(507, 'insufficient_storage', 'the server has run out of disk space; nothing was stored', instance);
+    case 'locked':
+      return problem(503, 'unavailable', `the database is locked by another process; try again in ${LOCKED_RETRY_AFTER_SECONDS} s`, instance);
+  }
   if (isMediaError(error)) {
     const p = problem(STATUS_BY_CODE[error.code], error.code, error.message, instance);
     if (error instanceof ValidationError && error.issues.length > 0) p.errors = error.issues;
     return p;
   }
   return problem(500, 'internal', 'something went wrong on our side; try again', instance);
+}
+
+/** How long the client should wait before sending the request again, when the error says so. */
+export function retryAfterSeconds(error: unknown): number | undefined {
+  if (error instanceof RateLimitedError) return error.retryAfterSeconds;
+  return outage(error) === 'locked' ? LOCKED_RETRY_AFTER_SECONDS : undefined;
+}
+
+/** The answer to `error`: its problem as `application/problem+json`, with `Retry-After` when due. */
+export function problemResponse(error: unknown, instance?: string): { problem: Problem; headers: Record<string, string> } {
+  const headers: Record<string, string> = { 'content-type': 'application/problem+json' };
+  const wait = retryAfterSeconds(error);
+  if (wait !== undefined) headers['retry-after'] = String(wait);
+  return { problem: toProblem(error, instance), headers };
 }

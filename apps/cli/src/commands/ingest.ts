@@ -4,6 +4,7 @@ import { open, readdir, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { LocalTokens } from '@mediaflow/api';
+import { createMediaflowClient, MediaflowApiError, type DuplicateUpload, type MediaflowClient, type MultipartUpload, type UploadStarted } from '@mediaflow/api/client';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type Command, type Io } from '../io.js';
 import { loadSecrets } from '../local/secrets.js';
 import { LOCAL_OPTIONS_USAGE, parseLocalCommand } from './local-options.js';
@@ -31,9 +32,6 @@ export interface IngestResult {
   id?: string;
   reason?: string;
 }
-
-interface UploadSingle { method: string; url: string; headers: Record<string, string> }
-interface UploadParts { partSize: number; parts: { number: number; url: string }[]; completeUrl: string; uploadId: string }
 
 async function* walk(path: string): AsyncGenerator<string> {
   const info = await stat(path);
@@ -66,32 +64,66 @@ async function problemText(response: Response): Promise<string> {
   }
 }
 
+/** The API as a client of the given server, every call retried as politely as `politeFetch` does. */
+function apiClient(baseUrl: string, token: string): MediaflowClient {
+  return createMediaflowClient({
+    baseUrl,
+    headers: { authorization: `Bearer ${token}` },
+    // A rate-limited API answers 429 with Retry-After: every call waits as asked and tries again.
+    fetch: (url: string, init: RequestInit) => politeFetch(() => fetch(url, init)),
+  });
+}
+
+/** Sends the parts of a multipart upload; their etags for the completion, or why it failed. */
+async function sendParts(path: string, size: number, upload: MultipartUpload, baseUrl: string, onBytes?: (n: number) => void): Promise<{ number: number; etag: string }[] | string> {
+  const handle = await open(path, 'r');
+  const parts: { number: number; etag: string }[] = [];
+  try {
+    for (const part of upload.parts) {
+      const offset = (part.number - 1) * upload.partSize;
+      const length = Math.min(upload.partSize, size - offset);
+      const buffer = Buffer.alloc(length);
+      await handle.read(buffer, 0, length, offset);
+      const put = await politeFetch(() => fetch(new URL(part.url, baseUrl), { method: 'PUT', body: buffer }));
+      if (!put.ok) return `part ${part.number}: ${await problemText(put)}`;
+      parts.push({ number: part.number, etag: (put.headers.get('etag') ?? '').replace(/"/g, '') });
+      onBytes?.(length);
+    }
+  } finally {
+    await handle.close();
+  }
+  return parts;
+}
+
+/** What the API said when it refused: the problem's detail, else its text. */
+function refusal(error: unknown): string {
+  if (error instanceof MediaflowApiError) return error.message;
+  throw error;
+}
+
 /** Uploads one file through the REST contract; waits for processing when asked. */
 export async function ingestFile(
   path: string,
   options: { baseUrl: string; token: string; wait: boolean; timeoutMs: number; onBytes?: (n: number) => void },
 ): Promise<IngestResult> {
-  const auth = { authorization: `Bearer ${options.token}` };
+  const api = apiClient(options.baseUrl, options.token);
   const size = (await stat(path)).size;
   if (size === 0) return { path, outcome: 'failed', reason: 'the file is empty' };
   const sha256 = await sha256File(path);
-  // A rate-limited API answers 429 with Retry-After: every call waits as asked and tries again.
-  const started = await politeFetch(() =>
-    fetch(`${options.baseUrl}/api/v1/uploads`, {
-      method: 'POST',
-      headers: { ...auth, 'content-type': 'application/json' },
-      body: JSON.stringify({ filename: basename(path), size, sha256 }),
-    }),
-  );
-  if (!started.ok) return { path, outcome: 'failed', reason: await problemText(started) };
-  const body = (await started.json()) as { id: string; duplicate?: boolean; upload?: UploadSingle | UploadParts };
-  if (body.duplicate) {
-    options.onBytes?.(size);
-    return { path, outcome: 'duplicate', id: body.id };
+  let started: UploadStarted | DuplicateUpload;
+  try {
+    started = await api.startUpload({ body: { filename: basename(path), size, sha256 } });
+  } catch (error) {
+    return { path, outcome: 'failed', reason: refusal(error) };
   }
-  const upload = body.upload;
-  if (!upload) return { path, outcome: 'failed', id: body.id, reason: 'the API gave no upload target' };
+  const { id } = started;
+  if ('duplicate' in started) {
+    options.onBytes?.(size);
+    return { path, outcome: 'duplicate', id };
+  }
+  const { upload } = started;
   if ('url' in upload) {
+    // Presigned URLs come from the API and are sent to as they are (S3, or the local stand-in).
     const put = await politeFetch(() =>
       fetch(new URL(upload.url, options.baseUrl), {
         method: 'PUT',
@@ -100,50 +132,34 @@ export async function ingestFile(
         duplex: 'half',
       } as RequestInit),
     );
-    if (!put.ok) return { path, outcome: 'failed', id: body.id, reason: await problemText(put) };
+    if (!put.ok) return { path, outcome: 'failed', id, reason: await problemText(put) };
     options.onBytes?.(size);
   } else {
-    const handle = await open(path, 'r');
-    const parts: { number: number; etag: string }[] = [];
+    const parts = await sendParts(path, size, upload, options.baseUrl, options.onBytes);
+    if (typeof parts === 'string') return { path, outcome: 'failed', id, reason: parts };
     try {
-      for (const part of upload.parts) {
-        const offset = (part.number - 1) * upload.partSize;
-        const length = Math.min(upload.partSize, size - offset);
-        const buffer = Buffer.alloc(length);
-        await handle.read(buffer, 0, length, offset);
-        const put = await politeFetch(() => fetch(new URL(part.url, options.baseUrl), { method: 'PUT', body: buffer }));
-        if (!put.ok) return { path, outcome: 'failed', id: body.id, reason: `part ${part.number}: ${await problemText(put)}` };
-        parts.push({ number: part.number, etag: (put.headers.get('etag') ?? '').replace(/"/g, '') });
-        options.onBytes?.(length);
-      }
-    } finally {
-      await handle.close();
+      await api.completeUpload({ path: { id }, body: { uploadId: upload.uploadId, parts } });
+    } catch (error) {
+      return { path, outcome: 'failed', id, reason: refusal(error) };
     }
-    const done = await politeFetch(() =>
-      fetch(new URL(upload.completeUrl, options.baseUrl), {
-        method: 'POST',
-        headers: { ...auth, 'content-type': 'application/json' },
-        body: JSON.stringify({ uploadId: upload.uploadId, parts }),
-      }),
-    );
-    if (!done.ok) return { path, outcome: 'failed', id: body.id, reason: await problemText(done) };
   }
-  if (!options.wait) return { path, outcome: 'uploaded', id: body.id };
+  if (!options.wait) return { path, outcome: 'uploaded', id };
 
   const deadline = Date.now() + options.timeoutMs;
   for (let delay = 100; Date.now() < deadline; delay = Math.min(delay * 1.5, 2000)) {
-    const res = await politeFetch(() => fetch(`${options.baseUrl}/api/v1/media/${body.id}`, { headers: auth }));
-    if (res.ok) {
-      const item = (await res.json()) as { status: string; failure: { code: string; reason: string } | null };
-      if (item.status === 'ready' || item.status === 'flagged') return { path, outcome: 'uploaded', id: body.id };
-      if (item.status === 'failed') {
-        if (item.failure?.code === 'duplicate') return { path, outcome: 'duplicate', id: body.id, reason: item.failure.reason };
-        return { path, outcome: 'failed', id: body.id, reason: item.failure?.reason ?? 'processing failed' };
-      }
+    // An answer outside 2xx is "not yet"; not reaching the server at all ends the wait.
+    const item = await api.getMedia({ path: { id } }).catch((error: unknown) => {
+      if (error instanceof MediaflowApiError) return undefined;
+      throw error;
+    });
+    if (item?.status === 'ready' || item?.status === 'flagged') return { path, outcome: 'uploaded', id };
+    if (item?.status === 'failed') {
+      if (item.failure?.code === 'duplicate') return { path, outcome: 'duplicate', id, reason: item.failure.reason };
+      return { path, outcome: 'failed', id, reason: item.failure?.reason ?? 'processing failed' };
     }
     await new Promise((r) => setTimeout(r, delay));
   }
-  return { path, outcome: 'failed', id: body.id, reason: 'still processing when the wait ended' };
+  return { path, outcome: 'failed', id, reason: 'still processing when the wait ended' };
 }
 
 function bar(done: number, total: number, width = 30): string {

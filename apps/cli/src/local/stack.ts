@@ -4,13 +4,13 @@ import { availableParallelism } from 'node:os';
 import { extname, join, resolve, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
-import { createApi, LocalTokens } from '@mediaflow/api';
-import { ForbiddenError, parseKey, systemClock, ulidGenerator, type Clock, type DetectedLabel, type EventBus, type MessageQueue, type ModerationLabel, type MultipartUploads } from '@mediaflow/domain';
+import { bearerTokens, createApi, LocalTokens } from '@mediaflow/api';
+import { systemClock, ulidGenerator, type Clock, type DetectedLabel, type EventBus, type MessageQueue, type ModerationLabel, type MultipartUploads } from '@mediaflow/domain';
 import { SharpImageProcessor } from '@mediaflow/image-pipeline';
 import { ServiceConfigSchema, type ServiceConfig, type ServiceDeps, type SweeperDeps } from '@mediaflow/media-service';
 import { LocalEventBus } from '@mediaflow/messaging';
 import { openQueues, type SqliteQueueBroker } from '@mediaflow/messaging/sqlite';
-import { FsMultipartUploads, FsObjectStore, verifyPresigned } from '@mediaflow/storage/fs';
+import { FsMultipartUploads, FsObjectStore, presignedHandler } from '@mediaflow/storage/fs';
 import { SqliteMediaRepository } from '@mediaflow/storage/sqlite';
 import { moderate, normaliseLabels, ON_DEVICE_MODERATION_POLICY, ON_DEVICE_NORMALISE_OPTIONS } from '@mediaflow/tagging';
 import { OnDeviceTagger } from '@mediaflow/tagging/on-device';
@@ -213,40 +213,20 @@ export async function startLocalStack(config: LocalConfig, log: Log = () => unde
   const tokens = new LocalTokens({ secret: tokenKey });
 
   /** The local stand-in for S3 presigned URLs; a complete original triggers ingest like an S3 event. */
-  async function localUploads(request: Request): Promise<Response> {
-    let grant;
-    try {
-      grant = verifyPresigned({ url: request.url, method: request.method }, presignKey);
-    } catch (error) {
-      if (error instanceof ForbiddenError) return new Response(error.message, { status: 403 });
-      throw error;
-    }
-    if (grant.method === 'GET') {
-      const got = await store.get(grant.key);
-      const headers: Record<string, string> = { 'content-type': 'application/octet-stream', 'x-content-type-options': 'nosniff', 'content-length': String(got.head.size) };
-      if (grant.contentDisposition) headers['content-disposition'] = grant.contentDisposition;
-      return new Response(ReadableStream.from(got.body), { headers });
-    }
-    const parsed = parseKey(grant.key);
-    if (!parsed || parsed.type !== 'original' || !request.body) return new Response('not an upload target', { status: 400 });
-    const body = request.body as unknown as AsyncIterable<Uint8Array>;
-    if (grant.uploadId !== undefined && grant.partNumber !== undefined) {
-      const part = await parts.putPart(grant.key, grant.uploadId, grant.partNumber, body);
-      return new Response(null, { status: 200, headers: { etag: `"${part.etag}"` } });
-    }
-    const maxBytes = grant.contentLength ?? config.maxUploadBytes;
-    const head = await store.put(grant.key, body, { maxBytes, ...(grant.contentType ? { contentType: grant.contentType } : {}) });
-    if (grant.contentLength !== undefined && head.size !== grant.contentLength) {
-      await store.delete(grant.key);
-      return new Response(`expected ${grant.contentLength} bytes, got ${head.size}`, { status: 400 });
-    }
-    await ingest.send(JSON.stringify({ key: grant.key, size: head.size }));
-    return new Response(null, { status: 200, headers: { etag: `"${head.etag}"` } });
-  }
+  const localUploads = presignedHandler({
+    store,
+    parts,
+    secret: presignKey,
+    maxUploadBytes: config.maxUploadBytes,
+    onObjectCreated: async (object) => {
+      await ingest.send(JSON.stringify(object));
+    },
+  });
 
   const api = createApi({
     deps,
-    auth: tokens,
+    verifier: bearerTokens(tokens),
+    mediaFiles: {},
     localUploads,
     ...(config.responseCache ? {} : { responseCache: false as const }),
     ...(config.rateLimitPerSecond === undefined ? {} : { rateLimit: { perSecond: config.rateLimitPerSecond, burst: Math.ceil(config.rateLimitPerSecond * 4) } }),

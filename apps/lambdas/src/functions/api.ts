@@ -1,5 +1,5 @@
-import { createApi } from '@mediaflow/api';
-import { CachingMediaRepository, ForbiddenError, OwnerIdSchema, type Cache } from '@mediaflow/domain';
+import { createApi, gatewayClaims } from '@mediaflow/api';
+import { CachingMediaRepository, OwnerIdSchema, type Cache } from '@mediaflow/domain';
 import { RedisCache } from '@mediaflow/storage/redis';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { handle } from 'hono/aws-lambda';
@@ -17,17 +17,15 @@ export function ownerFromClaims(env: unknown): string | undefined {
 }
 
 /**
- * The HTTP API behind API Gateway HTTP API (payload v2) with a Cognito JWT authorizer. Renditions
- * are served by CloudFront from S3, so the app's `/media/*` route refuses every token here.
+ * The HTTP API behind API Gateway HTTP API (payload v2) with a Cognito JWT authorizer, which
+ * verified the token: the owner is taken from its claims. Media is served by CloudFront from S3
+ * and uploads go to S3, so the app here is the REST API alone (no `/media/*`, no `/_local/*`).
  */
 export function createApiHandler(runtime: Runtime): (event: APIGatewayProxyEventV2WithJWTAuthorizer, context: Context) => Promise<APIGatewayProxyResultV2> {
   const { deps, telemetry } = runtime;
   const app = createApi({
     deps,
-    auth: {
-      authenticate: () => Promise.reject(new ForbiddenError('tokens are verified by API Gateway; media is served by CloudFront')),
-    },
-    verifiedOwner: ownerFromClaims,
+    verifier: gatewayClaims(ownerFromClaims),
     // The DynamoDB repository keeps no revisions, which the page cache needs; do not reserve its memory.
     responseCache: false,
     onError: (error, request) => telemetry.logger.error('request failed', { error: error instanceof Error ? error : String(error), path: new URL(request.url).pathname }),

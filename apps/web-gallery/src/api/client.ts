@@ -1,3 +1,4 @@
+import { createMediaflowClient } from '@mediaflow/api/client';
 import type { ListFilter, MediaPage, MediaUpdate, MediaView, TagCount, UploadGrant, UploadRequest } from './types';
 
 /** A failed API call, carrying the RFC 9457 problem's fields when the server sent one. */
@@ -52,8 +53,8 @@ async function problemOf(response: Response): Promise<ApiError> {
 }
 
 /**
- * The gallery's only way to the REST API: adds the bearer token, turns problem responses into
- * `ApiError`s and reports 401s.
+ * The gallery's only way to the REST API: the generated client, over a fetch that adds the bearer
+ * token, turns problem responses into `ApiError`s and reports 401s.
  * @example
  * const api = createApiClient({ getToken: () => session.token });
  * const page = await api.listMedia({ kind: 'image' });
@@ -62,14 +63,14 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   const base = options.baseUrl ?? '';
   const doFetch = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
 
-  async function call(path: string, init: RequestInit = {}): Promise<Response> {
+  async function call(url: string, init: RequestInit = {}): Promise<Response> {
     const headers = new Headers(init.headers);
     const token = options.getToken();
     if (token) headers.set('authorization', `Bearer ${token}`);
     headers.set('accept', 'application/json, application/problem+json');
     let response: Response;
     try {
-      response = await doFetch(`${base}${path}`, { ...init, headers });
+      response = await doFetch(url, { ...init, headers });
     } catch (cause) {
       if ((cause as { name?: string }).name === 'AbortError') throw cause;
       throw new ApiError('Cannot reach Mediaflow. Check your connection and try again.', 0, 'network', 'the server did not answer', { cause });
@@ -79,45 +80,24 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     return response;
   }
 
-  const json = (body: unknown): RequestInit => ({ body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
-  const id = (value: string) => encodeURIComponent(value);
+  const api = createMediaflowClient({ baseUrl: base, fetch: call });
+  const signalOf = (signal: AbortSignal | undefined): RequestInit => (signal ? { signal } : {});
 
   return {
-    async startUpload(request) {
-      const response = await call('/api/v1/uploads', { method: 'POST', ...json(request) });
-      return (await response.json()) as UploadGrant;
-    },
+    startUpload: (request) => api.startUpload({ body: request }),
     async completeUpload(completeUrl, uploadId, parts) {
-      await call(completeUrl, { method: 'POST', ...json({ uploadId, parts }) });
+      // The API names where to complete (the grant's `completeUrl`): sent there as it is.
+      await call(`${base}${completeUrl}`, { method: 'POST', body: JSON.stringify({ uploadId, parts }), headers: { 'content-type': 'application/json' } });
     },
-    async getMedia(mediaId, signal) {
-      const response = await call(`/api/v1/media/${id(mediaId)}`, signal ? { signal } : {});
-      return (await response.json()) as MediaView;
+    getMedia: (id, signal) => api.getMedia({ path: { id } }, signalOf(signal)),
+    listMedia(filter, cursor, limit = 60, signal) {
+      // In this order in the URL: filters, then where the page starts and how long it is.
+      const query = { kind: filter.kind, status: filter.status, tag: filter.tag || undefined, cursor: cursor || undefined, limit };
+      return api.listMedia({ query }, signalOf(signal));
     },
-    async listMedia(filter, cursor, limit = 60, signal) {
-      const query = new URLSearchParams();
-      if (filter.kind) query.set('kind', filter.kind);
-      if (filter.status) query.set('status', filter.status);
-      if (filter.tag) query.set('tag', filter.tag);
-      if (cursor) query.set('cursor', cursor);
-      query.set('limit', String(limit));
-      const response = await call(`/api/v1/media?${query.toString()}`, signal ? { signal } : {});
-      return (await response.json()) as MediaPage;
-    },
-    async updateMedia(mediaId, update) {
-      const response = await call(`/api/v1/media/${id(mediaId)}`, { method: 'PATCH', ...json(update) });
-      return (await response.json()) as MediaView;
-    },
-    async deleteMedia(mediaId) {
-      await call(`/api/v1/media/${id(mediaId)}`, { method: 'DELETE' });
-    },
-    async releaseMedia(mediaId) {
-      const response = await call(`/api/v1/media/${id(mediaId)}/release`, { method: 'POST' });
-      return (await response.json()) as MediaView;
-    },
-    async listTags(signal) {
-      const response = await call('/api/v1/tags', signal ? { signal } : {});
-      return ((await response.json()) as { tags: TagCount[] }).tags;
-    },
+    updateMedia: (id, update) => api.updateMedia({ path: { id }, body: update }),
+    deleteMedia: (id) => api.deleteMedia({ path: { id } }),
+    releaseMedia: (id) => api.releaseMedia({ path: { id } }),
+    listTags: async (signal) => (await api.listTags(signalOf(signal))).tags,
   };
 }

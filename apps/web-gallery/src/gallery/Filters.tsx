@@ -1,5 +1,5 @@
 import { useId, useState, type FormEvent } from 'react';
-import { MEDIA_KINDS, MEDIA_STATUSES, type MediaKind, type MediaStatus, type TagCount } from '../api/types';
+import { MEDIA_KINDS, MEDIA_STATUSES, type MediaKind, type StatusFilter, type TagCount } from '../api/types';
 import { CloseIcon } from '../ui/icons';
 import { KIND_LABELS, STATUS_LABELS } from '../ui/format';
 
@@ -7,7 +7,7 @@ export type SortOrder = 'newest' | 'oldest';
 
 export interface FilterState {
   kind?: MediaKind | undefined;
-  status?: MediaStatus | undefined;
+  status?: StatusFilter | undefined;
   tag?: string | undefined;
   sort: SortOrder;
 }
@@ -76,7 +76,7 @@ export function Filters({ value, onChange, tags, chipLimit = 16 }: FiltersProps)
         </form>
         <div className="filters-menus">
           <label htmlFor={ids.status}>Status</label>
-          <select id={ids.status} value={value.status ?? ''} onChange={(e) => set({ status: (e.target.value || undefined) as MediaStatus | undefined })}>
+          <select id={ids.status} value={value.status ?? ''} onChange={(e) => set({ status: (e.target.value || undefined) as StatusFilter | undefined })}>
             <option value="">Any</option>
             {MEDIA_STATUSES.map((s) => (
               <option key={s} value={s}>

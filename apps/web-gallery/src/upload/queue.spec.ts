@@ -34,6 +34,7 @@ const multipartGrant = (size: number, partSize: number): UploadGrant => ({
     parts: Array.from({ length: Math.ceil(size / partSize) }, (_, i) => ({ number: i + 1, url: `/_local/part/${i + 1}` })),
     completeUrl: '/api/v1/uploads/m1/complete',
     uploadId: 'up-1',
+    expiresAt: '2026-06-01T01:00:00.000Z',
   },
 });
 
@@ -41,7 +42,7 @@ describe('UploadQueue', () => {
   it('sends a file with one PUT, reports progress, then polls until the item is ready', async () => {
     const ready = mediaItem({ id: 's1', status: 'ready' });
     const api = fakeApi({
-      startUpload: jest.fn(async () => ({ id: 's1', upload: { method: 'PUT' as const, url: '/_local/put', headers: { 'content-type': 'image/jpeg' } } })),
+      startUpload: jest.fn(async () => ({ id: 's1', upload: { method: 'PUT' as const, url: '/_local/put', headers: { 'content-type': 'image/jpeg' }, expiresAt: '2026-06-01T01:00:00.000Z' } })),
       getMedia: jest.fn().mockResolvedValueOnce({ ...ready, status: 'processing' }).mockResolvedValueOnce(ready),
     });
     const { put, pending } = manualPut();
@@ -78,7 +79,7 @@ describe('UploadQueue', () => {
 
   it('reports a processing failure with the item’s reason (duplicate content found at ingest too)', async () => {
     const api = fakeApi({
-      startUpload: jest.fn(async () => ({ id: 'f1', upload: { method: 'PUT' as const, url: '/u', headers: {} } })),
+      startUpload: jest.fn(async () => ({ id: 'f1', upload: { method: 'PUT' as const, url: '/u', headers: {}, expiresAt: '2026-06-01T01:00:00.000Z' } })),
       getMedia: jest.fn(async () => mediaItem({ id: 'f1', status: 'failed', failure: { code: 'unsupported', reason: 'This file type is not supported.' } })),
     });
     const queue = new UploadQueue({ api, put: async () => ({ etag: null }), sleep: async () => undefined });
@@ -165,7 +166,7 @@ describe('UploadQueue', () => {
   });
 
   it('sends no more files at once than its concurrency', async () => {
-    const api = fakeApi({ startUpload: jest.fn(async () => ({ id: 'x', upload: { method: 'PUT' as const, url: '/u', headers: {} } })) });
+    const api = fakeApi({ startUpload: jest.fn(async () => ({ id: 'x', upload: { method: 'PUT' as const, url: '/u', headers: {}, expiresAt: '2026-06-01T01:00:00.000Z' } })) });
     const { put, pending } = manualPut();
     const queue = new UploadQueue({ api, put, concurrency: 2 });
     queue.add([file('1', 1), file('2', 1), file('3', 1)]);

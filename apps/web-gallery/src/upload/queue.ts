@@ -1,5 +1,5 @@
 import { ApiError, type ApiClient } from '../api/client';
-import { isMultipart, isSettled, type MediaView, type MultipartUpload, type SinglePutUpload } from '../api/types';
+import { isDuplicate, isMultipart, isSettled, type MediaView, type MultipartUpload, type SinglePutUpload } from '../api/types';
 
 /** One HTTP PUT of bytes to a presigned URL, reporting bytes sent. */
 export interface PutRequest {
@@ -297,7 +297,7 @@ export class UploadQueue {
           ...(sha256 ? { sha256 } : {}),
         });
         entry.mediaId = grant.id;
-        if (grant.duplicate) {
+        if (isDuplicate(grant)) {
           Object.assign(entry, { phase: 'duplicate', message: MESSAGES.duplicate });
           this.emit();
           return;

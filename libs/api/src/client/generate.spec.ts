@@ -1,0 +1,64 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ClockedIds, InMemoryEventBus, InMemoryMediaRepository, InMemoryObjectStore, ManualClock } from '@mediaflow/domain/testing';
+import { ServiceConfigSchema } from '@mediaflow/media-service';
+import { createApi } from '../app.js';
+import { bearerTokens } from '../auth.js';
+import { LocalTokens } from '../local-tokens.js';
+import type { OpenApiDocument } from '../openapi.js';
+import { generateClient, tsType } from './generate.js';
+
+const CLIENT = join(__dirname, 'mediaflow-client.ts');
+const UPDATE = process.env['UPDATE_API_CLIENT'] === '1';
+
+/** The document with every route module mounted, as the local server serves it. */
+async function fullDocument(): Promise<OpenApiDocument> {
+  const clock = new ManualClock();
+  const deps = { repo: new InMemoryMediaRepository(), store: new InMemoryObjectStore(clock), bus: new InMemoryEventBus(), ids: new ClockedIds(clock), clock, config: ServiceConfigSchema.parse({}) };
+  const app = createApi({ deps, verifier: bearerTokens(new LocalTokens({ secret: Buffer.alloc(32, 1) })), mediaFiles: {}, localUploads: async () => new Response(null) });
+  return (await (await app.request('/api/openapi.json')).json()) as OpenApiDocument;
+}
+
+describe('the generated client', () => {
+  // The committed client is what the gallery and the CLI compile against: it must not drift from
+  // the routes. Regenerate with `npx nx run @mediaflow/api:generate-client`.
+  it('matches what the OpenAPI document of the routes gives', async () => {
+    const generated = generateClient(await fullDocument());
+    if (UPDATE) writeFileSync(CLIENT, generated);
+    expect(existsSync(CLIENT) ? readFileSync(CLIENT, 'utf8') : '').toBe(generated);
+  });
+
+  it('has a method per JSON operation and leaves out the ones that carry bytes', async () => {
+    const source = generateClient(await fullDocument());
+    for (const id of ['startUpload', 'completeUpload', 'listMedia', 'getMedia', 'updateMedia', 'deleteMedia', 'releaseMedia', 'listTags', 'getHealth', 'getOpenApiDocument']) {
+      expect(source).toContain(`\n    ${id}: (`);
+    }
+    for (const id of ['getMediaFile', 'putPresignedObject', 'getPresignedObject']) {
+      expect(source).not.toContain(`\n    ${id}: (`);
+      expect(source).toContain(`// - ${id}: `);
+    }
+  });
+
+  it.each([
+    [{ type: 'string', maxLength: 3 }, 'string'],
+    [{ type: 'integer', nullable: true }, 'number | null'],
+    [{ type: 'string', enum: ['a', "it's"] }, "'a' | 'it\\'s'"],
+    [{ type: 'boolean', enum: [true] }, 'true'],
+    [{ type: 'array', items: { anyOf: [{ type: 'string' }, { type: 'number' }] } }, '(string | number)[]'],
+    [{ type: 'array', items: { $ref: '#/components/schemas/Tag' } }, 'Tag[]'],
+    [{ type: 'object', additionalProperties: { type: 'string' } }, 'Record<string, string>'],
+    [{}, 'unknown'],
+    [{ type: 'object', properties: { 'a-b': { type: 'boolean' }, c: { type: 'string' } }, required: ['c'] }, "{\n  'a-b'?: boolean | undefined;\n  c: string;\n}"],
+  ])('types %j as %s', (schema, expected) => {
+    expect(tsType(schema, '', 'test')).toBe(expected);
+  });
+
+  it.each([
+    [{ not: { type: 'string' } }, 'the keyword not'],
+    [{ type: 'array', prefixItems: [] }, 'the keyword prefixItems'],
+    [{ $ref: 'https://example.com/schema' }, 'a reference outside the components'],
+    [{ type: 'object', properties: { a: { type: 'string' } }, additionalProperties: { type: 'string' } }, 'both properties and additionalProperties'],
+  ])('refuses %j rather than guess', (schema, message) => {
+    expect(() => tsType(schema, '', 'test')).toThrow(message);
+  });
+});

@@ -1,0 +1,18 @@
+/**
+ * The request proves no owner: no credential, or one that does not verify. Answered 401, whatever
+ * the verifier's reason (a bad token is not a `forbidden` request: the client has to sign in again).
+ */
+export class UnauthenticatedError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'UnauthenticatedError';
+  }
+}
+
+/** The owner sent more requests than their rate allows; answered 429 with `Retry-After`. */
+export class RateLimitedError extends Error {
+  constructor(readonly retryAfterSeconds: number) {
+    super(`too many requests; try again in ${retryAfterSeconds} s`);
+    this.name = 'RateLimitedError';
+  }
+}

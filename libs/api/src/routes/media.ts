@@ -1,0 +1,83 @@
+import { ListQuerySchema, MediaIdParamSchema, MediaUpdateSchema } from '@mediaflow/domain';
+import { deleteMedia, getMedia, listMedia, MediaViewSchema, releaseMedia, toMediaView, updateMedia, type ServiceDeps } from '@mediaflow/media-service';
+import type { z } from 'zod';
+import type { OwnerJson } from '../cached-json.js';
+import { defineRoute, type ApiRoute } from '../route.js';
+import { MediaPageSchema } from '../schemas.js';
+
+/** The owner's items: list, read, edit, release from moderation, delete. */
+export function mediaRoutes(deps: ServiceDeps, ownerJson: OwnerJson): ApiRoute[] {
+  const view = (item: Parameters<typeof toMediaView>[0]) => toMediaView(item, deps.config.mediaBaseUrl);
+  const theItem = { 200: { description: 'the item', schema: MediaViewSchema } };
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/media',
+      operationId: 'listMedia',
+      summary: 'List media, newest first',
+      tag: 'media',
+      security: 'bearer',
+      query: ListQuerySchema,
+      responses: { 200: { description: 'a page', schema: MediaPageSchema } },
+      errors: [400, 429],
+    }).respond(async (c, { query }) =>
+      // The query was validated before the cache: a bad one is a 400 whether or not a page is cached.
+      ownerJson(c, `media?${JSON.stringify(query)}`, async (): Promise<z.output<typeof MediaPageSchema>> => {
+        const page = await listMedia(deps, c.get('ownerId'), query);
+        return { items: page.items.map(view), nextCursor: page.nextCursor ?? null };
+      }),
+    ),
+
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/media/{id}',
+      operationId: 'getMedia',
+      summary: 'One item',
+      tag: 'media',
+      security: 'bearer',
+      params: MediaIdParamSchema,
+      responses: theItem,
+      errors: [400, 404, 429],
+    }).handle(async (c, { params }) => ({ status: 200, body: view(await getMedia(deps, c.get('ownerId'), params.id)) })),
+
+    defineRoute({
+      method: 'patch',
+      path: '/api/v1/media/{id}',
+      operationId: 'updateMedia',
+      summary: 'Edit the title and the owner’s tags',
+      tag: 'media',
+      security: 'bearer',
+      params: MediaIdParamSchema,
+      body: MediaUpdateSchema,
+      responses: theItem,
+      errors: [400, 404, 409, 413, 429],
+    }).handle(async (c, { params, body }) => ({ status: 200, body: view(await updateMedia(deps, c.get('ownerId'), params.id, body)) })),
+
+    defineRoute({
+      method: 'delete',
+      path: '/api/v1/media/{id}',
+      operationId: 'deleteMedia',
+      summary: 'Delete the item, its original and every rendition',
+      tag: 'media',
+      security: 'bearer',
+      params: MediaIdParamSchema,
+      responses: { 204: { description: 'deleted' } },
+      errors: [400, 404, 429],
+    }).handle(async (c, { params }) => {
+      await deleteMedia(deps, c.get('ownerId'), params.id);
+      return { status: 204 };
+    }),
+
+    defineRoute({
+      method: 'post',
+      path: '/api/v1/media/{id}/release',
+      operationId: 'releaseMedia',
+      summary: 'Release an item held by moderation',
+      tag: 'media',
+      security: 'bearer',
+      params: MediaIdParamSchema,
+      responses: theItem,
+      errors: [400, 404, 409, 429],
+    }).handle(async (c, { params }) => ({ status: 200, body: view(await releaseMedia(deps, c.get('ownerId'), params.id)) })),
+  ];
+}
