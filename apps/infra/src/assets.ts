@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Code } from 'aws-cdk-lib/aws-lambda';
 import { Source, type ISource } from 'aws-cdk-lib/aws-s3-deployment';
-import { MEDIA_FUNCTIONS } from './constructs/compute.js';
+import { MEDIA_FUNCTIONS } from './constructs/function-plans.js';
 
 /** What the stack deploys besides its own resources: function bundles, layers and the gallery build. */
 export interface MediaAssets {

@@ -2,7 +2,7 @@ import { App, Validations, type AppProps, type Environment } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { MediaAssets } from './assets.js';
 import { APP_CONTEXT } from './config.js';
-import type { DeliveryDomain } from './constructs/delivery.js';
+import type { DeliveryDomain } from './constructs/site-domain.js';
 import { MediaStack } from './stacks/media-stack.js';
 
 /**

@@ -1,3 +1,4 @@
+import type { LambdaEnvKey } from '@mediaflow/workers';
 import { z } from 'zod';
 
 const positiveInt = z.coerce.number().int().positive();
@@ -6,11 +7,10 @@ const bucket = z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a
 const table = z.string().regex(/^[A-Za-z0-9_.-]{3,255}$/, 'must be a DynamoDB table name');
 
 /**
- * The environment every Mediaflow function reads, by variable name. Function-specific settings
- * are optional here and demanded by the function that needs them (`requireSetting`), so the infra
- * gives each function only what it uses.
+ * How each variable of the functions' environment is parsed: one entry per name of the shared list
+ * (`LAMBDA_ENV_KEYS` of `@mediaflow/workers`, which the stack sets them by), no more, no fewer.
  */
-export const LambdaEnvSchema = z.object({
+const VARIABLES = {
   AWS_REGION: z.string().min(1),
   MEDIA_BUCKET: bucket,
   MEDIA_TABLE: table,
@@ -39,7 +39,14 @@ export const LambdaEnvSchema = z.object({
    * ElastiCache Serverless takes TLS only (`rediss://`); `redis://` is for a local Valkey. Unset, the API reads DynamoDB directly.
    */
   CACHE_URL: z.url({ protocol: /^rediss?$/, hostname: /^[^\s/]+$/ }).optional(),
-});
+} satisfies { readonly [Key in LambdaEnvKey]: z.ZodType };
+
+/**
+ * The environment every Mediaflow function reads, by variable name. Function-specific settings
+ * are optional here and demanded by the function that needs them (`requireSetting`), so the infra
+ * gives each function only what it uses (`FUNCTION_ENV_KEYS` of `@mediaflow/workers`).
+ */
+export const LambdaEnvSchema = z.object(VARIABLES);
 
 export type LambdaEnv = z.infer<typeof LambdaEnvSchema>;
 

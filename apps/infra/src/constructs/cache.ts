@@ -1,4 +1,4 @@
-import { Stack, Token, Validations } from 'aws-cdk-lib';
+import { AspectPriority, Aspects, Token } from 'aws-cdk-lib';
 import {
   FlowLogDestination,
   FlowLogTrafficType,
@@ -13,9 +13,11 @@ import {
   type IVpc,
 } from 'aws-cdk-lib/aws-ec2';
 import { CfnServerlessCache } from 'aws-cdk-lib/aws-elasticache';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { FunctionNetwork } from './compute.js';
+import { LogRetention } from '../log-retention.js';
+import { acknowledgeCdkHandler } from '../nag.js';
+import type { FunctionNetwork } from './media-function.js';
 
 export interface MediaCacheProps {
   /**
@@ -84,6 +86,7 @@ export class MediaCache extends Construct {
   constructor(scope: Construct, id: string, props: MediaCacheProps) {
     super(scope, id);
     checkCacheName(props.name);
+    Aspects.of(this).add(new LogRetention(props.logRetention), { priority: AspectPriority.MUTATING });
 
     const vpc = new Vpc(this, 'Vpc', {
       maxAzs: 2,
@@ -98,13 +101,18 @@ export class MediaCache extends Construct {
       // account-wide checks (Security Hub EC2.2) flag.
       restrictDefaultSecurityGroup: true,
     });
-    acknowledgeRestrictDefaultSecurityGroupProvider(this);
+    // Restricting the default group is a deploy-time call made by a function CDK adds to the stack.
+    acknowledgeCdkHandler(
+      this,
+      'Custom::VpcRestrictDefaultSGCustomResourceProvider',
+      'CDK-provided function that removes the rules of the VPC\u2019s default security group during deployment; the managed policy only lets it write its own logs, and its EC2 permissions name the default group only.',
+    );
     // Under exactOptionalPropertyTypes a Vpc only passes as IVpc with an assertion.
     this.vpc = vpc as IVpc;
 
     // Rejected flows are what explains a connection that does not happen (a missing rule); the
     // accepted ones would only repeat the function's own logs, at the vended-log price.
-    const flowLogs = new LogGroup(this, 'FlowLogs', { retention: props.logRetention ?? RetentionDays.ONE_MONTH });
+    const flowLogs = new LogGroup(this, 'FlowLogs');
     this.vpc.addFlowLog('FlowLog', { destination: FlowLogDestination.toCloudWatchLogs(flowLogs), trafficType: FlowLogTrafficType.REJECT });
 
     this.apiSecurityGroup = new SecurityGroup(this, 'ApiSecurityGroup', {
@@ -161,18 +169,4 @@ function checkCacheName(name: string): void {
   if (name.length > MAX_CACHE_NAME || !CACHE_NAME.test(name) || name.includes('--')) {
     throw new Error(`a serverless cache name is 1 to ${MAX_CACHE_NAME} lowercase letters, digits and single hyphens, starting with a letter and not ending with a hyphen: not "${name}"`);
   }
-}
-
-/**
- * Restricting the default security group is a deploy-time call made by a function CDK adds to the
- * stack; its role carries the AWS managed basic-execution policy, which cdk-nag flags.
- */
-function acknowledgeRestrictDefaultSecurityGroupProvider(scope: Construct): void {
-  const provider = Stack.of(scope).node.tryFindChild('Custom::VpcRestrictDefaultSGCustomResourceProvider');
-  if (provider === undefined) return;
-  Validations.of(provider).acknowledge({
-    id: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-    reason:
-      'CDK-provided function that removes the rules of the VPC\u2019s default security group during deployment; the managed policy only lets it write its own logs, and its EC2 permissions name the default group only.',
-  });
 }

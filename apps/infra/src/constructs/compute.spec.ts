@@ -15,9 +15,10 @@ import { OWNER_TAGS_INDEX } from '@mediaflow/storage/dynamodb';
 import { pipelineQueues } from '@mediaflow/workers';
 import { APP_CONTEXT, CLOUD_CORES, CONSUMER_TIMEOUTS } from '../config.js';
 import { MediaCache } from './cache.js';
-import { MEDIA_FUNCTIONS, MediaCompute, type MediaComputeProps, type MediaFunctionName } from './compute.js';
+import { MediaCompute, type MediaComputeProps } from './compute.js';
 import { MediaData } from './data.js';
 import { MediaEvents } from './events.js';
+import { MEDIA_FUNCTIONS, type MediaFunctionName } from './function-plans.js';
 import { MediaStorage } from './storage.js';
 
 interface Statement {

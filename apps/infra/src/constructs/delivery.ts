@@ -1,5 +1,4 @@
-import { Annotations, Arn, ArnFormat, AspectPriority, Aspects, Aws, Duration, type IAspect, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
-import { Certificate, CertificateValidation, type ICertificate } from 'aws-cdk-lib/aws-certificatemanager';
+import { Annotations, Aws, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import {
   AllowedMethods,
   CacheCookieBehavior,
@@ -9,53 +8,27 @@ import {
   CacheQueryStringBehavior,
   Distribution,
   Function as EdgeFunction,
-  FunctionCode,
   FunctionEventType,
   FunctionRuntime,
   type GeoRestriction,
-  HeadersFrameOption,
-  HeadersReferrerPolicy,
   HttpVersion,
   type IDistribution,
   OriginProtocolPolicy,
   OriginRequestPolicy,
   OriginSslPolicy,
   PriceClass,
-  ResponseHeadersPolicy,
   SecurityPolicyProtocol,
   SSLMethod,
   ViewerProtocolPolicy,
 } from 'aws-cdk-lib/aws-cloudfront';
 import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
-import { CfnPolicy, Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { AaaaRecord, ARecord, HostedZone, type IHostedZone, RecordTarget } from 'aws-cdk-lib/aws-route53';
-import { CloudFrontTarget } from 'aws-cdk-lib/aws-route53-targets';
-import { BlockPublicAccess, Bucket, BucketEncryption, type CfnBucket, type IBucket, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
-import { BucketDeployment, CacheControl, type ISource, Source } from 'aws-cdk-lib/aws-s3-deployment';
-import { rules } from 'cdk-nag';
-import { Construct, type IConstruct } from 'constructs';
-
-/** A custom domain for the site: its Route 53 zone and, outside us-east-1, its certificate. */
-export interface DeliveryDomain {
-  /** The site's host name, e.g. `media.example.com`; it must lie in {@link zoneName}. */
-  readonly domainName: string;
-  readonly hostedZoneId: string;
-  readonly zoneName: string;
-  /**
-   * ACM certificate covering {@link domainName}. CloudFront only uses certificates from us-east-1;
-   * without one, a DNS-validated certificate is created, which CloudFormation can only do when this
-   * stack itself is deployed to us-east-1.
-   */
-  readonly certificateArn?: string;
-}
-
-/** The single-page gallery: its build output and the `/config.json` it reads at start. */
-export interface GalleryBundle {
-  /** The built gallery (`apps/web-gallery/dist`), e.g. `Source.asset(...)`. */
-  readonly source: ISource;
-  /** Builds `/config.json` from the site URL (`https://...`, without a trailing slash); values may be tokens. */
-  readonly config: (siteUrl: string) => Record<string, unknown>;
-}
+import { Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { BlockPublicAccess, Bucket, BucketEncryption, type IBucket, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { cloudFrontFunctionCode } from '../cloudfront/functions.js';
+import { acknowledgeGalleryDeploymentHandler, deployGallerySite, type GalleryBundle } from './gallery-site.js';
+import { responseHeaderPolicies } from './response-headers.js';
+import { domainAliasRecords, domainCertificate, type DeliveryDomain } from './site-domain.js';
 
 export interface MediaDeliveryProps {
   /** Bucket whose `renditions/` are served under `/media/renditions/...`; nothing else of it is reachable through the CDN. */
@@ -93,121 +66,15 @@ export interface MediaDeliveryProps {
   readonly geoRestriction?: GeoRestriction;
 }
 
-/** Cache-Control of the files whose names carry their content hash: they never change. */
-const IMMUTABLE = 'public, max-age=31536000, immutable';
-
-/** `index.html` and `config.json` keep their names across releases, so every use revalidates them. */
-const REVALIDATE = 'no-cache';
-
 /** CloudFront and S3 access logs hold viewers' IP addresses; they are kept for a year, as the buckets' own. */
 const LOG_RETENTION = Duration.days(365);
 
 /**
- * HSTS for two years on every subdomain, with `preload`: the site is HTTPS only, and two years is
- * what the preload list asks for.
- */
-const HSTS = { accessControlMaxAge: Duration.days(730), includeSubdomains: true, preload: true, override: true };
-
-/** What `/media/*` answers carry, as the local server sends them: served bytes never run as a page. */
-const MEDIA_CSP = "default-src 'none'; sandbox";
-
-/**
- * Viewer-request function of `/media/*`: maps `/media/renditions/...` onto the bucket key
- * `renditions/...` and answers 404 to anything else. Keys are built only from ids and rendition
- * names (letters, digits, `_`, `.`, `-`, each segment starting with a letter or digit), so any
- * other character, a percent-encoding, an empty or dot segment is refused rather than decoded:
- * no spelling of a path can reach `originals/`. The query string is dropped, so S3 never sees
- * overrides such as `response-content-type`.
- */
-const MEDIA_REQUEST_CODE = `var PREFIX = '/media/';
-var SEGMENT = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
-
-function handler(event) {
-  var request = event.request;
-  var uri = request.uri;
-  if (uri.indexOf(PREFIX) !== 0) return notFound();
-  var key = uri.substring(PREFIX.length);
-  var segments = key.split('/');
-  // renditions/{owner}/{media}/{name}.{ext}, the name possibly nested (hls/720p.m3u8)
-  if (segments.length < 4 || segments[0] !== 'renditions') return notFound();
-  for (var i = 1; i < segments.length; i++) {
-    if (!SEGMENT.test(segments[i])) return notFound();
-  }
-  request.uri = '/' + key;
-  request.querystring = {};
-  return request;
-}
-
-function notFound() {
-  return { statusCode: 404, statusDescription: 'Not Found', headers: { 'cache-control': { value: 'no-store' } } };
-}
-`;
-
-/**
- * Viewer-request function of the gallery: a path whose last segment has no extension is a route
- * of the single-page app (`/`, `/cost`) and gets `index.html`; files (`/assets/x.js`,
- * `/config.json`) pass unchanged. Done per request rather than with distribution-wide error
- * responses, which would also turn the API's and media's 403/404 into `index.html`.
- */
-const GALLERY_REQUEST_CODE = `function handler(event) {
-  var request = event.request;
-  var uri = request.uri;
-  var name = uri.substring(uri.lastIndexOf('/') + 1);
-  if (name.indexOf('.') === -1) request.uri = '/index.html';
-  return request;
-}
-`;
-
-export interface GalleryCspOptions {
-  /** Origin of the Cognito hosted UI, for the token exchange. */
-  readonly authOrigin?: string;
-  /** Origins presigned upload PUTs go to. */
-  readonly uploadOrigins?: readonly string[];
-}
-
-/**
- * The Content-Security-Policy the gallery runs under in the cloud. It is the policy the gallery's
- * e2e run enforces (`apps/web-gallery/e2e/run.mjs`) less `blob:` images, which nothing in the
- * gallery creates, plus the cloud's cross-origin endpoints in `connect-src` and directives the
- * page never needs relaxed (plugins, `<base>`, form targets, being framed).
- *
- * - `script-src 'self'`: the build emits every script as a file (no inline script, no eval: zod
- *   runs jitless).
- * - `style-src 'unsafe-inline'`: per-item style attributes (placeholder colour, zoom transform).
- * - `img-src data:`: ThumbHash placeholders are data URLs.
- * - `media-src blob:`: hls.js plays through a MediaSource object URL (its worker stays off, so no
- *   `worker-src blob:`).
- * - `connect-src`: the API and `/media` are same-origin; the Cognito token endpoint and the S3
- *   endpoint of presigned uploads are not.
- *
- * @example
- * galleryContentSecurityPolicy({ authOrigin: 'https://mf.auth.eu-west-1.amazoncognito.com' });
- */
-export function galleryContentSecurityPolicy(options: GalleryCspOptions = {}): string {
-  const connect = ["'self'", ...(options.authOrigin === undefined ? [] : [asOrigin(options.authOrigin)]), ...(options.uploadOrigins ?? [])];
-  return [
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data:",
-    "media-src 'self' blob:",
-    `connect-src ${connect.join(' ')}`,
-    "object-src 'none'",
-    "base-uri 'self'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-  ].join('; ');
-}
-
-/** The gallery config names the hosted UI domain with or without its scheme; a CSP source needs one. */
-function asOrigin(value: string): string {
-  return Token.isUnresolved(value) || /^https?:\/\//.test(value) ? value : `https://${value}`;
-}
-
-/**
  * The site's front door, one CloudFront distribution: the gallery (S3, SPA routing) at `/`,
- * renditions of the media bucket at `/media/*`, the HTTP API at `/api/*`; with an optional custom
- * domain, its certificate and DNS records, and access logs.
+ * renditions of the media bucket at `/media/*`, the HTTP API at `/api/*`, with access logs. It
+ * also publishes the gallery into its bucket (`gallery-site.ts`) and, with a custom domain, takes
+ * its certificate and points its records at the distribution (`site-domain.ts`); those parts are
+ * created in this construct's scope, so their logical IDs are the ones they always had.
  */
 export class MediaDelivery extends Construct {
   readonly distribution: Distribution;
@@ -257,56 +124,11 @@ export class MediaDelivery extends Construct {
     });
     const galleryBucket = this.galleryBucket as IBucket;
 
-    const certificate = props.domain === undefined ? undefined : this.certificate(props.domain);
+    const certificate = props.domain === undefined ? undefined : domainCertificate(this, props.domain);
 
-    const galleryHeaders = new ResponseHeadersPolicy(this, 'GalleryHeaders', {
-      comment: 'Mediaflow gallery: HSTS, CSP, no framing, no sniffing',
-      securityHeadersBehavior: {
-        strictTransportSecurity: HSTS,
-        contentSecurityPolicy: {
-          contentSecurityPolicy: galleryContentSecurityPolicy({
-            ...(props.authOrigin === undefined ? {} : { authOrigin: props.authOrigin }),
-            uploadOrigins: props.uploadOrigins ?? [`https://${props.media.bucketName}.s3.${props.media.env.region}.${Aws.URL_SUFFIX}`],
-          }),
-          override: true,
-        },
-        contentTypeOptions: { override: true },
-        frameOptions: { frameOption: HeadersFrameOption.DENY, override: true },
-        // The hosted UI sees where sign-in started, never the path or query (which may name an item).
-        referrerPolicy: { referrerPolicy: HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN, override: true },
-      },
-      customHeadersBehavior: {
-        customHeaders: [
-          // Sign-in is a full-page redirect, not a popup, so no other window needs a handle on the gallery.
-          { header: 'Cross-Origin-Opener-Policy', value: 'same-origin', override: true },
-          { header: 'Permissions-Policy', value: 'camera=(), microphone=(), geolocation=(), payment=(), usb=()', override: true },
-        ],
-      },
-    });
-
-    const mediaHeaders = new ResponseHeadersPolicy(this, 'MediaHeaders', {
-      comment: 'Mediaflow renditions: inert, same-origin only, HSTS',
-      securityHeadersBehavior: {
-        strictTransportSecurity: HSTS,
-        contentSecurityPolicy: { contentSecurityPolicy: MEDIA_CSP, override: true },
-        contentTypeOptions: { override: true },
-        frameOptions: { frameOption: HeadersFrameOption.DENY, override: true },
-        referrerPolicy: { referrerPolicy: HeadersReferrerPolicy.NO_REFERRER, override: true },
-      },
-      // Only the gallery's own pages may embed renditions; hotlinking from other sites fails in the
-      // browser. Cache-Control stays the object's own: a default added here would also make S3's
-      // 403 for a key not written yet stick in browsers.
-      customHeadersBehavior: { customHeaders: [{ header: 'Cross-Origin-Resource-Policy', value: 'same-origin', override: true }] },
-    });
-
-    const apiHeaders = new ResponseHeadersPolicy(this, 'ApiHeaders', {
-      comment: 'Mediaflow API: HSTS, no framing, no sniffing',
-      securityHeadersBehavior: {
-        strictTransportSecurity: HSTS,
-        contentTypeOptions: { override: true },
-        frameOptions: { frameOption: HeadersFrameOption.DENY, override: true },
-        referrerPolicy: { referrerPolicy: HeadersReferrerPolicy.NO_REFERRER, override: true },
-      },
+    const headers = responseHeaderPolicies(this, {
+      ...(props.authOrigin === undefined ? {} : { authOrigin: props.authOrigin }),
+      uploadOrigins: props.uploadOrigins ?? [`https://${props.media.bucketName}.s3.${props.media.env.region}.${Aws.URL_SUFFIX}`],
     });
 
     // Rendition keys change when their bytes do, so the edge may keep them for long; headers,
@@ -326,12 +148,12 @@ export class MediaDelivery extends Construct {
 
     const galleryFunction = new EdgeFunction(this, 'GalleryRequest', {
       comment: 'Mediaflow gallery: serve index.html for the app routes',
-      code: FunctionCode.fromInline(GALLERY_REQUEST_CODE),
+      code: cloudFrontFunctionCode('gallery-request'),
       runtime: FunctionRuntime.JS_2_0,
     });
     const mediaFunction = new EdgeFunction(this, 'MediaRequest', {
       comment: 'Mediaflow media: map /media/renditions/* to the bucket, 404 otherwise',
-      code: FunctionCode.fromInline(MEDIA_REQUEST_CODE),
+      code: cloudFrontFunctionCode('media-request'),
       runtime: FunctionRuntime.JS_2_0,
     });
 
@@ -376,7 +198,7 @@ export class MediaDelivery extends Construct {
         allowedMethods: AllowedMethods.ALLOW_GET_HEAD,
         cachedMethods: CachedMethods.CACHE_GET_HEAD,
         cachePolicy: CachePolicy.CACHING_OPTIMIZED,
-        responseHeadersPolicy: galleryHeaders,
+        responseHeadersPolicy: headers.gallery,
         compress: true,
         functionAssociations: [{ function: galleryFunction, eventType: FunctionEventType.VIEWER_REQUEST }],
       },
@@ -387,7 +209,7 @@ export class MediaDelivery extends Construct {
           allowedMethods: AllowedMethods.ALLOW_GET_HEAD,
           cachedMethods: CachedMethods.CACHE_GET_HEAD,
           cachePolicy: mediaCachePolicy,
-          responseHeadersPolicy: mediaHeaders,
+          responseHeadersPolicy: headers.media,
           compress: true,
           functionAssociations: [{ function: mediaFunction, eventType: FunctionEventType.VIEWER_REQUEST }],
         },
@@ -402,7 +224,7 @@ export class MediaDelivery extends Construct {
           // API Gateway routes on its own host name, so the viewer's Host must not reach it; the
           // Authorization header and the query string must.
           originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
-          responseHeadersPolicy: apiHeaders,
+          responseHeadersPolicy: headers.api,
         },
       },
     });
@@ -424,80 +246,10 @@ export class MediaDelivery extends Construct {
     this.siteUrl = `https://${host}`;
     this.mediaBaseUrl = `${this.siteUrl}/media`;
 
-    if (props.domain !== undefined) this.aliasRecords(props.domain, this.distribution);
-    this.deployGallery(props.gallery, galleryBucket, this.distribution);
+    if (props.domain !== undefined) domainAliasRecords(this, props.domain, this.distribution as IDistribution);
+    deployGallerySite(this, { gallery: props.gallery, bucket: galleryBucket, distribution: this.distribution as IDistribution, siteUrl: this.siteUrl });
     this.acknowledgeFindings(props);
-  }
-
-  /** The given us-east-1 certificate, or a new DNS-validated one where CloudFormation can create it. */
-  private certificate(domain: DeliveryDomain): ICertificate {
-    if (domain.certificateArn !== undefined) {
-      const arn = domain.certificateArn;
-      if (!Token.isUnresolved(arn)) {
-        const region = Arn.split(arn, ArnFormat.SLASH_RESOURCE_NAME).region;
-        if (region !== 'us-east-1') throw new Error(`MediaDelivery: CloudFront only uses ACM certificates from us-east-1, but ${arn} is in ${region}`);
-      }
-      return Certificate.fromCertificateArn(this, 'Certificate', arn);
-    }
-    const region = Stack.of(this).region;
-    if (Token.isUnresolved(region) || region !== 'us-east-1') {
-      const where = Token.isUnresolved(region) ? 'a region decided at deploy time' : region;
-      throw new Error(
-        `MediaDelivery: ${domain.domainName} needs an ACM certificate in us-east-1, and this stack is in ${where}; ` +
-          'create one there and pass its ARN as domain.certificateArn',
-      );
-    }
-    return new Certificate(this, 'Certificate', {
-      domainName: domain.domainName,
-      validation: CertificateValidation.fromDns(this.zone(domain)),
-    });
-  }
-
-  private zone(domain: DeliveryDomain): IHostedZone {
-    const existing = this.node.tryFindChild('Zone');
-    if (existing !== undefined) return existing as IHostedZone;
-    const { domainName, zoneName, hostedZoneId } = domain;
-    if (!Token.isUnresolved(domainName) && !Token.isUnresolved(zoneName) && domainName !== zoneName && !domainName.endsWith(`.${zoneName}`)) {
-      throw new Error(`MediaDelivery: ${domainName} is not in the hosted zone ${zoneName}`);
-    }
-    return HostedZone.fromHostedZoneAttributes(this, 'Zone', { hostedZoneId, zoneName });
-  }
-
-  /** IPv4 and IPv6 alias records, so both halves of the dual-stack distribution are reachable by name. */
-  private aliasRecords(domain: DeliveryDomain, distribution: Distribution): void {
-    const zone = this.zone(domain);
-    const target = RecordTarget.fromAlias(new CloudFrontTarget(distribution as IDistribution));
-    new ARecord(this, 'AliasA', { zone, recordName: domain.domainName, target });
-    new AaaaRecord(this, 'AliasAaaa', { zone, recordName: domain.domainName, target });
-  }
-
-  /**
-   * Two deployments, so each file gets the Cache-Control its name allows: hashed files under
-   * `assets/` forever, everything else (index.html, config.json, favicon) revalidated on use. Old
-   * hashed files stay (no pruning): a tab opened before a release still loads its lazy chunks.
-   */
-  private deployGallery(gallery: GalleryBundle, bucket: IBucket, distribution: Distribution): void {
-    const assets = new BucketDeployment(this, 'DeployGalleryAssets', {
-      sources: [gallery.source],
-      destinationBucket: bucket,
-      exclude: ['*'],
-      include: ['assets/*'],
-      prune: false,
-      cacheControl: [CacheControl.fromString(IMMUTABLE)],
-    });
-    const pages = new BucketDeployment(this, 'DeployGalleryPages', {
-      sources: [gallery.source, Source.jsonData('config.json', gallery.config(this.siteUrl))],
-      destinationBucket: bucket,
-      exclude: ['assets/*'],
-      prune: false,
-      cacheControl: [CacheControl.fromString(REVALIDATE)],
-      // The viewer-request function rewrites every app route before the cache lookup, so the edge
-      // holds the page once, as /index.html; these two paths are the release's only unhashed state.
-      distribution,
-      distributionPaths: ['/index.html', '/config.json'],
-    });
-    // A new index.html must not be visible before the chunks it names are.
-    pages.node.addDependency(assets);
+    acknowledgeGalleryDeploymentHandler(this, galleryBucket);
   }
 
   /** cdk-nag findings that stand, each for a reason that holds for this construct's design. */
@@ -522,63 +274,6 @@ export class MediaDelivery extends Construct {
         reason:
           'Without a custom domain the distribution can only use the default *.cloudfront.net certificate, whose security policy CloudFront fixes; stages with a domain get TLSv1.2_2021.',
       });
-    }
-
-    // BucketDeployment runs one CDK-provided singleton function per stack to copy the build into
-    // the bucket. Its policy is complete only once every deployment of the stack has granted what
-    // it needs, so its wildcard findings are acknowledged at synthesis, each checked against the
-    // shapes CDK grants for this construct's deployments; any other wildcard still fails.
-    const galleryBucketId = Stack.of(this).getLogicalId(this.galleryBucket.node.defaultChild as CfnBucket);
-    for (const child of Stack.of(this).node.children) {
-      if (!child.node.id.startsWith('Custom::CDKBucketDeployment')) continue;
-      Validations.of(child).acknowledge({
-        id: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-        reason: 'CDK-provided handler that copies the gallery build into its bucket at deploy time; the managed policy only lets it write its own logs.',
-      });
-      Validations.of(child).acknowledge({
-        id: 'AwsSolutions::AwsSolutions-L1',
-        reason: "aws-cdk-lib pins the deployment handler's Python runtime and moves it with its releases; the function runs only during deployments and serves no traffic.",
-      });
-      // Ahead of read-only aspects (cdk-nag's, which copies acknowledgements into the template).
-      Aspects.of(child).add(new AcknowledgeDeploymentWildcards(galleryBucketId), { priority: AspectPriority.MUTATING });
-    }
-  }
-}
-
-/** Why each kind of wildcard in the deployment handler's policy is what it must be. */
-const DEPLOYMENT_WILDCARD_REASONS: readonly { readonly finding: (galleryBucketId: string) => RegExp; readonly reason: string }[] = [
-  {
-    finding: () => /^Action::s3:(GetObject|GetBucket|List|DeleteObject|Abort)\*$/,
-    reason: "CDK's read and read-write grant action groups for the deployment handler: it reads the build from the asset bucket and syncs it into the gallery bucket.",
-  },
-  {
-    finding: (galleryBucketId) => new RegExp(`^Resource::<${galleryBucketId}\\.Arn>/\\*$`),
-    reason: 'The deployment handler writes the gallery build to any key of the gallery bucket, which holds nothing else.',
-  },
-  {
-    finding: () => /^Resource::arn:<AWS::Partition>:s3:::cdk-[a-z0-9]+-assets-[^/]+\/\*$/,
-    reason: "The deployment handler reads the gallery build from CDK's bootstrap asset bucket, whose object keys are content hashes.",
-  },
-  {
-    finding: () => /^Resource::\*$/,
-    reason: 'CDK grants cloudfront:CreateInvalidation and GetInvalidation on all distributions to the deployment handler; it only invalidates /index.html and /config.json of this one.',
-  },
-];
-
-/**
- * Acknowledges the wildcard findings (AwsSolutions-IAM5) on the policy of CDK's bucket deployment
- * handler that match the grants BucketDeployment makes for the gallery, with the reason for each.
- */
-class AcknowledgeDeploymentWildcards implements IAspect {
-  constructor(private readonly galleryBucketId: string) {}
-
-  visit(node: IConstruct): void {
-    if (!(node instanceof CfnPolicy)) return;
-    const findings = rules.iam.IAMNoWildcardPermissions(node);
-    if (!Array.isArray(findings)) return;
-    for (const finding of findings) {
-      const known = DEPLOYMENT_WILDCARD_REASONS.find((candidate) => candidate.finding(this.galleryBucketId).test(finding));
-      if (known !== undefined) Validations.of(node).acknowledge({ id: `AwsSolutions::AwsSolutions-IAM5[${finding}]`, reason: known.reason });
     }
   }
 }

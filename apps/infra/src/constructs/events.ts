@@ -1,4 +1,4 @@
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import { Alias } from 'aws-cdk-lib/aws-kms';
 import { EventType, type Bucket } from 'aws-cdk-lib/aws-s3';
 import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
@@ -7,6 +7,8 @@ import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { QueueDefinition } from '@mediaflow/workers';
 import { Construct } from 'constructs';
+import { acknowledgeCdkHandler } from '../nag.js';
+import { pascal } from '../naming.js';
 
 export interface MediaEventsProps {
   /** The pipeline's queues as the workers define them (`pipelineQueues`): names, retries and filter policies. */
@@ -88,7 +90,12 @@ export class MediaEvents extends Construct {
     const ingest = queues.get(ingestQueueName);
     if (ingest === undefined) throw new Error(`no ${ingestQueueName} queue among the pipeline's queues`);
     props.media.addEventNotification(EventType.OBJECT_CREATED, new SqsDestination(ingest.queue), { prefix: props.originalsPrefix ?? 'originals/' });
-    acknowledgeNotificationsHandler(this);
+    // S3 notifications are configured at deploy time by a singleton function CDK adds to the stack.
+    acknowledgeCdkHandler(
+      this,
+      'BucketNotificationsHandler',
+      'CDK-provided handler that applies the bucket notification configuration during deployment; the managed policy only lets it write its own logs, and it touches no media data.',
+    );
 
     this.topic = topic;
     this.queues = queues;
@@ -100,27 +107,4 @@ export function toSnsFilterPolicy(filter: Readonly<Record<string, readonly strin
   const policy: Record<string, SubscriptionFilter> = {};
   for (const [attribute, values] of Object.entries(filter)) policy[attribute] = SubscriptionFilter.stringFilter({ allowlist: [...values] });
   return policy;
-}
-
-/**
- * S3 notifications are configured at deploy time by a singleton function CDK adds to the stack;
- * its role carries the AWS managed basic-execution policy, which cdk-nag flags.
- */
-function acknowledgeNotificationsHandler(scope: Construct): void {
-  for (const child of Stack.of(scope).node.children) {
-    if (!child.node.id.startsWith('BucketNotificationsHandler')) continue;
-    Validations.of(child).acknowledge({
-      id: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-      reason:
-        'CDK-provided handler that applies the bucket notification configuration during deployment; the managed policy only lets it write its own logs, and it touches no media data.',
-    });
-  }
-}
-
-function pascal(name: string): string {
-  return name
-    .split(/[^a-zA-Z0-9]+/)
-    .filter((part) => part.length > 0)
-    .map((part) => part[0]?.toUpperCase() + part.slice(1))
-    .join('');
 }

@@ -1,28 +1,18 @@
-import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
-import {
-  Alarm,
-  AlarmStatusWidget,
-  ComparisonOperator,
-  Dashboard,
-  GraphWidget,
-  MathExpression,
-  Metric,
-  TextWidget,
-  TreatMissingData,
-  type AlarmProps,
-  type IMetric,
-  type IWidget,
-} from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, Dashboard, MathExpression, TreatMissingData, type AlarmProps } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { AccountRootPrincipal, PolicyDocument, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Key } from 'aws-cdk-lib/aws-kms';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { Key } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { CfnQueue, IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { pascal } from '../naming.js';
+import { alarmSourceConditions, alarmTopicKey, CLOUDWATCH } from './alarm-topic.js';
+import { dashboardRows, mediaConvertMetric, PERIOD, TABLE_OPERATIONS, tableOperationMetric } from './dashboard.js';
 import type { PipelineQueue } from './events.js';
 
 export interface MediaObservabilityProps {
@@ -49,17 +39,6 @@ export interface MediaObservabilityProps {
   readonly maxMessageAge?: Readonly<Record<string, Duration>>;
 }
 
-/** The namespace and dimensions of the functions' own (EMF) metrics: apps/lambdas `Telemetry`. */
-const APP_NAMESPACE = 'Mediaflow';
-const APP_SERVICE = 'mediaflow';
-const APP_DIMENSIONS = ['function', 'kind', 'service'];
-
-/** The operations the media repository sends; DynamoDB reports system errors per operation. */
-const TABLE_OPERATIONS = ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'TransactWriteItems'];
-
-/** Five-minute periods: fine enough to notify within minutes, coarse enough that one slow minute does not. */
-const PERIOD = Duration.minutes(5);
-
 /**
  * Rates and counts that are normal in bursts (a deploy, a traffic spike) alarm when they last:
  * 2 of the last 3 periods, so a single bad period neither alarms nor hides a flapping one.
@@ -68,40 +47,6 @@ const SUSTAINED = { evaluationPeriods: 3, datapointsToAlarm: 2 } as const;
 
 /** Share of a function's invocations, or of the API's requests, that may fail before it alarms. */
 const FAILURE_RATE_PERCENT = 5;
-
-/** What CloudWatch alarms need of the alarm topic and its key: account-scoped, alarms only. */
-const CLOUDWATCH = 'cloudwatch.amazonaws.com';
-
-/**
- * What the account may do with the alarm topic's key, spelled out rather than `kms:*`: manage it
- * through IAM (CloudFormation included) and publish to the topic from the console or CLI.
- */
-const KEY_ACCOUNT_ACTIONS = [
-  'kms:CancelKeyDeletion',
-  'kms:CreateGrant',
-  'kms:Decrypt',
-  'kms:DescribeKey',
-  'kms:DisableKey',
-  'kms:DisableKeyRotation',
-  'kms:EnableKey',
-  'kms:EnableKeyRotation',
-  'kms:Encrypt',
-  'kms:GenerateDataKey',
-  'kms:GetKeyPolicy',
-  'kms:GetKeyRotationStatus',
-  'kms:ListGrants',
-  'kms:ListKeyPolicies',
-  'kms:ListKeyRotations',
-  'kms:ListResourceTags',
-  'kms:PutKeyPolicy',
-  'kms:RetireGrant',
-  'kms:RevokeGrant',
-  'kms:RotateKeyOnDemand',
-  'kms:ScheduleKeyDeletion',
-  'kms:TagResource',
-  'kms:UntagResource',
-  'kms:UpdateKeyDescription',
-];
 
 /**
  * Alarms and a dashboard for one stage: dead-lettered messages, queues nobody drains, failing or
@@ -297,156 +242,8 @@ export class MediaObservability extends Construct {
   }
 }
 
-/**
- * The alarm topic's key. SNS encrypts with the key of the topic, and CloudWatch may publish to an
- * encrypted topic only if the key policy lets it: the AWS managed `alias/aws/sns` does not, and
- * cannot be changed, so alarms would fire into nothing.
- */
-function alarmTopicKey(scope: Construct, stage: string): Key {
-  return new Key(scope, 'AlarmTopicKey', {
-    description: `Encrypts the Mediaflow ${stage} alarm notifications`,
-    enableKeyRotation: true,
-    // It protects notifications in flight only: nothing encrypted with it outlives the stack.
-    removalPolicy: RemovalPolicy.DESTROY,
-    pendingWindow: Duration.days(7),
-    policy: new PolicyDocument({
-      statements: [
-        new PolicyStatement({ sid: 'AccountManagesKey', principals: [new AccountRootPrincipal()], actions: KEY_ACCOUNT_ACTIONS, resources: ['*'] }),
-        new PolicyStatement({
-          sid: 'CloudWatchAlarmsPublish',
-          principals: [new ServicePrincipal(CLOUDWATCH)],
-          actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
-          resources: ['*'],
-          conditions: alarmSourceConditions(scope),
-        }),
-      ],
-    }),
-  });
-}
-
-/** Only CloudWatch alarms of this account and region: no other account's alarm can use the topic. */
-function alarmSourceConditions(scope: Construct): Record<string, Record<string, string>> {
-  const stack = Stack.of(scope);
-  return {
-    StringEquals: { 'aws:SourceAccount': stack.account },
-    ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
-  };
-}
-
 /** The visibility timeout the queue was given (MediaEvents may raise the definition's to outlast the consumer). */
 function visibilitySeconds(entry: PipelineQueue): number {
   const configured = (entry.queue.node.defaultChild as CfnQueue | undefined)?.visibilityTimeout;
   return typeof configured === 'number' ? configured : entry.definition.visibilityTimeoutSeconds;
-}
-
-/** A DynamoDB count the service only reports per operation (system errors, throttled requests). */
-function tableOperationMetric(table: ITableV2, metricName: string, operation: string): Metric {
-  return new Metric({ namespace: 'AWS/DynamoDB', metricName, dimensionsMap: { TableName: table.tableName, Operation: operation }, statistic: 'Sum', period: PERIOD, label: operation });
-}
-
-/** A MediaConvert count of the queue (by its ARN, the `Queue` dimension's value). */
-function mediaConvertMetric(metricName: string, queueArn: string): Metric {
-  return new Metric({ namespace: 'AWS/MediaConvert', metricName, dimensionsMap: { Queue: queueArn }, statistic: 'Sum', period: PERIOD });
-}
-
-/**
- * The functions' own counts, across every function and kind they report: a search rather than
- * fixed metrics, because the kinds a function reports are only known at run time.
- */
-function appMetric(metricName: string, statistic: string): IMetric {
-  const search = `SEARCH('{${APP_NAMESPACE},${APP_DIMENSIONS.join(',')}} service="${APP_SERVICE}" MetricName="${metricName}"', '${statistic}', ${PERIOD.toSeconds()})`;
-  // No label: CloudWatch names each series found by its function and kind.
-  return new MathExpression({ expression: search, usingMetrics: {}, period: PERIOD });
-}
-
-function graph(title: string, left: IMetric[], width = 8): GraphWidget {
-  return new GraphWidget({ title, left, width, height: 6 });
-}
-
-function dashboardRows(props: MediaObservabilityProps, alarms: readonly Alarm[]): IWidget[][] {
-  const queues = [...props.queues];
-  const functions = [...props.functions];
-  const deadLetters: [string, IQueue][] = [
-    ...queues.map(([, entry]): [string, IQueue] => [entry.definition.deadLetter, entry.deadLetterQueue]),
-    ...(props.deadLetterQueues ?? []),
-  ];
-  const perQueue = (metric: (queue: IQueue) => Metric, label: (name: string) => string = (name) => name): Metric[] =>
-    queues.map(([name, entry]) => metric(entry.queue).with({ label: label(name) }));
-  const perFunction = (metric: (fn: IFunction) => Metric): Metric[] => functions.map(([name, fn]) => metric(fn).with({ label: name }));
-  const table = props.table;
-
-  const rows: IWidget[][] = [
-    [
-      new TextWidget({
-        markdown:
-          `# Mediaflow ${props.stage}\nQueues, functions, API, table and transcoding of the stage. Alarms notify the alarm topic; ` +
-          'each alarm says what to do in its description.',
-        width: 24,
-        height: 2,
-      }),
-    ],
-    [new AlarmStatusWidget({ title: 'Alarms', alarms: [...alarms], width: 24, height: Math.min(12, 2 + Math.ceil(alarms.length / 4)) })],
-    [
-      graph('Queue depth (visible and in flight)', [
-        ...perQueue((queue) => queue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum' })),
-        ...perQueue((queue) => queue.metricApproximateNumberOfMessagesNotVisible({ statistic: 'Maximum' }), (name) => `${name} in flight`),
-      ]),
-      graph('Oldest message age (s)', perQueue((queue) => queue.metricApproximateAgeOfOldestMessage({ statistic: 'Maximum' }))),
-      graph(
-        'Dead-letter queue depth',
-        deadLetters.map(([name, queue]) => queue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', label: name })),
-      ),
-    ],
-    [
-      graph('Invocations', perFunction((fn) => fn.metricInvocations({ statistic: 'Sum' }))),
-      graph('Errors', perFunction((fn) => fn.metric('Errors', { statistic: 'Sum' }))),
-      graph('Throttles', perFunction((fn) => fn.metricThrottles({ statistic: 'Sum' }))),
-    ],
-    [
-      graph('Duration p99 (ms)', perFunction((fn) => fn.metricDuration({ statistic: 'p99' })), 12),
-      graph('Concurrent executions', perFunction((fn) => fn.metric('ConcurrentExecutions', { statistic: 'Maximum' })), 12),
-    ],
-  ];
-
-  if (props.httpApi !== undefined) {
-    const api = props.httpApi;
-    rows.push([
-      graph('API requests', [api.metricCount({ statistic: 'Sum', label: 'Requests' })]),
-      graph('API 4xx and 5xx', [api.metricClientError({ statistic: 'Sum', label: '4xx' }), api.metricServerError({ statistic: 'Sum', label: '5xx' })]),
-      graph('API latency p99 (ms)', [api.metricLatency({ statistic: 'p99', label: 'Latency' }), api.metricIntegrationLatency({ statistic: 'p99', label: 'Integration' })]),
-    ]);
-  }
-
-  rows.push([
-    graph('Table consumed capacity', [
-      table.metricConsumedReadCapacityUnits({ statistic: 'Sum', label: 'Read units' }),
-      table.metricConsumedWriteCapacityUnits({ statistic: 'Sum', label: 'Write units' }),
-    ]),
-    graph('Table throttling', [
-      table.metric('ReadThrottleEvents', { statistic: 'Sum', label: 'Read throttle events' }),
-      table.metric('WriteThrottleEvents', { statistic: 'Sum', label: 'Write throttle events' }),
-      ...TABLE_OPERATIONS.map((operation) => tableOperationMetric(table, 'ThrottledRequests', operation)),
-    ]),
-    graph('Table system errors', TABLE_OPERATIONS.map((operation) => tableOperationMetric(table, 'SystemErrors', operation))),
-  ]);
-
-  if (props.mediaConvertQueueArn !== undefined) {
-    const queueArn = props.mediaConvertQueueArn;
-    rows.push([graph('MediaConvert jobs', [mediaConvertMetric('JobsCompletedCount', queueArn).with({ label: 'Completed' }), mediaConvertMetric('JobsErroredCount', queueArn).with({ label: 'Errored' })], 24)]);
-  }
-
-  rows.push([
-    graph('Items processed (by function and kind)', [appMetric('ItemsProcessed', 'Sum')]),
-    graph('Items failed (by function and kind)', [appMetric('ItemsFailed', 'Sum')]),
-    graph('Item duration p99 (ms)', [appMetric('Duration', 'p99')]),
-  ]);
-  return rows;
-}
-
-function pascal(name: string): string {
-  return name
-    .split(/[^a-zA-Z0-9]+/)
-    .filter((part) => part.length > 0)
-    .map((part) => part[0]?.toUpperCase() + part.slice(1))
-    .join('');
 }

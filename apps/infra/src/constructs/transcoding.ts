@@ -8,6 +8,7 @@ import { CfnQueue as CfnMediaConvertQueue } from 'aws-cdk-lib/aws-mediaconvert';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { wildcardResourceFinding } from '../nag.js';
 import { ORIGINALS_PREFIX, RENDITIONS_PREFIX } from './storage.js';
 
 export interface MediaTranscodingProps {
@@ -91,15 +92,14 @@ export class MediaTranscoding extends Construct {
         }),
       },
     });
-    const resourceFinding = (arn: string): string => `AwsSolutions::AwsSolutions-IAM5[Resource::${nagName(stack.resolve(arn))}]`;
     Validations.of(this.role).acknowledge(
       {
-        id: resourceFinding(readOriginals),
+        id: wildcardResourceFinding(this, readOriginals),
         reason:
           'A job reads the original named in it (originals/{owner}/{id}), which is only known when the job is created; the role may read nothing else of the bucket, and only jobs of this stage queue can assume it.',
       },
       {
-        id: resourceFinding(writeRenditions),
+        id: wildcardResourceFinding(this, writeRenditions),
         reason:
           'A job writes a variable set of playlists, segments, preview and captures under renditions/{owner}/{id}/, known only when the job is created; the role may write nowhere else and only jobs of this stage queue can assume it.',
       },
@@ -144,26 +144,4 @@ export class MediaTranscoding extends Construct {
       });
     }
   }
-}
-
-/**
- * A resolved CloudFormation value spelled the way cdk-nag names it in a finding (`<Id.Arn>`,
- * `<AWS::Partition>`, joins concatenated), so an acknowledgement names exactly one resource.
- */
-function nagName(value: unknown): string {
-  if (typeof value === 'string') return value.replace(/\$\{/g, '<').replace(/\}/g, '>');
-  if (typeof value === 'object' && value !== null) {
-    const record = value as Record<string, unknown>;
-    const join = record['Fn::Join'];
-    if (Array.isArray(join)) {
-      const [delimiter, parts] = join as [string, unknown[]];
-      return parts.map(nagName).join(delimiter);
-    }
-    const attribute = record['Fn::GetAtt'];
-    if (Array.isArray(attribute)) return `<${attribute.map(nagName).join('.')}>`;
-    if ('Ref' in record) return `<${nagName(record['Ref'])}>`;
-    if ('Fn::Sub' in record) return nagName(record['Fn::Sub']);
-    if ('Fn::ImportValue' in record) return nagName(record['Fn::ImportValue']);
-  }
-  return JSON.stringify(value);
 }

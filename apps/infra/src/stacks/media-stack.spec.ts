@@ -13,7 +13,7 @@ import { Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { pipelineQueues } from '@mediaflow/workers';
 import type { MediaAssets } from '../assets.js';
-import { MEDIA_FUNCTIONS } from '../constructs/compute.js';
+import { MEDIA_FUNCTIONS } from '../constructs/function-plans.js';
 import { createApp as createAppWith } from '../main.js';
 import { MediaStack } from './media-stack.js';
 

@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, Lazy, Stack, Tags, type StackProps } from 'aws-cdk-lib';
+import { AspectPriority, Aspects, CfnOutput, Duration, Lazy, Stack, Tags, type StackProps } from 'aws-cdk-lib';
 import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
@@ -6,15 +6,18 @@ import { pipelineQueues } from '@mediaflow/workers';
 import type { Construct } from 'constructs';
 import type { MediaAssets } from '../assets.js';
 import { CLOUD_CORES, CONSUMER_TIMEOUTS } from '../config.js';
-import { MediaApi } from '../constructs/api.js';
+import { MediaAuth } from '../constructs/auth.js';
 import { MediaCache } from '../constructs/cache.js';
 import { MediaCompute } from '../constructs/compute.js';
 import { MediaData } from '../constructs/data.js';
-import { MediaDelivery, type DeliveryDomain } from '../constructs/delivery.js';
+import { MediaDelivery } from '../constructs/delivery.js';
 import { MediaEvents } from '../constructs/events.js';
+import { MediaHttpApi } from '../constructs/http-api.js';
 import { MediaObservability } from '../constructs/observability.js';
+import type { DeliveryDomain } from '../constructs/site-domain.js';
 import { MediaStorage } from '../constructs/storage.js';
 import { MediaTranscoding } from '../constructs/transcoding.js';
+import { LogRetention } from '../log-retention.js';
 
 export interface MediaStackProps extends StackProps {
   /** Stage name (`dev`, `prod`, ...): part of every resource's name and tag. */
@@ -55,7 +58,8 @@ export class MediaStack extends Stack {
   /** Present only when the stack was asked for a cache. */
   readonly cache: MediaCache | undefined;
   readonly compute: MediaCompute;
-  readonly api: MediaApi;
+  readonly auth: MediaAuth;
+  readonly api: MediaHttpApi;
   readonly delivery: MediaDelivery;
   readonly transcoding: MediaTranscoding;
   readonly observability: MediaObservability;
@@ -64,6 +68,8 @@ export class MediaStack extends Stack {
     super(scope, id, props);
     const retain = RETAINED_STAGES.has(props.stage);
     Tags.of(this).add('mediaflow:stage', props.stage);
+    // Every log group of the stage expires; constructs with a logRetention of their own apply theirs over it.
+    Aspects.of(this).add(new LogRetention(), { priority: AspectPriority.MUTATING });
 
     const customOrigin = props.domain === undefined ? undefined : `https://${props.domain.domainName}`;
     const knownOrigins = [customOrigin, props.extraGalleryOrigin].filter((origin): origin is string => origin !== undefined);
@@ -94,16 +100,23 @@ export class MediaStack extends Stack {
       ...(this.cache === undefined ? {} : { apiNetwork: this.cache.apiNetwork, cacheUrl: this.cache.cacheUrl }),
     });
 
-    this.api = new MediaApi(this, 'Api', {
-      handler: this.compute.api,
-      // Same origin through CloudFront; only a gallery served elsewhere needs CORS.
-      allowedOrigins: props.extraGalleryOrigin === undefined ? [] : [props.extraGalleryOrigin],
+    this.auth = new MediaAuth(this, 'Api', {
       retain,
       domainPrefix: `mediaflow-${props.stage}`,
       signInUrls: knownOrigins.map((origin) => `${origin}/`),
     });
+    // The user pool and the HTTP API were one construct, `Api`. The HTTP API sits in the auth's
+    // scope under `Default`, an id CDK leaves out of logical IDs, so both keep the logical IDs (and
+    // a deployed stage its user pool and API) they had then.
+    this.api = new MediaHttpApi(this.auth, 'Default', {
+      handler: this.compute.api,
+      tokens: this.auth,
+      // Same origin through CloudFront; only a gallery served elsewhere needs CORS.
+      allowedOrigins: props.extraGalleryOrigin === undefined ? [] : [props.extraGalleryOrigin],
+      retain,
+    });
 
-    const signIn = this.api.gallerySignIn;
+    const signIn = this.auth.gallerySignIn;
     this.delivery = new MediaDelivery(this, 'Delivery', {
       media,
       accessLogs: this.storage.accessLogs as IBucket,
@@ -116,7 +129,7 @@ export class MediaStack extends Stack {
       retain,
       ...(props.domain === undefined ? {} : { domain: props.domain }),
     });
-    if (customOrigin === undefined) this.api.allowSignInFrom([`${this.delivery.siteUrl}/`]);
+    if (customOrigin === undefined) this.auth.allowSignInFrom([`${this.delivery.siteUrl}/`]);
 
     this.transcoding = new MediaTranscoding(this, 'Transcoding', { media, onJobStateChange: this.compute.videoComplete });
     this.compute.useMediaConvert({ roleArn: this.transcoding.role.roleArn, queueArn: this.transcoding.queueArn });
@@ -136,7 +149,7 @@ export class MediaStack extends Stack {
     });
 
     new CfnOutput(this, 'GalleryUrl', { value: this.delivery.siteUrl, description: 'Open this to use Mediaflow' });
-    new CfnOutput(this, 'UserPoolId', { value: this.api.userPool.userPoolId, description: 'Create users here (docs/deploy.md, "The first user")' });
+    new CfnOutput(this, 'UserPoolId', { value: this.auth.userPool.userPoolId, description: 'Create users here (docs/deploy.md, "The first user")' });
     new CfnOutput(this, 'ApiEndpoint', { value: `${this.delivery.siteUrl}/api/v1`, description: 'The REST API, behind the same distribution' });
     new CfnOutput(this, 'MediaBucket', { value: this.storage.media.bucketName });
     new CfnOutput(this, 'DashboardName', { value: this.observability.dashboard.dashboardName });

@@ -5,13 +5,14 @@ import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Distribution, Function as EdgeFunction, FunctionCode, FunctionEventType, type CfnDistribution } from 'aws-cdk-lib/aws-cloudfront';
 import { HttpOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
-import type { CfnApi, CfnAuthorizer, CfnStage } from 'aws-cdk-lib/aws-apigatewayv2';
+import type { CfnAuthorizer, CfnStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { CfnUserPool, CfnUserPoolClient, CfnUserPoolDomain } from 'aws-cdk-lib/aws-cognito';
-import { Code, Function as LambdaFunction, Runtime, type CfnFunction } from 'aws-cdk-lib/aws-lambda';
-import { RetentionDays, type CfnLogGroup } from 'aws-cdk-lib/aws-logs';
+import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
+import type { CfnLogGroup } from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { APP_CONTEXT } from '../config.js';
-import { AUTHENTICATED_METHODS, DEFAULT_THROTTLE, MediaApi, PUBLIC_ROUTES, PUBLIC_ROUTE_THROTTLE, type MediaApiProps } from './api.js';
+import { MediaAuth, type MediaAuthProps } from './auth.js';
+import { MediaHttpApi, type MediaHttpApiProps } from './http-api.js';
 
 const LOCAL_GALLERY = 'http://localhost:4200/';
 const BASIC_EXECUTION = 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]';
@@ -25,7 +26,7 @@ interface Resource {
 
 const outdirs: string[] = [];
 function outdir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'mediaflow-api-'));
+  const dir = mkdtempSync(join(tmpdir(), 'mediaflow-auth-'));
   outdirs.push(dir);
   return dir;
 }
@@ -44,24 +45,44 @@ function apiFunction(stack: Stack): LambdaFunction {
   return handler;
 }
 
-function build(props: Partial<MediaApiProps> = {}, id = 'Test', context: Record<string, unknown> = {}): { app: App; stack: Stack; api: MediaApi; template: () => Template } {
+/** What the stack composes: the auth, and the HTTP API in its scope under `Default` (MediaStack). */
+type ApiProps = Partial<MediaAuthProps & Omit<MediaHttpApiProps, 'tokens'>>;
+
+interface Built {
+  app: App;
+  stack: Stack;
+  auth: MediaAuth;
+  http: MediaHttpApi;
+  template: () => Template;
+}
+
+function build(props: ApiProps = {}, id = 'Test', context: Record<string, unknown> = {}): Built {
   const app = new App({ outdir: outdir(), context: { ...APP_CONTEXT, ...context } });
   const stack = new Stack(app, id);
-  const api = new MediaApi(stack, 'Api', { handler: apiFunction(stack), allowedOrigins: [], retain: false, signInUrls: [LOCAL_GALLERY], ...props });
-  return { app, stack, api, template: () => Template.fromStack(stack) };
+  const { handler, allowedOrigins, throttle, logRetention, ...authProps } = props;
+  const auth = new MediaAuth(stack, 'Api', { retain: false, signInUrls: [LOCAL_GALLERY], ...authProps });
+  const http = new MediaHttpApi(auth, 'Default', {
+    handler: handler ?? apiFunction(stack),
+    tokens: auth,
+    allowedOrigins: allowedOrigins ?? [],
+    retain: authProps.retain ?? false,
+    ...(throttle === undefined ? {} : { throttle }),
+    ...(logRetention === undefined ? {} : { logRetention }),
+  });
+  return { app, stack, auth, http, template: () => Template.fromStack(stack) };
 }
 
 function resources(template: Template): Record<string, Resource> {
   return template.toJSON()['Resources'] as Record<string, Resource>;
 }
 
-function logicalIds(stack: Stack, api: MediaApi) {
+function logicalIds(stack: Stack, auth: MediaAuth, http: MediaHttpApi) {
   return {
-    pool: stack.getLogicalId(api.userPool.node.defaultChild as CfnUserPool),
-    client: stack.getLogicalId(api.userPoolClient.node.defaultChild as CfnUserPoolClient),
-    stage: stack.getLogicalId(api.stage.node.defaultChild as CfnStage),
-    logs: stack.getLogicalId(api.accessLogs.node.defaultChild as CfnLogGroup),
-    authorizer: stack.getLogicalId(api.httpApi.node.findChild('CognitoAuthorizer').node.defaultChild as CfnAuthorizer),
+    pool: stack.getLogicalId(auth.userPool.node.defaultChild as CfnUserPool),
+    client: stack.getLogicalId(auth.userPoolClient.node.defaultChild as CfnUserPoolClient),
+    stage: stack.getLogicalId(http.stage.node.defaultChild as CfnStage),
+    logs: stack.getLogicalId(http.accessLogs.node.defaultChild as CfnLogGroup),
+    authorizer: stack.getLogicalId(http.httpApi.node.findChild('CognitoAuthorizer').node.defaultChild as CfnAuthorizer),
   };
 }
 
@@ -90,119 +111,26 @@ function sdkCall(value: unknown): { action: string; parameters: Record<string, u
  * whose `/config.json` is answered at the edge with the app client's id, so the distribution depends
  * on both the API and the client.
  */
-function withDistribution(stack: Stack, api: MediaApi): Distribution {
+function withDistribution(stack: Stack, auth: MediaAuth, http: MediaHttpApi): Distribution {
   const config = new EdgeFunction(stack, 'ConfigFunction', {
     code: FunctionCode.fromInline(
-      `function handler() { return { statusCode: 200, body: JSON.stringify({ auth: { type: 'cognito', clientId: '${api.userPoolClient.userPoolClientId}' } }) }; }`,
+      `function handler() { return { statusCode: 200, body: JSON.stringify({ auth: { type: 'cognito', clientId: '${auth.userPoolClient.userPoolClientId}' } }) }; }`,
     ),
   });
   return new Distribution(stack, 'Distribution', {
     defaultBehavior: { origin: new HttpOrigin('gallery.example.com') },
     additionalBehaviors: {
-      '/api/*': { origin: new HttpOrigin(api.apiDomainName) },
+      '/api/*': { origin: new HttpOrigin(http.apiDomainName) },
       '/config.json': { origin: new HttpOrigin('gallery.example.com'), functionAssociations: [{ function: config, eventType: FunctionEventType.VIEWER_REQUEST }] },
     },
   });
 }
 
-describe('MediaApi', () => {
-  const { stack, api, template: render } = build({ allowedOrigins: ['http://localhost:4200'] });
-  api.allowSignInFrom(['https://d111111abcdef8.cloudfront.net/']);
+describe('MediaAuth', () => {
+  const { stack, auth, http, template: render } = build({ allowedOrigins: ['http://localhost:4200'] });
+  auth.allowSignInFrom(['https://d111111abcdef8.cloudfront.net/']);
   const template = render();
-  const ids = logicalIds(stack, api);
-
-  describe('the HTTP API', () => {
-    it('verifies tokens with a JWT authorizer whose issuer is the user pool and whose audience is the gallery client', () => {
-      template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 1);
-      template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
-        AuthorizerType: 'JWT',
-        IdentitySource: ['$request.header.Authorization'],
-        JwtConfiguration: {
-          // ProviderURL is `cognito-idp.<region>.amazonaws.com/<pool id>`, the `iss` of the pool's tokens.
-          Issuer: { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [ids.pool, 'ProviderURL'] }]] },
-          Audience: [{ Ref: ids.client }],
-        },
-      });
-    });
-
-    it('sends every method but OPTIONS on /api/{proxy+} through the authorizer to the function, as payload 2.0', () => {
-      const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route'));
-      const proxied = routes.filter((route) => String(route.Properties.RouteKey).endsWith(' /api/{proxy+}'));
-      expect(proxied.map((route) => route.Properties.RouteKey).sort()).toEqual(AUTHENTICATED_METHODS.map((method) => `${method} /api/{proxy+}`).sort());
-      for (const route of proxied) {
-        expect(route.Properties).toMatchObject({ AuthorizationType: 'JWT', AuthorizerId: { Ref: ids.authorizer } });
-      }
-      // The browser's CORS preflight carries no token: API Gateway answers it only if no route takes it.
-      expect(routes.filter((route) => /^(ANY|OPTIONS) /.test(String(route.Properties.RouteKey)))).toEqual([]);
-      template.resourceCountIs('AWS::ApiGatewayV2::Integration', 1);
-      template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
-        IntegrationType: 'AWS_PROXY',
-        PayloadFormatVersion: '2.0',
-        IntegrationUri: { 'Fn::GetAtt': [stack.getLogicalId(stack.node.findChild('ApiFunction').node.defaultChild as CfnFunction), 'Arn'] },
-      });
-    });
-
-    it('serves only the health check and the OpenAPI document without a token', () => {
-      const open = Object.values(template.findResources('AWS::ApiGatewayV2::Route', { Properties: { AuthorizationType: 'NONE' } }));
-      expect(open.map((route) => route.Properties.RouteKey).sort()).toEqual(PUBLIC_ROUTES.map((path) => `GET ${path}`).sort());
-      for (const route of open) expect(route.Properties.AuthorizerId).toBeUndefined();
-      expect(PUBLIC_ROUTES).toContain('/api/health');
-    });
-
-    it('throttles the default stage, and the public routes to a small share of it', () => {
-      template.resourceCountIs('AWS::ApiGatewayV2::Stage', 1);
-      template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
-        StageName: '$default',
-        AutoDeploy: true,
-        DefaultRouteSettings: { ThrottlingRateLimit: DEFAULT_THROTTLE.rateLimit, ThrottlingBurstLimit: DEFAULT_THROTTLE.burstLimit },
-        RouteSettings: Object.fromEntries(
-          PUBLIC_ROUTES.map((path) => [`GET ${path}`, { ThrottlingRateLimit: PUBLIC_ROUTE_THROTTLE.rateLimit, ThrottlingBurstLimit: PUBLIC_ROUTE_THROTTLE.burstLimit }]),
-        ),
-      });
-      // Route settings name routes, which must exist before the stage.
-      const publicRouteIds = Object.keys(template.findResources('AWS::ApiGatewayV2::Route', { Properties: { AuthorizationType: 'NONE' } }));
-      expect(resources(template)[ids.stage]?.DependsOn).toEqual(expect.arrayContaining(publicRouteIds));
-
-      const custom = build({ throttle: { rateLimit: 7, burstLimit: 9 } }).template();
-      custom.hasResourceProperties('AWS::ApiGatewayV2::Stage', { DefaultRouteSettings: { ThrottlingRateLimit: 7, ThrottlingBurstLimit: 9 } });
-    });
-
-    it('writes a JSON access log line per request to a log group that expires them', () => {
-      const stage = resources(template)[ids.stage];
-      const settings = stage?.Properties?.['AccessLogSettings'] as { DestinationArn: unknown; Format: string };
-      expect(settings.DestinationArn).toEqual({ 'Fn::GetAtt': [ids.logs, 'Arn'] });
-      expect(JSON.parse(settings.Format)).toMatchObject({
-        requestId: '$context.requestId',
-        ip: '$context.identity.sourceIp',
-        routeKey: '$context.routeKey',
-        status: '$context.status',
-        latency: '$context.responseLatency',
-        integrationError: '$context.integrationErrorMessage',
-        authorizerError: '$context.authorizer.error',
-      });
-      template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
-      build({ logRetention: RetentionDays.ONE_WEEK }).template().hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 7 });
-    });
-
-    it('allows the given origins to send the token and JSON, and configures no CORS when there is none', () => {
-      template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
-        CorsConfiguration: {
-          AllowOrigins: ['http://localhost:4200'],
-          AllowHeaders: ['authorization', 'content-type'],
-          AllowMethods: AUTHENTICATED_METHODS.map(String),
-          AllowCredentials: false,
-        },
-      });
-      build().template().hasResourceProperties('AWS::ApiGatewayV2::Api', { CorsConfiguration: Match.absent() });
-    });
-
-    it('keeps the execute-api endpoint, and names its host for a CloudFront origin', () => {
-      template.hasResourceProperties('AWS::ApiGatewayV2::Api', { DisableExecuteApiEndpoint: Match.absent() });
-      expect(stack.resolve(api.apiDomainName)).toEqual({
-        'Fn::Join': ['', [{ Ref: stack.getLogicalId(api.httpApi.node.defaultChild as CfnApi) }, '.execute-api.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }]],
-      });
-    });
-  });
+  const ids = logicalIds(stack, auth, http);
 
   describe('the user pool', () => {
     it('signs in by email with a strong password policy, required TOTP and recovery by verified email', () => {
@@ -269,10 +197,10 @@ describe('MediaApi', () => {
     });
 
     it('gives the gallery its sign-in settings', () => {
-      expect(stack.resolve(api.gallerySignIn)).toEqual({
+      expect(stack.resolve(auth.gallerySignIn)).toEqual({
         type: 'cognito',
         domain: {
-          'Fn::Join': ['', ['https://', { Ref: stack.getLogicalId(api.userPoolDomain.node.defaultChild as CfnUserPoolDomain) }, '.auth.', { Ref: 'AWS::Region' }, '.amazoncognito.com']],
+          'Fn::Join': ['', ['https://', { Ref: stack.getLogicalId(auth.userPoolDomain.node.defaultChild as CfnUserPoolDomain) }, '.auth.', { Ref: 'AWS::Region' }, '.amazoncognito.com']],
         },
         clientId: { Ref: ids.client },
         scopes: ['openid', 'email', 'profile'],
@@ -316,8 +244,8 @@ describe('MediaApi', () => {
 
     it('turns the code flow on with them when no URL was known before deployment', () => {
       const late = build({ signInUrls: [] });
-      late.api.allowSignInFrom(['https://d111111abcdef8.cloudfront.net/']);
-      late.api.allowSignInFrom(['https://media.example.com/']);
+      late.auth.allowSignInFrom(['https://d111111abcdef8.cloudfront.net/']);
+      late.auth.allowSignInFrom(['https://media.example.com/']);
       const lateTemplate = late.template();
       lateTemplate.hasResourceProperties('AWS::Cognito::UserPoolClient', { AllowedOAuthFlowsUserPoolClient: false, CallbackURLs: Match.absent() });
       lateTemplate.resourceCountIs('Custom::CognitoSignInUrls', 1);
@@ -334,8 +262,8 @@ describe('MediaApi', () => {
       // CDK's own template validation reports dependency cycles; this flag makes them fail synthesis.
       const strict = { '@aws-cdk/core:validateAgainstDefaultRules': true };
       const composed = build({ signInUrls: [] }, 'Composed', strict);
-      const distribution = withDistribution(composed.stack, composed.api);
-      composed.api.allowSignInFrom([`https://${distribution.distributionDomainName}/`]);
+      const distribution = withDistribution(composed.stack, composed.auth, composed.http);
+      composed.auth.allowSignInFrom([`https://${distribution.distributionDomainName}/`]);
       expect(() => composed.app.synth()).not.toThrow();
       const [resource] = Object.values(composed.template().findResources('Custom::CognitoSignInUrls'));
       expect(sdkCall(resource?.Properties.Create).parameters['CallbackURLs']).toEqual([
@@ -344,14 +272,14 @@ describe('MediaApi', () => {
 
       // The same URL written straight into the template's client would close the loop.
       const direct = build({}, 'Direct', strict);
-      const directDistribution = withDistribution(direct.stack, direct.api);
-      (direct.api.userPoolClient.node.defaultChild as CfnUserPoolClient).callbackUrLs = [`https://${directDistribution.distributionDomainName}/`];
+      const directDistribution = withDistribution(direct.stack, direct.auth, direct.http);
+      (direct.auth.userPoolClient.node.defaultChild as CfnUserPoolClient).callbackUrLs = [`https://${directDistribution.distributionDomainName}/`];
       expect(() => direct.app.synth()).toThrow(/Circular dependency/);
     });
 
     it('refuses URLs Cognito would refuse, and a pool nobody can sign in to', () => {
       expect(() => build({ signInUrls: ['http://media.example.com/'] })).toThrow(/must be https/);
-      expect(() => api.allowSignInFrom(['https://media.example.com/#signed-in'])).toThrow(/without a fragment/);
+      expect(() => auth.allowSignInFrom(['https://media.example.com/#signed-in'])).toThrow(/without a fragment/);
       expect(() => build({ signInUrls: [] }).app.synth()).toThrow(/no sign-in URL/);
     });
   });
@@ -359,11 +287,12 @@ describe('MediaApi', () => {
   describe('cdk-nag', () => {
     const app = new App({ outdir: outdir(), context: { ...APP_CONTEXT } });
     const required = new Stack(app, 'Required');
-    new MediaApi(required, 'Api', { handler: apiFunction(required), allowedOrigins: ['http://localhost:4200'], retain: true, signInUrls: [LOCAL_GALLERY] }).allowSignInFrom([
-      'https://d111111abcdef8.cloudfront.net/',
-    ]);
+    const requiredAuth = new MediaAuth(required, 'Api', { retain: true, signInUrls: [LOCAL_GALLERY] });
+    new MediaHttpApi(requiredAuth, 'Default', { handler: apiFunction(required), tokens: requiredAuth, allowedOrigins: ['http://localhost:4200'], retain: true });
+    requiredAuth.allowSignInFrom(['https://d111111abcdef8.cloudfront.net/']);
     const optional = new Stack(app, 'Optional');
-    new MediaApi(optional, 'Api', { handler: apiFunction(optional), allowedOrigins: [], retain: false, mfa: 'optional', signInUrls: [LOCAL_GALLERY] });
+    const optionalAuth = new MediaAuth(optional, 'Api', { retain: false, mfa: 'optional', signInUrls: [LOCAL_GALLERY] });
+    new MediaHttpApi(optionalAuth, 'Default', { handler: apiFunction(optional), tokens: optionalAuth, allowedOrigins: [], retain: false });
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { writeSuppressionsToCloudFormation: true }));
 
     function acknowledged(stack: Stack): string[] {

@@ -1,8 +1,4 @@
-import { Aws, Duration, Lazy, Names, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
-import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { CorsHttpMethod, HttpApi, HttpMethod, HttpRouteKey, HttpStage, LogGroupLogDestination, PayloadFormatVersion, type CfnStage, type HttpRoute } from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
-import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { Aws, Duration, Lazy, Names, RemovalPolicy, Token, Validations } from 'aws-cdk-lib';
 import {
   AccountRecovery,
   FeaturePlan,
@@ -16,23 +12,11 @@ import {
   type CfnUserPoolClient,
 } from 'aws-cdk-lib/aws-cognito';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId, type AwsSdkCall } from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
+import { acknowledgeCdkHandler } from '../nag.js';
 
-export interface MediaApiProps {
-  /** The API function (`apps/lambdas`, `functions/api.ts`): the Hono app, reading payload format 2.0 events. */
-  readonly handler: IFunction;
-  /**
-   * Origins whose pages may call the API across origins (CORS). Leave empty when the gallery and
-   * `/api/*` are served by the same CloudFront distribution: same-origin calls need no CORS. Tokens
-   * are fine, but not the domain of a distribution that fronts this API: the API would then depend
-   * on the distribution that depends on it.
-   */
-  readonly allowedOrigins: readonly string[];
-  /** Steady requests per second and burst of the whole stage; see {@link DEFAULT_THROTTLE}. */
-  readonly throttle?: ApiThrottle;
+export interface MediaAuthProps {
   /** Let anyone create an account from the hosted UI. Off by default: an administrator invites users. */
   readonly selfSignUp?: boolean;
   /**
@@ -50,16 +34,16 @@ export interface MediaApiProps {
   /**
    * Sign-in callback and sign-out URLs known before deployment: a custom domain, or
    * `http://localhost:4200/` for the gallery's dev server. URLs only known once something that depends
-   * on this API exists (the CloudFront distribution) go through {@link MediaApi.allowSignInFrom}.
+   * on the API exists (the CloudFront distribution) go through {@link MediaAuth.allowSignInFrom}.
    */
   readonly signInUrls?: readonly string[];
-  /** How long access logs are kept; they hold client IPs, so not longer than needed. Default: a month. */
-  readonly logRetention?: RetentionDays;
 }
 
-export interface ApiThrottle {
-  readonly rateLimit: number;
-  readonly burstLimit: number;
+/** Whose JSON Web Tokens an API accepts: the issuer (`iss`) and the app clients (`client_id` of access tokens). */
+export interface TokenIssuer {
+  /** `https://cognito-idp.<region>.amazonaws.com/<pool id>`. */
+  readonly issuerUrl: string;
+  readonly audience: readonly string[];
 }
 
 /**
@@ -78,31 +62,6 @@ export interface GallerySignInConfig {
   readonly responseType: 'code';
 }
 
-/**
- * The stage's steady rate and burst. A gallery page costs a few calls (a list page, tags) and an
- * upload two (start, complete; the bytes go to S3 directly), so even a busy household stays far
- * below this. The limit is there to cap what a leaked token or a runaway script can spend on Lambda
- * and DynamoDB, and to keep the API function from taking the account's concurrency away from the
- * pipeline's workers: at ~100 ms a request, 50 requests a second keep about five instances busy.
- */
-export const DEFAULT_THROTTLE: ApiThrottle = { rateLimit: 50, burstLimit: 100 };
-
-/**
- * Routes the app answers without a token (`libs/api/src/app.ts`). API Gateway matches them before
- * the greedy `/api/{proxy+}`, so they are the only way in without the authorizer.
- */
-export const PUBLIC_ROUTES: readonly string[] = ['/api/health', '/api/openapi.json'];
-
-/** Anyone on the internet may call the public routes: each gets a small share of the stage's limit. */
-export const PUBLIC_ROUTE_THROTTLE: ApiThrottle = { rateLimit: 5, burstLimit: 10 };
-
-/**
- * Every method but OPTIONS. An `ANY` route would also catch the browser's CORS preflight, which
- * carries no token, and the authorizer would answer it 401; left unrouted, API Gateway answers the
- * preflight itself from the CORS configuration.
- */
-export const AUTHENTICATED_METHODS: readonly HttpMethod[] = [HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE];
-
 const SIGN_IN_SCOPES = [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE];
 
 /**
@@ -115,57 +74,25 @@ const ACCESS_TOKEN_VALIDITY = Duration.hours(1);
 /** The gallery never uses the refresh token; it lives no longer than a day in case it leaks. */
 const REFRESH_TOKEN_VALIDITY = Duration.days(1);
 
-/** One JSON object per request, so Logs Insights can filter on any field. */
-const ACCESS_LOG_FIELDS: Readonly<Record<string, string>> = {
-  requestId: '$context.requestId',
-  time: '$context.requestTime',
-  ip: '$context.identity.sourceIp',
-  userAgent: '$context.identity.userAgent',
-  method: '$context.httpMethod',
-  path: '$context.path',
-  routeKey: '$context.routeKey',
-  status: '$context.status',
-  protocol: '$context.protocol',
-  responseLength: '$context.responseLength',
-  latency: '$context.responseLatency',
-  integrationStatus: '$context.integrationStatus',
-  integrationLatency: '$context.integrationLatency',
-  integrationError: '$context.integrationErrorMessage',
-  authorizerError: '$context.authorizer.error',
-  error: '$context.error.message',
-  owner: '$context.authorizer.claims.sub',
-};
-
 /**
- * The HTTP API in front of the API function, and the Cognito user pool whose tokens it accepts.
- *
- * Every `/api/*` route but the public ones ({@link PUBLIC_ROUTES}) goes through a JWT authorizer
- * that checks the token's issuer (the pool) and audience (the gallery's app client, which access
- * tokens carry as `client_id`); the function reads the owner from the verified `sub`. The gallery
- * signs in through the pool's hosted UI with the authorization code flow and PKCE.
- *
- * The execute-api endpoint stays enabled: it is CloudFront's origin for `/api/*` (see
- * {@link apiDomainName}), and an HTTP API cannot be made private to a distribution. It is also
- * reachable directly, which is why the authorizer and the stage throttle live here rather than at
- * the edge.
+ * Who may use Mediaflow: the Cognito user pool, its hosted UI and the gallery's app client. The
+ * gallery signs in through the hosted UI with the authorization code flow and PKCE; the HTTP API
+ * accepts the pool's access tokens for that client ({@link TokenIssuer}).
  *
  * Cognito sends the invitation and recovery emails itself, which it limits to 50 a day; a stage
  * expecting more needs SES as the pool's sender.
  *
  * @example
- * const api = new MediaApi(this, 'Api', { handler, allowedOrigins: [], retain, signInUrls: ['http://localhost:4200/'] });
- * // ...a distribution serving the gallery, and api.apiDomainName under /api/*...
- * api.allowSignInFrom([`https://${distribution.distributionDomainName}/`]); // exactly the gallery's redirectUri
+ * const auth = new MediaAuth(this, 'Auth', { retain, signInUrls: ['http://localhost:4200/'] });
+ * // ...an HTTP API accepting auth's tokens, a distribution serving the gallery and the API...
+ * auth.allowSignInFrom([`https://${distribution.distributionDomainName}/`]); // exactly the gallery's redirectUri
  */
-export class MediaApi extends Construct {
-  readonly httpApi: HttpApi;
-  readonly stage: HttpStage;
+export class MediaAuth extends Construct implements TokenIssuer {
   readonly userPool: UserPool;
   readonly userPoolClient: UserPoolClient;
   readonly userPoolDomain: UserPoolDomain;
-  readonly accessLogs: LogGroup;
-  /** The execute-api host (no scheme, no path), for a CloudFront origin serving `/api/*`. */
-  readonly apiDomainName: string;
+  readonly issuerUrl: string;
+  readonly audience: readonly string[];
   /** For the gallery's `/config.json`: add `redirectUri` (and `logoutUri`) and serve it under `auth`. */
   readonly gallerySignIn: GallerySignInConfig;
 
@@ -173,10 +100,8 @@ export class MediaApi extends Construct {
   private readonly lateSignInUrls: string[] = [];
   private signInUrlsUpdate: AwsCustomResource | undefined;
 
-  constructor(scope: Construct, id: string, props: MediaApiProps) {
+  constructor(scope: Construct, id: string, props: MediaAuthProps) {
     super(scope, id);
-    const stack = Stack.of(this);
-    const removalPolicy = props.retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     this.staticSignInUrls = [...(props.signInUrls ?? [])];
     checkSignInUrls(this.staticSignInUrls);
 
@@ -206,7 +131,7 @@ export class MediaApi extends Construct {
       // needs Plus, billed for every monthly user (acknowledged below).
       featurePlan: FeaturePlan.ESSENTIALS,
       deletionProtection: props.retain,
-      removalPolicy,
+      removalPolicy: props.retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
     Validations.of(this.userPool).acknowledge({
       id: 'AwsSolutions::AwsSolutions-COG8',
@@ -217,7 +142,7 @@ export class MediaApi extends Construct {
       Validations.of(this.userPool).acknowledge({
         id: 'AwsSolutions::AwsSolutions-COG2',
         reason:
-          'MFA was made optional for this stage (MediaApiProps.mfa), meant for throwaway stages whose pool holds test accounts only; TOTP stays available and users who enrolled are always challenged.',
+          'MFA was made optional for this stage (MediaAuthProps.mfa), meant for throwaway stages whose pool holds test accounts only; TOTP stays available and users who enrolled are always challenged.',
       });
     }
 
@@ -250,77 +175,11 @@ export class MediaApi extends Construct {
     });
     this.node.addValidation({
       validate: () =>
-        this.staticSignInUrls.length + this.lateSignInUrls.length > 0 ? [] : ['MediaApi has no sign-in URL: pass signInUrls or call allowSignInFrom()'],
+        this.staticSignInUrls.length + this.lateSignInUrls.length > 0 ? [] : ['MediaAuth has no sign-in URL: pass signInUrls or call allowSignInFrom()'],
     });
 
-    const allowedOrigins = [...props.allowedOrigins];
-    this.httpApi = new HttpApi(this, 'HttpApi', {
-      description: 'Mediaflow API: /api/v1 behind a Cognito JWT authorizer',
-      createDefaultStage: false,
-      ...(allowedOrigins.length > 0
-        ? {
-            corsPreflight: {
-              allowOrigins: allowedOrigins,
-              allowMethods: AUTHENTICATED_METHODS.map((method) => CorsHttpMethod[method as keyof typeof CorsHttpMethod]),
-              allowHeaders: ['authorization', 'content-type'],
-              // The app answers 429 with Retry-After; the gallery may wait that long before retrying.
-              exposeHeaders: ['retry-after'],
-              // Tokens travel in the Authorization header, never in cookies.
-              allowCredentials: false,
-              maxAge: Duration.hours(1),
-            },
-          }
-        : {}),
-    });
-
-    const authorizer = new HttpJwtAuthorizer('CognitoAuthorizer', `https://${this.userPool.userPoolProviderUrl}`, {
-      authorizerName: 'cognito',
-      jwtAudience: [this.userPoolClient.userPoolClientId],
-      identitySource: ['$request.header.Authorization'],
-    });
-    // One permission for the whole API instead of one per route: every route reaches the same function.
-    const integration = new HttpLambdaIntegration('ApiFunction', props.handler, {
-      payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,
-      scopePermissionToRoute: false,
-    });
-    this.httpApi.addRoutes({ path: '/api/{proxy+}', methods: [...AUTHENTICATED_METHODS], integration, authorizer });
-    const publicRoutes = new Map<string, HttpRoute>();
-    for (const path of PUBLIC_ROUTES) {
-      const [route] = this.httpApi.addRoutes({ path, methods: [HttpMethod.GET], integration });
-      if (route === undefined) throw new Error(`no route for ${path}`);
-      publicRoutes.set(HttpRouteKey.with(path, HttpMethod.GET).key, route);
-    }
-    for (const route of publicRoutes.values()) {
-      Validations.of(route).acknowledge({
-        id: 'AwsSolutions::AwsSolutions-APIG4',
-        reason:
-          'Deliberately public and read-only: the health check and the OpenAPI document, which the app serves without a token and which return no user data. They are throttled to a small per-route limit; every other /api route requires a Cognito JWT.',
-      });
-    }
-
-    this.accessLogs = new LogGroup(this, 'AccessLogs', {
-      retention: props.logRetention ?? RetentionDays.ONE_MONTH,
-      removalPolicy,
-    });
-    const throttle = props.throttle ?? DEFAULT_THROTTLE;
-    this.stage = this.httpApi.addStage('DefaultStage', {
-      stageName: '$default',
-      autoDeploy: true,
-      throttle: { rateLimit: throttle.rateLimit, burstLimit: throttle.burstLimit },
-      accessLogSettings: {
-        destination: new LogGroupLogDestination(this.accessLogs),
-        format: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
-      },
-    });
-    const cfnStage = this.stage.node.defaultChild as CfnStage;
-    // Typed `any` by CDK, so rendered as given: the names must be CloudFormation's.
-    cfnStage.routeSettings = Object.fromEntries(
-      [...publicRoutes.keys()].map((key) => [key, { ThrottlingRateLimit: PUBLIC_ROUTE_THROTTLE.rateLimit, ThrottlingBurstLimit: PUBLIC_ROUTE_THROTTLE.burstLimit }]),
-    );
-    // API Gateway rejects route settings for routes that do not exist yet.
-    for (const route of publicRoutes.values()) this.stage.node.addDependency(route);
-
-    this.apiDomainName = `${this.httpApi.apiId}.execute-api.${stack.region}.${stack.urlSuffix}`;
+    this.issuerUrl = `https://${this.userPool.userPoolProviderUrl}`;
+    this.audience = [this.userPoolClient.userPoolClientId];
     this.gallerySignIn = {
       type: 'cognito',
       domain: this.userPoolDomain.baseUrl(),
@@ -334,10 +193,10 @@ export class MediaApi extends Construct {
   /**
    * Lets the gallery sign in and out at `urls` (exact callback and logout URLs, e.g.
    * `https://${distribution.distributionDomainName}/`) when they are only known from something that
-   * depends on this API, such as the CloudFront distribution serving `/api/*`.
+   * depends on the API, such as the CloudFront distribution serving `/api/*`.
    *
    * The template's app client does not name the distribution: the client would then depend on the
-   * distribution, which depends on this API, and a cycle would close as soon as the distribution or
+   * distribution, which depends on the API, and a cycle would close as soon as the distribution or
    * anything it needs reaches back (an edge function carrying the client id, waiting for the stage,
    * which waits for the authorizer, which names the client). Instead a custom resource, which nothing
    * depends on, calls `UpdateUserPoolClient` after both exist. That call resets every setting it does not send,
@@ -346,7 +205,7 @@ export class MediaApi extends Construct {
    * change CloudFormation makes to the client. Removing it puts the template's settings back.
    *
    * @example
-   * api.allowSignInFrom([`https://${distribution.distributionDomainName}/`]);
+   * auth.allowSignInFrom([`https://${distribution.distributionDomainName}/`]);
    */
   allowSignInFrom(urls: readonly string[]): void {
     checkSignInUrls(urls);
@@ -384,7 +243,12 @@ export class MediaApi extends Construct {
       // would make deployments depend on npm.
       installLatestAwsSdk: false,
     });
-    acknowledgeCustomResourceProvider(this);
+    // AwsCustomResource runs its calls in one function per stack, added by CDK.
+    acknowledgeCdkHandler(
+      this,
+      `AWS${AwsCustomResource.PROVIDER_FUNCTION_UUID.replace(/-/g, '')}`,
+      'CDK-provided function that makes the AwsCustomResource SDK calls during deployment; the managed policy only lets it write its own logs, and the calls it may make are granted separately, per resource.',
+    );
   }
 }
 
@@ -411,7 +275,7 @@ function defaultDomainPrefix(scope: Construct): string {
  */
 function clientSettings(client: CfnUserPoolClient): Record<string, unknown> {
   if (client.analyticsConfiguration !== undefined || client.refreshTokenRotation !== undefined) {
-    throw new Error('the gallery app client uses analytics or refresh token rotation, which MediaApi.allowSignInFrom does not carry over');
+    throw new Error('the gallery app client uses analytics or refresh token rotation, which MediaAuth.allowSignInFrom does not carry over');
   }
   const units = client.tokenValidityUnits;
   if (units !== undefined && Token.isUnresolved(units)) throw new Error('the gallery app client has unresolved token validity units');
@@ -438,18 +302,4 @@ function clientSettings(client: CfnUserPoolClient): Record<string, unknown> {
     AuthSessionValidity: client.authSessionValidity,
   };
   return Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== undefined && !(typeof value === 'object' && value !== null && Object.values(value).every((v) => v === undefined))));
-}
-
-/**
- * AwsCustomResource runs its calls in one function per stack, added by CDK; its role carries the
- * AWS managed basic-execution policy, which cdk-nag flags.
- */
-function acknowledgeCustomResourceProvider(scope: Construct): void {
-  const provider = Stack.of(scope).node.tryFindChild(`AWS${AwsCustomResource.PROVIDER_FUNCTION_UUID.replace(/-/g, '')}`);
-  if (provider === undefined) return;
-  Validations.of(provider).acknowledge({
-    id: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-    reason:
-      'CDK-provided function that makes the AwsCustomResource SDK calls during deployment; the managed policy only lets it write its own logs, and the calls it may make are granted separately, per resource.',
-  });
 }

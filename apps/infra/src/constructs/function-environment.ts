@@ -1,0 +1,71 @@
+import type { Duration } from 'aws-cdk-lib';
+import { FUNCTION_ENV_KEYS, type DeployedEnvKey } from '@mediaflow/workers';
+import { jobTimeLimitSeconds, rekognitionConcurrency, type FunctionPlan, type MediaFunctionName, type QueueFeed } from './function-plans.js';
+
+/**
+ * Environment variables of a function by name, from the list the functions parse them by
+ * (`@mediaflow/workers`' `lambda-env.ts`): a misspelt name does not compile. Values may be tokens.
+ */
+export type FunctionEnvironment = { [Key in DeployedEnvKey]?: string };
+
+/** What a function's environment is made of, beyond its plan. Values may be tokens. */
+export interface EnvironmentInputs {
+  readonly mediaBucket: string;
+  readonly mediaTable: string;
+  readonly topicArn: string;
+  readonly mediaBaseUrl: string;
+  readonly idempotencyTable: string;
+  /** How long one invocation may run (`functionTimeout`). */
+  readonly timeout: Duration;
+  /** The consumed queue's `maxReceiveCount`, for the functions a queue feeds. */
+  readonly maxReceives?: number;
+  /** The upload limit the stage sets; none leaves the service's default to the functions. */
+  readonly maxUploadBytes?: number;
+  /** The API cache's `rediss://` URL, for the functions that join the API's network. */
+  readonly cacheUrl?: string;
+}
+
+/**
+ * The environment a function starts with, decided from its plan alone: what it reads and nothing
+ * else. MediaConvert's settings are added once the queue exists (`MediaFunction.submitJobsTo`).
+ */
+export function planEnvironment(plan: FunctionPlan, feed: QueueFeed | undefined, inputs: EnvironmentInputs): FunctionEnvironment {
+  const environment: FunctionEnvironment = {
+    MEDIA_BUCKET: inputs.mediaBucket,
+    MEDIA_TABLE: inputs.mediaTable,
+    EVENTS_TOPIC_ARN: inputs.topicArn,
+    MEDIA_BASE_URL: inputs.mediaBaseUrl,
+    NODE_OPTIONS: '--enable-source-maps',
+  };
+  if (feed?.idempotent === true) environment.IDEMPOTENCY_TABLE = inputs.idempotencyTable;
+  // The handler fails the item on the last receive, before the queue dead-letters the message.
+  if (feed !== undefined && inputs.maxReceives !== undefined) environment.MAX_RECEIVES = String(inputs.maxReceives);
+  if (inputs.maxUploadBytes !== undefined && plan.enforcesUploadLimit === true) environment.MAX_UPLOAD_BYTES = String(inputs.maxUploadBytes);
+  if (feed?.timeLimitVariable !== undefined) environment[feed.timeLimitVariable] = String(jobTimeLimitSeconds(inputs.timeout));
+  if (plan.layers.includes('mediaTools')) {
+    // Where the media-tools layer puts them; said here, next to the layer, rather than left to a default in the functions.
+    environment.FFMPEG_PATH = '/opt/bin/ffmpeg';
+    environment.FFPROBE_PATH = '/opt/bin/ffprobe';
+  }
+  if (plan.callsRekognition === true && feed !== undefined) environment.REKOGNITION_MAX_CONCURRENCY = String(rekognitionConcurrency(feed.maxConcurrency));
+  if (plan.joinsApiNetwork === true && inputs.cacheUrl !== undefined) environment.CACHE_URL = inputs.cacheUrl;
+  return environment;
+}
+
+/**
+ * The variables as Lambda takes them, each checked against what the function is declared to read
+ * (`FUNCTION_ENV_KEYS`), so the stack and the functions cannot drift apart unnoticed.
+ *
+ * @throws Error naming a variable the function does not read.
+ * @example
+ * functionEnvironment('api', { MEDIA_BUCKET: bucket.bucketName, NODE_OPTIONS: '--enable-source-maps' });
+ */
+export function functionEnvironment(name: MediaFunctionName, variables: FunctionEnvironment): Record<string, string> {
+  const read: ReadonlySet<string> = new Set(FUNCTION_ENV_KEYS[name]);
+  const environment: Record<string, string> = {};
+  for (const [key, value] of Object.entries(variables)) {
+    if (!read.has(key)) throw new Error(`the ${name} function does not read ${key} (FUNCTION_ENV_KEYS of @mediaflow/workers)`);
+    environment[key] = value;
+  }
+  return environment;
+}

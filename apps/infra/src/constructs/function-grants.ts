@@ -1,0 +1,156 @@
+import { ArnFormat, Stack, Validations } from 'aws-cdk-lib';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Effect, PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
+import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import { OWNER_TAGS_INDEX } from '@mediaflow/storage/dynamodb';
+import { wildcardResourceFinding } from '../nag.js';
+import type { FunctionPlan, MediaFunctionName } from './function-plans.js';
+import { ORIGINALS_PREFIX, RENDITIONS_PREFIX } from './storage.js';
+
+/** Media table actions of the repository's get and update (an update is a transaction that puts the item and puts or deletes its tag and content-hash rows). */
+const MEDIA_ITEM_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'];
+/** Powertools Idempotency's record lifecycle: conditional put, read, completion update, delete on failure. */
+const IDEMPOTENCY_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
+
+/** MediaConvert's queue for video-submit's jobs and the role those jobs run with (`MediaTranscoding.role`, `.queueArn`). */
+export interface MediaConvertTarget {
+  readonly roleArn: string;
+  readonly queueArn: string;
+}
+
+/**
+ * What one function's role may do, grant by grant: exact actions on the narrowest resources its
+ * code needs. A resource that must be a wildcard is written down with why, and the reasons are
+ * handed to cdk-nag as acknowledgements of its IAM5 findings ({@link acknowledgeWildcards}).
+ */
+export class FunctionGrants {
+  /** Reasons for the wildcard resources of this role's policy not yet acknowledged, by cdk-nag finding. */
+  private readonly wildcardReasons = new Map<string, string[]>();
+
+  constructor(
+    private readonly role: Role,
+    private readonly name: MediaFunctionName,
+  ) {}
+
+  /** Its own log group only: the AWS managed basic-execution policy would allow every group of the account. */
+  writeLogs(logGroup: ILogGroup): void {
+    this.allow(['logs:CreateLogStream', 'logs:PutLogEvents'], [logGroup.logGroupArn]);
+  }
+
+  publishEvents(topic: ITopic): void {
+    this.allow(['sns:Publish'], [topic.topicArn]);
+  }
+
+  /** Single items for every function; the HTTP API also lists by owner and by tag. */
+  useMediaTable(table: ITableV2, { query }: { readonly query: boolean }): void {
+    if (!query) {
+      this.allow(MEDIA_ITEM_ACTIONS, [table.tableArn]);
+      return;
+    }
+    // Listing reads the owner's partition (Query) and a tag's index rows resolved with BatchGetItem;
+    // the tag counts read the owner-tags index, named exactly rather than as `index/*`.
+    this.allow([...MEDIA_ITEM_ACTIONS, 'dynamodb:BatchGetItem', 'dynamodb:Query'], [table.tableArn]);
+    this.allow(['dynamodb:Query'], [`${table.tableArn}/index/${OWNER_TAGS_INDEX}`]);
+  }
+
+  useIdempotencyTable(table: ITableV2): void {
+    this.allow(IDEMPOTENCY_ACTIONS, [table.tableArn]);
+  }
+
+  /** The plan's actions under `originals/` and `renditions/`, and listing `renditions/` where the plan says so. */
+  useMediaObjects(media: IBucket, plan: FunctionPlan): void {
+    const scopes = [
+      { prefix: ORIGINALS_PREFIX, access: plan.originals },
+      { prefix: RENDITIONS_PREFIX, access: plan.renditions },
+    ];
+    for (const { prefix, access } of scopes) {
+      if (access === undefined) continue;
+      const resource = media.arnForObjects(`${prefix}*`);
+      this.allow(access.actions, [resource]);
+      this.wildcard(
+        resource,
+        `The ${this.name} function ${access.why}: ${access.actions.join(', ')} on ${prefix}*. Keys are ${prefix}{owner}/{id}${prefix === RENDITIONS_PREFIX ? '/{name}' : ''}, whose owner and item are known only per request, so the prefix is the narrowest scope known at deployment.`,
+      );
+    }
+    if (plan.listsRenditions === true) {
+      // ListObjectsV2 is authorized on the bucket; the condition keeps it to listings under renditions/.
+      this.role.addToPrincipalPolicy(
+        new PolicyStatement({
+          effect: Effect.ALLOW,
+          actions: ['s3:ListBucket'],
+          resources: [media.bucketArn],
+          conditions: { StringLike: { 's3:prefix': [`${RENDITIONS_PREFIX}*`] } },
+        }),
+      );
+    }
+  }
+
+  /**
+   * Lambda creates, reuses and removes the function's network interfaces in the VPC with the
+   * function's own role, the actions of the AWS managed AWSLambdaVPCAccessExecutionRole (which
+   * cdk-nag flags as a managed policy) granted here one by one. The function's code never calls EC2.
+   */
+  manageNetworkInterfaces(): void {
+    this.allow(['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets'], ['*']);
+    this.unscoped('EC2 DescribeNetworkInterfaces and DescribeSubnets have no resource-level permissions; Lambda calls them with the function\u2019s role to manage its VPC network interfaces.');
+    // Lambda's guide asks for every resource of the account and region here: the interfaces' ids are
+    // assigned by EC2, and a narrower DeleteNetworkInterface can leave the function unable to reach the VPC.
+    const ec2Resources = Stack.of(this.role).formatArn({ service: 'ec2', resource: '*', resourceName: '*', arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
+    this.allow(['ec2:CreateNetworkInterface', 'ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'], [ec2Resources]);
+    this.wildcard(
+      ec2Resources,
+      `Lambda creates and deletes the ${this.name} function\u2019s network interfaces (and assigns their addresses) with its role; their ids are assigned by EC2 when created, and Lambda\u2019s documentation asks for all resources of the account and region rather than a guessed pattern, which can leave the function unable to reach the VPC.`,
+    );
+  }
+
+  /** The X-Ray statement itself comes with active tracing (`Tracing.ACTIVE`); this only says why its resource is `*`. */
+  traceWithXRay(): void {
+    this.unscoped('X-Ray accepts trace segments and telemetry (xray:PutTraceSegments, xray:PutTelemetryRecords) only on "*"; active tracing adds them.');
+  }
+
+  detectLabels(): void {
+    this.allow(['rekognition:DetectLabels', 'rekognition:DetectModerationLabels'], ['*']);
+    this.unscoped('Rekognition DetectLabels and DetectModerationLabels have no resource-level permissions: they act on the image sent, not on a resource of the account.');
+  }
+
+  /** Creating jobs on the stage's MediaConvert queue, and handing them their role. */
+  submitMediaConvertJobs(target: MediaConvertTarget): void {
+    // CreateJob is authorized on the job (whose id MediaConvert assigns) and on the queue it is sent to.
+    const jobs = Stack.of(this.role).formatArn({ service: 'mediaconvert', resource: 'jobs', resourceName: '*', arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
+    this.allow(['mediaconvert:CreateJob'], [jobs, target.queueArn]);
+    this.wildcard(jobs, 'mediaconvert:CreateJob requires the job resource, and a job\u2019s id is assigned by MediaConvert when it is created; the queue is named exactly in the same statement.');
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['iam:PassRole'],
+        resources: [target.roleArn],
+        // The job's role, handed to MediaConvert only.
+        conditions: { StringEquals: { 'iam:PassedToService': 'mediaconvert.amazonaws.com' } },
+      }),
+    );
+  }
+
+  /**
+   * The IAM5 findings granted so far, each acknowledged on the role with why it cannot be
+   * narrower; reasons for the same resource are given together, once.
+   */
+  acknowledgeWildcards(): void {
+    for (const [finding, reasons] of this.wildcardReasons) Validations.of(this.role).acknowledge({ id: finding, reason: reasons.join(' ') });
+    this.wildcardReasons.clear();
+  }
+
+  private allow(actions: readonly string[], resources: readonly string[]): void {
+    this.role.addToPrincipalPolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: [...actions], resources: [...resources] }));
+  }
+
+  private wildcard(resource: string, reason: string): void {
+    const finding = wildcardResourceFinding(this.role, resource);
+    this.wildcardReasons.set(finding, [...(this.wildcardReasons.get(finding) ?? []), reason]);
+  }
+
+  private unscoped(reason: string): void {
+    this.wildcard('*', reason);
+  }
+}

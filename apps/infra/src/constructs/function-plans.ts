@@ -1,0 +1,238 @@
+import { Duration } from 'aws-cdk-lib';
+import { LAMBDA_FUNCTIONS, type DeployedEnvKey, type LambdaFunctionName } from '@mediaflow/workers';
+
+/** The functions of `apps/lambdas` (`build.mjs` bundles each into `dist/<name>/index.mjs`). */
+export const MEDIA_FUNCTIONS = LAMBDA_FUNCTIONS;
+export type MediaFunctionName = LambdaFunctionName;
+
+/**
+ * Rekognition's default quota for DetectLabels and DetectModerationLabels in most regions, in
+ * transactions per second. The tagging functions together keep at most this many calls in flight;
+ * a call takes a few hundred milliseconds, and throttled calls are retried with backoff by the tagger.
+ */
+export const REKOGNITION_CALLS_IN_FLIGHT = 5;
+
+/** Lambda refuses a lower maximum concurrency on an SQS event source. */
+export const MIN_SQS_CONCURRENCY = 2;
+
+/** The service's default upload limit (`ServiceConfigSchema.maxUploadBytes`), which applies when none is given. */
+export const DEFAULT_MAX_UPLOAD_BYTES = 2 * 1024 ** 3;
+
+/** Lambda's /tmp: 512 MiB included, up to 10 GiB. */
+const MIN_SCRATCH_MIB = 512;
+const MAX_SCRATCH_MIB = 10_240;
+const MIB = 1024 ** 2;
+
+/** How a function is fed from its queue. */
+export interface QueueFeed {
+  readonly queue: string;
+  readonly batchSize: number;
+  readonly batchingWindow?: Duration;
+  /** Functions running at once for this queue; for those that call Rekognition, the stage chooses ({@link feedOf}). */
+  readonly maxConcurrency: number;
+  /** Runs each event once through Powertools Idempotency (needs the idempotency table). */
+  readonly idempotent: boolean;
+  /** The job time limit the function reads, kept below its timeout so a slow job fails its item instead of being killed. */
+  readonly timeLimitVariable?: Extract<DeployedEnvKey, `${string}_TIME_LIMIT_SECONDS`>;
+  /** The topology may leave this queue out (tagging): the function is then left out with it. */
+  readonly optional?: boolean;
+}
+
+/** What a function may do under one prefix of the media bucket, and why (the reason of its cdk-nag acknowledgement). */
+export interface PrefixAccess {
+  readonly actions: readonly string[];
+  readonly why: string;
+}
+
+export interface FunctionPlan {
+  readonly description: string;
+  /** MiB. Lambda gives CPU in proportion to memory (one vCPU at 1769 MB), so CPU-bound steps get more than they need in RAM. */
+  readonly memory: number;
+  /** For functions that no queue feeds; consumers take their queue's consumer timeout. */
+  readonly timeout?: Duration;
+  readonly feed?: QueueFeed;
+  readonly layers: readonly ('sharp' | 'mediaTools')[];
+  /** Whole originals copied to /tmp (ffmpeg and ffprobe seek in a file), with room for what is written beside them. */
+  readonly scratch?: { readonly extraMiB: number };
+  readonly originals?: PrefixAccess;
+  readonly renditions?: PrefixAccess;
+  /** Lists `renditions/` (a retry clears an item's prefix; video-complete collects what MediaConvert wrote). */
+  readonly listsRenditions?: boolean;
+  /** The HTTP API lists by owner and by tag; the queue consumers only read and write single items. */
+  readonly queriesMediaTable?: boolean;
+  /** Enforces the upload limit: where uploads start (api) and where their bytes are checked (ingest). */
+  readonly enforcesUploadLimit?: boolean;
+  /** Runs in the stage's VPC when it has one, with the cache's URL: what lives there serves the HTTP API only. */
+  readonly joinsApiNetwork?: boolean;
+  /** Calls Rekognition's DetectLabels and DetectModerationLabels, whose rate the account shares out. */
+  readonly callsRekognition?: boolean;
+}
+
+/** Replacing renditions: clear what an earlier attempt left, put the new ones (a put larger than a part is a multipart upload, aborted on failure). */
+const RENDITION_WRITE = ['s3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'];
+
+/**
+ * Memory, timeouts, batching and object access of every function, in one place. The consumers'
+ * timeouts come from `CONSUMER_TIMEOUTS` (the queues' visibility is derived from the same values);
+ * the others are set here.
+ *
+ * | function       | memory | timeout          | /tmp                   | batch, window | max concurrency |
+ * | -------------- | ------ | ---------------- | ---------------------- | ------------- | --------------- |
+ * | api            | 1024   | 15 s             | 512 MiB                | -             | -               |
+ * | ingest         | 1024   | consumer (120 s) | 512 MiB                | 10            | 10              |
+ * | image          | 2048   | consumer (90 s)  | 512 MiB                | 1             | 10              |
+ * | document       | 512    | consumer (30 s)  | 512 MiB                | 10            | 5               |
+ * | audio          | 2048   | consumer (330 s) | upload limit + 1 GiB   | 1             | 5               |
+ * | tagging        | 512    | consumer (60 s)  | 512 MiB                | 5, 5 s        | props (2)       |
+ * | video-submit   | 1024   | consumer (180 s) | upload limit + 512 MiB | 1             | 5               |
+ * | video-complete | 1536   | 60 s             | 512 MiB                | EventBridge   | -               |
+ */
+export const FUNCTION_PLANS: Readonly<Record<MediaFunctionName, FunctionPlan>> = {
+  api: {
+    description: 'Mediaflow HTTP API (API Gateway HTTP API, JWT authorizer)',
+    // Presigning and DynamoDB round trips: more CPU shortens cold starts and tail latency, not much RAM is used.
+    memory: 1024,
+    // The HTTP API gives up on an integration after 30 s; the function stops first, so the failure is its own, logged with the request.
+    timeout: Duration.seconds(15),
+    layers: [],
+    // Presigned single and multipart PUTs (create, part and complete are all s3:PutObject), the HEAD after a
+    // completed multipart upload, and deleting an item's original. Renditions are served by CloudFront:
+    // the function never reads them (it serves no /media route), it only deletes them with their item.
+    originals: { actions: ['s3:PutObject', 's3:GetObject', 's3:DeleteObject'], why: 'presigns uploads of new originals (single and multipart), reads back a completed upload and deletes the original of an item its owner deletes' },
+    renditions: { actions: ['s3:DeleteObject'], why: 'deletes the renditions of an item its owner deletes' },
+    listsRenditions: true,
+    queriesMediaTable: true,
+    enforcesUploadLimit: true,
+    joinsApiNetwork: true,
+  },
+  ingest: {
+    description: 'Mediaflow ingest: S3 notifications of new originals (SQS)',
+    // Hashes whole originals S3 kept no SHA-256 for (multipart uploads) within its timeout: CPU-bound.
+    memory: 1024,
+    // Cheap per message, and S3 sends bursts: batches keep the invocations few; no window, uploads show up at once.
+    feed: { queue: 'ingest', batchSize: 10, maxConcurrency: 10, idempotent: false },
+    layers: [],
+    originals: { actions: ['s3:GetObject', 's3:DeleteObject'], why: 'sniffs and hashes each new original, and deletes one that is refused, a duplicate or has no item' },
+    enforcesUploadLimit: true,
+  },
+  image: {
+    description: 'Mediaflow image step: renditions with sharp (SQS)',
+    // libvips holds the decoded image and encodes several sizes and formats: memory and CPU bound.
+    memory: 2048,
+    // One image per invocation: each gets the whole timeout and memory, and batch records would run in parallel.
+    feed: { queue: 'image', batchSize: 1, maxConcurrency: 10, idempotent: true },
+    layers: ['sharp'],
+    originals: { actions: ['s3:GetObject'], why: 'reads the original it renders' },
+    renditions: { actions: RENDITION_WRITE, why: 'replaces the renditions of the item it renders (a retry clears those of the attempt before)' },
+    listsRenditions: true,
+  },
+  document: {
+    description: 'Mediaflow document step: kept as uploaded (SQS)',
+    // Only a DynamoDB update and an SNS publish per message.
+    memory: 512,
+    feed: { queue: 'document', batchSize: 10, maxConcurrency: 5, idempotent: true },
+    layers: [],
+  },
+  audio: {
+    description: 'Mediaflow audio step: previews, waveform and cover with ffmpeg and sharp (SQS)',
+    // ffmpeg encodes two previews and the waveform: CPU bound.
+    memory: 2048,
+    // One recording per invocation: /tmp is sized for one original.
+    feed: { queue: 'audio', batchSize: 1, maxConcurrency: 5, idempotent: true, timeLimitVariable: 'AUDIO_TIME_LIMIT_SECONDS' },
+    layers: ['sharp', 'mediaTools'],
+    // The original, then the previews and waveform written next to it before they are stored.
+    scratch: { extraMiB: 1024 },
+    originals: { actions: ['s3:GetObject'], why: 'copies the original it transcodes to /tmp' },
+    renditions: { actions: RENDITION_WRITE, why: 'replaces the previews, waveform and cover of the item it transcodes (a retry clears those of the attempt before)' },
+    listsRenditions: true,
+  },
+  tagging: {
+    description: 'Mediaflow tagging: labels and moderation from Rekognition (SQS)',
+    // Reads one small rendition into memory and waits on Rekognition.
+    memory: 512,
+    // Not urgent: a short window fills batches; records share the function's Rekognition slots.
+    feed: { queue: 'tagging', batchSize: 5, batchingWindow: Duration.seconds(5), maxConcurrency: MIN_SQS_CONCURRENCY, idempotent: true, optional: true },
+    layers: [],
+    // Rekognition reads renditions over 5 MB from S3 itself, with the caller's permissions.
+    renditions: { actions: ['s3:GetObject'], why: 'reads the renditions it looks at and lets Rekognition read the large ones from S3 under its permissions' },
+    callsRekognition: true,
+  },
+  'video-submit': {
+    description: 'Mediaflow video step: probe with ffprobe, then a MediaConvert job (SQS)',
+    // ffprobe is light; the CPU share goes to copying the original to /tmp within the timeout.
+    memory: 1024,
+    // One video per invocation: /tmp is sized for one original.
+    feed: { queue: 'video', batchSize: 1, maxConcurrency: 5, idempotent: true, timeLimitVariable: 'VIDEO_TIME_LIMIT_SECONDS' },
+    layers: ['mediaTools'],
+    scratch: { extraMiB: 512 },
+    originals: { actions: ['s3:GetObject'], why: 'copies the original it probes to /tmp' },
+    renditions: { actions: ['s3:DeleteObject'], why: 'clears the rendition prefix of the item before MediaConvert writes to it, so the completion lists only this job\u2019s outputs' },
+    listsRenditions: true,
+  },
+  'video-complete': {
+    description: 'Mediaflow video completion: MediaConvert job state changes (EventBridge)',
+    // Renders the poster like a photo with sharp; frames are at most the ladder's top rung.
+    memory: 1536,
+    // Lists the item's outputs, renders one poster, writes a few objects; asynchronous, so no caller waits.
+    timeout: Duration.seconds(60),
+    layers: ['sharp'],
+    renditions: {
+      actions: ['s3:GetObject', ...RENDITION_WRITE],
+      why: 'reads the poster MediaConvert wrote, stores its renditions, and clears the prefix of an item deleted meanwhile',
+    },
+    listsRenditions: true,
+  },
+};
+
+/**
+ * The plan's feed as deployed: the functions that share Rekognition's rate run as many at once
+ * as the stage chose, every other consumer as planned.
+ */
+export function feedOf(plan: FunctionPlan, rekognitionConsumers: number): QueueFeed | undefined {
+  if (plan.feed === undefined) return undefined;
+  return plan.callsRekognition === true ? { ...plan.feed, maxConcurrency: rekognitionConsumers } : plan.feed;
+}
+
+/**
+ * How long one invocation may run: a consumer as long as its queue's consumer timeout (which the
+ * queue's visibility is derived from), any other function as its plan says.
+ *
+ * @throws Error when neither gives one.
+ */
+export function functionTimeout(name: MediaFunctionName, plan: FunctionPlan, consumerTimeouts: Readonly<Record<string, Duration>>): Duration {
+  const timeout = plan.feed === undefined ? plan.timeout : consumerTimeouts[plan.feed.queue];
+  if (timeout === undefined) throw new Error(`no timeout for the ${name} function${plan.feed === undefined ? '' : ` (consumer timeout of the ${plan.feed.queue} queue)`}`);
+  return timeout;
+}
+
+/** The queues some function consumes: a queue nobody consumes fills up silently. */
+export function consumedQueues(): ReadonlySet<string> {
+  return new Set(MEDIA_FUNCTIONS.flatMap((name) => FUNCTION_PLANS[name].feed?.queue ?? []));
+}
+
+/**
+ * The job's own time limit: short of the function's timeout by a tenth (at least 5 s), so a slow
+ * job ends with `TimeoutError` and has time to clean up and fail its item instead of being killed.
+ */
+export function jobTimeLimitSeconds(timeout: Duration): number {
+  const seconds = timeout.toSeconds();
+  return seconds - Math.max(5, Math.ceil(seconds / 10));
+}
+
+/** Rekognition calls one function keeps in flight, so that all of them together stay within the account's rate. */
+export function rekognitionConcurrency(consumers: number): number {
+  return Math.max(1, Math.floor(REKOGNITION_CALLS_IN_FLIGHT / consumers));
+}
+
+/**
+ * /tmp for one original of the largest size accepted, and what the job writes beside it.
+ *
+ * @throws Error when that is more than Lambda's 10 GiB.
+ */
+export function scratchMiB(maxUploadBytes: number, extraMiB: number, name: string): number {
+  const needed = Math.ceil(maxUploadBytes / MIB) + extraMiB;
+  if (needed > MAX_SCRATCH_MIB) {
+    throw new Error(`the ${name} function copies originals to /tmp, which holds at most ${MAX_SCRATCH_MIB} MiB; ${needed} MiB would be needed for uploads of ${maxUploadBytes} bytes`);
+  }
+  return Math.max(MIN_SCRATCH_MIB, needed);
+}

@@ -1,0 +1,63 @@
+/**
+ * The Lambda functions' environment, declared once for both sides: `apps/infra` sets these
+ * variables on the functions, `apps/lambdas` parses them at each cold start (its `LambdaEnvSchema`
+ * has one entry per name of {@link LAMBDA_ENV_KEYS}). Names and plain data only: how a value is
+ * validated is the functions' business, what it is set to the stack's.
+ */
+
+/** The functions of `apps/lambdas`: one bundle each (`build.mjs`), one Lambda function each in the stack. */
+export const LAMBDA_FUNCTIONS = ['api', 'ingest', 'image', 'document', 'audio', 'tagging', 'video-submit', 'video-complete'] as const;
+export type LambdaFunctionName = (typeof LAMBDA_FUNCTIONS)[number];
+
+/** Every variable the functions' configuration reads. */
+export const LAMBDA_ENV_KEYS = [
+  'AWS_REGION',
+  'MEDIA_BUCKET',
+  'MEDIA_TABLE',
+  'EVENTS_TOPIC_ARN',
+  'IDEMPOTENCY_TABLE',
+  'MEDIA_BASE_URL',
+  'MEDIACONVERT_ROLE_ARN',
+  'MEDIACONVERT_QUEUE_ARN',
+  'MEDIACONVERT_ENDPOINT',
+  'REKOGNITION_BUCKET',
+  'REKOGNITION_MAX_CONCURRENCY',
+  'FFMPEG_PATH',
+  'FFPROBE_PATH',
+  'MAX_UPLOAD_BYTES',
+  'MAX_RECEIVES',
+  'VIDEO_TIME_LIMIT_SECONDS',
+  'AUDIO_TIME_LIMIT_SECONDS',
+  'CACHE_URL',
+] as const;
+export type LambdaEnvKey = (typeof LAMBDA_ENV_KEYS)[number];
+
+/**
+ * What a deployment may set on a function: the configuration's variables but `AWS_REGION`, which
+ * Lambda sets itself, and `NODE_OPTIONS`, which Node.js reads.
+ */
+export type DeployedEnvKey = Exclude<LambdaEnvKey, 'AWS_REGION'> | 'NODE_OPTIONS';
+
+const COMMON = ['MEDIA_BUCKET', 'MEDIA_TABLE', 'EVENTS_TOPIC_ARN', 'MEDIA_BASE_URL', 'NODE_OPTIONS'] as const satisfies readonly DeployedEnvKey[];
+/** A queue consumer fails an item on its message's last receive, before the queue dead-letters it. */
+const CONSUMER = [...COMMON, 'MAX_RECEIVES'] as const satisfies readonly DeployedEnvKey[];
+/** A consumer that runs each event once through Powertools Idempotency. */
+const IDEMPOTENT_CONSUMER = [...CONSUMER, 'IDEMPOTENCY_TABLE'] as const satisfies readonly DeployedEnvKey[];
+const MEDIA_TOOLS = ['FFMPEG_PATH', 'FFPROBE_PATH'] as const satisfies readonly DeployedEnvKey[];
+
+/**
+ * The variables a deployment may set on each function, and no others. Some are set only where a
+ * stage has what they name: `MAX_UPLOAD_BYTES` when it sets an upload limit, `CACHE_URL` with the
+ * optional cache, MediaConvert's once its queue exists. `MEDIACONVERT_ENDPOINT` and
+ * `REKOGNITION_BUCKET` are read but never set by the stack: they are overrides for unusual accounts.
+ */
+export const FUNCTION_ENV_KEYS: { readonly [Name in LambdaFunctionName]: readonly DeployedEnvKey[] } = {
+  api: [...COMMON, 'MAX_UPLOAD_BYTES', 'CACHE_URL'],
+  ingest: [...CONSUMER, 'MAX_UPLOAD_BYTES'],
+  image: IDEMPOTENT_CONSUMER,
+  document: IDEMPOTENT_CONSUMER,
+  audio: [...IDEMPOTENT_CONSUMER, 'AUDIO_TIME_LIMIT_SECONDS', ...MEDIA_TOOLS],
+  tagging: [...IDEMPOTENT_CONSUMER, 'REKOGNITION_MAX_CONCURRENCY'],
+  'video-submit': [...IDEMPOTENT_CONSUMER, 'VIDEO_TIME_LIMIT_SECONDS', ...MEDIA_TOOLS, 'MEDIACONVERT_ROLE_ARN', 'MEDIACONVERT_QUEUE_ARN'],
+  'video-complete': COMMON,
+};
