@@ -1,4 +1,5 @@
-import { BASELINE, MEDIAFLOW, costByService, parseArchitecture, priceMonth, priceWorkload, monthState, type Bill } from './architectures.js';
+import { BASELINE, MEDIAFLOW, parseArchitecture } from './architectures.js';
+import { costByService, priceMonth, priceWorkload, monthState, type Bill } from './pricing.js';
 import { InvalidAssumptionsError } from './errors.js';
 import { parseWorkload } from './workload.js';
 

@@ -1,4 +1,5 @@
-import { BASELINE, MEDIAFLOW, costByService, priceWorkload, type Architecture, type Bill, type PricingOptions } from './architectures.js';
+import { BASELINE, MEDIAFLOW, type Architecture } from './architectures.js';
+import { costByService, priceWorkload, type Bill, type PricingOptions } from './pricing.js';
 import { SERVICE_NAMES, type ServiceId } from './prices.js';
 import { deriveWorkload, type DerivedWorkload, type Workload } from './workload.js';
 

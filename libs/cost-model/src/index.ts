@@ -23,21 +23,8 @@ export {
   type WorkloadInput,
 } from './workload.js';
 export { ageProfile, splitByClass, stockGbMonths, type AgeSlice, type ClassSplit, type MonthlyAddition, type OriginalsPolicy } from './storage.js';
-export {
-  ArchitectureSchema,
-  BASELINE,
-  MEDIAFLOW,
-  costByService,
-  monthState,
-  parseArchitecture,
-  priceMonth,
-  priceWorkload,
-  type Architecture,
-  type Bill,
-  type BillLine,
-  type MonthState,
-  type PricingOptions,
-} from './architectures.js';
+export { ArchitectureSchema, BASELINE, MEDIAFLOW, parseArchitecture, type Architecture } from './architectures.js';
+export { costByService, monthState, priceMonth, priceWorkload, type Bill, type BillLine, type MonthState, type PricingOptions } from './pricing.js';
 export { compareArchitectures, explainDifference, type CompareOptions, type Comparison, type ComparisonRow } from './compare.js';
 export { growthMultiplier, projectCosts, type ProjectionOptions, type ProjectionRow } from './projection.js';
 export {

@@ -1,6 +1,9 @@
 import { PriceTableError } from './errors.js';
 import { flat, type Tier } from './tiers.js';
 
+// A data table: every meter the design is priced with, each with its public list price and source.
+// It is one file so that a price review reads it top to bottom, and it is longer than code would be.
+
 /** Month the list prices below were recorded (us-east-1, on-demand, USD). */
 export const PRICES_TAKEN = '2026-11';
 export const PRICE_REGION = 'us-east-1';

@@ -1,4 +1,5 @@
-import { BASELINE, MEDIAFLOW, monthState } from './architectures.js';
+import { BASELINE, MEDIAFLOW } from './architectures.js';
+import { monthState } from './pricing.js';
 import { compareArchitectures } from './compare.js';
 import { InvalidAssumptionsError } from './errors.js';
 import { growthMultiplier, projectCosts } from './projection.js';

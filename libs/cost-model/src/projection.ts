@@ -1,4 +1,5 @@
-import { BASELINE, MEDIAFLOW, monthState, priceMonth, type Architecture, type MonthState, type PricingOptions } from './architectures.js';
+import { BASELINE, MEDIAFLOW, type Architecture } from './architectures.js';
+import { monthState, priceMonth, type MonthState, type PricingOptions } from './pricing.js';
 import { InvalidAssumptionsError } from './errors.js';
 import { scaleWorkload, type Workload } from './workload.js';
 

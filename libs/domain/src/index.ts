@@ -16,3 +16,4 @@ export * from './routing.js';
 export * from './contracts.js';
 export * from './caching-repository.js';
 export type * from './ports.js';
+export type * from './processing-ports.js';

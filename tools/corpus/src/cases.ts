@@ -23,6 +23,9 @@ import {
 } from './bytes.js';
 import type { CorpusCase, ResolvedOptions } from './types.js';
 
+// A data table: one entry per corpus case (what it is, how it is made, what must happen to it), kept
+// in one list so that the whole corpus reads top to bottom; it is longer than a module of code would be.
+
 /** The script every "active content" payload carries; its marker must never reach a rendition. */
 export const XSS_MARKER = 'mf-corpus-xss';
 const XSS = `<script>alert("${XSS_MARKER}")</script>`;

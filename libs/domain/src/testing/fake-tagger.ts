@@ -1,4 +1,4 @@
-import type { Tagger, TaggerInput, TaggerResult } from '../ports.js';
+import type { Tagger, TaggerInput, TaggerResult } from '../processing-ports.js';
 
 /**
  * A Tagger that answers from a table keyed by the input's first bytes (or a default), and records

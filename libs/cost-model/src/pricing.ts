@@ -1,0 +1,343 @@
+import { InvalidAssumptionsError } from './errors.js';
+import type { Architecture } from './architectures.js';
+import { getMeter, type ServiceId } from './prices.js';
+import { HOURS_PER_MONTH, KIB_PER_GIB, quantity, type Quantity } from './quantity.js';
+import { ageProfile, splitByClass, stockGbMonths, type MonthlyAddition } from './storage.js';
+import { tieredCost, type TieredCost } from './tiers.js';
+import { deriveWorkload, type DerivedWorkload, type Workload } from './workload.js';
+
+/**
+ * Prices an architecture (`architectures.ts`) against a workload, line by line: every line names
+ * its service, meter, usage with the formula behind it, and cost.
+ */
+
+/** One priced line: a service, what is metered, the usage (with its formula) and the cost. */
+export interface BillLine {
+  readonly service: ServiceId;
+  readonly meterId: string;
+  readonly description: string;
+  readonly usage: Quantity;
+  readonly cost: number;
+  readonly tiers: TieredCost;
+}
+
+export interface Bill {
+  readonly architecture: Architecture;
+  readonly lines: readonly BillLine[];
+  readonly total: number;
+}
+
+export interface PricingOptions {
+  /** Apply the always-free allowances (off by default: a bill as if they were used elsewhere). */
+  readonly freeTier?: boolean;
+}
+
+/** One month of history: the workload that month and what it derived. */
+export interface MonthState {
+  readonly workload: Workload;
+  readonly derived: DerivedWorkload;
+}
+
+/** A month's state from a workload. */
+export function monthState(workload: Workload): MonthState {
+  return { workload, derived: deriveWorkload(workload) };
+}
+
+const IDLE_RECEIVES_PER_QUEUE = 5 * ((HOURS_PER_MONTH * 3600) / 20);
+
+/**
+ * Prices one month for an architecture. `history` holds every month so far, the last being the
+ * month priced; storage stocks (S3, DynamoDB, search index, logs) accumulate over it.
+ * @example priceMonth(MEDIAFLOW, [monthState(parseWorkload())]).total
+ */
+export function priceMonth(arch: Architecture, history: readonly MonthState[], options: PricingOptions = {}): Bill {
+  const current = history[history.length - 1];
+  if (!current) throw new InvalidAssumptionsError('history needs at least one month');
+  const w = current.workload;
+  const d = current.derived;
+  const freeTier = options.freeTier ?? false;
+  const lines: BillLine[] = [];
+  const add = (meterId: string, usage: Quantity) => {
+    const m = getMeter(meterId);
+    const tiers = tieredCost(usage.value, m.tiers, m.per, freeTier ? (m.free?.amount ?? 0) : 0);
+    lines.push({ service: m.service, meterId, description: m.description, usage, cost: tiers.cost, tiers });
+  };
+  const opensearch = arch.search === 'opensearch';
+  const items = d.itemsPerMonth.value;
+  const images = d.imagesPerMonth.value;
+  const videos = d.videosPerMonth.value;
+  const mediaShare = 1 - arch.browserCacheHitRatio;
+
+  // API Gateway
+  add(arch.api === 'rest' ? 'apigateway.rest' : 'apigateway.http', d.apiRequests);
+
+  // Lambda
+  const invocations = d.apiRequests.value + d.pipelineInvocations.value + (opensearch ? items : 0);
+  add(
+    'lambda.requests',
+    quantity('lambdaInvocations', invocations, 'requests', `apiRequests + pipelineInvocations${opensearch ? ' + itemsPerMonth [indexer]' : ''}`),
+  );
+  const ffmpeg = arch.videoTranscoder === 'lambda-ffmpeg';
+  const model = arch.tagger === 'lambda-model';
+  const ffmpegGbSeconds = ffmpeg ? (d.videoMinutes.value * 60 * arch.ffmpegSecondsPerVideoSecond * arch.ffmpegMiB) / 1024 : 0;
+  const modelGbSeconds = model ? (d.rekognitionImages.value * arch.modelMsPerImage * arch.modelMiB) / 1000 / 1024 : 0;
+  const gbSeconds =
+    d.apiGbSeconds.value +
+    d.ingestGbSeconds.value +
+    d.imageGbSeconds.value +
+    d.videoJobGbSeconds.value +
+    d.taggingGbSeconds.value +
+    (opensearch ? d.indexerGbSeconds.value : 0) +
+    ffmpegGbSeconds +
+    modelGbSeconds;
+  add(
+    arch.lambdaArch === 'x86' ? 'lambda.duration.x86' : 'lambda.duration.arm64',
+    quantity(
+      'lambdaGbSeconds',
+      gbSeconds,
+      'GB-second',
+      `apiGbSeconds + ingestGbSeconds + imageGbSeconds + videoJobGbSeconds + taggingGbSeconds${opensearch ? ' + indexerGbSeconds' : ''}${
+        ffmpeg ? ` + videoMinutes × 60 × ${arch.ffmpegSecondsPerVideoSecond} × ${arch.ffmpegMiB} ÷ 1024 [ffmpeg]` : ''
+      }${model ? ` + rekognitionImages × ${arch.modelMsPerImage} ms × ${arch.modelMiB} MiB [on-device model]` : ''}${
+        arch.lambdaArch === 'arm64' ? ' (x86 durations assumed on arm64)' : ''
+      }`,
+    ),
+  );
+
+  // SQS and SNS
+  const messages = images * 3 + videos * 4 + (opensearch ? items : 0);
+  add(
+    'sqs.standard.requests',
+    quantity(
+      'sqsRequests',
+      messages * arch.sqsRequestsPerMessage + arch.polledQueues * IDLE_RECEIVES_PER_QUEUE,
+      'requests',
+      `(imagesPerMonth × 3 + videosPerMonth × 4${opensearch ? ' + itemsPerMonth [index queue]' : ''}) × ${arch.sqsRequestsPerMessage} + ${arch.polledQueues} queues × 5 pollers × 730 h × 3600 ÷ 20 s [empty long polls]`,
+    ),
+  );
+  add('sns.publish', quantity('snsPublishes', items * 2, 'requests', 'itemsPerMonth × 2 [media.uploaded, media.processed]'));
+
+  // S3 storage: renditions stay in Standard (they are served); originals follow the policy.
+  const originals: MonthlyAddition[] = history.map((h) => ({ gib: h.derived.originalsGiBPerMonth.value, objects: h.derived.originalObjectsPerMonth.value }));
+  const renditions: MonthlyAddition[] = history.map((h) => ({ gib: h.derived.renditionsGiBPerMonth.value, objects: h.derived.renditionObjectsPerMonth.value }));
+  const retention = w.retentionMonths;
+  const renditionGbMonths = stockGbMonths(renditions, retention);
+  const split = splitByClass(ageProfile(originals, retention), arch.originalsStorage);
+  const policyNote =
+    arch.originalsStorage === 'standard'
+      ? 'all originals in Standard'
+      : arch.originalsStorage === 'standard-then-ia'
+        ? 'originals younger than 30 days'
+        : 'originals in Intelligent-Tiering are billed separately';
+  add(
+    's3.standard.storage',
+    quantity(
+      's3StandardGbMonths',
+      renditionGbMonths + split.standard,
+      'GB-month',
+      `renditions retained (${retention} months, this month's half-billed) + ${policyNote}`,
+    ),
+  );
+  if (arch.originalsStorage === 'standard-then-ia') {
+    add('s3.ia.storage', quantity('s3IaGbMonths', split.standardIa, 'GB-month', 'originals older than 30 days (lifecycle rule)'));
+    add('s3.lifecycle.to-ia', quantity('iaTransitions', split.transitions, 'requests', "last month's originals, moved at 30 days"));
+  }
+  if (arch.originalsStorage === 'intelligent-tiering') {
+    add('s3.it.frequent', quantity('itFrequentGbMonths', split.itFrequent, 'GB-month', 'originals younger than 30 days'));
+    add('s3.it.infrequent', quantity('itInfrequentGbMonths', split.itInfrequent, 'GB-month', 'originals 30-90 days old'));
+    add('s3.it.archive-instant', quantity('itArchiveGbMonths', split.itArchiveInstant, 'GB-month', 'originals older than 90 days'));
+    add('s3.it.monitoring', quantity('itObjects', split.itObjects, 'object-month', 'originals retained'));
+  }
+  add(
+    's3.standard.put',
+    quantity('s3Puts', d.uploadPuts.value + d.renditionObjectsPerMonth.value, 'requests', 'uploadPuts + renditionObjectsPerMonth'),
+  );
+  const viewGets =
+    arch.mediaDelivery === 's3-presigned'
+      ? d.mediaRequests.value * mediaShare
+      : d.mediaRequests.value * mediaShare * (1 - arch.cdnCacheHitRatio);
+  add(
+    's3.standard.get',
+    quantity(
+      's3Gets',
+      d.ingestGets.value + d.processingGets.value + viewGets,
+      'requests',
+      arch.mediaDelivery === 's3-presigned'
+        ? `ingestGets + processingGets + mediaRequests × (1 − ${arch.browserCacheHitRatio} browser cache)`
+        : `ingestGets + processingGets + mediaRequests × (1 − ${arch.browserCacheHitRatio} browser cache) × (1 − ${arch.cdnCacheHitRatio} CloudFront hits)`,
+    ),
+  );
+
+  // Delivery
+  if (arch.mediaDelivery === 's3-presigned' || !arch.apiBehindCloudFront) {
+    const direct = (arch.mediaDelivery === 's3-presigned' ? d.mediaGiB.value * mediaShare : 0) + (arch.apiBehindCloudFront ? 0 : d.apiEgressGiB.value);
+    add(
+      'transfer.internet',
+      quantity(
+        'directEgressGiB',
+        direct,
+        'GB',
+        `${arch.mediaDelivery === 's3-presigned' ? `mediaGiB × (1 − ${arch.browserCacheHitRatio}) [presigned S3 URLs] + ` : ''}apiEgressGiB`,
+      ),
+    );
+  }
+  if (arch.mediaDelivery === 'cloudfront' || arch.hosting === 'cloudfront-s3' || arch.apiBehindCloudFront) {
+    const media = arch.mediaDelivery === 'cloudfront';
+    const shell = arch.hosting === 'cloudfront-s3';
+    const api = arch.apiBehindCloudFront;
+    const parts = [media ? `mediaGiB × (1 − ${arch.browserCacheHitRatio})` : '', shell ? 'appShellGiB' : '', api ? 'apiEgressGiB' : ''].filter(Boolean);
+    add(
+      'cloudfront.transfer',
+      quantity(
+        'cloudFrontGiB',
+        (media ? d.mediaGiB.value * mediaShare : 0) + (shell ? d.appShellGiB.value : 0) + (api ? d.apiEgressGiB.value : 0),
+        'GB',
+        parts.join(' + '),
+      ),
+    );
+    const reqParts = [media ? `mediaRequests × (1 − ${arch.browserCacheHitRatio})` : '', shell ? 'appShellRequests' : '', api ? 'apiRequests' : ''].filter(Boolean);
+    add(
+      'cloudfront.requests',
+      quantity(
+        'cloudFrontRequests',
+        (media ? d.mediaRequests.value * mediaShare : 0) + (shell ? d.appShellRequests.value : 0) + (api ? d.apiRequests.value : 0),
+        'requests',
+        reqParts.join(' + '),
+      ),
+    );
+  }
+
+  // DynamoDB: every state change is a conditional write of the media item.
+  const wruPerWrite = Math.ceil(w.dynamoItemKiB);
+  const tagWrites = opensearch ? 0 : w.tagsPerItem * Math.ceil(w.tagItemKiB) + 1;
+  add(
+    'dynamodb.write',
+    quantity(
+      'dynamoWrites',
+      items * (5 * wruPerWrite + tagWrites),
+      'WRU',
+      opensearch
+        ? `itemsPerMonth × 5 state writes × ⌈dynamoItemKiB⌉ (tags live in OpenSearch)`
+        : `itemsPerMonth × (5 state writes × ⌈dynamoItemKiB⌉ + tagsPerItem × ⌈tagItemKiB⌉ + 1 dedup item)`,
+    ),
+  );
+  add(
+    'dynamodb.read',
+    quantity(
+      'dynamoReads',
+      d.apiRequests.value * w.dynamoReadUnitsPerApiCall + items * w.dynamoReadUnitsPerItemProcessed,
+      'RRU',
+      'apiRequests × dynamoReadUnitsPerApiCall + itemsPerMonth × dynamoReadUnitsPerItemProcessed',
+    ),
+  );
+  const tableKiBPerItem = w.dynamoItemKiB + (opensearch ? 0 : w.tagsPerItem * w.tagItemKiB + 0.2);
+  const tableGb = stockGbMonths(
+    history.map((h) => ({ gib: (h.derived.itemsPerMonth.value * tableKiBPerItem) / KIB_PER_GIB, objects: 0 })),
+    retention,
+  );
+  const tableFormula = `items retained × ${opensearch ? 'dynamoItemKiB' : '(dynamoItemKiB + tagsPerItem × tagItemKiB + 0.2 dedup)'} ÷ 2²⁰`;
+  add('dynamodb.storage', quantity('dynamoGbMonths', tableGb, 'GB-month', tableFormula));
+  add('dynamodb.pitr', quantity('pitrGbMonths', tableGb, 'GB-month', 'dynamoGbMonths'));
+
+  // OpenSearch: an always-on cluster, sized by the index it holds.
+  if (opensearch) {
+    const indexGiB = stockGbMonths(
+      history.map((h) => ({ gib: (h.derived.itemsPerMonth.value * w.searchDocKiB) / KIB_PER_GIB, objects: 0 })),
+      retention,
+    );
+    const needed = indexGiB * (1 + arch.openSearchReplicas) * 1.25;
+    const nodes = Math.max(arch.openSearchDataNodesMin, Math.ceil(needed / arch.openSearchMaxGiBPerNode));
+    const ebs = Math.max(nodes * arch.openSearchMinGiBPerNode, needed);
+    add(
+      'opensearch.r6g.large',
+      quantity('dataNodeHours', nodes * HOURS_PER_MONTH, 'instance-hours', `max(${arch.openSearchDataNodesMin}, ⌈index × (1 + replicas) × 1.25 ÷ ${arch.openSearchMaxGiBPerNode} GB⌉) nodes × 730 h`),
+    );
+    add('opensearch.m6g.large', quantity('masterNodeHours', arch.openSearchMasterNodes * HOURS_PER_MONTH, 'instance-hours', `${arch.openSearchMasterNodes} dedicated masters × 730 h`));
+    add('opensearch.gp3', quantity('searchEbsGb', ebs, 'GB-month', `max(nodes × ${arch.openSearchMinGiBPerNode} GB, items retained × searchDocKiB × (1 + replicas) × 1.25)`));
+  }
+
+  // ElastiCache Serverless
+  if (arch.cache !== 'none') {
+    const valkey = arch.cache === 'elasticache-valkey';
+    const minimum = valkey ? 0.1 : 1;
+    const gb = Math.max(minimum, (w.dau * arch.cacheMiBPerDau) / 1024);
+    add(
+      valkey ? 'elasticache.serverless.valkey.storage' : 'elasticache.serverless.redis.storage',
+      quantity('cacheGbHours', gb * HOURS_PER_MONTH, 'GB-hour', `max(${minimum} GB minimum, dau × ${arch.cacheMiBPerDau} MiB ÷ 1024) × 730 h`),
+    );
+    add(
+      valkey ? 'elasticache.serverless.valkey.ecpu' : 'elasticache.serverless.redis.ecpu',
+      quantity('cacheEcpus', d.apiRequests.value * arch.cacheEcpuPerApiCall, 'ECPU', `apiRequests × ${arch.cacheEcpuPerApiCall}`),
+    );
+  }
+
+  // Rekognition (with the on-device model, tagging is Lambda time, priced above)
+  if (!model && arch.videoTagging === 'sampled-frames') add('rekognition.image.group2', d.rekognitionImages);
+  if (!model && arch.videoTagging === 'rekognition-video') {
+    add('rekognition.image.group2', quantity('rekognitionImages', images * 2, 'images', 'imagesPerMonth × 2 [labels + moderation]'));
+    add('rekognition.video.stored', quantity('rekognitionVideoMinutes', d.videoMinutes.value * 2, 'minutes', 'videoMinutes × 2 [labels + moderation]'));
+  }
+
+  // MediaConvert
+  if (!ffmpeg) {
+    add(`mediaconvert.${arch.mediaconvertTier}.hd`, d.hdOutputMinutes);
+    add(`mediaconvert.${arch.mediaconvertTier}.sd`, d.sdOutputMinutes);
+  }
+
+  // Cognito, Route 53
+  add(arch.cognitoPlan === 'lite' ? 'cognito.lite' : 'cognito.essentials', d.mau);
+  add('route53.zone', quantity('hostedZones', 1, 'zones', 'one public zone'));
+  if (arch.route53BilledQueryShare > 0) {
+    add(
+      'route53.queries',
+      quantity('billedDnsQueries', d.dnsQueries.value * arch.route53BilledQueryShare, 'queries', `dnsQueries × ${arch.route53BilledQueryShare} [non-alias records]`),
+    );
+  }
+
+  // CloudWatch
+  const logsAdditions = history.map((h) => {
+    const invocationsThen = h.derived.apiRequests.value + h.derived.pipelineInvocations.value + (opensearch ? h.derived.itemsPerMonth.value : 0);
+    return { gib: (invocationsThen * h.workload.logKiBPerInvocation) / KIB_PER_GIB, objects: 0 };
+  });
+  add('cloudwatch.logs.ingest', quantity('logsIngestGiB', logsAdditions[logsAdditions.length - 1]?.gib ?? 0, 'GB', 'lambdaInvocations × logKiBPerInvocation ÷ 2²⁰'));
+  add(
+    'cloudwatch.logs.storage',
+    quantity(
+      'logsStoredGbMonths',
+      // Log storage is billed compressed; CloudWatch's own examples assume about 0.15 of the ingested size.
+      stockGbMonths(logsAdditions, arch.logRetentionMonths) * 0.15,
+      'GB-month',
+      `ingested logs retained ${arch.logRetentionMonths} month(s) × 0.15 [compression]`,
+    ),
+  );
+  add('cloudwatch.metrics', quantity('customMetrics', arch.customMetrics, 'metrics', 'queue depth, age, DLQ, errors per worker'));
+  add('cloudwatch.alarms', quantity('alarms', arch.alarms, 'alarms', 'DLQ not empty, age of oldest message, error rates'));
+  add('cloudwatch.dashboards', quantity('dashboards', arch.dashboards, 'dashboards', 'one operations dashboard'));
+
+  // Amplify Hosting
+  if (arch.hosting === 'amplify') {
+    add('amplify.build', quantity('buildMinutes', arch.amplifyBuildMinutes, 'build-minutes', '60 deploys × 3 min'));
+    add('amplify.storage', quantity('amplifyStorage', 0.05, 'GB-month', 'app bundle, a few versions'));
+    add('amplify.transfer', d.appShellGiB);
+  }
+
+  const total = lines.reduce((sum, l) => sum + l.cost, 0);
+  return { architecture: arch, lines, total };
+}
+
+/**
+ * Prices a single month of a workload, with `workload.historyMonths` earlier months of uploads at
+ * the same rate still stored.
+ */
+export function priceWorkload(arch: Architecture, workload: Workload, options: PricingOptions = {}): Bill {
+  const state = monthState(workload);
+  const history = Array.from({ length: workload.historyMonths + 1 }, () => state);
+  return priceMonth(arch, history, options);
+}
+
+/** Sums a bill's lines by service. */
+export function costByService(bill: Bill): Map<ServiceId, number> {
+  const out = new Map<ServiceId, number>();
+  for (const line of bill.lines) out.set(line.service, (out.get(line.service) ?? 0) + line.cost);
+  return out;
+}
