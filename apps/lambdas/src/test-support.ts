@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { ServiceDeps } from '@mediaflow/media-service';
-import { ClockedIds, InMemoryEventBus, InMemoryMediaRepository, InMemoryObjectStore, ManualClock } from '@mediaflow/domain/testing';
+import { inMemoryDeps } from '@mediaflow/media-service/testing';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { serviceConfig, type Runtime } from './composition.js';
 import { loadConfig } from './config.js';
@@ -22,18 +22,9 @@ export const GOOD_ENV: Record<string, string> = {
 export function memoryRuntime<E extends object = Record<never, never>>(functionName: string, extra: E = {} as E) {
   // EMF documents would fill the test output; tests that read them replace the publishing.
   process.env['POWERTOOLS_METRICS_DISABLED'] = 'true';
-  const clock = new ManualClock('2026-06-01T00:00:00.000Z');
   const config = loadConfig(GOOD_ENV);
-  const bus = new InMemoryEventBus();
-  const deps: ServiceDeps & E = {
-    repo: new InMemoryMediaRepository(),
-    store: new InMemoryObjectStore(clock),
-    bus,
-    ids: new ClockedIds(clock),
-    clock,
-    config: serviceConfig(config),
-    ...extra,
-  };
+  const deps = { ...inMemoryDeps(extra), config: serviceConfig(config) };
+  const { clock, bus } = deps;
   const runtime: Runtime<ServiceDeps & E> = {
     config,
     deps,

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { type ImageProcessor } from '@mediaflow/domain';
-import { ClockedIds, InMemoryEventBus, InMemoryMediaRepository, InMemoryObjectStore, ManualClock } from '@mediaflow/domain/testing';
-import { ingestObject, processImage, ServiceConfigSchema, type ImageStepDeps, type ServiceDeps } from '@mediaflow/media-service';
+import { ingestObject, processImage } from '@mediaflow/media-service';
+import { inMemoryDeps } from '@mediaflow/media-service/testing';
 import { createApi } from './app.js';
 import { bearerTokens } from './auth.js';
 import { LocalTokens } from './local-tokens.js';
@@ -21,16 +21,8 @@ const images: ImageProcessor = {
 };
 
 async function setup() {
-  const clock = new ManualClock('2026-06-01T00:00:00.000Z');
-  const deps: ServiceDeps & ImageStepDeps = {
-    repo: new InMemoryMediaRepository(),
-    store: new InMemoryObjectStore(clock),
-    bus: new InMemoryEventBus(),
-    ids: new ClockedIds(clock),
-    clock,
-    config: ServiceConfigSchema.parse({ maxUploadBytes: 10_000 }),
-    images,
-  };
+  const deps = inMemoryDeps({ images }, { config: { maxUploadBytes: 10_000 } });
+  const { clock } = deps;
   const tokens = new LocalTokens({ secret: Buffer.alloc(32, 7), now: () => clock.now() });
   const errors: unknown[] = [];
   const app = createApi({ deps, verifier: bearerTokens(tokens), mediaFiles: {}, onError: (e) => errors.push(e) });

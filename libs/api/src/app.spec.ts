@@ -1,6 +1,7 @@
 import { type ImageProcessor } from '@mediaflow/domain';
-import { ClockedIds, InMemoryEventBus, makeMediaItem, InMemoryMediaRepository, InMemoryObjectStore, ManualClock } from '@mediaflow/domain/testing';
-import { ingestObject, processImage, ServiceConfigSchema, type ImageStepDeps, type ServiceDeps } from '@mediaflow/media-service';
+import { makeMediaItem, InMemoryObjectStore } from '@mediaflow/domain/testing';
+import { ingestObject, processImage } from '@mediaflow/media-service';
+import { inMemoryDeps } from '@mediaflow/media-service/testing';
 import { createApi } from './app.js';
 import { bearerTokens, gatewayClaims } from './auth.js';
 import { LocalTokens } from './local-tokens.js';
@@ -17,16 +18,8 @@ const images: ImageProcessor = {
 };
 
 function setup() {
-  const clock = new ManualClock('2026-06-01T00:00:00.000Z');
-  const deps: ServiceDeps & ImageStepDeps = {
-    repo: new InMemoryMediaRepository(),
-    store: new InMemoryObjectStore(clock),
-    bus: new InMemoryEventBus(),
-    ids: new ClockedIds(clock),
-    clock,
-    config: ServiceConfigSchema.parse({ maxUploadBytes: 10_000 }),
-    images,
-  };
+  const deps = inMemoryDeps({ images }, { config: { maxUploadBytes: 10_000 } });
+  const { clock } = deps;
   const tokens = new LocalTokens({ secret: Buffer.alloc(32, 7), now: () => clock.now() });
   const errors: unknown[] = [];
   const app = createApi({ deps, verifier: bearerTokens(tokens), mediaFiles: {}, onError: (e) => errors.push(e) });
@@ -316,15 +309,8 @@ describe('cached list pages and tag counts', () => {
 
 describe('rate limit per owner', () => {
   it('answers 429 problem+json with Retry-After past the burst, for that owner only', async () => {
-    const clock = new ManualClock('2026-06-01T00:00:00.000Z');
-    const deps: ServiceDeps = {
-      repo: new InMemoryMediaRepository(),
-      store: new InMemoryObjectStore(clock),
-      bus: new InMemoryEventBus(),
-      ids: new ClockedIds(clock),
-      clock,
-      config: ServiceConfigSchema.parse({}),
-    };
+    const deps = inMemoryDeps();
+    const { clock } = deps;
     const tokens = new LocalTokens({ secret: Buffer.alloc(32, 7), now: () => clock.now() });
     const app = createApi({ deps, verifier: bearerTokens(tokens), rateLimit: { perSecond: 0.001, burst: 2 } });
     const get = (owner: string) => app.request('/api/v1/media', { headers: { authorization: `Bearer ${tokens.issue(owner)}` } });

@@ -1,6 +1,5 @@
 import { TimeoutError } from '@mediaflow/domain';
-import { ClockedIds, InMemoryEventBus, InMemoryMediaRepository, InMemoryObjectStore, ManualClock } from '@mediaflow/domain/testing';
-import { ServiceConfigSchema, type ServiceDeps } from '@mediaflow/media-service';
+import { inMemoryDeps } from '@mediaflow/media-service/testing';
 import { createApi } from './app.js';
 import { bearerTokens } from './auth.js';
 import { LocalTokens } from './local-tokens.js';
@@ -18,15 +17,8 @@ function sqliteError(code: string, message: string): Error {
 }
 
 function setup(localUploads?: (request: Request) => Promise<Response>) {
-  const clock = new ManualClock('2026-06-01T00:00:00.000Z');
-  const deps: ServiceDeps = {
-    repo: new InMemoryMediaRepository(),
-    store: new InMemoryObjectStore(clock),
-    bus: new InMemoryEventBus(),
-    ids: new ClockedIds(clock),
-    clock,
-    config: ServiceConfigSchema.parse({}),
-  };
+  const deps = inMemoryDeps();
+  const { clock } = deps;
   const tokens = new LocalTokens({ secret: Buffer.alloc(32, 7), now: () => clock.now() });
   const logged: unknown[] = [];
   const app = createApi({ deps, verifier: bearerTokens(tokens), onError: (e) => logged.push(e), ...(localUploads ? { localUploads } : {}) });

@@ -1,5 +1,6 @@
-import { ClockedIds, InMemoryEventBus, InMemoryMediaRepository, InMemoryObjectStore, makeMediaItem, ManualClock } from '@mediaflow/domain/testing';
-import { MediaViewSchema, ServiceConfigSchema, type ServiceDeps } from '@mediaflow/media-service';
+import { makeMediaItem } from '@mediaflow/domain/testing';
+import { MediaViewSchema } from '@mediaflow/media-service';
+import { inMemoryDeps } from '@mediaflow/media-service/testing';
 import { createApi } from '../app.js';
 import { bearerTokens } from '../auth.js';
 import { LocalTokens } from '../local-tokens.js';
@@ -9,15 +10,8 @@ import { createMediaflowClient, MediaflowApiError } from './index.js';
 // The generated client against the app itself: each call's path, query and body reach the route
 // declared for it, and each answer parses with the schema that route declares.
 function setup() {
-  const clock = new ManualClock('2026-06-01T00:00:00.000Z');
-  const deps: ServiceDeps = {
-    repo: new InMemoryMediaRepository(),
-    store: new InMemoryObjectStore(clock),
-    bus: new InMemoryEventBus(),
-    ids: new ClockedIds(clock),
-    clock,
-    config: ServiceConfigSchema.parse({ maxUploadBytes: 10_000 }),
-  };
+  const deps = inMemoryDeps({}, { config: { maxUploadBytes: 10_000 } });
+  const { clock } = deps;
   const tokens = new LocalTokens({ secret: Buffer.alloc(32, 5), now: () => clock.now() });
   const app = createApi({ deps, verifier: bearerTokens(tokens) });
   const client = createMediaflowClient({
