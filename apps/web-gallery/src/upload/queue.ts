@@ -1,123 +1,17 @@
-import { ApiError, type ApiClient } from '../api/client';
-import { isDuplicate, isMultipart, isSettled, type MediaView, type MultipartUpload, type SinglePutUpload } from '../api/types';
+import { ApiError } from '../api/client';
+import { isDuplicate, isMultipart } from '../api/types';
+import { MESSAGES, describe } from './messages';
+import { createJob, snapshotOf, totalsOf, type Job } from './state';
+import { sendParts, sendWhole, type TransferContext } from './transfer';
+import type { UploadEntry, UploadQueueOptions, UploadTotals } from './types';
+import { watch, type WatchContext } from './watch';
 
-/** One HTTP PUT of bytes to a presigned URL, reporting bytes sent. */
-export interface PutRequest {
-  url: string;
-  body: Blob;
-  headers: Record<string, string>;
-  onProgress: (loaded: number) => void;
-  signal: AbortSignal;
-}
-export type PutTransport = (request: PutRequest) => Promise<{ etag: string | null }>;
-
-export type UploadPhase =
-  | 'queued'
-  | 'starting'
-  | 'uploading'
-  | 'paused'
-  | 'completing'
-  | 'processing'
-  | 'ready'
-  | 'flagged'
-  | 'failed'
-  | 'duplicate'
-  | 'rejected';
-
-export interface PartState {
-  number: number;
-  size: number;
-  loaded: number;
-  state: 'pending' | 'uploading' | 'done' | 'failed';
-  attempts: number;
-}
-
-export interface UploadEntry {
-  key: string;
-  name: string;
-  size: number;
-  type: string;
-  phase: UploadPhase;
-  /** Bytes sent so far (all of them once the upload is through). */
-  loaded: number;
-  mediaId: string | null;
-  /** What to tell the person: the problem's detail, the failure reason, ... */
-  message: string | null;
-  /** Whether Retry can help (false for a rejected file or a failed processing step). */
-  retryable: boolean;
-  multipart: boolean;
-  parts: PartState[];
-  item: MediaView | null;
-}
-
-export interface UploadTotals {
-  loaded: number;
-  total: number;
-  /** Files still on their way (queued, sending or processing). */
-  active: number;
-  done: number;
-  problems: number;
-}
-
-export interface UploadQueueOptions {
-  api: Pick<ApiClient, 'startUpload' | 'completeUpload' | 'getMedia'>;
-  put: PutTransport;
-  /** Files sent at once. */
-  concurrency?: number;
-  /** Parts of one multipart upload sent at once. */
-  partConcurrency?: number;
-  /** Tries per part before the upload stops and waits for Retry. */
-  maxPartAttempts?: number;
-  pollIntervalMs?: number;
-  /** Gives up watching an item after this long (it keeps processing on the server). */
-  pollTimeoutMs?: number;
-  sleep?: (ms: number) => Promise<void>;
-  /** SHA-256 (hex) of a file, so the API can say "duplicate" before any byte is sent. */
-  hash?: (file: Blob) => Promise<string | undefined>;
-  /** Told whenever the server's view of an uploaded item changes (the grid shows it). */
-  onItem?: (item: MediaView) => void;
-}
-
-interface Job {
-  entry: UploadEntry;
-  file: Blob;
-  grant: SinglePutUpload | MultipartUpload | null;
-  etags: Map<number, string>;
-  controllers: Set<AbortController>;
-  pauseRequested: boolean;
-}
-
-const MESSAGES = {
-  duplicate: 'Already in your library, so it was not uploaded again.',
-  flagged: 'Held for review: only you can see it until it is released.',
-  partFailed: (n: number, why: string) => `Part ${n} could not be sent (${why}). Retry continues with the parts not sent yet.`,
-  stillProcessing: 'Still processing; it will appear in your library when ready.',
-};
+export { sha256Hex } from './hash';
+export type { PartState, PutRequest, PutTransport, UploadEntry, UploadPhase, UploadQueueOptions, UploadTotals } from './types';
 
 let keySeq = 0;
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** SHA-256 in the browser for files small enough to read at once; larger ones are hashed at ingest. */
-export async function sha256Hex(file: Blob, maxBytes = 32 * 1024 * 1024): Promise<string | undefined> {
-  if (file.size > maxBytes || typeof crypto === 'undefined' || !crypto.subtle) return undefined;
-  try {
-    const digest = await crypto.subtle.digest('SHA-256', await file.arrayBuffer());
-    return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
-  } catch {
-    return undefined;
-  }
-}
-
-function describe(error: unknown): string {
-  if (error instanceof ApiError) return error.detail;
-  if (error instanceof Error && error.message) return error.message;
-  return 'unknown error';
-}
-
-function isAbort(error: unknown): boolean {
-  return (error as { name?: string } | null)?.name === 'AbortError';
-}
 
 /**
  * The upload queue behind the Upload tray: asks the API where to send each file, sends it with
@@ -129,20 +23,24 @@ export class UploadQueue {
   private readonly listeners = new Set<() => void>();
   private snapshot: readonly UploadEntry[] = [];
   private readonly concurrency: number;
-  private readonly partConcurrency: number;
-  private readonly maxPartAttempts: number;
-  private readonly pollIntervalMs: number;
-  private readonly pollTimeoutMs: number;
-  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly context: TransferContext & WatchContext;
   private running = 0;
 
   constructor(private readonly options: UploadQueueOptions) {
     this.concurrency = options.concurrency ?? 3;
-    this.partConcurrency = options.partConcurrency ?? 3;
-    this.maxPartAttempts = options.maxPartAttempts ?? 3;
-    this.pollIntervalMs = options.pollIntervalMs ?? 1500;
-    this.pollTimeoutMs = options.pollTimeoutMs ?? 10 * 60_000;
-    this.sleep = options.sleep ?? defaultSleep;
+    this.context = {
+      api: options.api,
+      put: options.put,
+      onItem: options.onItem,
+      partConcurrency: options.partConcurrency ?? 3,
+      maxPartAttempts: options.maxPartAttempts ?? 3,
+      pollIntervalMs: options.pollIntervalMs ?? 1500,
+      pollTimeoutMs: options.pollTimeoutMs ?? 10 * 60_000,
+      sleep: options.sleep ?? defaultSleep,
+      isListed: (job) => this.jobs.includes(job),
+      emit: () => this.emit(),
+      fail: (job, message, retryable) => this.fail(job, message, retryable),
+    };
   }
 
   readonly subscribe = (listener: () => void): (() => void) => {
@@ -159,27 +57,7 @@ export class UploadQueue {
       keySeq += 1;
       const key = `u${keySeq}`;
       keys.push(key);
-      this.jobs.push({
-        file,
-        grant: null,
-        etags: new Map(),
-        controllers: new Set(),
-        pauseRequested: false,
-        entry: {
-          key,
-          name: file.name,
-          size: file.size,
-          type: file.type,
-          phase: 'queued',
-          loaded: 0,
-          mediaId: null,
-          message: null,
-          retryable: false,
-          multipart: false,
-          parts: [],
-          item: null,
-        },
-      });
+      this.jobs.push(createJob(key, file));
     }
     this.emit();
     this.pump();
@@ -237,24 +115,7 @@ export class UploadQueue {
   }
 
   totals(): UploadTotals {
-    let loaded = 0;
-    let total = 0;
-    let active = 0;
-    let done = 0;
-    let problems = 0;
-    for (const { entry } of this.jobs) {
-      if (entry.phase === 'rejected' || (entry.phase === 'duplicate' && entry.loaded === 0)) {
-        problems += entry.phase === 'rejected' ? 1 : 0;
-        done += entry.phase === 'duplicate' ? 1 : 0;
-        continue;
-      }
-      loaded += entry.loaded;
-      total += entry.size;
-      if (entry.phase === 'ready' || entry.phase === 'flagged' || entry.phase === 'duplicate') done += 1;
-      else if (entry.phase === 'failed') problems += 1;
-      else active += 1;
-    }
-    return { loaded, total, active, done, problems };
+    return totalsOf(this.jobs);
   }
 
   private find(key: string): Job | undefined {
@@ -262,7 +123,7 @@ export class UploadQueue {
   }
 
   private emit(): void {
-    this.snapshot = this.jobs.map((j) => ({ ...j.entry, parts: j.entry.parts.map((p) => ({ ...p })) }));
+    this.snapshot = snapshotOf(this.jobs);
     for (const listener of this.listeners) listener();
   }
 
@@ -328,149 +189,8 @@ export class UploadQueue {
     entry.phase = 'uploading';
     this.emit();
     const grant = job.grant;
-    const sent = isMultipart(grant) ? await this.sendParts(job, grant) : await this.sendWhole(job, grant);
+    const sent = isMultipart(grant) ? await sendParts(this.context, job, grant) : await sendWhole(this.context, job, grant);
     if (!sent) return;
-    void this.watch(job);
-  }
-
-  private async sendWhole(job: Job, grant: SinglePutUpload): Promise<boolean> {
-    const controller = new AbortController();
-    job.controllers.add(controller);
-    try {
-      await this.options.put({
-        url: grant.url,
-        body: job.file,
-        headers: grant.headers,
-        signal: controller.signal,
-        onProgress: (loaded) => {
-          job.entry.loaded = Math.min(loaded, job.entry.size);
-          this.emit();
-        },
-      });
-      job.entry.loaded = job.entry.size;
-      return true;
-    } catch (error) {
-      job.entry.loaded = 0;
-      if (!isAbort(error)) this.fail(job, `The upload stopped: ${describe(error)}`, true);
-      return false;
-    } finally {
-      job.controllers.delete(controller);
-    }
-  }
-
-  private async sendParts(job: Job, grant: MultipartUpload): Promise<boolean> {
-    const entry = job.entry;
-    const urls = new Map(grant.parts.map((p) => [p.number, p.url]));
-    const sum = () => {
-      entry.loaded = entry.parts.reduce((n, p) => n + (p.state === 'done' ? p.size : p.loaded), 0);
-    };
-    let failure: string | null = null;
-
-    const worker = async (): Promise<void> => {
-      for (;;) {
-        if (job.pauseRequested || failure) return;
-        const part = entry.parts.find((p) => p.state === 'pending');
-        if (!part) return;
-        part.state = 'uploading';
-        part.attempts += 1;
-        const controller = new AbortController();
-        job.controllers.add(controller);
-        this.emit();
-        try {
-          const start = (part.number - 1) * grant.partSize;
-          const result = await this.options.put({
-            url: urls.get(part.number) ?? '',
-            body: job.file.slice(start, start + part.size),
-            headers: {},
-            signal: controller.signal,
-            onProgress: (loaded) => {
-              part.loaded = Math.min(loaded, part.size);
-              sum();
-              this.emit();
-            },
-          });
-          if (!result.etag) throw new Error('the server sent no ETag for the part');
-          job.etags.set(part.number, result.etag);
-          Object.assign(part, { state: 'done', loaded: part.size });
-        } catch (error) {
-          part.loaded = 0;
-          if (job.pauseRequested || isAbort(error)) {
-            part.state = 'pending';
-            part.attempts -= 1;
-          } else if (part.attempts < this.maxPartAttempts) {
-            part.state = 'pending';
-            await this.sleep(500 * 2 ** (part.attempts - 1));
-          } else {
-            part.state = 'failed';
-            failure = MESSAGES.partFailed(part.number, describe(error));
-          }
-        } finally {
-          job.controllers.delete(controller);
-          sum();
-          this.emit();
-        }
-      }
-    };
-
-    await Promise.all(Array.from({ length: Math.min(this.partConcurrency, entry.parts.length) }, worker));
-    if (failure) {
-      this.fail(job, failure, true);
-      return false;
-    }
-    if (job.pauseRequested) {
-      entry.phase = 'paused';
-      this.emit();
-      return false;
-    }
-    entry.phase = 'completing';
-    this.emit();
-    try {
-      const parts = entry.parts.map((p) => ({ number: p.number, etag: job.etags.get(p.number) ?? '' }));
-      await this.options.api.completeUpload(grant.completeUrl, grant.uploadId, parts);
-      return true;
-    } catch (error) {
-      this.fail(job, `The upload could not be finished: ${describe(error)}`, true);
-      return false;
-    }
-  }
-
-  /** Polls the item until it settles, so the tray and the grid show live status. */
-  private async watch(job: Job): Promise<void> {
-    const entry = job.entry;
-    const id = entry.mediaId;
-    if (!id) return;
-    Object.assign(entry, { phase: 'processing', loaded: entry.size });
-    this.emit();
-    const deadline = Date.now() + this.pollTimeoutMs;
-    let misses = 0;
-    while (this.jobs.includes(job)) {
-      try {
-        const item = await this.options.api.getMedia(id);
-        misses = 0;
-        entry.item = item;
-        this.options.onItem?.(item);
-        if (isSettled(item.status)) {
-          if (item.status === 'ready') Object.assign(entry, { phase: 'ready', message: null });
-          else if (item.status === 'flagged') Object.assign(entry, { phase: 'flagged', message: MESSAGES.flagged });
-          else if (item.failure?.code === 'duplicate') Object.assign(entry, { phase: 'duplicate', message: MESSAGES.duplicate });
-          else Object.assign(entry, { phase: 'failed', retryable: false, message: item.failure?.reason ?? 'Processing failed.' });
-          this.emit();
-          return;
-        }
-        this.emit();
-      } catch (error) {
-        misses += 1;
-        if (misses >= 5) {
-          this.fail(job, `Lost track of this upload: ${describe(error)}`, false);
-          return;
-        }
-      }
-      if (Date.now() > deadline) {
-        Object.assign(entry, { message: MESSAGES.stillProcessing });
-        this.emit();
-        return;
-      }
-      await this.sleep(this.pollIntervalMs);
-    }
+    void watch(this.context, job);
   }
 }

@@ -1,0 +1,79 @@
+import type { ApiClient } from '../api/client';
+import type { MediaView } from '../api/types';
+
+/** One HTTP PUT of bytes to a presigned URL, reporting bytes sent. */
+export interface PutRequest {
+  url: string;
+  body: Blob;
+  headers: Record<string, string>;
+  onProgress: (loaded: number) => void;
+  signal: AbortSignal;
+}
+export type PutTransport = (request: PutRequest) => Promise<{ etag: string | null }>;
+
+export type UploadPhase =
+  | 'queued'
+  | 'starting'
+  | 'uploading'
+  | 'paused'
+  | 'completing'
+  | 'processing'
+  | 'ready'
+  | 'flagged'
+  | 'failed'
+  | 'duplicate'
+  | 'rejected';
+
+export interface PartState {
+  number: number;
+  size: number;
+  loaded: number;
+  state: 'pending' | 'uploading' | 'done' | 'failed';
+  attempts: number;
+}
+
+export interface UploadEntry {
+  key: string;
+  name: string;
+  size: number;
+  type: string;
+  phase: UploadPhase;
+  /** Bytes sent so far (all of them once the upload is through). */
+  loaded: number;
+  mediaId: string | null;
+  /** What to tell the person: the problem's detail, the failure reason, ... */
+  message: string | null;
+  /** Whether Retry can help (false for a rejected file or a failed processing step). */
+  retryable: boolean;
+  multipart: boolean;
+  parts: PartState[];
+  item: MediaView | null;
+}
+
+export interface UploadTotals {
+  loaded: number;
+  total: number;
+  /** Files still on their way (queued, sending or processing). */
+  active: number;
+  done: number;
+  problems: number;
+}
+
+export interface UploadQueueOptions {
+  api: Pick<ApiClient, 'startUpload' | 'completeUpload' | 'getMedia'>;
+  put: PutTransport;
+  /** Files sent at once. */
+  concurrency?: number;
+  /** Parts of one multipart upload sent at once. */
+  partConcurrency?: number;
+  /** Tries per part before the upload stops and waits for Retry. */
+  maxPartAttempts?: number;
+  pollIntervalMs?: number;
+  /** Gives up watching an item after this long (it keeps processing on the server). */
+  pollTimeoutMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+  /** SHA-256 (hex) of a file, so the API can say "duplicate" before any byte is sent. */
+  hash?: (file: Blob) => Promise<string | undefined>;
+  /** Told whenever the server's view of an uploaded item changes (the grid shows it). */
+  onItem?: (item: MediaView) => void;
+}
