@@ -1,11 +1,7 @@
 import {
-  BatchGetItemCommand,
   GetItemCommand,
   PutItemCommand,
-  QueryCommand,
   TransactWriteItemsCommand,
-  type AttributeValue,
-  type BatchGetItemCommandOutput,
   type DynamoDBClient,
   type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
@@ -14,7 +10,6 @@ import {
   decodeCursor,
   encodeCursor,
   NotFoundError,
-  OwnerIdSchema,
   UlidSchema,
   ValidationError,
   type CursorBinding,
@@ -24,65 +19,20 @@ import {
   type Page,
   type TagCount,
 } from '@mediaflow/domain';
-import { StorageError } from '../errors.js';
+import { checkItem, checkOwner } from './checks.js';
 import {
   createDynamoClient,
   DynamoMediaRepositoryConfigSchema,
   type DynamoMediaRepositoryConfig,
   type DynamoMediaRepositoryConfigInput,
 } from './config.js';
-import { ABANDONED_UPLOAD_TTL_SECONDS, MEDIA_TTL_ATTRIBUTE, mediaKeys, OWNER_TAGS_INDEX } from './table.js';
+import { countTags, scanOwner, scanTag, type ListTarget } from './list-queries.js';
+import { fromItem, indexedTags, mediaRow, num, str, stringAttr } from './media-row.js';
+import { mediaKeys } from './table.js';
+import { awsErrorName, cancellationCodes, claimDelete, claimPut, mediaDelete, newClaimPut, tagChanges, tagDelete, tagPut } from './write-actions.js';
 
 /** DynamoDB's limit on the actions of one TransactWriteItems. */
 export const MAX_TRANSACTION_ACTIONS = 100;
-
-/** BatchGetItem's limit on keys per request. */
-const BATCH_GET_KEYS = 100;
-
-type Item = Record<string, AttributeValue>;
-
-/** The error name (DynamoDB error code) of an SDK failure. */
-function awsErrorName(error: unknown): string | undefined {
-  const name = typeof error === 'object' && error !== null ? (error as { name?: unknown }).name : undefined;
-  return typeof name === 'string' ? name : undefined;
-}
-
-const str = (value: string): AttributeValue => ({ S: value });
-const num = (value: number): AttributeValue => ({ N: String(value) });
-
-function stringAttr(item: Item | undefined, name: string): string | undefined {
-  const value = item?.[name];
-  return value !== undefined && 'S' in value ? value.S : undefined;
-}
-
-/** Tag names an item is indexed under: each once, and none while the item is deleted (never listed). */
-function indexedTags(item: MediaItem): string[] {
-  return item.status === 'deleted' ? [] : [...new Set(item.tags.map((t) => t.name))];
-}
-
-function fromItem(item: Item): MediaItem {
-  const json = stringAttr(item, 'item');
-  if (json === undefined) throw new StorageError(`media row ${stringAttr(item, 'SK') ?? '?'} has no item attribute`);
-  // Written only by this class from a typed MediaItem, so it is read back without re-validating.
-  return JSON.parse(json) as MediaItem;
-}
-
-/** The reasons of a cancelled transaction, by action index (`None` for actions that were fine). */
-function cancellationCodes(error: unknown): string[] | undefined {
-  if (awsErrorName(error) !== 'TransactionCanceledException') return undefined;
-  const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
-  return reasons.map((r) => r.Code ?? 'None');
-}
-
-function checkOwner(ownerId: string): void {
-  // The owner becomes part of partition keys: a `#` in it could reach another owner's keys.
-  if (!OwnerIdSchema.safeParse(ownerId).success) throw new ValidationError('invalid owner id', [{ path: 'ownerId', message: 'invalid' }]);
-}
-
-function checkItem(item: MediaItem): void {
-  checkOwner(item.ownerId);
-  if (!UlidSchema.safeParse(item.id).success) throw new ValidationError('invalid media id', [{ path: 'id', message: 'must be a ULID' }]);
-}
 
 /**
  * The `MediaRepository` on one DynamoDB table (the single-table design of DESIGN.md):
@@ -152,62 +102,8 @@ export class DynamoMediaRepository implements MediaRepository {
     return this.config.tableName;
   }
 
-  private mediaRow(item: MediaItem): Item {
-    const row: Item = {
-      PK: str(mediaKeys.ownerPk(item.ownerId)),
-      SK: str(mediaKeys.mediaSk(item.id)),
-      item: str(JSON.stringify(item)),
-      kind: str(item.kind),
-      status: str(item.status),
-      version: num(item.version),
-    };
-    if (item.original.sha256 !== undefined) row['sha256'] = str(item.original.sha256);
-    // An upload that never completes is left to the table's TTL. Every write replaces the whole
-    // row, so the write that moves the item on leaves the attribute out and the item stays.
-    if (item.status === 'uploading') row[MEDIA_TTL_ATTRIBUTE] = num(Math.floor(Date.parse(item.createdAt) / 1000) + ABANDONED_UPLOAD_TTL_SECONDS);
-    return row;
-  }
-
-  private claimPut(item: MediaItem, sha256: string): TransactWriteItem {
-    return {
-      Put: {
-        TableName: this.table,
-        Item: { PK: str(mediaKeys.ownerPk(item.ownerId)), SK: str(mediaKeys.hashSk(sha256)), mediaId: str(item.id) },
-        // A claim this item already holds may be written again; anyone else's may not.
-        ConditionExpression: 'attribute_not_exists(PK) OR mediaId = :id',
-        ExpressionAttributeValues: { ':id': str(item.id) },
-      },
-    };
-  }
-
-  private claimDelete(ownerId: string, id: string, sha256: string): TransactWriteItem {
-    return {
-      Delete: {
-        TableName: this.table,
-        Key: { PK: str(mediaKeys.ownerPk(ownerId)), SK: str(mediaKeys.hashSk(sha256)) },
-        // Only this item's own claim is released.
-        ConditionExpression: 'attribute_not_exists(PK) OR mediaId = :id',
-        ExpressionAttributeValues: { ':id': str(id) },
-      },
-    };
-  }
-
-  private tagPut(ownerId: string, id: string, tag: string): TransactWriteItem {
-    return {
-      Put: {
-        TableName: this.table,
-        Item: {
-          PK: str(mediaKeys.tagPk(ownerId, tag)),
-          SK: str(mediaKeys.mediaSk(id)),
-          GSI1PK: str(mediaKeys.ownerTagsPk(ownerId)),
-          GSI1SK: str(mediaKeys.ownerTagSk(tag, id)),
-        },
-      },
-    };
-  }
-
-  private tagDelete(ownerId: string, id: string, tag: string): TransactWriteItem {
-    return { Delete: { TableName: this.table, Key: { PK: str(mediaKeys.tagPk(ownerId, tag)), SK: str(mediaKeys.mediaSk(id)) } } };
+  private get listTarget(): ListTarget {
+    return { client: this.client, table: this.table, maxQueriesPerList: this.config.maxQueriesPerList };
   }
 
   private async transact(actions: TransactWriteItem[]): Promise<void> {
@@ -243,7 +139,7 @@ export class DynamoMediaRepository implements MediaRepository {
     const tags = indexedTags(item);
     const put = {
       TableName: this.table,
-      Item: this.mediaRow(item),
+      Item: mediaRow(item),
       ConditionExpression: 'attribute_not_exists(PK)',
     };
     if (sha256 === undefined && tags.length === 0) {
@@ -257,15 +153,9 @@ export class DynamoMediaRepository implements MediaRepository {
     }
     const actions: TransactWriteItem[] = [{ Put: put }];
     if (sha256 !== undefined) {
-      actions.push({
-        Put: {
-          TableName: this.table,
-          Item: { PK: str(mediaKeys.ownerPk(item.ownerId)), SK: str(mediaKeys.hashSk(sha256)), mediaId: str(item.id) },
-          ConditionExpression: 'attribute_not_exists(PK)',
-        },
-      });
+      actions.push(newClaimPut(this.table, item, sha256));
     }
-    for (const tag of tags) actions.push(this.tagPut(item.ownerId, item.id, tag));
+    for (const tag of tags) actions.push(tagPut(this.table, item.ownerId, item.id, tag));
     try {
       await this.transact(actions);
     } catch (error) {
@@ -318,18 +208,13 @@ export class DynamoMediaRepository implements MediaRepository {
     }
     const put = {
       TableName: this.table,
-      Item: this.mediaRow(next),
+      Item: mediaRow(next),
       ConditionExpression: 'version = :expected',
       ExpressionAttributeValues: { ':expected': num(expectedVersion) },
     };
-    const before = new Set(indexedTags(current));
-    const after = new Set(indexedTags(next));
     const oldSha = current.original.sha256;
     const newSha = next.original.sha256;
-    const tagActions = [
-      ...[...before].filter((t) => !after.has(t)).map((t) => this.tagDelete(next.ownerId, next.id, t)),
-      ...[...after].filter((t) => !before.has(t)).map((t) => this.tagPut(next.ownerId, next.id, t)),
-    ];
+    const tagActions = tagChanges(this.table, current, next);
     if (tagActions.length === 0 && oldSha === newSha) {
       try {
         await this.client.send(new PutItemCommand(put));
@@ -344,9 +229,9 @@ export class DynamoMediaRepository implements MediaRepository {
     if (oldSha !== newSha) {
       if (newSha !== undefined) {
         claimIndex = actions.length;
-        actions.push(this.claimPut(next, newSha));
+        actions.push(claimPut(this.table, next, newSha));
       }
-      if (oldSha !== undefined) actions.push(this.claimDelete(next.ownerId, next.id, oldSha));
+      if (oldSha !== undefined) actions.push(claimDelete(this.table, next.ownerId, next.id, oldSha));
     }
     actions.push(...tagActions);
     try {
@@ -371,128 +256,13 @@ export class DynamoMediaRepository implements MediaRepository {
       after = decodeCursor(query.cursor, binding).after;
       if (!UlidSchema.safeParse(after).success) throw new ValidationError('malformed cursor', [{ path: 'cursor', message: 'malformed cursor' }]);
     }
-    const found = query.tag === undefined ? await this.scanOwner(ownerId, query, after) : await this.scanTag(ownerId, query.tag, query, after);
+    const found = query.tag === undefined ? await scanOwner(this.listTarget, ownerId, query, after) : await scanTag(this.listTarget, ownerId, query.tag, query, after);
     const items = found.items.slice(0, query.limit);
     const last = items[items.length - 1];
     if (found.items.length > query.limit && last !== undefined) return { items, nextCursor: encodeCursor({ after: last.id }, binding) };
     // Stopped by the query budget: the next page starts after the last key DynamoDB evaluated.
     if (found.resumeAfter !== undefined) return { items, nextCursor: encodeCursor({ after: found.resumeAfter }, binding) };
     return { items };
-  }
-
-  /** Whether a listed item passes the kind and status filters. */
-  private static matches(item: MediaItem, query: ListQuery): boolean {
-    return item.status !== 'deleted' && (query.kind === undefined || item.kind === query.kind) && (query.status === undefined || item.status === query.status);
-  }
-
-  /**
-   * Up to `limit + 1` matching items of the owner's partition, newest first (one more than the page
-   * tells whether another follows). `resumeAfter` is set when the query budget ran out first.
-   */
-  private async scanOwner(ownerId: string, query: ListQuery, after: string | undefined): Promise<{ items: MediaItem[]; resumeAfter?: string }> {
-    const want = query.limit + 1;
-    const filtered = query.kind !== undefined || query.status !== undefined;
-    const names: Record<string, string> = { '#status': 'status' };
-    const values: Item = { ':pk': str(mediaKeys.ownerPk(ownerId)), ':media': str('MEDIA#'), ':deleted': str('deleted') };
-    const filters = ['#status <> :deleted'];
-    if (query.kind !== undefined) {
-      names['#kind'] = 'kind';
-      values[':kind'] = str(query.kind);
-      filters.push('#kind = :kind');
-    }
-    if (query.status !== undefined) {
-      values[':status'] = str(query.status);
-      filters.push('#status = :status');
-    }
-    const items: MediaItem[] = [];
-    let startKey: Item | undefined = after === undefined ? undefined : { PK: str(mediaKeys.ownerPk(ownerId)), SK: str(mediaKeys.mediaSk(after)) };
-    for (let queries = 0; queries < this.config.maxQueriesPerList; queries += 1) {
-      const need = want - items.length;
-      // DynamoDB applies Limit before the filter: with kind/status filters, read ahead more per request.
-      const limit = filtered ? Math.min(1000, Math.max(need * 4, 100)) : need;
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :media)',
-          FilterExpression: filters.join(' AND '),
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-          ScanIndexForward: false,
-          Limit: limit,
-          ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
-        }),
-      );
-      for (const row of page.Items ?? []) {
-        items.push(fromItem(row));
-        if (items.length === want) return { items };
-      }
-      startKey = page.LastEvaluatedKey;
-      if (startKey === undefined) return { items };
-    }
-    const resumeAfter = stringAttr(startKey, 'SK')?.slice('MEDIA#'.length);
-    return resumeAfter === undefined ? { items } : { items, resumeAfter };
-  }
-
-  /** Like {@link scanOwner}, through the tag's index partition and BatchGetItem. */
-  private async scanTag(
-    ownerId: string,
-    tag: string,
-    query: ListQuery,
-    after: string | undefined,
-  ): Promise<{ items: MediaItem[]; resumeAfter?: string }> {
-    const want = query.limit + 1;
-    const filtered = query.kind !== undefined || query.status !== undefined;
-    const pk = mediaKeys.tagPk(ownerId, tag);
-    const items: MediaItem[] = [];
-    let startKey: Item | undefined = after === undefined ? undefined : { PK: str(pk), SK: str(mediaKeys.mediaSk(after)) };
-    for (let queries = 0; queries < this.config.maxQueriesPerList; queries += 1) {
-      const need = want - items.length;
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'PK = :pk',
-          ExpressionAttributeValues: { ':pk': str(pk) },
-          ProjectionExpression: 'SK',
-          ScanIndexForward: false,
-          Limit: filtered ? Math.min(BATCH_GET_KEYS, Math.max(need * 4, 25)) : Math.min(BATCH_GET_KEYS, need),
-          ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
-        }),
-      );
-      const ids = (page.Items ?? []).flatMap((row) => {
-        const sk = stringAttr(row, 'SK');
-        return sk === undefined ? [] : [sk.slice('MEDIA#'.length)];
-      });
-      const byId = await this.batchGet(ownerId, ids);
-      for (const id of ids) {
-        const item = byId.get(id);
-        // Missing: deleted since the index was read.
-        if (item === undefined || !DynamoMediaRepository.matches(item, query)) continue;
-        items.push(item);
-        if (items.length === want) return { items };
-      }
-      startKey = page.LastEvaluatedKey;
-      if (startKey === undefined) return { items };
-    }
-    const resumeAfter = stringAttr(startKey, 'SK')?.slice('MEDIA#'.length);
-    return resumeAfter === undefined ? { items } : { items, resumeAfter };
-  }
-
-  /** The owner's items with these ids (up to 100), by id; retries what DynamoDB leaves unprocessed. */
-  private async batchGet(ownerId: string, ids: string[]): Promise<Map<string, MediaItem>> {
-    const out = new Map<string, MediaItem>();
-    if (ids.length === 0) return out;
-    let keys: Item[] | undefined = ids.map((id) => ({ PK: str(mediaKeys.ownerPk(ownerId)), SK: str(mediaKeys.mediaSk(id)) }));
-    for (let attempt = 0; keys !== undefined && keys.length > 0; attempt += 1) {
-      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt)));
-      if (attempt > 8) throw new StorageError(`DynamoDB left ${keys.length} keys unprocessed after ${attempt} attempts`);
-      const response: BatchGetItemCommandOutput = await this.client.send(new BatchGetItemCommand({ RequestItems: { [this.table]: { Keys: keys } } }));
-      for (const row of response.Responses?.[this.table] ?? []) {
-        const item = fromItem(row);
-        out.set(item.id, item);
-      }
-      keys = response.UnprocessedKeys?.[this.table]?.Keys;
-    }
-    return out;
   }
 
   async findByHash(ownerId: string, sha256: string): Promise<MediaItem | undefined> {
@@ -504,28 +274,7 @@ export class DynamoMediaRepository implements MediaRepository {
 
   async tagCounts(ownerId: string): Promise<TagCount[]> {
     checkOwner(ownerId);
-    const counts = new Map<string, number>();
-    let startKey: Item | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.table,
-          IndexName: OWNER_TAGS_INDEX,
-          KeyConditionExpression: 'GSI1PK = :pk',
-          ExpressionAttributeValues: { ':pk': str(mediaKeys.ownerTagsPk(ownerId)) },
-          ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
-        }),
-      );
-      for (const row of page.Items ?? []) {
-        const match = /^TAG#(.+)#MEDIA#[^#]+$/.exec(stringAttr(row, 'GSI1SK') ?? '');
-        const name = match?.[1];
-        if (name !== undefined) counts.set(name, (counts.get(name) ?? 0) + 1);
-      }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey !== undefined);
-    return [...counts]
-      .map(([name, count]) => ({ name, count }))
-      .sort((a, b) => b.count - a.count || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return countTags(this.client, this.table, ownerId);
   }
 
   async delete(ownerId: string, id: string): Promise<void> {
@@ -536,18 +285,9 @@ export class DynamoMediaRepository implements MediaRepository {
     for (let attempt = 0; attempt < 5; attempt += 1) {
       const current = await this.read(ownerId, id);
       if (current === undefined) return;
-      const actions: TransactWriteItem[] = [
-        {
-          Delete: {
-            TableName: this.table,
-            Key: { PK: str(mediaKeys.ownerPk(ownerId)), SK: str(mediaKeys.mediaSk(id)) },
-            ConditionExpression: 'version = :version',
-            ExpressionAttributeValues: { ':version': num(current.version) },
-          },
-        },
-      ];
-      if (current.original.sha256 !== undefined) actions.push(this.claimDelete(ownerId, id, current.original.sha256));
-      for (const tag of indexedTags(current)) actions.push(this.tagDelete(ownerId, id, tag));
+      const actions: TransactWriteItem[] = [mediaDelete(this.table, ownerId, id, current.version)];
+      if (current.original.sha256 !== undefined) actions.push(claimDelete(this.table, ownerId, id, current.original.sha256));
+      for (const tag of indexedTags(current)) actions.push(tagDelete(this.table, ownerId, id, tag));
       try {
         await this.transact(actions);
         return;

@@ -11,9 +11,10 @@ import {
   type MultipartUploads,
   type ObjectHead,
 } from '@mediaflow/domain';
+import { errorCode, removeQuietly } from './file-ops.js';
 import { checkMaxBytes } from './fs-object-store.js';
 import { processLocks } from './keyed-lock.js';
-import { errorCode, FsLayout, removeQuietly } from './layout.js';
+import { FsLayout } from './layout.js';
 import type { FsObjectStoreOptions } from './options.js';
 import { presignExpiry, UrlSigner } from './presign.js';
 import { headFromSidecar } from './sidecar.js';

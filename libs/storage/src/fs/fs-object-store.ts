@@ -13,7 +13,9 @@ import {
   type PresignPutOptions,
   type PutOptions,
 } from '@mediaflow/domain';
-import { assertFsKey, FsLayout, removeQuietly } from './layout.js';
+import { removeQuietly } from './file-ops.js';
+import { assertFsKey } from './key-paths.js';
+import { FsLayout } from './layout.js';
 import type { FsObjectStoreOptions } from './options.js';
 import { presignExpiry, UrlSigner, type PresignedGrant } from './presign.js';
 import { resolveRange } from './range.js';

@@ -1,28 +1,16 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { constants } from 'node:fs';
-import { lstat, mkdir, open, readdir, readFile, realpath, rename, rm, rmdir, unlink, type FileHandle } from 'node:fs/promises';
-import { dirname, join, sep } from 'node:path';
-import { ConflictError, LimitExceededError, ValidationError, type BodyInput, type Clock } from '@mediaflow/domain';
+import { lstat, mkdir, open, readdir, realpath, rename, rm, unlink, type FileHandle } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { BodyInput, Clock } from '@mediaflow/domain';
 import { StorageError } from '../errors.js';
-import { assertSafeKeyPrefix, assertSafeObjectKey } from '../object-key.js';
+import { assertSafeKeyPrefix } from '../object-key.js';
+import { errorCode, MISSING, moveInto, pruneEmptyParents, removeQuietly, syncDirectory } from './file-ops.js';
+import { etagOfFile, writeChunks } from './hashing.js';
 import { processLocks } from './keyed-lock.js';
-import { identityOf, parseSidecar, sameFile, type FileIdentity, type Sidecar } from './sidecar.js';
-
-/** Bytes being written before they become an object (puts, multipart parts). */
-export const TEMP_DIR = '.tmp';
-/** The metadata sidecars, in a tree that mirrors the objects' own. */
-export const META_DIR = '.meta';
-const MULTIPART_DIR = 'multipart';
-const RESERVED_NAMES: ReadonlySet<string> = new Set([TEMP_DIR, META_DIR]);
-/** NAME_MAX on Linux and macOS filesystems. */
-const MAX_SEGMENT_BYTES = 255;
-
-/** Where one object lives on disk. Only made by {@link FsLayout.paths}, after every check. */
-export interface ObjectPaths {
-  readonly key: string;
-  readonly data: string;
-  readonly meta: string;
-}
+import { assertFsKey, assertInsideRoot, META_DIR, MULTIPART_DIR, RESERVED_NAMES, TEMP_DIR, walkKeys, type ObjectPaths } from './key-paths.js';
+import { identityOf, type FileIdentity, type Sidecar } from './sidecar.js';
+import { openWithSidecar, readSidecarFile } from './sidecar-file.js';
 
 /** A finished temp file: its bytes are on disk (and synced when the layout is durable). */
 export interface WrittenTemp {
@@ -42,103 +30,6 @@ export interface CommitMetadata {
   contentDisposition?: string | undefined;
   partSize?: number | undefined;
   sha256?: string | undefined;
-}
-
-export function errorCode(error: unknown): string | undefined {
-  if (typeof error !== 'object' || error === null || !('code' in error)) return undefined;
-  return typeof error.code === 'string' ? error.code : undefined;
-}
-
-const MISSING = new Set(['ENOENT', 'ENOTDIR']);
-
-/** Unlinks a file, treating "already gone" as success. */
-export async function removeQuietly(path: string): Promise<void> {
-  try {
-    await unlink(path);
-  } catch (error) {
-    if (!MISSING.has(errorCode(error) ?? '')) throw error;
-  }
-}
-
-/**
- * Throws `ValidationError` unless `key` is a safe object key that can also be a path here: the
- * checks of `assertSafeObjectKey`, segments no longer than a file name may be, and a first segment
- * that is not one of the store's own directories.
- */
-export function assertFsKey(key: string): void {
-  assertSafeObjectKey(key);
-  const segments = key.split('/');
-  if (RESERVED_NAMES.has(segments[0] ?? '')) {
-    throw new ValidationError(`object key may not start with "${segments[0]}/": it is reserved by the filesystem store`, [
-      { path: 'key', message: 'reserved first segment' },
-    ]);
-  }
-  if (segments.some((s) => Buffer.byteLength(s, 'utf8') > MAX_SEGMENT_BYTES)) {
-    throw new ValidationError(`object key has a segment longer than ${MAX_SEGMENT_BYTES} bytes`, [
-      { path: 'key', message: 'segment too long' },
-    ]);
-  }
-}
-
-/**
- * Streams an iterable of chunks into an open file, counting and hashing as it goes. Stops with
- * `LimitExceededError` as soon as the total passes `maxBytes`.
- */
-async function writeChunks(handle: FileHandle, body: BodyInput, maxBytes: number): Promise<{ size: number; md5: Buffer; sha256: string }> {
-  const hash = createHash('md5');
-  const sha = createHash('sha256');
-  let size = 0;
-  const write = async (chunk: Uint8Array): Promise<void> => {
-    size += chunk.byteLength;
-    if (size > maxBytes) throw new LimitExceededError(`object is larger than ${maxBytes} bytes`, { details: { maxBytes } });
-    hash.update(chunk);
-    sha.update(chunk);
-    let offset = 0;
-    while (offset < chunk.byteLength) {
-      const { bytesWritten } = await handle.write(chunk, offset, chunk.byteLength - offset);
-      offset += bytesWritten;
-    }
-  };
-  if (body instanceof Uint8Array) {
-    await write(body);
-  } else {
-    for await (const chunk of body) {
-      // A stream in object or string mode would otherwise be written as "[object Object]".
-      if (!(chunk instanceof Uint8Array)) throw new ValidationError('a body stream must yield bytes');
-      await write(chunk);
-    }
-  }
-  return { size, md5: hash.digest(), sha256: sha.digest('hex') };
-}
-
-/**
- * The etag a file would have been given: MD5 hex, or for multipart objects S3's
- * `md5(concat(part md5s))-N` over parts of `partSize` bytes.
- */
-async function etagOfFile(handle: FileHandle, partSize: number | undefined): Promise<string> {
-  const whole = createHash('md5');
-  const partDigests: Buffer[] = [];
-  let part = createHash('md5');
-  let inPart = 0;
-  for await (const chunk of handle.createReadStream({ autoClose: false, start: 0 }) as AsyncIterable<Buffer>) {
-    whole.update(chunk);
-    if (partSize === undefined) continue;
-    let offset = 0;
-    while (offset < chunk.byteLength) {
-      const take = Math.min(partSize - inPart, chunk.byteLength - offset);
-      part.update(chunk.subarray(offset, offset + take));
-      offset += take;
-      inPart += take;
-      if (inPart === partSize) {
-        partDigests.push(part.digest());
-        part = createHash('md5');
-        inPart = 0;
-      }
-    }
-  }
-  if (partSize === undefined) return whole.digest('hex');
-  if (inPart > 0) partDigests.push(part.digest());
-  return `${createHash('md5').update(Buffer.concat(partDigests)).digest('hex')}-${partDigests.length}`;
 }
 
 /**
@@ -191,37 +82,9 @@ export class FsLayout {
     const segments = key.split('/');
     const data = join(root, ...segments);
     const meta = join(root, META_DIR, ...segments);
-    await this.assertInsideRoot(root, data);
-    await this.assertInsideRoot(root, meta);
+    await assertInsideRoot(root, data);
+    await assertInsideRoot(root, meta);
     return { key, data, meta };
-  }
-
-  private async assertInsideRoot(root: string, path: string): Promise<void> {
-    const inside = (p: string): boolean => p === root || p.startsWith(root + sep);
-    const refuse = (): never => {
-      throw new ValidationError('object key (or prefix) resolves outside the store', [{ path: 'key', message: 'outside the store' }]);
-    };
-    if (!inside(path)) refuse();
-    let current = path;
-    while (current !== root) {
-      try {
-        await lstat(current);
-      } catch (error) {
-        if (!MISSING.has(errorCode(error) ?? '')) throw error;
-        current = dirname(current);
-        continue;
-      }
-      let real: string;
-      try {
-        real = await realpath(current);
-      } catch (error) {
-        // It exists but does not resolve: a dangling link, which a write would follow.
-        if (MISSING.has(errorCode(error) ?? '') || errorCode(error) === 'ELOOP') refuse();
-        throw error;
-      }
-      if (!inside(real)) refuse();
-      return;
-    }
   }
 
   /** Where an in-progress multipart upload keeps its plan and parts. */
@@ -264,44 +127,10 @@ export class FsLayout {
       } finally {
         await handle.close();
       }
-      if (mkdirs) await this.moveInto(temp, target);
+      if (mkdirs) await moveInto(temp, target);
       else await rename(temp, target);
     } finally {
       await removeQuietly(temp);
-    }
-  }
-
-  /**
-   * Renames a file into the tree, creating parent directories. A concurrent delete may prune an
-   * empty parent between the mkdir and the rename, hence the retries.
-   */
-  private async moveInto(from: string, to: string): Promise<void> {
-    for (let attempt = 0; ; attempt += 1) {
-      try {
-        await mkdir(dirname(to), { recursive: true });
-        await rename(from, to);
-        return;
-      } catch (error) {
-        const code = errorCode(error);
-        if (code === 'ENOENT' && attempt < 5) continue;
-        if (code === 'EISDIR' || code === 'ENOTDIR' || code === 'EEXIST' || code === 'ENOTEMPTY') {
-          // A directory tree cannot hold both `a` and `a/b`; S3 can. The key layout never needs both.
-          throw new ConflictError('the key collides with another key: one of them would be a directory of the other', {
-            cause: error,
-          });
-        }
-        throw error;
-      }
-    }
-  }
-
-  private async syncDirectory(path: string): Promise<void> {
-    if (!this.durable) return;
-    const handle = await open(path, 'r');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
     }
   }
 
@@ -323,50 +152,14 @@ export class FsLayout {
     if (metadata.partSize !== undefined) sidecar.partSize = metadata.partSize;
     if (metadata.sha256 !== undefined) sidecar.sha256 = metadata.sha256;
     await processLocks.run(paths.data, async () => {
-      await this.moveInto(temp.path, paths.data);
+      await moveInto(temp.path, paths.data);
       await this.writeSmallFile(paths.meta, JSON.stringify(sidecar), true);
     });
-    await this.syncDirectory(dirname(paths.data));
-    await this.syncDirectory(dirname(paths.meta));
+    if (this.durable) {
+      await syncDirectory(dirname(paths.data));
+      await syncDirectory(dirname(paths.meta));
+    }
     return sidecar;
-  }
-
-  private async readSidecar(path: string): Promise<Sidecar | undefined> {
-    try {
-      return parseSidecar(await readFile(path, 'utf8'));
-    } catch (error) {
-      const code = errorCode(error);
-      if (code !== undefined && (MISSING.has(code) || code === 'EISDIR')) return undefined;
-      throw error;
-    }
-  }
-
-  /** Opens the data file and reads its sidecar: the pair, nothing, or "out of step". */
-  private async tryOpen(paths: ObjectPaths): Promise<{ handle: FileHandle; sidecar: Sidecar } | undefined | 'mismatch'> {
-    let handle: FileHandle;
-    try {
-      // O_NOFOLLOW: even a link swapped in after the path checks is not followed.
-      handle = await open(paths.data, constants.O_RDONLY | constants.O_NOFOLLOW);
-    } catch (error) {
-      const code = errorCode(error);
-      if (code !== undefined && MISSING.has(code)) return undefined;
-      if (code === 'ELOOP') throw new ValidationError('object key resolves to a link', [], { cause: error });
-      throw error;
-    }
-    try {
-      const stats = await handle.stat();
-      if (!stats.isFile()) {
-        await handle.close();
-        return undefined;
-      }
-      const sidecar = await this.readSidecar(paths.meta);
-      if (sidecar !== undefined && sameFile(sidecar.file, identityOf(stats))) return { handle, sidecar };
-    } catch (error) {
-      await handle.close();
-      throw error;
-    }
-    await handle.close();
-    return 'mismatch';
   }
 
   /**
@@ -374,15 +167,15 @@ export class FsLayout {
    * none. The caller owns (and must close) the returned handle.
    */
   async open(paths: ObjectPaths): Promise<{ handle: FileHandle; sidecar: Sidecar } | undefined> {
-    const first = await this.tryOpen(paths);
+    const first = await openWithSidecar(paths);
     if (first !== 'mismatch') return first;
     // Out of step: a writer may be between its two renames. Once we hold the key's lock no writer
     // in this process is, so a mismatch that persists is left over from a crash.
     return processLocks.run(paths.data, async () => {
-      const second = await this.tryOpen(paths);
+      const second = await openWithSidecar(paths);
       if (second !== 'mismatch') return second;
       await this.rebuildSidecar(paths);
-      const third = await this.tryOpen(paths);
+      const third = await openWithSidecar(paths);
       if (third === 'mismatch') throw new StorageError(`the metadata of ${paths.key} keeps changing under the store`);
       return third;
     });
@@ -404,7 +197,7 @@ export class FsLayout {
     try {
       const stats = await handle.stat();
       if (!stats.isFile()) return;
-      const old = await this.readSidecar(paths.meta);
+      const old = await readSidecarFile(paths.meta);
       const etag = await etagOfFile(handle, old?.partSize);
       const sidecar: Sidecar =
         old !== undefined && old.etag === etag && old.size === stats.size
@@ -440,21 +233,10 @@ export class FsLayout {
       return found;
     });
     if (existed) {
-      await this.pruneEmptyParents(paths.data, root);
-      await this.pruneEmptyParents(paths.meta, join(root, META_DIR));
+      await pruneEmptyParents(paths.data, root);
+      await pruneEmptyParents(paths.meta, join(root, META_DIR));
     }
     return existed;
-  }
-
-  /** Removes directories left empty by a delete, up to (not including) `stopAt`. */
-  private async pruneEmptyParents(path: string, stopAt: string): Promise<void> {
-    for (let dir = dirname(path); dir !== stopAt && dir.startsWith(stopAt + sep); dir = dirname(dir)) {
-      try {
-        await rmdir(dir);
-      } catch {
-        return; // not empty (or already gone): nothing above it can be empty either
-      }
-    }
   }
 
   /**
@@ -471,7 +253,7 @@ export class FsLayout {
     if (dirKey !== '' && RESERVED_NAMES.has(dirKey.split('/')[0] ?? '')) return;
     const dir = dirKey === '' ? root : join(root, ...dirKey.split('/'));
     if (dirKey !== '') {
-      await this.assertInsideRoot(root, dir);
+      await assertInsideRoot(root, dir);
       try {
         // Not a real directory (missing, a file, a link): nothing is listed under it.
         if (!(await lstat(dir)).isDirectory()) return;
@@ -480,25 +262,7 @@ export class FsLayout {
         throw error;
       }
     }
-    yield* this.walk(dir, dirKey === '' ? '' : `${dirKey}/`, namePrefix, dirKey === '');
-  }
-
-  private async *walk(dir: string, keyPrefix: string, namePrefix: string, atRoot: boolean): AsyncGenerator<string> {
-    let entries;
-    try {
-      entries = await readdir(dir, { withFileTypes: true });
-    } catch (error) {
-      if (MISSING.has(errorCode(error) ?? '')) return;
-      throw error;
-    }
-    const children = entries
-      .filter((e) => (e.isFile() || e.isDirectory()) && e.name.startsWith(namePrefix) && !(atRoot && RESERVED_NAMES.has(e.name)))
-      .map((e) => ({ name: e.name, isDirectory: e.isDirectory(), order: e.isDirectory() ? `${e.name}/` : e.name }))
-      .sort((a, b) => (a.order < b.order ? -1 : a.order > b.order ? 1 : 0));
-    for (const child of children) {
-      if (child.isDirectory) yield* this.walk(join(dir, child.name), `${keyPrefix}${child.name}/`, '', false);
-      else yield `${keyPrefix}${child.name}`;
-    }
+    yield* walkKeys(dir, dirKey === '' ? '' : `${dirKey}/`, namePrefix, dirKey === '');
   }
 
   /**

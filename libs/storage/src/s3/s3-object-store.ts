@@ -1,19 +1,7 @@
 import { createHash } from 'node:crypto';
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
+import { DeleteObjectCommand, DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, type _Object } from '@aws-sdk/client-s3';
 import {
-  DeleteObjectCommand,
-  DeleteObjectsCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  type _Object,
-} from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import {
-  attachmentDisposition,
-  LimitExceededError,
   NotFoundError,
   ValidationError,
   type BodyInput,
@@ -30,8 +18,11 @@ import { StorageError } from '../errors.js';
 import { assertSafeKeyPrefix, assertSafeObjectKey } from '../object-key.js';
 import { awsErrorName, httpStatus } from './aws-errors.js';
 import { S3Adapter } from './adapter.js';
+import { checkRange, parseContentRange } from './get-range.js';
 import { bareEtag, DEFAULT_CONTENT_TYPE, headFromResponse } from './head.js';
-import { nonNegativeInteger, presignExpiry, sha256HexToBase64 } from './presign.js';
+import { listObjectPages } from './list-pages.js';
+import { presignGetObject, presignPutObject, type PresignTarget } from './presign-object.js';
+import { checkMaxBytes, exceeded, readAhead, uploadInParts, type ObjectParams, type ReadAhead } from './put-body.js';
 
 /** Kept as a name for callers; the port's options carry the declared SHA-256 now. */
 export type S3PresignPutOptions = PresignPutOptions;
@@ -45,53 +36,8 @@ export interface DeleteFailure {
   message: string;
 }
 
-function exceeded(maxBytes: number): LimitExceededError {
-  return new LimitExceededError(`the body is larger than ${maxBytes} bytes`, { details: { maxBytes } });
-}
-
-function checkMaxBytes(maxBytes: number | undefined): number {
-  if (maxBytes === undefined) return Number.POSITIVE_INFINITY;
-  nonNegativeInteger(maxBytes, 'maxBytes');
-  return maxBytes;
-}
-
-function checkRange(range: ByteRange): void {
-  nonNegativeInteger(range.start, 'range.start');
-  if (range.end !== undefined) {
-    nonNegativeInteger(range.end, 'range.end');
-    if (range.end < range.start) throw new ValidationError(`range ${range.start}-${range.end} ends before it starts`);
-  }
-}
-
-/** `bytes 2-5/10` -> the served range and the object's full size. */
-function parseContentRange(value: string | undefined): { start: number; end: number; size: number } | undefined {
-  const match = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(value ?? '');
-  if (match === null) return undefined;
-  return { start: Number(match[1]), end: Number(match[2]), size: Number(match[3]) };
-}
-
 function isAsyncIterable(value: unknown): value is AsyncIterable<Uint8Array> {
   return typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
-}
-
-/** Reads `iterator` until more than `limit` bytes have come or it ends; counts against `maxBytes`. */
-async function readAhead(
-  iterator: AsyncIterator<Uint8Array>,
-  limit: number,
-  maxBytes: number,
-  hash: ReturnType<typeof createHash>,
-): Promise<{ chunks: Uint8Array[]; bytes: number; ended: boolean }> {
-  const chunks: Uint8Array[] = [];
-  let bytes = 0;
-  while (bytes <= limit) {
-    const next = await iterator.next();
-    if (next.done === true) return { chunks, bytes, ended: true };
-    bytes += next.value.byteLength;
-    if (bytes > maxBytes) throw exceeded(maxBytes);
-    hash.update(next.value);
-    chunks.push(next.value);
-  }
-  return { chunks, bytes, ended: false };
 }
 
 /**
@@ -125,6 +71,10 @@ export class S3ObjectStore extends S3Adapter implements ObjectStore {
     return this.config.bucket;
   }
 
+  private get presignTarget(): PresignTarget {
+    return { presignClient: this.presignClient, bucket: this.bucket, clock: this.clock };
+  }
+
   async put(key: string, body: BodyInput, options: PutOptions = {}): Promise<ObjectHead> {
     assertSafeObjectKey(key);
     const maxBytes = checkMaxBytes(options.maxBytes);
@@ -138,7 +88,7 @@ export class S3ObjectStore extends S3Adapter implements ObjectStore {
       return this.putMultipart(key, none, { chunks: [body], bytes: body.byteLength }, maxBytes, hash, options);
     }
     const iterator = body[Symbol.asyncIterator]();
-    let ahead: Awaited<ReturnType<typeof readAhead>>;
+    let ahead: ReadAhead;
     try {
       ahead = await readAhead(iterator, this.config.partSizeBytes, maxBytes, hash);
     } catch (error) {
@@ -149,13 +99,7 @@ export class S3ObjectStore extends S3Adapter implements ObjectStore {
     return this.putMultipart(key, iterator, ahead, maxBytes, hash, options);
   }
 
-  private objectParams(key: string, options: PutOptions): {
-    Bucket: string;
-    Key: string;
-    ContentType: string;
-    CacheControl?: string;
-    ContentDisposition?: string;
-  } {
+  private objectParams(key: string, options: PutOptions): ObjectParams {
     return {
       Bucket: this.bucket,
       Key: key,
@@ -196,44 +140,8 @@ export class S3ObjectStore extends S3Adapter implements ObjectStore {
     hash: ReturnType<typeof createHash>,
     options: PutOptions,
   ): Promise<ObjectHead> {
-    let size = ahead.bytes;
-    let overLimit = false;
-    // The generator throws once the count passes maxBytes; Upload then aborts the multipart
-    // upload, so the parts already sent are discarded and the old object (if any) stays.
-    async function* rest(): AsyncGenerator<Uint8Array> {
-      try {
-        yield* ahead.chunks;
-        for (let next = await iterator.next(); next.done !== true; next = await iterator.next()) {
-          size += next.value.byteLength;
-          if (size > maxBytes) {
-            overLimit = true;
-            throw exceeded(maxBytes);
-          }
-          hash.update(next.value);
-          yield next.value;
-        }
-      } finally {
-        await iterator.return?.();
-      }
-    }
-    const upload = new Upload({
-      client: this.client,
-      params: { ...this.objectParams(key, options), Body: Readable.from(rest(), { objectMode: false }) },
-      partSize: this.config.partSizeBytes,
-      queueSize: this.config.queueSize,
-      leavePartsOnError: false,
-    });
-    let result;
-    try {
-      result = await upload.done();
-    } catch (error) {
-      // When the abort after the refusal fails too, Upload throws the abort's error instead; the
-      // caller must still learn that the body was too large (the parts expire with the bucket's
-      // lifecycle rule for incomplete uploads).
-      if (overLimit && !(error instanceof LimitExceededError)) throw new LimitExceededError(`the body is larger than ${maxBytes} bytes`, { cause: error, details: { maxBytes } });
-      throw error;
-    }
-    return this.headOfPut(key, size, result.ETag, hash.digest('hex'), options);
+    const { etag, size } = await uploadInParts(this.client, this.objectParams(key, options), { iterator, ahead, maxBytes, hash }, this.config);
+    return this.headOfPut(key, size, etag, hash.digest('hex'), options);
   }
 
   async get(key: string, range?: ByteRange): Promise<GetResult> {
@@ -320,28 +228,8 @@ export class S3ObjectStore extends S3Adapter implements ObjectStore {
     return deleted;
   }
 
-  /**
-   * ListObjectsV2 pages under `prefix`. Each page starts after the last key of the one before
-   * (`StartAfter`) rather than at a continuation token: the same cost and order on S3, and the
-   * position stays meaningful while `deleteByPrefix` removes the pages it has seen.
-   */
-  private async *listPages(prefix: string): AsyncGenerator<_Object[]> {
-    let startAfter: string | undefined;
-    for (;;) {
-      const page = await this.client.send(
-        new ListObjectsV2Command({
-          Bucket: this.bucket,
-          Prefix: prefix,
-          MaxKeys: this.config.listPageSize,
-          ...(startAfter === undefined ? {} : { StartAfter: startAfter }),
-        }),
-      );
-      const objects = (page.Contents ?? []).filter((o) => o.Key !== undefined);
-      if (objects.length > 0) yield objects;
-      const last = objects[objects.length - 1]?.Key;
-      if (page.IsTruncated !== true || last === undefined) return;
-      startAfter = last;
-    }
+  private listPages(prefix: string): AsyncGenerator<_Object[]> {
+    return listObjectPages(this.client, this.bucket, prefix, this.config.listPageSize);
   }
 
   private async *keyPages(prefix: string): AsyncGenerator<string[]> {
@@ -366,51 +254,11 @@ export class S3ObjectStore extends S3Adapter implements ObjectStore {
 
   async presignPut(key: string, options: S3PresignPutOptions): Promise<PresignedRequest> {
     assertSafeObjectKey(key);
-    const expiresAt = presignExpiry(this.clock.now(), options.expiresInSeconds);
-    if (options.contentLength !== undefined) nonNegativeInteger(options.contentLength, 'contentLength');
-    const headers: Record<string, string> = {};
-    const unhoistable = new Set<string>();
-    const signed = new Set<string>();
-    if (options.contentType !== undefined) {
-      headers['content-type'] = options.contentType;
-      signed.add('content-type');
-    }
-    if (options.contentLength !== undefined) signed.add('content-length');
-    let checksum: string | undefined;
-    if (options.sha256 !== undefined) {
-      checksum = sha256HexToBase64(options.sha256);
-      headers['x-amz-checksum-sha256'] = checksum;
-      // Kept a header (not hoisted into the query) so S3 checks the body against it.
-      unhoistable.add('x-amz-checksum-sha256');
-    }
-    const command = new PutObjectCommand({
-      Bucket: this.bucket,
-      Key: key,
-      ...(options.contentType === undefined ? {} : { ContentType: options.contentType }),
-      // Browsers send Content-Length themselves; it is not one of the headers handed back.
-      ...(options.contentLength === undefined ? {} : { ContentLength: options.contentLength }),
-      ...(checksum === undefined ? {} : { ChecksumSHA256: checksum }),
-    });
-    const url = await getSignedUrl(this.presignClient, command, {
-      expiresIn: options.expiresInSeconds,
-      signingDate: this.clock.now(),
-      unhoistableHeaders: unhoistable,
-      // The presigner leaves content-type unsigned unless told otherwise; signing it (and the
-      // length) is what makes S3 refuse an upload of another type or size.
-      signableHeaders: signed,
-    });
-    return { method: 'PUT', url, headers, expiresAt };
+    return presignPutObject(this.presignTarget, key, options);
   }
 
   async presignGet(key: string, options: PresignGetOptions): Promise<PresignedRequest> {
     assertSafeObjectKey(key);
-    const expiresAt = presignExpiry(this.clock.now(), options.expiresInSeconds);
-    const command = new GetObjectCommand({
-      Bucket: this.bucket,
-      Key: key,
-      ...(options.downloadFilename === undefined ? {} : { ResponseContentDisposition: attachmentDisposition(options.downloadFilename) }),
-    });
-    const url = await getSignedUrl(this.presignClient, command, { expiresIn: options.expiresInSeconds, signingDate: this.clock.now() });
-    return { method: 'GET', url, headers: {}, expiresAt };
+    return presignGetObject(this.presignTarget, key, options);
   }
 }

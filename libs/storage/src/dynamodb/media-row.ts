@@ -1,0 +1,44 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import type { MediaItem } from '@mediaflow/domain';
+import { StorageError } from '../errors.js';
+import { ABANDONED_UPLOAD_TTL_SECONDS, MEDIA_TTL_ATTRIBUTE, mediaKeys } from './table.js';
+
+/** One DynamoDB item (a row of the media table), as the SDK sends and returns it. */
+export type Item = Record<string, AttributeValue>;
+
+export const str = (value: string): AttributeValue => ({ S: value });
+export const num = (value: number): AttributeValue => ({ N: String(value) });
+
+export function stringAttr(item: Item | undefined, name: string): string | undefined {
+  const value = item?.[name];
+  return value !== undefined && 'S' in value ? value.S : undefined;
+}
+
+/** Tag names an item is indexed under: each once, and none while the item is deleted (never listed). */
+export function indexedTags(item: MediaItem): string[] {
+  return item.status === 'deleted' ? [] : [...new Set(item.tags.map((t) => t.name))];
+}
+
+/** The media row of an item: its JSON, with the fields that conditions and filters need beside it. */
+export function mediaRow(item: MediaItem): Item {
+  const row: Item = {
+    PK: str(mediaKeys.ownerPk(item.ownerId)),
+    SK: str(mediaKeys.mediaSk(item.id)),
+    item: str(JSON.stringify(item)),
+    kind: str(item.kind),
+    status: str(item.status),
+    version: num(item.version),
+  };
+  if (item.original.sha256 !== undefined) row['sha256'] = str(item.original.sha256);
+  // An upload that never completes is left to the table's TTL. Every write replaces the whole
+  // row, so the write that moves the item on leaves the attribute out and the item stays.
+  if (item.status === 'uploading') row[MEDIA_TTL_ATTRIBUTE] = num(Math.floor(Date.parse(item.createdAt) / 1000) + ABANDONED_UPLOAD_TTL_SECONDS);
+  return row;
+}
+
+export function fromItem(item: Item): MediaItem {
+  const json = stringAttr(item, 'item');
+  if (json === undefined) throw new StorageError(`media row ${stringAttr(item, 'SK') ?? '?'} has no item attribute`);
+  // Written only by the repository from a typed MediaItem, so it is read back without re-validating.
+  return JSON.parse(json) as MediaItem;
+}
