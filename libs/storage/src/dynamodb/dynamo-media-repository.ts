@@ -29,7 +29,8 @@ import {
 import { countTags, scanOwner, scanTag, type ListTarget } from './list-queries.js';
 import { fromItem, indexedTags, mediaRow, num, str, stringAttr } from './media-row.js';
 import { mediaKeys } from './table.js';
-import { awsErrorName, cancellationCodes, claimDelete, claimPut, mediaDelete, newClaimPut, tagChanges, tagDelete, tagPut } from './write-actions.js';
+import { awsErrorName } from '../aws-errors.js';
+import { cancellationCodes, claimDelete, claimPut, mediaDelete, newClaimPut, tagChanges, tagDelete, tagPut } from './write-actions.js';
 
 /** DynamoDB's limit on the actions of one TransactWriteItems. */
 export const MAX_TRANSACTION_ACTIONS = 100;

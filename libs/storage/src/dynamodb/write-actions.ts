@@ -1,13 +1,8 @@
 import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import type { MediaItem } from '@mediaflow/domain';
+import { awsErrorName } from '../aws-errors.js';
 import { indexedTags, num, str } from './media-row.js';
 import { mediaKeys } from './table.js';
-
-/** The error name (DynamoDB error code) of an SDK failure. */
-export function awsErrorName(error: unknown): string | undefined {
-  const name = typeof error === 'object' && error !== null ? (error as { name?: unknown }).name : undefined;
-  return typeof name === 'string' ? name : undefined;
-}
 
 /** The reasons of a cancelled transaction, by action index (`None` for actions that were fine). */
 export function cancellationCodes(error: unknown): string[] | undefined {

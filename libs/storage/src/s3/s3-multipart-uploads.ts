@@ -15,7 +15,7 @@ import {
 } from '@mediaflow/domain';
 import { StorageError } from '../errors.js';
 import { assertSafeObjectKey } from '../object-key.js';
-import { awsErrorName, httpStatus } from './aws-errors.js';
+import { awsErrorName, httpStatus } from '../aws-errors.js';
 import { MAX_PART_SIZE } from './config.js';
 import { DEFAULT_CONTENT_TYPE, headFromResponse } from './head.js';
 import { presignExpiry } from './presign.js';

@@ -16,7 +16,7 @@ import {
 } from '@mediaflow/domain';
 import { StorageError } from '../errors.js';
 import { assertSafeKeyPrefix, assertSafeObjectKey } from '../object-key.js';
-import { awsErrorName, httpStatus } from './aws-errors.js';
+import { awsErrorName, httpStatus } from '../aws-errors.js';
 import { S3Adapter } from './adapter.js';
 import { checkRange, parseContentRange } from './get-range.js';
 import { bareEtag, DEFAULT_CONTENT_TYPE, headFromResponse } from './head.js';
