@@ -311,6 +311,21 @@ async function main() {
     assert(await page.evaluate(() => document.activeElement?.classList.contains('tile-button')), 'focus returns to the tile');
   });
 
+  await step('download originals: a photo and the document arrive as attachments, with their names and bytes', async () => {
+    for (const [name, label] of [['forest-lake.jpg', 'Original'], ['trip-notes.txt', 'Download']]) {
+      await page.getByRole('button', { name: new RegExp(`^${name.replace('.', '\\.')}`) }).click();
+      const dialog = page.getByRole('dialog');
+      // A short-lived link of the object store's own, from GET /api/v1/media/{id}/original.
+      const link = dialog.getByRole('link', { name: label, exact: true });
+      await link.waitFor();
+      const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+      assert(download.suggestedFilename() === name, `the download is named ${name} (got ${download.suggestedFilename()})`);
+      assert(readFileSync(await download.path()).equals(readFileSync(join(tmp, name))), `${name} downloads byte for byte`);
+      await page.keyboard.press('Escape');
+      await dialog.waitFor({ state: 'detached' });
+    }
+  });
+
   let tagged = '';
   await step(`add an own tag "${TAG}" and a title in the detail view`, async () => {
     const tile = tiles.filter({ has: page.locator('picture') }).nth(1);

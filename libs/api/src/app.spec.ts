@@ -126,6 +126,19 @@ describe('REST contract', () => {
     expect(p.detail.length).toBeGreaterThan(0);
   });
 
+  it('links to the original for download without caching the link, and to no one else', async () => {
+    const s = setup();
+    const id = await readyItem(s);
+    const res = await s.call(`/api/v1/media/${id}/original`, { owner: 'alice' });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    const body = (await res.json()) as { url: string; expiresAt: string };
+    expect(body.url).toMatch(new RegExp(`^memory://objects/originals/alice/${id}\\?op=get&download=`));
+    expect(Date.parse(body.expiresAt) - s.clock.now().getTime()).toBe(900_000);
+    expect((await s.call(`/api/v1/media/${id}/original`, { owner: 'bob' })).status).toBe(404);
+    expect((await s.call(`/api/v1/media/${id}/original`)).status).toBe(401);
+  });
+
   it('returns an item in the contract shape, without keys', async () => {
     const s = setup();
     const id = await readyItem(s);

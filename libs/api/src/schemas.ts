@@ -68,6 +68,9 @@ export const TagCountsSchema = z.object({ tags: z.array(TagCountSchema) });
 
 export const HealthSchema = z.object({ ok: z.literal(true) });
 
+/** `200` to `GET /api/v1/media/{id}/original`: a short-lived link that downloads the original. */
+export const OriginalDownloadSchema = z.object({ url: z.string(), expiresAt: z.string() });
+
 /** The OpenAPI document itself, as far as its schema goes: a JSON object. */
 export const OpenApiDocumentSchema = z.record(z.string(), z.unknown());
 
@@ -104,6 +107,7 @@ for (const [schema, id] of [
   [UploadAcceptedSchema, 'UploadAccepted'],
   [ProblemSchema, 'Problem'],
   [HealthSchema, 'Health'],
+  [OriginalDownloadSchema, 'OriginalDownload'],
   [OpenApiDocumentSchema, 'OpenApiDocument'],
 ] as const) {
   responseComponents.add(schema, { id });

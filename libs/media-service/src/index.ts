@@ -29,7 +29,7 @@ export type { OutputClassifier, SubmitOutcome, VideoJobUpdate } from './steps/vi
 export { processAudio, metadataTags } from './steps/audio.js';
 export { framesToTag, tagMedia } from './steps/tagging.js';
 export type { TagOutcome } from './steps/tagging.js';
-export { getMedia, listMedia, listTags } from './queries.js';
+export { getMedia, listMedia, listTags, originalDownload, type OriginalDownload } from './queries.js';
 export { updateMedia, releaseMedia, deleteMedia } from './commands.js';
 export { MediaViewSchema, RenditionViewSchema, toMediaView } from './view.js';
 export type { MediaView, RenditionView } from './view.js';

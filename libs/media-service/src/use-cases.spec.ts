@@ -13,7 +13,7 @@ import { processAsIs } from './steps/document.js';
 import { processImage } from './steps/image.js';
 import { inMemoryDeps, type InMemoryDeps } from './testing/index.js';
 import { deleteMedia, releaseMedia, updateMedia } from './commands.js';
-import { getMedia, listMedia, listTags } from './queries.js';
+import { getMedia, listMedia, listTags, originalDownload } from './queries.js';
 import { startUpload } from './uploads.js';
 import { toMediaView } from './view.js';
 
@@ -284,6 +284,17 @@ describe('queries and commands', () => {
     const cleared = await updateMedia(deps, 'alice', id, { title: null, tags: [] });
     expect(cleared.title).toBeUndefined();
     expect(cleared.tags.map((t) => t.name)).toEqual(['dog']);
+  });
+
+  it('links to the original for download, as an attachment under its name, for its owner only', async () => {
+    const { deps, clock } = setup();
+    const id = await ready(deps);
+    const link = await originalDownload(deps, 'alice', id);
+    expect(link.url).toBe(`memory://objects/originals/alice/${id}?op=get&download=a.png`);
+    expect(link.expiresAt.getTime() - clock.now().getTime()).toBe(900_000);
+    await expect(originalDownload(deps, 'bob', id)).rejects.toBeInstanceOf(NotFoundError);
+    const waiting = await startUpload(deps, 'alice', { filename: 'b.png', size: 13 });
+    await expect(originalDownload(deps, 'alice', waiting.id)).rejects.toBeInstanceOf(ConflictError);
   });
 
   it('treats another owner as "not found" everywhere', async () => {

@@ -95,10 +95,11 @@ export const FUNCTION_PLANS: Readonly<Record<MediaFunctionName, FunctionPlan>> =
     // The HTTP API gives up on an integration after 30 s; the function stops first, so the failure is its own, logged with the request.
     timeout: Duration.seconds(15),
     layers: [],
-    // Presigned single and multipart PUTs (create, part and complete are all s3:PutObject), the HEAD after a
+    // Presigned single and multipart PUTs (create, part and complete are all s3:PutObject), presigned GETs of
+    // originals for their owners' downloads (GET /api/v1/media/{id}/original), the HEAD after a
     // completed multipart upload, and deleting an item's original. Renditions are served by CloudFront:
     // the function never reads them (it serves no /media route), it only deletes them with their item.
-    originals: { actions: ['s3:PutObject', 's3:GetObject', 's3:DeleteObject'], why: 'presigns uploads of new originals (single and multipart), reads back a completed upload and deletes the original of an item its owner deletes' },
+    originals: { actions: ['s3:PutObject', 's3:GetObject', 's3:DeleteObject'], why: 'presigns uploads of new originals (single and multipart) and their owners\' downloads of them, reads back a completed upload and deletes the original of an item its owner deletes' },
     renditions: { actions: ['s3:DeleteObject'], why: 'deletes the renditions of an item its owner deletes' },
     listsRenditions: true,
     queriesMediaTable: true,

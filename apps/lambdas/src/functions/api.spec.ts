@@ -46,6 +46,17 @@ describe('api function (API Gateway HTTP API v2, JWT authorizer)', () => {
     expect(other.statusCode).toBe(404);
   });
 
+  it('links the owner to the original for download (in the cloud, an S3 presigned GET)', async () => {
+    const { runtime, deps } = memoryRuntime('api');
+    const item = await deps.repo.create(makeMediaItem({ ownerId: 'alice', kind: 'document', status: 'ready' }));
+    const handler = createApiHandler(runtime);
+    const res = (await handler(request('GET', `/api/v1/media/${item.id}/original`, { sub: 'alice' }), lambdaContext('api'))) as APIGatewayProxyStructuredResultV2;
+    expect(res.statusCode).toBe(200);
+    expect(JSON.parse(res.body ?? '')).toMatchObject({ url: expect.stringContaining(item.original.key) });
+    const other = (await handler(request('GET', `/api/v1/media/${item.id}/original`, { sub: 'bob' }), lambdaContext('api'))) as APIGatewayProxyStructuredResultV2;
+    expect(other.statusCode).toBe(404);
+  });
+
   it('answers 401 problem+json to a request without verified claims, bearer header or not', async () => {
     const { runtime } = memoryRuntime('api');
     const handler = createApiHandler(runtime);

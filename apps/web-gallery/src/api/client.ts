@@ -33,6 +33,8 @@ export interface ApiClient {
   deleteMedia(id: string): Promise<void>;
   releaseMedia(id: string): Promise<MediaView>;
   listTags(signal?: AbortSignal): Promise<TagCount[]>;
+  /** A short-lived link that downloads the item's original as an attachment. */
+  originalDownload(id: string): Promise<{ url: string; expiresAt: string }>;
 }
 
 async function problemOf(response: Response): Promise<ApiError> {
@@ -99,5 +101,6 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     deleteMedia: (id) => api.deleteMedia({ path: { id } }),
     releaseMedia: (id) => api.releaseMedia({ path: { id } }),
     listTags: async (signal) => (await api.listTags(signalOf(signal))).tags,
+    originalDownload: (id) => api.getOriginalDownload({ path: { id } }),
   };
 }

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState, type KeyboardEvent, type MouseEvent, type RefObject } from 'react';
 import type { MediaView } from '../api/types';
+import type { OriginalLink } from './original-link';
 import { Picture } from '../gallery/Picture';
 import { hasStills, posterOf, rendition } from '../gallery/renditions';
 import { AudioIcon, DownloadIcon } from '../ui/icons';
@@ -99,7 +100,7 @@ function Waveform({ url, audio }: { url: string; audio: RefObject<HTMLAudioEleme
 }
 
 /** Cover, waveform and an audio player; a download while the preview is not made yet. */
-export function AudioPlayer({ item, downloadUrl }: { item: MediaView; downloadUrl: string | null }) {
+export function AudioPlayer({ item, original }: { item: MediaView; original: OriginalLink }) {
   const audio = useRef<HTMLAudioElement>(null);
   // The embedded cover is rendered like a photo (thumb, small, medium...).
   const stills = hasStills(item);
@@ -136,8 +137,8 @@ export function AudioPlayer({ item, downloadUrl }: { item: MediaView; downloadUr
       ) : (
         <>
           <p>{item.status === 'ready' ? 'A playable version is not available yet.' : 'This audio is still being processed.'}</p>
-          {downloadUrl && (
-            <a className="btn btn-primary" href={downloadUrl} download={item.filename}>
+          {original.href && (
+            <a className="btn btn-primary" href={original.href} onClick={original.onClick} download={item.filename}>
               <DownloadIcon size={18} /> Download the original
             </a>
           )}

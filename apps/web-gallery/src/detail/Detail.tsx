@@ -2,10 +2,10 @@ import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 're
 import { ApiError } from '../api/client';
 import { isSettled, type MediaView } from '../api/types';
 import { useServices } from '../app/services';
-import { originalUrl } from '../gallery/renditions';
 import { ChevronLeft, ChevronRight, CloseIcon, DocumentIcon, DownloadIcon, FileIcon, ShieldIcon, SparkIcon, TrashIcon } from '../ui/icons';
 import { STATUS_LABELS } from '../ui/format';
 import { AudioPlayer } from './AudioPlayer';
+import { useOriginalLink, type OriginalLink } from './original-link';
 import { Editor } from './Editor';
 import { Facts } from './Facts';
 import { ImageViewer } from './ImageViewer';
@@ -21,16 +21,16 @@ export interface DetailProps {
   onClose: () => void;
 }
 
-function Stage({ item, downloadUrl }: { item: MediaView; downloadUrl: string | null }) {
+function Stage({ item, original }: { item: MediaView; original: OriginalLink }) {
   if (item.kind === 'image') return <ImageViewer item={item} />;
-  if (item.kind === 'video') return <VideoPlayer item={item} downloadUrl={downloadUrl} />;
-  if (item.kind === 'audio') return <AudioPlayer item={item} downloadUrl={downloadUrl} />;
+  if (item.kind === 'video') return <VideoPlayer item={item} original={original} />;
+  if (item.kind === 'audio') return <AudioPlayer item={item} original={original} />;
   return (
     <div className="stage-fallback">
       {item.kind === 'document' ? <DocumentIcon size={64} /> : <FileIcon size={64} />}
       <p className="stage-filename">{item.filename}</p>
-      {downloadUrl && (
-        <a className="btn btn-primary" href={downloadUrl} download={item.filename}>
+      {original.href && (
+        <a className="btn btn-primary" href={original.href} onClick={original.onClick} download={item.filename}>
           <DownloadIcon size={18} /> Download
         </a>
       )}
@@ -43,7 +43,7 @@ function Stage({ item, downloadUrl }: { item: MediaView; downloadUrl: string | n
  * on close, Escape closes, Left/Right step through the grid's items.
  */
 export function Detail({ id, initial, prevId, nextId, onNavigate, onClose }: DetailProps) {
-  const { api, session, events } = useServices();
+  const { api, events } = useServices();
   const [item, setItem] = useState<MediaView | undefined>(initial);
   const [error, setError] = useState<string | null>(null);
   const [confirming, setConfirming] = useState(false);
@@ -155,8 +155,7 @@ export function Detail({ id, initial, prevId, nextId, onNavigate, onClose }: Det
   };
 
   const name = item ? item.title?.trim() || item.filename : 'Loading…';
-  const ownerId = session.ownerId;
-  const downloadUrl = item && ownerId ? originalUrl(ownerId, item.id) : null;
+  const original = useOriginalLink(api, item && item.status !== 'uploading' ? item.id : undefined);
   const autoTags = item?.tags.filter((t) => t.source !== 'user') ?? [];
 
   return (
@@ -185,7 +184,7 @@ export function Detail({ id, initial, prevId, nextId, onNavigate, onClose }: Det
         ) : (
           <div className="detail-body">
             <div className="stage">
-              <Stage item={item} downloadUrl={downloadUrl} />
+              <Stage item={item} original={original} />
             </div>
             <aside className="info" aria-label="Details">
               {item.status === 'flagged' && (
@@ -239,8 +238,8 @@ export function Detail({ id, initial, prevId, nextId, onNavigate, onClose }: Det
                 <Facts item={item} />
               </section>
               <section className="info-section info-actions">
-                {downloadUrl && (
-                  <a className="btn" href={downloadUrl} download={item.filename}>
+                {original.href && (
+                  <a className="btn" href={original.href} onClick={original.onClick} download={item.filename}>
                     <DownloadIcon size={18} /> Original
                   </a>
                 )}

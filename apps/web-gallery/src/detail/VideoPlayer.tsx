@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import type { MediaView } from '../api/types';
+import type { OriginalLink } from './original-link';
 import { altText, posterOf, rendition } from '../gallery/renditions';
 import { DownloadIcon, VideoIcon } from '../ui/icons';
 
@@ -10,7 +11,7 @@ export const HLS_TYPE = 'application/vnd.apple.mpegurl';
  * hls.js, which is fetched only now (a separate chunk). Falls back to the MP4 preview, then to a
  * download of the original.
  */
-export function VideoPlayer({ item, downloadUrl }: { item: MediaView; downloadUrl: string | null }) {
+export function VideoPlayer({ item, original }: { item: MediaView; original: OriginalLink }) {
   const video = useRef<HTMLVideoElement>(null);
   const [error, setError] = useState<string | null>(null);
   const hls = rendition(item, 'hls/master', ['m3u8']);
@@ -60,8 +61,8 @@ export function VideoPlayer({ item, downloadUrl }: { item: MediaView; downloadUr
       <div className="stage-fallback">
         {poster ? <img className="stage-poster" src={poster.url} alt={altText(item)} /> : <VideoIcon size={56} />}
         <p>{item.status === 'ready' ? 'A playable version of this video is not available yet.' : 'This video is still being processed.'}</p>
-        {downloadUrl && (
-          <a className="btn btn-primary" href={downloadUrl} download={item.filename}>
+        {original.href && (
+          <a className="btn btn-primary" href={original.href} onClick={original.onClick} download={item.filename}>
             <DownloadIcon size={18} /> Download the original
           </a>
         )}
@@ -82,7 +83,7 @@ export function VideoPlayer({ item, downloadUrl }: { item: MediaView; downloadUr
       />
       {error && (
         <p className="player-error" role="alert">
-          {error} {downloadUrl && <a href={downloadUrl}>Download the original</a>}
+          {error} {original.href && <a href={original.href} onClick={original.onClick}>Download the original</a>}
         </p>
       )}
     </div>

@@ -62,8 +62,3 @@ export function altText(item: Pick<MediaView, 'title' | 'filename' | 'tags' | 'k
     .map((t) => t.name);
   return tags.length > 0 ? `${name}: ${tags.join(', ')}` : name;
 }
-
-/** `/media/originals/{owner}/{id}`: the original, served as an attachment. */
-export function originalUrl(ownerId: string, id: string): string {
-  return `/media/originals/${encodeURIComponent(ownerId)}/${encodeURIComponent(id)}`;
-}

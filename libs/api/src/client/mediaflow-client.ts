@@ -200,6 +200,11 @@ export interface Health {
   ok: true;
 }
 
+export interface OriginalDownload {
+  url: string;
+  expiresAt: string;
+}
+
 export type OpenApiDocument = Record<string, unknown>;
 
 /** What `startUpload` sends. */
@@ -248,6 +253,13 @@ export interface DeleteMediaInput {
   };
 }
 
+/** What `getOriginalDownload` sends. */
+export interface GetOriginalDownloadInput {
+  path: {
+    id: string;
+  };
+}
+
 /** What `releaseMedia` sends. */
 export interface ReleaseMediaInput {
   path: {
@@ -273,6 +285,8 @@ export interface MediaflowClient {
   updateMedia(input: UpdateMediaInput, init?: RequestInit): Promise<MediaView>;
   /** Delete the item, its original and every rendition (`DELETE /api/v1/media/{id}`) */
   deleteMedia(input: DeleteMediaInput, init?: RequestInit): Promise<void>;
+  /** A short-lived link that downloads the original as an attachment, under its file name (`GET /api/v1/media/{id}/original`) */
+  getOriginalDownload(input: GetOriginalDownloadInput, init?: RequestInit): Promise<OriginalDownload>;
   /** Release an item held by moderation (`POST /api/v1/media/{id}/release`) */
   releaseMedia(input: ReleaseMediaInput, init?: RequestInit): Promise<MediaView>;
   /** Tags with counts (`GET /api/v1/tags`) */
@@ -297,6 +311,7 @@ export function createMediaflowClient(options: ClientOptions = {}): MediaflowCli
     getMedia: (input, init) => send(options, 'GET', '/api/v1/media/{id}', input, init, true),
     updateMedia: (input, init) => send(options, 'PATCH', '/api/v1/media/{id}', input, init, true),
     deleteMedia: (input, init) => send(options, 'DELETE', '/api/v1/media/{id}', input, init, false),
+    getOriginalDownload: (input, init) => send(options, 'GET', '/api/v1/media/{id}/original', input, init, true),
     releaseMedia: (input, init) => send(options, 'POST', '/api/v1/media/{id}/release', input, init, true),
     listTags: (init) => send(options, 'GET', '/api/v1/tags', {}, init, true),
   };

@@ -1,9 +1,9 @@
 import { ListQuerySchema, MediaIdParamSchema, MediaUpdateSchema } from '@mediaflow/domain';
-import { deleteMedia, getMedia, listMedia, MediaViewSchema, releaseMedia, toMediaView, updateMedia, type ServiceDeps } from '@mediaflow/media-service';
+import { deleteMedia, getMedia, listMedia, MediaViewSchema, originalDownload, releaseMedia, toMediaView, updateMedia, type ServiceDeps } from '@mediaflow/media-service';
 import type { z } from 'zod';
 import type { OwnerJson } from '../cached-json.js';
 import { defineRoute, type ApiRoute } from '../route.js';
-import { MediaPageSchema } from '../schemas.js';
+import { MediaPageSchema, OriginalDownloadSchema } from '../schemas.js';
 
 /** The owner's items: list, read, edit, release from moderation, delete. */
 export function mediaRoutes(deps: ServiceDeps, ownerJson: OwnerJson): ApiRoute[] {
@@ -66,6 +66,23 @@ export function mediaRoutes(deps: ServiceDeps, ownerJson: OwnerJson): ApiRoute[]
     }).handle(async (c, { params }) => {
       await deleteMedia(deps, c.get('ownerId'), params.id);
       return { status: 204 };
+    }),
+
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/media/{id}/original',
+      operationId: 'getOriginalDownload',
+      summary: 'A short-lived link that downloads the original as an attachment, under its file name',
+      tag: 'media',
+      security: 'bearer',
+      params: MediaIdParamSchema,
+      responses: { 200: { description: 'where to download the original from, and until when', schema: OriginalDownloadSchema } },
+      errors: [400, 404, 409, 429],
+    }).handle(async (c, { params }) => {
+      const link = await originalDownload(deps, c.get('ownerId'), params.id);
+      // The link is a credential for one object: never stored by a cache on the way.
+      c.header('cache-control', 'no-store');
+      return { status: 200, body: { url: link.url, expiresAt: link.expiresAt.toISOString() } };
     }),
 
     defineRoute({

@@ -128,7 +128,7 @@ export class InMemoryObjectStore implements ObjectStore {
   async presignGet(key: string, options: PresignGetOptions): Promise<PresignedRequest> {
     return {
       method: 'GET',
-      url: `${this.baseUrl}/${encodeURI(key)}?op=get`,
+      url: `${this.baseUrl}/${encodeURI(key)}?op=get${options.downloadFilename === undefined ? '' : `&download=${encodeURIComponent(options.downloadFilename)}`}`,
       headers: {},
       expiresAt: new Date(this.clock.now().getTime() + options.expiresInSeconds * 1000),
     };
