@@ -1,90 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Distribution, Function as EdgeFunction, FunctionCode, FunctionEventType, type CfnDistribution } from 'aws-cdk-lib/aws-cloudfront';
 import { HttpOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
-import type { CfnAuthorizer, CfnStage } from 'aws-cdk-lib/aws-apigatewayv2';
-import type { CfnUserPool, CfnUserPoolClient, CfnUserPoolDomain } from 'aws-cdk-lib/aws-cognito';
-import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
-import type { CfnLogGroup } from 'aws-cdk-lib/aws-logs';
+import type { CfnUserPoolClient, CfnUserPoolDomain } from 'aws-cdk-lib/aws-cognito';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { APP_CONTEXT } from '../config.js';
-import { MediaAuth, type MediaAuthProps } from './auth.js';
-import { MediaHttpApi, type MediaHttpApiProps } from './http-api.js';
-
-const LOCAL_GALLERY = 'http://localhost:4200/';
-const BASIC_EXECUTION = 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]';
-
-interface Resource {
-  Type: string;
-  Properties?: Record<string, unknown>;
-  DependsOn?: string | string[];
-  Metadata?: { cdk_nag?: { rules_to_suppress?: { id: string; reason: string }[] } };
-}
-
-const outdirs: string[] = [];
-function outdir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'mediaflow-auth-'));
-  outdirs.push(dir);
-  return dir;
-}
-afterAll(() => {
-  for (const dir of outdirs) rmSync(dir, { recursive: true, force: true });
-});
-
-function apiFunction(stack: Stack): LambdaFunction {
-  const handler = new LambdaFunction(stack, 'ApiFunction', {
-    runtime: Runtime.NODEJS_24_X,
-    handler: 'index.handler',
-    code: Code.fromInline('exports.handler = async () => ({ statusCode: 200, body: "{}" });'),
-  });
-  // The stand-in's own role is the composer's business, not the construct's.
-  Validations.of(handler).acknowledge({ id: BASIC_EXECUTION, reason: 'Stand-in for the API function in a construct test; its role only writes its own logs.' });
-  return handler;
-}
-
-/** What the stack composes: the auth, and the HTTP API in its scope under `Default` (MediaStack). */
-type ApiProps = Partial<MediaAuthProps & Omit<MediaHttpApiProps, 'tokens'>>;
-
-interface Built {
-  app: App;
-  stack: Stack;
-  auth: MediaAuth;
-  http: MediaHttpApi;
-  template: () => Template;
-}
-
-function build(props: ApiProps = {}, id = 'Test', context: Record<string, unknown> = {}): Built {
-  const app = new App({ outdir: outdir(), context: { ...APP_CONTEXT, ...context } });
-  const stack = new Stack(app, id);
-  const { handler, allowedOrigins, throttle, logRetention, ...authProps } = props;
-  const auth = new MediaAuth(stack, 'Api', { retain: false, signInUrls: [LOCAL_GALLERY], ...authProps });
-  const http = new MediaHttpApi(auth, 'Default', {
-    handler: handler ?? apiFunction(stack),
-    tokens: auth,
-    allowedOrigins: allowedOrigins ?? [],
-    retain: authProps.retain ?? false,
-    ...(throttle === undefined ? {} : { throttle }),
-    ...(logRetention === undefined ? {} : { logRetention }),
-  });
-  return { app, stack, auth, http, template: () => Template.fromStack(stack) };
-}
-
-function resources(template: Template): Record<string, Resource> {
-  return template.toJSON()['Resources'] as Record<string, Resource>;
-}
-
-function logicalIds(stack: Stack, auth: MediaAuth, http: MediaHttpApi) {
-  return {
-    pool: stack.getLogicalId(auth.userPool.node.defaultChild as CfnUserPool),
-    client: stack.getLogicalId(auth.userPoolClient.node.defaultChild as CfnUserPoolClient),
-    stage: stack.getLogicalId(http.stage.node.defaultChild as CfnStage),
-    logs: stack.getLogicalId(http.accessLogs.node.defaultChild as CfnLogGroup),
-    authorizer: stack.getLogicalId(http.httpApi.node.findChild('CognitoAuthorizer').node.defaultChild as CfnAuthorizer),
-  };
-}
+import { MediaAuth } from './auth.js';
+import { MediaHttpApi } from './http-api.js';
+import { apiFunction, BASIC_EXECUTION, build, LOCAL_GALLERY, logicalIds, outdir, resources } from '../testing/api-stack.js';
 
 /**
  * The SDK call a custom resource makes, as the object the provider receives: the JSON CDK renders
