@@ -17,14 +17,20 @@ const APP_NAMESPACE = 'Mediaflow';
 const APP_SERVICE = 'mediaflow';
 const APP_DIMENSIONS = ['function', 'kind', 'service'];
 
-/** What the dashboard shows: `MediaObservabilityProps`' resources. */
+/** What the dashboard shows, and the alarms watch (`MediaObservabilityProps`). */
 export interface DashboardSources {
+  /** Stage name (`dev`, `prod`, ...): names the alarms and the dashboard, so stages sharing an account stay apart. */
   readonly stage: string;
+  /** The functions, by the name they report their own metrics under (`api`, `video-submit`, ...). */
   readonly functions: ReadonlyMap<string, IFunction>;
+  /** The pipeline's work queues and their dead-letter queues, by queue name (`MediaEvents.queues`). */
   readonly queues: ReadonlyMap<string, PipelineQueue>;
+  /** Dead-letter queues outside the pipeline's, by name: MediaTranscoding's, for one. */
   readonly deadLetterQueues?: ReadonlyMap<string, IQueue>;
+  /** The media table. */
   readonly table: ITableV2;
   readonly httpApi?: IHttpApi;
+  /** The stage's MediaConvert queue (`MediaTranscoding.queueArn`), whose failed jobs alarm. */
   readonly mediaConvertQueueArn?: string;
 }
 

@@ -8,27 +8,19 @@ import type { Key } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
-import type { CfnQueue, IQueue } from 'aws-cdk-lib/aws-sqs';
+import type { CfnQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { pascal } from '../naming.js';
 import { alarmSourceConditions, alarmTopicKey, CLOUDWATCH } from './alarm-topic.js';
-import { dashboardRows, mediaConvertMetric, PERIOD, TABLE_OPERATIONS, tableOperationMetric } from './dashboard.js';
+import { dashboardRows, mediaConvertMetric, PERIOD, TABLE_OPERATIONS, tableOperationMetric, type DashboardSources } from './dashboard.js';
 import type { PipelineQueue } from './events.js';
 
-export interface MediaObservabilityProps {
-  /** Stage name (`dev`, `prod`, ...): names the alarms and the dashboard, so stages sharing an account stay apart. */
-  readonly stage: string;
-  /** The functions, by the name they report their own metrics under (`api`, `video-submit`, ...). */
-  readonly functions: ReadonlyMap<string, IFunction>;
-  /** The pipeline's work queues and their dead-letter queues, by queue name (`MediaEvents.queues`). */
-  readonly queues: ReadonlyMap<string, PipelineQueue>;
-  /** Dead-letter queues outside the pipeline's, by name: MediaTranscoding's, for one. */
-  readonly deadLetterQueues?: ReadonlyMap<string, IQueue>;
-  /** The media table. */
-  readonly table: ITableV2;
-  readonly httpApi?: IHttpApi;
-  /** The stage's MediaConvert queue (`MediaTranscoding.queueArn`), whose failed jobs alarm. */
-  readonly mediaConvertQueueArn?: string;
+/**
+ * What the stage is made of (`DashboardSources`: stage name, functions by the name they report
+ * metrics under, the pipeline's queues and other dead-letter queues, the table, the HTTP API, the
+ * MediaConvert queue whose failed jobs alarm), and how to alarm on it.
+ */
+export interface MediaObservabilityProps extends DashboardSources {
   /** Address subscribed to the alarm topic; it has to confirm the subscription from the mail SNS sends. */
   readonly alarmEmail?: string;
   /**

@@ -1,7 +1,7 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join } from 'node:path';
 import { MediaError } from '@mediaflow/domain';
-import { ensureExecutable, resolveBinaries, type BinaryOverrides, type FfmpegBinaries } from './binaries.js';
+import { resolveBinaries, type BinaryOverrides, type FfmpegBinaries } from './binaries.js';
 import { runTool } from './run.js';
 
 /** Where an ffmpeg/ffprobe pair came from. */
@@ -246,8 +246,9 @@ export async function detectFfmpeg(options: DetectFfmpegOptions = {}): Promise<F
     }
   }
 
-  const paths = (options.bundled ?? (() => resolveBinaries()))();
-  const candidate = await inspect({ ffmpeg: ensureExecutable(paths.ffmpeg), ffprobe: ensureExecutable(paths.ffprobe) }, timeoutMs);
+  // `resolveBinaries` makes the bundled pair executable (npm 11 skips their postinstall chmod).
+  const paths = options.bundled ? resolveBinaries(options.bundled()) : resolveBinaries();
+  const candidate = await inspect(paths, timeoutMs);
   const build = toBuild(candidate, 'bundled', undefined);
   const refused = build.features.mpegts ? '' : ' MPEG-TS uploads are refused and HLS is assembled by hand on it;';
   return { ...build, warning: `running the bundled fallback ffmpeg (${why}): an old static build that is not security-maintained.${refused} ${INSTALL_HINT}` };
