@@ -6,7 +6,11 @@
 // poster; and the allow-lists refusing what they should.
 //
 //   node apps/lambdas/layers/check-media-tools.mjs [layer-dir]   (default apps/lambdas/dist-layers/media-tools)
+//   LAYER_ARCH=x64 node apps/lambdas/layers/check-media-tools.mjs [layer-dir]
+//                                                   (default apps/lambdas/dist-layers/media-tools-x64)
 //
+// LAYER_ARCH=x64 proves the simulated stage's x86-64 build of the layer the same way, running its
+// programs directly on an x86_64 machine (elsewhere under MEDIAFLOW_QEMU, default qemu-x86_64-static).
 // The inputs are made by a host ffmpeg, as the layer has no test sources (lavfi) to make them:
 // MEDIAFLOW_FFMPEG, else `ffmpeg` on PATH, else the npm-bundled @ffmpeg-installer/linux-x64 one.
 // MEDIAFLOW_QEMU names the emulator (default qemu-aarch64-static, from Debian's qemu-user-static).
@@ -20,7 +24,18 @@ import { readComponents, readLists } from './media-tools/components.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../../..');
-const layer = resolve(process.argv[2] ?? join(here, '../dist-layers/media-tools'));
+/** The architectures a layer is built for (LAYER_ARCH, as media-tools.sh takes it). */
+const ARCHES = {
+  arm64: { dir: 'media-tools', elfMachine: 183, elfName: 'aarch64', qemu: 'qemu-aarch64-static', target: 'layer-media-tools' },
+  x64: { dir: 'media-tools-x64', elfMachine: 62, elfName: 'x86-64', qemu: 'qemu-x86_64-static', target: 'layer-media-tools-host' },
+};
+const arch = process.env.LAYER_ARCH || 'arm64';
+const target = ARCHES[arch];
+if (target === undefined) {
+  console.error(`media-tools: LAYER_ARCH is ${Object.keys(ARCHES).join(' or ')}, not '${arch}'`);
+  process.exit(1);
+}
+const layer = resolve(process.argv[2] ?? join(here, '../dist-layers', target.dir));
 const componentsTs = join(root, 'libs/video-pipeline/src/ffmpeg/components.ts');
 const TIMEOUT_MS = 300_000;
 
@@ -48,16 +63,16 @@ function which(command) {
 }
 
 // --- what runs what ------------------------------------------------------------------------------
-const native = process.platform === 'linux' && process.arch === 'arm64';
-const qemu = native ? undefined : (process.env.MEDIAFLOW_QEMU ?? which('qemu-aarch64-static'));
+const native = process.platform === 'linux' && process.arch === arch;
+const qemu = native ? undefined : (process.env.MEDIAFLOW_QEMU ?? which(target.qemu));
 if (!native && (qemu === undefined || !existsSync(qemu))) {
-  console.error('media-tools: needs qemu-aarch64-static to run the arm64 programs here (Debian: apt-get install qemu-user-static)');
+  console.error(`media-tools: needs ${target.qemu} to run the ${arch} programs here (Debian: apt-get install qemu-user-static)`);
   process.exit(1);
 }
 const binary = (tool) => join(layer, 'bin', tool);
 for (const tool of ['ffmpeg', 'ffprobe']) {
   if (!existsSync(binary(tool))) {
-    console.error(`media-tools: ${binary(tool)} is missing: build the layer first (npx nx run @mediaflow/lambdas:layer-media-tools)`);
+    console.error(`media-tools: ${binary(tool)} is missing: build the layer first (npx nx run @mediaflow/lambdas:${target.target})`);
     process.exit(1);
   }
 }
@@ -131,7 +146,7 @@ function elfFacts(path) {
       readSync(fd, entries, 0, entries.length, dynamic.offset);
       for (let at = 0; at + 16 <= entries.length; at += 16) if (entries.readBigInt64LE(at) === 1n) needed += 1;
     }
-    return { aarch64: machine === 183, pie: type === 3, interpreter: headers.some((h) => h.type === 3), needed };
+    return { machine, pie: type === 3, interpreter: headers.some((h) => h.type === 3), needed };
   } finally {
     closeSync(fd);
   }
@@ -175,10 +190,11 @@ const safeInput = ['-protocol_whitelist', 'file', '-format_whitelist', component
 const safeProbe = ['-protocol_whitelist', 'file', '-format_whitelist', components.DEMUXERS.join(','), '-codec_whitelist', components.DECODERS.join(',')];
 
 try {
-  await check('static aarch64 programs', () => {
+  await check(`static ${target.elfName} programs`, () => {
+    assert(manifest.platform === `linux-${arch}`, `the layer's manifest says it is for ${manifest.platform}`);
     const facts = ['ffmpeg', 'ffprobe'].map((tool) => ({ tool, ...elfFacts(binary(tool)) }));
     for (const f of facts) {
-      assert(f.aarch64, `${f.tool} is not an aarch64 program`);
+      assert(f.machine === target.elfMachine, `${f.tool} is not an ${target.elfName} program`);
       assert(!f.interpreter, `${f.tool} asks for a dynamic loader`);
       assert(f.needed === 0, `${f.tool} needs ${f.needed} shared libraries`);
     }

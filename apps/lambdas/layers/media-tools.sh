@@ -1,6 +1,7 @@
 #!/usr/bin/env sh
 # The `media-tools` Lambda layer: ffmpeg and ffprobe for linux-arm64 at bin/, which Lambda mounts
-# at /opt/bin (the FFMPEG_PATH/FFPROBE_PATH defaults).
+# at /opt/bin (the FFMPEG_PATH/FFPROBE_PATH defaults). LAYER_ARCH=x64 builds the same layer for
+# linux-x64 instead, for the simulated stage that runs the functions on an x86_64 machine.
 #
 # They are Debian bookworm's security-maintained ffmpeg 5.1 (the `ffmpeg` source package of
 # bookworm-security, with Debian's patches), cross-compiled for aarch64 with exactly the components
@@ -12,32 +13,57 @@
 # runs on Lambda's Amazon Linux whatever glibc that has.
 #
 #   sh apps/lambdas/layers/media-tools.sh [out-dir]     (default apps/lambdas/dist-layers/media-tools)
+#   LAYER_ARCH=x64 sh apps/lambdas/layers/media-tools.sh [out-dir]
+#                                                       (default apps/lambdas/dist-layers/media-tools-x64)
+#
+# LAYER_ARCH is `arm64` (the default: the layer Lambda runs) or `x64`: the same recipe, the same
+# Debian source versions and components, compiled for x86_64-linux-gnu with the native compiler
+# against the static archives of Debian's amd64 packages, again as static-pie programs.
 #
 # Everything comes from Debian through a private apt configuration (its own lists, status and
 # cache under the cache directory; the system's apt state is never touched, and root is not
 # needed). The build needs a cross compiler and a few tools; it names the Debian packages when one
 # is missing. The result is cached under node_modules/.cache/mediaflow/media-tools, keyed by the
 # Debian versions of every input, the component lists and these scripts, so a second run only
-# checks Debian for updates and copies.
+# checks Debian for updates and copies. The x64 build keeps its own cache (apt state, builds, log)
+# under x64/ there, and its key includes the architecture, so the two builds never mix.
 set -eu
+
+say() { printf 'media-tools: %s\n' "$*"; }
+die() { printf 'media-tools: %s\n' "$*" >&2; exit 1; }
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../../.." && pwd)
-out="${1:-$here/../dist-layers/media-tools}"
 components_ts="$root/libs/video-pipeline/src/ffmpeg/components.ts"
 helper="$here/media-tools/components.mjs"
 cache="${MEDIAFLOW_MEDIA_TOOLS_CACHE:-$root/node_modules/.cache/mediaflow/media-tools}"
 # Lambda allows 250 MB unzipped for a function and all its layers together; this layer keeps to
 # less than half of that, so the sharp layer and the bundles have room.
 limit_mib=120
-target=aarch64-linux-gnu
 suite=bookworm
-# The static archives and headers linked into the programs, from Debian's arm64 packages.
+# The architecture built for: Node's name for it (LAYER_ARCH), the GNU triplet, Debian's name,
+# meson's CPU family and CPU, and the Debian packages of its compiler and binutils.
+arch="${LAYER_ARCH:-arm64}"
+case "$arch" in
+  arm64)
+    out="${1:-$here/../dist-layers/media-tools}"
+    target=aarch64-linux-gnu deb_arch=arm64 cpu_family=aarch64 cpu=armv8-a
+    compiler_package=gcc-aarch64-linux-gnu binutils_package=binutils-aarch64-linux-gnu
+    ;;
+  x64)
+    out="${1:-$here/../dist-layers/media-tools-x64}"
+    target=x86_64-linux-gnu deb_arch=amd64 cpu_family=x86_64 cpu=x86_64
+    # On an amd64 machine the native compiler is x86_64-linux-gnu-gcc; elsewhere, Debian's cross one.
+    if [ "$(dpkg --print-architecture 2>/dev/null || true)" = amd64 ]; then compiler_package=gcc; else compiler_package=gcc-x86-64-linux-gnu; fi
+    binutils_package=binutils-x86-64-linux-gnu
+    cache="$cache/x64"
+    ;;
+  *) die "LAYER_ARCH is arm64 (the default) or x64, not '$arch'" ;;
+esac
+platform="linux-$arch"
+# The static archives and headers linked into the programs, from Debian's packages of that architecture.
 sysroot_packages="libc6 libc6-dev linux-libc-dev libopus-dev zlib1g-dev"
 started=$(date +%s)
-
-say() { printf 'media-tools: %s\n' "$*"; }
-die() { printf 'media-tools: %s\n' "$*" >&2; exit 1; }
 
 for tool in node apt-get apt-cache dpkg-deb sha256sum tar; do
   command -v "$tool" >/dev/null 2>&1 || die "needs $tool (Debian packages: nodejs, apt, dpkg, coreutils, tar)"
@@ -55,8 +81,8 @@ mkdir -p "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial" "$apt_dir/do
 keyring=/usr/share/keyrings/debian-archive-keyring.gpg
 [ -f "$keyring" ] || die "needs Debian's archive keyring at $keyring (Debian package: debian-archive-keyring)"
 cat >"$apt_dir/sources.list" <<EOF
-deb [arch=arm64 signed-by=$keyring] http://deb.debian.org/debian $suite main
-deb [arch=arm64 signed-by=$keyring] http://deb.debian.org/debian-security $suite-security main
+deb [arch=$deb_arch signed-by=$keyring] http://deb.debian.org/debian $suite main
+deb [arch=$deb_arch signed-by=$keyring] http://deb.debian.org/debian-security $suite-security main
 deb-src [signed-by=$keyring] http://deb.debian.org/debian $suite main
 deb-src [signed-by=$keyring] http://deb.debian.org/debian-security $suite-security main
 EOF
@@ -69,8 +95,8 @@ carried=$(apt-config dump --no-empty 2>/dev/null |
 cat >"$apt_dir/apt.conf" <<EOF
 Dir::Etc::Parts "$apt_dir/apt.conf.d";
 Dir::Etc::Main "/dev/null";
-APT::Architecture "arm64";
-APT::Architectures { "arm64"; };
+APT::Architecture "$deb_arch";
+APT::Architectures { "$deb_arch"; };
 Dir::State "$apt_dir";
 Dir::State::Lists "$apt_dir/lists";
 Dir::State::status "$apt_dir/status";
@@ -85,14 +111,14 @@ Acquire::Languages "none";
 $carried
 EOF
 apt() { APT_CONFIG="$apt_dir/apt.conf" "$@"; }
-apt apt-get -qq update >"$apt_dir/update.log" 2>&1 || { cat "$apt_dir/update.log" >&2; die "apt-get update (arm64, $suite) failed"; }
+apt apt-get -qq update >"$apt_dir/update.log" 2>&1 || { cat "$apt_dir/update.log" >&2; die "apt-get update ($deb_arch, $suite) failed"; }
 
 # The versions apt would take of the binary packages, and of the sources they were built from.
 # shellcheck disable=SC2086 # one word per package
 policy=$(apt apt-cache policy ffmpeg libdav1d-dev libx264-dev $sysroot_packages)
 candidate() {
   version=$(printf '%s\n' "$policy" | awk -v p="$1:" '$0 == p { found = 1; next } found && /^  Candidate:/ { print $2; exit }')
-  if [ -z "$version" ] || [ "$version" = "(none)" ]; then die "Debian $suite has no arm64 package $1"; fi
+  if [ -z "$version" ] || [ "$version" = "(none)" ]; then die "Debian $suite has no $deb_arch package $1"; fi
   echo "$version"
 }
 source_of() {
@@ -124,7 +150,11 @@ case "$upstream" in 5.1.*) ;; *) die "Debian $suite offers ffmpeg $ffmpeg_versio
 
 scripts_hash=$(cat "$0" "$helper" | sha256sum | cut -c1-64)
 components_hash=$(printf '%s' "$components_json" | sha256sum | cut -c1-64)
-key=$(printf '%s\ncomponents %s\nscripts %s\n' "$inputs" "$components_hash" "$scripts_hash" | sha256sum | cut -c1-16)
+# The arm64 key is the versions, components and scripts alone; any other architecture's leads with it.
+arch_key=""
+[ "$arch" = arm64 ] || arch_key="arch $arch
+"
+key=$(printf '%s%s\ncomponents %s\nscripts %s\n' "$arch_key" "$inputs" "$components_hash" "$scripts_hash" | sha256sum | cut -c1-16)
 built="$cache/build-$key"
 
 # --- build, unless this exact build is cached ------------------------------------------------------
@@ -133,10 +163,12 @@ if [ -f "$built/.complete" ]; then
 else
   missing=""
   need() { command -v "$1" >/dev/null 2>&1 || missing="$missing $2"; }
-  need "$target-gcc" gcc-aarch64-linux-gnu
-  need "$target-ar" binutils-aarch64-linux-gnu
-  need "$target-strip" binutils-aarch64-linux-gnu
-  need "$target-readelf" binutils-aarch64-linux-gnu
+  need "$target-gcc" "$compiler_package"
+  need "$target-ar" "$binutils_package"
+  need "$target-strip" "$binutils_package"
+  need "$target-readelf" "$binutils_package"
+  # x86's assembly in ffmpeg, x264 and dav1d is NASM's (aarch64's is the GNU assembler's).
+  [ "$arch" = arm64 ] || need nasm nasm
   need meson meson
   need ninja ninja-build
   need make make
@@ -165,7 +197,7 @@ else
     fi
   }
 
-  say "fetching Debian $suite: sources ffmpeg $ffmpeg_version, dav1d $dav1d_version, x264 $x264_version; arm64 $sysroot_packages"
+  say "fetching Debian $suite: sources ffmpeg $ffmpeg_version, dav1d $dav1d_version, x264 $x264_version; $deb_arch $sysroot_packages"
   downloads="$apt_dir/downloads"
   pinned=$(printf '%s\n' "$inputs" | awk '$1 !~ /-source$/ { printf "%s=%s ", $1, $2 }')
   # shellcheck disable=SC2086 # one word per package
@@ -177,7 +209,7 @@ else
   for package in $sysroot_packages; do
     version=$(printf '%s\n' "$inputs" | awk -v p="$package" '$1 == p { print $2 }')
     # Debian's file names drop the epoch's colon into %3a.
-    deb="$downloads/${package}_$(printf '%s' "$version" | sed 's/:/%3a/')_arm64.deb"
+    deb="$downloads/${package}_$(printf '%s' "$version" | sed 's/:/%3a/')_$deb_arch.deb"
     [ -f "$deb" ] || die "expected $deb after the download"
     dpkg-deb -x "$deb" "$sysroot"
   done
@@ -207,9 +239,10 @@ else
   unpack_source dav1d "$dav1d_version"
   unpack_source x264 "$x264_version"
 
-  # The cross compiler, bound to the sysroot: no header or library of the build machine can be
-  # picked up, and neither the sysroot's path nor the work directory's ends up in the programs
-  # (ffmpeg prints its configure flags; assertions print source paths).
+  # The compiler (the cross compiler; for x64 on an x86_64 machine, the native one), bound to the
+  # sysroot: no header or library of the build machine can be picked up, and neither the sysroot's
+  # path nor the work directory's ends up in the programs (ffmpeg prints its configure flags;
+  # assertions print source paths).
   real_gcc=$(command -v "$target-gcc")
   mkdir -p "$work/bin"
   printf '#!/bin/sh\nexec "%s" --sysroot="%s" -ffile-prefix-map="%s/"= "$@"\n' "$real_gcc" "$sysroot" "$work" >"$work/bin/$target-gcc"
@@ -221,20 +254,24 @@ else
   hardening="-fstack-protector-strong -fstack-clash-protection -D_FORTIFY_SOURCE=2"
   jobs=$(nproc 2>/dev/null || echo 2)
 
+  # x86's assembly is NASM's, which meson is told of; aarch64's goes through the compiler.
+  nasm_binary=""
+  [ "$arch" = arm64 ] || nasm_binary="
+nasm = 'nasm'"
   # shellcheck disable=SC2086 # one word per flag
   cat >"$work/cross.ini" <<EOF
 [binaries]
 c = '$target-gcc'
 ar = '$target-ar'
-strip = '$target-strip'
+strip = '$target-strip'$nasm_binary
 
 [built-in options]
 c_args = [$(printf "'%s', " $hardening | sed 's/, $//')]
 
 [host_machine]
 system = 'linux'
-cpu_family = 'aarch64'
-cpu = 'armv8-a'
+cpu_family = '$cpu_family'
+cpu = '$cpu'
 endian = 'little'
 EOF
   step "building dav1d $dav1d_version (static, PIC)" meson setup "$work/dav1d-build" "$work/dav1d" \
@@ -261,7 +298,7 @@ EOF
   # dynamic loader).
   ffmpeg_hardening="-U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=2 -fno-strict-overflow -fstack-protector-all -fstack-clash-protection -fPIE"
   # shellcheck disable=SC2086 # one flag a line
-  set -- --enable-cross-compile --arch=aarch64 --target-os=linux --cross-prefix="$target-" \
+  set -- --enable-cross-compile --arch="$cpu_family" --target-os=linux --cross-prefix="$target-" \
     --pkg-config=pkg-config --pkg-config-flags=--static \
     --extra-version="$revision" --enable-pic \
     --extra-cflags="$ffmpeg_hardening" --extra-ldflags="-Wl,-z,relro -Wl,-z,now" --extra-ldexeflags=-static-pie \
@@ -296,16 +333,16 @@ EOF
   done
   compiler=$("$target-gcc" --version | head -n 1)
   {
-    echo "ffmpeg $upstream-$revision, Debian $suite source ffmpeg $ffmpeg_version, linux-arm64 static-pie"
+    echo "ffmpeg $upstream-$revision, Debian $suite source ffmpeg $ffmpeg_version, $platform static-pie"
     printf '%s\n' "$inputs"
   } >"$stage/share/media-tools/VERSION"
   INPUTS="$inputs" COMPONENTS="$components_json" ADDED="$added" FLAGS="$configure_flags" \
-    VERSION="$upstream-$revision" COMPILER="$compiler" KEY="$key" SUITE="$suite" node -e '
+    VERSION="$upstream-$revision" COMPILER="$compiler" KEY="$key" SUITE="$suite" PLATFORM="$platform" node -e '
       const env = process.env;
       const debian = Object.fromEntries(env.INPUTS.split("\n").map((line) => line.split(" ")));
       const manifest = {
         ffmpeg: env.VERSION,
-        platform: "linux-arm64",
+        platform: env.PLATFORM,
         linkage: "static-pie",
         debian: { suite: env.SUITE, ...debian },
         compiler: env.COMPILER,
