@@ -1,0 +1,122 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Stage } from '../stage/stage.js';
+
+/** A person using the simulated stage the way the gallery does: through CloudFront, signed in. */
+export interface StageUser {
+  token: string;
+  api<T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T; headers: Headers }>;
+}
+
+interface GalleryConfig {
+  auth: { type: string; domain: string; clientId: string; redirectUri: string; scopes?: string[] };
+}
+
+/**
+ * Signs in as the gallery does: reads `/config.json` from the distribution, runs the hosted UI's
+ * authorization code flow with PKCE against the issuer the config names, and keeps the access token.
+ */
+export async function signIn(stage: Stage, username: string, password: string): Promise<StageUser> {
+  const configResponse = await fetch(`${stage.siteUrl}/config.json`);
+  if (!configResponse.ok) throw new Error(`/config.json answered ${configResponse.status}`);
+  const config = (await configResponse.json()) as GalleryConfig;
+  const issuer = stage.localUrl(config.auth.domain.startsWith('http') ? config.auth.domain : `https://${config.auth.domain}`).replace(/\/$/, '');
+  const verifier = randomBytes(48).toString('base64url');
+  const challenge = createHash('sha256').update(verifier).digest('base64url');
+  const form = new URLSearchParams({
+    client_id: config.auth.clientId,
+    redirect_uri: config.auth.redirectUri,
+    response_type: 'code',
+    scope: (config.auth.scopes ?? ['openid']).join(' '),
+    state: 'e2e',
+    code_challenge_method: 'S256',
+    code_challenge: challenge,
+    username,
+    password,
+  });
+  const authorize = await fetch(`${issuer}/oauth2/authorize`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: form.toString(),
+    redirect: 'manual',
+  });
+  const location = authorize.headers.get('location');
+  if (authorize.status !== 302 || !location) throw new Error(`sign-in refused (${authorize.status}): ${await authorize.text()}`);
+  const code = new URL(location).searchParams.get('code');
+  if (!code) throw new Error(`sign-in redirected without a code: ${location}`);
+  const tokenResponse = await fetch(`${issuer}/oauth2/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'authorization_code', client_id: config.auth.clientId, code, redirect_uri: config.auth.redirectUri, code_verifier: verifier }).toString(),
+  });
+  if (!tokenResponse.ok) throw new Error(`token exchange refused (${tokenResponse.status}): ${await tokenResponse.text()}`);
+  const token = ((await tokenResponse.json()) as { access_token: string }).access_token;
+  return {
+    token,
+    async api<T>(method: string, path: string, body?: unknown) {
+      const init: RequestInit = { method, headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) } };
+      if (body !== undefined) init.body = JSON.stringify(body);
+      const response = await fetch(`${stage.siteUrl}${path}`, init);
+      const text = await response.text();
+      let parsed: unknown = text;
+      try {
+        parsed = text ? JSON.parse(text) : undefined;
+      } catch {
+        // Not JSON: keep the text.
+      }
+      return { status: response.status, body: parsed as T, headers: response.headers };
+    },
+  };
+}
+
+export interface MediaView {
+  id: string;
+  kind: string;
+  status: string;
+  filename: string;
+  renditions: Array<{ name: string; format: string; url: string }>;
+  tags: Array<{ name: string; source: string }>;
+  failure: { code: string; reason: string } | null;
+}
+
+interface UploadStarted {
+  id: string;
+  duplicate?: true;
+  upload?:
+    | { method: 'PUT'; url: string; headers: Record<string, string> }
+    | { partSize: number; parts: Array<{ number: number; url: string }>; completeUrl: string; uploadId: string };
+}
+
+/** Uploads bytes the way the gallery does: a presigned PUT, or presigned parts and a completion. */
+export async function upload(user: StageUser, filename: string, bytes: Buffer, contentType: string): Promise<string> {
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const started = await user.api<UploadStarted>('POST', '/api/v1/uploads', { filename, size: bytes.length, contentType, sha256 });
+  if (started.status !== 201 && started.status !== 200) throw new Error(`POST /api/v1/uploads answered ${started.status}: ${JSON.stringify(started.body)}`);
+  const { id, upload: ticket } = started.body;
+  if (!ticket) return id;
+  if ('method' in ticket) {
+    const put = await fetch(ticket.url, { method: 'PUT', headers: ticket.headers, body: new Uint8Array(bytes) });
+    if (!put.ok) throw new Error(`PUT to the presigned URL answered ${put.status}: ${await put.text()}`);
+    return id;
+  }
+  const parts: Array<{ number: number; etag: string }> = [];
+  for (const part of ticket.parts) {
+    const chunk = bytes.subarray((part.number - 1) * ticket.partSize, part.number * ticket.partSize);
+    const put = await fetch(part.url, { method: 'PUT', body: new Uint8Array(chunk) });
+    if (!put.ok) throw new Error(`PUT of part ${part.number} answered ${put.status}: ${await put.text()}`);
+    parts.push({ number: part.number, etag: put.headers.get('etag') ?? '' });
+  }
+  const complete = await user.api('POST', ticket.completeUrl, { uploadId: ticket.uploadId, parts });
+  if (complete.status !== 202) throw new Error(`completing the upload answered ${complete.status}: ${JSON.stringify(complete.body)}`);
+  return id;
+}
+
+/** Polls an item until it settles (ready, failed or flagged). */
+export async function settled(user: StageUser, id: string, timeoutMs = 180_000): Promise<MediaView> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { status, body } = await user.api<MediaView>('GET', `/api/v1/media/${id}`);
+    if (status === 200 && ['ready', 'failed', 'flagged'].includes(body.status)) return body;
+    if (Date.now() > deadline) throw new Error(`${id} did not settle in ${timeoutMs} ms (last: ${status} ${JSON.stringify(body).slice(0, 300)})`);
+    await new Promise((done) => setTimeout(done, 500));
+  }
+}

@@ -1,0 +1,118 @@
+import type { Stage } from '../stage/stage.js';
+import { settled, signIn, upload, type MediaView, type StageUser } from './client.js';
+import { jpeg, mp4, pdf, wav } from './media.js';
+import { ALICE, BOB, bringUp } from './stage-harness.js';
+
+// Test media comes from the machine's ffmpeg (its lavfi sources); the stage's own tools are the layer build.
+const ffmpeg = process.env.FFMPEG_PATH ?? 'ffmpeg';
+
+describe('the simulated dev stage, end to end', () => {
+  let stage: Stage;
+  let alice: StageUser;
+  let bob: StageUser;
+  const uploads: Record<string, { id: string; bytes: Buffer; view?: MediaView }> = {};
+
+  beforeAll(async () => {
+    stage = await bringUp();
+    alice = await signIn(stage, ALICE.username, ALICE.password);
+    bob = await signIn(stage, BOB.username, BOB.password);
+  });
+
+  afterAll(async () => {
+    if (stage) {
+      process.stdout.write(`${stage.report()}\n`);
+      await stage.close();
+    }
+  });
+
+  it('serves the gallery and its config through CloudFront', async () => {
+    const index = await fetch(`${stage.siteUrl}/`);
+    expect(index.status).toBe(200);
+    expect(index.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(await index.text()).toContain('<div id="root">');
+    const route = await fetch(`${stage.siteUrl}/albums/anything`);
+    expect(route.status).toBe(200);
+  });
+
+  it('refuses the API without a token and answers health without one', async () => {
+    expect((await fetch(`${stage.siteUrl}/api/v1/media`)).status).toBe(401);
+    expect((await fetch(`${stage.siteUrl}/api/health`)).status).toBe(200);
+  });
+
+  it('takes an image, a video, an audio file, a PDF and a 65 MiB file, and makes each ready', async () => {
+    const files: Array<[string, string, Buffer, string]> = [
+      ['image', 'photo.jpg', await jpeg(1), 'image/jpeg'],
+      ['video', 'clip.mp4', await mp4(ffmpeg), 'video/mp4'],
+      ['audio', 'tone.wav', await wav(ffmpeg), 'audio/wav'],
+      ['pdf', 'notes.pdf', pdf(), 'application/pdf'],
+      ['large', 'archive.bin', Buffer.concat([Buffer.from('MFSIM'), Buffer.alloc(65 * 1024 * 1024, 7)]), 'application/octet-stream'],
+    ];
+    for (const [name, filename, bytes, type] of files) uploads[name] = { id: await upload(alice, filename, bytes, type), bytes };
+    for (const [name, entry] of Object.entries(uploads)) {
+      entry.view = await settled(alice, entry.id);
+      expect({ name, status: entry.view.status, failure: entry.view.failure }).toEqual({ name, status: 'ready', failure: null });
+    }
+    expect(uploads.image!.view!.kind).toBe('image');
+    expect(uploads.video!.view!.kind).toBe('video');
+    expect(uploads.audio!.view!.kind).toBe('audio');
+  });
+
+  it('serves renditions through the CloudFront media path', async () => {
+    for (const name of ['image', 'video']) {
+      const rendition = uploads[name]!.view!.renditions.find((r) => r.format !== 'json');
+      expect(rendition).toBeDefined();
+      const response = await fetch(stage.localUrl(rendition!.url));
+      expect({ name, url: rendition!.url, status: response.status }).toMatchObject({ status: 200 });
+      expect((await response.arrayBuffer()).byteLength).toBeGreaterThan(0);
+    }
+    // Originals never leave through CloudFront.
+    const original = await fetch(`${stage.siteUrl}/media/originals/anything`);
+    expect(original.status).toBe(404);
+  });
+
+  it('downloads every original, byte for byte, as an attachment', async () => {
+    for (const [name, entry] of Object.entries(uploads)) {
+      const link = await alice.api<{ url: string }>('GET', `/api/v1/media/${entry.id}/original`);
+      expect({ name, status: link.status }).toEqual({ name, status: 200 });
+      const download = await fetch(link.body.url);
+      expect({ name, status: download.status }).toEqual({ name, status: 200 });
+      expect(download.headers.get('content-disposition')).toMatch(/^attachment;/);
+      expect(Buffer.from(await download.arrayBuffer()).equals(entry.bytes)).toBe(true);
+    }
+  });
+
+  it('tags, filters and deletes', async () => {
+    const id = uploads.image!.id;
+    const tagged = await alice.api<MediaView>('PATCH', `/api/v1/media/${id}`, { tags: ['holiday'] });
+    expect(tagged.status).toBe(200);
+    const filtered = await alice.api<{ items: MediaView[] }>('GET', '/api/v1/media?tag=holiday');
+    expect(filtered.body.items.map((i) => i.id)).toEqual([id]);
+    expect((await alice.api('DELETE', `/api/v1/media/${uploads.pdf!.id}`)).status).toBe(204);
+    expect((await alice.api('GET', `/api/v1/media/${uploads.pdf!.id}`)).status).toBe(404);
+  });
+
+  it('shows another user none of it', async () => {
+    const list = await bob.api<{ items: MediaView[] }>('GET', '/api/v1/media');
+    expect(list.status).toBe(200);
+    expect(list.body.items).toEqual([]);
+    expect((await bob.api('GET', `/api/v1/media/${uploads.image!.id}`)).status).toBe(404);
+    expect((await bob.api('GET', `/api/v1/media/${uploads.image!.id}/original`)).status).toBe(404);
+  });
+
+  it('takes a burst of 50 images and 5 videos with no call denied and nothing dead-lettered', async () => {
+    const ids: string[] = [];
+    const images = await Promise.all(Array.from({ length: 50 }, (_, i) => jpeg(100 + i, 480, 360)));
+    const videos = await Promise.all(Array.from({ length: 5 }, (_, i) => mp4(ffmpeg, 2, i + 1)));
+    await Promise.all([
+      ...images.map(async (bytes, i) => ids.push(await upload(alice, `burst-${i}.jpg`, bytes, 'image/jpeg'))),
+      ...videos.map(async (bytes, i) => ids.push(await upload(alice, `burst-${i}.mp4`, bytes, 'video/mp4'))),
+    ]);
+    const views = await Promise.all(ids.map((id) => settled(alice, id, 300_000)));
+    expect(views.filter((v) => v.status !== 'ready').map((v) => [v.filename, v.status, v.failure])).toEqual([]);
+    await stage.idle();
+    const denied = stage.permissionsReport().flatMap((role) => role.denied.map((d) => `${role.roleName}: ${d.action} ${d.resource}`));
+    expect(denied).toEqual([]);
+    expect(Object.entries(stage.deadLetters()).filter(([, count]) => count > 0)).toEqual([]);
+    expect(stage.events.filter((e) => e.kind === 'denied' || e.kind === 'dead-letter').map((e) => e.message)).toEqual([]);
+  });
+});

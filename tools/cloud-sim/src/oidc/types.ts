@@ -1,0 +1,57 @@
+import type { JsonWebKey } from 'node:crypto';
+import type { UserPoolSpec } from '../specs.js';
+
+/** A public signing key as a JWKS publishes it. */
+export type PublicJwk = JsonWebKey & { kid?: string; alg?: string; use?: string };
+
+/** `/.well-known/jwks.json`. */
+export interface JsonWebKeySet {
+  keys: PublicJwk[];
+}
+
+/** A user of the pool, signed in with the hosted UI by username or email. */
+export interface SimUser {
+  username: string;
+  password: string;
+  sub: string;
+  email?: string;
+}
+
+export type SimUserInput = Omit<SimUser, 'sub'> & { sub?: string };
+
+export type PoolClient = UserPoolSpec['clients'][number];
+
+/** What `/oauth2/token` answers (and `tokensFor` mints without the sign-in). */
+export interface TokenSet {
+  access_token: string;
+  id_token: string;
+  refresh_token: string;
+  token_type: 'Bearer';
+  expires_in: number;
+}
+
+export interface IssuerOptions {
+  pool: UserPoolSpec;
+  users?: SimUserInput[];
+  /**
+   * The `iss` of every token. Defaults to `https://{pool.providerUrl}`, the issuer the template's JWT
+   * authorizer names, so tokens of the local issuer pass the authorizer unchanged.
+   */
+  issuer?: string;
+  host?: string;
+  port?: number;
+  now?: () => Date;
+}
+
+export interface Issuer {
+  /** Where the issuer listens (`http://127.0.0.1:PORT`), without a trailing slash. */
+  url: string;
+  /** The `iss` its tokens carry. */
+  issuer: string;
+  /** The keys `/.well-known/jwks.json` serves, for verifying without HTTP. */
+  jwks(): JsonWebKeySet;
+  addUser(user: SimUserInput): SimUser;
+  /** Tokens for a user as if they had signed in through the hosted UI with every scope the client allows. */
+  tokensFor(username: string, clientId: string): Promise<TokenSet>;
+  close(): Promise<void>;
+}
