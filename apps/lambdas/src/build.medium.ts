@@ -52,10 +52,13 @@ describe('build.mjs (one bundle per function)', () => {
 
   it('has layer recipes that build sharp and ffmpeg/ffprobe for linux-arm64', async () => {
     const sharp = await readFile(join(appRoot, 'layers/sharp.sh'), 'utf8');
-    expect(sharp).toMatch(/npm install[^\n]*\\\n[^\n]*--os=linux --cpu=arm64 --libc=glibc sharp@0\.35\.5/);
+    expect(sharp).toMatch(/npm install[^\n]*\\\n[^\n]*--os=linux --cpu="\$arch" --libc=glibc sharp@0\.35\.5/);
+    // arm64 (Lambda's) unless the host build for the simulated stage is asked for.
+    expect(sharp).toMatch(/LAYER_ARCH:-arm64/);
     const tools = await readFile(join(appRoot, 'layers/media-tools.sh'), 'utf8');
     expect(tools).toContain('source --download-only "ffmpeg=$ffmpeg_version"');
-    expect(tools).toContain('--arch=aarch64');
+    expect(tools).toContain('--arch="$cpu_family"');
+    expect(tools).toMatch(/target=aarch64-linux-gnu deb_arch=arm64 cpu_family=aarch64/);
     expect(tools).toMatch(/bin\/ffprobe/);
   });
 });

@@ -8,6 +8,7 @@ import { startStage } from './stage/stage.js';
 import { readCloudAssembly } from './template/cdk-out.js';
 
 const { values } = parseArgs({
+  strict: true,
   options: {
     'cdk-out': { type: 'string', default: 'apps/infra/cdk.out' },
     stack: { type: 'string', default: 'Mediaflow-dev' },
@@ -26,7 +27,7 @@ const users = (values.user ?? []).map((entry) => {
 if (users.length === 0) users.push({ username: 'demo@example.com', password: 'Demo-password-1!', email: 'demo@example.com' });
 
 const stage = await startStage({
-  stack: readCloudAssembly(resolve(values['cdk-out']!), values.stack!),
+  stack: readCloudAssembly(resolve(values['cdk-out'] ?? 'apps/infra/cdk.out'), values.stack ?? 'Mediaflow-dev'),
   ...(values['data-dir'] ? { dataDir: resolve(values['data-dir']) } : {}),
   hostLayers: defaultHostLayers(root),
   ...defaultMediaTools(),

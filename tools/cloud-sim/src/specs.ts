@@ -122,6 +122,10 @@ export interface FunctionSpec {
   reservedConcurrency?: number;
   /** `AWS::Lambda::EventInvokeConfig`, for asynchronous invocations. */
   asyncConfig?: { maximumRetryAttempts: number; maximumEventAgeSeconds: number; onFailure?: string };
+  /** Where Lambda writes the function's output (`LoggingConfig.LogGroup`, else `/aws/lambda/{name}`). */
+  logGroup: string;
+  /** `TracingConfig.Mode` Active: Lambda sends trace segments with the function's role. */
+  tracing: boolean;
   /** `AWS::Lambda::Permission` entries: who may invoke it. */
   permissions: Array<{ principal: string; sourceArn?: string; action: string }>;
 }

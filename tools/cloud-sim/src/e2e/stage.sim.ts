@@ -11,6 +11,11 @@ describe('the simulated dev stage, end to end', () => {
   let alice: StageUser;
   let bob: StageUser;
   const uploads: Record<string, { id: string; bytes: Buffer; view?: MediaView }> = {};
+  const uploaded = (name: string): { id: string; bytes: Buffer; view: MediaView } => {
+    const entry = uploads[name];
+    if (!entry?.view) throw new Error(`${name} was not uploaded and settled`);
+    return { ...entry, view: entry.view };
+  };
 
   beforeAll(async () => {
     stage = await bringUp();
@@ -52,17 +57,17 @@ describe('the simulated dev stage, end to end', () => {
       entry.view = await settled(alice, entry.id);
       expect({ name, status: entry.view.status, failure: entry.view.failure }).toEqual({ name, status: 'ready', failure: null });
     }
-    expect(uploads.image!.view!.kind).toBe('image');
-    expect(uploads.video!.view!.kind).toBe('video');
-    expect(uploads.audio!.view!.kind).toBe('audio');
+    expect(uploaded('image').view.kind).toBe('image');
+    expect(uploaded('video').view.kind).toBe('video');
+    expect(uploaded('audio').view.kind).toBe('audio');
   });
 
   it('serves renditions through the CloudFront media path', async () => {
     for (const name of ['image', 'video']) {
-      const rendition = uploads[name]!.view!.renditions.find((r) => r.format !== 'json');
-      expect(rendition).toBeDefined();
-      const response = await fetch(stage.localUrl(rendition!.url));
-      expect({ name, url: rendition!.url, status: response.status }).toMatchObject({ status: 200 });
+      const rendition = uploaded(name).view.renditions.find((r) => r.format !== 'json');
+      if (!rendition) throw new Error(`${name} has no rendition`);
+      const response = await fetch(stage.localUrl(rendition.url));
+      expect({ name, url: rendition.url, status: response.status }).toMatchObject({ status: 200 });
       expect((await response.arrayBuffer()).byteLength).toBeGreaterThan(0);
     }
     // Originals never leave through CloudFront.
@@ -82,21 +87,21 @@ describe('the simulated dev stage, end to end', () => {
   });
 
   it('tags, filters and deletes', async () => {
-    const id = uploads.image!.id;
+    const id = uploaded('image').id;
     const tagged = await alice.api<MediaView>('PATCH', `/api/v1/media/${id}`, { tags: ['holiday'] });
     expect(tagged.status).toBe(200);
     const filtered = await alice.api<{ items: MediaView[] }>('GET', '/api/v1/media?tag=holiday');
     expect(filtered.body.items.map((i) => i.id)).toEqual([id]);
-    expect((await alice.api('DELETE', `/api/v1/media/${uploads.pdf!.id}`)).status).toBe(204);
-    expect((await alice.api('GET', `/api/v1/media/${uploads.pdf!.id}`)).status).toBe(404);
+    expect((await alice.api('DELETE', `/api/v1/media/${uploaded('pdf').id}`)).status).toBe(204);
+    expect((await alice.api('GET', `/api/v1/media/${uploaded('pdf').id}`)).status).toBe(404);
   });
 
   it('shows another user none of it', async () => {
     const list = await bob.api<{ items: MediaView[] }>('GET', '/api/v1/media');
     expect(list.status).toBe(200);
     expect(list.body.items).toEqual([]);
-    expect((await bob.api('GET', `/api/v1/media/${uploads.image!.id}`)).status).toBe(404);
-    expect((await bob.api('GET', `/api/v1/media/${uploads.image!.id}/original`)).status).toBe(404);
+    expect((await bob.api('GET', `/api/v1/media/${uploaded('image').id}`)).status).toBe(404);
+    expect((await bob.api('GET', `/api/v1/media/${uploaded('image').id}/original`)).status).toBe(404);
   });
 
   it('takes a burst of 50 images and 5 videos with no call denied and nothing dead-lettered', async () => {

@@ -40,6 +40,8 @@ describe('FunctionPool', () => {
       roleArn: 'arn:aws:iam::123456789012:role/echo',
       layers: [],
       codeDir: join(dir, 'code'),
+      logGroup: '/aws/lambda/echo',
+      tracing: false,
       permissions: [],
     };
     pool = new FunctionPool({

@@ -161,14 +161,15 @@ export class FunctionPool {
     ready.catch(() => undefined);
     const instance: Instance = { child, ready, busy: false, invocations: 0 };
     this.instances.add(instance);
+    const failure = (error: InvokeResult['error']): InvokeResult => ({ error: error ?? { errorType: 'Runtime.Unknown', errorMessage: 'the runtime reported an error without details' } });
     child.on('message', (message: { type: string; requestId?: string; result?: unknown; error?: InvokeResult['error'] }) => {
       if (message.type === 'ready') markReady();
       else if (message.type === 'result' && message.requestId === instance.pending?.requestId) this.finish(instance, { result: message.result });
-      else if (message.type === 'error' && message.requestId === instance.pending?.requestId) this.finish(instance, { error: message.error! });
+      else if (message.type === 'error' && message.requestId === instance.pending?.requestId) this.finish(instance, failure(message.error));
       else if (message.type === 'crash') {
         // The sandbox is gone after an uncaught error: no later invocation may land on it.
         this.instances.delete(instance);
-        this.finish(instance, { error: message.error! });
+        this.finish(instance, failure(message.error));
       }
     });
     child.on('exit', (code, signal) => {

@@ -29,6 +29,11 @@ export interface LambdaServiceOptions {
   maxInstancesPerFunction: number;
   /** Where an asynchronous invocation that failed every attempt goes (its on-failure destination). */
   onAsyncFailure?(spec: FunctionSpec, destinationArn: string, record: Record<string, unknown>): Promise<void>;
+  /**
+   * Calls the Lambda service makes with the function's execution role around an invocation (its log
+   * stream, trace segments, the on-failure destination): the stage checks them against the role.
+   */
+  serviceCall?(spec: FunctionSpec, authorization: { action: string; resource: string }): boolean;
   /** Delay before the async retries, in ms (Lambda waits about 1 and then 2 minutes). */
   asyncRetryDelaysMs?: number[];
   log: SimLog;
@@ -70,11 +75,22 @@ export class LambdaService implements Invoker {
   async invoke(nameOrArn: string, event: unknown, options: { type?: 'RequestResponse' | 'Event' } = {}): Promise<InvokeResult> {
     const entry = this.entry(nameOrArn);
     if (!entry) return { error: { errorType: 'ResourceNotFoundException', errorMessage: `Function not found: ${nameOrArn}` } };
+    this.sandboxCalls(entry.spec);
     if (options.type === 'Event') {
       void this.invokeAsync(entry.spec, entry.pool, event);
       return { result: null };
     }
     return entry.pool.invoke(event);
+  }
+
+  /** What Lambda itself does with the execution role for every invocation: logs and, when active, traces. */
+  private sandboxCalls(spec: FunctionSpec): void {
+    const check = this.options.serviceCall;
+    if (!check) return;
+    const { partition, region, accountId } = this.options.account;
+    const stream = `arn:${partition}:logs:${region}:${accountId}:log-group:${spec.logGroup}:log-stream:2026/01/01/[$LATEST]${spec.logicalId}`;
+    for (const action of ['logs:CreateLogStream', 'logs:PutLogEvents']) check(spec, { action, resource: stream });
+    if (spec.tracing) for (const action of ['xray:PutTraceSegments', 'xray:PutTelemetryRecords']) check(spec, { action, resource: '*' });
   }
 
   async close(): Promise<void> {
@@ -97,7 +113,11 @@ export class LambdaService implements Invoker {
       if (!last.error) return;
     }
     const destination = spec.asyncConfig?.onFailure;
-    if (destination && this.options.onAsyncFailure) {
+    // Lambda sends to the destination with the function's execution role.
+    const mayDeliver = destination ? (this.options.serviceCall?.(spec, { action: 'sqs:SendMessage', resource: destination }) ?? true) : false;
+    if (destination && !mayDeliver) {
+      this.options.log({ kind: 'dropped', source: spec.name, message: `the execution role may not send to the on-failure destination ${destination}; the event is lost` });
+    } else if (destination && this.options.onAsyncFailure) {
       await this.options.onAsyncFailure(spec, destination, {
         version: '1.0',
         timestamp: new Date().toISOString(),
@@ -113,6 +133,8 @@ export class LambdaService implements Invoker {
 
   private launchFor(spec: FunctionSpec): ConstructorParameters<typeof FunctionPool>[0] {
     const { account, workDir } = this.options;
+    const codeDir = spec.codeDir;
+    if (!codeDir) throw new Error(`${spec.name} has no code in cdk.out`);
     const home = join(workDir, 'functions', spec.name);
     const opt = join(home, 'opt');
     const tmp = join(home, 'tmp');
@@ -132,7 +154,7 @@ export class LambdaService implements Invoker {
       LANG: 'en_US.UTF-8',
       TZ: ':UTC',
       TMPDIR: tmp,
-      LAMBDA_TASK_ROOT: spec.codeDir!,
+      LAMBDA_TASK_ROOT: codeDir,
       LAMBDA_RUNTIME_DIR: join(home, 'runtime'),
       _HANDLER: spec.handler,
       AWS_EXECUTION_ENV: `AWS_Lambda_${spec.runtime}`,

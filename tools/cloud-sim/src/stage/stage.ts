@@ -13,7 +13,7 @@ import { RESOURCE_TYPES, unknownTypes } from '../resource-types.js';
 import { bootstrapPath, workspaceRoot } from '../runtime-paths.js';
 import { startDynamo } from '../services/dynamodb/index.js';
 import { createMediaConvert } from '../services/mediaconvert/index.js';
-import { createRekognition } from '../services/rekognition/index.js';
+import { closeOnDeviceDetector, createRekognition } from '../services/rekognition/index.js';
 import { matchingNotifications, notificationRecord, startS3, type S3ObjectEvent } from '../services/s3/index.js';
 import type { CloudAssemblyStack } from '../template/cdk-out.js';
 import { readStageSpec, type StageSpec } from '../template/stage-spec.js';
@@ -195,6 +195,8 @@ export async function startStage(options: StageOptions): Promise<Stage> {
       },
       log,
     });
+    // The detector is shared and loaded on first use; its worker must not outlive the stage.
+    closers.push(() => closeOnDeviceDetector());
 
     const gateway: Gateway = await startGateway({
       credentials,
@@ -223,6 +225,14 @@ export async function startStage(options: StageOptions): Promise<Stage> {
       hostLayers: options.hostLayers,
       maxInstancesPerFunction: options.maxInstancesPerFunction ?? 2,
       ...(options.asyncRetryDelaysMs ? { asyncRetryDelaysMs: options.asyncRetryDelaysMs } : {}),
+      serviceCall: (fn, authorization) => {
+        const principal: Principal = { type: 'role', roleArn: fn.roleArn, sessionName: fn.name, accessKeyId: 'lambda' };
+        const decision = permissions.check(principal, authorization);
+        if (!decision.allowed) {
+          log({ kind: 'denied', source: fn.name, message: `Lambda cannot ${authorization.action} on ${authorization.resource} with the execution role`, detail: { ...authorization } });
+        }
+        return decision.allowed;
+      },
       onAsyncFailure: async (_fn, destination, record) => {
         stageMessaging.queues.enqueue(destination, JSON.stringify(record));
         log({ kind: 'dead-letter', source: _fn.name, message: `an asynchronous invocation went to ${destination}` });
@@ -247,10 +257,14 @@ export async function startStage(options: StageOptions): Promise<Stage> {
     }
 
     const issuers: Issuer[] = [];
+    const hosts: Record<string, string> = {};
     for (const pool of spec.userPools) {
       const issuer = await startIssuer({ pool, users: options.users ?? [] });
       issuers.push(issuer);
       closers.push(() => issuer.close());
+      // The issuer stands for the pool's own host and its hosted sign-in domain.
+      hosts[new URL(`https://${pool.providerUrl}`).host] = issuer.url;
+      if (pool.domain) hosts[`${pool.domain}.auth.${account.region}.amazoncognito.com`] = issuer.url;
     }
     const issuer = issuers[0];
     if (!issuer) throw new Error('the stage has no user pool');
@@ -285,12 +299,6 @@ export async function startStage(options: StageOptions): Promise<Stage> {
     const api = apis[0];
     if (!api) throw new Error('the stage has no HTTP API');
 
-    const hosts: Record<string, string> = {};
-    for (const pool of spec.userPools) {
-      const local = issuers[spec.userPools.indexOf(pool)]!.url;
-      hosts[pool.providerUrl.split('/')[0]!] = local;
-      if (pool.domain) hosts[`${pool.domain}.auth.${account.region}.amazoncognito.com`] = local;
-    }
     for (const item of apis) hosts[`${item.spec.apiId}.execute-api.${account.region}.amazonaws.com`] = item.server.url;
 
     let siteUrl = '';
@@ -301,7 +309,10 @@ export async function startStage(options: StageOptions): Promise<Stage> {
           s3: async (bucket, request) => {
             const principal: Principal = { type: 'service', service: 'cloudfront.amazonaws.com', sourceArn: request.sourceArn, sourceAccount: account.accountId };
             const forwarded: Record<string, string> = {};
-            for (const name of ['range', 'if-none-match', 'if-modified-since']) if (request.headers[name]) forwarded[name] = request.headers[name]!;
+            for (const name of ['range', 'if-none-match', 'if-modified-since']) {
+              const value = request.headers[name];
+              if (value) forwarded[name] = value;
+            }
             const response = await internalCall(s3.handler, s3Request(principal, request.method, bucket, request.key, { headers: forwarded }), permissions, log, 'cloudfront');
             return { status: response.status, headers: response.headers ?? {}, body: bodyOf(response) };
           },
@@ -361,8 +372,8 @@ export async function startStage(options: StageOptions): Promise<Stage> {
         for (const [queue, count] of Object.entries(stage.deadLetters())) lines.push(`  ${queue.split(':').pop()}: ${count}`);
         lines.push('', 'functions:');
         for (const name of stageLambda.names()) {
-          const pool = stageLambda.pool(name)!;
-          lines.push(`  ${name}: ${pool.invocations} invocations, ${pool.errors} errors, ${pool.coldStarts} cold starts, peak ${Math.round(pool.peakRssMiB)} MiB`);
+          const pool = stageLambda.pool(name);
+          if (pool) lines.push(`  ${name}: ${pool.invocations} invocations, ${pool.errors} errors, ${pool.coldStarts} cold starts, peak ${Math.round(pool.peakRssMiB)} MiB`);
         }
         return lines.join('\n');
       },

@@ -12,7 +12,7 @@ export interface PhysicalResource {
 export function stableId(seed: string, length: number, alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789'): string {
   const digest = createHash('sha256').update(seed).digest();
   let out = '';
-  for (let i = 0; i < length; i += 1) out += alphabet[digest[i % digest.length]! % alphabet.length];
+  for (let i = 0; i < length; i += 1) out += alphabet.charAt(digest.readUInt8(i % digest.length) % alphabet.length);
   return out;
 }
 
@@ -110,8 +110,9 @@ export class Resolver {
     if (Array.isArray(value)) return value.map((v) => this.resolve(v)).filter((v) => v !== NO_VALUE);
     if (value === null || typeof value !== 'object') return value;
     const entries = Object.entries(value as Record<string, unknown>);
-    if (entries.length === 1) {
-      const [key, argument] = entries[0]!;
+    const [only] = entries;
+    if (entries.length === 1 && only) {
+      const [key, argument] = only;
       if (key === 'Ref' || key.startsWith('Fn::') || key === 'Condition') return this.intrinsic(key, argument);
     }
     const out: Record<string, unknown> = {};

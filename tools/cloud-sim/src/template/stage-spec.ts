@@ -20,7 +20,7 @@ import type {
 } from '../specs.js';
 import type { SimAccount } from '../types.js';
 import type { CloudAssemblyStack, TemplateResource } from './cdk-out.js';
-import { Resolver } from './intrinsics.js';
+import { Resolver, type PhysicalResource } from './intrinsics.js';
 import { MANAGED_POLICIES } from './managed-policies.js';
 
 /** A bucket deployment (`Custom::CDKBucketDeployment`): files the deploy copies into a bucket. */
@@ -57,6 +57,18 @@ export interface StageSpec {
   resources: Array<{ logicalId: string; type: string }>;
 }
 
+/** A `GetAtt` value the resource type always has (its ARN, name, domain). */
+function attribute(physical: PhysicalResource, name: string): string {
+  const value = physical.attributes[name];
+  if (value === undefined) throw new Error(`the simulator gives no ${name} for ${physical.ref}`);
+  return value;
+}
+
+/** `{ [key]: value }` when there is a value, `{}` otherwise (optional properties stay absent). */
+function present<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return value === undefined ? {} : ({ [key]: value } as { [P in K]?: V });
+}
+
 const list = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
 const num = (value: unknown, fallback: number): number => (value === undefined || value === null || value === '' ? fallback : Number(value));
 const asRecord = (value: unknown): Record<string, unknown> => (value && typeof value === 'object' ? (value as Record<string, unknown>) : {});
@@ -84,7 +96,7 @@ export function readStageSpec(
       const managed = MANAGED_POLICIES[managedArn.replace(/^arn:[^:]+:iam::aws:policy\//, '')];
       if (managed) policies.push({ name: managedArn, document: managed });
     }
-    return { logicalId, name: physical.ref, arn: physical.attributes.Arn!, assumeRolePolicy: p.AssumeRolePolicyDocument as PolicyDocument, policies };
+    return { logicalId, name: physical.ref, arn: attribute(physical, 'Arn'), assumeRolePolicy: p.AssumeRolePolicyDocument as PolicyDocument, policies };
   });
   const roleByName = new Map(roles.map((r) => [r.name, r]));
   for (const [logicalId] of [...ofType('AWS::IAM::Policy'), ...ofType('AWS::IAM::ManagedPolicy')]) {
@@ -106,8 +118,8 @@ export function readStageSpec(
     const redrive = asRecord(typeof p.RedrivePolicy === 'string' ? JSON.parse(p.RedrivePolicy) : p.RedrivePolicy);
     return {
       logicalId,
-      name: physical.attributes.QueueName!,
-      arn: physical.attributes.Arn!,
+      name: attribute(physical, 'QueueName'),
+      arn: attribute(physical, 'Arn'),
       url: physical.ref,
       fifo: p.FifoQueue === true || p.FifoQueue === 'true',
       visibilityTimeoutSeconds: num(p.VisibilityTimeout, 30),
@@ -117,7 +129,7 @@ export function readStageSpec(
       ...(redrive.deadLetterTargetArn
         ? { redrive: { deadLetterTargetArn: String(redrive.deadLetterTargetArn), maxReceiveCount: num(redrive.maxReceiveCount, 10) } }
         : {}),
-      ...(queuePolicies.has(physical.ref) ? { policy: queuePolicies.get(physical.ref)! } : {}),
+      ...present('policy', queuePolicies.get(physical.ref)),
     };
   });
 
@@ -130,9 +142,9 @@ export function readStageSpec(
     const physical = resolver.physicalOf(logicalId);
     return {
       logicalId,
-      name: physical.attributes.TopicName!,
+      name: attribute(physical, 'TopicName'),
       arn: physical.ref,
-      ...(topicPolicies.has(physical.ref) ? { policy: topicPolicies.get(physical.ref)! } : {}),
+      ...present('policy', topicPolicies.get(physical.ref)),
     };
   });
   const subscriptions: SubscriptionSpec[] = ofType('AWS::SNS::Subscription').map(([logicalId]) => {
@@ -154,7 +166,7 @@ export function readStageSpec(
     return {
       logicalId,
       name: physical.ref,
-      arn: physical.attributes.Arn!,
+      arn: attribute(physical, 'Arn'),
       eventBusName: String(p.EventBusName ?? 'default'),
       enabled: p.State === undefined || p.State === 'ENABLED',
       pattern: asRecord(p.EventPattern),
@@ -219,7 +231,7 @@ export function readStageSpec(
     return {
       logicalId,
       name: physical.ref,
-      arn: physical.attributes.Arn!,
+      arn: attribute(physical, 'Arn'),
       handler: String(p.Handler ?? 'index.handler'),
       runtime: String(p.Runtime ?? ''),
       architectures: list(p.Architectures as string[]).length > 0 ? list(p.Architectures as string[]) : ['x86_64'],
@@ -227,11 +239,13 @@ export function readStageSpec(
       timeoutSeconds: num(p.Timeout, 3),
       environment: Object.fromEntries(Object.entries(environment).map(([k, v]) => [k, String(v)])),
       roleArn: String(p.Role),
+      logGroup: String(asRecord(p.LoggingConfig).LogGroup ?? `/aws/lambda/${physical.ref}`),
+      tracing: asRecord(p.TracingConfig).Mode === 'Active',
       layers: list(p.Layers as string[]).map((arn) => layers.get(arn) ?? { logicalId: arn, arn, compatibleArchitectures: [] }),
       ...(codeDir ? { codeDir } : {}),
       ...(p.ReservedConcurrentExecutions !== undefined ? { reservedConcurrency: Number(p.ReservedConcurrentExecutions) } : {}),
-      ...(asyncConfigs.has(physical.ref) ? { asyncConfig: asyncConfigs.get(physical.ref)! } : {}),
-      permissions: permissions.get(physical.ref) ?? permissions.get(physical.attributes.Arn!) ?? [],
+      ...present('asyncConfig', asyncConfigs.get(physical.ref)),
+      permissions: permissions.get(physical.ref) ?? permissions.get(attribute(physical, 'Arn')) ?? [],
     };
   });
   const mappings: EventSourceMappingSpec[] = ofType('AWS::Lambda::EventSourceMapping').map(([logicalId]) => {
@@ -267,8 +281,8 @@ export function readStageSpec(
     return {
       logicalId,
       name: physical.ref,
-      arn: physical.attributes.Arn!,
-      regionalDomainName: physical.attributes.RegionalDomainName!,
+      arn: attribute(physical, 'Arn'),
+      regionalDomainName: attribute(physical, 'RegionalDomainName'),
       cors: list(asRecord(p.CorsConfiguration).CorsRules as Array<Record<string, unknown>>).map((rule) => ({
         allowedOrigins: list(rule.AllowedOrigins as string[]),
         allowedMethods: list(rule.AllowedMethods as string[]),
@@ -276,7 +290,7 @@ export function readStageSpec(
         exposedHeaders: list(rule.ExposedHeaders as string[]),
         ...(rule.MaxAge !== undefined ? { maxAgeSeconds: Number(rule.MaxAge) } : {}),
       })),
-      ...(bucketPolicies.has(physical.ref) ? { policy: bucketPolicies.get(physical.ref)! } : {}),
+      ...present('policy', bucketPolicies.get(physical.ref)),
       notifications: [...inline, ...(notifications.get(physical.ref) ?? [])],
     };
   });
@@ -292,7 +306,7 @@ export function readStageSpec(
     return {
       logicalId,
       name: physical.ref,
-      arn: physical.attributes.Arn!,
+      arn: attribute(physical, 'Arn'),
       createTable: {
         TableName: physical.ref,
         AttributeDefinitions: p.AttributeDefinitions,
@@ -311,7 +325,7 @@ export function readStageSpec(
   const distributions = readDistributions(entries, resolver, props);
   const mediaConvertQueues: MediaConvertQueueSpec[] = ofType('AWS::MediaConvert::Queue').map(([logicalId]) => {
     const physical = resolver.physicalOf(logicalId);
-    return { logicalId, name: physical.ref, arn: physical.attributes.Arn! };
+    return { logicalId, name: physical.ref, arn: attribute(physical, 'Arn') };
   });
   const bucketDeployments: BucketDeploymentSpec[] = ofType('Custom::CDKBucketDeployment').map(([logicalId]) => {
     const p = props(logicalId);
@@ -424,8 +438,8 @@ function readUserPools(entries: Array<[string, TemplateResource]>, resolver: Res
       return {
         logicalId,
         id: physical.ref,
-        arn: physical.attributes.Arn!,
-        providerUrl: physical.attributes.ProviderURL!,
+        arn: attribute(physical, 'Arn'),
+        providerUrl: attribute(physical, 'ProviderURL'),
         ...(domain ? { domain: resolver.physicalOf(domain[0]).ref } : {}),
         clients,
       };
@@ -558,7 +572,7 @@ function readDistributions(entries: Array<[string, TemplateResource]>, resolver:
         logicalId,
         id: physical.ref,
         arn: `arn:${resolver.account.partition}:cloudfront::${resolver.account.accountId}:distribution/${physical.ref}`,
-        domainName: physical.attributes.DomainName!,
+        domainName: attribute(physical, 'DomainName'),
         ...(config.DefaultRootObject ? { defaultRootObject: String(config.DefaultRootObject) } : {}),
         origins: list(config.Origins as Array<Record<string, unknown>>).map((o) => {
           const domainName = String(o.DomainName);
