@@ -24,7 +24,9 @@ const users = (values.user ?? []).map((entry) => {
   if (colon < 1) throw new Error(`--user takes email:password, got ${entry}`);
   return { username: entry.slice(0, colon), password: entry.slice(colon + 1), email: entry.slice(0, colon) };
 });
-if (users.length === 0) users.push({ username: 'demo@example.com', password: 'Demo-password-1!', email: 'demo@example.com' });
+// Without --user, one demo user whose password the banner shows (the stage is local and throwaway).
+const demo = users.length === 0;
+if (demo) users.push({ username: 'demo@example.com', password: 'Demo-password-1!', email: 'demo@example.com' });
 
 const stage = await startStage({
   stack: readCloudAssembly(resolve(values['cdk-out'] ?? 'apps/infra/cdk.out'), values.stack ?? 'Mediaflow-dev'),
@@ -44,7 +46,7 @@ process.stdout.write(
     `  HTTP API            ${stage.apiUrl}`,
     `  sign-in (issuer)    ${stage.issuer.url}`,
     `  AWS endpoint        ${stage.gatewayUrl}`,
-    `  users               ${users.map((u) => u.username).join(', ')}`,
+    `  users               ${users.map((u) => u.username).join(', ')}${demo ? ' (password Demo-password-1!)' : ''}`,
     '  host names:',
     ...Object.entries(stage.hosts).map(([host, url]) => `    ${host} -> ${url}`),
     ...stage.lambda.runtimeNotes.map((note) => `  note: ${note}`),

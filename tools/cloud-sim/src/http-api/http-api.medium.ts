@@ -1,49 +1,19 @@
 import { signJwt } from '../oidc/jwt.js';
 import { createSigningKey } from '../oidc/keys.js';
 import { startIssuer } from '../oidc/server.js';
-import { claimsOf, signInWithPkce } from '../oidc/testing.js';
+import { alice, claimsOf, GALLERY_CALLBACK, signInWithPkce, userPoolSpec } from '../oidc/testing.js';
 import type { Issuer } from '../oidc/types.js';
-import type { HttpApiSpec, UserPoolSpec } from '../specs.js';
+import type { HttpApiSpec } from '../specs.js';
 import type { SimEvent } from '../types.js';
 import type { ProxyEventV2 } from './event.js';
 import { startHttpApi } from './server.js';
 import { RecordingInvoker } from './testing.js';
 import type { HttpApi, HttpApiOptions } from './types.js';
 
-const CALLBACK = 'https://d111.cloudfront.net/';
 const ISSUER = 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbCdEf123';
 const FUNCTION_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:Mediaflow-dev-ApiFunction';
 
-const pool: UserPoolSpec = {
-  logicalId: 'ApiUserPool',
-  id: 'us-east-1_AbCdEf123',
-  arn: 'arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_AbCdEf123',
-  providerUrl: 'cognito-idp.us-east-1.amazonaws.com/us-east-1_AbCdEf123',
-  clients: [
-    {
-      logicalId: 'GalleryClient',
-      clientId: 'gallery-client',
-      name: 'gallery',
-      callbackUrls: [CALLBACK],
-      logoutUrls: [CALLBACK],
-      allowedOAuthFlows: ['code'],
-      allowedOAuthScopes: ['openid', 'email', 'profile'],
-      accessTokenValidityMinutes: 60,
-      idTokenValidityMinutes: 60,
-    },
-    {
-      logicalId: 'OtherClient',
-      clientId: 'other-client',
-      name: 'other',
-      callbackUrls: [CALLBACK],
-      logoutUrls: [],
-      allowedOAuthFlows: ['code'],
-      allowedOAuthScopes: ['openid'],
-      accessTokenValidityMinutes: 60,
-      idTokenValidityMinutes: 60,
-    },
-  ],
-};
+const pool = userPoolSpec();
 
 const jwtAuthorizer = { issuer: ISSUER, audience: ['gallery-client'], identitySource: ['$request.header.Authorization'] };
 const integration = { type: 'AWS_PROXY', functionArn: FUNCTION_ARN, payloadFormatVersion: '2.0' };
@@ -70,8 +40,6 @@ function apiSpec(overrides: Partial<HttpApiSpec> = {}): HttpApiSpec {
     ...overrides,
   };
 }
-
-const alice = { username: 'alice', password: 'Correct-Horse-1!', sub: '5c9a1e2b-0000-4000-8000-000000000001', email: 'alice@example.com' };
 
 describe('HTTP API', () => {
   let issuer: Issuer;
@@ -117,7 +85,7 @@ describe('HTTP API', () => {
 
   it('signs in with PKCE over HTTP and hands the function the token\'s sub', async () => {
     await start();
-    const tokens = await signInWithPkce({ issuerUrl: issuer.url, clientId: 'gallery-client', redirectUri: CALLBACK, username: 'alice', password: alice.password });
+    const tokens = await signInWithPkce({ issuerUrl: issuer.url, clientId: 'gallery-client', redirectUri: GALLERY_CALLBACK, username: 'alice', password: alice.password });
     invoker.respondWith(() => ({ result: { statusCode: 200, headers: { 'content-type': 'application/json' }, cookies: ['seen=1'], body: '{"items":[]}' } }));
 
     const response = await get('/api/v1/media?limit=5&tag=a&tag=b', tokens.access_token, { headers: { cookie: 'a=1; b=2' } });

@@ -5,13 +5,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { EventRuleSpec } from '../specs.js';
-import type { Authorization, AwsRequest, AwsResponse, Invoker, ServiceHandler, SimAccount, SimLog } from '../types.js';
-import type { Activity } from './activity.js';
+import type { Authorization, AwsRequest, AwsResponse, ServiceHandler } from '../types.js';
 import { jsonResponse, parseJsonBody, SERVICE_SENDER_IDS } from './aws-responses.js';
-import type { MessagingClock } from './clock.js';
 import { compileEventPattern, type EventMatcher } from './event-pattern.js';
-import type { AuthorizeDelivery } from './sns.js';
-import type { SqsQueues } from './sqs-queues.js';
+import type { DeliveryOptions } from './sns.js';
 
 const CONTENT_TYPE = 'application/x-amz-json-1.1';
 const EVENTS_SERVICE = 'events.amazonaws.com';
@@ -49,15 +46,8 @@ export interface EventEnvelope {
   detail: Record<string, unknown>;
 }
 
-export interface EventBusesOptions {
+export interface EventBusesOptions extends DeliveryOptions {
   rules: readonly EventRuleSpec[];
-  queues: SqsQueues;
-  invoker: Invoker;
-  authorizeDelivery: AuthorizeDelivery;
-  account: SimAccount;
-  log: SimLog;
-  clock: MessagingClock;
-  activity: Activity;
   /**
    * Multiplies the retry backoff (1 s, doubling, at most 5 min). 0.001 turns hours of retries into
    * seconds; the event-age limit is still measured on the unscaled clock.

@@ -8,7 +8,7 @@ import { Activity } from './activity.js';
 import { ChangeSignal, systemClock, waitForChange, type MessagingClock } from './clock.js';
 import { createEventsHandler, EventBuses, type PutEventsEntry, type PutEventsResult } from './events.js';
 import { EventSourcePollers } from './event-sources.js';
-import { createSnsHandler, SnsTopics, type AuthorizeDelivery } from './sns.js';
+import { createSnsHandler, SnsTopics, type AuthorizeDelivery, type DeliveryOptions } from './sns.js';
 import { createSqsHandler } from './sqs.js';
 import { SqsQueues } from './sqs-queues.js';
 
@@ -35,7 +35,7 @@ export {
   type MessageAttributes,
   type MessageFilter,
 } from './filter-policy.js';
-export { createSnsHandler, SnsError, SnsTopics, type AuthorizeDelivery, type PublishInput } from './sns.js';
+export { createSnsHandler, SnsError, SnsTopics, type AuthorizeDelivery, type DeliveryOptions, type PublishInput } from './sns.js';
 export { createSqsHandler } from './sqs.js';
 export {
   SqsQueues,
@@ -102,7 +102,7 @@ export function createMessaging(options: MessagingOptions): Messaging {
   const changes = new ChangeSignal();
   const activity = new Activity(changes);
   const queues = new SqsQueues(options.queues, { clock, log: options.log, changes });
-  const shared = { queues, invoker: options.invoker, authorizeDelivery: options.authorizeDelivery, account: options.account, log: options.log, clock, activity };
+  const shared: DeliveryOptions = { queues, invoker: options.invoker, authorizeDelivery: options.authorizeDelivery, account: options.account, log: options.log, clock, activity };
   const topics = new SnsTopics({ ...shared, topics: options.topics, subscriptions: options.subscriptions });
   const buses = new EventBuses({
     ...shared,

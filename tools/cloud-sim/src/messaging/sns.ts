@@ -23,6 +23,17 @@ const SNS_SERVICE = 'sns.amazonaws.com';
  */
 export type AuthorizeDelivery = (service: string, sourceArn: string, action: string, resourceArn: string) => boolean;
 
+/** What SNS and EventBridge deliver with: the queues and functions of the stage, and its policies, log and clock. */
+export interface DeliveryOptions {
+  queues: SqsQueues;
+  invoker: Invoker;
+  authorizeDelivery: AuthorizeDelivery;
+  account: SimAccount;
+  log: SimLog;
+  clock: MessagingClock;
+  activity: Activity;
+}
+
 export interface PublishInput {
   message: string;
   subject?: string;
@@ -44,16 +55,9 @@ export class SnsError extends Error {
   }
 }
 
-export interface SnsTopicsOptions {
+export interface SnsTopicsOptions extends DeliveryOptions {
   topics: readonly TopicSpec[];
   subscriptions: readonly SubscriptionSpec[];
-  queues: SqsQueues;
-  invoker: Invoker;
-  authorizeDelivery: AuthorizeDelivery;
-  account: SimAccount;
-  log: SimLog;
-  clock: MessagingClock;
-  activity: Activity;
 }
 
 interface Subscription {

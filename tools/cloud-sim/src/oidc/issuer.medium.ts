@@ -1,45 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import type { UserPoolSpec } from '../specs.js';
 import { decodeJwt, signatureValid } from './jwt.js';
 import { startIssuer } from './server.js';
-import { authorizeWithPkce, claimsOf, exchangeCode, signInWithPkce } from './testing.js';
+import { alice, authorizeWithPkce, claimsOf, exchangeCode, GALLERY_CALLBACK, signInWithPkce, userPoolSpec } from './testing.js';
 import type { Issuer } from './types.js';
 
-const CALLBACK = 'https://d111.cloudfront.net/';
-
-const pool: UserPoolSpec = {
-  logicalId: 'ApiUserPool',
-  id: 'us-east-1_AbCdEf123',
-  arn: 'arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_AbCdEf123',
-  providerUrl: 'cognito-idp.us-east-1.amazonaws.com/us-east-1_AbCdEf123',
+const pool = userPoolSpec({
   domain: 'mediaflow-dev',
-  clients: [
-    {
-      logicalId: 'GalleryClient',
-      clientId: 'gallery-client',
-      name: 'gallery',
-      callbackUrls: [CALLBACK],
-      logoutUrls: [CALLBACK],
-      allowedOAuthFlows: ['code'],
-      allowedOAuthScopes: ['openid', 'email', 'profile'],
-      accessTokenValidityMinutes: 60,
-      idTokenValidityMinutes: 30,
-    },
-    {
-      logicalId: 'OtherClient',
-      clientId: 'other-client',
-      name: 'other',
-      callbackUrls: ['http://localhost:4200/'],
-      logoutUrls: [],
-      allowedOAuthFlows: ['code'],
-      allowedOAuthScopes: ['openid'],
-      accessTokenValidityMinutes: 5,
-      idTokenValidityMinutes: 5,
-    },
-  ],
-};
-
-const alice = { username: 'alice', password: 'Correct-Horse-1!', sub: '5c9a1e2b-0000-4000-8000-000000000001', email: 'alice@example.com' };
+  gallery: { idTokenValidityMinutes: 30 },
+  other: { callbackUrls: ['http://localhost:4200/'], accessTokenValidityMinutes: 5, idTokenValidityMinutes: 5 },
+});
 
 describe('local Cognito issuer', () => {
   let issuer: Issuer;
@@ -47,7 +16,7 @@ describe('local Cognito issuer', () => {
   const signIn = (): { issuerUrl: string; clientId: string; redirectUri: string; username: string; password: string } => ({
     issuerUrl: issuer.url,
     clientId: 'gallery-client',
-    redirectUri: CALLBACK,
+    redirectUri: GALLERY_CALLBACK,
     username: alice.username,
     password: alice.password,
   });
@@ -81,7 +50,7 @@ describe('local Cognito issuer', () => {
   });
 
   it('renders a sign-in form that needs no script or style, under a CSP that lets the form reach the callback', async () => {
-    const query = new URLSearchParams({ client_id: 'gallery-client', redirect_uri: CALLBACK, response_type: 'code', scope: 'openid', state: 's"<1>' });
+    const query = new URLSearchParams({ client_id: 'gallery-client', redirect_uri: GALLERY_CALLBACK, response_type: 'code', scope: 'openid', state: 's"<1>' });
     const response = await fetch(`${issuer.url}/oauth2/authorize?${query.toString()}`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-security-policy')).toBe("default-src 'none'; form-action 'self' https://d111.cloudfront.net; frame-ancestors 'none'; base-uri 'none'");
@@ -100,11 +69,11 @@ describe('local Cognito issuer', () => {
   });
 
   it('reports scopes beyond the client\'s list to the callback, with the state', async () => {
-    const query = new URLSearchParams({ client_id: 'gallery-client', redirect_uri: CALLBACK, response_type: 'code', scope: 'openid phone', state: 'st' });
+    const query = new URLSearchParams({ client_id: 'gallery-client', redirect_uri: GALLERY_CALLBACK, response_type: 'code', scope: 'openid phone', state: 'st' });
     const response = await fetch(`${issuer.url}/oauth2/authorize?${query.toString()}`, { redirect: 'manual' });
     expect(response.status).toBe(302);
     const location = new URL(response.headers.get('location') ?? '');
-    expect(location.origin + location.pathname).toBe(CALLBACK);
+    expect(location.origin + location.pathname).toBe(GALLERY_CALLBACK);
     expect(location.searchParams.get('error')).toBe('invalid_scope');
     expect(location.searchParams.get('state')).toBe('st');
   });
@@ -220,9 +189,9 @@ describe('local Cognito issuer', () => {
   it('signs out to registered sign-out URLs only', async () => {
     const out = (logoutUri: string): Promise<Response> =>
       fetch(`${issuer.url}/logout?${new URLSearchParams({ client_id: 'gallery-client', logout_uri: logoutUri }).toString()}`, { redirect: 'manual' });
-    const ok = await out(CALLBACK);
+    const ok = await out(GALLERY_CALLBACK);
     expect(ok.status).toBe(302);
-    expect(ok.headers.get('location')).toBe(CALLBACK);
+    expect(ok.headers.get('location')).toBe(GALLERY_CALLBACK);
     expect((await out('https://evil.example/')).status).toBe(400);
   });
 

@@ -3,7 +3,64 @@
  * form with PKCE S256, then the code exchanged at `/oauth2/token`.
  */
 import { randomBytes } from 'node:crypto';
+import type { UserPoolSpec } from '../specs.js';
 import { s256Challenge } from './pkce.js';
+import type { PoolClient } from './types.js';
+
+/** The gallery's callback: the root of its distribution. */
+export const GALLERY_CALLBACK = 'https://d111.cloudfront.net/';
+
+/** A user of the pool, signed in by username or email. */
+export const alice = { username: 'alice', password: 'Correct-Horse-1!', sub: '5c9a1e2b-0000-4000-8000-000000000001', email: 'alice@example.com' };
+
+export interface UserPoolSpecOptions {
+  domain?: string;
+  /** Changes to the gallery's client. */
+  gallery?: Partial<PoolClient>;
+  /** Changes to the pool's other client. */
+  other?: Partial<PoolClient>;
+}
+
+/**
+ * The template's user pool: the gallery's client (`gallery-client`: code flow, `openid email profile`)
+ * and another client (`other-client`: code flow, `openid`), both calling back to the gallery with
+ * tokens valid for an hour unless `options` say otherwise.
+ */
+export function userPoolSpec(options: UserPoolSpecOptions = {}): UserPoolSpec {
+  return {
+    logicalId: 'ApiUserPool',
+    id: 'us-east-1_AbCdEf123',
+    arn: 'arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_AbCdEf123',
+    providerUrl: 'cognito-idp.us-east-1.amazonaws.com/us-east-1_AbCdEf123',
+    ...(options.domain === undefined ? {} : { domain: options.domain }),
+    clients: [
+      {
+        logicalId: 'GalleryClient',
+        clientId: 'gallery-client',
+        name: 'gallery',
+        callbackUrls: [GALLERY_CALLBACK],
+        logoutUrls: [GALLERY_CALLBACK],
+        allowedOAuthFlows: ['code'],
+        allowedOAuthScopes: ['openid', 'email', 'profile'],
+        accessTokenValidityMinutes: 60,
+        idTokenValidityMinutes: 60,
+        ...options.gallery,
+      },
+      {
+        logicalId: 'OtherClient',
+        clientId: 'other-client',
+        name: 'other',
+        callbackUrls: [GALLERY_CALLBACK],
+        logoutUrls: [],
+        allowedOAuthFlows: ['code'],
+        allowedOAuthScopes: ['openid'],
+        accessTokenValidityMinutes: 60,
+        idTokenValidityMinutes: 60,
+        ...options.other,
+      },
+    ],
+  };
+}
 
 export interface PkceSignIn {
   issuerUrl: string;
