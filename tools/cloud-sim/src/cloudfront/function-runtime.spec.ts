@@ -5,14 +5,16 @@ import type { SimEvent } from '../types.js';
 import { FunctionExecutionError } from './errors.js';
 import { formatQueryString, FunctionRunner, parseQueryString, type FunctionEvent, type FunctionRequest } from './function-runtime.js';
 
-const TEMPLATE = join(__dirname, '../../../../apps/infra/cdk.out/Mediaflow-dev.template.json');
+/** The stage's CloudFront Function sources: the template's `FunctionCode` is these files as they are. */
+const SOURCES = join(__dirname, '../../../../apps/infra/src/cloudfront');
+const SOURCE_OF: Record<string, string> = { DeliveryGalleryRequest: 'gallery-request.js', DeliveryMediaRequest: 'media-request.js' };
 
-/** The code of a CloudFront Function of the synthesized stage, as deployed. */
+/** The code of a CloudFront Function of the stage, as deployed. */
 function stageFunction(logicalIdPrefix: string): CloudFrontFunctionSpec {
-  const template = JSON.parse(readFileSync(TEMPLATE, 'utf8')) as { Resources: Record<string, { Type: string; Properties: { FunctionCode: string } }> };
-  const [logicalId, resource] = Object.entries(template.Resources).find(([id, candidate]) => candidate.Type === 'AWS::CloudFront::Function' && id.startsWith(logicalIdPrefix)) ?? [];
-  if (logicalId === undefined || resource === undefined) throw new Error(`no function ${logicalIdPrefix} in the template`);
-  return { logicalId, name: logicalId, arn: `arn:aws:cloudfront::123456789012:function/${logicalId}`, runtime: 'cloudfront-js-2.0', code: resource.Properties.FunctionCode };
+  const file = SOURCE_OF[logicalIdPrefix];
+  if (file === undefined) throw new Error(`no function ${logicalIdPrefix} in the stage`);
+  const code = readFileSync(join(SOURCES, file), 'utf8');
+  return { logicalId: logicalIdPrefix, name: logicalIdPrefix, arn: `arn:aws:cloudfront::123456789012:function/${logicalIdPrefix}`, runtime: 'cloudfront-js-2.0', code };
 }
 
 function inline(code: string): CloudFrontFunctionSpec {
