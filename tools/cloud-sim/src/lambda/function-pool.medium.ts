@@ -92,4 +92,11 @@ describe('FunctionPool', () => {
     expect(log).toMatch(/START RequestId: [0-9a-f-]{36} Version: \$LATEST/);
     expect(log).toMatch(/REPORT RequestId: .* Memory Size: 256 MB/);
   });
+
+  it('starts no instance once closed, so nothing outlives the stage', async () => {
+    await pool.close();
+    const { error } = await pool.invoke({ mode: 'ok' });
+    expect(error).toEqual({ errorType: 'ServiceException', errorMessage: 'echo is shut down' });
+    expect(pool.size).toBe(0);
+  });
 });

@@ -54,6 +54,7 @@ export class FunctionPool {
   private readonly instances = new Set<Instance>();
   private readonly waiting: Array<() => void> = [];
   private readonly logStream: WriteStream;
+  private closed = false;
   coldStarts = 0;
   invocations = 0;
   errors = 0;
@@ -65,7 +66,14 @@ export class FunctionPool {
   }
 
   async invoke(event: unknown): Promise<InvokeResult> {
-    const instance = await this.acquire();
+    // A stage shutting down starts no instance: one started now would outlive it.
+    if (this.closed) return { error: { errorType: 'ServiceException', errorMessage: `${this.launch.spec.name} is shut down` } };
+    let instance: Instance;
+    try {
+      instance = await this.acquire();
+    } catch (error) {
+      return { error: { errorType: 'ServiceException', errorMessage: error instanceof Error ? error.message : String(error) } };
+    }
     const requestId = randomUUID();
     const { spec } = this.launch;
     const started = Date.now();
@@ -109,7 +117,9 @@ export class FunctionPool {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     for (const instance of this.instances) this.kill(instance);
+    for (const wake of this.waiting.splice(0)) wake();
     await new Promise<void>((done) => this.logStream.end(done));
   }
 
@@ -119,6 +129,7 @@ export class FunctionPool {
 
   private async acquire(): Promise<Instance> {
     for (;;) {
+      if (this.closed) throw new Error(`${this.launch.spec.name} is shut down`);
       for (const instance of this.instances) {
         if (!instance.busy) {
           instance.busy = true;

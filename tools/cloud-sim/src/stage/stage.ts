@@ -83,7 +83,11 @@ export async function startStage(options: StageOptions): Promise<Stage> {
     options.onEvent?.(event);
   };
   const closers: Array<() => Promise<void> | void> = [];
+  const firstClosers: Array<() => Promise<void> | void> = [];
   const close = async (): Promise<void> => {
+    // Nothing may invoke a function once the functions are gone: the pollers, deliveries and
+    // transcoding jobs stop first, then every other part in the reverse order it came up.
+    for (const closer of firstClosers) await closer();
     for (const closer of closers.reverse()) await closer();
     if (ownsDataDir) rmSync(dataDir, { recursive: true, force: true });
   };
@@ -154,7 +158,7 @@ export async function startStage(options: StageOptions): Promise<Stage> {
     });
     late.messaging = messaging;
     const stageMessaging = messaging;
-    closers.push(() => stageMessaging.stop());
+    firstClosers.push(() => stageMessaging.stop());
 
     const objectsAs = (roleArn: string): Principal => ({ type: 'role', roleArn, sessionName: 'MediaConvert', accessKeyId: 'mediaconvert' });
     const mediaConvert = createMediaConvert({
