@@ -9,7 +9,7 @@ import { LambdaService, isRunnable } from '../lambda/lambda-service.js';
 import type { LayerKind } from '../lambda/layers.js';
 import { createMessaging, type Messaging } from '../messaging/index.js';
 import { startIssuer, type Issuer } from '../oidc/index.js';
-import { RESOURCE_TYPES, unknownTypes } from '../resource-types.js';
+import { unknownTypes } from '../resource-types.js';
 import { bootstrapPath, workspaceRoot } from '../runtime-paths.js';
 import { startDynamo } from '../services/dynamodb/index.js';
 import { createMediaConvert } from '../services/mediaconvert/index.js';
@@ -146,12 +146,7 @@ export async function startStage(options: StageOptions): Promise<Stage> {
       subscriptions: spec.subscriptions,
       rules: spec.rules,
       mappings: spec.mappings,
-      invoker: {
-        invoke: async (name, event, invokeOptions) => {
-          // EventBridge and SNS invoke as their service: the function's permissions must allow it.
-          return invoker.invoke(name, event, invokeOptions);
-        },
-      },
+      invoker,
       authorizeDelivery: (service, sourceArn, action, resourceArn) => permissions.serviceMay(service, sourceArn, action, resourceArn),
       account,
       log,
@@ -246,6 +241,17 @@ export async function startStage(options: StageOptions): Promise<Stage> {
     late.lambda = lambda;
     const stageLambda = lambda;
     closers.push(() => stageLambda.close());
+
+    // EventBridge invokes a rule's function targets as events.amazonaws.com: the function's
+    // permissions must name the rule, or every delivery fails.
+    for (const rule of spec.rules) {
+      for (const target of rule.targets) {
+        const fn = spec.functions.find((f) => f.arn === target.arn);
+        if (fn && !permissions.serviceMay('events.amazonaws.com', rule.arn, 'lambda:InvokeFunction', fn.arn)) {
+          log({ kind: 'denied', source: rule.name, message: `events.amazonaws.com may not invoke ${fn.name} for ${rule.arn}`, detail: { action: 'lambda:InvokeFunction', resource: fn.arn } });
+        }
+      }
+    }
 
     // The pollers receive and delete with the function's role, as Lambda does.
     for (const mapping of spec.mappings) {
@@ -383,7 +389,6 @@ export async function startStage(options: StageOptions): Promise<Stage> {
       },
       close,
     };
-    void RESOURCE_TYPES;
     return stage;
   } catch (error) {
     await close();
