@@ -3,6 +3,8 @@
 // one invocation at a time for the parent, over the IPC channel. Errors are reported in the
 // runtime's shape ({ errorType, errorMessage, trace }); an uncaught error ends the instance, as
 // it ends a Lambda sandbox.
+// First: the connection hook must be in place before the handler's SDK clients exist.
+import './edge-hook.mjs';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';

@@ -15,6 +15,7 @@ const { values } = parseArgs({
     'data-dir': { type: 'string' },
     user: { type: 'string', multiple: true, default: [] },
     quiet: { type: 'boolean', default: false },
+    https: { type: 'boolean', default: false },
   },
 });
 
@@ -34,6 +35,7 @@ const stage = await startStage({
   hostLayers: defaultHostLayers(root),
   ...defaultMediaTools(),
   users,
+  https: values.https ?? false,
   onEvent: (event) => {
     if (!values.quiet && event.kind !== 'info') process.stdout.write(`[${event.kind}] ${event.source}: ${event.message}\n`);
   },
@@ -49,6 +51,13 @@ process.stdout.write(
     `  users               ${users.map((u) => u.username).join(', ')}${demo ? ' (password Demo-password-1!)' : ''}`,
     '  host names:',
     ...Object.entries(stage.hosts).map(([host, url]) => `    ${host} -> ${url}`),
+    ...(stage.edge
+      ? [
+          `  HTTPS edge          ${stage.edge.address} answers for every name above; open the gallery with`,
+          `    chromium --user-data-dir=$(mktemp -d) --host-resolver-rules='${stage.edge.resolverRules}' \\`,
+          `      --ignore-certificate-errors-spki-list=${stage.edge.spkiHash} ${stage.publicSiteUrl}/`,
+        ]
+      : []),
     ...stage.lambda.runtimeNotes.map((note) => `  note: ${note}`),
     'Ctrl-C stops it and prints the permissions report.',
     '',

@@ -2,17 +2,33 @@
 // stage up from cdk.out, says where each part listens, serves the gallery, and on Ctrl-C prints the
 // permissions report and stops.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { get } from 'node:https';
 import { join } from 'node:path';
 import { workspaceRoot } from '../runtime-paths.js';
 
 const root = workspaceRoot();
 const cli = join(root, 'tools/cloud-sim/dist/cli.js');
 
+/** GET through the edge at `address` for the public `url`, trusting only the stage's authority. */
+function viaEdge(address: string, url: string, ca: string): Promise<{ status: number; body: string }> {
+  const target = new URL(url);
+  const [host, port] = address.split(':');
+  return new Promise((done, fail) => {
+    get({ host, port: Number(port), path: target.pathname, servername: target.hostname, headers: { host: target.hostname }, ca }, (response) => {
+      let body = '';
+      response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      response.on('end', () => done({ status: response.statusCode ?? 0, body }));
+    }).on('error', fail);
+  });
+}
+
 describe('the simulate command', () => {
-  it('brings the stage up from cdk.out, serves the gallery and reports on Ctrl-C', async () => {
+  it('brings the stage up from cdk.out, serves the gallery (locally and at its public name over HTTPS) and reports on Ctrl-C', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'mf-sim-cli-'));
     if (!existsSync(cli)) throw new Error(`${cli} is missing: run npx nx run @mediaflow/cloud-sim:build`);
-    const child = spawn(process.execPath, [cli, '--cdk-out', 'apps/infra/cdk.out', '--stack', 'Mediaflow-dev'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [cli, '--cdk-out', 'apps/infra/cdk.out', '--stack', 'Mediaflow-dev', '--https', '--data-dir', dataDir], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
@@ -31,12 +47,21 @@ describe('the simulate command', () => {
       const config = await fetch(`${site}/config.json`);
       expect(config.status).toBe(200);
       expect(((await config.json()) as { auth: { type: string } }).auth.type).toBe('cognito');
+      // The same file at the distribution's own name, through the edge, with the stage's authority.
+      const edge = /HTTPS edge\s+(127\.0\.0\.1:\d+)/.exec(out)?.[1];
+      const publicSite = /(https:\/\/d[a-z0-9]+\.cloudfront\.net)\/\n/.exec(out)?.[1];
+      if (!edge || !publicSite) throw new Error(`no HTTPS edge in:\n${out}`);
+      expect(out).toContain('--host-resolver-rules=');
+      const secure = await viaEdge(edge, `${publicSite}/config.json`, readFileSync(join(dataDir, 'edge/ca.pem'), 'utf8'));
+      expect(secure.status).toBe(200);
+      expect((JSON.parse(secure.body) as { auth: { type: string } }).auth.type).toBe('cognito');
       child.kill('SIGINT');
       expect(await exited).toBe(0);
       expect(out).toMatch(/denied: none/);
       expect(out).toMatch(/dead letters:/);
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
+      rmSync(dataDir, { recursive: true, force: true });
     }
   });
 });

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { workspaceRoot } from '../runtime-paths.js';
 import { defaultHostLayers, defaultMediaTools } from '../stage/defaults.js';
-import { startStage, type Stage } from '../stage/stage.js';
+import { startStage, type Stage, type StageOptions } from '../stage/stage.js';
 import { readCloudAssembly, type CloudAssemblyStack, type Template } from '../template/cdk-out.js';
 
 export const ALICE = { username: 'alice@example.com', password: 'Alice-password-1!', email: 'alice@example.com' };
@@ -28,7 +28,7 @@ export function logicalIdOf(template: Template, type: string, prefix: string): s
   return found[0];
 }
 
-export async function bringUp(stack: CloudAssemblyStack = devStack()): Promise<Stage> {
+export async function bringUp(stack: CloudAssemblyStack = devStack(), extra: Partial<StageOptions> = {}): Promise<Stage> {
   const root = workspaceRoot();
   return startStage({
     stack,
@@ -37,5 +37,6 @@ export async function bringUp(stack: CloudAssemblyStack = devStack()): Promise<S
     users: [ALICE, BOB],
     // Lambda waits a minute or two between asynchronous retries; a test cannot.
     asyncRetryDelaysMs: [1_000, 2_000],
+    ...extra,
   });
 }

@@ -140,6 +140,14 @@ describe('gateway', () => {
     expect(received).toHaveLength(1);
   });
 
+  it("answers a browser's preflight of a presigned URL as a preflight, not as a badly signed call", async () => {
+    const presigned = '/media/a.jpg?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=ASIAX%2F20260101%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20260101T000000Z&X-Amz-Expires=60&X-Amz-SignedHeaders=host&X-Amz-Signature=00';
+    const before = received.length;
+    const preflight = await fetch(`${gateway.url}${presigned}`, { method: 'OPTIONS', headers: { origin: 'https://d1.cloudfront.net', 'access-control-request-method': 'PUT' } });
+    expect(preflight.status).toBe(200);
+    expect(received.slice(before).map((r) => [r.method, r.principal])).toEqual([['OPTIONS', { type: 'anonymous' }]]);
+  });
+
   it('denies through the handler and counts calls per key and action', async () => {
     const error = await s3.send(new GetObjectCommand({ Bucket: 'private', Key: 'x' })).catch((e: unknown) => e);
     expect(error).toMatchObject({ name: 'AccessDenied', $metadata: { httpStatusCode: 403 } });

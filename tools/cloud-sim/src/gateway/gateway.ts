@@ -95,7 +95,10 @@ async function serve(
   let principal: Principal;
   let service: string;
 
-  if (!isSigned({ url, headers })) {
+  // A browser's CORS preflight carries no credentials of its own, even when it asks about a
+  // presigned URL (whose query it repeats): S3 answers it from the bucket's CORS rules alone.
+  const preflight = method === 'OPTIONS' && headers['access-control-request-method'] !== undefined;
+  if (preflight || !isSigned({ url, headers })) {
     principal = { type: 'anonymous' };
     service = 's3';
   } else {

@@ -20,8 +20,8 @@ export interface LambdaServiceOptions {
   /** The workspace root (for the Node runtimes cached there). */
   root: string;
   bootstrap: string;
-  /** `AWS_ENDPOINT_URL` of every instance: the gateway in front of the emulated services. */
-  endpointUrl: string;
+  /** How instances reach AWS (see `FunctionEndpoint`). */
+  endpoint: FunctionEndpoint;
   /** The role session a function's instances run with (its execution role). */
   credentialsFor(spec: FunctionSpec): SessionCredentials;
   hostLayers: Partial<Record<LayerKind, string>>;
@@ -39,6 +39,15 @@ export interface LambdaServiceOptions {
   log: SimLog;
 }
 
+/**
+ * How a function's AWS calls reach the stage: `url` sets `AWS_ENDPOINT_URL` to the gateway (every
+ * SDK client of the function talks to it, path-style); `edge` leaves the SDK's own endpoints alone
+ * (`bucket.s3.region.amazonaws.com`, `dynamodb.region.amazonaws.com`) and has the runtime connect
+ * those names to the stage's HTTPS edge (`host:port`), trusting the stage's authority (`caPath`),
+ * so the URLs a function hands out (presigned ones) are the ones it would hand out in AWS.
+ */
+export type FunctionEndpoint = { url: string } | { edge: string; caPath: string };
+
 /** Functions the simulator runs: the stage's own Node.js bundles (not the deploy-time providers). */
 export function isRunnable(spec: FunctionSpec): boolean {
   return spec.runtime.startsWith('nodejs') && spec.codeDir !== undefined && !spec.logicalId.startsWith('Custom') && !/^AWS[0-9a-f]{32}/.test(spec.logicalId);
@@ -47,7 +56,7 @@ export function isRunnable(spec: FunctionSpec): boolean {
 /**
  * The stage's functions, invocable by name or ARN. Each runs in its own processes with the
  * template's environment, memory, timeout and layers (host-architecture builds of the same
- * recipes), its execution role's credentials, and `AWS_ENDPOINT_URL` pointing at the gateway, so
+ * recipes), its execution role's credentials, and its AWS endpoints pointing at the stage, so
  * every AWS call it makes is signed as that role and checked against the role's policies.
  */
 export class LambdaService implements Invoker {
@@ -168,7 +177,7 @@ export class LambdaService implements Invoker {
       AWS_ACCESS_KEY_ID: credentials.accessKeyId,
       AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
       AWS_SESSION_TOKEN: credentials.sessionToken,
-      AWS_ENDPOINT_URL: this.options.endpointUrl,
+      ...endpointEnvironment(this.options.endpoint),
       ...templateEnvironment,
     };
     return {
@@ -181,4 +190,9 @@ export class LambdaService implements Invoker {
       log: this.options.log,
     };
   }
+}
+
+/** `MEDIAFLOW_SIM_EDGE` is read and removed by the runtime before the handler loads. */
+function endpointEnvironment(endpoint: FunctionEndpoint): Record<string, string> {
+  return 'url' in endpoint ? { AWS_ENDPOINT_URL: endpoint.url } : { MEDIAFLOW_SIM_EDGE: endpoint.edge, NODE_EXTRA_CA_CERTS: endpoint.caPath };
 }

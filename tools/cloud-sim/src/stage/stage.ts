@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDistribution } from '../cloudfront/index.js';
+import { edgeNames, issueStageCertificate, startEdge, type Edge } from '../edge/index.js';
 import { CredentialRegistry, startGateway, type Gateway } from '../gateway/index.js';
 import { startHttpApi } from '../http-api/index.js';
 import { formatReport, type RoleUsage } from '../iam/index.js';
@@ -38,6 +39,24 @@ export interface StageOptions {
   /** Seconds Lambda waits before retrying a failed asynchronous invocation (60 and 120 in AWS). */
   asyncRetryDelaysMs?: number[];
   onEvent?: (event: SimEvent) => void;
+  /**
+   * Serve the template's public names over HTTPS on one listener (`edge/edge.ts`), and have the
+   * functions use the SDK's own endpoints through it: what a browser needs, since the gallery's
+   * CSP, CORS and presigned URLs name those hosts. Off: the functions talk to the gateway.
+   */
+  https?: boolean;
+}
+
+/** The stage's HTTPS edge: where its public names connect, and the authority that signed them. */
+export interface StageEdge {
+  /** `127.0.0.1:PORT`. */
+  address: string;
+  /** Chromium's `--host-resolver-rules` for the stage's names. */
+  resolverRules: string;
+  /** The stage's certificate authority (PEM file). */
+  caPath: string;
+  /** Base64 SHA-256 of the edge certificate's public key: Chromium's `--ignore-certificate-errors-spki-list`. */
+  spkiHash: string;
 }
 
 /** A running simulated stage. */
@@ -50,6 +69,10 @@ export interface Stage {
   gatewayUrl: string;
   /** Maps the template's public host names to the local listeners. */
   hosts: Record<string, string>;
+  /** `https://d….cloudfront.net`, the distribution's own name. */
+  publicSiteUrl: string;
+  /** Present when the stage was started with `https`. */
+  edge?: StageEdge;
   /** `https://d….cloudfront.net/x` → `http://127.0.0.1:PORT/x`, for any host the stage serves. */
   localUrl(url: string): string;
   events: SimEvent[];
@@ -213,13 +236,33 @@ export async function startStage(options: StageOptions): Promise<Stage> {
     });
     closers.push(() => gateway.close());
 
+    // The public names, filled in as the parts come up; the edge reads it per request.
+    const hosts: Record<string, string> = {};
+    let edge: Edge | undefined;
+    let edgeCa = '';
+    let spkiHash = '';
+    if (options.https) {
+      const certificate = issueStageCertificate(join(dataDir, 'edge'), edgeNames(account.region));
+      const gatewayUrl = gateway.url;
+      edge = await startEdge({
+        route: (host) => hosts[host] ?? (host.endsWith('.amazonaws.com') ? gatewayUrl : undefined),
+        cert: certificate.cert,
+        key: certificate.key,
+        log,
+      });
+      edgeCa = certificate.caPath;
+      spkiHash = certificate.spkiHash;
+      const running = edge;
+      closers.push(() => running.close());
+    }
+
     const lambda = new LambdaService({
       functions: spec.functions,
       account,
       workDir: dataDir,
       root: workspaceRoot(),
       bootstrap: bootstrapPath(),
-      endpointUrl: gateway.url,
+      endpoint: edge ? { edge: edge.address, caPath: edgeCa } : { url: gateway.url },
       credentialsFor: (fn) => credentials.issue({ roleArn: fn.roleArn, sessionName: fn.name.slice(0, 64) }),
       hostLayers: options.hostLayers,
       maxInstancesPerFunction: options.maxInstancesPerFunction ?? 2,
@@ -267,7 +310,6 @@ export async function startStage(options: StageOptions): Promise<Stage> {
     }
 
     const issuers: Issuer[] = [];
-    const hosts: Record<string, string> = {};
     for (const pool of spec.userPools) {
       const issuer = await startIssuer({ pool, users: options.users ?? [] });
       issuers.push(issuer);
@@ -312,6 +354,7 @@ export async function startStage(options: StageOptions): Promise<Stage> {
     for (const item of apis) hosts[`${item.spec.apiId}.execute-api.${account.region}.amazonaws.com`] = item.server.url;
 
     let siteUrl = '';
+    let publicSiteUrl = '';
     for (const distribution of spec.distributions) {
       const running = await startDistribution({
         distribution,
@@ -343,6 +386,7 @@ export async function startStage(options: StageOptions): Promise<Stage> {
       closers.push(() => running.close());
       hosts[distribution.domainName] = running.url;
       siteUrl ||= running.url;
+      publicSiteUrl ||= `https://${distribution.domainName}`;
     }
 
     // Deploy-time effects: the gallery and its config.json, as their deployment role.
@@ -364,6 +408,8 @@ export async function startStage(options: StageOptions): Promise<Stage> {
       issuer,
       gatewayUrl: gateway.url,
       hosts,
+      publicSiteUrl,
+      ...(edge ? { edge: { address: edge.address, resolverRules: edge.resolverRules, caPath: edgeCa, spkiHash } } : {}),
       localUrl,
       events,
       messaging,

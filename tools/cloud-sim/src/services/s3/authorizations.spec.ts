@@ -30,6 +30,20 @@ describe('routeRequest', () => {
     expect(routeRequest(request('GET', '/m?list-type=2&prefix=a')).operation).toBe('ListObjectsV2');
     expect(routeRequest(request('POST', '/m/k')).operation).toBe('MethodNotAllowed');
   });
+
+  it('takes the bucket from the Host of a virtual-hosted request, and the whole path as the key', () => {
+    const host = { host: 'media-bucket.s3.us-east-1.amazonaws.com' };
+    expect(routeRequest(request('PUT', '/originals/u/a%20b.jpg?partNumber=1&uploadId=u', host))).toEqual({
+      operation: 'UploadPart',
+      bucket: 'media-bucket',
+      key: 'originals/u/a b.jpg',
+      uploadId: 'u',
+      partNumber: '1',
+    });
+    expect(routeRequest(request('GET', '/?list-type=2', { host: 'media-bucket.s3.amazonaws.com:443' }))).toMatchObject({ operation: 'ListObjectsV2', bucket: 'media-bucket', key: '' });
+    expect(routeRequest(request('GET', '/m/k', { host: 's3.us-east-1.amazonaws.com' }))).toMatchObject({ bucket: 'm', key: 'k' });
+    expect(routeRequest(request('GET', '/m/k', { host: '127.0.0.1:4566' }))).toMatchObject({ bucket: 'm', key: 'k' });
+  });
 });
 
 describe('s3Authorizations', () => {

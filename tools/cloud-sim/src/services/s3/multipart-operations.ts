@@ -27,6 +27,7 @@ import { compareKeys } from './list-objects.js';
 import { parseCompleteMultipartUpload, type CompletedPart } from './request-bodies.js';
 import { emptyResponse, isoDate, quoted, xmlResponse } from './responses.js';
 import type { ObjectRecord, PartRecord, UploadRecord } from './storage.js';
+import { virtualHostBucket } from './route.js';
 import { leaf, node, xmlDocument } from './xml.js';
 
 /** S3's limit on part numbers. */
@@ -214,7 +215,8 @@ export async function completeMultipartUpload(ctx: S3Context, call: OperationCal
   await ctx.storage.endUpload(upload);
   ctx.notify('ObjectCreated:CompleteMultipartUpload', call, { key: route.key, record });
   const host = request.headers['host'] ?? `s3.${ctx.region}.amazonaws.com`;
-  const location = `http://${host}/${encodeURIComponent(route.bucket)}/${route.key.split('/').map(encodeURIComponent).join('/')}`;
+  const keyPath = route.key.split('/').map(encodeURIComponent).join('/');
+  const location = virtualHostBucket(host) === undefined ? `http://${host}/${encodeURIComponent(route.bucket)}/${keyPath}` : `https://${host}/${keyPath}`;
   const checksumXml = record.checksum === undefined ? [] : [leaf(checksumElement(record.checksum.algorithm), record.checksum.value), leaf('ChecksumType', record.checksum.type)];
   const body = xmlDocument(
     'CompleteMultipartUploadResult',

@@ -105,15 +105,28 @@ function objectOperation(method: string, query: URLSearchParams, headers: Record
 }
 
 /**
- * Reads a path-style request (`/bucket/key`): the path as sent, percent-encoded, so a key with
+ * The bucket a virtual-hosted request names in its Host (`bucket.s3.region.amazonaws.com`, or the
+ * older `bucket.s3.amazonaws.com` and `bucket.s3-region.amazonaws.com`); undefined for path-style
+ * hosts (`s3.region.amazonaws.com`, a local listener).
+ */
+export function virtualHostBucket(host: string | undefined): string | undefined {
+  const name = (host ?? '').replace(/:\d+$/, '').toLowerCase();
+  const match = /^(.+)\.s3(?:[.-][a-z0-9-]+)?\.amazonaws\.com$/.exec(name);
+  return match?.[1];
+}
+
+/**
+ * Reads a request in either addressing style: virtual-hosted (the bucket in the Host, the key is
+ * the path) or path-style (`/bucket/key`). The path is read as sent, percent-encoded, so a key with
  * `%`, `+` or `?` in it survives. Presigning parameters (`X-Amz-*`, `x-id`) play no part.
  * Throws an `S3Error` for an undecodable path or copy source.
  */
 export function routeRequest(request: Pick<AwsRequest, 'method' | 'path' | 'query' | 'headers'>): S3Route {
   const path = request.path.replace(/^\//, '');
-  const slash = path.indexOf('/');
-  const bucket = decodeSegment(slash < 0 ? path : path.slice(0, slash), 'bucket name');
-  const key = slash < 0 ? '' : decodeSegment(path.slice(slash + 1), 'key');
+  const hosted = virtualHostBucket(request.headers['host']);
+  const slash = hosted === undefined ? path.indexOf('/') : -1;
+  const bucket = hosted ?? decodeSegment(slash < 0 ? path : path.slice(0, slash), 'bucket name');
+  const key = hosted !== undefined ? (path === '' ? '' : decodeSegment(path, 'key')) : slash < 0 ? '' : decodeSegment(path.slice(slash + 1), 'key');
   const method = request.method.toUpperCase();
   if (bucket === '') return { operation: method === 'OPTIONS' ? 'Preflight' : 'NotImplemented', bucket, key };
   const operation = key === '' ? bucketOperation(method, request.query) : objectOperation(method, request.query, request.headers);
