@@ -1,4 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
+import type { CapacityScale } from '@mediaflow/cost-model';
 
 /**
  * How long each queue's consumer function may run, by queue name. The queues' visibility timeouts
@@ -16,6 +17,12 @@ export const CONSUMER_TIMEOUTS: Readonly<Record<string, Duration>> = {
   document: Duration.seconds(30),
   tagging: Duration.seconds(60),
 };
+
+/**
+ * The demand a stage's limits are sized for when `-c scale` is not given: month 0 of the cost
+ * model's projection (`mediaflow cost --capacity`).
+ */
+export const DEFAULT_SCALE: CapacityScale = { month: 0 };
 
 /** Cores are a local notion; in the cloud concurrency is Lambda's, so queue definitions use one. */
 export const CLOUD_CORES = 1;

@@ -1,8 +1,10 @@
 import { App, Validations, type AppProps, type Environment } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { MediaAssets } from './assets.js';
+import { CAPACITY_KEYS, parseCapacityContext } from './capacity-context.js';
 import { APP_CONTEXT } from './config.js';
 import type { DeliveryDomain } from './constructs/site-domain.js';
+import { GUARD_RAIL_KEYS, parseGuardRails } from './guard-rails.js';
 import { MediaStack } from './stacks/media-stack.js';
 
 /**
@@ -10,8 +12,10 @@ import { MediaStack } from './stacks/media-stack.js';
  * assets the workspace built (`workspaceAssets()`; tests pass their own).
  *
  * Context: `stage`, `alarmEmail`, `galleryOrigin` (another origin a gallery runs on),
- * `tagging=false`, `cache=true` (the API's optional cache), and for a custom domain `domainName`,
- * `hostedZoneId`, `zoneName`, `certificateArn`.
+ * `tagging=false`, `cache=true` (the API's optional cache), for a custom domain `domainName`,
+ * `hostedZoneId`, `zoneName`, `certificateArn`, and the guard rails (`guard-rails.ts`): `budgetUsd`
+ * with `budgetEmail`, `priceClass`, `webAclArn`. A malformed guard rail stops synthesis. What the
+ * limits are sized for (`capacity-context.ts`): `scale` (`month0` by default) and `peakFactor`.
  */
 export function createApp(props: AppProps, assets: MediaAssets): App {
   const app = new App({ ...props, context: { ...APP_CONTEXT, ...props.context } });
@@ -19,6 +23,11 @@ export function createApp(props: AppProps, assets: MediaAssets): App {
   const alarmEmail = stringContext(app, 'alarmEmail');
   const extraGalleryOrigin = stringContext(app, 'galleryOrigin');
   const domain = domainContext(app);
+  const guardRails = parseGuardRails(
+    Object.fromEntries(GUARD_RAIL_KEYS.map((key) => [key, app.node.tryGetContext(key) as unknown])),
+    alarmEmail === undefined ? {} : { alarmEmail },
+  );
+  const capacity = parseCapacityContext(Object.fromEntries(CAPACITY_KEYS.map((key) => [key, app.node.tryGetContext(key) as unknown])));
   new MediaStack(app, `Mediaflow-${stage}`, {
     stage,
     assets,
@@ -28,6 +37,10 @@ export function createApp(props: AppProps, assets: MediaAssets): App {
     ...(alarmEmail === undefined ? {} : { alarmEmail }),
     ...(extraGalleryOrigin === undefined ? {} : { extraGalleryOrigin }),
     ...(domain === undefined ? {} : { domain }),
+    ...capacity,
+    priceClass: guardRails.priceClass,
+    ...(guardRails.webAclArn === undefined ? {} : { webAclArn: guardRails.webAclArn }),
+    ...(guardRails.budget === undefined ? {} : { budget: guardRails.budget }),
     env: deploymentEnvironment(),
   });
   // cdk-nag 3 runs as a CDK validation plugin: findings fail synthesis unless acknowledged with a

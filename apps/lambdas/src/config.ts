@@ -39,6 +39,12 @@ const VARIABLES = {
    * ElastiCache Serverless takes TLS only (`rediss://`); `redis://` is for a local Valkey. Unset, the API reads DynamoDB directly.
    */
   CACHE_URL: z.url({ protocol: /^rediss?$/, hostname: /^[^\s/]+$/ }).optional(),
+  /**
+   * One caller's API requests a second and burst (the stack's capacity plan), counted in the media
+   * table by every instance of the api function. Both or neither; unset, the API limits no caller itself.
+   */
+  OWNER_RATE_LIMIT_PER_SECOND: z.coerce.number().positive().max(10_000).optional(),
+  OWNER_RATE_LIMIT_BURST: positiveInt.max(10_000).optional(),
 } satisfies { readonly [Key in LambdaEnvKey]: z.ZodType };
 
 /**

@@ -5,6 +5,7 @@ import { inMemoryDeps } from '@mediaflow/media-service/testing';
 import { createApi } from './app.js';
 import { bearerTokens, gatewayClaims } from './auth.js';
 import { LocalTokens } from './local-tokens.js';
+import { OwnerRateLimiter } from './rate-limit.js';
 
 const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 9, 8, 7, 6, 5, 4, 3, 2, 1]);
 
@@ -335,5 +336,20 @@ describe('rate limit per owner', () => {
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(((await limited.json()) as { code: string }).code).toBe('rate_limited');
     expect((await get('bob')).status).toBe(200);
+  });
+
+  it('takes a RateLimiter whose count several apps share, as instances behind one gateway do', async () => {
+    const deps = inMemoryDeps();
+    const { clock } = deps;
+    const tokens = new LocalTokens({ secret: Buffer.alloc(32, 7), now: () => clock.now() });
+    const shared = new OwnerRateLimiter(0.001, 2);
+    const apps = [0, 1].map(() => createApi({ deps, verifier: bearerTokens(tokens), rateLimit: shared }));
+    const get = (instance: number, owner: string) => (apps[instance] ?? apps[0])?.request('/api/v1/media', { headers: { authorization: `Bearer ${tokens.issue(owner)}` } });
+    expect((await get(0, 'alice'))?.status).toBe(200);
+    expect((await get(1, 'alice'))?.status).toBe(200);
+    // Each app alone has seen one request; together they have seen alice's burst.
+    expect((await get(0, 'alice'))?.status).toBe(429);
+    expect((await get(1, 'alice'))?.status).toBe(429);
+    expect((await get(1, 'bob'))?.status).toBe(200);
   });
 });

@@ -1,4 +1,4 @@
-import { LimitExceededError, NotFoundError } from '@mediaflow/domain';
+import { LimitExceededError, NotFoundError, type RateLimit, type RateLimiter } from '@mediaflow/domain';
 import type { ServiceDeps } from '@mediaflow/media-service';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
@@ -9,7 +9,7 @@ import { ownerJson } from './cached-json.js';
 import { RateLimitedError } from './errors.js';
 import { buildOpenApiDocument, type OpenApiDocument } from './openapi.js';
 import { problemResponse } from './problems.js';
-import { OwnerRateLimiter } from './rate-limit.js';
+import { rateLimiterOf } from './rate-limit.js';
 import { ResponseCache } from './response-cache.js';
 import { mountRoutes, type ApiRoute } from './route.js';
 import { localUploadRoutes, type PresignedHandler } from './routes/local-uploads.js';
@@ -45,10 +45,12 @@ export interface ApiOptions {
    */
   responseCache?: ResponseCache | false;
   /**
-   * Requests per owner on `/api/v1/*`: a steady rate and a burst. Over it: `429` with
-   * `Retry-After`. Off when absent (in AWS the gateway throttles instead).
+   * Requests per owner on `/api/v1/*`: a steady rate and a burst, counted in this process (one
+   * local server), or a `RateLimiter` whose count every instance shares (`DynamoRateLimiter` of
+   * `@mediaflow/storage/dynamodb` in AWS, where the gateway's throttle is one limit for everybody).
+   * Over it: `429` with `Retry-After`. Off when absent.
    */
-  rateLimit?: { perSecond: number; burst: number };
+  rateLimit?: RateLimit | RateLimiter;
 }
 
 /** Bodies of REST requests are small JSON documents; bytes go to presigned URLs. */
@@ -56,7 +58,7 @@ const MAX_JSON_BODY_BYTES = 256 * 1024;
 
 /** The REST API's middleware after auth: the owner's rate, no caching by default, a body limit. */
 function restMiddleware(options: ApiOptions): MiddlewareHandler<ApiEnv>[] {
-  const limiter = options.rateLimit && new OwnerRateLimiter(options.rateLimit.perSecond, options.rateLimit.burst);
+  const limiter = rateLimiterOf(options.rateLimit);
   const limitBody = bodyLimit({
     maxSize: MAX_JSON_BODY_BYTES,
     onError: () => {
@@ -65,7 +67,7 @@ function restMiddleware(options: ApiOptions): MiddlewareHandler<ApiEnv>[] {
   });
   return [
     async (c, next) => {
-      const wait = limiter?.take(c.get('ownerId')) ?? 0;
+      const wait = limiter === undefined ? 0 : await limiter.take(c.get('ownerId'));
       if (wait > 0) throw new RateLimitedError(wait);
       c.header('cache-control', 'no-store');
       await next();

@@ -4,6 +4,7 @@ export { authenticate, bearerTokens, gatewayClaims } from './auth.js';
 export type { ApiEnv, Credentials, OwnerVerifier } from './auth.js';
 export { RateLimitedError, UnauthenticatedError } from './errors.js';
 export { LocalTokens } from './local-tokens.js';
+export { OwnerRateLimiter, rateLimiterOf } from './rate-limit.js';
 export type { Authenticator, LocalTokenOptions } from './local-tokens.js';
 export { buildOpenApiDocument } from './openapi.js';
 export type { JsonSchema, OpenApiDocument, OpenApiOperation, OpenApiParameter } from './openapi.js';

@@ -1,8 +1,12 @@
+import type { RateLimit, RateLimiter } from '@mediaflow/domain';
+
 /**
  * A token bucket per owner: `burst` requests at once, refilled at `perSecond`. In-process, which is
- * what one local server needs; in AWS, API Gateway's throttling does this job per route and stage.
+ * what one local server needs. Where several instances serve the same owners (Lambda), each would
+ * keep its own buckets: there the count lives in shared state (`DynamoRateLimiter` of
+ * `@mediaflow/storage/dynamodb`).
  */
-export class OwnerRateLimiter {
+export class OwnerRateLimiter implements RateLimiter {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
 
   constructor(
@@ -14,7 +18,11 @@ export class OwnerRateLimiter {
   }
 
   /** Takes a token for `owner`: `0` when allowed, else the seconds until the next token. */
-  take(owner: string): number {
+  async take(owner: string): Promise<number> {
+    return this.takeNow(owner);
+  }
+
+  private takeNow(owner: string): number {
     const now = this.now();
     const bucket = this.buckets.get(owner) ?? { tokens: this.burst, at: now };
     bucket.tokens = Math.min(this.burst, bucket.tokens + ((now - bucket.at) / 1000) * this.perSecond);
@@ -34,4 +42,10 @@ export class OwnerRateLimiter {
       if (bucket.tokens + ((now - bucket.at) / 1000) * this.perSecond >= this.burst) this.buckets.delete(owner);
     }
   }
+}
+
+/** The limiter a `rateLimit` option asks for: the adapter given, or an in-process one for a bare limit. */
+export function rateLimiterOf(limit: RateLimit | RateLimiter | undefined): RateLimiter | undefined {
+  if (limit === undefined) return undefined;
+  return 'take' in limit ? limit : new OwnerRateLimiter(limit.perSecond, limit.burst);
 }

@@ -4,6 +4,7 @@ import { InvalidAssumptionsError } from './errors.js';
 import { parseWorkload } from './workload.js';
 
 const w = parseWorkload();
+const STANDARD_THEN_IA = parseArchitecture({ ...MEDIAFLOW, originalsStorage: 'standard-then-ia' });
 const line = (bill: Bill, meterId: string) => {
   const found = bill.lines.find((l) => l.meterId === meterId);
   if (!found) throw new Error(`no line for ${meterId}`);
@@ -73,18 +74,39 @@ describe('priceWorkload at 10k DAU (month 0, free tier off)', () => {
     const renditions = (1_824_000 * 1.2 + 608_000 * (23_625_000 / 1_048_576)) / 1024;
     expect(line(baseline, 's3.standard.storage').usage.value).toBeCloseTo((originals + renditions) / 2, 4);
     expect(line(baseline, 's3.standard.storage').cost).toBeCloseTo(((originals + renditions) / 2) * 0.023, 4);
-    // nothing is 30 days old yet: no IA storage, no transitions
-    expect(line(mediaflow, 's3.ia.storage').usage.value).toBe(0);
-    expect(line(mediaflow, 's3.lifecycle.to-ia').cost).toBe(0);
+    // with the 30-day Standard-IA rule nothing is old enough yet: no IA storage, no transitions
+    const ia = priceWorkload(STANDARD_THEN_IA, w);
+    expect(line(ia, 's3.ia.storage').usage.value).toBe(0);
+    expect(line(ia, 's3.lifecycle.to-ia').cost).toBe(0);
+    // Mediaflow's originals leave Standard the day after upload: all but (1 − (29 ÷ 30)²) of this month's half
+    expect(line(mediaflow, 's3.standard.storage').usage.value).toBeCloseTo(renditions / 2 + (originals / 2) * (1 - (29 / 30) ** 2), 4);
+    expect(line(mediaflow, 's3.gir.storage').usage.value).toBeCloseTo((originals / 2) * (29 / 30) ** 2, 4);
   });
 
   it('moves older originals to Standard-IA once there is history', () => {
-    const steady = priceWorkload(MEDIAFLOW, parseWorkload({ historyMonths: 2 }));
+    const steady = priceWorkload(STANDARD_THEN_IA, parseWorkload({ historyMonths: 2 }));
     const originals = 28_665_359.375 / 1024;
     // IA: half of last month's + all of the month before = 1.5 × 27,993.515 GB-month × 0.0125
     expect(line(steady, 's3.ia.storage').cost).toBeCloseTo(1.5 * originals * 0.0125, 4);
     // last month's 2,432,000 originals transition: × $0.01 / 1,000 = 24.32
     expect(line(steady, 's3.lifecycle.to-ia').cost).toBeCloseTo(24.32, 8);
+    // 1% of the 1.5 months' originals in IA are downloaded: $0.01 per GB retrieved
+    expect(line(steady, 's3.ia.retrieval').cost).toBeCloseTo(0.01 * 1.5 * originals * 0.01, 6);
+  });
+
+  it('keeps Mediaflow\'s originals in Glacier Instant Retrieval and bills their downloads', () => {
+    const steady = priceWorkload(MEDIAFLOW, parseWorkload({ historyMonths: 2 }));
+    const originals = 28_665_359.375 / 1024;
+    // the share past day 1: this month's half × (29 ÷ 30)², last month's × (1 − (1 ÷ 30)² ÷ 2), the month before in full
+    const pastDayOne = 0.5 * (29 / 30) ** 2 + (1 - (1 / 30) ** 2 / 2) + 1;
+    expect(line(steady, 's3.gir.storage').cost).toBeCloseTo(pastDayOne * originals * 0.004, 4);
+    // 29/30 of this month's 2,432,000 uploads and 1/30 of last month's reach day 1: × $0.02 / 1,000
+    expect(line(steady, 's3.lifecycle.to-gir').cost).toBeCloseTo(48.64, 6);
+    // downloads: 1% of the two older months, nearly all in Glacier IR, at $0.03 per GB, leaving through S3
+    const downloaded = 0.01 * ((1 - (1 / 30) ** 2 / 2) + 1) * originals;
+    expect(line(steady, 's3.gir.retrieval').cost).toBeCloseTo(downloaded * 0.03, 6);
+    expect(line(steady, 'transfer.internet').usage.value).toBeCloseTo(0.01 * 2 * originals, 6);
+    expect(costByService(priceWorkload(MEDIAFLOW, w)).has('data-transfer')).toBe(false);
   });
 
   it('applies the free tier: cheaper with it than without', () => {

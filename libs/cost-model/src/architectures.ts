@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { InvalidAssumptionsError } from './errors.js';
+import { DEFAULT_ORIGINALS_POLICY, ORIGINALS_POLICIES } from './storage-rules.js';
 
 const ratio = () => z.number().min(0).max(1);
 
@@ -18,7 +19,8 @@ export const ArchitectureSchema = z.object({
   cdnCacheHitRatio: ratio(),
   /** Share of repeat views served from the browser cache: needs stable URLs, which presigned URLs are not. */
   browserCacheHitRatio: ratio(),
-  originalsStorage: z.enum(['standard', 'standard-then-ia', 'intelligent-tiering']),
+  /** Where originals go as they age (`ORIGINALS_STORAGE_RULES`). */
+  originalsStorage: z.enum(ORIGINALS_POLICIES),
   mediaconvertTier: z.enum(['basic', 'professional']),
   videoTagging: z.enum(['sampled-frames', 'rekognition-video']),
   cache: z.enum(['none', 'elasticache-redis', 'elasticache-valkey']),
@@ -96,9 +98,9 @@ export const BASELINE: Architecture = ArchitectureSchema.parse({
 
 /**
  * Mediaflow's design (DESIGN.md): HTTP API behind CloudFront, tags as DynamoDB items (no search
- * cluster), arm64 Lambda, originals to Standard-IA at 30 days, renditions cached by CloudFront and
- * browsers (immutable URLs), MediaConvert restricted to Basic-tier features, no cache cluster,
- * Cognito Lite, 30-day log retention.
+ * cluster), arm64 Lambda, originals in the storage class the model finds cheapest for how they are
+ * read (`DEFAULT_ORIGINALS_POLICY`), renditions cached by CloudFront and browsers (immutable URLs),
+ * MediaConvert restricted to Basic-tier features, no cache cluster, Cognito Lite, 30-day log retention.
  */
 export const MEDIAFLOW: Architecture = ArchitectureSchema.parse({
   ...BASELINE,
@@ -112,7 +114,7 @@ export const MEDIAFLOW: Architecture = ArchitectureSchema.parse({
   mediaDelivery: 'cloudfront',
   cdnCacheHitRatio: 0.6,
   browserCacheHitRatio: 0.4,
-  originalsStorage: 'standard-then-ia',
+  originalsStorage: DEFAULT_ORIGINALS_POLICY,
   mediaconvertTier: 'basic',
   cache: 'none',
   cognitoPlan: 'lite',

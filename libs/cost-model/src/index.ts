@@ -22,11 +22,61 @@ export {
   type Workload,
   type WorkloadInput,
 } from './workload.js';
-export { ageProfile, splitByClass, stockGbMonths, type AgeSlice, type ClassSplit, type MonthlyAddition, type OriginalsPolicy } from './storage.js';
+export {
+  ageProfile,
+  earlyDeletionGbMonths,
+  shareOlderThan,
+  splitByClass,
+  stockGbMonths,
+  validateStorageRules,
+  type AgeSlice,
+  type ClassSplit,
+  type MonthlyAddition,
+  type ReadPattern,
+  type Reads,
+} from './storage.js';
+export {
+  DEFAULT_ORIGINALS_POLICY,
+  INTELLIGENT_TIERING_TIERS,
+  ORIGINALS_POLICIES,
+  ORIGINALS_STORAGE_RULES,
+  STORAGE_CLASS_TERMS,
+  originalsStorageRules,
+  type OriginalsPolicy,
+  type OriginalsStorageRules,
+  type S3StorageClass,
+  type StorageClassTerms,
+  type StorageTransition,
+  type TransitionClass,
+} from './storage-rules.js';
+export { chooseOriginalsPolicy, compareOriginalsPolicies, type OriginalsPolicyCost, type StorageChoiceOptions } from './storage-choice.js';
 export { ArchitectureSchema, BASELINE, MEDIAFLOW, parseArchitecture, type Architecture } from './architectures.js';
 export { costByService, monthState, priceMonth, priceWorkload, type Bill, type BillLine, type MonthState, type PricingOptions } from './pricing.js';
 export { compareArchitectures, explainDifference, type CompareOptions, type Comparison, type ComparisonRow } from './compare.js';
 export { growthMultiplier, projectCosts, type ProjectionOptions, type ProjectionRow } from './projection.js';
+export {
+  ALARM_SHARE,
+  API_BURST_SECONDS,
+  CAPACITY_FUNCTIONS,
+  CAPACITY_MONTHS,
+  CapacityOptionsSchema,
+  EVENT_SOURCE_CONCURRENCY,
+  QUEUE_CONSUMERS,
+  parseCapacityOptions,
+  parseCapacityScale,
+  planCapacity,
+  stackLimits,
+  type ApiCapacity,
+  type CallerLimit,
+  type CapacityFunctionName,
+  type CapacityOptions,
+  type CapacityOptionsInput,
+  type CapacityPlan,
+  type CapacityScale,
+  type FunctionCapacity,
+  type QueueConsumerName,
+  type StackLimits,
+} from './capacity.js';
 export {
   bar,
   describeTiers,

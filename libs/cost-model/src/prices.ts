@@ -184,6 +184,13 @@ const meters: readonly Meter[] = [
   meter('s3.ia.get', 's3', 'S3 Standard-IA GET requests', 'request', 1000, flat(0.001), S3),
   meter('s3.ia.retrieval', 's3', 'S3 Standard-IA data retrieval', 'GB', 1, flat(0.01), S3),
   meter('s3.lifecycle.to-ia', 's3', 'S3 lifecycle transition requests into Standard-IA', 'request', 1000, flat(0.01), S3),
+  // Storage classes the originals may move to (storage-rules.ts), from https://aws.amazon.com/s3/pricing/
+  // ("Storage" and "Requests & data retrievals"). GETs in Intelligent-Tiering are priced as in Standard.
+  meter('s3.lifecycle.to-it', 's3', 'S3 lifecycle transition requests into Intelligent-Tiering', 'request', 1000, flat(0.01), S3),
+  meter('s3.gir.storage', 's3', 'S3 Glacier Instant Retrieval storage (90-day, 128 KB minimums)', 'GB-month', 1, flat(0.004), S3),
+  meter('s3.gir.get', 's3', 'S3 Glacier Instant Retrieval GET requests', 'request', 1000, flat(0.01), S3),
+  meter('s3.gir.retrieval', 's3', 'S3 Glacier Instant Retrieval data retrieval', 'GB', 1, flat(0.03), S3),
+  meter('s3.lifecycle.to-gir', 's3', 'S3 lifecycle transition requests into Glacier Instant Retrieval', 'request', 1000, flat(0.02), S3),
   meter(
     'transfer.internet',
     'data-transfer',

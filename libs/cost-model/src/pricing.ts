@@ -2,7 +2,8 @@ import { InvalidAssumptionsError } from './errors.js';
 import type { Architecture } from './architectures.js';
 import { getMeter, type ServiceId } from './prices.js';
 import { HOURS_PER_MONTH, KIB_PER_GIB, quantity, type Quantity } from './quantity.js';
-import { ageProfile, splitByClass, stockGbMonths, type MonthlyAddition } from './storage.js';
+import { ageProfile, earlyDeletionGbMonths, splitByClass, stockGbMonths, type MonthlyAddition } from './storage.js';
+import { originalsStorageRules, type S3StorageClass } from './storage-rules.js';
 import { tieredCost, type TieredCost } from './tiers.js';
 import { deriveWorkload, type DerivedWorkload, type Workload } from './workload.js';
 
@@ -117,36 +118,43 @@ export function priceMonth(arch: Architecture, history: readonly MonthState[], o
   );
   add('sns.publish', quantity('snsPublishes', items * 2, 'requests', 'itemsPerMonth × 2 [media.uploaded, media.processed]'));
 
-  // S3 storage: renditions stay in Standard (they are served); originals follow the policy.
+  // S3 storage: renditions stay in Standard (they are served); originals follow the storage rules.
+  const rules = originalsStorageRules(arch.originalsStorage);
   const originals: MonthlyAddition[] = history.map((h) => ({ gib: h.derived.originalsGiBPerMonth.value, objects: h.derived.originalObjectsPerMonth.value }));
   const renditions: MonthlyAddition[] = history.map((h) => ({ gib: h.derived.renditionsGiBPerMonth.value, objects: h.derived.renditionObjectsPerMonth.value }));
   const retention = w.retentionMonths;
   const renditionGbMonths = stockGbMonths(renditions, retention);
-  const split = splitByClass(ageProfile(originals, retention), arch.originalsStorage);
-  const policyNote =
-    arch.originalsStorage === 'standard'
-      ? 'all originals in Standard'
-      : arch.originalsStorage === 'standard-then-ia'
-        ? 'originals younger than 30 days'
-        : 'originals in Intelligent-Tiering are billed separately';
+  const split = splitByClass(ageProfile(originals, retention), rules, { downloadShare: w.originalDownloadShare });
+  const early = earlyDeletionGbMonths(originals, retention, rules);
+  const earlyNote = (storageClass: S3StorageClass) => ((early[storageClass] ?? 0) > 0 ? ' + the minimum duration of originals deleted at retention' : '');
+  const classes = new Set(rules.transitions.map((t) => t.storageClass));
   add(
     's3.standard.storage',
     quantity(
       's3StandardGbMonths',
       renditionGbMonths + split.standard,
       'GB-month',
-      `renditions retained (${retention} months, this month's half-billed) + ${policyNote}`,
+      `renditions retained (${retention} months, this month's half-billed) + ${classes.size === 0 ? 'all originals' : `originals not moved yet (${rules.description})`}`,
     ),
   );
-  if (arch.originalsStorage === 'standard-then-ia') {
-    add('s3.ia.storage', quantity('s3IaGbMonths', split.standardIa, 'GB-month', 'originals older than 30 days (lifecycle rule)'));
-    add('s3.lifecycle.to-ia', quantity('iaTransitions', split.transitions, 'requests', "last month's originals, moved at 30 days"));
+  if (classes.has('STANDARD_IA')) {
+    add('s3.ia.storage', quantity('s3IaGbMonths', split.standardIa + (early.STANDARD_IA ?? 0), 'GB-month', `originals in Standard-IA (${rules.description})${earlyNote('STANDARD_IA')}`));
+    add('s3.lifecycle.to-ia', quantity('iaTransitions', split.transitions.STANDARD_IA, 'requests', 'originals reaching the transition age this month'));
+    add('s3.ia.get', quantity('iaDownloads', split.downloads.STANDARD_IA.objects, 'requests', 'originals downloaded from Standard-IA (originalDownloadShare)'));
+    add('s3.ia.retrieval', quantity('iaRetrievedGb', split.downloads.STANDARD_IA.gb, 'GB', 'originals downloaded from Standard-IA (originalDownloadShare)'));
   }
-  if (arch.originalsStorage === 'intelligent-tiering') {
-    add('s3.it.frequent', quantity('itFrequentGbMonths', split.itFrequent, 'GB-month', 'originals younger than 30 days'));
-    add('s3.it.infrequent', quantity('itInfrequentGbMonths', split.itInfrequent, 'GB-month', 'originals 30-90 days old'));
-    add('s3.it.archive-instant', quantity('itArchiveGbMonths', split.itArchiveInstant, 'GB-month', 'originals older than 90 days'));
-    add('s3.it.monitoring', quantity('itObjects', split.itObjects, 'object-month', 'originals retained'));
+  if (classes.has('INTELLIGENT_TIERING')) {
+    add('s3.lifecycle.to-it', quantity('itTransitions', split.transitions.INTELLIGENT_TIERING, 'requests', 'originals reaching the transition age this month'));
+    add('s3.it.frequent', quantity('itFrequentGbMonths', split.itFrequent, 'GB-month', 'originals read in the last 30 days (processing, downloads)'));
+    add('s3.it.infrequent', quantity('itInfrequentGbMonths', split.itInfrequent, 'GB-month', 'originals unread for 30-90 days'));
+    add('s3.it.archive-instant', quantity('itArchiveGbMonths', split.itArchiveInstant, 'GB-month', 'originals unread for 90 days or more'));
+    add('s3.it.monitoring', quantity('itObjects', split.itObjects, 'object-month', 'originals in Intelligent-Tiering'));
+  }
+  if (classes.has('GLACIER_IR')) {
+    add('s3.gir.storage', quantity('girGbMonths', split.glacierIr + (early.GLACIER_IR ?? 0), 'GB-month', `originals in Glacier Instant Retrieval (${rules.description})${earlyNote('GLACIER_IR')}`));
+    add('s3.lifecycle.to-gir', quantity('girTransitions', split.transitions.GLACIER_IR, 'requests', 'originals reaching the transition age this month'));
+    add('s3.gir.get', quantity('girDownloads', split.downloads.GLACIER_IR.objects, 'requests', 'originals downloaded from Glacier Instant Retrieval (originalDownloadShare)'));
+    add('s3.gir.retrieval', quantity('girRetrievedGb', split.downloads.GLACIER_IR.gb, 'GB', 'originals downloaded from Glacier Instant Retrieval (originalDownloadShare)'));
   }
   add(
     's3.standard.put',
@@ -156,30 +164,33 @@ export function priceMonth(arch: Architecture, history: readonly MonthState[], o
     arch.mediaDelivery === 's3-presigned'
       ? d.mediaRequests.value * mediaShare
       : d.mediaRequests.value * mediaShare * (1 - arch.cdnCacheHitRatio);
+  // Intelligent-Tiering has no retrieval fee and prices GETs as Standard does.
+  const standardDownloads = split.downloads.STANDARD.objects + split.downloads.INTELLIGENT_TIERING.objects;
   add(
     's3.standard.get',
     quantity(
       's3Gets',
-      d.ingestGets.value + d.processingGets.value + viewGets,
+      d.ingestGets.value + d.processingGets.value + viewGets + standardDownloads,
       'requests',
-      arch.mediaDelivery === 's3-presigned'
-        ? `ingestGets + processingGets + mediaRequests × (1 − ${arch.browserCacheHitRatio} browser cache)`
-        : `ingestGets + processingGets + mediaRequests × (1 − ${arch.browserCacheHitRatio} browser cache) × (1 − ${arch.cdnCacheHitRatio} CloudFront hits)`,
+      `${
+        arch.mediaDelivery === 's3-presigned'
+          ? `ingestGets + processingGets + mediaRequests × (1 − ${arch.browserCacheHitRatio} browser cache)`
+          : `ingestGets + processingGets + mediaRequests × (1 − ${arch.browserCacheHitRatio} browser cache) × (1 − ${arch.cdnCacheHitRatio} CloudFront hits)`
+      }${standardDownloads > 0 ? ' + originals downloaded from Standard or Intelligent-Tiering' : ''}`,
     ),
   );
 
-  // Delivery
-  if (arch.mediaDelivery === 's3-presigned' || !arch.apiBehindCloudFront) {
-    const direct = (arch.mediaDelivery === 's3-presigned' ? d.mediaGiB.value * mediaShare : 0) + (arch.apiBehindCloudFront ? 0 : d.apiEgressGiB.value);
-    add(
-      'transfer.internet',
-      quantity(
-        'directEgressGiB',
-        direct,
-        'GB',
-        `${arch.mediaDelivery === 's3-presigned' ? `mediaGiB × (1 − ${arch.browserCacheHitRatio}) [presigned S3 URLs] + ` : ''}apiEgressGiB`,
-      ),
-    );
+  // Delivery. Originals are downloaded through presigned S3 URLs in both designs, so they leave S3 directly.
+  const presigned = arch.mediaDelivery === 's3-presigned';
+  const downloadGiB = Object.values(split.downloads).reduce((sum, read) => sum + read.gb, 0);
+  if (presigned || !arch.apiBehindCloudFront || downloadGiB > 0) {
+    const direct = (presigned ? d.mediaGiB.value * mediaShare : 0) + (arch.apiBehindCloudFront ? 0 : d.apiEgressGiB.value) + downloadGiB;
+    const parts = [
+      presigned ? `mediaGiB × (1 − ${arch.browserCacheHitRatio}) [presigned S3 URLs]` : '',
+      arch.apiBehindCloudFront ? '' : 'apiEgressGiB',
+      downloadGiB > 0 ? 'originals downloaded (originalDownloadShare)' : '',
+    ].filter(Boolean);
+    add('transfer.internet', quantity('directEgressGiB', direct, 'GB', parts.join(' + ')));
   }
   if (arch.mediaDelivery === 'cloudfront' || arch.hosting === 'cloudfront-s3' || arch.apiBehindCloudFront) {
     const media = arch.mediaDelivery === 'cloudfront';

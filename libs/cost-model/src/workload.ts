@@ -54,6 +54,15 @@ export const WorkloadSchema = z.object({
   videoWatchFraction: ratio().default(0.7),
   /** The rung players settle on, on average. */
   videoPlaybackMbps: nonNegative().default(3),
+  /**
+   * Share of stored originals (past their first month) their owners download in a month. Not
+   * measured: every view is served from renditions (DESIGN.md), and an original is only read again
+   * by "download original" (`GET /api/v1/media/{id}/original`, a presigned S3 GET). 1% a month is
+   * each original downloaded about once in eight years; AWS prices Glacier Instant Retrieval for
+   * data read about once a quarter (https://aws.amazon.com/s3/storage-classes/), some 33% a month.
+   * docs/cost.md gives the share at which the storage choice for originals would change.
+   */
+  originalDownloadShare: ratio().default(0.01),
 
   // API and app
   sessionsPerUserPerDay: nonNegative().default(3),

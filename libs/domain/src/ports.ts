@@ -227,3 +227,23 @@ export interface Cache {
   /** Deletes every key starting with `prefix` (e.g. an owner's list pages after a write). */
   deleteByPrefix(prefix: string): Promise<void>;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Rate limiting
+// ---------------------------------------------------------------------------------------------
+
+/** How many requests one caller may make: `burst` at once, and `perSecond` on average over time. */
+export interface RateLimit {
+  perSecond: number;
+  burst: number;
+}
+
+/**
+ * Port: counts each caller's requests against a {@link RateLimit}. In memory where one process
+ * serves every request (the local server); on shared state (a table) where several instances serve
+ * the same callers, as Lambda does: a count per instance would admit a caller's burst once per instance.
+ */
+export interface RateLimiter {
+  /** Counts a request of `caller`: `0` when it may go ahead, else the whole seconds (at least 1) to wait before trying again. */
+  take(caller: string): Promise<number>;
+}

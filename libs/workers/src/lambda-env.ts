@@ -29,6 +29,8 @@ export const LAMBDA_ENV_KEYS = [
   'VIDEO_TIME_LIMIT_SECONDS',
   'AUDIO_TIME_LIMIT_SECONDS',
   'CACHE_URL',
+  'OWNER_RATE_LIMIT_PER_SECOND',
+  'OWNER_RATE_LIMIT_BURST',
 ] as const;
 export type LambdaEnvKey = (typeof LAMBDA_ENV_KEYS)[number];
 
@@ -48,11 +50,11 @@ const MEDIA_TOOLS = ['FFMPEG_PATH', 'FFPROBE_PATH'] as const satisfies readonly 
 /**
  * The variables a deployment may set on each function, and no others. Some are set only where a
  * stage has what they name: `MAX_UPLOAD_BYTES` when it sets an upload limit, `CACHE_URL` with the
- * optional cache, MediaConvert's once its queue exists. `MEDIACONVERT_ENDPOINT` and
+ * optional cache, `OWNER_RATE_LIMIT_*` with a limit per caller, MediaConvert's once its queue exists. `MEDIACONVERT_ENDPOINT` and
  * `REKOGNITION_BUCKET` are read but never set by the stack: they are overrides for unusual accounts.
  */
 export const FUNCTION_ENV_KEYS: { readonly [Name in LambdaFunctionName]: readonly DeployedEnvKey[] } = {
-  api: [...COMMON, 'MAX_UPLOAD_BYTES', 'CACHE_URL'],
+  api: [...COMMON, 'MAX_UPLOAD_BYTES', 'CACHE_URL', 'OWNER_RATE_LIMIT_PER_SECOND', 'OWNER_RATE_LIMIT_BURST'],
   ingest: [...CONSUMER, 'MAX_UPLOAD_BYTES'],
   image: IDEMPOTENT_CONSUMER,
   document: IDEMPOTENT_CONSUMER,

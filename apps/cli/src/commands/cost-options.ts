@@ -29,6 +29,11 @@ Options:
                          --set videoSeconds=30; prefix architecture choices:
                          --set mediaflow.videoTranscoder=lambda-ffmpeg
   --detail               also print the derivation and every priced line
+  --capacity             print peak request rates, concurrency and the stack's
+                         limits at month 0 and at --months (default 36)
+                         instead of prices (text, or --json)
+  --peak-factor N        busiest rate over the day's average, for --capacity
+                         (default 4)
   --prices               print the price tables and exit
   --json                 print everything as JSON
   --csv                  print the per-service lines and the projection as CSV
@@ -45,6 +50,10 @@ export interface CostOptions {
   readonly detail: boolean;
   readonly baseline: Architecture;
   readonly mediaflow: Architecture;
+  /** Print the capacity plan (`--capacity`) instead of prices. */
+  readonly capacity: boolean;
+  /** Busiest rate over the day's average for the capacity plan; the model's default when absent. */
+  readonly peakFactor?: number;
 }
 
 /** A usage mistake: reported with the usage text and exit code 2. */
@@ -91,6 +100,8 @@ export function parseCostArgs(args: readonly string[]): CostOptions | 'help' | '
         arch: { type: 'string', default: 'both' },
         set: { type: 'string', multiple: true },
         detail: { type: 'boolean', default: false },
+        capacity: { type: 'boolean', default: false },
+        'peak-factor': { type: 'string' },
         prices: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
         csv: { type: 'boolean', default: false },
@@ -104,6 +115,10 @@ export function parseCostArgs(args: readonly string[]): CostOptions | 'help' | '
   if (v.help) return 'help';
   if (v.prices) return 'prices';
   if (v.json && v.csv) throw new UsageError('--json and --csv cannot be used together');
+  if (v.capacity && v.csv) throw new UsageError('--capacity prints text or --json, not --csv');
+  const peakFactor = parseNumber('--peak-factor', v['peak-factor']);
+  if (peakFactor !== undefined && !v.capacity) throw new UsageError('--peak-factor needs --capacity');
+  if (peakFactor !== undefined && (peakFactor < 1 || peakFactor > 100)) throw new UsageError(`--peak-factor must be from 1 to 100, got ${v['peak-factor']}`);
   const arch = v.arch as string;
   if (!(ARCH_CHOICES as readonly string[]).includes(arch)) {
     throw new UsageError(`--arch must be one of ${ARCH_CHOICES.join(', ')}, got "${arch}"`);
@@ -145,6 +160,8 @@ export function parseCostArgs(args: readonly string[]): CostOptions | 'help' | '
       detail: v.detail === true,
       baseline: parseArchitecture({ ...BASELINE, ...archInput.baseline }),
       mediaflow: parseArchitecture({ ...MEDIAFLOW, ...archInput.mediaflow }),
+      capacity: v.capacity === true,
+      ...(peakFactor === undefined ? {} : { peakFactor }),
     };
   } catch (error) {
     throw new UsageError(messageOf(error), { cause: error });

@@ -1,5 +1,6 @@
+import { parseWorkload, planCapacity, QUEUE_CONSUMERS, stackLimits } from '@mediaflow/cost-model';
 import { captureIo } from '../testing.js';
-import { runCost, type CostReport } from './cost.js';
+import { runCost, type CapacityReport, type CostReport } from './cost.js';
 
 const BRIEF = ['--dau', '10000', '--images-per-user', '6', '--videos-per-user', '2'];
 
@@ -92,6 +93,57 @@ describe('mediaflow cost', () => {
     for (const line of out.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
   });
 
+  it('prints, with --capacity, each function\u2019s peak and the limits the stack deploys at month 0 and 36', async () => {
+    const { code, out, err } = await run(['--capacity']);
+    expect(code).toBe(0);
+    expect(err).toBe('');
+    expect(out).not.toContain('Baseline $/mo');
+    for (const line of out.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
+    const sections = out.split(/^(?=Month \d+: )/m).slice(1);
+    expect(sections).toHaveLength(2);
+    for (const [index, month] of [0, 36].entries()) {
+      const section = sections[index] ?? '';
+      const limits = stackLimits({ month });
+      expect(section).toContain(`deployed with -c scale=month${month}\n`);
+      // Each function's row ends with the limit the stack gives its event source.
+      for (const name of QUEUE_CONSUMERS) {
+        const row = section.split('\n').find((line) => line.startsWith(`${name} `));
+        expect(row?.trim().split(/\s+/).at(-1)?.replace(/,/g, '')).toBe(String(limits.maxConcurrency[name]));
+      }
+      expect(section.replace(/\s+/g, ' ')).toContain(
+        `stage throttle ${limits.api.rateLimit.toLocaleString('en-US')}/s, burst ${limits.api.burstLimit.toLocaleString('en-US')}.`,
+      );
+    }
+    expect(out).toMatch(/^image +44\.44 +177\.78 +5,000 ms +888\.89 +1,000$/m);
+    expect(out).toContain('capped at 1000');
+  });
+
+  it('prints the capacity plans as JSON, for month 0 and the last month asked for', async () => {
+    const { code, out } = await run(['--capacity', '--json', '--months', '12']);
+    expect(code).toBe(0);
+    const report = JSON.parse(out) as CapacityReport;
+    expect(report.plans.map((plan) => plan.month)).toEqual([0, 12]);
+    expect(report.peakToAverage).toBe(4);
+    expect(report.stackContexts).toEqual(['-c scale=month0', '-c scale=month12']);
+    const month12 = planCapacity(parseWorkload(), { month: 12 });
+    expect(report.plans[1]?.functions).toEqual(month12.functions);
+    expect(report.plans[1]?.api).toEqual(month12.api);
+  });
+
+  it('takes the peak-to-average factor from --peak-factor, and names the context that deploys it', async () => {
+    const report = JSON.parse((await run(['--capacity', '--json', '--peak-factor', '8'])).out) as CapacityReport;
+    expect(report.peakToAverage).toBe(8);
+    expect(report.plans[0]?.functions.find((f) => f.name === 'image')?.limit).toBe(35);
+    expect(report.stackContexts[1]).toBe('-c scale=month36 -c peakFactor=8');
+  });
+
+  it('says when the limits printed are not the stack\u2019s: another workload than the default', async () => {
+    const { out } = await run(['--capacity', '--set', 'imageWorkerMs=2500']);
+    expect(out).toContain("differs from the model's defaults");
+    expect(out).not.toContain('deployed with');
+    expect(out).toMatch(/^image +0\.69 +2\.78 +2,500 ms +6\.94 +9$/m);
+  });
+
   it('prints help with exit code 0', async () => {
     const { code, out } = await run(['--help']);
     expect(code).toBe(0);
@@ -112,6 +164,9 @@ describe('mediaflow cost', () => {
     [['--set', 'mediaflow.bogus=1'], /unknown architecture choice/],
     [['--set', 'mediaflow.api=soap'], /invalid architecture/],
     [['--set', 'videoWatchFraction=3'], /videoWatchFraction/],
+    [['--peak-factor', '3'], /--peak-factor needs --capacity/],
+    [['--capacity', '--peak-factor', '0.5'], /--peak-factor must be from 1 to 100/],
+    [['--capacity', '--csv'], /--capacity prints text or --json/],
   ])('rejects %j with exit code 2', async (args, message) => {
     const { code, out, err } = await run(args);
     expect(code).toBe(2);

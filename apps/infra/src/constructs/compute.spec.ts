@@ -11,7 +11,8 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { CfnBucket, IBucket } from 'aws-cdk-lib/aws-s3';
 import type { CfnQueue } from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { OWNER_TAGS_INDEX } from '@mediaflow/storage/dynamodb';
+import { stackLimits } from '@mediaflow/cost-model';
+import { OWNER_TAGS_INDEX, RATE_KEY_PREFIX } from '@mediaflow/storage/dynamodb';
 import { pipelineQueues } from '@mediaflow/workers';
 import { APP_CONTEXT, CLOUD_CORES, CONSUMER_TIMEOUTS } from '../config.js';
 import { MediaCache } from './cache.js';
@@ -27,6 +28,9 @@ interface Statement {
   Resource: unknown;
   Condition?: Record<string, Record<string, unknown>>;
 }
+
+/** The limits a stage gets by default (`-c scale=month0`). */
+const MONTH_0 = stackLimits({ month: 0 });
 
 const MEDIA_CONVERT = {
   roleArn: 'arn:aws:iam::123456789012:role/mediaflow-mediaconvert',
@@ -91,6 +95,7 @@ function build(overrides: Partial<MediaComputeProps> = {}, options: BuildOptions
     queues: events.queues,
     mediaBaseUrl: 'https://media.example.com/media',
     consumerTimeouts: CONSUMER_TIMEOUTS,
+    maxConcurrency: MONTH_0.maxConcurrency,
     ...(options.mediaConvert === false ? {} : { mediaConvert: MEDIA_CONVERT }),
   };
   const cache = options.cache === true ? new MediaCache(stack, 'Cache', { name: 'mediaflow-test' }) : undefined;
@@ -241,19 +246,35 @@ describe('MediaCompute', () => {
     }
   });
 
-  it('bounds tagging to two functions sharing Rekognition\u2019s default rate, or to what the props say', () => {
-    const tagging = { EventSourceArn: { 'Fn::GetAtt': [queueId('tagging'), 'Arn'] } };
-    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { ...tagging, ScalingConfig: { MaximumConcurrency: 2 } });
-    expect(properties('tagging').Environment.Variables['REKOGNITION_MAX_CONCURRENCY']).toBe('2');
+  it('runs each consumer as many at once as the props say (the capacity plan\u2019s), and refuses what Lambda would', () => {
+    for (const { queue, fn } of consumers) {
+      const limit = (MONTH_0.maxConcurrency as Readonly<Record<string, number>>)[fn];
+      template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { EventSourceArn: { 'Fn::GetAtt': [queueId(queue), 'Arn'] }, ScalingConfig: { MaximumConcurrency: limit } });
+    }
+    const wider = build({ maxConcurrency: { ...MONTH_0.maxConcurrency, image: 1000 } });
+    wider.template().hasResourceProperties('AWS::Lambda::EventSourceMapping', { EventSourceArn: { 'Fn::GetAtt': [queueId('image', wider), 'Arn'] }, ScalingConfig: { MaximumConcurrency: 1000 } });
+    expect(() => build({ maxConcurrency: { ...MONTH_0.maxConcurrency, ingest: 1 } })).toThrow(/ingest function must be an integer from 2 to 1000/);
+    expect(() => build({ maxConcurrency: { ...MONTH_0.maxConcurrency, audio: 2.5 } })).toThrow(/audio function must be an integer/);
+  });
 
-    const wider = build({ taggingMaxConcurrency: 4 });
-    wider.template().hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      EventSourceArn: { 'Fn::GetAtt': [queueId('tagging', wider), 'Arn'] },
-      ScalingConfig: { MaximumConcurrency: 4 },
-    });
-    // 4 functions with one call in flight each stay within Rekognition's 5 a second.
-    expect(functionProperties(wider, 'tagging').Environment.Variables['REKOGNITION_MAX_CONCURRENCY']).toBe('1');
-    expect(() => build({ taggingMaxConcurrency: 1 })).toThrow(/taggingMaxConcurrency/);
+  it('shares Rekognition\u2019s default rate out between the tagging functions', () => {
+    // Month 0's plan runs 5 tagging functions, each with one call in flight: 5 a second in all.
+    expect(MONTH_0.maxConcurrency.tagging).toBe(5);
+    expect(properties('tagging').Environment.Variables['REKOGNITION_MAX_CONCURRENCY']).toBe('1');
+    const two = build({ maxConcurrency: { ...MONTH_0.maxConcurrency, tagging: 2 } });
+    expect(functionProperties(two, 'tagging').Environment.Variables['REKOGNITION_MAX_CONCURRENCY']).toBe('2');
+  });
+
+  it('gives the api function one caller\u2019s limit, and lets it count callers only in rate-counter items of the media table', () => {
+    expect(properties('api').Environment.Variables).not.toHaveProperty('OWNER_RATE_LIMIT_PER_SECOND');
+    const limited = build({ callerRateLimit: MONTH_0.perCaller });
+    expect(functionProperties(limited, 'api').Environment.Variables).toMatchObject({ OWNER_RATE_LIMIT_PER_SECOND: '20', OWNER_RATE_LIMIT_BURST: '200' });
+    const counting = statementsOf('api').filter((statement) => actionsOf(statement).includes('dynamodb:UpdateItem'));
+    expect(counting).toHaveLength(1);
+    expect(counting[0]?.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${RATE_KEY_PREFIX}*`] } });
+    expect(actionsOf(counting[0] ?? { Effect: '', Action: [], Resource: [] })).toEqual(['dynamodb:UpdateItem']);
+    expect(() => build({ callerRateLimit: { perSecond: 0, burst: 20 } })).toThrow(/callerRateLimit/);
+    expect(() => build({ callerRateLimit: { perSecond: 5, burst: 0.5 } })).toThrow(/callerRateLimit/);
   });
 
   it('times consumers out as CONSUMER_TIMEOUTS says, before their queue would show the message again', () => {
@@ -349,7 +370,8 @@ describe('MediaCompute', () => {
       expect([name, grants(name, 'sns:Publish')]).toEqual([name, [topic]]);
       expect([name, grants(name, 'dynamodb:GetItem')]).toEqual([name, expect.arrayContaining([`${mediaTable}.Arn`])]);
       const idempotent = ['image', 'document', 'audio', 'tagging', 'video-submit'].includes(name);
-      expect([name, grants(name, 'dynamodb:UpdateItem')]).toEqual([name, idempotent ? [`${idempotencyTable}.Arn`] : []]);
+      // The api function's UpdateItem on the media table is for rate counters only (see its own test).
+      expect([name, grants(name, 'dynamodb:UpdateItem')]).toEqual([name, idempotent ? [`${idempotencyTable}.Arn`] : name === 'api' ? [`${mediaTable}.Arn`] : []]);
       expect([name, grants(name, 'dynamodb:Query')]).toEqual([name, name === 'api' ? [`${mediaTable}.Arn`, `${mediaTable}.Arn/index/${OWNER_TAGS_INDEX}`] : []]);
       expect([name, grants(name, 'rekognition:DetectLabels')]).toEqual([name, name === 'tagging' ? ['*'] : []]);
       expect([name, grants(name, 'mediaconvert:CreateJob').length > 0]).toEqual([name, name === 'video-submit']);

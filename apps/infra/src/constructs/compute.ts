@@ -4,6 +4,7 @@ import { Architecture, LayerVersion, type Code, type Function as LambdaFunction,
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import type { CallerLimit } from '@mediaflow/cost-model';
 import { Construct } from 'constructs';
 import { LogRetention } from '../log-retention.js';
 import type { PipelineQueue } from './events.js';
@@ -16,7 +17,7 @@ import {
   FUNCTION_PLANS,
   functionTimeout,
   MEDIA_FUNCTIONS,
-  MIN_SQS_CONCURRENCY,
+  type ConsumerConcurrency,
   type MediaFunctionName,
 } from './function-plans.js';
 import { FUNCTION_RUNTIME, MediaFunction, type FunctionNetwork } from './media-function.js';
@@ -49,10 +50,16 @@ export interface MediaComputeProps {
    */
   readonly mediaConvert?: MediaConvertTarget;
   /**
-   * Tagging functions running at once (Lambda's floor for an SQS source is 2). Rekognition calls in
-   * flight are shared out between them: see `REKOGNITION_CALLS_IN_FLIGHT`.
+   * Each queue consumer's maximum concurrency (Lambda takes 2 to 1000 for an SQS source): the
+   * capacity plan's for the stage's scale, `stackLimits(scale).maxConcurrency` of `@mediaflow/cost-model`.
+   * Rekognition calls in flight are shared out between the tagging functions: see `REKOGNITION_CALLS_IN_FLIGHT`.
    */
-  readonly taggingMaxConcurrency?: number;
+  readonly maxConcurrency: ConsumerConcurrency;
+  /**
+   * Requests one caller may make, which the api function counts in the media table so that all its
+   * instances enforce one limit (`stackLimits(scale).perCaller`). Without it the api function limits no caller itself.
+   */
+  readonly callerRateLimit?: CallerLimit;
   /** How long the functions' logs are kept; a month by default. */
   readonly logRetention?: RetentionDays;
   /** The largest original accepted (the service's default, 2 GiB, otherwise); also sizes /tmp of the functions that download originals. */
@@ -77,6 +84,7 @@ export interface MediaComputeProps {
  * const compute = new MediaCompute(this, 'Compute', {
  *   code: assets.functionCode, layers: assets.layers,
  *   media, mediaTable, idempotencyTable, topic, queues: events.queues, mediaBaseUrl, consumerTimeouts: CONSUMER_TIMEOUTS,
+ *   maxConcurrency: stackLimits({ month: 0 }).maxConcurrency,
  * });
  * // The job state changes' rule targets video-complete; video-submit then learns the queue and role.
  * const transcoding = new MediaTranscoding(this, 'Transcoding', { media, onJobStateChange: compute.videoComplete });
@@ -94,10 +102,7 @@ export class MediaCompute extends Construct {
     }
     const maxUploadBytes = props.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES;
     if (!Number.isSafeInteger(maxUploadBytes) || maxUploadBytes < 1) throw new Error(`maxUploadBytes must be a positive integer, not ${maxUploadBytes}`);
-    const taggingConcurrency = props.taggingMaxConcurrency ?? MIN_SQS_CONCURRENCY;
-    if (!Number.isInteger(taggingConcurrency) || taggingConcurrency < MIN_SQS_CONCURRENCY || taggingConcurrency > 1000) {
-      throw new Error(`taggingMaxConcurrency must be an integer from ${MIN_SQS_CONCURRENCY} to 1000, not ${taggingConcurrency}`);
-    }
+    checkCallerRateLimit(props.callerRateLimit);
     // Every function parses MEDIA_BASE_URL at its cold start; a literal that would fail there fails here.
     if (!Token.isUnresolved(props.mediaBaseUrl) && !/^https?:\/\/[^/]/.test(props.mediaBaseUrl)) {
       throw new Error(`mediaBaseUrl must be an http(s) URL, not ${props.mediaBaseUrl}`);
@@ -124,7 +129,7 @@ export class MediaCompute extends Construct {
     const members = new Map<MediaFunctionName, MediaFunction>();
     for (const name of MEDIA_FUNCTIONS) {
       const plan = FUNCTION_PLANS[name];
-      const feed = feedOf(plan, taggingConcurrency);
+      const feed = feedOf(name, plan, props.maxConcurrency);
       const queue = feed === undefined ? undefined : props.queues.get(feed.queue);
       if (feed !== undefined && queue === undefined) {
         // Tagging is optional in the topology: without its queue there is nothing for the function to do.
@@ -143,6 +148,7 @@ export class MediaCompute extends Construct {
         ...(queue === undefined ? {} : { maxReceives: queue.definition.maxReceives }),
         ...(props.maxUploadBytes === undefined ? {} : { maxUploadBytes: props.maxUploadBytes }),
         ...(props.cacheUrl === undefined ? {} : { cacheUrl: props.cacheUrl }),
+        ...(props.callerRateLimit === undefined ? {} : { callerRateLimit: props.callerRateLimit }),
       });
       const member = new MediaFunction(this, name, {
         plan,
@@ -206,6 +212,14 @@ export class MediaCompute extends Construct {
     const fn = this.functions.get(name);
     if (fn === undefined) throw new Error(`no ${name} function`);
     return fn;
+  }
+}
+
+/** The api function parses its limit at its cold start (`OWNER_RATE_LIMIT_*`); one it would refuse fails here. */
+function checkCallerRateLimit(limit: CallerLimit | undefined): void {
+  if (limit === undefined) return;
+  if (!(limit.perSecond > 0) || limit.perSecond > 10_000 || !Number.isInteger(limit.burst) || limit.burst < 1 || limit.burst > 10_000) {
+    throw new Error(`callerRateLimit needs perSecond in (0, 10000] and a whole burst from 1 to 10000, not ${JSON.stringify(limit)}`);
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Duration } from 'aws-cdk-lib';
+import type { CallerLimit } from '@mediaflow/cost-model';
 import { FUNCTION_ENV_KEYS, type DeployedEnvKey } from '@mediaflow/workers';
 import { jobTimeLimitSeconds, rekognitionConcurrency, type FunctionPlan, type MediaFunctionName, type QueueFeed } from './function-plans.js';
 
@@ -23,6 +24,8 @@ export interface EnvironmentInputs {
   readonly maxUploadBytes?: number;
   /** The API cache's `rediss://` URL, for the functions that join the API's network. */
   readonly cacheUrl?: string;
+  /** Requests one caller may make, for the functions that limit callers; none leaves them unlimited. */
+  readonly callerRateLimit?: CallerLimit;
 }
 
 /**
@@ -49,6 +52,10 @@ export function planEnvironment(plan: FunctionPlan, feed: QueueFeed | undefined,
   }
   if (plan.callsRekognition === true && feed !== undefined) environment.REKOGNITION_MAX_CONCURRENCY = String(rekognitionConcurrency(feed.maxConcurrency));
   if (plan.joinsApiNetwork === true && inputs.cacheUrl !== undefined) environment.CACHE_URL = inputs.cacheUrl;
+  if (plan.limitsCallers === true && inputs.callerRateLimit !== undefined) {
+    environment.OWNER_RATE_LIMIT_PER_SECOND = String(inputs.callerRateLimit.perSecond);
+    environment.OWNER_RATE_LIMIT_BURST = String(inputs.callerRateLimit.burst);
+  }
   return environment;
 }
 

@@ -4,7 +4,7 @@ import { Effect, PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
 import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
-import { OWNER_TAGS_INDEX } from '@mediaflow/storage/dynamodb';
+import { OWNER_TAGS_INDEX, RATE_KEY_PREFIX } from '@mediaflow/storage/dynamodb';
 import { wildcardResourceFinding } from '../nag.js';
 import type { FunctionPlan, MediaFunctionName } from './function-plans.js';
 import { ORIGINALS_PREFIX, RENDITIONS_PREFIX } from './storage.js';
@@ -53,6 +53,21 @@ export class FunctionGrants {
     // the tag counts read the owner-tags index, named exactly rather than as `index/*`.
     this.allow([...MEDIA_ITEM_ACTIONS, 'dynamodb:BatchGetItem', 'dynamodb:Query'], [table.tableArn]);
     this.allow(['dynamodb:Query'], [`${table.tableArn}/index/${OWNER_TAGS_INDEX}`]);
+  }
+
+  /**
+   * Counting callers' requests (`DynamoRateLimiter`): an UpdateItem per request, allowed only on
+   * items whose partition key is a rate counter's, so the role gains no way to change media items.
+   */
+  countCallerRequests(table: ITableV2): void {
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['dynamodb:UpdateItem'],
+        resources: [table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${RATE_KEY_PREFIX}*`] } },
+      }),
+    );
   }
 
   useIdempotencyTable(table: ITableV2): void {

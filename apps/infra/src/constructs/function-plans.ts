@@ -1,4 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
+import { EVENT_SOURCE_CONCURRENCY, type QueueConsumerName } from '@mediaflow/cost-model';
 import { LAMBDA_FUNCTIONS, type DeployedEnvKey, type LambdaFunctionName } from '@mediaflow/workers';
 
 /** The functions of `apps/lambdas` (`build.mjs` bundles each into `dist/<name>/index.mjs`). */
@@ -12,8 +13,15 @@ export type MediaFunctionName = LambdaFunctionName;
  */
 export const REKOGNITION_CALLS_IN_FLIGHT = 5;
 
-/** Lambda refuses a lower maximum concurrency on an SQS event source. */
-export const MIN_SQS_CONCURRENCY = 2;
+/** Lambda refuses a lower maximum concurrency on an SQS event source, and a higher one than {@link MAX_SQS_CONCURRENCY}. */
+export const MIN_SQS_CONCURRENCY = EVENT_SOURCE_CONCURRENCY.min;
+export const MAX_SQS_CONCURRENCY = EVENT_SOURCE_CONCURRENCY.max;
+
+/**
+ * Each queue consumer's maximum concurrency, by function name: the capacity plan's for the stage's
+ * scale (`stackLimits` of `@mediaflow/cost-model`, `-c scale=...`).
+ */
+export type ConsumerConcurrency = Readonly<Record<QueueConsumerName, number>>;
 
 /** The service's default upload limit (`ServiceConfigSchema.maxUploadBytes`), which applies when none is given. */
 export const DEFAULT_MAX_UPLOAD_BYTES = 2 * 1024 ** 3;
@@ -23,13 +31,17 @@ const MIN_SCRATCH_MIB = 512;
 const MAX_SCRATCH_MIB = 10_240;
 const MIB = 1024 ** 2;
 
-/** How a function is fed from its queue. */
-export interface QueueFeed {
+/** How a function is fed from its queue, as deployed ({@link feedOf}). */
+export interface QueueFeed extends PlannedFeed {
+  /** Functions running at once for this queue: the stage's capacity plan chooses ({@link ConsumerConcurrency}). */
+  readonly maxConcurrency: number;
+}
+
+/** How a function is fed from its queue, decided by its plan; how many run at once is the stage's. */
+export interface PlannedFeed {
   readonly queue: string;
   readonly batchSize: number;
   readonly batchingWindow?: Duration;
-  /** Functions running at once for this queue; for those that call Rekognition, the stage chooses ({@link feedOf}). */
-  readonly maxConcurrency: number;
   /** Runs each event once through Powertools Idempotency (needs the idempotency table). */
   readonly idempotent: boolean;
   /** The job time limit the function reads, kept below its timeout so a slow job fails its item instead of being killed. */
@@ -50,7 +62,7 @@ export interface FunctionPlan {
   readonly memory: number;
   /** For functions that no queue feeds; consumers take their queue's consumer timeout. */
   readonly timeout?: Duration;
-  readonly feed?: QueueFeed;
+  readonly feed?: PlannedFeed;
   readonly layers: readonly ('sharp' | 'mediaTools')[];
   /** Whole originals copied to /tmp (ffmpeg and ffprobe seek in a file), with room for what is written beside them. */
   readonly scratch?: { readonly extraMiB: number };
@@ -66,6 +78,8 @@ export interface FunctionPlan {
   readonly joinsApiNetwork?: boolean;
   /** Calls Rekognition's DetectLabels and DetectModerationLabels, whose rate the account shares out. */
   readonly callsRekognition?: boolean;
+  /** Counts each caller's requests in the media table (`RATE#` items), so every instance enforces one limit per caller. */
+  readonly limitsCallers?: boolean;
 }
 
 /** Replacing renditions: clear what an earlier attempt left, put the new ones (a put larger than a part is a multipart upload, aborted on failure). */
@@ -76,16 +90,19 @@ const RENDITION_WRITE = ['s3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUp
  * timeouts come from `CONSUMER_TIMEOUTS` (the queues' visibility is derived from the same values);
  * the others are set here.
  *
- * | function       | memory | timeout          | /tmp                   | batch, window | max concurrency |
- * | -------------- | ------ | ---------------- | ---------------------- | ------------- | --------------- |
- * | api            | 1024   | 15 s             | 512 MiB                | -             | -               |
- * | ingest         | 1024   | consumer (120 s) | 512 MiB                | 10            | 10              |
- * | image          | 2048   | consumer (90 s)  | 512 MiB                | 1             | 10              |
- * | document       | 512    | consumer (30 s)  | 512 MiB                | 10            | 5               |
- * | audio          | 2048   | consumer (330 s) | upload limit + 1 GiB   | 1             | 5               |
- * | tagging        | 512    | consumer (60 s)  | 512 MiB                | 5, 5 s        | props (2)       |
- * | video-submit   | 1024   | consumer (180 s) | upload limit + 512 MiB | 1             | 5               |
- * | video-complete | 1536   | 60 s             | 512 MiB                | EventBridge   | -               |
+ * How many of each consumer run at once is not a plan's: it follows the stage's demand, from the
+ * capacity plan for its scale (`-c scale=...`, {@link ConsumerConcurrency}); month 0 is shown.
+ *
+ * | function       | memory | timeout          | /tmp                   | batch, window | max concurrency (month 0) |
+ * | -------------- | ------ | ---------------- | ---------------------- | ------------- | ------------------------- |
+ * | api            | 1024   | 15 s             | 512 MiB                | -             | - (stage throttle 24/s)   |
+ * | ingest         | 1024   | consumer (120 s) | 512 MiB                | 10            | 4                         |
+ * | image          | 2048   | consumer (90 s)  | 512 MiB                | 1             | 18                        |
+ * | document       | 512    | consumer (30 s)  | 512 MiB                | 10            | 5                         |
+ * | audio          | 2048   | consumer (330 s) | upload limit + 1 GiB   | 1             | 5                         |
+ * | tagging        | 512    | consumer (60 s)  | 512 MiB                | 5, 5 s        | 5 (Rekognition's rate)    |
+ * | video-submit   | 1024   | consumer (180 s) | upload limit + 512 MiB | 1             | 2                         |
+ * | video-complete | 1536   | 60 s             | 512 MiB                | EventBridge   | -                         |
  */
 export const FUNCTION_PLANS: Readonly<Record<MediaFunctionName, FunctionPlan>> = {
   api: {
@@ -105,13 +122,14 @@ export const FUNCTION_PLANS: Readonly<Record<MediaFunctionName, FunctionPlan>> =
     queriesMediaTable: true,
     enforcesUploadLimit: true,
     joinsApiNetwork: true,
+    limitsCallers: true,
   },
   ingest: {
     description: 'Mediaflow ingest: S3 notifications of new originals (SQS)',
     // Hashes whole originals S3 kept no SHA-256 for (multipart uploads) within its timeout: CPU-bound.
     memory: 1024,
     // Cheap per message, and S3 sends bursts: batches keep the invocations few; no window, uploads show up at once.
-    feed: { queue: 'ingest', batchSize: 10, maxConcurrency: 10, idempotent: false },
+    feed: { queue: 'ingest', batchSize: 10, idempotent: false },
     layers: [],
     originals: { actions: ['s3:GetObject', 's3:DeleteObject'], why: 'sniffs and hashes each new original, and deletes one that is refused, a duplicate or has no item' },
     enforcesUploadLimit: true,
@@ -121,7 +139,7 @@ export const FUNCTION_PLANS: Readonly<Record<MediaFunctionName, FunctionPlan>> =
     // libvips holds the decoded image and encodes several sizes and formats: memory and CPU bound.
     memory: 2048,
     // One image per invocation: each gets the whole timeout and memory, and batch records would run in parallel.
-    feed: { queue: 'image', batchSize: 1, maxConcurrency: 10, idempotent: true },
+    feed: { queue: 'image', batchSize: 1, idempotent: true },
     layers: ['sharp'],
     originals: { actions: ['s3:GetObject'], why: 'reads the original it renders' },
     renditions: { actions: RENDITION_WRITE, why: 'replaces the renditions of the item it renders (a retry clears those of the attempt before)' },
@@ -131,7 +149,7 @@ export const FUNCTION_PLANS: Readonly<Record<MediaFunctionName, FunctionPlan>> =
     description: 'Mediaflow document step: kept as uploaded (SQS)',
     // Only a DynamoDB update and an SNS publish per message.
     memory: 512,
-    feed: { queue: 'document', batchSize: 10, maxConcurrency: 5, idempotent: true },
+    feed: { queue: 'document', batchSize: 10, idempotent: true },
     layers: [],
   },
   audio: {
@@ -139,7 +157,7 @@ export const FUNCTION_PLANS: Readonly<Record<MediaFunctionName, FunctionPlan>> =
     // ffmpeg encodes two previews and the waveform: CPU bound.
     memory: 2048,
     // One recording per invocation: /tmp is sized for one original.
-    feed: { queue: 'audio', batchSize: 1, maxConcurrency: 5, idempotent: true, timeLimitVariable: 'AUDIO_TIME_LIMIT_SECONDS' },
+    feed: { queue: 'audio', batchSize: 1, idempotent: true, timeLimitVariable: 'AUDIO_TIME_LIMIT_SECONDS' },
     layers: ['sharp', 'mediaTools'],
     // The original, then the previews and waveform written next to it before they are stored.
     scratch: { extraMiB: 1024 },
@@ -152,7 +170,7 @@ export const FUNCTION_PLANS: Readonly<Record<MediaFunctionName, FunctionPlan>> =
     // Reads one small rendition into memory and waits on Rekognition.
     memory: 512,
     // Not urgent: a short window fills batches; records share the function's Rekognition slots.
-    feed: { queue: 'tagging', batchSize: 5, batchingWindow: Duration.seconds(5), maxConcurrency: MIN_SQS_CONCURRENCY, idempotent: true, optional: true },
+    feed: { queue: 'tagging', batchSize: 5, batchingWindow: Duration.seconds(5), idempotent: true, optional: true },
     layers: [],
     // Rekognition reads renditions over 5 MB from S3 itself, with the caller's permissions.
     renditions: { actions: ['s3:GetObject'], why: 'reads the renditions it looks at and lets Rekognition read the large ones from S3 under its permissions' },
@@ -163,7 +181,7 @@ export const FUNCTION_PLANS: Readonly<Record<MediaFunctionName, FunctionPlan>> =
     // ffprobe is light; the CPU share goes to copying the original to /tmp within the timeout.
     memory: 1024,
     // One video per invocation: /tmp is sized for one original.
-    feed: { queue: 'video', batchSize: 1, maxConcurrency: 5, idempotent: true, timeLimitVariable: 'VIDEO_TIME_LIMIT_SECONDS' },
+    feed: { queue: 'video', batchSize: 1, idempotent: true, timeLimitVariable: 'VIDEO_TIME_LIMIT_SECONDS' },
     layers: ['mediaTools'],
     scratch: { extraMiB: 512 },
     originals: { actions: ['s3:GetObject'], why: 'copies the original it probes to /tmp' },
@@ -186,12 +204,21 @@ export const FUNCTION_PLANS: Readonly<Record<MediaFunctionName, FunctionPlan>> =
 };
 
 /**
- * The plan's feed as deployed: the functions that share Rekognition's rate run as many at once
- * as the stage chose, every other consumer as planned.
+ * The plan's feed as deployed, with as many functions at once as the stage's capacity plan gives
+ * this consumer; none for a function no queue feeds.
+ *
+ * @throws Error when the function is fed by a queue and the stage gives it no limit, or one Lambda refuses.
+ * @example feedOf('image', FUNCTION_PLANS.image, stackLimits({ month: 0 }).maxConcurrency)?.maxConcurrency // 18
  */
-export function feedOf(plan: FunctionPlan, rekognitionConsumers: number): QueueFeed | undefined {
+export function feedOf(name: MediaFunctionName, plan: FunctionPlan, concurrency: ConsumerConcurrency): QueueFeed | undefined {
   if (plan.feed === undefined) return undefined;
-  return plan.callsRekognition === true ? { ...plan.feed, maxConcurrency: rekognitionConsumers } : plan.feed;
+  const limits: Readonly<Partial<Record<MediaFunctionName, number>>> = concurrency;
+  const maxConcurrency = limits[name];
+  if (maxConcurrency === undefined) throw new Error(`no maximum concurrency for the ${name} function, which the ${plan.feed.queue} queue feeds`);
+  if (!Number.isInteger(maxConcurrency) || maxConcurrency < MIN_SQS_CONCURRENCY || maxConcurrency > MAX_SQS_CONCURRENCY) {
+    throw new Error(`the maximum concurrency of the ${name} function must be an integer from ${MIN_SQS_CONCURRENCY} to ${MAX_SQS_CONCURRENCY}, not ${maxConcurrency}`);
+  }
+  return { ...plan.feed, maxConcurrency };
 }
 
 /**

@@ -5,7 +5,9 @@ import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { stackLimits } from '@mediaflow/cost-model';
 import { Construct } from 'constructs';
+import { DEFAULT_SCALE } from '../config.js';
 import { LogRetention } from '../log-retention.js';
 import type { TokenIssuer } from './auth.js';
 
@@ -35,13 +37,14 @@ export interface ApiThrottle {
 }
 
 /**
- * The stage's steady rate and burst. A gallery page costs a few calls (a list page, tags) and an
- * upload two (start, complete; the bytes go to S3 directly), so even a busy household stays far
- * below this. The limit is there to cap what a leaked token or a runaway script can spend on Lambda
- * and DynamoDB, and to keep the API function from taking the account's concurrency away from the
- * pipeline's workers: at ~100 ms a request, 50 requests a second keep about five instances busy.
+ * The stage's steady rate and burst when none is given: the capacity plan's for the default scale
+ * (month 0: the modelled peak of all users' requests with a quarter on top, a burst of two seconds'
+ * worth). It is one limit for every caller together; what one caller may make is the api function's
+ * own limit (`OWNER_RATE_LIMIT_*`), counted in the media table. The stack passes the plan's for its
+ * `-c scale`. Besides capping what a leaked token or a runaway script can spend on Lambda and
+ * DynamoDB, it keeps the API function from taking the account's concurrency from the pipeline's workers.
  */
-export const DEFAULT_THROTTLE: ApiThrottle = { rateLimit: 50, burstLimit: 100 };
+export const DEFAULT_THROTTLE: ApiThrottle = stackLimits(DEFAULT_SCALE).api;
 
 /**
  * Routes the app answers without a token (`libs/api/src/app.ts`). API Gateway matches them before
@@ -88,9 +91,13 @@ const ACCESS_LOG_FIELDS: Readonly<Record<string, string>> = {
  * access tokens carry as `client_id`); the function reads the owner from the verified `sub`.
  *
  * The execute-api endpoint stays enabled: it is CloudFront's origin for `/api/*` (see
- * {@link apiDomainName}), and an HTTP API cannot be made private to a distribution. It is also
- * reachable directly, which is why the authorizer and the stage throttle live here rather than at
- * the edge.
+ * {@link apiDomainName}), so disabling it would cut the site off from its API, and an HTTP API
+ * cannot be made private to a distribution (no resource policy, no WAF). It is also reachable
+ * directly, which is why the authorizer, the stage throttle and the per-caller limit (in the
+ * function, on shared state) live here rather than at the edge: a direct caller meets all three,
+ * and skips only what the distribution adds (a web ACL). Closing that path would need the API on a
+ * custom domain as CloudFront's origin (then `disableExecuteApiEndpoint`), and a header only
+ * CloudFront sends, checked before any work is done; docs/deploy.md has the details.
  *
  * @example
  * const api = new MediaHttpApi(this, 'HttpApi', { handler, tokens: auth, allowedOrigins: [], retain });

@@ -97,6 +97,7 @@ export class MediaFunction extends Construct {
     this.grants.writeLogs(logGroup);
     this.grants.publishEvents(resources.topic);
     this.grants.useMediaTable(resources.mediaTable, { query: plan.queriesMediaTable === true });
+    if (plan.limitsCallers === true) this.grants.countCallerRequests(resources.mediaTable);
     if (feed?.plan.idempotent === true) this.grants.useIdempotencyTable(resources.idempotencyTable);
     this.grants.useMediaObjects(resources.media, plan);
     if (network !== undefined) this.grants.manageNetworkInterfaces();

@@ -20,7 +20,7 @@ const FUNCTION_NAMES = ['api', 'ingest', 'image', 'document', 'audio', 'tagging'
 const MEDIACONVERT_QUEUE_ARN = 'arn:aws:mediaconvert:eu-west-1:123456789012:queues/Mediaflow-test';
 const ALARM_EMAIL = 'oncall@example.com';
 
-interface Options extends Partial<Pick<MediaObservabilityProps, 'alarmEmail' | 'mediaConvertQueueArn' | 'maxMessageAge' | 'stage'>> {
+interface Options extends Partial<Pick<MediaObservabilityProps, 'alarmEmail' | 'mediaConvertQueueArn' | 'maxMessageAge' | 'stage' | 'limits'>> {
   /** Build an HTTP API and give it to the construct. */
   withApi?: boolean;
 }
@@ -180,6 +180,33 @@ describe('MediaObservability', () => {
     expect(bare.some((alarm) => JSON.stringify(alarm).includes('AWS/ApiGateway'))).toBe(false);
     expect(bare.some((alarm) => alarm.Namespace === 'AWS/MediaConvert')).toBe(false);
     expect(bare).toHaveLength(alarms(template).length - 2);
+  });
+
+  it('alarms at 80% of each limit the stage was deployed with: a function\u2019s concurrency, the API\u2019s request rate', () => {
+    const limited = fixture({ withApi: true, mediaConvertQueueArn: MEDIACONVERT_QUEUE_ARN, limits: { concurrency: new Map([['image', 18], ['video-submit', 45]]), apiRequestsPerSecond: 24 } });
+    const all = alarms(limited.template);
+    expect(all).toHaveLength(alarms(template).length + 3);
+    for (const [name, limit] of [['image', 18], ['video-submit', 45]] as const) {
+      const fn = limited.functions.get(name);
+      if (fn === undefined) throw new Error(`no ${name}`);
+      const alarm = all.find((candidate) => candidate.MetricName === 'ConcurrentExecutions' && JSON.stringify(candidate.Dimensions).includes(`"${logicalId(limited.stack, fn)}"`));
+      expect(alarm).toMatchObject({ Threshold: limit * 0.8, ComparisonOperator: 'GreaterThanOrEqualToThreshold', Statistic: 'Maximum', EvaluationPeriods: 3, DatapointsToAlarm: 2 });
+      expect(alarm?.AlarmName).toBe(`Mediaflow-test-function-concurrency-${name}`);
+    }
+    const rate = all.find((alarm) => alarm.Metrics?.some((metric) => metric.Expression === 'requests / 300'));
+    expect(rate).toMatchObject({ AlarmName: 'Mediaflow-test-api-request-rate', Threshold: 24 * 0.8, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+    expect(rate?.Metrics?.flatMap((metric) => metric.MetricStat?.Metric.MetricName ?? [])).toEqual(['Count']);
+    const topic = { Ref: logicalId(limited.stack, limited.observability.alarmTopic) };
+    for (const alarm of all.filter((each) => /concurrency|request-rate/.test(each.AlarmName))) {
+      expect(alarm.AlarmDescription?.length).toBeGreaterThan(100);
+      expect(alarm.AlarmActions).toEqual([topic]);
+      expect(alarm.OKActions).toEqual([topic]);
+    }
+  });
+
+  it('refuses a limit it cannot alarm on', () => {
+    expect(() => fixture({ limits: { concurrency: new Map([['transcoder', 5]]) } })).toThrow(/not one of the stage's functions/);
+    expect(() => fixture({ limits: { concurrency: new Map(), apiRequestsPerSecond: 24 } })).toThrow(/no HTTP API/);
   });
 
   it('names every alarm after the stage, explains what to do, treats no data as healthy and notifies the topic on alarm and recovery', () => {

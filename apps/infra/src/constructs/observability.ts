@@ -9,6 +9,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { CfnQueue } from 'aws-cdk-lib/aws-sqs';
+import { ALARM_SHARE } from '@mediaflow/cost-model';
 import { Construct } from 'constructs';
 import { pascal } from '../naming.js';
 import { alarmSourceConditions, alarmTopicKey, CLOUDWATCH } from './alarm-topic.js';
@@ -29,6 +30,18 @@ export interface MediaObservabilityProps extends DashboardSources {
    * dead-letter queue by then, so an older one has never been picked up.
    */
   readonly maxMessageAge?: Readonly<Record<string, Duration>>;
+  /**
+   * The limits the stage was deployed with (`stackLimits` of `@mediaflow/cost-model` for its
+   * scale), each alarmed at {@link ALARM_SHARE} of it: a function's maximum concurrency by function
+   * name, and the HTTP API stage's steady requests a second.
+   */
+  readonly limits?: CapacityLimits;
+}
+
+/** What {@link MediaObservabilityProps.limits} alarms on. */
+export interface CapacityLimits {
+  readonly concurrency: ReadonlyMap<string, number>;
+  readonly apiRequestsPerSecond?: number;
 }
 
 /**
@@ -42,8 +55,9 @@ const FAILURE_RATE_PERCENT = 5;
 
 /**
  * Alarms and a dashboard for one stage: dead-lettered messages, queues nobody drains, failing or
- * throttled functions, API 5xx, DynamoDB throttling and errors, failed MediaConvert jobs, all
- * notified on one encrypted topic; the dashboard adds the items the functions count themselves.
+ * throttled functions, API 5xx, DynamoDB throttling and errors, failed MediaConvert jobs, demand
+ * nearing the stage's limits, all notified on one encrypted topic; the dashboard adds the items the
+ * functions count themselves.
  *
  * Every alarm treats missing data as not breaching, on purpose: these metrics are published only
  * while there is traffic (an idle SQS queue, a function nobody invoked, an API nobody called report
@@ -90,6 +104,7 @@ export class MediaObservability extends Construct {
     if (props.httpApi !== undefined) this.apiAlarm(props.httpApi);
     this.tableAlarms(props.table);
     if (props.mediaConvertQueueArn !== undefined) this.mediaConvertAlarm(props.mediaConvertQueueArn);
+    if (props.limits !== undefined) this.capacityAlarms(props, props.limits);
 
     this.dashboard = new Dashboard(this, 'Dashboard', {
       dashboardName: `Mediaflow-${props.stage}`,
@@ -174,6 +189,44 @@ export class MediaObservability extends Construct {
       alarmDescription:
         `${FAILURE_RATE_PERCENT}% or more of the HTTP API's requests ended in 5xx in 2 of the last 3 five-minute periods: users see failures. ` +
         "Look at the api function's errors and the API's integration latency (a timed-out integration answers 503/504); roll back a bad deploy first.",
+    });
+  }
+
+  /**
+   * Demand at {@link ALARM_SHARE} of a limit: the capacity plan puts its modelled peak there, so this
+   * says the stage has outgrown the scale it was deployed for, before the limit makes work wait.
+   */
+  private capacityAlarms(props: MediaObservabilityProps, limits: CapacityLimits): void {
+    const share = `${Math.round(ALARM_SHARE * 100)}%`;
+    for (const [name, limit] of limits.concurrency) {
+      const fn = props.functions.get(name);
+      if (fn === undefined) throw new Error(`a concurrency limit for ${name}, which is not one of the stage's functions`);
+      const threshold = limit * ALARM_SHARE;
+      this.alarm(`FunctionConcurrency${pascal(name)}`, `function-concurrency-${name}`, {
+        metric: fn.metric('ConcurrentExecutions', { statistic: 'Maximum', period: PERIOD }),
+        threshold,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        ...SUSTAINED,
+        alarmDescription:
+          `${name} ran ${threshold} or more instances at once (${share} of the ${limit} its event source allows) in 2 of the last 3 five-minute periods: ` +
+          'demand is past the peak the capacity plan expects at this stage’s scale, and at the limit its messages wait in the queue. ' +
+          'Compare with `mediaflow cost --capacity`, check the account’s concurrency quota, and redeploy with the next scale (-c scale=...).',
+      });
+    }
+    const rateLimit = limits.apiRequestsPerSecond;
+    if (rateLimit === undefined) return;
+    if (props.httpApi === undefined) throw new Error('an API rate limit to alarm on, but no HTTP API');
+    const threshold = rateLimit * ALARM_SHARE;
+    const requests = props.httpApi.metricCount({ statistic: 'Sum', period: PERIOD });
+    this.alarm('ApiRequestRate', 'api-request-rate', {
+      metric: new MathExpression({ expression: `requests / ${PERIOD.toSeconds()}`, usingMetrics: { requests }, label: 'API requests/s', period: PERIOD }),
+      threshold,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      ...SUSTAINED,
+      alarmDescription:
+        `The HTTP API served ${threshold} or more requests a second on average (${share} of the stage throttle of ${rateLimit}) in 2 of the last 3 five-minute periods: ` +
+        'demand is past the peak the capacity plan expects at this stage’s scale, and past the throttle every caller gets 429. ' +
+        'Compare with `mediaflow cost --capacity` and redeploy with the next scale (-c scale=...); if one caller makes most of the traffic, the per-caller limit answers them 429 first.',
     });
   }
 

@@ -1,5 +1,16 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { BlockPublicAccess, Bucket, type IBucket, BucketEncryption, HttpMethods, ObjectOwnership, StorageClass } from 'aws-cdk-lib/aws-s3';
+import {
+  BlockPublicAccess,
+  Bucket,
+  type IBucket,
+  BucketEncryption,
+  HttpMethods,
+  type LifecycleRule,
+  ObjectOwnership,
+  StorageClass,
+  TransitionDefaultMinimumObjectSize,
+} from 'aws-cdk-lib/aws-s3';
+import { originalsStorageRules, type OriginalsStorageRules } from '@mediaflow/cost-model';
 import { Construct } from 'constructs';
 
 export interface MediaStorageProps {
@@ -12,8 +23,11 @@ export interface MediaStorageProps {
   readonly uploadOrigins: readonly string[];
   /** Keep the buckets and their objects when the stack goes away; on for every stage that holds real media. */
   readonly retain: boolean;
-  /** Days after which an original moves to Infrequent Access: they are read once, at processing time. */
-  readonly originalsInfrequentAccessAfterDays?: number;
+  /**
+   * Where originals go as they age: one of `ORIGINALS_STORAGE_RULES` of `@mediaflow/cost-model`, the
+   * definition the cost model prices. Default: the policy the model chose (`DEFAULT_ORIGINALS_POLICY`).
+   */
+  readonly originals?: OriginalsStorageRules;
 }
 
 /** Key prefixes of the media bucket (DESIGN.md, "Keys and data"). */
@@ -52,6 +66,7 @@ export class MediaStorage extends Construct {
     // exactOptionalPropertyTypes a Bucket only passes as IBucket with an assertion.
     const logsTarget = accessLogs as IBucket;
 
+    const originals = props.originals ?? originalsStorageRules();
     this.media = new Bucket(this, 'Media', {
       ...common,
       // Versioning protects originals against a bad overwrite or delete; renditions are written
@@ -73,15 +88,39 @@ export class MediaStorage extends Construct {
       lifecycleRules: [
         // A multipart upload the browser gave up on keeps its parts, billed, until aborted.
         { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
-        {
-          id: 'originals-infrequent-access',
-          prefix: ORIGINALS_PREFIX,
-          transitions: [{ storageClass: StorageClass.INFREQUENT_ACCESS, transitionAfter: Duration.days(props.originalsInfrequentAccessAfterDays ?? 90) }],
-        },
+        ...originalsLifecycle(originals),
         // Old versions are a safety net for a month, not a second archive.
         { id: 'expire-noncurrent-versions', noncurrentVersionExpiration: Duration.days(30) },
       ],
+      transitionDefaultMinimumObjectSize: transitionMinimumSize(originals),
     });
     this.accessLogs = accessLogs;
   }
+}
+
+/**
+ * The lifecycle rule that carries out an originals policy: its transitions, on `originals/` only.
+ * None when the policy keeps originals in Standard.
+ */
+function originalsLifecycle(rules: OriginalsStorageRules): LifecycleRule[] {
+  if (rules.transitions.length === 0) return [];
+  return [
+    {
+      id: 'originals-storage-class',
+      prefix: ORIGINALS_PREFIX,
+      transitions: rules.transitions.map((t) => ({ storageClass: new StorageClass(t.storageClass), transitionAfter: Duration.days(t.afterDays) })),
+    },
+  ];
+}
+
+/**
+ * The bucket's floor under which lifecycle rules move nothing: S3 offers 128 KB for every class
+ * (its default since September 2024), stated here so the bucket keeps it whatever the default
+ * becomes. A rule-level size filter could express other floors, but it would apply to one rule only.
+ */
+function transitionMinimumSize(rules: OriginalsStorageRules): TransitionDefaultMinimumObjectSize {
+  if (rules.minimumObjectBytes !== 128 * 1024) {
+    throw new Error(`MediaStorage keeps objects under 128 KB out of lifecycle transitions (S3's all_storage_classes_128K); policy ${rules.policy} asks for ${rules.minimumObjectBytes} bytes`);
+  }
+  return TransitionDefaultMinimumObjectSize.ALL_STORAGE_CLASSES_128_K;
 }

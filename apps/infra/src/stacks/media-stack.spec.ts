@@ -356,3 +356,65 @@ describe('the Mediaflow app with the cache (-c cache=true)', () => {
     for (const { resource } of identity.filter(({ statement }) => wildcardActions(statement).length > 0)) expect(resource).toMatch(/^CustomCDKBucketDeployment/);
   });
 });
+
+describe('the Mediaflow app with its guard rails in context', () => {
+  const WEB_ACL = 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/mediaflow/473e64fd-f30b-4765-81a0-62ad96dd167a';
+  const app = createApp({
+    outdir: outdir(),
+    context: { budgetUsd: '500', budgetEmail: 'ops@example.com', priceClass: 'PriceClass_All', webAclArn: WEB_ACL },
+  });
+  // Synthesis runs cdk-nag's AwsSolutions pack: the budget and the web ACL must not add a finding.
+  const assembly = app.synth();
+  const stack = app.node.findChild('Mediaflow-dev') as MediaStack;
+  const template = Template.fromStack(stack);
+
+  it('synthesizes under the AwsSolutions checks, and the web ACL leaves CFR2 with nothing to acknowledge', () => {
+    expect(assembly.stacks.map((artifact) => artifact.stackName)).toEqual(['Mediaflow-dev']);
+    expect(acknowledgedRules(template).rules).toEqual(['APIG4', 'CFR1', 'CFR4', 'COG8', 'IAM4', 'IAM5', 'L1', 'SQS3']);
+  });
+
+  it('budgets the month at the limit given, e-mailing at 80% and 100% spent and at 100% forecast', () => {
+    template.resourceCountIs('AWS::Budgets::Budget', 1);
+    template.hasResourceProperties('AWS::Budgets::Budget', {
+      Budget: Match.objectLike({ BudgetName: 'mediaflow-dev', BudgetType: 'COST', TimeUnit: 'MONTHLY', BudgetLimit: { Amount: 500, Unit: 'USD' } }),
+    });
+    const notifications = (Object.values(template.findResources('AWS::Budgets::Budget'))[0]?.Properties.NotificationsWithSubscribers ?? []) as {
+      Notification: { NotificationType: string; Threshold: number; ThresholdType: string };
+      Subscribers: { Address: string }[];
+    }[];
+    expect(notifications.map(({ Notification }) => [Notification.NotificationType, Notification.Threshold, Notification.ThresholdType])).toEqual([
+      ['ACTUAL', 80, 'PERCENTAGE'],
+      ['ACTUAL', 100, 'PERCENTAGE'],
+      ['FORECASTED', 100, 'PERCENTAGE'],
+    ]);
+    for (const { Subscribers } of notifications) expect(Subscribers.map((subscriber) => subscriber.Address)).toEqual(['ops@example.com']);
+  });
+
+  it('serves from every edge location and puts the web ACL in front of the distribution', () => {
+    template.hasResourceProperties('AWS::CloudFront::Distribution', { DistributionConfig: Match.objectLike({ PriceClass: 'PriceClass_All', WebACLId: WEB_ACL }) });
+  });
+
+  it('keeps PriceClass_100, no web ACL and no budget when context names none', () => {
+    const plain = Template.fromStack(createApp({ outdir: outdir() }).node.findChild('Mediaflow-dev') as MediaStack);
+    plain.resourceCountIs('AWS::Budgets::Budget', 0);
+    const config = Object.values(plain.findResources('AWS::CloudFront::Distribution'))[0]?.Properties.DistributionConfig as Record<string, unknown>;
+    expect(config['PriceClass']).toBe('PriceClass_100');
+    expect(config['WebACLId']).toBeUndefined();
+  });
+
+  it('warns the alarm address when the budget is given none of its own', () => {
+    const withAlarms = createApp({ outdir: outdir(), context: { budgetUsd: '80', alarmEmail: 'alarms@example.com' } });
+    expect((withAlarms.node.findChild('Mediaflow-dev') as MediaStack).budget?.budget.notificationsWithSubscribers).toEqual(
+      expect.arrayContaining([expect.objectContaining({ subscribers: [{ subscriptionType: 'EMAIL', address: 'alarms@example.com' }] })]),
+    );
+  });
+
+  it.each([
+    [{ priceClass: 'PriceClass_300' }, /-c priceClass=PriceClass_300: must be one of PriceClass_100, PriceClass_200, PriceClass_All/],
+    [{ webAclArn: 'arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/mediaflow/473e64fd' }, /-c webAclArn=.*scope CLOUDFRONT/],
+    [{ budgetUsd: 'lots', budgetEmail: 'ops@example.com' }, /-c budgetUsd=lots: must be a monthly amount in USD/],
+    [{ budgetUsd: '500' }, /needs someone to warn/],
+  ])('stops synthesis on a bad guard rail: %j', (context, message) => {
+    expect(() => createApp({ outdir: outdir(), context })).toThrow(message);
+  });
+});

@@ -1,12 +1,15 @@
 import { AspectPriority, Aspects, CfnOutput, Duration, Lazy, Stack, Tags, type StackProps } from 'aws-cdk-lib';
 import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import type { PriceClass } from 'aws-cdk-lib/aws-cloudfront';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import { QUEUE_CONSUMERS, stackLimits, type CapacityScale, type StackLimits } from '@mediaflow/cost-model';
 import { pipelineQueues } from '@mediaflow/workers';
 import type { Construct } from 'constructs';
 import type { MediaAssets } from '../assets.js';
-import { CLOUD_CORES, CONSUMER_TIMEOUTS } from '../config.js';
+import { CLOUD_CORES, CONSUMER_TIMEOUTS, DEFAULT_SCALE } from '../config.js';
 import { MediaAuth } from '../constructs/auth.js';
+import { MediaBudget, type BudgetSettings } from '../constructs/budget.js';
 import { MediaCache } from '../constructs/cache.js';
 import { MediaCompute } from '../constructs/compute.js';
 import { MediaData } from '../constructs/data.js';
@@ -40,6 +43,20 @@ export interface MediaStackProps extends StackProps {
    * false). It has a fixed monthly cost; docs/deploy.md ("Optional cache") says when it pays.
    */
   readonly cache?: boolean;
+  /**
+   * The demand the stage's limits are sized for (`-c scale=month36`, or a number of daily users):
+   * each queue consumer's maximum concurrency, the HTTP API's throttle and one caller's limit, from
+   * the capacity plan `mediaflow cost --capacity` prints, with alarms at 80% of each. Default month 0.
+   */
+  readonly scale?: CapacityScale;
+  /** The busiest rate over the day's average that the limits are planned for (`-c peakFactor=...`); the model's (4) by default. */
+  readonly peakFactor?: number;
+  /** CloudFront's edge locations (default `PriceClass_100`, the ones docs/cost.md prices). */
+  readonly priceClass?: PriceClass;
+  /** A WAFv2 web ACL (scope CLOUDFRONT) to put in front of the distribution; none by default. */
+  readonly webAclArn?: string;
+  /** A monthly cost budget that e-mails as spend nears it (`MediaBudget`); none by default. */
+  readonly budget?: BudgetSettings;
 }
 
 /** Stages whose data outlives the stack: deleting them must never delete media or accounts. */
@@ -63,10 +80,15 @@ export class MediaStack extends Stack {
   readonly delivery: MediaDelivery;
   readonly transcoding: MediaTranscoding;
   readonly observability: MediaObservability;
+  /** Present only when the stack was given a budget. */
+  readonly budget: MediaBudget | undefined;
+  /** What the stage was sized for: the capacity plan's limits at its scale. */
+  readonly limits: StackLimits;
 
   constructor(scope: Construct, id: string, props: MediaStackProps) {
     super(scope, id, props);
     const retain = RETAINED_STAGES.has(props.stage);
+    this.limits = stackLimits(props.scale ?? DEFAULT_SCALE, props.peakFactor === undefined ? {} : { peakToAverage: props.peakFactor });
     Tags.of(this).add('mediaflow:stage', props.stage);
     // Every log group of the stage expires; constructs with a logRetention of their own apply theirs over it.
     Aspects.of(this).add(new LogRetention(), { priority: AspectPriority.MUTATING });
@@ -97,6 +119,8 @@ export class MediaStack extends Stack {
       queues: this.events.queues,
       mediaBaseUrl: Lazy.string({ produce: () => this.delivery.mediaBaseUrl }),
       consumerTimeouts: CONSUMER_TIMEOUTS,
+      maxConcurrency: this.limits.maxConcurrency,
+      callerRateLimit: this.limits.perCaller,
       ...(this.cache === undefined ? {} : { apiNetwork: this.cache.apiNetwork, cacheUrl: this.cache.cacheUrl }),
     });
 
@@ -113,6 +137,7 @@ export class MediaStack extends Stack {
       tokens: this.auth,
       // Same origin through CloudFront; only a gallery served elsewhere needs CORS.
       allowedOrigins: props.extraGalleryOrigin === undefined ? [] : [props.extraGalleryOrigin],
+      throttle: this.limits.api,
       retain,
     });
 
@@ -128,6 +153,8 @@ export class MediaStack extends Stack {
       },
       retain,
       ...(props.domain === undefined ? {} : { domain: props.domain }),
+      ...(props.priceClass === undefined ? {} : { priceClass: props.priceClass }),
+      ...(props.webAclArn === undefined ? {} : { webAclArn: props.webAclArn }),
     });
     if (customOrigin === undefined) this.auth.allowSignInFrom([`${this.delivery.siteUrl}/`]);
 
@@ -145,8 +172,14 @@ export class MediaStack extends Stack {
       table: this.data.mediaTable as ITableV2,
       httpApi: this.api.httpApi as IHttpApi,
       mediaConvertQueueArn: this.transcoding.queueArn,
+      // A stage without tagging has no tagging function to alarm on, though its limit is planned.
+      limits: {
+        concurrency: new Map(QUEUE_CONSUMERS.filter((name) => this.compute.functions.has(name)).map((name) => [name, this.limits.maxConcurrency[name]])),
+        apiRequestsPerSecond: this.limits.api.rateLimit,
+      },
       ...(props.alarmEmail === undefined ? {} : { alarmEmail: props.alarmEmail }),
     });
+    this.budget = props.budget === undefined ? undefined : new MediaBudget(this, 'Budget', { name: `mediaflow-${props.stage}`, ...props.budget });
 
     new CfnOutput(this, 'GalleryUrl', { value: this.delivery.siteUrl, description: 'Open this to use Mediaflow' });
     new CfnOutput(this, 'UserPoolId', { value: this.auth.userPool.userPoolId, description: 'Create users here (docs/deploy.md, "The first user")' });

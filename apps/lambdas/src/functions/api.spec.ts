@@ -1,8 +1,11 @@
+import { OwnerRateLimiter } from '@mediaflow/api';
 import type { Cache } from '@mediaflow/domain';
 import { InMemoryCache, makeMediaItem } from '@mediaflow/domain/testing';
+import { DynamoRateLimiter } from '@mediaflow/storage/dynamodb';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { lambdaContext, memoryRuntime } from '../test-support.js';
-import { createApiHandler, withHotQueryCache } from './api.js';
+import { ConfigError } from '../config.js';
+import { callerRateLimiter, createApiHandler, withHotQueryCache } from './api.js';
 
 /** An HTTP API (payload 2.0) request; `claims` are what the JWT authorizer verified. */
 function request(method: string, path: string, claims?: Record<string, string>): APIGatewayProxyEventV2WithJWTAuthorizer {
@@ -108,5 +111,37 @@ describe('api function with the optional cache', () => {
     const [first, second] = await tagsTwice(cached);
     expect(first).toEqual({ tags: [{ name: 'cat', count: 1 }] });
     expect(second).toEqual(first);
+  });
+});
+
+describe('api function with a limit per caller', () => {
+  it('limits nobody without the settings, and refuses half of them', () => {
+    const { runtime } = memoryRuntime('api');
+    expect(callerRateLimiter(runtime.config)).toBeUndefined();
+    expect(() => callerRateLimiter({ ...runtime.config, OWNER_RATE_LIMIT_PER_SECOND: 5 })).toThrow(ConfigError);
+    expect(() => callerRateLimiter({ ...runtime.config, OWNER_RATE_LIMIT_PER_SECOND: 5 })).toThrow(/OWNER_RATE_LIMIT_BURST/);
+  });
+
+  it('counts callers in the media table by default', () => {
+    const { runtime } = memoryRuntime('api');
+    expect(callerRateLimiter({ ...runtime.config, OWNER_RATE_LIMIT_PER_SECOND: 5, OWNER_RATE_LIMIT_BURST: 20 })).toBeInstanceOf(DynamoRateLimiter);
+  });
+
+  it('answers 429 with Retry-After past a caller\u2019s burst, whichever instance served the requests before', async () => {
+    const { runtime } = memoryRuntime('api');
+    const config = { ...runtime.config, OWNER_RATE_LIMIT_PER_SECOND: 0.001, OWNER_RATE_LIMIT_BURST: 2 };
+    // One count shared by two instances of the function, as the media table is.
+    let shared: OwnerRateLimiter | undefined;
+    const limiter = callerRateLimiter(config, (limit) => (shared ??= new OwnerRateLimiter(limit.perSecond, limit.burst)));
+    const instances = [createApiHandler({ ...runtime, config }, limiter), createApiHandler({ ...runtime, config }, limiter)];
+    const get = async (instance: number, sub: string) =>
+      (await (instances[instance] ?? instances[0])?.(request('GET', '/api/v1/media', { sub }), lambdaContext('api'))) as APIGatewayProxyStructuredResultV2;
+    expect((await get(0, 'alice')).statusCode).toBe(200);
+    expect((await get(1, 'alice')).statusCode).toBe(200);
+    const limited = await get(0, 'alice');
+    expect(limited.statusCode).toBe(429);
+    expect(Number(limited.headers?.['retry-after'])).toBeGreaterThan(0);
+    expect(JSON.parse(limited.body ?? '')).toMatchObject({ status: 429, code: 'rate_limited' });
+    expect((await get(1, 'bob')).statusCode).toBe(200);
   });
 });

@@ -1,9 +1,11 @@
 import { createApi, gatewayClaims } from '@mediaflow/api';
-import { CachingMediaRepository, OwnerIdSchema, type Cache } from '@mediaflow/domain';
+import { CachingMediaRepository, OwnerIdSchema, type Cache, type RateLimit, type RateLimiter } from '@mediaflow/domain';
+import { DynamoRateLimiter } from '@mediaflow/storage/dynamodb';
 import { RedisCache } from '@mediaflow/storage/redis';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { handle } from 'hono/aws-lambda';
 import { awsRuntime, coldStart, type Runtime } from '../composition.js';
+import { requireSetting, type LambdaEnv } from '../config.js';
 
 /**
  * The owner API Gateway's JWT authorizer verified: the token's `sub`. A request that reached the
@@ -20,12 +22,18 @@ export function ownerFromClaims(env: unknown): string | undefined {
  * The HTTP API behind API Gateway HTTP API (payload v2) with a Cognito JWT authorizer, which
  * verified the token: the owner is taken from its claims. Media is served by CloudFront from S3
  * and uploads go to S3, so the app here is the REST API alone (no `/media/*`, no `/_local/*`).
+ * With a `rateLimiter` ({@link callerRateLimiter}), each owner's requests over it are answered 429
+ * with `Retry-After`.
  */
-export function createApiHandler(runtime: Runtime): (event: APIGatewayProxyEventV2WithJWTAuthorizer, context: Context) => Promise<APIGatewayProxyResultV2> {
+export function createApiHandler(
+  runtime: Runtime,
+  rateLimiter?: RateLimiter,
+): (event: APIGatewayProxyEventV2WithJWTAuthorizer, context: Context) => Promise<APIGatewayProxyResultV2> {
   const { deps, telemetry } = runtime;
   const app = createApi({
     deps,
     verifier: gatewayClaims(ownerFromClaims),
+    ...(rateLimiter === undefined ? {} : { rateLimit: rateLimiter }),
     // The DynamoDB repository keeps no revisions, which the page cache needs; do not reserve its memory.
     responseCache: false,
     onError: (error, request) => telemetry.logger.error('request failed', { error: error instanceof Error ? error : String(error), path: new URL(request.url).pathname }),
@@ -61,4 +69,23 @@ export function withHotQueryCache(runtime: Runtime, makeCache: (url: string) => 
   return { ...runtime, deps: { ...runtime.deps, repo } };
 }
 
-export const handler = coldStart(() => createApiHandler(withHotQueryCache(awsRuntime('api'))));
+/**
+ * The limit per caller the stack sets (`OWNER_RATE_LIMIT_PER_SECOND` and `OWNER_RATE_LIMIT_BURST`),
+ * counted in the media table (`RATE#` items) so that every instance of the function enforces one
+ * limit per caller: API Gateway's stage throttle is one limit for everybody, and an HTTP API takes
+ * no WAF. None when neither is set.
+ *
+ * @throws ConfigError when only one of the two is set.
+ */
+export function callerRateLimiter(
+  config: LambdaEnv,
+  makeLimiter: (limit: RateLimit) => RateLimiter = (limit) => new DynamoRateLimiter({ tableName: config.MEDIA_TABLE, region: config.AWS_REGION, ...limit }),
+): RateLimiter | undefined {
+  if (config.OWNER_RATE_LIMIT_PER_SECOND === undefined && config.OWNER_RATE_LIMIT_BURST === undefined) return undefined;
+  return makeLimiter({ perSecond: requireSetting(config, 'OWNER_RATE_LIMIT_PER_SECOND'), burst: requireSetting(config, 'OWNER_RATE_LIMIT_BURST') });
+}
+
+export const handler = coldStart(() => {
+  const runtime = withHotQueryCache(awsRuntime('api'));
+  return createApiHandler(runtime, callerRateLimiter(runtime.config));
+});

@@ -32,7 +32,8 @@ export type DynamoMediaRepositoryConfig = z.infer<typeof DynamoMediaRepositoryCo
 export type DynamoMediaRepositoryConfigInput = z.input<typeof DynamoMediaRepositoryConfigSchema>;
 
 
-export function createDynamoClient(config: DynamoMediaRepositoryConfig): DynamoDBClient {
+/** A client for the table's region and endpoint, with the adapters' retries. */
+export function createDynamoClient(config: Pick<DynamoMediaRepositoryConfig, 'region' | 'endpoint' | 'credentials'>): DynamoDBClient {
   return new DynamoDBClient({
     ...AWS_RETRY,
     region: config.region,

@@ -69,6 +69,12 @@ export const MEDIA_TABLE: MediaTableDefinition = {
 };
 
 /**
+ * The partition keys of rate-limit counters start with this, and no other key does: a role may be
+ * allowed to update these items only (`dynamodb:LeadingKeys`).
+ */
+export const RATE_KEY_PREFIX = 'RATE#';
+
+/**
  * The keys of the single-table design (DESIGN.md, "Keys and data"). Owner ids, tag names and
  * hashes cannot contain `#` (their schemas forbid it), so no two kinds of key can collide.
  */
@@ -79,6 +85,9 @@ export const mediaKeys = {
   tagPk: (ownerId: string, tag: string): string => `OWNER#${ownerId}#TAG#${tag}`,
   ownerTagsPk: (ownerId: string): string => `OWNER#${ownerId}#TAGS`,
   ownerTagSk: (tag: string, id: string): string => `TAG#${tag}#MEDIA#${id}`,
+  /** One caller's request count in one window of time (`DynamoRateLimiter`); the window is a number, last. */
+  ratePk: (caller: string, window: number): string => `${RATE_KEY_PREFIX}${caller}#${window}`,
+  rateSk: 'RATE',
 } as const;
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

@@ -2,3 +2,4 @@ export * from './object-store.contract.js';
 export * from './media-repository.contract.js';
 export * from './queue.contract.js';
 export * from './cache.contract.js';
+export * from './rate-limiter.contract.js';

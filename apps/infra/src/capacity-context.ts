@@ -1,0 +1,42 @@
+import { parseCapacityOptions, parseCapacityScale, type CapacityScale } from '@mediaflow/cost-model';
+import { InvalidContextError } from './guard-rails.js';
+
+/** The context keys that size a stage's limits. */
+export const CAPACITY_KEYS = ['scale', 'peakFactor'] as const;
+
+/** What a stage's limits are sized for; the capacity plan's defaults (month 0, a peak of 4x) where absent. */
+export interface CapacityContext {
+  readonly scale?: CapacityScale;
+  readonly peakFactor?: number;
+}
+
+const absent = (value: unknown): boolean => value === undefined || value === '';
+
+/**
+ * Reads the capacity settings from CDK context values: `scale` is `month0` to `month120` (the cost
+ * model's projection) or a whole number of daily active users; `peakFactor` the busiest rate over
+ * the day's average, from 1 to 100. `mediaflow cost --capacity` prints the limits each gives.
+ *
+ * @example parseCapacityContext({ scale: 'month36' }) // { scale: { month: 36 } }
+ * @throws InvalidContextError naming the setting, rather than sizing the stage for something else
+ */
+export function parseCapacityContext(context: Readonly<Record<string, unknown>>): CapacityContext {
+  const { scale, peakFactor } = context;
+  let parsed: CapacityContext = {};
+  if (!absent(scale)) {
+    try {
+      parsed = { scale: parseCapacityScale(String(scale)) };
+    } catch (error) {
+      throw new InvalidContextError(`invalid context: -c scale=${String(scale)}: must be month0 to month120 or a whole number of daily active users`, { cause: error });
+    }
+  }
+  if (!absent(peakFactor)) {
+    const value = typeof peakFactor === 'number' ? peakFactor : Number(String(peakFactor).trim() === '' ? Number.NaN : peakFactor);
+    try {
+      parsed = { ...parsed, peakFactor: parseCapacityOptions({ peakToAverage: value }).peakToAverage };
+    } catch (error) {
+      throw new InvalidContextError(`invalid context: -c peakFactor=${String(peakFactor)}: must be a number from 1 to 100`, { cause: error });
+    }
+  }
+  return parsed;
+}

@@ -1,0 +1,308 @@
+import { z } from 'zod';
+import { InvalidAssumptionsError } from './errors.js';
+import { growthMultiplier } from './projection.js';
+import { deriveWorkload, parseWorkload, type Workload } from './workload.js';
+
+/**
+ * How much concurrency and request rate the workload needs at peak, function by function, and the
+ * limits a stage should be deployed with for it. Pure: the same numbers feed `mediaflow cost
+ * --capacity` and the stack (`-c scale=...`), so the two cannot drift apart.
+ *
+ * Each function's work arrives at an average rate (the workload's monthly count spread over the
+ * month's seconds), the busiest minutes carry {@link CapacityOptions.peakToAverage} times that, and
+ * by Little's law the instances busy at once are the peak rate times the time one event takes.
+ * Batching is ignored (each record is counted for its whole duration, as if records of a batch ran
+ * one after the other), so the figures are an upper bound for the batched consumers.
+ */
+
+/** The functions of `apps/lambdas`, by the names the stack deploys them under. */
+export const CAPACITY_FUNCTIONS = ['api', 'ingest', 'image', 'document', 'audio', 'tagging', 'video-submit', 'video-complete'] as const;
+export type CapacityFunctionName = (typeof CAPACITY_FUNCTIONS)[number];
+
+/** The functions an SQS event source feeds: their limit is the event source's maximum concurrency. */
+export const QUEUE_CONSUMERS = ['ingest', 'image', 'document', 'audio', 'tagging', 'video-submit'] as const satisfies readonly CapacityFunctionName[];
+export type QueueConsumerName = (typeof QUEUE_CONSUMERS)[number];
+
+/** What Lambda accepts as an SQS event source's maximum concurrency. */
+export const EVENT_SOURCE_CONCURRENCY = { min: 2, max: 1000 } as const;
+
+/**
+ * Alarms fire at this share of a limit. The default headroom is its inverse, so a limit's alarm
+ * fires exactly when the modelled peak is reached: demand has outgrown the model before it hits the limit.
+ */
+export const ALARM_SHARE = 0.8;
+
+/** The stage's burst is this many seconds of its steady rate (API Gateway's default pairs 10,000/s with 5,000, we allow more). */
+export const API_BURST_SECONDS = 2;
+
+const SECONDS_PER_DAY = 86_400;
+
+export const CapacityOptionsSchema = z.object({
+  /**
+   * The busiest minutes' rate over the day's average. A personal media app's traffic follows its
+   * users' evenings (most uploads and viewing in a few hours, little at night), so about 2-3x the
+   * average for the busiest hour; 4 leaves room for bursts inside that hour. An assumption: measure
+   * it (the API's Count metric, the queues' NumberOfMessagesSent) and pass what you see.
+   */
+  peakToAverage: z.number().min(1).max(100).default(4),
+  /** Limits are the modelled peak times this; 1.25 = 1 / {@link ALARM_SHARE}. */
+  headroom: z.number().min(1).max(10).default(1 / ALARM_SHARE),
+  /** Demand doubles every this many months (the projection's default). */
+  doublingMonths: z.number().positive().default(6),
+  /**
+   * One caller's API requests: a steady rate and a burst. A gallery page costs a few calls and an
+   * upload two or three (start, complete, a status read), so a burst of 200 admits a person dropping
+   * a folder of 60 photos at once, and 20 a second caps a script well below the stage's own rate.
+   */
+  perCallerPerSecond: z.number().positive().max(10_000).default(20),
+  perCallerBurst: z.number().int().min(1).max(10_000).default(200),
+  /**
+   * Rekognition's default quota for DetectLabels and DetectModerationLabels in most regions, in
+   * transactions per second; the tagging functions together keep at most this many calls in flight.
+   * Raise it with a quota increase first.
+   */
+  rekognitionTps: z.number().int().min(1).max(10_000).default(5),
+  /** The limit of consumers the workload gives no rate for (audio and documents are not in it yet). */
+  unmodelledConcurrency: z.number().int().min(EVENT_SOURCE_CONCURRENCY.min).max(EVENT_SOURCE_CONCURRENCY.max).default(5),
+  /** Lambda's concurrent executions quota per account and region; new accounts may have less. Raise it on request. */
+  accountConcurrency: z.number().int().positive().default(1000),
+});
+export type CapacityOptions = z.infer<typeof CapacityOptionsSchema>;
+export type CapacityOptionsInput = z.input<typeof CapacityOptionsSchema>;
+
+/** A month of the projection (demand × 2^(month / doublingMonths)), or a number of daily active users. */
+export type CapacityScale = { readonly month: number } | { readonly dau: number };
+
+/** Months the capacity table covers by default: today and the end of the 36-month projection. */
+export const CAPACITY_MONTHS: readonly number[] = [0, 36];
+
+/** One function at one scale. */
+export interface FunctionCapacity {
+  readonly name: CapacityFunctionName;
+  /** What invokes it: API Gateway, an SQS event source, or EventBridge (asynchronous). */
+  readonly trigger: 'http' | 'queue' | 'eventbridge';
+  /** Events a second over the day; undefined when the workload has no rate for this function. */
+  readonly averagePerSecond?: number;
+  readonly peakPerSecond?: number;
+  /** Time one event takes, ms (the workload's assumption). */
+  readonly durationMs?: number;
+  /** Instances busy at the peak: peak rate × duration. */
+  readonly peakConcurrency?: number;
+  /** The maximum concurrency the stack gives its event source; undefined where it sets none. */
+  readonly limit?: number;
+  /** Where the rate, duration and limit come from, and which bound, if any, capped the limit. */
+  readonly basis: string;
+}
+
+/** The HTTP API at one scale: requests a second, and the stage throttle that follows. */
+export interface ApiCapacity {
+  readonly averagePerSecond: number;
+  readonly peakPerSecond: number;
+  /** The stage's steady requests a second: peak × headroom, never below one caller's own rate. */
+  readonly rateLimit: number;
+  /** The stage's burst: {@link API_BURST_SECONDS} of its rate, never below one caller's burst. */
+  readonly burstLimit: number;
+}
+
+/** One caller's share: what the API function itself admits per owner, with shared state. */
+export interface CallerLimit {
+  readonly perSecond: number;
+  readonly burst: number;
+}
+
+/** Peak demand and the stack's limits at one scale. */
+export interface CapacityPlan {
+  /** "month 0", "month 36", "250,000 DAU". */
+  readonly label: string;
+  readonly month?: number;
+  readonly dau: number;
+  readonly options: CapacityOptions;
+  readonly functions: readonly FunctionCapacity[];
+  readonly api: ApiCapacity;
+  readonly perCaller: CallerLimit;
+  /** DetectLabels and DetectModerationLabels calls a second at the peak, against the quota. */
+  readonly rekognition: { readonly peakCallsPerSecond: number; readonly quota: number };
+  /** Sum of every function's peak concurrency, against the account's quota. */
+  readonly totalPeakConcurrency: number;
+}
+
+/** What the stack is deployed with for a scale: the subset of {@link CapacityPlan} it reads. */
+export interface StackLimits {
+  readonly label: string;
+  /** Maximum concurrency of each queue consumer's event source. */
+  readonly maxConcurrency: Readonly<Record<QueueConsumerName, number>>;
+  /** The HTTP API stage's default throttle. */
+  readonly api: { readonly rateLimit: number; readonly burstLimit: number };
+  readonly perCaller: CallerLimit;
+}
+
+/**
+ * Parses options, filling defaults.
+ * @throws InvalidAssumptionsError naming every bad field
+ */
+export function parseCapacityOptions(input: unknown = {}): CapacityOptions {
+  const result = CapacityOptionsSchema.safeParse(input);
+  if (!result.success) {
+    const detail = result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    throw new InvalidAssumptionsError(`invalid capacity options: ${detail}`, { cause: result.error });
+  }
+  return result.data;
+}
+
+/**
+ * Reads a scale as the stack's context gives it: `month<N>` (0-120) or a whole number of daily
+ * active users.
+ *
+ * @throws InvalidAssumptionsError for anything else
+ * @example parseCapacityScale('month36') // { month: 36 }
+ * @example parseCapacityScale('250000') // { dau: 250000 }
+ */
+export function parseCapacityScale(raw: string): CapacityScale {
+  const text = raw.trim();
+  const month = /^month(\d{1,3})$/.exec(text);
+  if (month?.[1] !== undefined && Number(month[1]) <= 120) return { month: Number(month[1]) };
+  if (/^\d{1,9}$/.test(text) && Number(text) > 0) return { dau: Number(text) };
+  throw new InvalidAssumptionsError(`a scale is month0 to month120 or a whole number of daily active users, not "${raw}"`);
+}
+
+/** Rounds up, ignoring floating-point noise (13.000000000002 is 13). */
+function ceil(value: number): number {
+  return Math.ceil(Number(value.toPrecision(12)));
+}
+
+function clampConsumer(needed: number): { limit: number; capped?: string } {
+  if (needed > EVENT_SOURCE_CONCURRENCY.max) return { limit: EVENT_SOURCE_CONCURRENCY.max, capped: `capped at ${EVENT_SOURCE_CONCURRENCY.max}, the most Lambda allows an event source` };
+  return { limit: Math.max(EVENT_SOURCE_CONCURRENCY.min, needed) };
+}
+
+/**
+ * Peak demand and limits of every function and of the API at one scale.
+ *
+ * @throws InvalidAssumptionsError for a malformed scale or options
+ * @example
+ * const plan = planCapacity(parseWorkload(), { month: 36 });
+ * plan.functions.find((f) => f.name === 'image')?.peakConcurrency // ≈ 889 at 5 s an image
+ */
+export function planCapacity(workload: Workload, scale: CapacityScale, optionsInput: CapacityOptionsInput = {}): CapacityPlan {
+  const options = parseCapacityOptions(optionsInput);
+  let dau: number;
+  let label: string;
+  let month: number | undefined;
+  if ('month' in scale) {
+    if (!Number.isInteger(scale.month) || scale.month < 0 || scale.month > 120) throw new InvalidAssumptionsError(`month must be a whole number from 0 to 120, got ${scale.month}`);
+    month = scale.month;
+    dau = workload.dau * growthMultiplier(scale.month, options.doublingMonths);
+    label = `month ${scale.month}`;
+  } else {
+    if (!Number.isFinite(scale.dau) || scale.dau <= 0) throw new InvalidAssumptionsError(`dau must be > 0, got ${scale.dau}`);
+    dau = scale.dau;
+    label = `${Math.round(dau).toLocaleString('en-US')} DAU`;
+  }
+  const w: Workload = { ...workload, dau };
+  const derived = deriveWorkload(w);
+  const secondsPerMonth = w.daysPerMonth * SECONDS_PER_DAY;
+  const perSecond = (monthly: number) => monthly / secondsPerMonth;
+  const peak = options.peakToAverage;
+  const images = perSecond(derived.imagesPerMonth.value);
+  const videos = perSecond(derived.videosPerMonth.value);
+  const items = images + videos;
+
+  const consumer = (name: QueueConsumerName, average: number, durationMs: number, basis: string, bound?: { limit: number; why: string }): FunctionCapacity => {
+    const peakConcurrency = average * peak * (durationMs / 1000);
+    const wanted = clampConsumer(ceil(peakConcurrency * options.headroom));
+    const bounded = bound !== undefined && bound.limit < wanted.limit ? { limit: Math.max(EVENT_SOURCE_CONCURRENCY.min, bound.limit), capped: bound.why } : wanted;
+    return {
+      name,
+      trigger: 'queue',
+      averagePerSecond: average,
+      peakPerSecond: average * peak,
+      durationMs,
+      peakConcurrency,
+      limit: bounded.limit,
+      basis: bounded.capped === undefined ? basis : `${basis}; ${bounded.capped}`,
+    };
+  };
+  const unmodelled = (name: QueueConsumerName, what: string): FunctionCapacity => ({
+    name,
+    trigger: 'queue',
+    limit: options.unmodelledConcurrency,
+    basis: `the workload has no ${what}: a fixed limit (unmodelledConcurrency)`,
+  });
+
+  const rekognitionCalls = (images * 2 + videos * w.videoFramesTagged * 2) * peak;
+  const taggingMs = Number((items > 0 ? (images * w.tagImageMs + videos * w.tagVideoMs) / items : w.tagImageMs).toPrecision(12));
+  const apiAverage = perSecond(derived.apiRequests.value);
+  const apiPeak = apiAverage * peak;
+  const apiConcurrency = apiPeak * (w.apiHandlerMs / 1000);
+  const videoCompleteConcurrency = videos * peak * (w.videoJobMs / 1000);
+
+  const functions: FunctionCapacity[] = [
+    {
+      name: 'api',
+      trigger: 'http',
+      averagePerSecond: apiAverage,
+      peakPerSecond: apiPeak,
+      durationMs: w.apiHandlerMs,
+      peakConcurrency: apiConcurrency,
+      basis: 'apiRequests; apiHandlerMs; bounded by the stage throttle, no limit of its own',
+    },
+    consumer('ingest', items, w.ingestMs, 'uploads (images + videos); ingestMs'),
+    consumer('image', images, w.imageWorkerMs, 'images; imageWorkerMs'),
+    unmodelled('document', 'document uploads'),
+    unmodelled('audio', 'audio uploads'),
+    consumer('tagging', items, taggingMs, 'uploads; tagImageMs per image, tagVideoMs per video', {
+      limit: options.rekognitionTps,
+      why: `capped at ${options.rekognitionTps}, Rekognition's quota (rekognitionTps); the queue holds the rest`,
+    }),
+    consumer('video-submit', videos, w.videoJobMs, 'videos; videoJobMs (assumed: the model has one duration per video job)'),
+    {
+      name: 'video-complete',
+      trigger: 'eventbridge',
+      averagePerSecond: videos,
+      peakPerSecond: videos * peak,
+      durationMs: w.videoJobMs,
+      peakConcurrency: videoCompleteConcurrency,
+      basis: 'videos; videoJobMs (assumed); invoked asynchronously, no limit of its own',
+    },
+  ];
+  // Same order as CAPACITY_FUNCTIONS, so tables and the stack list them alike.
+  functions.sort((a, b) => CAPACITY_FUNCTIONS.indexOf(a.name) - CAPACITY_FUNCTIONS.indexOf(b.name));
+
+  const rateLimit = Math.max(ceil(apiPeak * options.headroom), ceil(options.perCallerPerSecond));
+  return {
+    label,
+    ...(month === undefined ? {} : { month }),
+    dau,
+    options,
+    functions,
+    api: {
+      averagePerSecond: apiAverage,
+      peakPerSecond: apiPeak,
+      rateLimit,
+      burstLimit: Math.max(rateLimit * API_BURST_SECONDS, options.perCallerBurst),
+    },
+    perCaller: { perSecond: options.perCallerPerSecond, burst: options.perCallerBurst },
+    rekognition: { peakCallsPerSecond: rekognitionCalls, quota: options.rekognitionTps },
+    totalPeakConcurrency: functions.reduce((sum, f) => sum + (f.peakConcurrency ?? 0), 0),
+  };
+}
+
+/**
+ * The limits a stage is deployed with at `scale`: what `mediaflow cost --capacity` prints for it.
+ * The workload and options default to the model's, which is what the stack uses.
+ *
+ * @example
+ * const limits = stackLimits({ month: 0 });
+ * limits.maxConcurrency.image // 18
+ * limits.api // { rateLimit: 24, burstLimit: 48 }
+ */
+export function stackLimits(scale: CapacityScale, options: CapacityOptionsInput = {}, workload: Workload = parseWorkload()): StackLimits {
+  const plan = planCapacity(workload, scale, options);
+  const limitOf = (name: QueueConsumerName): number => {
+    const limit = plan.functions.find((f) => f.name === name)?.limit;
+    if (limit === undefined) throw new InvalidAssumptionsError(`no limit planned for the ${name} function`);
+    return limit;
+  };
+  const maxConcurrency = Object.fromEntries(QUEUE_CONSUMERS.map((name) => [name, limitOf(name)])) as Record<QueueConsumerName, number>;
+  return { label: plan.label, maxConcurrency, api: { rateLimit: plan.api.rateLimit, burstLimit: plan.api.burstLimit }, perCaller: plan.perCaller };
+}
