@@ -4,7 +4,18 @@ import type { Stage } from '../stage/stage.js';
 /** A person using the simulated stage the way the gallery does: through CloudFront, signed in. */
 export interface StageUser {
   token: string;
-  api<T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T; headers: Headers }>;
+  /** One API call; a 429 is waited out as its `Retry-After` says (a few times), as the gallery does. */
+  api<T = unknown>(method: string, path: string, body?: unknown): Promise<ApiAnswer<T>>;
+  /** One API call, answered as it came (a 429 included). */
+  apiOnce<T = unknown>(method: string, path: string, body?: unknown): Promise<ApiAnswer<T>>;
+  /** 429s this user was answered, waited out or not. */
+  throttled: number;
+}
+
+export interface ApiAnswer<T> {
+  status: number;
+  body: T;
+  headers: Headers;
 }
 
 interface GalleryConfig {
@@ -50,12 +61,14 @@ export async function signIn(stage: Stage, username: string, password: string): 
   });
   if (!tokenResponse.ok) throw new Error(`token exchange refused (${tokenResponse.status}): ${await tokenResponse.text()}`);
   const token = ((await tokenResponse.json()) as { access_token: string }).access_token;
-  return {
+  const user: StageUser = {
     token,
-    async api<T>(method: string, path: string, body?: unknown) {
+    throttled: 0,
+    async apiOnce<T>(method: string, path: string, body?: unknown): Promise<ApiAnswer<T>> {
       const init: RequestInit = { method, headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) } };
       if (body !== undefined) init.body = JSON.stringify(body);
       const response = await fetch(`${stage.siteUrl}${path}`, init);
+      if (response.status === 429) user.throttled += 1;
       const text = await response.text();
       let parsed: unknown = text;
       try {
@@ -65,7 +78,16 @@ export async function signIn(stage: Stage, username: string, password: string): 
       }
       return { status: response.status, body: parsed as T, headers: response.headers };
     },
+    async api<T>(method: string, path: string, body?: unknown): Promise<ApiAnswer<T>> {
+      for (let attempt = 1; ; attempt += 1) {
+        const answer = await user.apiOnce<T>(method, path, body);
+        if (answer.status !== 429 || attempt === 5) return answer;
+        const seconds = Math.min(30, Math.max(1, Number(answer.headers.get('retry-after')) || 1));
+        await new Promise((done) => setTimeout(done, seconds * 1000));
+      }
+    },
   };
+  return user;
 }
 
 export interface MediaView {

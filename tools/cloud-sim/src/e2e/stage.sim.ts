@@ -120,4 +120,24 @@ describe('the simulated dev stage, end to end', () => {
     expect(Object.entries(stage.deadLetters()).filter(([, count]) => count > 0)).toEqual([]);
     expect(stage.events.filter((e) => e.kind === 'denied' || e.kind === 'dead-letter').map((e) => e.message)).toEqual([]);
   });
+
+  it('throttles one caller past its burst while another is still served (limits shared by every API instance)', async () => {
+    // The api function's limit, as the template sets it; its instances count in the media table.
+    const api = stage.spec.functions.find((f) => f.environment['OWNER_RATE_LIMIT_BURST'] !== undefined);
+    const burst = Number(api?.environment['OWNER_RATE_LIMIT_BURST']);
+    expect(burst).toBeGreaterThan(0);
+    let refused: Headers | undefined;
+    let admitted = 0;
+    for (let round = 0; round < 20 && refused === undefined; round += 1) {
+      const answers = await Promise.all(Array.from({ length: 50 }, () => alice.apiOnce('GET', '/api/v1/media?limit=1')));
+      admitted += answers.filter((a) => a.status === 200).length;
+      refused = answers.find((a) => a.status === 429)?.headers;
+      expect(answers.filter((a) => a.status !== 200 && a.status !== 429).map((a) => a.status)).toEqual([]);
+    }
+    if (refused === undefined) throw new Error(`no request was refused after ${admitted} admitted`);
+    expect(Number(refused.get('retry-after'))).toBeGreaterThan(0);
+    expect(admitted).toBeGreaterThanOrEqual(burst);
+    expect((await bob.apiOnce('GET', '/api/v1/media')).status).toBe(200);
+    expect(stage.lambda.pool(api?.name ?? '')?.coldStarts).toBeGreaterThanOrEqual(2);
+  });
 });

@@ -45,4 +45,16 @@ describe('dynamoAuthorizations', () => {
       { action: 'dynamodb:GetItem', resource: MEDIA },
     ]);
   });
+
+  it('gives one-item calls their partition key as dynamodb:LeadingKeys, for policies that limit it', () => {
+    const context = { 'dynamodb:LeadingKeys': ['RATE#owner-1#42'] };
+    expect(dynamoAuthorizations('UpdateItem', { TableName: 'media', Key: { PK: { S: 'RATE#owner-1#42' }, SK: { S: 'RATE' } } }, catalog)).toEqual([
+      { action: 'dynamodb:UpdateItem', resource: MEDIA, context },
+    ]);
+    expect(dynamoAuthorizations('PutItem', { TableName: 'media', Item: { PK: { S: 'RATE#owner-1#42' } } }, catalog)).toEqual([{ action: 'dynamodb:PutItem', resource: MEDIA, context }]);
+    expect(dynamoAuthorizations('TransactWriteItems', { TransactItems: [{ Delete: { TableName: 'media', Key: { PK: { S: 'RATE#owner-1#42' } } } }] }, catalog)).toEqual([
+      { action: 'dynamodb:DeleteItem', resource: MEDIA, context },
+    ]);
+    expect(dynamoAuthorizations('Query', { TableName: 'media', KeyConditionExpression: 'PK = :p' }, catalog)).toEqual([{ action: 'dynamodb:Query', resource: MEDIA }]);
+  });
 });

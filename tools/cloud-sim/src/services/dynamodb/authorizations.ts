@@ -59,10 +59,31 @@ export function tablesNamed(operation: string, input: DynamoInput): string[] {
   }
 }
 
+const ITEM_OPERATIONS = new Set(['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem']);
+
+/**
+ * `dynamodb:LeadingKeys` of a one-item request: the partition key value of its `Key` (or `Item`),
+ * which a policy can limit (`ForAllValues:StringLike` on `RATE#*`, say). Undefined when the key is
+ * missing or not a string or number.
+ */
+function leadingKeys(catalog: TableCatalog, table: string, fields: DynamoInput): Authorization['context'] {
+  const hash = catalog.keyNames(table)?.[0];
+  const item = isObject(fields['Key']) ? fields['Key'] : isObject(fields['Item']) ? fields['Item'] : undefined;
+  const attribute = hash === undefined || item === undefined ? undefined : item[hash];
+  if (!isObject(attribute)) return undefined;
+  const value = attribute['S'] ?? attribute['N'];
+  return typeof value === 'string' ? { 'dynamodb:LeadingKeys': [value] } : undefined;
+}
+
+function withLeadingKeys(authorization: Authorization, catalog: TableCatalog, table: string, fields: DynamoInput): Authorization {
+  const context = leadingKeys(catalog, table, fields);
+  return context === undefined ? authorization : { ...authorization, context };
+}
+
 /**
  * What IAM must allow for a DynamoDB call: `dynamodb:<Op>` on the table (or its index for a Query or
  * Scan of one); batch calls once per table; transactions per item with the item's own action, since
- * AWS has no IAM action for a transaction as a whole.
+ * AWS has no IAM action for a transaction as a whole. One-item calls carry `dynamodb:LeadingKeys`.
  */
 export function dynamoAuthorizations(operation: string, input: DynamoInput, catalog: TableCatalog): Authorization[] {
   const action = `dynamodb:${operation}`;
@@ -76,7 +97,7 @@ export function dynamoAuthorizations(operation: string, input: DynamoInput, cata
       return transactActions(input).flatMap((item) => {
         if (item === undefined) return [];
         const itemAction = item.kind === 'Get' ? 'GetItem' : TRANSACT_WRITE_ACTIONS[item.kind];
-        return itemAction === undefined ? [] : [{ action: `dynamodb:${itemAction}`, resource: catalog.arn(item.table) }];
+        return itemAction === undefined ? [] : [withLeadingKeys({ action: `dynamodb:${itemAction}`, resource: catalog.arn(item.table) }, catalog, item.table, item.fields)];
       });
     case 'Query':
     case 'Scan': {
@@ -86,7 +107,9 @@ export function dynamoAuthorizations(operation: string, input: DynamoInput, cata
     }
     default: {
       const [table] = tablesNamed(operation, input);
-      return [{ action, resource: table === undefined ? '*' : catalog.arn(table) }];
+      if (table === undefined) return [{ action, resource: '*' }];
+      const authorization = { action, resource: catalog.arn(table) };
+      return [ITEM_OPERATIONS.has(operation) ? withLeadingKeys(authorization, catalog, table, input) : authorization];
     }
   }
 }

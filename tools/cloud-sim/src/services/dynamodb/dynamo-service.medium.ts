@@ -108,8 +108,8 @@ describe('DynamoDB behind the gateway (real SDK client, dynalite)', () => {
     );
     expect(byIndex.Items?.map((item) => item['SK']?.S)).toEqual(['MEDIA#1']);
     expect(seen).toEqual([
-      { action: 'dynamodb:PutItem', resource: MEDIA_ARN },
-      { action: 'dynamodb:GetItem', resource: MEDIA_ARN },
+      { action: 'dynamodb:PutItem', resource: MEDIA_ARN, context: { 'dynamodb:LeadingKeys': [pk] } },
+      { action: 'dynamodb:GetItem', resource: MEDIA_ARN, context: { 'dynamodb:LeadingKeys': [pk] } },
       { action: 'dynamodb:Query', resource: MEDIA_ARN },
       { action: 'dynamodb:Query', resource: `${MEDIA_ARN}/index/GSI1` },
     ]);
@@ -246,8 +246,8 @@ describe('DynamoDB behind the gateway (real SDK client, dynalite)', () => {
     );
     expect(out.Responses).toEqual([{ Item: row('MEDIA#1', { title: s('one') }) }, {}]);
     expect(seen.slice(-2)).toEqual([
-      { action: 'dynamodb:GetItem', resource: MEDIA_ARN },
-      { action: 'dynamodb:GetItem', resource: MEDIA_ARN },
+      { action: 'dynamodb:GetItem', resource: MEDIA_ARN, context: { 'dynamodb:LeadingKeys': [pk] } },
+      { action: 'dynamodb:GetItem', resource: MEDIA_ARN, context: { 'dynamodb:LeadingKeys': [pk] } },
     ]);
   });
 
