@@ -1,5 +1,3 @@
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import {
   DeleteItemCommand,
   DescribeTableCommand,
@@ -23,27 +21,16 @@ import {
   type Tag,
 } from '@mediaflow/domain';
 import { makeMediaItem, mediaRepositoryContract } from '@mediaflow/domain/testing';
-import dynalite from 'dynalite';
+import { DYNALITE_CREDENTIALS, useDynalite } from './testing/dynalite-server.js';
 import type { DynamoMediaRepositoryConfigInput } from './config.js';
 import { DynamoMediaRepository } from './dynamo-media-repository.js';
 import { ABANDONED_UPLOAD_TTL_SECONDS, createMediaTable, MEDIA_TABLE, MEDIA_TTL_ATTRIBUTE, mediaKeys, OWNER_TAGS_INDEX } from './table.js';
 
 type Row = Record<string, AttributeValue>;
 
-const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
-let server: Server;
-let endpoint: string;
+const credentials = DYNALITE_CREDENTIALS;
+const dynamo = useDynalite();
 let tables = 0;
-
-beforeAll(async () => {
-  server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-
-afterAll(async () => {
-  await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
-});
 
 const keyOf = (row: Row): Row => {
   const { PK, SK } = row;
@@ -119,9 +106,9 @@ interface Harness {
 async function freshRepository(overrides: Partial<DynamoMediaRepositoryConfigInput> = {}): Promise<Harness> {
   tables += 1;
   const tableName = `media-${process.pid}-${tables}`;
-  const config = { tableName, endpoint, region: 'us-east-1', credentials, ...overrides };
-  const raw = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials });
-  const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials });
+  const config = { tableName, endpoint: dynamo.endpoint(), region: 'us-east-1', credentials, ...overrides };
+  const raw = new DynamoDBClient({ endpoint: dynamo.endpoint(), region: 'us-east-1', credentials });
+  const client = new DynamoDBClient({ endpoint: dynamo.endpoint(), region: 'us-east-1', credentials });
   emulateTransactions(client, raw);
   await createMediaTable(raw, tableName);
   return {

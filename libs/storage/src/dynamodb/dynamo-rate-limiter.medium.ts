@@ -1,29 +1,16 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { ManualClock, rateLimiterContract } from '@mediaflow/domain/testing';
-import dynalite from 'dynalite';
+import { DYNALITE_CREDENTIALS, useDynalite } from './testing/dynalite-server.js';
 import { DynamoRateLimiter, DynamoRateLimiterConfigSchema } from './dynamo-rate-limiter.js';
 import { createMediaTable, MEDIA_TTL_ATTRIBUTE, mediaKeys } from './table.js';
 
-const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
-let server: Server;
-let endpoint: string;
+const credentials = DYNALITE_CREDENTIALS;
+const dynamo = useDynalite();
 let tables = 0;
-
-beforeAll(async () => {
-  server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-
-afterAll(async () => {
-  await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
-});
 
 /** A client of its own, as each Lambda instance has. */
 function client(): DynamoDBClient {
-  return new DynamoDBClient({ endpoint, region: 'us-east-1', credentials });
+  return new DynamoDBClient({ endpoint: dynamo.endpoint(), region: 'us-east-1', credentials });
 }
 
 /** A fresh media table, so each test starts with no counters. */
@@ -44,7 +31,7 @@ rateLimiterContract('DynamoDB (dynalite)', async () => {
     limiter: (limit) => {
       const own = client();
       clients.push(own);
-      return new DynamoRateLimiter({ tableName, endpoint, credentials, ...limit }, { client: own, clock });
+      return new DynamoRateLimiter({ tableName, endpoint: dynamo.endpoint(), credentials, ...limit }, { client: own, clock });
     },
     advance: async (seconds) => clock.advance(seconds * 1000),
     close: async () => {
@@ -66,8 +53,8 @@ describe('DynamoRateLimiter on two instances sharing one table', () => {
     const [first, second] = [client(), client()];
     clients = [first, second];
     instances = [
-      new DynamoRateLimiter({ tableName, endpoint, credentials, ...limit }, { client: first, clock }),
-      new DynamoRateLimiter({ tableName, endpoint, credentials, ...limit }, { client: second, clock }),
+      new DynamoRateLimiter({ tableName, endpoint: dynamo.endpoint(), credentials, ...limit }, { client: first, clock }),
+      new DynamoRateLimiter({ tableName, endpoint: dynamo.endpoint(), credentials, ...limit }, { client: second, clock }),
     ];
   });
 
