@@ -4,6 +4,9 @@
 // How the parts that are not bundled reach Lambda (layers/README.md has the recipes):
 // - sharp carries libvips for one platform: the `sharp` layer installs it for linux-arm64 under
 //   /opt/nodejs/node_modules, which Lambda puts on NODE_PATH.
+// - The on-device tagger's models and the libraries that run them (TensorFlow.js on WebAssembly,
+//   Human, nsfwjs) are the `tagger-models` layer's, also under /opt/nodejs/node_modules: only the
+//   tagger's worker thread loads them, from the layer, never the bundle.
 // - ffmpeg/ffprobe are executables, never imported: the `media-tools` layer puts the linux-arm64
 //   builds at /opt/bin, and the functions get FFMPEG_PATH/FFPROBE_PATH.
 // - The AWS SDK v3 is the one the nodejs24.x runtime provides (/var/runtime/node_modules, also on
@@ -28,7 +31,8 @@ export const FUNCTIONS = ['api', 'ingest', 'image', 'document', 'audio', 'taggin
  * marshalling) are bundled, so no function depends on which of those the runtime happens to ship.
  */
 const SDK_BUNDLED_HELPERS = ['lib-storage', 's3-request-presigner', 'util-dynamodb', 'lib-dynamodb'];
-const PROVIDED = ['sharp', ...(sdkExternal ? ['@aws-sdk/[^/]+(/.*)?'] : [])];
+const TAGGER_MODELS = ['@tensorflow/tfjs[a-z-]*(/.*)?', '@vladmandic/human(/.*)?', 'nsfwjs(/.*)?'];
+const PROVIDED = ['sharp', ...TAGGER_MODELS, ...(sdkExternal ? ['@aws-sdk/[^/]+(/.*)?'] : [])];
 const bundledHelper = new RegExp(`^@aws-sdk/(${SDK_BUNDLED_HELPERS.join('|')})(/|$)`);
 
 /** Never imported, resolved by path at run time (their executables come from the media-tools layer). */

@@ -8,7 +8,7 @@ import { MEDIA_FUNCTIONS } from './constructs/function-plans.js';
 export interface MediaAssets {
   /** The bundle of one function (a directory holding `index.mjs`, as `apps/lambdas/build.mjs` writes it). */
   readonly functionCode: (name: string) => Code;
-  readonly layers: { readonly sharp: Code; readonly mediaTools: Code };
+  readonly layers: { readonly sharp: Code; readonly mediaTools: Code; readonly taggerModels: Code };
   /** The gallery's production build. */
   readonly gallery: ISource;
 }
@@ -30,6 +30,7 @@ export function workspaceAssets(workspaceRoot: string): MediaAssets {
   const functionDir = (name: string): string => join(lambdas, name);
   const sharp = join(workspaceRoot, 'apps/lambdas/dist-layers/sharp');
   const mediaTools = join(workspaceRoot, 'apps/lambdas/dist-layers/media-tools');
+  const taggerModels = join(workspaceRoot, 'apps/lambdas/dist-layers/tagger-models');
   const gallery = join(workspaceRoot, 'apps/web-gallery/dist');
 
   const expected: Expected[] = [
@@ -37,6 +38,7 @@ export function workspaceAssets(workspaceRoot: string): MediaAssets {
     { path: join(sharp, 'nodejs/node_modules/sharp/package.json'), builtBy: 'nx run @mediaflow/lambdas:layer-sharp' },
     { path: join(mediaTools, 'bin/ffmpeg'), builtBy: 'nx run @mediaflow/lambdas:layer-media-tools' },
     { path: join(mediaTools, 'bin/ffprobe'), builtBy: 'nx run @mediaflow/lambdas:layer-media-tools' },
+    { path: join(taggerModels, 'share/tagger-models/manifest.json'), builtBy: 'nx run @mediaflow/lambdas:layer-tagger-models' },
     { path: join(gallery, 'index.html'), builtBy: 'nx run @mediaflow/web-gallery:build' },
   ];
   const missing = expected.filter((asset) => !existsSync(asset.path));
@@ -50,7 +52,7 @@ export function workspaceAssets(workspaceRoot: string): MediaAssets {
 
   return {
     functionCode: (name) => Code.fromAsset(functionDir(name)),
-    layers: { sharp: Code.fromAsset(sharp), mediaTools: Code.fromAsset(mediaTools) },
+    layers: { sharp: Code.fromAsset(sharp), mediaTools: Code.fromAsset(mediaTools), taggerModels: Code.fromAsset(taggerModels) },
     gallery: Source.asset(gallery),
   };
 }

@@ -1,13 +1,15 @@
-import { parseCapacityOptions, parseCapacityScale, type CapacityScale } from '@mediaflow/cost-model';
+import { CLOUD_TAGGERS, parseCapacityOptions, parseCapacityScale, type CapacityScale, type CloudTagger } from '@mediaflow/cost-model';
 import { InvalidContextError } from './guard-rails.js';
 
 /** The context keys that size a stage's limits. */
-export const CAPACITY_KEYS = ['scale', 'peakFactor'] as const;
+export const CAPACITY_KEYS = ['scale', 'peakFactor', 'tagger'] as const;
 
-/** What a stage's limits are sized for; the capacity plan's defaults (month 0, a peak of 4x) where absent. */
+/** What a stage's limits are sized for; the capacity plan's defaults (month 0, a peak of 4x, on-device tagging) where absent. */
 export interface CapacityContext {
   readonly scale?: CapacityScale;
   readonly peakFactor?: number;
+  /** What tags the pictures; it decides the tagging function's memory, layers, grants and limit. */
+  readonly tagger?: CloudTagger;
 }
 
 const absent = (value: unknown): boolean => value === undefined || value === '';
@@ -15,13 +17,14 @@ const absent = (value: unknown): boolean => value === undefined || value === '';
 /**
  * Reads the capacity settings from CDK context values: `scale` is `month0` to `month120` (the cost
  * model's projection) or a whole number of daily active users; `peakFactor` the busiest rate over
- * the day's average, from 1 to 100. `mediaflow cost --capacity` prints the limits each gives.
+ * the day's average, from 1 to 100; `tagger` is `on-device` (the default) or `rekognition`.
+ * `mediaflow cost --capacity` prints the limits each gives.
  *
  * @example parseCapacityContext({ scale: 'month36' }) // { scale: { month: 36 } }
  * @throws InvalidContextError naming the setting, rather than sizing the stage for something else
  */
 export function parseCapacityContext(context: Readonly<Record<string, unknown>>): CapacityContext {
-  const { scale, peakFactor } = context;
+  const { scale, peakFactor, tagger } = context;
   let parsed: CapacityContext = {};
   if (!absent(scale)) {
     try {
@@ -37,6 +40,11 @@ export function parseCapacityContext(context: Readonly<Record<string, unknown>>)
     } catch (error) {
       throw new InvalidContextError(`invalid context: -c peakFactor=${String(peakFactor)}: must be a number from 1 to 100`, { cause: error });
     }
+  }
+  if (!absent(tagger)) {
+    const known: readonly unknown[] = CLOUD_TAGGERS;
+    if (!known.includes(tagger)) throw new InvalidContextError(`invalid context: -c tagger=${String(tagger)}: must be ${CLOUD_TAGGERS.join(' or ')}`);
+    parsed = { ...parsed, tagger: tagger as CloudTagger };
   }
   return parsed;
 }

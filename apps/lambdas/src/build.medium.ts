@@ -47,7 +47,13 @@ describe('build.mjs (one bundle per function)', () => {
     }
     // Matched as booleans: a failed match would print a whole bundle.
     const requiresSharp = (code: string | undefined): boolean => /\.exports=[\w$]+\("sharp"\)/.test(code ?? '');
-    for (const name of ['image', 'audio', 'video-complete']) expect({ name, requiresSharp: requiresSharp(bundles.get(name)) }).toEqual({ name, requiresSharp: true });
+    for (const name of ['image', 'audio', 'video-complete', 'tagging']) expect({ name, requiresSharp: requiresSharp(bundles.get(name)) }).toEqual({ name, requiresSharp: true });
+  });
+
+  it('leaves the on-device tagger\'s libraries and models to the tagger-models layer', () => {
+    // Text of TensorFlow.js, Human and nsfwjs (and of their model files) that a bundled copy would carry.
+    const markers = ['tfjs-backend-wasm', 'centernet', 'NSFWJS', 'weightsManifest'];
+    for (const [name, code] of bundles) for (const marker of markers) expect({ name, marker, found: code.includes(marker) }).toEqual({ name, marker, found: false });
   });
 
   it('has layer recipes that build sharp and ffmpeg/ffprobe for linux-arm64', async () => {

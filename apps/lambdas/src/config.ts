@@ -23,6 +23,16 @@ const VARIABLES = {
   MEDIACONVERT_QUEUE_ARN: arn('mediaconvert').optional(),
   /** Only for accounts that still need their own endpoint; the regional one otherwise. */
   MEDIACONVERT_ENDPOINT: z.url().optional(),
+  /**
+   * Which tagger the tagging function runs: `on-device` (the default: Human's detectors and nsfwjs on
+   * WebAssembly, from the `tagger-models` layer, loaded once per container) or `rekognition`.
+   */
+  TAGGER: z.enum(['on-device', 'rekognition']).default('on-device'),
+  /**
+   * The on-device tagger's worker script (the `tagger-models` layer's, under /opt); unset, the
+   * tagger finds it as `@mediaflow/tagging/worker/...` on the module path.
+   */
+  TAGGER_WORKER_PATH: z.string().regex(/^\//, 'must be an absolute path').optional(),
   /** Where Rekognition reads renditions too large to send inline; the media bucket by default. */
   REKOGNITION_BUCKET: bucket.optional(),
   REKOGNITION_MAX_CONCURRENCY: positiveInt.max(1000).default(5),

@@ -1,7 +1,7 @@
 import { BASELINE, MEDIAFLOW, parseArchitecture } from './architectures.js';
 import { costByService, priceMonth, priceWorkload, monthState, type Bill } from './pricing.js';
 import { InvalidAssumptionsError } from './errors.js';
-import { parseWorkload } from './workload.js';
+import { deriveWorkload, parseWorkload } from './workload.js';
 
 const w = parseWorkload();
 const STANDARD_THEN_IA = parseArchitecture({ ...MEDIAFLOW, originalsStorage: 'standard-then-ia' });
@@ -46,10 +46,26 @@ describe('priceWorkload at 10k DAU (month 0, free tier off)', () => {
     expect(costByService(mediaflow).has('elasticache')).toBe(false);
   });
 
-  it('prices Rekognition the same in both', () => {
+  // Mediaflow tags on-device in Lambda by default now (the measured model); it called Rekognition as the baseline does before.
+  it('prices Rekognition in the baseline and in Mediaflow with -c tagger=rekognition, the same', () => {
     // 1,000 + 6,296,000 × 0.0008 = 6,036.80
     expect(costByService(baseline).get('rekognition')).toBeCloseTo(6036.8, 6);
-    expect(costByService(mediaflow).get('rekognition')).toBeCloseTo(6036.8, 6);
+    expect(costByService(mediaflow).has('rekognition')).toBe(false);
+    const withRekognition = priceWorkload(parseArchitecture({ ...MEDIAFLOW, tagger: 'rekognition' }), w);
+    expect(costByService(withRekognition).get('rekognition')).toBeCloseTo(6036.8, 6);
+  });
+
+  it('prices the on-device tagger as Lambda time: one model pass per frame at the measured ms and memory', () => {
+    expect(MEDIAFLOW).toMatchObject({ tagger: 'lambda-model', modelMsPerImage: 500, modelMiB: 1769 });
+    const withRekognition = priceWorkload(parseArchitecture({ ...MEDIAFLOW, tagger: 'rekognition' }), w);
+    // 7,296,000 Rekognition images are 3,648,000 frames (1,824,000 pictures + 608,000 videos × 3) × 2
+    // calls; the model looks at each frame once, 0.5 s at 1,769 MiB, instead of the Rekognition
+    // caller's taggingGbSeconds.
+    const model = (3_648_000 * 0.5 * 1769) / 1024;
+    const rekognitionCaller = deriveWorkload(w).taggingGbSeconds.value;
+    const difference = line(mediaflow, 'lambda.duration.arm64').usage.value - line(withRekognition, 'lambda.duration.arm64').usage.value;
+    expect(difference).toBeCloseTo(model - rekognitionCaller, 3);
+    expect(line(mediaflow, 'lambda.duration.arm64').usage.formula).toMatch(/on-device tagger/);
   });
 
   it('prices Cognito Essentials vs Lite, free tier on and off', () => {

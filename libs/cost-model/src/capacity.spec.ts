@@ -43,7 +43,7 @@ describe('planCapacity', () => {
     }
   });
 
-  it('grows every rate 64-fold by month 36 and caps what Lambda and Rekognition cannot give', () => {
+  it('grows every rate 64-fold by month 36 and caps what Lambda cannot give', () => {
     expect(month36.dau).toBe(640_000);
     expect(month36.api.peakPerSecond).toBeCloseTo(64 * month0.api.peakPerSecond, 6);
     expect(fn(month36, 'ingest').peakConcurrency).toBeCloseTo(64 * (fn(month0, 'ingest').peakConcurrency ?? 0), 6);
@@ -51,10 +51,34 @@ describe('planCapacity', () => {
     expect(fn(month36, 'image').peakConcurrency).toBeCloseTo(888.89, 2);
     expect(fn(month36, 'image').limit).toBe(EVENT_SOURCE_CONCURRENCY.max);
     expect(fn(month36, 'image').basis).toMatch(/capped at 1000/);
-    expect(fn(month36, 'tagging').limit).toBe(5);
-    expect(fn(month36, 'tagging').basis).toMatch(/Rekognition/);
-    expect(month36.rekognition.peakCallsPerSecond).toBeCloseTo(64 * month0.rekognition.peakCallsPerSecond, 6);
+    // The on-device tagger (the default) has no quota to share: 177.8 instances at the peak, 223 with headroom.
+    expect(fn(month36, 'tagging').peakConcurrency).toBeCloseTo(177.78, 2);
+    expect(fn(month36, 'tagging').limit).toBe(223);
+    expect(fn(month36, 'tagging').basis).not.toMatch(/capped/);
+    expect(month36.rekognition.peakCallsPerSecond).toBe(0);
     expect(month36.totalPeakConcurrency).toBeGreaterThan(month36.options.accountConcurrency);
+  });
+
+  it('times on-device tagging by the measured model: a picture one frame, a video its frames', () => {
+    // 0.694 pictures/s at 500 ms and 0.231 videos/s at 3 frames × 500 ms: 750 ms on average per upload.
+    const tagging = fn(month0, 'tagging');
+    expect(month0.options).toMatchObject({ tagger: 'on-device', onDeviceMsPerImage: 500 });
+    expect(tagging.durationMs).toBeCloseTo(750, 9);
+    // 0.926 uploads/s × 4 × 0.75 s = 2.78 instances, 3.5 with headroom.
+    expect(tagging.peakConcurrency).toBeCloseTo(2.78, 2);
+    expect(tagging.limit).toBe(4);
+    expect(fn(planCapacity(workload, { month: 0 }, { onDeviceMsPerImage: 1000 }), 'tagging').limit).toBe(7);
+  });
+
+  it('with Rekognition (-c tagger=rekognition), caps tagging at the quota the functions share', () => {
+    const rekognition0 = planCapacity(workload, { month: 0 }, { tagger: 'rekognition' });
+    const rekognition36 = planCapacity(workload, { month: 36 }, { tagger: 'rekognition' });
+    expect(fn(rekognition0, 'tagging').durationMs).toBeCloseTo(1900, 9);
+    expect(fn(rekognition36, 'tagging').limit).toBe(5);
+    expect(fn(rekognition36, 'tagging').basis).toMatch(/capped at 5, Rekognition/);
+    // (0.694 pictures + 0.231 videos × 3 frames) × 2 calls × 4 at the peak.
+    expect(rekognition0.rekognition.peakCallsPerSecond).toBeCloseTo(11.11, 2);
+    expect(rekognition36.rekognition.peakCallsPerSecond).toBeCloseTo(64 * rekognition0.rekognition.peakCallsPerSecond, 6);
   });
 
   it('keeps every event source limit within what Lambda accepts', () => {
@@ -74,7 +98,7 @@ describe('planCapacity', () => {
     expect(fn(doubled, 'image').limit).toBe(35);
     expect(fn(planCapacity(workload, { month: 0 }, { headroom: 1 }), 'image').limit).toBe(14);
     // 7.04 instances at the peak, 8.8 with headroom: within a raised quota the limit is the demand's.
-    expect(fn(planCapacity(workload, { month: 0 }, { rekognitionTps: 50 }), 'tagging').limit).toBe(9);
+    expect(fn(planCapacity(workload, { month: 0 }, { tagger: 'rekognition', rekognitionTps: 50 }), 'tagging').limit).toBe(9);
   });
 
   it('gives the functions the workload has no rate for a fixed limit', () => {
@@ -102,6 +126,7 @@ describe('planCapacity', () => {
     expect(() => planCapacity(workload, { dau: 0 })).toThrow(/dau must be > 0/);
     expect(() => planCapacity(workload, { month: 0 }, { peakToAverage: 0.5 })).toThrow(/peakToAverage/);
     expect(() => planCapacity(workload, { month: 0 }, { unmodelledConcurrency: 1 })).toThrow(/unmodelledConcurrency/);
+    expect(() => planCapacity(workload, { month: 0 }, { tagger: 'clip' as never })).toThrow(/tagger/);
   });
 });
 
@@ -128,6 +153,8 @@ describe('stackLimits', () => {
     for (const name of QUEUE_CONSUMERS) expect(limits.maxConcurrency[name]).toBe(fn(plan, name).limit);
     expect(limits.api).toEqual({ rateLimit: plan.api.rateLimit, burstLimit: plan.api.burstLimit });
     expect(limits.perCaller).toEqual({ perSecond: 20, burst: 200 });
-    expect(stackLimits({ month: 0 }).maxConcurrency).toEqual({ ingest: 4, image: 18, document: 5, audio: 5, tagging: 5, 'video-submit': 2 });
+    // Tagging on-device by default: 4 for month 0's demand (Rekognition's quota made it 5 before).
+    expect(stackLimits({ month: 0 }).maxConcurrency).toEqual({ ingest: 4, image: 18, document: 5, audio: 5, tagging: 4, 'video-submit': 2 });
+    expect(stackLimits({ month: 0 }, { tagger: 'rekognition' }).maxConcurrency.tagging).toBe(5);
   });
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { InvalidAssumptionsError } from './errors.js';
+import { ON_DEVICE_TAGGER } from './on-device-tagger.js';
 import { growthMultiplier } from './projection.js';
 import { deriveWorkload, parseWorkload, type Workload } from './workload.js';
 
@@ -37,7 +38,21 @@ export const API_BURST_SECONDS = 2;
 
 const SECONDS_PER_DAY = 86_400;
 
+/**
+ * What tags the pictures in the cloud: the on-device models in the tagging function (the default),
+ * or Rekognition (`-c tagger=rekognition`).
+ */
+export const CLOUD_TAGGERS = ['on-device', 'rekognition'] as const;
+export type CloudTagger = (typeof CLOUD_TAGGERS)[number];
+
 export const CapacityOptionsSchema = z.object({
+  /**
+   * The tagger the tagging function runs. On-device, its instances are bounded by nothing but the
+   * demand (each runs the models on its own vCPU); with Rekognition, by the quota shared between them.
+   */
+  tagger: z.enum(CLOUD_TAGGERS).default('on-device'),
+  /** The on-device tagger's time per picture in a tagging invocation (measured: `ON_DEVICE_TAGGER`). */
+  onDeviceMsPerImage: z.number().positive().default(ON_DEVICE_TAGGER.billedMsPerImage),
   /**
    * The busiest minutes' rate over the day's average. A personal media app's traffic follows its
    * users' evenings (most uploads and viewing in a few hours, little at night), so about 2-3x the
@@ -120,7 +135,7 @@ export interface CapacityPlan {
   readonly functions: readonly FunctionCapacity[];
   readonly api: ApiCapacity;
   readonly perCaller: CallerLimit;
-  /** DetectLabels and DetectModerationLabels calls a second at the peak, against the quota. */
+  /** DetectLabels and DetectModerationLabels calls a second at the peak, against the quota (none with the on-device tagger). */
   readonly rekognition: { readonly peakCallsPerSecond: number; readonly quota: number };
   /** Sum of every function's peak concurrency, against the account's quota. */
   readonly totalPeakConcurrency: number;
@@ -229,8 +244,11 @@ export function planCapacity(workload: Workload, scale: CapacityScale, optionsIn
     basis: `the workload has no ${what}: a fixed limit (unmodelledConcurrency)`,
   });
 
-  const rekognitionCalls = (images * 2 + videos * w.videoFramesTagged * 2) * peak;
-  const taggingMs = Number((items > 0 ? (images * w.tagImageMs + videos * w.tagVideoMs) / items : w.tagImageMs).toPrecision(12));
+  const onDevice = options.tagger === 'on-device';
+  const rekognitionCalls = onDevice ? 0 : (images * 2 + videos * w.videoFramesTagged * 2) * peak;
+  // On-device, a video costs its frames' model time (poster and thumbnails), a picture one frame's.
+  const [imageTagMs, videoTagMs] = onDevice ? [options.onDeviceMsPerImage, options.onDeviceMsPerImage * w.videoFramesTagged] : [w.tagImageMs, w.tagVideoMs];
+  const taggingMs = Number((items > 0 ? (images * imageTagMs + videos * videoTagMs) / items : imageTagMs).toPrecision(12));
   const apiAverage = perSecond(derived.apiRequests.value);
   const apiPeak = apiAverage * peak;
   const apiConcurrency = apiPeak * (w.apiHandlerMs / 1000);
@@ -250,10 +268,12 @@ export function planCapacity(workload: Workload, scale: CapacityScale, optionsIn
     consumer('image', images, w.imageWorkerMs, 'images; imageWorkerMs'),
     unmodelled('document', 'document uploads'),
     unmodelled('audio', 'audio uploads'),
-    consumer('tagging', items, taggingMs, 'uploads; tagImageMs per image, tagVideoMs per video', {
-      limit: options.rekognitionTps,
-      why: `capped at ${options.rekognitionTps}, Rekognition's quota (rekognitionTps); the queue holds the rest`,
-    }),
+    onDevice
+      ? consumer('tagging', items, taggingMs, 'uploads; on-device model, onDeviceMsPerImage per image and per video frame (videoFramesTagged); no Rekognition quota')
+      : consumer('tagging', items, taggingMs, 'uploads; Rekognition, tagImageMs per image, tagVideoMs per video', {
+          limit: options.rekognitionTps,
+          why: `capped at ${options.rekognitionTps}, Rekognition's quota (rekognitionTps); the queue holds the rest`,
+        }),
     consumer('video-submit', videos, w.videoJobMs, 'videos; videoJobMs (assumed: the model has one duration per video job)'),
     {
       name: 'video-complete',

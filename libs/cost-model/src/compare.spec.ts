@@ -1,4 +1,4 @@
-import { BASELINE, MEDIAFLOW } from './architectures.js';
+import { BASELINE, MEDIAFLOW, parseArchitecture } from './architectures.js';
 import { compareArchitectures, explainDifference } from './compare.js';
 import { parseWorkload } from './workload.js';
 
@@ -17,8 +17,11 @@ describe('compareArchitectures', () => {
     expect(c.rows.find((r) => r.service === 'opensearch')?.reason).toMatch(/tags in DynamoDB/);
   });
 
-  it('says why Rekognition does not differ', () => {
-    expect(explainDifference('rekognition', BASELINE, MEDIAFLOW)).toMatch(/same calls/);
+  // Mediaflow's default tagger is the on-device one (measured), so Rekognition is the baseline's alone.
+  it('says why Rekognition differs, and why not when both call it', () => {
+    expect(explainDifference('rekognition', BASELINE, MEDIAFLOW)).toMatch(/on-device model/);
+    expect(explainDifference('lambda', BASELINE, MEDIAFLOW)).toMatch(/on-device tagger/);
+    expect(explainDifference('rekognition', BASELINE, parseArchitecture({ ...MEDIAFLOW, tagger: 'rekognition' }))).toMatch(/same calls/);
   });
 
   it('says nothing about a service when the choices are equal', () => {

@@ -59,6 +59,7 @@ export {
   API_BURST_SECONDS,
   CAPACITY_FUNCTIONS,
   CAPACITY_MONTHS,
+  CLOUD_TAGGERS,
   CapacityOptionsSchema,
   EVENT_SOURCE_CONCURRENCY,
   QUEUE_CONSUMERS,
@@ -73,6 +74,7 @@ export {
   type CapacityOptionsInput,
   type CapacityPlan,
   type CapacityScale,
+  type CloudTagger,
   type FunctionCapacity,
   type QueueConsumerName,
   type StackLimits,
@@ -92,3 +94,4 @@ export {
   type ChartRow,
   type Column,
 } from './format.js';
+export { ON_DEVICE_TAGGER } from './on-device-tagger.js';

@@ -81,13 +81,19 @@ export function priceMonth(arch: Architecture, history: readonly MonthState[], o
   const ffmpeg = arch.videoTranscoder === 'lambda-ffmpeg';
   const model = arch.tagger === 'lambda-model';
   const ffmpegGbSeconds = ffmpeg ? (d.videoMinutes.value * 60 * arch.ffmpegSecondsPerVideoSecond * arch.ffmpegMiB) / 1024 : 0;
-  const modelGbSeconds = model ? (d.rekognitionImages.value * arch.modelMsPerImage * arch.modelMiB) / 1000 / 1024 : 0;
+  // On-device, one pass of the models gives labels and moderation, once per frame (a picture, or a
+  // video's sampled frames), and the model's time is the tagging function's whole duration: it
+  // replaces the Rekognition caller's (taggingGbSeconds). Each container loads the models once
+  // (ON_DEVICE_TAGGER.coldStartMs, about 2.3 s), which is amortised over the images it tags: at a
+  // few seconds' worth of GB-s per container it is left out.
+  const modelFrames = d.rekognitionImages.value / 2;
+  const modelGbSeconds = model ? (modelFrames * arch.modelMsPerImage * arch.modelMiB) / 1000 / 1024 : 0;
   const gbSeconds =
     d.apiGbSeconds.value +
     d.ingestGbSeconds.value +
     d.imageGbSeconds.value +
     d.videoJobGbSeconds.value +
-    d.taggingGbSeconds.value +
+    (model ? 0 : d.taggingGbSeconds.value) +
     (opensearch ? d.indexerGbSeconds.value : 0) +
     ffmpegGbSeconds +
     modelGbSeconds;
@@ -97,9 +103,9 @@ export function priceMonth(arch: Architecture, history: readonly MonthState[], o
       'lambdaGbSeconds',
       gbSeconds,
       'GB-second',
-      `apiGbSeconds + ingestGbSeconds + imageGbSeconds + videoJobGbSeconds + taggingGbSeconds${opensearch ? ' + indexerGbSeconds' : ''}${
+      `apiGbSeconds + ingestGbSeconds + imageGbSeconds + videoJobGbSeconds${model ? '' : ' + taggingGbSeconds'}${opensearch ? ' + indexerGbSeconds' : ''}${
         ffmpeg ? ` + videoMinutes × 60 × ${arch.ffmpegSecondsPerVideoSecond} × ${arch.ffmpegMiB} ÷ 1024 [ffmpeg]` : ''
-      }${model ? ` + rekognitionImages × ${arch.modelMsPerImage} ms × ${arch.modelMiB} MiB [on-device model]` : ''}${
+      }${model ? ` + rekognitionImages ÷ 2 [frames: one model pass per frame] × ${arch.modelMsPerImage} ms × ${arch.modelMiB} MiB [on-device tagger]` : ''}${
         arch.lambdaArch === 'arm64' ? ' (x86 durations assumed on arm64)' : ''
       }`,
     ),

@@ -106,7 +106,7 @@ export interface TaggingStepDeps extends CoreDeps {
 }
 
 /**
- * The tagging step's collaborators: a Tagger (on-device locally, Rekognition in AWS) and the policy
+ * The tagging step's collaborators: a Tagger (on-device locally and in AWS by default, or Rekognition) and the policy
  * that turns its raw answer into tags and a moderation verdict (thresholds differ per tagger).
  */
 export interface TaggingDeps {

@@ -8,13 +8,20 @@
 //   node tools/bench/tagging/run.mjs                     (or `npm run bench:tagging`)
 //   node tools/bench/tagging/run.mjs --images 12 --setups default,decode-in-main --rounds 2
 //   node tools/bench/tagging/run.mjs --scores
+//   node tools/bench/tagging/run.mjs --setups default --rounds 3 --one-core
+//
+// `--one-core` pins every set-up to one CPU (`taskset -c 0`, Linux): what a Lambda function of
+// 1,769 MB gets (one vCPU). Each set-up reports its cold start (process start to models loaded and
+// warmed up, as a new Lambda container pays it), the worker's own model load, the time of one image
+// at a time once warm (median of the images run one after another), the throughput with every image
+// in flight at once, and the peak RSS of the process.
 //
 // It first compiles @mediaflow/tagging (and @mediaflow/domain) with `tsc --build` and then runs
 // the compiled JavaScript, as a deployed worker would.
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { cpus, totalmem } from 'node:os';
+import { availableParallelism, cpus, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -80,13 +87,37 @@ async function child(name) {
   const count = Number(option('images', '28'));
   const tagger = new OnDeviceTagger(SETUPS[name].options);
   const info = await tagger.ready();
-  // Bytes as a queue worker would get them: one rendition per message, all in flight at once.
+  // performance.now() counts from the process's start: Node's own start, the imports (sharp, the
+  // tagger) and the worker with its models, which is what a new container pays before its first image.
+  const coldStartMs = performance.now();
   const work = Array.from({ length: count }, (_, i) => images[i % images.length]);
+  // One image at a time, as a function given one record after another does it.
+  const each = [];
+  for (const bytes of work) {
+    const started = performance.now();
+    await tagger.detect({ kind: 'image', bytes });
+    each.push(performance.now() - started);
+  }
+  each.sort((a, b) => a - b);
+  // Bytes as a queue worker would get them: one rendition per message, all in flight at once.
   const started = performance.now();
   await Promise.all(work.map((bytes) => tagger.detect({ kind: 'image', bytes })));
   const seconds = (performance.now() - started) / 1000;
   await tagger.close();
-  process.stdout.write(JSON.stringify({ name, loadMs: info.loadMs, simd: info.simd, images: count, perSecond: count / seconds, msPerImage: (seconds * 1000) / count, peakRssMb: peakRssMb() }));
+  process.stdout.write(
+    JSON.stringify({
+      name,
+      coldStartMs,
+      loadMs: info.loadMs,
+      simd: info.simd,
+      images: count,
+      sequentialMedianMs: each[Math.floor(each.length / 2)],
+      sequentialMaxMs: each.at(-1),
+      perSecond: count / seconds,
+      msPerImage: (seconds * 1000) / count,
+      peakRssMb: peakRssMb(),
+    }),
+  );
 }
 
 async function scores() {
@@ -114,21 +145,27 @@ async function main() {
 
   // Other work on a shared machine moves the figures between runs: `--rounds` repeats the list.
   const names = Array.from({ length: Number(option('rounds', '1')) }, () => option('setups', Object.keys(SETUPS).join(',')).split(',')).flat();
+  const oneCore = process.argv.includes('--one-core');
+  const childArgs = (name) => [fileURLToPath(import.meta.url), '--child', name, '--images', option('images', '28')];
   const rows = [];
   for (const name of names) {
     if (!(name in SETUPS)) throw new Error(`unknown set-up ${name}; known: ${Object.keys(SETUPS).join(', ')}`);
-    const run = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', name, '--images', option('images', '28')], {
+    const [command, args] = oneCore ? ['taskset', ['-c', '0', process.execPath, ...childArgs(name)]] : [process.execPath, childArgs(name)];
+    const run = spawnSync(command, args, {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     if (run.status !== 0) throw new Error(`set-up ${name} failed (exit ${run.status})`);
     rows.push(JSON.parse(run.stdout.trim().split('\n').at(-1)));
   }
-  console.log(`\nOn-device tagger, ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}\n`);
-  console.log('| set-up | model load (ms) | images | images/s | ms/image | peak RSS (MB) |');
-  console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
+  const usable = oneCore ? 1 : availableParallelism();
+  console.log(`\nOn-device tagger, ${usable} of ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}\n`);
+  console.log('| set-up | cold start (ms) | model load (ms) | images | one at a time, median ms (max) | images/s, all in flight | ms/image | peak RSS (MB) |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const row of rows) {
-    console.log(`| ${SETUPS[row.name].label} | ${row.loadMs} | ${row.images} | ${row.perSecond.toFixed(2)} | ${row.msPerImage.toFixed(0)} | ${row.peakRssMb.toFixed(0)} |`);
+    console.log(
+      `| ${SETUPS[row.name].label} | ${row.coldStartMs.toFixed(0)} | ${row.loadMs} | ${row.images} | ${row.sequentialMedianMs.toFixed(0)} (${row.sequentialMaxMs.toFixed(0)}) | ${row.perSecond.toFixed(2)} | ${row.msPerImage.toFixed(0)} | ${row.peakRssMb.toFixed(0)} |`,
+    );
   }
 }
 

@@ -39,7 +39,7 @@ function functionRow(f: FunctionCapacity): string[] {
   return [f.name, rate(f.averagePerSecond), rate(f.peakPerSecond), ms(f.durationMs), rate(f.peakConcurrency), f.limit === undefined ? dash : formatNumber(f.limit)];
 }
 
-/** The capacity report as text: a table per month, the API's and Rekognition's rates, and what each figure rests on. */
+/** The capacity report as text: a table per month, the API's and the tagger's rates, and what each figure rests on. */
 export function renderCapacity(report: CapacityReport): string {
   const share = `${Math.round(report.alarmShare * 100)}%`;
   const out: string[] = [
@@ -75,7 +75,9 @@ export function renderCapacity(report: CapacityReport): string {
       wrap(`HTTP API: ${rate(api.averagePerSecond)} requests/s on average, ${rate(api.peakPerSecond)} at the peak; stage throttle ${formatNumber(api.rateLimit)}/s, burst ${formatNumber(api.burstLimit)}.`, 80, '  '),
       wrap(`Per caller: ${formatNumber(perCaller.perSecond)} requests/s, burst ${perCaller.burst}, counted in the media table by every API instance.`, 80, '  '),
       wrap(
-        `Rekognition: ${rate(rekognition.peakCallsPerSecond)} calls/s at the peak, quota ${rekognition.quota}/s${rekognition.peakCallsPerSecond > rekognition.quota ? ': request an increase, tagging falls behind at the peak' : ''}.`,
+        plan.options.tagger === 'on-device'
+          ? `Tagging: the on-device models in the tagging function, ${formatNumber(plan.options.onDeviceMsPerImage)} ms a frame; no Rekognition calls, no quota to share (-c tagger=rekognition plans for Rekognition).`
+          : `Rekognition: ${rate(rekognition.peakCallsPerSecond)} calls/s at the peak, quota ${rekognition.quota}/s${rekognition.peakCallsPerSecond > rekognition.quota ? ': request an increase, tagging falls behind at the peak' : ''}.`,
         80,
         '  ',
       ),

@@ -31,6 +31,7 @@ interface Statement {
 
 /** The limits a stage gets by default (`-c scale=month0`). */
 const MONTH_0 = stackLimits({ month: 0 });
+const REKOGNITION_MONTH_0 = stackLimits({ month: 0 }, { tagger: 'rekognition' });
 
 const MEDIA_CONVERT = {
   roleArn: 'arn:aws:iam::123456789012:role/mediaflow-mediaconvert',
@@ -86,7 +87,7 @@ function build(overrides: Partial<MediaComputeProps> = {}, options: BuildOptions
   });
   const base: MediaComputeProps = {
     code: () => Code.fromAsset(bundle),
-    layers: { sharp: Code.fromAsset(layer), mediaTools: Code.fromAsset(layer) },
+    layers: { sharp: Code.fromAsset(layer), mediaTools: Code.fromAsset(layer), taggerModels: Code.fromAsset(layer) },
     // CDK's interfaces declare optional members without `| undefined`: the assertion trick of storage.ts.
     media: storage.media as IBucket,
     mediaTable: data.mediaTable as ITableV2,
@@ -150,11 +151,16 @@ function statementsOf(name: MediaFunctionName, built: Built = setup): Statement[
   return policies.flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[]);
 }
 
-/** The resources on which a function may perform an action. */
-function grants(name: MediaFunctionName, action: string): string[] {
-  return statementsOf(name)
+/** The resources on which a function of a build may perform an action. */
+function grantsIn(built: Built, name: MediaFunctionName, action: string): string[] {
+  return statementsOf(name, built)
     .filter((statement) => statement.Effect === 'Allow' && actionsOf(statement).includes(action))
     .flatMap(resourcesOf);
+}
+
+/** The resources on which a function may perform an action. */
+function grants(name: MediaFunctionName, action: string): string[] {
+  return grantsIn(setup, name, action);
 }
 
 const setup = build();
@@ -197,7 +203,7 @@ describe('MediaCompute', () => {
       image: idempotent,
       document: idempotent,
       audio: [...idempotent, 'AUDIO_TIME_LIMIT_SECONDS', 'FFMPEG_PATH', 'FFPROBE_PATH'],
-      tagging: [...idempotent, 'REKOGNITION_MAX_CONCURRENCY'],
+      tagging: [...idempotent, 'TAGGER', 'TAGGER_WORKER_PATH'],
       'video-submit': [...idempotent, 'VIDEO_TIME_LIMIT_SECONDS', 'FFMPEG_PATH', 'FFPROBE_PATH', 'MEDIACONVERT_ROLE_ARN', 'MEDIACONVERT_QUEUE_ARN'],
       'video-complete': common,
     };
@@ -257,11 +263,29 @@ describe('MediaCompute', () => {
     expect(() => build({ maxConcurrency: { ...MONTH_0.maxConcurrency, audio: 2.5 } })).toThrow(/audio function must be an integer/);
   });
 
-  it('shares Rekognition\u2019s default rate out between the tagging functions', () => {
+  it('tags on-device by default: the models\u2019 layer and worker, a whole vCPU, no Rekognition', () => {
+    expect(properties('tagging')).toMatchObject({
+      MemorySize: 1769,
+      Environment: { Variables: { TAGGER: 'on-device', TAGGER_WORKER_PATH: '/opt/nodejs/node_modules/@mediaflow/tagging/worker/on-device-worker.mjs' } },
+    });
+    expect(properties('tagging').Environment.Variables).not.toHaveProperty('REKOGNITION_MAX_CONCURRENCY');
+    expect(grants('tagging', 'rekognition:DetectLabels')).toEqual([]);
+    expect(grants('tagging', 's3:GetObject')).toEqual([`${mediaBucket()}.Arn/renditions/*`]);
+  });
+
+  it('with tagger rekognition, calls Rekognition instead and shares its default rate out between the tagging functions', () => {
+    const rekognition = build({ tagger: 'rekognition', maxConcurrency: REKOGNITION_MONTH_0.maxConcurrency });
+    const tagging = functionProperties(rekognition, 'tagging');
     // Month 0's plan runs 5 tagging functions, each with one call in flight: 5 a second in all.
-    expect(MONTH_0.maxConcurrency.tagging).toBe(5);
-    expect(properties('tagging').Environment.Variables['REKOGNITION_MAX_CONCURRENCY']).toBe('1');
-    const two = build({ maxConcurrency: { ...MONTH_0.maxConcurrency, tagging: 2 } });
+    expect(REKOGNITION_MONTH_0.maxConcurrency.tagging).toBe(5);
+    expect(tagging).toMatchObject({ MemorySize: 512, Environment: { Variables: { TAGGER: 'rekognition', REKOGNITION_MAX_CONCURRENCY: '1' } } });
+    expect(tagging.Environment.Variables).not.toHaveProperty('TAGGER_WORKER_PATH');
+    expect(tagging['Layers']).toBeUndefined();
+    expect(grantsIn(rekognition, 'tagging', 'rekognition:DetectLabels')).toEqual(['*']);
+    expect(grantsIn(rekognition, 'tagging', 's3:GetObject')).toEqual([`${mediaBucket()}.Arn/renditions/*`]);
+    // No function mounts the models, so their layer is not deployed.
+    expect(Object.keys(rekognition.template().findResources('AWS::Lambda::LayerVersion')).filter((id) => id.includes('TaggerModels'))).toEqual([]);
+    const two = build({ tagger: 'rekognition', maxConcurrency: { ...MONTH_0.maxConcurrency, tagging: 2 } });
     expect(functionProperties(two, 'tagging').Environment.Variables['REKOGNITION_MAX_CONCURRENCY']).toBe('2');
   });
 
@@ -295,6 +319,8 @@ describe('MediaCompute', () => {
     expect(properties('audio')['MemorySize']).toBe(2048);
     expect(properties('api')['MemorySize']).toBe(1024);
     expect(properties('document')['MemorySize']).toBe(512);
+    // One vCPU for the on-device models (Lambda gives one at 1,769 MB).
+    expect(properties('tagging')['MemorySize']).toBe(1769);
     // 2 GiB originals by default: room for one, and for the outputs beside it.
     expect(properties('audio')['EphemeralStorage']).toEqual({ Size: 3072 });
     expect(properties('video-submit')['EphemeralStorage']).toEqual({ Size: 2560 });
@@ -307,18 +333,19 @@ describe('MediaCompute', () => {
     expect(() => build({ maxUploadBytes: 10 * 1024 ** 3 })).toThrow(/\/tmp/);
   });
 
-  it('mounts the sharp and media-tools layers only where they are used', () => {
+  it('mounts the sharp, media-tools and tagger-models layers only where they are used', () => {
     const layers = Object.keys(template.findResources('AWS::Lambda::LayerVersion'));
-    expect(layers).toHaveLength(2);
+    expect(layers).toHaveLength(3);
     const sharp = layers.find((id) => id.includes('Sharp')) ?? '';
     const tools = layers.find((id) => id.includes('MediaTools')) ?? '';
+    const models = layers.find((id) => id.includes('TaggerModels')) ?? '';
     const expected: Record<MediaFunctionName, string[]> = {
       api: [],
       ingest: [],
       image: [sharp],
       document: [],
       audio: [sharp, tools],
-      tagging: [],
+      tagging: [sharp, models],
       'video-submit': [tools],
       'video-complete': [sharp],
     };
@@ -327,6 +354,8 @@ describe('MediaCompute', () => {
       expect([name, refs.sort()]).toEqual([name, expected[name].sort()]);
     }
     template.hasResourceProperties('AWS::Lambda::LayerVersion', { CompatibleArchitectures: ['arm64'], CompatibleRuntimes: ['nodejs24.x'] });
+    // WebAssembly and JavaScript: the models' layer loads on either architecture.
+    expect(template.findResources('AWS::Lambda::LayerVersion')[models]?.Properties.CompatibleArchitectures).toEqual(['arm64', 'x86_64']);
   });
 
   it('lets the image step read originals and write renditions, never write originals', () => {
@@ -373,7 +402,8 @@ describe('MediaCompute', () => {
       // The api function's UpdateItem on the media table is for rate counters only (see its own test).
       expect([name, grants(name, 'dynamodb:UpdateItem')]).toEqual([name, idempotent ? [`${idempotencyTable}.Arn`] : name === 'api' ? [`${mediaTable}.Arn`] : []]);
       expect([name, grants(name, 'dynamodb:Query')]).toEqual([name, name === 'api' ? [`${mediaTable}.Arn`, `${mediaTable}.Arn/index/${OWNER_TAGS_INDEX}`] : []]);
-      expect([name, grants(name, 'rekognition:DetectLabels')]).toEqual([name, name === 'tagging' ? ['*'] : []]);
+      // The default tagger is on-device: no function calls Rekognition (see the tagger rekognition test).
+      expect([name, grants(name, 'rekognition:DetectLabels')]).toEqual([name, []]);
       expect([name, grants(name, 'mediaconvert:CreateJob').length > 0]).toEqual([name, name === 'video-submit']);
     }
     const passRole = statementsOf('video-submit').filter((statement) => actionsOf(statement).includes('iam:PassRole'));
@@ -501,8 +531,8 @@ describe('MediaCompute', () => {
     });
   });
 
-  it('synthesizes with the AwsSolutions checks, acknowledging only wildcard resources, each with its reason', () => {
-    const checked = build({}, { nag: true });
+  it.each(['on-device', 'rekognition'] as const)('synthesizes with the AwsSolutions checks with tagger %s, acknowledging only wildcard resources, each with its reason', (tagger) => {
+    const checked = build({ tagger, maxConcurrency: stackLimits({ month: 0 }, { tagger }).maxConcurrency }, { nag: true });
     expect(() => checked.app.synth()).not.toThrow();
     const resources = checked.template().toJSON()['Resources'] as Record<string, { Type: string; Metadata?: { cdk_nag?: { rules_to_suppress?: { id: string; reason: string }[] } } }>;
     const roles = new Set(MEDIA_FUNCTIONS.map((name) => checked.stack.getLogicalId(checked.compute.functions.get(name)?.role?.node.defaultChild as CfnRole)));

@@ -4,7 +4,7 @@ import { Architecture, LayerVersion, type Code, type Function as LambdaFunction,
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
-import type { CallerLimit } from '@mediaflow/cost-model';
+import type { CallerLimit, CloudTagger } from '@mediaflow/cost-model';
 import { Construct } from 'constructs';
 import { LogRetention } from '../log-retention.js';
 import type { PipelineQueue } from './events.js';
@@ -14,10 +14,11 @@ import {
   consumedQueues,
   DEFAULT_MAX_UPLOAD_BYTES,
   feedOf,
-  FUNCTION_PLANS,
+  functionPlans,
   functionTimeout,
   MEDIA_FUNCTIONS,
   type ConsumerConcurrency,
+  type LayerName,
   type MediaFunctionName,
 } from './function-plans.js';
 import { FUNCTION_RUNTIME, MediaFunction, type FunctionNetwork } from './media-function.js';
@@ -25,8 +26,17 @@ import { FUNCTION_RUNTIME, MediaFunction, type FunctionNetwork } from './media-f
 export interface MediaComputeProps {
   /** The bundle of each function, by function name (`Code.fromAsset('apps/lambdas/dist/<name>')`). */
   readonly code: (functionName: MediaFunctionName) => Code;
-  /** `sharp` is mounted at /opt/nodejs/node_modules, `mediaTools` puts ffmpeg and ffprobe at /opt/bin. */
-  readonly layers: { readonly sharp: Code; readonly mediaTools: Code };
+  /**
+   * `sharp` is mounted at /opt/nodejs/node_modules, `mediaTools` puts ffmpeg and ffprobe at /opt/bin,
+   * `taggerModels` the on-device tagger's libraries, models and worker at /opt/nodejs/node_modules.
+   * A layer no function uses is not deployed.
+   */
+  readonly layers: { readonly [Name in LayerName]: Code };
+  /**
+   * What tags the pictures: the on-device models in the tagging function (the default), or
+   * Rekognition, which the function is then granted and limited for.
+   */
+  readonly tagger?: CloudTagger;
   /**
    * The media bucket: `originals/{owner}/{id}` and `renditions/{owner}/{id}/...`. Its encryption must
    * be S3-managed: no function is granted any KMS key.
@@ -52,7 +62,7 @@ export interface MediaComputeProps {
   /**
    * Each queue consumer's maximum concurrency (Lambda takes 2 to 1000 for an SQS source): the
    * capacity plan's for the stage's scale, `stackLimits(scale).maxConcurrency` of `@mediaflow/cost-model`.
-   * Rekognition calls in flight are shared out between the tagging functions: see `REKOGNITION_CALLS_IN_FLIGHT`.
+   * With Rekognition, its calls in flight are shared out between the tagging functions: see `REKOGNITION_CALLS_IN_FLIGHT`.
    */
   readonly maxConcurrency: ConsumerConcurrency;
   /**
@@ -75,8 +85,8 @@ export interface MediaComputeProps {
 }
 
 /**
- * The functions of `apps/lambdas` as `FUNCTION_PLANS` describes them, with the sharp and
- * media-tools layers: one IAM role per function, each with only what its code does; one log group
+ * The functions of `apps/lambdas` as `FUNCTION_PLANS` describes them (the tagging function's for
+ * the stage's tagger, `TAGGING_PLANS`), with the sharp, media-tools and tagger-models layers: one IAM role per function, each with only what its code does; one log group
  * per function with a retention; every queue of the pipeline consumed by its function with partial
  * batch failures.
  *
@@ -92,7 +102,8 @@ export interface MediaComputeProps {
  */
 export class MediaCompute extends Construct {
   readonly functions: ReadonlyMap<MediaFunctionName, LambdaFunction>;
-  readonly layers: { readonly sharp: ILayerVersion; readonly mediaTools: ILayerVersion };
+  /** The layers some function mounts, by name. */
+  readonly layers: ReadonlyMap<LayerName, ILayerVersion>;
   private readonly members: ReadonlyMap<MediaFunctionName, MediaFunction>;
 
   constructor(scope: Construct, id: string, props: MediaComputeProps) {
@@ -111,24 +122,30 @@ export class MediaCompute extends Construct {
     checkEveryQueueHasAConsumer(props.queues);
     Aspects.of(this).add(new LogRetention(props.logRetention), { priority: AspectPriority.MUTATING });
 
-    const layers = {
-      sharp: new LayerVersion(this, 'SharpLayer', {
-        code: props.layers.sharp,
-        compatibleArchitectures: [Architecture.ARM_64],
-        compatibleRuntimes: [FUNCTION_RUNTIME],
-        description: 'sharp and libvips for linux-arm64, under /opt/nodejs/node_modules',
-      }),
-      mediaTools: new LayerVersion(this, 'MediaToolsLayer', {
-        code: props.layers.mediaTools,
-        compatibleArchitectures: [Architecture.ARM_64],
-        compatibleRuntimes: [FUNCTION_RUNTIME],
-        description: 'ffmpeg and ffprobe for linux-arm64, under /opt/bin',
-      }),
+    const layerProps: { readonly [Name in LayerName]: { readonly id: string; readonly description: string; readonly architectures: Architecture[] } } = {
+      sharp: { id: 'SharpLayer', description: 'sharp and libvips for linux-arm64, under /opt/nodejs/node_modules', architectures: [Architecture.ARM_64] },
+      mediaTools: { id: 'MediaToolsLayer', description: 'ffmpeg and ffprobe for linux-arm64, under /opt/bin', architectures: [Architecture.ARM_64] },
+      // JavaScript, JSON, weights and WebAssembly only: the layer's build refuses native files.
+      taggerModels: {
+        id: 'TaggerModelsLayer',
+        description: 'The on-device tagger: Human, nsfwjs and TensorFlow.js (WebAssembly) with their models, under /opt/nodejs/node_modules',
+        architectures: [Architecture.ARM_64, Architecture.X86_64],
+      },
     };
+    const layers = new Map<LayerName, ILayerVersion>();
+    const layer = (name: LayerName): ILayerVersion => {
+      const known = layers.get(name);
+      if (known !== undefined) return known;
+      const { id, description, architectures } = layerProps[name];
+      const created = new LayerVersion(this, id, { code: props.layers[name], compatibleArchitectures: architectures, compatibleRuntimes: [FUNCTION_RUNTIME], description });
+      layers.set(name, created);
+      return created;
+    };
+    const plans = functionPlans(props.tagger ?? 'on-device');
     const resources = { media: props.media, mediaTable: props.mediaTable, idempotencyTable: props.idempotencyTable, topic: props.topic };
     const members = new Map<MediaFunctionName, MediaFunction>();
     for (const name of MEDIA_FUNCTIONS) {
-      const plan = FUNCTION_PLANS[name];
+      const plan = plans[name];
       const feed = feedOf(name, plan, props.maxConcurrency);
       const queue = feed === undefined ? undefined : props.queues.get(feed.queue);
       if (feed !== undefined && queue === undefined) {
@@ -155,7 +172,7 @@ export class MediaCompute extends Construct {
         ...(feed === undefined || queue === undefined ? {} : { feed: { plan: feed, queue } }),
         timeout,
         code: props.code(name),
-        layers: plan.layers.map((layer) => layers[layer]),
+        layers: plan.layers.map(layer),
         environment,
         resources,
         maxUploadBytes,

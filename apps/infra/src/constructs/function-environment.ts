@@ -3,6 +3,9 @@ import type { CallerLimit } from '@mediaflow/cost-model';
 import { FUNCTION_ENV_KEYS, type DeployedEnvKey } from '@mediaflow/workers';
 import { jobTimeLimitSeconds, rekognitionConcurrency, type FunctionPlan, type MediaFunctionName, type QueueFeed } from './function-plans.js';
 
+/** Where the `tagger-models` layer puts the on-device tagger's worker (under /opt/nodejs/node_modules). */
+export const TAGGER_WORKER_PATH = '/opt/nodejs/node_modules/@mediaflow/tagging/worker/on-device-worker.mjs';
+
 /**
  * Environment variables of a function by name, from the list the functions parse them by
  * (`@mediaflow/workers`' `lambda-env.ts`): a misspelt name does not compile. Values may be tokens.
@@ -50,6 +53,9 @@ export function planEnvironment(plan: FunctionPlan, feed: QueueFeed | undefined,
     environment.FFMPEG_PATH = '/opt/bin/ffmpeg';
     environment.FFPROBE_PATH = '/opt/bin/ffprobe';
   }
+  if (plan.tagger !== undefined) environment.TAGGER = plan.tagger;
+  // Said here, next to the layer, as the media tools' paths are: the worker runs from the layer that holds its models.
+  if (plan.layers.includes('taggerModels')) environment.TAGGER_WORKER_PATH = TAGGER_WORKER_PATH;
   if (plan.callsRekognition === true && feed !== undefined) environment.REKOGNITION_MAX_CONCURRENCY = String(rekognitionConcurrency(feed.maxConcurrency));
   if (plan.joinsApiNetwork === true && inputs.cacheUrl !== undefined) environment.CACHE_URL = inputs.cacheUrl;
   if (plan.limitsCallers === true && inputs.callerRateLimit !== undefined) {

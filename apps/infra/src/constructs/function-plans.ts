@@ -1,5 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
-import { EVENT_SOURCE_CONCURRENCY, type QueueConsumerName } from '@mediaflow/cost-model';
+import { EVENT_SOURCE_CONCURRENCY, ON_DEVICE_TAGGER, type CloudTagger, type QueueConsumerName } from '@mediaflow/cost-model';
 import { LAMBDA_FUNCTIONS, type DeployedEnvKey, type LambdaFunctionName } from '@mediaflow/workers';
 
 /** The functions of `apps/lambdas` (`build.mjs` bundles each into `dist/<name>/index.mjs`). */
@@ -50,6 +50,12 @@ export interface PlannedFeed {
   readonly optional?: boolean;
 }
 
+/**
+ * The layers a function may mount: `sharp` (linux-arm64 addon and libvips), `mediaTools` (ffmpeg and
+ * ffprobe), `taggerModels` (the on-device tagger's libraries and models: WebAssembly, any architecture).
+ */
+export type LayerName = 'sharp' | 'mediaTools' | 'taggerModels';
+
 /** What a function may do under one prefix of the media bucket, and why (the reason of its cdk-nag acknowledgement). */
 export interface PrefixAccess {
   readonly actions: readonly string[];
@@ -63,7 +69,7 @@ export interface FunctionPlan {
   /** For functions that no queue feeds; consumers take their queue's consumer timeout. */
   readonly timeout?: Duration;
   readonly feed?: PlannedFeed;
-  readonly layers: readonly ('sharp' | 'mediaTools')[];
+  readonly layers: readonly LayerName[];
   /** Whole originals copied to /tmp (ffmpeg and ffprobe seek in a file), with room for what is written beside them. */
   readonly scratch?: { readonly extraMiB: number };
   readonly originals?: PrefixAccess;
@@ -78,12 +84,50 @@ export interface FunctionPlan {
   readonly joinsApiNetwork?: boolean;
   /** Calls Rekognition's DetectLabels and DetectModerationLabels, whose rate the account shares out. */
   readonly callsRekognition?: boolean;
+  /** The tagger the function's code runs (its `TAGGER`): the tagging function's only. */
+  readonly tagger?: CloudTagger;
   /** Counts each caller's requests in the media table (`RATE#` items), so every instance enforces one limit per caller. */
   readonly limitsCallers?: boolean;
 }
 
 /** Replacing renditions: clear what an earlier attempt left, put the new ones (a put larger than a part is a multipart upload, aborted on failure). */
 const RENDITION_WRITE = ['s3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'];
+
+/** Not urgent: a short window fills batches. */
+const TAGGING_FEED: PlannedFeed = { queue: 'tagging', batchSize: 5, batchingWindow: Duration.seconds(5), idempotent: true, optional: true };
+
+/**
+ * The tagging function for each tagger (`-c tagger=on-device|rekognition`). Its timeout is the
+ * tagging queue's consumer timeout (60 s) either way: on-device, the worst invocation measured is a
+ * cold start (2.3 s on one core) and a batch of 5 videos of 4 frames at the slowest image (0.63 s),
+ * about 15 s, which leaves room for an arm64 core slower than the one measured.
+ */
+export const TAGGING_PLANS: Readonly<Record<CloudTagger, FunctionPlan>> = {
+  'on-device': {
+    description: 'Mediaflow tagging: labels and moderation from the on-device models (SQS)',
+    // The models run on one thread, one image at a time, and need a whole vCPU, which Lambda gives at
+    // 1,769 MB: below it every image takes longer by the share of CPU lost (the same GB-seconds, slower),
+    // above it a second vCPU would sit idle. The process peaked at 346 MiB (ON_DEVICE_TAGGER).
+    memory: ON_DEVICE_TAGGER.lambdaMiB,
+    feed: TAGGING_FEED,
+    // sharp decodes and shrinks the picture in the tagger's worker; the models and their runtime are the other layer.
+    layers: ['sharp', 'taggerModels'],
+    renditions: { actions: ['s3:GetObject'], why: 'reads the renditions it tags (a picture\u2019s small rendition, a video\u2019s poster and thumbnails, an audio item\u2019s cover)' },
+    tagger: 'on-device',
+  },
+  rekognition: {
+    description: 'Mediaflow tagging: labels and moderation from Rekognition (SQS)',
+    // Reads one small rendition into memory and waits on Rekognition.
+    memory: 512,
+    // Records share the function's Rekognition slots.
+    feed: TAGGING_FEED,
+    layers: [],
+    // Rekognition reads renditions over 5 MB from S3 itself, with the caller's permissions.
+    renditions: { actions: ['s3:GetObject'], why: 'reads the renditions it looks at and lets Rekognition read the large ones from S3 under its permissions' },
+    callsRekognition: true,
+    tagger: 'rekognition',
+  },
+};
 
 /**
  * Memory, timeouts, batching and object access of every function, in one place. The consumers'
@@ -100,9 +144,11 @@ const RENDITION_WRITE = ['s3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUp
  * | image          | 2048   | consumer (90 s)  | 512 MiB                | 1             | 18                        |
  * | document       | 512    | consumer (30 s)  | 512 MiB                | 10            | 5                         |
  * | audio          | 2048   | consumer (330 s) | upload limit + 1 GiB   | 1             | 5                         |
- * | tagging        | 512    | consumer (60 s)  | 512 MiB                | 5, 5 s        | 5 (Rekognition's rate)    |
+ * | tagging        | 1769   | consumer (60 s)  | 512 MiB                | 5, 5 s        | 4 (demand; 5 with Rekognition: its rate) |
  * | video-submit   | 1024   | consumer (180 s) | upload limit + 512 MiB | 1             | 2                         |
  * | video-complete | 1536   | 60 s             | 512 MiB                | EventBridge   | -                         |
+ *
+ * The tagging function is the on-device tagger's by default ({@link TAGGING_PLANS}, `-c tagger=...`).
  */
 export const FUNCTION_PLANS: Readonly<Record<MediaFunctionName, FunctionPlan>> = {
   api: {
@@ -165,17 +211,7 @@ export const FUNCTION_PLANS: Readonly<Record<MediaFunctionName, FunctionPlan>> =
     renditions: { actions: RENDITION_WRITE, why: 'replaces the previews, waveform and cover of the item it transcodes (a retry clears those of the attempt before)' },
     listsRenditions: true,
   },
-  tagging: {
-    description: 'Mediaflow tagging: labels and moderation from Rekognition (SQS)',
-    // Reads one small rendition into memory and waits on Rekognition.
-    memory: 512,
-    // Not urgent: a short window fills batches; records share the function's Rekognition slots.
-    feed: { queue: 'tagging', batchSize: 5, batchingWindow: Duration.seconds(5), idempotent: true, optional: true },
-    layers: [],
-    // Rekognition reads renditions over 5 MB from S3 itself, with the caller's permissions.
-    renditions: { actions: ['s3:GetObject'], why: 'reads the renditions it looks at and lets Rekognition read the large ones from S3 under its permissions' },
-    callsRekognition: true,
-  },
+  tagging: TAGGING_PLANS['on-device'],
   'video-submit': {
     description: 'Mediaflow video step: probe with ffprobe, then a MediaConvert job (SQS)',
     // ffprobe is light; the CPU share goes to copying the original to /tmp within the timeout.
@@ -202,6 +238,11 @@ export const FUNCTION_PLANS: Readonly<Record<MediaFunctionName, FunctionPlan>> =
     listsRenditions: true,
   },
 };
+
+/** Every function's plan, the tagging function's for the stage's tagger. */
+export function functionPlans(tagger: CloudTagger): Readonly<Record<MediaFunctionName, FunctionPlan>> {
+  return { ...FUNCTION_PLANS, tagging: TAGGING_PLANS[tagger] };
+}
 
 /**
  * The plan's feed as deployed, with as many functions at once as the stage's capacity plan gives

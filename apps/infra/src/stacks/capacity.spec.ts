@@ -2,7 +2,7 @@ import type { CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { CfnApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { CfnDistribution } from 'aws-cdk-lib/aws-cloudfront';
-import { ALARM_SHARE, CAPACITY_FUNCTIONS, parseWorkload, planCapacity, QUEUE_CONSUMERS, type CapacityScale } from '@mediaflow/cost-model';
+import { ALARM_SHARE, CAPACITY_FUNCTIONS, parseWorkload, planCapacity, QUEUE_CONSUMERS, type CapacityOptionsInput, type CapacityScale } from '@mediaflow/cost-model';
 import { parseCapacityContext } from '../capacity-context.js';
 import { FUNCTION_PLANS, MEDIA_FUNCTIONS, REKOGNITION_CALLS_IN_FLIGHT, type MediaFunctionName } from '../constructs/function-plans.js';
 import { InvalidContextError } from '../guard-rails.js';
@@ -34,12 +34,15 @@ function synthesize(context: Record<string, string>): { stack: MediaStack; templ
   return built;
 }
 
-describe.each<[string, Record<string, string>, CapacityScale]>([
-  ['by default (month 0)', {}, { month: 0 }],
-  ['with -c scale=month36', { scale: 'month36' }, { month: 36 }],
-])('the stack %s and `mediaflow cost --capacity`', (_, context, scale) => {
+describe.each<[string, Record<string, string>, CapacityScale, CapacityOptionsInput]>([
+  ['by default (month 0, on-device tagging)', {}, { month: 0 }, {}],
+  ['with -c scale=month36', { scale: 'month36' }, { month: 36 }, {}],
+  // Rekognition's quota caps the tagging functions; on-device, the demand sizes them.
+  ['with -c tagger=rekognition', { tagger: 'rekognition' }, { month: 0 }, { tagger: 'rekognition' }],
+  ['with -c tagger=rekognition -c scale=month36', { tagger: 'rekognition', scale: 'month36' }, { month: 36 }, { tagger: 'rekognition' }],
+])('the stack %s and `mediaflow cost --capacity`', (_, context, scale, options) => {
   const { stack, template } = synthesize(context);
-  const plan = planCapacity(parseWorkload(), scale);
+  const plan = planCapacity(parseWorkload(), scale, options);
   const limitOf = (name: MediaFunctionName): number | undefined => plan.functions.find((f) => f.name === name)?.limit;
   const functionId = (name: MediaFunctionName): string => {
     const fn = stack.compute.functions.get(name);
@@ -73,6 +76,16 @@ describe.each<[string, Record<string, string>, CapacityScale]>([
     expect(rate?.Threshold).toBe(plan.api.rateLimit * ALARM_SHARE);
   });
 
+  it('size the tagging function for the tagger: on-device with the demand\u2019s limit, Rekognition within its quota', () => {
+    const tagging = template.findResources('AWS::Lambda::Function')[functionId('tagging')]?.Properties;
+    const onDevice = plan.options.tagger === 'on-device';
+    expect(tagging?.Environment.Variables.TAGGER).toBe(plan.options.tagger);
+    expect(tagging?.MemorySize).toBe(onDevice ? 1769 : 512);
+    const taggingLimit = limitOf('tagging') ?? Number.NaN;
+    if (onDevice) expect(plan.functions.find((f) => f.name === 'tagging')?.basis).not.toMatch(/capped/);
+    else expect(taggingLimit).toBeLessThanOrEqual(REKOGNITION_CALLS_IN_FLIGHT);
+  });
+
   it('limit each caller alike, in the api function', () => {
     const api = template.findResources('AWS::Lambda::Function')[functionId('api')];
     expect(api?.Properties.Environment.Variables).toMatchObject({
@@ -97,6 +110,8 @@ describe('the stack\u2019s capacity settings', () => {
     expect(parseCapacityContext({ scale: '', peakFactor: '' })).toEqual({});
     expect(parseCapacityContext({ scale: 'month36', peakFactor: '3' })).toEqual({ scale: { month: 36 }, peakFactor: 3 });
     expect(parseCapacityContext({ scale: '250000', peakFactor: 2.5 })).toEqual({ scale: { dau: 250_000 }, peakFactor: 2.5 });
+    expect(parseCapacityContext({ tagger: 'rekognition' })).toEqual({ tagger: 'rekognition' });
+    expect(parseCapacityContext({ tagger: 'on-device', scale: 'month0' })).toEqual({ tagger: 'on-device', scale: { month: 0 } });
   });
 
   it('stop synthesis on a value the plan cannot read, naming the setting', () => {
@@ -104,6 +119,8 @@ describe('the stack\u2019s capacity settings', () => {
     expect(() => parseCapacityContext({ peakFactor: 'high' })).toThrow(/-c peakFactor=high: must be a number from 1 to 100/);
     expect(() => parseCapacityContext({ peakFactor: '0.5' })).toThrow(/peakFactor/);
     expect(() => createApp({ outdir: tempDir(), context: { scale: 'year3' } }, testAssets())).toThrow(/-c scale=year3: must be month0 to month120/);
+    expect(() => parseCapacityContext({ tagger: 'clip' })).toThrow(InvalidContextError);
+    expect(() => createApp({ outdir: tempDir(), context: { tagger: 'Rekognition' } }, testAssets())).toThrow(/-c tagger=Rekognition: must be on-device or rekognition/);
   });
 });
 

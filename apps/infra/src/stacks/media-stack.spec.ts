@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Stack, Validations, type AppProps, type CfnElement } from 'aws-cdk-lib';
@@ -7,14 +7,13 @@ import type { CfnApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { CfnDistribution } from 'aws-cdk-lib/aws-cloudfront';
 import type { CfnSecurityGroup, CfnVPC } from 'aws-cdk-lib/aws-ec2';
 import type { CfnRole } from 'aws-cdk-lib/aws-iam';
-import { Code, type CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
-import { Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { pipelineQueues } from '@mediaflow/workers';
-import type { MediaAssets } from '../assets.js';
 import { MEDIA_FUNCTIONS } from '../constructs/function-plans.js';
 import { createApp as createAppWith } from '../main.js';
+import { testAssets } from '../testing/stack-assets.js';
 import { MediaStack } from './media-stack.js';
 
 interface PolicyStatement {
@@ -37,22 +36,6 @@ function outdir(): string {
 afterAll(() => {
   for (const dir of outdirs) rmSync(dir, { recursive: true, force: true });
 });
-
-/** Small stand-ins for the bundles, layers and gallery build, laid out as the real ones are. */
-function testAssets(): MediaAssets {
-  const root = outdir();
-  const dir = (path: string, file: string, body: string): string => {
-    mkdirSync(join(root, path), { recursive: true });
-    writeFileSync(join(root, path, file), body);
-    return join(root, path);
-  };
-  for (const name of MEDIA_FUNCTIONS) dir(`functions/${name}`, 'index.mjs', `export const handler = async () => '${name}';\n`);
-  return {
-    functionCode: (name) => Code.fromAsset(join(root, 'functions', name)),
-    layers: { sharp: Code.fromAsset(dir('sharp/nodejs/node_modules/sharp', 'package.json', '{}')), mediaTools: Code.fromAsset(dir('media-tools/bin', 'ffmpeg', '#!/bin/sh\n')) },
-    gallery: Source.asset(dir('gallery', 'index.html', '<!doctype html><title>Mediaflow</title>')),
-  };
-}
 
 const createApp = (props: AppProps): App => createAppWith(props, testAssets());
 

@@ -3,7 +3,7 @@ import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { PriceClass } from 'aws-cdk-lib/aws-cloudfront';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
-import { QUEUE_CONSUMERS, stackLimits, type CapacityScale, type StackLimits } from '@mediaflow/cost-model';
+import { QUEUE_CONSUMERS, stackLimits, type CapacityScale, type CloudTagger, type StackLimits } from '@mediaflow/cost-model';
 import { pipelineQueues } from '@mediaflow/workers';
 import type { Construct } from 'constructs';
 import type { MediaAssets } from '../assets.js';
@@ -34,8 +34,13 @@ export interface MediaStackProps extends StackProps {
    * call the API across origins and upload to the bucket.
    */
   readonly extraGalleryOrigin?: string;
-  /** Whether tagging (Rekognition) is part of the pipeline (default true). */
+  /** Whether tagging is part of the pipeline (default true). */
   readonly tagging?: boolean;
+  /**
+   * What tags the pictures (`-c tagger=...`): the on-device models in the tagging function (the
+   * default, with the `tagger-models` layer) or Rekognition (its grants, and its rate shared out).
+   */
+  readonly tagger?: CloudTagger;
   /** Where alarms are e-mailed; none subscribes nobody (the alarm topic still exists). */
   readonly alarmEmail?: string;
   /**
@@ -88,7 +93,8 @@ export class MediaStack extends Stack {
   constructor(scope: Construct, id: string, props: MediaStackProps) {
     super(scope, id, props);
     const retain = RETAINED_STAGES.has(props.stage);
-    this.limits = stackLimits(props.scale ?? DEFAULT_SCALE, props.peakFactor === undefined ? {} : { peakToAverage: props.peakFactor });
+    const tagger = props.tagger ?? 'on-device';
+    this.limits = stackLimits(props.scale ?? DEFAULT_SCALE, { tagger, ...(props.peakFactor === undefined ? {} : { peakToAverage: props.peakFactor }) });
     Tags.of(this).add('mediaflow:stage', props.stage);
     // Every log group of the stage expires; constructs with a logRetention of their own apply theirs over it.
     Aspects.of(this).add(new LogRetention(), { priority: AspectPriority.MUTATING });
@@ -120,6 +126,7 @@ export class MediaStack extends Stack {
       mediaBaseUrl: Lazy.string({ produce: () => this.delivery.mediaBaseUrl }),
       consumerTimeouts: CONSUMER_TIMEOUTS,
       maxConcurrency: this.limits.maxConcurrency,
+      tagger,
       callerRateLimit: this.limits.perCaller,
       ...(this.cache === undefined ? {} : { apiNetwork: this.cache.apiNetwork, cacheUrl: this.cache.cacheUrl }),
     });

@@ -33,7 +33,11 @@ export function testAssets(): MediaAssets {
   for (const name of MEDIA_FUNCTIONS) dir(`functions/${name}`, 'index.mjs', `export const handler = async () => '${name}';\n`);
   return {
     functionCode: (name) => Code.fromAsset(join(root, 'functions', name)),
-    layers: { sharp: Code.fromAsset(dir('sharp/nodejs/node_modules/sharp', 'package.json', '{}')), mediaTools: Code.fromAsset(dir('media-tools/bin', 'ffmpeg', '#!/bin/sh\n')) },
+    layers: {
+      sharp: Code.fromAsset(dir('sharp/nodejs/node_modules/sharp', 'package.json', '{}')),
+      mediaTools: Code.fromAsset(dir('media-tools/bin', 'ffmpeg', '#!/bin/sh\n')),
+      taggerModels: Code.fromAsset(join(dir('tagger-models/share/tagger-models', 'manifest.json', '{}'), '../..')),
+    },
     gallery: Source.asset(dir('gallery', 'index.html', '<!doctype html><title>Mediaflow</title>')),
   };
 }

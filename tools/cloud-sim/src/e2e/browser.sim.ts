@@ -157,9 +157,11 @@ describe('the gallery in a browser against the simulated stage', () => {
     await page.getByRole('dialog').waitFor({ state: 'detached' });
   });
 
-  it('downloads originals from the bucket by presigned link, byte for byte, under their names', async () => {
+  it('downloads every original from the bucket by presigned link, byte for byte, under its name', async () => {
     for (const [name, label] of [
       ['photo.jpg', 'Original'],
+      ['clip.mp4', 'Original'],
+      ['tone.wav', 'Original'],
       ['notes.pdf', 'Download'],
       ['archive.bin', 'Download'],
     ] as const) {

@@ -93,7 +93,7 @@ describe('the stage HTTPS edge', () => {
     const script = `
       await import(${JSON.stringify(pathToFileURL(join(dirname(bootstrapPath()), 'edge-hook.mjs')).href)});
       const response = await fetch('https://dynamodb.us-east-1.amazonaws.com/', { method: 'POST', body: 'x'.repeat(10) });
-      console.log(response.status, response.headers.get('x-seen-host'));
+      process.stdout.write(response.status + ' ' + response.headers.get('x-seen-host') + '\\n');
       process.exit(0);`;
     const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
       env: { ...process.env, MEDIAFLOW_SIM_EDGE: edge.address, NODE_EXTRA_CA_CERTS: certificate.caPath },
