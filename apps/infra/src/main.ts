@@ -24,11 +24,8 @@ export function createApp(props: AppProps, assets: MediaAssets): App {
   const alarmEmail = stringContext(app, 'alarmEmail');
   const extraGalleryOrigin = stringContext(app, 'galleryOrigin');
   const domain = domainContext(app);
-  const guardRails = parseGuardRails(
-    Object.fromEntries(GUARD_RAIL_KEYS.map((key) => [key, app.node.tryGetContext(key) as unknown])),
-    alarmEmail === undefined ? {} : { alarmEmail },
-  );
-  const capacity = parseCapacityContext(Object.fromEntries(CAPACITY_KEYS.map((key) => [key, app.node.tryGetContext(key) as unknown])));
+  const guardRails = parseGuardRails(contextValues(app, GUARD_RAIL_KEYS), alarmEmail === undefined ? {} : { alarmEmail });
+  const capacity = parseCapacityContext(contextValues(app, CAPACITY_KEYS));
   new MediaStack(app, `Mediaflow-${stage}`, {
     stage,
     assets,
@@ -48,6 +45,11 @@ export function createApp(props: AppProps, assets: MediaAssets): App {
   // reason, and the acknowledgements are written into the template for reviewers to see.
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true, writeSuppressionsToCloudFormation: true }));
   return app;
+}
+
+/** The raw context values of `keys`, for a parser that checks them together. */
+function contextValues(app: App, keys: readonly string[]): Record<string, unknown> {
+  return Object.fromEntries(keys.map((key) => [key, app.node.tryGetContext(key) as unknown]));
 }
 
 function stringContext(app: App, key: string): string | undefined {

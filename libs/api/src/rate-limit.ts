@@ -19,10 +19,6 @@ export class OwnerRateLimiter implements RateLimiter {
 
   /** Takes a token for `owner`: `0` when allowed, else the seconds until the next token. */
   async take(owner: string): Promise<number> {
-    return this.takeNow(owner);
-  }
-
-  private takeNow(owner: string): number {
     const now = this.now();
     const bucket = this.buckets.get(owner) ?? { tokens: this.burst, at: now };
     bucket.tokens = Math.min(this.burst, bucket.tokens + ((now - bucket.at) / 1000) * this.perSecond);

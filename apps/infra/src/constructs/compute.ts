@@ -5,6 +5,7 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { CallerLimit, CloudTagger } from '@mediaflow/cost-model';
+import { DynamoRateLimiterConfigSchema } from '@mediaflow/storage/dynamodb';
 import { Construct } from 'constructs';
 import { LogRetention } from '../log-retention.js';
 import type { PipelineQueue } from './events.js';
@@ -232,12 +233,11 @@ export class MediaCompute extends Construct {
   }
 }
 
-/** The api function parses its limit at its cold start (`OWNER_RATE_LIMIT_*`); one it would refuse fails here. */
+/** The api function builds its limiter at its cold start (`OWNER_RATE_LIMIT_*`); a limit the limiter would refuse fails here. */
 function checkCallerRateLimit(limit: CallerLimit | undefined): void {
   if (limit === undefined) return;
-  if (!(limit.perSecond > 0) || limit.perSecond > 10_000 || !Number.isInteger(limit.burst) || limit.burst < 1 || limit.burst > 10_000) {
-    throw new Error(`callerRateLimit needs perSecond in (0, 10000] and a whole burst from 1 to 10000, not ${JSON.stringify(limit)}`);
-  }
+  const checked = DynamoRateLimiterConfigSchema.pick({ perSecond: true, burst: true }).safeParse(limit);
+  if (!checked.success) throw new Error(`callerRateLimit ${JSON.stringify(limit)} is not one the api function takes: ${checked.error.message}`);
 }
 
 /** A cache is only reachable from inside its VPC, and the api function parses CACHE_URL at its cold start. */

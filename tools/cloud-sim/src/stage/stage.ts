@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDistribution } from '../cloudfront/index.js';
-import { edgeNames, issueStageCertificate, startEdge, type Edge } from '../edge/index.js';
+import { edgeNames, issueStageCertificate, startEdge } from '../edge/index.js';
 import { CredentialRegistry, startGateway, type Gateway } from '../gateway/index.js';
 import { startHttpApi } from '../http-api/index.js';
 import { formatReport, type RoleUsage } from '../iam/index.js';
@@ -238,22 +238,18 @@ export async function startStage(options: StageOptions): Promise<Stage> {
 
     // The public names, filled in as the parts come up; the edge reads it per request.
     const hosts: Record<string, string> = {};
-    let edge: Edge | undefined;
-    let edgeCa = '';
-    let spkiHash = '';
+    let edge: StageEdge | undefined;
     if (options.https) {
       const certificate = issueStageCertificate(join(dataDir, 'edge'), edgeNames(account.region));
       const gatewayUrl = gateway.url;
-      edge = await startEdge({
+      const running = await startEdge({
         route: (host) => hosts[host] ?? (host.endsWith('.amazonaws.com') ? gatewayUrl : undefined),
         cert: certificate.cert,
         key: certificate.key,
         log,
       });
-      edgeCa = certificate.caPath;
-      spkiHash = certificate.spkiHash;
-      const running = edge;
       closers.push(() => running.close());
+      edge = { address: running.address, resolverRules: running.resolverRules, caPath: certificate.caPath, spkiHash: certificate.spkiHash };
     }
 
     const lambda = new LambdaService({
@@ -262,7 +258,7 @@ export async function startStage(options: StageOptions): Promise<Stage> {
       workDir: dataDir,
       root: workspaceRoot(),
       bootstrap: bootstrapPath(),
-      endpoint: edge ? { edge: edge.address, caPath: edgeCa } : { url: gateway.url },
+      endpoint: edge ? { edge: edge.address, caPath: edge.caPath } : { url: gateway.url },
       credentialsFor: (fn) => credentials.issue({ roleArn: fn.roleArn, sessionName: fn.name.slice(0, 64) }),
       hostLayers: options.hostLayers,
       maxInstancesPerFunction: options.maxInstancesPerFunction ?? 2,
@@ -409,7 +405,7 @@ export async function startStage(options: StageOptions): Promise<Stage> {
       gatewayUrl: gateway.url,
       hosts,
       publicSiteUrl,
-      ...(edge ? { edge: { address: edge.address, resolverRules: edge.resolverRules, caPath: edgeCa, spkiHash } } : {}),
+      ...(edge ? { edge } : {}),
       localUrl,
       events,
       messaging,
