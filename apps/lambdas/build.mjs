@@ -23,7 +23,7 @@ const root = dirname(fileURLToPath(import.meta.url));
 const dist = resolve(root, process.env.MEDIAFLOW_LAMBDA_OUT ?? 'dist');
 const sdkExternal = process.env.MEDIAFLOW_SDK !== 'bundled';
 
-export const FUNCTIONS = ['api', 'ingest', 'image', 'document', 'audio', 'tagging', 'video-submit', 'video-complete'];
+export const FUNCTIONS = ['api', 'ingest', 'image', 'document', 'audio', 'tagging', 'video', 'video-complete'];
 
 /**
  * Provided by a layer or the runtime, loaded by `require` so that NODE_PATH applies. The runtime

@@ -1,8 +1,8 @@
-import { CLOUD_TAGGERS, parseCapacityOptions, parseCapacityScale, type CapacityScale, type CloudTagger } from '@mediaflow/cost-model';
+import { CLOUD_TAGGERS, CLOUD_VIDEO_TRANSCODERS, parseCapacityOptions, parseCapacityScale, type CapacityScale, type CloudTagger, type CloudVideoTranscoder } from '@mediaflow/cost-model';
 import { InvalidContextError } from './guard-rails.js';
 
 /** The context keys that size a stage's limits. */
-export const CAPACITY_KEYS = ['scale', 'peakFactor', 'tagger'] as const;
+export const CAPACITY_KEYS = ['scale', 'peakFactor', 'tagger', 'videoTranscoder'] as const;
 
 /** What a stage's limits are sized for; the capacity plan's defaults (month 0, a peak of 4x, on-device tagging) where absent. */
 export interface CapacityContext {
@@ -10,6 +10,8 @@ export interface CapacityContext {
   readonly peakFactor?: number;
   /** What tags the pictures; it decides the tagging function's memory, layers, grants and limit. */
   readonly tagger?: CloudTagger;
+  /** Who transcodes video; it decides the video function's memory, layers, grants and limit. */
+  readonly videoTranscoder?: CloudVideoTranscoder;
 }
 
 const absent = (value: unknown): boolean => value === undefined || value === '';
@@ -24,7 +26,7 @@ const absent = (value: unknown): boolean => value === undefined || value === '';
  * @throws InvalidContextError naming the setting, rather than sizing the stage for something else
  */
 export function parseCapacityContext(context: Readonly<Record<string, unknown>>): CapacityContext {
-  const { scale, peakFactor, tagger } = context;
+  const { scale, peakFactor, tagger, videoTranscoder } = context;
   let parsed: CapacityContext = {};
   if (!absent(scale)) {
     try {
@@ -45,6 +47,11 @@ export function parseCapacityContext(context: Readonly<Record<string, unknown>>)
     const known: readonly unknown[] = CLOUD_TAGGERS;
     if (!known.includes(tagger)) throw new InvalidContextError(`invalid context: -c tagger=${String(tagger)}: must be ${CLOUD_TAGGERS.join(' or ')}`);
     parsed = { ...parsed, tagger: tagger as CloudTagger };
+  }
+  if (!absent(videoTranscoder)) {
+    const known: readonly unknown[] = CLOUD_VIDEO_TRANSCODERS;
+    if (!known.includes(videoTranscoder)) throw new InvalidContextError(`invalid context: -c videoTranscoder=${String(videoTranscoder)}: must be ${CLOUD_VIDEO_TRANSCODERS.join(' or ')}`);
+    parsed = { ...parsed, videoTranscoder: videoTranscoder as CloudVideoTranscoder };
   }
   return parsed;
 }

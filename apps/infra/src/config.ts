@@ -4,15 +4,16 @@ import type { CapacityScale } from '@mediaflow/cost-model';
 /**
  * How long each queue's consumer function may run, by queue name. The queues' visibility timeouts
  * are derived from these, so a message never reappears while its function still works on it.
- * Video is only probed and submitted to MediaConvert by its function; the transcode itself runs there.
+ * The video function transcodes the videos that fit its time and hands longer ones to MediaConvert.
  */
 export const CONSUMER_TIMEOUTS: Readonly<Record<string, Duration>> = {
   // Ingest reads a whole original to hash it when the client declared no checksum: 2 GiB at the
   // ~100 MB/s one function streams from S3 is about 20 s, so 2 minutes leaves room.
   ingest: Duration.seconds(120),
   image: Duration.seconds(90),
-  // Video-submit copies the original to /tmp for ffprobe before it creates the MediaConvert job.
-  video: Duration.seconds(180),
+  // The video function copies the original to /tmp, probes it, and transcodes it when its estimate
+  // fits half of this (a MediaConvert job otherwise): Lambda's longest, 15 minutes.
+  video: Duration.seconds(900),
   audio: Duration.seconds(330),
   document: Duration.seconds(30),
   tagging: Duration.seconds(60),

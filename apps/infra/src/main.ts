@@ -15,8 +15,9 @@ import { MediaStack } from './stacks/media-stack.js';
  * `tagging=false`, `cache=true` (the API's optional cache), for a custom domain `domainName`,
  * `hostedZoneId`, `zoneName`, `certificateArn`, and the guard rails (`guard-rails.ts`): `budgetUsd`
  * with `budgetEmail`, `priceClass`, `webAclArn`. A malformed guard rail stops synthesis. What the
- * limits are sized for (`capacity-context.ts`): `scale` (`month0` by default), `peakFactor` and
- * `tagger` (`on-device` by default, or `rekognition`).
+ * limits are sized for (`capacity-context.ts`): `scale` (`month0` by default), `peakFactor`,
+ * `tagger` (`on-device` by default, or `rekognition`) and `videoTranscoder` (`lambda` by default,
+ * or `mediaconvert`).
  */
 export function createApp(props: AppProps, assets: MediaAssets): App {
   const app = new App({ ...props, context: { ...APP_CONTEXT, ...props.context } });

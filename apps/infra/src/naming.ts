@@ -1,9 +1,9 @@
 /**
- * A name such as `video-submit` or `dead-letters` as a construct id part, `VideoSubmit`: construct
+ * A name such as `video-complete` or `dead-letters` as a construct id part, `VideoComplete`: construct
  * ids become logical IDs, so every construct names its children this one way.
  *
  * @example
- * pascal('video-submit'); // 'VideoSubmit'
+ * pascal('video-complete'); // 'VideoComplete'
  */
 export function pascal(name: string): string {
   return name

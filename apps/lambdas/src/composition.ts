@@ -13,7 +13,7 @@ export type ContextAwareHandler = MessageHandler & { useLambdaContext?: (context
 
 /**
  * Everything a function's handler is built from: tests build one from in-memory fakes. `D` is what
- * the function's step needs (`ImageStepDeps`, `VideoSubmitDeps`, ...), so a function wired without
+ * the function's step needs (`ImageStepDeps`, `CloudVideoDeps`, ...), so a function wired without
  * its processor fails the typecheck.
  */
 export interface Runtime<D extends ServiceDeps = ServiceDeps> {

@@ -43,6 +43,14 @@ const VARIABLES = {
   /** The consumers' queues' `maxReceiveCount`: the last attempt fails the item before the DLQ. */
   MAX_RECEIVES: positiveInt.max(1000).default(5),
   VIDEO_TIME_LIMIT_SECONDS: positiveInt.optional(),
+  /**
+   * Who transcodes videos: `lambda` (the default: the video function itself with the ffmpeg ladder,
+   * a MediaConvert job for the videos that would not finish well inside its time) or `mediaconvert`
+   * (a MediaConvert job for every video).
+   */
+  VIDEO_TRANSCODER: z.enum(['lambda', 'mediaconvert']).default('lambda'),
+  /** Lambda sets it: the function's memory in MB, which its share of CPU follows. */
+  AWS_LAMBDA_FUNCTION_MEMORY_SIZE: positiveInt.max(10_240).optional(),
   AUDIO_TIME_LIMIT_SECONDS: positiveInt.optional(),
   /**
    * The API's optional cache (the stack's `-c cache=true`), e.g. `rediss://mediaflow-prod-abc123.serverless.use1.cache.amazonaws.com:6379`.

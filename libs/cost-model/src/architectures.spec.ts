@@ -1,4 +1,5 @@
 import { BASELINE, MEDIAFLOW, parseArchitecture } from './architectures.js';
+import { LAMBDA_FFMPEG } from './lambda-ffmpeg.js';
 import { costByService, priceMonth, priceWorkload, monthState, type Bill } from './pricing.js';
 import { InvalidAssumptionsError } from './errors.js';
 import { deriveWorkload, parseWorkload } from './workload.js';
@@ -30,8 +31,11 @@ describe('priceWorkload at 10k DAU (month 0, free tier off)', () => {
   it('prices MediaConvert by tier', () => {
     // Professional: 405,333.33 HD min × 0.024 (9,728) + 304,000 SD min × 0.012 (3,648) = 13,376
     expect(costByService(baseline).get('mediaconvert')).toBeCloseTo(13_376, 6);
-    // Basic: 405,333.33 × 0.015 (6,080) + 304,000 × 0.0075 (2,280) = 8,360
-    expect(costByService(mediaflow).get('mediaconvert')).toBeCloseTo(8_360, 6);
+    // Basic: 405,333.33 × 0.015 (6,080) + 304,000 × 0.0075 (2,280) = 8,360, for a stage that sends every video to MediaConvert.
+    const allJobs = priceWorkload(parseArchitecture({ ...MEDIAFLOW, videoTranscoder: 'mediaconvert' }), w);
+    expect(costByService(allJobs).get('mediaconvert')).toBeCloseTo(8_360, 6);
+    // Mediaflow's default transcodes the workload's 20 s videos in the video function.
+    expect(costByService(mediaflow).has('mediaconvert')).toBe(false);
   });
 
   it('prices the always-on OpenSearch cluster, only in the baseline', () => {
@@ -142,13 +146,17 @@ describe('priceWorkload at 10k DAU (month 0, free tier off)', () => {
 });
 
 describe('what-if choices', () => {
-  it('replaces MediaConvert with Lambda ffmpeg time', () => {
-    const ffmpeg = parseArchitecture({ ...MEDIAFLOW, videoTranscoder: 'lambda-ffmpeg' });
-    const bill = priceWorkload(ffmpeg, w);
+  it('replaces MediaConvert with the measured Lambda ffmpeg time, up to the longest video the function takes', () => {
+    const mediaConvert = parseArchitecture({ ...MEDIAFLOW, videoTranscoder: 'mediaconvert' });
+    const bill = priceWorkload(MEDIAFLOW, w);
     expect(costByService(bill).has('mediaconvert')).toBe(false);
-    // extra GB-s: 202,666.67 video min × 60 s × 1 × 3.5 GB = 42,560,000
-    const extra = line(bill, 'lambda.duration.arm64').usage.value - line(priceWorkload(MEDIAFLOW, w), 'lambda.duration.arm64').usage.value;
-    expect(extra).toBeCloseTo(42_560_000, 0);
+    // extra GB-s: 202,666.67 video min × 60 s × 1.264 s per second × 3,538 MB ÷ 1024 = 53,105,380
+    const extra = line(bill, 'lambda.duration.arm64').usage.value - line(priceWorkload(mediaConvert, w), 'lambda.duration.arm64').usage.value;
+    expect(extra).toBeCloseTo((202_666.666_666_666_7 * 60 * LAMBDA_FFMPEG.secondsPerVideoSecond * LAMBDA_FFMPEG.memoryMb) / 1024, 0);
+    expect(extra).toBeCloseTo(53_105_380, -1);
+    // Videos longer than the function takes are MediaConvert's, as in the stack.
+    const long = parseWorkload({ videoSeconds: LAMBDA_FFMPEG.maxPlacedSeconds + 1 });
+    expect(costByService(priceWorkload(MEDIAFLOW, long)).get('mediaconvert')).toBeCloseTo(costByService(priceWorkload(mediaConvert, long)).get('mediaconvert') ?? 0, 6);
   });
 
   it('prices Rekognition Video per minute when chosen', () => {

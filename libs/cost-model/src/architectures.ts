@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { InvalidAssumptionsError } from './errors.js';
+import { LAMBDA_FFMPEG } from './lambda-ffmpeg.js';
 import { ON_DEVICE_TAGGER } from './on-device-tagger.js';
 import { DEFAULT_ORIGINALS_POLICY, ORIGINALS_POLICIES } from './storage-rules.js';
 
@@ -45,12 +46,16 @@ export const ArchitectureSchema = z.object({
   dashboards: z.number().int().nonnegative(),
   amplifyBuildMinutes: z.number().nonnegative(),
   /**
-   * What-if: transcode in Lambda with ffmpeg instead of MediaConvert. A 4-rung 1080p ladder ran at
-   * about real time on 2 cores (TOOLCHAIN.md), so 1 s of compute per second of video at 3,584 MiB (2 vCPU).
+   * Who transcodes video: MediaConvert (the brief's design), or the project's ffmpeg ladder in the
+   * video function (`lambda-ffmpeg`, Mediaflow's default), which hands videos longer than
+   * `ffmpegMaxVideoSeconds` to MediaConvert. Its time per second of video and memory are measured
+   * (`LAMBDA_FFMPEG`: `node tools/bench/video/run.mjs`, 2026-12-07): 1.26 s per second of video on
+   * two vCPUs, in a 3,538 MB function.
    */
   videoTranscoder: z.enum(['mediaconvert', 'lambda-ffmpeg']).default('mediaconvert'),
-  ffmpegSecondsPerVideoSecond: z.number().nonnegative().default(1),
-  ffmpegMiB: z.number().positive().default(3584),
+  ffmpegSecondsPerVideoSecond: z.number().nonnegative().default(LAMBDA_FFMPEG.secondsPerVideoSecond * LAMBDA_FFMPEG.coreSlowdown),
+  ffmpegMiB: z.number().positive().default(LAMBDA_FFMPEG.memoryMb),
+  ffmpegMaxVideoSeconds: z.number().positive().default(LAMBDA_FFMPEG.maxPlacedSeconds),
   /**
    * Who tags: Rekognition (the brief's design), or the on-device tagger in the tagging function
    * (`lambda-model`, Mediaflow's default). Its time per frame and memory are measured
@@ -108,8 +113,10 @@ export const BASELINE: Architecture = ArchitectureSchema.parse({
  * cluster), arm64 Lambda, originals in the storage class the model finds cheapest for how they are
  * read (`DEFAULT_ORIGINALS_POLICY`), renditions cached by CloudFront and browsers (immutable URLs),
  * MediaConvert restricted to Basic-tier features, no cache cluster, Cognito Lite, 30-day log
- * retention, and the on-device tagger in Lambda rather than Rekognition (the stack's default; a
- * stage may choose Rekognition with `-c tagger=rekognition`).
+ * retention, the on-device tagger in Lambda rather than Rekognition (the stack's default; a
+ * stage may choose Rekognition with `-c tagger=rekognition`), and video transcoded by the ffmpeg
+ * ladder in the video function, MediaConvert only for long videos (`-c videoTranscoder=mediaconvert`
+ * makes it MediaConvert for all).
  */
 export const MEDIAFLOW: Architecture = ArchitectureSchema.parse({
   ...BASELINE,
@@ -129,6 +136,7 @@ export const MEDIAFLOW: Architecture = ArchitectureSchema.parse({
   cognitoPlan: 'lite',
   logRetentionMonths: 1,
   polledQueues: 7,
+  videoTranscoder: 'lambda-ffmpeg',
   tagger: 'lambda-model',
   modelMsPerImage: ON_DEVICE_TAGGER.billedMsPerImage,
   modelMiB: ON_DEVICE_TAGGER.lambdaMiB,

@@ -154,7 +154,9 @@ describe('stackLimits', () => {
     expect(limits.api).toEqual({ rateLimit: plan.api.rateLimit, burstLimit: plan.api.burstLimit });
     expect(limits.perCaller).toEqual({ perSecond: 20, burst: 200 });
     // Tagging on-device by default: 4 for month 0's demand (Rekognition's quota made it 5 before).
-    expect(stackLimits({ month: 0 }).maxConcurrency).toEqual({ ingest: 4, image: 18, document: 5, audio: 5, tagging: 4, 'video-submit': 2 });
+    // Video: the ladder in the function, 0.23 videos/s × 4 at the peak × 25.9 s each × 1.25 = 30 (2 when it only probes for MediaConvert).
+    expect(stackLimits({ month: 0 }).maxConcurrency).toEqual({ ingest: 4, image: 18, document: 5, audio: 5, tagging: 4, video: 30 });
+    expect(stackLimits({ month: 0 }, { videoTranscoder: 'mediaconvert' }).maxConcurrency.video).toBe(2);
     expect(stackLimits({ month: 0 }, { tagger: 'rekognition' }).maxConcurrency.tagging).toBe(5);
   });
 });

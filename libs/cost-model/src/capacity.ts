@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { InvalidAssumptionsError } from './errors.js';
+import { LAMBDA_FFMPEG } from './lambda-ffmpeg.js';
 import { ON_DEVICE_TAGGER } from './on-device-tagger.js';
 import { growthMultiplier } from './projection.js';
 import { deriveWorkload, parseWorkload, type Workload } from './workload.js';
@@ -17,11 +18,11 @@ import { deriveWorkload, parseWorkload, type Workload } from './workload.js';
  */
 
 /** The functions of `apps/lambdas`, by the names the stack deploys them under. */
-export const CAPACITY_FUNCTIONS = ['api', 'ingest', 'image', 'document', 'audio', 'tagging', 'video-submit', 'video-complete'] as const;
+export const CAPACITY_FUNCTIONS = ['api', 'ingest', 'image', 'document', 'audio', 'tagging', 'video', 'video-complete'] as const;
 export type CapacityFunctionName = (typeof CAPACITY_FUNCTIONS)[number];
 
 /** The functions an SQS event source feeds: their limit is the event source's maximum concurrency. */
-export const QUEUE_CONSUMERS = ['ingest', 'image', 'document', 'audio', 'tagging', 'video-submit'] as const satisfies readonly CapacityFunctionName[];
+export const QUEUE_CONSUMERS = ['ingest', 'image', 'document', 'audio', 'tagging', 'video'] as const satisfies readonly CapacityFunctionName[];
 export type QueueConsumerName = (typeof QUEUE_CONSUMERS)[number];
 
 /** What Lambda accepts as an SQS event source's maximum concurrency. */
@@ -45,6 +46,13 @@ const SECONDS_PER_DAY = 86_400;
 export const CLOUD_TAGGERS = ['on-device', 'rekognition'] as const;
 export type CloudTagger = (typeof CLOUD_TAGGERS)[number];
 
+/**
+ * Who transcodes video in the cloud: the video function's own ffmpeg ladder, MediaConvert for the
+ * long videos (`lambda`, the default), or MediaConvert for all (`-c videoTranscoder=mediaconvert`).
+ */
+export const CLOUD_VIDEO_TRANSCODERS = ['lambda', 'mediaconvert'] as const;
+export type CloudVideoTranscoder = (typeof CLOUD_VIDEO_TRANSCODERS)[number];
+
 export const CapacityOptionsSchema = z.object({
   /**
    * The tagger the tagging function runs. On-device, its instances are bounded by nothing but the
@@ -53,6 +61,14 @@ export const CapacityOptionsSchema = z.object({
   tagger: z.enum(CLOUD_TAGGERS).default('on-device'),
   /** The on-device tagger's time per picture in a tagging invocation (measured: `ON_DEVICE_TAGGER`). */
   onDeviceMsPerImage: z.number().positive().default(ON_DEVICE_TAGGER.billedMsPerImage),
+  /**
+   * Who transcodes video. With `lambda`, a video function instance works on one video for the
+   * ladder's time (`LAMBDA_FFMPEG`: seconds per second of video × the workload's duration) when the
+   * video is short enough for it; otherwise only for the probe and the MediaConvert job (videoJobMs).
+   */
+  videoTranscoder: z.enum(CLOUD_VIDEO_TRANSCODERS).default('lambda'),
+  /** The ladder's wall seconds per second of video in the video function (measured: `LAMBDA_FFMPEG`). */
+  ffmpegSecondsPerVideoSecond: z.number().positive().default(LAMBDA_FFMPEG.secondsPerVideoSecond * LAMBDA_FFMPEG.coreSlowdown),
   /**
    * The busiest minutes' rate over the day's average. A personal media app's traffic follows its
    * users' evenings (most uploads and viewing in a few hours, little at night), so about 2-3x the
@@ -252,7 +268,11 @@ export function planCapacity(workload: Workload, scale: CapacityScale, optionsIn
   const apiAverage = perSecond(derived.apiRequests.value);
   const apiPeak = apiAverage * peak;
   const apiConcurrency = apiPeak * (w.apiHandlerMs / 1000);
-  const videoCompleteConcurrency = videos * peak * (w.videoJobMs / 1000);
+  // Transcoded in the function: an instance works on a video for the whole ladder; else MediaConvert does, and video-complete settles it.
+  const ladderHere = options.videoTranscoder === 'lambda' && w.videoSeconds <= LAMBDA_FFMPEG.maxPlacedSeconds;
+  const videoMs = ladderHere ? w.videoJobMs + w.videoSeconds * options.ffmpegSecondsPerVideoSecond * 1000 : w.videoJobMs;
+  const jobVideos = ladderHere ? 0 : videos;
+  const videoCompleteConcurrency = jobVideos * peak * (w.videoJobMs / 1000);
 
   const functions: FunctionCapacity[] = [
     {
@@ -274,15 +294,17 @@ export function planCapacity(workload: Workload, scale: CapacityScale, optionsIn
           limit: options.rekognitionTps,
           why: `capped at ${options.rekognitionTps}, Rekognition's quota (rekognitionTps); the queue holds the rest`,
         }),
-    consumer('video-submit', videos, w.videoJobMs, 'videos; videoJobMs (assumed: the model has one duration per video job)'),
+    ladderHere
+      ? consumer('video', videos, videoMs, 'videos; videoJobMs + videoSeconds × ffmpegSecondsPerVideoSecond (the ladder in the function, measured)')
+      : consumer('video', videos, videoMs, 'videos; videoJobMs (probe and MediaConvert job; assumed: the model has one duration per video job)'),
     {
       name: 'video-complete',
       trigger: 'eventbridge',
-      averagePerSecond: videos,
-      peakPerSecond: videos * peak,
+      averagePerSecond: jobVideos,
+      peakPerSecond: jobVideos * peak,
       durationMs: w.videoJobMs,
       peakConcurrency: videoCompleteConcurrency,
-      basis: 'videos; videoJobMs (assumed); invoked asynchronously, no limit of its own',
+      basis: ladderHere ? 'no videos go to MediaConvert at this workload\u2019s duration; invoked asynchronously, no limit of its own' : 'videos; videoJobMs (assumed); invoked asynchronously, no limit of its own',
     },
   ];
   // Same order as CAPACITY_FUNCTIONS, so tables and the stack list them alike.

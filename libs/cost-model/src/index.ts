@@ -60,6 +60,7 @@ export {
   CAPACITY_FUNCTIONS,
   CAPACITY_MONTHS,
   CLOUD_TAGGERS,
+  CLOUD_VIDEO_TRANSCODERS,
   CapacityOptionsSchema,
   EVENT_SOURCE_CONCURRENCY,
   QUEUE_CONSUMERS,
@@ -75,6 +76,7 @@ export {
   type CapacityPlan,
   type CapacityScale,
   type CloudTagger,
+  type CloudVideoTranscoder,
   type FunctionCapacity,
   type QueueConsumerName,
   type StackLimits,
@@ -95,3 +97,4 @@ export {
   type Column,
 } from './format.js';
 export { ON_DEVICE_TAGGER } from './on-device-tagger.js';
+export { LAMBDA_FFMPEG } from './lambda-ffmpeg.js';

@@ -78,7 +78,8 @@ export function priceMonth(arch: Architecture, history: readonly MonthState[], o
     'lambda.requests',
     quantity('lambdaInvocations', invocations, 'requests', `apiRequests + pipelineInvocations${opensearch ? ' + itemsPerMonth [indexer]' : ''}`),
   );
-  const ffmpeg = arch.videoTranscoder === 'lambda-ffmpeg';
+  // The function hands videos longer than it takes to MediaConvert: the workload's one duration decides for all.
+  const ffmpeg = arch.videoTranscoder === 'lambda-ffmpeg' && w.videoSeconds <= arch.ffmpegMaxVideoSeconds;
   const model = arch.tagger === 'lambda-model';
   const ffmpegGbSeconds = ffmpeg ? (d.videoMinutes.value * 60 * arch.ffmpegSecondsPerVideoSecond * arch.ffmpegMiB) / 1024 : 0;
   // On-device, one pass of the models gives labels and moderation, once per frame (a picture, or a

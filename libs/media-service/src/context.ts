@@ -9,6 +9,7 @@ import type {
   EventBus,
   IdGenerator,
   ImageProcessor,
+  MediaFacts,
   MediaRepository,
   MultipartUploads,
   ObjectStore,
@@ -84,9 +85,24 @@ export interface VideoStepDeps extends LocalJobDeps {
   images: ImageProcessor;
 }
 
-/** The cloud video step's start: a probe here, then a job of a transcoding service. */
-export interface VideoSubmitDeps extends LocalJobDeps {
-  video: VideoJobTranscoder;
+/**
+ * Where a probed video is transcoded: `here`, by ffmpeg in this process (the cloud's video
+ * function), or by a `job` of a transcoding service (MediaConvert), with why.
+ */
+export interface VideoPlacement {
+  where: 'here' | 'job';
+  reason: string;
+  /** What the transcode here was estimated to take, in seconds, when it was estimated. */
+  estimatedSeconds?: number | undefined;
+}
+
+/**
+ * The cloud video step: a probe here, then the ladder made here (`video`) when `placeVideo` says it
+ * finishes well within the job's time, else a job of a transcoding service (`jobs`).
+ */
+export interface CloudVideoDeps extends VideoStepDeps {
+  jobs: VideoJobTranscoder;
+  placeVideo(facts: MediaFacts, original: { bytes: number }): VideoPlacement;
 }
 
 /** The cloud video step's end: the job's outputs listed, its poster rendered like a photo. */

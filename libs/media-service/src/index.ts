@@ -10,7 +10,8 @@ export type {
   TaggingStepDeps,
   VideoJobUpdateDeps,
   VideoStepDeps,
-  VideoSubmitDeps,
+  CloudVideoDeps,
+  VideoPlacement,
 } from './context.js';
 export { sniff, SNIFF_BYTES } from './sniff.js';
 export type { SniffResult } from './sniff.js';
@@ -23,9 +24,10 @@ export { failById, failItem, failOrRethrow, isFileFault, type JobOptions } from 
 export { storeRenditions } from './jobs/renditions.js';
 export { processImage } from './steps/image.js';
 export { processAsIs } from './steps/document.js';
-export { processVideo } from './steps/video.js';
-export { submitVideoJob, applyVideoJobUpdate } from './steps/video-cloud.js';
-export type { OutputClassifier, SubmitOutcome, VideoJobUpdate } from './steps/video-cloud.js';
+export { processCloudVideo, processVideo } from './steps/video.js';
+export type { CloudVideoOutcome } from './steps/video.js';
+export { applyVideoJobUpdate } from './steps/video-cloud.js';
+export type { OutputClassifier, VideoJobUpdate } from './steps/video-cloud.js';
 export { processAudio, metadataTags } from './steps/audio.js';
 export { framesToTag, tagMedia } from './steps/tagging.js';
 export type { TagOutcome } from './steps/tagging.js';

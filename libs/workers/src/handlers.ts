@@ -5,10 +5,12 @@ import {
   ObjectCreatedSchema,
   processAsIs,
   processAudio,
+  processCloudVideo,
   processImage,
   tagMedia,
   processVideo,
   type AudioStepDeps,
+  type CloudVideoDeps,
   type CoreDeps,
   type ImageStepDeps,
   type JobOptions,
@@ -115,6 +117,30 @@ export function videoHandler(deps: VideoStepDeps, options: HandlerOptions): Work
     const { ownerId, mediaId } = eventTarget(message);
     const result = await processVideo(deps, ownerId, mediaId, jobOptions(options, message));
     options.log?.({ level: 'info', msg: 'video', outcome: result.outcome, mediaId });
+  });
+}
+
+/**
+ * `media.uploaded` with kind=video in the cloud: the ladder made in the function when it fits its
+ * time, else a MediaConvert job (settled later by the job's state changes).
+ */
+export function cloudVideoHandler(deps: CloudVideoDeps, options: HandlerOptions): WorkerHandler {
+  return lastAttemptFailsItem(deps, options, 'video', eventTarget, async (message) => {
+    const { ownerId, mediaId } = eventTarget(message);
+    const started = performance.now();
+    const result = await processCloudVideo(deps, ownerId, mediaId, jobOptions(options, message));
+    const seconds = (performance.now() - started) / 1000;
+    // A transcode here says how fast it went, per second of video: the figure the placement's estimate is checked against.
+    const duration = result.outcome === 'ready' ? result.item.facts?.durationSeconds : undefined;
+    options.log?.({
+      level: 'info',
+      msg: 'video',
+      outcome: result.outcome,
+      mediaId,
+      ...('where' in result && result.where ? { transcodedBy: result.where === 'here' ? 'function' : 'job', placement: result.reason } : {}),
+      ...('jobId' in result ? { jobId: result.jobId } : {}),
+      ...(result.outcome === 'ready' && duration ? { seconds: Math.round(seconds * 10) / 10, secondsPerVideoSecond: Math.round((seconds / duration) * 1000) / 1000 } : {}),
+    });
   });
 }
 

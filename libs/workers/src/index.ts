@@ -1,4 +1,4 @@
-export { ingestHandler, imageHandler, videoHandler, audioHandler, documentHandler, taggingHandler } from './handlers.js';
+export { ingestHandler, imageHandler, videoHandler, cloudVideoHandler, audioHandler, documentHandler, taggingHandler } from './handlers.js';
 export type { WorkerHandler, HandlerOptions } from './handlers.js';
 export { pipelineQueues, AS_IS_KINDS, TAGGED_KINDS } from './topology.js';
 export type { JobLimits, QueueDefinition } from './topology.js';

@@ -6,7 +6,7 @@
  */
 
 /** The functions of `apps/lambdas`: one bundle each (`build.mjs`), one Lambda function each in the stack. */
-export const LAMBDA_FUNCTIONS = ['api', 'ingest', 'image', 'document', 'audio', 'tagging', 'video-submit', 'video-complete'] as const;
+export const LAMBDA_FUNCTIONS = ['api', 'ingest', 'image', 'document', 'audio', 'tagging', 'video', 'video-complete'] as const;
 export type LambdaFunctionName = (typeof LAMBDA_FUNCTIONS)[number];
 
 /** Every variable the functions' configuration reads. */
@@ -29,6 +29,8 @@ export const LAMBDA_ENV_KEYS = [
   'MAX_UPLOAD_BYTES',
   'MAX_RECEIVES',
   'VIDEO_TIME_LIMIT_SECONDS',
+  'VIDEO_TRANSCODER',
+  'AWS_LAMBDA_FUNCTION_MEMORY_SIZE',
   'AUDIO_TIME_LIMIT_SECONDS',
   'CACHE_URL',
   'OWNER_RATE_LIMIT_PER_SECOND',
@@ -37,10 +39,10 @@ export const LAMBDA_ENV_KEYS = [
 export type LambdaEnvKey = (typeof LAMBDA_ENV_KEYS)[number];
 
 /**
- * What a deployment may set on a function: the configuration's variables but `AWS_REGION`, which
- * Lambda sets itself, and `NODE_OPTIONS`, which Node.js reads.
+ * What a deployment may set on a function: the configuration's variables but those Lambda sets
+ * itself (`AWS_REGION`, `AWS_LAMBDA_FUNCTION_MEMORY_SIZE`), and `NODE_OPTIONS`, which Node.js reads.
  */
-export type DeployedEnvKey = Exclude<LambdaEnvKey, 'AWS_REGION'> | 'NODE_OPTIONS';
+export type DeployedEnvKey = Exclude<LambdaEnvKey, 'AWS_REGION' | 'AWS_LAMBDA_FUNCTION_MEMORY_SIZE'> | 'NODE_OPTIONS';
 
 const COMMON = ['MEDIA_BUCKET', 'MEDIA_TABLE', 'EVENTS_TOPIC_ARN', 'MEDIA_BASE_URL', 'NODE_OPTIONS'] as const satisfies readonly DeployedEnvKey[];
 /** A queue consumer fails an item on its message's last receive, before the queue dead-letters it. */
@@ -62,6 +64,6 @@ export const FUNCTION_ENV_KEYS: { readonly [Name in LambdaFunctionName]: readonl
   document: IDEMPOTENT_CONSUMER,
   audio: [...IDEMPOTENT_CONSUMER, 'AUDIO_TIME_LIMIT_SECONDS', ...MEDIA_TOOLS],
   tagging: [...IDEMPOTENT_CONSUMER, 'TAGGER', 'TAGGER_WORKER_PATH', 'REKOGNITION_MAX_CONCURRENCY'],
-  'video-submit': [...IDEMPOTENT_CONSUMER, 'VIDEO_TIME_LIMIT_SECONDS', ...MEDIA_TOOLS, 'MEDIACONVERT_ROLE_ARN', 'MEDIACONVERT_QUEUE_ARN'],
+  video: [...IDEMPOTENT_CONSUMER, 'VIDEO_TIME_LIMIT_SECONDS', 'VIDEO_TRANSCODER', ...MEDIA_TOOLS, 'MEDIACONVERT_ROLE_ARN', 'MEDIACONVERT_QUEUE_ARN'],
   'video-complete': COMMON,
 };

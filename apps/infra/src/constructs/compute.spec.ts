@@ -176,7 +176,7 @@ const consumers: readonly { queue: string; fn: MediaFunctionName }[] = [
   { queue: 'document', fn: 'document' },
   { queue: 'audio', fn: 'audio' },
   { queue: 'tagging', fn: 'tagging' },
-  { queue: 'video', fn: 'video-submit' },
+  { queue: 'video', fn: 'video' },
 ];
 
 function queueId(name: string, built: Built = setup): string {
@@ -204,7 +204,7 @@ describe('MediaCompute', () => {
       document: idempotent,
       audio: [...idempotent, 'AUDIO_TIME_LIMIT_SECONDS', 'FFMPEG_PATH', 'FFPROBE_PATH'],
       tagging: [...idempotent, 'TAGGER', 'TAGGER_WORKER_PATH'],
-      'video-submit': [...idempotent, 'VIDEO_TIME_LIMIT_SECONDS', 'FFMPEG_PATH', 'FFPROBE_PATH', 'MEDIACONVERT_ROLE_ARN', 'MEDIACONVERT_QUEUE_ARN'],
+      video: [...idempotent, 'VIDEO_TIME_LIMIT_SECONDS', 'VIDEO_TRANSCODER', 'FFMPEG_PATH', 'FFPROBE_PATH', 'MEDIACONVERT_ROLE_ARN', 'MEDIACONVERT_QUEUE_ARN'],
       'video-complete': common,
     };
     for (const name of MEDIA_FUNCTIONS) {
@@ -217,7 +217,9 @@ describe('MediaCompute', () => {
       });
     }
     expect(() => build({ mediaBaseUrl: 'media.example.com' })).toThrow(/mediaBaseUrl/);
-    expect(properties('video-submit').Environment.Variables).toMatchObject({
+    expect(properties('video').Environment.Variables['VIDEO_TRANSCODER']).toBe('lambda');
+    expect(functionProperties(build({ videoTranscoder: 'mediaconvert' }), 'video').Environment.Variables['VIDEO_TRANSCODER']).toBe('mediaconvert');
+    expect(properties('video').Environment.Variables).toMatchObject({
       MEDIACONVERT_ROLE_ARN: MEDIA_CONVERT.roleArn,
       MEDIACONVERT_QUEUE_ARN: MEDIA_CONVERT.queueArn,
       FFPROBE_PATH: '/opt/bin/ffprobe',
@@ -233,7 +235,7 @@ describe('MediaCompute', () => {
     const audioLimit = Number(properties('audio').Environment.Variables['AUDIO_TIME_LIMIT_SECONDS']);
     expect(audioLimit).toBeLessThan(audioTimeout);
     expect(audioLimit).toBeGreaterThanOrEqual(audioTimeout * 0.85);
-    expect(Number(properties('video-submit').Environment.Variables['VIDEO_TIME_LIMIT_SECONDS'])).toBeLessThan(CONSUMER_TIMEOUTS['video']?.toSeconds() ?? 0);
+    expect(Number(properties('video').Environment.Variables['VIDEO_TIME_LIMIT_SECONDS'])).toBeLessThan(CONSUMER_TIMEOUTS['video']?.toSeconds() ?? 0);
   });
 
   it('consumes every queue with partial batch failures and a bounded concurrency', () => {
@@ -323,7 +325,11 @@ describe('MediaCompute', () => {
     expect(properties('tagging')['MemorySize']).toBe(1769);
     // 2 GiB originals by default: room for one, and for the outputs beside it.
     expect(properties('audio')['EphemeralStorage']).toEqual({ Size: 3072 });
-    expect(properties('video-submit')['EphemeralStorage']).toEqual({ Size: 2560 });
+    // The video function: the original and the ladder of the longest video it transcodes itself.
+    expect(properties('video')['EphemeralStorage']).toEqual({ Size: 3072 });
+    // Two vCPUs for the ladder, as measured; probing for MediaConvert alone needs little.
+    expect(properties('video')['MemorySize']).toBe(3538);
+    expect(functionProperties(build({ videoTranscoder: 'mediaconvert' }), 'video')['MemorySize']).toBe(1024);
     expect(properties('image')['EphemeralStorage']).toBeUndefined();
 
     const larger = build({ maxUploadBytes: 5 * 1024 ** 3 });
@@ -346,7 +352,7 @@ describe('MediaCompute', () => {
       document: [],
       audio: [sharp, tools],
       tagging: [sharp, models],
-      'video-submit': [tools],
+      video: [sharp, tools],
       'video-complete': [sharp],
     };
     for (const name of MEDIA_FUNCTIONS) {
@@ -380,7 +386,9 @@ describe('MediaCompute', () => {
     expect(s3Actions('document')).toEqual([]);
     expect(s3Actions('tagging')).toEqual([[['s3:GetObject'], [`${bucket}.Arn/renditions/*`]]]);
     expect(s3Actions('ingest')).toEqual([[['s3:DeleteObject', 's3:GetObject'], [`${bucket}.Arn/originals/*`]]]);
-    expect(grants('video-submit', 's3:PutObject')).toEqual([]);
+    // The video function writes the renditions it makes; with MediaConvert for every video it writes none.
+    expect(grants('video', 's3:PutObject')).toEqual([`${bucket}.Arn/renditions/*`]);
+    expect(grantsIn(build({ videoTranscoder: 'mediaconvert' }), 'video', 's3:PutObject')).toEqual([]);
     expect(grants('video-complete', 's3:GetObject')).toEqual([`${bucket}.Arn/renditions/*`]);
     // Listing is only ever of renditions/.
     for (const name of MEDIA_FUNCTIONS) {
@@ -398,26 +406,26 @@ describe('MediaCompute', () => {
     for (const name of MEDIA_FUNCTIONS) {
       expect([name, grants(name, 'sns:Publish')]).toEqual([name, [topic]]);
       expect([name, grants(name, 'dynamodb:GetItem')]).toEqual([name, expect.arrayContaining([`${mediaTable}.Arn`])]);
-      const idempotent = ['image', 'document', 'audio', 'tagging', 'video-submit'].includes(name);
+      const idempotent = ['image', 'document', 'audio', 'tagging', 'video'].includes(name);
       // The api function's UpdateItem on the media table is for rate counters only (see its own test).
       expect([name, grants(name, 'dynamodb:UpdateItem')]).toEqual([name, idempotent ? [`${idempotencyTable}.Arn`] : name === 'api' ? [`${mediaTable}.Arn`] : []]);
       expect([name, grants(name, 'dynamodb:Query')]).toEqual([name, name === 'api' ? [`${mediaTable}.Arn`, `${mediaTable}.Arn/index/${OWNER_TAGS_INDEX}`] : []]);
       // The default tagger is on-device: no function calls Rekognition (see the tagger rekognition test).
       expect([name, grants(name, 'rekognition:DetectLabels')]).toEqual([name, []]);
-      expect([name, grants(name, 'mediaconvert:CreateJob').length > 0]).toEqual([name, name === 'video-submit']);
+      expect([name, grants(name, 'mediaconvert:CreateJob').length > 0]).toEqual([name, name === 'video']);
     }
-    const passRole = statementsOf('video-submit').filter((statement) => actionsOf(statement).includes('iam:PassRole'));
+    const passRole = statementsOf('video').filter((statement) => actionsOf(statement).includes('iam:PassRole'));
     expect(passRole).toEqual([
       { Effect: 'Allow', Action: 'iam:PassRole', Resource: MEDIA_CONVERT.roleArn, Condition: { StringEquals: { 'iam:PassedToService': 'mediaconvert.amazonaws.com' } } },
     ]);
-    expect(grants('video-submit', 'mediaconvert:CreateJob')).toContain(MEDIA_CONVERT.queueArn);
+    expect(grants('video', 'mediaconvert:CreateJob')).toContain(MEDIA_CONVERT.queueArn);
   });
 
-  it('gives video-submit neither MediaConvert settings nor permissions when none are given', () => {
+  it('gives video neither MediaConvert settings nor permissions when none are given', () => {
     const bare = build({}, { mediaConvert: false });
-    const variables = functionProperties(bare, 'video-submit').Environment.Variables;
+    const variables = functionProperties(bare, 'video').Environment.Variables;
     expect(Object.keys(variables).filter((key) => key.startsWith('MEDIACONVERT'))).toEqual([]);
-    const actions = statementsOf('video-submit', bare).flatMap(actionsOf);
+    const actions = statementsOf('video', bare).flatMap(actionsOf);
     expect(actions.filter((action) => action.startsWith('mediaconvert:') || action.startsWith('iam:'))).toEqual([]);
   });
 
@@ -451,15 +459,15 @@ describe('MediaCompute', () => {
     expect(() => other.compute.videoComplete.configureAsyncInvoke({ retryAttempts: 2 })).not.toThrow();
   });
 
-  it('points video-submit at MediaConvert after construction, as when the queue comes after the functions', () => {
+  it('points video at MediaConvert after construction, as when the queue comes after the functions', () => {
     const later = build({}, { mediaConvert: false, nag: true });
     later.compute.useMediaConvert(MEDIA_CONVERT);
     expect(() => later.app.synth()).not.toThrow();
-    expect(functionProperties(later, 'video-submit').Environment.Variables).toMatchObject({
+    expect(functionProperties(later, 'video').Environment.Variables).toMatchObject({
       MEDIACONVERT_ROLE_ARN: MEDIA_CONVERT.roleArn,
       MEDIACONVERT_QUEUE_ARN: MEDIA_CONVERT.queueArn,
     });
-    expect(statementsOf('video-submit', later).filter((statement) => actionsOf(statement).includes('iam:PassRole'))).toHaveLength(1);
+    expect(statementsOf('video', later).filter((statement) => actionsOf(statement).includes('iam:PassRole'))).toHaveLength(1);
     expect(() => later.compute.useMediaConvert(MEDIA_CONVERT)).toThrow(/already submits jobs/);
   });
 

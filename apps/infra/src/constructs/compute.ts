@@ -4,7 +4,7 @@ import { Architecture, LayerVersion, type Code, type Function as LambdaFunction,
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
-import type { CallerLimit, CloudTagger } from '@mediaflow/cost-model';
+import type { CallerLimit, CloudTagger, CloudVideoTranscoder } from '@mediaflow/cost-model';
 import { DynamoRateLimiterConfigSchema } from '@mediaflow/storage/dynamodb';
 import { Construct } from 'constructs';
 import { LogRetention } from '../log-retention.js';
@@ -38,6 +38,8 @@ export interface MediaComputeProps {
    * Rekognition, which the function is then granted and limited for.
    */
   readonly tagger?: CloudTagger;
+  /** Who transcodes video: the video function's ffmpeg ladder, MediaConvert for long videos (the default), or MediaConvert for all. */
+  readonly videoTranscoder?: CloudVideoTranscoder;
   /**
    * The media bucket: `originals/{owner}/{id}` and `renditions/{owner}/{id}/...`. Its encryption must
    * be S3-managed: no function is granted any KMS key.
@@ -56,7 +58,7 @@ export interface MediaComputeProps {
   /** Timeout of each queue's consumer, by queue name (`CONSUMER_TIMEOUTS`); the queues' visibility is derived from the same values. */
   readonly consumerTimeouts: Readonly<Record<string, Duration>>;
   /**
-   * Where video-submit sends its jobs. Without it (and without {@link MediaCompute.useMediaConvert})
+   * Where video sends its jobs. Without it (and without {@link MediaCompute.useMediaConvert})
    * the function gets neither the settings nor the permissions, and cannot start.
    */
   readonly mediaConvert?: MediaConvertTarget;
@@ -97,7 +99,7 @@ export interface MediaComputeProps {
  *   media, mediaTable, idempotencyTable, topic, queues: events.queues, mediaBaseUrl, consumerTimeouts: CONSUMER_TIMEOUTS,
  *   maxConcurrency: stackLimits({ month: 0 }).maxConcurrency,
  * });
- * // The job state changes' rule targets video-complete; video-submit then learns the queue and role.
+ * // The job state changes' rule targets video-complete; video then learns the queue and role.
  * const transcoding = new MediaTranscoding(this, 'Transcoding', { media, onJobStateChange: compute.videoComplete });
  * compute.useMediaConvert({ roleArn: transcoding.role.roleArn, queueArn: transcoding.queueArn });
  */
@@ -142,7 +144,7 @@ export class MediaCompute extends Construct {
       layers.set(name, created);
       return created;
     };
-    const plans = functionPlans(props.tagger ?? 'on-device');
+    const plans = functionPlans(props.tagger ?? 'on-device', props.videoTranscoder ?? 'lambda');
     const resources = { media: props.media, mediaTable: props.mediaTable, idempotencyTable: props.idempotencyTable, topic: props.topic };
     const members = new Map<MediaFunctionName, MediaFunction>();
     for (const name of MEDIA_FUNCTIONS) {
@@ -189,14 +191,14 @@ export class MediaCompute extends Construct {
   }
 
   /**
-   * Points video-submit at MediaConvert: its settings and the permissions to create jobs there.
+   * Points the video function at MediaConvert: its settings and the permissions to create jobs there.
    * For compositions where the MediaConvert queue and role come after the functions (the
    * transcoding construct needs video-complete to route job state changes to).
    */
   useMediaConvert(target: MediaConvertTarget): void {
-    const videoSubmit = this.members.get('video-submit');
-    if (videoSubmit === undefined) throw new Error('no video-submit function');
-    videoSubmit.submitJobsTo(target);
+    const video = this.members.get('video');
+    if (video === undefined) throw new Error('no video function');
+    video.submitJobsTo(target);
   }
 
   get api(): LambdaFunction {
@@ -218,8 +220,8 @@ export class MediaCompute extends Construct {
   get tagging(): LambdaFunction | undefined {
     return this.functions.get('tagging');
   }
-  get videoSubmit(): LambdaFunction {
-    return this.required('video-submit');
+  get video(): LambdaFunction {
+    return this.required('video');
   }
   /** The target of the EventBridge rule for MediaConvert's job state changes. */
   get videoComplete(): LambdaFunction {

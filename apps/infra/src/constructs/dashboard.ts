@@ -21,7 +21,7 @@ const APP_DIMENSIONS = ['function', 'kind', 'service'];
 export interface DashboardSources {
   /** Stage name (`dev`, `prod`, ...): names the alarms and the dashboard, so stages sharing an account stay apart. */
   readonly stage: string;
-  /** The functions, by the name they report their own metrics under (`api`, `video-submit`, ...). */
+  /** The functions, by the name they report their own metrics under (`api`, `video`, ...). */
   readonly functions: ReadonlyMap<string, IFunction>;
   /** The pipeline's work queues and their dead-letter queues, by queue name (`MediaEvents.queues`). */
   readonly queues: ReadonlyMap<string, PipelineQueue>;

@@ -54,6 +54,7 @@ export function planEnvironment(plan: FunctionPlan, feed: QueueFeed | undefined,
     environment.FFPROBE_PATH = '/opt/bin/ffprobe';
   }
   if (plan.tagger !== undefined) environment.TAGGER = plan.tagger;
+  if (plan.videoTranscoder !== undefined) environment.VIDEO_TRANSCODER = plan.videoTranscoder;
   // Said here, next to the layer, as the media tools' paths are: the worker runs from the layer that holds its models.
   if (plan.layers.includes('taggerModels')) environment.TAGGER_WORKER_PATH = TAGGER_WORKER_PATH;
   if (plan.callsRekognition === true && feed !== undefined) environment.REKOGNITION_MAX_CONCURRENCY = String(rekognitionConcurrency(feed.maxConcurrency));

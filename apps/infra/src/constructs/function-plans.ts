@@ -1,5 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
-import { EVENT_SOURCE_CONCURRENCY, ON_DEVICE_TAGGER, type CloudTagger, type QueueConsumerName } from '@mediaflow/cost-model';
+import { EVENT_SOURCE_CONCURRENCY, LAMBDA_FFMPEG, ON_DEVICE_TAGGER, type CloudTagger, type CloudVideoTranscoder, type QueueConsumerName } from '@mediaflow/cost-model';
 import { LAMBDA_FUNCTIONS, type DeployedEnvKey, type LambdaFunctionName } from '@mediaflow/workers';
 
 /** The functions of `apps/lambdas` (`build.mjs` bundles each into `dist/<name>/index.mjs`). */
@@ -86,6 +86,8 @@ export interface FunctionPlan {
   readonly callsRekognition?: boolean;
   /** The tagger the function's code runs (its `TAGGER`): the tagging function's only. */
   readonly tagger?: CloudTagger;
+  /** Who transcodes the videos it probes (its `VIDEO_TRANSCODER`): the video function's only. */
+  readonly videoTranscoder?: CloudVideoTranscoder;
   /** Counts each caller's requests in the media table (`RATE#` items), so every instance enforces one limit per caller. */
   readonly limitsCallers?: boolean;
 }
@@ -129,6 +131,46 @@ export const TAGGING_PLANS: Readonly<Record<CloudTagger, FunctionPlan>> = {
   },
 };
 
+/** One video per invocation: /tmp is sized for one original and what is made of it. */
+const VIDEO_FEED: PlannedFeed = { queue: 'video', batchSize: 1, idempotent: true, timeLimitVariable: 'VIDEO_TIME_LIMIT_SECONDS' };
+
+/**
+ * The video function for each transcoder (`-c videoTranscoder=lambda|mediaconvert`). Either way it
+ * copies the original to /tmp and probes it; with `lambda` (the default) it also transcodes the
+ * videos whose estimate fits well inside its time (`placeVideo` of `@mediaflow/video-pipeline`) and
+ * hands the rest to MediaConvert, with `mediaconvert` it hands every video to MediaConvert.
+ */
+export const VIDEO_PLANS: Readonly<Record<CloudVideoTranscoder, FunctionPlan>> = {
+  lambda: {
+    description: 'Mediaflow video step: the ffmpeg ladder here, or a MediaConvert job for long videos (SQS)',
+    memory: LAMBDA_FFMPEG.memoryMb,
+    feed: VIDEO_FEED,
+    // ffmpeg and ffprobe for the ladder, sharp for the poster's renditions.
+    layers: ['sharp', 'mediaTools'],
+    // The original, and beside it the ladder, preview and stills of the longest video placed here.
+    scratch: { extraMiB: LAMBDA_FFMPEG.scratchExtraMiB },
+    originals: { actions: ['s3:GetObject'], why: 'copies the original it probes and transcodes to /tmp' },
+    renditions: {
+      actions: RENDITION_WRITE,
+      why: 'replaces the ladder, preview and stills of the item it transcodes (a retry clears those of the attempt before), and clears the prefix before a MediaConvert job writes to it',
+    },
+    listsRenditions: true,
+    videoTranscoder: 'lambda',
+  },
+  mediaconvert: {
+    description: 'Mediaflow video step: probe with ffprobe, then a MediaConvert job (SQS)',
+    // ffprobe is light; the CPU share goes to copying the original to /tmp within the timeout.
+    memory: 1024,
+    feed: VIDEO_FEED,
+    layers: ['mediaTools'],
+    scratch: { extraMiB: 512 },
+    originals: { actions: ['s3:GetObject'], why: 'copies the original it probes to /tmp' },
+    renditions: { actions: ['s3:DeleteObject'], why: 'clears the rendition prefix of the item before MediaConvert writes to it, so the completion lists only this job\u2019s outputs' },
+    listsRenditions: true,
+    videoTranscoder: 'mediaconvert',
+  },
+};
+
 /**
  * Memory, timeouts, batching and object access of every function, in one place. The consumers'
  * timeouts come from `CONSUMER_TIMEOUTS` (the queues' visibility is derived from the same values);
@@ -145,10 +187,13 @@ export const TAGGING_PLANS: Readonly<Record<CloudTagger, FunctionPlan>> = {
  * | document       | 512    | consumer (30 s)  | 512 MiB                | 10            | 5                         |
  * | audio          | 2048   | consumer (330 s) | upload limit + 1 GiB   | 1             | 5                         |
  * | tagging        | 1769   | consumer (60 s)  | 512 MiB                | 5, 5 s        | 4 (demand; 5 with Rekognition: its rate) |
- * | video-submit   | 1024   | consumer (180 s) | upload limit + 512 MiB | 1             | 2                         |
+ * | video          | 3538   | consumer (900 s) | upload limit + 1 GiB   | 1             | 30                        |
  * | video-complete | 1536   | 60 s             | 512 MiB                | EventBridge   | -                         |
  *
- * The tagging function is the on-device tagger's by default ({@link TAGGING_PLANS}, `-c tagger=...`).
+ * The tagging function is the on-device tagger's by default ({@link TAGGING_PLANS}, `-c tagger=...`);
+ * the video function transcodes the videos that fit its time by default, with MediaConvert for the
+ * rest ({@link VIDEO_PLANS}, `-c videoTranscoder=...`: 1024 MB, upload limit + 512 MiB, 2 at month 0
+ * when MediaConvert transcodes every video).
  */
 export const FUNCTION_PLANS: Readonly<Record<MediaFunctionName, FunctionPlan>> = {
   api: {
@@ -212,18 +257,7 @@ export const FUNCTION_PLANS: Readonly<Record<MediaFunctionName, FunctionPlan>> =
     listsRenditions: true,
   },
   tagging: TAGGING_PLANS['on-device'],
-  'video-submit': {
-    description: 'Mediaflow video step: probe with ffprobe, then a MediaConvert job (SQS)',
-    // ffprobe is light; the CPU share goes to copying the original to /tmp within the timeout.
-    memory: 1024,
-    // One video per invocation: /tmp is sized for one original.
-    feed: { queue: 'video', batchSize: 1, idempotent: true, timeLimitVariable: 'VIDEO_TIME_LIMIT_SECONDS' },
-    layers: ['mediaTools'],
-    scratch: { extraMiB: 512 },
-    originals: { actions: ['s3:GetObject'], why: 'copies the original it probes to /tmp' },
-    renditions: { actions: ['s3:DeleteObject'], why: 'clears the rendition prefix of the item before MediaConvert writes to it, so the completion lists only this job\u2019s outputs' },
-    listsRenditions: true,
-  },
+  video: VIDEO_PLANS.lambda,
   'video-complete': {
     description: 'Mediaflow video completion: MediaConvert job state changes (EventBridge)',
     // Renders the poster like a photo with sharp; frames are at most the ladder's top rung.
@@ -239,9 +273,9 @@ export const FUNCTION_PLANS: Readonly<Record<MediaFunctionName, FunctionPlan>> =
   },
 };
 
-/** Every function's plan, the tagging function's for the stage's tagger. */
-export function functionPlans(tagger: CloudTagger): Readonly<Record<MediaFunctionName, FunctionPlan>> {
-  return { ...FUNCTION_PLANS, tagging: TAGGING_PLANS[tagger] };
+/** Every function's plan: the tagging function's for the stage's tagger, the video function's for its transcoder. */
+export function functionPlans(tagger: CloudTagger, videoTranscoder: CloudVideoTranscoder = 'lambda'): Readonly<Record<MediaFunctionName, FunctionPlan>> {
+  return { ...FUNCTION_PLANS, tagging: TAGGING_PLANS[tagger], video: VIDEO_PLANS[videoTranscoder] };
 }
 
 /**

@@ -16,7 +16,7 @@ import { MediaData } from './data.js';
 import { MediaEvents } from './events.js';
 import { MediaObservability, type MediaObservabilityProps } from './observability.js';
 
-const FUNCTION_NAMES = ['api', 'ingest', 'image', 'document', 'audio', 'tagging', 'video-submit', 'video-complete'];
+const FUNCTION_NAMES = ['api', 'ingest', 'image', 'document', 'audio', 'tagging', 'video', 'video-complete'];
 const MEDIACONVERT_QUEUE_ARN = 'arn:aws:mediaconvert:eu-west-1:123456789012:queues/Mediaflow-test';
 const ALARM_EMAIL = 'oncall@example.com';
 
@@ -183,10 +183,10 @@ describe('MediaObservability', () => {
   });
 
   it('alarms at 80% of each limit the stage was deployed with: a function\u2019s concurrency, the API\u2019s request rate', () => {
-    const limited = fixture({ withApi: true, mediaConvertQueueArn: MEDIACONVERT_QUEUE_ARN, limits: { concurrency: new Map([['image', 18], ['video-submit', 45]]), apiRequestsPerSecond: 24 } });
+    const limited = fixture({ withApi: true, mediaConvertQueueArn: MEDIACONVERT_QUEUE_ARN, limits: { concurrency: new Map([['image', 18], ['video', 45]]), apiRequestsPerSecond: 24 } });
     const all = alarms(limited.template);
     expect(all).toHaveLength(alarms(template).length + 3);
-    for (const [name, limit] of [['image', 18], ['video-submit', 45]] as const) {
+    for (const [name, limit] of [['image', 18], ['video', 45]] as const) {
       const fn = limited.functions.get(name);
       if (fn === undefined) throw new Error(`no ${name}`);
       const alarm = all.find((candidate) => candidate.MetricName === 'ConcurrentExecutions' && JSON.stringify(candidate.Dimensions).includes(`"${logicalId(limited.stack, fn)}"`));

@@ -184,8 +184,8 @@ describe('the Mediaflow app', () => {
     const distribution = stack.getLogicalId(stack.delivery.distribution.node.defaultChild as CfnDistribution);
     expect(JSON.stringify(env('api')['MEDIA_BASE_URL'])).toContain(distribution);
     expect(JSON.stringify(env('image')['MEDIA_BASE_URL'])).toContain(distribution);
-    expect(JSON.stringify(env('video-submit')['MEDIACONVERT_ROLE_ARN'])).toContain(stack.getLogicalId(stack.transcoding.role.node.defaultChild as CfnRole));
-    expect(JSON.stringify(env('video-submit')['MEDIACONVERT_QUEUE_ARN'])).toContain(stack.getLogicalId(stack.transcoding.queue));
+    expect(JSON.stringify(env('video')['MEDIACONVERT_ROLE_ARN'])).toContain(stack.getLogicalId(stack.transcoding.role.node.defaultChild as CfnRole));
+    expect(JSON.stringify(env('video')['MEDIACONVERT_QUEUE_ARN'])).toContain(stack.getLogicalId(stack.transcoding.queue));
     // The distribution's /api/* origin is the HTTP API, and Cognito learns the gallery's URL after the distribution exists.
     const origins = JSON.stringify(template.findResources('AWS::CloudFront::Distribution')[distribution]?.Properties.DistributionConfig.Origins);
     expect(origins).toContain(stack.getLogicalId(stack.api.httpApi.node.defaultChild as CfnApi));

@@ -3,7 +3,7 @@ import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { PriceClass } from 'aws-cdk-lib/aws-cloudfront';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
-import { QUEUE_CONSUMERS, stackLimits, type CapacityScale, type CloudTagger, type StackLimits } from '@mediaflow/cost-model';
+import { QUEUE_CONSUMERS, stackLimits, type CapacityScale, type CloudTagger, type CloudVideoTranscoder, type StackLimits } from '@mediaflow/cost-model';
 import { pipelineQueues } from '@mediaflow/workers';
 import type { Construct } from 'constructs';
 import type { MediaAssets } from '../assets.js';
@@ -41,6 +41,11 @@ export interface MediaStackProps extends StackProps {
    * default, with the `tagger-models` layer) or Rekognition (its grants, and its rate shared out).
    */
   readonly tagger?: CloudTagger;
+  /**
+   * Who transcodes video (`-c videoTranscoder=...`): the video function's ffmpeg ladder with
+   * MediaConvert for long videos (the default), or MediaConvert for every video.
+   */
+  readonly videoTranscoder?: CloudVideoTranscoder;
   /** Where alarms are e-mailed; none subscribes nobody (the alarm topic still exists). */
   readonly alarmEmail?: string;
   /**
@@ -94,7 +99,8 @@ export class MediaStack extends Stack {
     super(scope, id, props);
     const retain = RETAINED_STAGES.has(props.stage);
     const tagger = props.tagger ?? 'on-device';
-    this.limits = stackLimits(props.scale ?? DEFAULT_SCALE, { tagger, ...(props.peakFactor === undefined ? {} : { peakToAverage: props.peakFactor }) });
+    const videoTranscoder = props.videoTranscoder ?? 'lambda';
+    this.limits = stackLimits(props.scale ?? DEFAULT_SCALE, { tagger, videoTranscoder, ...(props.peakFactor === undefined ? {} : { peakToAverage: props.peakFactor }) });
     Tags.of(this).add('mediaflow:stage', props.stage);
     // Every log group of the stage expires; constructs with a logRetention of their own apply theirs over it.
     Aspects.of(this).add(new LogRetention(), { priority: AspectPriority.MUTATING });
@@ -127,6 +133,7 @@ export class MediaStack extends Stack {
       consumerTimeouts: CONSUMER_TIMEOUTS,
       maxConcurrency: this.limits.maxConcurrency,
       tagger,
+      videoTranscoder,
       callerRateLimit: this.limits.perCaller,
       ...(this.cache === undefined ? {} : { apiNetwork: this.cache.apiNetwork, cacheUrl: this.cache.cacheUrl }),
     });

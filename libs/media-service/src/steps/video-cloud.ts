@@ -1,14 +1,14 @@
-import { ConflictError, renditionPrefix, reviseItem, type MediaItem, type Rendition } from '@mediaflow/domain';
-import type { VideoJobUpdateDeps, VideoSubmitDeps } from '../context.js';
-import { failItem, failOrRethrow, type JobOptions } from '../jobs/failure.js';
-import { begin, finishLatest, NOTHING_TO_DO, type ProcessOutcome } from '../jobs/lifecycle.js';
-import { withLocalOriginal } from '../jobs/local-original.js';
+import { ConflictError, renditionPrefix, reviseItem, type Rendition } from '@mediaflow/domain';
+import type { VideoJobUpdateDeps } from '../context.js';
+import { failItem } from '../jobs/failure.js';
+import { finishLatest, type ProcessOutcome } from '../jobs/lifecycle.js';
 import { readAll, renderStill } from '../jobs/renditions.js';
 
 /**
- * The cloud video step, in two halves joined by a transcoding service's job (MediaConvert):
- * `submitVideoJob` probes and submits, `applyVideoJobUpdate` settles the item from the job's state
- * changes. The local twin, which does both in one go, is `processVideo`.
+ * The end of the cloud video step for videos handed to a transcoding service's job (MediaConvert):
+ * `processCloudVideo` probed and submitted, `applyVideoJobUpdate` settles the item from the job's
+ * state changes. Videos the video function transcodes itself are settled there, as `processVideo`
+ * does locally.
  */
 
 /** A cloud transcoding job's state change, as its completion handler parsed it. */
@@ -22,34 +22,6 @@ export interface VideoJobUpdate {
   error?: { message: string };
 }
 
-export type SubmitOutcome = { outcome: 'submitted'; item: MediaItem; jobId: string } | ProcessOutcome;
-
-/**
- * The start of the cloud video step: the item goes `processing`, the original is probed under the
- * transcoder's allow-lists (a refused or over-limit file fails the item here, before any job is
- * paid for), its facts are recorded, and a cloud transcoding job is submitted for the item's
- * rendition prefix. The job's state changes settle the item later (`applyVideoJobUpdate`).
- *
- * @example
- * await submitVideoJob({ ...deps, video: new MediaConvertTranscoder(...) }, 'alice', mediaId);
- */
-export async function submitVideoJob(deps: VideoSubmitDeps, ownerId: string, id: string, options: JobOptions = {}): Promise<SubmitOutcome> {
-  const item = await begin(deps, ownerId, id);
-  if (!item) return NOTHING_TO_DO;
-  const job = { stage: 'video', limitSeconds: deps.config.videoTimeLimitSeconds, signal: options.signal };
-  try {
-    const facts = await withLocalOriginal(deps, item, job, (input, _dir, signal) => deps.video.probe(input, signal));
-    const probed = await deps.repo.update(reviseItem(item, deps.clock.now(), { facts }), item.version);
-    const prefix = renditionPrefix(item.ownerId, item.id);
-    // A retry may find outputs of an earlier job: the completion lists this prefix, so it starts clean.
-    await deps.store.deleteByPrefix(prefix);
-    const { jobId } = await deps.video.submit({ input: item.original.key, outputPrefix: prefix, facts, ...(options.signal ? { signal: options.signal } : {}) });
-    return { outcome: 'submitted', item: probed, jobId };
-  } catch (error) {
-    return failOrRethrow(deps, item, error, 'video', options);
-  }
-}
-
 /** What a file the transcoder wrote is, from its key under the item's prefix (`undefined`: not ours). */
 export type OutputClassifier = (relativeKey: string) => { name: string; format: Rendition['format']; listed: boolean; poster?: boolean } | undefined;
 
@@ -61,8 +33,8 @@ const CONTENT_TYPES: Partial<Record<Rendition['format'], string>> = {
 };
 
 /**
- * The cloud half of the video step: a transcoding job (MediaConvert) that the video queue's handler
- * started reports its state. `progressing` moves the item's progress; `complete` lists what the job
+ * The cloud half of the video step for a job: a transcoding job (MediaConvert) that the video
+ * function started reports its state. `progressing` moves the item's progress; `complete` lists what the job
  * wrote under the item's rendition prefix, records the listed files as renditions (segments stay
  * unlisted), renders the poster like a photo for the grid, and makes the item `ready`; `error`
  * fails it with the transcoder's message. Late or repeated events for a settled item change nothing.

@@ -25,6 +25,20 @@ export {
 } from './playlists.js';
 export { finalizeHls } from './finalize.js';
 export { ladderTimeoutMs } from './timeouts.js';
+export {
+  placeVideo,
+  estimateLadderSeconds,
+  ladderCpuPerSecond,
+  longestPlacedSeconds,
+  lambdaVcpus,
+  LAMBDA_CORE_SLOWDOWN,
+  MEASURED_LADDER_COST,
+  MB_PER_VCPU,
+  MAX_LAMBDA_VCPUS,
+  type LadderCost,
+  type PlacementOptions,
+  type VideoPlacementDecision,
+} from './placement.js';
 export { FfmpegVideoTranscoder, type FfmpegVideoTranscoderOptions } from './transcoder.js';
 export {
   buildMediaConvertJob,

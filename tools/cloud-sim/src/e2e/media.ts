@@ -42,6 +42,20 @@ export function mp4(ffmpeg: string, seconds = 3, seed = 0): Promise<Buffer> {
   ]);
 }
 
+/**
+ * A phone-like H.264/AAC MP4 of `width`×`height` at `fps` (a moving pattern and a tone): the 20 s
+ * 1080p clip the video function transcodes itself, or a long clip at a tiny size, which costs CI
+ * little to make and to transcode but is longer than the function takes.
+ */
+export function sizedMp4(ffmpeg: string, options: { width: number; height: number; fps: number; seconds: number }): Promise<Buffer> {
+  const { width, height, fps, seconds } = options;
+  return ffmpegOutput(ffmpeg, 'sized.mp4', [
+    '-f', 'lavfi', '-i', `testsrc2=size=${width}x${height}:rate=${fps}:duration=${seconds}`,
+    '-f', 'lavfi', '-i', `sine=frequency=330:duration=${seconds}`,
+    '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-g', String(fps * 2), '-c:a', 'aac', '-b:a', '64k', '-shortest', '-movflags', '+faststart',
+  ]);
+}
+
 /** A short WAV tone. */
 export function wav(ffmpeg: string, seconds = 3): Promise<Buffer> {
   return ffmpegOutput(ffmpeg, 'tone.wav', ['-f', 'lavfi', '-i', `sine=frequency=523:duration=${seconds}`, '-c:a', 'pcm_s16le']);

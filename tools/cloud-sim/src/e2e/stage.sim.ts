@@ -1,6 +1,6 @@
 import type { Stage } from '../stage/stage.js';
 import { settled, signIn, upload, type MediaView, type StageUser } from './client.js';
-import { jpeg, mp4, pdf, wav } from './media.js';
+import { jpeg, mp4, pdf, sizedMp4, wav } from './media.js';
 import { ALICE, BOB, bringUp } from './stage-harness.js';
 
 // Test media comes from the machine's ffmpeg (its lavfi sources); the stage's own tools are the layer build.
@@ -102,6 +102,31 @@ describe('the simulated dev stage, end to end', () => {
     expect(list.body.items).toEqual([]);
     expect((await bob.api('GET', `/api/v1/media/${uploaded('image').id}`)).status).toBe(404);
     expect((await bob.api('GET', `/api/v1/media/${uploaded('image').id}/original`)).status).toBe(404);
+  });
+
+  it('transcodes a 20 s 1080p clip in the video function and hands a clip longer than it takes to MediaConvert', async () => {
+    const video = stage.spec.functions.find((f) => f.environment['VIDEO_TRANSCODER'] !== undefined);
+    expect(video?.environment['VIDEO_TRANSCODER']).toBe('lambda');
+    const jobsBefore = stage.mediaConvertJobs().length;
+    const short = await upload(alice, 'phone-1080p.mp4', await sizedMp4(ffmpeg, { width: 1920, height: 1080, fps: 30, seconds: 20 }), 'video/mp4');
+    // Longer than the 223 s the function takes whatever the size (LAMBDA_FFMPEG.maxPlacedSeconds), tiny so CI stays fast.
+    const long = await upload(alice, 'long-tiny.mp4', await sizedMp4(ffmpeg, { width: 96, height: 54, fps: 5, seconds: 240 }), 'video/mp4');
+    const [here, there] = await Promise.all([settled(alice, short, 600_000), settled(alice, long, 600_000)]);
+    expect([here.status, here.failure, there.status, there.failure]).toEqual(['ready', null, 'ready', null]);
+
+    // The 1080p clip: every rung of the ladder, made by the function; no job was created for it.
+    const playlists = here.renditions.filter((r) => r.format === 'm3u8').map((r) => r.name);
+    expect(playlists).toEqual(expect.arrayContaining(['hls/master', 'hls/1080p', 'hls/720p', 'hls/540p', 'hls/360p', 'hls/240p']));
+    const jobs = stage.mediaConvertJobs().slice(jobsBefore);
+    expect(jobs.map((job) => job.userMetadata['mediaId'])).toEqual([long]);
+    expect(jobs[0]?.status).toBe('COMPLETE');
+    expect(there.renditions.some((r) => r.name === 'hls/master')).toBe(true);
+    for (const view of [here, there]) {
+      const master = view.renditions.find((r) => r.name === 'hls/master');
+      if (!master) throw new Error(`${view.filename} has no master playlist`);
+      const response = await fetch(stage.localUrl(master.url));
+      expect({ name: view.filename, status: response.status, body: (await response.text()).slice(0, 7) }).toEqual({ name: view.filename, status: 200, body: '#EXTM3U' });
+    }
   });
 
   it('takes a burst of 50 images and 5 videos with no call denied and nothing dead-lettered', async () => {

@@ -13,7 +13,7 @@ import { startIssuer, type Issuer } from '../oidc/index.js';
 import { unknownTypes } from '../resource-types.js';
 import { bootstrapPath, workspaceRoot } from '../runtime-paths.js';
 import { startDynamo } from '../services/dynamodb/index.js';
-import { createMediaConvert } from '../services/mediaconvert/index.js';
+import { createMediaConvert, type JobSummary } from '../services/mediaconvert/index.js';
 import { closeOnDeviceDetector, createRekognition } from '../services/rekognition/index.js';
 import { matchingNotifications, notificationRecord, startS3, type S3ObjectEvent } from '../services/s3/index.js';
 import type { CloudAssemblyStack } from '../template/cdk-out.js';
@@ -78,6 +78,8 @@ export interface Stage {
   events: SimEvent[];
   messaging: Messaging;
   lambda: LambdaService;
+  /** The MediaConvert jobs the stage's functions created, in the order they came. */
+  mediaConvertJobs(): JobSummary[];
   /** Resolves when no message, batch, delivery or transcoding job is left. */
   idle(signal?: AbortSignal): Promise<void>;
   /** Per role: the calls refused and the grants never used. */
@@ -410,6 +412,7 @@ export async function startStage(options: StageOptions): Promise<Stage> {
       events,
       messaging,
       lambda,
+      mediaConvertJobs: () => mediaConvert.jobs(),
       async idle(signal) {
         for (let round = 0; round < 3; round += 1) {
           await stageMessaging.idle(signal);

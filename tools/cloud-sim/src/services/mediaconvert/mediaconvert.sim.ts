@@ -96,7 +96,7 @@ beforeAll(async () => {
         query: url.searchParams,
         headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : (v ?? '')])),
         body: Buffer.concat(chunks),
-        principal: { type: 'role', roleArn: submitterRole, sessionName: 'video-submit', accessKeyId: 'AKIDSIM' },
+        principal: { type: 'role', roleArn: submitterRole, sessionName: 'video', accessKeyId: 'AKIDSIM' },
       };
       void (async () => {
         authorizations.push(await mediaconvert.handler.authorizations(request));

@@ -1,0 +1,140 @@
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  CorruptMediaError,
+  type ImageProcessor,
+  type MediaFacts,
+  type RenderedFile,
+  type VideoJobRequest,
+  type VideoJobTranscoder,
+  type VideoTranscodeRequest,
+  type VideoTranscoder,
+} from '@mediaflow/domain';
+import { makeMediaItem } from '@mediaflow/domain/testing';
+import type { VideoPlacement } from '../context.js';
+import { inMemoryDeps } from '../testing/index.js';
+import { processCloudVideo } from './video.js';
+
+const ORIGINAL = Buffer.from('\x00\x00\x00\x20ftypisom fake movie bytes');
+const FACTS: MediaFacts = { container: 'mp4', width: 320, height: 240, durationSeconds: 3, videoCodec: 'h264' };
+
+/** Stands in for ffmpeg in the function: probes the local copy, writes a one-rung ladder and a poster. */
+class LocalLadder implements VideoTranscoder {
+  transcoded = 0;
+  constructor(private readonly corrupt = false) {}
+  async probe(input: string): Promise<MediaFacts> {
+    expect(await readFile(input)).toEqual(ORIGINAL);
+    if (this.corrupt) throw new CorruptMediaError('moov atom not found');
+    return FACTS;
+  }
+  async transcode(request: VideoTranscodeRequest): Promise<{ files: RenderedFile[] }> {
+    this.transcoded += 1;
+    const dir = request.outputPrefix;
+    await mkdir(join(dir, 'hls'), { recursive: true });
+    const file = async (name: string, bytes: string) => {
+      await writeFile(join(dir, name), bytes);
+      return join(dir, name);
+    };
+    return {
+      files: [
+        { name: 'hls/master', format: 'm3u8', contentType: 'application/vnd.apple.mpegurl', path: await file('hls/master.m3u8', '#EXTM3U\n240p.m3u8\n') },
+        { name: 'hls/240p', format: 'm3u8', contentType: 'application/vnd.apple.mpegurl', path: await file('hls/240p.m3u8', '#EXTM3U\n') },
+        { name: 'poster', format: 'jpeg', contentType: 'image/jpeg', path: await file('poster.jpg', 'poster-jpeg') },
+      ],
+    };
+  }
+}
+
+/** Stands in for MediaConvert: records the jobs it is given. */
+class JobService implements VideoJobTranscoder {
+  requests: VideoJobRequest[] = [];
+  async probe(): Promise<MediaFacts> {
+    throw new Error('the function probes its own copy; the job service is never asked to');
+  }
+  async submit(request: VideoJobRequest): Promise<{ jobId: string }> {
+    this.requests.push(request);
+    return { jobId: 'job-1' };
+  }
+}
+
+const stills: ImageProcessor = {
+  async inspect() {
+    return { facts: {}, mime: 'image/jpeg' };
+  },
+  async render(input) {
+    return { files: [{ name: 'thumb', format: 'webp', contentType: 'image/webp', body: input, width: 256, height: 192 }], placeholder: { thumbhash: 'abc' } };
+  },
+};
+
+describe('processCloudVideo', () => {
+  let scratchDir: string;
+  beforeEach(async () => {
+    scratchDir = await mkdtemp(join(tmpdir(), 'mf-cloud-video-'));
+  });
+  afterEach(() => rm(scratchDir, { recursive: true, force: true }));
+
+  async function setup(placement: VideoPlacement, video = new LocalLadder()) {
+    const jobs = new JobService();
+    const asked: Array<{ facts: MediaFacts; bytes: number }> = [];
+    const deps = inMemoryDeps({
+      video,
+      jobs,
+      images: stills,
+      scratchDir,
+      placeVideo: (facts: MediaFacts, original: { bytes: number }) => {
+        asked.push({ facts, bytes: original.bytes });
+        return placement;
+      },
+    });
+    const item = await deps.repo.create(makeMediaItem({ kind: 'video', status: 'uploaded' }));
+    await deps.store.put(item.original.key, ORIGINAL);
+    await deps.store.put(`renditions/${item.ownerId}/${item.id}/hls/master.m3u8`, Buffer.from('#EXTM3U stale'));
+    return { deps, item, jobs, video, asked };
+  }
+
+  it('places the video from its probed facts and the size of the copy, and transcodes it here when it fits', async () => {
+    const { deps, item, jobs, video, asked } = await setup({ where: 'here', reason: 'about 40 s of 405 s' });
+    const result = await processCloudVideo(deps, item.ownerId, item.id);
+    expect(result).toMatchObject({ outcome: 'ready', where: 'here', reason: 'about 40 s of 405 s' });
+    expect(asked).toEqual([{ facts: FACTS, bytes: ORIGINAL.length }]);
+    expect(video.transcoded).toBe(1);
+    expect(jobs.requests).toEqual([]);
+    const ready = await deps.repo.get(item.ownerId, item.id);
+    expect(ready).toMatchObject({ status: 'ready', facts: FACTS });
+    expect(ready?.renditions.map((r) => r.name)).toEqual(['hls/master', 'hls/240p', 'poster', 'thumb']);
+    expect(await readdir(scratchDir)).toEqual([]);
+    expect(deps.bus.published.map((e) => e.type)).toEqual(['media.processed']);
+  });
+
+  it('hands a video that would not fit to a job: facts recorded, a clean prefix, the job for the object key', async () => {
+    const { deps, item, jobs, video } = await setup({ where: 'job', reason: 'about 1,200 s, more than 405 s' });
+    const result = await processCloudVideo(deps, item.ownerId, item.id);
+    expect(result).toMatchObject({ outcome: 'submitted', jobId: 'job-1', where: 'job', reason: 'about 1,200 s, more than 405 s' });
+    expect(video.transcoded).toBe(0);
+    expect(jobs.requests).toHaveLength(1);
+    expect(jobs.requests[0]).toMatchObject({ input: item.original.key, outputPrefix: `renditions/${item.ownerId}/${item.id}/`, facts: FACTS });
+    expect(await deps.repo.get(item.ownerId, item.id)).toMatchObject({ status: 'processing', facts: FACTS });
+    expect(await deps.store.head(`renditions/${item.ownerId}/${item.id}/hls/master.m3u8`)).toBeUndefined();
+    expect(deps.bus.published).toEqual([]);
+    expect(await readdir(scratchDir)).toEqual([]);
+  });
+
+  it('fails the item when the probe refuses the content, and neither transcodes nor submits', async () => {
+    const { deps, item, jobs, asked } = await setup({ where: 'job', reason: 'stage setting' }, new LocalLadder(true));
+    expect(await processCloudVideo(deps, item.ownerId, item.id)).toMatchObject({ outcome: 'failed' });
+    expect(asked).toEqual([]);
+    expect(jobs.requests).toEqual([]);
+    expect(await deps.repo.get(item.ownerId, item.id)).toMatchObject({ status: 'failed', failure: { code: 'corrupt', stage: 'video' } });
+  });
+
+  it('leaves a settled item alone', async () => {
+    const { deps, item, jobs } = await setup({ where: 'job', reason: 'stage setting' });
+    await processCloudVideo(deps, item.ownerId, item.id);
+    const submitted = await deps.repo.get(item.ownerId, item.id);
+    if (!submitted) throw new Error('the item is gone');
+    await deps.repo.update({ ...submitted, status: 'ready', version: submitted.version + 1 }, submitted.version);
+    expect(await processCloudVideo(deps, item.ownerId, item.id)).toEqual({ outcome: 'ignored', reason: 'item is settled or gone' });
+    expect(jobs.requests).toHaveLength(1);
+  });
+});
