@@ -14,7 +14,7 @@ const MEDIA_ITEM_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:De
 /** Powertools Idempotency's record lifecycle: conditional put, read, completion update, delete on failure. */
 const IDEMPOTENCY_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
 
-/** MediaConvert's queue for video's jobs and the role those jobs run with (`MediaTranscoding.role`, `.queueArn`). */
+/** MediaConvert's queue for the video function's jobs and the role those jobs run with (`MediaTranscoding.role`, `.queueArn`). */
 export interface MediaConvertTarget {
   readonly roleArn: string;
   readonly queueArn: string;

@@ -118,7 +118,7 @@ export class MediaFunction extends Construct {
     this.grants.acknowledgeWildcards();
   }
 
-  /** Settings and permissions to create MediaConvert jobs (video). */
+  /** Settings and permissions to create MediaConvert jobs (the video function). */
   submitJobsTo(mediaConvert: MediaConvertTarget): void {
     if (this.submitsJobs) throw new Error(`the ${this.name} function already submits jobs to MediaConvert`);
     this.submitsJobs = true;
