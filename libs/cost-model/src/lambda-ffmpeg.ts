@@ -16,10 +16,10 @@
 export const LAMBDA_FFMPEG = {
   /**
    * Two vCPUs. One vCPU is the cheapest per second of video (the ladder's threads keep two cores
-   * 85% busy: 2.12 s on one core, 1.26 s on two, per second of video), but two take videos twice as
-   * long before handing them to MediaConvert, which costs about six times as much per second: for
-   * any mix with more than a few percent of its seconds in videos of one to three minutes, two
-   * vCPUs cost less overall.
+   * 85% busy: 2.12 s on one core, 1.26 s on two, per second of video: 16% less GB-s on one), but two
+   * transcode videos up to 223 s long themselves against 133 s on one, and MediaConvert, which takes
+   * the longer ones, costs about twelve times as much per second of video in this model: for any mix
+   * with more than a few percent of its seconds in videos of two to four minutes, two vCPUs cost less.
    */
   memoryMb: 3538,
   vcpus: 2,

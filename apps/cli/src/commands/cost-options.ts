@@ -27,7 +27,7 @@ Options:
   --arch A               both | baseline | mediaflow (default both)
   --set KEY=VALUE        override any workload assumption (repeatable), e.g.
                          --set videoSeconds=30; prefix architecture choices:
-                         --set mediaflow.videoTranscoder=lambda-ffmpeg
+                         --set mediaflow.videoTranscoder=mediaconvert
   --detail               also print the derivation and every priced line
   --capacity             print peak request rates, concurrency and the stack's
                          limits at month 0 and at --months (default 36)
