@@ -18,9 +18,26 @@ import type {
 } from '@mediaflow/domain';
 import { z } from 'zod';
 
+const ByteLimitSchema = z.number().int().positive();
+
 export const ServiceConfigSchema = z.object({
   /** The largest original accepted, in bytes. */
-  maxUploadBytes: z.number().int().positive().default(2 * 1024 ** 3),
+  maxUploadBytes: ByteLimitSchema.default(2 * 1024 ** 3),
+  /**
+   * The largest original accepted of each kind, in bytes, checked at ingest once the bytes say what
+   * they are, before anything reads them whole; a kind left out has `maxUploadBytes` only. Images
+   * are decoded in memory, so theirs defaults to the image pipeline's input limit, and the image
+   * step stops reading an original there too.
+   */
+  maxBytesByKind: z
+    .object({
+      image: ByteLimitSchema.default(200 * 1024 ** 2),
+      video: ByteLimitSchema.optional(),
+      audio: ByteLimitSchema.optional(),
+      document: ByteLimitSchema.optional(),
+      other: ByteLimitSchema.optional(),
+    })
+    .prefault({}),
   /** How long a presigned upload URL stays valid. */
   uploadUrlTtlSeconds: z.number().int().positive().max(7 * 24 * 3600).default(3600),
   /** How long a presigned download URL (originals, documents) stays valid. */

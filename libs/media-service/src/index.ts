@@ -1,4 +1,5 @@
 export { ServiceConfigSchema, IMMUTABLE_CACHE } from './context.js';
+export { OriginalChangedError } from './errors.js';
 export type {
   AudioStepDeps,
   CoreDeps,

@@ -39,7 +39,7 @@ async function hashObject(deps: CoreDeps, key: string): Promise<string> {
 
 /**
  * The ingest step (DESIGN.md lifecycle step 2): when an original is complete, sniff its real type
- * from the bytes, enforce the size limit, compute its SHA-256 for per-owner de-duplication, record
+ * from the bytes, enforce the size limits (all uploads', then its kind's), compute its SHA-256 for per-owner de-duplication, record
  * the facts and publish `media.uploaded` with its `kind`. Safe to run twice for the same object:
  * anything but an `uploading` item is left alone.
  */
@@ -62,6 +62,11 @@ export async function ingestObject(deps: CoreDeps, message: ObjectCreated): Prom
   }
   const sniffed = sniff(await readHead(deps, message.key, head.size));
   if (sniffed.rejected) return reject(deps, item, { code: 'unsupported', reason: sniffed.rejected });
+  // Before the hash reads it all, and before a step decodes it (images are decoded in memory).
+  const kindLimit = deps.config.maxBytesByKind[sniffed.kind];
+  if (kindLimit !== undefined && head.size > kindLimit) {
+    return reject(deps, item, { code: 'limit_exceeded', reason: `the file is ${head.size} bytes; the limit for ${sniffed.kind} files is ${kindLimit}` });
+  }
 
   // Stores that hashed the bytes on the way in say so; otherwise read them all once more.
   const sha256 = head.sha256 ?? (await hashObject(deps, message.key));

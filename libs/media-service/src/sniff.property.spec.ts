@@ -28,7 +28,18 @@ const SIGNATURES: readonly number[][] = [
   [...Buffer.from('#EXTM3U')],
   [...Buffer.from('%!PS')],
   [...Buffer.from('push graphic-context')],
+  [...Buffer.from('<?php')],
+  [...Buffer.from('<%@')],
 ];
+
+/** Signatures of the image formats, behind which a PHP shell hides in the classic polyglots. */
+const IMAGE_SIGNATURES: readonly number[][] = SIGNATURES.filter((signature) => sniff(Uint8Array.from(signature)).kind === 'image');
+
+/** Markers of server-side scripts (PHP, JSP, ASP, SSI, ColdFusion) that no prose or page needs. */
+const SERVER_MARKERS = ['<?php ', '<?PHP\n', '<?= ', '<? x ?>', '<%@ page %>', '<% x %>', '<%= x %>', '<!--#exec cmd="id" -->', '<cfscript>'];
+
+/** Text from an alphabet, as long as `maxLength` at times (the markers must be found deep in the window). */
+const prose = (alphabet: string, maxLength: number) => fc.string({ unit: fc.constantFrom(...alphabet), maxLength, size: 'max' });
 
 const kinds = new Set(MediaKindSchema.options);
 
@@ -55,6 +66,35 @@ describe('sniff', () => {
         expectAnswer(whole.subarray(0, cut % (whole.length + 1)));
       }),
       { numRuns: 3000 },
+    );
+  });
+
+  it('refuses a server-side script marker wherever it sits in text', () => {
+    fc.assert(
+      fc.property(prose('abcdefghijklmnopqrstuvwxyz ABC,.;:?0123456789%\n', 1500), fc.constantFrom(...SERVER_MARKERS), prose('abc xyz\n', 1500), (before, marker, after) => {
+        expect(sniff(Buffer.from(before + marker + after)).rejected).toMatch(/server-side scripts/);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('refuses a PHP open tag behind an image signature anywhere in the window', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...IMAGE_SIGNATURES), fc.uint8Array({ maxLength: SNIFF_BYTES - 64, size: 'max' }), fc.constantFrom('<?php ', '<?Php\n'), (signature, filler, tag) => {
+        const bytes = Uint8Array.from([...signature, ...filler, ...Buffer.from(tag)]);
+        expect(sniff(bytes).rejected).toMatch(/server-side scripts/);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  // No `>`, `=`, `@`, `#` or `c`: nothing here can close a block or complete a marker.
+  it('leaves prose with lone "<", "%" and "?" alone', () => {
+    fc.assert(
+      fc.property(prose('abdegijkmnoqruvwxyz ABC,.;:0123456789<%?\n', 2000), (text) => {
+        expect(sniff(Buffer.from(text)).rejected ?? '').not.toMatch(/server-side/);
+      }),
+      { numRuns: 1000 },
     );
   });
 

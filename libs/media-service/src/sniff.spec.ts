@@ -69,9 +69,40 @@ describe('sniff', () => {
     ['Windows PE', b('MZ', [0x90, 0]), /executables/],
     ['Mach-O', b([0xcf, 0xfa, 0xed, 0xfe]), /executables/],
     ['WebAssembly', b([0], 'asm', [1, 0, 0, 0]), /executables/],
+    ['PHP web shell', b('<?php system($_GET["c"]); ?>\n'), /server-side scripts/],
+    ['PHP after a note, upper case', b('Holiday photo\n\n<?PHP\neval($_POST["x"]);\n'), /server-side scripts/],
+    ['PHP short echo', b('<?= `$_GET[c]` ?>'), /server-side scripts/],
+    ['PHP short tag', b('<? passthru($_GET["c"]); ?>'), /server-side scripts/],
+    ['PHP in HTML', b('<html><body><?php echo 1; ?></body></html>'), /server-side scripts/],
+    ['PHP in SVG', b('<svg xmlns="http://www.w3.org/2000/svg"><?php system("id"); ?></svg>'), /server-side scripts/],
+    ['JSP directive', b('<%@ page import="java.io.*" %>\n'), /server-side scripts/],
+    ['JSP scriptlet', b('Report\n<% Runtime.getRuntime().exec(request.getParameter("c")); %>'), /server-side scripts/],
+    ['ASP block', b('<%\nResponse.Write(CreateObject("WScript.Shell").Exec(Request("c")).StdOut.ReadAll())\n%>'), /server-side scripts/],
+    ['server-side include', b('<!--#exec cmd="id" -->'), /server-side scripts/],
+    ['ColdFusion', b('<cfexecute name="cmd.exe" arguments="/c dir">'), /server-side scripts/],
+    ['PHP behind a GIF signature', b('GIF89a;<?php system($_GET["c"]); ?>'), /server-side scripts/],
+    ['PHP in a JPEG comment', b([0xff, 0xd8, 0xff, 0xfe, 0x00, 0x20], '<?php system($_GET["c"]); ?>'), /server-side scripts/],
+    ['PHP in Latin-1 text', b('<?php echo "caf', [0xe9], '"; ?>'), /server-side scripts/],
   ])('rejects %s', (_name, bytes, reason) => {
     const result = sniff(bytes);
     expect(result.rejected).toMatch(reason);
+  });
+
+  it.each([
+    ['less-than and percent signs', 'Fewer than <5% agreed, more than 20%> last year; is a <? b?\n'],
+    ['a percent sign opened and never closed', 'Discount: <% of the price, see notes.\n'],
+    ['an email with angle brackets', 'From: Alice <alice@example.com>\nSubject: <cfr> notes?\n\nSee you at 10?\n'],
+    ['a mention of PHP', 'I wrote the site in PHP and the form in JSP.\n'],
+  ])('keeps plain text with %s', (_name, text) => {
+    const result = sniff(b(text));
+    expect(result.rejected).toBeUndefined();
+    expect(result.mime).toBe('text/plain; charset=utf-8');
+  });
+
+  it('keeps an archive that holds PHP sources: archives are kept, never served inline', () => {
+    const zip = b('PK', [3, 4, 10, 0, 0, 0, 0, 0], 'index.php', '<?php echo "hello"; ?>');
+    expect(sniff(zip)).toMatchObject({ kind: 'document', mime: 'application/zip' });
+    expect(sniff(zip).rejected).toBeUndefined();
   });
 
   it('ignores a misleading name: a PNG is a PNG whatever it is called', () => {

@@ -73,6 +73,37 @@ function isMp3Frame(bytes: Uint8Array, offset: number): boolean {
   return bytes[offset] === 0xff && (b1 & 0xe0) === 0xe0 && (b1 & 0x18) !== 0x08 && (b1 & 0x06) === 0x02 && (b2 & 0xf0) !== 0xf0;
 }
 
+/**
+ * Source that a web server runs rather than serves, given a name it maps to an interpreter
+ * (`shell.php.jpg` is enough for some): PHP (`<?php`, the short echo `<?=`), ASP/JSP (a `<%@`
+ * directive), server-side includes (`<!--#exec`) and ColdFusion tags. Each is markup that prose
+ * and web pages do without.
+ */
+const SERVER_TAG = /<\?(php\b|=)|<%@|<!--#\s*(exec|include|echo|config|set|printenv|fsize|flastmod|if)\b|<cf(script|execute|file|http|object|include|invoke|query|module|output|set)\b/i;
+
+/**
+ * ASP/JSP/ERB blocks (`<% ... %>`) and PHP's short tags (`<? ... ?>`, where a server has them on):
+ * an opening alone also turns up in prose ("fewer than <% of", "a <? b"), so only one closed
+ * later counts.
+ */
+const SERVER_BLOCKS: readonly (readonly [RegExp, string])[] = [
+  [/<%/, '%>'],
+  [/<\?\s/, '?>'],
+];
+
+function isServerScript(text: string): boolean {
+  if (SERVER_TAG.test(text)) return true;
+  return SERVER_BLOCKS.some(([open, close]) => {
+    const at = text.search(open);
+    return at >= 0 && text.includes(close, at + 2);
+  });
+}
+
+/** A PHP open tag is five bytes no photo or recording carries by chance, so it is looked for in binary heads too. */
+const PHP_OPEN_TAG = /<\?php\b/i;
+
+const SERVER_SCRIPT_REASON = 'server-side scripts (PHP, ASP, JSP and the like) are not accepted';
+
 /** Text that a browser or a converter would treat as active content. */
 function sniffText(bytes: Uint8Array): SniffResult | undefined {
   let text: string;
@@ -82,6 +113,8 @@ function sniffText(bytes: Uint8Array): SniffResult | undefined {
     return undefined;
   }
   if (text.includes('\u0000')) return undefined;
+  // First, so that an HTML or SVG page carrying server code says so.
+  if (isServerScript(text)) return reject('text/x-server-script', SERVER_SCRIPT_REASON);
   const head = text.replace(/^\ufeff/, '').trimStart().slice(0, 1024).toLowerCase();
   if (head.startsWith('#!')) return reject('text/x-script', 'scripts are not accepted');
   if (head.startsWith('#extm3u')) return reject('application/vnd.apple.mpegurl', 'media playlists are not accepted (they can point at other files)');
@@ -123,13 +156,27 @@ function isM2ts(bytes: Uint8Array): boolean {
 
 /**
  * Decides what content really is from its first bytes ({@link SNIFF_BYTES} are enough), never from
- * a name or a declared Content-Type. Active content (HTML, SVG, XML, scripts, playlists, PostScript,
- * executables) is rejected; documents and archives are kept as opaque attachments.
+ * a name or a declared Content-Type. Active content (HTML, SVG, XML, scripts, server-side scripts,
+ * playlists, PostScript, executables) is rejected; documents and archives are kept as opaque
+ * attachments.
  *
  * @example
  * sniff(firstBytes) // { kind: 'image', mime: 'image/jpeg', ext: 'jpg' }
  */
 export function sniff(bytes: Uint8Array): SniffResult {
+  const result = sniffFormat(bytes);
+  // A PHP shell behind an image's signature (`GIF89a<?php`, a JPEG comment) or in a text that is not
+  // UTF-8. Documents and archives are exempt: they are never served inline, and an archive of a
+  // website's code is legitimate.
+  if (result.rejected === undefined && result.kind !== 'document' && PHP_OPEN_TAG.test(latin1(bytes.subarray(0, SNIFF_BYTES)))) {
+    return reject('application/x-httpd-php', SERVER_SCRIPT_REASON);
+  }
+  return result;
+}
+
+const latin1 = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+
+function sniffFormat(bytes: Uint8Array): SniffResult {
   if (bytes.length === 0) return reject('application/x-empty', 'the file is empty');
   if (startsWith(bytes, [0xff, 0xd8, 0xff])) return accept('image', 'image/jpeg', 'jpg');
   if (startsWith(bytes, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return accept('image', 'image/png', 'png');

@@ -1,4 +1,5 @@
 import { ConflictError, CorruptMediaError, LimitExceededError, TimeoutError, UnsupportedMediaError } from '@mediaflow/domain';
+import { OriginalChangedError } from '../errors.js';
 import { isFileFault } from './failure.js';
 
 describe('isFileFault (the one rule every step follows)', () => {
@@ -7,6 +8,10 @@ describe('isFileFault (the one rule every step follows)', () => {
       expect(isFileFault(error, { lastAttempt: false })).toBe(true);
       expect(isFileFault(error)).toBe(true);
     }
+  });
+
+  it('blames the file at once for an original changed since ingest: reading it again finds the same bytes', () => {
+    expect(isFileFault(new OriginalChangedError('x'), { lastAttempt: false })).toBe(true);
   });
 
   it('blames the file for a timeout only on the last delivery (outside a queue, the one attempt is the last)', () => {

@@ -10,6 +10,7 @@ import {
   type MediaItem,
 } from '@mediaflow/domain';
 import type { CoreDeps } from '../context.js';
+import { OriginalChangedError } from '../errors.js';
 import type { ProcessOutcome } from './lifecycle.js';
 
 /** Where a job stands in its queue's deliveries. */
@@ -28,7 +29,7 @@ const CONTENT_ERRORS: readonly string[] = ['corrupt', 'unsupported', 'limit_exce
 
 /**
  * The one rule every step follows for "the file's fault". Corrupt, unsupported and over-limit
- * content is the file's fault at once. Running out of time may be the file's (a pathological
+ * content is the file's fault at once, and so is an original changed since ingest. Running out of time may be the file's (a pathological
  * input) or the machine's (a burst of other work), so a timeout is retried while the queue has
  * deliveries left and is the file's fault on the last one. Everything else is the machine's:
  * thrown, so the queue retries it.
@@ -38,7 +39,7 @@ const CONTENT_ERRORS: readonly string[] = ['corrupt', 'unsupported', 'limit_exce
  */
 export function isFileFault(error: unknown, options: Pick<JobOptions, 'lastAttempt'> = {}): error is MediaError {
   if (!isMediaError(error)) return false;
-  if (CONTENT_ERRORS.includes(error.code)) return true;
+  if (CONTENT_ERRORS.includes(error.code) || error instanceof OriginalChangedError) return true;
   return error.code === 'timeout' && (options.lastAttempt ?? true);
 }
 
@@ -88,6 +89,7 @@ export async function failOrRethrow(deps: CoreDeps, item: MediaItem, error: unkn
   // Long jobs write progress (and owners may edit meanwhile): fail the version stored now.
   const current = await deps.repo.get(item.ownerId, item.id);
   if (!current) return { outcome: 'ignored', reason: 'item is gone' };
-  const failed = await failItem(deps, current, { code: error.code, reason: error.message, stage });
+  const code = error instanceof OriginalChangedError ? error.failureCode : error.code;
+  const failed = await failItem(deps, current, { code, reason: error.message, stage });
   return failed ? { outcome: 'failed', item: failed } : { outcome: 'ignored', reason: 'item moved on' };
 }

@@ -5,14 +5,16 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { TimeoutError, type MediaItem } from '@mediaflow/domain';
 import type { LocalJobDeps } from '../context.js';
+import { OriginalCheck } from './original.js';
 
 /**
  * Runs a job that needs the original as a local file (ffmpeg seeks in its input, an MP4 with
  * its index at the end above all, and a stream cannot be sought): the original is streamed into a
  * fresh directory under the scratch directory, `work` gets its path, that directory and a signal
- * that fires on shutdown or at the time limit. The directory is removed whatever happens. Running
- * past the limit throws `TimeoutError` (see `isFileFault`); a shutdown rethrows the abort so the
- * job is retried.
+ * that fires on shutdown or at the time limit. The directory is removed whatever happens. The bytes
+ * are hashed on the way to disk: an original changed since ingest throws `OriginalChangedError`
+ * before `work` runs. Running past the limit throws `TimeoutError` (see `isFileFault`); a shutdown
+ * rethrows the abort so the job is retried.
  */
 export async function withLocalOriginal<T>(
   deps: LocalJobDeps,
@@ -28,7 +30,15 @@ export async function withLocalOriginal<T>(
   try {
     const input = join(dir, 'original');
     const { body } = await deps.store.get(item.original.key);
-    await pipeline(body, createWriteStream(input, { flags: 'wx' }), { signal });
+    const check = new OriginalCheck(item);
+    const hashed = async function* (source: AsyncIterable<Uint8Array>): AsyncIterable<Uint8Array> {
+      for await (const chunk of source) {
+        check.update(chunk);
+        yield chunk;
+      }
+    };
+    await pipeline(body, hashed, createWriteStream(input, { flags: 'wx' }), { signal });
+    check.verify();
     return await work(input, dir, signal);
   } catch (error) {
     if (limit.aborted && !job.signal?.aborted) {

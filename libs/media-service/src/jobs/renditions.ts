@@ -23,7 +23,7 @@ const EXT: Record<Rendition['format'], string> = {
  */
 const PARALLEL_PUTS = 4;
 
-/** An object's bytes in memory: for inputs known to be small (images, covers, posters). */
+/** An object's bytes in memory: for outputs known to be small (posters, frames); originals go through `readOriginal`. */
 export async function readAll(deps: Pick<CoreDeps, 'store'>, key: string): Promise<Uint8Array> {
   const { body } = await deps.store.get(key);
   const chunks: Uint8Array[] = [];

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -106,6 +107,36 @@ describe('processAudio', () => {
     expect((await processAudio(deps, item.ownerId, item.id)).outcome).toBe('failed');
     expect((await deps.repo.get(item.ownerId, item.id))?.failure).toEqual({ code: 'corrupt', reason: 'no audio stream', stage: 'audio' });
     expect(await readdir(scratchDir)).toEqual([]);
+  });
+
+  it('fails an original that changed since ingest, with the reason, and processes nothing', async () => {
+    const processed: string[] = [];
+    const audio: AudioProcessor = {
+      async process(input) {
+        processed.push(input);
+        return audioResult();
+      },
+    };
+    const { deps, item: stored } = await setup(audio);
+    // Ingest recorded the hash of other bytes: the object was written again afterwards.
+    const sha256 = createHash('sha256').update('the bytes ingest accepted').digest('hex');
+    const item = await deps.repo.update({ ...stored, original: { ...stored.original, sha256 }, version: stored.version + 1 }, stored.version);
+    expect((await processAudio(deps, item.ownerId, item.id)).outcome).toBe('failed');
+    expect((await deps.repo.get(item.ownerId, item.id))?.failure).toEqual({
+      code: 'original_changed',
+      reason: 'the original changed after it was uploaded (its SHA-256 no longer matches)',
+      stage: 'audio',
+    });
+    expect(processed).toEqual([]);
+    expect((await deps.repo.get(item.ownerId, item.id))?.renditions).toEqual([]);
+    expect(await readdir(scratchDir)).toEqual([]);
+  });
+
+  it('processes an original that matches the hash recorded at ingest', async () => {
+    const { deps, item: stored } = await setup(new ScriptedAudio(() => audioResult()));
+    const sha256 = createHash('sha256').update(ORIGINAL).digest('hex');
+    const item = await deps.repo.update({ ...stored, original: { ...stored.original, sha256 }, version: stored.version + 1 }, stored.version);
+    expect((await processAudio(deps, item.ownerId, item.id)).outcome).toBe('ready');
   });
 
   it('throws other errors for the queue to retry', async () => {

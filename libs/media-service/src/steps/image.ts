@@ -2,18 +2,20 @@ import { renditionPrefix } from '@mediaflow/domain';
 import type { ImageStepDeps } from '../context.js';
 import { failOrRethrow, type JobOptions } from '../jobs/failure.js';
 import { begin, finish, NOTHING_TO_DO, type ProcessOutcome } from '../jobs/lifecycle.js';
-import { readAll, storeRenditions } from '../jobs/renditions.js';
+import { readOriginal } from '../jobs/original.js';
+import { storeRenditions } from '../jobs/renditions.js';
 
 /**
  * The image step: decode once, renditions and a placeholder, then `ready` and `media.processed`.
- * Content the pipeline refuses (corrupt, unsupported, over a limit) fails the item with the
- * pipeline's reason; anything else is thrown so the queue retries it.
+ * The original is read up to the image limit and checked against the hash recorded at ingest.
+ * Content the pipeline refuses (corrupt, unsupported, over a limit) and an original changed since
+ * ingest fail the item with the reason; anything else is thrown so the queue retries it.
  */
 export async function processImage(deps: ImageStepDeps, ownerId: string, id: string, options: JobOptions = {}): Promise<ProcessOutcome> {
   const item = await begin(deps, ownerId, id);
   if (!item) return NOTHING_TO_DO;
   try {
-    const input = await readAll(deps, item.original.key);
+    const input = await readOriginal(deps, item, deps.config.maxBytesByKind.image);
     // One pass when the processor offers it: the header is parsed once, under one time budget.
     const { inspection, ...result } = deps.images.process
       ? await deps.images.process(input)

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -126,6 +127,16 @@ describe('processCloudVideo', () => {
     expect(asked).toEqual([]);
     expect(jobs.requests).toEqual([]);
     expect(await deps.repo.get(item.ownerId, item.id)).toMatchObject({ status: 'failed', failure: { code: 'corrupt', stage: 'video' } });
+  });
+
+  it('fails an original that changed since ingest before placing it, and submits no job', async () => {
+    const { deps, item: stored, jobs, video, asked } = await setup({ where: 'job', reason: 'always' });
+    // Ingest recorded the hash of other bytes: the object was written again afterwards.
+    const sha256 = createHash('sha256').update('the bytes ingest accepted').digest('hex');
+    const item = await deps.repo.update({ ...stored, original: { ...stored.original, sha256 }, version: stored.version + 1 }, stored.version);
+    expect((await processCloudVideo(deps, item.ownerId, item.id)).outcome).toBe('failed');
+    expect((await deps.repo.get(item.ownerId, item.id))?.failure).toMatchObject({ code: 'original_changed', stage: 'video' });
+    expect([asked, jobs.requests, video.transcoded]).toEqual([[], [], 0]);
   });
 
   it('leaves a settled item alone', async () => {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -155,6 +156,24 @@ describe('processVideo', () => {
     const result = await processVideo(deps, 'alice', item.id);
     expect(result.outcome).toBe('failed');
     expect((await deps.repo.get('alice', item.id))?.failure).toEqual({ code: 'corrupt', reason: 'moov atom not found', stage: 'video' });
+    expect(bus.published.map((e) => e.type)).toEqual(['media.failed']);
+    expect(await keys(deps, item)).toEqual([]);
+    expect(await readdir(scratchDir)).toEqual([]);
+  });
+
+  it('fails an original that changed since ingest, with the reason, before probing it', async () => {
+    const transcoder = { made: undefined as ScriptedTranscoder | undefined };
+    const { deps, item: stored, bus } = await setup((clock) => (transcoder.made = new ScriptedTranscoder(clock)));
+    // Ingest recorded the hash of other bytes: the object was written again afterwards.
+    const sha256 = createHash('sha256').update('the bytes ingest accepted').digest('hex');
+    const item = await deps.repo.update({ ...stored, original: { ...stored.original, sha256 }, version: stored.version + 1 }, stored.version);
+    expect((await processVideo(deps, 'alice', item.id)).outcome).toBe('failed');
+    expect((await deps.repo.get('alice', item.id))?.failure).toEqual({
+      code: 'original_changed',
+      reason: 'the original changed after it was uploaded (its SHA-256 no longer matches)',
+      stage: 'video',
+    });
+    expect(transcoder.made?.inputs).toEqual([]);
     expect(bus.published.map((e) => e.type)).toEqual(['media.failed']);
     expect(await keys(deps, item)).toEqual([]);
     expect(await readdir(scratchDir)).toEqual([]);
