@@ -15,6 +15,7 @@
 // ESM imports ignore NODE_PATH, so these modules are loaded with `require` (the banner's
 // createRequire), which honours it.
 import { build } from 'esbuild';
+import { createRequire } from 'node:module';
 import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -60,31 +61,50 @@ const banner = [
   'const __dirname = __mfDirname(__filename);',
 ].join('\n');
 
+/**
+ * The functions that decode HEIC originals (the image step). The decoder runs in a worker thread
+ * (`@mediaflow/image-pipeline/heic-decode-worker`), a script of its own: it is bundled beside the
+ * function's `index.mjs`, where the pipeline looks for it first, with its WebAssembly decoder inlined.
+ */
+const HEIC_FUNCTIONS = ['image'];
+const HEIC_WORKER = createRequire(import.meta.url).resolve('@mediaflow/image-pipeline/heic-decode-worker');
+
+/** What every bundle is built with. */
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node22',
+  conditions: ['@mediaflow/source'],
+  mainFields: ['module', 'main'],
+  minify: true,
+  treeShaking: true,
+  sourcemap: true,
+  sourcesContent: false,
+  legalComments: 'none',
+  banner: { js: banner },
+  logLevel: 'warning',
+};
+
 await rm(dist, { recursive: true, force: true });
 const sizes = {};
+const workers = {};
 for (const name of FUNCTIONS) {
   const outfile = join(dist, name, 'index.mjs');
   await mkdir(dirname(outfile), { recursive: true });
   await build({
+    ...common,
     entryPoints: [join(root, 'src/functions', `${name}.ts`)],
     outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node22',
-    conditions: ['@mediaflow/source'],
-    mainFields: ['module', 'main'],
-    minify: true,
-    treeShaking: true,
-    sourcemap: true,
-    sourcesContent: false,
-    legalComments: 'none',
     external: RUNTIME_ONLY,
     plugins: [providedModules],
-    banner: { js: banner },
-    logLevel: 'warning',
   });
   sizes[name] = { bytes: (await stat(outfile)).size };
+  if (HEIC_FUNCTIONS.includes(name)) {
+    const worker = join(dist, name, 'heic-decode-worker.mjs');
+    await build({ ...common, entryPoints: [HEIC_WORKER], outfile: worker });
+    workers[name] = { 'heic-decode-worker.mjs': (await stat(worker)).size };
+  }
 }
-await writeFile(join(dist, 'sizes.json'), `${JSON.stringify({ sdk: sdkExternal ? 'external' : 'bundled', functions: sizes }, null, 2)}\n`);
+await writeFile(join(dist, 'sizes.json'), `${JSON.stringify({ sdk: sdkExternal ? 'external' : 'bundled', functions: sizes, workers }, null, 2)}\n`);
 for (const [name, { bytes }] of Object.entries(sizes)) console.log(`${name.padEnd(16)} ${(bytes / 1024).toFixed(1).padStart(8)} KB`);

@@ -34,6 +34,16 @@ describe('build.mjs (one bundle per function)', () => {
     }
   });
 
+  it('puts a self-contained HEIC decoder worker beside the image bundle, where the pipeline looks first', async () => {
+    const worker = await readFile(join(out, 'image', 'heic-decode-worker.mjs'), 'utf8');
+    // Only Node's own modules are imported: the WebAssembly decoder is inlined.
+    const imports = [...worker.matchAll(/(?:from|import)\s*"([^"]+)"/g)].map((match) => match[1]);
+    expect(imports.filter((name) => !name?.startsWith('node:'))).toEqual([]);
+    expect(worker).toContain('worker_threads');
+    const sizes = JSON.parse(await readFile(join(out, 'sizes.json'), 'utf8')) as { workers: Record<string, Record<string, number>> };
+    expect(Object.keys(sizes.workers)).toEqual(['image']);
+  });
+
   it('keeps the API bundle under 1 MB, without any trace of sharp', () => {
     const api = bundles.get('api') ?? '';
     expect(Buffer.byteLength(api)).toBeLessThan(1024 * 1024);

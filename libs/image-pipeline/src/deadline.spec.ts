@@ -27,4 +27,22 @@ describe('Deadline', () => {
     await expect(deadline.run(never)).rejects.toThrow(TimeoutError);
     await expect(deadline.run(never)).rejects.toThrow(/stuck job exceeded its time limit of 20 ms/);
   });
+
+  it('signals when the budget runs out, with its TimeoutError as the reason', async () => {
+    const deadline = new Deadline(20, 'stuck job');
+    const { signal } = deadline;
+    expect(signal.aborted).toBe(false);
+    expect(deadline.signal).toBe(signal);
+    await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+    expect(signal.reason).toBeInstanceOf(TimeoutError);
+    expect((signal.reason as Error).message).toBe('stuck job exceeded its time limit of 20 ms');
+  });
+
+  it('gives an aborted signal once the budget is spent', () => {
+    let now = 0;
+    const deadline = new Deadline(100, 'job', () => now);
+    now = 100;
+    expect(deadline.signal.aborted).toBe(true);
+    expect(deadline.signal.reason).toBeInstanceOf(TimeoutError);
+  });
 });

@@ -1,4 +1,5 @@
-// heic-decode ships no types. Only the call the pipeline makes is declared.
+// heic-decode ships no types. The pipeline calls it from its worker (plain JavaScript); the tests
+// call it directly as the reference for the worker's pixels. Only that call is declared.
 declare module 'heic-decode' {
   interface DecodedImage {
     width: number;

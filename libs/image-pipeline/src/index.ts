@@ -3,7 +3,8 @@ export { Deadline } from './deadline.js';
 export { toMediaError } from './errors.js';
 export { exifDateToIso, exifTagsToFacts, readExif, type ExifFacts, type ExifTags } from './exif.js';
 export { crc32, readHeader } from './header.js';
-export { decodeHeic, type RgbaImage } from './heic.js';
+export { decodeHeic, type HeicDecodeOptions, type RgbaImage } from './heic.js';
+export { HEIC_WORKER_FILE, heicWorkerPath } from './heic-worker-path.js';
 export { iccDescription } from './icc.js';
 export { checkInput, inspectImage, type CheckedInput, type ImageDetails, type InspectOptions } from './inspect.js';
 export { checkDimensions, checkInputBytes, defaultLimits, resolveLimits } from './limits.js';
@@ -11,7 +12,7 @@ export { PLACEHOLDER_MAX_EDGE, dominantColor, placeholderOf, thumbhashOf } from 
 export { fitLongEdge, planRenditions } from './plan.js';
 export { defaultPolicy } from './policy.js';
 export { SharpImageProcessor, type ProcessedImage, type SharpImageProcessorOptions } from './processor.js';
-export { avifSlots, renderImage, type RenderOptions } from './render.js';
+export { avifSlots, heicSlots, renderImage, type RenderOptions } from './render.js';
 export { ALLOWED_LOADERS, configureSharp, type SharpSettings } from './sharp-setup.js';
 export { detectFormat, mimeOf, sniffImage } from './sniff.js';
 export type {

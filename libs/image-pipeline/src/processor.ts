@@ -20,6 +20,8 @@ export interface SharpImageProcessorOptions {
   encodeConcurrency?: number;
   /** sharp's process-wide settings; applied by the first processor created in the process. */
   sharp?: SharpSettings;
+  /** The HEIC decoder's worker script (default: `heicWorkerPath()`, which finds the package's own). */
+  heicWorkerPath?: string;
 }
 
 /** Everything one image job produces: what the image is, what was decided, what was made. */
@@ -43,6 +45,7 @@ export class SharpImageProcessor implements ImageProcessor {
   private readonly inspectTimeoutMs: number;
   private readonly renderTimeoutMs: number;
   private readonly encodeConcurrency: number;
+  private readonly heicWorkerPath: string | undefined;
 
   constructor(options: SharpImageProcessorOptions = {}) {
     this.limits = resolveLimits(options.limits);
@@ -50,6 +53,7 @@ export class SharpImageProcessor implements ImageProcessor {
     this.inspectTimeoutMs = options.inspectTimeoutMs ?? 10_000;
     this.renderTimeoutMs = options.renderTimeoutMs ?? 60_000;
     this.encodeConcurrency = options.encodeConcurrency ?? 2;
+    this.heicWorkerPath = options.heicWorkerPath;
     configureSharp(options.sharp);
   }
 
@@ -67,7 +71,12 @@ export class SharpImageProcessor implements ImageProcessor {
     const deadline = new Deadline(this.renderTimeoutMs, 'image job');
     const inspection = await inspectImage(input, { limits: this.limits, deadline });
     const plan = planRenditions(inspection.facts, this.policy);
-    const result = await renderImage(input, plan, { limits: this.limits, deadline, encodeConcurrency: this.encodeConcurrency });
+    const result = await renderImage(input, plan, {
+      limits: this.limits,
+      deadline,
+      encodeConcurrency: this.encodeConcurrency,
+      ...(this.heicWorkerPath === undefined ? {} : { heicWorkerPath: this.heicWorkerPath }),
+    });
     return { ...result, inspection, plan };
   }
 }

@@ -27,11 +27,28 @@ export interface RenderOptions {
    * runs one AVIF encode at a time (`avifSlots`), which bounds memory at little cost in speed.
    */
   avifSlots?: Semaphore;
+  /**
+   * Slots for HEIC decodes, shared by every job that gets the same semaphore. Each decode has the
+   * whole image in its worker's WebAssembly memory (the RGBA result alone is 4 bytes a pixel, 400 MB
+   * at the default pixel limit), so by default the process decodes one HEIC at a time
+   * (`heicSlots`). Waiting for a slot counts against the job's time budget.
+   */
+  heicSlots?: Semaphore;
+  /** The HEIC decoder's worker script (default: `heicWorkerPath()`). */
+  heicWorkerPath?: string;
 }
 
 /** The process-wide default for `RenderOptions.avifSlots`. */
 export const avifSlots = new Semaphore(1);
 
+/** The process-wide default for `RenderOptions.heicSlots`. */
+export const heicSlots = new Semaphore(1);
+
+/** How HEIC is decoded: in a worker thread, one slot at a time. */
+interface HeicDecoding {
+  slots: Semaphore;
+  workerPath: string | undefined;
+}
 
 const CONTENT_TYPE: Readonly<Record<OutputFormat, string>> = {
   webp: 'image/webp',
@@ -121,10 +138,21 @@ async function toFile(pipeline: Sharp, output: PlannedRendition, deadline: Deadl
   }
 }
 
-/** Opens the source for decoding: libvips for everything but HEIC, which goes through libheif-wasm. */
-async function openSource(input: Uint8Array, checked: CheckedInput, limits: ImageLimits, deadline: Deadline, frames: number): Promise<Sharp> {
+/**
+ * Opens the source for decoding: libvips for everything but HEIC, which libheif-wasm decodes in a
+ * worker thread that the deadline terminates when the time runs out.
+ */
+async function openSource(
+  input: Uint8Array,
+  checked: CheckedInput,
+  limits: ImageLimits,
+  deadline: Deadline,
+  frames: number,
+  heic: HeicDecoding,
+): Promise<Sharp> {
   if (checked.format === 'heic') {
-    const image = await deadline.run(decodeHeic(input));
+    const { signal } = deadline;
+    const image = await heic.slots.use(() => decodeHeic(input, { limits, signal, workerPath: heic.workerPath }), signal);
     return sharp(image.data, { raw: { width: image.width, height: image.height, channels: 4 } }).timeout({
       seconds: deadline.remainingSeconds(),
     });
@@ -232,6 +260,7 @@ export async function renderImage(input: Uint8Array, plan: RenditionPlan, option
   const deadline = options.deadline ?? new Deadline(options.timeoutMs ?? 60_000, 'image render');
   const concurrency = options.encodeConcurrency ?? 2;
   const checked = await checkInput(input, limits, deadline);
+  const heic: HeicDecoding = { slots: options.heicSlots ?? heicSlots, workerPath: options.heicWorkerPath };
 
   const stills = plan.outputs.filter((o) => !o.animated);
   const animations = plan.outputs.filter((o) => o.animated);
@@ -240,14 +269,14 @@ export async function renderImage(input: Uint8Array, plan: RenditionPlan, option
 
   if (animations.length > 0 && checked.frames > 1) {
     const frames = Math.min(plan.frames, checked.frames);
-    files.push(...(await renderAnimation(await openSource(input, checked, limits, deadline, frames), animations, plan.encoders, deadline)));
+    files.push(...(await renderAnimation(await openSource(input, checked, limits, deadline, frames, heic), animations, plan.encoders, deadline)));
   }
   const still = animations.length > 0 && checked.frames <= 1
     // The plan expected an animation that the bytes do not hold: render its sizes as stills.
     ? [...animations.map((o) => ({ ...o, animated: false })), ...stills]
     : stills;
   if (still.length > 0) {
-    const result = await renderStill(await openSource(input, checked, limits, deadline, 1), still, plan.encoders, deadline, concurrency, options.avifSlots ?? avifSlots);
+    const result = await renderStill(await openSource(input, checked, limits, deadline, 1, heic), still, plan.encoders, deadline, concurrency, options.avifSlots ?? avifSlots);
     files.push(...result.files);
     placeholder = result.placeholder;
   }
