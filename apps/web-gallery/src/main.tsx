@@ -5,7 +5,9 @@ import { App } from './app/App';
 import { MediaEvents, ServicesProvider, type Services } from './app/services';
 import { applyTheme, storedTheme } from './app/theme';
 import { loadConfig } from './auth/config';
+import { signInFromLink } from './auth/link';
 import { Session, browserSessionEnv, takeTokenFromHash } from './auth/session';
+import { SwitchAccount } from './auth/SwitchAccount';
 import { UploadQueue, sha256Hex } from './upload/queue';
 import { xhrPut } from './upload/xhr';
 import './styles.css';
@@ -13,14 +15,12 @@ import './styles.css';
 applyTheme(storedTheme());
 
 const session = new Session(browserSessionEnv());
+// Off the address bar at once; whether it signs anyone in depends on the mode in the config.
 const linked = takeTokenFromHash(window.location, window.history);
-if (linked) {
-  const problem = session.signIn(linked);
-  if (problem) session.signOut(problem);
-}
 
 const events = new MediaEvents();
 const config = await loadConfig();
+const accountSwitch = signInFromLink(config, session, linked);
 const api = createApiClient({
   getToken: () => session.token,
   onUnauthorized: () => session.signOut('Your session has ended. Sign in again to see your library.'),
@@ -38,7 +38,9 @@ if (root) {
   createRoot(root).render(
     <StrictMode>
       <ServicesProvider services={services}>
-        <App config={config} />
+        <SwitchAccount change={accountSwitch}>
+          <App config={config} />
+        </SwitchAccount>
       </ServicesProvider>
     </StrictMode>,
   );

@@ -3,10 +3,9 @@ import { createReadStream } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
-import { LocalTokens } from '@mediaflow/api';
 import { createMediaflowClient, MediaflowApiError, type DuplicateUpload, type MediaflowClient, type MultipartUpload, type UploadStarted } from '@mediaflow/api/client';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type Command, type Io } from '../io.js';
-import { loadSecrets } from '../local/secrets.js';
+import { localTokens } from '../local/token-generations.js';
 import { LOCAL_OPTIONS_USAGE, parseLocalCommand } from './local-options.js';
 import { politeFetch } from './polite-fetch.js';
 
@@ -63,6 +62,23 @@ async function problemText(response: Response): Promise<string> {
     return text || `HTTP ${response.status}`;
   }
 }
+
+/**
+ * The headers of a whole-file PUT, with `If-None-Match: *`: an original is stored once, so a PUT
+ * sent again after the bytes landed is refused instead of replacing them. Where the upload signs
+ * the header (S3) it comes in `headers` already and is sent as given, once.
+ */
+function createOnly(headers: Record<string, string>): Record<string, string> {
+  if (Object.keys(headers).some((name) => name.toLowerCase() === 'if-none-match')) return headers;
+  return { ...headers, 'if-none-match': '*' };
+}
+
+/**
+ * Statuses of a create-only PUT refused because the original is stored already (S3's 412, the
+ * local server's 409): a send of this URL landed before, its answer lost (a retry after a 503).
+ * The item's own status, which the wait follows, says what became of it.
+ */
+const ALREADY_STORED = new Set([409, 412]);
 
 /** The API as a client of the given server, every call retried as politely as `politeFetch` does. */
 function apiClient(baseUrl: string, token: string): MediaflowClient {
@@ -127,12 +143,14 @@ export async function ingestFile(
     const put = await politeFetch(() =>
       fetch(new URL(upload.url, options.baseUrl), {
         method: 'PUT',
-        headers: { ...upload.headers, 'content-length': String(size) },
+        headers: { ...createOnly(upload.headers), 'content-length': String(size) },
         body: Readable.toWeb(createReadStream(path)) as ReadableStream,
         duplex: 'half',
       } as RequestInit),
     );
-    if (!put.ok) return { path, outcome: 'failed', id, reason: await problemText(put) };
+    if (!put.ok && !ALREADY_STORED.has(put.status)) return { path, outcome: 'failed', id, reason: await problemText(put) };
+    // Read so that the connection can be reused.
+    await put.arrayBuffer().catch(() => undefined);
     options.onBytes?.(size);
   } else {
     const parts = await sendParts(path, size, upload, options.baseUrl, options.onBytes);
@@ -192,7 +210,7 @@ export const ingestCommand: Command = {
     }
     const baseUrl = ((v['url'] as string | undefined) ?? parsed.config.publicUrl ?? `http://localhost:${parsed.config.port}`).replace(/\/+$/, '');
     const token =
-      (v['token'] as string | undefined) ?? new LocalTokens({ secret: loadSecrets(resolve(parsed.config.dataDir)).tokenKey }).issue((v['user'] as string | undefined) ?? 'local');
+      (v['token'] as string | undefined) ?? localTokens(resolve(parsed.config.dataDir)).tokens.issue((v['user'] as string | undefined) ?? 'local');
 
     const files: string[] = [];
     try {

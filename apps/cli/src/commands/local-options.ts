@@ -13,7 +13,10 @@ export const LOCAL_OPTIONS = {
 
 export const LOCAL_OPTIONS_USAGE = `  --data-dir DIR          where data lives (default .mediaflow, env MEDIAFLOW_DATA_DIR)
   --port N                port to listen on (default 3000, env MEDIAFLOW_PORT)
-  --host H                interface to bind (default 127.0.0.1, env MEDIAFLOW_HOST)
+  --host H                interface to bind (default 127.0.0.1, env MEDIAFLOW_HOST);
+                          WARNING: any address but a loopback one (127.0.0.1, ::1,
+                          localhost) lets other machines reach the API, the
+                          gallery and the media
   --public-url URL        the URL people use (default http://localhost:PORT)`;
 
 /** Parses a command's flags plus the shared local options into the local config. */

@@ -1,4 +1,5 @@
-import { EXIT_FAILURE, EXIT_OK, type Command, type Io } from '../io.js';
+import { localOwnerId } from '@mediaflow/api';
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type Command, type Io } from '../io.js';
 import { startLocalStack } from '../local/stack.js';
 import { LOCAL_OPTIONS_USAGE, parseLocalCommand } from './local-options.js';
 
@@ -37,6 +38,13 @@ export function serveCommandWith(stopSignal: StopSignal): Command {
       const parsed = parseLocalCommand('serve', SERVE_USAGE, args, io, { user: { type: 'string' }, gallery: { type: 'string' }, quiet: { type: 'boolean' }, 'no-response-cache': { type: 'boolean' } });
       if (typeof parsed === 'number') return parsed;
       const quiet = parsed.values['quiet'] === true;
+      let user: string;
+      try {
+        user = localOwnerId((parsed.values['user'] as string | undefined) ?? 'local');
+      } catch (error) {
+        io.stderr(`mediaflow serve: ${(error as Error).message}\n`);
+        return EXIT_USAGE;
+      }
       const config = {
         ...parsed.config,
         galleryDir: (parsed.values['gallery'] as string | undefined) ?? parsed.config.galleryDir ?? 'apps/web-gallery/dist',
@@ -45,13 +53,13 @@ export function serveCommandWith(stopSignal: StopSignal): Command {
       let stack;
       try {
         stack = await startLocalStack(config, (entry) => {
-          if (!quiet || entry['level'] === 'error') io.stderr(`${JSON.stringify({ time: new Date().toISOString(), ...entry })}\n`);
+          // Warnings (a data directory others could read, a server other machines can reach) show even when quiet.
+          if (!quiet || entry['level'] === 'error' || entry['level'] === 'warn') io.stderr(`${JSON.stringify({ time: new Date().toISOString(), ...entry })}\n`);
         });
       } catch (error) {
         io.stderr(`mediaflow serve: could not start: ${(error as Error).message}\n`);
         return EXIT_FAILURE;
       }
-      const user = (parsed.values['user'] as string | undefined) ?? 'local';
       const token = stack.tokens.issue(user);
       io.stdout(
         [

@@ -1,3 +1,4 @@
+import { isIPv4, isIPv6 } from 'node:net';
 import { z } from 'zod';
 
 /**
@@ -101,4 +102,23 @@ export function loadLocalConfig(env: NodeJS.ProcessEnv, overrides: Partial<Recor
   }
   const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
   return LocalConfigSchema.parse({ ...fromEnv, ...defined });
+}
+
+/**
+ * True when `host` can only be reached from this machine: `localhost`, 127.0.0.0/8 or ::1 (also
+ * written in full, bracketed or as an IPv4-mapped address). Anything else, `0.0.0.0` and `::`
+ * above all, lets other machines reach the server.
+ *
+ * @example
+ * isLoopbackHost('127.0.0.1'); // true
+ * isLoopbackHost('0.0.0.0');   // false
+ */
+export function isLoopbackHost(host: string): boolean {
+  const name = host.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  if (name === 'localhost') return true;
+  if (isIPv4(name)) return name.startsWith('127.');
+  if (!isIPv6(name)) return false;
+  // The URL parser writes an IPv6 address in its one canonical, compressed form.
+  const canonical = new URL(`http://[${name}]/`).hostname.slice(1, -1);
+  return canonical === '::1' || /^::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}$/.test(canonical);
 }

@@ -102,7 +102,8 @@ export class Session {
 
 /**
  * Takes a token from a `#token=...` sign-in link (as `mediaflow serve` prints) and removes it from
- * the address bar and history, so it is not bookmarked or shared by accident.
+ * the address bar and history, so it is not bookmarked or shared by accident. Whether it signs
+ * anyone in is for `signInFromLink` to decide.
  */
 export function takeTokenFromHash(location: Pick<Location, 'hash' | 'pathname' | 'search'>, history: Pick<History, 'replaceState'>): string | null {
   const params = new URLSearchParams(location.hash.replace(/^#/, ''));

@@ -54,8 +54,9 @@ const PREFIX = '/media/';
 
 /**
  * `/media/*` from the object store: renditions inline with their stored caching (immutable),
- * originals and documents only as attachments, each with ETag, `304` and byte ranges. The local
- * server's; in AWS, CloudFront serves media from S3.
+ * originals and documents only as attachments, each with ETag, `304` and byte ranges; only for an
+ * item the caller has (any other key is a 404). The local server's; in AWS, CloudFront serves media
+ * from S3.
  */
 export function mediaFileRoutes(deps: ServiceDeps): ApiRoute[] {
   return [
@@ -81,11 +82,25 @@ export function mediaFileRoutes(deps: ServiceDeps): ApiRoute[] {
       const parsed = key === undefined ? undefined : parseKey(key);
       if (key === undefined || !parsed || parsed.ownerId !== ownerId) throw new NotFoundError('no such media');
 
+      // Only the files of an item the caller has: an object left under their prefix by a delete
+      // that has not finished, or for a sweep to remove, is no longer theirs to fetch.
+      //
       // A whole-object GET (most requests) opens the object once and takes its head from there; a
       // HEAD or a range request reads the head first. Each store call is several trips through the
-      // thread pool, and under load every trip waits for a turn of the busy event loop.
+      // thread pool, and under load every trip waits for a turn of the busy event loop, so the item
+      // is looked up meanwhile.
       const range = parseRange(c.req.header('range'));
-      const whole = c.req.method === 'GET' && range === undefined ? await openWhole(deps.store, key) : undefined;
+      const [found, opened] = await Promise.allSettled([
+        getMedia(deps, ownerId, parsed.mediaId),
+        c.req.method === 'GET' && range === undefined ? openWhole(deps.store, key) : undefined,
+      ]);
+      if (found.status === 'rejected') {
+        if (opened.status === 'fulfilled') await release(opened.value?.body);
+        throw found.reason;
+      }
+      if (opened.status === 'rejected') throw opened.reason;
+      const item = found.value;
+      const whole = opened.value;
       const head = whole?.head ?? (await deps.store.head(key));
       if (!head) throw new NotFoundError('no such media');
       const etag = `"${head.etag}"`;
@@ -97,10 +112,6 @@ export function mediaFileRoutes(deps: ServiceDeps): ApiRoute[] {
         'content-security-policy': "default-src 'none'; sandbox",
       };
       if (parsed.type === 'original') {
-        const item = await getMedia(deps, ownerId, parsed.mediaId).catch(async (error: unknown) => {
-          await release(whole?.body);
-          throw error;
-        });
         headers['content-type'] = 'application/octet-stream';
         headers['content-disposition'] = attachmentDisposition(item.original.filename);
         headers['cache-control'] = 'private, no-store';
