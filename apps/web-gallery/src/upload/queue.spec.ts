@@ -1,7 +1,7 @@
 import { ApiError } from '../api/client';
 import type { UploadGrant } from '../api/types';
 import { fakeApi, mediaItem } from '../test/fixtures';
-import { UploadQueue, type PutRequest } from './queue';
+import { PutRefusedError, UploadQueue, type PutRequest } from './queue';
 
 const file = (name: string, size: number) => new File([new Uint8Array(size)], name, { type: 'image/jpeg' });
 
@@ -51,7 +51,7 @@ describe('UploadQueue', () => {
     const [key] = queue.add([file('a.jpg', 1000)]);
     await until(() => pending.length === 1, 'the PUT');
     expect(api.startUpload).toHaveBeenCalledWith({ filename: 'a.jpg', size: 1000, contentType: 'image/jpeg' });
-    expect(pending[0]?.headers).toEqual({ 'content-type': 'image/jpeg' });
+    expect(pending[0]?.headers).toEqual({ 'content-type': 'image/jpeg', 'if-none-match': '*' });
     pending[0]?.onProgress(400);
     expect(queue.getSnapshot()[0]).toMatchObject({ key, phase: 'uploading', loaded: 400 });
     expect(queue.totals()).toMatchObject({ loaded: 400, total: 1000, active: 1 });
@@ -60,6 +60,53 @@ describe('UploadQueue', () => {
     expect(api.getMedia).toHaveBeenCalledTimes(2);
     expect(onItem).toHaveBeenLastCalledWith(ready);
     expect(queue.totals()).toMatchObject({ loaded: 1000, total: 1000, active: 0, done: 1 });
+  });
+
+  it('sends a whole file create-only (If-None-Match: *, once whatever its case), and parts without it', async () => {
+    const single = (headers: Record<string, string>): UploadGrant => ({ id: 's1', upload: { method: 'PUT', url: '/u', headers, expiresAt: '2026-06-01T01:00:00.000Z' } });
+    const api = fakeApi({
+      startUpload: jest
+        .fn()
+        .mockResolvedValueOnce(single({}))
+        .mockResolvedValueOnce(single({ 'If-None-Match': '*', 'x-amz-checksum-sha256': 'abc=' }))
+        .mockResolvedValueOnce(multipartGrant(150, 100)),
+      completeUpload: jest.fn(async () => undefined),
+      getMedia: jest.fn(async () => mediaItem({ id: 's1' })),
+    });
+    const sent: Record<string, string>[] = [];
+    const put = jest.fn(async (request: PutRequest) => {
+      sent.push(request.headers);
+      return { etag: '"e"' };
+    });
+    const queue = new UploadQueue({ api, put, concurrency: 1, sleep: async () => undefined });
+    queue.add([file('a.jpg', 10), file('b.jpg', 10), file('c.mp4', 150)]);
+    await until(() => sent.length === 4, 'four PUTs');
+    expect(sent).toEqual([{ 'if-none-match': '*' }, { 'If-None-Match': '*', 'x-amz-checksum-sha256': 'abc=' }, {}, {}]);
+  });
+
+  it('takes a refused resend of a whole file (the original is stored already: 412, or 409 locally) as sent, and watches the item', async () => {
+    const ready = mediaItem({ id: 's1', status: 'ready' });
+    const api = fakeApi({
+      startUpload: jest.fn(async () => ({ id: 's1', upload: { method: 'PUT' as const, url: '/u', headers: {}, expiresAt: '2026-06-01T01:00:00.000Z' } })),
+      getMedia: jest.fn(async () => ready),
+    });
+    const put = jest
+      .fn()
+      .mockRejectedValueOnce(new Error('the connection failed'))
+      .mockRejectedValueOnce(new PutRefusedError('<Error><Code>PreconditionFailed</Code></Error>', 412))
+      .mockRejectedValueOnce(new PutRefusedError('the server answered 403', 403));
+    const queue = new UploadQueue({ api, put, sleep: async () => undefined });
+    const [key = ''] = queue.add([file('a.jpg', 10)]);
+    await until(() => queue.getSnapshot()[0]?.phase === 'failed', 'the lost answer');
+    queue.retry(key);
+    await until(() => queue.getSnapshot()[0]?.phase === 'ready', 'ready');
+    expect(queue.getSnapshot()[0]).toMatchObject({ loaded: 10, message: null });
+    expect(api.startUpload).toHaveBeenCalledTimes(1);
+
+    // Any other refusal still stops the upload.
+    queue.add([file('b.jpg', 10)]);
+    await until(() => queue.getSnapshot()[1]?.phase === 'failed', 'refused');
+    expect(queue.getSnapshot()[1]).toMatchObject({ message: 'The upload stopped: the server answered 403', retryable: true });
   });
 
   it('shows the problem detail for a rejected file and the reason for a duplicate', async () => {

@@ -7,6 +7,7 @@ import type { UploadEntry, UploadQueueOptions, UploadTotals } from './types';
 import { watch, type WatchContext } from './watch';
 
 export { sha256Hex } from './hash';
+export { PutRefusedError } from './types';
 export type { PartState, PutRequest, PutTransport, UploadEntry, UploadPhase, UploadQueueOptions, UploadTotals } from './types';
 
 let keySeq = 0;

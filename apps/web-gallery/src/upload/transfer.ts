@@ -2,7 +2,7 @@ import type { ApiClient } from '../api/client';
 import type { MultipartUpload, SinglePutUpload } from '../api/types';
 import { MESSAGES, describe } from './messages';
 import type { Job } from './state';
-import type { PutTransport } from './types';
+import { PutRefusedError, type PutTransport } from './types';
 
 /** What sending a job's bytes needs from the queue that owns the job. */
 export interface TransferContext {
@@ -18,6 +18,25 @@ export interface TransferContext {
   readonly fail: (job: Job, message: string, retryable: boolean) => void;
 }
 
+/**
+ * A whole file's PUT headers with `If-None-Match: *`: originals are stored once, so a PUT sent
+ * again after the file landed (a retry, a replayed URL) is refused instead of replacing it. Where
+ * the grant signs the header (S3) it is in `headers` already and is sent as given.
+ */
+function createOnly(headers: Record<string, string>): Record<string, string> {
+  if (Object.keys(headers).some((name) => name.toLowerCase() === 'if-none-match')) return headers;
+  return { ...headers, 'if-none-match': '*' };
+}
+
+/**
+ * A create-only PUT refused because the original is stored already (S3 answers 412, the local
+ * server 409): an earlier send of this grant landed and its answer was lost. The item's own
+ * status, which the watch follows, says what became of it.
+ */
+function alreadyStored(error: unknown): boolean {
+  return error instanceof PutRefusedError && (error.status === 409 || error.status === 412);
+}
+
 function isAbort(error: unknown): boolean {
   return (error as { name?: string } | null)?.name === 'AbortError';
 }
@@ -30,7 +49,7 @@ export async function sendWhole(context: TransferContext, job: Job, grant: Singl
     await context.put({
       url: grant.url,
       body: job.file,
-      headers: grant.headers,
+      headers: createOnly(grant.headers),
       signal: controller.signal,
       onProgress: (loaded) => {
         job.entry.loaded = Math.min(loaded, job.entry.size);
@@ -40,6 +59,10 @@ export async function sendWhole(context: TransferContext, job: Job, grant: Singl
     job.entry.loaded = job.entry.size;
     return true;
   } catch (error) {
+    if (alreadyStored(error)) {
+      job.entry.loaded = job.entry.size;
+      return true;
+    }
     job.entry.loaded = 0;
     if (!isAbort(error)) context.fail(job, `The upload stopped: ${describe(error)}`, true);
     return false;

@@ -9,7 +9,19 @@ export interface PutRequest {
   onProgress: (loaded: number) => void;
   signal: AbortSignal;
 }
+/** One HTTP PUT; answers outside 2xx reject with {@link PutRefusedError}. */
 export type PutTransport = (request: PutRequest) => Promise<{ etag: string | null }>;
+
+/** A PUT the server answered outside 2xx, with the status it answered. */
+export class PutRefusedError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+    this.name = 'PutRefusedError';
+  }
+}
 
 export type UploadPhase =
   | 'queued'

@@ -1,4 +1,4 @@
-import type { PutTransport } from './queue';
+import { PutRefusedError, type PutTransport } from './queue';
 
 /**
  * PUT with upload progress. `fetch` cannot report request-body progress in browsers yet, so
@@ -15,7 +15,7 @@ export const xhrPut: PutTransport = ({ url, body, headers, onProgress, signal })
     xhr.upload.onprogress = (event) => onProgress(event.loaded);
     xhr.onload = () => {
       if (xhr.status >= 200 && xhr.status < 300) resolve({ etag: xhr.getResponseHeader('etag') });
-      else reject(new Error(xhr.responseText.trim().slice(0, 200) || `the server answered ${xhr.status}`));
+      else reject(new PutRefusedError(xhr.responseText.trim().slice(0, 200) || `the server answered ${xhr.status}`, xhr.status));
     };
     xhr.onerror = () => reject(new Error('the connection failed'));
     xhr.ontimeout = () => reject(new Error('the connection timed out'));

@@ -12,6 +12,8 @@ const KEY = { params: z.object({ key: z.string() }), pathPatterns: { key: '.+' }
 /**
  * `/_local/objects/*`: the presigned PUTs (whole originals and multipart parts) and GETs that the
  * local object store signs, where S3 would take them in AWS. The URL's signature is the credential.
+ * An upload URL writes once, as S3's create-only PUTs do: once the original is stored (or its item
+ * no longer waits for it) the handler refuses with `ConflictError`, answered 409.
  */
 export function localUploadRoutes(handle: PresignedHandler): ApiRoute[] {
   const passOn = async (c: { req: { raw: Request } }) => handle(c.req.raw);
@@ -21,12 +23,13 @@ export function localUploadRoutes(handle: PresignedHandler): ApiRoute[] {
       path: '/_local/objects/{key}',
       ...KEY,
       operationId: 'putPresignedObject',
-      summary: 'Send the bytes of an upload, or of one part, to the presigned URL that POST /api/v1/uploads gave',
+      summary: 'Send the bytes of an upload, or of one part, once, to the presigned URL that POST /api/v1/uploads gave',
       tag: 'local uploads',
       security: 'presigned',
       rawBody: 'application/octet-stream',
       responses: { 200: { description: 'stored; the ETag names the bytes (a part’s goes into the completion)' } },
-      errors: [400, 403, 404, 413],
+      // 409: the original is stored already, or its item no longer waits for it; nothing is written.
+      errors: [400, 403, 404, 409, 413],
     }).respond(passOn),
 
     defineRoute({

@@ -33,6 +33,13 @@ export async function writeChunks(handle: FileHandle, body: BodyInput, maxBytes:
   return { size, md5: hash.digest(), sha256: sha.digest('hex') };
 }
 
+/** The SHA-256 (hex) of a whole file, read through `handle` from its start. */
+export async function sha256OfFile(handle: FileHandle): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of handle.createReadStream({ autoClose: false, start: 0 }) as AsyncIterable<Buffer>) hash.update(chunk);
+  return hash.digest('hex');
+}
+
 /**
  * The etag a file would have been given: MD5 hex, or for multipart objects S3's
  * `md5(concat(part md5s))-N` over parts of `partSize` bytes.

@@ -5,7 +5,7 @@
 export { FsMultipartUploads, MAX_PARTS } from './fs-multipart-uploads.js';
 export { FsObjectStore } from './fs-object-store.js';
 export type { FsObjectStoreOptions } from './options.js';
-export { presignedHandler, type CreatedObject, type PresignedHandlerOptions } from './presigned-handler.js';
+export { presignedHandler, type CreatedObject, type PresignedHandlerOptions, type UploadTarget } from './presigned-handler.js';
 export {
   MAX_PRESIGN_SECONDS,
   PRESIGNED_PATH,

@@ -6,7 +6,7 @@ import type { BodyInput, Clock } from '@mediaflow/domain';
 import { StorageError } from '../errors.js';
 import { assertSafeKeyPrefix } from '../object-key.js';
 import { errorCode, MISSING, moveInto, pruneEmptyParents, removeQuietly, syncDirectory } from './file-ops.js';
-import { etagOfFile, writeChunks } from './hashing.js';
+import { etagOfFile, sha256OfFile, writeChunks } from './hashing.js';
 import { processLocks } from './keyed-lock.js';
 import { assertFsKey, assertInsideRoot, META_DIR, MULTIPART_DIR, RESERVED_NAMES, TEMP_DIR, walkKeys, type ObjectPaths } from './key-paths.js';
 import { identityOf, type FileIdentity, type Sidecar } from './sidecar.js';
@@ -206,6 +206,8 @@ export class FsLayout {
               v: 1,
               size: stats.size,
               etag: await etagOfFile(handle, undefined),
+              // An original whose write was cut off before its metadata keeps its checksum: uploads are create-only, so it is not sent again.
+              sha256: await sha256OfFile(handle),
               contentType: 'application/octet-stream',
               lastModified: stats.mtime.toISOString(),
               file: identityOf(stats),

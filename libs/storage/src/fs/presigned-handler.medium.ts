@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ForbiddenError, NotFoundError, ValidationError } from '@mediaflow/domain';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '@mediaflow/domain';
+import { collectBytes } from '@mediaflow/domain/testing';
 import { ManualClock } from '@mediaflow/domain/testing';
 import { FsMultipartUploads } from './fs-multipart-uploads.js';
 import { FsObjectStore } from './fs-object-store.js';
@@ -76,6 +77,93 @@ describe('presignedHandler (the local stand-in for S3 presigned URLs)', () => {
     expect(created).toEqual([]);
     const head = await parts.complete(KEY, plan.uploadId, etags.map((etag, i) => ({ number: i + 1, etag })));
     expect(head.size).toBe(7);
+  });
+
+  /** The handler with the item's status asked of `waiting`, as the local server wires it. */
+  function guardedBy(waiting: () => boolean) {
+    return presignedHandler({ store, parts, secret, clock, maxUploadBytes: 1000, onObjectCreated: async (o) => void created.push(o), awaitingUpload: async () => waiting() });
+  }
+
+  it('refuses a PUT replayed once the item is ready, keeping the original and announcing nothing', async () => {
+    let waiting = true;
+    const guarded = guardedBy(() => waiting);
+    const { url } = await store.presignPut(KEY, { expiresInSeconds: 60, contentLength: 5 });
+    expect((await guarded(put(url, 'photo'))).status).toBe(200);
+    waiting = false; // ingest took it
+    const replay = guarded(put(url, '<html'));
+    await expect(replay).rejects.toBeInstanceOf(ConflictError);
+    await expect(replay).rejects.toThrow(/already stored/);
+    expect(Buffer.from(await collectBytes((await store.get(KEY)).body)).toString()).toBe('photo');
+    expect(created).toEqual([{ key: KEY, size: 5 }]);
+  });
+
+  it('refuses a replay without asking about the item too, the original unchanged', async () => {
+    const { url } = await store.presignPut(KEY, { expiresInSeconds: 60, contentLength: 5 });
+    expect((await handle(put(url, 'photo'))).status).toBe(200);
+    await expect(handle(put(url, '<html'))).rejects.toBeInstanceOf(ConflictError);
+    expect(Buffer.from(await collectBytes((await store.get(KEY)).body)).toString()).toBe('photo');
+  });
+
+  it('announces again an original stored for a waiting item when its PUT is resent (the first answer or announcement lost)', async () => {
+    const guarded = guardedBy(() => true);
+    const { url } = await store.presignPut(KEY, { expiresInSeconds: 60, contentLength: 5 });
+    await store.put(KEY, Buffer.from('photo')); // stored, then the process died before announcing it
+    await expect(guarded(put(url, 'photo'))).rejects.toBeInstanceOf(ConflictError);
+    expect(created).toEqual([{ key: KEY, size: 5 }]);
+    // The leftover of a PUT refused for its length is no original: nothing to announce.
+    await store.put(KEY, Buffer.from('pho'));
+    await expect(guarded(put(url, 'photo'))).rejects.toBeInstanceOf(ConflictError);
+    expect(created).toHaveLength(1);
+  });
+
+  it('lets only one of two PUTs to the same URL at once store the original', async () => {
+    const { url } = await store.presignPut(KEY, { expiresInSeconds: 60, contentLength: 5 });
+    const results = await Promise.allSettled([handle(put(url, 'first')), handle(put(url, 'later'))]);
+    expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+    const refused = results.find((r) => r.status === 'rejected');
+    expect(refused?.status === 'rejected' && refused.reason).toBeInstanceOf(ConflictError);
+    expect(['first', 'later']).toContain(Buffer.from(await collectBytes((await store.get(KEY)).body)).toString());
+  });
+
+  it('lets a PUT refused for its length be sent again', async () => {
+    const { url } = await store.presignPut(KEY, { expiresInSeconds: 60, contentLength: 5 });
+    await expect(handle(put(url, 'hell'))).rejects.toBeInstanceOf(ValidationError);
+    expect((await handle(put(url, 'hello'))).status).toBe(200);
+  });
+
+  it('refuses a part once the original is stored', async () => {
+    const plan = await parts.start(KEY, 7, { partSize: 4, expiresInSeconds: 60 });
+    await store.put(KEY, Buffer.from('stored!'));
+    await expect(handle(put(plan.parts[0]?.url ?? '', 'abcd'))).rejects.toBeInstanceOf(ConflictError);
+  });
+
+  it('asks whether the item still waits for its upload, and refuses a PUT or a part when it does not', async () => {
+    const asked: { ownerId: string; mediaId: string }[] = [];
+    let waiting = false;
+    const guarded = presignedHandler({
+      store,
+      parts,
+      secret,
+      clock,
+      maxUploadBytes: 1000,
+      onObjectCreated: async (o) => void created.push(o),
+      awaitingUpload: async (item) => {
+        asked.push(item);
+        return waiting;
+      },
+    });
+    const { url } = await store.presignPut(KEY, { expiresInSeconds: 60, contentLength: 5 });
+    const plan = await parts.start(KEY, 7, { partSize: 4, expiresInSeconds: 60 });
+    await expect(guarded(put(url, 'photo'))).rejects.toThrow(/not waiting for an upload/);
+    await expect(guarded(put(plan.parts[0]?.url ?? '', 'abcd'))).rejects.toBeInstanceOf(ConflictError);
+    expect(await store.head(KEY)).toBeUndefined();
+    expect(asked[0]).toEqual({ ownerId: 'alice', mediaId: '01ARZ3NDEKTSV4RRFFQ69G5FAV' });
+    // Only a verified URL gets as far as the question.
+    await expect(guarded(put(url.replace('sig=', 'sig=x'), 'photo'))).rejects.toBeInstanceOf(ForbiddenError);
+    expect(asked).toHaveLength(2);
+    waiting = true;
+    expect((await guarded(put(url, 'photo'))).status).toBe(200);
+    expect(created).toEqual([{ key: KEY, size: 5 }]);
   });
 
   it('serves a presigned GET, as an attachment when it names a file, and 404s a missing object', async () => {

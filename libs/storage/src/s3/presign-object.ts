@@ -3,6 +3,9 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { attachmentDisposition, type Clock, type PresignedRequest, type PresignGetOptions, type PresignPutOptions } from '@mediaflow/domain';
 import { nonNegativeInteger, presignExpiry, sha256HexToBase64 } from './presign.js';
 
+/** The condition that makes a write create-only; `*` matches any existing object. */
+const CREATE_ONLY_HEADER = 'if-none-match';
+
 /** Where presigned object URLs point and how they are signed. */
 export interface PresignTarget {
   /** A client that adds no checksums of its own to what it signs. */
@@ -14,13 +17,17 @@ export interface PresignTarget {
 /**
  * A presigned PutObject of `key` (already checked). The content type and length are signed, and
  * `x-amz-checksum-sha256` when the caller knows the hash, so S3 refuses any other upload.
+ *
+ * It only creates: `If-None-Match: *` is a signed header, so S3 answers 412 Precondition Failed
+ * to a PUT once the key exists, and 403 to a PUT that leaves the header out. A URL replayed
+ * within its lifetime cannot replace an original that ingest has already hashed.
  */
 export async function presignPutObject(target: PresignTarget, key: string, options: PresignPutOptions): Promise<PresignedRequest> {
   const expiresAt = presignExpiry(target.clock.now(), options.expiresInSeconds);
   if (options.contentLength !== undefined) nonNegativeInteger(options.contentLength, 'contentLength');
   const headers: Record<string, string> = {};
   const unhoistable = new Set<string>();
-  const signed = new Set<string>();
+  const signed = new Set<string>([CREATE_ONLY_HEADER]);
   if (options.contentType !== undefined) {
     headers['content-type'] = options.contentType;
     signed.add('content-type');
@@ -33,6 +40,7 @@ export async function presignPutObject(target: PresignTarget, key: string, optio
     // Kept a header (not hoisted into the query) so S3 checks the body against it.
     unhoistable.add('x-amz-checksum-sha256');
   }
+  headers[CREATE_ONLY_HEADER] = '*';
   const command = new PutObjectCommand({
     Bucket: target.bucket,
     Key: key,
@@ -40,13 +48,14 @@ export async function presignPutObject(target: PresignTarget, key: string, optio
     // Browsers send Content-Length themselves; it is not one of the headers handed back.
     ...(options.contentLength === undefined ? {} : { ContentLength: options.contentLength }),
     ...(checksum === undefined ? {} : { ChecksumSHA256: checksum }),
+    IfNoneMatch: '*',
   });
   const url = await getSignedUrl(target.presignClient, command, {
     expiresIn: options.expiresInSeconds,
     signingDate: target.clock.now(),
     unhoistableHeaders: unhoistable,
     // The presigner leaves content-type unsigned unless told otherwise; signing it (and the
-    // length) is what makes S3 refuse an upload of another type or size.
+    // length, and the create-only condition) is what makes S3 refuse any other upload.
     signableHeaders: signed,
   });
   return { method: 'PUT', url, headers, expiresAt };

@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import {
+  ConflictError,
   NotFoundError,
   ValidationError,
   type MultipartPlan,
@@ -24,6 +25,12 @@ import { S3Adapter } from './adapter.js';
 /** S3's limit on the number of parts. */
 export const MAX_S3_PARTS = 10_000;
 
+/**
+ * S3's refusals of a conditional completion: the key exists (412), or another conditional write
+ * of it was in flight (409).
+ */
+const ALREADY_WRITTEN = new Set(['PreconditionFailed', 'ConditionalRequestConflict']);
+
 /** S3 error codes that mean the client's part list is wrong, not that S3 failed. */
 const BAD_PARTS = new Set(['InvalidPart', 'InvalidPartOrder', 'EntityTooSmall', 'MalformedXML']);
 
@@ -35,7 +42,8 @@ function positiveInteger(value: number, path: string): void {
  * Resumable uploads of large originals straight to S3: `start` creates the multipart upload and
  * presigns one UploadPart URL per part, each signed with its exact Content-Length (so a part of the
  * wrong size is refused by S3 itself); the browser PUTs the parts and reads each part's ETag
- * response header; `complete` hands the list to CompleteMultipartUpload; `abort` discards the
+ * response header; `complete` hands the list to CompleteMultipartUpload with `If-None-Match: *`
+ * (an existing object is never replaced: `ConflictError`); `abort` discards the
  * parts (also set a bucket lifecycle rule that aborts incomplete uploads after a day or so: an
  * abandoned upload is otherwise billed forever).
  *
@@ -98,11 +106,16 @@ export class S3MultipartUploads extends S3Adapter implements MultipartUploads {
           Key: key,
           UploadId: uploadId,
           MultipartUpload: { Parts: parts.map((p) => ({ PartNumber: p.number, ETag: p.etag.startsWith('"') ? p.etag : `"${p.etag}"` })) },
+          // Create-only, like the presigned single PUT: a completion never replaces a stored original.
+          IfNoneMatch: '*',
         }),
       );
     } catch (error) {
       const name = awsErrorName(error) ?? '';
       if (name === 'NoSuchUpload' || httpStatus(error) === 404) throw new NotFoundError(`no upload ${uploadId} for ${key}`, { cause: error });
+      if (ALREADY_WRITTEN.has(name) || httpStatus(error) === 412) {
+        throw new ConflictError(`${key} is already stored; a completion does not replace it`, { cause: error });
+      }
       if (BAD_PARTS.has(name)) throw new ValidationError(`S3 refused the part list (${name})`, [{ path: 'parts', message: name }], { cause: error });
       throw error;
     }

@@ -2,8 +2,8 @@ import crypto, { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { LimitExceededError, ValidationError } from '@mediaflow/domain';
+import { CreateBucketCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { ConflictError, LimitExceededError, ValidationError } from '@mediaflow/domain';
 import { collectBytes, objectStoreContract } from '@mediaflow/domain/testing';
 import S3rver from 's3rver';
 import { createS3Client, MIN_PART_SIZE, S3StoreConfigSchema, type S3StoreConfigInput } from './config.js';
@@ -179,12 +179,15 @@ describe('S3ObjectStore on s3rver', () => {
     await expect(store.get('k/x', { start: 5, end: 2 })).rejects.toBeInstanceOf(ValidationError);
   });
 
-  it('issues a presigned PUT, signed over its type and length, that s3rver accepts', async () => {
+  it('issues a presigned PUT, signed over its type and length and create-only, that s3rver accepts', async () => {
     const store = new S3ObjectStore(await freshConfig());
     const body = Buffer.from('presigned upload body');
     const grant = await store.presignPut('originals/alice/p', { expiresInSeconds: 300, contentType: 'image/png', contentLength: body.byteLength });
-    expect(grant.headers).toEqual({ 'content-type': 'image/png' });
-    expect(signedHeaders(grant.url)).toEqual(['content-length', 'content-type', 'host']);
+    // If-None-Match: * is signed, so S3 refuses the PUT (412) once the key exists, and refuses it
+    // without the header as badly signed: a replayed URL cannot replace the original.
+    expect(grant.headers).toEqual({ 'content-type': 'image/png', 'if-none-match': '*' });
+    expect(signedHeaders(grant.url)).toEqual(['content-length', 'content-type', 'host', 'if-none-match']);
+    expect(new URL(grant.url).searchParams.has('if-none-match')).toBe(false);
     // No SDK-added checksum of an empty body may end up in the URL.
     expect([...new URL(grant.url).searchParams.keys()].filter((k) => k.toLowerCase().includes('checksum'))).toEqual([]);
     const ok = await fetch(grant.url, { method: 'PUT', headers: grant.headers, body });
@@ -198,7 +201,7 @@ describe('S3ObjectStore on s3rver', () => {
     const store = new S3ObjectStore(await freshConfig());
     const body = Buffer.from('hashed body');
     const grant = await store.presignPut('originals/alice/h', { expiresInSeconds: 300, sha256: sha256(body) });
-    expect(grant.headers).toEqual({ 'x-amz-checksum-sha256': createHash('sha256').update(body).digest('base64') });
+    expect(grant.headers).toEqual({ 'x-amz-checksum-sha256': createHash('sha256').update(body).digest('base64'), 'if-none-match': '*' });
     expect(signedHeaders(grant.url)).toContain('x-amz-checksum-sha256');
     expect(new URL(grant.url).searchParams.has('x-amz-checksum-sha256')).toBe(false);
     const ok = await fetch(grant.url, { method: 'PUT', headers: grant.headers, body });
@@ -238,6 +241,37 @@ describe('S3MultipartUploads on s3rver', () => {
     expect(head.size).toBe(25);
     expect(head.contentType).toBe('video/mp4');
     expect(Buffer.from(await collectBytes((await store.get('originals/alice/m')).body)).equals(bytes)).toBe(true);
+  });
+
+  it('completes create-only: sends If-None-Match: * and answers S3\'s 412 as a conflict', async () => {
+    const config = await freshConfig();
+    const client = createS3Client(S3StoreConfigSchema.parse(config));
+    const sent: (string | undefined)[] = [];
+    let refuse = false;
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName !== 'CompleteMultipartUploadCommand') return next(args);
+        sent.push((args.request as { headers: Record<string, string> }).headers['if-none-match']);
+        if (!refuse) return next(args);
+        // What S3 answers when the key exists (s3rver does not evaluate conditional writes).
+        throw new S3ServiceException({ name: 'PreconditionFailed', $fault: 'client', $metadata: { httpStatusCode: 412 }, message: 'At least one of the pre-conditions you specified did not hold' });
+      },
+      { step: 'finalizeRequest' },
+    );
+    const uploads = new S3MultipartUploads(config, { client });
+    const bytes = randomBytes(15);
+    const plan = await uploads.start('originals/alice/c', bytes.byteLength, { partSize: 10, expiresInSeconds: 600 });
+    const etags: { number: number; etag: string }[] = [];
+    for (const part of plan.parts) {
+      const response = await fetch(part.url, { method: 'PUT', body: bytes.subarray((part.number - 1) * 10, part.number * 10) });
+      etags.push({ number: part.number, etag: response.headers.get('etag') ?? '' });
+    }
+    refuse = true;
+    await expect(uploads.complete('originals/alice/c', plan.uploadId, etags)).rejects.toBeInstanceOf(ConflictError);
+    refuse = false;
+    expect((await uploads.complete('originals/alice/c', plan.uploadId, etags)).size).toBe(15);
+    expect(sent).toEqual(['*', '*']);
+    client.destroy();
   });
 
   it('refuses an incomplete or unordered part list before asking S3', async () => {

@@ -57,7 +57,8 @@ function isAsyncIterable(value: unknown): value is AsyncIterable<Uint8Array> {
  *   content type, so heads from `list` say `application/octet-stream`; call `head` for the real one
  *   (a HEAD per key would cost a request per object).
  * - Presigned PUTs sign the content type and length (and `x-amz-checksum-sha256` when the caller
- *   knows the hash) so S3 refuses any other upload; presigned GETs can force an attachment.
+ *   knows the hash) so S3 refuses any other upload, and `If-None-Match: *` so they only create:
+ *   replayed once the object exists, S3 answers 412. Presigned GETs can force an attachment.
  *
  * Keys are checked with {@link assertSafeObjectKey}, so a key that works here works on disk too.
  *

@@ -104,6 +104,35 @@ describe('the simulated dev stage, end to end', () => {
     expect((await bob.api('GET', `/api/v1/media/${uploaded('image').id}/original`)).status).toBe(404);
   });
 
+  it('refuses a presigned upload PUT replayed after the item is ready (412) and keeps the original', async () => {
+    const bytes = await jpeg(7);
+    // No declared hash, so no signed checksum: only the create-only condition guards the original.
+    const started = await alice.api<{ id: string; upload: { url: string; headers: Record<string, string> } }>('POST', '/api/v1/uploads', {
+      filename: 'replayed.jpg',
+      size: bytes.length,
+      contentType: 'image/jpeg',
+    });
+    expect(started.status).toBe(201);
+    const { id, upload: ticket } = started.body;
+    expect(ticket.headers['if-none-match']).toBe('*');
+    const first = await fetch(ticket.url, { method: 'PUT', headers: ticket.headers, body: new Uint8Array(bytes) });
+    expect(first.status).toBe(200);
+    expect((await settled(alice, id)).status).toBe('ready');
+
+    // Same length as signed, other bytes: what a replay that swaps the original would send.
+    const html = Buffer.alloc(bytes.length, ' ');
+    html.write('<!doctype html><html><body>replaced</body></html>');
+    const replay = await fetch(ticket.url, { method: 'PUT', headers: ticket.headers, body: new Uint8Array(html) });
+    expect(replay.status).toBe(412);
+    expect(await replay.text()).toContain('<Code>PreconditionFailed</Code>');
+
+    const link = await alice.api<{ url: string }>('GET', `/api/v1/media/${id}/original`);
+    expect(link.status).toBe(200);
+    const download = await fetch(link.body.url);
+    expect(Buffer.from(await download.arrayBuffer()).equals(bytes)).toBe(true);
+    expect((await alice.api<MediaView>('GET', `/api/v1/media/${id}`)).body.status).toBe('ready');
+  });
+
   it('transcodes a 20 s 1080p clip in the video function and hands a clip longer than it takes to MediaConvert', async () => {
     const video = stage.spec.functions.find((f) => f.environment['VIDEO_TRANSCODER'] !== undefined);
     expect(video?.environment['VIDEO_TRANSCODER']).toBe('lambda');
