@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { accessSync, chmodSync, constants } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -203,13 +203,15 @@ describe('local stack over real HTTP', () => {
   });
 
   it('refuses to start with a configured ffmpeg it cannot honour, instead of running another', async () => {
-    const fake = join(dataDir, 'old-ffmpeg');
-    await mkdir(fake, { recursive: true });
+    // Outside the data directory (0700): the tools run as an unprivileged user when the server is root.
+    const fake = await mkdtemp(join(tmpdir(), 'mf-old-ffmpeg-'));
+    await chmod(fake, 0o755);
     for (const tool of ['ffmpeg', 'ffprobe']) {
       await writeFile(join(fake, tool), `#!/bin/sh\necho "${tool} version 4.4.2-0ubuntu0.22.04.1 Copyright (c) 2000-2021"\n`, { mode: 0o755 });
     }
     await expect(start({ ffmpegPath: join(fake, 'ffmpeg'), ffprobePath: join(fake, 'ffprobe') })).rejects.toThrow(/is 4\.4, older than 5\.1/);
     stack = undefined;
+    await rm(fake, { recursive: true, force: true });
   });
 
   it('does not store the same content twice for one owner', async () => {

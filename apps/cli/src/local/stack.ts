@@ -4,7 +4,7 @@ import { availableParallelism } from 'node:os';
 import { extname, join, resolve, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
-import { bearerTokens, createApi, LocalTokens } from '@mediaflow/api';
+import { bearerTokens, createApi, type LocalTokens } from '@mediaflow/api';
 import { systemClock, ulidGenerator, type Clock, type DetectedLabel, type EventBus, type MessageQueue, type ModerationLabel, type MultipartUploads } from '@mediaflow/domain';
 import { SharpImageProcessor } from '@mediaflow/image-pipeline';
 import { ServiceConfigSchema, type ServiceConfig, type ServiceDeps, type SweeperDeps } from '@mediaflow/media-service';
@@ -17,10 +17,12 @@ import { OnDeviceTagger } from '@mediaflow/tagging/on-device';
 import { detectFfmpeg, FfmpegAudioProcessor, FfmpegVideoTranscoder, type FfmpegBuild } from '@mediaflow/video-pipeline';
 import { pipelineQueues, startLocalWorkers, type LocalWorkerDeps, type QueueDefinition, type RunningWorkers } from '@mediaflow/workers';
 import { Hono } from 'hono';
-import type { LocalConfig } from './config.js';
+import { isLoopbackHost, type LocalConfig } from './config.js';
+import { octalMode, secureDataDir } from './data-dir.js';
 import { waitingForLocks } from './lock-wait.js';
 import { loadSecrets } from './secrets.js';
 import { reannounceStrandedUploads } from './stranded.js';
+import { localTokens } from './token-generations.js';
 import { localSweeperDeps, startSweeping } from './sweeping.js';
 
 export type Log = (entry: Record<string, unknown>) => void;
@@ -153,7 +155,13 @@ function listen(fetch: (request: Request) => Response | Promise<Response>, port:
  */
 export async function startLocalStack(config: LocalConfig, log: Log = () => undefined): Promise<LocalStack> {
   const dataDir = resolve(config.dataDir);
-  const { tokenKey, presignKey } = loadSecrets(dataDir);
+  const openMode = secureDataDir(dataDir);
+  if (openMode !== undefined) {
+    log({ level: 'warn', msg: `the data directory was open to other users of this machine (mode ${octalMode(openMode)}); it is private (0700) again`, dataDir });
+  }
+  const { presignKey } = loadSecrets(dataDir);
+  // Tokens and their generations, re-read as they change: `mediaflow token --revoke` takes effect here without a restart.
+  const { tokens } = localTokens(dataDir);
   // Chosen and checked before anything listens: a configured ffmpeg that cannot be used stops the start.
   const mediaTools = config.workers ? await chooseMediaTools(config, dataDir, log) : undefined;
 
@@ -161,6 +169,9 @@ export async function startLocalStack(config: LocalConfig, log: Log = () => unde
   let handler: (request: Request) => Response | Promise<Response> = () => new Response('starting', { status: 503 });
   const server = await listen((request) => handler(request), config.port, config.host);
   const port = (server.address() as AddressInfo).port;
+  if (!isLoopbackHost(config.host)) {
+    log({ level: 'warn', msg: `listening on ${config.host}, which is not a loopback address: other machines can reach the API, the gallery and the media on port ${port}; use --host 127.0.0.1 unless that is meant` });
+  }
   const url = (config.publicUrl ?? `http://localhost:${port}`).replace(/\/+$/, '');
 
   const fsOptions = { root: join(dataDir, 'objects'), baseUrl: url, secret: presignKey };
@@ -210,7 +221,6 @@ export async function startLocalStack(config: LocalConfig, log: Log = () => unde
         }
       : {}),
   };
-  const tokens = new LocalTokens({ secret: tokenKey });
 
   /** The local stand-in for S3 presigned URLs; a complete original triggers ingest like an S3 event. */
   const localUploads = presignedHandler({
@@ -218,6 +228,8 @@ export async function startLocalStack(config: LocalConfig, log: Log = () => unde
     parts,
     secret: presignKey,
     maxUploadBytes: config.maxUploadBytes,
+    // A URL writes only while its item waits for its bytes: not after a delete, not over a stored original.
+    awaitingUpload: async ({ ownerId, mediaId }) => (await repo.get(ownerId, mediaId))?.status === 'uploading',
     onObjectCreated: async (object) => {
       await ingest.send(JSON.stringify(object));
     },
@@ -342,6 +354,8 @@ async function chooseMediaTools(config: LocalConfig, dataDir: string, log: Log):
     searchPath: config.toolSearchPath,
   });
   if (tools.warning) log({ level: 'warn', msg: tools.warning });
+  // Whether an input that takes over ffmpeg could reach secret.key depends on how this server runs.
+  log({ level: 'info', msg: tools.isolation.description });
   const record: MediaToolsRecord = {
     description: tools.description,
     version: tools.version,

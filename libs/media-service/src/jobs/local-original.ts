@@ -37,7 +37,7 @@ export async function withLocalOriginal<T>(
         yield chunk;
       }
     };
-    await pipeline(body, hashed, createWriteStream(input, { flags: 'wx' }), { signal });
+    await pipeline(body, hashed, createWriteStream(input, { flags: 'wx', mode: 0o644 }), { signal });
     check.verify();
     return await work(input, dir, signal);
   } catch (error) {

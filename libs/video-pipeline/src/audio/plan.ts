@@ -66,13 +66,17 @@ export function planAudio(facts: MediaFacts, demuxer: string, maxDurationSeconds
  * ffmpeg output arguments of a plan: every preview and the waveform's PCM from one decode.
  * `inputArgs` are the protected input arguments (protocol and demuxer allow-lists, `-i`), and
  * `dir` the job's work directory. Only the first audio stream is read: cover art, video, subtitles
- * and data streams are never decoded, and tags and chapters are not copied into the previews.
+ * and data streams are never decoded, and tags, chapters and ffmpeg's own name are not written
+ * into the previews.
  */
 export function audioArgs(plan: AudioPlan, inputArgs: readonly string[], dir: string): string[] {
   // One second past the limit, so that a file whose header understates its length is caught
   // (`checkDecodedLength`) rather than silently cut at exactly the limit.
   const stopAt = String(plan.maxDurationSeconds + 1);
-  const common = ['-map', '0:a:0', '-vn', '-sn', '-dn', '-map_metadata', '-1', '-map_chapters', '-1', '-t', stopAt];
+  // Bit-exact muxing and encoding leave ffmpeg's name and version out: the MP4 `encoder` tag, the
+  // Ogg vendor string and AAC's fill element. The Ogg comment ffmpeg adds anyway (`encoder=Lavc
+  // libopus`) is removed afterwards (`emptyOpusTags`).
+  const common = ['-map', '0:a:0', '-vn', '-sn', '-dn', '-map_metadata', '-1', '-map_chapters', '-1', '-t', stopAt, '-fflags', '+bitexact', '-flags:a', '+bitexact'];
   const previews = plan.outputs.flatMap((o) => [
     ...common,
     '-c:a',

@@ -23,7 +23,7 @@ export interface FfmpegAudioProcessorOptions {
   probeTimeoutMs?: number;
   /** Budget of reading the tags (default 30 s); past it the tags are left out, not the job. */
   metadataTimeoutMs?: number;
-  /** Parent of each job's temporary work directory (default: the OS temp directory). */
+  /** Parent of each job's tool directory (default: the OS temp directory). */
   workDir?: string;
   /** Run ffmpeg at a lower CPU priority (default true). */
   lowPriority?: boolean;
@@ -82,6 +82,7 @@ export class FfmpegAudioProcessor implements AudioProcessor {
       timeoutMs: this.probeTimeoutMs,
       signal,
       crashUnderMemoryBoundIsOutOfMemory,
+      isolation: this.tools.isolation,
     }).catch((error: unknown) => {
       throw toAudioError(error, 'reading the file');
     });
@@ -96,7 +97,8 @@ export class FfmpegAudioProcessor implements AudioProcessor {
     try {
       const rendering = renderAudio(plan, {
         ffmpeg: this.tools.ffmpeg,
-        inputUrl: probed.url,
+        isolation: this.tools.isolation,
+        input: probed.path,
         demuxers: this.demuxers,
         facts: probed.facts,
         timeoutMs: audioTimeoutMs(probed.facts.durationSeconds ?? this.limits.maxDurationSeconds, this.timeBudget),
@@ -109,7 +111,7 @@ export class FfmpegAudioProcessor implements AudioProcessor {
         job.abort(error);
         throw error;
       });
-      const reading = this.readMetadata(probed.url.slice('file:'.length), job.signal);
+      const reading = this.readMetadata(probed.path, job.signal);
       // Both settle before the job does, so no ffmpeg outlives a rejected promise.
       const [rendered, metadata] = await Promise.allSettled([rendering, reading]);
       if (rendered.status === 'rejected') throw rendered.reason;

@@ -1,17 +1,20 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CorruptMediaError, LimitExceededError, type MediaFacts, type RenderedFile } from '@mediaflow/domain';
-import { runTool, safeInputArgs } from '../ffmpeg/index.js';
+import { runTool, safeInputArgs, SAME_USER, ToolDir, TOOL_INPUT_URL, type ToolIsolation } from '../ffmpeg/index.js';
 import { toAudioError } from './errors.js';
+import { emptyOpusTags } from './ogg.js';
 import { audioArgs } from './plan.js';
 import { encodeWaveform, waveformOfPcmFile } from './waveform.js';
 import type { AudioPlan, PlannedAudioOutput, WaveformDocument } from './types.js';
 
 export interface RenderAudioOptions {
   ffmpeg: string;
-  /** The `file:` URL of the probed input. */
-  inputUrl: string;
+  /** The probed input's real path (`ProbedFile.path`). */
+  input: string;
+  /** Who ffmpeg runs as (`FfmpegBuild.isolation`); default this process's user. */
+  isolation?: ToolIsolation | undefined;
   /** Demuxers ffmpeg may use; the plan's demuxer is pinned on top of this. */
   demuxers: readonly string[];
   /** What the probe found; the decoded length is checked against its duration. */
@@ -19,7 +22,7 @@ export interface RenderAudioOptions {
   /** Hard limit of the ffmpeg run. */
   timeoutMs: number;
   signal?: AbortSignal | undefined;
-  /** Parent of the job's work directory (default: the OS temp directory). */
+  /** Parent of the job's tool directory (default: the OS temp directory). */
   workDir?: string | undefined;
   lowPriority?: boolean | undefined;
   /** Called with ffmpeg's pid once it runs. */
@@ -40,8 +43,8 @@ export interface RenderedAudio {
 const MIN_DECODED_SHARE = 0.75;
 
 /**
- * Executes a plan with one ffmpeg process (decoding once for every output), in a private work
- * directory that is removed afterwards whatever happens. The previews are read back into memory
+ * Executes a plan with one ffmpeg process (decoding once for every output), in a private tool
+ * directory (`ToolDir`) that is removed afterwards whatever happens. The previews are read back into memory
  * (at the preview bitrates, even hours of audio are a few hundred MB at most) and the waveform is
  * computed by streaming the decoded PCM.
  *
@@ -50,9 +53,11 @@ const MIN_DECODED_SHARE = 0.75;
  *   plan's maximum duration; TimeoutError; the abort reason.
  */
 export async function renderAudio(plan: AudioPlan, options: RenderAudioOptions): Promise<RenderedAudio> {
-  const dir = await mkdtemp(join(options.workDir ?? tmpdir(), 'mediaflow-audio-'));
+  const work = await ToolDir.create(options.workDir ?? tmpdir(), options.isolation ?? SAME_USER);
+  const dir = work.path;
   try {
-    const args = audioArgs(plan, safeInputArgs(options.inputUrl, options.demuxers, plan.demuxer), dir);
+    // ffmpeg names its outputs relative to its working directory, the tool directory.
+    const args = audioArgs(plan, safeInputArgs(TOOL_INPUT_URL, options.demuxers, plan.demuxer), '.');
     try {
       await runTool(options.ffmpeg, args, {
         timeoutMs: options.timeoutMs,
@@ -62,6 +67,8 @@ export async function renderAudio(plan: AudioPlan, options: RenderAudioOptions):
         maxStdoutBytes: 64 * 1024,
         onSpawn: options.onSpawn,
         crashUnderMemoryBoundIsOutOfMemory: options.crashUnderMemoryBoundIsOutOfMemory,
+        workDir: work,
+        input: options.input,
       });
     } catch (error) {
       throw toAudioError(error, 'decoding the audio');
@@ -81,7 +88,7 @@ export async function renderAudio(plan: AudioPlan, options: RenderAudioOptions):
     });
     return { files, waveform };
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    await work.remove();
   }
 }
 
@@ -105,7 +112,7 @@ export function checkDecodedLength(decodedSeconds: number, announcedSeconds: num
 }
 
 async function readOutput(path: string, output: PlannedAudioOutput, durationSeconds: number): Promise<RenderedFile> {
-  const body = await readFile(path);
+  const body = output.format === 'opus' ? emptyOpusTags(await readFile(path)) : await readFile(path);
   // The real average, which for VBR Opus differs from the target.
   const bitrate = durationSeconds > 0 ? Math.max(1, Math.round((body.length * 8) / durationSeconds)) : output.bitrate;
   return {

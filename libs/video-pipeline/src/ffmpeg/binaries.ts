@@ -59,25 +59,32 @@ export function bundledBinaryPath(tool: keyof FfmpegBinaries, bases: readonly st
 }
 
 /**
- * Makes sure `path` can be executed by this process. npm 11 does not run the installer packages'
- * postinstall `chmod`, so on a fresh clone the bundled binaries arrive without the execute bit.
+ * Makes sure `path` can be executed, by this process and by the unprivileged user the tools run as
+ * under root (see `ToolIsolation`). npm 11 does not run the installer packages' postinstall `chmod`,
+ * so on a fresh clone the bundled binaries arrive without the execute bit, or with the owner's only.
  *
  * @throws MediaError (`internal`) when the file is missing or cannot be made executable.
  */
 export function ensureExecutable(path: string): string {
+  const fail = (cause: unknown): MediaError => new MediaError('internal', `${path} is not executable and could not be made so`, { cause, details: { path } });
+  let mode: number;
   try {
-    accessSync(path, constants.X_OK);
-    return path;
-  } catch {
-    // Fall through: try to add the execute bits.
+    mode = statSync(path).mode;
+  } catch (cause) {
+    throw fail(cause);
+  }
+  if ((mode & 0o111) !== 0o111) {
+    try {
+      chmodSync(path, mode | 0o111);
+    } catch {
+      // Another user's program: used as it is, when this process may run it.
+    }
   }
   try {
-    const { mode } = statSync(path);
-    chmodSync(path, mode | 0o111);
     accessSync(path, constants.X_OK);
     return path;
   } catch (cause) {
-    throw new MediaError('internal', `${path} is not executable and could not be made so`, { cause, details: { path } });
+    throw fail(cause);
   }
 }
 

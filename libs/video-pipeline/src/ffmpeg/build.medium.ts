@@ -9,6 +9,8 @@ import { tempDir, testFfmpeg } from './testing/index.js';
 let dir: string;
 beforeAll(async () => {
   dir = await tempDir('mediaflow-build-');
+  // Under root the tools run as an unprivileged user (see `ToolIsolation`), who must reach them.
+  await chmod(dir, 0o755);
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });

@@ -2,6 +2,7 @@ import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join } from 'node:path';
 import { MediaError } from '@mediaflow/domain';
 import { resolveBinaries, type BinaryOverrides, type FfmpegBinaries } from './binaries.js';
+import { detectToolIsolation, type ToolIsolation } from './isolation.js';
 import { runTool } from './run.js';
 
 /** Where an ffmpeg/ffprobe pair came from. */
@@ -101,6 +102,8 @@ export interface FfmpegBuild extends FfmpegBinaries {
   description: string;
   /** Why the fallback runs and what to do about it; undefined for a current build. */
   warning: string | undefined;
+  /** Who the tools run as; every step passes it to `runTool`. */
+  isolation: ToolIsolation;
 }
 
 /** Features of a build of this release (undefined: unknown, taken as old). */
@@ -119,15 +122,15 @@ interface Candidate {
   ffprobe: ToolVersion;
 }
 
-async function versionOf(binary: string, timeoutMs: number): Promise<ToolVersion> {
-  const { stdout } = await runTool(binary, ['-version'], { timeoutMs, label: `${binary} -version`, maxStdoutBytes: 64 * 1024 });
+async function versionOf(binary: string, timeoutMs: number, isolation: ToolIsolation): Promise<ToolVersion> {
+  const { stdout } = await runTool(binary, ['-version'], { timeoutMs, isolation, label: `${binary} -version`, maxStdoutBytes: 64 * 1024 });
   const version = parseToolVersion(stdout);
   if (!version) throw new MediaError('internal', `${binary} -version did not print an ffmpeg version`, { details: { binary } });
   return version;
 }
 
-async function inspect(paths: FfmpegBinaries, timeoutMs: number): Promise<Candidate> {
-  const [ffmpeg, ffprobe] = await Promise.all([versionOf(paths.ffmpeg, timeoutMs), versionOf(paths.ffprobe, timeoutMs)]);
+async function inspect(paths: FfmpegBinaries, timeoutMs: number, isolation: ToolIsolation): Promise<Candidate> {
+  const [ffmpeg, ffprobe] = await Promise.all([versionOf(paths.ffmpeg, timeoutMs, isolation), versionOf(paths.ffprobe, timeoutMs, isolation)]);
   return { paths, ffmpeg, ffprobe };
 }
 
@@ -148,7 +151,7 @@ function describe(candidate: Candidate, source: FfmpegSource): string {
   return `ffmpeg ${versions}, ${where}: ${candidate.paths.ffmpeg}, ${candidate.paths.ffprobe}`;
 }
 
-function toBuild(candidate: Candidate, source: FfmpegSource, warning: string | undefined): FfmpegBuild {
+function toBuild(candidate: Candidate, source: FfmpegSource, warning: string | undefined, isolation: ToolIsolation): FfmpegBuild {
   const current = shortcoming(candidate, '') === undefined;
   // The pair is only as capable as its older half (the bundled ffprobe is newer than its ffmpeg).
   const release = [candidate.ffmpeg.release, candidate.ffprobe.release].reduce<readonly [number, number] | undefined>(
@@ -165,6 +168,7 @@ function toBuild(candidate: Candidate, source: FfmpegSource, warning: string | u
     features: featuresOf(current ? release : undefined),
     description: describe(candidate, source),
     warning,
+    isolation,
   };
 }
 
@@ -193,6 +197,11 @@ export interface DetectFfmpegOptions {
   bundled?: (() => FfmpegBinaries) | undefined;
   /** Limit of each `-version` run. Default 15 s. */
   timeoutMs?: number | undefined;
+  /**
+   * Who the tools run as, from the `-version` runs on (so a program the tools' user may not run is
+   * found here, not in a job). Default: what this process can give them (`detectToolIsolation`).
+   */
+  isolation?: ToolIsolation | undefined;
 }
 
 /**
@@ -211,6 +220,7 @@ export interface DetectFfmpegOptions {
  */
 export async function detectFfmpeg(options: DetectFfmpegOptions = {}): Promise<FfmpegBuild> {
   const timeoutMs = options.timeoutMs ?? 15_000;
+  const isolation = options.isolation ?? detectToolIsolation();
   const configured = options.configured;
   if (configured?.ffmpeg || configured?.ffprobe) {
     if (!configured.ffmpeg || !configured.ffprobe) {
@@ -219,13 +229,13 @@ export async function detectFfmpeg(options: DetectFfmpegOptions = {}): Promise<F
     const paths = resolveBinaries(configured);
     let candidate: Candidate;
     try {
-      candidate = await inspect(paths, timeoutMs);
+      candidate = await inspect(paths, timeoutMs, isolation);
     } catch (cause) {
       throw new MediaError('internal', `the configured ffmpeg/ffprobe could not be run: ${(cause as Error).message}`, { cause });
     }
     const problem = shortcoming(candidate, '(configured)');
     if (problem) throw new MediaError('internal', `${problem}; ${INSTALL_HINT}`, { details: { ffmpeg: paths.ffmpeg, ffprobe: paths.ffprobe } });
-    return toBuild(candidate, 'configured', undefined);
+    return toBuild(candidate, 'configured', undefined, isolation);
   }
 
   let why = `no ffmpeg and ffprobe on PATH`;
@@ -234,9 +244,9 @@ export async function detectFfmpeg(options: DetectFfmpegOptions = {}): Promise<F
     const ffprobe = findOnPath('ffprobe', options.searchPath);
     if (ffmpeg && ffprobe) {
       try {
-        const candidate = await inspect({ ffmpeg, ffprobe }, timeoutMs);
+        const candidate = await inspect({ ffmpeg, ffprobe }, timeoutMs, isolation);
         const problem = shortcoming(candidate, 'on PATH');
-        if (!problem) return toBuild(candidate, 'path', undefined);
+        if (!problem) return toBuild(candidate, 'path', undefined, isolation);
         why = problem;
       } catch (cause) {
         why = `ffmpeg on PATH could not be run (${(cause as Error).message})`;
@@ -248,8 +258,8 @@ export async function detectFfmpeg(options: DetectFfmpegOptions = {}): Promise<F
 
   // `resolveBinaries` makes the bundled pair executable (npm 11 skips their postinstall chmod).
   const paths = options.bundled ? resolveBinaries(options.bundled()) : resolveBinaries();
-  const candidate = await inspect(paths, timeoutMs);
-  const build = toBuild(candidate, 'bundled', undefined);
+  const candidate = await inspect(paths, timeoutMs, isolation);
+  const build = toBuild(candidate, 'bundled', undefined, isolation);
   const refused = build.features.mpegts ? '' : ' MPEG-TS uploads are refused and HLS is assembled by hand on it;';
   return { ...build, warning: `running the bundled fallback ffmpeg (${why}): an old static build that is not security-maintained.${refused} ${INSTALL_HINT}` };
 }

@@ -1,5 +1,7 @@
 export { resolveBinaries, bundledBinaryPath, ensureExecutable, type FfmpegBinaries, type BinaryOverrides } from './binaries.js';
-export { runTool, LOW_PRIORITY_NICE, type RunToolOptions, type RunToolResult } from './run.js';
+export { runTool, LOW_PRIORITY_NICE, TOOL_INPUT_URL, type RunToolOptions, type RunToolResult } from './run.js';
+export { detectToolIsolation, toolIsolationFor, SAME_USER, UNPRIVILEGED_ID, type ToolIsolation } from './isolation.js';
+export { ToolDir } from './tool-dir.js';
 export { ProgressParser, type FfmpegProgress } from './progress.js';
 export { ToolFailedError, translateToolFailure } from './errors.js';
 export { toFileInput } from './input.js';

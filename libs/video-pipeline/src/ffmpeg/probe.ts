@@ -5,8 +5,9 @@ import { ToolFailedError, translateToolFailure } from './errors.js';
 import { toFacts } from './facts.js';
 import { toFileInput } from './input.js';
 import { checkProbeLimits, resolveProbeLimits, type ProbeLimits } from './limits.js';
+import type { ToolIsolation } from './isolation.js';
 import { ProbeResultSchema, type ProbeResult } from './probe-schema.js';
-import { runTool } from './run.js';
+import { runTool, TOOL_INPUT_URL } from './run.js';
 
 export interface ProbeOptions {
   ffprobe: string;
@@ -18,6 +19,8 @@ export interface ProbeOptions {
   signal?: AbortSignal | undefined;
   /** See `RunToolOptions.crashUnderMemoryBoundIsOutOfMemory` (from the build's features). */
   crashUnderMemoryBoundIsOutOfMemory?: boolean | undefined;
+  /** Who ffprobe runs as (`FfmpegBuild.isolation`); see `RunToolOptions.isolation`. */
+  isolation?: ToolIsolation | undefined;
 }
 
 export interface ProbedFile {
@@ -26,8 +29,10 @@ export interface ProbedFile {
   facts: MediaFacts;
   /** The demuxer that read it, to pin with `-f` when the file is read again. */
   demuxer: string;
-  /** The `file:` URL to give ffmpeg for this input (see `toFileInput`). */
+  /** The `file:` URL of this input (see `toFileInput`). */
   url: string;
+  /** The input's real path: what a later run is handed (`RunToolOptions.input`). */
+  path: string;
 }
 
 /**
@@ -59,7 +64,7 @@ export async function probeFile(path: string, options: ProbeOptions): Promise<Pr
   const input = await toFileInput(path);
   if (input.bytes === 0) throw new UnsupportedMediaError('input file is empty');
 
-  const args = ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', ...safeInputArgs(input.url, demuxers, undefined, PROBE_DECODERS)];
+  const args = ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', ...safeInputArgs(TOOL_INPUT_URL, demuxers, undefined, PROBE_DECODERS)];
   let stdout: string;
   try {
     ({ stdout } = await runTool(options.ffprobe, args, {
@@ -68,6 +73,8 @@ export async function probeFile(path: string, options: ProbeOptions): Promise<Pr
       label: 'ffprobe',
       maxStdoutBytes: 2 * 1024 * 1024,
       crashUnderMemoryBoundIsOutOfMemory: options.crashUnderMemoryBoundIsOutOfMemory,
+      isolation: options.isolation,
+      input: input.absolutePath,
     }));
   } catch (error) {
     throw translateProbeFailure(error);
@@ -85,7 +92,7 @@ export async function probeFile(path: string, options: ProbeOptions): Promise<Pr
   }
   const facts = toFacts(raw);
   checkProbeLimits(facts, raw.streams.length, limits);
-  return { raw, facts, demuxer, url: input.url };
+  return { raw, facts, demuxer, url: input.url, path: input.absolutePath };
 }
 
 /** Parses ffprobe JSON output. @throws CorruptMediaError when it is not what ffprobe prints. */

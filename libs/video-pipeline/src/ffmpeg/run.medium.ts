@@ -1,10 +1,12 @@
-import { readFile } from 'node:fs/promises';
-import { LimitExceededError, TimeoutError } from '@mediaflow/domain';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { LimitExceededError, MediaError, TimeoutError } from '@mediaflow/domain';
 import { ToolFailedError } from './errors.js';
+import { toolIsolationFor } from './isolation.js';
 import type { FfmpegProgress } from './progress.js';
-import { DEFAULT_TOOL_MEMORY_BYTES, LOW_PRIORITY_NICE, runTool } from './run.js';
+import { DEFAULT_TOOL_MEMORY_BYTES, LOW_PRIORITY_NICE, runTool, TOOL_INPUT_URL } from './run.js';
 import { isGone, rejection } from '@mediaflow/domain/testing';
-import { testFfmpeg } from './testing/index.js';
+import { tempDir, testFfmpeg } from './testing/index.js';
 
 let ffmpeg: string;
 let crashUnderMemoryBoundIsOutOfMemory: boolean;
@@ -67,6 +69,21 @@ describe('runTool', () => {
   it('never goes through a shell', async () => {
     const { stdout } = await runTool('/bin/echo', ['$(id)', '; ls', '`uname`'], { timeoutMs: 5_000 });
     expect(stdout).toBe('$(id) ; ls `uname`\n');
+  });
+
+  it('hands the input over open, and refuses one the tools\' user may not read', async () => {
+    const dir = await tempDir();
+    try {
+      const input = join(dir, 'input.txt');
+      await writeFile(input, 'the input', { mode: 0o600 });
+      const path = TOOL_INPUT_URL.slice('file:'.length);
+      expect((await runTool('/bin/cat', [path], { timeoutMs: 5_000, input })).stdout).toBe('the input');
+      const refused = await rejection(runTool('/bin/cat', [path], { timeoutMs: 5_000, input, isolation: toolIsolationFor(0) }));
+      expect(refused).toBeInstanceOf(MediaError);
+      expect(refused.message).toMatch(/^the media tools \(uid 65534\) may not read their input \(mode 600\)/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('lowers the priority of the child when asked', async () => {

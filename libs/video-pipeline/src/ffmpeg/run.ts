@@ -1,9 +1,22 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { availableParallelism, setPriority } from 'node:os';
-import { LimitExceededError, MediaError, TimeoutError } from '@mediaflow/domain';
+import { constants, existsSync } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
+import { availableParallelism, setPriority, tmpdir } from 'node:os';
+import { LimitExceededError, MediaError, TimeoutError, UnsupportedMediaError } from '@mediaflow/domain';
 import { ToolFailedError } from './errors.js';
+import { SAME_USER, type ToolIsolation } from './isolation.js';
 import { ProgressParser, type FfmpegProgress } from './progress.js';
+import { ToolDir } from './tool-dir.js';
+
+/** The descriptor the input is handed over on (after stdin, stdout and stderr). */
+const INPUT_FD = 3;
+
+/**
+ * How a tool names the file given as `RunToolOptions.input`: its own open descriptor. Opening it
+ * again through `/proc` needs no look-up of the directories above the file, so the tools read an
+ * input they could not reach by its name (under uid isolation), and only that one.
+ */
+export const TOOL_INPUT_URL = `file:${process.platform === 'linux' ? '/proc/self/fd' : '/dev/fd'}/${INPUT_FD}`;
 
 export interface RunToolOptions {
   /** Hard wall-clock limit; the process is killed (SIGKILL) when it runs out. */
@@ -37,7 +50,22 @@ export interface RunToolOptions {
   onProgress?: ((progress: FfmpegProgress) => void) | undefined;
   /** The input's duration, to turn progress times into fractions. */
   durationSeconds?: number | undefined;
-  cwd?: string | undefined;
+  /**
+   * Who the tool runs as (`FfmpegBuild.isolation`). Default {@link SAME_USER}: this process's user,
+   * which the steps of the pipeline never rely on; they pass the build's.
+   */
+  isolation?: ToolIsolation | undefined;
+  /**
+   * The job's tool directory: the tool's working directory, lent to it for the run and taken back
+   * afterwards (see `ToolDir`). Its isolation is the run's. Default: a fresh one under the OS
+   * temporary directory, removed after the run.
+   */
+  workDir?: ToolDir | undefined;
+  /**
+   * The one file the tool reads, handed over open; the arguments name it {@link TOOL_INPUT_URL}.
+   * It must be a regular file readable by the tool's user.
+   */
+  input?: string | undefined;
   /** Names the tool in error messages; defaults to the binary path's last segment. */
   label?: string | undefined;
   /** Called with the child's pid once it has started (tests use it to check it is gone). */
@@ -67,15 +95,80 @@ export const DEFAULT_TOOL_MEMORY_BYTES = Math.max(2 * 1024 ** 3, availableParall
  * promise never leaves a process behind. Rejects with `TimeoutError` after `timeoutMs`, with the
  * abort reason when `signal` aborts, and with `ToolFailedError` on a non-zero exit.
  *
+ * The tool starts with an empty environment (nothing of this process's, cloud credentials above
+ * all; a bare command name is looked up on the system's default path), in a private job directory
+ * (`workDir`, or a fresh one), as the user `isolation` names.
+ *
  * @example
- * const { stdout } = await runTool(binaries.ffprobe, ['-version'], { timeoutMs: 5_000 });
+ * const { stdout } = await runTool(binaries.ffprobe, ['-version'], { timeoutMs: 5_000, isolation: build.isolation });
  */
-export function runTool(binary: string, args: readonly string[], options: RunToolOptions): Promise<RunToolResult> {
+export async function runTool(binary: string, args: readonly string[], options: RunToolOptions): Promise<RunToolResult> {
   const label = options.label ?? binary.split('/').pop() ?? binary;
+  if (options.signal?.aborted) throw abortReason(options.signal, label);
+  const isolation = options.workDir?.isolation ?? options.isolation ?? SAME_USER;
+  if (options.workDir && options.isolation && options.isolation !== options.workDir.isolation) {
+    throw new MediaError('internal', `${label}: the work directory was made for another isolation`);
+  }
+
+  const dir = options.workDir ?? (await ToolDir.create(tmpdir(), isolation));
+  let input: FileHandle | undefined;
+  try {
+    if (options.input !== undefined) input = await openInput(options.input, isolation);
+    await dir.lend();
+    let result: RunToolResult;
+    try {
+      result = await spawnTool(binary, args, options, { label, isolation, cwd: dir.path, inputFd: input?.fd });
+    } catch (error) {
+      // The run's own failure is the one to report; the caller removes what is left.
+      await dir.reclaim().catch(() => undefined);
+      throw error;
+    }
+    await dir.reclaim();
+    return result;
+  } finally {
+    await input?.close();
+    if (!options.workDir) await dir.remove();
+  }
+}
+
+/**
+ * Opens the input for a run: a regular file the tool's user may read (it is opened again through
+ * `/proc`, which checks the file's own permissions).
+ */
+async function openInput(path: string, isolation: ToolIsolation): Promise<FileHandle> {
+  // Non-blocking, so that a FIFO put in the file's place cannot hang the open.
+  const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const stats = await handle.stat();
+    if (!stats.isFile()) throw new UnsupportedMediaError('input is not a regular file');
+    if (isolation.kind === 'user') {
+      const bit = stats.uid === isolation.uid ? 0o400 : stats.gid === isolation.gid ? 0o040 : 0o004;
+      if ((stats.mode & bit) === 0) {
+        throw new MediaError('internal', `the media tools (uid ${isolation.uid}) may not read their input (mode ${(stats.mode & 0o777).toString(8)}): write inputs readable by others, as a umask of 022 does`, {
+          details: { mode: stats.mode & 0o777 },
+        });
+      }
+    }
+    return handle;
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
+}
+
+interface SpawnSettings {
+  label: string;
+  isolation: ToolIsolation;
+  cwd: string;
+  inputFd: number | undefined;
+}
+
+function spawnTool(binary: string, args: readonly string[], options: RunToolOptions, settings: SpawnSettings): Promise<RunToolResult> {
+  const { label, isolation } = settings;
   const maxStdout = options.maxStdoutBytes ?? 8 * 1024 * 1024;
   const maxStderr = options.maxStderrBytes ?? 16 * 1024;
   const { signal } = options;
-
+  // Preparing the run took a moment, in which the signal may have fired.
   if (signal?.aborted) return Promise.reject(abortReason(signal, label));
 
   const nice = options.lowPriority ? niceBinary() : undefined;
@@ -93,9 +186,12 @@ export function runTool(binary: string, args: readonly string[], options: RunToo
 
   return new Promise<RunToolResult>((resolve, reject) => {
     const child = spawn(command, argv, {
-      cwd: options.cwd,
+      cwd: settings.cwd,
+      // Nothing the tools need comes from the environment; the server's credentials must not reach them.
+      env: {},
+      ...(isolation.kind === 'user' ? { uid: isolation.uid, gid: isolation.gid } : {}),
       shell: false,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['ignore', 'pipe', 'pipe', settings.inputFd ?? 'ignore'],
       windowsHide: true,
     });
 
@@ -111,7 +207,7 @@ export function runTool(binary: string, args: readonly string[], options: RunToo
     let stderr = Buffer.alloc(0);
     const progress = options.onProgress ? new ProgressParser(options.durationSeconds, options.onProgress) : undefined;
 
-    child.stdout.on('data', (chunk: Buffer) => {
+    child.stdout?.on('data', (chunk: Buffer) => {
       if (progress) {
         progress.push(chunk.toString('utf8'));
         return;
@@ -123,7 +219,7 @@ export function runTool(binary: string, args: readonly string[], options: RunToo
       }
       stdoutChunks.push(chunk);
     });
-    child.stderr.on('data', (chunk: Buffer) => {
+    child.stderr?.on('data', (chunk: Buffer) => {
       const joined = Buffer.concat([stderr, chunk]);
       stderr = joined.length > maxStderr ? joined.subarray(joined.length - maxStderr) : joined;
     });
@@ -149,7 +245,11 @@ export function runTool(binary: string, args: readonly string[], options: RunToo
 
     child.once('error', (cause) => {
       // Spawn failures (ENOENT, EACCES) emit 'error' and then 'close'; keep the first reason.
-      failure ??= new MediaError('internal', `${label} could not be started: ${cause.message}`, { cause });
+      const who =
+        isolation.kind === 'user' && (cause as NodeJS.ErrnoException).code === 'EACCES'
+          ? ` (it runs as uid ${isolation.uid}: the program and every directory above it must be open to others)`
+          : '';
+      failure ??= new MediaError('internal', `${label} could not be started: ${cause.message}${who}`, { cause });
     });
 
     child.once('close', (exitCode, exitSignal) => {

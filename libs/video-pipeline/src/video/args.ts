@@ -32,14 +32,26 @@ export const FFMPEG_MASTER_PLAYLIST = 'master.m3u8';
 const kbps = (bits: number): string => `${Math.round(bits / 1000)}k`;
 
 /**
- * Output options that keep the source's tags and chapters out of an output: ffmpeg copies them by
- * default, and uploads carry locations, names and markup in them (the MPEG-TS muxer even writes
- * the title into every segment). Output options apply to the next output only, so each gets them.
+ * Output options that keep the source's tags and chapters out of an output, and ffmpeg's name and
+ * version with them. ffmpeg copies tags by default, and uploads carry locations, names and markup
+ * in them (the MPEG-TS muxer even writes the title into every segment). Bit-exact muxing and
+ * encoding leave out what names the build: the MP4 `encoder` tag (`Lavf59.27.100`), the JPEG
+ * comment and the AAC fill element (`Lavc59.37.100`). Output options apply to the next output
+ * only, so each gets them.
  */
-const NO_METADATA: readonly string[] = ['-map_metadata', '-1', '-map_chapters', '-1'];
+const NO_METADATA: readonly string[] = [
+  '-map_metadata', '-1', '-map_chapters', '-1', '-fflags', '+bitexact', '-flags:v', '+bitexact', '-flags:a', '+bitexact',
+];
+
+/**
+ * The MPEG-TS service description of every segment, which otherwise names the muxer (`FFmpeg`,
+ * `Service01`) or, from a source's tags, the title. It cannot be left empty, so it names the product.
+ */
+const SERVICE: readonly string[] = ['-metadata', 'service_provider=Mediaflow', '-metadata', 'service_name=Mediaflow'];
 
 function out(outDir: string, relative: string): string {
-  // `file:` so that a name can never be read as another protocol; outDir is absolute.
+  // `file:` so that a name can never be read as another protocol; outDir is absolute, or `.`
+  // for the tool's working directory.
   return `file:${outDir}/${relative}`;
 }
 
@@ -95,7 +107,7 @@ export function buildEncodeArgs(
   args.push(...safeInputArgs(input.url, input.demuxers, input.demuxer));
   args.push('-filter_complex', filterGraph(plan, { preview }));
   // Subtitles, data tracks, attachments and tags are never carried over.
-  args.push('-sn', '-dn', ...NO_METADATA);
+  args.push('-sn', '-dn', ...NO_METADATA, ...SERVICE);
 
   // HLS ladder.
   for (const [i] of plan.rungs.entries()) {

@@ -1,5 +1,5 @@
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
-import { isAbsolute, join, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import {
   MediaError,
   UnsupportedMediaError,
@@ -12,6 +12,8 @@ import {
   primaryVideoStream,
   probeFile,
   runTool,
+  ToolDir,
+  TOOL_INPUT_URL,
   translateToolFailure,
   videoDemuxersFor,
   type FfmpegBuild,
@@ -19,6 +21,7 @@ import {
 } from '../ffmpeg/index.js';
 import { buildEncodeArgs, buildPreviewRemuxArgs } from './args.js';
 import { finalizeHls } from './finalize.js';
+import { clearCompressorNames } from './mp4.js';
 import { ladderTimeoutMs } from './timeouts.js';
 import { contentTypeOf, fileNameOf, playlistName, POSTER, PREVIEW } from './layout.js';
 import { planLadder } from './ladder.js';
@@ -52,6 +55,10 @@ export interface FfmpegVideoTranscoderOptions {
  * The local `VideoTranscoder`: ffprobe under allow-lists, then one low-priority ffmpeg process for
  * the whole ladder, the poster and the thumbnails, then the HLS files renamed to the rendition
  * layout and the preview made. Every run is bounded in time and ends its processes on abort.
+ *
+ * ffmpeg writes into a tool directory inside the output directory (`ToolDir`, isolated as the
+ * build says), named relative to it; the renditions are moved into the output directory once it
+ * has finished, so it never holds, or can touch, anything else there.
  */
 export class FfmpegVideoTranscoder implements VideoTranscoder {
   private readonly tools: FfmpegBuild;
@@ -98,20 +105,28 @@ export class FfmpegVideoTranscoder implements VideoTranscoder {
     try {
       report(0);
       const hls = this.tools.features.hlsNamedVariants ? 'named' : 'indexed';
-      const args = buildEncodeArgs(plan, { url: probed.url, demuxer: probed.demuxer, demuxers: this.demuxers }, outDir, {
-        preview: previewMode === 'encode',
-        progress: true,
-        settings: this.policy,
-        hls,
-      });
-      await this.ffmpeg(args, remaining(), signal, plan, (f) => report(f * encodeShare));
-      const files = await finalizeHls(plan, outDir, hls);
-      if (previewMode === 'remux') {
-        await this.ffmpeg(buildPreviewRemuxArgs(plan, outDir, fileNameOf(playlistName(plan.preview.rung), 'm3u8')), remaining(), signal);
+      const work = await ToolDir.create(outDir, this.tools.isolation, ['hls', 'thumbs']);
+      try {
+        // ffmpeg names its outputs relative to its working directory, the tool directory.
+        const args = buildEncodeArgs(plan, { url: TOOL_INPUT_URL, demuxer: probed.demuxer, demuxers: this.demuxers }, '.', {
+          preview: previewMode === 'encode',
+          progress: true,
+          settings: this.policy,
+          hls,
+        });
+        await this.ffmpeg(args, work, remaining(), signal, { input: probed.path, plan, onFraction: (f) => report(f * encodeShare) });
+        const files = await finalizeHls(plan, work.path, hls);
+        if (previewMode === 'remux') {
+          await this.ffmpeg(buildPreviewRemuxArgs(plan, '.', fileNameOf(playlistName(plan.preview.rung), 'm3u8')), work, remaining(), signal);
+        }
+        files.push(...(await this.stills(plan, work.path)));
+        await clearCompressorNames(join(work.path, fileNameOf(PREVIEW, 'mp4')));
+        await work.moveInto(outDir);
+        report(1);
+        return { files: files.map((f) => (f.path === undefined ? f : { ...f, path: join(outDir, relative(work.path, f.path)) })) };
+      } finally {
+        await work.remove();
       }
-      files.push(...(await this.stills(plan, outDir)));
-      report(1);
-      return { files };
     } catch (error) {
       await this.cleanUp(outDir, created);
       throw translateToolFailure(error);
@@ -127,6 +142,7 @@ export class FfmpegVideoTranscoder implements VideoTranscoder {
         timeoutMs: this.options.probeTimeoutMs,
         signal,
         crashUnderMemoryBoundIsOutOfMemory: this.tools.features.crashUnderMemoryBoundIsOutOfMemory,
+        isolation: this.tools.isolation,
       });
     } catch (error) {
       throw explainRefusal(error, this.tools);
@@ -135,18 +151,21 @@ export class FfmpegVideoTranscoder implements VideoTranscoder {
 
   private async ffmpeg(
     args: string[],
+    work: ToolDir,
     timeoutMs: number,
     signal: AbortSignal | undefined,
-    plan?: VideoPlan,
-    onFraction?: (fraction: number) => void,
+    run: { input?: string; plan?: VideoPlan; onFraction?: (fraction: number) => void } = {},
   ): Promise<void> {
+    const { onFraction } = run;
     await runTool(this.tools.ffmpeg, args, {
       timeoutMs,
       crashUnderMemoryBoundIsOutOfMemory: this.tools.features.crashUnderMemoryBoundIsOutOfMemory,
       signal,
       label: 'ffmpeg',
+      workDir: work,
+      input: run.input,
       lowPriority: this.options.lowPriority ?? true,
-      durationSeconds: plan?.durationSeconds,
+      durationSeconds: run.plan?.durationSeconds,
       onProgress: onFraction ? (p) => p.fraction !== undefined && onFraction(p.fraction) : undefined,
       onSpawn: this.options.onProcess,
     });
