@@ -2,24 +2,12 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { MediaError } from '@mediaflow/domain';
+import { resolutionBases } from '@mediaflow/domain/node';
 
 /** The HEIC decoder's worker script: its name, and its place in the package (plain JavaScript, see its header). */
 export const HEIC_WORKER_FILE = 'heic-decode-worker.mjs';
 const IN_PACKAGE = `worker/${HEIC_WORKER_FILE}`;
 
-/**
- * Files to look from. Jest runs these sources as CommonJS while the build ships ES modules and the
- * apps bundle them, so `import.meta` cannot be used: this module's own file (when CommonJS or a
- * bundle's banner provides `__filename`), the entry script and the working directory.
- */
-function resolutionBases(): string[] {
-  const bases: string[] = [];
-  if (typeof __filename === 'string') bases.push(__filename);
-  const entry = process.argv[1];
-  if (entry) bases.push(entry);
-  bases.push(join(process.cwd(), 'package.json'));
-  return bases;
-}
 
 /**
  * The absolute path of the HEIC decoder's worker script: a `heic-decode-worker.mjs` beside one of

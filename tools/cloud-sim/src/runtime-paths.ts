@@ -1,18 +1,12 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { resolutionBases } from '@mediaflow/domain/node';
 
-function bases(): string[] {
-  const out: string[] = [];
-  if (typeof __filename === 'string') out.push(__filename);
-  if (process.argv[1]) out.push(process.argv[1]);
-  out.push(join(process.cwd(), 'package.json'));
-  return out;
-}
 
 /** The simulator package's directory, found from this module, the entry script or the working directory. */
 export function packageDir(): string {
-  for (const base of bases()) {
+  for (const base of resolutionBases()) {
     try {
       const dir = dirname(createRequire(base).resolve('@mediaflow/cloud-sim/package.json'));
       if (existsSync(join(dir, 'runtime/bootstrap.mjs'))) return dir;

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { resolutionBases } from '@mediaflow/domain/node';
 import { FunctionCode } from 'aws-cdk-lib/aws-cloudfront';
 
 /**
@@ -54,17 +55,3 @@ export function cloudFrontFunctionPath(name: CloudFrontFunctionName, bases: read
   throw new Error(`the CloudFront Function ${name} (${SOURCE_DIR}/${name}.js in @mediaflow/infra) was not found from ${bases.join(', ')}`);
 }
 
-/**
- * Files to resolve `@mediaflow/infra` from. Jest runs these sources as CommonJS while `synth.mjs`
- * bundles them into an ES module under `out-tsc/`, so `import.meta` cannot be used: the module
- * itself (when CommonJS provides `__filename`), the entry script (`synth.mjs`, under the CDK CLI
- * too) and the working directory cover all three.
- */
-function resolutionBases(): string[] {
-  const bases: string[] = [];
-  if (typeof __filename === 'string') bases.push(__filename);
-  const entry = process.argv[1];
-  if (entry) bases.push(entry);
-  bases.push(join(process.cwd(), 'package.json'));
-  return bases;
-}

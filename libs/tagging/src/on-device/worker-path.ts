@@ -2,24 +2,11 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { MediaError } from '@mediaflow/domain';
+import { resolutionBases } from '@mediaflow/domain/node';
 
 /** The worker script, relative to the package root (shipped as plain JavaScript, see its header). */
 export const WORKER_FILE = 'worker/on-device-worker.mjs';
 
-/**
- * Files to resolve `@mediaflow/tagging` from. Jest runs these sources as CommonJS while the build
- * ships ES modules and the CLI bundles them into one file, so `import.meta` cannot be used: the
- * module itself (when CommonJS provides `__filename`), the entry script (a bundle or an installed
- * app finds the package in its node_modules) and the working directory cover all three.
- */
-function resolutionBases(): string[] {
-  const bases: string[] = [];
-  if (typeof __filename === 'string') bases.push(__filename);
-  const entry = process.argv[1];
-  if (entry) bases.push(entry);
-  bases.push(join(process.cwd(), 'package.json'));
-  return bases;
-}
 
 /**
  * The absolute path of the on-device tagger's worker script.

@@ -2,6 +2,7 @@ import { accessSync, chmodSync, constants, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { MediaError } from '@mediaflow/domain';
+import { resolutionBases } from '@mediaflow/domain/node';
 
 /** Paths of the two programs every ffmpeg-based step runs. */
 export interface FfmpegBinaries {
@@ -23,20 +24,6 @@ const bundled = {
   ffprobe: { scope: '@ffprobe-installer', file: 'ffprobe' },
 } as const;
 
-/**
- * Files to resolve the installer packages from. Jest runs these sources as CommonJS while the build
- * ships ES modules, so `import.meta` cannot be used here. The module itself (when CommonJS provides
- * `__filename`), the entry script (an installed app finds its own node_modules) and the working
- * directory (the workspace root in development) cover both.
- */
-function resolutionBases(): string[] {
-  const bases: string[] = [];
-  if (typeof __filename === 'string') bases.push(__filename);
-  const entry = process.argv[1];
-  if (entry) bases.push(entry);
-  bases.push(join(process.cwd(), 'package.json'));
-  return bases;
-}
 
 /**
  * Finds the binary shipped by `@ffmpeg-installer/<platform>-<arch>` (or the ffprobe twin).
