@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, readFile, realpath, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -150,6 +150,20 @@ describe('probeFile on hostile inputs', () => {
     const error = await rejection(probeFile(path, { ffprobe }));
     expect(error).toBeInstanceOf(UnsupportedMediaError);
     expect(hits).toEqual([]);
+  });
+
+  it('refuses arbitrary bytes that a demuxer takes for its own format and then cannot read', async () => {
+    // Deterministic "random" bytes: about one buffer in four is taken for MP3 by its demuxer's probe,
+    // which then seeks past the end; read through the open descriptor, that is EINVAL, not "Invalid data".
+    const outcomes = new Set<string>();
+    for (let seed = 0; seed < 24; seed += 1) {
+      const blocks = Array.from({ length: 128 }, (_, i) => createHash('sha256').update(`${seed}:${i}`).digest());
+      const path = join(dir, `arbitrary-${seed}.bin`);
+      await writeFile(path, Buffer.concat(blocks));
+      const error = await rejection(probeFile(path, { ffprobe }));
+      outcomes.add(`${error.constructor.name}: ${error.message}`);
+    }
+    expect([...outcomes]).toEqual(['UnsupportedMediaError: input is not a recognised audio or video format']);
   });
 
   it('fails HLS at format detection, before its demuxer opens anything', async () => {

@@ -108,12 +108,19 @@ export function parseProbeJson(stdout: string): ProbeResult {
   return parsed.data;
 }
 
+/**
+ * A demuxer that took arbitrary bytes for its format and then sought past their end: read through
+ * the open descriptor the tools are given, that ends as `EINVAL` on the input rather than as
+ * "Invalid data" (seen with random bytes the mp3 demuxer's probe accepts).
+ */
+const UNREADABLE_INPUT = new RegExp(`${TOOL_INPUT_URL.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: Invalid argument`);
+
 /** Maps an ffprobe failure to the domain error a caller can report to the uploader. */
 export function translateProbeFailure(error: unknown): Error {
   if (!(error instanceof ToolFailedError)) return error instanceof Error ? error : new MediaError('internal', String(error));
   // A refused decoder is named; ffprobe may add a vaguer line after it.
   if (/not on whitelist/.test(error.stderr)) return translateToolFailure(error);
-  if (/Invalid data found when processing input|could not find codec parameters|Unknown input format/i.test(error.stderr)) {
+  if (/Invalid data found when processing input|could not find codec parameters|Unknown input format/i.test(error.stderr) || UNREADABLE_INPUT.test(error.stderr)) {
     return new UnsupportedMediaError('input is not a recognised audio or video format', { cause: error });
   }
   return translateToolFailure(error);
