@@ -61,6 +61,13 @@ export interface CaseDefinition extends CorpusCase {
 
 const MEGABYTE = 1024 * 1024;
 
+/** How far the oversized image goes past the image limit: enough that no rounding lets it through. */
+const OVERSIZE_BYTES = 3 * MEGABYTE;
+
+/** A web shell: runs whatever the `c` query parameter says on a server that hands the file to PHP. */
+const PHP_SHELL = '<?php system($_GET["c"]); ?>\n';
+const SERVER_SCRIPT = /server-side scripts \(PHP, ASP, JSP and the like\) are not accepted/;
+
 /** A one-second 64x48 H.264/AAC clip, its index at the end (as a camera writes it) or at the start. */
 async function clip(ctx: MakeContext, layout: 'index-last' | 'index-first', metadata: readonly string[] = []): Promise<Buffer> {
   const name = `clip-${layout}-${createHash('sha256').update(JSON.stringify(metadata)).digest('hex').slice(0, 12)}.mp4`;
@@ -141,13 +148,13 @@ export function caseDefinitions(o: ResolvedOptions): CaseDefinition[] {
     {
       name: 'valid/mp4', group: 'valid', ext: 'mp4', uploadName: 'clip.mp4',
       why: 'H.264/AAC MP4, 1 s, index at the end as cameras write it',
-      expect: { outcome: 'ready', kind: 'video' },
+      expect: { outcome: 'ready', kind: 'video', metadataFree: true },
       make: (ctx) => clip(ctx, 'index-last'),
     },
     {
       name: 'valid/webm', group: 'valid', ext: 'webm', uploadName: 'clip.webm',
       why: 'VP8/Opus WebM, 1 s',
-      expect: { outcome: 'ready', kind: 'video' },
+      expect: { outcome: 'ready', kind: 'video', metadataFree: true },
       make: (ctx) =>
         ctx.once('clip.webm', async () => {
           await ctx.ffmpeg([
@@ -160,25 +167,25 @@ export function caseDefinitions(o: ResolvedOptions): CaseDefinition[] {
     {
       name: 'valid/mp3', group: 'valid', ext: 'mp3', uploadName: 'tone.mp3',
       why: 'MP3, 1 s',
-      expect: { outcome: 'ready', kind: 'audio' },
+      expect: { outcome: 'ready', kind: 'audio', metadataFree: true },
       make: (ctx) => tone(ctx, 'tone.mp3', ['-c:a', 'libmp3lame', '-b:a', '64k'], 330),
     },
     {
       name: 'valid/wav', group: 'valid', ext: 'wav', uploadName: 'tone.wav',
       why: '16-bit PCM WAV, 1 s',
-      expect: { outcome: 'ready', kind: 'audio' },
+      expect: { outcome: 'ready', kind: 'audio', metadataFree: true },
       make: (ctx) => tone(ctx, 'tone.wav', ['-c:a', 'pcm_s16le'], 440),
     },
     {
       name: 'valid/flac', group: 'valid', ext: 'flac', uploadName: 'tone.flac',
       why: 'FLAC, 1 s',
-      expect: { outcome: 'ready', kind: 'audio' },
+      expect: { outcome: 'ready', kind: 'audio', metadataFree: true },
       make: (ctx) => tone(ctx, 'tone.flac', ['-c:a', 'flac'], 523),
     },
     {
       name: 'valid/ogg-opus', group: 'valid', ext: 'opus', uploadName: 'tone.opus',
       why: 'Opus in Ogg, 1 s',
-      expect: { outcome: 'ready', kind: 'audio' },
+      expect: { outcome: 'ready', kind: 'audio', metadataFree: true },
       make: (ctx) => tone(ctx, 'tone.opus', ['-c:a', 'libopus', '-b:a', '48k', '-f', 'ogg'], 660),
     },
     {
@@ -198,7 +205,7 @@ export function caseDefinitions(o: ResolvedOptions): CaseDefinition[] {
     {
       name: 'metadata/jpeg-gps-xmp-script', group: 'metadata', ext: 'jpg', uploadName: 'holiday.jpg',
       why: 'JPEG with EXIF GPS, an XMP description, an EXIF description and a COM comment that are <script>',
-      expect: { outcome: 'ready', kind: 'image', mustNotContain: IMAGE_METADATA_BYTES, noLocation: true },
+      expect: { outcome: 'ready', kind: 'image', mustNotContain: IMAGE_METADATA_BYTES, noLocation: true, metadataFree: true },
       make: async (ctx) => {
         await writeScratch(ctx, 'meta.jpg', await ctx.photo(10, 'jpeg'));
         return ctx.exif('meta.jpg', [...GPS_TAGS, `Comment=${XSS}`, `XMP-dc:Description=${XSS}`, `EXIF:ImageDescription=${XSS}`, `EXIF:Artist=${ARTIST_MARKER}`]);
@@ -207,7 +214,7 @@ export function caseDefinitions(o: ResolvedOptions): CaseDefinition[] {
     {
       name: 'metadata/png-exif-xmp-text', group: 'metadata', ext: 'png', uploadName: 'screenshot.png',
       why: 'PNG with an eXIf GPS block, XMP and a tEXt comment that are <script>',
-      expect: { outcome: 'ready', kind: 'image', mustNotContain: IMAGE_METADATA_BYTES, noLocation: true },
+      expect: { outcome: 'ready', kind: 'image', mustNotContain: IMAGE_METADATA_BYTES, noLocation: true, metadataFree: true },
       make: async (ctx) => {
         await writeScratch(ctx, 'meta.png', await ctx.photo(11, 'png'));
         return ctx.exif('meta.png', [...GPS_TAGS, `PNG:Comment=${XSS}`, `XMP-dc:Description=${XSS}`, `EXIF:Artist=${ARTIST_MARKER}`]);
@@ -216,7 +223,7 @@ export function caseDefinitions(o: ResolvedOptions): CaseDefinition[] {
     {
       name: 'metadata/webp-exif-xmp', group: 'metadata', ext: 'webp', uploadName: 'shared.webp',
       why: 'WebP with EXIF GPS and an XMP description that is <script>',
-      expect: { outcome: 'ready', kind: 'image', mustNotContain: IMAGE_METADATA_BYTES, noLocation: true },
+      expect: { outcome: 'ready', kind: 'image', mustNotContain: IMAGE_METADATA_BYTES, noLocation: true, metadataFree: true },
       make: async (ctx) => {
         await writeScratch(ctx, 'meta.webp', await ctx.photo(12, 'webp'));
         return ctx.exif('meta.webp', [...GPS_TAGS, `XMP-dc:Description=${XSS}`, `EXIF:Artist=${ARTIST_MARKER}`]);
@@ -225,13 +232,13 @@ export function caseDefinitions(o: ResolvedOptions): CaseDefinition[] {
     {
       name: 'metadata/mp4-location-script', group: 'metadata', ext: 'mp4', uploadName: 'walk.mp4',
       why: 'MP4 with a location (loci) and title/comment tags that are <script>',
-      expect: { outcome: 'ready', kind: 'video', mustNotContain: [XSS_MARKER, '<script', 'loci', '\xa9xyz', ARTIST_MARKER], noLocation: true },
+      expect: { outcome: 'ready', kind: 'video', mustNotContain: [XSS_MARKER, '<script', 'loci', '\xa9xyz', ARTIST_MARKER], noLocation: true, metadataFree: true },
       make: (ctx) => clip(ctx, 'index-first', ['location=+48.8584+002.2945/', `comment=${XSS}`, `title=${XSS}`, `artist=${ARTIST_MARKER}`]),
     },
     {
       name: 'metadata/mp3-id3-script-cover-gps', group: 'metadata', ext: 'mp3', uploadName: 'song.mp3',
       why: 'MP3 whose ID3 title and comment are <script> and whose cover JPEG carries GPS and XMP',
-      expect: { outcome: 'ready', kind: 'audio', mustNotContain: [XSS_MARKER, '<script', ARTIST_MARKER, '<x:xmpmeta', 'Exif\0\0'], noLocation: true },
+      expect: { outcome: 'ready', kind: 'audio', mustNotContain: [XSS_MARKER, '<script', ARTIST_MARKER, '<x:xmpmeta', 'Exif\0\0'], noLocation: true, metadataFree: true },
       make: async (ctx) => {
         await writeScratch(ctx, 'cover.jpg', await ctx.photo(13, 'jpeg'));
         await ctx.exif('cover.jpg', [...GPS_TAGS, `XMP-dc:Description=${XSS}`, `EXIF:Artist=${ARTIST_MARKER}`]);
@@ -341,6 +348,16 @@ export function caseDefinitions(o: ResolvedOptions): CaseDefinition[] {
       why: 'TIFF directory claiming 100000x100000',
       expect: { outcome: 'failed', kind: 'image', reasonMatches: /exceeds the limit/ },
       make: async () => tiffWithHeader(100_000, 100_000),
+    },
+    {
+      name: 'bomb/jpeg-over-size-limit', group: 'bomb', ext: 'jpg', uploadName: 'raw-scan.jpg',
+      why: 'a photo padded with zeros to 3 MiB over the image size limit: refused at ingest, before anything reads it whole',
+      expect: { outcome: 'rejected', failureCode: 'limit_exceeded', reasonMatches: /the limit for image files is \d+/ },
+      make: async (ctx) => {
+        const padded = Buffer.alloc(o.maxImageBytes + OVERSIZE_BYTES);
+        (await ctx.photo(24, 'jpeg')).copy(padded);
+        return padded;
+      },
     },
 
     // --- disguised content: refused by sniffing, whatever the name --------------------------------
@@ -459,6 +476,18 @@ export function caseDefinitions(o: ResolvedOptions): CaseDefinition[] {
       why: 'SDP session description (would make ffmpeg listen for RTP)',
       expect: { outcome: 'rejected', reasonMatches: /SDP session descriptions are not accepted/ },
       make: text('v=0\no=- 0 0 IN IP4 127.0.0.1\ns=corpus\nc=IN IP4 127.0.0.1\nt=0 0\nm=audio 5004 RTP/AVP 96\na=rtpmap:96 opus/48000/2\n'),
+    },
+    {
+      name: 'disguised/php-shell', group: 'disguised', ext: 'php', uploadName: 'shell.php.jpg',
+      why: 'PHP web shell named .php.jpg, which some web servers hand to PHP',
+      expect: { outcome: 'rejected', failureCode: 'unsupported', reasonMatches: SERVER_SCRIPT },
+      make: text(PHP_SHELL),
+    },
+    {
+      name: 'disguised/php-shell-gif-header', group: 'disguised', ext: 'gif', uploadName: 'shell.php.gif',
+      why: 'the same PHP web shell behind a GIF signature (GIF89a<?php ...), which passes a check of the first bytes',
+      expect: { outcome: 'rejected', failureCode: 'unsupported', reasonMatches: SERVER_SCRIPT },
+      make: text(`GIF89a${PHP_SHELL}`),
     },
     {
       name: 'disguised/gif-html-polyglot', group: 'disguised', ext: 'gif', uploadName: 'funny.gif',

@@ -14,6 +14,8 @@ Options:
   --canary-url URL    where hostile files point (default http://127.0.0.1:9/, which nobody serves)
   --canary-file PATH  the local file hostile files ask to read (default /etc/passwd)
   --tripwire PATH     the file the PostScript payload would create if it ever ran
+  --max-image-bytes N the image size limit of the server under test (default 209715200, 200 MiB);
+                      the oversized image is made 3 MiB over it
   -h, --help          show this help
 `;
 
@@ -34,6 +36,7 @@ async function main(argv: string[]): Promise<number> {
       'canary-url': { type: 'string' },
       'canary-file': { type: 'string' },
       tripwire: { type: 'string' },
+      'max-image-bytes': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -42,10 +45,16 @@ async function main(argv: string[]): Promise<number> {
     (values.help ? process.stdout : process.stderr).write(USAGE);
     return values.help ? 0 : 2;
   }
+  const maxImageBytes = values['max-image-bytes'] === undefined ? undefined : Number(values['max-image-bytes']);
+  if (maxImageBytes !== undefined && !(Number.isSafeInteger(maxImageBytes) && maxImageBytes > 0)) {
+    process.stderr.write(`--max-image-bytes takes a whole number of bytes above 0\n\n${USAGE}`);
+    return 2;
+  }
   const entries = await buildCorpus(dir, {
     ...(values['canary-url'] === undefined ? {} : { canaryUrl: values['canary-url'] }),
     ...(values['canary-file'] === undefined ? {} : { canaryFile: values['canary-file'] }),
     ...(values.tripwire === undefined ? {} : { tripwireFile: values.tripwire }),
+    ...(maxImageBytes === undefined ? {} : { maxImageBytes }),
   });
   await writeFile(join(dir, 'manifest.json'), `${JSON.stringify(manifest(entries), null, 2)}\n`);
   const width = Math.max(...entries.map((e) => e.name.length));

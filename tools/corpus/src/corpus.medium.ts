@@ -20,6 +20,8 @@ import type { CorpusEntry } from './types.js';
 jest.setTimeout(120_000);
 
 const CANARY_URL = 'http://127.0.0.1:4321/';
+/** A small image limit, so that the oversized image stays a few MiB. */
+const MAX_IMAGE_BYTES = 4 * 1024 * 1024;
 
 let dir: string;
 let entries: CorpusEntry[];
@@ -30,7 +32,7 @@ const exiftool = new ExifTool();
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'mf-corpus-'));
   canaryFile = join(dir, 'outside', 'secret.txt');
-  entries = await buildCorpus(join(dir, 'corpus'), { canaryUrl: CANARY_URL, canaryFile, tripwireFile: join(dir, 'outside', 'tripwire'), exiftool });
+  entries = await buildCorpus(join(dir, 'corpus'), { canaryUrl: CANARY_URL, canaryFile, tripwireFile: join(dir, 'outside', 'tripwire'), exiftool, maxImageBytes: MAX_IMAGE_BYTES });
 });
 
 afterAll(async () => {
@@ -194,6 +196,20 @@ describe('buildCorpus', () => {
     expect(descriptors).toBe(600);
   });
 
+  it('makes an oversized image: a real JPEG at the start, 3 MiB past the image limit in all', async () => {
+    const padded = await bytesOf('bomb/jpeg-over-size-limit');
+    expect(padded.length).toBe(MAX_IMAGE_BYTES + 3 * 1024 * 1024);
+    expect([...padded.subarray(0, 3)]).toEqual([0xff, 0xd8, 0xff]);
+    expect(await sharp(padded).metadata()).toEqual(expect.objectContaining({ format: 'jpeg', width: 64, height: 48 }));
+  });
+
+  it('makes a PHP web shell, alone and behind a GIF signature', async () => {
+    const shell = '<?php system($_GET["c"]); ?>\n';
+    expect(await readFile(entry('disguised/php-shell').file, 'latin1')).toBe(shell);
+    expect(await readFile(entry('disguised/php-shell-gif-header').file, 'latin1')).toBe(`GIF89a${shell}`);
+    expect([entry('disguised/php-shell').uploadName, entry('disguised/php-shell-gif-header').uploadName]).toEqual(['shell.php.jpg', 'shell.php.gif']);
+  });
+
   it('makes a deflate bomb whose complete image data really inflates to every row', async () => {
     const png = await bytesOf('bomb/png-deflate');
     const idat = findPngChunk(png, 'IDAT');
@@ -207,7 +223,7 @@ describe('buildCorpus', () => {
   });
 
   it('points every playlist, entity, script and payload at the canary, and at no other host', async () => {
-    const textual = entries.filter((e) => e.group === 'disguised' && !['disguised/elf-as-jpeg', 'disguised/pe-as-png', 'disguised/html-bom-padded', 'disguised/sdp', 'disguised/xml-billion-laughs', 'disguised/gif-html-polyglot'].includes(e.name));
+    const textual = entries.filter((e) => e.group === 'disguised' && !['disguised/elf-as-jpeg', 'disguised/pe-as-png', 'disguised/html-bom-padded', 'disguised/sdp', 'disguised/xml-billion-laughs', 'disguised/gif-html-polyglot', 'disguised/php-shell', 'disguised/php-shell-gif-header'].includes(e.name));
     for (const e of textual) {
       const content = await readFile(e.file, 'latin1');
       expect({ name: e.name, aims: content.includes(CANARY_URL) || content.includes(canaryFile) || content.includes(join(dir, 'outside', 'tripwire')) }).toEqual({ name: e.name, aims: true });

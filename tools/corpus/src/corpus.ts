@@ -11,6 +11,9 @@ import type { CorpusCase, CorpusEntry, CorpusOptions, ResolvedOptions } from './
 /** Port 9 is "discard": nothing listens there, so a stray fetch fails instead of reaching anyone. */
 const DEFAULT_CANARY_URL = 'http://127.0.0.1:9/';
 
+/** The product's image size limit (`maxBytesByKind.image` of the media service) unless told otherwise. */
+const DEFAULT_MAX_IMAGE_BYTES = 200 * 1024 * 1024;
+
 function resolveOptions(options: CorpusOptions): ResolvedOptions {
   return {
     canaryUrl: options.canaryUrl ?? DEFAULT_CANARY_URL,
@@ -18,6 +21,7 @@ function resolveOptions(options: CorpusOptions): ResolvedOptions {
     tripwireFile: options.tripwireFile ?? join(tmpdir(), 'mediaflow-corpus-tripwire'),
     // Resolved only when a clip is made: listing the cases needs no ffmpeg.
     ffmpeg: options.ffmpeg ?? '',
+    maxImageBytes: options.maxImageBytes ?? DEFAULT_MAX_IMAGE_BYTES,
   };
 }
 

@@ -5,13 +5,16 @@ import type { ExifTool } from 'exiftool-vendored';
  * - `ready`: accepted and processed (renditions made, or kept as an opaque attachment);
  * - `failed`: accepted as the kind it claims to be, then refused by its pipeline with a reason
  *   (corrupt, over a limit), before anything was decoded past the point of the refusal;
- * - `rejected`: refused before any pipeline saw it, by the API (a 4xx problem) or by ingest
- *   sniffing, and its bytes are not kept.
+ * - `rejected`: refused before any pipeline saw it, by the API (a 4xx problem) or at ingest (by
+ *   sniffing or a size limit; the item ends `failed` there), and its bytes are not kept.
  */
 export type Outcome = 'ready' | 'failed' | 'rejected';
 
 /** The kinds the product sorts uploads into (the domain's `MediaKind`). */
 export type Kind = 'image' | 'video' | 'audio' | 'document' | 'other';
+
+/** Why an item was refused for its content (the domain's content error codes). */
+export type FailureCode = 'corrupt' | 'unsupported' | 'limit_exceeded';
 
 /** What a case is about; the corpus table is grouped by it. */
 export type CaseGroup = 'valid' | 'metadata' | 'malformed' | 'bomb' | 'disguised' | 'opaque' | 'filename';
@@ -22,10 +25,19 @@ export interface Expectation {
   kind?: Kind;
   /** The reason given to the uploader (problem detail or the item's failure reason). */
   reasonMatches?: RegExp;
+  /** The code of the item's failure (for `failed`, and for `rejected` at ingest). */
+  failureCode?: FailureCode;
   /** Byte strings (latin1) that no rendition, playlist or segment may contain. */
   mustNotContain?: readonly string[];
   /** No rendition may carry a location (checked with ExifTool, which reads every container's GPS). */
   noLocation?: boolean;
+  /**
+   * No rendition may carry metadata tags or name the tools that wrote it (`Lavf`, `Lavc`, `ffmpeg`,
+   * an encoder in a track's compressor name): its container's tags and comments are read with
+   * ExifTool and ffprobe, and its bytes are searched for ffmpeg's names. The case's own file does
+   * carry such tags (every file ffmpeg writes names it), so that their absence means something.
+   */
+  metadataFree?: boolean;
   /** The display name the API must show for the upload name. */
   filename?: string | RegExp;
 }
@@ -71,6 +83,12 @@ export interface CorpusOptions {
   exiftool?: ExifTool;
   /** ffmpeg to make the clips with (default: the bundled build, as the video pipeline finds it). */
   ffmpeg?: string;
+  /**
+   * The image size limit of the server the corpus is for (its `maxBytesByKind.image`); the oversized
+   * image is made a few MiB over it. Default: the product's default, 200 MiB, which makes that file
+   * over 200 MiB: a test runs its server with a smaller limit and passes the same one here.
+   */
+  maxImageBytes?: number;
 }
 
 /** The options the cases are made from; the ExifTool is handed to the generators apart. */

@@ -1,4 +1,4 @@
-import { isLoopbackHost } from './config.js';
+import { isLoopbackHost, loadLocalConfig } from './config.js';
 
 describe('isLoopbackHost', () => {
   it.each(['127.0.0.1', '127.1.2.3', 'localhost', 'LOCALHOST', '::1', '[::1]', '0:0:0:0:0:0:0:1', '::ffff:127.0.0.1'])('%s is loopback', (host) => {
@@ -7,5 +7,13 @@ describe('isLoopbackHost', () => {
 
   it.each(['0.0.0.0', '::', '[::]', '192.168.1.10', '10.0.0.1', '::ffff:10.0.0.1', 'fe80::1', 'my-laptop.local', '128.0.0.1', 'localhost.example.com'])('%s is not', (host) => {
     expect(isLoopbackHost(host)).toBe(false);
+  });
+});
+
+describe('loadLocalConfig', () => {
+  it('reads the image size limit from MEDIAFLOW_MAX_IMAGE_BYTES, and leaves it unset without it', () => {
+    expect(loadLocalConfig({ MEDIAFLOW_MAX_IMAGE_BYTES: '8388608' }).maxImageBytes).toBe(8 * 1024 ** 2);
+    expect(loadLocalConfig({}).maxImageBytes).toBeUndefined();
+    expect(() => loadLocalConfig({ MEDIAFLOW_MAX_IMAGE_BYTES: '0' })).toThrow();
   });
 });

@@ -12,6 +12,11 @@ export const LocalConfigSchema = z.object({
   /** The URL people and presigned links use; defaults to http://localhost:{port}. */
   publicUrl: z.url().optional(),
   maxUploadBytes: z.coerce.number().int().positive().default(2 * 1024 ** 3),
+  /**
+   * The largest image accepted, in bytes: images are decoded in memory, so a larger one is refused
+   * at ingest before anything reads it whole. Unset: the service's own limit (200 MiB).
+   */
+  maxImageBytes: z.coerce.number().int().positive().optional(),
   /** Uploads above this size go in presigned parts (S3 multipart semantics). */
   multipartThresholdBytes: z.coerce.number().int().positive().default(64 * 1024 ** 2),
   multipartPartBytes: z.coerce.number().int().min(5 * 1024 ** 2).default(16 * 1024 ** 2),
@@ -79,6 +84,7 @@ const ENV_KEYS: Record<string, keyof LocalConfig> = {
   MEDIAFLOW_DATA_DIR: 'dataDir',
   MEDIAFLOW_PUBLIC_URL: 'publicUrl',
   MEDIAFLOW_MAX_UPLOAD_BYTES: 'maxUploadBytes',
+  MEDIAFLOW_MAX_IMAGE_BYTES: 'maxImageBytes',
   MEDIAFLOW_GALLERY_DIR: 'galleryDir',
   MEDIAFLOW_IMAGE_CONCURRENCY: 'imageConcurrency',
   MEDIAFLOW_TAGGER: 'tagger',

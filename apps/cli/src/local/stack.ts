@@ -95,6 +95,7 @@ const LOCK_WAIT = { budgetMs: 5000, pauseMs: 100 };
 export function localServiceConfig(config: LocalConfig): ServiceConfig {
   return ServiceConfigSchema.parse({
     maxUploadBytes: config.maxUploadBytes,
+    ...(config.maxImageBytes === undefined ? {} : { maxBytesByKind: { image: config.maxImageBytes } }),
     multipartThresholdBytes: config.multipartThresholdBytes,
     multipartPartBytes: config.multipartPartBytes,
     mediaBaseUrl: '/media',
