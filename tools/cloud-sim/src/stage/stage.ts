@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDistribution } from '../cloudfront/index.js';
@@ -102,6 +102,10 @@ export async function startStage(options: StageOptions): Promise<Stage> {
   const ownsDataDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'mf-stage-'));
   mkdirSync(dataDir, { recursive: true });
+  // The functions' /opt and /tmp live here. In Lambda the function's own user reaches them; here the
+  // functions may run as root, and then run the media tools as an unprivileged user, who must reach
+  // them too (a fresh temporary directory is 0700).
+  chmodSync(dataDir, 0o755);
   const events: SimEvent[] = [];
   const log = (event: SimEvent): void => {
     events.push(event);
