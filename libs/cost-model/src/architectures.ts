@@ -46,6 +46,11 @@ export const ArchitectureSchema = z.object({
   dashboards: z.number().int().nonnegative(),
   amplifyBuildMinutes: z.number().nonnegative(),
   /**
+   * How the distribution is paid for: by usage, or with the cheapest CloudFront flat-rate plan
+   * whose allowances the month stays well within, when that is cheaper (`cloudfront-plans.ts`).
+   */
+  cloudFrontPricing: z.enum(['pay-as-you-go', 'cheapest-plan']).default('pay-as-you-go'),
+  /**
    * Who transcodes video: MediaConvert (the brief's design), or the project's ffmpeg ladder in the
    * video function (`lambda-ffmpeg`, Mediaflow's default), which hands videos longer than
    * `ffmpegMaxVideoSeconds` to MediaConvert. Its time per second of video and memory are measured
@@ -137,6 +142,7 @@ export const MEDIAFLOW: Architecture = ArchitectureSchema.parse({
   logRetentionMonths: 1,
   polledQueues: 7,
   videoTranscoder: 'lambda-ffmpeg',
+  cloudFrontPricing: 'cheapest-plan',
   tagger: 'lambda-model',
   modelMsPerImage: ON_DEVICE_TAGGER.billedMsPerImage,
   modelMiB: ON_DEVICE_TAGGER.lambdaMiB,

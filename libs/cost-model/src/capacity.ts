@@ -1,7 +1,10 @@
 import { z } from 'zod';
+import { MEDIAFLOW } from './architectures.js';
+import { chooseCloudFrontPricing, type CloudFrontPricing, type CloudFrontPricingChoice, type CloudFrontUsage } from './cloudfront-plans.js';
 import { InvalidAssumptionsError } from './errors.js';
 import { LAMBDA_FFMPEG } from './lambda-ffmpeg.js';
 import { ON_DEVICE_TAGGER } from './on-device-tagger.js';
+import { cloudFrontUsage } from './pricing.js';
 import { growthMultiplier } from './projection.js';
 import { deriveWorkload, parseWorkload, type Workload } from './workload.js';
 
@@ -155,6 +158,12 @@ export interface CapacityPlan {
   readonly rekognition: { readonly peakCallsPerSecond: number; readonly quota: number };
   /** Sum of every function's peak concurrency, against the account's quota. */
   readonly totalPeakConcurrency: number;
+  /**
+   * The distribution's month at this scale and how it is cheapest paid for: a flat-rate plan the
+   * month stays well within, or pay-as-you-go (`chooseCloudFrontPricing`). The stack subscribes to
+   * the plan.
+   */
+  readonly cloudFront: CloudFrontUsage & CloudFrontPricingChoice;
 }
 
 /** What the stack is deployed with for a scale: the subset of {@link CapacityPlan} it reads. */
@@ -165,6 +174,8 @@ export interface StackLimits {
   /** The HTTP API stage's default throttle. */
   readonly api: { readonly rateLimit: number; readonly burstLimit: number };
   readonly perCaller: CallerLimit;
+  /** The CloudFront flat-rate plan the stage subscribes to, or pay-as-you-go. */
+  readonly cloudFrontPricing: CloudFrontPricing;
 }
 
 /**
@@ -311,6 +322,8 @@ export function planCapacity(workload: Workload, scale: CapacityScale, optionsIn
   functions.sort((a, b) => CAPACITY_FUNCTIONS.indexOf(a.name) - CAPACITY_FUNCTIONS.indexOf(b.name));
 
   const rateLimit = Math.max(ceil(apiPeak * options.headroom), ceil(options.perCallerPerSecond));
+  const distribution = cloudFrontUsage(MEDIAFLOW, derived);
+  const cloudFront: CloudFrontUsage = { requests: distribution?.requests.value ?? 0, transferGiB: distribution?.transferGiB.value ?? 0 };
   return {
     label,
     ...(month === undefined ? {} : { month }),
@@ -326,6 +339,7 @@ export function planCapacity(workload: Workload, scale: CapacityScale, optionsIn
     perCaller: { perSecond: options.perCallerPerSecond, burst: options.perCallerBurst },
     rekognition: { peakCallsPerSecond: rekognitionCalls, quota: options.rekognitionTps },
     totalPeakConcurrency: functions.reduce((sum, f) => sum + (f.peakConcurrency ?? 0), 0),
+    cloudFront: { ...cloudFront, ...chooseCloudFrontPricing(cloudFront) },
   };
 }
 
@@ -346,5 +360,11 @@ export function stackLimits(scale: CapacityScale, options: CapacityOptionsInput 
     return limit;
   };
   const maxConcurrency = Object.fromEntries(QUEUE_CONSUMERS.map((name) => [name, limitOf(name)])) as Record<QueueConsumerName, number>;
-  return { label: plan.label, maxConcurrency, api: { rateLimit: plan.api.rateLimit, burstLimit: plan.api.burstLimit }, perCaller: plan.perCaller };
+  return {
+    label: plan.label,
+    maxConcurrency,
+    api: { rateLimit: plan.api.rateLimit, burstLimit: plan.api.burstLimit },
+    perCaller: plan.perCaller,
+    cloudFrontPricing: plan.cloudFront.pricing,
+  };
 }

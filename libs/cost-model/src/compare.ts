@@ -60,6 +60,9 @@ export function explainDifference(service: ServiceId, a: Architecture, b: Archit
       }
       if (changed('apiBehindCloudFront')) why.push(b.apiBehindCloudFront ? 'API requests pass CloudFront' : 'API served directly');
       if (changed('hosting')) why.push(b.hosting === 'cloudfront-s3' ? 'gallery app served by CloudFront' : 'gallery app on Amplify');
+      if (service === 'cloudfront' && changed('cloudFrontPricing')) {
+        why.push(b.cloudFrontPricing === 'cheapest-plan' ? 'a flat-rate plan where the month fits one and it is cheaper' : 'pay-as-you-go, no flat-rate plan');
+      }
       break;
     case 'dynamodb':
       if (changed('search')) why.push(b.search === 'dynamodb-tags' ? 'tag index and dedup items in the table' : 'tags moved to OpenSearch');

@@ -51,7 +51,32 @@ export {
 } from './storage-rules.js';
 export { chooseOriginalsPolicy, compareOriginalsPolicies, type OriginalsPolicyCost, type StorageChoiceOptions } from './storage-choice.js';
 export { ArchitectureSchema, BASELINE, MEDIAFLOW, parseArchitecture, type Architecture } from './architectures.js';
-export { costByService, monthState, priceMonth, priceWorkload, type Bill, type BillLine, type MonthState, type PricingOptions } from './pricing.js';
+export {
+  cloudFrontUsage,
+  costByService,
+  monthState,
+  priceMonth,
+  priceWorkload,
+  type Bill,
+  type BillLine,
+  type CloudFrontMonth,
+  type MonthState,
+  type PricingOptions,
+} from './pricing.js';
+export {
+  CLOUDFRONT_PLANS,
+  CLOUDFRONT_PLAN_TIERS,
+  PLAN_USAGE_CEILING,
+  chooseCloudFrontPricing,
+  payAsYouGoCost,
+  planFee,
+  planFits,
+  type CloudFrontPlan,
+  type CloudFrontPlanTier,
+  type CloudFrontPricing,
+  type CloudFrontPricingChoice,
+  type CloudFrontUsage,
+} from './cloudfront-plans.js';
 export { compareArchitectures, explainDifference, type CompareOptions, type Comparison, type ComparisonRow } from './compare.js';
 export { growthMultiplier, projectCosts, type ProjectionOptions, type ProjectionRow } from './projection.js';
 export {

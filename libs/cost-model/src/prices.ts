@@ -89,6 +89,9 @@ const LAMBDA = 'AWS Lambda pricing';
 const S3 = 'Amazon S3 pricing';
 const DDB = 'Amazon DynamoDB pricing (on-demand capacity)';
 const CF = 'Amazon CloudFront pricing (pay as you go)';
+const CF_PLANS = 'Amazon CloudFront pricing (flat-rate plans) and the CloudFront Developer Guide, "Flat-rate pricing plans"';
+const CF_PLAN_NOTE =
+  'One distribution and one apex domain per plan; a WAF web ACL is required and included, with DDoS protection, Route 53 DNS, standard-log ingestion and S3 storage credits (the credits are not counted here). No overage charges: over the allowance delivery may be slowed. Not for Lambda@Edge, real-time logs or origin access identities.';
 const CW = 'Amazon CloudWatch pricing';
 const MC = 'AWS Elemental MediaConvert pricing (on-demand, AVC, up to 30 fps, single pass)';
 const MC_NOTE =
@@ -265,6 +268,18 @@ const meters: readonly Meter[] = [
   meter('cloudfront.requests', 'cloudfront', 'CloudFront HTTPS requests', 'request', 10_000, flat(0.01), CF, {
     free: { amount: 10 * M, note: 'always free: 10M requests a month' },
   }),
+  // Flat-rate plans: a fixed fee per distribution and month in place of the two lines above
+  // (allowances in `cloudfront-plans.ts`).
+  ...(
+    [
+      ['free', 'Free', 0, '1M requests, 100 GB'],
+      ['pro', 'Pro', 15, '10M requests, 50 TB'],
+      ['business', 'Business', 200, '125M requests, 50 TB'],
+      ['premium', 'Premium', 1000, '500M requests, 50 TB'],
+    ] as const
+  ).map(([id, name, fee, allowance]) =>
+    meter(`cloudfront.plan.${id}`, 'cloudfront', `CloudFront flat-rate plan, ${name} (${allowance} a month)`, 'plan-month', 1, flat(fee), CF_PLANS, { notes: CF_PLAN_NOTE }),
+  ),
   // API Gateway
   meter(
     'apigateway.http',

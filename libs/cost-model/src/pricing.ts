@@ -1,5 +1,6 @@
 import { InvalidAssumptionsError } from './errors.js';
 import type { Architecture } from './architectures.js';
+import { chooseCloudFrontPricing } from './cloudfront-plans.js';
 import { getMeter, type ServiceId } from './prices.js';
 import { HOURS_PER_MONTH, KIB_PER_GIB, quantity, type Quantity } from './quantity.js';
 import { ageProfile, earlyDeletionGbMonths, splitByClass, stockGbMonths, type MonthlyAddition } from './storage.js';
@@ -72,14 +73,19 @@ export function priceMonth(arch: Architecture, history: readonly MonthState[], o
   // API Gateway
   add(arch.api === 'rest' ? 'apigateway.rest' : 'apigateway.http', d.apiRequests);
 
-  // Lambda
-  const invocations = d.apiRequests.value + d.pipelineInvocations.value + (opensearch ? items : 0);
+  // Lambda. The function hands videos longer than it takes to MediaConvert: the workload's one
+  // duration decides for all. Videos it transcodes itself have no MediaConvert completion to settle.
+  const ffmpeg = arch.videoTranscoder === 'lambda-ffmpeg' && w.videoSeconds <= arch.ffmpegMaxVideoSeconds;
+  const invocations = d.apiRequests.value + d.pipelineInvocations.value - (ffmpeg ? videos : 0) + (opensearch ? items : 0);
   add(
     'lambda.requests',
-    quantity('lambdaInvocations', invocations, 'requests', `apiRequests + pipelineInvocations${opensearch ? ' + itemsPerMonth [indexer]' : ''}`),
+    quantity(
+      'lambdaInvocations',
+      invocations,
+      'requests',
+      `apiRequests + pipelineInvocations${ffmpeg ? ' − videosPerMonth [no MediaConvert completion: transcoded in the video function]' : ''}${opensearch ? ' + itemsPerMonth [indexer]' : ''}`,
+    ),
   );
-  // The function hands videos longer than it takes to MediaConvert: the workload's one duration decides for all.
-  const ffmpeg = arch.videoTranscoder === 'lambda-ffmpeg' && w.videoSeconds <= arch.ffmpegMaxVideoSeconds;
   const model = arch.tagger === 'lambda-model';
   const ffmpegGbSeconds = ffmpeg ? (d.videoMinutes.value * 60 * arch.ffmpegSecondsPerVideoSecond * arch.ffmpegMiB) / 1024 : 0;
   // On-device, one pass of the models gives labels and moderation, once per frame (a picture, or a
@@ -199,30 +205,16 @@ export function priceMonth(arch: Architecture, history: readonly MonthState[], o
     ].filter(Boolean);
     add('transfer.internet', quantity('directEgressGiB', direct, 'GB', parts.join(' + ')));
   }
-  if (arch.mediaDelivery === 'cloudfront' || arch.hosting === 'cloudfront-s3' || arch.apiBehindCloudFront) {
-    const media = arch.mediaDelivery === 'cloudfront';
-    const shell = arch.hosting === 'cloudfront-s3';
-    const api = arch.apiBehindCloudFront;
-    const parts = [media ? `mediaGiB × (1 − ${arch.browserCacheHitRatio})` : '', shell ? 'appShellGiB' : '', api ? 'apiEgressGiB' : ''].filter(Boolean);
-    add(
-      'cloudfront.transfer',
-      quantity(
-        'cloudFrontGiB',
-        (media ? d.mediaGiB.value * mediaShare : 0) + (shell ? d.appShellGiB.value : 0) + (api ? d.apiEgressGiB.value : 0),
-        'GB',
-        parts.join(' + '),
-      ),
-    );
-    const reqParts = [media ? `mediaRequests × (1 − ${arch.browserCacheHitRatio})` : '', shell ? 'appShellRequests' : '', api ? 'apiRequests' : ''].filter(Boolean);
-    add(
-      'cloudfront.requests',
-      quantity(
-        'cloudFrontRequests',
-        (media ? d.mediaRequests.value * mediaShare : 0) + (shell ? d.appShellRequests.value : 0) + (api ? d.apiRequests.value : 0),
-        'requests',
-        reqParts.join(' + '),
-      ),
-    );
+  const cloudFront = cloudFrontUsage(arch, d);
+  if (cloudFront !== undefined) {
+    const choice = arch.cloudFrontPricing === 'cheapest-plan' ? chooseCloudFrontPricing({ requests: cloudFront.requests.value, transferGiB: cloudFront.transferGiB.value }, { freeTier }) : undefined;
+    if (choice?.plan === undefined) {
+      add('cloudfront.transfer', cloudFront.transferGiB);
+      add('cloudfront.requests', cloudFront.requests);
+    } else {
+      const payg = `pay-as-you-go would be $${choice.payAsYouGoCost.toFixed(2)} (cloudFrontGiB = ${cloudFront.transferGiB.formula}; cloudFrontRequests = ${cloudFront.requests.formula})`;
+      add(choice.plan.meterId, quantity('cloudFrontPlan', 1, 'plan-month', `the cheapest plan the month fits: ${choice.reason}; ${payg}`));
+    }
   }
 
   // DynamoDB: every state change is a conditional write of the media item.
@@ -358,4 +350,39 @@ export function costByService(bill: Bill): Map<ServiceId, number> {
   const out = new Map<ServiceId, number>();
   for (const line of bill.lines) out.set(line.service, (out.get(line.service) ?? 0) + line.cost);
   return out;
+}
+
+/** What passes the distribution in a month: transfer to viewers and requests, each with its formula. */
+export interface CloudFrontMonth {
+  readonly transferGiB: Quantity;
+  readonly requests: Quantity;
+}
+
+/**
+ * A month's CloudFront traffic under an architecture: media views not served from browser caches,
+ * the gallery's files and the API's responses, for whichever of them the distribution serves;
+ * undefined when it serves none.
+ */
+export function cloudFrontUsage(arch: Architecture, d: DerivedWorkload): CloudFrontMonth | undefined {
+  const media = arch.mediaDelivery === 'cloudfront';
+  const shell = arch.hosting === 'cloudfront-s3';
+  const api = arch.apiBehindCloudFront;
+  if (!media && !shell && !api) return undefined;
+  const mediaShare = 1 - arch.browserCacheHitRatio;
+  const parts = [media ? `mediaGiB × (1 − ${arch.browserCacheHitRatio})` : '', shell ? 'appShellGiB' : '', api ? 'apiEgressGiB' : ''].filter(Boolean);
+  const reqParts = [media ? `mediaRequests × (1 − ${arch.browserCacheHitRatio})` : '', shell ? 'appShellRequests' : '', api ? 'apiRequests' : ''].filter(Boolean);
+  return {
+    transferGiB: quantity(
+      'cloudFrontGiB',
+      (media ? d.mediaGiB.value * mediaShare : 0) + (shell ? d.appShellGiB.value : 0) + (api ? d.apiEgressGiB.value : 0),
+      'GB',
+      parts.join(' + '),
+    ),
+    requests: quantity(
+      'cloudFrontRequests',
+      (media ? d.mediaRequests.value * mediaShare : 0) + (shell ? d.appShellRequests.value : 0) + (api ? d.apiRequests.value : 0),
+      'requests',
+      reqParts.join(' + '),
+    ),
+  };
 }

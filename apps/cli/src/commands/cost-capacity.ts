@@ -1,4 +1,4 @@
-import { ALARM_SHARE, formatNumber, parseCapacityOptions, parseWorkload, planCapacity, renderTable, wrap, type CapacityPlan, type FunctionCapacity } from '@mediaflow/cost-model';
+import { ALARM_SHARE, formatNumber, formatUsd, parseCapacityOptions, parseWorkload, planCapacity, renderTable, wrap, type CapacityPlan, type FunctionCapacity } from '@mediaflow/cost-model';
 import { isDeepStrictEqual } from 'node:util';
 import type { CostOptions } from './cost-options.js';
 
@@ -81,6 +81,7 @@ export function renderCapacity(report: CapacityReport): string {
         80,
         '  ',
       ),
+      wrap(cloudFrontLine(plan.cloudFront), 80, '  '),
       wrap(
         `Lambda: ${rate(plan.totalPeakConcurrency)} instances at the peak, account quota ${formatNumber(plan.options.accountConcurrency)}${plan.totalPeakConcurrency > plan.options.accountConcurrency ? ': request an increase' : ''}.`,
         80,
@@ -98,4 +99,12 @@ export function renderCapacity(report: CapacityReport): string {
   }
   out.push('');
   return out.join('\n');
+}
+
+/** The distribution's month and the plan the stage subscribes to for it (or why none). */
+function cloudFrontLine(cloudFront: CapacityPlan['cloudFront']): string {
+  const month = `${formatNumber(Math.round(cloudFront.requests / 1e5) / 10)}M requests and ${formatNumber(Math.round(cloudFront.transferGiB))} GB a month`;
+  return cloudFront.pricing === 'PAY_AS_YOU_GO'
+    ? `CloudFront: ${month}, paid by usage (${formatUsd(cloudFront.cost)}): ${cloudFront.reason}.`
+    : `CloudFront: ${month}, on the ${cloudFront.pricing} flat-rate plan (${formatUsd(cloudFront.cost)} a month against ${formatUsd(cloudFront.payAsYouGoCost)} by usage): ${cloudFront.reason}; -c cloudFrontPlan overrides it.`;
 }
