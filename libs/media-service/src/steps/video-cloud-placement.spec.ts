@@ -1,51 +1,16 @@
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  CorruptMediaError,
-  type ImageProcessor,
-  type MediaFacts,
-  type RenderedFile,
-  type VideoJobRequest,
-  type VideoJobTranscoder,
-  type VideoTranscodeRequest,
-  type VideoTranscoder,
-} from '@mediaflow/domain';
+import type { MediaFacts, VideoJobRequest, VideoJobTranscoder } from '@mediaflow/domain';
 import { makeMediaItem } from '@mediaflow/domain/testing';
 import type { VideoPlacement } from '../context.js';
 import { inMemoryDeps } from '../testing/index.js';
+import { FAKE_MOVIE, FAKE_MOVIE_FACTS, posterStills, ScriptedTranscoder } from '../testing/video.js';
 import { processCloudVideo } from './video.js';
 
-const ORIGINAL = Buffer.from('\x00\x00\x00\x20ftypisom fake movie bytes');
-const FACTS: MediaFacts = { container: 'mp4', width: 320, height: 240, durationSeconds: 3, videoCodec: 'h264' };
-
-/** Stands in for ffmpeg in the function: probes the local copy, writes a one-rung ladder and a poster. */
-class LocalLadder implements VideoTranscoder {
-  transcoded = 0;
-  constructor(private readonly corrupt = false) {}
-  async probe(input: string): Promise<MediaFacts> {
-    expect(await readFile(input)).toEqual(ORIGINAL);
-    if (this.corrupt) throw new CorruptMediaError('moov atom not found');
-    return FACTS;
-  }
-  async transcode(request: VideoTranscodeRequest): Promise<{ files: RenderedFile[] }> {
-    this.transcoded += 1;
-    const dir = request.outputPrefix;
-    await mkdir(join(dir, 'hls'), { recursive: true });
-    const file = async (name: string, bytes: string) => {
-      await writeFile(join(dir, name), bytes);
-      return join(dir, name);
-    };
-    return {
-      files: [
-        { name: 'hls/master', format: 'm3u8', contentType: 'application/vnd.apple.mpegurl', path: await file('hls/master.m3u8', '#EXTM3U\n240p.m3u8\n') },
-        { name: 'hls/240p', format: 'm3u8', contentType: 'application/vnd.apple.mpegurl', path: await file('hls/240p.m3u8', '#EXTM3U\n') },
-        { name: 'poster', format: 'jpeg', contentType: 'image/jpeg', path: await file('poster.jpg', 'poster-jpeg') },
-      ],
-    };
-  }
-}
+const ORIGINAL = FAKE_MOVIE;
+const FACTS = FAKE_MOVIE_FACTS;
 
 /** Stands in for MediaConvert: records the jobs it is given. */
 class JobService implements VideoJobTranscoder {
@@ -59,15 +24,6 @@ class JobService implements VideoJobTranscoder {
   }
 }
 
-const stills: ImageProcessor = {
-  async inspect() {
-    return { facts: {}, mime: 'image/jpeg' };
-  },
-  async render(input) {
-    return { files: [{ name: 'thumb', format: 'webp', contentType: 'image/webp', body: input, width: 256, height: 192 }], placeholder: { thumbhash: 'abc' } };
-  },
-};
-
 describe('processCloudVideo', () => {
   let scratchDir: string;
   beforeEach(async () => {
@@ -75,13 +31,13 @@ describe('processCloudVideo', () => {
   });
   afterEach(() => rm(scratchDir, { recursive: true, force: true }));
 
-  async function setup(placement: VideoPlacement, video = new LocalLadder()) {
+  async function setup(placement: VideoPlacement, video = new ScriptedTranscoder()) {
     const jobs = new JobService();
     const asked: Array<{ facts: MediaFacts; bytes: number }> = [];
     const deps = inMemoryDeps({
       video,
       jobs,
-      images: stills,
+      images: posterStills,
       scratchDir,
       placeVideo: (facts: MediaFacts, original: { bytes: number }) => {
         asked.push({ facts, bytes: original.bytes });
@@ -103,7 +59,7 @@ describe('processCloudVideo', () => {
     expect(jobs.requests).toEqual([]);
     const ready = await deps.repo.get(item.ownerId, item.id);
     expect(ready).toMatchObject({ status: 'ready', facts: FACTS });
-    expect(ready?.renditions.map((r) => r.name)).toEqual(['hls/master', 'hls/240p', 'poster', 'thumb']);
+    expect(ready?.renditions.map((r) => r.name)).toEqual(['hls/master', 'hls/240p', 'preview', 'poster', 'thumb']);
     expect(await readdir(scratchDir)).toEqual([]);
     expect(deps.bus.published.map((e) => e.type)).toEqual(['media.processed']);
   });
@@ -122,7 +78,7 @@ describe('processCloudVideo', () => {
   });
 
   it('fails the item when the probe refuses the content, and neither transcodes nor submits', async () => {
-    const { deps, item, jobs, asked } = await setup({ where: 'job', reason: 'stage setting' }, new LocalLadder(true));
+    const { deps, item, jobs, asked } = await setup({ where: 'job', reason: 'stage setting' }, new ScriptedTranscoder(undefined, 'corrupt'));
     expect(await processCloudVideo(deps, item.ownerId, item.id)).toMatchObject({ outcome: 'failed' });
     expect(asked).toEqual([]);
     expect(jobs.requests).toEqual([]);

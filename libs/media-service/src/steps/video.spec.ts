@@ -1,85 +1,16 @@
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  CorruptMediaError,
-  type ImageProcessor,
-  type MediaFacts,
-  type MediaItem,
-  type RenderedFile,
-  type VideoTranscodeRequest,
-  type VideoTranscoder,
-} from '@mediaflow/domain';
+import type { MediaItem, VideoTranscoder } from '@mediaflow/domain';
 import { ManualClock, collectBytes, makeMediaItem } from '@mediaflow/domain/testing';
 import { inMemoryDeps, type InMemoryDeps } from '../testing/index.js';
+import { FAKE_MOVIE, FAKE_MOVIE_FACTS, posterStills, ScriptedTranscoder } from '../testing/video.js';
 import { processVideo } from './video.js';
 
-const ORIGINAL = Buffer.from('\x00\x00\x00\x20ftypisom fake movie bytes');
-const FACTS: MediaFacts = { container: 'mp4', width: 320, height: 240, durationSeconds: 3, videoCodec: 'h264' };
-
-/**
- * Stands in for ffmpeg: checks it was given the original's bytes on disk, reports progress as a
- * real transcode does (many small steps while time passes) and writes its outputs to files.
- */
-class ScriptedTranscoder implements VideoTranscoder {
-  inputs: string[] = [];
-  constructor(
-    private readonly clock: ManualClock,
-    private readonly behaviour: 'ok' | 'corrupt' | 'crash' | 'hang' = 'ok',
-    private readonly during?: () => Promise<void>,
-  ) {}
-
-  async probe(input: string): Promise<MediaFacts> {
-    this.inputs.push(input);
-    expect(await readFile(input)).toEqual(ORIGINAL);
-    if (this.behaviour === 'corrupt') throw new CorruptMediaError('moov atom not found');
-    return FACTS;
-  }
-
-  async transcode(request: VideoTranscodeRequest): Promise<{ files: RenderedFile[] }> {
-    if (this.behaviour === 'crash') throw new Error('ffmpeg was killed (SIGKILL)');
-    if (this.behaviour === 'hang') {
-      await new Promise((_resolve, reject) => {
-        if (request.signal?.aborted) reject(request.signal.reason);
-        request.signal?.addEventListener('abort', () => reject(request.signal?.reason));
-      });
-    }
-    for (let step = 1; step <= 100; step += 1) {
-      this.clock.advance(100);
-      request.onProgress?.({ fraction: step / 100 });
-      // Lets a progress write in flight complete, as the event loop would between ffmpeg's reports.
-      await new Promise((r) => setImmediate(r));
-    }
-    await this.during?.();
-    const dir = request.outputPrefix;
-    await mkdir(join(dir, 'hls'), { recursive: true });
-    const file = async (name: string, bytes: string) => {
-      await writeFile(join(dir, name), bytes);
-      return join(dir, name);
-    };
-    return {
-      files: [
-        { name: 'hls/master', format: 'm3u8', contentType: 'application/vnd.apple.mpegurl', path: await file('hls/master.m3u8', '#EXTM3U\n240p.m3u8\n') },
-        { name: 'hls/240p', format: 'm3u8', contentType: 'application/vnd.apple.mpegurl', width: 320, height: 240, bitrate: 400_000, path: await file('hls/240p.m3u8', '#EXTM3U\n240p_00001.ts\n') },
-        { name: 'hls/240p_00001', format: 'ts', contentType: 'video/mp2t', listed: false, path: await file('hls/240p_00001.ts', 'segment') },
-        { name: 'preview', format: 'mp4', contentType: 'video/mp4', width: 320, height: 240, durationSeconds: 3, path: await file('preview.mp4', 'mp4') },
-        { name: 'poster', format: 'jpeg', contentType: 'image/jpeg', width: 320, height: 240, path: await file('poster.jpg', 'poster-jpeg') },
-      ],
-    };
-  }
-}
-
-/** The poster goes through the image pipeline: renditions named like a photo's, and a placeholder. */
-const stills: ImageProcessor = {
-  async inspect() {
-    return { facts: {}, mime: 'image/jpeg' };
-  },
-  async render(input) {
-    expect(Buffer.from(input).toString()).toBe('poster-jpeg');
-    return { files: [{ name: 'thumb', format: 'webp', contentType: 'image/webp', body: input, width: 256, height: 192 }], placeholder: { thumbhash: 'abc' } };
-  },
-};
+const ORIGINAL = FAKE_MOVIE;
+const FACTS = FAKE_MOVIE_FACTS;
+const stills = posterStills;
 
 describe('processVideo', () => {
   let scratchDir: string;
