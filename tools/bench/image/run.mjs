@@ -17,14 +17,10 @@ import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findImageMagick, findVipsthumbnail, requireDebianTool } from '../lib/debian-tools.mjs';
+import { option } from '../lib/args.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const workspace = resolve(here, '../../..');
-
-function option(name, fallback) {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1] : fallback;
-}
 
 const IMAGES = Number(option('images', '20'));
 const JOBS = Number(option('jobs', '2'));

@@ -9,11 +9,7 @@ import { fileURLToPath } from 'node:url';
 export const workspace = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 export const cli = join(workspace, 'apps/cli/dist/mediaflow.js');
 
-/** `--name value` from the command line, or the fallback. */
-export function option(name, fallback) {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1] : fallback;
-}
+export { option } from './args.mjs';
 
 export function rssKb(pid) {
   try {
