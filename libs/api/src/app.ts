@@ -8,6 +8,7 @@ import type { ApiEnv, OwnerVerifier } from './auth.js';
 import { ownerJson } from './cached-json.js';
 import { RateLimitedError } from './errors.js';
 import { buildOpenApiDocument, type OpenApiDocument } from './openapi.js';
+import { requireOriginSecret, type OriginSecret } from './origin-secret.js';
 import { problemResponse } from './problems.js';
 import { rateLimiterOf } from './rate-limit.js';
 import { ResponseCache } from './response-cache.js';
@@ -51,6 +52,12 @@ export interface ApiOptions {
    * Over it: `429` with `Retry-After`. Off when absent.
    */
   rateLimit?: RateLimit | RateLimiter;
+  /**
+   * A header only the proxy in front sends (CloudFront's `x-origin-verify` in AWS): every request
+   * without it, on any path, is answered 403 before anything else runs. Off when absent, as
+   * locally, where nothing stands in front.
+   */
+  originSecret?: OriginSecret;
 }
 
 /** Bodies of REST requests are small JSON documents; bytes go to presigned URLs. */
@@ -115,6 +122,8 @@ export function createApi(options: ApiOptions): Hono<ApiEnv> {
       overwrite: false,
     }),
   );
+  // After the security headers, so that a refusal carries them too; before everything else.
+  if (options.originSecret !== undefined) app.use('*', requireOriginSecret(options.originSecret));
   app.onError((error, c) => {
     const response = sendProblem(c, error);
     if (response.status >= 500) options.onError?.(error, c.req.raw);

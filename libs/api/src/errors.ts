@@ -16,3 +16,15 @@ export class RateLimitedError extends Error {
     this.name = 'RateLimitedError';
   }
 }
+
+/**
+ * The request did not come through the distribution: it lacks the origin secret CloudFront adds
+ * to what it forwards (`originSecret` of `createApi`). Answered 403 whatever was sent in its place,
+ * and nothing about it is logged or echoed.
+ */
+export class UnverifiedOriginError extends Error {
+  constructor(message = 'this API answers only requests that come through the site; call it there') {
+    super(message);
+    this.name = 'UnverifiedOriginError';
+  }
+}

@@ -1,5 +1,5 @@
 import { isMediaError, type MediaErrorCode, ValidationError } from '@mediaflow/domain';
-import { RateLimitedError, UnauthenticatedError } from './errors.js';
+import { RateLimitedError, UnauthenticatedError, UnverifiedOriginError } from './errors.js';
 
 /** The one place where domain error codes become HTTP statuses. */
 export const STATUS_BY_CODE: Record<MediaErrorCode, number> = {
@@ -80,11 +80,13 @@ function outage(error: unknown): 'disk_full' | 'locked' | undefined {
 
 /**
  * Maps anything thrown to a problem: domain errors by code (keeping their message), the HTTP
- * layer's own refusals (401, 429), the machine's outages (507, 503); anything else becomes a 500
- * whose detail says nothing about internals (the error is logged by the caller).
+ * layer's own refusals (401, 403 for a request that bypassed the distribution, 429), the machine's
+ * outages (507, 503); anything else becomes a 500 whose detail says nothing about internals (the
+ * error is logged by the caller).
  */
 export function toProblem(error: unknown, instance?: string): Problem {
   if (error instanceof UnauthenticatedError) return problem(401, 'unauthorized', error.message, instance);
+  if (error instanceof UnverifiedOriginError) return problem(403, 'forbidden', error.message, instance);
   if (error instanceof RateLimitedError) return problem(429, 'rate_limited', error.message, instance);
   switch (outage(error)) {
     case 'disk_full':

@@ -4,5 +4,5 @@ export { pipelineQueues, AS_IS_KINDS, TAGGED_KINDS } from './topology.js';
 export type { JobLimits, QueueDefinition } from './topology.js';
 export { startLocalWorkers } from './runner.js';
 export type { LocalWorkerDeps, LocalWorkersOptions, RunningWorkers } from './runner.js';
-export { LAMBDA_FUNCTIONS, LAMBDA_ENV_KEYS, FUNCTION_ENV_KEYS } from './lambda-env.js';
+export { LAMBDA_FUNCTIONS, LAMBDA_ENV_KEYS, FUNCTION_ENV_KEYS, ORIGIN_VERIFY_HEADER } from './lambda-env.js';
 export type { LambdaFunctionName, LambdaEnvKey, DeployedEnvKey } from './lambda-env.js';

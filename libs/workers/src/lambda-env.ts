@@ -35,6 +35,7 @@ export const LAMBDA_ENV_KEYS = [
   'CACHE_URL',
   'OWNER_RATE_LIMIT_PER_SECOND',
   'OWNER_RATE_LIMIT_BURST',
+  'ORIGIN_VERIFY_SECRET',
 ] as const;
 export type LambdaEnvKey = (typeof LAMBDA_ENV_KEYS)[number];
 
@@ -43,6 +44,13 @@ export type LambdaEnvKey = (typeof LAMBDA_ENV_KEYS)[number];
  * itself (`AWS_REGION`, `AWS_LAMBDA_FUNCTION_MEMORY_SIZE`), and `NODE_OPTIONS`, which Node.js reads.
  */
 export type DeployedEnvKey = Exclude<LambdaEnvKey, 'AWS_REGION' | 'AWS_LAMBDA_FUNCTION_MEMORY_SIZE'> | 'NODE_OPTIONS';
+
+/**
+ * The header CloudFront adds to every request it forwards to the API, carrying the api function's
+ * `ORIGIN_VERIFY_SECRET`: the stack sets it on the distribution's `/api/*` origin, the function
+ * refuses a request without it.
+ */
+export const ORIGIN_VERIFY_HEADER = 'x-origin-verify';
 
 const COMMON = ['MEDIA_BUCKET', 'MEDIA_TABLE', 'EVENTS_TOPIC_ARN', 'MEDIA_BASE_URL', 'NODE_OPTIONS'] as const satisfies readonly DeployedEnvKey[];
 /** A queue consumer fails an item on its message's last receive, before the queue dead-letters it. */
@@ -54,11 +62,12 @@ const MEDIA_TOOLS = ['FFMPEG_PATH', 'FFPROBE_PATH'] as const satisfies readonly 
 /**
  * The variables a deployment may set on each function, and no others. Some are set only where a
  * stage has what they name: `MAX_UPLOAD_BYTES` when it sets an upload limit, `CACHE_URL` with the
- * optional cache, `OWNER_RATE_LIMIT_*` with a limit per caller, MediaConvert's once its queue exists. `MEDIACONVERT_ENDPOINT` and
+ * optional cache, `OWNER_RATE_LIMIT_*` with a limit per caller, `ORIGIN_VERIFY_SECRET` where CloudFront fronts
+ * the API, MediaConvert's once its queue exists. `MEDIACONVERT_ENDPOINT` and
  * `REKOGNITION_BUCKET` are read but never set by the stack: they are overrides for unusual accounts.
  */
 export const FUNCTION_ENV_KEYS: { readonly [Name in LambdaFunctionName]: readonly DeployedEnvKey[] } = {
-  api: [...COMMON, 'MAX_UPLOAD_BYTES', 'CACHE_URL', 'OWNER_RATE_LIMIT_PER_SECOND', 'OWNER_RATE_LIMIT_BURST'],
+  api: [...COMMON, 'MAX_UPLOAD_BYTES', 'CACHE_URL', 'OWNER_RATE_LIMIT_PER_SECOND', 'OWNER_RATE_LIMIT_BURST', 'ORIGIN_VERIFY_SECRET'],
   ingest: [...CONSUMER, 'MAX_UPLOAD_BYTES'],
   image: IDEMPOTENT_CONSUMER,
   document: IDEMPOTENT_CONSUMER,

@@ -1,7 +1,8 @@
 /**
  * How the simulated stage treats each CloudFormation resource type: the one place that says it.
- * `emulated` types become running parts; `deploy-time` types are custom resources whose effect
- * the simulator applies itself when the stage comes up (it does not run their provider functions);
+ * `emulated` types become running parts; `deploy-time` types act when the stack is deployed
+ * (custom resources, generated secrets), and the simulator applies that effect itself when the
+ * stage comes up (it does not run their provider functions);
  * `not-simulated` types have no behaviour a request can observe, and the note says why that is
  * acceptable. A type missing here stops the stage from starting, so a new kind of resource cannot
  * slip in unnoticed. docs/cloud-sim.md is written from this table.
@@ -36,6 +37,11 @@ export const RESOURCE_TYPES: Record<string, ResourceTypeMapping> = {
   'Custom::S3AutoDeleteObjects': { treatment: 'not-simulated', note: 'Empties buckets when the stack is deleted; the simulated stage deletes its data directory instead.' },
   'Custom::CDKBucketDeployment': { treatment: 'deploy-time', by: 'stage.ts', note: 'The gallery build and its config.json (markers substituted) are copied into the bucket.' },
   'Custom::CognitoSignInUrls': { treatment: 'deploy-time', by: 'template/stage-spec.ts', note: 'Its UpdateUserPoolClient parameters (callback URLs, flows, scopes) are the client the issuer serves.' },
+  'AWS::SecretsManager::Secret': {
+    treatment: 'deploy-time',
+    by: 'template/secrets.ts',
+    note: 'A value is generated for each stage as GenerateSecretString says, and every {{resolve:secretsmanager:...}} reference in the template resolves to it, as CloudFormation resolves them on deploy; no function calls Secrets Manager, so its API is not served.',
+  },
   'AWS::DynamoDB::GlobalTable': { treatment: 'emulated', by: 'services/dynamodb/', note: 'One replica, on dynalite; TransactWriteItems is served by the simulator on top of it.' },
   'AWS::DynamoDB::Table': { treatment: 'emulated', by: 'services/dynamodb/', note: 'On dynalite.' },
   'AWS::ApiGatewayV2::Api': { treatment: 'emulated', by: 'http-api/', note: 'An HTTP API with payload format 2.0.' },
@@ -52,6 +58,11 @@ export const RESOURCE_TYPES: Record<string, ResourceTypeMapping> = {
   'AWS::CloudFront::ResponseHeadersPolicy': { treatment: 'emulated', by: 'cloudfront/', note: 'Security, custom and CORS headers.' },
   'AWS::CloudFront::OriginAccessControl': { treatment: 'emulated', by: 'cloudfront/', note: 'Origin reads are made as cloudfront.amazonaws.com with the distribution as source ARN.' },
   'AWS::MediaConvert::Queue': { treatment: 'emulated', by: 'services/mediaconvert/', note: 'Jobs run with ffmpeg as the job role and emit job state changes.' },
+  'AWS::WAFv2::WebACL': {
+    treatment: 'not-simulated',
+    note: 'The flat-rate plan\'s web ACL counts each address\'s /api/* requests over 5 minutes at the edge; one caller\'s own limit, which the api function enforces on shared state, is what the stage exercises.',
+  },
+  'AWS::PricingPlanManager::Subscription': { treatment: 'not-simulated', note: 'Billing only: a flat-rate plan changes what the distribution costs, not what it serves.' },
   'AWS::KMS::Key': { treatment: 'not-simulated', note: 'Only the alarm topic uses a customer key; alarms are not simulated.' },
   'AWS::Logs::LogGroup': { treatment: 'not-simulated', note: 'Function output goes to per-function files in the stage directory.' },
   'AWS::CloudWatch::Alarm': { treatment: 'not-simulated', note: 'Metrics and alarms need hours of traffic; the stage report counts errors and dead letters instead.' },

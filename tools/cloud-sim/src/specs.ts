@@ -218,6 +218,8 @@ export interface DistributionSpec {
     /** Set for S3 origins behind an origin access control. */
     s3?: { bucketName: string; originAccessControl: boolean };
     custom?: { protocolPolicy: string };
+    /** `OriginCustomHeaders` (names lower-case, values resolved): added to every request to the origin. */
+    customHeaders?: Record<string, string>;
   }>;
   /** In template order; the default behaviour last with `pathPattern: '*'`. */
   behaviors: Array<{

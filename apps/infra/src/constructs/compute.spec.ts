@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { App, Duration, SecretValue, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { CfnSecurityGroup } from 'aws-cdk-lib/aws-ec2';
@@ -289,6 +289,15 @@ describe('MediaCompute', () => {
     expect(Object.keys(rekognition.template().findResources('AWS::Lambda::LayerVersion')).filter((id) => id.includes('TaggerModels'))).toEqual([]);
     const two = build({ tagger: 'rekognition', maxConcurrency: { ...MONTH_0.maxConcurrency, tagging: 2 } });
     expect(functionProperties(two, 'tagging').Environment.Variables['REKOGNITION_MAX_CONCURRENCY']).toBe('2');
+  });
+
+  it('gives the api function alone the origin secret, and only as a reference to one', () => {
+    expect(properties('api').Environment.Variables).not.toHaveProperty('ORIGIN_VERIFY_SECRET');
+    const reference = SecretValue.secretsManager('mediaflow/origin', { jsonField: 'v1' }).unsafeUnwrap();
+    const behind = build({ apiOriginSecret: reference });
+    expect(functionProperties(behind, 'api').Environment.Variables['ORIGIN_VERIFY_SECRET']).toBe('{{resolve:secretsmanager:mediaflow/origin:SecretString:v1::}}');
+    for (const name of MEDIA_FUNCTIONS.filter((other) => other !== 'api')) expect([name, functionProperties(behind, name).Environment.Variables['ORIGIN_VERIFY_SECRET']]).toEqual([name, undefined]);
+    expect(() => build({ apiOriginSecret: 'Q7mZ2vK9pL4xR8tN1wB6cF3hJ5dS0gYa2eU7iO4kM9nV3bX1' })).toThrow(/not a literal/);
   });
 
   it('gives the api function one caller\u2019s limit, and lets it count callers only in rate-counter items of the media table', () => {

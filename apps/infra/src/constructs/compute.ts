@@ -85,6 +85,11 @@ export interface MediaComputeProps {
   readonly apiNetwork?: FunctionNetwork;
   /** The api function's `CACHE_URL` (`rediss://host:port`, may be a token); reachable only from {@link apiNetwork}. */
   readonly cacheUrl?: string;
+  /**
+   * What CloudFront sends the API in `x-origin-verify` (`OriginSecret.value`, a dynamic reference):
+   * the api function's `ORIGIN_VERIFY_SECRET`, without which it asks no request for the header.
+   */
+  readonly apiOriginSecret?: string;
 }
 
 /**
@@ -122,6 +127,10 @@ export class MediaCompute extends Construct {
       throw new Error(`mediaBaseUrl must be an http(s) URL, not ${props.mediaBaseUrl}`);
     }
     checkCacheUrl(props);
+    // A literal would be written into the template in the clear; the stack's is a dynamic reference.
+    if (props.apiOriginSecret !== undefined && !Token.isUnresolved(props.apiOriginSecret)) {
+      throw new Error('apiOriginSecret must be a reference to a secret (OriginSecret.value), not a literal value');
+    }
     checkEveryQueueHasAConsumer(props.queues);
     Aspects.of(this).add(new LogRetention(props.logRetention), { priority: AspectPriority.MUTATING });
 
@@ -169,6 +178,7 @@ export class MediaCompute extends Construct {
         ...(props.maxUploadBytes === undefined ? {} : { maxUploadBytes: props.maxUploadBytes }),
         ...(props.cacheUrl === undefined ? {} : { cacheUrl: props.cacheUrl }),
         ...(props.callerRateLimit === undefined ? {} : { callerRateLimit: props.callerRateLimit }),
+        ...(props.apiOriginSecret === undefined ? {} : { originSecret: props.apiOriginSecret }),
       });
       const member = new MediaFunction(this, name, {
         plan,

@@ -10,6 +10,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { cloudFrontFunctionPath } from '../cloudfront/functions.js';
 import { APP_CONTEXT } from '../config.js';
 import { MediaDelivery, type MediaDeliveryProps } from './delivery.js';
+import { OriginSecret } from './origin-secret.js';
 import { galleryContentSecurityPolicy } from './response-headers.js';
 
 const ACCOUNT = '123456789012';
@@ -44,6 +45,7 @@ function build(overrides: Partial<MediaDeliveryProps> = {}, region = 'eu-west-1'
   const delivery = new MediaDelivery(stack, 'Delivery', {
     media: media as IBucket,
     apiDomainName: API_DOMAIN,
+    apiOriginSecret: new OriginSecret(stack, 'ApiOriginSecret'),
     authOrigin: AUTH_ORIGIN,
     gallery: {
       source: Source.data('index.html', '<!doctype html><title>Mediaflow</title>'),
@@ -381,6 +383,7 @@ describe('MediaDelivery', () => {
         new MediaDelivery(other, 'Delivery', {
           media: Bucket.fromBucketName(other, 'Media', 'mediaflow-media'),
           apiDomainName: API_DOMAIN,
+          apiOriginSecret: new OriginSecret(other, 'ApiOriginSecret'),
           gallery: { source: Source.data('index.html', ''), config: () => ({}) },
           retain: false,
         }),
@@ -395,6 +398,7 @@ describe('MediaDelivery', () => {
         new MediaDelivery(other, 'Delivery', {
           media: bucket as IBucket,
           apiDomainName: API_DOMAIN,
+          apiOriginSecret: new OriginSecret(other, 'ApiOriginSecret'),
           gallery: { source: Source.data('index.html', ''), config: () => ({}) },
           retain: false,
         }),
@@ -464,6 +468,7 @@ describe('MediaDelivery under cdk-nag', () => {
     new MediaDelivery(stack, 'Delivery', {
       media: secureBucket('Media') as IBucket,
       apiDomainName: API_DOMAIN,
+      apiOriginSecret: new OriginSecret(stack, 'ApiOriginSecret'),
       authOrigin: AUTH_ORIGIN,
       accessLogs: accessLogs as IBucket,
       gallery: { source: Source.data('index.html', '<!doctype html>'), config: (siteUrl) => ({ apiBaseUrl: `${siteUrl}/api` }) },
@@ -517,6 +522,7 @@ describe('MediaDelivery under cdk-nag', () => {
     new MediaDelivery(stack, 'Delivery', {
       media: new Bucket(stack, 'Media') as IBucket,
       apiDomainName: API_DOMAIN,
+      apiOriginSecret: new OriginSecret(stack, 'ApiOriginSecret'),
       gallery: { source: Source.data('index.html', ''), config: () => ({}) },
       retain: false,
       webAclArn: 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/mediaflow/0b0e7f2a',

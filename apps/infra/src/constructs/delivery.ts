@@ -27,6 +27,7 @@ import { BlockPublicAccess, Bucket, BucketEncryption, type IBucket, ObjectOwners
 import { Construct } from 'constructs';
 import { cloudFrontFunctionCode } from '../cloudfront/functions.js';
 import { acknowledgeGalleryDeploymentHandler, deployGallerySite, type GalleryBundle } from './gallery-site.js';
+import type { OriginSecret } from './origin-secret.js';
 import { responseHeaderPolicies } from './response-headers.js';
 import { domainAliasRecords, domainCertificate, type DeliveryDomain } from './site-domain.js';
 
@@ -35,6 +36,11 @@ export interface MediaDeliveryProps {
   readonly media: IBucket;
   /** Host name of the HTTP API's default endpoint, `${apiId}.execute-api.${region}.amazonaws.com`, served under `/api/*`. */
   readonly apiDomainName: string;
+  /**
+   * Sent with every request forwarded to the API (an origin custom header), which the api function
+   * refuses without it: the execute-api endpoint then answers only through this distribution.
+   */
+  readonly apiOriginSecret: OriginSecret;
   readonly gallery: GalleryBundle;
   /**
    * Origin of the Cognito hosted UI (`https://<prefix>.auth.<region>.amazoncognito.com`): the gallery
@@ -217,6 +223,8 @@ export class MediaDelivery extends Construct {
           origin: new HttpOrigin(props.apiDomainName, {
             protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
             originSslProtocols: [OriginSslPolicy.TLS_V1_2],
+            // CloudFront sets it over any header of that name the viewer sent.
+            customHeaders: { [props.apiOriginSecret.headerName]: props.apiOriginSecret.value },
           }),
           viewerProtocolPolicy: redirect,
           allowedMethods: AllowedMethods.ALLOW_ALL,
@@ -265,7 +273,7 @@ export class MediaDelivery extends Construct {
       distribution.acknowledge({
         id: 'AwsSolutions::AwsSolutions-CFR2',
         reason:
-          'A WAF web ACL costs at least $5 a month plus per-request fees even when idle; every /api/* route needs a Cognito JWT and is throttled by API Gateway, and /media/* and the gallery are static files behind origin access control. Stages that want WAF pass webAclArn.',
+          'Only a stage paying CloudFront by usage has no web ACL (on a flat-rate plan the stage gets one, included in the fee): outside a plan a web ACL costs at least $5 a month plus per-request fees even when idle; every /api/* route needs a Cognito JWT and is throttled by API Gateway and per caller, and /media/* and the gallery are static files behind origin access control. Such stages that want WAF pass webAclArn.',
       });
     }
     if (props.domain === undefined) {

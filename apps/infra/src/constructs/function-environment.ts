@@ -29,6 +29,8 @@ export interface EnvironmentInputs {
   readonly cacheUrl?: string;
   /** Requests one caller may make, for the functions that limit callers; none leaves them unlimited. */
   readonly callerRateLimit?: CallerLimit;
+  /** What CloudFront sends the API in `x-origin-verify` (a dynamic reference), for the functions behind the distribution. */
+  readonly originSecret?: string;
 }
 
 /**
@@ -63,6 +65,7 @@ export function planEnvironment(plan: FunctionPlan, feed: QueueFeed | undefined,
     environment.OWNER_RATE_LIMIT_PER_SECOND = String(inputs.callerRateLimit.perSecond);
     environment.OWNER_RATE_LIMIT_BURST = String(inputs.callerRateLimit.burst);
   }
+  if (plan.behindDistribution === true && inputs.originSecret !== undefined) environment.ORIGIN_VERIFY_SECRET = inputs.originSecret;
   return environment;
 }
 

@@ -90,6 +90,8 @@ export interface FunctionPlan {
   readonly videoTranscoder?: CloudVideoTranscoder;
   /** Counts each caller's requests in the media table (`RATE#` items), so every instance enforces one limit per caller. */
   readonly limitsCallers?: boolean;
+  /** Served through CloudFront: refuses a request without the distribution's origin secret (`ORIGIN_VERIFY_SECRET`). */
+  readonly behindDistribution?: boolean;
 }
 
 /** Replacing renditions: clear what an earlier attempt left, put the new ones (a put larger than a part is a multipart upload, aborted on failure). */
@@ -214,6 +216,7 @@ export const FUNCTION_PLANS: Readonly<Record<MediaFunctionName, FunctionPlan>> =
     enforcesUploadLimit: true,
     joinsApiNetwork: true,
     limitsCallers: true,
+    behindDistribution: true,
   },
   ingest: {
     description: 'Mediaflow ingest: S3 notifications of new originals (SQS)',

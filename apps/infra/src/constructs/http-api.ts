@@ -93,11 +93,10 @@ const ACCESS_LOG_FIELDS: Readonly<Record<string, string>> = {
  * The execute-api endpoint stays enabled: it is CloudFront's origin for `/api/*` (see
  * {@link apiDomainName}), so disabling it would cut the site off from its API, and an HTTP API
  * cannot be made private to a distribution (no resource policy, no WAF). It is also reachable
- * directly, which is why the authorizer, the stage throttle and the per-caller limit (in the
- * function, on shared state) live here rather than at the edge: a direct caller meets all three,
- * and skips only what the distribution adds (a web ACL). Closing that path would need the API on a
- * custom domain as CloudFront's origin (then `disableExecuteApiEndpoint`), and a header only
- * CloudFront sends, checked before any work is done; docs/deploy.md has the details.
+ * directly, but nothing comes of it: the api function refuses (403), before any work, a request
+ * without the header CloudFront adds to what it forwards (`OriginSecret`), so a direct caller
+ * costs at most an authorizer check, or an invocation with a valid token, under the stage
+ * throttle; docs/deploy.md has the details.
  *
  * @example
  * const api = new MediaHttpApi(this, 'HttpApi', { handler, tokens: auth, allowedOrigins: [], retain });

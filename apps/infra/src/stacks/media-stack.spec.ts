@@ -246,7 +246,8 @@ describe('the Mediaflow app', () => {
 
   it('acknowledges only the cdk-nag findings it must keep, each with a written reason', () => {
     const { rules, suppressions } = acknowledgedRules(template);
-    expect(rules).toEqual(['APIG4', 'CFR1', 'CFR2', 'CFR4', 'COG8', 'IAM4', 'IAM5', 'L1', 'SQS3']);
+    // No CFR2: the flat-rate plan the stage is on at month 0 brings a web ACL of its own.
+    expect(rules).toEqual(['APIG4', 'CFR1', 'CFR4', 'COG8', 'IAM4', 'IAM5', 'L1', 'SMG4', 'SQS3']);
     // Managed policies are acknowledged only for CDK's own deploy-time handlers, never for a Mediaflow function.
     const managed = suppressions.filter((suppression) => suppression.id.includes('IAM4'));
     for (const suppression of managed) expect(suppression.id).toContain('AWSLambdaBasicExecutionRole');
@@ -278,7 +279,7 @@ describe('the Mediaflow app with the cache (-c cache=true)', () => {
     // CDK acknowledges its own template checks when a VPC reads the stack's AZs and for flow logs' option casing.
     const cdkOwn = rules.filter((rule) => rule.startsWith('CloudFormation-Validate::'));
     expect(cdkOwn.sort()).toEqual(['CloudFormation-Validate::F3002', 'CloudFormation-Validate::F3003', 'CloudFormation-Validate::W3010']);
-    expect(rules.filter((rule) => !cdkOwn.includes(rule))).toEqual(['APIG4', 'CFR1', 'CFR2', 'CFR4', 'COG8', 'IAM4', 'IAM5', 'L1', 'SQS3']);
+    expect(rules.filter((rule) => !cdkOwn.includes(rule))).toEqual(['APIG4', 'CFR1', 'CFR4', 'COG8', 'IAM4', 'IAM5', 'L1', 'SMG4', 'SQS3']);
     for (const suppression of suppressions.filter((each) => each.id.includes('IAM4'))) expect(suppression.id).toContain('AWSLambdaBasicExecutionRole');
     for (const suppression of suppressions) expect(suppression.reason.length).toBeGreaterThan(40);
   });
@@ -353,7 +354,7 @@ describe('the Mediaflow app with its guard rails in context', () => {
 
   it('synthesizes under the AwsSolutions checks, and the web ACL leaves CFR2 with nothing to acknowledge', () => {
     expect(assembly.stacks.map((artifact) => artifact.stackName)).toEqual(['Mediaflow-dev']);
-    expect(acknowledgedRules(template).rules).toEqual(['APIG4', 'CFR1', 'CFR4', 'COG8', 'IAM4', 'IAM5', 'L1', 'SQS3']);
+    expect(acknowledgedRules(template).rules).toEqual(['APIG4', 'CFR1', 'CFR4', 'COG8', 'IAM4', 'IAM5', 'L1', 'SMG4', 'SQS3']);
   });
 
   it('budgets the month at the limit given, e-mailing at 80% and 100% spent and at 100% forecast', () => {
@@ -377,12 +378,21 @@ describe('the Mediaflow app with its guard rails in context', () => {
     template.hasResourceProperties('AWS::CloudFront::Distribution', { DistributionConfig: Match.objectLike({ PriceClass: 'PriceClass_All', WebACLId: WEB_ACL }) });
   });
 
-  it('keeps PriceClass_100, no web ACL and no budget when context names none', () => {
+  it('keeps PriceClass_100, the flat-rate plan\'s own web ACL and no budget when context names none', () => {
     const plain = Template.fromStack(createApp({ outdir: outdir() }).node.findChild('Mediaflow-dev') as MediaStack);
     plain.resourceCountIs('AWS::Budgets::Budget', 0);
     const config = Object.values(plain.findResources('AWS::CloudFront::Distribution'))[0]?.Properties.DistributionConfig as Record<string, unknown>;
     expect(config['PriceClass']).toBe('PriceClass_100');
+    const [aclId] = Object.keys(plain.findResources('AWS::WAFv2::WebACL'));
+    expect(JSON.stringify(config['WebACLId'])).toContain(`"Fn::GetAtt":["${aclId ?? '?'}","Arn"]`);
+  });
+
+  it('has no web ACL and acknowledges CFR2 when it pays CloudFront by usage and context names none', () => {
+    const byUsage = Template.fromStack(createApp({ outdir: outdir(), context: { cloudFrontPlan: 'pay-as-you-go' } }).node.findChild('Mediaflow-dev') as MediaStack);
+    byUsage.resourceCountIs('AWS::WAFv2::WebACL', 0);
+    const config = Object.values(byUsage.findResources('AWS::CloudFront::Distribution'))[0]?.Properties.DistributionConfig as Record<string, unknown>;
     expect(config['WebACLId']).toBeUndefined();
+    expect(acknowledgedRules(byUsage).rules).toContain('CFR2');
   });
 
   it('warns the alarm address when the budget is given none of its own', () => {

@@ -3,7 +3,7 @@ import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { PriceClass } from 'aws-cdk-lib/aws-cloudfront';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
-import { QUEUE_CONSUMERS, stackLimits, type CapacityScale, type CloudTagger, type CloudVideoTranscoder, type StackLimits } from '@mediaflow/cost-model';
+import { QUEUE_CONSUMERS, stackLimits, type CapacityScale, type CloudFrontPricing, type CloudTagger, type CloudVideoTranscoder, type StackLimits } from '@mediaflow/cost-model';
 import { pipelineQueues } from '@mediaflow/workers';
 import type { Construct } from 'constructs';
 import type { MediaAssets } from '../assets.js';
@@ -14,9 +14,11 @@ import { MediaCache } from '../constructs/cache.js';
 import { MediaCompute } from '../constructs/compute.js';
 import { MediaData } from '../constructs/data.js';
 import { MediaDelivery } from '../constructs/delivery.js';
+import { EdgePlan } from '../constructs/edge-plan.js';
 import { MediaEvents } from '../constructs/events.js';
 import { MediaHttpApi } from '../constructs/http-api.js';
 import { MediaObservability } from '../constructs/observability.js';
+import { OriginSecret } from '../constructs/origin-secret.js';
 import type { DeliveryDomain } from '../constructs/site-domain.js';
 import { MediaStorage } from '../constructs/storage.js';
 import { MediaTranscoding } from '../constructs/transcoding.js';
@@ -63,8 +65,16 @@ export interface MediaStackProps extends StackProps {
   readonly peakFactor?: number;
   /** CloudFront's edge locations (default `PriceClass_100`, the ones docs/cost.md prices). */
   readonly priceClass?: PriceClass;
-  /** A WAFv2 web ACL (scope CLOUDFRONT) to put in front of the distribution; none by default. */
+  /**
+   * A WAFv2 web ACL (scope CLOUDFRONT) to put in front of the distribution. Without one, a stage on
+   * a flat-rate plan gets its own (`EdgePlan`), a stage paying by usage none.
+   */
   readonly webAclArn?: string;
+  /**
+   * How the distribution is paid for (`-c cloudFrontPlan=...`): by default the flat-rate plan the
+   * capacity plan chooses for the scale (`mediaflow cost --capacity`), Business at month 0.
+   */
+  readonly cloudFrontPlan?: CloudFrontPricing;
   /** A monthly cost budget that e-mails as spend nears it (`MediaBudget`); none by default. */
   readonly budget?: BudgetSettings;
 }
@@ -92,6 +102,8 @@ export class MediaStack extends Stack {
   readonly observability: MediaObservability;
   /** Present only when the stack was given a budget. */
   readonly budget: MediaBudget | undefined;
+  /** Present only when the distribution is on a CloudFront flat-rate plan. */
+  readonly edgePlan: EdgePlan | undefined;
   /** What the stage was sized for: the capacity plan's limits at its scale. */
   readonly limits: StackLimits;
 
@@ -119,6 +131,9 @@ export class MediaStack extends Stack {
     // The cache and its VPC depend on nothing else here, and the API function needs both.
     this.cache = props.cache === true ? new MediaCache(this, 'Cache', { name: `mediaflow-${props.stage.toLowerCase()}` }) : undefined;
 
+    // What CloudFront sends the API and the api function asks for: the execute-api endpoint answers only through the distribution.
+    const apiOriginSecret = new OriginSecret(this, 'ApiOriginSecret');
+
     // The functions come before the distribution that fronts the API; the renditions' base URL
     // reaches them as a token resolved once the distribution exists.
     this.compute = new MediaCompute(this, 'Compute', {
@@ -135,6 +150,7 @@ export class MediaStack extends Stack {
       tagger,
       videoTranscoder,
       callerRateLimit: this.limits.perCaller,
+      apiOriginSecret: apiOriginSecret.value,
       ...(this.cache === undefined ? {} : { apiNetwork: this.cache.apiNetwork, cacheUrl: this.cache.cacheUrl }),
     });
 
@@ -156,10 +172,22 @@ export class MediaStack extends Stack {
     });
 
     const signIn = this.auth.gallerySignIn;
+    const cloudFrontPricing = props.cloudFrontPlan ?? this.limits.cloudFrontPricing;
+    this.edgePlan =
+      cloudFrontPricing === 'PAY_AS_YOU_GO'
+        ? undefined
+        : new EdgePlan(this, 'EdgePlan', {
+            name: `mediaflow-${props.stage.toLowerCase()}`,
+            tier: cloudFrontPricing,
+            perCallerPerSecond: this.limits.perCaller.perSecond,
+            ...(props.webAclArn === undefined ? {} : { webAclArn: props.webAclArn }),
+          });
+    const webAclArn = this.edgePlan?.webAclArn ?? props.webAclArn;
     this.delivery = new MediaDelivery(this, 'Delivery', {
       media,
       accessLogs: this.storage.accessLogs as IBucket,
       apiDomainName: this.api.apiDomainName,
+      apiOriginSecret,
       authOrigin: signIn.domain,
       gallery: {
         source: props.assets.gallery,
@@ -168,8 +196,9 @@ export class MediaStack extends Stack {
       retain,
       ...(props.domain === undefined ? {} : { domain: props.domain }),
       ...(props.priceClass === undefined ? {} : { priceClass: props.priceClass }),
-      ...(props.webAclArn === undefined ? {} : { webAclArn: props.webAclArn }),
+      ...(webAclArn === undefined ? {} : { webAclArn }),
     });
+    this.edgePlan?.subscribe(this.delivery.distribution);
     if (customOrigin === undefined) this.auth.allowSignInFrom([`${this.delivery.siteUrl}/`]);
 
     this.transcoding = new MediaTranscoding(this, 'Transcoding', { media, onJobStateChange: this.compute.videoComplete });
@@ -180,9 +209,10 @@ export class MediaStack extends Stack {
       functions: this.compute.functions,
       queues: this.events.queues,
       deadLetterQueues: new Map([['mediaconvert-events-dlq', this.transcoding.deadLetterQueue]]),
-      // The video queue's visibility is sized for a local transcode; in the cloud its function only
-      // probes and submits, so a message waiting 15 minutes means submissions are stuck.
-      maxMessageAge: { video: Duration.minutes(15) },
+      // A video's message stays in the queue while its function works on it: up to the 15-minute
+      // timeout when the ladder runs in the function, so twice that means videos are stuck; when
+      // the function only probes and submits to MediaConvert, 15 minutes already does.
+      maxMessageAge: { video: Duration.minutes(videoTranscoder === 'lambda' ? 30 : 15) },
       table: this.data.mediaTable as ITableV2,
       httpApi: this.api.httpApi as IHttpApi,
       mediaConvertQueueArn: this.transcoding.queueArn,

@@ -3,18 +3,18 @@ import type { Cache } from '@mediaflow/domain';
 import { InMemoryCache, makeMediaItem } from '@mediaflow/domain/testing';
 import { DynamoRateLimiter } from '@mediaflow/storage/dynamodb';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { lambdaContext, memoryRuntime } from '../test-support.js';
-import { ConfigError } from '../config.js';
+import { GOOD_ENV, lambdaContext, memoryRuntime } from '../test-support.js';
+import { ConfigError, loadConfig } from '../config.js';
 import { callerRateLimiter, createApiHandler, withHotQueryCache } from './api.js';
 
-/** An HTTP API (payload 2.0) request; `claims` are what the JWT authorizer verified. */
-function request(method: string, path: string, claims?: Record<string, string>): APIGatewayProxyEventV2WithJWTAuthorizer {
+/** An HTTP API (payload 2.0) request; `claims` are what the JWT authorizer verified, `headers` what is sent beside the token. */
+function request(method: string, path: string, claims?: Record<string, string>, headers: Record<string, string> = {}): APIGatewayProxyEventV2WithJWTAuthorizer {
   const event = {
     version: '2.0',
     routeKey: `${method} /api/{proxy+}`,
     rawPath: path,
     rawQueryString: '',
-    headers: { host: 'api.example.com', authorization: 'Bearer eyJraWQiOiJ0ZXN0In0.e30.c2ln', 'x-forwarded-proto': 'https' },
+    headers: { host: 'api.example.com', authorization: 'Bearer eyJraWQiOiJ0ZXN0In0.e30.c2ln', 'x-forwarded-proto': 'https', ...headers },
     isBase64Encoded: false,
     requestContext: {
       accountId: '123456789012',
@@ -143,5 +143,61 @@ describe('api function with a limit per caller', () => {
     expect(Number(limited.headers?.['retry-after'])).toBeGreaterThan(0);
     expect(JSON.parse(limited.body ?? '')).toMatchObject({ status: 429, code: 'rate_limited' });
     expect((await get(1, 'bob')).statusCode).toBe(200);
+  });
+});
+
+describe('api function behind CloudFront (ORIGIN_VERIFY_SECRET)', () => {
+  const SECRET = 'hV3kQ8zR1mT6wY2cN9pB4xL7fD0gJ5sA8uE3iO6aK1nM4bZ9';
+
+  /** The function as the stack configures it: the secret parsed from its environment like every setting. */
+  function behindCloudFront(env: Record<string, string> = { ORIGIN_VERIFY_SECRET: SECRET }) {
+    const { runtime, deps } = memoryRuntime('api');
+    const logged: unknown[] = [];
+    for (const level of ['debug', 'info', 'warn', 'error'] as const) jest.spyOn(runtime.telemetry.logger, level).mockImplementation((...args: unknown[]) => void logged.push(args));
+    const listed = jest.spyOn(deps.repo, 'list');
+    const handler = createApiHandler({ ...runtime, config: loadConfig({ ...GOOD_ENV, ...env }) });
+    const call = async (headers: Record<string, string>) =>
+      (await handler(request('GET', '/api/v1/media', { sub: 'alice' }, headers), lambdaContext('api'))) as APIGatewayProxyStructuredResultV2;
+    return { call, listed, logged };
+  }
+
+  it('answers 403 problem+json to a request without the header, having read nothing', async () => {
+    const { call, listed } = behindCloudFront();
+    const res = await call({});
+    expect(res.statusCode).toBe(403);
+    expect(res.headers?.['content-type']).toBe('application/problem+json');
+    expect(JSON.parse(res.body ?? '')).toMatchObject({ status: 403, code: 'forbidden' });
+    expect(listed).not.toHaveBeenCalled();
+  });
+
+  it('answers 403 to a wrong value, and neither logs nor echoes the header', async () => {
+    const { call, listed, logged } = behindCloudFront();
+    const wrong = `${SECRET.slice(0, -4)}WXYZ`;
+    const res = await call({ 'x-origin-verify': wrong });
+    expect(res.statusCode).toBe(403);
+    expect(JSON.stringify(res)).not.toContain(wrong);
+    expect(JSON.stringify(res)).not.toContain(SECRET);
+    expect(JSON.stringify(logged)).not.toContain(wrong);
+    expect(listed).not.toHaveBeenCalled();
+  });
+
+  it('serves a request that carries the secret, as CloudFront sends it', async () => {
+    const { call, logged } = behindCloudFront();
+    const res = await call({ 'x-origin-verify': SECRET });
+    expect(res.statusCode).toBe(200);
+    expect(JSON.stringify(res)).not.toContain(SECRET);
+    expect(JSON.stringify(logged)).not.toContain(SECRET);
+  });
+
+  it('checks no header when the variable is unset or blank (locally, and in tests)', async () => {
+    for (const env of [{}, { ORIGIN_VERIFY_SECRET: '' }]) {
+      const { call } = behindCloudFront(env);
+      expect((await call({})).statusCode).toBe(200);
+    }
+  });
+
+  it('will not start with a secret too short to be the stack’s', () => {
+    expect(() => loadConfig({ ...GOOD_ENV, ORIGIN_VERIFY_SECRET: 'short' })).toThrow(expect.objectContaining({ variables: ['ORIGIN_VERIFY_SECRET'] }));
+    expect(() => loadConfig({ ...GOOD_ENV, ORIGIN_VERIFY_SECRET: 'short' })).not.toThrow(/short/);
   });
 });

@@ -2,6 +2,7 @@ import { createApi, gatewayClaims } from '@mediaflow/api';
 import { CachingMediaRepository, OwnerIdSchema, type Cache, type RateLimit, type RateLimiter } from '@mediaflow/domain';
 import { DynamoRateLimiter } from '@mediaflow/storage/dynamodb';
 import { RedisCache } from '@mediaflow/storage/redis';
+import { ORIGIN_VERIFY_HEADER } from '@mediaflow/workers';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { handle } from 'hono/aws-lambda';
 import { awsRuntime, coldStart, type Runtime } from '../composition.js';
@@ -23,7 +24,8 @@ export function ownerFromClaims(env: unknown): string | undefined {
  * verified the token: the owner is taken from its claims. Media is served by CloudFront from S3
  * and uploads go to S3, so the app here is the REST API alone (no `/media/*`, no `/_local/*`).
  * With a `rateLimiter` ({@link callerRateLimiter}), each owner's requests over it are answered 429
- * with `Retry-After`.
+ * with `Retry-After`. With `ORIGIN_VERIFY_SECRET` set, a request that did not come through
+ * CloudFront (no `x-origin-verify` header with that value) is answered 403 before anything else.
  */
 export function createApiHandler(
   runtime: Runtime,
@@ -34,6 +36,7 @@ export function createApiHandler(
     deps,
     verifier: gatewayClaims(ownerFromClaims),
     ...(rateLimiter === undefined ? {} : { rateLimit: rateLimiter }),
+    ...(runtime.config.ORIGIN_VERIFY_SECRET === undefined ? {} : { originSecret: { header: ORIGIN_VERIFY_HEADER, value: runtime.config.ORIGIN_VERIFY_SECRET } }),
     // The DynamoDB repository keeps no revisions, which the page cache needs; do not reserve its memory.
     responseCache: false,
     onError: (error, request) => telemetry.logger.error('request failed', { error: error instanceof Error ? error : String(error), path: new URL(request.url).pathname }),

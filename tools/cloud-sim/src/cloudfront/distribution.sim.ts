@@ -85,9 +85,11 @@ function stageDistribution(): DistributionSpec {
     defaultRootObject: String(config['DefaultRootObject']),
     origins: (resolve(config['Origins']) as Array<Record<string, unknown>>).map((origin) => {
       const domainName = String(origin['DomainName']);
+      const customHeaders = (origin['OriginCustomHeaders'] as Array<{ HeaderName: string; HeaderValue: string }> | undefined) ?? [];
       return {
         id: String(origin['Id']),
         domainName,
+        ...(customHeaders.length === 0 ? {} : { customHeaders: Object.fromEntries(customHeaders.map((header) => [header.HeaderName.toLowerCase(), header.HeaderValue])) }),
         ...(origin['S3OriginConfig'] === undefined
           ? { custom: { protocolPolicy: String((origin['CustomOriginConfig'] as Record<string, unknown>)['OriginProtocolPolicy']) } }
           : { s3: { bucketName: domainName.split('.s3.')[0] ?? '', originAccessControl: origin['OriginAccessControlId'] !== undefined } }),
@@ -326,6 +328,19 @@ describe('startDistribution with the stage distribution', () => {
     expect(again.headers['x-cache']).toBe('Miss from cloudfront');
     expect(origins.httpCalls).toHaveLength(3);
     expect(edge.stats().hits).toBe(0);
+  });
+
+  it('adds the API origin\u2019s secret header to what it forwards there, over one the viewer sent, and to nothing else', async () => {
+    const apiOrigin = spec.origins.find((origin) => origin.domainName === API_DOMAIN);
+    // The template holds a dynamic reference, resolved on deploy; this reader leaves it as written.
+    const secret = apiOrigin?.customHeaders?.['x-origin-verify'];
+    expect(secret).toMatch(/^\{\{resolve:secretsmanager:ApiOriginSecret[0-9A-F]+:SecretString:v\d+::\}\}$/);
+    await start();
+    await send(`${edge.url}/api/v1/media`, { headers: { authorization: 'Bearer token', 'x-origin-verify': 'forged' } });
+    await send(`${edge.url}/assets/app.js`, { headers: { 'x-origin-verify': 'forged' } });
+    expect(origins.httpCalls.map((call) => call.headers['x-origin-verify'])).toEqual([secret]);
+    expect(origins.s3Calls.map((call) => call.headers['x-origin-verify'])).toEqual([undefined]);
+    for (const origin of spec.origins.filter((other) => other !== apiOrigin)) expect(origin.customHeaders).toBeUndefined();
   });
 
   it("refuses methods the behaviour does not allow with CloudFront's 403 page", async () => {

@@ -129,8 +129,8 @@ const HOP_BY_HOP: ReadonlySet<string> = new Set(['connection', 'keep-alive', 'pr
 
 /**
  * Serves a distribution of the stage over HTTP: behaviours chosen by path pattern, CloudFront
- * Functions, the edge cache, compression, response headers policies and custom error responses in
- * front of the emulated origins.
+ * Functions, the edge cache, compression, response headers policies, custom error responses and
+ * origins' custom headers in front of the emulated origins.
  *
  * Every viewer request is treated as HTTPS, whatever the behaviour's `ViewerProtocolPolicy`: the
  * simulated distribution listens on plain HTTP on the loopback interface in place of CloudFront's
@@ -152,6 +152,8 @@ export async function startDistribution(options: StartDistributionOptions): Prom
   const fetchOrigin = async (behavior: Behavior, request: FunctionRequest, body: Buffer, encoding: EdgeEncoding | undefined, context: RequestContext): Promise<OriginResponse> => {
     const { origin } = behavior;
     const headers = forwardedHeaders(behavior, request, encoding);
+    // The origin's custom headers go with every request to it, over any of the viewer's by the same name.
+    Object.assign(headers, origin.customHeaders);
     if (origin.s3 !== undefined) {
       if (request.method !== 'GET' && request.method !== 'HEAD') {
         return edgeErrorPage(501, `The simulator forwards only GET and HEAD to S3 origins, not ${request.method}.`, context.requestId);

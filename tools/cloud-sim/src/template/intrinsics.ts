@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { SimAccount } from '../types.js';
 import type { Template, TemplateResource } from './cdk-out.js';
+import { referencedValue, resolveDynamicReferences, secretStringOf, type SecretReference } from './secrets.js';
 
 /** What `Ref` and `Fn::GetAtt` give for one resource. */
 export interface PhysicalResource {
@@ -27,10 +28,15 @@ function uuid(seed: string): string {
  * `Fn::GetAZs`) against made-up physical names, the way CloudFormation would after a deploy.
  * Physical names follow each type's documented `Ref`/`GetAtt` shapes (a queue's `Ref` is its URL,
  * a topic's its ARN, a bucket's its name) so code that parses them keeps working.
+ *
+ * Dynamic references to the template's secrets (`{{resolve:secretsmanager:...}}`) are resolved in
+ * what comes out, however the string was assembled: each secret's value is generated once per
+ * resolver (one stage), at random, as Secrets Manager does when CloudFormation creates it.
  */
 export class Resolver {
   private readonly physical = new Map<string, PhysicalResource>();
   private readonly resolving = new Set<string>();
+  private readonly secretStrings = new Map<string, string>();
 
   constructor(
     readonly template: Template,
@@ -102,12 +108,54 @@ export class Resolver {
   condition(name: string): boolean {
     const definition = this.template.Conditions?.[name];
     if (definition === undefined) throw new Error(`the template has no condition ${name}`);
-    return Boolean(this.resolve(definition));
+    return Boolean(this.expand(definition));
   }
 
-  /** Resolves every intrinsic inside `value`; `AWS::NoValue` drops the key or element. */
+  /**
+   * Resolves every intrinsic inside `value`, then every dynamic reference in the strings that came
+   * out; `AWS::NoValue` drops the key or element.
+   */
   resolve(value: unknown): unknown {
-    if (Array.isArray(value)) return value.map((v) => this.resolve(v)).filter((v) => v !== NO_VALUE);
+    return this.withDynamicReferences(this.expand(value));
+  }
+
+  /**
+   * The `SecretString` of the template's `AWS::SecretsManager::Secret` that `secretId` names (its
+   * ARN, its ARN without the random suffix, or its name), made when first asked for.
+   */
+  secretString(secretId: string): string {
+    const logicalId = this.secretNamed(secretId);
+    let value = this.secretStrings.get(logicalId);
+    if (value === undefined) {
+      value = secretStringOf(asObject(this.resolve(this.resource(logicalId).Properties ?? {})));
+      this.secretStrings.set(logicalId, value);
+    }
+    return value;
+  }
+
+  private secretNamed(secretId: string): string {
+    for (const [logicalId, resource] of Object.entries(this.template.Resources)) {
+      if (resource.Type !== 'AWS::SecretsManager::Secret') continue;
+      const { ref, attributes } = this.physicalOf(logicalId);
+      if (secretId === ref || secretId === attributes['Name'] || secretId === ref.slice(0, -7)) return logicalId;
+    }
+    throw new Error(`the template has no secret ${secretId}`);
+  }
+
+  private withDynamicReferences(value: unknown): unknown {
+    if (typeof value === 'string') return value.includes('{{resolve:') ? resolveDynamicReferences(value, (reference) => this.secretValue(reference)) : value;
+    if (Array.isArray(value)) return value.map((v) => this.withDynamicReferences(v));
+    if (value === null || typeof value !== 'object') return value;
+    return Object.fromEntries(Object.entries(value).map(([key, v]) => [key, this.withDynamicReferences(v)]));
+  }
+
+  private secretValue(reference: SecretReference): string {
+    return referencedValue(this.secretString(reference.secretId), reference);
+  }
+
+  /** The intrinsics of `resolve`, dynamic references left as they are. */
+  private expand(value: unknown): unknown {
+    if (Array.isArray(value)) return value.map((v) => this.expand(v)).filter((v) => v !== NO_VALUE);
     if (value === null || typeof value !== 'object') return value;
     const entries = Object.entries(value as Record<string, unknown>);
     const [only] = entries;
@@ -117,7 +165,7 @@ export class Resolver {
     }
     const out: Record<string, unknown> = {};
     for (const [key, v] of entries) {
-      const resolved = this.resolve(v);
+      const resolved = this.expand(v);
       if (resolved !== NO_VALUE) out[key] = resolved;
     }
     return out;
@@ -125,10 +173,12 @@ export class Resolver {
 
   /** `resolve` for values that must come out as strings. */
   string(value: unknown): string {
-    const resolved = this.resolve(value);
-    if (typeof resolved === 'string') return resolved;
-    if (typeof resolved === 'number' || typeof resolved === 'boolean') return String(resolved);
-    throw new Error(`expected a string, got ${JSON.stringify(resolved)}`);
+    return asString(this.resolve(value));
+  }
+
+  /** `expand` for values that must come out as strings. */
+  private text(value: unknown): string {
+    return asString(this.expand(value));
   }
 
   private intrinsic(name: string, argument: unknown): unknown {
@@ -143,36 +193,36 @@ export class Resolver {
       }
       case 'Fn::Join': {
         const [separator, parts] = argument as [string, unknown[]];
-        const resolved = this.resolve(parts);
+        const resolved = this.expand(parts);
         return (resolved as unknown[]).map((p) => String(p)).join(separator);
       }
       case 'Fn::Sub':
         return this.sub(argument);
       case 'Fn::Select': {
         const [index, list] = argument as [unknown, unknown];
-        const items = this.resolve(list) as unknown[];
-        return items[Number(this.resolve(index))];
+        const items = this.expand(list) as unknown[];
+        return items[Number(this.expand(index))];
       }
       case 'Fn::Split': {
         const [separator, source] = argument as [string, unknown];
-        return this.string(source).split(separator);
+        return this.text(source).split(separator);
       }
       case 'Fn::If': {
         const [condition, whenTrue, whenFalse] = argument as [string, unknown, unknown];
-        return this.resolve(this.condition(condition) ? whenTrue : whenFalse);
+        return this.expand(this.condition(condition) ? whenTrue : whenFalse);
       }
       case 'Fn::Equals': {
         const [a, b] = argument as [unknown, unknown];
-        return JSON.stringify(this.resolve(a)) === JSON.stringify(this.resolve(b));
+        return JSON.stringify(this.expand(a)) === JSON.stringify(this.expand(b));
       }
       case 'Fn::Not':
-        return !(this.resolve((argument as unknown[])[0]) as boolean);
+        return !(this.expand((argument as unknown[])[0]) as boolean);
       case 'Fn::And':
-        return (argument as unknown[]).every((c) => Boolean(this.resolve(c)));
+        return (argument as unknown[]).every((c) => Boolean(this.expand(c)));
       case 'Fn::Or':
-        return (argument as unknown[]).some((c) => Boolean(this.resolve(c)));
+        return (argument as unknown[]).some((c) => Boolean(this.expand(c)));
       case 'Fn::Base64':
-        return Buffer.from(this.string(argument)).toString('base64');
+        return Buffer.from(this.text(argument)).toString('base64');
       case 'Fn::GetAZs':
         return ['a', 'b', 'c'].map((zone) => `${this.account.region}${zone}`);
       default:
@@ -184,7 +234,7 @@ export class Resolver {
     const [text, variables] = Array.isArray(argument) ? (argument as [string, Record<string, unknown>]) : [String(argument), {}];
     return text.replace(/\$\{([^}]+)\}/g, (whole, expression: string) => {
       if (expression.startsWith('!')) return whole.replace('${!', '${');
-      if (expression in variables) return this.string(variables[expression]);
+      if (expression in variables) return this.text(variables[expression]);
       const dot = expression.indexOf('.');
       if (dot > 0 && !expression.startsWith('AWS::')) return this.getAtt(expression.slice(0, dot), expression.slice(dot + 1));
       return this.ref(expression);
@@ -195,7 +245,7 @@ export class Resolver {
     const { accountId, region, partition } = this.account;
     const props = resource.Properties ?? {};
     const named = (property: string, make: () => string): string =>
-      props[property] === undefined ? make() : this.string(props[property]);
+      props[property] === undefined ? make() : this.text(props[property]);
     const generated = (max = 64): string => `${this.stackName}-${logicalId}`.slice(0, max - 13) + `-${stableId(logicalId, 12).toUpperCase()}`;
     const arn = (service: string, rest: string, withRegion = true, withAccount = true): string =>
       `arn:${partition}:${service}:${withRegion ? region : ''}:${withAccount ? accountId : ''}:${rest}`;
@@ -286,13 +336,13 @@ export class Resolver {
         return { ref: id, attributes: { ClientId: id, Name: typeof props.ClientName === 'string' ? props.ClientName : logicalId } };
       }
       case 'AWS::Cognito::UserPoolDomain':
-        return { ref: this.string(props.Domain), attributes: { CloudFrontDistribution: `${stableId(logicalId, 14)}.cloudfront.net` } };
+        return { ref: this.text(props.Domain), attributes: { CloudFrontDistribution: `${stableId(logicalId, 14)}.cloudfront.net` } };
       case 'AWS::CloudFront::Distribution': {
         const id = `E${stableId(logicalId, 13, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789')}`;
         return { ref: id, attributes: { DomainName: `d${stableId(logicalId, 13)}.cloudfront.net`, Id: id } };
       }
       case 'AWS::CloudFront::Function': {
-        const name = this.string(props.Name ?? logicalId);
+        const name = this.text(props.Name ?? logicalId);
         return { ref: arn('cloudfront', `function/${name}`, false), attributes: { FunctionARN: arn('cloudfront', `function/${name}`, false), Stage: 'LIVE' } };
       }
       case 'AWS::CloudFront::CachePolicy':
@@ -301,6 +351,13 @@ export class Resolver {
       case 'AWS::CloudFront::OriginAccessControl': {
         const id = uuid(logicalId);
         return { ref: id, attributes: { Id: id, LastModifiedTime: '2026-01-01T00:00:00Z' } };
+      }
+      case 'AWS::SecretsManager::Secret': {
+        // Without a Name, CloudFormation names a secret after its logical id; the ARN always ends in six random characters.
+        const alphanumeric = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+        const name = named('Name', () => `${logicalId}-${stableId(logicalId, 12, alphanumeric)}`);
+        const secretArn = arn('secretsmanager', `secret:${name}-${stableId(`${logicalId}#suffix`, 6, alphanumeric)}`);
+        return { ref: secretArn, attributes: { Id: secretArn, Name: name } };
       }
       case 'AWS::CloudWatch::Alarm': {
         const name = named('AlarmName', () => generated(255));
@@ -314,3 +371,13 @@ export class Resolver {
 
 /** `Ref: AWS::NoValue`: the key or list element is left out. */
 export const NO_VALUE = Symbol('AWS::NoValue');
+
+function asString(resolved: unknown): string {
+  if (typeof resolved === 'string') return resolved;
+  if (typeof resolved === 'number' || typeof resolved === 'boolean') return String(resolved);
+  throw new Error(`expected a string, got ${JSON.stringify(resolved)}`);
+}
+
+function asObject(resolved: unknown): Record<string, unknown> {
+  return resolved !== null && typeof resolved === 'object' && !Array.isArray(resolved) ? (resolved as Record<string, unknown>) : {};
+}

@@ -577,12 +577,16 @@ function readDistributions(entries: Array<[string, TemplateResource]>, resolver:
         origins: list(config.Origins as Array<Record<string, unknown>>).map((o) => {
           const domainName = String(o.DomainName);
           const bucket = o.S3OriginConfig ? bucketOfDomain(domainName) : undefined;
+          const customHeaders = list(o.OriginCustomHeaders as Array<{ HeaderName: string; HeaderValue: unknown }>).map(
+            (header) => [String(header.HeaderName).toLowerCase(), String(header.HeaderValue)] as const,
+          );
           return {
             id: String(o.Id),
             domainName,
             ...(o.OriginPath ? { originPath: String(o.OriginPath) } : {}),
             ...(bucket ? { s3: { bucketName: bucket, originAccessControl: Boolean(o.OriginAccessControlId) } } : {}),
             ...(o.CustomOriginConfig ? { custom: { protocolPolicy: String(asRecord(o.CustomOriginConfig).OriginProtocolPolicy) } } : {}),
+            ...(customHeaders.length > 0 ? { customHeaders: Object.fromEntries(customHeaders) } : {}),
           };
         }),
         behaviors: [
