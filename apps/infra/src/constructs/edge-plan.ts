@@ -33,8 +33,8 @@ export interface EdgePlanProps {
  * address's `/api/*` requests at the edge ({@link perAddressLimit}), answering 429 over it.
  *
  * CloudFront web ACLs and plan subscriptions exist only in us-east-1, so both are conditional on
- * the stack being there; elsewhere the distribution is paid for by usage, and `CloudFrontPlan`
- * says so. Paid subscriptions start as `PENDING_APPROVAL`: billing by the plan begins once the
+ * the stack being there; elsewhere the distribution is paid for by usage and there is no
+ * `CloudFrontPlan` output. Paid subscriptions start as `PENDING_APPROVAL`: billing by the plan begins once the
  * account approves it (docs/deploy.md, "CloudFront plan"); until then the distribution is billed by
  * usage. CloudFormation cannot change a subscription's tier, so a larger plan is chosen through the
  * PricingPlanManager API and then written into the context (`-c cloudFrontPlan=...`).
@@ -64,7 +64,8 @@ export class EdgePlan extends Construct {
     });
     const acl = new CfnWebACL(this, 'WebAcl', {
       name: `${props.name}-edge`,
-      description: 'Required by the CloudFront flat-rate plan; limits each address on /api/*',
+      // WAF descriptions allow letters, digits, spaces and =:#@/-,. only.
+      description: 'Required by the CloudFront flat-rate plan. Limits each address on /api/ paths.',
       scope: 'CLOUDFRONT',
       defaultAction: { allow: {} },
       visibilityConfig: visibility('edge'),
@@ -103,11 +104,11 @@ export class EdgePlan extends Construct {
     const arns = [distribution.distributionArn, this.acl === undefined ? this.webAclArn : this.acl.attrArn];
     const subscription = new CfnSubscription(this, 'Subscription', { planFamily: 'CloudFront', planTier: this.props.tier, resourceArns: arns });
     subscription.cfnOptions.condition = this.inUsEast1;
+    // Only where the subscription exists: outside us-east-1 the stage pays by usage and has no plan to approve.
     new CfnOutput(this, 'CloudFrontPlan', {
       key: 'CloudFrontPlan',
-      value: Token.asString(
-        Fn.conditionIf(this.inUsEast1.logicalId, subscription.attrArn, `none: CloudFront web ACLs and plans exist only in us-east-1; the distribution is paid for by usage`),
-      ),
+      condition: this.inUsEast1,
+      value: subscription.attrArn,
       description: `The ${this.props.tier} flat-rate plan's subscription; approve it to start billing by the plan (docs/deploy.md, "CloudFront plan")`,
     });
   }

@@ -55,8 +55,10 @@ describe('the stage on a CloudFront flat-rate plan', () => {
       expect(rule?.Action).toEqual({ Block: { CustomResponse: { ResponseCode: 429, ResponseHeaders: [{ Name: 'retry-after', Value: '300' }] } } });
     });
 
-    it('says in an output where the subscription is to be approved', () => {
-      expect(JSON.stringify(template.findOutputs('CloudFrontPlan'))).toContain('GetAtt');
+    it('says in an output, where the subscription exists, which one is to be approved', () => {
+      const output = template.findOutputs('CloudFrontPlan')['CloudFrontPlan'];
+      const [subscriptionId, subscription] = Object.entries(template.findResources('AWS::PricingPlanManager::Subscription'))[0] ?? [];
+      expect(output).toMatchObject({ Condition: subscription?.Condition, Value: { 'Fn::GetAtt': [subscriptionId, 'Arn'] } });
     });
   });
 
