@@ -359,6 +359,17 @@ export class Resolver {
         const secretArn = arn('secretsmanager', `secret:${name}-${stableId(`${logicalId}#suffix`, 6, alphanumeric)}`);
         return { ref: secretArn, attributes: { Id: secretArn, Name: name } };
       }
+      case 'AWS::WAFv2::WebACL': {
+        // A CLOUDFRONT-scoped web ACL lives in us-east-1 whatever the stack's region; its Ref is `name|id|scope`.
+        const name = this.text(props.Name ?? logicalId);
+        const id = uuid(logicalId);
+        const aclArn = `arn:${partition}:wafv2:us-east-1:${accountId}:global/webacl/${name}/${id}`;
+        return { ref: `${name}|${id}|${this.text(props.Scope ?? 'CLOUDFRONT')}`, attributes: { Arn: aclArn, Id: id, LabelNamespace: `awswaf:${accountId}:webacl:${name}:` } };
+      }
+      case 'AWS::PricingPlanManager::Subscription': {
+        const subscriptionArn = `arn:${partition}:pricingplanmanager::${accountId}:subscription/${stableId(logicalId, 12)}`;
+        return { ref: subscriptionArn, attributes: { Arn: subscriptionArn, Status: 'PENDING_APPROVAL', CurrentPlanTier: this.text(props.PlanTier ?? '') } };
+      }
       case 'AWS::CloudWatch::Alarm': {
         const name = named('AlarmName', () => generated(255));
         return { ref: name, attributes: { Arn: arn('cloudwatch', `alarm:${name}`) } };
