@@ -25,6 +25,11 @@ const dist = resolve(root, process.env.MEDIAFLOW_LAMBDA_OUT ?? 'dist');
 const sdkExternal = process.env.MEDIAFLOW_SDK !== 'bundled';
 
 export const FUNCTIONS = ['api', 'ingest', 'image', 'document', 'audio', 'tagging', 'video', 'video-complete'];
+/**
+ * Handlers CloudFormation calls at deploy time (custom resources), from `src/deploy/<name>.ts`,
+ * bundled the same way into dist/<name>/index.mjs.
+ */
+export const DEPLOY_HANDLERS = ['media-signing-key'];
 
 /**
  * Provided by a layer or the runtime, loaded by `require` so that NODE_PATH applies. The runtime
@@ -89,12 +94,12 @@ const common = {
 await rm(dist, { recursive: true, force: true });
 const sizes = {};
 const workers = {};
-for (const name of FUNCTIONS) {
+for (const name of [...FUNCTIONS, ...DEPLOY_HANDLERS]) {
   const outfile = join(dist, name, 'index.mjs');
   await mkdir(dirname(outfile), { recursive: true });
   await build({
     ...common,
-    entryPoints: [join(root, 'src/functions', `${name}.ts`)],
+    entryPoints: [join(root, FUNCTIONS.includes(name) ? 'src/functions' : 'src/deploy', `${name}.ts`)],
     outfile,
     external: RUNTIME_ONLY,
     plugins: [providedModules],

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Code } from 'aws-cdk-lib/aws-lambda';
 import { Source, type ISource } from 'aws-cdk-lib/aws-s3-deployment';
 import { MEDIA_FUNCTIONS } from './constructs/function-plans.js';
+import { MEDIA_SIGNING_HANDLER } from './constructs/media-signing.js';
 
 /** What the stack deploys besides its own resources: function bundles, layers and the gallery build. */
 export interface MediaAssets {
@@ -34,7 +35,7 @@ export function workspaceAssets(workspaceRoot: string): MediaAssets {
   const gallery = join(workspaceRoot, 'apps/web-gallery/dist');
 
   const expected: Expected[] = [
-    ...MEDIA_FUNCTIONS.map((name) => ({ path: join(functionDir(name), 'index.mjs'), builtBy: 'nx run @mediaflow/lambdas:build' })),
+    ...[...MEDIA_FUNCTIONS, MEDIA_SIGNING_HANDLER].map((name) => ({ path: join(functionDir(name), 'index.mjs'), builtBy: 'nx run @mediaflow/lambdas:build' })),
     { path: join(sharp, 'nodejs/node_modules/sharp/package.json'), builtBy: 'nx run @mediaflow/lambdas:layer-sharp' },
     { path: join(mediaTools, 'bin/ffmpeg'), builtBy: 'nx run @mediaflow/lambdas:layer-media-tools' },
     { path: join(mediaTools, 'bin/ffprobe'), builtBy: 'nx run @mediaflow/lambdas:layer-media-tools' },

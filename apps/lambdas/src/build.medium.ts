@@ -6,13 +6,13 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 const appRoot = join(__dirname, '..');
-const FUNCTIONS = ['api', 'ingest', 'image', 'document', 'audio', 'tagging', 'video', 'video-complete'];
+const FUNCTIONS = ['api', 'ingest', 'image', 'document', 'audio', 'tagging', 'video', 'video-complete', 'media-signing-key'];
 /** Text only sharp's own JavaScript carries (its loader's error message). */
 const SHARP_CODE = 'Could not load the';
 /** ffmpeg/ffprobe are executables: bundled, they would show as ELF images or the installers' manifests. */
 const FFMPEG_CODE = [String.fromCharCode(0x7f) + 'ELF', '"name":"@ffmpeg-installer/linux', '"name":"@ffprobe-installer/linux'];
 
-describe('build.mjs (one bundle per function)', () => {
+describe('build.mjs (one bundle per function and deploy-time handler)', () => {
   let out: string;
   const bundles = new Map<string, string>();
 

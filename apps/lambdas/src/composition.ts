@@ -2,11 +2,12 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { systemClock, ulidGenerator, type MessageHandler } from '@mediaflow/domain';
 import { ServiceConfigSchema, type LocalJobDeps, type ServiceConfig, type ServiceDeps } from '@mediaflow/media-service';
 import { SnsEventBus } from '@mediaflow/messaging/aws';
+import { CloudFrontEdgeCache } from '@mediaflow/storage/cloudfront';
 import { AWS_RETRY, DynamoMediaRepository } from '@mediaflow/storage/dynamodb';
 import { S3MultipartUploads, S3ObjectStore, S3StoreConfigSchema } from '@mediaflow/storage/s3';
 import type { Context } from 'aws-lambda';
 import { loadConfig, type LambdaEnv } from './config.js';
-import { Telemetry } from './observability.js';
+import { Telemetry, toLogger } from './observability.js';
 
 /** A message handler, perhaps told each invocation's Lambda context (idempotency needs it). */
 export type ContextAwareHandler = MessageHandler & { useLambdaContext?: (context: Context) => void };
@@ -38,8 +39,19 @@ export function serviceConfig(config: LambdaEnv): ServiceConfig {
 export type AwsDeps = ServiceDeps & LocalJobDeps;
 
 /**
+ * The distribution's edge copies of renditions, when `DISTRIBUTION_ID` names it: invalidated under
+ * the path `MEDIA_BASE_URL` serves renditions at.
+ */
+export function edgeCacheFor(config: LambdaEnv): CloudFrontEdgeCache | undefined {
+  if (config.DISTRIBUTION_ID === undefined) return undefined;
+  const base = new URL(config.MEDIA_BASE_URL).pathname.replace(/\/+$/, '');
+  return new CloudFrontEdgeCache({ distributionId: config.DISTRIBUTION_ID, pathPrefix: `${base}/` });
+}
+
+/**
  * The use cases' collaborators in AWS: S3 (objects and presigned multipart uploads), DynamoDB (the
- * media table), SNS (domain events), ULIDs and the system clock. Processors that load native code
+ * media table), SNS (domain events), ULIDs and the system clock, and CloudFront's edge cache where
+ * `DISTRIBUTION_ID` is set. Processors that load native code
  * (sharp, ffmpeg, MediaConvert) come in `extra` from the functions that use them, so a bundle
  * carries only its own function's dependencies.
  */
@@ -53,6 +65,7 @@ export function awsServiceDeps<E extends object = Record<never, never>>(config: 
     ids: ulidGenerator,
     clock: systemClock,
     config: serviceConfig(config),
+    edgeCache: edgeCacheFor(config),
     // Lambda's only writable directory; its size is the function's ephemeral storage.
     scratchDir: '/tmp/mediaflow',
     ...extra,
@@ -73,7 +86,10 @@ export function awsRuntime<E extends object = Record<never, never>>(
   },
 ): Runtime<AwsDeps & E> {
   const config = loadConfig(process.env);
-  return { config, deps: awsServiceDeps(config, extra(config)), telemetry: new Telemetry(functionName), once: once(config) };
+  const telemetry = new Telemetry(functionName);
+  // The use cases' warnings (a failed edge invalidation) on the function's logger.
+  const deps = { ...awsServiceDeps(config, extra(config)), log: toLogger(telemetry.logger) };
+  return { config, deps, telemetry, once: once(config) };
 }
 
 /**

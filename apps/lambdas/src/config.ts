@@ -70,6 +70,22 @@ const VARIABLES = {
    * a short one is refused here rather than trusted. Unset (locally), no header is asked for.
    */
   ORIGIN_VERIFY_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /**
+   * The CloudFront public key (its id, `K...`) of the key group the distribution's `/media/*`
+   * trusts, and the secret holding its private key (PEM), read at the first media-access request.
+   * Both or neither: set, the api function signs the cookies `POST /api/v1/media-access` hands out;
+   * unset (locally), that route sets none.
+   */
+  MEDIA_SIGNING_KEY_ID: z.string().regex(/^[A-Z0-9]{1,128}$/, 'must be a CloudFront public key id').optional(),
+  MEDIA_SIGNING_SECRET_ARN: arn('secretsmanager').optional(),
+  /** How long the signed media cookies last: an hour by default, 60 s to a day. */
+  MEDIA_ACCESS_SECONDS: positiveInt.min(60).max(86_400).default(3600),
+  /**
+   * The CloudFront distribution serving renditions under `MEDIA_BASE_URL`: set, a delete and a
+   * moderation hold ask it to drop the item's copies (`cloudfront:CreateInvalidation` on it). Unset,
+   * nothing is invalidated and the copies expire on their own.
+   */
+  DISTRIBUTION_ID: z.string().regex(/^[A-Z0-9]{1,64}$/, 'must be a CloudFront distribution id').optional(),
 } satisfies { readonly [Key in LambdaEnvKey]: z.ZodType };
 
 /**

@@ -8,12 +8,14 @@ import type { ApiEnv, OwnerVerifier } from './auth.js';
 import { ownerJson } from './cached-json.js';
 import { RateLimitedError } from './errors.js';
 import { buildOpenApiDocument, type OpenApiDocument } from './openapi.js';
+import type { MediaAccessSigner } from './media-access.js';
 import { requireOriginSecret, type OriginSecret } from './origin-secret.js';
 import { problemResponse } from './problems.js';
 import { rateLimiterOf } from './rate-limit.js';
 import { ResponseCache } from './response-cache.js';
 import { mountRoutes, type ApiRoute } from './route.js';
 import { localUploadRoutes, type PresignedHandler } from './routes/local-uploads.js';
+import { mediaAccessRoutes } from './routes/media-access.js';
 import { mediaFileRoutes } from './routes/media-files.js';
 import { mediaRoutes } from './routes/media.js';
 import { systemRoutes } from './routes/system.js';
@@ -58,6 +60,12 @@ export interface ApiOptions {
    * locally, where nothing stands in front.
    */
   originSecret?: OriginSecret;
+  /**
+   * Signs the cookies `POST /api/v1/media-access` sets, where the CDN checks a signature on every
+   * media request (`CloudFrontMediaAccess` in AWS). Absent, as locally, the route sets none and
+   * answers `expiresAt: null`: the local `/media/*` checks the owner's own cookie.
+   */
+  mediaAccess?: MediaAccessSigner;
 }
 
 /** Bodies of REST requests are small JSON documents; bytes go to presigned URLs. */
@@ -102,7 +110,7 @@ export function createApi(options: ApiOptions): Hono<ApiEnv> {
   const json = ownerJson(deps, cache);
   const cookieName = options.mediaFiles?.cookieName ?? 'mf_token';
 
-  const rest = [...uploadRoutes(deps), ...mediaRoutes(deps, json), ...tagRoutes(deps, json)];
+  const rest = [...uploadRoutes(deps), ...mediaRoutes(deps, json), ...tagRoutes(deps, json), ...mediaAccessRoutes(options.mediaAccess, deps.clock)];
   const files = options.mediaFiles ? mediaFileRoutes(deps) : [];
   const uploads = options.localUploads ? localUploadRoutes(options.localUploads) : [];
   const system = systemRoutes(() => document);

@@ -6,6 +6,10 @@ export { RateLimitedError, UnauthenticatedError, UnverifiedOriginError } from '.
 export { DEFAULT_LOCAL_TOKEN_TTL_SECONDS, isLocalOwnerId, localOwnerId, LocalTokens } from './local-tokens.js';
 export { OwnerRateLimiter, rateLimiterOf } from './rate-limit.js';
 export type { Authenticator, LocalTokenOptions, TokenGenerations } from './local-tokens.js';
+export { cloudFrontBase64, customPolicy, fromCloudFrontBase64, signedCookies, signPolicy } from './cloudfront-signing.js';
+export type { CloudFrontSignedCookies, CustomPolicyInput } from './cloudfront-signing.js';
+export { CloudFrontMediaAccess, MEDIA_ACCESS_SECONDS } from './media-access.js';
+export type { CloudFrontMediaAccessOptions, MediaAccessGrant, MediaAccessSigner } from './media-access.js';
 export { buildOpenApiDocument } from './openapi.js';
 export { requireOriginSecret } from './origin-secret.js';
 export type { OriginSecret } from './origin-secret.js';

@@ -71,6 +71,12 @@ export const HealthSchema = z.object({ ok: z.literal(true) });
 /** `200` to `GET /api/v1/media/{id}/original`: a short-lived link that downloads the original. */
 export const OriginalDownloadSchema = z.object({ url: z.string(), expiresAt: z.string() });
 
+/**
+ * `200` to `POST /api/v1/media-access`: until when the signed cookies set with the answer work, or
+ * `null` where media is served without them (the local server checks its own cookie).
+ */
+export const MediaAccessSchema = z.object({ expiresAt: z.string().nullable() });
+
 /** The OpenAPI document itself, as far as its schema goes: a JSON object. */
 export const OpenApiDocumentSchema = z.record(z.string(), z.unknown());
 
@@ -108,6 +114,7 @@ for (const [schema, id] of [
   [ProblemSchema, 'Problem'],
   [HealthSchema, 'Health'],
   [OriginalDownloadSchema, 'OriginalDownload'],
+  [MediaAccessSchema, 'MediaAccess'],
   [OpenApiDocumentSchema, 'OpenApiDocument'],
 ] as const) {
   responseComponents.add(schema, { id });

@@ -55,16 +55,31 @@ describe('CloudFront flat-rate plans', () => {
     expect(() => chooseCloudFrontPricing({ requests: 0, transferGiB: Number.NaN })).toThrow(InvalidAssumptionsError);
   });
 
-  it("prices Mediaflow's month 0 on the Business plan, in place of the usage lines", () => {
+  it("prices Mediaflow's month 0 on the Business plan, in place of the usage lines, and invalidations beside it", () => {
     const state = monthState(parseWorkload());
     const lines = priceMonth(MEDIAFLOW, [state]).lines.filter((line) => line.service === 'cloudfront');
-    expect(lines.map((line) => [line.meterId, line.cost])).toEqual([['cloudfront.plan.business', 200]]);
+    expect(lines.map((line) => [line.meterId, line.cost])).toEqual([
+      ['cloudfront.plan.business', 200],
+      ['cloudfront.invalidation', 0],
+    ]);
     expect(lines[0]?.usage.formula).toMatch(/44% of its 125M requests, 15% of its 50 TB; pay-as-you-go would be \$706\.62/);
 
     const byUsage = parseArchitecture({ ...MEDIAFLOW, cloudFrontPricing: 'pay-as-you-go' });
     const usageLines = priceMonth(byUsage, [state]).lines.filter((line) => line.service === 'cloudfront');
-    expect(usageLines.map((line) => line.meterId)).toEqual(['cloudfront.transfer', 'cloudfront.requests']);
+    expect(usageLines.map((line) => line.meterId)).toEqual(['cloudfront.transfer', 'cloudfront.requests', 'cloudfront.invalidation']);
     expect(usageLines.reduce((sum, line) => sum + line.cost, 0)).toBeCloseTo(706.62, 2);
+  });
+
+  it('prices a path per deleted or held item, the first 1,000 a month free only with the free tier, and none without a CDN for media', () => {
+    // 10,000 DAU × 8 uploads × 30.4 days = 2,432,000 items; 1% deleted + 0.5% held = 36,480 paths.
+    const state = monthState(parseWorkload({ deletedShare: 0.01, flaggedShare: 0.005 }));
+    const line = priceMonth(MEDIAFLOW, [state]).lines.find((l) => l.meterId === 'cloudfront.invalidation');
+    expect(line?.usage.value).toBeCloseTo(72_960, 6);
+    expect(line?.usage.formula).toMatch(/^itemsPerMonth × \(deletedShare 0\.01 \+ flaggedShare 0\.005\) × 2 \[two wildcard paths per item/);
+    expect(line?.cost).toBeCloseTo(364.8, 6);
+    expect(priceMonth(MEDIAFLOW, [state], { freeTier: true }).lines.find((l) => l.meterId === 'cloudfront.invalidation')?.cost).toBeCloseTo(359.8, 6);
+    const presigned = parseArchitecture({ ...MEDIAFLOW, mediaDelivery: 's3-presigned' });
+    expect(priceMonth(presigned, [state]).lines.some((l) => l.meterId === 'cloudfront.invalidation')).toBe(false);
   });
 
   it('measures the same month for the bill and for the capacity plan', () => {

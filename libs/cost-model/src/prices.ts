@@ -268,7 +268,13 @@ const meters: readonly Meter[] = [
   meter('cloudfront.requests', 'cloudfront', 'CloudFront HTTPS requests', 'request', 10_000, flat(0.01), CF, {
     free: { amount: 10 * M, note: 'always free: 10M requests a month' },
   }),
-  // Flat-rate plans: a fixed fee per distribution and month in place of the two lines above
+  // Invalidations are priced per path (a wildcard path counts as one) whatever the distribution's
+  // pricing: the flat-rate plans' published contents do not name them, so they are not assumed covered.
+  meter('cloudfront.invalidation', 'cloudfront', 'CloudFront invalidation paths', 'path', 1, flat(0.005), 'Amazon CloudFront pricing', {
+    free: { amount: 1000, note: 'no charge for the first 1,000 paths a month, counted over all of the account\'s distributions' },
+    notes: 'A path with the * wildcard counts as one however many files it covers. At most 15 wildcard paths may be in progress per distribution at once (CloudFront quota).',
+  }),
+  // Flat-rate plans: a fixed fee per distribution and month in place of the transfer and request lines
   // (allowances in `cloudfront-plans.ts`).
   ...(
     [

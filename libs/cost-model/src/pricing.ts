@@ -216,6 +216,19 @@ export function priceMonth(arch: Architecture, history: readonly MonthState[], o
       add(choice.plan.meterId, quantity('cloudFrontPlan', 1, 'plan-month', `the cheapest plan the month fits: ${choice.reason}; ${payg}`));
     }
   }
+  // A deleted or held item's renditions are dropped from the edge: one wildcard path per item.
+  // Presigned S3 URLs have no edge copies to drop.
+  if (arch.mediaDelivery === 'cloudfront') {
+    add(
+      'cloudfront.invalidation',
+      quantity(
+        'invalidationPaths',
+        items * (w.deletedShare + w.flaggedShare) * 2,
+        'paths',
+        `itemsPerMonth × (deletedShare ${w.deletedShare} + flaggedShare ${w.flaggedShare}) × 2 [two wildcard paths per item: as requested, and as cached after the viewer-request function]`,
+      ),
+    );
+  }
 
   // DynamoDB: every state change is a conditional write of the media item.
   const wruPerWrite = Math.ceil(w.dynamoItemKiB);

@@ -64,6 +64,20 @@ export const WorkloadSchema = z.object({
    */
   originalDownloadShare: ratio().default(0.01),
 
+  // Deletes and moderation holds: each has CloudFront drop the item's edge copies (one wildcard path)
+  /**
+   * Items their owners delete in a month, as a share of the month's uploads. No measured basis (no
+   * usage data yet, and none published for personal libraries), so 0: the invalidation line keeps
+   * its formula at no cost, and docs/cost.md gives what each percentage point adds.
+   */
+  deletedShare: ratio().default(0),
+  /**
+   * Items the tagging step holds for moderation (`flagged`) in a month, as a share of the month's
+   * uploads. No measured basis (it depends on the library and on the moderation policy's
+   * thresholds), so 0, as for `deletedShare`.
+   */
+  flaggedShare: ratio().default(0),
+
   // API and app
   sessionsPerUserPerDay: nonNegative().default(3),
   apiCallsPerSession: nonNegative().default(8),

@@ -17,3 +17,4 @@ export * from './contracts.js';
 export * from './caching-repository.js';
 export type * from './ports.js';
 export type * from './processing-ports.js';
+export type * from './edge-cache.js';

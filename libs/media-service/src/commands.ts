@@ -12,6 +12,7 @@ import {
   type Tag,
 } from '@mediaflow/domain';
 import type { CoreDeps } from './context.js';
+import { invalidateEdgeCopies } from './edge.js';
 import { getMedia } from './queries.js';
 
 const MAX_ATTEMPTS = 3;
@@ -65,7 +66,8 @@ export async function releaseMedia(deps: CoreDeps, ownerId: string, id: string):
 /**
  * `DELETE /api/v1/media/{id}`: the original, every rendition and every index entry. The item is
  * marked `deleted` first so that a worker racing with the delete cannot resurrect it, then the
- * bytes go, then the record. Running it again finishes a delete that was interrupted.
+ * bytes go, then the edge cache's copies (best effort), then the record. Running it again finishes
+ * a delete that was interrupted.
  */
 export async function deleteMedia(deps: CoreDeps, ownerId: string, id: string): Promise<void> {
   const existing = await deps.repo.get(ownerId, id);
@@ -76,6 +78,9 @@ export async function deleteMedia(deps: CoreDeps, ownerId: string, id: string): 
   }
   await deps.store.delete(item.original.key);
   await deps.store.deleteByPrefix(renditionPrefix(ownerId, id));
+  // Before the record goes: a crash here leaves the item `deleted`, and the sweeper's completion
+  // of the delete asks again, where one after the record went would leave the copies served.
+  await invalidateEdgeCopies(deps, ownerId, id, 'deleted');
   await deps.repo.delete(ownerId, id);
   await deps.bus.publish(
     createEvent('media.deleted', {

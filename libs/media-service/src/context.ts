@@ -2,6 +2,7 @@ import type {
   AudioProcessor,
   Clock,
   DetectedLabel,
+  EdgeCache,
   Moderation,
   ModerationLabel,
   Tag,
@@ -75,6 +76,17 @@ export interface CoreDeps {
   ids: IdGenerator;
   clock: Clock;
   config: ServiceConfig;
+  /**
+   * The CDN in front of renditions (CloudFront in AWS), told to drop an item's copies when it is
+   * deleted or held by moderation. Absent where renditions are served without an edge cache (the
+   * local server).
+   */
+  edgeCache?: EdgeCache | undefined;
+  /**
+   * Where a use case reports what it carried on past (an edge invalidation that failed), as
+   * `{ level, msg, ...fields }`: the function's logger in AWS. Unset, such warnings go to the console.
+   */
+  log?: ((entry: Record<string, unknown>) => void) | undefined;
 }
 
 /** The API's use cases (uploads, queries, edits, deletes); multipart uploads where the store has them. */

@@ -5,7 +5,7 @@ import {
   type MediaStatus,
   type ObjectHead,
 } from '@mediaflow/domain';
-import { InMemoryMediaRepository, InMemoryObjectStore } from '@mediaflow/domain/testing';
+import { InMemoryEdgeCache, InMemoryMediaRepository, InMemoryObjectStore } from '@mediaflow/domain/testing';
 import { ingestObject } from './ingest.js';
 import { processImage } from './steps/image.js';
 import { inMemoryDeps } from './testing/index.js';
@@ -258,6 +258,41 @@ describe('sweepOrphans', () => {
     expect(await sweepOrphans(deps)).toMatchObject({ finishedDeletes: 1, orphanObjects: 2 });
     expect(await deps.repo.get('alice', id)).toBeUndefined();
     expect(await keys(store)).toEqual([]);
+  });
+
+  it('asks the edge cache again to drop the copies of a delete it finishes, and of nothing else', async () => {
+    const { deps: base, clock, store } = setup();
+    const edgeCache = new InMemoryEdgeCache();
+    const deps = { ...base, edgeCache };
+    const id = await ready(deps);
+    await ready(deps);
+    const abandoned = await started(deps, 'bob');
+    const item = (await deps.repo.get('alice', id)) as MediaItem;
+    await deps.repo.update(applyAction(item, 'deleted', clock.now()), item.version);
+    await store.delete(`originals/alice/${id}`);
+    clock.advance(3 * HOUR);
+    expect(await sweepOrphans(deps, { dryRun: true })).toMatchObject({ finishedDeletes: 1, abandonedUploads: 1 });
+    expect(edgeCache.invalidations).toEqual([]);
+    // An abandoned upload never had renditions, so nothing of it is at the edge.
+    expect(await sweepOrphans(deps)).toMatchObject({ finishedDeletes: 1, abandonedUploads: 1 });
+    expect(edgeCache.invalidations).toEqual([{ ownerId: 'alice', itemId: id }]);
+    expect(await deps.repo.get('bob', abandoned)).toBeUndefined();
+  });
+
+  it('finishes a delete even when the edge cache refuses, with a warning naming the item', async () => {
+    const { deps: base, clock, store } = setup();
+    const edgeCache = new InMemoryEdgeCache();
+    edgeCache.failWith(new Error('Throttling: Rate exceeded'));
+    const warnings: Record<string, unknown>[] = [];
+    const deps = { ...base, edgeCache, log: (entry: Record<string, unknown>) => warnings.push(entry) };
+    const id = await ready(deps);
+    const item = (await deps.repo.get('alice', id)) as MediaItem;
+    await deps.repo.update(applyAction(item, 'deleted', clock.now()), item.version);
+    await store.delete(`originals/alice/${id}`);
+    clock.advance(2 * HOUR);
+    expect(await sweepOrphans(deps)).toMatchObject({ finishedDeletes: 1 });
+    expect(await deps.repo.get('alice', id)).toBeUndefined();
+    expect(warnings).toEqual([expect.objectContaining({ level: 'warn', ownerId: 'alice', mediaId: id, reason: 'deleted', error: 'Error: Throttling: Rate exceeded' })]);
   });
 
   it('removes bytes a retried PUT brought back for content refused at ingest', async () => {

@@ -12,6 +12,7 @@ import {
   type ObjectHead,
 } from '@mediaflow/domain';
 import type { CoreDeps } from './context.js';
+import { invalidateEdgeCopies } from './edge.js';
 
 /** What the sweeper works with: the service's stores, plus two optional hooks of the composition root. */
 export interface SweeperDeps extends CoreDeps {
@@ -135,7 +136,8 @@ export function judgeObject(item: MediaItem | undefined, head: ObjectHead, cutof
  * Puts the stores back in step after crashes and abandoned work (the local stack; in AWS the
  * table's TTL and the bucket's lifecycle rules cover abandoned uploads):
  *
- * 1. items a delete left `deleted` when a crash cut it short lose their record;
+ * 1. items a delete left `deleted` when a crash cut it short lose their record (the edge cache, if
+ *    any, is asked again to drop their copies);
  * 2. `uploading` items without bytes whose upload URL expired `olderThanSeconds` ago are removed,
  *    as DynamoDB's TTL removes them in the cloud;
  * 3. every object under `originals/` and `renditions/` is judged by {@link judgeObject}: orphans and
@@ -173,8 +175,12 @@ export async function sweepOrphans(deps: SweeperDeps, options: SweepOptions = {}
   if (deps.repo.listStale) {
     for (const item of await deps.repo.listStale('deleted', cutoffs.removeBefore, batch)) {
       checkpoint();
-      // Its objects, if any are left, are orphans now: the object scan below removes them.
-      if (!dryRun) await finishDelete(deps, item);
+      // Its objects, if any are left, are orphans now: the object scan below removes them. The
+      // edge may still hold copies (the delete may have stopped before asking it to drop them).
+      if (!dryRun) {
+        await invalidateEdgeCopies(deps, item.ownerId, item.id, 'deleted');
+        await finishDelete(deps, item);
+      }
       report.finishedDeletes += 1;
     }
     // A PUT may land until the URL expires; only then is an upload without bytes abandoned.

@@ -4,6 +4,7 @@
  *
  * - `@mediaflow/storage/fs`: ObjectStore and MultipartUploads on a local directory
  * - `@mediaflow/storage/sqlite`: MediaRepository on SQLite
+ * - `@mediaflow/storage/cloudfront`: the EdgeCache on a CloudFront distribution (invalidations)
  */
 export { StorageError } from './errors.js';
 export { assertSafeKeyPrefix, assertSafeObjectKey, MAX_OBJECT_KEY_BYTES, objectKeyProblem } from './object-key.js';

@@ -36,6 +36,10 @@ export const LAMBDA_ENV_KEYS = [
   'OWNER_RATE_LIMIT_PER_SECOND',
   'OWNER_RATE_LIMIT_BURST',
   'ORIGIN_VERIFY_SECRET',
+  'MEDIA_SIGNING_KEY_ID',
+  'MEDIA_SIGNING_SECRET_ARN',
+  'MEDIA_ACCESS_SECONDS',
+  'DISTRIBUTION_ID',
 ] as const;
 export type LambdaEnvKey = (typeof LAMBDA_ENV_KEYS)[number];
 
@@ -63,16 +67,19 @@ const MEDIA_TOOLS = ['FFMPEG_PATH', 'FFPROBE_PATH'] as const satisfies readonly 
  * The variables a deployment may set on each function, and no others. Some are set only where a
  * stage has what they name: `MAX_UPLOAD_BYTES` when it sets an upload limit, `CACHE_URL` with the
  * optional cache, `OWNER_RATE_LIMIT_*` with a limit per caller, `ORIGIN_VERIFY_SECRET` where CloudFront fronts
- * the API, MediaConvert's once its queue exists. `MEDIACONVERT_ENDPOINT` and
+ * the API, MediaConvert's once its queue exists, `DISTRIBUTION_ID` where CloudFront serves renditions
+ * (on the functions that delete or hold items: api and tagging), `MEDIA_SIGNING_*` where the
+ * distribution checks signed cookies on media (`MEDIA_ACCESS_SECONDS` keeps its default unless
+ * set). `MEDIACONVERT_ENDPOINT` and
  * `REKOGNITION_BUCKET` are read but never set by the stack: they are overrides for unusual accounts.
  */
 export const FUNCTION_ENV_KEYS: { readonly [Name in LambdaFunctionName]: readonly DeployedEnvKey[] } = {
-  api: [...COMMON, 'MAX_UPLOAD_BYTES', 'CACHE_URL', 'OWNER_RATE_LIMIT_PER_SECOND', 'OWNER_RATE_LIMIT_BURST', 'ORIGIN_VERIFY_SECRET'],
+  api: [...COMMON, 'MAX_UPLOAD_BYTES', 'CACHE_URL', 'OWNER_RATE_LIMIT_PER_SECOND', 'OWNER_RATE_LIMIT_BURST', 'ORIGIN_VERIFY_SECRET', 'MEDIA_SIGNING_KEY_ID', 'MEDIA_SIGNING_SECRET_ARN', 'MEDIA_ACCESS_SECONDS', 'DISTRIBUTION_ID'],
   ingest: [...CONSUMER, 'MAX_UPLOAD_BYTES'],
   image: IDEMPOTENT_CONSUMER,
   document: IDEMPOTENT_CONSUMER,
   audio: [...IDEMPOTENT_CONSUMER, 'AUDIO_TIME_LIMIT_SECONDS', ...MEDIA_TOOLS],
-  tagging: [...IDEMPOTENT_CONSUMER, 'TAGGER', 'TAGGER_WORKER_PATH', 'REKOGNITION_MAX_CONCURRENCY'],
+  tagging: [...IDEMPOTENT_CONSUMER, 'TAGGER', 'TAGGER_WORKER_PATH', 'REKOGNITION_MAX_CONCURRENCY', 'DISTRIBUTION_ID'],
   video: [...IDEMPOTENT_CONSUMER, 'VIDEO_TIME_LIMIT_SECONDS', 'VIDEO_TRANSCODER', ...MEDIA_TOOLS, 'MEDIACONVERT_ROLE_ARN', 'MEDIACONVERT_QUEUE_ARN'],
   'video-complete': COMMON,
 };

@@ -40,7 +40,12 @@ export const RESOURCE_TYPES: Record<string, ResourceTypeMapping> = {
   'AWS::SecretsManager::Secret': {
     treatment: 'deploy-time',
     by: 'template/secrets.ts',
-    note: 'A value is generated for each stage as GenerateSecretString says, and every {{resolve:secretsmanager:...}} reference in the template resolves to it, as CloudFormation resolves them on deploy; no function calls Secrets Manager, so its API is not served.',
+    note: 'A value is generated for each stage as GenerateSecretString says (or written by the signing-key custom resource), and every {{resolve:secretsmanager:...}} reference in the template resolves to it, as CloudFormation resolves them on deploy; functions read it with GetSecretValue (services/secretsmanager/), checked by IAM.',
+  },
+  'Custom::MediaSigningKey': {
+    treatment: 'deploy-time',
+    by: 'template/signing-keys.ts',
+    note: 'The stage makes an RSA-2048 key pair when it comes up, stores the private key as the value of the secret SecretArn names, and answers GetAtt PublicKeyPem with the public key; its handler function is not run.',
   },
   'AWS::DynamoDB::GlobalTable': { treatment: 'emulated', by: 'services/dynamodb/', note: 'One replica, on dynalite; TransactWriteItems is served by the simulator on top of it.' },
   'AWS::DynamoDB::Table': { treatment: 'emulated', by: 'services/dynamodb/', note: 'On dynalite.' },
@@ -52,10 +57,12 @@ export const RESOURCE_TYPES: Record<string, ResourceTypeMapping> = {
   'AWS::Cognito::UserPool': { treatment: 'emulated', by: 'oidc/', note: 'A local OpenID Connect issuer (authorization code with PKCE, JWKS); MFA and e-mail flows are not simulated.' },
   'AWS::Cognito::UserPoolClient': { treatment: 'emulated', by: 'oidc/', note: 'Callback URLs, flows, scopes and token lifetimes.' },
   'AWS::Cognito::UserPoolDomain': { treatment: 'emulated', by: 'oidc/', note: 'The hosted sign-in pages are the issuer\'s.' },
-  'AWS::CloudFront::Distribution': { treatment: 'emulated', by: 'cloudfront/', note: 'Behaviours, origins with origin access control, caching, compression.' },
+  'AWS::CloudFront::Distribution': { treatment: 'emulated', by: 'cloudfront/', note: 'Behaviours, origins with origin access control, caching, compression; invalidations from functions (services/cloudfront-api/).' },
   'AWS::CloudFront::Function': { treatment: 'emulated', by: 'cloudfront/', note: 'The template code runs on each request.' },
   'AWS::CloudFront::CachePolicy': { treatment: 'emulated', by: 'cloudfront/', note: 'Cache keys and TTLs.' },
   'AWS::CloudFront::ResponseHeadersPolicy': { treatment: 'emulated', by: 'cloudfront/', note: 'Security, custom and CORS headers.' },
+  'AWS::CloudFront::PublicKey': { treatment: 'emulated', by: 'cloudfront/signed-requests.ts', note: 'Its EncodedKey verifies the signatures of signed cookies and URLs for the key id its Ref gives.' },
+  'AWS::CloudFront::KeyGroup': { treatment: 'emulated', by: 'cloudfront/signed-requests.ts', note: 'A behaviour with TrustedKeyGroups refuses (403) a request without a valid signed URL or signed cookies for one of its keys: signature, resource, DateLessThan, DateGreaterThan, IpAddress.' },
   'AWS::CloudFront::OriginAccessControl': { treatment: 'emulated', by: 'cloudfront/', note: 'Origin reads are made as cloudfront.amazonaws.com with the distribution as source ARN.' },
   'AWS::MediaConvert::Queue': { treatment: 'emulated', by: 'services/mediaconvert/', note: 'Jobs run with ffmpeg as the job role and emit job state changes.' },
   'AWS::WAFv2::WebACL': {

@@ -128,6 +128,11 @@ export interface FunctionSpec {
   tracing: boolean;
   /** `AWS::Lambda::Permission` entries: who may invoke it. */
   permissions: Array<{ principal: string; sourceArn?: string; action: string }>;
+  /**
+   * The service token of a custom resource: CloudFormation calls it at deploy, and the simulator
+   * applies that effect itself (`resource-types.ts`), so it never runs.
+   */
+  deployTime?: boolean;
 }
 
 export interface BucketSpec {
@@ -210,6 +215,8 @@ export interface DistributionSpec {
   id: string;
   arn: string;
   domainName: string;
+  /** `Aliases`: the custom domain names it also answers to. */
+  aliases?: string[];
   defaultRootObject?: string;
   origins: Array<{
     id: string;
@@ -233,6 +240,11 @@ export interface DistributionSpec {
     originRequestPolicyId?: string;
     responseHeadersPolicy?: Record<string, unknown>;
     functions: Array<{ eventType: 'viewer-request' | 'viewer-response'; function: CloudFrontFunctionSpec }>;
+    /**
+     * `TrustedKeyGroups` with their public keys: every request must carry a valid signed URL or
+     * signed cookies for one of these keys. Absent, the behaviour asks for no signature.
+     */
+    trustedKeyGroups?: Array<{ id: string; publicKeys: Array<{ id: string; encodedKey: string }> }>;
   }>;
   customErrorResponses: Array<Record<string, unknown>>;
 }

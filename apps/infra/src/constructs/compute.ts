@@ -2,6 +2,7 @@ import { AspectPriority, Aspects, Token, type Duration } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Architecture, LayerVersion, type Code, type Function as LambdaFunction, type ILayerVersion } from 'aws-cdk-lib/aws-lambda';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IDistribution } from 'aws-cdk-lib/aws-cloudfront';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { CallerLimit, CloudTagger, CloudVideoTranscoder } from '@mediaflow/cost-model';
@@ -19,6 +20,7 @@ import {
   functionTimeout,
   MEDIA_FUNCTIONS,
   type ConsumerConcurrency,
+  type FunctionPlan,
   type LayerName,
   type MediaFunctionName,
 } from './function-plans.js';
@@ -90,6 +92,12 @@ export interface MediaComputeProps {
    * the api function's `ORIGIN_VERIFY_SECRET`, without which it asks no request for the header.
    */
   readonly apiOriginSecret?: string;
+  /**
+   * The key `/media/*` checks signed cookies with (`MediaSigning`): the api function gets its id and
+   * the secret holding its private key (`MEDIA_SIGNING_*`), and may read that one secret. Without
+   * it the api function signs nothing.
+   */
+  readonly mediaSigning?: { readonly keyId: string; readonly secretArn: string };
 }
 
 /**
@@ -113,6 +121,7 @@ export class MediaCompute extends Construct {
   /** The layers some function mounts, by name. */
   readonly layers: ReadonlyMap<LayerName, ILayerVersion>;
   private readonly members: ReadonlyMap<MediaFunctionName, MediaFunction>;
+  private readonly plans: Readonly<Record<MediaFunctionName, FunctionPlan>>;
 
   constructor(scope: Construct, id: string, props: MediaComputeProps) {
     super(scope, id);
@@ -154,7 +163,14 @@ export class MediaCompute extends Construct {
       return created;
     };
     const plans = functionPlans(props.tagger ?? 'on-device', props.videoTranscoder ?? 'lambda');
-    const resources = { media: props.media, mediaTable: props.mediaTable, idempotencyTable: props.idempotencyTable, topic: props.topic };
+    this.plans = plans;
+    const resources = {
+      media: props.media,
+      mediaTable: props.mediaTable,
+      idempotencyTable: props.idempotencyTable,
+      topic: props.topic,
+      ...(props.mediaSigning === undefined ? {} : { mediaSigningSecretArn: props.mediaSigning.secretArn }),
+    };
     const members = new Map<MediaFunctionName, MediaFunction>();
     for (const name of MEDIA_FUNCTIONS) {
       const plan = plans[name];
@@ -179,6 +195,7 @@ export class MediaCompute extends Construct {
         ...(props.cacheUrl === undefined ? {} : { cacheUrl: props.cacheUrl }),
         ...(props.callerRateLimit === undefined ? {} : { callerRateLimit: props.callerRateLimit }),
         ...(props.apiOriginSecret === undefined ? {} : { originSecret: props.apiOriginSecret }),
+        ...(props.mediaSigning === undefined ? {} : { mediaSigning: props.mediaSigning }),
       });
       const member = new MediaFunction(this, name, {
         plan,
@@ -209,6 +226,20 @@ export class MediaCompute extends Construct {
     const video = this.members.get('video');
     if (video === undefined) throw new Error('no video function');
     video.submitJobsTo(target);
+  }
+
+  /**
+   * Lets the functions that delete items or hold them for moderation (`invalidatesEdge` in their
+   * plan) invalidate the items' edge copies on `distribution`: its id in `DISTRIBUTION_ID` and
+   * `cloudfront:CreateInvalidation` on it alone. Called once the distribution exists, which itself
+   * needs the API the api function serves.
+   */
+  useEdgeCache(distribution: IDistribution): void {
+    for (const [name, member] of this.members) {
+      if (this.plans[name].invalidatesEdge !== true) continue;
+      member.fn.addEnvironment('DISTRIBUTION_ID', distribution.distributionId);
+      distribution.grantCreateInvalidation(member.fn);
+    }
   }
 
   get api(): LambdaFunction {

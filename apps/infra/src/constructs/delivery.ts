@@ -13,6 +13,7 @@ import {
   type GeoRestriction,
   HttpVersion,
   type IDistribution,
+  type IKeyGroup,
   OriginProtocolPolicy,
   OriginRequestPolicy,
   OriginSslPolicy,
@@ -70,6 +71,12 @@ export interface MediaDeliveryProps {
   readonly webAclArn?: string;
   /** Countries to allow or deny; none by default, the gallery is meant for anyone. */
   readonly geoRestriction?: GeoRestriction;
+  /**
+   * Key groups whose signed cookies (or URLs) `/media/*` asks of every request (`MediaSigning.keyGroup`):
+   * CloudFront answers 403 to a request without a valid signature for the URL. Without any, a
+   * rendition's URL alone is enough to fetch it.
+   */
+  readonly trustedKeyGroups?: readonly IKeyGroup[];
 }
 
 /** CloudFront and S3 access logs hold viewers' IP addresses; they are kept for a year, as the buckets' own. */
@@ -218,6 +225,8 @@ export class MediaDelivery extends Construct {
           responseHeadersPolicy: headers.media,
           compress: true,
           functionAssociations: [{ function: mediaFunction, eventType: FunctionEventType.VIEWER_REQUEST }],
+          // Checked at the edge before the cache: a cached copy is served only with a valid signature too.
+          ...(props.trustedKeyGroups === undefined || props.trustedKeyGroups.length === 0 ? {} : { trustedKeyGroups: [...props.trustedKeyGroups] }),
         },
         '/api/*': {
           origin: new HttpOrigin(props.apiDomainName, {

@@ -31,6 +31,8 @@ export interface EnvironmentInputs {
   readonly callerRateLimit?: CallerLimit;
   /** What CloudFront sends the API in `x-origin-verify` (a dynamic reference), for the functions behind the distribution. */
   readonly originSecret?: string;
+  /** The CloudFront public key's id and the secret holding its private key, for the functions that sign media cookies. */
+  readonly mediaSigning?: { readonly keyId: string; readonly secretArn: string };
 }
 
 /**
@@ -66,6 +68,10 @@ export function planEnvironment(plan: FunctionPlan, feed: QueueFeed | undefined,
     environment.OWNER_RATE_LIMIT_BURST = String(inputs.callerRateLimit.burst);
   }
   if (plan.behindDistribution === true && inputs.originSecret !== undefined) environment.ORIGIN_VERIFY_SECRET = inputs.originSecret;
+  if (plan.signsMediaCookies === true && inputs.mediaSigning !== undefined) {
+    environment.MEDIA_SIGNING_KEY_ID = inputs.mediaSigning.keyId;
+    environment.MEDIA_SIGNING_SECRET_ARN = inputs.mediaSigning.secretArn;
+  }
   return environment;
 }
 

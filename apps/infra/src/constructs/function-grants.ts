@@ -120,6 +120,11 @@ export class FunctionGrants {
     );
   }
 
+  /** The value of one secret, named exactly (the media signing key the api function reads at its first media-access request). */
+  readSecret(secretArn: string): void {
+    this.allow(['secretsmanager:GetSecretValue'], [secretArn]);
+  }
+
   /** The X-Ray statement itself comes with active tracing (`Tracing.ACTIVE`); this only says why its resource is `*`. */
   traceWithXRay(): void {
     this.unscoped('X-Ray accepts trace segments and telemetry (xray:PutTraceSegments, xray:PutTelemetryRecords) only on "*"; active tracing adds them.');

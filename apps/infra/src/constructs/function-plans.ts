@@ -92,6 +92,13 @@ export interface FunctionPlan {
   readonly limitsCallers?: boolean;
   /** Served through CloudFront: refuses a request without the distribution's origin secret (`ORIGIN_VERIFY_SECRET`). */
   readonly behindDistribution?: boolean;
+  /** Signs the CloudFront cookies `/media/*` asks for (`MEDIA_SIGNING_*`), with the private key it reads from its secret. */
+  readonly signsMediaCookies?: boolean;
+  /**
+   * Invalidates an item's edge copies on the distribution (`DISTRIBUTION_ID`,
+   * `cloudfront:CreateInvalidation`) when it deletes the item or moderation holds it.
+   */
+  readonly invalidatesEdge?: boolean;
 }
 
 /** Replacing renditions: clear what an earlier attempt left, put the new ones (a put larger than a part is a multipart upload, aborted on failure). */
@@ -118,6 +125,7 @@ export const TAGGING_PLANS: Readonly<Record<CloudTagger, FunctionPlan>> = {
     layers: ['sharp', 'taggerModels'],
     renditions: { actions: ['s3:GetObject'], why: 'reads the renditions it tags (a picture\u2019s small rendition, a video\u2019s poster and thumbnails, an audio item\u2019s cover)' },
     tagger: 'on-device',
+    invalidatesEdge: true,
   },
   rekognition: {
     description: 'Mediaflow tagging: labels and moderation from Rekognition (SQS)',
@@ -130,6 +138,7 @@ export const TAGGING_PLANS: Readonly<Record<CloudTagger, FunctionPlan>> = {
     renditions: { actions: ['s3:GetObject'], why: 'reads the renditions it looks at and lets Rekognition read the large ones from S3 under its permissions' },
     callsRekognition: true,
     tagger: 'rekognition',
+    invalidatesEdge: true,
   },
 };
 
@@ -217,6 +226,8 @@ export const FUNCTION_PLANS: Readonly<Record<MediaFunctionName, FunctionPlan>> =
     joinsApiNetwork: true,
     limitsCallers: true,
     behindDistribution: true,
+    signsMediaCookies: true,
+    invalidatesEdge: true,
   },
   ingest: {
     description: 'Mediaflow ingest: S3 notifications of new originals (SQS)',

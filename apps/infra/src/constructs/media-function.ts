@@ -33,6 +33,8 @@ export interface FunctionResources {
   readonly mediaTable: ITableV2;
   readonly idempotencyTable: ITableV2;
   readonly topic: ITopic;
+  /** The ARN of the media signing key's secret, read by the functions whose plan signs media cookies. */
+  readonly mediaSigningSecretArn?: string;
 }
 
 export interface MediaFunctionProps {
@@ -103,6 +105,7 @@ export class MediaFunction extends Construct {
     if (network !== undefined) this.grants.manageNetworkInterfaces();
     this.grants.traceWithXRay();
     if (plan.callsRekognition === true) this.grants.detectLabels();
+    if (plan.signsMediaCookies === true && resources.mediaSigningSecretArn !== undefined) this.grants.readSecret(resources.mediaSigningSecretArn);
 
     if (feed !== undefined) {
       this.fn.addEventSource(

@@ -194,6 +194,25 @@ describe('the Mediaflow app', () => {
     expect(JSON.stringify(signIn[0])).toContain(distribution);
   });
 
+  it('has /media/* check signed cookies of the stage\'s key group, which the api function signs with the key it may read', () => {
+    const distribution = stack.getLogicalId(stack.delivery.distribution.node.defaultChild as CfnDistribution);
+    const config = template.findResources('AWS::CloudFront::Distribution')[distribution]?.Properties.DistributionConfig as { CacheBehaviors: { PathPattern: string; TrustedKeyGroups?: unknown }[] };
+    const keyGroup = stack.getLogicalId(stack.mediaSigning.keyGroup.node.defaultChild as CfnElement);
+    expect(config.CacheBehaviors.map((behavior) => [behavior.PathPattern, behavior.TrustedKeyGroups])).toEqual([
+      ['/media/*', [{ Ref: keyGroup }]],
+      ['/api/*', undefined],
+    ]);
+    const secret = stack.getLogicalId(stack.mediaSigning.secret.node.defaultChild as CfnElement);
+    const publicKey = stack.getLogicalId(stack.mediaSigning.publicKey.node.defaultChild as CfnElement);
+    const api = environmentOf(stack, template, 'api');
+    expect(api['MEDIA_SIGNING_KEY_ID']).toEqual({ Ref: publicKey });
+    expect(api['MEDIA_SIGNING_SECRET_ARN']).toEqual({ Ref: secret });
+    for (const name of MEDIA_FUNCTIONS.filter((each) => each !== 'api')) expect(environmentOf(stack, template, name)).not.toHaveProperty('MEDIA_SIGNING_SECRET_ARN');
+    // Only the api function may read the key; only the deploy-time handler may write it.
+    const onSecret = statements(template).filter(({ statement }) => JSON.stringify((statement as { Resource?: unknown }).Resource) === JSON.stringify({ Ref: secret }));
+    expect(onSecret.map(({ statement }) => (statement as { Action?: unknown }).Action).sort()).toEqual(['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue']);
+  });
+
   it('has no dependency cycle CloudFormation would refuse', () => {
     expect(findCycle(template)).toBeUndefined();
   });

@@ -17,6 +17,7 @@ import { MediaDelivery } from '../constructs/delivery.js';
 import { EdgePlan } from '../constructs/edge-plan.js';
 import { MediaEvents } from '../constructs/events.js';
 import { MediaHttpApi } from '../constructs/http-api.js';
+import { MEDIA_SIGNING_HANDLER, MediaSigning } from '../constructs/media-signing.js';
 import { MediaObservability } from '../constructs/observability.js';
 import { OriginSecret } from '../constructs/origin-secret.js';
 import type { DeliveryDomain } from '../constructs/site-domain.js';
@@ -98,6 +99,8 @@ export class MediaStack extends Stack {
   readonly auth: MediaAuth;
   readonly api: MediaHttpApi;
   readonly delivery: MediaDelivery;
+  /** The key `/media/*` checks signed cookies with, and the secret the api function signs them from. */
+  readonly mediaSigning: MediaSigning;
   readonly transcoding: MediaTranscoding;
   readonly observability: MediaObservability;
   /** Present only when the stack was given a budget. */
@@ -133,6 +136,8 @@ export class MediaStack extends Stack {
 
     // What CloudFront sends the API and the api function asks for: the execute-api endpoint answers only through the distribution.
     const apiOriginSecret = new OriginSecret(this, 'ApiOriginSecret');
+    // The key /media/* checks signed cookies with; the api function signs them.
+    this.mediaSigning = new MediaSigning(this, 'MediaSigning', { handlerCode: props.assets.functionCode(MEDIA_SIGNING_HANDLER) });
 
     // The functions come before the distribution that fronts the API; the renditions' base URL
     // reaches them as a token resolved once the distribution exists.
@@ -151,6 +156,7 @@ export class MediaStack extends Stack {
       videoTranscoder,
       callerRateLimit: this.limits.perCaller,
       apiOriginSecret: apiOriginSecret.value,
+      mediaSigning: { keyId: this.mediaSigning.keyId, secretArn: this.mediaSigning.secret.secretArn },
       ...(this.cache === undefined ? {} : { apiNetwork: this.cache.apiNetwork, cacheUrl: this.cache.cacheUrl }),
     });
 
@@ -188,6 +194,7 @@ export class MediaStack extends Stack {
       accessLogs: this.storage.accessLogs as IBucket,
       apiDomainName: this.api.apiDomainName,
       apiOriginSecret,
+      trustedKeyGroups: [this.mediaSigning.keyGroup],
       authOrigin: signIn.domain,
       gallery: {
         source: props.assets.gallery,
@@ -199,6 +206,7 @@ export class MediaStack extends Stack {
       ...(webAclArn === undefined ? {} : { webAclArn }),
     });
     this.edgePlan?.subscribe(this.delivery.distribution);
+    this.compute.useEdgeCache(this.delivery.distribution);
     if (customOrigin === undefined) this.auth.allowSignInFrom([`${this.delivery.siteUrl}/`]);
 
     this.transcoding = new MediaTranscoding(this, 'Transcoding', { media, onJobStateChange: this.compute.videoComplete });

@@ -5,6 +5,7 @@ import { Code } from 'aws-cdk-lib/aws-lambda';
 import { Source } from 'aws-cdk-lib/aws-s3-deployment';
 import type { MediaAssets } from '../assets.js';
 import { MEDIA_FUNCTIONS } from '../constructs/function-plans.js';
+import { MEDIA_SIGNING_HANDLER } from '../constructs/media-signing.js';
 
 /**
  * Small stand-ins for the bundles, layers and gallery build, laid out as the real ones are, for
@@ -30,7 +31,7 @@ export function testAssets(): MediaAssets {
     writeFileSync(join(root, path, file), body);
     return join(root, path);
   };
-  for (const name of MEDIA_FUNCTIONS) dir(`functions/${name}`, 'index.mjs', `export const handler = async () => '${name}';\n`);
+  for (const name of [...MEDIA_FUNCTIONS, MEDIA_SIGNING_HANDLER]) dir(`functions/${name}`, 'index.mjs', `export const handler = async () => '${name}';\n`);
   return {
     functionCode: (name) => Code.fromAsset(join(root, 'functions', name)),
     layers: {

@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { OwnerRateLimiter } from '@mediaflow/api';
 import type { Cache } from '@mediaflow/domain';
 import { InMemoryCache, makeMediaItem } from '@mediaflow/domain/testing';
@@ -5,7 +6,7 @@ import { DynamoRateLimiter } from '@mediaflow/storage/dynamodb';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { GOOD_ENV, lambdaContext, memoryRuntime } from '../test-support.js';
 import { ConfigError, loadConfig } from '../config.js';
-import { callerRateLimiter, createApiHandler, withHotQueryCache } from './api.js';
+import { callerRateLimiter, createApiHandler, mediaAccessSigner, withHotQueryCache } from './api.js';
 
 /** An HTTP API (payload 2.0) request; `claims` are what the JWT authorizer verified, `headers` what is sent beside the token. */
 function request(method: string, path: string, claims?: Record<string, string>, headers: Record<string, string> = {}): APIGatewayProxyEventV2WithJWTAuthorizer {
@@ -199,5 +200,52 @@ describe('api function behind CloudFront (ORIGIN_VERIFY_SECRET)', () => {
   it('will not start with a secret too short to be the stack’s', () => {
     expect(() => loadConfig({ ...GOOD_ENV, ORIGIN_VERIFY_SECRET: 'short' })).toThrow(expect.objectContaining({ variables: ['ORIGIN_VERIFY_SECRET'] }));
     expect(() => loadConfig({ ...GOOD_ENV, ORIGIN_VERIFY_SECRET: 'short' })).not.toThrow(/short/);
+  });
+});
+
+describe('api function signing media cookies (MEDIA_SIGNING_KEY_ID, MEDIA_SIGNING_SECRET_ARN)', () => {
+  const KEY_ID = 'K2JCJMDEHXQW5F';
+  const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:MediaSigningKey-AbCdEf';
+  const PEM = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  const SIGNING = { MEDIA_SIGNING_KEY_ID: KEY_ID, MEDIA_SIGNING_SECRET_ARN: SECRET_ARN };
+
+  function signing(env: Record<string, string>) {
+    const { runtime } = memoryRuntime('api');
+    const logged: unknown[] = [];
+    for (const level of ['debug', 'info', 'warn', 'error'] as const) jest.spyOn(runtime.telemetry.logger, level).mockImplementation((...args: unknown[]) => void logged.push(args));
+    const config = loadConfig({ ...GOOD_ENV, ...env });
+    const loads: string[] = [];
+    const signer = mediaAccessSigner(config, async (arn) => (loads.push(arn), PEM));
+    const handler = createApiHandler({ ...runtime, config }, undefined, signer);
+    const call = async () => (await handler(request('POST', '/api/v1/media-access', { sub: 'alice' }), lambdaContext('api'))) as APIGatewayProxyStructuredResultV2;
+    return { call, logged, loads, signer };
+  }
+
+  it('sets the three CloudFront cookies for the caller’s renditions, reading the key from the secret once', async () => {
+    const { call, loads } = signing(SIGNING);
+    const res = await call();
+    expect(res.statusCode).toBe(200);
+    expect(JSON.parse(res.body ?? '')).toEqual({ expiresAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
+    expect(res.cookies?.map((cookie) => cookie.split('=')[0])).toEqual(['CloudFront-Policy', 'CloudFront-Signature', 'CloudFront-Key-Pair-Id']);
+    for (const cookie of res.cookies ?? []) expect(cookie).toContain('Path=/media/; Max-Age=3600; Secure; HttpOnly; SameSite=Lax');
+    await call();
+    expect(loads).toEqual([SECRET_ARN]);
+  });
+
+  it('logs neither the key id nor the private key', async () => {
+    const { call, logged } = signing({ ...SIGNING, MEDIA_ACCESS_SECONDS: '600' });
+    expect((await call()).cookies?.[0]).toContain('Max-Age=600');
+    expect(JSON.stringify(logged)).not.toContain(KEY_ID);
+    expect(JSON.stringify(logged)).not.toContain('PRIVATE KEY');
+  });
+
+  it('signs nothing without the variables (locally), and will not start with only one of them', async () => {
+    const { call, signer } = signing({});
+    expect(signer).toBeUndefined();
+    const res = await call();
+    expect(JSON.parse(res.body ?? '')).toEqual({ expiresAt: null });
+    expect(res.cookies ?? []).toEqual([]);
+    expect(() => mediaAccessSigner(loadConfig({ ...GOOD_ENV, MEDIA_SIGNING_KEY_ID: KEY_ID }))).toThrow(ConfigError);
+    expect(() => loadConfig({ ...GOOD_ENV, ...SIGNING, MEDIA_ACCESS_SECONDS: '30' })).toThrow(expect.objectContaining({ variables: ['MEDIA_ACCESS_SECONDS'] }));
   });
 });

@@ -1,7 +1,8 @@
-import { createApi, gatewayClaims } from '@mediaflow/api';
+import { CloudFrontMediaAccess, createApi, gatewayClaims, type MediaAccessSigner } from '@mediaflow/api';
 import { CachingMediaRepository, OwnerIdSchema, type Cache, type RateLimit, type RateLimiter } from '@mediaflow/domain';
 import { DynamoRateLimiter } from '@mediaflow/storage/dynamodb';
 import { RedisCache } from '@mediaflow/storage/redis';
+import { readSecretString } from '@mediaflow/storage/secrets-manager';
 import { ORIGIN_VERIFY_HEADER } from '@mediaflow/workers';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { handle } from 'hono/aws-lambda';
@@ -26,16 +27,20 @@ export function ownerFromClaims(env: unknown): string | undefined {
  * With a `rateLimiter` ({@link callerRateLimiter}), each owner's requests over it are answered 429
  * with `Retry-After`. With `ORIGIN_VERIFY_SECRET` set, a request that did not come through
  * CloudFront (no `x-origin-verify` header with that value) is answered 403 before anything else.
+ * With a `mediaAccess` signer ({@link mediaAccessSigner}), `POST /api/v1/media-access` sets the
+ * CloudFront signed cookies the distribution asks of every media request.
  */
 export function createApiHandler(
   runtime: Runtime,
   rateLimiter?: RateLimiter,
+  mediaAccess?: MediaAccessSigner,
 ): (event: APIGatewayProxyEventV2WithJWTAuthorizer, context: Context) => Promise<APIGatewayProxyResultV2> {
   const { deps, telemetry } = runtime;
   const app = createApi({
     deps,
     verifier: gatewayClaims(ownerFromClaims),
     ...(rateLimiter === undefined ? {} : { rateLimit: rateLimiter }),
+    ...(mediaAccess === undefined ? {} : { mediaAccess }),
     ...(runtime.config.ORIGIN_VERIFY_SECRET === undefined ? {} : { originSecret: { header: ORIGIN_VERIFY_HEADER, value: runtime.config.ORIGIN_VERIFY_SECRET } }),
     // The DynamoDB repository keeps no revisions, which the page cache needs; do not reserve its memory.
     responseCache: false,
@@ -88,7 +93,24 @@ export function callerRateLimiter(
   return makeLimiter({ perSecond: requireSetting(config, 'OWNER_RATE_LIMIT_PER_SECOND'), burst: requireSetting(config, 'OWNER_RATE_LIMIT_BURST') });
 }
 
+/**
+ * The signer of the media cookies the stack configures (`MEDIA_SIGNING_KEY_ID` and
+ * `MEDIA_SIGNING_SECRET_ARN`): its private key is read from Secrets Manager at the first
+ * media-access request, and kept for the container's life. None when neither is set (locally).
+ *
+ * @throws ConfigError when only one of the two is set.
+ */
+export function mediaAccessSigner(
+  config: LambdaEnv,
+  loadSecret: (secretArn: string) => Promise<string> = (secretArn) => readSecretString({ secretId: secretArn, region: config.AWS_REGION }),
+): MediaAccessSigner | undefined {
+  if (config.MEDIA_SIGNING_KEY_ID === undefined && config.MEDIA_SIGNING_SECRET_ARN === undefined) return undefined;
+  const keyPairId = requireSetting(config, 'MEDIA_SIGNING_KEY_ID');
+  const secretArn = requireSetting(config, 'MEDIA_SIGNING_SECRET_ARN');
+  return new CloudFrontMediaAccess({ keyPairId, loadPrivateKey: () => loadSecret(secretArn), mediaBaseUrl: config.MEDIA_BASE_URL, lifetimeSeconds: config.MEDIA_ACCESS_SECONDS });
+}
+
 export const handler = coldStart(() => {
   const runtime = withHotQueryCache(awsRuntime('api'));
-  return createApiHandler(runtime, callerRateLimiter(runtime.config));
+  return createApiHandler(runtime, callerRateLimiter(runtime.config), mediaAccessSigner(runtime.config));
 });

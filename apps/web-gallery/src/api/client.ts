@@ -35,6 +35,8 @@ export interface ApiClient {
   listTags(signal?: AbortSignal): Promise<TagCount[]>;
   /** A short-lived link that downloads the item's original as an attachment. */
   originalDownload(id: string): Promise<{ url: string; expiresAt: string }>;
+  /** Sets this browser's media cookies for the caller's renditions; `expiresAt` null where media needs none. */
+  mediaAccess(): Promise<{ expiresAt: string | null }>;
 }
 
 async function problemOf(response: Response): Promise<ApiError> {
@@ -102,5 +104,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     releaseMedia: (id) => api.releaseMedia({ path: { id } }),
     listTags: async (signal) => (await api.listTags(signalOf(signal))).tags,
     originalDownload: (id) => api.getOriginalDownload({ path: { id } }),
+    // The API is on the site's own origin, where fetch's default credentials mode stores the cookies it sets.
+    mediaAccess: () => api.grantMediaAccess(),
   };
 }

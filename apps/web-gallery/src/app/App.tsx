@@ -1,6 +1,7 @@
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { authorizeUrl, completeRedirect, logoutUrl } from '../auth/cognito';
 import type { GalleryConfig } from '../auth/config';
+import { MediaAccessGate } from '../auth/MediaAccessGate';
 import { SignIn } from '../auth/SignIn';
 import { Detail } from '../detail/Detail';
 import type { FilterState } from '../gallery/Filters';
@@ -163,5 +164,10 @@ export function App({ config }: { config: GalleryConfig }) {
       />
     );
   }
-  return <Shell config={config} />;
+  // The library loads media as soon as it renders: the media cookies come first.
+  return (
+    <MediaAccessGate token={state.token}>
+      <Shell config={config} />
+    </MediaAccessGate>
+  );
 }

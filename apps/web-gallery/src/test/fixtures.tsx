@@ -70,6 +70,7 @@ export function fakeApi(overrides: Partial<ApiClient> = {}): jest.Mocked<ApiClie
     deleteMedia: fail('deleteMedia'),
     releaseMedia: fail('releaseMedia'),
     listTags: jest.fn(async () => []),
+    mediaAccess: jest.fn(async () => ({ expiresAt: null })),
     originalDownload: jest.fn(async (id: string) => ({ url: `https://downloads.test/originals/${id}?signature=x`, expiresAt: new Date(Date.now() + 900_000).toISOString() })),
     ...overrides,
   } as jest.Mocked<ApiClient>;

@@ -205,6 +205,10 @@ export interface OriginalDownload {
   expiresAt: string;
 }
 
+export interface MediaAccess {
+  expiresAt: string | null;
+}
+
 export type OpenApiDocument = Record<string, unknown>;
 
 /** What `startUpload` sends. */
@@ -291,6 +295,8 @@ export interface MediaflowClient {
   releaseMedia(input: ReleaseMediaInput, init?: RequestInit): Promise<MediaView>;
   /** Tags with counts (`GET /api/v1/tags`) */
   listTags(init?: RequestInit): Promise<TagCounts>;
+  /** Cookies that let this browser load the caller’s own renditions from the CDN for a while (`POST /api/v1/media-access`) */
+  grantMediaAccess(init?: RequestInit): Promise<MediaAccess>;
 }
 
 /**
@@ -314,5 +320,6 @@ export function createMediaflowClient(options: ClientOptions = {}): MediaflowCli
     getOriginalDownload: (input, init) => send(options, 'GET', '/api/v1/media/{id}/original', input, init, true),
     releaseMedia: (input, init) => send(options, 'POST', '/api/v1/media/{id}/release', input, init, true),
     listTags: (init) => send(options, 'GET', '/api/v1/tags', {}, init, true),
+    grantMediaAccess: (init) => send(options, 'POST', '/api/v1/media-access', {}, init, true),
   };
 }

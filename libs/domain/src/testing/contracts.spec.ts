@@ -1,5 +1,5 @@
-import { InMemoryCache, InMemoryMediaRepository, InMemoryObjectStore, InMemoryQueue, ManualClock } from './index.js';
-import { cacheContract, mediaRepositoryContract, objectStoreContract, QUEUE_CONTRACT_SETTINGS, queueContract } from './contracts/index.js';
+import { InMemoryCache, InMemoryEdgeCache, InMemoryMediaRepository, InMemoryObjectStore, InMemoryQueue, ManualClock } from './index.js';
+import { cacheContract, edgeCacheContract, mediaRepositoryContract, objectStoreContract, QUEUE_CONTRACT_SETTINGS, queueContract } from './contracts/index.js';
 
 objectStoreContract('in memory', async () => ({ store: new InMemoryObjectStore() }));
 
@@ -15,4 +15,15 @@ queueContract('in memory', async () => {
 cacheContract('in memory', async () => {
   const clock = new ManualClock();
   return { cache: new InMemoryCache(clock), advance: async (seconds: number) => clock.advance(seconds * 1000) };
+});
+
+edgeCacheContract('in memory', async () => {
+  const edge = new InMemoryEdgeCache();
+  return {
+    edge,
+    cache: async (key: string) => {
+      edge.cached.add(key);
+    },
+    isCached: async (key: string) => edge.cached.has(key),
+  };
 });

@@ -8,5 +8,6 @@ export * from './memory-repository.js';
 export * from './memory-queue.js';
 export * from './memory-event-bus.js';
 export * from './memory-cache.js';
+export * from './memory-edge-cache.js';
 export * from './fake-tagger.js';
 export * from './contracts/index.js';

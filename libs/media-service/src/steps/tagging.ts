@@ -9,6 +9,7 @@ import {
   type Rendition,
 } from '@mediaflow/domain';
 import type { TaggingStepDeps } from '../context.js';
+import { invalidateEdgeCopies } from '../edge.js';
 import { isFileFault, type JobOptions } from '../jobs/failure.js';
 import { readAll } from '../jobs/renditions.js';
 
@@ -58,7 +59,8 @@ function strongest<T extends { name: string; confidence: number }>(lists: readon
 /**
  * The tagging step (`media.processed` -> labels and moderation): looks at a rendition (video: a few
  * frames), replaces the item's `ai` tags (user and metadata tags stay), records the moderation
- * verdict, and holds the item (`flagged`: only its owner sees it) when the policy says so. Publishes
+ * verdict, and holds the item (`flagged`: only its owner sees it, and the edge cache is told to drop
+ * its copies, best effort) when the policy says so. Publishes
  * `media.tagged`, and `media.flagged` for a hold. An item already tagged is left alone, so a
  * duplicate delivery changes nothing. Content the tagger cannot read (the file's fault, by the
  * rule every step follows: `isFileFault`) leaves the item as it is, ready with its verdict
@@ -103,6 +105,9 @@ export async function tagMedia(deps: TaggingStepDeps, ownerId: string, id: strin
     if (error instanceof ConflictError) throw new ConflictError('the item changed while it was being tagged', { cause: error });
     throw error;
   }
+  // Held items are seen by their owner only, through the API; the copies the edge made while the
+  // item was ready would still be served to anyone holding their URLs.
+  if (verdict.verdict === 'flagged') await invalidateEdgeCopies(deps, ownerId, id, 'flagged');
   const envelope = { id: deps.ids.next(), occurredAt: now, ownerId, mediaId: id };
   await deps.bus.publish(createEvent('media.tagged', { ...envelope, data: { kind: item.kind, tags: next.tags, moderation: verdict } }));
   if (verdict.verdict === 'flagged') {

@@ -1,4 +1,4 @@
-import { cacheTtlSeconds, EdgeCache, parseCacheControl } from './caching.js';
+import { cacheTtlSeconds, EdgeCache, invalidationCovers, parseCacheControl, uriOfCacheKey } from './caching.js';
 import { managedCachePolicy, readCachePolicy } from './policies.js';
 
 const optimized = readCachePolicy(managedCachePolicy('658327ea-f89d-4fab-a63d-7e88639e58f6'));
@@ -64,5 +64,35 @@ describe('EdgeCache', () => {
     for (const key of ['a', 'b', 'c']) cache.put(key, { status: 200, headers: {}, body: Buffer.alloc(0) }, 60, nowMs);
     expect(cache.get('a', nowMs)).toBeUndefined();
     expect(cache.get('c', nowMs)).toBeDefined();
+  });
+});
+
+describe('invalidation', () => {
+  const key = (uri: string, encoding = '') => JSON.stringify(['GET', uri, encoding, '', [], []]);
+  const response = { status: 200, headers: {}, body: Buffer.from('x') };
+
+  it('reads the URI out of a distribution cache key', () => {
+    expect(uriOfCacheKey(key('/media/a.webp', 'br'))).toBe('/media/a.webp');
+    expect(uriOfCacheKey('not json')).toBeUndefined();
+  });
+
+  it('matches a path exactly, or everything under a trailing wildcard', () => {
+    expect(invalidationCovers('/media/renditions/u/m/*', '/media/renditions/u/m/hls/720p/seg1.ts')).toBe(true);
+    expect(invalidationCovers('/media/renditions/u/m/*', '/media/renditions/u/m2/thumb.webp')).toBe(false);
+    expect(invalidationCovers('/media/a.webp', '/media/a.webp')).toBe(true);
+    expect(invalidationCovers('/media/a.webp', '/media/A.webp')).toBe(false);
+    expect(invalidationCovers('/*', '/anything')).toBe(true);
+  });
+
+  it('drops every variant of the covered URIs and keeps the rest', () => {
+    const cache = new EdgeCache();
+    cache.put(key('/media/renditions/u/m/thumb.webp'), response, 60, 0);
+    cache.put(key('/media/renditions/u/m/thumb.webp', 'gzip'), response, 60, 0);
+    cache.put(key('/media/renditions/u/m/hls/master.m3u8'), response, 60, 0);
+    cache.put(key('/media/renditions/u/m2/thumb.webp'), response, 60, 0);
+    expect(cache.invalidate(['/media/renditions/u/m/*'])).toBe(3);
+    expect(cache.get(key('/media/renditions/u/m/thumb.webp'), 1)).toBeUndefined();
+    expect(cache.get(key('/media/renditions/u/m2/thumb.webp'), 1)).toBeDefined();
+    expect(cache.invalidate(['/media/renditions/u/m/*'])).toBe(0);
   });
 });

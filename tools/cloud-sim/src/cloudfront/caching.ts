@@ -92,13 +92,60 @@ interface Entry {
 }
 
 /**
- * Responses by cache key, dropped when they expire or, oldest first, when more than `maxEntries`
- * are held. Expired entries are fetched again rather than revalidated.
+ * The URI a cache key was made for: the distribution's keys are JSON arrays of the method group,
+ * the URI, then what the cache policy adds (`cacheKey` in distribution.ts).
+ */
+export function uriOfCacheKey(key: string): string | undefined {
+  try {
+    const parsed: unknown = JSON.parse(key);
+    return Array.isArray(parsed) && typeof parsed[1] === 'string' ? parsed[1] : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether an invalidation path covers a URI, as CloudFront matches them: the path exactly, or,
+ * with a `*` (always the path's last character), every URI that starts with what comes before it.
+ * Case-sensitive; every cached variant of a URI (encodings, query strings, headers) goes with it.
+ *
+ * @example
+ * invalidationCovers('/media/renditions/u/m/*', '/media/renditions/u/m/hls/720p.m3u8'); // true
+ * invalidationCovers('/media/renditions/u/m/*', '/media/renditions/u/m2/thumb.webp'); // false
+ */
+export function invalidationCovers(path: string, uri: string): boolean {
+  return path.endsWith('*') ? uri.startsWith(path.slice(0, -1)) : uri === path;
+}
+
+/**
+ * Responses by cache key, dropped when they expire, when an invalidation covers their URI or,
+ * oldest first, when more than `maxEntries` are held. Expired entries are fetched again rather
+ * than revalidated.
  */
 export class EdgeCache {
   private readonly entries = new Map<string, Entry>();
 
-  constructor(private readonly maxEntries = 10_000) {}
+  constructor(
+    private readonly maxEntries = 10_000,
+    private readonly uriOf: (key: string) => string | undefined = uriOfCacheKey,
+  ) {}
+
+  /**
+   * Drops every entry whose URI one of the invalidation paths covers ({@link invalidationCovers});
+   * returns how many went. CloudFront takes a while to reach every edge location; the simulated
+   * edge is one location, so the entries go at once.
+   */
+  invalidate(paths: readonly string[]): number {
+    let dropped = 0;
+    for (const key of [...this.entries.keys()]) {
+      const uri = this.uriOf(key);
+      if (uri !== undefined && paths.some((path) => invalidationCovers(path, uri))) {
+        this.entries.delete(key);
+        dropped += 1;
+      }
+    }
+    return dropped;
+  }
 
   get(key: string, nowMs: number): { response: CachedResponse; ageSeconds: number } | undefined {
     const entry = this.entries.get(key);

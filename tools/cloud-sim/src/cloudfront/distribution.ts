@@ -31,6 +31,7 @@ import {
   type Selection,
 } from './policies.js';
 import { applyResponseHeadersPolicy } from './response-headers.js';
+import { checkSignedRequest } from './signed-requests.js';
 
 /** A read CloudFront makes of an S3 origin, signed as the distribution through origin access control. */
 export interface S3OriginRequest {
@@ -59,6 +60,8 @@ export interface OriginResponse {
   status: number;
   /** Lower-case names. */
   headers: Record<string, string>;
+  /** Each `Set-Cookie` the origin sent, which one header value cannot hold. */
+  setCookies?: string[];
   body: Buffer;
 }
 
@@ -82,6 +85,8 @@ export interface StartDistributionOptions {
   originRequestPolicies?: readonly OriginRequestPolicySpec[];
   /** Time budget of one CloudFront Function invocation. Default 1000 ms. */
   functionTimeoutMs?: number;
+  /** The edge cache, for a caller that invalidates it (CloudFront's CreateInvalidation); a fresh one by default. */
+  cache?: EdgeCache;
 }
 
 export interface DistributionStats {
@@ -145,7 +150,7 @@ export async function startDistribution(options: StartDistributionOptions): Prom
   const { distribution, origins, log } = options;
   const now = options.now ?? Date.now;
   const behaviors = prepareBehaviors(options);
-  const cache = new EdgeCache();
+  const cache = options.cache ?? new EdgeCache();
   const stats: DistributionStats = { hits: 0, misses: 0 };
   const via = `1.1 ${randomBytes(16).toString('hex')}.cloudfront.net (CloudFront)`;
 
@@ -196,7 +201,7 @@ export async function startDistribution(options: StartDistributionOptions): Prom
       log({ kind: 'invoke-error', source: 'cloudfront', message: `origin ${behavior.origin.id} failed: ${describe(error)}`, detail: { requestId: context.requestId, uri: request.uri } });
       return { ...edgeErrorPage(502, 'CloudFront could not connect to the origin.', context.requestId), xCache: 'Error from cloudfront' };
     }
-    let response: OriginResponse = { status: origin.status, headers: responseHeaders(origin.headers), body: origin.body };
+    let response: OriginResponse = { status: origin.status, headers: responseHeaders(origin.headers), body: origin.body, ...(origin.setCookies === undefined ? {} : { setCookies: [...origin.setCookies] }) };
     // The body of a HEAD answer is absent; the length the origin stated for it is what the viewer gets.
     const statedLength = lowerCaseLookup(origin.headers, 'content-length');
     if (request.method === 'HEAD' && statedLength !== undefined) response.headers['content-length'] = statedLength;
@@ -250,6 +255,9 @@ export async function startDistribution(options: StartDistributionOptions): Prom
     if (!behavior.allowed.has(viewerRequest.method)) {
       return { ...edgeErrorPage(403, 'This distribution is not set up to allow the HTTP method used for this request.', context.requestId), xCache: 'Error from cloudfront' };
     }
+    // A behaviour with trusted key groups checks the signature first: before its functions, and before a cached copy is served.
+    const refused = signatureRefusal(behavior, viewerRequest, req, context);
+    if (refused !== undefined) return refused;
     const event = (eventType: FunctionEvent['context']['eventType'], request: FunctionRequest): FunctionEvent => ({
       version: '1.0',
       context: { distributionDomainName: distribution.domainName, distributionId: distribution.id, eventType, requestId: context.requestId },
@@ -278,6 +286,22 @@ export async function startDistribution(options: StartDistributionOptions): Prom
       response = { ...functionResponse(outcome), body: response.body, xCache: response.xCache, ...(response.ageSeconds === undefined ? {} : { ageSeconds: response.ageSeconds }) };
     }
     return response;
+  };
+
+  /** CloudFront's answer to a request of a signed behaviour without a valid signature for its URL; none when it may pass. */
+  const signatureRefusal = (behavior: Behavior, request: FunctionRequest, req: IncomingMessage, context: RequestContext): EdgeResponse | undefined => {
+    const groups = behavior.spec.trustedKeyGroups;
+    if (groups === undefined || groups.length === 0) return undefined;
+    // The listener stands for the distribution: the URL is the one the viewer asked CloudFront for.
+    const hostHeader = headerValue(request, 'host')?.toLowerCase();
+    const names = [distribution.domainName, ...(distribution.aliases ?? [])].map((name) => name.toLowerCase());
+    const host = hostHeader !== undefined && names.includes(hostHeader) ? hostHeader : distribution.domainName;
+    const cookies = Object.fromEntries(Object.entries(request.cookies).map(([name, entry]) => [name, allValues(entry)[0] ?? '']));
+    const check = checkSignedRequest({ url: `https://${host}${req.url ?? '/'}`, cookies, ip: context.ip, now: now() }, groups.flatMap((group) => group.publicKeys));
+    if (check.ok) return undefined;
+    log({ kind: 'denied', source: 'cloudfront', message: `${request.method} ${request.uri}: ${check.code}: ${check.message}`, detail: { requestId: context.requestId, behavior: behavior.spec.pathPattern } });
+    const body = `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${check.code}</Code><Message>${check.message}</Message></Error>`;
+    return { status: check.status, headers: { 'content-type': 'text/xml', server: 'CloudFront' }, body: Buffer.from(body), xCache: 'Error from cloudfront' };
   };
 
   const send = (res: ServerResponse, method: string | undefined, response: EdgeResponse, requestId: string) => {

@@ -142,3 +142,29 @@ export async function settled(user: StageUser, id: string, timeoutMs = 180_000):
     await new Promise((done) => setTimeout(done, 500));
   }
 }
+
+/** The signed media cookies `POST /api/v1/media-access` set, as the gallery gets them. */
+export interface MediaCookies {
+  /** The value of a `Cookie` header that sends them back. */
+  cookie: string;
+  /** The cookies by name. */
+  values: Record<string, string>;
+  /** The `Set-Cookie` lines as they came. */
+  setCookies: string[];
+  expiresAt: string | null;
+}
+
+/** Asks for the user's media cookies through the distribution, as the gallery does once signed in. */
+export async function mediaCookies(user: StageUser): Promise<MediaCookies> {
+  const answer = await user.api<{ expiresAt: string | null }>('POST', '/api/v1/media-access');
+  if (answer.status !== 200) throw new Error(`POST /api/v1/media-access answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+  const setCookies = answer.headers.getSetCookie();
+  const values = Object.fromEntries(
+    setCookies.map((line) => {
+      const pair = line.split(';')[0] ?? '';
+      const equals = pair.indexOf('=');
+      return [pair.slice(0, equals), pair.slice(equals + 1)];
+    }),
+  );
+  return { cookie: Object.entries(values).map(([name, value]) => `${name}=${value}`).join('; '), values, setCookies, expiresAt: answer.body.expiresAt };
+}

@@ -50,7 +50,7 @@ export type FunctionEndpoint = { url: string } | { edge: string; caPath: string 
 
 /** Functions the simulator runs: the stage's own Node.js bundles (not the deploy-time providers). */
 export function isRunnable(spec: FunctionSpec): boolean {
-  return spec.runtime.startsWith('nodejs') && spec.codeDir !== undefined && !spec.logicalId.startsWith('Custom') && !/^AWS[0-9a-f]{32}/.test(spec.logicalId);
+  return spec.runtime.startsWith('nodejs') && spec.codeDir !== undefined && spec.deployTime !== true && !spec.logicalId.startsWith('Custom') && !/^AWS[0-9a-f]{32}/.test(spec.logicalId);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startDistribution } from '../cloudfront/index.js';
+import { EdgeCache, startDistribution } from '../cloudfront/index.js';
 import { edgeNames, issueStageCertificate, startEdge } from '../edge/index.js';
 import { CredentialRegistry, startGateway, type Gateway } from '../gateway/index.js';
 import { startHttpApi } from '../http-api/index.js';
@@ -15,7 +15,9 @@ import { bootstrapPath, workspaceRoot } from '../runtime-paths.js';
 import { startDynamo } from '../services/dynamodb/index.js';
 import { createMediaConvert, type JobSummary } from '../services/mediaconvert/index.js';
 import { closeOnDeviceDetector, createRekognition } from '../services/rekognition/index.js';
+import { createCloudFrontApi } from '../services/cloudfront-api/index.js';
 import { matchingNotifications, notificationRecord, startS3, type S3ObjectEvent } from '../services/s3/index.js';
+import { createSecretsManager } from '../services/secretsmanager/index.js';
 import type { CloudAssemblyStack } from '../template/cdk-out.js';
 import { readStageSpec, type StageSpec } from '../template/stage-spec.js';
 import { DEFAULT_ACCOUNT, type Invoker, type Principal, type SimAccount, type SimEvent } from '../types.js';
@@ -226,6 +228,11 @@ export async function startStage(options: StageOptions): Promise<Stage> {
     // The detector is shared and loaded on first use; its worker must not outlive the stage.
     closers.push(() => closeOnDeviceDetector());
 
+    // The distributions' edge caches by id, made here so that functions' invalidations reach the
+    // distributions started below.
+    const edgeCaches = new Map(spec.distributions.map((d) => [d.id, new EdgeCache()]));
+    const cloudFrontApi = createCloudFrontApi({ distribution: (id) => edgeCaches.get(id), account, log });
+
     const gateway: Gateway = await startGateway({
       credentials,
       services: {
@@ -236,6 +243,8 @@ export async function startStage(options: StageOptions): Promise<Stage> {
         events: messaging.events,
         mediaconvert: mediaConvert.handler,
         rekognition: rekognition.handler,
+        secretsmanager: createSecretsManager({ secret: (id) => spec.resolver.secret(id), log }).handler,
+        cloudfront: cloudFrontApi.handler,
       },
       authorize: (principal, authorization) => permissions.check(principal, authorization),
       log,
@@ -358,6 +367,7 @@ export async function startStage(options: StageOptions): Promise<Stage> {
     let siteUrl = '';
     let publicSiteUrl = '';
     for (const distribution of spec.distributions) {
+      const cache = edgeCaches.get(distribution.id);
       const running = await startDistribution({
         distribution,
         origins: {
@@ -379,10 +389,15 @@ export async function startStage(options: StageOptions): Promise<Stage> {
             if (request.body.length > 0 && request.method !== 'GET' && request.method !== 'HEAD') init.body = new Uint8Array(request.body);
             const response = await fetch(`${base}${request.path}${request.query ? `?${request.query}` : ''}`, init);
             const headers: Record<string, string> = {};
-            response.headers.forEach((value, name) => (headers[name] = value));
-            return { status: response.status, headers, body: Buffer.from(await response.arrayBuffer()) };
+            response.headers.forEach((value, name) => {
+              if (name !== 'set-cookie') headers[name] = value;
+            });
+            // Several cookies (the signed media cookies are three) cannot share one header value.
+            const setCookies = response.headers.getSetCookie();
+            return { status: response.status, headers, ...(setCookies.length > 0 ? { setCookies } : {}), body: Buffer.from(await response.arrayBuffer()) };
           },
         },
+        ...(cache === undefined ? {} : { cache }),
         log,
       });
       closers.push(() => running.close());

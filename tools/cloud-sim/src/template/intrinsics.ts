@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { SimAccount } from '../types.js';
 import type { Template, TemplateResource } from './cdk-out.js';
 import { referencedValue, resolveDynamicReferences, secretStringOf, type SecretReference } from './secrets.js';
+import { generateSigningKeyPair, SIGNING_KEY_TYPE, type SigningKeyPair } from './signing-keys.js';
 
 /** What `Ref` and `Fn::GetAtt` give for one resource. */
 export interface PhysicalResource {
@@ -31,12 +32,15 @@ function uuid(seed: string): string {
  *
  * Dynamic references to the template's secrets (`{{resolve:secretsmanager:...}}`) are resolved in
  * what comes out, however the string was assembled: each secret's value is generated once per
- * resolver (one stage), at random, as Secrets Manager does when CloudFormation creates it.
+ * resolver (one stage), at random, as Secrets Manager does when CloudFormation creates it. A
+ * secret a signing-key custom resource writes (`signing-keys.ts`) holds that resource's private
+ * key instead, and the resource's `PublicKeyPem` is the matching public key.
  */
 export class Resolver {
   private readonly physical = new Map<string, PhysicalResource>();
   private readonly resolving = new Set<string>();
   private readonly secretStrings = new Map<string, string>();
+  private readonly signingKeys = new Map<string, SigningKeyPair>();
 
   constructor(
     readonly template: Template,
@@ -127,10 +131,38 @@ export class Resolver {
     const logicalId = this.secretNamed(secretId);
     let value = this.secretStrings.get(logicalId);
     if (value === undefined) {
-      value = secretStringOf(asObject(this.resolve(this.resource(logicalId).Properties ?? {})));
+      value = this.signingKeyWriting(logicalId)?.privateKeyPem ?? secretStringOf(asObject(this.resolve(this.resource(logicalId).Properties ?? {})));
       this.secretStrings.set(logicalId, value);
     }
     return value;
+  }
+
+  /**
+   * The template's secret `secretId` names (its ARN, its ARN without the random suffix, or its
+   * name) with its current value, as Secrets Manager's GetSecretValue answers it; none when the
+   * template has no such secret.
+   */
+  secret(secretId: string): { arn: string; name: string; secretString: string } | undefined {
+    let logicalId: string;
+    try {
+      logicalId = this.secretNamed(secretId);
+    } catch {
+      return undefined;
+    }
+    const { ref, attributes } = this.physicalOf(logicalId);
+    return { arn: ref, name: attributes['Name'] ?? ref, secretString: this.secretString(secretId) };
+  }
+
+  /** The key pair of the signing-key custom resource that writes this secret, if one does. */
+  private signingKeyWriting(secretLogicalId: string): SigningKeyPair | undefined {
+    const secretArn = this.physicalOf(secretLogicalId).ref;
+    for (const [logicalId, resource] of Object.entries(this.template.Resources)) {
+      if (resource.Type !== SIGNING_KEY_TYPE) continue;
+      if (this.text(asObject(resource.Properties)['SecretArn']) !== secretArn) continue;
+      this.physicalOf(logicalId);
+      return this.signingKeys.get(logicalId);
+    }
+    return undefined;
   }
 
   private secretNamed(secretId: string): string {
@@ -349,6 +381,20 @@ export class Resolver {
       case 'AWS::CloudFront::ResponseHeadersPolicy':
       case 'AWS::CloudFront::OriginRequestPolicy':
       case 'AWS::CloudFront::OriginAccessControl': {
+        const id = uuid(logicalId);
+        return { ref: id, attributes: { Id: id, LastModifiedTime: '2026-01-01T00:00:00Z' } };
+      }
+      case SIGNING_KEY_TYPE: {
+        // The handler's effect, applied here: a key pair per stage, its public half as the attribute.
+        const pair = generateSigningKeyPair();
+        this.signingKeys.set(logicalId, pair);
+        return { ref: `media-signing-key-v${this.text(props.Generation ?? 1)}`, attributes: { PublicKeyPem: pair.publicKeyPem } };
+      }
+      case 'AWS::CloudFront::PublicKey': {
+        const id = `K${stableId(logicalId, 13, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789')}`;
+        return { ref: id, attributes: { Id: id, CreatedTime: '2026-01-01T00:00:00Z' } };
+      }
+      case 'AWS::CloudFront::KeyGroup': {
         const id = uuid(logicalId);
         return { ref: id, attributes: { Id: id, LastModifiedTime: '2026-01-01T00:00:00Z' } };
       }

@@ -222,6 +222,8 @@ export function readStageSpec(
       { principal: String(p.Principal), action: String(p.Action), ...(p.SourceArn ? { sourceArn: String(p.SourceArn) } : {}) },
     ]);
   }
+  // Custom resources' service tokens: functions CloudFormation calls at deploy, whose effect the simulator applies itself.
+  const serviceTokens = new Set(entries.filter(([, r]) => r.Type.startsWith('Custom::') || r.Type === 'AWS::CloudFormation::CustomResource').map(([id]) => String(props(id).ServiceToken ?? '')));
   const functions: FunctionSpec[] = ofType('AWS::Lambda::Function').map(([logicalId]) => {
     const p = props(logicalId);
     const physical = resolver.physicalOf(logicalId);
@@ -246,6 +248,7 @@ export function readStageSpec(
       ...(p.ReservedConcurrentExecutions !== undefined ? { reservedConcurrency: Number(p.ReservedConcurrentExecutions) } : {}),
       ...present('asyncConfig', asyncConfigs.get(physical.ref)),
       permissions: permissions.get(physical.ref) ?? permissions.get(attribute(physical, 'Arn')) ?? [],
+      ...(serviceTokens.has(attribute(physical, 'Arn')) ? { deployTime: true } : {}),
     };
   });
   const mappings: EventSourceMappingSpec[] = ofType('AWS::Lambda::EventSourceMapping').map(([logicalId]) => {
@@ -520,6 +523,20 @@ function readDistributions(entries: Array<[string, TemplateResource]>, resolver:
     new Map(entries.filter(([, r]) => r.Type === type).map(([id]) => [resolver.physicalOf(id).ref, id]));
   const cachePolicies = byRef('AWS::CloudFront::CachePolicy');
   const headerPolicies = byRef('AWS::CloudFront::ResponseHeadersPolicy');
+  const keyGroups = byRef('AWS::CloudFront::KeyGroup');
+  const publicKeys = byRef('AWS::CloudFront::PublicKey');
+  const trustedKeyGroup = (id: string, where: string): NonNullable<DistributionSpec['behaviors'][number]['trustedKeyGroups']>[number] => {
+    const groupLogical = keyGroups.get(id);
+    if (!groupLogical) throw new Error(`${where}: key group ${id} is not in the template`);
+    return {
+      id,
+      publicKeys: list(asRecord(props(groupLogical).KeyGroupConfig).Items as string[]).map((keyId) => {
+        const keyLogical = publicKeys.get(String(keyId));
+        if (!keyLogical) throw new Error(`${where}: public key ${String(keyId)} is not in the template`);
+        return { id: String(keyId), encodedKey: String(asRecord(props(keyLogical).PublicKeyConfig).EncodedKey) };
+      }),
+    };
+  };
   const functionsByArn = new Map(
     entries
       .filter(([, r]) => r.Type === 'AWS::CloudFront::Function')
@@ -550,6 +567,7 @@ function readDistributions(entries: Array<[string, TemplateResource]>, resolver:
           : undefined;
         const headersId = b.ResponseHeadersPolicyId === undefined ? undefined : String(b.ResponseHeadersPolicyId);
         const headersLogical = headersId ? headerPolicies.get(headersId) : undefined;
+        const trusted = list(b.TrustedKeyGroups as string[]).map((id) => trustedKeyGroup(String(id), `${logicalId} ${pathPattern}`));
         return {
           pathPattern,
           targetOriginId: String(b.TargetOriginId),
@@ -565,6 +583,7 @@ function readDistributions(entries: Array<[string, TemplateResource]>, resolver:
             if (!fn) throw new Error(`${logicalId}: function ${String(f.FunctionARN)} is not in the template`);
             return { eventType: String(f.EventType) as 'viewer-request' | 'viewer-response', function: fn };
           }),
+          ...(trusted.length > 0 ? { trustedKeyGroups: trusted } : {}),
         };
       };
       const bucketOfDomain = (domain: string): string | undefined => /^(.+)\.s3\.[a-z0-9-]+\.amazonaws\.com$/.exec(domain)?.[1] ?? /^(.+)\.s3\.amazonaws\.com$/.exec(domain)?.[1];
@@ -573,6 +592,7 @@ function readDistributions(entries: Array<[string, TemplateResource]>, resolver:
         id: physical.ref,
         arn: `arn:${resolver.account.partition}:cloudfront::${resolver.account.accountId}:distribution/${physical.ref}`,
         domainName: attribute(physical, 'DomainName'),
+        aliases: list(config.Aliases as string[]).map(String),
         ...(config.DefaultRootObject ? { defaultRootObject: String(config.DefaultRootObject) } : {}),
         origins: list(config.Origins as Array<Record<string, unknown>>).map((o) => {
           const domainName = String(o.DomainName);

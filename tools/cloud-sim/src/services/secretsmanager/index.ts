@@ -1,0 +1,1 @@
+export { createSecretsManager, type SecretsManager, type SecretsManagerOptions, type StageSecret } from './service.js';
