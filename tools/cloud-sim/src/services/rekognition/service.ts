@@ -8,6 +8,7 @@ import type { Authorization, AwsRequest, AwsResponse, Principal, ServiceHandler,
 import { DEFAULT_ACCOUNT } from '../../types.js';
 import { onDeviceDetector, type Detection, type ImageDetector } from './detector.js';
 import { MAX_INLINE_IMAGE_BYTES, MAX_S3_IMAGE_BYTES, sniffImageFormat } from './image.js';
+import { JsonServiceError, jsonErrorResponse, jsonResponse } from '../json-protocol.js';
 
 export interface RekognitionObjectStore {
   /** Rejects when the object is missing or `asPrincipal` may not read it. */
@@ -34,25 +35,11 @@ const OPERATIONS: ReadonlySet<string> = new Set<Operation>(['DetectLabels', 'Det
 const LABEL_MODEL_VERSION = '3.0';
 const MODERATION_MODEL_VERSION = '7.0';
 
-export class RekognitionError extends Error {
-  constructor(
-    readonly type: string,
-    message: string,
-    readonly status = 400,
-    options?: ErrorOptions,
-  ) {
-    super(message, options);
-    this.name = 'RekognitionError';
-  }
-}
+/** A refusal Rekognition answers itself. */
+export class RekognitionError extends JsonServiceError {}
 
-function respond(status: number, body: unknown): AwsResponse {
-  return { status, headers: { 'content-type': 'application/x-amz-json-1.1' }, body: JSON.stringify(body) };
-}
-
-function errorResponse(error: RekognitionError): AwsResponse {
-  return respond(error.status, { __type: error.type, Message: error.message });
-}
+const respond = jsonResponse;
+const errorResponse = (error: RekognitionError): AwsResponse => jsonErrorResponse(error);
 
 function invalid(message = 'Request has invalid parameters'): RekognitionError {
   return new RekognitionError('InvalidParameterException', message);

@@ -5,6 +5,7 @@
  * `secretsmanager:GetSecretValue` on the secret's ARN; only the current version exists.
  */
 import type { Authorization, AwsRequest, AwsResponse, ServiceHandler, SimLog } from '../../types.js';
+import { JsonServiceError, jsonErrorResponse, jsonResponse } from '../json-protocol.js';
 
 /** A secret of the stage, found by its ARN, its ARN without the random suffix, or its name. */
 export interface StageSecret {
@@ -24,24 +25,12 @@ export interface SecretsManager {
   handler: ServiceHandler;
 }
 
-class SecretsManagerError extends Error {
-  constructor(
-    readonly type: string,
-    message: string,
-    readonly status = 400,
-  ) {
-    super(message);
-    this.name = 'SecretsManagerError';
-  }
-}
+/** A refusal Secrets Manager answers itself. */
+class SecretsManagerError extends JsonServiceError {}
 
-function respond(status: number, body: unknown): AwsResponse {
-  return { status, headers: { 'content-type': 'application/x-amz-json-1.1' }, body: JSON.stringify(body) };
-}
-
-function errorResponse(error: SecretsManagerError): AwsResponse {
-  return respond(error.status, { __type: error.type, Message: error.message, message: error.message });
-}
+/** Secrets Manager spells the message both ways. */
+const errorResponse = (error: SecretsManagerError): AwsResponse => jsonErrorResponse(error, ['Message', 'message']);
+const respond = jsonResponse;
 
 function operationOf(request: AwsRequest): string | undefined {
   const [prefix, name] = (request.headers['x-amz-target'] ?? '').split('.');
