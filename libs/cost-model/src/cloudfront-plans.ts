@@ -1,6 +1,5 @@
 import { InvalidAssumptionsError } from './errors.js';
-import { getMeter } from './prices.js';
-import { tieredCost } from './tiers.js';
+import { meterCost } from './prices.js';
 
 /**
  * CloudFront's flat-rate plans (since 2025-11-18): one distribution and one apex domain for a fixed
@@ -65,7 +64,7 @@ const share = (used: number, allowed: number): string => `${Math.round((used / a
 
 /** The monthly fee of a plan, from the price table. */
 export function planFee(plan: CloudFrontPlan): number {
-  return tieredCost(1, getMeter(plan.meterId).tiers, getMeter(plan.meterId).per).cost;
+  return meterCost(plan.meterId, 1).cost;
 }
 
 /** Whether `usage` stays within {@link PLAN_USAGE_CEILING} of both of the plan's allowances. */
@@ -75,11 +74,8 @@ export function planFits(plan: CloudFrontPlan, usage: CloudFrontUsage): boolean 
 
 /** The pay-as-you-go cost of a month's CloudFront usage, USD. */
 export function payAsYouGoCost(usage: CloudFrontUsage, options: { freeTier?: boolean } = {}): number {
-  const line = (meterId: string, amount: number): number => {
-    const meter = getMeter(meterId);
-    return tieredCost(amount, meter.tiers, meter.per, options.freeTier === true ? (meter.free?.amount ?? 0) : 0).cost;
-  };
-  return line('cloudfront.transfer', usage.transferGiB) + line('cloudfront.requests', usage.requests);
+  const freeTier = options.freeTier === true;
+  return meterCost('cloudfront.transfer', usage.transferGiB, freeTier).cost + meterCost('cloudfront.requests', usage.requests, freeTier).cost;
 }
 
 /**

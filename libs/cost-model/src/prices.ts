@@ -1,5 +1,5 @@
 import { PriceTableError } from './errors.js';
-import { flat, type Tier } from './tiers.js';
+import { flat, tieredCost, type Tier, type TieredCost } from './tiers.js';
 
 // A data table: every meter the design is priced with, each with its public list price and source.
 // It is one file so that a price review reads it top to bottom, and it is longer than code would be.
@@ -422,6 +422,16 @@ export function getMeter(id: string): Meter {
   const found = PRICE_TABLE[id];
   if (!found) throw new PriceTableError(`unknown meter "${id}"`);
   return found;
+}
+
+/**
+ * What `usage` of a meter costs across its bands, with its always-free allowance taken first when
+ * `freeTier` is set.
+ * @example meterCost('cloudfront.plan.business', 1).cost // 200
+ */
+export function meterCost(id: string, usage: number, freeTier = false): TieredCost {
+  const m = getMeter(id);
+  return tieredCost(usage, m.tiers, m.per, freeTier ? (m.free?.amount ?? 0) : 0);
 }
 
 /** All meters, in table order. */

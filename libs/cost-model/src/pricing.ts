@@ -1,11 +1,11 @@
 import { InvalidAssumptionsError } from './errors.js';
 import type { Architecture } from './architectures.js';
 import { chooseCloudFrontPricing } from './cloudfront-plans.js';
-import { getMeter, type ServiceId } from './prices.js';
+import { getMeter, meterCost, type ServiceId } from './prices.js';
 import { HOURS_PER_MONTH, KIB_PER_GIB, quantity, type Quantity } from './quantity.js';
 import { ageProfile, earlyDeletionGbMonths, splitByClass, stockGbMonths, type MonthlyAddition } from './storage.js';
 import { originalsStorageRules, type S3StorageClass } from './storage-rules.js';
-import { tieredCost, type TieredCost } from './tiers.js';
+import type { TieredCost } from './tiers.js';
 import { deriveWorkload, type DerivedWorkload, type Workload } from './workload.js';
 
 /**
@@ -61,7 +61,7 @@ export function priceMonth(arch: Architecture, history: readonly MonthState[], o
   const lines: BillLine[] = [];
   const add = (meterId: string, usage: Quantity) => {
     const m = getMeter(meterId);
-    const tiers = tieredCost(usage.value, m.tiers, m.per, freeTier ? (m.free?.amount ?? 0) : 0);
+    const tiers = meterCost(meterId, usage.value, freeTier);
     lines.push({ service: m.service, meterId, description: m.description, usage, cost: tiers.cost, tiers });
   };
   const opensearch = arch.search === 'opensearch';
