@@ -22,7 +22,20 @@ const examples = [
   createEvent('media.flagged', { ...base, data: { kind: 'image', labels: [{ name: 'explicit nudity', confidence: 0.97 }] } }),
   createEvent('media.failed', { ...base, data: { failure: { code: 'corrupt', reason: 'truncated', stage: 'image' } } }),
   createEvent('media.deleted', { ...base, data: {} }),
+  ...albumExamples(),
 ];
+
+function albumExamples() {
+  const { mediaId, ...envelope } = base;
+  const album = { ...envelope, albumId: '01JQ0000000000000000000003' };
+  return [
+    createEvent('album.created', { ...album, data: { name: 'Summer' } }),
+    createEvent('album.updated', { ...album, data: { name: 'Summer 2026', coverMediaId: mediaId } }),
+    createEvent('album.deleted', { ...album, data: {} }),
+    createEvent('album.items_added', { ...album, data: { mediaIds: [mediaId], itemCount: 1 } }),
+    createEvent('album.items_removed', { ...album, data: { mediaIds: [mediaId], itemCount: 0 } }),
+  ];
+}
 
 describe('published contracts', () => {
   it('has an example for every event type', () => {

@@ -43,6 +43,11 @@ const MESSAGE_DESCRIPTIONS: Record<DomainEventType, string> = {
   'media.flagged': 'Moderation held the item for review: only its owner sees it.',
   'media.failed': 'The item ended `failed`; `data.failure` says why.',
   'media.deleted': 'The item, its original and every rendition were removed.',
+  'album.created': 'An album was created (empty).',
+  'album.updated': 'An album was renamed, described or given another cover.',
+  'album.deleted': 'An album was deleted; its items stay in the library.',
+  'album.items_added': 'Items were added to an album; `data.itemCount` is its size afterwards.',
+  'album.items_removed': 'Items were taken out of an album (or deleted for good); `data.itemCount` is its size afterwards.',
 };
 
 /**
@@ -81,7 +86,7 @@ export function asyncApiDocument(): Record<string, unknown> {
   return {
     asyncapi: '3.0.0',
     info: {
-      title: 'Mediaflow media events',
+      title: 'Mediaflow media and album events',
       version: '1.0.0',
       description:
         'Every change of a media item is published once to the media events topic (SNS in AWS, the durable local bus on one machine). ' +

@@ -4,6 +4,7 @@ import {
   DOMAIN_EVENT_TYPES,
   DomainEventSchema,
   eventAttributes,
+  isMediaEvent,
   parseEvent,
   type DomainEvent,
 } from './events.js';
@@ -22,7 +23,20 @@ const samples: DomainEvent[] = [
   createEvent('media.flagged', { ...base(), data: { kind: 'image', labels: [{ name: 'Explicit', confidence: 0.99 }] } }),
   createEvent('media.failed', { ...base(), data: { failure: { code: 'corrupt', reason: 'truncated', stage: 'ingest' } } }),
   createEvent('media.deleted', { ...base(), data: {} }),
+  ...albumSamples(),
 ];
+
+function albumSamples(): DomainEvent[] {
+  const album = () => ({ id: ulidGenerator.next(), occurredAt: new Date('2026-05-01T00:00:00Z'), ownerId: 'alice', albumId: ulidGenerator.next() });
+  const mediaIds = [ulidGenerator.next()];
+  return [
+    createEvent('album.created', { ...album(), data: { name: 'Summer' } }),
+    createEvent('album.updated', { ...album(), data: { name: 'Summer 2026', coverMediaId: mediaIds[0] } }),
+    createEvent('album.deleted', { ...album(), data: {} }),
+    createEvent('album.items_added', { ...album(), data: { mediaIds, itemCount: 1 } }),
+    createEvent('album.items_removed', { ...album(), data: { mediaIds, itemCount: 0 } }),
+  ];
+}
 
 describe('domain events', () => {
   it('has one sample per type and every type has a schema', () => {
@@ -39,6 +53,13 @@ describe('domain events', () => {
     expect(eventAttributes(samples[1] as DomainEvent)).toEqual({ type: 'media.uploaded', kind: 'image' });
     expect(eventAttributes(samples[0] as DomainEvent)).toEqual({ type: 'media.upload_started' });
     expect(eventAttributes(samples[6] as DomainEvent)).toEqual({ type: 'media.deleted' });
+  });
+
+  it('tells album events from media events, and gives album events no kind, so no processing queue receives them', () => {
+    const albumEvents = samples.filter((e) => !isMediaEvent(e));
+    expect(albumEvents.map((e) => e.type)).toEqual(['album.created', 'album.updated', 'album.deleted', 'album.items_added', 'album.items_removed']);
+    for (const event of albumEvents) expect(eventAttributes(event)).toEqual({ type: event.type });
+    expect(DomainEventSchema.safeParse({ ...(albumEvents[0] as DomainEvent), albumId: 'not-a-ulid' }).success).toBe(false);
   });
 
   it('refuses an unknown type, an unknown version and a data payload of another type', () => {

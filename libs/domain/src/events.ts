@@ -63,6 +63,30 @@ export const FailedEventSchema = event('media.failed', z.object({ kind: MediaKin
 
 export const DeletedEventSchema = event('media.deleted', z.object({ kind: MediaKindSchema.optional() }));
 
+/**
+ * Album events: the same envelope with `albumId` in place of `mediaId`. They carry no `kind`, so
+ * no processing queue (all filtered by kind or by a media event type) receives them; they are for
+ * subscribers outside the pipeline (a search index, an audit log, a notification service).
+ */
+function albumEvent<T extends string, D extends z.ZodType>(type: T, data: D) {
+  const { id, occurredAt, ownerId, correlationId } = envelope;
+  return z.object({ id, occurredAt, ownerId, correlationId, albumId: UlidSchema, type: z.literal(type), version: z.literal(1), data });
+}
+
+const MediaIdsSchema = z.array(UlidSchema).min(1).max(500);
+
+export const AlbumCreatedEventSchema = albumEvent('album.created', z.object({ name: z.string().max(120) }));
+export const AlbumUpdatedEventSchema = albumEvent(
+  'album.updated',
+  z.object({ name: z.string().max(120), coverMediaId: UlidSchema.optional() }),
+);
+export const AlbumDeletedEventSchema = albumEvent('album.deleted', z.object({}));
+export const AlbumItemsAddedEventSchema = albumEvent('album.items_added', z.object({ mediaIds: MediaIdsSchema, itemCount: z.number().int().nonnegative() }));
+export const AlbumItemsRemovedEventSchema = albumEvent(
+  'album.items_removed',
+  z.object({ mediaIds: MediaIdsSchema, itemCount: z.number().int().nonnegative() }),
+);
+
 export const DomainEventSchema = z.discriminatedUnion('type', [
   UploadStartedEventSchema,
   UploadedEventSchema,
@@ -71,10 +95,23 @@ export const DomainEventSchema = z.discriminatedUnion('type', [
   FlaggedEventSchema,
   FailedEventSchema,
   DeletedEventSchema,
+  AlbumCreatedEventSchema,
+  AlbumUpdatedEventSchema,
+  AlbumDeletedEventSchema,
+  AlbumItemsAddedEventSchema,
+  AlbumItemsRemovedEventSchema,
 ]);
 export type DomainEvent = z.infer<typeof DomainEventSchema>;
 export type DomainEventType = DomainEvent['type'];
 export type DomainEventOf<T extends DomainEventType> = Extract<DomainEvent, { type: T }>;
+/** The events about one media item (every event but the album ones): what the processing queues receive. */
+export type MediaEvent = Extract<DomainEvent, { mediaId: string }>;
+export type AlbumEvent = Exclude<DomainEvent, MediaEvent>;
+
+/** Whether `event` is about one media item (it has a `mediaId`). */
+export function isMediaEvent(event: DomainEvent): event is MediaEvent {
+  return 'mediaId' in event;
+}
 
 export const DOMAIN_EVENT_TYPES = DomainEventSchema.options.map((o) => o.shape.type.value) as DomainEventType[];
 
@@ -87,6 +124,11 @@ export const DOMAIN_EVENT_SCHEMAS = {
   'media.flagged': FlaggedEventSchema,
   'media.failed': FailedEventSchema,
   'media.deleted': DeletedEventSchema,
+  'album.created': AlbumCreatedEventSchema,
+  'album.updated': AlbumUpdatedEventSchema,
+  'album.deleted': AlbumDeletedEventSchema,
+  'album.items_added': AlbumItemsAddedEventSchema,
+  'album.items_removed': AlbumItemsRemovedEventSchema,
 } as const satisfies Record<DomainEventType, z.ZodType>;
 
 /**

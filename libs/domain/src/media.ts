@@ -56,7 +56,11 @@ export const TagSchema = z.object({
 });
 export type Tag = z.infer<typeof TagSchema>;
 
-export const ModerationVerdictSchema = z.enum(['pending', 'safe', 'flagged', 'released']);
+/**
+ * `flagged` holds an item for review; a moderator then `released` it (visible and shareable) or
+ * `rejected` it (it stays held, and its owner sees `reason`).
+ */
+export const ModerationVerdictSchema = z.enum(['pending', 'safe', 'flagged', 'released', 'rejected']);
 export type ModerationVerdict = z.infer<typeof ModerationVerdictSchema>;
 
 export const ModerationLabelSchema = z.object({
@@ -71,6 +75,14 @@ export const ModerationSchema = z.object({
   labels: z.array(ModerationLabelSchema).max(50),
   checkedAt: IsoDateTime.optional(),
   reviewedAt: IsoDateTime.optional(),
+  /** The moderator who decided (their user id), once one did. */
+  reviewedBy: z.string().max(128).optional(),
+  /** Why a moderator rejected the item, shown to its owner. */
+  reason: z.string().max(500).optional(),
+  /** When the owner asked a moderator to look at the item again. */
+  reviewRequestedAt: IsoDateTime.optional(),
+  /** How many times visitors of a share link reported the item. */
+  reports: z.number().int().nonnegative().optional(),
 });
 export type Moderation = z.infer<typeof ModerationSchema>;
 

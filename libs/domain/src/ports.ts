@@ -155,6 +155,15 @@ export interface MediaRepository {
   listStale?(status: MediaStatus, before: Date, limit: number): Promise<MediaItem[]>;
 }
 
+/**
+ * Port: the moderators' queue of items held for review, across owners: every item whose status is
+ * `flagged` and whose verdict is `flagged` (not yet decided; a rejected item stays held but leaves
+ * the queue). Oldest first, by media id. Only a moderator's request may read it.
+ */
+export interface ReviewQueue {
+  listForReview(query: { cursor?: string | undefined; limit: number }): Promise<Page<MediaItem>>;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Messaging
 // ---------------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-import { type DomainEvent, parseEvent, parseKey, type ReceivedMessage } from '@mediaflow/domain';
+import { isMediaEvent, parseEvent, parseKey, type ReceivedMessage, ValidationError } from '@mediaflow/domain';
 import {
   failById,
   ingestObject,
@@ -85,7 +85,9 @@ function safeTarget(
 }
 
 function eventTarget(message: ReceivedMessage): { ownerId: string; mediaId: string } {
-  const event: DomainEvent = parseEvent(message.body);
+  const event = parseEvent(message.body);
+  // Processing queues subscribe to media events only; an album event here was misrouted.
+  if (!isMediaEvent(event)) throw new ValidationError(`${event.type} is not an event about one media item`);
   return { ownerId: event.ownerId, mediaId: event.mediaId };
 }
 
