@@ -52,8 +52,8 @@ describe('auth', () => {
     let now = new Date('2026-06-01T00:00:00Z');
     const tokens = new LocalTokens({ secret: Buffer.alloc(32, 7), ttlSeconds: 60, now: () => now });
     const token = tokens.issue('alice');
-    await expect(tokens.authenticate(token)).resolves.toBe('alice');
-    await expect(tokens.authenticate(token)).resolves.toBe('alice');
+    await expect(tokens.authenticate(token)).resolves.toEqual({ ownerId: 'alice', roles: [] });
+    await expect(tokens.authenticate(token)).resolves.toEqual({ ownerId: 'alice', roles: [] });
     now = new Date('2026-06-01T00:01:01Z');
     await expect(tokens.authenticate(token)).rejects.toThrow('token expired');
     // A forged twin of a remembered token is still checked in full.
@@ -79,7 +79,11 @@ describe('auth', () => {
 
   it('takes the owner a gateway verified from the bindings instead of a bearer token, and answers 401 without one', async () => {
     const s = setup();
-    const app = createApi({ deps: s.deps, verifier: gatewayClaims((env) => (env as { owner?: string } | undefined)?.owner) });
+    const app = createApi({ deps: s.deps, verifier: gatewayClaims((env) => {
+        const owner = (env as { owner?: string } | undefined)?.owner;
+        return owner === undefined ? undefined : { ownerId: owner, roles: [] };
+      }),
+    });
     const id = await readyItem(s, 'alice');
     const mine = await app.request('/api/v1/media', {}, { owner: 'alice' });
     expect(mine.status).toBe(200);

@@ -1,4 +1,4 @@
-import { ForbiddenError } from '@mediaflow/domain';
+import { ForbiddenError, type Principal, type Role } from '@mediaflow/domain';
 import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { UnauthenticatedError } from './errors.js';
@@ -18,11 +18,11 @@ export interface Credentials {
 }
 
 /**
- * Says whose request this is: the owner id, or `UnauthenticatedError` when the request proves
- * none. Each runtime plugs in its own: {@link bearerTokens} where this process checks tokens,
+ * Says whose request this is (the owner id and the roles the credential grants), or
+ * `UnauthenticatedError` when the request proves none. Each runtime plugs in its own: {@link bearerTokens} where this process checks tokens,
  * {@link gatewayClaims} where a gateway in front already did.
  */
-export type OwnerVerifier = (credentials: Credentials) => Promise<string>;
+export type OwnerVerifier = (credentials: Credentials) => Promise<Principal>;
 
 /**
  * Bearer tokens checked here, by an `Authenticator` (the local server's `LocalTokens`). A route
@@ -45,23 +45,31 @@ export function bearerTokens(authenticator: Authenticator): OwnerVerifier {
 }
 
 /**
- * The owner a gateway in front of the app verified, read from the runtime's bindings (API Gateway's
- * JWT authorizer puts the claims on the Lambda event). No verified claims, no owner: a bearer header
- * alone proves nothing here, since nothing in this process checked it.
+ * The principal a gateway in front of the app verified, read from the runtime's bindings (API
+ * Gateway's JWT authorizer puts the claims on the Lambda event). No verified claims, no owner: a
+ * bearer header alone proves nothing here, since nothing in this process checked it.
  *
  * @example
- * createApi({ deps, verifier: gatewayClaims((env) => subFromEvent(env)) });
+ * createApi({ deps, verifier: gatewayClaims((env) => principalFromEvent(env)) });
  */
-export function gatewayClaims(ownerFromEnv: (env: unknown) => string | undefined): OwnerVerifier {
+export function gatewayClaims(principalFromEnv: (env: unknown) => Principal | undefined): OwnerVerifier {
   return async ({ env }) => {
-    const owner = ownerFromEnv(env);
-    if (owner === undefined) throw new UnauthenticatedError('the request carries no verified token');
-    return owner;
+    const principal = principalFromEnv(env);
+    if (principal === undefined) throw new UnauthenticatedError('the request carries no verified token');
+    return principal;
   };
 }
 
-/** The variables a route sees once the auth middleware let the request in. */
-export type ApiEnv = { Variables: { ownerId: string } };
+/**
+ * The variables a route sees once the auth middleware let the request in: the owner every query
+ * is scoped by, and the roles of the credential (none for most users). Public routes see neither.
+ */
+export type ApiEnv = { Variables: { ownerId: string; roles: readonly Role[] } };
+
+/** Throws `ForbiddenError` (403) unless the request's credential carries `role`. */
+export function requireRole(roles: readonly Role[] | undefined, role: Role): void {
+  if (!(roles ?? []).includes(role)) throw new ForbiddenError(`only a ${role} may do this`);
+}
 
 /** The token of a well-formed `Authorization: Bearer` header. */
 function bearerToken(header: string | undefined): string | undefined {
@@ -80,7 +88,9 @@ export function authenticate(verifier: OwnerVerifier, cookieName?: string): Midd
       cookie: cookieName === undefined ? undefined : getCookie(c, cookieName),
       env: c.env,
     };
-    c.set('ownerId', await verifier(credentials));
+    const principal = await verifier(credentials);
+    c.set('ownerId', principal.ownerId);
+    c.set('roles', principal.roles);
     await next();
   };
 }

@@ -1,6 +1,6 @@
 export { createApi } from './app.js';
 export type { ApiOptions } from './app.js';
-export { authenticate, bearerTokens, gatewayClaims } from './auth.js';
+export { authenticate, bearerTokens, gatewayClaims, requireRole } from './auth.js';
 export type { ApiEnv, Credentials, OwnerVerifier } from './auth.js';
 export { RateLimitedError, UnauthenticatedError, UnverifiedOriginError } from './errors.js';
 export { DEFAULT_LOCAL_TOKEN_TTL_SECONDS, isLocalOwnerId, localOwnerId, LocalTokens } from './local-tokens.js';

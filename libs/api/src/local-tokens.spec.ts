@@ -27,8 +27,8 @@ describe('local owner ids', () => {
     expect(localOwnerId('Alice')).toBe('alice');
     expect(localOwnerId('ALICE')).toBe('alice');
     const tokens = new LocalTokens({ secret: SECRET });
-    await expect(tokens.authenticate(tokens.issue('Alice'))).resolves.toBe('alice');
-    await expect(tokens.authenticate(tokens.issue('alice'))).resolves.toBe('alice');
+    await expect(tokens.authenticate(tokens.issue('Alice'))).resolves.toEqual({ ownerId: 'alice', roles: [] });
+    await expect(tokens.authenticate(tokens.issue('alice'))).resolves.toEqual({ ownerId: 'alice', roles: [] });
   });
 
   it.each(['alice.', 'alice-', '.alice', 'con', 'NUL', 'com1', 'lpt9.txt', 'a..b', 'a/b', '', '\u212Aelvin', 'ünï'])('refuse %j, which a filesystem would merge or misread', (name) => {
@@ -42,7 +42,7 @@ describe('local owner ids', () => {
 
   it('refuses a validly signed token whose subject is not a local owner id (one issued before ids were folded)', async () => {
     const tokens = new LocalTokens({ secret: SECRET });
-    await expect(tokens.authenticate(signedWith({ sub: 'alice' }))).resolves.toBe('alice');
+    await expect(tokens.authenticate(signedWith({ sub: 'alice' }))).resolves.toEqual({ ownerId: 'alice', roles: [] });
     await expect(tokens.authenticate(signedWith({ sub: 'Alice' }))).rejects.toThrow('token has no valid subject');
     await expect(tokens.authenticate(signedWith({ sub: 'alice.' }))).rejects.toThrow('token has no valid subject');
   });
@@ -64,16 +64,16 @@ describe('local token revocation', () => {
     const first = tokens.issue('alice');
     const bobs = tokens.issue('bob');
     expect(claimsOf(first)['gen']).toBe(0);
-    await expect(tokens.authenticate(first)).resolves.toBe('alice');
+    await expect(tokens.authenticate(first)).resolves.toEqual({ ownerId: 'alice', roles: [] });
 
     gens.revoke('alice');
     // `first` was verified and remembered: the generation is still checked on every use.
     await expect(tokens.authenticate(first)).rejects.toThrow('token revoked');
-    await expect(tokens.authenticate(bobs)).resolves.toBe('bob');
+    await expect(tokens.authenticate(bobs)).resolves.toEqual({ ownerId: 'bob', roles: [] });
 
     const second = tokens.issue('Alice');
     expect(claimsOf(second)['gen']).toBe(1);
-    await expect(tokens.authenticate(second)).resolves.toBe('alice');
+    await expect(tokens.authenticate(second)).resolves.toEqual({ ownerId: 'alice', roles: [] });
     await expect(tokens.authenticate(first)).rejects.toThrow('token revoked');
   });
 
@@ -81,10 +81,24 @@ describe('local token revocation', () => {
     const gens = generations();
     const tokens = new LocalTokens({ secret: SECRET, generations: gens });
     const old = signedWith({ sub: 'alice' });
-    await expect(tokens.authenticate(old)).resolves.toBe('alice');
+    await expect(tokens.authenticate(old)).resolves.toEqual({ ownerId: 'alice', roles: [] });
     gens.revoke('alice');
     await expect(tokens.authenticate(old)).rejects.toThrow('token revoked');
     await expect(tokens.authenticate(signedWith({ sub: 'bob', gen: -1 }))).rejects.toThrow('malformed token');
     await expect(tokens.authenticate(signedWith({ sub: 'bob', gen: '0' }))).rejects.toThrow('malformed token');
+  });
+});
+
+describe('local token roles', () => {
+  it('carries the roles it was issued with, ignores unknown ones and refuses a malformed claim', async () => {
+    const tokens = new LocalTokens({ secret: SECRET });
+    const moderator = tokens.issue('mia', { roles: ['moderator'] });
+    expect(claimsOf(moderator)['roles']).toEqual(['moderator']);
+    await expect(tokens.authenticate(moderator)).resolves.toEqual({ ownerId: 'mia', roles: ['moderator'] });
+    // A remembered token answers with the same roles.
+    await expect(tokens.authenticate(moderator)).resolves.toEqual({ ownerId: 'mia', roles: ['moderator'] });
+    expect(claimsOf(tokens.issue('bob'))).not.toHaveProperty('roles');
+    await expect(tokens.authenticate(signedWith({ sub: 'bob', roles: ['admin', 'moderator'] }))).resolves.toEqual({ ownerId: 'bob', roles: ['moderator'] });
+    await expect(tokens.authenticate(signedWith({ sub: 'bob', roles: 'moderator' }))).rejects.toThrow('malformed token');
   });
 });

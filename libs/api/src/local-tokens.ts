@@ -1,10 +1,10 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { ForbiddenError, OwnerIdSchema, ValidationError } from '@mediaflow/domain';
+import { ForbiddenError, OwnerIdSchema, rolesOf, ValidationError, type Principal, type Role } from '@mediaflow/domain';
 
 /** Verifies a bearer token and says whose it is. Locally: HS256 tokens; in AWS: API Gateway's JWT authorizer. */
 export interface Authenticator {
-  /** The owner id the token belongs to; throws `ForbiddenError` for anything not valid. */
-  authenticate(token: string): Promise<string>;
+  /** Whose token it is (owner id and roles); throws `ForbiddenError` for anything not valid. */
+  authenticate(token: string): Promise<Principal>;
 }
 
 /**
@@ -100,7 +100,7 @@ export class LocalTokens implements Authenticator {
    * token strings that passed every check get here; expiry and generation are still checked on
    * each use, so a revocation reaches remembered tokens too.
    */
-  private readonly verified = new Map<string, { ownerId: string; generation: number; expiresAtMs: number }>();
+  private readonly verified = new Map<string, { principal: Principal; generation: number; expiresAtMs: number }>();
 
   constructor(private readonly options: LocalTokenOptions) {
     if (options.secret.length < 32) throw new Error('the token secret must be at least 32 bytes');
@@ -127,25 +127,28 @@ export class LocalTokens implements Authenticator {
 
   /**
    * A token for the local user `name` (its owner id by {@link ownerFor}), in the user's current
-   * generation. Throws `ValidationError` for a name that cannot be a user.
+   * generation, with the `roles` claim when given any (`moderator`). Throws `ValidationError` for a
+   * name that cannot be a user.
    */
-  issue(name: string): string {
+  issue(name: string, options: { roles?: readonly Role[] } = {}): string {
     const sub = this.ownerFor(name);
     const iat = Math.floor(this.now().getTime() / 1000);
     const gen = this.generations.current(sub);
+    const roles = rolesOf(options.roles ?? []);
     const header = b64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
-    const payload = b64url(JSON.stringify({ sub, iss: this.issuer, aud: this.audience, iat, exp: iat + this.ttlSeconds, gen }));
+    const claims = { sub, iss: this.issuer, aud: this.audience, iat, exp: iat + this.ttlSeconds, gen, ...(roles.length > 0 ? { roles } : {}) };
+    const payload = b64url(JSON.stringify(claims));
     return `${header}.${payload}.${this.sign(`${header}.${payload}`)}`;
   }
 
-  async authenticate(token: string): Promise<string> {
+  async authenticate(token: string): Promise<Principal> {
     const known = this.verified.get(token);
     if (known !== undefined) {
       if (known.expiresAtMs <= this.now().getTime()) {
         this.verified.delete(token);
       } else {
-        this.checkGeneration(known.ownerId, known.generation);
-        return known.ownerId;
+        this.checkGeneration(known.principal.ownerId, known.generation);
+        return known.principal;
       }
     }
     const parts = token.split('.');
@@ -175,10 +178,13 @@ export class LocalTokens implements Authenticator {
     // Tokens issued before generations existed are of generation 0, valid until the first revocation.
     const gen = claims['gen'] ?? 0;
     if (typeof gen !== 'number' || !Number.isSafeInteger(gen) || gen < 0) throw new ForbiddenError('malformed token');
+    const roles = claims['roles'] ?? [];
+    if (!Array.isArray(roles)) throw new ForbiddenError('malformed token');
     this.checkGeneration(sub, gen);
+    const principal: Principal = { ownerId: sub, roles: rolesOf(roles) };
     if (this.verified.size >= VERIFIED_TOKENS) this.verified.delete(this.verified.keys().next().value as string);
-    this.verified.set(token, { ownerId: sub, generation: gen, expiresAtMs: exp * 1000 });
-    return sub;
+    this.verified.set(token, { principal, generation: gen, expiresAtMs: exp * 1000 });
+    return principal;
   }
 
   private checkGeneration(ownerId: string, generation: number): void {

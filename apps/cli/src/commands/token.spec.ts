@@ -35,12 +35,24 @@ describe('mediaflow token', () => {
     }
   });
 
+  it('--role moderator adds the role claim; an unknown role or one with --revoke is a usage error', async () => {
+    const moderator = await run('--user', 'mia', '--role', 'moderator');
+    expect(moderator.code).toBe(0);
+    expect(claimsOf(moderator.out)).toMatchObject({ sub: 'mia', roles: ['moderator'] });
+    await expect(localTokens(dataDir).tokens.authenticate(moderator.out)).resolves.toEqual({ ownerId: 'mia', roles: ['moderator'] });
+    expect(claimsOf((await run('--user', 'mia')).out)).not.toHaveProperty('roles');
+    const unknown = await run('--user', 'mia', '--role', 'admin');
+    expect([unknown.code, unknown.out]).toEqual([2, '']);
+    expect(unknown.err).toContain('--role must be one of moderator');
+    expect((await run('--user', 'mia', '--revoke', '--role', 'moderator')).code).toBe(2);
+  });
+
   it('folds a user name to lower case, saying so, so Alice and alice are one owner', async () => {
     const upper = await run('--user', 'Alice');
     expect(upper.code).toBe(0);
     expect(claimsOf(upper.out).sub).toBe('alice');
     expect(upper.err).toContain('this token is for "alice"');
-    await expect(localTokens(dataDir).tokens.authenticate(upper.out)).resolves.toBe('alice');
+    await expect(localTokens(dataDir).tokens.authenticate(upper.out)).resolves.toEqual({ ownerId: 'alice', roles: [] });
   });
 
   it('refuses names a filesystem would merge with another or misread', async () => {
@@ -63,10 +75,10 @@ describe('mediaflow token', () => {
     const { tokens } = localTokens(dataDir);
     await expect(tokens.authenticate(first)).rejects.toThrow('token revoked');
     await expect(tokens.authenticate(second)).rejects.toThrow('token revoked');
-    await expect(tokens.authenticate(bobs)).resolves.toBe('bob');
+    await expect(tokens.authenticate(bobs)).resolves.toEqual({ ownerId: 'bob', roles: [] });
     const fresh = (await run('--user', 'alice')).out;
     expect(claimsOf(fresh).gen).toBe(1);
-    await expect(tokens.authenticate(fresh)).resolves.toBe('alice');
+    await expect(tokens.authenticate(fresh)).resolves.toEqual({ ownerId: 'alice', roles: [] });
     expect((await run('--revoke', '--user', 'alice', '--days', '3')).code).toBe(2);
   });
 

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { DEFAULT_LOCAL_TOKEN_TTL_SECONDS, localOwnerId } from '@mediaflow/api';
+import { RoleSchema, type Role } from '@mediaflow/domain';
 import { EXIT_OK, EXIT_USAGE, type Command, type Io } from '../io.js';
 import { octalMode, secureDataDir } from '../local/data-dir.js';
 import { localTokens } from '../local/token-generations.js';
@@ -20,6 +21,8 @@ Options:
                           ending with a letter or digit; not case-sensitive
                           (Alice is alice)
   --days N                how long the token lasts, 1-${MAX_DAYS} (default ${DEFAULT_DAYS})
+  --role ROLE             also grant a role: ${RoleSchema.options.join(', ')} (decides on items
+                          held for review, of every user); repeat for several
   --revoke                revoke all of the user's tokens at once, in a running
                           server too (within a second); then get a new one
 ${LOCAL_OPTIONS_USAGE}
@@ -29,9 +32,14 @@ ${LOCAL_OPTIONS_USAGE}
 export const tokenCommand: Command = {
   summary: 'print a bearer token for a local user, or revoke their tokens',
   async run(args: readonly string[], io: Io): Promise<number> {
-    const parsed = parseLocalCommand('token', TOKEN_USAGE, args, io, { user: { type: 'string' }, days: { type: 'string' }, revoke: { type: 'boolean' } });
+    const parsed = parseLocalCommand('token', TOKEN_USAGE, args, io, {
+      user: { type: 'string' },
+      days: { type: 'string' },
+      revoke: { type: 'boolean' },
+      role: { type: 'string', multiple: true },
+    });
     if (typeof parsed === 'number') return parsed;
-    const { user, days, revoke } = parsed.values;
+    const { user, days, revoke, role } = parsed.values;
     if (typeof user !== 'string' || user === '') {
       io.stderr(`mediaflow token: --user is required\n\n${TOKEN_USAGE}`);
       return EXIT_USAGE;
@@ -46,6 +54,19 @@ export const tokenCommand: Command = {
     const lifetimeDays = days === undefined ? DEFAULT_DAYS : typeof days === 'string' && /^\d+$/.test(days) ? Number(days) : Number.NaN;
     if (!(lifetimeDays >= 1 && lifetimeDays <= MAX_DAYS)) {
       io.stderr(`mediaflow token: --days must be a whole number from 1 to ${MAX_DAYS}\n`);
+      return EXIT_USAGE;
+    }
+    const roles: Role[] = [];
+    for (const name of Array.isArray(role) ? role : []) {
+      const known = RoleSchema.safeParse(name);
+      if (!known.success) {
+        io.stderr(`mediaflow token: --role must be one of ${RoleSchema.options.join(', ')}, not "${String(name)}"\n`);
+        return EXIT_USAGE;
+      }
+      roles.push(known.data);
+    }
+    if (revoke === true && roles.length > 0) {
+      io.stderr('mediaflow token: --revoke issues no token, so it takes no --role\n');
       return EXIT_USAGE;
     }
     if (revoke === true && days !== undefined) {
@@ -65,7 +86,7 @@ export const tokenCommand: Command = {
       return EXIT_OK;
     }
     if (ownerId !== user) io.stderr(`mediaflow token: user names are not case-sensitive; this token is for "${ownerId}"\n`);
-    io.stdout(`${tokens.issue(ownerId)}\n`);
+    io.stdout(`${tokens.issue(ownerId, { roles })}\n`);
     return EXIT_OK;
   },
 };

@@ -52,8 +52,8 @@ describe('token generations in the data directory', () => {
     expect(tokens.ownerFor('alice')).toBe('Alice');
     expect(tokens.ownerFor('ALICE')).toBe('Alice');
     const earlier = tokens.issue('Alice');
-    await expect(tokens.authenticate(earlier)).resolves.toBe('Alice');
-    await expect(tokens.authenticate(tokens.issue('alice'))).resolves.toBe('Alice');
+    await expect(tokens.authenticate(earlier)).resolves.toEqual({ ownerId: 'Alice', roles: [] });
+    await expect(tokens.authenticate(tokens.issue('alice'))).resolves.toEqual({ ownerId: 'Alice', roles: [] });
     generations.revoke('Alice');
     await expect(tokens.authenticate(earlier)).rejects.toThrow('token revoked');
     // New users get folded ids, in this data directory and in one without that library.
@@ -66,10 +66,10 @@ describe('token generations in the data directory', () => {
     const { tokens, generations } = localTokens(dataDir);
     const alices = tokens.issue('alice');
     const bobs = tokens.issue('bob');
-    await expect(tokens.authenticate(alices)).resolves.toBe('alice');
+    await expect(tokens.authenticate(alices)).resolves.toEqual({ ownerId: 'alice', roles: [] });
     generations.revoke('alice');
     await expect(tokens.authenticate(alices)).rejects.toThrow('token revoked');
-    await expect(tokens.authenticate(bobs)).resolves.toBe('bob');
-    await expect(tokens.authenticate(tokens.issue('alice'))).resolves.toBe('alice');
+    await expect(tokens.authenticate(bobs)).resolves.toEqual({ ownerId: 'bob', roles: [] });
+    await expect(tokens.authenticate(tokens.issue('alice'))).resolves.toEqual({ ownerId: 'alice', roles: [] });
   });
 });

@@ -6,7 +6,7 @@ import { DynamoRateLimiter } from '@mediaflow/storage/dynamodb';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { GOOD_ENV, lambdaContext, memoryRuntime } from '../test-support.js';
 import { ConfigError, loadConfig } from '../config.js';
-import { callerRateLimiter, createApiHandler, mediaAccessSigner, withHotQueryCache } from './api.js';
+import { callerRateLimiter, createApiHandler, groupsClaim, mediaAccessSigner, principalFromClaims, withHotQueryCache } from './api.js';
 
 /** An HTTP API (payload 2.0) request; `claims` are what the JWT authorizer verified, `headers` what is sent beside the token. */
 function request(method: string, path: string, claims?: Record<string, string>, headers: Record<string, string> = {}): APIGatewayProxyEventV2WithJWTAuthorizer {
@@ -68,6 +68,25 @@ describe('api function (API Gateway HTTP API v2, JWT authorizer)', () => {
     expect(res.statusCode).toBe(401);
     expect(res.headers?.['content-type']).toBe('application/problem+json');
     expect(JSON.parse(res.body ?? '')).toMatchObject({ status: 401 });
+  });
+});
+
+describe('the principal of verified claims', () => {
+  const withClaims = (claims: Record<string, unknown>) => ({ event: { requestContext: { authorizer: { jwt: { claims, scopes: [] } } } } });
+
+  it('reads the moderator role from the user pool groups, as API Gateway flattens them or as an array', () => {
+    expect(groupsClaim('[moderator other]')).toEqual(['moderator', 'other']);
+    expect(groupsClaim(['moderator'])).toEqual(['moderator']);
+    expect(groupsClaim(undefined)).toEqual([]);
+    expect(principalFromClaims(withClaims({ sub: 'u-1', 'cognito:groups': '[moderator]' }))).toEqual({ ownerId: 'u-1', roles: ['moderator'] });
+    expect(principalFromClaims(withClaims({ sub: 'u-1', 'cognito:groups': '[admins]' }))).toEqual({ ownerId: 'u-1', roles: [] });
+    expect(principalFromClaims(withClaims({ sub: 'u-1' }))).toEqual({ ownerId: 'u-1', roles: [] });
+  });
+
+  it('has no principal without a valid sub', () => {
+    expect(principalFromClaims(withClaims({ 'cognito:groups': '[moderator]' }))).toBeUndefined();
+    expect(principalFromClaims(withClaims({ sub: '../x' }))).toBeUndefined();
+    expect(principalFromClaims(undefined)).toBeUndefined();
   });
 });
 

@@ -1,5 +1,5 @@
 import { CloudFrontMediaAccess, createApi, gatewayClaims, type MediaAccessSigner } from '@mediaflow/api';
-import { CachingMediaRepository, OwnerIdSchema, type Cache, type RateLimit, type RateLimiter } from '@mediaflow/domain';
+import { CachingMediaRepository, OwnerIdSchema, rolesOf, type Cache, type Principal, type RateLimit, type RateLimiter } from '@mediaflow/domain';
 import { DynamoRateLimiter } from '@mediaflow/storage/dynamodb';
 import { RedisCache } from '@mediaflow/storage/redis';
 import { readSecretString } from '@mediaflow/storage/secrets-manager';
@@ -10,14 +10,28 @@ import { awsRuntime, coldStart, type Runtime } from '../composition.js';
 import { requireSetting, type LambdaEnv } from '../config.js';
 
 /**
- * The owner API Gateway's JWT authorizer verified: the token's `sub`. A request that reached the
- * function without verified claims (a route left without the authorizer) has no owner.
+ * The groups of a `cognito:groups` claim. API Gateway's JWT authorizer hands array claims to the
+ * function flattened into one string, `[moderator other]`; an array is read as it is.
  */
-export function ownerFromClaims(env: unknown): string | undefined {
+export function groupsClaim(value: unknown): string[] {
+  if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string');
+  if (typeof value !== 'string') return [];
+  return value
+    .replace(/^\[|\]$/g, '')
+    .split(/[\s,]+/)
+    .filter((g) => g !== '');
+}
+
+/**
+ * The principal API Gateway's JWT authorizer verified: the token's `sub`, and its roles from the
+ * user pool groups it names (`moderator`). A request that reached the function without verified
+ * claims (a route left without the authorizer) has no owner.
+ */
+export function principalFromClaims(env: unknown): Principal | undefined {
   const event = (env as { event?: Partial<APIGatewayProxyEventV2WithJWTAuthorizer> } | undefined)?.event;
-  const sub = event?.requestContext?.authorizer?.jwt?.claims?.['sub'];
-  const parsed = OwnerIdSchema.safeParse(sub);
-  return parsed.success ? parsed.data : undefined;
+  const claims = event?.requestContext?.authorizer?.jwt?.claims;
+  const parsed = OwnerIdSchema.safeParse(claims?.['sub']);
+  return parsed.success ? { ownerId: parsed.data, roles: rolesOf(groupsClaim(claims?.['cognito:groups'])) } : undefined;
 }
 
 /**
@@ -38,7 +52,7 @@ export function createApiHandler(
   const { deps, telemetry } = runtime;
   const app = createApi({
     deps,
-    verifier: gatewayClaims(ownerFromClaims),
+    verifier: gatewayClaims(principalFromClaims),
     ...(rateLimiter === undefined ? {} : { rateLimit: rateLimiter }),
     ...(mediaAccess === undefined ? {} : { mediaAccess }),
     ...(runtime.config.ORIGIN_VERIFY_SECRET === undefined ? {} : { originSecret: { header: ORIGIN_VERIFY_HEADER, value: runtime.config.ORIGIN_VERIFY_SECRET } }),
@@ -50,8 +64,8 @@ export function createApiHandler(
   return telemetry.wrap(
     (event) => event.requestContext.requestId,
     async (event, context) => {
-      const owner = ownerFromClaims({ event });
-      if (owner) telemetry.logger.appendKeys({ ownerId: owner });
+      const principal = principalFromClaims({ event });
+      if (principal) telemetry.logger.appendKeys({ ownerId: principal.ownerId });
       const started = performance.now();
       const result = (await lambda(event as unknown as Parameters<typeof lambda>[0], context)) as APIGatewayProxyResultV2;
       const status = typeof result === 'object' ? (result.statusCode ?? 200) : 200;
