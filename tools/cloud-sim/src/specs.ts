@@ -189,6 +189,8 @@ export interface UserPoolSpec {
   /** `cognito-idp.{region}.amazonaws.com/{id}` (the template's `ProviderURL`, without https://). */
   providerUrl: string;
   domain?: string;
+  /** The pool's groups (`AWS::Cognito::UserPoolGroup`), which users may be members of. */
+  groups: string[];
   clients: Array<{
     logicalId: string;
     clientId: string;

@@ -5,7 +5,8 @@ import { HttpOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import type { CfnUserPoolClient, CfnUserPoolDomain } from 'aws-cdk-lib/aws-cognito';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { APP_CONTEXT } from '../config.js';
-import { MediaAuth } from './auth.js';
+import { RoleSchema } from '@mediaflow/domain';
+import { MediaAuth, MODERATOR_GROUP } from './auth.js';
 import { MediaHttpApi } from './http-api.js';
 import { apiFunction, BASIC_EXECUTION, build, LOCAL_GALLERY, logicalIds, outdir, resources } from '../testing/api-stack.js';
 
@@ -70,6 +71,12 @@ describe('MediaAuth', () => {
         UserPoolTier: 'ESSENTIALS',
       });
       build({ mfa: 'optional' }).template().hasResourceProperties('AWS::Cognito::UserPool', { MfaConfiguration: 'OPTIONAL', EnabledMfas: ['SOFTWARE_TOKEN_MFA'] });
+    });
+
+    it('has a moderator group, whose name the api function reads from cognito:groups as the moderator role', () => {
+      template.resourceCountIs('AWS::Cognito::UserPoolGroup', 1);
+      template.hasResourceProperties('AWS::Cognito::UserPoolGroup', { GroupName: MODERATOR_GROUP, UserPoolId: { Ref: ids.pool } });
+      expect(RoleSchema.options).toContain(MODERATOR_GROUP);
     });
 
     it('lets only administrators create accounts, unless self sign-up is asked for', () => {

@@ -5,6 +5,7 @@ import {
   ManagedLoginVersion,
   Mfa,
   OAuthScope,
+  CfnUserPoolGroup,
   UserPool,
   UserPoolClient,
   UserPoolClientIdentityProvider,
@@ -15,6 +16,14 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId, type AwsSdkCall } from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { acknowledgeCdkHandler } from '../nag.js';
+
+/**
+ * The user pool group whose members are moderators: the access token names it in `cognito:groups`,
+ * which the api function reads as the `moderator` role (the same name as the role, so one word
+ * means one thing everywhere). Add someone with
+ * `aws cognito-idp admin-add-user-to-group --user-pool-id ... --username ... --group-name moderator`.
+ */
+export const MODERATOR_GROUP = 'moderator';
 
 export interface MediaAuthProps {
   /** Let anyone create an account from the hosted UI. Off by default: an administrator invites users. */
@@ -91,6 +100,8 @@ export class MediaAuth extends Construct implements TokenIssuer {
   readonly userPool: UserPool;
   readonly userPoolClient: UserPoolClient;
   readonly userPoolDomain: UserPoolDomain;
+  /** Members decide on items held for review, of every owner. */
+  readonly moderators: CfnUserPoolGroup;
   readonly issuerUrl: string;
   readonly audience: readonly string[];
   /** For the gallery's `/config.json`: add `redirectUri` (and `logoutUri`) and serve it under `auth`. */
@@ -132,6 +143,11 @@ export class MediaAuth extends Construct implements TokenIssuer {
       featurePlan: FeaturePlan.ESSENTIALS,
       deletionProtection: props.retain,
       removalPolicy: props.retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    this.moderators = new CfnUserPoolGroup(this, 'ModeratorGroup', {
+      userPoolId: this.userPool.userPoolId,
+      groupName: MODERATOR_GROUP,
+      description: 'Moderators: review the items held by moderation or reported by visitors of share links, and approve or reject them.',
     });
     Validations.of(this.userPool).acknowledge({
       id: 'AwsSolutions::AwsSolutions-COG8',

@@ -2,7 +2,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import type { CfnApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { type CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { AUTHENTICATED_METHODS, DEFAULT_THROTTLE, PUBLIC_ROUTES, PUBLIC_ROUTE_THROTTLE } from './http-api.js';
+import { AUTHENTICATED_METHODS, DEFAULT_THROTTLE, PUBLIC_ROUTES, PUBLIC_ROUTE_THROTTLE, SHARED_LINK_ROUTE, SHARED_LINK_THROTTLE } from './http-api.js';
 import { build, logicalIds, resources } from '../testing/api-stack.js';
 
 describe('MediaHttpApi', () => {
@@ -41,9 +41,11 @@ describe('MediaHttpApi', () => {
     });
   });
 
-  it('serves only the health check and the OpenAPI document without a token', () => {
+  it('serves only the health check, the OpenAPI document and share links\u2019 visitor routes without a token', () => {
     const open = Object.values(template.findResources('AWS::ApiGatewayV2::Route', { Properties: { AuthorizationType: 'NONE' } }));
-    expect(open.map((route) => route.Properties.RouteKey).sort()).toEqual(PUBLIC_ROUTES.map((path) => `GET ${path}`).sort());
+    expect(open.map((route) => route.Properties.RouteKey).sort()).toEqual(
+      [...PUBLIC_ROUTES.map((path) => `GET ${path}`), `GET ${SHARED_LINK_ROUTE}`, `POST ${SHARED_LINK_ROUTE}`].sort(),
+    );
     for (const route of open) expect(route.Properties.AuthorizerId).toBeUndefined();
     expect(PUBLIC_ROUTES).toContain('/api/health');
   });
@@ -54,9 +56,13 @@ describe('MediaHttpApi', () => {
       StageName: '$default',
       AutoDeploy: true,
       DefaultRouteSettings: { ThrottlingRateLimit: DEFAULT_THROTTLE.rateLimit, ThrottlingBurstLimit: DEFAULT_THROTTLE.burstLimit },
-      RouteSettings: Object.fromEntries(
-        PUBLIC_ROUTES.map((path) => [`GET ${path}`, { ThrottlingRateLimit: PUBLIC_ROUTE_THROTTLE.rateLimit, ThrottlingBurstLimit: PUBLIC_ROUTE_THROTTLE.burstLimit }]),
-      ),
+      RouteSettings: Object.fromEntries([
+        ...PUBLIC_ROUTES.map((path) => [`GET ${path}`, { ThrottlingRateLimit: PUBLIC_ROUTE_THROTTLE.rateLimit, ThrottlingBurstLimit: PUBLIC_ROUTE_THROTTLE.burstLimit }]),
+        ...['GET', 'POST'].map((method) => [
+          `${method} ${SHARED_LINK_ROUTE}`,
+          { ThrottlingRateLimit: SHARED_LINK_THROTTLE.rateLimit, ThrottlingBurstLimit: SHARED_LINK_THROTTLE.burstLimit },
+        ]),
+      ]),
     });
     // Route settings name routes, which must exist before the stage.
     const publicRouteIds = Object.keys(template.findResources('AWS::ApiGatewayV2::Route', { Properties: { AuthorizationType: 'NONE' } }));

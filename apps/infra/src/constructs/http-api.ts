@@ -56,6 +56,22 @@ export const PUBLIC_ROUTES: readonly string[] = ['/api/health', '/api/openapi.js
 export const PUBLIC_ROUTE_THROTTLE: ApiThrottle = { rateLimit: 5, burstLimit: 10 };
 
 /**
+ * The visitor routes of share links (`/api/v1/shared/{token}/...`), which a person opens without
+ * an account: the link token in the path is the credential, checked by the app (one key read of its
+ * hash), so these routes have no authorizer. GET opens a link, an item or a download; POST unlocks
+ * a password or reports an item.
+ */
+export const SHARED_LINK_ROUTE = '/api/v1/shared/{proxy+}';
+export const SHARED_LINK_METHODS: readonly HttpMethod[] = [HttpMethod.GET, HttpMethod.POST];
+
+/**
+ * Visitors of every link together: a larger share of the stage than the two documents, since an
+ * album's visitors page through it, but well under the stage limit so that links cannot starve the
+ * owners' API. One address is held to the web ACL's per-address limit before it gets here.
+ */
+export const SHARED_LINK_THROTTLE: ApiThrottle = { rateLimit: 50, burstLimit: 100 };
+
+/**
  * Every method but OPTIONS. An `ANY` route would also catch the browser's CORS preflight, which
  * carries no token, and the authorizer would answer it 401; left unrouted, API Gateway answers the
  * preflight itself from the CORS configuration.
@@ -151,7 +167,21 @@ export class MediaHttpApi extends Construct {
       if (route === undefined) throw new Error(`no route for ${path}`);
       publicRoutes.set(HttpRouteKey.with(path, HttpMethod.GET).key, route);
     }
-    for (const route of publicRoutes.values()) {
+    const throttled = new Map<string, ApiThrottle>([...publicRoutes.keys()].map((key) => [key, PUBLIC_ROUTE_THROTTLE]));
+    for (const method of SHARED_LINK_METHODS) {
+      const [route] = this.httpApi.addRoutes({ path: SHARED_LINK_ROUTE, methods: [method], integration });
+      if (route === undefined) throw new Error(`no route for ${method} ${SHARED_LINK_ROUTE}`);
+      const key = HttpRouteKey.with(SHARED_LINK_ROUTE, method).key;
+      throttled.set(key, SHARED_LINK_THROTTLE);
+      publicRoutes.set(key, route);
+      Validations.of(route).acknowledge({
+        id: 'AwsSolutions::AwsSolutions-APIG4',
+        reason:
+          'The visitor routes of share links: the unguessable link token in the path (256 random bits, looked up by its hash) is the credential, checked by the function, and a password where the owner set one. They show only what the link shares, are throttled to their own share of the stage, and each address is rate limited by the web ACL.',
+      });
+    }
+    for (const [key, route] of publicRoutes) {
+      if (throttled.get(key) === SHARED_LINK_THROTTLE) continue;
       Validations.of(route).acknowledge({
         id: 'AwsSolutions::AwsSolutions-APIG4',
         reason:
@@ -174,7 +204,7 @@ export class MediaHttpApi extends Construct {
     const cfnStage = this.stage.node.defaultChild as CfnStage;
     // Typed `any` by CDK, so rendered as given: the names must be CloudFormation's.
     cfnStage.routeSettings = Object.fromEntries(
-      [...publicRoutes.keys()].map((key) => [key, { ThrottlingRateLimit: PUBLIC_ROUTE_THROTTLE.rateLimit, ThrottlingBurstLimit: PUBLIC_ROUTE_THROTTLE.burstLimit }]),
+      [...throttled].map(([key, limit]) => [key, { ThrottlingRateLimit: limit.rateLimit, ThrottlingBurstLimit: limit.burstLimit }]),
     );
     // API Gateway rejects route settings for routes that do not exist yet.
     for (const route of publicRoutes.values()) this.stage.node.addDependency(route);

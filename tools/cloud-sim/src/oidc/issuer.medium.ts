@@ -201,4 +201,13 @@ describe('local Cognito issuer', () => {
     expect(claimsOf(tokens.access_token)).toMatchObject({ sub: bob.sub, client_id: 'other-client', scope: 'openid', exp: Math.floor(clock.getTime() / 1000) + 300 });
     await expect(issuer.tokensFor('carol', 'gallery-client')).rejects.toThrow('No user carol');
   });
+
+  it('names a member\u2019s groups in cognito:groups of both tokens, and refuses a group the pool lacks', async () => {
+    issuer.addUser({ username: 'mia', password: 'pw', groups: ['moderator'] });
+    const tokens = await issuer.tokensFor('mia', 'gallery-client');
+    expect(claimsOf(tokens.access_token)['cognito:groups']).toEqual(['moderator']);
+    expect(claimsOf(tokens.id_token)['cognito:groups']).toEqual(['moderator']);
+    expect(claimsOf((await issuer.tokensFor('alice', 'gallery-client')).access_token)).not.toHaveProperty('cognito:groups');
+    expect(() => issuer.addUser({ username: 'eve', password: 'pw', groups: ['admins'] })).toThrow('The user pool has no group admins');
+  });
 });

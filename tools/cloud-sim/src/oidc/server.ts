@@ -75,7 +75,7 @@ export async function startIssuer(options: IssuerOptions): Promise<Issuer> {
   const clients = options.pool.clients;
   const key: SigningKey = await createSigningKey();
   const keySet: JsonWebKeySet = { keys: [key.publicJwk] };
-  const users = new UserDirectory();
+  const users = new UserDirectory(options.pool.groups);
   for (const user of options.users ?? []) users.add(user);
   const grants = new GrantStore();
   let url = '';

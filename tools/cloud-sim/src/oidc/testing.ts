@@ -33,6 +33,7 @@ export function userPoolSpec(options: UserPoolSpecOptions = {}): UserPoolSpec {
     arn: 'arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_AbCdEf123',
     providerUrl: 'cognito-idp.us-east-1.amazonaws.com/us-east-1_AbCdEf123',
     ...(options.domain === undefined ? {} : { domain: options.domain }),
+    groups: ['moderator'],
     clients: [
       {
         logicalId: 'GalleryClient',

@@ -24,9 +24,15 @@ export function newSession(user: SimUser, client: PoolClient, scopes: string[], 
   return session;
 }
 
+/** Cognito names a member's groups in both tokens, and leaves the claim out for a user in none. */
+function groupClaims(user: SimUser): Record<string, unknown> {
+  return user.groups !== undefined && user.groups.length > 0 ? { 'cognito:groups': [...user.groups] } : {};
+}
+
 export function accessTokenClaims(session: Session, issuer: string, iat: number, eventId: string): Record<string, unknown> {
   return {
     sub: session.user.sub,
+    ...groupClaims(session.user),
     iss: issuer,
     client_id: session.client.clientId,
     origin_jti: session.originJti,
@@ -45,6 +51,7 @@ export function accessTokenClaims(session: Session, issuer: string, iat: number,
 export function idTokenClaims(session: Session, issuer: string, iat: number, eventId: string): Record<string, unknown> {
   const claims: Record<string, unknown> = {
     sub: session.user.sub,
+    ...groupClaims(session.user),
     aud: session.client.clientId,
   };
   if (session.user.email !== undefined) {

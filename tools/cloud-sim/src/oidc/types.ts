@@ -15,6 +15,8 @@ export interface SimUser {
   password: string;
   sub: string;
   email?: string;
+  /** Groups of the pool the user is a member of: the `cognito:groups` claim. */
+  groups?: string[];
 }
 
 export type SimUserInput = Omit<SimUser, 'sub'> & { sub?: string };

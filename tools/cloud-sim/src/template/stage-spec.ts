@@ -438,12 +438,16 @@ function readUserPools(entries: Array<[string, TemplateResource]>, resolver: Res
             idTokenValidityMinutes: minutes(p.IdTokenValidity, units.IdToken, 60),
           };
         });
+      const groups = entries
+        .filter(([id, r]) => r.Type === 'AWS::Cognito::UserPoolGroup' && props(id).UserPoolId === physical.ref)
+        .map(([id]) => String(props(id).GroupName));
       return {
         logicalId,
         id: physical.ref,
         arn: attribute(physical, 'Arn'),
         providerUrl: attribute(physical, 'ProviderURL'),
         ...(domain ? { domain: resolver.physicalOf(domain[0]).ref } : {}),
+        groups,
         clients,
       };
     });
