@@ -57,12 +57,20 @@ export interface CursorBinding {
   kind?: string | undefined;
   status?: string | undefined;
   tag?: string | undefined;
+  /**
+   * What else the cursor belongs to, for listings other than the media list (e.g. one album's items
+   * in one order). Absent for the media list, whose cursors it leaves unchanged.
+   */
+  scope?: string | undefined;
 }
 
 function fingerprint(binding: CursorBinding): string {
   // FNV-1a 64-bit over a canonical string: not a secret, just a check that the cursor is used for
   // the query it was made for. Owner scoping is enforced by the repository itself.
-  const text = JSON.stringify([binding.ownerId, binding.kind ?? '', binding.status ?? '', binding.tag ?? '']);
+  const parts = [binding.ownerId, binding.kind ?? '', binding.status ?? '', binding.tag ?? ''];
+  // Appended only when present, so cursors issued before `scope` existed still decode.
+  if (binding.scope !== undefined) parts.push(binding.scope);
+  const text = JSON.stringify(parts);
   let hash = 0xcbf29ce484222325n;
   for (const byte of new TextEncoder().encode(text)) {
     hash ^= BigInt(byte);

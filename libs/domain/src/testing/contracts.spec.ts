@@ -1,9 +1,37 @@
-import { InMemoryCache, InMemoryEdgeCache, InMemoryMediaRepository, InMemoryObjectStore, InMemoryQueue, ManualClock } from './index.js';
-import { cacheContract, edgeCacheContract, mediaRepositoryContract, objectStoreContract, QUEUE_CONTRACT_SETTINGS, queueContract } from './contracts/index.js';
+import {
+  InMemoryCache,
+  InMemoryEdgeCache,
+  InMemoryMediaRepository,
+  InMemoryObjectStore,
+  InMemoryQueue,
+  ManualClock,
+  MemoryAlbumRepository,
+  MemoryShareLinkRepository,
+} from './index.js';
+import {
+  albumRepositoryContract,
+  cacheContract,
+  edgeCacheContract,
+  mediaRepositoryContract,
+  objectStoreContract,
+  QUEUE_CONTRACT_SETTINGS,
+  queueContract,
+  reviewQueueContract,
+  shareLinkRepositoryContract,
+} from './contracts/index.js';
 
 objectStoreContract('in memory', async () => ({ store: new InMemoryObjectStore() }));
 
 mediaRepositoryContract('in memory', async () => ({ repo: new InMemoryMediaRepository() }));
+
+albumRepositoryContract('in memory', async () => ({ albums: new MemoryAlbumRepository() }));
+
+shareLinkRepositoryContract('in memory', async () => ({ shares: new MemoryShareLinkRepository() }));
+
+reviewQueueContract('in memory', async () => {
+  const repo = new InMemoryMediaRepository();
+  return { repo, queue: repo };
+});
 
 queueContract('in memory', async () => {
   const clock = new ManualClock();

@@ -1,7 +1,7 @@
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import { LISTED_STATUSES } from '../lifecycle.js';
 import type { MediaItem } from '../media.js';
-import type { MediaRepository, TagCount } from '../ports.js';
+import type { MediaRepository, ReviewQueue, TagCount } from '../ports.js';
 import { decodeCursor, encodeCursor, type ListQuery, type Page } from '../query.js';
 
 function clone<T>(value: T): T {
@@ -13,12 +13,26 @@ export function indexedTags(item: MediaItem): string[] {
   return [...new Set(item.tags.map((t) => t.name))];
 }
 
+/** Whether an item waits for a moderator: held, and not yet decided. */
+function awaitsReview(item: MediaItem): boolean {
+  return item.status === 'flagged' && item.moderation.verdict === 'flagged';
+}
+
+/** Review-queue order: media id, then owner (two owners could in principle hold the same id). */
+function reviewOrder(a: MediaItem, b: MediaItem): number {
+  if (a.id !== b.id) return a.id < b.id ? -1 : 1;
+  return a.ownerId < b.ownerId ? -1 : a.ownerId > b.ownerId ? 1 : 0;
+}
+
+/** The review queue spans owners, so its cursors are bound to the queue alone. */
+const REVIEW_CURSOR_BINDING = { ownerId: '', scope: 'review-queue' } as const;
+
 /**
  * A MediaRepository in Maps, with the same semantics the SQLite and DynamoDB adapters must have
  * (the contract suite checks all three): owner scoping, conditional updates, hash claims,
- * newest-first cursor pagination.
+ * newest-first cursor pagination. It is also the moderators' {@link ReviewQueue} over the same items.
  */
-export class InMemoryMediaRepository implements MediaRepository {
+export class InMemoryMediaRepository implements MediaRepository, ReviewQueue {
   private readonly items = new Map<string, MediaItem>();
   private readonly hashes = new Map<string, string>();
   private readonly revisions = new Map<string, number>();
@@ -129,5 +143,20 @@ export class InMemoryMediaRepository implements MediaRepository {
     }
     this.items.delete(key);
     this.touch(ownerId);
+  }
+
+  async listForReview(query: { cursor?: string | undefined; limit: number }): Promise<Page<MediaItem>> {
+    if (!Number.isInteger(query.limit) || query.limit < 1) throw new ValidationError('limit must be a positive integer');
+    const position = query.cursor === undefined ? undefined : decodeCursor(query.cursor, REVIEW_CURSOR_BINDING);
+    const after = position === undefined ? undefined : { id: position.after, ownerId: position.extra?.['o'] ?? '' };
+    const matching = [...this.items.values()]
+      .filter((i) => awaitsReview(i) && (after === undefined || i.id > after.id || (i.id === after.id && i.ownerId > after.ownerId)))
+      .sort(reviewOrder);
+    const items = matching.slice(0, query.limit).map(clone);
+    const last = items[items.length - 1];
+    if (matching.length > query.limit && last !== undefined) {
+      return { items, nextCursor: encodeCursor({ after: last.id, extra: { o: last.ownerId } }, REVIEW_CURSOR_BINDING) };
+    }
+    return { items };
   }
 }

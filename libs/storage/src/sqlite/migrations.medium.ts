@@ -2,7 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { makeMediaItem } from '@mediaflow/domain/testing';
+import { AlbumItemsQuerySchema, ListQuerySchema, type MediaItem } from '@mediaflow/domain';
+import { makeAlbum, makeMediaItem } from '@mediaflow/domain/testing';
 import { StorageError } from '../errors.js';
 import { MEDIA_MIGRATIONS, migrate, type Migration } from './migrations.js';
 import { SqliteMediaRepository } from './sqlite-media-repository.js';
@@ -48,12 +49,12 @@ describe('migrations', () => {
       expect(migrate(db)).toEqual(all);
       const later: Migration[] = [
         ...MEDIA_MIGRATIONS,
-        { version: next, name: 'albums', sql: 'CREATE TABLE albums (owner_id TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (owner_id, id))' },
-        { version: next + 1, name: 'album title', sql: 'ALTER TABLE albums ADD COLUMN title TEXT' },
+        { version: next, name: 'places', sql: 'CREATE TABLE places (owner_id TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (owner_id, id))' },
+        { version: next + 1, name: 'place title', sql: 'ALTER TABLE places ADD COLUMN title TEXT' },
       ];
       expect(migrate(db, later)).toEqual([next, next + 1]);
       expect(migrate(db, later)).toEqual([]);
-      db.prepare("INSERT INTO albums (owner_id, id, title) VALUES ('a', 'b', 'c')").run();
+      db.prepare("INSERT INTO places (owner_id, id, title) VALUES ('a', 'b', 'c')").run();
     } finally {
       db.close();
     }
@@ -85,5 +86,59 @@ describe('migrations', () => {
       db.close();
     }
     expect(() => new SqliteMediaRepository({ filename })).toThrow(StorageError);
+  });
+
+  it('brings a database written by schema 2 to 3 with its items intact and its held item in the review queue', async () => {
+    // Written the way the release with migrations 1 and 2 wrote: its schema, its rows.
+    const old = new Database(filename);
+    const tag = { name: 'dog', confidence: 0.9, source: 'ai' as const };
+    const ready = makeMediaItem({ ownerId: 'alice', status: 'ready', tags: [tag], moderation: { verdict: 'safe', labels: [] } });
+    const held = makeMediaItem({
+      ownerId: 'bob',
+      status: 'flagged',
+      moderation: { verdict: 'flagged', labels: [{ name: 'violence', confidence: 0.97 }], checkedAt: '2026-01-01T00:00:00.000Z' },
+    });
+    const rejected = makeMediaItem({ ownerId: 'bob', status: 'flagged', moderation: { verdict: 'rejected', labels: [] } });
+    const items: MediaItem[] = [ready, held, rejected];
+    try {
+      expect(migrate(old, MEDIA_MIGRATIONS.slice(0, 2))).toEqual([1, 2]);
+      const insert = old.prepare(
+        `INSERT INTO media (owner_id, id, status, kind, version, sha256, created_at, updated_at, json)
+         VALUES (?, ?, ?, ?, ?, NULL, ?, ?, ?)`,
+      );
+      for (const item of items) {
+        insert.run(item.ownerId, item.id, item.status, item.kind, item.version, item.createdAt, item.updatedAt, JSON.stringify(item));
+      }
+      old.prepare('INSERT INTO media_tags (owner_id, tag, media_id) VALUES (?, ?, ?)').run('alice', 'dog', ready.id);
+    } finally {
+      old.close();
+    }
+
+    const repo = new SqliteMediaRepository({ filename });
+    try {
+      const revision = await repo.revision('alice');
+      for (const item of items) expect(await repo.get(item.ownerId, item.id)).toEqual(item);
+      expect((await repo.list('alice', ListQuerySchema.parse({ tag: 'dog' }))).items).toEqual([ready]);
+      expect(await repo.tagCounts('alice')).toEqual([{ name: 'dog', count: 1 }]);
+      expect(await repo.listForReview({ limit: 10 })).toEqual({ items: [held] });
+      // Migrating is no write to anyone's items.
+      expect(await repo.revision('alice')).toBe(revision);
+
+      // The new tables work over the old items, and a delete for good still leaves its albums.
+      const albums = repo.albums();
+      const album = await albums.createAlbum(makeAlbum({ ownerId: 'alice' }));
+      await albums.addItems('alice', album.id, [{ mediaId: ready.id, takenAt: ready.createdAt }], new Date('2026-03-01T00:00:00.000Z'));
+      await repo.delete('alice', ready.id);
+      expect((await albums.listItems('alice', album.id, AlbumItemsQuerySchema.parse({}))).items).toEqual([]);
+      expect(await albums.getAlbum('alice', album.id)).toMatchObject({ itemCount: 0 });
+    } finally {
+      repo.close();
+    }
+    const db = new Database(filename);
+    try {
+      expect(versions(db)).toEqual([1, 2, 3]);
+    } finally {
+      db.close();
+    }
   });
 });

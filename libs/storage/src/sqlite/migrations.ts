@@ -19,6 +19,9 @@ export interface Migration {
  * The listing indexes are partial on `status <> 'deleted'` (deleted items are never listed), keyed
  * `(owner_id, [filter], id)` so that a newest-first page is one backwards range scan with no sort.
  * Queries repeat the exact term `status <> 'deleted'`, which is what lets SQLite use them.
+ *
+ * Albums, their members, share links and the moderators' review queue (version 3) follow the same
+ * rule: every listing is one index range read in the order it is served.
  */
 export const MEDIA_MIGRATIONS: readonly Migration[] = [
   {
@@ -77,6 +80,85 @@ export const MEDIA_MIGRATIONS: readonly Migration[] = [
         INSERT INTO owner_revision (owner_id, revision) VALUES (OLD.owner_id, 1)
           ON CONFLICT (owner_id) DO UPDATE SET revision = revision + 1;
       END;
+    `,
+  },
+  {
+    version: 3,
+    name: 'albums, share links, review queue',
+    // - album_items is keyed (owner, album, taken_at, media), so an album's page in date order is
+    //   one primary-key range read, either way; the unique (owner, media, album) index is both the
+    //   "one membership per album" rule and the reverse lookup of albumsOf / forgetMedia.
+    // - Triggers keep an album's count, newest date and cover in step in the statement that changes
+    //   a membership, whoever writes it. Clearing the cover is an edit of the album's own fields,
+    //   so it moves the version. MAX(taken_at) is one seek at the end of the album's key range.
+    // - A media row deleted for good leaves its albums (trigger, not a foreign key: a membership
+    //   needs no item row to be written, as in the other adapters, and the rule holds whether or
+    //   not a connection has foreign keys on). The trigger has no injected clock, so it dates the
+    //   albums' change by SQLite's, in the same ISO form as toISOString().
+    // - share_links is keyed by the token hash, the one key a visitor's request has; the owner's
+    //   listings read (owner, id) and (owner, target, id) indexes, newest first, with no sort.
+    // - The review queue is a partial index of the held, undecided items of every owner, in
+    //   (id, owner) order; its query repeats the index's exact WHERE terms so SQLite can use it.
+    sql: `
+      CREATE TABLE albums (
+        owner_id        TEXT    NOT NULL,
+        id              TEXT    NOT NULL,
+        name            TEXT    NOT NULL,
+        description     TEXT,
+        cover_media_id  TEXT,
+        item_count      INTEGER NOT NULL DEFAULT 0 CHECK (item_count >= 0),
+        newest_taken_at TEXT,
+        created_at      TEXT    NOT NULL,
+        updated_at      TEXT    NOT NULL,
+        version         INTEGER NOT NULL CHECK (version >= 1),
+        PRIMARY KEY (owner_id, id)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE album_items (
+        owner_id TEXT NOT NULL,
+        album_id TEXT NOT NULL,
+        taken_at TEXT NOT NULL,
+        media_id TEXT NOT NULL,
+        PRIMARY KEY (owner_id, album_id, taken_at, media_id),
+        FOREIGN KEY (owner_id, album_id) REFERENCES albums (owner_id, id) ON DELETE CASCADE
+      ) WITHOUT ROWID;
+      CREATE UNIQUE INDEX album_items_by_media ON album_items (owner_id, media_id, album_id);
+
+      CREATE TRIGGER album_item_added AFTER INSERT ON album_items BEGIN
+        UPDATE albums SET
+          item_count = item_count + 1,
+          newest_taken_at = max(coalesce(newest_taken_at, NEW.taken_at), NEW.taken_at)
+        WHERE owner_id = NEW.owner_id AND id = NEW.album_id;
+      END;
+      CREATE TRIGGER album_item_removed AFTER DELETE ON album_items BEGIN
+        UPDATE albums SET
+          item_count = item_count - 1,
+          newest_taken_at = (SELECT max(taken_at) FROM album_items WHERE owner_id = OLD.owner_id AND album_id = OLD.album_id),
+          cover_media_id = CASE WHEN cover_media_id = OLD.media_id THEN NULL ELSE cover_media_id END,
+          version = CASE WHEN cover_media_id = OLD.media_id THEN version + 1 ELSE version END
+        WHERE owner_id = OLD.owner_id AND id = OLD.album_id;
+      END;
+      CREATE TRIGGER media_leaves_albums AFTER DELETE ON media BEGIN
+        UPDATE albums SET updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+        WHERE owner_id = OLD.owner_id
+          AND id IN (SELECT album_id FROM album_items WHERE owner_id = OLD.owner_id AND media_id = OLD.id);
+        DELETE FROM album_items WHERE owner_id = OLD.owner_id AND media_id = OLD.id;
+      END;
+
+      CREATE TABLE share_links (
+        token_hash  TEXT    NOT NULL PRIMARY KEY,
+        owner_id    TEXT    NOT NULL,
+        id          TEXT    NOT NULL,
+        target_type TEXT    NOT NULL,
+        target_id   TEXT    NOT NULL,
+        version     INTEGER NOT NULL CHECK (version >= 1),
+        json        TEXT    NOT NULL
+      ) WITHOUT ROWID;
+      CREATE UNIQUE INDEX share_links_by_owner ON share_links (owner_id, id);
+      CREATE INDEX share_links_by_target ON share_links (owner_id, target_type, target_id, id);
+
+      CREATE INDEX media_review_queue ON media (id, owner_id)
+        WHERE status = 'flagged' AND json_extract(json, '$.moderation.verdict') = 'flagged';
     `,
   },
 ];

@@ -4,17 +4,21 @@ import {
   decodeCursor,
   encodeCursor,
   NotFoundError,
-  TimeoutError,
   ValidationError,
   type ListQuery,
   type MediaItem,
   type MediaRepository,
   type MediaStatus,
   type Page,
+  type ReviewQueue,
   type TagCount,
 } from '@mediaflow/domain';
 import { listSql, type ListShape } from './list-sql.js';
 import { migrate } from './migrations.js';
+import { REVIEW_QUEUE_SQL } from './review-sql.js';
+import { SqliteAlbumRepository } from './sqlite-album-repository.js';
+import { SqliteSession } from './sqlite-session.js';
+import { SqliteShareLinkRepository } from './sqlite-share-repository.js';
 
 /** Settings of a {@link SqliteMediaRepository}. */
 export interface SqliteMediaRepositoryOptions {
@@ -45,20 +49,12 @@ function indexedTags(item: MediaItem): string[] {
   return [...new Set(item.tags.map((t) => t.name))];
 }
 
+/** The review queue spans owners, so its cursors are bound to the queue alone. */
+const REVIEW_CURSOR_BINDING = { ownerId: '', scope: 'review-queue' } as const;
+
 function fromRow(row: JsonRow): MediaItem {
   // Written only by this class from a typed MediaItem, so it is read back without re-validating.
   return JSON.parse(row.json) as MediaItem;
-}
-
-/**
- * By name and code rather than `instanceof`: the native addon keeps the error class (and realm) of
- * the first copy of better-sqlite3 loaded in the process, which need not be this one (jest loads a
- * fresh copy, in a fresh realm, per test file into the same process).
- */
-function isBusy(error: unknown): boolean {
-  if (typeof error !== 'object' || error === null) return false;
-  const { name, code } = error as { name?: unknown; code?: unknown };
-  return name === 'SqliteError' && typeof code === 'string' && code.startsWith('SQLITE_BUSY');
 }
 
 /**
@@ -69,9 +65,13 @@ function isBusy(error: unknown): boolean {
  *   write runs in a `BEGIN IMMEDIATE` transaction, so its checks and writes are one atomic step.
  * - Updates are conditional on the version (`UPDATE ... WHERE version = ?`); the tag index and the
  *   per-owner hash claim change in the same transaction as the item.
- * - Every statement is scoped by `owner_id`; statements are prepared once and cached.
+ * - Every statement is scoped by `owner_id`, but for the two views across owners (the review queue
+ *   and `listStale`); statements are prepared once and cached.
  * - Listing is newest first by id with cursors bound to the owner and filters (`encodeCursor`),
  *   each page one index range scan.
+ * - It is also the moderators' {@link ReviewQueue}, and hands out the album and share-link
+ *   repositories of the same file ({@link SqliteMediaRepository.albums}, {@link SqliteMediaRepository.shares}),
+ *   which share its connection: one file, one connection, one writer at a time.
  *
  * Calls are synchronous underneath (better-sqlite3 is, and a local query takes microseconds); the
  * methods are async to match the port. Call {@link SqliteMediaRepository.close} when done.
@@ -80,15 +80,17 @@ function isBusy(error: unknown): boolean {
  * const repo = new SqliteMediaRepository({ filename: '.mediaflow/media.db' });
  * const page = await repo.list(ownerId, ListQuerySchema.parse(req.query));
  */
-export class SqliteMediaRepository implements MediaRepository {
+export class SqliteMediaRepository implements MediaRepository, ReviewQueue {
   private readonly db: Database.Database;
-  private readonly statements = new Map<string, Database.Statement>();
+  private readonly session: SqliteSession;
   private readonly createTx: (item: MediaItem) => void;
   private readonly updateTx: (next: MediaItem, expectedVersion: number) => void;
   private readonly deleteTx: (ownerId: string, id: string) => void;
   private readonly identity: string;
   private readonly revisionCacheMs: number;
   private readonly revisions = new Map<string, { value: string; readAtMs: number }>();
+  private albumRepository: SqliteAlbumRepository | undefined;
+  private shareRepository: SqliteShareLinkRepository | undefined;
 
   constructor(options: SqliteMediaRepositoryOptions) {
     const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
@@ -106,57 +108,33 @@ export class SqliteMediaRepository implements MediaRepository {
       this.db.close();
       throw error;
     }
+    this.session = new SqliteSession(this.db);
     this.revisionCacheMs = options.revisionCacheMs ?? 0;
     this.identity = (this.db.prepare('SELECT id FROM store_identity').get() as { id: string }).id;
-    this.createTx = this.immediate((item: MediaItem) => this.createNow(item));
-    this.updateTx = this.immediate((next: MediaItem, expectedVersion: number) => this.updateNow(next, expectedVersion));
-    this.deleteTx = this.immediate((ownerId: string, id: string) => this.deleteNow(ownerId, id));
-  }
-
-  /** Wraps `fn` in a `BEGIN IMMEDIATE` transaction: the write lock is taken before any read. */
-  private immediate<A extends unknown[]>(fn: (...args: A) => void): (...args: A) => void {
-    const tx = this.db.transaction(fn);
-    return (...args: A) => tx.immediate(...args);
-  }
-
-  private statement(sql: string): Database.Statement {
-    let statement = this.statements.get(sql);
-    if (statement === undefined) {
-      statement = this.db.prepare(sql);
-      this.statements.set(sql, statement);
-    }
-    return statement;
-  }
-
-  /** Runs a database call, turning "still locked after the busy timeout" into a `TimeoutError`. */
-  private guard<T>(what: string, fn: () => T): T {
-    try {
-      return fn();
-    } catch (error) {
-      if (isBusy(error)) throw new TimeoutError(`the media database stayed locked during ${what}`, { cause: error });
-      throw error;
-    }
+    this.createTx = this.session.immediate((item: MediaItem) => this.createNow(item));
+    this.updateTx = this.session.immediate((next: MediaItem, expectedVersion: number) => this.updateNow(next, expectedVersion));
+    this.deleteTx = this.session.immediate((ownerId: string, id: string) => this.deleteNow(ownerId, id));
   }
 
   private holderOf(ownerId: string, sha256: string): string | undefined {
-    const row = this.statement('SELECT id FROM media WHERE owner_id = ? AND sha256 = ?').get(ownerId, sha256) as { id: string } | undefined;
+    const row = this.session.statement('SELECT id FROM media WHERE owner_id = ? AND sha256 = ?').get(ownerId, sha256) as { id: string } | undefined;
     return row?.id;
   }
 
   private insertTags(ownerId: string, id: string, tags: readonly string[]): void {
-    const insert = this.statement('INSERT INTO media_tags (owner_id, tag, media_id) VALUES (?, ?, ?)');
+    const insert = this.session.statement('INSERT INTO media_tags (owner_id, tag, media_id) VALUES (?, ?, ?)');
     for (const tag of tags) insert.run(ownerId, tag, id);
   }
 
   private createNow(item: MediaItem): void {
-    const exists = this.statement('SELECT 1 FROM media WHERE owner_id = ? AND id = ?').get(item.ownerId, item.id);
+    const exists = this.session.statement('SELECT 1 FROM media WHERE owner_id = ? AND id = ?').get(item.ownerId, item.id);
     if (exists !== undefined) throw new ConflictError(`item ${item.id} already exists`);
     const sha = item.original.sha256;
     if (sha !== undefined) {
       const existingId = this.holderOf(item.ownerId, sha);
       if (existingId !== undefined) throw new ConflictError('the owner already has this content', { details: { existingId } });
     }
-    this.statement(
+    this.session.statement(
       `INSERT INTO media (owner_id, id, status, kind, version, sha256, created_at, updated_at, json)
        VALUES (@ownerId, @id, @status, @kind, @version, @sha256, @createdAt, @updatedAt, @json)`,
     ).run({
@@ -175,20 +153,20 @@ export class SqliteMediaRepository implements MediaRepository {
 
   async create(item: MediaItem): Promise<MediaItem> {
     if (item.version !== 1) throw new ValidationError('a new item starts at version 1');
-    this.guard('create', () => this.createTx(item));
+    this.session.guard('create', () => this.createTx(item));
     this.revisions.delete(item.ownerId);
     return structuredClone(item);
   }
 
   async get(ownerId: string, id: string): Promise<MediaItem | undefined> {
-    const row = this.guard('get', () => this.statement('SELECT json FROM media WHERE owner_id = ? AND id = ?').get(ownerId, id)) as
+    const row = this.session.guard('get', () => this.session.statement('SELECT json FROM media WHERE owner_id = ? AND id = ?').get(ownerId, id)) as
       | JsonRow
       | undefined;
     return row === undefined ? undefined : fromRow(row);
   }
 
   private updateNow(next: MediaItem, expectedVersion: number): void {
-    const current = this.statement('SELECT version, sha256 FROM media WHERE owner_id = ? AND id = ?').get(next.ownerId, next.id) as
+    const current = this.session.statement('SELECT version, sha256 FROM media WHERE owner_id = ? AND id = ?').get(next.ownerId, next.id) as
       | ItemStateRow
       | undefined;
     if (current === undefined) throw new NotFoundError(`item ${next.id} not found`);
@@ -204,7 +182,7 @@ export class SqliteMediaRepository implements MediaRepository {
         throw new ConflictError('the owner already has this content', { details: { existingId } });
       }
     }
-    const result = this.statement(
+    const result = this.session.statement(
       `UPDATE media SET status = @status, kind = @kind, version = @version, sha256 = @sha256,
          created_at = @createdAt, updated_at = @updatedAt, json = @json
        WHERE owner_id = @ownerId AND id = @id AND version = @expectedVersion`,
@@ -224,19 +202,19 @@ export class SqliteMediaRepository implements MediaRepository {
     if (result.changes !== 1) throw new ConflictError(`item ${next.id} changed during the update`);
 
     const before = new Set(
-      (this.statement('SELECT tag FROM media_tags WHERE owner_id = ? AND media_id = ?').all(next.ownerId, next.id) as { tag: string }[]).map(
+      (this.session.statement('SELECT tag FROM media_tags WHERE owner_id = ? AND media_id = ?').all(next.ownerId, next.id) as { tag: string }[]).map(
         (r) => r.tag,
       ),
     );
     const after = indexedTags(next);
-    const remove = this.statement('DELETE FROM media_tags WHERE owner_id = ? AND tag = ? AND media_id = ?');
+    const remove = this.session.statement('DELETE FROM media_tags WHERE owner_id = ? AND tag = ? AND media_id = ?');
     for (const tag of before) if (!after.includes(tag)) remove.run(next.ownerId, tag, next.id);
     this.insertTags(next.ownerId, next.id, after.filter((tag) => !before.has(tag)));
   }
 
   async update(next: MediaItem, expectedVersion: number): Promise<MediaItem> {
     if (next.version !== expectedVersion + 1) throw new ValidationError('next.version must be expectedVersion + 1');
-    this.guard('update', () => this.updateTx(next, expectedVersion));
+    this.session.guard('update', () => this.updateTx(next, expectedVersion));
     this.revisions.delete(next.ownerId);
     return structuredClone(next);
   }
@@ -256,7 +234,7 @@ export class SqliteMediaRepository implements MediaRepository {
     if (query.tag !== undefined) params['tag'] = query.tag;
     if (after !== undefined) params['after'] = after;
     // One row more than the page tells whether another page follows.
-    const rows = this.guard('list', () => this.statement(listSql(shape)).all(params)) as JsonRow[];
+    const rows = this.session.guard('list', () => this.session.statement(listSql(shape)).all(params)) as JsonRow[];
     const items = rows.slice(0, query.limit).map(fromRow);
     const last = items[items.length - 1];
     if (rows.length > query.limit && last !== undefined) {
@@ -266,15 +244,15 @@ export class SqliteMediaRepository implements MediaRepository {
   }
 
   async findByHash(ownerId: string, sha256: string): Promise<MediaItem | undefined> {
-    const row = this.guard('findByHash', () =>
-      this.statement('SELECT json FROM media WHERE owner_id = ? AND sha256 = ?').get(ownerId, sha256),
+    const row = this.session.guard('findByHash', () =>
+      this.session.statement('SELECT json FROM media WHERE owner_id = ? AND sha256 = ?').get(ownerId, sha256),
     ) as JsonRow | undefined;
     return row === undefined ? undefined : fromRow(row);
   }
 
   async tagCounts(ownerId: string): Promise<TagCount[]> {
-    const rows = this.guard('tagCounts', () =>
-      this.statement(
+    const rows = this.session.guard('tagCounts', () =>
+      this.session.statement(
         `SELECT t.tag AS name, COUNT(*) AS count
          FROM media_tags t CROSS JOIN media m ON m.owner_id = t.owner_id AND m.id = t.media_id
          WHERE t.owner_id = ? AND m.status <> 'deleted'
@@ -287,13 +265,14 @@ export class SqliteMediaRepository implements MediaRepository {
 
   private deleteNow(ownerId: string, id: string): void {
     // The foreign key would cascade; deleting the index rows explicitly does not depend on it.
-    this.statement('DELETE FROM media_tags WHERE owner_id = ? AND media_id = ?').run(ownerId, id);
-    // The hash claim is the row's own sha256 column, so it goes with the row.
-    this.statement('DELETE FROM media WHERE owner_id = ? AND id = ?').run(ownerId, id);
+    this.session.statement('DELETE FROM media_tags WHERE owner_id = ? AND media_id = ?').run(ownerId, id);
+    // The hash claim is the row's own sha256 column, so it goes with the row; its album
+    // memberships go with it by trigger (media_leaves_albums), in this same transaction.
+    this.session.statement('DELETE FROM media WHERE owner_id = ? AND id = ?').run(ownerId, id);
   }
 
   async delete(ownerId: string, id: string): Promise<void> {
-    this.guard('delete', () => this.deleteTx(ownerId, id));
+    this.session.guard('delete', () => this.deleteTx(ownerId, id));
     this.revisions.delete(ownerId);
   }
 
@@ -301,7 +280,7 @@ export class SqliteMediaRepository implements MediaRepository {
     const now = performance.now();
     const memo = this.revisions.get(ownerId);
     if (memo !== undefined && now - memo.readAtMs < this.revisionCacheMs) return memo.value;
-    const row = this.guard('revision', () => this.statement('SELECT revision FROM owner_revision WHERE owner_id = ?').get(ownerId)) as
+    const row = this.session.guard('revision', () => this.session.statement('SELECT revision FROM owner_revision WHERE owner_id = ?').get(ownerId)) as
       | { revision: number }
       | undefined;
     const value = `${this.identity}.${row?.revision ?? 0}`;
@@ -316,16 +295,50 @@ export class SqliteMediaRepository implements MediaRepository {
     if (!Number.isInteger(limit) || limit < 1) throw new ValidationError('limit must be a positive integer');
     // `updated_at` holds `toISOString()` text, whose order is the order of the instants. A scan
     // across owners, but housekeeping runs now and then, not per request.
-    const rows = this.guard('listStale', () =>
-      this.statement('SELECT json FROM media WHERE status = ? AND updated_at < ? ORDER BY updated_at LIMIT ?').all(status, before.toISOString(), limit),
+    const rows = this.session.guard('listStale', () =>
+      this.session
+        .statement('SELECT json FROM media WHERE status = ? AND updated_at < ? ORDER BY updated_at LIMIT ?')
+        .all(status, before.toISOString(), limit),
     ) as JsonRow[];
     return rows.map(fromRow);
+  }
+
+  async listForReview(query: { cursor?: string | undefined; limit: number }): Promise<Page<MediaItem>> {
+    if (!Number.isInteger(query.limit) || query.limit < 1) throw new ValidationError('limit must be a positive integer');
+    const position = query.cursor === undefined ? undefined : decodeCursor(query.cursor, REVIEW_CURSOR_BINDING);
+    const params = { afterId: position?.after ?? '', afterOwner: position?.extra?.['o'] ?? '', limit: query.limit + 1 };
+    const rows = this.session.guard('listForReview', () => this.session.statement(REVIEW_QUEUE_SQL).all(params)) as JsonRow[];
+    const items = rows.slice(0, query.limit).map(fromRow);
+    const last = items[items.length - 1];
+    if (rows.length > query.limit && last !== undefined) {
+      return { items, nextCursor: encodeCursor({ after: last.id, extra: { o: last.ownerId } }, REVIEW_CURSOR_BINDING) };
+    }
+    return { items };
+  }
+
+  /**
+   * The albums stored in this repository's file, on its connection (one instance per repository).
+   * Usable until {@link SqliteMediaRepository.close}.
+   *
+   * @example
+   * const repo = new SqliteMediaRepository({ filename: '.mediaflow/media.db' });
+   * const albums: AlbumRepository = repo.albums();
+   */
+  albums(): SqliteAlbumRepository {
+    this.albumRepository ??= new SqliteAlbumRepository(this.session);
+    return this.albumRepository;
+  }
+
+  /** The share links stored in this repository's file, on its connection. Usable until {@link SqliteMediaRepository.close}. */
+  shares(): SqliteShareLinkRepository {
+    this.shareRepository ??= new SqliteShareLinkRepository(this.session);
+    return this.shareRepository;
   }
 
   /** Closes the database (after letting SQLite refresh its planner statistics). Idempotent. */
   close(): void {
     if (!this.db.open) return;
-    this.statements.clear();
+    this.session.clear();
     this.db.pragma('optimize');
     this.db.close();
   }
