@@ -9,7 +9,9 @@ import {
   ConflictError,
   decodeCursor,
   encodeCursor,
+  MAX_PAGE_SIZE,
   NotFoundError,
+  OwnerIdSchema,
   UlidSchema,
   ValidationError,
   type CursorBinding,
@@ -17,6 +19,7 @@ import {
   type MediaItem,
   type MediaRepository,
   type Page,
+  type ReviewQueue,
   type TagCount,
 } from '@mediaflow/domain';
 import { checkItem, checkOwner } from './checks.js';
@@ -26,14 +29,25 @@ import {
   type DynamoMediaRepositoryConfig,
   type DynamoMediaRepositoryConfigInput,
 } from './config.js';
-import { countTags, scanOwner, scanTag, type ListTarget } from './list-queries.js';
+import { countTags, readReviewPage, scanOwner, scanTag, type ListTarget } from './list-queries.js';
 import { fromItem, indexedTags, mediaRow, num, str, stringAttr } from './media-row.js';
 import { mediaKeys } from './table.js';
 import { awsErrorName } from '../aws-errors.js';
-import { cancellationCodes, claimDelete, claimPut, mediaDelete, newClaimPut, tagChanges, tagDelete, tagPut } from './write-actions.js';
+import { cancellationCodes, claimDelete, claimPut, MAX_TRANSACTION_ACTIONS, mediaDelete, newClaimPut, tagChanges, tagDelete, tagPut } from './write-actions.js';
 
-/** DynamoDB's limit on the actions of one TransactWriteItems. */
-export const MAX_TRANSACTION_ACTIONS = 100;
+export { MAX_TRANSACTION_ACTIONS };
+
+/** What review-queue cursors are bound to: the queue is one list across owners. */
+const REVIEW_BINDING: CursorBinding = { ownerId: '', scope: 'review-queue' };
+
+/** A review cursor's position, `{mediaId}#{ownerId}` (the index sort key), taken apart and checked. */
+function reviewPosition(after: string): { mediaId: string; ownerId: string } {
+  const [mediaId = '', ownerId = '', ...rest] = after.split('#');
+  if (rest.length > 0 || !UlidSchema.safeParse(mediaId).success || !OwnerIdSchema.safeParse(ownerId).success) {
+    throw new ValidationError('malformed cursor', [{ path: 'cursor', message: 'malformed cursor' }]);
+  }
+  return { mediaId, ownerId };
+}
 
 /**
  * The `MediaRepository` on one DynamoDB table (the single-table design of DESIGN.md):
@@ -43,6 +57,10 @@ export const MAX_TRANSACTION_ACTIONS = 100;
  * | media item      | `OWNER#{owner}`           | `MEDIA#{id}`     | `item` (the MediaItem as JSON), `kind`, `status`, `version`, `sha256`, `expiresAt` while `uploading` |
  * | hash claim      | `OWNER#{owner}`           | `SHA256#{hash}`  | `mediaId`                                   |
  * | tag index entry | `OWNER#{owner}#TAG#{tag}` | `MEDIA#{id}`     | `GSI1PK` `OWNER#{owner}#TAGS`, `GSI1SK` `TAG#{tag}#MEDIA#{id}` |
+ *
+ * A media row awaiting review (status and verdict `flagged`) also carries `GSI2PK` `REVIEW` and
+ * `GSI2SK` `{id}#{owner}`: the sparse, keys-only review index. Every write replaces the whole row,
+ * so the write that decides the item (or deletes it) takes it out of the queue by leaving them off.
  *
  * The item is one JSON string, with the fields that conditions and filters need copied beside it:
  * every write replaces the whole item under a version condition anyway, so attribute-level
@@ -80,6 +98,11 @@ export const MAX_TRANSACTION_ACTIONS = 100;
  * - `tagCounts`: every entry of the owner's index, about 1 read unit per 40 tag assignments (an
  *   owner with 10,000 items of 10 tags: about 2,500 units and two dozen 1 MB requests). Cache it.
  * - `delete`: 1 read unit plus a transaction over the item, its claim and its tag entries.
+ * - `listForReview`: one Query of the review index (keys only, a page of 50 fits in one read
+ *   unit) and one BatchGetItem of the rows (each rounded up to 4 KB, eventually consistent: about
+ *   25 units for 50 items). Putting an item into or out of the queue adds one index write (about
+ *   1 unit) to the update that flags or decides it; other updates of a held item rewrite the entry
+ *   only when its key changes, which it never does.
  *
  * There is no `revision`: keeping one would put a per-owner counter item into every write's
  * transaction. That turns the common single PutItem update into a transaction (twice the write
@@ -90,7 +113,7 @@ export const MAX_TRANSACTION_ACTIONS = 100;
  * const repo = new DynamoMediaRepository({ tableName: env.MEDIA_TABLE, region: env.AWS_REGION });
  * const page = await repo.list(ownerId, ListQuerySchema.parse(query));
  */
-export class DynamoMediaRepository implements MediaRepository {
+export class DynamoMediaRepository implements MediaRepository, ReviewQueue {
   readonly config: DynamoMediaRepositoryConfig;
   private readonly client: DynamoDBClient;
 
@@ -299,5 +322,19 @@ export class DynamoMediaRepository implements MediaRepository {
       }
     }
     throw new ConflictError(`item ${id} kept changing while it was being deleted`);
+  }
+
+  /**
+   * The moderators' queue, oldest first by media id, across owners: one Query of the review index
+   * and one BatchGetItem. Items decided since the index was written are left out, so a page may be
+   * short; `nextCursor` is there whenever more index entries follow.
+   */
+  async listForReview(query: { cursor?: string | undefined; limit: number }): Promise<Page<MediaItem>> {
+    if (!Number.isInteger(query.limit) || query.limit < 1 || query.limit > MAX_PAGE_SIZE) {
+      throw new ValidationError(`limit must be 1 to ${MAX_PAGE_SIZE}`, [{ path: 'limit', message: 'out of range' }]);
+    }
+    const after = query.cursor === undefined ? undefined : reviewPosition(decodeCursor(query.cursor, REVIEW_BINDING).after);
+    const page = await readReviewPage(this.client, this.table, query.limit, after);
+    return page.resumeAfter === undefined ? { items: page.items } : { items: page.items, nextCursor: encodeCursor({ after: page.resumeAfter }, REVIEW_BINDING) };
   }
 }

@@ -1,8 +1,8 @@
 import { BatchGetItemCommand, QueryCommand, type BatchGetItemCommandOutput, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { ListQuery, MediaItem, TagCount } from '@mediaflow/domain';
 import { StorageError } from '../errors.js';
-import { fromItem, str, stringAttr, type Item } from './media-row.js';
-import { mediaKeys, OWNER_TAGS_INDEX } from './table.js';
+import { awaitsReview, fromItem, str, stringAttr, type Item } from './media-row.js';
+import { mediaKeys, OWNER_TAGS_INDEX, REVIEW_INDEX, REVIEW_PARTITION } from './table.js';
 
 /** BatchGetItem's limit on keys per request. */
 const BATCH_GET_KEYS = 100;
@@ -114,20 +114,83 @@ export async function scanTag(target: ListTarget, ownerId: string, tag: string, 
 
 /** The owner's items with these ids (up to 100), by id; retries what DynamoDB leaves unprocessed. */
 async function batchGet(target: ListTarget, ownerId: string, ids: string[]): Promise<Map<string, MediaItem>> {
-  const out = new Map<string, MediaItem>();
-  if (ids.length === 0) return out;
-  let keys: Item[] | undefined = ids.map((id) => ({ PK: str(mediaKeys.ownerPk(ownerId)), SK: str(mediaKeys.mediaSk(id)) }));
-  for (let attempt = 0; keys !== undefined && keys.length > 0; attempt += 1) {
-    if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt)));
-    if (attempt > 8) throw new StorageError(`DynamoDB left ${keys.length} keys unprocessed after ${attempt} attempts`);
-    const response: BatchGetItemCommandOutput = await target.client.send(new BatchGetItemCommand({ RequestItems: { [target.table]: { Keys: keys } } }));
-    for (const row of response.Responses?.[target.table] ?? []) {
-      const item = fromItem(row);
-      out.set(item.id, item);
+  const rows = await batchGetRows(target.client, target.table, ids.map((id) => ({ PK: str(mediaKeys.ownerPk(ownerId)), SK: str(mediaKeys.mediaSk(id)) })));
+  return new Map(rows.map((row) => {
+    const item = fromItem(row);
+    return [item.id, item];
+  }));
+}
+
+/**
+ * The rows with these keys (any number, 100 per request; eventually consistent unless asked), in
+ * no particular order; missing ones are left out. Keys DynamoDB leaves unprocessed are asked for again after a
+ * growing pause.
+ */
+export async function batchGetRows(client: DynamoDBClient, table: string, keys: readonly Item[], options: { consistent?: boolean } = {}): Promise<Item[]> {
+  const out: Item[] = [];
+  for (let start = 0; start < keys.length; start += BATCH_GET_KEYS) {
+    let pending: Item[] | undefined = keys.slice(start, start + BATCH_GET_KEYS);
+    for (let attempt = 0; pending !== undefined && pending.length > 0; attempt += 1) {
+      if (attempt > 8) throw new StorageError(`DynamoDB left ${pending.length} keys unprocessed after ${attempt} attempts`);
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt)));
+      const response: BatchGetItemCommandOutput = await client.send(new BatchGetItemCommand({ RequestItems: { [table]: { Keys: pending, ...(options.consistent === true ? { ConsistentRead: true } : {}) } } }));
+      out.push(...(response.Responses?.[table] ?? []));
+      pending = response.UnprocessedKeys?.[table]?.Keys;
     }
-    keys = response.UnprocessedKeys?.[target.table]?.Keys;
   }
   return out;
+}
+
+/** One page of the review queue: the items in index order, and the index key to resume after. */
+export interface ReviewPage {
+  items: MediaItem[];
+  /** The last index sort key this page consumed, when more entries follow. */
+  resumeAfter?: string;
+}
+
+/**
+ * Up to `limit` items awaiting review, oldest first, from one Query of the keys-only review index
+ * (`limit + 1` entries, to know whether more follow) and one BatchGetItem of their rows. The index
+ * is eventually consistent, so an entry whose item was decided (or deleted) a moment ago is left
+ * out: the page may be short, never wrong.
+ */
+export async function readReviewPage(client: DynamoDBClient, table: string, limit: number, after: { mediaId: string; ownerId: string } | undefined): Promise<ReviewPage> {
+  const startKey: Item | undefined =
+    after === undefined
+      ? undefined
+      : {
+          GSI2PK: str(REVIEW_PARTITION),
+          GSI2SK: str(mediaKeys.reviewSk(after.mediaId, after.ownerId)),
+          PK: str(mediaKeys.ownerPk(after.ownerId)),
+          SK: str(mediaKeys.mediaSk(after.mediaId)),
+        };
+  const page = await client.send(
+    new QueryCommand({
+      TableName: table,
+      IndexName: REVIEW_INDEX,
+      KeyConditionExpression: 'GSI2PK = :pk',
+      ExpressionAttributeValues: { ':pk': str(REVIEW_PARTITION) },
+      ScanIndexForward: true,
+      Limit: limit + 1,
+      ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
+    }),
+  );
+  const entries = (page.Items ?? []).slice(0, limit);
+  const rows = await batchGetRows(
+    client,
+    table,
+    entries.flatMap((entry) => {
+      const { PK, SK } = entry;
+      return PK === undefined || SK === undefined ? [] : [{ PK, SK }];
+    }),
+  );
+  const byKey = new Map(rows.map((row) => [`${stringAttr(row, 'PK') ?? ''}|${stringAttr(row, 'SK') ?? ''}`, fromItem(row)]));
+  const items = entries.flatMap((entry) => {
+    const item = byKey.get(`${stringAttr(entry, 'PK') ?? ''}|${stringAttr(entry, 'SK') ?? ''}`);
+    return item !== undefined && awaitsReview(item) ? [item] : [];
+  });
+  const last = stringAttr(entries[entries.length - 1], 'GSI2SK');
+  return (page.Items ?? []).length > limit && last !== undefined ? { items, resumeAfter: last } : { items };
 }
 
 /** How many listed items carry each of the owner's tags, most used first, from the keys-only tag index. */

@@ -1,7 +1,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { MediaItem } from '@mediaflow/domain';
 import { StorageError } from '../errors.js';
-import { ABANDONED_UPLOAD_TTL_SECONDS, MEDIA_TTL_ATTRIBUTE, mediaKeys } from './table.js';
+import { ABANDONED_UPLOAD_TTL_SECONDS, MEDIA_TTL_ATTRIBUTE, mediaKeys, REVIEW_PARTITION } from './table.js';
 
 /** One DynamoDB item (a row of the media table), as the SDK sends and returns it. */
 export type Item = Record<string, AttributeValue>;
@@ -19,6 +19,14 @@ export function indexedTags(item: MediaItem): string[] {
   return item.status === 'deleted' ? [] : [...new Set(item.tags.map((t) => t.name))];
 }
 
+/**
+ * Whether an item waits for a moderator: held (`flagged`) and not yet decided (a `rejected` item
+ * stays held but leaves the queue). The review queue's index holds exactly these items.
+ */
+export function awaitsReview(item: MediaItem): boolean {
+  return item.status === 'flagged' && item.moderation.verdict === 'flagged';
+}
+
 /** The media row of an item: its JSON, with the fields that conditions and filters need beside it. */
 export function mediaRow(item: MediaItem): Item {
   const row: Item = {
@@ -33,6 +41,11 @@ export function mediaRow(item: MediaItem): Item {
   // An upload that never completes is left to the table's TTL. Every write replaces the whole
   // row, so the write that moves the item on leaves the attribute out and the item stays.
   if (item.status === 'uploading') row[MEDIA_TTL_ATTRIBUTE] = num(Math.floor(Date.parse(item.createdAt) / 1000) + ABANDONED_UPLOAD_TTL_SECONDS);
+  // The same way in and out of the review queue: the write that decides the item leaves these out.
+  if (awaitsReview(item)) {
+    row['GSI2PK'] = str(REVIEW_PARTITION);
+    row['GSI2SK'] = str(mediaKeys.reviewSk(item.id, item.ownerId));
+  }
   return row;
 }
 

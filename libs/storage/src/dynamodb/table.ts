@@ -12,6 +12,15 @@ import { StorageError } from '../errors.js';
 export const OWNER_TAGS_INDEX = 'GSI1';
 
 /**
+ * Name of the sparse index of items held for review, across owners: what `listForReview` reads.
+ * Only media rows of items `flagged` with a `flagged` verdict carry its key attributes.
+ */
+export const REVIEW_INDEX = 'GSI2';
+
+/** The one partition key of {@link REVIEW_INDEX}. */
+export const REVIEW_PARTITION = 'REVIEW';
+
+/**
  * The media table's time-to-live attribute (epoch seconds). Only items still `uploading` carry it:
  * an upload nobody finished is removed by DynamoDB, and the first write after its object arrives
  * (status `uploaded`) drops the attribute, so a live item never expires.
@@ -40,6 +49,12 @@ export interface MediaTableDefinition {
  * - `PK`/`SK` (strings): the single-table keys (see {@link mediaKeys}).
  * - `GSI1` (`GSI1PK`/`GSI1SK`, keys only): only tag index items carry these attributes, so the
  *   index holds one small entry per (item, tag) of listed items and nothing else.
+ * - `GSI2` (`GSI2PK`/`GSI2SK`, keys only): only media rows awaiting a moderator carry these
+ *   attributes (`REVIEW`, `{mediaId}#{ownerId}`), so the index is the review queue in id order.
+ *   One partition: flagged items are a trickle (a GSI partition takes 1,000 writes a second), and
+ *   one partition is what lets the queue be read oldest first across owners. Keys only because
+ *   the page's rows are fetched from the table anyway, strongly consistent and in their latest
+ *   state; the base keys are all a BatchGetItem needs.
  *
  * On demand (PAY_PER_REQUEST); point-in-time recovery and deletion protection are the
  * infrastructure's to switch on.
@@ -54,6 +69,8 @@ export const MEDIA_TABLE: MediaTableDefinition = {
     { AttributeName: 'SK', AttributeType: 'S' },
     { AttributeName: 'GSI1PK', AttributeType: 'S' },
     { AttributeName: 'GSI1SK', AttributeType: 'S' },
+    { AttributeName: 'GSI2PK', AttributeType: 'S' },
+    { AttributeName: 'GSI2SK', AttributeType: 'S' },
   ],
   GlobalSecondaryIndexes: [
     {
@@ -61,6 +78,14 @@ export const MEDIA_TABLE: MediaTableDefinition = {
       KeySchema: [
         { AttributeName: 'GSI1PK', KeyType: 'HASH' },
         { AttributeName: 'GSI1SK', KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'KEYS_ONLY' },
+    },
+    {
+      IndexName: REVIEW_INDEX,
+      KeySchema: [
+        { AttributeName: 'GSI2PK', KeyType: 'HASH' },
+        { AttributeName: 'GSI2SK', KeyType: 'RANGE' },
       ],
       Projection: { ProjectionType: 'KEYS_ONLY' },
     },
@@ -75,8 +100,11 @@ export const MEDIA_TABLE: MediaTableDefinition = {
 export const RATE_KEY_PREFIX = 'RATE#';
 
 /**
- * The keys of the single-table design (DESIGN.md, "Keys and data"). Owner ids, tag names and
- * hashes cannot contain `#` (their schemas forbid it), so no two kinds of key can collide.
+ * The keys of the single-table design (DESIGN.md, "Keys and data"). Owner ids, tag names, ULIDs
+ * and hashes cannot contain `#` (their schemas forbid it), so no two kinds of key can collide.
+ * The owner's partition (`OWNER#{owner}`) holds media rows (`MEDIA#`), hash claims (`SHA256#`),
+ * albums (`ALBUM#`), membership back-references (`MEMBER#`) and share links (`SHARELINK#`); every
+ * read of it names its prefix.
  */
 export const mediaKeys = {
   ownerPk: (ownerId: string): string => `OWNER#${ownerId}`,
@@ -88,6 +116,21 @@ export const mediaKeys = {
   /** One caller's request count in one window of time (`DynamoRateLimiter`); the window is a number, last. */
   ratePk: (caller: string, window: number): string => `${RATE_KEY_PREFIX}${caller}#${window}`,
   rateSk: 'RATE',
+  /** The review queue's index key of an item held for review ({@link REVIEW_INDEX}). */
+  reviewSk: (id: string, ownerId: string): string => `${id}#${ownerId}`,
+  /** An album row, in its owner's partition: `listAlbums` reads these newest first. */
+  albumSk: (albumId: string): string => `ALBUM#${albumId}`,
+  /** The partition of one album's member rows, sorted by date taken. */
+  albumMembersPk: (ownerId: string, albumId: string): string => `OWNER#${ownerId}#ALBUM#${albumId}`,
+  /** A member row: `takenKey` is the date taken as UTC `toISOString()`, so the keys sort by time. */
+  albumMemberSk: (takenKey: string, mediaId: string): string => `AT#${takenKey}#${mediaId}`,
+  /** The back-reference from an item to one album that holds it (`albumsOf`, `forgetMedia`). */
+  memberOfSk: (mediaId: string, albumId: string): string => `MEMBER#${mediaId}#${albumId}`,
+  /** The row a visitor's token opens, by the token's SHA-256. */
+  sharePk: (tokenHash: string): string => `SHARE#${tokenHash}`,
+  shareSk: 'SHARE',
+  /** A share link in its owner's partition, for listing and managing (ids are ULIDs: newest last). */
+  ownerShareSk: (shareId: string): string => `SHARELINK#${shareId}`,
 } as const;
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

@@ -4,6 +4,15 @@ import { awsErrorName } from '../aws-errors.js';
 import { indexedTags, num, str } from './media-row.js';
 import { mediaKeys } from './table.js';
 
+/** DynamoDB's limit on the actions of one TransactWriteItems. */
+export const MAX_TRANSACTION_ACTIONS = 100;
+
+/**
+ * Cancellation reasons worth another attempt after a pause: a condition that no longer holds (the
+ * caller re-reads and re-plans), another transaction on the same items, throttling.
+ */
+export const RETRYABLE_CANCELLATIONS: ReadonlySet<string> = new Set(['ConditionalCheckFailed', 'TransactionConflict', 'ThrottlingError', 'ProvisionedThroughputExceeded']);
+
 /** The reasons of a cancelled transaction, by action index (`None` for actions that were fine). */
 export function cancellationCodes(error: unknown): string[] | undefined {
   if (awsErrorName(error) !== 'TransactionCanceledException') return undefined;
