@@ -1,3 +1,4 @@
+import { backfillCommand } from './commands/backfill.js';
 import { costCommand } from './commands/cost.js';
 import { dlqCommand } from './commands/dlq.js';
 import { ingestCommand } from './commands/ingest.js';
@@ -17,6 +18,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   dlq: dlqCommand,
   sweep: sweepCommand,
   cost: costCommand,
+  backfill: backfillCommand,
 };
 
 function usage(): string {

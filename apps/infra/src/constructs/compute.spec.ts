@@ -12,7 +12,7 @@ import type { CfnBucket, IBucket } from 'aws-cdk-lib/aws-s3';
 import type { CfnQueue } from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { stackLimits } from '@mediaflow/cost-model';
-import { OWNER_TAGS_INDEX, RATE_KEY_PREFIX } from '@mediaflow/storage/dynamodb';
+import { OWNER_TAGS_INDEX, RATE_KEY_PREFIX, REVIEW_INDEX } from '@mediaflow/storage/dynamodb';
 import { pipelineQueues } from '@mediaflow/workers';
 import { APP_CONTEXT, CLOUD_CORES, CONSUMER_TIMEOUTS } from '../config.js';
 import { MediaCache } from './cache.js';
@@ -300,11 +300,12 @@ describe('MediaCompute', () => {
     expect(() => build({ apiOriginSecret: 'Q7mZ2vK9pL4xR8tN1wB6cF3hJ5dS0gYa2eU7iO4kM9nV3bX1' })).toThrow(/not a literal/);
   });
 
-  it('gives the api function one caller\u2019s limit, and lets it count callers only in rate-counter items of the media table', () => {
+  it('gives the api function one caller\u2019s limit, with a grant to count callers in rate-counter items of the media table', () => {
     expect(properties('api').Environment.Variables).not.toHaveProperty('OWNER_RATE_LIMIT_PER_SECOND');
     const limited = build({ callerRateLimit: MONTH_0.perCaller });
     expect(functionProperties(limited, 'api').Environment.Variables).toMatchObject({ OWNER_RATE_LIMIT_PER_SECOND: '20', OWNER_RATE_LIMIT_BURST: '200' });
-    const counting = statementsOf('api').filter((statement) => actionsOf(statement).includes('dynamodb:UpdateItem'));
+    // The api function also updates album and share-link items (useMediaTable); the counting grant is its own statement.
+    const counting = statementsOf('api').filter((statement) => actionsOf(statement).includes('dynamodb:UpdateItem') && statement.Condition !== undefined);
     expect(counting).toHaveLength(1);
     expect(counting[0]?.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${RATE_KEY_PREFIX}*`] } });
     expect(actionsOf(counting[0] ?? { Effect: '', Action: [], Resource: [] })).toEqual(['dynamodb:UpdateItem']);
@@ -416,9 +417,16 @@ describe('MediaCompute', () => {
       expect([name, grants(name, 'sns:Publish')]).toEqual([name, [topic]]);
       expect([name, grants(name, 'dynamodb:GetItem')]).toEqual([name, expect.arrayContaining([`${mediaTable}.Arn`])]);
       const idempotent = ['image', 'document', 'audio', 'tagging', 'video'].includes(name);
-      // The api function's UpdateItem on the media table is for rate counters only (see its own test).
-      expect([name, grants(name, 'dynamodb:UpdateItem')]).toEqual([name, idempotent ? [`${idempotencyTable}.Arn`] : name === 'api' ? [`${mediaTable}.Arn`] : []]);
-      expect([name, grants(name, 'dynamodb:Query')]).toEqual([name, name === 'api' ? [`${mediaTable}.Arn`, `${mediaTable}.Arn/index/${OWNER_TAGS_INDEX}`] : []]);
+      // The api function updates album counts, share links' last visits and rate counters in the media table.
+      expect([name, grants(name, 'dynamodb:UpdateItem')]).toEqual([name, idempotent ? [`${idempotencyTable}.Arn`] : name === 'api' ? [`${mediaTable}.Arn`, `${mediaTable}.Arn`] : []]);
+      expect([name, grants(name, 'dynamodb:Query')]).toEqual([
+        name,
+        name === 'api' ? [`${mediaTable}.Arn`, `${mediaTable}.Arn/index/${OWNER_TAGS_INDEX}`, `${mediaTable}.Arn/index/${REVIEW_INDEX}`] : [],
+      ]);
+      // Only the api function keeps albums (transactions with checks, batch removals).
+      for (const action of ['dynamodb:ConditionCheckItem', 'dynamodb:BatchWriteItem']) {
+        expect([name, action, grants(name, action)]).toEqual([name, action, name === 'api' ? [`${mediaTable}.Arn`] : []]);
+      }
       // The default tagger is on-device: no function calls Rekognition (see the tagger rekognition test).
       expect([name, grants(name, 'rekognition:DetectLabels')]).toEqual([name, []]);
       expect([name, grants(name, 'mediaconvert:CreateJob').length > 0]).toEqual([name, name === 'video']);

@@ -4,7 +4,7 @@ import { Effect, PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
 import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
-import { OWNER_TAGS_INDEX, RATE_KEY_PREFIX } from '@mediaflow/storage/dynamodb';
+import { OWNER_TAGS_INDEX, RATE_KEY_PREFIX, REVIEW_INDEX } from '@mediaflow/storage/dynamodb';
 import { wildcardResourceFinding } from '../nag.js';
 import type { FunctionPlan, MediaFunctionName } from './function-plans.js';
 import { ORIGINALS_PREFIX, RENDITIONS_PREFIX } from './storage.js';
@@ -43,16 +43,25 @@ export class FunctionGrants {
     this.allow(['sns:Publish'], [topic.topicArn]);
   }
 
-  /** Single items for every function; the HTTP API also lists by owner and by tag. */
+  /**
+   * Single items for every function; the HTTP API also lists by owner and by tag, keeps albums and
+   * share links, and reads the moderators' review queue.
+   */
   useMediaTable(table: ITableV2, { query }: { readonly query: boolean }): void {
     if (!query) {
       this.allow(MEDIA_ITEM_ACTIONS, [table.tableArn]);
       return;
     }
-    // Listing reads the owner's partition (Query) and a tag's index rows resolved with BatchGetItem;
-    // the tag counts read the owner-tags index, named exactly rather than as `index/*`.
-    this.allow([...MEDIA_ITEM_ACTIONS, 'dynamodb:BatchGetItem', 'dynamodb:Query'], [table.tableArn]);
-    this.allow(['dynamodb:Query'], [`${table.tableArn}/index/${OWNER_TAGS_INDEX}`]);
+    // Listing reads the owner's partition (Query) and a tag's index rows resolved with BatchGetItem.
+    // Albums move their counts with UpdateItem (ADD) inside transactions that check a member's
+    // back-reference (ConditionCheckItem), a deleted album's members go by BatchWriteItem, and a
+    // share link's last visit is an UpdateItem. The tag counts and the review queue read their
+    // indexes, each named exactly rather than as `index/*`.
+    this.allow(
+      [...MEDIA_ITEM_ACTIONS, 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem', 'dynamodb:BatchWriteItem'],
+      [table.tableArn],
+    );
+    this.allow(['dynamodb:Query'], [`${table.tableArn}/index/${OWNER_TAGS_INDEX}`, `${table.tableArn}/index/${REVIEW_INDEX}`]);
   }
 
   /**
