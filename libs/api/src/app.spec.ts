@@ -103,6 +103,7 @@ describe('REST contract', () => {
     expect(res.status).toBe(201);
     const body = (await res.json()) as { id: string; upload: { method: string; url: string } };
     expect(body.upload.method).toBe('PUT');
+    expect(res.headers.get('location')).toBe(`/api/v1/media/${body.id}`);
     const id = await readyItem(s);
     const item = (await (await s.call(`/api/v1/media/${id}`, { owner: 'alice' })).json()) as { original: { sha256: string } };
     const dup = await s.call('/api/v1/uploads', {
@@ -112,6 +113,7 @@ describe('REST contract', () => {
       body: JSON.stringify({ filename: 'b.png', size: 17, sha256: item.original.sha256 }),
     });
     expect(dup.status).toBe(200);
+    expect(dup.headers.get('location')).toBeNull();
     expect(await dup.json()).toEqual({ id, duplicate: true });
   });
 
@@ -180,7 +182,8 @@ describe('REST contract', () => {
       [`/api/v1/media/${id}`, {}],
       [`/api/v1/media/${id}`, { method: 'PATCH', headers: json, body: '{"title":"mine"}' }],
       [`/api/v1/media/${id}`, { method: 'DELETE' }],
-      [`/api/v1/media/${id}/release`, { method: 'POST' }],
+      [`/api/v1/media/${id}/review-request`, { method: 'POST' }],
+      [`/api/v1/media/${id}/albums`, {}],
       [`/api/v1/uploads/${id}/complete`, { method: 'POST', headers: json, body: '{"uploadId":"x","parts":[{"number":1,"etag":"e"}]}' }],
       [`/media/renditions/alice/${id}/thumb.webp`, {}],
       [`/media/originals/alice/${id}`, {}],

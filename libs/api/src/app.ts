@@ -1,5 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { LimitExceededError, NotFoundError, type RateLimit, type RateLimiter } from '@mediaflow/domain';
-import type { ServiceDeps } from '@mediaflow/media-service';
+import { ShareUnlocks, type ServiceDeps } from '@mediaflow/media-service';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
@@ -9,15 +10,21 @@ import { ownerJson } from './cached-json.js';
 import { RateLimitedError } from './errors.js';
 import { buildOpenApiDocument, type OpenApiDocument } from './openapi.js';
 import type { MediaAccessSigner } from './media-access.js';
+import { LocalMediaGrants, type MediaGrantSigner } from './media-grants.js';
 import { requireOriginSecret, type OriginSecret } from './origin-secret.js';
 import { problemResponse } from './problems.js';
 import { rateLimiterOf } from './rate-limit.js';
 import { ResponseCache } from './response-cache.js';
 import { mountRoutes, type ApiRoute } from './route.js';
+import { albumRoutes } from './routes/albums.js';
 import { localUploadRoutes, type PresignedHandler } from './routes/local-uploads.js';
 import { mediaAccessRoutes } from './routes/media-access.js';
 import { mediaFileRoutes } from './routes/media-files.js';
 import { mediaRoutes } from './routes/media.js';
+import { meRoutes } from './routes/me.js';
+import { reviewRoutes } from './routes/review.js';
+import { sharedRoutes } from './routes/shared.js';
+import { shareRoutes } from './routes/shares.js';
 import { systemRoutes } from './routes/system.js';
 import { tagRoutes } from './routes/tags.js';
 import { uploadRoutes } from './routes/uploads.js';
@@ -66,20 +73,53 @@ export interface ApiOptions {
    * answers `expiresAt: null`: the local `/media/*` checks the owner's own cookie.
    */
   mediaAccess?: MediaAccessSigner;
+  /**
+   * Share links and what their visitors (and moderators) are handed. Absent, as in tests and one-off
+   * tools, a random secret per process: unlock and local media grants then last until a restart.
+   */
+  shares?: ShareOptions;
 }
+
+/** How share links are served: `createApi`'s `shares`. */
+export interface ShareOptions {
+  /**
+   * At least 32 bytes, the same for every instance that serves visitors (a secret in AWS; the local
+   * server keeps one in its data directory): signs the unlock grants of password-protected links
+   * (an hour each) and, where no `grants` are given, the local media grants.
+   */
+  secret: Buffer;
+  /**
+   * Unlock attempts per link: a rate and a burst counted in this process, or a `RateLimiter` every
+   * instance shares (`DynamoRateLimiter` in AWS). Default {@link DEFAULT_UNLOCK_ATTEMPTS}.
+   */
+  attempts?: RateLimit | RateLimiter;
+  /**
+   * Signs the grants on the rendition URLs shown to visitors and moderators (15 minutes each):
+   * `CloudFrontMediaGrants` in AWS. Default: `LocalMediaGrants` of `secret`, which the local
+   * `/media/*` route (`mediaFiles`) checks.
+   */
+  grants?: MediaGrantSigner;
+}
+
+/** Unlock attempts per link by default: 10 at once, then one a minute. */
+export const DEFAULT_UNLOCK_ATTEMPTS: RateLimit = { perSecond: 1 / 60, burst: 10 };
 
 /** Bodies of REST requests are small JSON documents; bytes go to presigned URLs. */
 const MAX_JSON_BODY_BYTES = 256 * 1024;
 
-/** The REST API's middleware after auth: the owner's rate, no caching by default, a body limit. */
-function restMiddleware(options: ApiOptions): MiddlewareHandler<ApiEnv>[] {
-  const limiter = rateLimiterOf(options.rateLimit);
-  const limitBody = bodyLimit({
+function jsonBodyLimit(): MiddlewareHandler {
+  return bodyLimit({
     maxSize: MAX_JSON_BODY_BYTES,
     onError: () => {
       throw new LimitExceededError('the request body is too large');
     },
   });
+}
+
+/** The REST API's middleware after auth: the owner's rate, no caching by default, a body limit. */
+function restMiddleware(options: ApiOptions): MiddlewareHandler<ApiEnv>[] {
+  const limiter = rateLimiterOf(options.rateLimit);
+  const limitBody = jsonBodyLimit();
   return [
     async (c, next) => {
       const wait = limiter === undefined ? 0 : await limiter.take(c.get('ownerId'));
@@ -92,6 +132,21 @@ function restMiddleware(options: ApiOptions): MiddlewareHandler<ApiEnv>[] {
   ];
 }
 
+/**
+ * The visitors' middleware: nothing of an owner's (no token, no owner rate: unlocking has its own
+ * per-link limit), answers never cached, the same body limit.
+ */
+function visitorMiddleware(): MiddlewareHandler<ApiEnv>[] {
+  const limitBody = jsonBodyLimit();
+  return [
+    async (c, next) => {
+      c.header('cache-control', 'no-store');
+      await next();
+    },
+    (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next)),
+  ];
+}
+
 /** Answers `error` with its problem document: the one error mapping of `problems.ts`. */
 function sendProblem(c: Context, error: unknown): Response {
   const { problem, headers } = problemResponse(error, new URL(c.req.url).pathname);
@@ -100,9 +155,11 @@ function sendProblem(c: Context, error: unknown): Response {
 
 /**
  * Mediaflow's HTTP surface as a Hono app, composed of route modules: `/api/v1/*` (uploads, media,
- * tags; REST with the owner from `verifier`), `/api/health` and `/api/openapi.json` (generated from
- * the same route declarations), and where asked for, `/media/*` (files) and `/_local/*` (presigned
- * uploads). Every query is scoped by the verified owner; another owner's item is a 404.
+ * tags, albums, share links, moderation; REST with the owner from `verifier`), `/api/v1/shared/*`
+ * (what share links show, to anyone with the link), `/api/health` and `/api/openapi.json`
+ * (generated from the same route declarations), and where asked for, `/media/*` (files) and
+ * `/_local/*` (presigned uploads). Every owner query is scoped by the verified owner; another
+ * owner's item is a 404.
  */
 export function createApi(options: ApiOptions): Hono<ApiEnv> {
   const { deps, verifier } = options;
@@ -110,11 +167,25 @@ export function createApi(options: ApiOptions): Hono<ApiEnv> {
   const json = ownerJson(deps, cache);
   const cookieName = options.mediaFiles?.cookieName ?? 'mf_token';
 
-  const rest = [...uploadRoutes(deps), ...mediaRoutes(deps, json), ...tagRoutes(deps, json), ...mediaAccessRoutes(options.mediaAccess, deps.clock)];
-  const files = options.mediaFiles ? mediaFileRoutes(deps) : [];
+  const shareSecret = options.shares?.secret ?? randomBytes(32);
+  const grants = options.shares?.grants ?? new LocalMediaGrants(shareSecret);
+  const attempts = rateLimiterOf(options.shares?.attempts ?? DEFAULT_UNLOCK_ATTEMPTS);
+
+  const rest = [
+    ...uploadRoutes(deps),
+    ...mediaRoutes(deps, json),
+    ...tagRoutes(deps, json),
+    ...mediaAccessRoutes(options.mediaAccess, deps.clock),
+    ...albumRoutes(deps),
+    ...shareRoutes(deps),
+    ...reviewRoutes(deps, grants),
+    ...meRoutes(),
+  ];
+  const visitors = sharedRoutes({ ...deps, unlocks: new ShareUnlocks(shareSecret) }, { grants, attempts });
+  const files = options.mediaFiles ? mediaFileRoutes(deps, grants instanceof LocalMediaGrants ? grants : undefined) : [];
   const uploads = options.localUploads ? localUploadRoutes(options.localUploads) : [];
   const system = systemRoutes(() => document);
-  const routes: ApiRoute[] = [...system, ...rest, ...files, ...uploads];
+  const routes: ApiRoute[] = [...system, ...rest, ...visitors, ...files, ...uploads];
   // Built at once, so that a declaration the document cannot describe fails at start, not on a request.
   const document: OpenApiDocument = buildOpenApiDocument(routes, { mediaCookieName: cookieName });
 
@@ -141,6 +212,7 @@ export function createApi(options: ApiOptions): Hono<ApiEnv> {
 
   mountRoutes(app, system, { verifier });
   mountRoutes(app, rest, { verifier, use: restMiddleware(options) });
+  mountRoutes(app, visitors, { verifier, use: visitorMiddleware() });
   mountRoutes(app, files, { verifier, cookieName });
   mountRoutes(app, uploads, { verifier });
   return app;

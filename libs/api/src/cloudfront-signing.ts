@@ -1,4 +1,4 @@
-import { createSign, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createSign, type KeyObject } from 'node:crypto';
 
 /** The three cookies CloudFront reads for a custom policy, by name. */
 export type CloudFrontSignedCookies = {
@@ -62,5 +62,26 @@ export function signedCookies(input: CustomPolicyInput, key: { readonly keyPairI
     'CloudFront-Policy': cloudFrontBase64(Buffer.from(policy, 'utf8')),
     'CloudFront-Signature': signPolicy(policy, key.privateKey),
     'CloudFront-Key-Pair-Id': key.keyPairId,
+  };
+}
+
+/**
+ * The signing key, loaded (from a secret store) on first use and kept afterwards; a failed load is
+ * forgotten, so the next use tries again. Shared by every signer of one key pair.
+ *
+ * @example
+ * const privateKey = lazyPrivateKey(() => secrets.load(arn));
+ * signPolicy(policy, await privateKey());
+ */
+export function lazyPrivateKey(load: () => Promise<string>): () => Promise<KeyObject> {
+  let key: Promise<KeyObject> | undefined;
+  return () => {
+    key ??= load()
+      .then((pem) => createPrivateKey(pem))
+      .catch((error: unknown) => {
+        key = undefined;
+        throw new Error('the media signing key could not be loaded', { cause: error });
+      });
+    return key;
   };
 }

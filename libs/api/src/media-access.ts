@@ -1,6 +1,6 @@
-import { createPrivateKey, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { OwnerIdSchema, RENDITIONS_PREFIX } from '@mediaflow/domain';
-import { signedCookies } from './cloudfront-signing.js';
+import { lazyPrivateKey, signedCookies } from './cloudfront-signing.js';
 
 /** What one `POST /api/v1/media-access` hands the owner's browser. */
 export interface MediaAccessGrant {
@@ -44,7 +44,7 @@ export class CloudFrontMediaAccess implements MediaAccessSigner {
   private readonly lifetimeSeconds: number;
   private readonly base: string;
   private readonly cookiePath: string;
-  private key: Promise<KeyObject> | undefined;
+  private readonly privateKey: () => Promise<KeyObject>;
 
   constructor(private readonly options: CloudFrontMediaAccessOptions) {
     const lifetime = options.lifetimeSeconds ?? MEDIA_ACCESS_SECONDS.default;
@@ -57,6 +57,7 @@ export class CloudFrontMediaAccess implements MediaAccessSigner {
     this.lifetimeSeconds = lifetime;
     this.base = options.mediaBaseUrl.replace(/\/+$/, '');
     this.cookiePath = `${url.pathname.replace(/\/+$/, '')}/`;
+    this.privateKey = lazyPrivateKey(options.loadPrivateKey);
   }
 
   async grant(ownerId: string, now: Date): Promise<MediaAccessGrant> {
@@ -68,16 +69,5 @@ export class CloudFrontMediaAccess implements MediaAccessSigner {
     const values = signedCookies({ resource: `${this.base}/${RENDITIONS_PREFIX}${owner}/*`, expiresAt }, { keyPairId: this.options.keyPairId, privateKey });
     const attributes = `Path=${this.cookiePath}; Max-Age=${this.lifetimeSeconds}; Secure; HttpOnly; SameSite=Lax`;
     return { expiresAt, cookies: Object.entries(values).map(([name, value]) => `${name}=${value}; ${attributes}`) };
-  }
-
-  private privateKey(): Promise<KeyObject> {
-    this.key ??= this.options
-      .loadPrivateKey()
-      .then((pem) => createPrivateKey(pem))
-      .catch((error: unknown) => {
-        this.key = undefined;
-        throw new Error('the media signing key could not be loaded', { cause: error });
-      });
-    return this.key;
   }
 }

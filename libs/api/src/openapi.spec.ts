@@ -1,5 +1,5 @@
-import { ClockedIds, InMemoryEventBus, InMemoryMediaRepository, InMemoryObjectStore, ManualClock } from '@mediaflow/domain/testing';
-import { ServiceConfigSchema, type ServiceDeps } from '@mediaflow/media-service';
+import type { ServiceDeps } from '@mediaflow/media-service';
+import { inMemoryDeps } from '@mediaflow/media-service/testing';
 import { z } from 'zod';
 import { createApi, type ApiOptions } from './app.js';
 import { bearerTokens, gatewayClaims } from './auth.js';
@@ -8,8 +8,7 @@ import { buildOpenApiDocument, type OpenApiDocument } from './openapi.js';
 import { defineRoute } from './route.js';
 
 function deps(): ServiceDeps {
-  const clock = new ManualClock('2026-06-01T00:00:00.000Z');
-  return { repo: new InMemoryMediaRepository(), store: new InMemoryObjectStore(clock), bus: new InMemoryEventBus(), ids: new ClockedIds(clock), clock, config: ServiceConfigSchema.parse({}) };
+  return inMemoryDeps();
 }
 
 const local = (): Omit<ApiOptions, 'deps'> => ({ verifier: bearerTokens(new LocalTokens({ secret: Buffer.alloc(32, 3) })), mediaFiles: {}, localUploads: async () => new Response(null) });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ApiRoute, RouteSecurity } from './route.js';
+import { GRANT_QUERY_PARAM, type ApiRoute, type RouteSecurity } from './route.js';
 import { requestComponents, responseComponents, type ComponentRegistry } from './schemas.js';
 
 /** A JSON Schema object as the OpenAPI 3.0 document carries it. */
@@ -70,6 +70,8 @@ function security(kind: RouteSecurity): Record<string, string[]>[] {
       return [{ bearer: [] }];
     case 'bearer-or-cookie':
       return [{ bearer: [] }, { mediaCookie: [] }];
+    case 'bearer-cookie-or-grant':
+      return [{ bearer: [] }, { mediaCookie: [] }, { mediaGrant: [] }];
     case 'public':
     case 'presigned':
       return [];
@@ -93,7 +95,7 @@ function operation(route: ApiRoute): OpenApiOperation {
     else if ('bytes' in spec) op.responses[status] = { description: spec.description, content: { [spec.bytes]: { schema: { type: 'string', format: 'binary' } } } };
     else op.responses[status] = { description: spec.description };
   }
-  const errors = route.security === 'bearer' || route.security === 'bearer-or-cookie' ? [401, ...route.errors] : route.errors;
+  const errors = route.security === 'public' || route.security === 'presigned' ? route.errors : [401, ...route.errors];
   for (const status of [...new Set(errors)].sort((a, b) => a - b)) {
     op.responses[String(status)] = { description: 'problem details (RFC 9457)', content: problemContent };
   }
@@ -115,8 +117,11 @@ export function buildOpenApiDocument(routes: readonly ApiRoute[], options: { med
     item[route.method] = operation(route);
   }
   const securitySchemes: Record<string, JsonSchema> = { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } };
-  if (routes.some((r) => r.security === 'bearer-or-cookie')) {
+  if (routes.some((r) => r.security === 'bearer-or-cookie' || r.security === 'bearer-cookie-or-grant')) {
     securitySchemes['mediaCookie'] = { type: 'apiKey', in: 'cookie', name: options.mediaCookieName ?? 'mf_token' };
+  }
+  if (routes.some((r) => r.security === 'bearer-cookie-or-grant')) {
+    securitySchemes['mediaGrant'] = { type: 'apiKey', in: 'query', name: GRANT_QUERY_PARAM };
   }
   return {
     openapi: '3.0.3',

@@ -1,4 +1,5 @@
-import { isMediaError, type MediaErrorCode, ValidationError } from '@mediaflow/domain';
+import { isMediaError, type MediaError, type MediaErrorCode, ValidationError } from '@mediaflow/domain';
+import { LinkGoneError, PasswordRequiredError, refusalReason } from '@mediaflow/media-service';
 import { RateLimitedError, UnauthenticatedError, UnverifiedOriginError } from './errors.js';
 
 /** The one place where domain error codes become HTTP statuses. */
@@ -22,6 +23,7 @@ const TITLES: Record<number, string> = {
   404: 'Not found',
   405: 'Method not allowed',
   409: 'Conflict',
+  410: 'Gone',
   413: 'Payload too large',
   415: 'Unsupported media type',
   416: 'Range not satisfiable',
@@ -32,6 +34,25 @@ const TITLES: Record<number, string> = {
   504: 'Gateway timeout',
   507: 'Insufficient storage',
 };
+
+/**
+ * The status of a domain error: by its code, except for the refusals of share links whose code
+ * is a coarser one: a link that is over (410, not 404: the visitor learns it will not come back)
+ * and a link that needs its password (401, not 403: the visitor can do something about it).
+ */
+function statusOf(error: MediaError): number {
+  if (error instanceof LinkGoneError) return 410;
+  if (error instanceof PasswordRequiredError) return 401;
+  return STATUS_BY_CODE[error.code];
+}
+
+/**
+ * The problem's `code`: the error's specific `reason` where it has one (`held_for_review`,
+ * `link_expired`, `wrong_password`, ...: what a client acts on), else its domain code.
+ */
+function codeOf(error: MediaError): string {
+  return refusalReason(error) ?? error.code;
+}
 
 /** RFC 9457 problem details. */
 export interface Problem {
@@ -95,7 +116,7 @@ export function toProblem(error: unknown, instance?: string): Problem {
       return problem(503, 'unavailable', `the database is locked by another process; try again in ${LOCKED_RETRY_AFTER_SECONDS} s`, instance);
   }
   if (isMediaError(error)) {
-    const p = problem(STATUS_BY_CODE[error.code], error.code, error.message, instance);
+    const p = problem(statusOf(error), codeOf(error), error.message, instance);
     if (error instanceof ValidationError && error.issues.length > 0) p.errors = error.issues;
     return p;
   }

@@ -6,6 +6,9 @@ import { authenticate, type ApiEnv, type OwnerVerifier } from './auth.js';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
+/** The query parameter of a media grant on `bearer-cookie-or-grant` routes. */
+export const GRANT_QUERY_PARAM = 'grant';
+
 /** Who may call a route: what its OpenAPI `security` says, and what the auth middleware enforces. */
 export type RouteSecurity =
   /** Anyone (health, the OpenAPI document). */
@@ -14,6 +17,12 @@ export type RouteSecurity =
   | 'bearer'
   /** Also the media cookie: routes that `<img>` and `<video>` load (`/media/*`). */
   | 'bearer-or-cookie'
+  /**
+   * Also the media cookie, or a media grant in the query (`?grant=`) instead of either: a request
+   * with a grant is let through to the handler, which checks it against what it serves (the local
+   * `/media/*` for visitors and moderators).
+   */
+  | 'bearer-cookie-or-grant'
   /** The URL's own signature, checked by the handler (the local stand-in for S3). */
   | 'presigned';
 
@@ -161,6 +170,10 @@ export function mountRoutes(app: Hono<ApiEnv>, routes: readonly ApiRoute[], opti
     const chain: MiddlewareHandler<ApiEnv>[] = [];
     if (route.security === 'bearer') chain.push(authenticate(options.verifier));
     if (route.security === 'bearer-or-cookie') chain.push(authenticate(options.verifier, options.cookieName));
+    if (route.security === 'bearer-cookie-or-grant') {
+      const auth = authenticate(options.verifier, options.cookieName);
+      chain.push((c, next) => (c.req.query(GRANT_QUERY_PARAM) === undefined ? auth(c, next) : next()));
+    }
     chain.push(...(options.use ?? []));
     chain.push(async (c) => route.answer(c, await parseInput(c, route)));
     app.on(route.method.toUpperCase(), [routerPath(route)], ...chain);

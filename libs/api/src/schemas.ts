@@ -1,4 +1,7 @@
 import {
+  AlbumCreateSchema,
+  AlbumItemsChangeSchema,
+  AlbumUpdateSchema,
   FailureSchema,
   MediaFactsSchema,
   MediaKindSchema,
@@ -7,12 +10,24 @@ import {
   ModerationSchema,
   ModerationVerdictSchema,
   PlaceholderSchema,
+  ShareCreateSchema,
+  ShareTargetSchema,
   TagSchema,
   TagSourceSchema,
   UlidSchema,
   UploadRequestSchema,
 } from '@mediaflow/domain';
-import { MediaViewSchema, RenditionViewSchema } from '@mediaflow/media-service';
+import {
+  AlbumViewSchema,
+  MediaViewSchema,
+  RenditionViewSchema,
+  ReviewItemViewSchema,
+  ReviewRejectSchema,
+  SharedMediaViewSchema,
+  ShareReportSchema,
+  ShareStateSchema,
+  ShareViewSchema,
+} from '@mediaflow/media-service';
 import { z } from 'zod';
 
 // The bodies of the REST contract that are not use-case schemas of their own. Every request and
@@ -77,6 +92,58 @@ export const OriginalDownloadSchema = z.object({ url: z.string(), expiresAt: z.s
  */
 export const MediaAccessSchema = z.object({ expiresAt: z.string().nullable() });
 
+/** `200` to `GET /api/v1/albums`: a page of albums, newest first. */
+export const AlbumPageSchema = z.object({ items: z.array(AlbumViewSchema), nextCursor: z.string().nullable() });
+
+/** `200` to `GET /api/v1/media/{id}/albums`: the albums that hold the item. */
+export const AlbumListSchema = z.object({ items: z.array(AlbumViewSchema) });
+
+/** `200` to `POST /api/v1/albums/{albumId}/items`: the album afterwards and what happened to each id. */
+export const AlbumItemsAddedSchema = z.object({
+  album: AlbumViewSchema,
+  results: z.array(z.object({ id: z.string(), outcome: z.enum(['added', 'present', 'not_found']) })),
+});
+
+/** `200` to `POST /api/v1/albums/{albumId}/items/remove` */
+export const AlbumItemsRemovedSchema = z.object({
+  album: AlbumViewSchema,
+  results: z.array(z.object({ id: z.string(), outcome: z.enum(['removed', 'absent']) })),
+});
+
+/** `201` to `POST /api/v1/shares`: the link, and its token, shown this once (only its hash is kept). */
+export const ShareCreatedSchema = z.object({
+  share: ShareViewSchema,
+  token: z.string(),
+  /** Where the gallery opens the link: `/s/{token}`. */
+  path: z.string(),
+});
+
+/** `200` to `GET /api/v1/shares` */
+export const ShareListSchema = z.object({ items: z.array(ShareViewSchema) });
+
+/** `200` to `GET /api/v1/shared/{token}`: what a visitor of the link sees. */
+export const SharedPageSchema = z.object({
+  share: z.object({ type: z.enum(['media', 'album']), allowDownload: z.boolean(), expiresAt: z.string().nullable() }),
+  album: z.object({ name: z.string(), description: z.string().nullable(), itemCount: z.number().int() }).nullable(),
+  items: z.array(SharedMediaViewSchema),
+  nextCursor: z.string().nullable(),
+});
+
+/** `POST /api/v1/shared/{token}/unlock` */
+export const ShareUnlockRequestSchema = z.strictObject({ password: z.string().min(1).max(200) });
+
+/** `200` to `POST /api/v1/shared/{token}/unlock`: send `unlock` as the `x-share-unlock` header until `expiresAt`. */
+export const ShareUnlockedSchema = z.object({ unlock: z.string(), expiresAt: z.string() });
+
+/** `202` to `POST /api/v1/shared/{token}/media/{id}/report` */
+export const ReportAcceptedSchema = z.object({});
+
+/** `200` to `GET /api/v1/review` */
+export const ReviewPageSchema = z.object({ items: z.array(ReviewItemViewSchema), nextCursor: z.string().nullable() });
+
+/** `200` to `GET /api/v1/me`: who the caller is, and what they may do beyond their own library. */
+export const MeSchema = z.object({ ownerId: z.string(), roles: z.array(z.string()) });
+
 /** The OpenAPI document itself, as far as its schema goes: a JSON object. */
 export const OpenApiDocumentSchema = z.record(z.string(), z.unknown());
 
@@ -88,6 +155,14 @@ export const requestComponents: ComponentRegistry = z.registry<{ id: string }>()
 requestComponents.add(UploadRequestSchema, { id: 'UploadRequest' });
 requestComponents.add(CompleteUploadSchema, { id: 'CompleteUpload' });
 requestComponents.add(MediaUpdateSchema, { id: 'MediaUpdate' });
+requestComponents.add(AlbumCreateSchema, { id: 'AlbumCreate' });
+requestComponents.add(AlbumUpdateSchema, { id: 'AlbumUpdate' });
+requestComponents.add(AlbumItemsChangeSchema, { id: 'AlbumItemsChange' });
+requestComponents.add(ShareTargetSchema, { id: 'ShareTarget' });
+requestComponents.add(ShareCreateSchema, { id: 'ShareCreate' });
+requestComponents.add(ShareUnlockRequestSchema, { id: 'ShareUnlockRequest' });
+requestComponents.add(ShareReportSchema, { id: 'ShareReport' });
+requestComponents.add(ReviewRejectSchema, { id: 'ReviewReject' });
 
 /** Bodies the API sends, and the schemas inside them worth a name of their own. */
 export const responseComponents: ComponentRegistry = z.registry<{ id: string }>();
@@ -115,6 +190,23 @@ for (const [schema, id] of [
   [HealthSchema, 'Health'],
   [OriginalDownloadSchema, 'OriginalDownload'],
   [MediaAccessSchema, 'MediaAccess'],
+  [AlbumViewSchema, 'AlbumView'],
+  [AlbumPageSchema, 'AlbumPage'],
+  [AlbumListSchema, 'AlbumList'],
+  [AlbumItemsAddedSchema, 'AlbumItemsAdded'],
+  [AlbumItemsRemovedSchema, 'AlbumItemsRemoved'],
+  [ShareTargetSchema, 'ShareTarget'],
+  [ShareStateSchema, 'ShareState'],
+  [ShareViewSchema, 'ShareView'],
+  [ShareCreatedSchema, 'ShareCreated'],
+  [ShareListSchema, 'ShareList'],
+  [SharedMediaViewSchema, 'SharedMediaView'],
+  [SharedPageSchema, 'SharedPage'],
+  [ShareUnlockedSchema, 'ShareUnlocked'],
+  [ReportAcceptedSchema, 'ReportAccepted'],
+  [ReviewItemViewSchema, 'ReviewItemView'],
+  [ReviewPageSchema, 'ReviewPage'],
+  [MeSchema, 'Me'],
   [OpenApiDocumentSchema, 'OpenApiDocument'],
 ] as const) {
   responseComponents.add(schema, { id });

@@ -1,4 +1,5 @@
 import type {
+  AlbumRepository,
   AudioProcessor,
   Clock,
   DetectedLabel,
@@ -14,6 +15,8 @@ import type {
   MediaRepository,
   MultipartUploads,
   ObjectStore,
+  ReviewQueue,
+  ShareLinkRepository,
   VideoJobTranscoder,
   VideoTranscoder,
 } from '@mediaflow/domain';
@@ -89,9 +92,19 @@ export interface CoreDeps {
   log?: ((entry: Record<string, unknown>) => void) | undefined;
 }
 
-/** The API's use cases (uploads, queries, edits, deletes); multipart uploads where the store has them. */
+/**
+ * The API's use cases (uploads, queries, edits, deletes, albums, share links, moderation); multipart
+ * uploads where the store has them. The processing steps need none of the extra stores, so they
+ * stay out of `CoreDeps`.
+ */
 export interface ServiceDeps extends CoreDeps {
   multipart?: MultipartUploads | undefined;
+  /** The owners' albums; a delete takes the item out of every album. */
+  albums: AlbumRepository;
+  /** Share links; a delete revokes the item's links, an album's delete the album's. */
+  shares: ShareLinkRepository;
+  /** The moderators' queue of held items across owners (the media store's own index). */
+  review: ReviewQueue;
 }
 
 /** Steps that copy the original to local disk (ffmpeg seeks in its input). */

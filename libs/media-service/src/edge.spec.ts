@@ -1,6 +1,7 @@
 import { makeMediaItem, FakeTagger, InMemoryEdgeCache } from '@mediaflow/domain/testing';
 import type { MediaItem, Moderation, Rendition, TaggerResult } from '@mediaflow/domain';
-import { deleteMedia, releaseMedia, updateMedia } from './commands.js';
+import { deleteMedia, updateMedia } from './commands.js';
+import { approveMedia } from './moderation.js';
 import type { TaggingDeps } from './context.js';
 import { tagMedia } from './steps/tagging.js';
 import { inMemoryDeps } from './testing/index.js';
@@ -108,7 +109,7 @@ describe('edge cache invalidation', () => {
       await updateMedia(deps, 'alice', ID, { title: 'Rex', tags: ['dog'] });
       const item = (await deps.repo.get('alice', ID)) as MediaItem;
       await deps.repo.update({ ...item, status: 'flagged', version: item.version + 1 }, item.version);
-      await releaseMedia(deps, 'alice', ID);
+      await approveMedia(deps, 'mod', 'alice', ID);
       expect(edgeCache.invalidations).toEqual([]);
     });
   });

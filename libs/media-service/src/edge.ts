@@ -1,4 +1,5 @@
 import type { CoreDeps } from './context.js';
+import { errorText, logEntry } from './log.js';
 
 /** Why an item's edge copies must go: both leave renditions that must no longer be served. */
 export type EdgeInvalidationReason = 'deleted' | 'flagged';
@@ -14,15 +15,13 @@ export async function invalidateEdgeCopies(deps: CoreDeps, ownerId: string, item
   try {
     await deps.edgeCache.invalidateItem(ownerId, itemId);
   } catch (error) {
-    const entry = {
+    logEntry(deps, {
       level: 'warn',
       msg: 'edge invalidation failed: the edge serves the item until its copies expire',
       ownerId,
       mediaId: itemId,
       reason,
-      error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
-    };
-    if (deps.log) deps.log(entry);
-    else console.warn(JSON.stringify(entry));
+      error: errorText(error),
+    });
   }
 }

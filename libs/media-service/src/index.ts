@@ -1,5 +1,14 @@
 export { ServiceConfigSchema, IMMUTABLE_CACHE } from './context.js';
-export { OriginalChangedError } from './errors.js';
+export {
+  DownloadNotAllowedError,
+  HeldForReviewError,
+  LinkGoneError,
+  OriginalChangedError,
+  PasswordRequiredError,
+  refusalReason,
+  WrongPasswordError,
+  type RefusalReason,
+} from './errors.js';
 export type {
   AudioStepDeps,
   CoreDeps,
@@ -33,8 +42,72 @@ export { processAudio, metadataTags } from './steps/audio.js';
 export { framesToTag, tagMedia } from './steps/tagging.js';
 export type { TagOutcome } from './steps/tagging.js';
 export { getMedia, listMedia, listTags, originalDownload, type OriginalDownload } from './queries.js';
-export { updateMedia, releaseMedia, deleteMedia } from './commands.js';
-export { MediaViewSchema, RenditionViewSchema, toMediaView } from './view.js';
-export type { MediaView, RenditionView } from './view.js';
+export { updateMedia, deleteMedia, forgetDeletedMedia } from './commands.js';
+export {
+  addAlbumItems,
+  albumCover,
+  albumView,
+  albumViews,
+  createAlbum,
+  deleteAlbum,
+  getAlbum,
+  listAlbumItems,
+  listAlbums,
+  listMediaAlbums,
+  removeAlbumItems,
+  takenAt,
+  updateAlbum,
+} from './albums.js';
+export type { AddOutcome, AlbumItemsResult, RemoveOutcome } from './albums.js';
+export {
+  createShare,
+  downloadSharedOriginal,
+  getShare,
+  hashPassword,
+  listShares,
+  newShareToken,
+  openShare,
+  openSharedMedia,
+  PASSWORD_SCRYPT,
+  revokeShare,
+  revokeSharesOf,
+  SHARE_LIST_LIMIT,
+  SHARE_UNLOCK_SECONDS,
+  SharedPageQuerySchema,
+  ShareListQuerySchema,
+  shareTokenHash,
+  ShareUnlocks,
+  unlockShare,
+  verifyPassword,
+  visibleThroughLinks,
+} from './shares.js';
+export type { CreatedShare, SharedItem, SharedPage, ShareUnlock, VisitorDeps, VisitorPass } from './shares.js';
+export {
+  approveMedia,
+  listReview,
+  rejectMedia,
+  reportSharedMedia,
+  requestReview,
+  ReviewQuerySchema,
+  ReviewRejectSchema,
+  ShareReportSchema,
+  VISITOR_REPORT_LABEL,
+} from './moderation.js';
+export {
+  AlbumViewSchema,
+  MediaViewSchema,
+  RenditionViewSchema,
+  ReviewItemViewSchema,
+  SharedMediaViewSchema,
+  shareState,
+  ShareStateSchema,
+  ShareViewSchema,
+  toAlbumView,
+  toMediaView,
+  toReviewItemView,
+  toSharedMediaView,
+  toShareView,
+} from './view.js';
+export type { AlbumView, MediaView, RenditionView, ReviewItemView, SharedMediaView, ShareState, ShareView } from './view.js';
 export { isReferenced, judgeObject, sweepOrphans } from './sweeper.js';
 export type { ObjectVerdict, SweepCutoffs, SweeperDeps, SweepOptions, SweepReport } from './sweeper.js';

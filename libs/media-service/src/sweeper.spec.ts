@@ -6,6 +6,7 @@ import {
   type ObjectHead,
 } from '@mediaflow/domain';
 import { InMemoryEdgeCache, InMemoryMediaRepository, InMemoryObjectStore } from '@mediaflow/domain/testing';
+import type { ServiceDeps } from './context.js';
 import { ingestObject } from './ingest.js';
 import { processImage } from './steps/image.js';
 import { inMemoryDeps } from './testing/index.js';
@@ -55,7 +56,7 @@ function setup() {
   const temporarySweeps: number[] = [];
   const base = inMemoryDeps({ images }, { config: { uploadUrlTtlSeconds: 3600 } });
   const { clock, store } = base;
-  const deps: SweeperDeps & { images: ImageProcessor } = {
+  const deps: SweeperDeps & ServiceDeps & { images: ImageProcessor } = {
     ...base,
     repo: new StaleAwareRepository(),
     resumeIngest: async (head) => {

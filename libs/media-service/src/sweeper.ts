@@ -1,4 +1,5 @@
 import {
+  type AlbumRepository,
   applyAction,
   ConflictError,
   createEvent,
@@ -10,11 +11,13 @@ import {
   type MediaItem,
   type MediaStatus,
   type ObjectHead,
+  type ShareLinkRepository,
 } from '@mediaflow/domain';
+import { forgetDeletedMedia } from './commands.js';
 import type { CoreDeps } from './context.js';
 import { invalidateEdgeCopies } from './edge.js';
 
-/** What the sweeper works with: the service's stores, plus two optional hooks of the composition root. */
+/** What the sweeper works with: the service's stores, plus optional hooks and stores of the composition root. */
 export interface SweeperDeps extends CoreDeps {
   /**
    * Sends an original that arrived to ingest again, as the object store's "object created" event
@@ -26,6 +29,13 @@ export interface SweeperDeps extends CoreDeps {
    * crash cut short, multipart uploads nobody finished); returns how many went.
    */
   sweepTemporaryFiles?: (olderThanSeconds: number) => Promise<number>;
+  /**
+   * Albums and share links, where the composition has them (the local server's sweeper runs on the
+   * API's deps): a delete the sweeper finishes takes the item out of its albums and revokes its
+   * links, as `deleteMedia` does. Without them, albums skip the missing item when listed.
+   */
+  albums?: AlbumRepository | undefined;
+  shares?: ShareLinkRepository | undefined;
 }
 
 export interface SweepOptions {
@@ -241,6 +251,8 @@ export async function sweepOrphans(deps: SweeperDeps, options: SweepOptions = {}
 
 /** The last step of `deleteMedia`, for an item whose bytes went but whose record stayed. */
 async function finishDelete(deps: SweeperDeps, item: MediaItem): Promise<void> {
+  const { albums, shares, clock } = deps;
+  if (albums !== undefined && shares !== undefined) await forgetDeletedMedia({ albums, shares, clock }, item.ownerId, item.id);
   await deps.repo.delete(item.ownerId, item.id);
   await deps.bus.publish(
     createEvent('media.deleted', { id: deps.ids.next(), occurredAt: deps.clock.now(), ownerId: item.ownerId, mediaId: item.id, data: { kind: item.kind } }),

@@ -12,7 +12,8 @@ import { ingestObject } from './ingest.js';
 import { processAsIs } from './steps/document.js';
 import { processImage } from './steps/image.js';
 import { inMemoryDeps, type InMemoryDeps } from './testing/index.js';
-import { deleteMedia, releaseMedia, updateMedia } from './commands.js';
+import { deleteMedia, updateMedia } from './commands.js';
+import { approveMedia } from './moderation.js';
 import { getMedia, listMedia, listTags, originalDownload } from './queries.js';
 import { startUpload } from './uploads.js';
 import { toMediaView } from './view.js';
@@ -321,15 +322,15 @@ describe('queries and commands', () => {
     expect((await startUpload(deps, 'alice', { filename: 'a.png', size: 10 })).duplicate).toBe(false);
   });
 
-  it('releases a flagged item only', async () => {
+  it('releases a flagged item only, by a moderator who is recorded', async () => {
     const { deps } = setup();
     const id = await ready(deps);
-    await expect(releaseMedia(deps, 'alice', id)).rejects.toBeInstanceOf(ConflictError);
+    await expect(approveMedia(deps, 'mod', 'alice', id)).rejects.toBeInstanceOf(ConflictError);
     const item = (await deps.repo.get('alice', id)) as MediaItem;
     await deps.repo.update({ ...item, status: 'flagged', version: item.version + 1 }, item.version);
-    const released = await releaseMedia(deps, 'alice', id);
+    const released = await approveMedia(deps, 'mod', 'alice', id);
     expect(released.status).toBe('ready');
-    expect(released.moderation.verdict).toBe('released');
+    expect(released.moderation).toMatchObject({ verdict: 'released', reviewedBy: 'mod', reviewedAt: deps.clock.now().toISOString() });
   });
 
   it('shows items without keys or owners, with URLs under the media base', async () => {

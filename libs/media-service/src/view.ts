@@ -1,13 +1,17 @@
 import {
+  type Album,
   FailureSchema,
   MediaFactsSchema,
   MediaKindSchema,
   MediaStatusSchema,
   ModerationSchema,
+  OwnerIdSchema,
   PlaceholderSchema,
+  ShareTargetSchema,
   TagSchema,
   UlidSchema,
   type MediaItem,
+  type ShareLink,
 } from '@mediaflow/domain';
 import { z } from 'zod';
 
@@ -47,10 +51,13 @@ export type MediaView = z.infer<typeof MediaViewSchema>;
 
 /**
  * The public representation of an item. `mediaBaseUrl` is `/media` locally and the CDN origin in
- * AWS; rendition keys map one to one onto URLs under it.
+ * AWS; rendition keys map one to one onto URLs under it. `urlQuery`, when given, is appended to
+ * every rendition URL: a grant that lets someone other than the owner load them (a visitor of a
+ * share link, a moderator).
  */
-export function toMediaView(item: MediaItem, mediaBaseUrl: string): MediaView {
+export function toMediaView(item: MediaItem, mediaBaseUrl: string, urlQuery?: string): MediaView {
   const base = mediaBaseUrl.replace(/\/+$/, '');
+  const suffix = urlQuery === undefined || urlQuery === '' ? '' : `?${urlQuery}`;
   return {
     id: item.id,
     kind: item.kind,
@@ -65,7 +72,7 @@ export function toMediaView(item: MediaItem, mediaBaseUrl: string): MediaView {
       width: r.width ?? null,
       height: r.height ?? null,
       bytes: r.bytes,
-      url: `${base}/${r.key}`,
+      url: `${base}/${r.key}${suffix}`,
     })),
     tags: item.tags,
     moderation: item.moderation,
@@ -74,5 +81,98 @@ export function toMediaView(item: MediaItem, mediaBaseUrl: string): MediaView {
     progress: item.progress ?? null,
     createdAt: item.createdAt,
     updatedAt: item.updatedAt,
+  };
+}
+
+/**
+ * An item as a visitor of a share link sees it: what the owner sees, less what is the owner's
+ * business (moderation, failures, progress, the content hash that would tell one library's copy
+ * from another's). Rendition URLs carry a grant scoped to this one item.
+ */
+export const SharedMediaViewSchema = MediaViewSchema.omit({ moderation: true, failure: true, progress: true }).extend({
+  original: z.object({ size: z.number().int(), mime: z.string() }),
+});
+export type SharedMediaView = z.infer<typeof SharedMediaViewSchema>;
+
+/** {@link toMediaView} for a visitor; `urlQuery` is the item's media grant. */
+export function toSharedMediaView(item: MediaItem, mediaBaseUrl: string, urlQuery: string): SharedMediaView {
+  const { moderation: _moderation, failure: _failure, progress: _progress, original, ...rest } = toMediaView(item, mediaBaseUrl, urlQuery);
+  return { ...rest, original: { size: original.size, mime: original.mime } };
+}
+
+/** An item as a moderator reviews it: the owner's view and whose item it is. */
+export const ReviewItemViewSchema = MediaViewSchema.extend({ ownerId: OwnerIdSchema });
+export type ReviewItemView = z.infer<typeof ReviewItemViewSchema>;
+
+/** {@link toMediaView} for a moderator; `urlQuery` is the item's media grant (it is another owner's). */
+export function toReviewItemView(item: MediaItem, mediaBaseUrl: string, urlQuery: string): ReviewItemView {
+  return { ...toMediaView(item, mediaBaseUrl, urlQuery), ownerId: item.ownerId };
+}
+
+/** An album as its owner sees it, with the item that stands for it. */
+export const AlbumViewSchema = z.object({
+  id: UlidSchema,
+  name: z.string(),
+  description: z.string().nullable(),
+  /** The cover the owner chose, if any. */
+  coverMediaId: UlidSchema.nullable(),
+  /** The chosen cover, else the newest member; `null` for an empty album. */
+  cover: MediaViewSchema.nullable(),
+  itemCount: z.number().int(),
+  newestTakenAt: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type AlbumView = z.infer<typeof AlbumViewSchema>;
+
+export function toAlbumView(album: Album, cover: MediaItem | undefined, mediaBaseUrl: string): AlbumView {
+  return {
+    id: album.id,
+    name: album.name,
+    description: album.description ?? null,
+    coverMediaId: album.coverMediaId ?? null,
+    cover: cover === undefined ? null : toMediaView(cover, mediaBaseUrl),
+    itemCount: album.itemCount,
+    newestTakenAt: album.newestTakenAt ?? null,
+    createdAt: album.createdAt,
+    updatedAt: album.updatedAt,
+  };
+}
+
+export const ShareStateSchema = z.enum(['active', 'expired', 'revoked']);
+export type ShareState = z.infer<typeof ShareStateSchema>;
+
+/** A share link as its owner sees it: never the token (only its hash is kept) nor the password. */
+export const ShareViewSchema = z.object({
+  id: UlidSchema,
+  target: ShareTargetSchema,
+  allowDownload: z.boolean(),
+  expiresAt: z.string().nullable(),
+  hasPassword: z.boolean(),
+  revokedAt: z.string().nullable(),
+  lastOpenedAt: z.string().nullable(),
+  createdAt: z.string(),
+  state: ShareStateSchema,
+});
+export type ShareView = z.infer<typeof ShareViewSchema>;
+
+/** Whether a link works at `now`: revoked wins over expired. */
+export function shareState(link: ShareLink, now: Date): ShareState {
+  if (link.revokedAt !== undefined) return 'revoked';
+  if (link.expiresAt !== undefined && Date.parse(link.expiresAt) <= now.getTime()) return 'expired';
+  return 'active';
+}
+
+export function toShareView(link: ShareLink, now: Date): ShareView {
+  return {
+    id: link.id,
+    target: link.target,
+    allowDownload: link.allowDownload,
+    expiresAt: link.expiresAt ?? null,
+    hasPassword: link.password !== undefined,
+    revokedAt: link.revokedAt ?? null,
+    lastOpenedAt: link.lastOpenedAt ?? null,
+    createdAt: link.createdAt,
+    state: shareState(link, now),
   };
 }

@@ -1,7 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ClockedIds, InMemoryEventBus, InMemoryMediaRepository, InMemoryObjectStore, ManualClock } from '@mediaflow/domain/testing';
-import { ServiceConfigSchema } from '@mediaflow/media-service';
+import { inMemoryDeps } from '@mediaflow/media-service/testing';
 import { createApi } from '../app.js';
 import { bearerTokens } from '../auth.js';
 import { LocalTokens } from '../local-tokens.js';
@@ -13,8 +12,7 @@ const UPDATE = process.env['UPDATE_API_CLIENT'] === '1';
 
 /** The document with every route module mounted, as the local server serves it. */
 async function fullDocument(): Promise<OpenApiDocument> {
-  const clock = new ManualClock();
-  const deps = { repo: new InMemoryMediaRepository(), store: new InMemoryObjectStore(clock), bus: new InMemoryEventBus(), ids: new ClockedIds(clock), clock, config: ServiceConfigSchema.parse({}) };
+  const deps = inMemoryDeps();
   const app = createApi({ deps, verifier: bearerTokens(new LocalTokens({ secret: Buffer.alloc(32, 1) })), mediaFiles: {}, localUploads: async () => new Response(null) });
   return (await (await app.request('/api/openapi.json')).json()) as OpenApiDocument;
 }
@@ -30,13 +28,42 @@ describe('the generated client', () => {
 
   it('has a method per JSON operation and leaves out the ones that carry bytes', async () => {
     const source = generateClient(await fullDocument());
-    for (const id of ['startUpload', 'completeUpload', 'listMedia', 'getMedia', 'updateMedia', 'deleteMedia', 'releaseMedia', 'listTags', 'getHealth', 'getOpenApiDocument']) {
+    for (const id of ['startUpload', 'completeUpload', 'listMedia', 'getMedia', 'updateMedia', 'deleteMedia', 'listTags', 'getHealth', 'getOpenApiDocument']) {
       expect(source).toContain(`\n    ${id}: (`);
     }
+    for (const id of ['createAlbum', 'addAlbumItems', 'createShare', 'openShare', 'unlockShare', 'reportSharedMedia', 'listReview', 'approveMedia', 'rejectMedia', 'requestReview', 'getMe']) {
+      expect(source).toContain(`\n    ${id}: (`);
+    }
+    // An owner no longer releases their own held item: a moderator approves it.
+    expect(source).not.toContain('releaseMedia');
     for (const id of ['getMediaFile', 'putPresignedObject', 'getPresignedObject']) {
       expect(source).not.toContain(`\n    ${id}: (`);
       expect(source).toContain(`// - ${id}: `);
     }
+  });
+
+  it('declares an object component as an interface and a union of objects as a type', () => {
+    const document = {
+      openapi: '3.0.3',
+      info: { title: 't', version: '1', description: '' },
+      servers: [],
+      components: {
+        securitySchemes: {},
+        schemas: {
+          Problem: { type: 'object', properties: { detail: { type: 'string' } }, required: ['detail'] },
+          Target: {
+            oneOf: [
+              { type: 'object', properties: { type: { type: 'string', enum: ['a'] } }, required: ['type'], additionalProperties: false },
+              { type: 'object', properties: { type: { type: 'string', enum: ['b'] } }, required: ['type'], additionalProperties: false },
+            ],
+          },
+        },
+      },
+      paths: {},
+    } satisfies OpenApiDocument;
+    const source = generateClient(document);
+    expect(source).toContain('export interface Problem {\n');
+    expect(source).toContain("export type Target = {\n  type: 'a';\n} | {\n  type: 'b';\n};\n");
   });
 
   it.each([

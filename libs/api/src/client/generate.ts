@@ -124,7 +124,9 @@ export function tsType(schema: JsonSchema, indent: string, where: string): strin
 function componentDeclaration(name: string, schema: JsonSchema): string {
   const type = tsType(schema, '', name);
   const doc = docComment(schema['description'], '');
-  return type.startsWith('{\n') ? `${doc}export interface ${name} ${type}\n` : `${doc}export type ${name} = ${type};\n`;
+  // An interface for one object type; a union of objects (a discriminated union) is a type alias.
+  const oneObject = type.startsWith('{\n') && grouped(type) === type;
+  return oneObject ? `${doc}export interface ${name} ${type}\n` : `${doc}export type ${name} = ${type};\n`;
 }
 
 const pascal = (name: string) => name.charAt(0).toUpperCase() + name.slice(1);

@@ -29,6 +29,48 @@ export interface MediaUpdate {
   tags?: string[] | undefined;
 }
 
+export interface AlbumCreate {
+  name: string;
+  description?: string | undefined;
+}
+
+export interface AlbumUpdate {
+  name?: string | undefined;
+  description?: string | null | undefined;
+  coverMediaId?: string | null | undefined;
+}
+
+export interface AlbumItemsChange {
+  mediaIds: string[];
+}
+
+export type ShareTarget = {
+  type: 'media';
+  mediaId: string;
+} | {
+  type: 'album';
+  albumId: string;
+};
+
+export interface ShareCreate {
+  target: ShareTarget;
+  allowDownload?: boolean | undefined;
+  expiresInSeconds?: number | undefined;
+  password?: string | undefined;
+}
+
+export interface ShareUnlockRequest {
+  password: string;
+}
+
+export interface ShareReport {
+  reason?: string | undefined;
+}
+
+export interface ReviewReject {
+  reason: string;
+}
+
 export type MediaKind = 'image' | 'video' | 'audio' | 'document' | 'other';
 
 export type MediaStatus = 'uploading' | 'uploaded' | 'processing' | 'ready' | 'failed' | 'flagged' | 'deleted';
@@ -42,7 +84,7 @@ export interface Tag {
   parent?: string | undefined;
 }
 
-export type ModerationVerdict = 'pending' | 'safe' | 'flagged' | 'released';
+export type ModerationVerdict = 'pending' | 'safe' | 'flagged' | 'released' | 'rejected';
 
 export interface Moderation {
   verdict: ModerationVerdict;
@@ -53,6 +95,10 @@ export interface Moderation {
   }[];
   checkedAt?: string | undefined;
   reviewedAt?: string | undefined;
+  reviewedBy?: string | undefined;
+  reason?: string | undefined;
+  reviewRequestedAt?: string | undefined;
+  reports?: number | undefined;
 }
 
 export interface MediaFacts {
@@ -209,6 +255,140 @@ export interface MediaAccess {
   expiresAt: string | null;
 }
 
+export interface AlbumView {
+  id: string;
+  name: string;
+  description: string | null;
+  coverMediaId: string | null;
+  cover: MediaView | null;
+  itemCount: number;
+  newestTakenAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface AlbumPage {
+  items: AlbumView[];
+  nextCursor: string | null;
+}
+
+export interface AlbumList {
+  items: AlbumView[];
+}
+
+export interface AlbumItemsAdded {
+  album: AlbumView;
+  results: {
+    id: string;
+    outcome: 'added' | 'present' | 'not_found';
+  }[];
+}
+
+export interface AlbumItemsRemoved {
+  album: AlbumView;
+  results: {
+    id: string;
+    outcome: 'removed' | 'absent';
+  }[];
+}
+
+export type ShareState = 'active' | 'expired' | 'revoked';
+
+export interface ShareView {
+  id: string;
+  target: ShareTarget;
+  allowDownload: boolean;
+  expiresAt: string | null;
+  hasPassword: boolean;
+  revokedAt: string | null;
+  lastOpenedAt: string | null;
+  createdAt: string;
+  state: ShareState;
+}
+
+export interface ShareCreated {
+  share: ShareView;
+  token: string;
+  path: string;
+}
+
+export interface ShareList {
+  items: ShareView[];
+}
+
+export interface SharedMediaView {
+  id: string;
+  kind: MediaKind;
+  status: MediaStatus;
+  title: string | null;
+  filename: string;
+  original: {
+    size: number;
+    mime: string;
+  };
+  facts: MediaFacts;
+  renditions: RenditionView[];
+  tags: Tag[];
+  placeholder: Placeholder | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface SharedPage {
+  share: {
+    type: 'media' | 'album';
+    allowDownload: boolean;
+    expiresAt: string | null;
+  };
+  album: {
+    name: string;
+    description: string | null;
+    itemCount: number;
+  } | null;
+  items: SharedMediaView[];
+  nextCursor: string | null;
+}
+
+export interface ShareUnlocked {
+  unlock: string;
+  expiresAt: string;
+}
+
+export type ReportAccepted = Record<string, never>;
+
+export interface ReviewItemView {
+  id: string;
+  kind: MediaKind;
+  status: MediaStatus;
+  title: string | null;
+  filename: string;
+  original: {
+    size: number;
+    mime: string;
+    sha256: string | null;
+  };
+  facts: MediaFacts;
+  renditions: RenditionView[];
+  tags: Tag[];
+  moderation: Moderation;
+  placeholder: Placeholder | null;
+  failure: Failure | null;
+  progress: number | null;
+  createdAt: string;
+  updatedAt: string;
+  ownerId: string;
+}
+
+export interface ReviewPage {
+  items: ReviewItemView[];
+  nextCursor: string | null;
+}
+
+export interface Me {
+  ownerId: string;
+  roles: string[];
+}
+
 export type OpenApiDocument = Record<string, unknown>;
 
 /** What `startUpload` sends. */
@@ -264,11 +444,177 @@ export interface GetOriginalDownloadInput {
   };
 }
 
-/** What `releaseMedia` sends. */
-export interface ReleaseMediaInput {
+/** What `createAlbum` sends. */
+export interface CreateAlbumInput {
+  body: AlbumCreate;
+}
+
+/** What `listAlbums` sends. */
+export interface ListAlbumsInput {
+  query?: {
+    cursor?: string | undefined;
+    limit?: number | undefined;
+  } | undefined;
+}
+
+/** What `getAlbum` sends. */
+export interface GetAlbumInput {
+  path: {
+    albumId: string;
+  };
+}
+
+/** What `updateAlbum` sends. */
+export interface UpdateAlbumInput {
+  path: {
+    albumId: string;
+  };
+  body: AlbumUpdate;
+}
+
+/** What `deleteAlbum` sends. */
+export interface DeleteAlbumInput {
+  path: {
+    albumId: string;
+  };
+}
+
+/** What `listAlbumItems` sends. */
+export interface ListAlbumItemsInput {
+  path: {
+    albumId: string;
+  };
+  query?: {
+    order?: 'asc' | 'desc' | undefined;
+    cursor?: string | undefined;
+    limit?: number | undefined;
+  } | undefined;
+}
+
+/** What `addAlbumItems` sends. */
+export interface AddAlbumItemsInput {
+  path: {
+    albumId: string;
+  };
+  body: AlbumItemsChange;
+}
+
+/** What `removeAlbumItems` sends. */
+export interface RemoveAlbumItemsInput {
+  path: {
+    albumId: string;
+  };
+  body: AlbumItemsChange;
+}
+
+/** What `listMediaAlbums` sends. */
+export interface ListMediaAlbumsInput {
   path: {
     id: string;
   };
+}
+
+/** What `createShare` sends. */
+export interface CreateShareInput {
+  body: ShareCreate;
+}
+
+/** What `listShares` sends. */
+export interface ListSharesInput {
+  query?: {
+    mediaId?: string | undefined;
+    albumId?: string | undefined;
+  } | undefined;
+}
+
+/** What `getShare` sends. */
+export interface GetShareInput {
+  path: {
+    shareId: string;
+  };
+}
+
+/** What `revokeShare` sends. */
+export interface RevokeShareInput {
+  path: {
+    shareId: string;
+  };
+}
+
+/** What `listReview` sends. */
+export interface ListReviewInput {
+  query?: {
+    cursor?: string | undefined;
+    limit?: number | undefined;
+  } | undefined;
+}
+
+/** What `approveMedia` sends. */
+export interface ApproveMediaInput {
+  path: {
+    ownerId: string;
+    id: string;
+  };
+}
+
+/** What `rejectMedia` sends. */
+export interface RejectMediaInput {
+  path: {
+    ownerId: string;
+    id: string;
+  };
+  body: ReviewReject;
+}
+
+/** What `requestReview` sends. */
+export interface RequestReviewInput {
+  path: {
+    id: string;
+  };
+}
+
+/** What `openShare` sends. */
+export interface OpenShareInput {
+  path: {
+    token: string;
+  };
+  query?: {
+    cursor?: string | undefined;
+    limit?: number | undefined;
+  } | undefined;
+}
+
+/** What `unlockShare` sends. */
+export interface UnlockShareInput {
+  path: {
+    token: string;
+  };
+  body: ShareUnlockRequest;
+}
+
+/** What `openSharedMedia` sends. */
+export interface OpenSharedMediaInput {
+  path: {
+    token: string;
+    id: string;
+  };
+}
+
+/** What `downloadSharedOriginal` sends. */
+export interface DownloadSharedOriginalInput {
+  path: {
+    token: string;
+    id: string;
+  };
+}
+
+/** What `reportSharedMedia` sends. */
+export interface ReportSharedMediaInput {
+  path: {
+    token: string;
+    id: string;
+  };
+  body: ShareReport;
 }
 
 /** The operations of the API, one method each. */
@@ -291,12 +637,56 @@ export interface MediaflowClient {
   deleteMedia(input: DeleteMediaInput, init?: RequestInit): Promise<void>;
   /** A short-lived link that downloads the original as an attachment, under its file name (`GET /api/v1/media/{id}/original`) */
   getOriginalDownload(input: GetOriginalDownloadInput, init?: RequestInit): Promise<OriginalDownload>;
-  /** Release an item held by moderation (`POST /api/v1/media/{id}/release`) */
-  releaseMedia(input: ReleaseMediaInput, init?: RequestInit): Promise<MediaView>;
   /** Tags with counts (`GET /api/v1/tags`) */
   listTags(init?: RequestInit): Promise<TagCounts>;
   /** Cookies that let this browser load the caller’s own renditions from the CDN for a while (`POST /api/v1/media-access`) */
   grantMediaAccess(init?: RequestInit): Promise<MediaAccess>;
+  /** Create an empty album (`POST /api/v1/albums`) */
+  createAlbum(input: CreateAlbumInput, init?: RequestInit): Promise<AlbumView>;
+  /** List albums, newest first (`GET /api/v1/albums`) */
+  listAlbums(input?: ListAlbumsInput, init?: RequestInit): Promise<AlbumPage>;
+  /** One album (`GET /api/v1/albums/{albumId}`) */
+  getAlbum(input: GetAlbumInput, init?: RequestInit): Promise<AlbumView>;
+  /** Rename an album, describe it, or choose its cover (one of its items) (`PATCH /api/v1/albums/{albumId}`) */
+  updateAlbum(input: UpdateAlbumInput, init?: RequestInit): Promise<AlbumView>;
+  /** Delete an album (its items stay; its share links stop working) (`DELETE /api/v1/albums/{albumId}`) */
+  deleteAlbum(input: DeleteAlbumInput, init?: RequestInit): Promise<void>;
+  /** The album’s items by date taken (upload time where unknown) (`GET /api/v1/albums/{albumId}/items`) */
+  listAlbumItems(input: ListAlbumItemsInput, init?: RequestInit): Promise<MediaPage>;
+  /** Add items to an album; says for each id whether it was added, already there, or not found (`POST /api/v1/albums/{albumId}/items`) */
+  addAlbumItems(input: AddAlbumItemsInput, init?: RequestInit): Promise<AlbumItemsAdded>;
+  /** Take items out of an album (they stay in the library) (`POST /api/v1/albums/{albumId}/items/remove`) */
+  removeAlbumItems(input: RemoveAlbumItemsInput, init?: RequestInit): Promise<AlbumItemsRemoved>;
+  /** The albums that hold an item (`GET /api/v1/media/{id}/albums`) */
+  listMediaAlbums(input: ListMediaAlbumsInput, init?: RequestInit): Promise<AlbumList>;
+  /** Create a link to an item or an album; its token is in this answer only (`POST /api/v1/shares`) */
+  createShare(input: CreateShareInput, init?: RequestInit): Promise<ShareCreated>;
+  /** The caller’s links, newest first, optionally those of one item or album (`GET /api/v1/shares`) */
+  listShares(input?: ListSharesInput, init?: RequestInit): Promise<ShareList>;
+  /** One of the caller’s links (never its token) (`GET /api/v1/shares/{shareId}`) */
+  getShare(input: GetShareInput, init?: RequestInit): Promise<ShareView>;
+  /** Turn a link off for good (visitors get 410 from then on) (`DELETE /api/v1/shares/{shareId}`) */
+  revokeShare(input: RevokeShareInput, init?: RequestInit): Promise<void>;
+  /** Items of every owner held for review and not yet decided, oldest first (moderators) (`GET /api/v1/review`) */
+  listReview(input?: ListReviewInput, init?: RequestInit): Promise<ReviewPage>;
+  /** Release a held item: ready, visible through links and shareable again (moderators) (`POST /api/v1/review/{ownerId}/{id}/approve`) */
+  approveMedia(input: ApproveMediaInput, init?: RequestInit): Promise<ReviewItemView>;
+  /** Keep a held item held, with a reason its owner reads (moderators) (`POST /api/v1/review/{ownerId}/{id}/reject`) */
+  rejectMedia(input: RejectMediaInput, init?: RequestInit): Promise<ReviewItemView>;
+  /** Ask a moderator to look (again) at one of the caller’s held items (`POST /api/v1/media/{id}/review-request`) */
+  requestReview(input: RequestReviewInput, init?: RequestInit): Promise<MediaView>;
+  /** The caller’s owner id and roles (`GET /api/v1/me`) */
+  getMe(init?: RequestInit): Promise<Me>;
+  /** What a share link shows: its item, or a page of its album’s items in album order (`GET /api/v1/shared/{token}`) */
+  openShare(input: OpenShareInput, init?: RequestInit): Promise<SharedPage>;
+  /** The password of a protected link, for an unlock grant to send as x-share-unlock (`POST /api/v1/shared/{token}/unlock`) */
+  unlockShare(input: UnlockShareInput, init?: RequestInit): Promise<ShareUnlocked>;
+  /** One item a share link shows (`GET /api/v1/shared/{token}/media/{id}`) */
+  openSharedMedia(input: OpenSharedMediaInput, init?: RequestInit): Promise<SharedMediaView>;
+  /** A short-lived link that downloads an item’s original, where the share link allows downloads (`GET /api/v1/shared/{token}/media/{id}/original`) */
+  downloadSharedOriginal(input: DownloadSharedOriginalInput, init?: RequestInit): Promise<OriginalDownload>;
+  /** Report an item: it is held for a moderator and disappears from the link (`POST /api/v1/shared/{token}/media/{id}/report`) */
+  reportSharedMedia(input: ReportSharedMediaInput, init?: RequestInit): Promise<ReportAccepted>;
 }
 
 /**
@@ -318,8 +708,30 @@ export function createMediaflowClient(options: ClientOptions = {}): MediaflowCli
     updateMedia: (input, init) => send(options, 'PATCH', '/api/v1/media/{id}', input, init, true),
     deleteMedia: (input, init) => send(options, 'DELETE', '/api/v1/media/{id}', input, init, false),
     getOriginalDownload: (input, init) => send(options, 'GET', '/api/v1/media/{id}/original', input, init, true),
-    releaseMedia: (input, init) => send(options, 'POST', '/api/v1/media/{id}/release', input, init, true),
     listTags: (init) => send(options, 'GET', '/api/v1/tags', {}, init, true),
     grantMediaAccess: (init) => send(options, 'POST', '/api/v1/media-access', {}, init, true),
+    createAlbum: (input, init) => send(options, 'POST', '/api/v1/albums', input, init, true),
+    listAlbums: (input = {}, init) => send(options, 'GET', '/api/v1/albums', input, init, true),
+    getAlbum: (input, init) => send(options, 'GET', '/api/v1/albums/{albumId}', input, init, true),
+    updateAlbum: (input, init) => send(options, 'PATCH', '/api/v1/albums/{albumId}', input, init, true),
+    deleteAlbum: (input, init) => send(options, 'DELETE', '/api/v1/albums/{albumId}', input, init, false),
+    listAlbumItems: (input, init) => send(options, 'GET', '/api/v1/albums/{albumId}/items', input, init, true),
+    addAlbumItems: (input, init) => send(options, 'POST', '/api/v1/albums/{albumId}/items', input, init, true),
+    removeAlbumItems: (input, init) => send(options, 'POST', '/api/v1/albums/{albumId}/items/remove', input, init, true),
+    listMediaAlbums: (input, init) => send(options, 'GET', '/api/v1/media/{id}/albums', input, init, true),
+    createShare: (input, init) => send(options, 'POST', '/api/v1/shares', input, init, true),
+    listShares: (input = {}, init) => send(options, 'GET', '/api/v1/shares', input, init, true),
+    getShare: (input, init) => send(options, 'GET', '/api/v1/shares/{shareId}', input, init, true),
+    revokeShare: (input, init) => send(options, 'DELETE', '/api/v1/shares/{shareId}', input, init, false),
+    listReview: (input = {}, init) => send(options, 'GET', '/api/v1/review', input, init, true),
+    approveMedia: (input, init) => send(options, 'POST', '/api/v1/review/{ownerId}/{id}/approve', input, init, true),
+    rejectMedia: (input, init) => send(options, 'POST', '/api/v1/review/{ownerId}/{id}/reject', input, init, true),
+    requestReview: (input, init) => send(options, 'POST', '/api/v1/media/{id}/review-request', input, init, true),
+    getMe: (init) => send(options, 'GET', '/api/v1/me', {}, init, true),
+    openShare: (input, init) => send(options, 'GET', '/api/v1/shared/{token}', input, init, true),
+    unlockShare: (input, init) => send(options, 'POST', '/api/v1/shared/{token}/unlock', input, init, true),
+    openSharedMedia: (input, init) => send(options, 'GET', '/api/v1/shared/{token}/media/{id}', input, init, true),
+    downloadSharedOriginal: (input, init) => send(options, 'GET', '/api/v1/shared/{token}/media/{id}/original', input, init, true),
+    reportSharedMedia: (input, init) => send(options, 'POST', '/api/v1/shared/{token}/media/{id}/report', input, init, true),
   };
 }

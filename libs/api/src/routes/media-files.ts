@@ -1,7 +1,10 @@
-import { attachmentDisposition, NotFoundError, parseKey, type ByteRange, type GetResult, type ObjectStore } from '@mediaflow/domain';
+import { attachmentDisposition, ForbiddenError, NotFoundError, parseKey, type ByteRange, type GetResult, type ObjectStore, type ParsedKey } from '@mediaflow/domain';
 import { getMedia, type ServiceDeps } from '@mediaflow/media-service';
+import type { Context } from 'hono';
 import { z } from 'zod';
-import { defineRoute, type ApiRoute } from '../route.js';
+import type { ApiEnv } from '../auth.js';
+import type { LocalMediaGrants } from '../media-grants.js';
+import { defineRoute, GRANT_QUERY_PARAM, type ApiRoute } from '../route.js';
 
 function parseRange(header: string | undefined): ByteRange | undefined {
   if (!header) return undefined;
@@ -52,34 +55,52 @@ function decodePath(path: string): string | undefined {
 
 const PREFIX = '/media/';
 
+/** Whose file a request may have: the caller's own, or the one item a valid media grant opens (until when). */
+type Access = { ownerId: string; grantedUntil?: Date };
+
+/**
+ * A media grant, when the request carries one, is checked before anything else and instead of the
+ * caller's token: it opens exactly the renditions of the item it was made for (403 otherwise:
+ * tampered, expired, another item, an original). Without one, the owner the auth middleware found.
+ */
+function accessOf(c: Context<ApiEnv>, parsed: ParsedKey | undefined, grants: LocalMediaGrants | undefined, now: Date): Access {
+  const grant = c.req.query(GRANT_QUERY_PARAM);
+  if (grant === undefined) return { ownerId: c.get('ownerId') };
+  const until = grants !== undefined && parsed?.type === 'rendition' ? grants.verify(parsed.ownerId, parsed.mediaId, grant, now) : undefined;
+  if (parsed === undefined || until === undefined) throw new ForbiddenError('the media grant does not open this file');
+  return { ownerId: parsed.ownerId, grantedUntil: until };
+}
+
 /**
  * `/media/*` from the object store: renditions inline with their stored caching (immutable),
  * originals and documents only as attachments, each with ETag, `304` and byte ranges; only for an
- * item the caller has (any other key is a 404). The local server's; in AWS, CloudFront serves media
- * from S3.
+ * item the caller has (any other key is a 404), or with a media grant of `grants` (`?grant=`), for
+ * the renditions of the one item it names. The local server's; in AWS, CloudFront serves media
+ * from S3 and checks its own signed URLs.
  */
-export function mediaFileRoutes(deps: ServiceDeps): ApiRoute[] {
+export function mediaFileRoutes(deps: ServiceDeps, grants?: LocalMediaGrants): ApiRoute[] {
   return [
     defineRoute({
       method: 'get',
       path: '/media/{key}',
       pathPatterns: { key: '.+' },
       operationId: 'getMediaFile',
-      summary: 'A rendition (inline, immutable) or an original (attachment), with ETag and ranges. Bearer header or the media cookie.',
+      summary: 'A rendition (inline, immutable) or an original (attachment), with ETag and ranges. Bearer header, the media cookie, or a media grant for one item’s renditions.',
       tag: 'media files',
-      security: 'bearer-or-cookie',
+      security: 'bearer-cookie-or-grant',
       params: z.object({ key: z.string() }),
       responses: {
         200: { description: 'the bytes', bytes: '*/*' },
         206: { description: 'a range of the bytes', bytes: '*/*' },
         304: { description: 'not modified' },
       },
-      errors: [404, 416],
+      errors: [403, 404, 416],
     }).respond(async (c) => {
-      const ownerId = c.get('ownerId');
       // The raw path, not the router's parameter: an escape that is not UTF-8 is a 404, not a guess.
       const key = decodePath(new URL(c.req.url).pathname.slice(PREFIX.length));
       const parsed = key === undefined ? undefined : parseKey(key);
+      const access = accessOf(c, parsed, grants, deps.clock.now());
+      const { ownerId } = access;
       if (key === undefined || !parsed || parsed.ownerId !== ownerId) throw new NotFoundError('no such media');
 
       // Only the files of an item the caller has: an object left under their prefix by a delete
@@ -118,6 +139,10 @@ export function mediaFileRoutes(deps: ServiceDeps): ApiRoute[] {
       } else {
         headers['content-type'] = head.contentType;
         headers['cache-control'] = head.cacheControl ?? 'private, max-age=300';
+        // Bytes fetched with a grant are kept by the visitor's browser alone, no longer than the grant lasts.
+        if (access.grantedUntil !== undefined) {
+          headers['cache-control'] = `private, max-age=${Math.max(0, Math.floor((access.grantedUntil.getTime() - deps.clock.now().getTime()) / 1000))}`;
+        }
         if (head.contentDisposition) headers['content-disposition'] = head.contentDisposition;
       }
       if (c.req.header('if-none-match') === etag) {

@@ -1,11 +1,11 @@
 import { ListQuerySchema, MediaIdParamSchema, MediaUpdateSchema } from '@mediaflow/domain';
-import { deleteMedia, getMedia, listMedia, MediaViewSchema, originalDownload, releaseMedia, toMediaView, updateMedia, type ServiceDeps } from '@mediaflow/media-service';
+import { deleteMedia, getMedia, listMedia, MediaViewSchema, originalDownload, toMediaView, updateMedia, type ServiceDeps } from '@mediaflow/media-service';
 import type { z } from 'zod';
 import type { OwnerJson } from '../cached-json.js';
 import { defineRoute, type ApiRoute } from '../route.js';
 import { MediaPageSchema, OriginalDownloadSchema } from '../schemas.js';
 
-/** The owner's items: list, read, edit, release from moderation, delete. */
+/** The owner's items: list, read, edit, delete, download the original. (A held item is released by a moderator: `review.ts`.) */
 export function mediaRoutes(deps: ServiceDeps, ownerJson: OwnerJson): ApiRoute[] {
   const view = (item: Parameters<typeof toMediaView>[0]) => toMediaView(item, deps.config.mediaBaseUrl);
   const theItem = { 200: { description: 'the item', schema: MediaViewSchema } };
@@ -84,17 +84,5 @@ export function mediaRoutes(deps: ServiceDeps, ownerJson: OwnerJson): ApiRoute[]
       c.header('cache-control', 'no-store');
       return { status: 200, body: { url: link.url, expiresAt: link.expiresAt.toISOString() } };
     }),
-
-    defineRoute({
-      method: 'post',
-      path: '/api/v1/media/{id}/release',
-      operationId: 'releaseMedia',
-      summary: 'Release an item held by moderation',
-      tag: 'media',
-      security: 'bearer',
-      params: MediaIdParamSchema,
-      responses: theItem,
-      errors: [400, 404, 409, 429],
-    }).handle(async (c, { params }) => ({ status: 200, body: view(await releaseMedia(deps, c.get('ownerId'), params.id)) })),
   ];
 }

@@ -23,6 +23,7 @@ export function uploadRoutes(deps: ServiceDeps): ApiRoute[] {
       const result = await startUpload(deps, c.get('ownerId'), body);
       if (result.duplicate) return { status: 200, body: { id: result.id, duplicate: true } };
       const { upload } = result;
+      c.header('location', `/api/v1/media/${result.id}`);
       if ('method' in upload) {
         return { status: 201, body: { id: result.id, upload: { method: upload.method, url: upload.url, headers: upload.headers, expiresAt: upload.expiresAt } } };
       }

@@ -2,16 +2,30 @@
  * Test support for code built on the use cases: in-memory deps with fresh state. Import from
  * `@mediaflow/media-service/testing` in tests only.
  */
-import { ClockedIds, InMemoryEventBus, InMemoryMediaRepository, InMemoryObjectStore, ManualClock } from '@mediaflow/domain/testing';
-import { ServiceConfigSchema, type CoreDeps } from '../context.js';
+import {
+  ClockedIds,
+  InMemoryEventBus,
+  InMemoryMediaRepository,
+  InMemoryObjectStore,
+  ManualClock,
+  MemoryAlbumRepository,
+  MemoryShareLinkRepository,
+} from '@mediaflow/domain/testing';
+import { ServiceConfigSchema, type ServiceDeps } from '../context.js';
 
-/** `CoreDeps` on in-memory doubles, typed as such so that tests can look inside them. */
-export interface InMemoryDeps extends CoreDeps {
+/**
+ * `ServiceDeps` (so `CoreDeps` too) on in-memory doubles, typed as such so that tests can look
+ * inside them. The review queue is the media repository itself, as it is in every adapter.
+ */
+export interface InMemoryDeps extends ServiceDeps {
   repo: InMemoryMediaRepository;
   store: InMemoryObjectStore;
   bus: InMemoryEventBus;
   ids: ClockedIds;
   clock: ManualClock;
+  albums: MemoryAlbumRepository;
+  shares: MemoryShareLinkRepository;
+  review: InMemoryMediaRepository;
 }
 
 export interface InMemoryDepsOptions {
@@ -22,7 +36,8 @@ export interface InMemoryDepsOptions {
 }
 
 /**
- * Fresh in-memory deps for one test: repository, object store, event bus, ids and a manual clock,
+ * Fresh in-memory deps for one test: repositories (media, albums, share links; the media one is the
+ * review queue too), object store, event bus, ids and a manual clock,
  * the service's default settings with `options.config` over them, and `extras` on top (the
  * processors a step needs, a scratch directory, multipart uploads). `extras` may be a function of
  * the clock, for doubles that take time.
@@ -36,13 +51,17 @@ export function inMemoryDeps<E extends object = Record<never, never>>(
   options: InMemoryDepsOptions = {},
 ): InMemoryDeps & E {
   const clock = new ManualClock(options.now ?? '2026-06-01T00:00:00.000Z');
+  const repo = new InMemoryMediaRepository();
   const core: InMemoryDeps = {
-    repo: new InMemoryMediaRepository(),
+    repo,
     store: new InMemoryObjectStore(clock),
     bus: new InMemoryEventBus(),
     ids: new ClockedIds(clock),
     clock,
     config: ServiceConfigSchema.parse(options.config ?? {}),
+    albums: new MemoryAlbumRepository(),
+    shares: new MemoryShareLinkRepository(),
+    review: repo,
   };
   return { ...core, ...(typeof extras === 'function' ? extras(clock) : extras) };
 }

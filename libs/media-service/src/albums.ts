@@ -1,0 +1,206 @@
+import {
+  type Album,
+  AlbumCreateSchema,
+  AlbumItemsChangeSchema,
+  AlbumItemsQuerySchema,
+  AlbumListQuerySchema,
+  type AlbumMember,
+  AlbumUpdateSchema,
+  ConflictError,
+  createEvent,
+  mapLimit,
+  type MediaItem,
+  NotFoundError,
+  type Page,
+  parseOrThrow,
+} from '@mediaflow/domain';
+import type { ServiceDeps } from './context.js';
+import { getMedia } from './queries.js';
+import { READ_CONCURRENCY } from './reads.js';
+import { revokeSharesOf } from './shares.js';
+import { toAlbumView, type AlbumView } from './view.js';
+
+const MAX_ATTEMPTS = 3;
+
+
+/** The owner's item, or `undefined` when it is missing, deleted, or another owner's. */
+async function liveItem(deps: ServiceDeps, ownerId: string, id: string): Promise<MediaItem | undefined> {
+  const item = await deps.repo.get(ownerId, id);
+  return item === undefined || item.status === 'deleted' ? undefined : item;
+}
+
+/** What an album sorts an item by: the date it was taken, else the time it was uploaded. */
+export function takenAt(item: MediaItem): string {
+  return item.facts.capturedAt ?? item.createdAt;
+}
+
+/** One album of the owner; another owner's album is "not found". */
+export async function getAlbum(deps: ServiceDeps, ownerId: string, albumId: string): Promise<Album> {
+  const album = await deps.albums.getAlbum(ownerId, albumId);
+  if (album === undefined) throw new NotFoundError('no such album');
+  return album;
+}
+
+/**
+ * The item that stands for an album: the chosen cover, else the newest member (by date taken);
+ * `undefined` for an empty album. A cover or member whose record went (a delete under way) is
+ * passed over.
+ */
+export async function albumCover(deps: ServiceDeps, album: Album): Promise<MediaItem | undefined> {
+  if (album.coverMediaId !== undefined) {
+    const chosen = await liveItem(deps, album.ownerId, album.coverMediaId);
+    if (chosen !== undefined) return chosen;
+  }
+  if (album.itemCount === 0) return undefined;
+  const newest = await deps.albums.listItems(album.ownerId, album.id, { order: 'desc', limit: 3 });
+  for (const member of newest.items) {
+    const item = await liveItem(deps, album.ownerId, member.mediaId);
+    if (item !== undefined) return item;
+  }
+  return undefined;
+}
+
+/** The album as its owner sees it, cover resolved. */
+export async function albumView(deps: ServiceDeps, album: Album): Promise<AlbumView> {
+  return toAlbumView(album, await albumCover(deps, album), deps.config.mediaBaseUrl);
+}
+
+/** {@link albumView} of each album, in order, a few at a time. */
+export async function albumViews(deps: ServiceDeps, albums: readonly Album[]): Promise<AlbumView[]> {
+  return mapLimit(albums, READ_CONCURRENCY, (album) => albumView(deps, album));
+}
+
+/** `POST /api/v1/albums`: a new, empty album; publishes `album.created`. */
+export async function createAlbum(deps: ServiceDeps, ownerId: string, body: unknown): Promise<Album> {
+  const request = parseOrThrow(AlbumCreateSchema, body, 'album');
+  const now = deps.clock.now().toISOString();
+  const album: Album = { id: deps.ids.next(), ownerId, name: request.name, itemCount: 0, createdAt: now, updatedAt: now, version: 1 };
+  if (request.description !== undefined && request.description !== '') album.description = request.description;
+  const created = await deps.albums.createAlbum(album);
+  await deps.bus.publish(createEvent('album.created', { id: deps.ids.next(), occurredAt: now, ownerId, albumId: created.id, data: { name: created.name } }));
+  return created;
+}
+
+/** `GET /api/v1/albums`: the owner's albums, newest first. */
+export async function listAlbums(deps: ServiceDeps, ownerId: string, query: unknown): Promise<Page<Album>> {
+  return deps.albums.listAlbums(ownerId, parseOrThrow(AlbumListQuerySchema, query, 'query'));
+}
+
+/**
+ * `PATCH /api/v1/albums/{albumId}`: name, description (`null` clears it) and cover (`null` goes
+ * back to the newest member; otherwise it must be one of the album's items: `ValidationError`).
+ * Publishes `album.updated`.
+ */
+export async function updateAlbum(deps: ServiceDeps, ownerId: string, albumId: string, body: unknown): Promise<Album> {
+  const update = parseOrThrow(AlbumUpdateSchema, body, 'album update');
+  for (let attempt = 1; ; attempt += 1) {
+    const album = await getAlbum(deps, ownerId, albumId);
+    const next: Album = { ...album, version: album.version + 1, updatedAt: deps.clock.now().toISOString() };
+    if (update.name !== undefined) next.name = update.name;
+    if (update.description === null || update.description === '') delete next.description;
+    else if (update.description !== undefined) next.description = update.description;
+    if (update.coverMediaId === null) delete next.coverMediaId;
+    else if (update.coverMediaId !== undefined) next.coverMediaId = update.coverMediaId;
+    let updated: Album;
+    try {
+      updated = await deps.albums.updateAlbum(next, album.version);
+    } catch (error) {
+      if (error instanceof ConflictError && error.code === 'conflict' && attempt < MAX_ATTEMPTS) continue;
+      throw error;
+    }
+    const data = updated.coverMediaId === undefined ? { name: updated.name } : { name: updated.name, coverMediaId: updated.coverMediaId };
+    await deps.bus.publish(createEvent('album.updated', { id: deps.ids.next(), occurredAt: deps.clock.now(), ownerId, albumId, data }));
+    return updated;
+  }
+}
+
+/**
+ * `DELETE /api/v1/albums/{albumId}`: the album and its memberships; the items stay. Its share
+ * links are revoked first, so that a delete cut short never leaves a working link to an album
+ * that is going. Publishes `album.deleted`.
+ */
+export async function deleteAlbum(deps: ServiceDeps, ownerId: string, albumId: string): Promise<void> {
+  await getAlbum(deps, ownerId, albumId);
+  await revokeSharesOf(deps, ownerId, { type: 'album', albumId });
+  await deps.albums.deleteAlbum(ownerId, albumId);
+  await deps.bus.publish(createEvent('album.deleted', { id: deps.ids.next(), occurredAt: deps.clock.now(), ownerId, albumId, data: {} }));
+}
+
+/**
+ * `GET /api/v1/albums/{albumId}/items`: the members by date taken (`asc` by default), as items.
+ * A member whose item is being deleted is left out, so a page may hold fewer than `limit`.
+ */
+export async function listAlbumItems(deps: ServiceDeps, ownerId: string, albumId: string, query: unknown): Promise<Page<MediaItem>> {
+  const page = await deps.albums.listItems(ownerId, albumId, parseOrThrow(AlbumItemsQuerySchema, query, 'query'));
+  const items = await mapLimit(page.items, READ_CONCURRENCY, (m) => liveItem(deps, ownerId, m.mediaId));
+  const live = items.filter((i): i is MediaItem => i !== undefined);
+  return page.nextCursor === undefined ? { items: live } : { items: live, nextCursor: page.nextCursor };
+}
+
+export type AddOutcome = 'added' | 'present' | 'not_found';
+export type RemoveOutcome = 'removed' | 'absent';
+
+/** What an album change did, id by id, in the order the ids were sent (duplicates once). */
+export interface AlbumItemsResult<O extends string> {
+  album: Album;
+  results: { id: string; outcome: O }[];
+}
+
+/**
+ * `POST /api/v1/albums/{albumId}/items`: adds the owner's items (each sorted by its date taken,
+ * else its upload time). An id that is not one of the owner's live items is `not_found`, one
+ * already in the album `present`; the others are `added` in one repository write. Publishes
+ * `album.items_added` when anything was.
+ */
+export async function addAlbumItems(deps: ServiceDeps, ownerId: string, albumId: string, body: unknown): Promise<AlbumItemsResult<AddOutcome>> {
+  const { mediaIds } = parseOrThrow(AlbumItemsChangeSchema, body, 'album items');
+  await getAlbum(deps, ownerId, albumId);
+  const items = await mapLimit(mediaIds, READ_CONCURRENCY, (id) => liveItem(deps, ownerId, id));
+  const members: AlbumMember[] = items.filter((i): i is MediaItem => i !== undefined).map((i) => ({ mediaId: i.id, takenAt: takenAt(i) }));
+  const found = new Set(members.map((m) => m.mediaId));
+  const change = members.length === 0 ? { album: await getAlbum(deps, ownerId, albumId), changed: [] } : await deps.albums.addItems(ownerId, albumId, members, deps.clock.now());
+  const added = new Set(change.changed);
+  if (change.changed.length > 0) {
+    await deps.bus.publish(
+      createEvent('album.items_added', {
+        id: deps.ids.next(),
+        occurredAt: deps.clock.now(),
+        ownerId,
+        albumId,
+        data: { mediaIds: change.changed, itemCount: change.album.itemCount },
+      }),
+    );
+  }
+  const outcome = (id: string): AddOutcome => (added.has(id) ? 'added' : found.has(id) ? 'present' : 'not_found');
+  return { album: change.album, results: mediaIds.map((id) => ({ id, outcome: outcome(id) })) };
+}
+
+/**
+ * `POST /api/v1/albums/{albumId}/items/remove`: takes items out of the album (they stay in the
+ * library); the cover goes with its item. Publishes `album.items_removed` when anything was.
+ */
+export async function removeAlbumItems(deps: ServiceDeps, ownerId: string, albumId: string, body: unknown): Promise<AlbumItemsResult<RemoveOutcome>> {
+  const { mediaIds } = parseOrThrow(AlbumItemsChangeSchema, body, 'album items');
+  const change = await deps.albums.removeItems(ownerId, albumId, mediaIds, deps.clock.now());
+  const removed = new Set(change.changed);
+  if (change.changed.length > 0) {
+    await deps.bus.publish(
+      createEvent('album.items_removed', {
+        id: deps.ids.next(),
+        occurredAt: deps.clock.now(),
+        ownerId,
+        albumId,
+        data: { mediaIds: change.changed, itemCount: change.album.itemCount },
+      }),
+    );
+  }
+  return { album: change.album, results: mediaIds.map((id) => ({ id, outcome: removed.has(id) ? 'removed' : 'absent' })) };
+}
+
+/** `GET /api/v1/media/{id}/albums`: the owner's albums that hold the item, newest album first. */
+export async function listMediaAlbums(deps: ServiceDeps, ownerId: string, mediaId: string): Promise<Album[]> {
+  await getMedia(deps, ownerId, mediaId);
+  const ids = await deps.albums.albumsOf(ownerId, mediaId);
+  const albums = await mapLimit(ids, READ_CONCURRENCY, (id) => deps.albums.getAlbum(ownerId, id));
+  return albums.filter((a): a is Album => a !== undefined).sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+}
