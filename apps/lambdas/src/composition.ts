@@ -1,9 +1,9 @@
 import { SNSClient } from '@aws-sdk/client-sns';
 import { systemClock, ulidGenerator, type MessageHandler } from '@mediaflow/domain';
-import { ServiceConfigSchema, type LocalJobDeps, type ServiceConfig, type ServiceDeps } from '@mediaflow/media-service';
+import { ServiceConfigSchema, type CoreDeps, type LocalJobDeps, type ServiceConfig, type ServiceDeps } from '@mediaflow/media-service';
 import { SnsEventBus } from '@mediaflow/messaging/aws';
 import { CloudFrontEdgeCache } from '@mediaflow/storage/cloudfront';
-import { AWS_RETRY, DynamoMediaRepository } from '@mediaflow/storage/dynamodb';
+import { AWS_RETRY, DynamoAlbumRepository, DynamoMediaRepository, DynamoShareLinkRepository } from '@mediaflow/storage/dynamodb';
 import { S3MultipartUploads, S3ObjectStore, S3StoreConfigSchema } from '@mediaflow/storage/s3';
 import type { Context } from 'aws-lambda';
 import { loadConfig, type LambdaEnv } from './config.js';
@@ -17,7 +17,7 @@ export type ContextAwareHandler = MessageHandler & { useLambdaContext?: (context
  * the function's step needs (`ImageStepDeps`, `CloudVideoDeps`, ...), so a function wired without
  * its processor fails the typecheck.
  */
-export interface Runtime<D extends ServiceDeps = ServiceDeps> {
+export interface Runtime<D extends CoreDeps = ServiceDeps> {
   config: LambdaEnv;
   deps: D;
   telemetry: Telemetry;
@@ -57,8 +57,14 @@ export function edgeCacheFor(config: LambdaEnv): CloudFrontEdgeCache | undefined
  */
 export function awsServiceDeps<E extends object = Record<never, never>>(config: LambdaEnv, extra: E = {} as E): AwsDeps & E {
   const s3 = S3StoreConfigSchema.parse({ bucket: config.MEDIA_BUCKET, region: config.AWS_REGION });
+  const table = { tableName: config.MEDIA_TABLE, region: config.AWS_REGION };
+  const repo = new DynamoMediaRepository(table);
   return {
-    repo: new DynamoMediaRepository({ tableName: config.MEDIA_TABLE, region: config.AWS_REGION }),
+    repo,
+    // Albums, links and the review queue live in the same table; constructing them opens nothing.
+    albums: new DynamoAlbumRepository(table),
+    shares: new DynamoShareLinkRepository(table),
+    review: repo,
     store: new S3ObjectStore(s3),
     multipart: new S3MultipartUploads(s3),
     bus: new SnsEventBus({ client: new SNSClient({ ...AWS_RETRY, region: config.AWS_REGION }), topicArn: config.EVENTS_TOPIC_ARN }),

@@ -1,5 +1,5 @@
 import { parseKey, type ReceivedMessage } from '@mediaflow/domain';
-import type { ServiceDeps } from '@mediaflow/media-service';
+import type { CoreDeps, ServiceDeps } from '@mediaflow/media-service';
 import { sqsBatchHandler } from '@mediaflow/messaging/aws';
 import type { HandlerOptions, WorkerHandler } from '@mediaflow/workers';
 import type { Context, S3Event, SQSBatchResponse, SQSEvent } from 'aws-lambda';
@@ -7,7 +7,7 @@ import type { Runtime } from './composition.js';
 import { toLogger } from './observability.js';
 
 /** Builds a queue handler from a step's deps, as `@mediaflow/workers` does. */
-export type WorkerFactory<D extends ServiceDeps = ServiceDeps> = (deps: D, options: HandlerOptions) => WorkerHandler;
+export type WorkerFactory<D extends CoreDeps = ServiceDeps> = (deps: D, options: HandlerOptions) => WorkerHandler;
 
 /** What a message says about its item before it is handled: keys for the log lines, the metrics' kind. */
 export interface MessageFacts {
@@ -75,7 +75,7 @@ export interface ConsumerOptions {
  * that threw are retried), each domain event at most once, one log child per record carrying the
  * SQS message id (its correlation id), the item and kind, and metrics per record.
  */
-export function queueConsumer<D extends ServiceDeps>(
+export function queueConsumer<D extends CoreDeps>(
   runtime: Runtime<D>,
   make: WorkerFactory<D>,
   options: ConsumerOptions,

@@ -6,7 +6,7 @@ import { join } from 'node:path';
  * The data directory's master secret (created on first use, readable only by its owner), and the
  * per-purpose keys derived from it, so a token key can never verify an upload URL or the reverse.
  */
-export function loadSecrets(dataDir: string): { tokenKey: Buffer; presignKey: Buffer } {
+export function loadSecrets(dataDir: string): { tokenKey: Buffer; presignKey: Buffer; shareKey: Buffer } {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const file = join(dataDir, 'secret.key');
   let master: Buffer;
@@ -23,5 +23,6 @@ export function loadSecrets(dataDir: string): { tokenKey: Buffer; presignKey: Bu
   }
   if (master.length < 32) throw new Error(`${file} does not hold a 32-byte secret`);
   const derive = (purpose: string) => createHmac('sha256', master).update(purpose).digest();
-  return { tokenKey: derive('mediaflow/tokens'), presignKey: derive('mediaflow/presign') };
+  // shareKey signs share links' password unlocks and the visitors' media grants.
+  return { tokenKey: derive('mediaflow/tokens'), presignKey: derive('mediaflow/presign'), shareKey: derive('mediaflow/share-links') };
 }

@@ -130,7 +130,17 @@ export function openLocalSweeper(config: LocalConfig, clock: Clock = systemClock
     repo.close();
     throw error;
   }
-  const deps: ServiceDeps = { repo, store, bus: localEventBus(broker, definitions), ids: ulidGenerator, clock, config: localServiceConfig(config) };
+  const deps: ServiceDeps = {
+    repo,
+    store,
+    bus: localEventBus(broker, definitions),
+    ids: ulidGenerator,
+    clock,
+    config: localServiceConfig(config),
+    albums: repo.albums(),
+    shares: repo.shares(),
+    review: repo,
+  };
   return {
     deps: localSweeperDeps(deps, store, broker.queue('ingest')),
     close() {
@@ -160,7 +170,7 @@ export async function startLocalStack(config: LocalConfig, log: Log = () => unde
   if (openMode !== undefined) {
     log({ level: 'warn', msg: `the data directory was open to other users of this machine (mode ${octalMode(openMode)}); it is private (0700) again`, dataDir });
   }
-  const { presignKey } = loadSecrets(dataDir);
+  const { presignKey, shareKey } = loadSecrets(dataDir);
   // Tokens and their generations, re-read as they change: `mediaflow token --revoke` takes effect here without a restart.
   const { tokens } = localTokens(dataDir);
   // Chosen and checked before anything listens: a configured ffmpeg that cannot be used stops the start.
@@ -205,6 +215,10 @@ export async function startLocalStack(config: LocalConfig, log: Log = () => unde
     clock: systemClock,
     config: localServiceConfig(config),
     multipart,
+    // On the media database's own connection: a delete and its album changes are one file's writes.
+    albums: database.albums(),
+    shares: database.shares(),
+    review: database,
   };
   const tagger = config.workers && config.tagger === 'on-device' ? new OnDeviceTagger() : undefined;
   // The processors exist only where workers run: an API-only process has none to misuse.
@@ -241,6 +255,7 @@ export async function startLocalStack(config: LocalConfig, log: Log = () => unde
     verifier: bearerTokens(tokens),
     mediaFiles: {},
     localUploads,
+    shares: { secret: shareKey },
     ...(config.responseCache ? {} : { responseCache: false as const }),
     ...(config.rateLimitPerSecond === undefined ? {} : { rateLimit: { perSecond: config.rateLimitPerSecond, burst: Math.ceil(config.rateLimitPerSecond * 4) } }),
     onError: (error, request) => log({ level: 'error', msg: 'request failed', url: request.url, error: error instanceof Error ? (error.stack ?? error.message) : String(error) }),

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { applyAction, createEvent, systemClock, ulidGenerator, type DomainEvent, type EventBus, type MediaItem } from '@mediaflow/domain';
+import { applyAction, createEvent, systemClock, ulidGenerator, type DomainEvent, type EventBus, type MediaEvent, type MediaItem } from '@mediaflow/domain';
 import { makeMediaItem } from '@mediaflow/domain/testing';
 import { ingestObject } from '@mediaflow/media-service';
 import { openQueues } from '@mediaflow/messaging/sqlite';
@@ -65,7 +65,7 @@ describe('uploads stranded between ingest and its event', () => {
 
       const carriers = ['image', 'image-dlq', 'video', 'video-dlq', 'audio', 'audio-dlq', 'document', 'document-dlq'].map((name) => broker.queue(name));
       expect(await reannounceStrandedUploads(deps, carriers)).toBe(1);
-      const queued = (await image.list({ limit: 10 })).map((m) => JSON.parse(m.body) as DomainEvent);
+      const queued = (await image.list({ limit: 10 })).map((m) => JSON.parse(m.body) as MediaEvent);
       expect(queued.map((e) => e.mediaId).sort()).toEqual([waiting.id, running.id, stranded.id].sort());
       expect(queued.find((e) => e.mediaId === stranded.id)).toMatchObject({ type: 'media.uploaded', data: { kind: 'image', sha256: stranded.original.sha256, key: stranded.original.key } });
       expect(processing.status).toBe('processing');

@@ -6,7 +6,7 @@ import { DynamoRateLimiter } from '@mediaflow/storage/dynamodb';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { GOOD_ENV, lambdaContext, memoryRuntime } from '../test-support.js';
 import { ConfigError, loadConfig } from '../config.js';
-import { callerRateLimiter, createApiHandler, groupsClaim, mediaAccessSigner, principalFromClaims, withHotQueryCache } from './api.js';
+import { callerRateLimiter, createApiHandler, groupsClaim, mediaAccessSigner, principalFromClaims, shareOptions, withHotQueryCache } from './api.js';
 
 /** An HTTP API (payload 2.0) request; `claims` are what the JWT authorizer verified, `headers` what is sent beside the token. */
 function request(method: string, path: string, claims?: Record<string, string>, headers: Record<string, string> = {}): APIGatewayProxyEventV2WithJWTAuthorizer {
@@ -266,5 +266,22 @@ describe('api function signing media cookies (MEDIA_SIGNING_KEY_ID, MEDIA_SIGNIN
     expect(res.cookies ?? []).toEqual([]);
     expect(() => mediaAccessSigner(loadConfig({ ...GOOD_ENV, MEDIA_SIGNING_KEY_ID: KEY_ID }))).toThrow(ConfigError);
     expect(() => loadConfig({ ...GOOD_ENV, ...SIGNING, MEDIA_ACCESS_SECONDS: '30' })).toThrow(expect.objectContaining({ variables: ['MEDIA_ACCESS_SECONDS'] }));
+  });
+
+  it('serves share links\u2019 visitors with signed URLs of the same key and one unlock secret every instance derives alike', async () => {
+    const config = loadConfig({ ...GOOD_ENV, ...SIGNING });
+    const loads: string[] = [];
+    const load = async (arn: string) => (loads.push(arn), PEM);
+    const [first, second] = await Promise.all([shareOptions(config, load), shareOptions(config, load)]);
+    expect(loads).toEqual([SECRET_ARN, SECRET_ARN]);
+    expect(first?.secret.equals(second?.secret ?? Buffer.alloc(0))).toBe(true);
+    expect(first?.secret.toString('utf8')).not.toContain('PRIVATE KEY');
+    const grant = (await first?.grants?.grant('alice', '01JQ0000000000000000000002', new Date(Date.now() + 600_000))) ?? '';
+    const params = new URLSearchParams(grant);
+    expect(params.get('Key-Pair-Id')).toBe(KEY_ID);
+    const policy = JSON.parse(Buffer.from((params.get('Policy') ?? '').replace(/-/g, '+').replace(/_/g, '=').replace(/~/g, '/'), 'base64').toString('utf8')) as { Statement: Array<{ Resource: string }> };
+    expect(policy.Statement[0]?.Resource).toBe('https://d111111abcdef8.cloudfront.net/media/renditions/alice/01JQ0000000000000000000002/*');
+    expect(first?.attempts).toBeDefined();
+    await expect(shareOptions(loadConfig(GOOD_ENV), load)).resolves.toBeUndefined();
   });
 });

@@ -1,4 +1,5 @@
-import { CloudFrontMediaAccess, createApi, gatewayClaims, type MediaAccessSigner } from '@mediaflow/api';
+import { createHmac } from 'node:crypto';
+import { CloudFrontMediaAccess, CloudFrontMediaGrants, createApi, DEFAULT_UNLOCK_ATTEMPTS, gatewayClaims, type MediaAccessSigner, type ShareOptions } from '@mediaflow/api';
 import { CachingMediaRepository, OwnerIdSchema, rolesOf, type Cache, type Principal, type RateLimit, type RateLimiter } from '@mediaflow/domain';
 import { DynamoRateLimiter } from '@mediaflow/storage/dynamodb';
 import { RedisCache } from '@mediaflow/storage/redis';
@@ -48,6 +49,7 @@ export function createApiHandler(
   runtime: Runtime,
   rateLimiter?: RateLimiter,
   mediaAccess?: MediaAccessSigner,
+  shares?: ShareOptions,
 ): (event: APIGatewayProxyEventV2WithJWTAuthorizer, context: Context) => Promise<APIGatewayProxyResultV2> {
   const { deps, telemetry } = runtime;
   const app = createApi({
@@ -55,6 +57,7 @@ export function createApiHandler(
     verifier: gatewayClaims(principalFromClaims),
     ...(rateLimiter === undefined ? {} : { rateLimit: rateLimiter }),
     ...(mediaAccess === undefined ? {} : { mediaAccess }),
+    ...(shares === undefined ? {} : { shares }),
     ...(runtime.config.ORIGIN_VERIFY_SECRET === undefined ? {} : { originSecret: { header: ORIGIN_VERIFY_HEADER, value: runtime.config.ORIGIN_VERIFY_SECRET } }),
     // The DynamoDB repository keeps no revisions, which the page cache needs; do not reserve its memory.
     responseCache: false,
@@ -116,7 +119,7 @@ export function callerRateLimiter(
  */
 export function mediaAccessSigner(
   config: LambdaEnv,
-  loadSecret: (secretArn: string) => Promise<string> = (secretArn) => readSecretString({ secretId: secretArn, region: config.AWS_REGION }),
+  loadSecret: (secretArn: string) => Promise<string> = secretsOf(config),
 ): MediaAccessSigner | undefined {
   if (config.MEDIA_SIGNING_KEY_ID === undefined && config.MEDIA_SIGNING_SECRET_ARN === undefined) return undefined;
   const keyPairId = requireSetting(config, 'MEDIA_SIGNING_KEY_ID');
@@ -124,7 +127,44 @@ export function mediaAccessSigner(
   return new CloudFrontMediaAccess({ keyPairId, loadPrivateKey: () => loadSecret(secretArn), mediaBaseUrl: config.MEDIA_BASE_URL, lifetimeSeconds: config.MEDIA_ACCESS_SECONDS });
 }
 
-export const handler = coldStart(() => {
+/** Reads a secret's string from Secrets Manager, each secret once for the container's life. */
+function secretsOf(config: LambdaEnv): (secretArn: string) => Promise<string> {
+  const read = new Map<string, Promise<string>>();
+  return (secretArn) => {
+    let value = read.get(secretArn);
+    if (value === undefined) {
+      value = readSecretString({ secretId: secretArn, region: config.AWS_REGION });
+      // A failed read is tried again by the next request, not remembered.
+      value.catch(() => read.delete(secretArn));
+      read.set(secretArn, value);
+    }
+    return value;
+  };
+}
+
+/**
+ * How visitors of share links are served, where the stack signs media (`MEDIA_SIGNING_*`): their
+ * renditions by CloudFront signed URLs of the same key pair as the owners' cookies, scoped to one
+ * item each; password unlocks signed with a key derived from that private key, so every instance
+ * accepts every other's (and a rotation of the key ends the unlocks it signed, an hour's worth at
+ * most); unlock attempts per link counted in the media table, shared by every instance. The key is
+ * read once, when the handler is built. None without the settings (then each instance would sign
+ * with a random secret of its own, which the app does when given none).
+ */
+export async function shareOptions(config: LambdaEnv, loadSecret: (secretArn: string) => Promise<string> = secretsOf(config)): Promise<ShareOptions | undefined> {
+  if (config.MEDIA_SIGNING_KEY_ID === undefined && config.MEDIA_SIGNING_SECRET_ARN === undefined) return undefined;
+  const keyPairId = requireSetting(config, 'MEDIA_SIGNING_KEY_ID');
+  const secretArn = requireSetting(config, 'MEDIA_SIGNING_SECRET_ARN');
+  const privateKey = await loadSecret(secretArn);
+  return {
+    secret: createHmac('sha256', privateKey).update('mediaflow/share-links/v1').digest(),
+    attempts: new DynamoRateLimiter({ tableName: config.MEDIA_TABLE, region: config.AWS_REGION, ...DEFAULT_UNLOCK_ATTEMPTS }),
+    grants: new CloudFrontMediaGrants({ keyPairId, loadPrivateKey: async () => privateKey, mediaBaseUrl: config.MEDIA_BASE_URL }),
+  };
+}
+
+export const handler = coldStart(async () => {
   const runtime = withHotQueryCache(awsRuntime('api'));
-  return createApiHandler(runtime, callerRateLimiter(runtime.config), mediaAccessSigner(runtime.config));
+  const secrets = secretsOf(runtime.config);
+  return createApiHandler(runtime, callerRateLimiter(runtime.config), mediaAccessSigner(runtime.config, secrets), await shareOptions(runtime.config, secrets));
 });
