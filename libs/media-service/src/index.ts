@@ -64,6 +64,7 @@ export {
   downloadSharedOriginal,
   getShare,
   hashPassword,
+  linkPageStatus,
   listShares,
   newShareToken,
   openShare,

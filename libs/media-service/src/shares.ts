@@ -292,6 +292,17 @@ async function findLink(deps: ServiceDeps, token: string, now: Date): Promise<Sh
   return link;
 }
 
+/**
+ * What the page of a link (`/s/{token}`) answers before the gallery renders it: 200 while the link
+ * works, 410 once it expired or was revoked, 404 for no link, with the same single lookup as a
+ * visit (and without recording one). The page itself says which, from the API's answer.
+ */
+export async function linkPageStatus(deps: Pick<ServiceDeps, 'shares' | 'clock'>, token: string): Promise<200 | 404 | 410> {
+  const link = await deps.shares.getShareByTokenHash(shareTokenHash(token));
+  if (link === undefined) return 404;
+  return shareState(link, deps.clock.now()) === 'active' ? 200 : 410;
+}
+
 /** {@link findLink}, then the password (by its unlock grant), then the visit recorded. */
 async function openLink(deps: VisitorDeps, pass: VisitorPass, now: Date): Promise<ShareLink> {
   const link = await findLink(deps, pass.token, now);

@@ -337,6 +337,35 @@ describe('local stack over real HTTP', () => {
     expect((await api(s, 'alice').get(`/api/v1/media/${id}`)).status).toBe(404);
   });
 
+  it('shares an album with a visitor: grants open only its items\u2019 renditions, the link page answers 410 once revoked, a delete leaves the album', async () => {
+    const s = await start();
+    const alice = api(s, 'alice');
+    const [one, two] = await Promise.all([upload(s, 'alice', await jpeg(31), 'one.jpg'), upload(s, 'alice', await jpeg(32), 'two.jpg')]);
+    await Promise.all([settled(s, 'alice', one.id), settled(s, 'alice', two.id)]);
+    const album = (await (await alice.send('POST', '/api/v1/albums', { name: 'Trip' })).json()) as { id: string };
+    expect((await alice.send('POST', `/api/v1/albums/${album.id}/items`, { mediaIds: [one.id, two.id] })).status).toBe(200);
+    const created = (await (await alice.send('POST', '/api/v1/shares', { target: { type: 'album', albumId: album.id } })).json()) as { token: string; path: string; share: { id: string } };
+
+    expect((await fetch(`${s.url}${created.path}`)).status).toBe(200);
+    expect((await fetch(`${s.url}/s/${'x'.repeat(43)}`)).status).toBe(404);
+    const page = (await (await fetch(`${s.url}/api/v1/shared/${created.token}`)).json()) as { items: Item[] };
+    expect(page.items.map((i) => i.id).sort()).toEqual([one.id, two.id].sort());
+    const urlOf = (item: Item | undefined) => new URL(item?.renditions.find((r) => r.format === 'webp')?.url ?? '', s.url);
+    const first = urlOf(page.items.find((i) => i.id === one.id));
+    expect(first.searchParams.get('grant')).toMatch(/^\d+\.[A-Za-z0-9_-]{43}$/);
+    expect((await fetch(first)).status).toBe(200);
+    const borrowed = urlOf(page.items.find((i) => i.id === two.id));
+    borrowed.search = first.search;
+    expect((await fetch(borrowed)).status).toBe(403);
+
+    expect((await alice.send('DELETE', `/api/v1/media/${two.id}`)).status).toBe(204);
+    const after = (await (await alice.get(`/api/v1/albums/${album.id}`)).json()) as { itemCount: number };
+    expect(after.itemCount).toBe(1);
+    expect((await alice.send('DELETE', `/api/v1/shares/${created.share.id}`)).status).toBe(204);
+    expect((await fetch(`${s.url}${created.path}`)).status).toBe(410);
+    expect((await fetch(`${s.url}/api/v1/shared/${created.token}`)).status).toBe(410);
+  });
+
   it('takes a large upload in presigned parts, retrying a part, and ingests the whole', async () => {
     stack = await startLocalStack(
       LocalConfigSchema.parse({ port: 0, dataDir, pollSeconds: 0.1, multipartThresholdBytes: 6 * 1024 ** 2, multipartPartBytes: 5 * 1024 ** 2, tagger: 'off' }),

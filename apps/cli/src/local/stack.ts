@@ -7,7 +7,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import { bearerTokens, createApi, type LocalTokens } from '@mediaflow/api';
 import { systemClock, ulidGenerator, type Clock, type DetectedLabel, type EventBus, type MessageQueue, type ModerationLabel, type MultipartUploads } from '@mediaflow/domain';
 import { SharpImageProcessor } from '@mediaflow/image-pipeline';
-import { ServiceConfigSchema, type ServiceConfig, type ServiceDeps, type SweeperDeps } from '@mediaflow/media-service';
+import { linkPageStatus, ServiceConfigSchema, type ServiceConfig, type ServiceDeps, type SweeperDeps } from '@mediaflow/media-service';
 import { LocalEventBus } from '@mediaflow/messaging';
 import { openQueues, type SqliteQueueBroker } from '@mediaflow/messaging/sqlite';
 import { FsMultipartUploads, FsObjectStore, presignedHandler } from '@mediaflow/storage/fs';
@@ -152,6 +152,8 @@ export function openLocalSweeper(config: LocalConfig, clock: Clock = systemClock
 
 /** `/api/`, `/media/` and `/_local/` URLs: the API's (CloudFront routes the same prefixes in AWS). */
 const API_PATH = /^[a-z]+:\/\/[^/]+\/(?:api|media|_local)\//;
+/** The gallery's page of a share link, `/s/{token}`. */
+const SHARE_PAGE = /^\/s\/([^/]{1,128})\/?$/;
 
 function listen(fetch: (request: Request) => Response | Promise<Response>, port: number, hostname: string): Promise<ServerType> {
   return new Promise((resolvePromise, reject) => {
@@ -265,20 +267,23 @@ export async function startLocalStack(config: LocalConfig, log: Log = () => unde
   const hasGallery = galleryDir !== undefined && existsSync(join(galleryDir, 'index.html'));
   const app = new Hono();
   app.get('*', async (c) => {
+    const path = decodeURIComponent(new URL(c.req.url).pathname);
+    // A share link's page says with its status whether the link still works (the app says why).
+    const link = SHARE_PAGE.exec(path)?.[1];
+    const status = link === undefined ? 200 : await linkPageStatus(deps, link);
     if (!hasGallery || !galleryDir) {
       return c.text(
         `Mediaflow is running.\n\nAPI: ${url}/api/v1 (OpenAPI at ${url}/api/openapi.json)\nGet a token with: npx mediaflow token --user NAME\n\nThe web gallery is not built yet.\n`,
-        200,
+        status,
         { 'x-content-type-options': 'nosniff', 'content-security-policy': "default-src 'none'" },
       );
     }
-    const path = decodeURIComponent(new URL(c.req.url).pathname);
     const file = resolve(galleryDir, `.${path}`);
     const inside = file.startsWith(galleryDir + sep);
     const target = inside && existsSync(file) && extname(file) !== '' ? file : join(galleryDir, 'index.html');
     const type = STATIC_TYPES[extname(target)] ?? 'application/octet-stream';
     const immutable = target.includes(`${sep}assets${sep}`);
-    return c.body(await readFile(target), 200, {
+    return c.body(await readFile(target), status, {
       'content-type': type,
       'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
       'x-content-type-options': 'nosniff',
