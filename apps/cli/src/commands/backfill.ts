@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { backfillReviewIndex, createDynamoClient } from '@mediaflow/storage/dynamodb';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type Command, type Io } from '../io.js';
 
 export const BACKFILL_USAGE = `Usage: mediaflow backfill --table NAME [options]
@@ -67,8 +68,6 @@ export const backfillCommand: Command = {
     }
     const region = typeof values['region'] === 'string' ? values['region'] : (process.env['AWS_REGION'] ?? 'us-east-1');
 
-    // Loaded only here: no other command needs the AWS SDK.
-    const { backfillReviewIndex, createDynamoClient } = await import('@mediaflow/storage/dynamodb');
     const client = createDynamoClient({ region, ...(typeof endpoint === 'string' ? { endpoint } : {}) });
     try {
       const result = await backfillReviewIndex(client, table, { totalSegments: segments });
