@@ -10,6 +10,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import sharp from 'sharp';
+import { sharingSteps } from './sharing.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../../..');
@@ -22,6 +23,7 @@ const TAG = 'e2e holiday';
 const results = [];
 let server;
 let context;
+let browser;
 let currentPage;
 const tmp = mkdtempSync(join(tmpdir(), 'mf-e2e-'));
 
@@ -200,13 +202,17 @@ async function main() {
   const { url, token } = await startServer(port);
   log(`e2e: mediaflow serve at ${url}, data in ${tmp}`);
 
+  const chromiumArgs = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-dev-shm-usage'];
   context = await chromium.launchPersistentContext(join(tmp, 'profile'), {
     executablePath: CHROMIUM,
     headless: true,
     viewport: { width: 1360, height: 860 },
     colorScheme: 'light',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-dev-shm-usage'],
+    args: chromiumArgs,
   });
+  // A second browser for people other than the owner (a share link's visitor, a moderator): each
+  // gets a fresh context of it, with nothing of the owner's.
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: chromiumArgs });
   // Serve every page with the strict CSP we recommend, and fail on any violation or error.
   await context.route('**/*', async (route) => {
     const request = route.request();
@@ -453,6 +459,26 @@ async function main() {
     assert(problems.length === 0, problems.join('\n'));
   });
 
+  await sharingSteps({
+    step,
+    assert,
+    page,
+    browser,
+    baseUrl: url,
+    token,
+    files,
+    cli: join(root, 'apps/cli/dist/mediaflow.js'),
+    dataDir: join(tmp, 'data'),
+    csp: CSP,
+    outDir,
+    playVideo,
+    makeVideo,
+    ownerProblems: problems,
+    usePage: (p) => {
+      currentPage = p;
+    },
+  });
+
   if (existsSync(join(outDir, 'grid.png'))) {
     mkdirSync(join(root, 'docs/screenshots'), { recursive: true });
     copyFileSync(join(outDir, 'grid.png'), join(root, 'docs/screenshots/gallery.png'));
@@ -467,6 +493,7 @@ try {
   log(`  ✗ set-up: ${error?.stack ?? error}`);
 } finally {
   await context?.close().catch(() => undefined);
+  await browser?.close().catch(() => undefined);
   await stopServer().catch(() => undefined);
   rmSync(tmp, { recursive: true, force: true });
   const passed = results.filter((r) => r.ok).length;

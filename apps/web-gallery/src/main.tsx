@@ -1,6 +1,6 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { createApiClient } from './api/client';
+import { createApiClient, createVisitorClient } from './api/client';
 import { App } from './app/App';
 import { MediaEvents, ServicesProvider, type Services } from './app/services';
 import { applyTheme, storedTheme } from './app/theme';
@@ -28,6 +28,7 @@ const api = createApiClient({
 });
 const services: Services = {
   api,
+  visitor: createVisitorClient(config.apiBaseUrl ? { baseUrl: config.apiBaseUrl } : {}),
   session,
   events,
   uploads: new UploadQueue({ api, put: xhrPut, hash: (file) => sha256Hex(file), onItem: (item) => events.emitUpdated(item) }),

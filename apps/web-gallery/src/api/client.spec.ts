@@ -1,4 +1,4 @@
-import { ApiError, createApiClient } from './client';
+import { ApiError, createApiClient, createVisitorClient } from './client';
 
 function fakeFetch(respond: (url: string, init: RequestInit) => Response) {
   const calls: { url: string; init: RequestInit }[] = [];
@@ -71,5 +71,69 @@ describe('createApiClient', () => {
     }) as unknown as typeof globalThis.fetch;
     const api = createApiClient({ getToken: () => 't', fetch });
     await expect(api.getMedia('x')).rejects.toMatchObject({ status: 0, code: 'network' });
+  });
+});
+
+describe('issue 22 routes', () => {
+  it('calls the album, share and review operations by their contract paths', async () => {
+    const { fetch, calls } = fakeFetch((_url, init) => (init.method === 'DELETE' ? response(204) : json({ items: [], nextCursor: null, album: {}, results: [] })));
+    const api = createApiClient({ getToken: () => 't', fetch });
+    await api.listAlbumItems('01A', 'c1');
+    await api.addAlbumItems('01A', ['01M1', '01M2']);
+    await api.removeAlbumItems('01A', ['01M1']);
+    await api.updateAlbum('01A', { coverMediaId: '01M2' });
+    await api.deleteAlbum('01A');
+    await api.listShares({ type: 'album', albumId: '01A' });
+    await api.listShares({ type: 'media', mediaId: '01M1' });
+    await api.revokeShare('01S');
+    await api.approveMedia({ ownerId: 'bob', id: '01M3' });
+    await api.rejectMedia({ ownerId: 'bob', id: '01M3' }, 'not allowed');
+    await api.requestReview('01M1');
+    expect(calls.map((c) => `${c.init.method} ${c.url}`)).toEqual([
+      'GET /api/v1/albums/01A/items?order=asc&cursor=c1',
+      'POST /api/v1/albums/01A/items',
+      'POST /api/v1/albums/01A/items/remove',
+      'PATCH /api/v1/albums/01A',
+      'DELETE /api/v1/albums/01A',
+      'GET /api/v1/shares?albumId=01A',
+      'GET /api/v1/shares?mediaId=01M1',
+      'DELETE /api/v1/shares/01S',
+      'POST /api/v1/review/bob/01M3/approve',
+      'POST /api/v1/review/bob/01M3/reject',
+      'POST /api/v1/media/01M1/review-request',
+    ]);
+    expect(JSON.parse(String(calls[1]?.init.body))).toEqual({ mediaIds: ['01M1', '01M2'] });
+    expect(JSON.parse(String(calls[9]?.init.body))).toEqual({ reason: 'not allowed' });
+  });
+});
+
+describe('createVisitorClient', () => {
+  it('never sends a bearer token, and sends the unlock as x-share-unlock', async () => {
+    const { fetch, calls } = fakeFetch(() => json({ share: { type: 'album', allowDownload: false, expiresAt: null }, album: null, items: [], nextCursor: null }));
+    const visitor = createVisitorClient({ fetch });
+    await visitor.openShare({ token: 'tok', unlock: null });
+    await visitor.openShare({ token: 'tok', unlock: 'u1' }, 'c2');
+    await visitor.reportSharedMedia({ token: 'tok', unlock: 'u1' }, '01M', 'spam');
+    expect(calls.map((c) => `${c.init.method} ${c.url}`)).toEqual(['GET /api/v1/shared/tok', 'GET /api/v1/shared/tok?cursor=c2', 'POST /api/v1/shared/tok/media/01M/report']);
+    const headers = calls.map((c) => new Headers(c.init.headers));
+    expect(headers.map((h) => h.get('authorization'))).toEqual([null, null, null]);
+    expect(headers.map((h) => h.get('x-share-unlock'))).toEqual([null, 'u1', 'u1']);
+    expect(JSON.parse(String(calls[2]?.init.body))).toEqual({ reason: 'spam' });
+  });
+
+  it('reads the problem code of a protected or closed link, and Retry-After of a 429', async () => {
+    const tooMany = {
+      ok: false,
+      status: 429,
+      statusText: '',
+      headers: { get: (name: string) => ({ 'content-type': 'application/problem+json', 'retry-after': '120' })[name.toLowerCase()] ?? null },
+      json: async () => ({ status: 429, detail: 'slow down', code: 'rate_limited' }),
+    } as unknown as Response;
+    const answers = [problem(401, 'a password is needed', 'password_required'), problem(410, 'revoked', 'link_revoked'), tooMany];
+    const { fetch } = fakeFetch(() => answers.shift() ?? json({}));
+    const visitor = createVisitorClient({ fetch });
+    await expect(visitor.openShare({ token: 't', unlock: null })).rejects.toMatchObject({ status: 401, code: 'password_required' });
+    await expect(visitor.openShare({ token: 't', unlock: null })).rejects.toMatchObject({ status: 410, code: 'link_revoked' });
+    await expect(visitor.unlockShare('t', 'guess')).rejects.toMatchObject({ status: 429, retryAfterSeconds: 120 });
   });
 });

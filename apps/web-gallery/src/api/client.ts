@@ -1,5 +1,29 @@
 import { createMediaflowClient } from '@mediaflow/api/client';
-import type { ListFilter, MediaPage, MediaUpdate, MediaView, TagCount, UploadGrant, UploadRequest } from './types';
+import type {
+  AlbumCreate,
+  AlbumItemsAdded,
+  AlbumItemsRemoved,
+  AlbumPage,
+  AlbumUpdate,
+  AlbumView,
+  ListFilter,
+  Me,
+  MediaPage,
+  MediaUpdate,
+  MediaView,
+  ReviewItemView,
+  ReviewPage,
+  ShareCreate,
+  ShareCreated,
+  SharedMediaView,
+  SharedPage,
+  ShareTarget,
+  ShareUnlocked,
+  ShareView,
+  TagCount,
+  UploadGrant,
+  UploadRequest,
+} from './types';
 
 /** A failed API call, carrying the RFC 9457 problem's fields when the server sent one. */
 export class ApiError extends Error {
@@ -9,10 +33,14 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     readonly detail: string,
-    options?: ErrorOptions,
+    options?: ErrorOptions & { retryAfterSeconds?: number | undefined },
   ) {
     super(message, options);
+    this.retryAfterSeconds = options?.retryAfterSeconds;
   }
+
+  /** From a 429's `Retry-After` (in seconds), when the server sent one. */
+  readonly retryAfterSeconds: number | undefined;
 }
 
 export interface ApiClientOptions {
@@ -31,12 +59,58 @@ export interface ApiClient {
   listMedia(filter: ListFilter, cursor?: string | null, limit?: number, signal?: AbortSignal): Promise<MediaPage>;
   updateMedia(id: string, update: MediaUpdate): Promise<MediaView>;
   deleteMedia(id: string): Promise<void>;
-  releaseMedia(id: string): Promise<MediaView>;
+  /** Asks a moderator to look again at a held item (a rejected one goes back to the queue). */
+  requestReview(id: string): Promise<MediaView>;
   listTags(signal?: AbortSignal): Promise<TagCount[]>;
   /** A short-lived link that downloads the item's original as an attachment. */
   originalDownload(id: string): Promise<{ url: string; expiresAt: string }>;
   /** Sets this browser's media cookies for the caller's renditions; `expiresAt` null where media needs none. */
   mediaAccess(): Promise<{ expiresAt: string | null }>;
+  /** Who the token is and their roles. */
+  getMe(signal?: AbortSignal): Promise<Me>;
+
+  /** The owner's albums, newest album first. */
+  listAlbums(cursor?: string | null, signal?: AbortSignal): Promise<AlbumPage>;
+  getAlbum(albumId: string, signal?: AbortSignal): Promise<AlbumView>;
+  createAlbum(album: AlbumCreate): Promise<AlbumView>;
+  updateAlbum(albumId: string, update: AlbumUpdate): Promise<AlbumView>;
+  /** Deletes the album only: its media stay, and its share links are revoked. */
+  deleteAlbum(albumId: string): Promise<void>;
+  /** An album's items by date taken (upload time where unknown), oldest first. */
+  listAlbumItems(albumId: string, cursor?: string | null, signal?: AbortSignal): Promise<MediaPage>;
+  addAlbumItems(albumId: string, mediaIds: readonly string[]): Promise<AlbumItemsAdded>;
+  removeAlbumItems(albumId: string, mediaIds: readonly string[]): Promise<AlbumItemsRemoved>;
+
+  createShare(request: ShareCreate): Promise<ShareCreated>;
+  /** The links of one item or album, whatever their state. */
+  listShares(target: ShareTarget, signal?: AbortSignal): Promise<ShareView[]>;
+  revokeShare(shareId: string): Promise<void>;
+
+  /** Items held for review, for moderators (403 for anyone else). */
+  listReview(cursor?: string | null, signal?: AbortSignal): Promise<ReviewPage>;
+  approveMedia(item: { ownerId: string; id: string }): Promise<ReviewItemView>;
+  rejectMedia(item: { ownerId: string; id: string }, reason: string): Promise<ReviewItemView>;
+}
+
+/** A visitor's way into one share link: the link's token and, for a link with a password, the unlock. */
+export interface ShareAccess {
+  token: string;
+  /** From `unlockShare`, sent as `x-share-unlock`; null until the password is given (or when there is none). */
+  unlock: string | null;
+}
+
+/**
+ * The public routes under `/api/v1/shared/{token}`, for the visitor page. A separate client on
+ * purpose: it never sends the signed-in owner's token (a visitor may be anyone), and a 401 there
+ * asks for the link's password instead of signing anyone out.
+ */
+export interface VisitorApi {
+  openShare(access: ShareAccess, cursor?: string | null, signal?: AbortSignal): Promise<SharedPage>;
+  unlockShare(token: string, password: string): Promise<ShareUnlocked>;
+  openSharedMedia(access: ShareAccess, id: string, signal?: AbortSignal): Promise<SharedMediaView>;
+  downloadSharedOriginal(access: ShareAccess, id: string): Promise<{ url: string; expiresAt: string }>;
+  /** Flags the item for review; it disappears from the link. */
+  reportSharedMedia(access: ShareAccess, id: string, reason?: string): Promise<void>;
 }
 
 async function problemOf(response: Response): Promise<ApiError> {
@@ -53,8 +127,33 @@ async function problemOf(response: Response): Promise<ApiError> {
   } catch {
     // A body that is not JSON keeps the status line as the detail.
   }
-  return new ApiError(detail, response.status, code, detail);
+  const retryAfter = Number(response.headers.get('retry-after') ?? Number.NaN);
+  return new ApiError(detail, response.status, code, detail, Number.isFinite(retryAfter) ? { retryAfterSeconds: retryAfter } : {});
 }
+
+type Fetch = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
+
+/** A fetch that turns failures into `ApiError`s (a network error, or the server's problem). */
+function problemFetch(doFetch: Fetch, prepare: (headers: Headers) => void, onStatus?: (status: number) => void) {
+  return async (url: string, init: RequestInit = {}): Promise<Response> => {
+    const headers = new Headers(init.headers);
+    prepare(headers);
+    headers.set('accept', 'application/json, application/problem+json');
+    let response: Response;
+    try {
+      response = await doFetch(url, { ...init, headers });
+    } catch (cause) {
+      if ((cause as { name?: string }).name === 'AbortError') throw cause;
+      throw new ApiError('Cannot reach Mediaflow. Check your connection and try again.', 0, 'network', 'the server did not answer', { cause });
+    }
+    onStatus?.(response.status);
+    if (!response.ok) throw await problemOf(response);
+    return response;
+  };
+}
+
+const signalOf = (signal: AbortSignal | undefined): RequestInit => (signal ? { signal } : {});
+const defaultFetch: Fetch = (input, init) => fetch(input, init);
 
 /**
  * The gallery's only way to the REST API: the generated client, over a fetch that adds the bearer
@@ -65,27 +164,17 @@ async function problemOf(response: Response): Promise<ApiError> {
  */
 export function createApiClient(options: ApiClientOptions): ApiClient {
   const base = options.baseUrl ?? '';
-  const doFetch = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
-
-  async function call(url: string, init: RequestInit = {}): Promise<Response> {
-    const headers = new Headers(init.headers);
-    const token = options.getToken();
-    if (token) headers.set('authorization', `Bearer ${token}`);
-    headers.set('accept', 'application/json, application/problem+json');
-    let response: Response;
-    try {
-      response = await doFetch(url, { ...init, headers });
-    } catch (cause) {
-      if ((cause as { name?: string }).name === 'AbortError') throw cause;
-      throw new ApiError('Cannot reach Mediaflow. Check your connection and try again.', 0, 'network', 'the server did not answer', { cause });
-    }
-    if (response.status === 401) options.onUnauthorized?.();
-    if (!response.ok) throw await problemOf(response);
-    return response;
-  }
-
+  const call = problemFetch(
+    options.fetch ?? defaultFetch,
+    (headers) => {
+      const token = options.getToken();
+      if (token) headers.set('authorization', `Bearer ${token}`);
+    },
+    (status) => {
+      if (status === 401) options.onUnauthorized?.();
+    },
+  );
   const api = createMediaflowClient({ baseUrl: base, fetch: call });
-  const signalOf = (signal: AbortSignal | undefined): RequestInit => (signal ? { signal } : {});
 
   return {
     startUpload: (request) => api.startUpload({ body: request }),
@@ -101,10 +190,53 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     },
     updateMedia: (id, update) => api.updateMedia({ path: { id }, body: update }),
     deleteMedia: (id) => api.deleteMedia({ path: { id } }),
-    releaseMedia: (id) => api.releaseMedia({ path: { id } }),
+    requestReview: (id) => api.requestReview({ path: { id } }),
     listTags: async (signal) => (await api.listTags(signalOf(signal))).tags,
     originalDownload: (id) => api.getOriginalDownload({ path: { id } }),
     // The API is on the site's own origin, where fetch's default credentials mode stores the cookies it sets.
     mediaAccess: () => api.grantMediaAccess(),
+    getMe: (signal) => api.getMe(signalOf(signal)),
+
+    listAlbums: (cursor, signal) => api.listAlbums({ query: { cursor: cursor || undefined } }, signalOf(signal)),
+    getAlbum: (albumId, signal) => api.getAlbum({ path: { albumId } }, signalOf(signal)),
+    createAlbum: (album) => api.createAlbum({ body: album }),
+    updateAlbum: (albumId, update) => api.updateAlbum({ path: { albumId }, body: update }),
+    deleteAlbum: (albumId) => api.deleteAlbum({ path: { albumId } }),
+    listAlbumItems: (albumId, cursor, signal) => api.listAlbumItems({ path: { albumId }, query: { order: 'asc', cursor: cursor || undefined } }, signalOf(signal)),
+    addAlbumItems: (albumId, mediaIds) => api.addAlbumItems({ path: { albumId }, body: { mediaIds: [...mediaIds] } }),
+    removeAlbumItems: (albumId, mediaIds) => api.removeAlbumItems({ path: { albumId }, body: { mediaIds: [...mediaIds] } }),
+
+    createShare: (request) => api.createShare({ body: request }),
+    listShares: async (target, signal) =>
+      (await api.listShares({ query: target.type === 'album' ? { albumId: target.albumId } : { mediaId: target.mediaId } }, signalOf(signal))).items,
+    revokeShare: (shareId) => api.revokeShare({ path: { shareId } }),
+
+    listReview: (cursor, signal) => api.listReview({ query: { cursor: cursor || undefined } }, signalOf(signal)),
+    approveMedia: ({ ownerId, id }) => api.approveMedia({ path: { ownerId, id } }),
+    rejectMedia: ({ ownerId, id }, reason) => api.rejectMedia({ path: { ownerId, id }, body: { reason } }),
+  };
+}
+
+/**
+ * The visitor page's client: the public share routes only, with no bearer token whoever is signed
+ * in, and the link's unlock (when it has a password) as the `x-share-unlock` header.
+ * @example
+ * const visitor = createVisitorClient();
+ * const page = await visitor.openShare({ token, unlock: null }); // 401 password_required: ask for it
+ */
+export function createVisitorClient(options: { fetch?: typeof fetch; baseUrl?: string } = {}): VisitorApi {
+  const api = createMediaflowClient({ baseUrl: options.baseUrl ?? '', fetch: problemFetch(options.fetch ?? defaultFetch, (headers) => headers.delete('authorization')) });
+  const accessInit = (access: ShareAccess, signal?: AbortSignal): RequestInit => ({
+    ...signalOf(signal),
+    ...(access.unlock ? { headers: { 'x-share-unlock': access.unlock } } : {}),
+  });
+  return {
+    openShare: (access, cursor, signal) => api.openShare({ path: { token: access.token }, query: { cursor: cursor || undefined } }, accessInit(access, signal)),
+    unlockShare: (token, password) => api.unlockShare({ path: { token }, body: { password } }),
+    openSharedMedia: (access, id, signal) => api.openSharedMedia({ path: { token: access.token, id } }, accessInit(access, signal)),
+    downloadSharedOriginal: (access, id) => api.downloadSharedOriginal({ path: { token: access.token, id } }, accessInit(access)),
+    async reportSharedMedia(access, id, reason) {
+      await api.reportSharedMedia({ path: { token: access.token, id }, body: reason ? { reason } : {} }, accessInit(access));
+    },
   };
 }

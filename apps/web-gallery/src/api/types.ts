@@ -4,7 +4,7 @@
  * typecheck fails. Plain types only: the browser bundle carries no schema library, and the server
  * validates everything it receives.
  */
-import type { DuplicateUpload, ListMediaInput, MediaKind, MediaStatus, MultipartUpload, SinglePutUpload, UploadStarted } from '@mediaflow/api/client';
+import type { AlbumItemsAdded, DuplicateUpload, ListMediaInput, MediaKind, MediaStatus, MediaView, MultipartUpload, SinglePutUpload, UploadStarted } from '@mediaflow/api/client';
 
 export type {
   MediaFacts,
@@ -45,3 +45,35 @@ export function isMultipart(upload: SinglePutUpload | MultipartUpload): upload i
 export function isDuplicate(grant: UploadGrant): grant is DuplicateUpload {
   return 'duplicate' in grant;
 }
+
+/** Issue 22: albums, share links and moderation, as the generated client names them. */
+export type {
+  AlbumCreate,
+  AlbumItemsAdded,
+  AlbumItemsRemoved,
+  AlbumPage,
+  AlbumUpdate,
+  AlbumView,
+  Me,
+  ReviewItemView,
+  ReviewPage,
+  ShareCreate,
+  ShareCreated,
+  SharedMediaView,
+  SharedPage,
+  ShareTarget,
+  ShareUnlocked,
+  ShareView,
+} from '@mediaflow/api/client';
+
+/** What adding one item to an album came to: 'added', 'present' (already there) or 'not_found'. */
+export type AddOutcome = AlbumItemsAdded['results'][number]['outcome'];
+
+/**
+ * What every view of one item needs (grid tile, image viewer, players): the fields an owner's
+ * `MediaView`, a visitor's `SharedMediaView` and a moderator's `ReviewItemView` all have.
+ */
+export type ViewableItem = Pick<MediaView, 'id' | 'kind' | 'status' | 'title' | 'filename' | 'facts' | 'renditions' | 'tags' | 'placeholder' | 'createdAt'> & {
+  /** Only the owner's view carries the transcode's progress. */
+  progress?: number | null | undefined;
+};

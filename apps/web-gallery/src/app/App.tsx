@@ -1,4 +1,7 @@
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { AlbumPage } from '../albums/AlbumPage';
+import { AlbumsPage } from '../albums/AlbumsPage';
+import type { Me } from '../api/types';
 import { authorizeUrl, completeRedirect, logoutUrl } from '../auth/cognito';
 import type { GalleryConfig } from '../auth/config';
 import { MediaAccessGate } from '../auth/MediaAccessGate';
@@ -8,31 +11,53 @@ import type { FilterState } from '../gallery/Filters';
 import { Library, sortItems } from '../gallery/Library';
 import { useMediaList } from '../gallery/useMediaList';
 import { LogoMark, MoonIcon, SunIcon, UploadIcon } from '../ui/icons';
+import { ReviewPage } from '../review/ReviewPage';
+import { SharedPage } from '../shared/SharedPage';
 import { Dropzone } from '../upload/Dropzone';
 import { UploadTray } from '../upload/UploadTray';
-import { useRoute } from './route';
+import { useRoute, type Navigate, type Route } from './route';
 import { useServices } from './services';
 import { effectiveTheme, useTheme } from './theme';
 
 // The Cost page pulls in the cost model and its price tables: a separate chunk, loaded on visit.
 const CostPage = lazy(() => import('../cost/CostPage'));
 
-function Header({ onUpload, onNavigate, page, onSignOut }: { onUpload: () => void; onNavigate: (page: 'library' | 'cost') => void; page: 'library' | 'cost'; onSignOut: () => void }) {
+type Section = 'library' | 'albums' | 'review' | 'cost';
+
+const SECTIONS: readonly { section: Section; href: string; label: string }[] = [
+  { section: 'library', href: '/', label: 'Library' },
+  { section: 'albums', href: '/albums', label: 'Albums' },
+  { section: 'review', href: '/review', label: 'Review' },
+  { section: 'cost', href: '/cost', label: 'Cost' },
+];
+
+/** The header's section for a page (an album is in Albums). */
+function sectionOf(route: Route): Section {
+  if (route.page === 'album' || route.page === 'albums') return 'albums';
+  if (route.page === 'review' || route.page === 'cost') return route.page;
+  return 'library';
+}
+
+/** Who is signed in, by the API (`GET /api/v1/me`); null until known, or when it cannot say. */
+function useMe(): Me | null {
+  const { api } = useServices();
+  const [me, setMe] = useState<Me | null>(null);
+  useEffect(() => {
+    const controller = new AbortController();
+    api.getMe(controller.signal).then(
+      (answer) => !controller.signal.aborted && setMe(answer),
+      () => undefined,
+    );
+    return () => controller.abort();
+  }, [api]);
+  return me;
+}
+
+function Header({ onUpload, onNavigate, section, moderator, onSignOut }: { onUpload: () => void; onNavigate: (section: Section) => void; section: Section; moderator: boolean; onSignOut: () => void }) {
   const { session } = useServices();
   const [theme, toggleTheme] = useTheme();
   const dark = effectiveTheme(theme) === 'dark';
-  const link = (target: 'library' | 'cost', label: string) => (
-    <a
-      href={target === 'cost' ? '/cost' : '/'}
-      aria-current={page === target ? 'page' : undefined}
-      onClick={(e) => {
-        e.preventDefault();
-        onNavigate(target);
-      }}
-    >
-      {label}
-    </a>
-  );
+  const links = SECTIONS.filter((s) => s.section !== 'review' || moderator);
   return (
     <header className="topbar">
       <a className="skip-link" href="#main">
@@ -43,8 +68,19 @@ function Header({ onUpload, onNavigate, page, onSignOut }: { onUpload: () => voi
         <span>Mediaflow</span>
       </div>
       <nav className="nav" aria-label="Main">
-        {link('library', 'Library')}
-        {link('cost', 'Cost')}
+        {links.map(({ section: target, href, label }) => (
+          <a
+            key={target}
+            href={href}
+            aria-current={section === target ? 'page' : undefined}
+            onClick={(e) => {
+              e.preventDefault();
+              onNavigate(target);
+            }}
+          >
+            {label}
+          </a>
+        ))}
       </nav>
       <div className="topbar-actions">
         <button type="button" className="btn btn-primary" onClick={onUpload}>
@@ -64,19 +100,26 @@ function Header({ onUpload, onNavigate, page, onSignOut }: { onUpload: () => voi
   );
 }
 
-function Shell({ config }: { config: GalleryConfig }) {
+function Shell({ config, route, navigate }: { config: GalleryConfig; route: Route; navigate: Navigate }) {
   const { session, uploads } = useServices();
-  const [route, navigate] = useRoute();
+  const me = useMe();
   const [filter, setFilter] = useState<FilterState>({ sort: 'newest' });
   const list = useMediaList(filter);
   const picker = useRef<HTMLInputElement>(null);
 
   const ordered = useMemo(() => sortItems(list.items, filter.sort), [list.items, filter.sort]);
-  const index = route.item ? ordered.findIndex((i) => i.id === route.item) : -1;
+  const libraryItem = route.page === 'library' ? route.item : null;
+  const index = libraryItem ? ordered.findIndex((i) => i.id === libraryItem) : -1;
   const addFiles = useCallback((files: File[]) => void uploads.add(files), [uploads]);
   const open = useCallback((id: string) => navigate({ page: 'library', item: id }), [navigate]);
   const step = useCallback((id: string) => navigate({ page: 'library', item: id }, { replace: true }), [navigate]);
   const close = useCallback(() => navigate({ page: 'library', item: null }), [navigate]);
+  const albumId = route.page === 'album' ? route.albumId : null;
+  const openInAlbum = useCallback(
+    (item: string | null, options?: { replace?: boolean }) => albumId && navigate({ page: 'album', albumId, item }, options),
+    [albumId, navigate],
+  );
+  const toSection = (section: Section) => navigate(section === 'library' ? { page: 'library', item: null } : { page: section, item: null });
 
   // Near the end of what is loaded, stepping through items loads the next page.
   const { loadMore } = list;
@@ -91,7 +134,13 @@ function Shell({ config }: { config: GalleryConfig }) {
 
   return (
     <>
-      <Header onUpload={() => picker.current?.click()} page={route.page} onNavigate={(page) => navigate({ page, item: null })} onSignOut={signOut} />
+      <Header
+        onUpload={() => picker.current?.click()}
+        section={sectionOf(route)}
+        moderator={me?.roles.includes('moderator') ?? false}
+        onNavigate={toSection}
+        onSignOut={signOut}
+      />
       <input
         ref={picker}
         type="file"
@@ -108,12 +157,18 @@ function Shell({ config }: { config: GalleryConfig }) {
         <Suspense fallback={<main id="main" className="page"><div className="spinner" aria-label="Loading" /></main>}>
           <CostPage />
         </Suspense>
+      ) : route.page === 'albums' ? (
+        <AlbumsPage onOpenAlbum={(id) => navigate({ page: 'album', albumId: id, item: null })} />
+      ) : route.page === 'album' ? (
+        <AlbumPage albumId={route.albumId} item={route.item} onOpenItem={openInAlbum} onBack={() => navigate({ page: 'albums', item: null })} />
+      ) : route.page === 'review' ? (
+        <ReviewPage />
       ) : (
         <Library list={list} filter={filter} onFilterChange={setFilter} onOpen={open} onPickFiles={() => picker.current?.click()} />
       )}
-      {route.page === 'library' && route.item && (
+      {libraryItem && (
         <Detail
-          id={route.item}
+          id={libraryItem}
           initial={ordered[index]}
           prevId={index > 0 ? (ordered[index - 1]?.id ?? null) : null}
           nextId={index >= 0 ? (ordered[index + 1]?.id ?? null) : null}
@@ -127,8 +182,22 @@ function Shell({ config }: { config: GalleryConfig }) {
   );
 }
 
-/** Signs in (local token or Cognito by `/config.json`), then shows the gallery. */
+/**
+ * The visitor page of a share link for anyone (no sign-in); else signs in (local token or Cognito
+ * by `/config.json`), then shows the gallery.
+ */
 export function App({ config }: { config: GalleryConfig }) {
+  const [route, navigate] = useRoute();
+  const sharedToken = route.page === 'shared' ? route.token : null;
+  const openShared = useCallback(
+    (item: string | null, options?: { replace?: boolean }) => sharedToken && navigate({ page: 'shared', token: sharedToken, item }, options),
+    [navigate, sharedToken],
+  );
+  if (route.page === 'shared') return <SharedPage token={route.token} item={route.item} onOpenItem={openShared} />;
+  return <OwnerApp config={config} route={route} navigate={navigate} />;
+}
+
+function OwnerApp({ config, route, navigate }: { config: GalleryConfig; route: Route; navigate: Navigate }) {
   const { session } = useServices();
   const state = useSyncExternalStore(session.subscribe, session.getSnapshot);
   const [redirectError, setRedirectError] = useState<string | null>(null);
@@ -167,7 +236,7 @@ export function App({ config }: { config: GalleryConfig }) {
   // The library loads media as soon as it renders: the media cookies come first.
   return (
     <MediaAccessGate token={state.token}>
-      <Shell config={config} />
+      <Shell config={config} route={route} navigate={navigate} />
     </MediaAccessGate>
   );
 }

@@ -1,31 +1,78 @@
 import { useCallback, useEffect, useState } from 'react';
 
-export interface Route {
-  page: 'library' | 'cost';
-  /** The item open in the detail view. */
-  item: string | null;
+/**
+ * Where the person is. `item` is the item open in the detail view (`?item=` in the URL), on the
+ * pages that have one.
+ */
+export type Route =
+  | { page: 'library'; item: string | null }
+  | { page: 'cost'; item: null }
+  | { page: 'albums'; item: null }
+  | { page: 'album'; albumId: string; item: string | null }
+  | { page: 'review'; item: null }
+  /** The visitor page of a share link: no sign-in. */
+  | { page: 'shared'; token: string; item: string | null };
+
+export type Page = Route['page'];
+
+function segment(value: string | undefined): string | null {
+  if (!value) return null;
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return null;
+  }
 }
 
 export function parseRoute(location: Pick<Location, 'pathname' | 'search'>): Route {
-  const page = location.pathname.replace(/\/+$/, '') === '/cost' ? 'cost' : 'library';
-  const item = new URLSearchParams(location.search).get('item');
-  return { page, item: page === 'library' && item ? item : null };
+  const path = location.pathname.replace(/\/+$/, '');
+  const item = new URLSearchParams(location.search).get('item') || null;
+  const parts = path.split('/').slice(1);
+  if (parts[0] === 's' && parts.length === 2) {
+    const token = segment(parts[1]);
+    if (token) return { page: 'shared', token, item };
+  }
+  if (parts[0] === 'albums' && parts.length === 2) {
+    const albumId = segment(parts[1]);
+    if (albumId) return { page: 'album', albumId, item };
+  }
+  if (path === '/albums') return { page: 'albums', item: null };
+  if (path === '/review') return { page: 'review', item: null };
+  if (path === '/cost') return { page: 'cost', item: null };
+  return { page: 'library', item };
 }
 
 export function routeUrl(route: Route): string {
-  const path = route.page === 'cost' ? '/cost' : '/';
+  let path: string;
+  switch (route.page) {
+    case 'cost':
+    case 'albums':
+    case 'review':
+      path = `/${route.page}`;
+      break;
+    case 'album':
+      path = `/albums/${encodeURIComponent(route.albumId)}`;
+      break;
+    case 'shared':
+      path = `/s/${encodeURIComponent(route.token)}`;
+      break;
+    default:
+      path = '/';
+  }
   return route.item ? `${path}?item=${encodeURIComponent(route.item)}` : path;
 }
 
-/** A two-page router on the History API: the server answers every path with the app. */
-export function useRoute(): [Route, (next: Route, options?: { replace?: boolean }) => void] {
+export type Navigate = (next: Route, options?: { replace?: boolean }) => void;
+
+/** A router on the History API: the server answers every path with the app. */
+export function useRoute(): [Route, Navigate] {
   const [route, setRoute] = useState<Route>(() => parseRoute(window.location));
   useEffect(() => {
     const onPop = () => setRoute(parseRoute(window.location));
     window.addEventListener('popstate', onPop);
     return () => window.removeEventListener('popstate', onPop);
   }, []);
-  const navigate = useCallback((next: Route, options: { replace?: boolean } = {}) => {
+  const navigate = useCallback<Navigate>((next, options = {}) => {
     const url = routeUrl(next);
     if (options.replace) window.history.replaceState(null, '', url);
     else window.history.pushState(null, '', url);

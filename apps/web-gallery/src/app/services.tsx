@@ -1,5 +1,5 @@
 import { createContext, useContext, type ReactNode } from 'react';
-import type { ApiClient } from '../api/client';
+import type { ApiClient, VisitorApi } from '../api/client';
 import type { MediaView } from '../api/types';
 import type { Session } from '../auth/session';
 import type { UploadQueue } from '../upload/queue';
@@ -30,6 +30,8 @@ export class MediaEvents {
 
 export interface Services {
   api: ApiClient;
+  /** The share links' public routes, for the visitor page: never with the owner's token. */
+  visitor: VisitorApi;
   session: Session;
   uploads: UploadQueue;
   events: MediaEvents;

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState, type KeyboardEvent, type MouseEvent, type RefObject } from 'react';
-import type { MediaView } from '../api/types';
+import type { ViewableItem } from '../api/types';
 import type { OriginalLink } from './original-link';
 import { Picture } from '../gallery/Picture';
 import { hasStills, posterOf, rendition } from '../gallery/renditions';
@@ -29,7 +29,7 @@ const AUDIO_TYPES: Record<string, string> = { opus: 'audio/ogg; codecs=opus', m4
  * The listening previews as `<source>`s, Opus first (better at the same size) and AAC for
  * browsers without Opus: the browser plays the first type it supports.
  */
-export function audioSources(item: Pick<MediaView, 'renditions'>): { url: string; type: string }[] {
+export function audioSources(item: Pick<ViewableItem, 'renditions'>): { url: string; type: string }[] {
   return ['opus', 'm4a'].flatMap((format) => {
     const found = rendition(item, 'preview', [format]) ?? rendition(item, 'audio', [format]);
     return found ? [{ url: found.url, type: AUDIO_TYPES[format] ?? 'audio/mp4' }] : [];
@@ -100,7 +100,7 @@ function Waveform({ url, audio }: { url: string; audio: RefObject<HTMLAudioEleme
 }
 
 /** Cover, waveform and an audio player; a download while the preview is not made yet. */
-export function AudioPlayer({ item, original }: { item: MediaView; original: OriginalLink }) {
+export function AudioPlayer({ item, original }: { item: ViewableItem; original: OriginalLink }) {
   const audio = useRef<HTMLAudioElement>(null);
   // The embedded cover is rendered like a photo (thumb, small, medium...).
   const stills = hasStills(item);

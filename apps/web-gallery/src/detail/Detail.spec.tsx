@@ -1,5 +1,5 @@
 import { fireEvent, screen, waitFor } from '@testing-library/react';
-import { fakeApi, mediaItem, renderWith, testServices } from '../test/fixtures';
+import { albumView, fakeApi, mediaItem, renderWith, testServices } from '../test/fixtures';
 import { Detail } from './Detail';
 
 function setup(item = mediaItem({ title: 'Beach day' }), apiOverrides = {}) {
@@ -60,13 +60,67 @@ describe('Detail', () => {
     expect(removed).toHaveBeenCalledWith(item.id);
   });
 
-  it('holds flagged items for review with release and delete, and shows a failure reason', async () => {
+  it('holds flagged items for review, and the owner can only ask a moderator to look (no release)', async () => {
     const flagged = mediaItem({ status: 'flagged', moderation: { verdict: 'flagged', labels: [{ name: 'violence', confidence: 0.91 }] } });
-    const { api } = setup(flagged, { releaseMedia: jest.fn(async () => ({ ...flagged, status: 'ready' as const })) });
+    const requested = { ...flagged, moderation: { ...flagged.moderation, reviewRequestedAt: '2026-11-05T09:00:00.000Z' } };
+    const { api } = setup(flagged, { requestReview: jest.fn(async () => requested) });
     expect(await screen.findByText('Held for review')).toBeTruthy();
     expect(screen.getByText(/violence \(91%\)/)).toBeTruthy();
-    fireEvent.click(screen.getByRole('button', { name: 'Release' }));
-    await waitFor(() => expect(api.releaseMedia).toHaveBeenCalledWith(flagged.id));
+    expect(screen.queryByRole('button', { name: 'Release' })).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: 'Ask for review' }));
+    await waitFor(() => expect(api.requestReview).toHaveBeenCalledWith(flagged.id));
+    expect(await screen.findByText('A moderator will review this item.')).toBeTruthy();
+    expect(screen.getByText(/You asked for a review on/)).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Ask for review' })).toBeNull();
+  });
+
+  it('shows a rejected item’s reason to its owner, who may ask for another review', async () => {
+    const rejected = mediaItem({ status: 'flagged', moderation: { verdict: 'rejected', labels: [], reason: 'Shows a person who did not agree to it' } });
+    const { api } = setup(rejected, { requestReview: jest.fn(async () => ({ ...rejected, moderation: { verdict: 'flagged' as const, labels: [] } })) });
+    expect(await screen.findByText('Rejected by a moderator')).toBeTruthy();
+    expect(screen.getByText('Shows a person who did not agree to it')).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Ask for review' }));
+    await waitFor(() => expect(api.requestReview).toHaveBeenCalledWith(rejected.id));
+  });
+
+  it('adds the item to an album and shares it from the detail view', async () => {
+    const album = albumView({ name: 'Summer' });
+    const { api, item } = setup(undefined, {
+      listAlbums: jest.fn(async () => ({ items: [album], nextCursor: null })),
+      addAlbumItems: jest.fn(async () => ({ album: { ...album, itemCount: 1 }, results: [{ id: 'x', outcome: 'added' as const }] })),
+    });
+    fireEvent.click(await screen.findByRole('button', { name: 'Add to album' }));
+    fireEvent.click(await screen.findByRole('button', { name: /Summer/ }));
+    await waitFor(() => expect(api.addAlbumItems).toHaveBeenCalledWith(album.id, [item.id]));
+    expect(await screen.findByRole('dialog', { name: 'Added to “Summer”' })).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Done' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Share' }));
+    expect(await screen.findByRole('dialog', { name: 'Share “Beach day”' })).toBeTruthy();
+    expect(api.listShares).toHaveBeenCalledWith({ type: 'media', mediaId: item.id }, expect.anything());
+    // Escape closes the share dialog only, not the detail view under it.
+    fireEvent.keyDown(screen.getByRole('dialog', { name: 'Share “Beach day”' }), { key: 'Escape' });
+    expect(screen.queryByRole('dialog', { name: 'Share “Beach day”' })).toBeNull();
+    expect(screen.getByRole('dialog', { name: 'Beach day' })).toBeTruthy();
+  });
+
+  it('offers an album’s own actions when opened from the album: use as cover, remove', async () => {
+    const item = mediaItem({ title: 'Beach day' });
+    const album = albumView({ name: 'Summer', itemCount: 2 });
+    const inAlbum = { album, onChanged: jest.fn(), onRemoved: jest.fn() };
+    const api = fakeApi({
+      getMedia: jest.fn(async () => item),
+      updateAlbum: jest.fn(async () => ({ ...album, coverMediaId: item.id })),
+      removeAlbumItems: jest.fn(async () => ({ album: { ...album, itemCount: 1 }, results: [{ id: item.id, outcome: 'removed' as const }] })),
+    });
+    const props = { id: item.id, initial: item, prevId: 'prev', nextId: null, onNavigate: jest.fn(), onClose: jest.fn(), inAlbum };
+    renderWith(<Detail {...props} />, testServices(api));
+    fireEvent.click(await screen.findByRole('button', { name: 'Use as cover' }));
+    await waitFor(() => expect(api.updateAlbum).toHaveBeenCalledWith(album.id, { coverMediaId: item.id }));
+    expect(inAlbum.onChanged).toHaveBeenCalledWith({ ...album, coverMediaId: item.id });
+    fireEvent.click(screen.getByRole('button', { name: 'Remove from album' }));
+    await waitFor(() => expect(api.removeAlbumItems).toHaveBeenCalledWith(album.id, [item.id]));
+    expect(inAlbum.onRemoved).toHaveBeenCalledWith(item.id, { ...album, itemCount: 1 });
+    expect(props.onNavigate).toHaveBeenCalledWith('prev');
   });
 
   it('closes on Escape and steps with the arrow keys', async () => {

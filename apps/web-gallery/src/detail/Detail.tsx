@@ -1,15 +1,25 @@
-import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useState } from 'react';
+import { AddToAlbumDialog } from '../albums/AddToAlbumDialog';
 import { ApiError } from '../api/client';
-import { isSettled, type MediaView } from '../api/types';
+import { isSettled, type AlbumView, type MediaView } from '../api/types';
 import { useServices } from '../app/services';
-import { ChevronLeft, ChevronRight, CloseIcon, DocumentIcon, DownloadIcon, FileIcon, ShieldIcon, SparkIcon, TrashIcon } from '../ui/icons';
-import { STATUS_LABELS } from '../ui/format';
-import { AudioPlayer } from './AudioPlayer';
-import { useOriginalLink, type OriginalLink } from './original-link';
+import { ShareDialog } from '../share/ShareDialog';
+import { AlbumIcon, DownloadIcon, ShareIcon, ShieldIcon, SparkIcon, TrashIcon } from '../ui/icons';
+import { STATUS_LABELS, formatDate } from '../ui/format';
+import { useOriginalLink } from './original-link';
 import { Editor } from './Editor';
 import { Facts } from './Facts';
-import { ImageViewer } from './ImageViewer';
-import { VideoPlayer } from './VideoPlayer';
+import { ItemDialog } from './ItemDialog';
+import { Stage } from './Stage';
+
+/** The album the detail view was opened from, for the album's own actions on the item. */
+export interface AlbumContext {
+  album: AlbumView;
+  /** The album after a change (a new cover). */
+  onChanged: (album: AlbumView) => void;
+  /** The item left the album (the detail view moves on by itself). */
+  onRemoved: (mediaId: string, album: AlbumView) => void;
+}
 
 export interface DetailProps {
   id: string;
@@ -19,37 +29,57 @@ export interface DetailProps {
   nextId: string | null;
   onNavigate: (id: string) => void;
   onClose: () => void;
+  /** Set when opened from an album's page. */
+  inAlbum?: AlbumContext | undefined;
 }
 
-function Stage({ item, original }: { item: MediaView; original: OriginalLink }) {
-  if (item.kind === 'image') return <ImageViewer item={item} />;
-  if (item.kind === 'video') return <VideoPlayer item={item} original={original} />;
-  if (item.kind === 'audio') return <AudioPlayer item={item} original={original} />;
+/**
+ * Why a held item is held, and what its owner can do: a rejected item shows the moderator's
+ * reason; any held item can be sent (back) to a moderator, once.
+ */
+function HeldNotice({ item, busy, onRequestReview, onDelete }: { item: MediaView; busy: boolean; onRequestReview: () => void; onDelete: () => void }) {
+  const { verdict, labels, reason, reviewRequestedAt } = item.moderation;
+  const rejected = verdict === 'rejected';
+  const found = labels.map((l) => `${l.name} (${Math.round(l.confidence * 100)}%)`).join(', ');
   return (
-    <div className="stage-fallback">
-      {item.kind === 'document' ? <DocumentIcon size={64} /> : <FileIcon size={64} />}
-      <p className="stage-filename">{item.filename}</p>
-      {original.href && (
-        <a className="btn btn-primary" href={original.href} onClick={original.onClick} download={item.filename}>
-          <DownloadIcon size={18} /> Download
-        </a>
+    <div className="notice notice-warn" role="status">
+      <div className="notice-title">
+        <ShieldIcon size={18} /> <span className="badge badge-warn">{rejected ? 'Rejected by a moderator' : 'Held for review'}</span>
+      </div>
+      {rejected ? (
+        <p>
+          Only you can see this item, and it cannot be shared. The moderator’s reason: <strong className="moderation-reason">{reason?.trim() || 'none given'}</strong>
+        </p>
+      ) : (
+        <p>Only you can see this item, and it cannot be shared until a moderator approves it. {found ? `Automatic screening found: ${found}.` : ''}</p>
       )}
+      {reviewRequestedAt && !rejected && <p>You asked for a review on {formatDate(reviewRequestedAt)}. A moderator will look at it.</p>}
+      <div className="notice-actions">
+        {(rejected || !reviewRequestedAt) && (
+          <button type="button" className="btn" onClick={onRequestReview} disabled={busy}>
+            Ask for review
+          </button>
+        )}
+        <button type="button" className="btn btn-danger" onClick={onDelete} disabled={busy}>
+          Delete
+        </button>
+      </div>
     </div>
   );
 }
 
 /**
- * The item, large, with everything known about it. A modal dialog: focus moves in and is returned
- * on close, Escape closes, Left/Right step through the grid's items.
+ * The item, large, with everything known about it, and what its owner can do with it (edit, add
+ * to an album, share, download, delete). In an {@link ItemDialog}.
  */
-export function Detail({ id, initial, prevId, nextId, onNavigate, onClose }: DetailProps) {
+export function Detail({ id, initial, prevId, nextId, onNavigate, onClose, inAlbum }: DetailProps) {
   const { api, events } = useServices();
   const [item, setItem] = useState<MediaView | undefined>(initial);
   const [error, setError] = useState<string | null>(null);
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
-  const dialog = useRef<HTMLDivElement>(null);
-  const closeButton = useRef<HTMLButtonElement>(null);
+  const [sub, setSub] = useState<'share' | 'album' | null>(null);
+  const [message, setMessage] = useState<string | null>(null);
 
   // Fresh copy on open, then poll while the item is still being processed.
   useEffect(() => {
@@ -57,6 +87,7 @@ export function Detail({ id, initial, prevId, nextId, onNavigate, onClose }: Det
     let timer: ReturnType<typeof setTimeout> | undefined;
     setConfirming(false);
     setError(null);
+    setMessage(null);
     const load = () =>
       api
         .getMedia(id, controller.signal)
@@ -79,49 +110,6 @@ export function Detail({ id, initial, prevId, nextId, onNavigate, onClose }: Det
     if (initial && initial.id === id) setItem((current) => (current?.id === id ? current : initial));
   }, [id, initial]);
 
-  useEffect(() => {
-    const previous = document.activeElement as HTMLElement | null;
-    closeButton.current?.focus();
-    document.body.classList.add('has-dialog');
-    return () => {
-      document.body.classList.remove('has-dialog');
-      previous?.focus?.();
-    };
-  }, []);
-
-  // On the window, not the dialog: after a click focus can sit on <body> (e.g. a button that became
-  // disabled), and Escape and the arrows must still work.
-  useEffect(() => {
-    const onKey = (event: globalThis.KeyboardEvent) => {
-      if (event.defaultPrevented) return;
-      const target = event.target as HTMLElement | null;
-      const typing = target?.closest?.('input, textarea, select, [role="slider"], video, audio');
-      if (event.key === 'Escape') {
-        event.preventDefault();
-        if (confirming) setConfirming(false);
-        else onClose();
-      } else if (!typing && event.key === 'ArrowLeft' && prevId) onNavigate(prevId);
-      else if (!typing && event.key === 'ArrowRight' && nextId) onNavigate(nextId);
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [confirming, nextId, onClose, onNavigate, prevId]);
-
-  // Keep Tab inside the dialog.
-  const onKeyDown = useCallback((event: KeyboardEvent) => {
-    if (event.key !== 'Tab' || !dialog.current) return;
-    const focusable = dialog.current.querySelectorAll<HTMLElement>('button:not([disabled]), a[href], input, select, textarea, [tabindex="0"], video[controls], audio[controls]');
-    const first = focusable[0];
-    const last = focusable[focusable.length - 1];
-    if (event.shiftKey && (document.activeElement === first || !dialog.current.contains(document.activeElement))) {
-      event.preventDefault();
-      last?.focus();
-    } else if (!event.shiftKey && document.activeElement === last) {
-      event.preventDefault();
-      first?.focus();
-    }
-  }, []);
-
   const saved = (updated: MediaView) => {
     setItem(updated);
     events.emitUpdated(updated);
@@ -143,40 +131,60 @@ export function Detail({ id, initial, prevId, nextId, onNavigate, onClose }: Det
     }
   };
 
-  const release = async () => {
+  const act = async (what: () => Promise<void>, failure: string) => {
     setBusy(true);
+    setError(null);
+    setMessage(null);
     try {
-      saved(await api.releaseMedia(id));
+      await what();
     } catch (e) {
-      setError(e instanceof ApiError ? e.detail : 'The item could not be released.');
+      setError(e instanceof ApiError ? e.detail : failure);
     } finally {
       setBusy(false);
     }
   };
+
+  const requestReview = () =>
+    act(async () => {
+      saved(await api.requestReview(id));
+      setMessage('A moderator will review this item.');
+    }, 'The review could not be requested.');
+
+  const makeCover = () =>
+    act(async () => {
+      if (!inAlbum) return;
+      inAlbum.onChanged(await api.updateAlbum(inAlbum.album.id, { coverMediaId: id }));
+      setMessage('This is now the album’s cover.');
+    }, 'The cover could not be changed.');
+
+  const removeFromAlbum = () =>
+    act(async () => {
+      if (!inAlbum) return;
+      const { album } = await api.removeAlbumItems(inAlbum.album.id, [id]);
+      inAlbum.onRemoved(id, album);
+      if (nextId) onNavigate(nextId);
+      else if (prevId) onNavigate(prevId);
+      else onClose();
+    }, 'The item could not be removed from the album.');
 
   const name = item ? item.title?.trim() || item.filename : 'Loading…';
   const original = useOriginalLink(api, item && item.status !== 'uploading' ? item.id : undefined);
   const autoTags = item?.tags.filter((t) => t.source !== 'user') ?? [];
 
   return (
-    <div className="overlay" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <div ref={dialog} className="detail" role="dialog" aria-modal="true" aria-labelledby="detail-title" onKeyDown={onKeyDown}>
-        <header className="detail-head">
-          <h2 id="detail-title" className="detail-title">
-            {name}
-          </h2>
-          <div className="detail-nav">
-            <button type="button" className="icon-btn" disabled={!prevId} onClick={() => prevId && onNavigate(prevId)} aria-label="Previous item">
-              <ChevronLeft />
-            </button>
-            <button type="button" className="icon-btn" disabled={!nextId} onClick={() => nextId && onNavigate(nextId)} aria-label="Next item">
-              <ChevronRight />
-            </button>
-            <button ref={closeButton} type="button" className="icon-btn" onClick={onClose} aria-label="Close">
-              <CloseIcon />
-            </button>
-          </div>
-        </header>
+    <ItemDialog
+      title={name}
+      prevId={prevId}
+      nextId={nextId}
+      onNavigate={onNavigate}
+      onClose={onClose}
+      covered={sub !== null}
+      onEscape={() => {
+        if (!confirming) return false;
+        setConfirming(false);
+        return true;
+      }}
+    >
         {!item ? (
           <div className="detail-body">
             <div className="stage">{error ? <p role="alert">{error}</p> : <div className="spinner" aria-label="Loading" />}</div>
@@ -187,21 +195,8 @@ export function Detail({ id, initial, prevId, nextId, onNavigate, onClose }: Det
               <Stage item={item} original={original} />
             </div>
             <aside className="info" aria-label="Details">
-              {item.status === 'flagged' && (
-                <div className="notice notice-warn" role="status">
-                  <div className="notice-title">
-                    <ShieldIcon size={18} /> <span className="badge badge-warn">Held for review</span>
-                  </div>
-                  <p>Only you can see this item. Automatic screening found: {item.moderation.labels.map((l) => `${l.name} (${Math.round(l.confidence * 100)}%)`).join(', ') || 'possible unsafe content'}.</p>
-                  <div className="notice-actions">
-                    <button type="button" className="btn" onClick={release} disabled={busy}>
-                      Release
-                    </button>
-                    <button type="button" className="btn btn-danger" onClick={() => setConfirming(true)} disabled={busy}>
-                      Delete
-                    </button>
-                  </div>
-                </div>
+              {(item.status === 'flagged' || item.moderation.verdict === 'rejected') && (
+                <HeldNotice item={item} busy={busy} onRequestReview={requestReview} onDelete={() => setConfirming(true)} />
               )}
               {item.failure && (
                 <div className="notice notice-error" role="status">
@@ -237,7 +232,32 @@ export function Detail({ id, initial, prevId, nextId, onNavigate, onClose }: Det
                 <h3>Details</h3>
                 <Facts item={item} />
               </section>
+              {inAlbum && (
+                <section className="info-section" aria-label={`In the album ${inAlbum.album.name}`}>
+                  <h3>
+                    <AlbumIcon size={16} /> In “{inAlbum.album.name}”
+                  </h3>
+                  <div className="info-actions">
+                    {inAlbum.album.coverMediaId === item.id ? (
+                      <span className="muted">The album’s cover</span>
+                    ) : (
+                      <button type="button" className="btn" onClick={makeCover} disabled={busy}>
+                        Use as cover
+                      </button>
+                    )}
+                    <button type="button" className="btn" onClick={removeFromAlbum} disabled={busy}>
+                      Remove from album
+                    </button>
+                  </div>
+                </section>
+              )}
               <section className="info-section info-actions">
+                <button type="button" className="btn" onClick={() => setSub('album')} disabled={item.status === 'uploading'}>
+                  <AlbumIcon size={18} /> Add to album
+                </button>
+                <button type="button" className="btn" onClick={() => setSub('share')}>
+                  <ShareIcon size={18} /> Share
+                </button>
                 {original.href && (
                   <a className="btn" href={original.href} onClick={original.onClick} download={item.filename}>
                     <DownloadIcon size={18} /> Original
@@ -267,10 +287,16 @@ export function Detail({ id, initial, prevId, nextId, onNavigate, onClose }: Det
                   {error}
                 </p>
               )}
+              {message && (
+                <p className="form-ok" role="status">
+                  {message}
+                </p>
+              )}
             </aside>
           </div>
         )}
-      </div>
-    </div>
+      {item && sub === 'share' && <ShareDialog target={{ type: 'media', mediaId: item.id }} name={name} held={item.status === 'flagged'} onClose={() => setSub(null)} />}
+      {item && sub === 'album' && <AddToAlbumDialog items={[item]} onClose={() => setSub(null)} />}
+    </ItemDialog>
   );
 }

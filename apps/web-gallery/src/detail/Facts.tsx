@@ -1,8 +1,11 @@
-import type { MediaView } from '../api/types';
+import type { MediaView, ViewableItem } from '../api/types';
+
+/** What the facts are read from: any view of an item, with its original's size and type where known. */
+export type FactsItem = Pick<ViewableItem, 'facts' | 'filename' | 'createdAt'> & { original?: Pick<MediaView['original'], 'size' | 'mime'> | undefined };
 import { formatBytes, formatDate, formatDuration } from '../ui/format';
 
 /** What the pipelines learned, as label/value pairs; only what is known is listed. */
-export function factRows(item: MediaView): [string, string][] {
+export function factRows(item: FactsItem): [string, string][] {
   const f = item.facts;
   const rows: [string, string][] = [];
   if (f.width && f.height) rows.push(['Dimensions', `${f.width} × ${f.height}`]);
@@ -24,13 +27,17 @@ export function factRows(item: MediaView): [string, string][] {
   ].filter(Boolean).join(' · ');
   if (exposure) rows.push(['Exposure', exposure]);
   if (f.colorSpace) rows.push(['Colour', `${f.colorSpace}${f.bitDepth ? `, ${f.bitDepth}-bit` : ''}${f.hasAlpha ? ', alpha' : ''}`]);
-  rows.push(['File', `${item.filename} · ${formatBytes(item.original.size)}`]);
-  rows.push(['Type', item.original.mime]);
+  if (item.original) {
+    rows.push(['File', `${item.filename} · ${formatBytes(item.original.size)}`]);
+    rows.push(['Type', item.original.mime]);
+  } else {
+    rows.push(['File', item.filename]);
+  }
   rows.push(['Uploaded', formatDate(item.createdAt)]);
   return rows;
 }
 
-export function Facts({ item }: { item: MediaView }) {
+export function Facts({ item }: { item: FactsItem }) {
   return (
     <dl className="facts">
       {factRows(item).map(([label, value]) => (

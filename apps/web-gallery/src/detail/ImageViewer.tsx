@@ -1,5 +1,5 @@
 import { useState, type MouseEvent } from 'react';
-import type { MediaView } from '../api/types';
+import type { ViewableItem } from '../api/types';
 import { Picture } from '../gallery/Picture';
 import { thumbhashDataUrl } from '../gallery/placeholder';
 import { altText } from '../gallery/renditions';
@@ -8,7 +8,7 @@ import { ZoomInIcon, ZoomOutIcon } from '../ui/icons';
 const ZOOM = 2.5;
 
 /** The image as large as the stage allows; click or the button zooms in at that point. */
-export function ImageViewer({ item }: { item: MediaView }) {
+export function ImageViewer({ item }: { item: ViewableItem }) {
   const [zoomed, setZoomed] = useState(false);
   const [origin, setOrigin] = useState('50% 50%');
   const placeholder = thumbhashDataUrl(item.placeholder?.thumbhash);

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
-import type { MediaView } from '../api/types';
+import type { ViewableItem } from '../api/types';
+import { grantQuery, hlsSetup } from './hls';
 import type { OriginalLink } from './original-link';
 import { altText, posterOf, rendition } from '../gallery/renditions';
 import { DownloadIcon, VideoIcon } from '../ui/icons';
@@ -9,9 +10,11 @@ export const HLS_TYPE = 'application/vnd.apple.mpegurl';
 /**
  * HLS when the item has a ladder: natively where the browser plays it (Safari), else through
  * hls.js, which is fetched only now (a separate chunk). Falls back to the MP4 preview, then to a
- * download of the original.
+ * download of the original. A stream whose URL carries a grant (a visitor's, a moderator's) goes
+ * through hls.js wherever it can: a native player would drop the grant on the relative URLs
+ * inside the playlists.
  */
-export function VideoPlayer({ item, original }: { item: MediaView; original: OriginalLink }) {
+export function VideoPlayer({ item, original }: { item: ViewableItem; original: OriginalLink }) {
   const video = useRef<HTMLVideoElement>(null);
   const [error, setError] = useState<string | null>(null);
   const hls = rendition(item, 'hls/master', ['m3u8']);
@@ -21,7 +24,9 @@ export function VideoPlayer({ item, original }: { item: MediaView; original: Ori
   useEffect(() => {
     const element = video.current;
     if (!element || !hls) return undefined;
-    if (element.canPlayType(HLS_TYPE)) {
+    const granted = grantQuery(hls.url) !== '';
+    const native = element.canPlayType(HLS_TYPE) !== '';
+    if (native && !granted) {
       element.src = hls.url;
       return undefined;
     }
@@ -32,11 +37,11 @@ export function VideoPlayer({ item, original }: { item: MediaView; original: Ori
         if (destroyed) return;
         if (!Hls.isSupported()) {
           if (preview) element.src = preview.url;
+          else if (native) element.src = hls.url;
           else setError('This browser cannot play streaming video.');
           return;
         }
-        // No worker: a blob: worker would need `worker-src blob:` in the CSP; transmuxing on the main thread is fine at these sizes.
-        const instance = new Hls({ enableWorker: false });
+        const instance = new Hls(hlsSetup(hls.url));
         instance.on(Hls.Events.ERROR, (_event, data) => {
           if (!data.fatal) return;
           // The single-file preview often still plays where the stream did not.

@@ -19,7 +19,7 @@ export interface OriginalLink {
  *
  * @param id The item, or undefined while there is none (no request is made).
  */
-export function useOriginalLink(api: ApiClient, id: string | undefined, open: (url: string) => void = (url) => window.location.assign(url)): OriginalLink {
+export function useOriginalLink(api: Pick<ApiClient, 'originalDownload'>, id: string | undefined, open: (url: string) => void = (url) => window.location.assign(url)): OriginalLink {
   const [link, setLink] = useState<{ id: string; url: string; expiresAt: number } | null>(null);
 
   useEffect(() => {

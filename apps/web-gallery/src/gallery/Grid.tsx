@@ -1,13 +1,17 @@
 import { useCallback, useEffect, useRef, type KeyboardEvent } from 'react';
-import type { MediaView } from '../api/types';
+import type { ViewableItem } from '../api/types';
 import { Tile } from './Tile';
 
 export interface GridProps {
-  items: readonly MediaView[];
+  items: readonly ViewableItem[];
   hasMore: boolean;
   loading: boolean;
   onLoadMore: () => void;
   onOpen: (id: string) => void;
+  /** The list's accessible name. */
+  label?: string;
+  /** Select mode: the selected ids, and what a click on a tile does instead of opening it. */
+  selection?: { selected: ReadonlySet<string>; onToggle: (id: string) => void } | undefined;
 }
 
 /** How many tiles share the first row: the number of columns the CSS grid made. */
@@ -23,7 +27,7 @@ function columnsOf(list: HTMLElement): number {
  * stylesheet), images load lazily, and the next page is requested when a sentinel below the last
  * row comes within a screen of the viewport.
  */
-export function Grid({ items, hasMore, loading, onLoadMore, onOpen }: GridProps) {
+export function Grid({ items, hasMore, loading, onLoadMore, onOpen, label = 'Your library', selection }: GridProps) {
   const sentinel = useRef<HTMLDivElement>(null);
   const list = useRef<HTMLUListElement>(null);
   const loadMore = useRef(onLoadMore);
@@ -66,9 +70,9 @@ export function Grid({ items, hasMore, loading, onLoadMore, onOpen }: GridProps)
 
   return (
     <>
-      <ul className="grid" ref={list} onKeyDown={onKeyDown} aria-label="Your library" aria-busy={loading}>
+      <ul className={`grid${selection ? ' is-selecting' : ''}`} ref={list} onKeyDown={onKeyDown} aria-label={label} aria-busy={loading}>
         {items.map((item) => (
-          <Tile key={item.id} item={item} onOpen={onOpen} />
+          <Tile key={item.id} item={item} onOpen={onOpen} selected={selection?.selected.has(item.id)} onToggle={selection?.onToggle} />
         ))}
       </ul>
       <div ref={sentinel} className="grid-sentinel" data-testid="grid-sentinel" aria-hidden="true" />

@@ -1,9 +1,12 @@
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
+import { AddToAlbumDialog } from '../albums/AddToAlbumDialog';
 import type { MediaView } from '../api/types';
-import { UploadIcon } from '../ui/icons';
+import { AlbumIcon, CheckIcon, UploadIcon } from '../ui/icons';
 import { Filters, type FilterState } from './Filters';
 import { Grid } from './Grid';
+import { SelectionBar } from './SelectionBar';
 import type { MediaListState } from './useMediaList';
+import { useSelection } from './useSelection';
 import { useTags } from './useTags';
 
 export interface LibraryProps {
@@ -33,6 +36,9 @@ export function Library({ list, filter, onFilterChange, onOpen, onPickFiles }: L
   const tags = useTags();
   const items = useMemo(() => sortItems(list.items, filter.sort), [list.items, filter.sort]);
   const filtered = Boolean(filter.kind || filter.status || filter.tag);
+  const selection = useSelection();
+  const [adding, setAdding] = useState(false);
+  const chosen = useMemo(() => list.items.filter((i) => selection.selected.has(i.id)), [list.items, selection.selected]);
 
   let body;
   if (list.error && items.length === 0) {
@@ -72,16 +78,47 @@ export function Library({ list, filter, onFilterChange, onOpen, onPickFiles }: L
       </div>
     );
   } else {
-    body = <Grid items={items} hasMore={list.hasMore} loading={list.loading} onLoadMore={list.loadMore} onOpen={onOpen} />;
+    body = (
+      <Grid
+        items={items}
+        hasMore={list.hasMore}
+        loading={list.loading}
+        onLoadMore={list.loadMore}
+        onOpen={onOpen}
+        selection={selection.active ? { selected: selection.selected, onToggle: selection.toggle } : undefined}
+      />
+    );
   }
 
   return (
     <main id="main" className="library" tabIndex={-1}>
       <Filters value={filter} onChange={onFilterChange} tags={tags} />
+      {items.length > 0 && (
+        <div className="library-tools">
+          <button type="button" className="btn btn-small" aria-pressed={selection.active} onClick={() => selection.setActive(!selection.active)}>
+            <CheckIcon size={16} /> {selection.active ? 'Selecting' : 'Select'}
+          </button>
+          {selection.active && <span className="muted">Click items to select them.</span>}
+        </div>
+      )}
       {filter.sort === 'oldest' && list.hasMore && items.length > 0 && (
         <p className="note">Oldest first among the {items.length} items loaded so far; scroll to load older ones.</p>
       )}
       {body}
+      {selection.active && (
+        <SelectionBar count={chosen.length} onClear={selection.clear} onDone={() => selection.setActive(false)}>
+          <button type="button" className="btn btn-primary" disabled={chosen.length === 0} onClick={() => setAdding(true)}>
+            <AlbumIcon size={18} /> Add to album
+          </button>
+        </SelectionBar>
+      )}
+      {adding && (
+        <AddToAlbumDialog
+          items={chosen}
+          onClose={() => setAdding(false)}
+          onAdded={() => selection.clear()}
+        />
+      )}
       {list.error && items.length > 0 && (
         <div className="state-inline" role="alert">
           {list.error}{' '}

@@ -1,6 +1,6 @@
 import { memo, type CSSProperties } from 'react';
-import type { MediaView } from '../api/types';
-import { KindIcon } from '../ui/icons';
+import type { ViewableItem } from '../api/types';
+import { CheckIcon, KindIcon } from '../ui/icons';
 import { STATUS_LABELS, formatDuration } from '../ui/format';
 import { Picture } from './Picture';
 import { thumbhashDataUrl } from './placeholder';
@@ -9,12 +9,18 @@ import { altText, hasStills, posterOf } from './renditions';
 export const GRID_SIZES = '(max-width: 520px) 50vw, (max-width: 900px) 33vw, 240px';
 
 export interface TileProps {
-  item: MediaView;
+  item: ViewableItem;
   onOpen: (id: string) => void;
+  /** In select mode: whether the item is selected (a click then toggles it instead of opening it). */
+  selected?: boolean | undefined;
+  onToggle?: ((id: string) => void) | undefined;
 }
 
-/** One grid cell: a button (focusable, Enter opens) over the placeholder and the picture. */
-export const Tile = memo(function Tile({ item, onOpen }: TileProps) {
+/**
+ * One grid cell: a button (focusable, Enter opens) over the placeholder and the picture. In select
+ * mode the same button is a checkbox (Enter or Space toggles), so each tile stays one Tab stop.
+ */
+export const Tile = memo(function Tile({ item, onOpen, selected, onToggle }: TileProps) {
   const placeholder = thumbhashDataUrl(item.placeholder?.thumbhash);
   // A video's poster and an audio file's cover are rendered like photos (thumb, small, ...): the
   // grid shows those alike, and falls back to a plain poster image for items made before that.
@@ -27,9 +33,18 @@ export const Tile = memo(function Tile({ item, onOpen }: TileProps) {
   if (item.placeholder?.dominantColor) style.backgroundColor = item.placeholder.dominantColor;
   if (placeholder) style.backgroundImage = `url("${placeholder}")`;
   const duration = item.facts.durationSeconds;
+  const selecting = onToggle !== undefined;
   return (
-    <li className="tile" data-status={item.status}>
-      <button type="button" className="tile-button" data-id={item.id} onClick={() => onOpen(item.id)} aria-label={`${name}${item.status === 'ready' ? '' : `, ${STATUS_LABELS[item.status] ?? item.status}`}`}>
+    <li className={`tile${selected ? ' is-selected' : ''}`} data-status={item.status}>
+      <button
+        type="button"
+        className="tile-button"
+        data-id={item.id}
+        onClick={() => (onToggle ? onToggle(item.id) : onOpen(item.id))}
+        role={selecting ? 'checkbox' : undefined}
+        aria-checked={selecting ? Boolean(selected) : undefined}
+        aria-label={`${name}${item.status === 'ready' ? '' : `, ${STATUS_LABELS[item.status] ?? item.status}`}`}
+      >
         <span className={`tile-media${placeholder ? ' has-placeholder' : ''}`} style={style} data-testid="tile-media">
           {stills && <Picture renditions={item.renditions} names={['thumb', 'small']} sizes={GRID_SIZES} alt={alt} className="tile-img" />}
           {poster && <img className="tile-img fade is-loaded" src={poster.url} alt={alt} loading="lazy" decoding="async" />}
@@ -53,6 +68,11 @@ export const Tile = memo(function Tile({ item, onOpen }: TileProps) {
           </span>
         )}
         <span className="tile-caption">{name}</span>
+        {selecting && (
+          <span className="tile-check" aria-hidden="true">
+            {selected && <CheckIcon size={16} />}
+          </span>
+        )}
       </button>
     </li>
   );

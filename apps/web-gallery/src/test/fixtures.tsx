@@ -1,7 +1,7 @@
 import { render, type RenderResult } from '@testing-library/react';
 import type { ReactElement } from 'react';
-import type { ApiClient } from '../api/client';
-import type { MediaView } from '../api/types';
+import type { ApiClient, VisitorApi } from '../api/client';
+import type { AlbumView, MediaView, ReviewItemView, SharedMediaView, ShareView } from '../api/types';
 import { MediaEvents, ServicesProvider, type Services } from '../app/services';
 import { Session } from '../auth/session';
 import { UploadQueue } from '../upload/queue';
@@ -68,15 +68,91 @@ export function fakeApi(overrides: Partial<ApiClient> = {}): jest.Mocked<ApiClie
     listMedia: jest.fn(async () => ({ items: [], nextCursor: null })),
     updateMedia: fail('updateMedia'),
     deleteMedia: fail('deleteMedia'),
-    releaseMedia: fail('releaseMedia'),
+    requestReview: fail('requestReview'),
     listTags: jest.fn(async () => []),
     mediaAccess: jest.fn(async () => ({ expiresAt: null })),
     originalDownload: jest.fn(async (id: string) => ({ url: `https://downloads.test/originals/${id}?signature=x`, expiresAt: new Date(Date.now() + 900_000).toISOString() })),
+    getMe: jest.fn(async () => ({ ownerId: 'alice', roles: [] })),
+    listAlbums: jest.fn(async () => ({ items: [], nextCursor: null })),
+    getAlbum: fail('getAlbum'),
+    createAlbum: fail('createAlbum'),
+    updateAlbum: fail('updateAlbum'),
+    deleteAlbum: fail('deleteAlbum'),
+    listAlbumItems: jest.fn(async () => ({ items: [], nextCursor: null })),
+    addAlbumItems: fail('addAlbumItems'),
+    removeAlbumItems: fail('removeAlbumItems'),
+    createShare: fail('createShare'),
+    listShares: jest.fn(async () => []),
+    revokeShare: fail('revokeShare'),
+    listReview: jest.fn(async () => ({ items: [], nextCursor: null })),
+    approveMedia: fail('approveMedia'),
+    rejectMedia: fail('rejectMedia'),
     ...overrides,
   } as jest.Mocked<ApiClient>;
 }
 
-export function testServices(api: ApiClient = fakeApi()): Services {
+/** A VisitorApi whose every method is a jest mock; pass the ones a test needs. */
+export function fakeVisitor(overrides: Partial<VisitorApi> = {}): jest.Mocked<VisitorApi> {
+  const fail = (name: string) => jest.fn(async () => {
+    throw new Error(`unexpected visitor.${name}()`);
+  });
+  return {
+    openShare: fail('openShare'),
+    unlockShare: fail('unlockShare'),
+    openSharedMedia: fail('openSharedMedia'),
+    downloadSharedOriginal: fail('downloadSharedOriginal'),
+    reportSharedMedia: fail('reportSharedMedia'),
+    ...overrides,
+  } as jest.Mocked<VisitorApi>;
+}
+
+export function albumView(overrides: Partial<AlbumView> = {}): AlbumView {
+  seq += 1;
+  return {
+    id: `01JALBUM${String(seq).padStart(18, '0')}`,
+    name: `Album ${seq}`,
+    description: null,
+    coverMediaId: null,
+    cover: null,
+    itemCount: 0,
+    newestTakenAt: null,
+    createdAt: '2026-11-02T10:00:00.000Z',
+    updatedAt: '2026-11-02T10:00:00.000Z',
+    ...overrides,
+  };
+}
+
+export function shareView(overrides: Partial<ShareView> = {}): ShareView {
+  seq += 1;
+  return {
+    id: `01JSHARE${String(seq).padStart(18, '0')}`,
+    target: { type: 'album', albumId: '01JALBUM000000000000000001' },
+    allowDownload: false,
+    expiresAt: null,
+    hasPassword: false,
+    revokedAt: null,
+    lastOpenedAt: null,
+    createdAt: '2026-11-03T10:00:00.000Z',
+    state: 'active',
+    ...overrides,
+  };
+}
+
+/** An item as a share link's visitor gets it: renditions with a grant in their query. */
+export function sharedItem(overrides: Partial<MediaView> = {}): SharedMediaView {
+  const { moderation: _m, failure: _f, progress: _p, original, ...rest } = mediaItem(overrides);
+  return {
+    ...rest,
+    original: { size: original.size, mime: original.mime },
+    renditions: rest.renditions.map((r) => ({ ...r, url: `${r.url}?grant=g1` })),
+  };
+}
+
+export function reviewItem(overrides: Partial<MediaView> = {}, ownerId = 'bob'): ReviewItemView {
+  return { ...mediaItem({ status: 'flagged', moderation: { verdict: 'flagged', labels: [{ name: 'violence', confidence: 0.8 }] }, ...overrides }), ownerId };
+}
+
+export function testServices(api: ApiClient = fakeApi(), visitor: VisitorApi = fakeVisitor()): Services {
   const storage = new Map<string, string>();
   const session = new Session({
     storage: { getItem: (k) => storage.get(k) ?? null, setItem: (k, v) => void storage.set(k, v), removeItem: (k) => void storage.delete(k) },
@@ -84,7 +160,7 @@ export function testServices(api: ApiClient = fakeApi()): Services {
     secure: false,
   });
   session.signIn(fakeToken());
-  return { api, session, events: new MediaEvents(), uploads: new UploadQueue({ api, put: async () => ({ etag: null }) }) };
+  return { api, visitor, session, events: new MediaEvents(), uploads: new UploadQueue({ api, put: async () => ({ etag: null }) }) };
 }
 
 export function renderWith(ui: ReactElement, services: Services = testServices()): RenderResult & { services: Services } {

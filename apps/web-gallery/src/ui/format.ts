@@ -34,3 +34,10 @@ export const STATUS_LABELS: Record<string, string> = {
   failed: 'Failed',
   flagged: 'Held for review',
 };
+
+/** A date without the time, e.g. "12 Aug 2026". */
+export function formatDay(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return date.toLocaleDateString(undefined, { dateStyle: 'medium' });
+}

@@ -1,0 +1,96 @@
+import { useCallback, useEffect, useRef, type KeyboardEvent, type ReactNode } from 'react';
+import { ChevronLeft, ChevronRight, CloseIcon } from '../ui/icons';
+
+export interface ItemDialogProps {
+  title: string;
+  prevId: string | null;
+  nextId: string | null;
+  onNavigate: (id: string) => void;
+  onClose: () => void;
+  /** Escape's first job where there is one (e.g. cancelling a confirmation): true when it did something. */
+  onEscape?: () => boolean;
+  /** A dialog over this one (share, add to album) has the keys meanwhile. */
+  covered?: boolean;
+  /** The `.detail-body`, and any dialogs opened from it. */
+  children: ReactNode;
+}
+
+/**
+ * The frame of an item shown large (the owner's detail view, a visitor's): a modal dialog where
+ * focus moves in and is returned on close, Tab stays inside, Escape closes, Left/Right step through
+ * the grid's items.
+ */
+export function ItemDialog({ title, prevId, nextId, onNavigate, onClose, onEscape, covered = false, children }: ItemDialogProps) {
+  const dialog = useRef<HTMLDivElement>(null);
+  const closeButton = useRef<HTMLButtonElement>(null);
+  const escape = useRef(onEscape);
+  useEffect(() => {
+    escape.current = onEscape;
+  }, [onEscape]);
+
+  useEffect(() => {
+    const previous = document.activeElement as HTMLElement | null;
+    closeButton.current?.focus();
+    document.body.classList.add('has-dialog');
+    return () => {
+      document.body.classList.remove('has-dialog');
+      previous?.focus?.();
+    };
+  }, []);
+
+  // On the window, not the dialog: after a click focus can sit on <body> (e.g. a button that became
+  // disabled), and Escape and the arrows must still work.
+  useEffect(() => {
+    const onKey = (event: globalThis.KeyboardEvent) => {
+      if (event.defaultPrevented || covered) return;
+      const target = event.target as HTMLElement | null;
+      const typing = target?.closest?.('input, textarea, select, [role="slider"], video, audio');
+      if (event.key === 'Escape') {
+        event.preventDefault();
+        if (!escape.current?.()) onClose();
+      } else if (!typing && event.key === 'ArrowLeft' && prevId) onNavigate(prevId);
+      else if (!typing && event.key === 'ArrowRight' && nextId) onNavigate(nextId);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [covered, nextId, onClose, onNavigate, prevId]);
+
+  // Keep Tab inside the dialog.
+  const onKeyDown = useCallback((event: KeyboardEvent) => {
+    if (event.key !== 'Tab' || !dialog.current) return;
+    const focusable = dialog.current.querySelectorAll<HTMLElement>('button:not([disabled]), a[href], input, select, textarea, [tabindex="0"], video[controls], audio[controls]');
+    const first = focusable[0];
+    const last = focusable[focusable.length - 1];
+    if (event.shiftKey && (document.activeElement === first || !dialog.current.contains(document.activeElement))) {
+      event.preventDefault();
+      last?.focus();
+    } else if (!event.shiftKey && document.activeElement === last) {
+      event.preventDefault();
+      first?.focus();
+    }
+  }, []);
+
+  return (
+    <div className="overlay" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
+      <div ref={dialog} className="detail" role="dialog" aria-modal="true" aria-labelledby="detail-title" onKeyDown={onKeyDown}>
+        <header className="detail-head">
+          <h2 id="detail-title" className="detail-title">
+            {title}
+          </h2>
+          <div className="detail-nav">
+            <button type="button" className="icon-btn" disabled={!prevId} onClick={() => prevId && onNavigate(prevId)} aria-label="Previous item">
+              <ChevronLeft />
+            </button>
+            <button type="button" className="icon-btn" disabled={!nextId} onClick={() => nextId && onNavigate(nextId)} aria-label="Next item">
+              <ChevronRight />
+            </button>
+            <button ref={closeButton} type="button" className="icon-btn" onClick={onClose} aria-label="Close">
+              <CloseIcon />
+            </button>
+          </div>
+        </header>
+        {children}
+      </div>
+    </div>
+  );
+}
