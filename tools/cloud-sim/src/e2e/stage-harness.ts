@@ -7,6 +7,8 @@ import { readCloudAssembly, type CloudAssemblyStack, type Template } from '../te
 
 export const ALICE = { username: 'alice@example.com', password: 'Alice-password-1!', email: 'alice@example.com' };
 export const BOB = { username: 'bob@example.com', password: 'Bob-password-1!!', email: 'bob@example.com' };
+/** A member of the stage's `moderator` user pool group. */
+export const MIA = { username: 'mia@example.com', password: 'Mia-password-1!!', email: 'mia@example.com', groups: ['moderator'] };
 
 /** The synthesized dev stage from `apps/infra/cdk.out` (run `nx run @mediaflow/infra:synth` first). */
 export function devStack(): CloudAssemblyStack {
@@ -34,7 +36,7 @@ export async function bringUp(stack: CloudAssemblyStack = devStack(), extra: Par
     stack,
     hostLayers: defaultHostLayers(root),
     ...defaultMediaTools(),
-    users: [ALICE, BOB],
+    users: [ALICE, BOB, MIA],
     // Lambda waits a minute or two between asynchronous retries; a test cannot.
     asyncRetryDelaysMs: [1_000, 2_000],
     ...extra,

@@ -35,7 +35,7 @@ export interface StageOptions {
   ffmpeg: string;
   ffprobe: string;
   /** Users of the sign-in page. */
-  users?: Array<{ username: string; password: string; email?: string }>;
+  users?: Array<{ username: string; password: string; email?: string; groups?: string[] }>;
   /** Instances per function at most; 2 keeps a 2-core machine responsive. */
   maxInstancesPerFunction?: number;
   /** Seconds Lambda waits before retrying a failed asynchronous invocation (60 and 120 in AWS). */
