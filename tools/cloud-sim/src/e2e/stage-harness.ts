@@ -1,8 +1,9 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import tls from 'node:tls';
 import { workspaceRoot } from '../runtime-paths.js';
 import { defaultHostLayers, defaultMediaTools } from '../stage/defaults.js';
-import { startStage, type Stage, type StageOptions } from '../stage/stage.js';
+import { startStage, type Stage, type StageEdge, type StageOptions } from '../stage/stage.js';
 import { readCloudAssembly, type CloudAssemblyStack, type Template } from '../template/cdk-out.js';
 
 export const ALICE = { username: 'alice@example.com', password: 'Alice-password-1!', email: 'alice@example.com' };
@@ -41,4 +42,31 @@ export async function bringUp(stack: CloudAssemblyStack = devStack(), extra: Par
     asyncRetryDelaysMs: [1_000, 2_000],
     ...extra,
   });
+}
+
+/**
+ * Runs `work` with this process's TLS connections to the stage's public names taken to its edge
+ * (the name kept for SNI and Host), trusting only the stage's authority: what the runtime's edge
+ * hook does for the functions. The upload helper then PUTs to the presigned bucket URLs as they are.
+ */
+export async function throughEdge<T>(edge: StageEdge, work: () => Promise<T>): Promise<T> {
+  const colon = edge.address.lastIndexOf(':');
+  const host = edge.address.slice(0, colon);
+  const port = Number(edge.address.slice(colon + 1));
+  const ca = readFileSync(edge.caPath, 'utf8');
+  const publicName = /(^|\.)(amazonaws\.com|amazoncognito\.com|cloudfront\.net)\.?$/i;
+  const tlsModule = tls as unknown as { connect: (...args: unknown[]) => tls.TLSSocket };
+  const connect = tlsModule.connect;
+  tlsModule.connect = function connectThroughEdge(this: unknown, ...args: unknown[]): tls.TLSSocket {
+    const options = args[0] as tls.ConnectionOptions | null;
+    if (options !== null && typeof options === 'object' && !options.socket && typeof options.host === 'string' && publicName.test(options.host)) {
+      args[0] = { ...options, host, port, servername: options.servername || options.host, ca };
+    }
+    return connect.apply(this, args);
+  };
+  try {
+    return await work();
+  } finally {
+    tlsModule.connect = connect;
+  }
 }
