@@ -1,46 +1,17 @@
-import { renditionKey, type MediaItem } from '@mediaflow/domain';
-import { makeMediaItem } from '@mediaflow/domain/testing';
-import { IMMUTABLE_CACHE } from '@mediaflow/media-service';
 import { inMemoryDeps } from '@mediaflow/media-service/testing';
-import { createApi } from './app.js';
-import { bearerTokens } from './auth.js';
+import { apiSpecHarness } from './api.spec-support.js';
 import type { AlbumItemsAdded, AlbumItemsRemoved, AlbumList, AlbumPage, AlbumView, MediaPage, Problem } from './client/mediaflow-client.js';
-import { LocalTokens } from './local-tokens.js';
 
 // Albums over HTTP: the app on in-memory deps, items seeded ready in the repository and the store.
 
 function setup() {
   const deps = inMemoryDeps();
-  const tokens = new LocalTokens({ secret: Buffer.alloc(32, 7), now: () => deps.clock.now() });
-  const app = createApi({ deps, verifier: bearerTokens(tokens), mediaFiles: {}, shares: { secret: Buffer.alloc(32, 5) } });
-  const call = (path: string, init: { owner?: string; method?: string; json?: unknown } = {}) => {
-    const headers = new Headers();
-    if (init.owner !== undefined) headers.set('authorization', `Bearer ${tokens.issue(init.owner)}`);
-    if (init.json !== undefined) headers.set('content-type', 'application/json');
-    return app.request(path, { method: init.method ?? 'GET', headers, ...(init.json === undefined ? {} : { body: JSON.stringify(init.json) }) });
-  };
-  const json = async <T>(path: string, init: Parameters<typeof call>[1] = {}, status = 200): Promise<T> => {
-    const res = await call(path, init);
-    expect([path, res.status]).toEqual([path, status]);
-    return (await res.json()) as T;
-  };
-  /** A ready item of `owner`, with a thumbnail in the store. */
-  const seed = async (owner = 'alice', overrides: Partial<MediaItem> = {}): Promise<MediaItem> => {
-    const id = deps.ids.next();
-    const thumb = { name: 'thumb', format: 'webp' as const, key: renditionKey(owner, id, 'thumb', 'webp'), contentType: 'image/webp', bytes: 4, width: 8, height: 8 };
-    const at = deps.clock.now().toISOString();
-    const item = makeMediaItem({ id, ownerId: owner, status: 'ready', moderation: { verdict: 'safe', labels: [] }, renditions: [thumb], createdAt: at, updatedAt: at, ...overrides });
-    await deps.repo.create(item);
-    await deps.store.put(thumb.key, new Uint8Array([1, 2, 3, 4]), { contentType: 'image/webp', cacheControl: IMMUTABLE_CACHE });
-    await deps.store.put(item.original.key, new Uint8Array([9, 9, 9]));
-    deps.clock.advance(1000);
-    return item;
-  };
+  const h = apiSpecHarness(deps);
   const album = (owner: string, name: string, description?: string) =>
-    json<AlbumView>('/api/v1/albums', { owner, method: 'POST', json: description === undefined ? { name } : { name, description } }, 201);
+    h.json<AlbumView>('/api/v1/albums', { owner, method: 'POST', json: description === undefined ? { name } : { name, description } }, 201);
   const add = (owner: string, albumId: string, mediaIds: string[], status = 200) =>
-    json<AlbumItemsAdded>(`/api/v1/albums/${albumId}/items`, { owner, method: 'POST', json: { mediaIds } }, status);
-  return { deps, app, tokens, call, json, seed, album, add };
+    h.json<AlbumItemsAdded>(`/api/v1/albums/${albumId}/items`, { owner, method: 'POST', json: { mediaIds } }, status);
+  return { deps, ...h, album, add };
 }
 
 const UNKNOWN = '01J00000000000000000000000';

@@ -1,11 +1,8 @@
-import { renditionKey, type MediaItem, type Role } from '@mediaflow/domain';
-import { InMemoryEdgeCache, makeMediaItem } from '@mediaflow/domain/testing';
-import { IMMUTABLE_CACHE } from '@mediaflow/media-service';
+import type { MediaItem, Role } from '@mediaflow/domain';
+import { InMemoryEdgeCache } from '@mediaflow/domain/testing';
 import { inMemoryDeps } from '@mediaflow/media-service/testing';
-import { createApi } from './app.js';
-import { bearerTokens } from './auth.js';
+import { apiSpecHarness } from './api.spec-support.js';
 import type { AlbumView, MediaView, Me, Problem, ReviewItemView, ReviewPage, SharedPage } from './client/mediaflow-client.js';
-import { LocalTokens } from './local-tokens.js';
 
 // Moderation over HTTP: the moderators' queue and decisions, the owner's request, visitors' reports.
 
@@ -13,32 +10,10 @@ function setup() {
   const edgeCache = new InMemoryEdgeCache();
   const logged: Record<string, unknown>[] = [];
   const deps = inMemoryDeps({ edgeCache, log: (entry: Record<string, unknown>) => logged.push(entry) });
-  const tokens = new LocalTokens({ secret: Buffer.alloc(32, 7), now: () => deps.clock.now() });
-  const app = createApi({ deps, verifier: bearerTokens(tokens), mediaFiles: {}, shares: { secret: Buffer.alloc(32, 5) } });
-  const call = (path: string, init: { owner?: string; roles?: Role[]; method?: string; json?: unknown } = {}) => {
-    const headers = new Headers();
-    if (init.owner !== undefined) headers.set('authorization', `Bearer ${tokens.issue(init.owner, { roles: init.roles ?? [] })}`);
-    if (init.json !== undefined) headers.set('content-type', 'application/json');
-    return app.request(path, { method: init.method ?? 'GET', headers, ...(init.json === undefined ? {} : { body: JSON.stringify(init.json) }) });
-  };
-  const json = async <T>(path: string, init: Parameters<typeof call>[1] = {}, status = 200): Promise<T> => {
-    const res = await call(path, init);
-    expect([path, res.status, res.status === status ? '' : await res.text()]).toEqual([path, status, '']);
-    return (await res.json()) as T;
-  };
+  const h = apiSpecHarness(deps);
   const moderator = { owner: 'mo', roles: ['moderator'] as Role[] };
-  const seed = async (owner = 'alice', overrides: Partial<MediaItem> = {}): Promise<MediaItem> => {
-    const id = deps.ids.next();
-    const thumb = { name: 'thumb', format: 'webp' as const, key: renditionKey(owner, id, 'thumb', 'webp'), contentType: 'image/webp', bytes: 4, width: 8, height: 8 };
-    const at = deps.clock.now().toISOString();
-    const item = makeMediaItem({ id, ownerId: owner, status: 'ready', moderation: { verdict: 'safe', labels: [] }, renditions: [thumb], createdAt: at, updatedAt: at, ...overrides });
-    await deps.repo.create(item);
-    await deps.store.put(thumb.key, new Uint8Array([1, 2, 3, 4]), { contentType: 'image/webp', cacheControl: IMMUTABLE_CACHE });
-    deps.clock.advance(1000);
-    return item;
-  };
-  const held = (owner = 'alice') => seed(owner, { status: 'flagged', moderation: { verdict: 'flagged', labels: [{ name: 'violence', confidence: 0.9 }] } });
-  return { deps, edgeCache, logged, app, tokens, call, json, moderator, seed, held };
+  const held = (owner = 'alice') => h.seed(owner, { status: 'flagged', moderation: { verdict: 'flagged', labels: [{ name: 'violence', confidence: 0.9 }] } });
+  return { deps, edgeCache, logged, ...h, moderator, held };
 }
 
 describe('moderation', () => {

@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { renditionKey, type MediaItem, type ShareLinkRepository } from '@mediaflow/domain';
-import { makeMediaItem } from '@mediaflow/domain/testing';
-import { IMMUTABLE_CACHE } from '@mediaflow/media-service';
+import type { MediaItem, ShareLinkRepository } from '@mediaflow/domain';
 import { inMemoryDeps } from '@mediaflow/media-service/testing';
+import { apiSpecHarness } from './api.spec-support.js';
 import { createApi, type ShareOptions } from './app.js';
 import { bearerTokens } from './auth.js';
 import type { AlbumView, OriginalDownload, Problem, ShareCreated, SharedMediaView, SharedPage, ShareList, ShareUnlocked, ShareView } from './client/mediaflow-client.js';
@@ -12,44 +11,15 @@ import { LocalTokens } from './local-tokens.js';
 
 function setup(shares: Partial<ShareOptions> = {}) {
   const deps = inMemoryDeps();
-  const tokens = new LocalTokens({ secret: Buffer.alloc(32, 7), now: () => deps.clock.now() });
-  const app = createApi({ deps, verifier: bearerTokens(tokens), mediaFiles: {}, shares: { secret: Buffer.alloc(32, 5), ...shares } });
-  const call = (path: string, init: { owner?: string; method?: string; json?: unknown; headers?: Record<string, string> } = {}) => {
-    const headers = new Headers(init.headers);
-    if (init.owner !== undefined) headers.set('authorization', `Bearer ${tokens.issue(init.owner)}`);
-    if (init.json !== undefined) headers.set('content-type', 'application/json');
-    return app.request(path, { method: init.method ?? 'GET', headers, ...(init.json === undefined ? {} : { body: JSON.stringify(init.json) }) });
-  };
-  const json = async <T>(path: string, init: Parameters<typeof call>[1] = {}, status = 200): Promise<T> => {
-    const res = await call(path, init);
-    expect([path, res.status, res.status === status ? '' : await res.text()]).toEqual([path, status, '']);
-    return (await res.json()) as T;
-  };
-  const problem = async (path: string, init: Parameters<typeof call>[1], status: number): Promise<Problem> => {
-    const res = await call(path, init);
-    expect([path, res.status]).toEqual([path, status]);
-    expect(res.headers.get('content-type')).toBe('application/problem+json');
-    return (await res.json()) as Problem;
-  };
-  const seed = async (owner = 'alice', overrides: Partial<MediaItem> = {}): Promise<MediaItem> => {
-    const id = deps.ids.next();
-    const thumb = { name: 'thumb', format: 'webp' as const, key: renditionKey(owner, id, 'thumb', 'webp'), contentType: 'image/webp', bytes: 4, width: 8, height: 8 };
-    const at = deps.clock.now().toISOString();
-    const item = makeMediaItem({ id, ownerId: owner, status: 'ready', moderation: { verdict: 'safe', labels: [] }, renditions: [thumb], createdAt: at, updatedAt: at, ...overrides });
-    await deps.repo.create(item);
-    await deps.store.put(thumb.key, new Uint8Array([1, 2, 3, 4]), { contentType: 'image/webp', cacheControl: IMMUTABLE_CACHE });
-    await deps.store.put(item.original.key, new Uint8Array([9, 9, 9]));
-    deps.clock.advance(1000);
-    return item;
-  };
-  const share = (owner: string, body: Record<string, unknown>) => json<ShareCreated>('/api/v1/shares', { owner, method: 'POST', json: body }, 201);
+  const h = apiSpecHarness(deps, shares);
+  const share = (owner: string, body: Record<string, unknown>) => h.json<ShareCreated>('/api/v1/shares', { owner, method: 'POST', json: body }, 201);
   const shareItem = (item: MediaItem, extra: Record<string, unknown> = {}) => share(item.ownerId, { target: { type: 'media', mediaId: item.id }, ...extra });
   const album = async (owner: string, items: readonly MediaItem[]): Promise<AlbumView> => {
-    const created = await json<AlbumView>('/api/v1/albums', { owner, method: 'POST', json: { name: 'Trip', description: 'Two weeks' } }, 201);
-    if (items.length > 0) await json(`/api/v1/albums/${created.id}/items`, { owner, method: 'POST', json: { mediaIds: items.map((i) => i.id) } });
+    const created = await h.json<AlbumView>('/api/v1/albums', { owner, method: 'POST', json: { name: 'Trip', description: 'Two weeks' } }, 201);
+    if (items.length > 0) await h.json(`/api/v1/albums/${created.id}/items`, { owner, method: 'POST', json: { mediaIds: items.map((i) => i.id) } });
     return created;
   };
-  return { deps, app, tokens, call, json, problem, seed, share, shareItem, album };
+  return { deps, ...h, share, shareItem, album };
 }
 
 const UNKNOWN = '01J00000000000000000000000';

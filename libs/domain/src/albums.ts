@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { ValidationError } from './errors.js';
 import { OwnerIdSchema, UlidSchema } from './ids.js';
-import { CursorSchema, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type Page } from './query.js';
+import { CursorSchema, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type CursorBinding, type Page } from './query.js';
 
 const IsoDateTime = z.iso.datetime({ offset: true });
 
@@ -87,6 +88,44 @@ export interface AlbumMember {
    * when the item was added (an ISO date-time).
    */
   takenAt: string;
+}
+
+/**
+ * A member's date as every album repository stores and sorts it: the UTC `toISOString()` form,
+ * whose text order is the order of the instants (an offset such as `+02:00` would sort as text,
+ * not as time). Only an ISO date-time with an offset (`Z` or `±hh:mm`) is accepted; anything else
+ * (a date alone, a local time without an offset, any other text `Date.parse` might read) throws
+ * `ValidationError` with `path` as the issue's path. Every adapter calls it on each member before
+ * it writes anything, so a bad date leaves the album as it was.
+ *
+ * @example
+ * albumMemberTakenAt('2026-03-01T12:00:00+02:00'); // '2026-03-01T10:00:00.000Z'
+ * albumMemberTakenAt('2026-03-01'); // throws ValidationError
+ */
+export function albumMemberTakenAt(takenAt: string, path = 'takenAt'): string {
+  const ms = IsoDateTime.safeParse(takenAt).success ? Date.parse(takenAt) : Number.NaN;
+  if (Number.isNaN(ms)) {
+    throw new ValidationError(`"${takenAt}" is not an ISO date-time`, [{ path, message: 'must be an ISO date-time' }]);
+  }
+  return new Date(ms).toISOString();
+}
+
+/**
+ * What a cursor of `AlbumRepository.listAlbums` is bound to: the owner and the album listing, so
+ * it is refused for another owner or another listing. The shape (and so the cursor's fingerprint)
+ * must not change, or cursors already handed out stop working.
+ */
+export function albumListCursorBinding(ownerId: string): CursorBinding {
+  return { ownerId, scope: 'albums' };
+}
+
+/**
+ * What a cursor of `AlbumRepository.listItems` is bound to: the owner, the album and the order, so
+ * a cursor of another album or of the other direction is refused. The shape (and so the cursor's
+ * fingerprint) must not change, or cursors already handed out stop working.
+ */
+export function albumItemsCursorBinding(ownerId: string, albumId: string, order: AlbumOrder): CursorBinding {
+  return { ownerId, scope: `album-items:${albumId}:${order}` };
 }
 
 /** The outcome of adding or removing items: which ids changed, and the album afterwards. */

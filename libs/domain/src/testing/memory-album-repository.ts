@@ -1,4 +1,14 @@
-import type { Album, AlbumChange, AlbumItemsQuery, AlbumListQuery, AlbumMember, AlbumRepository } from '../albums.js';
+import {
+  albumItemsCursorBinding,
+  albumListCursorBinding,
+  albumMemberTakenAt,
+  type Album,
+  type AlbumChange,
+  type AlbumItemsQuery,
+  type AlbumListQuery,
+  type AlbumMember,
+  type AlbumRepository,
+} from '../albums.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import { decodeCursor, encodeCursor, type CursorBinding, type Page } from '../query.js';
 
@@ -10,35 +20,9 @@ function key(ownerId: string, id: string): string {
   return `${ownerId}\u0000${id}`;
 }
 
-/**
- * A member's date as every adapter stores it: the UTC `toISOString()` form, whose text order is the
- * order of the instants (an offset such as `+02:00` would sort as text, not as time).
- * `'2026-03-01T12:00:00+02:00'` becomes `'2026-03-01T10:00:00.000Z'`.
- */
-function normaliseTakenAt(takenAt: string): string {
-  const ms = Date.parse(takenAt);
-  if (Number.isNaN(ms)) {
-    throw new ValidationError(`"${takenAt}" is not a date`, [{ path: 'takenAt', message: 'must be an ISO date-time' }]);
-  }
-  return new Date(ms).toISOString();
-}
-
 /** Whether `a` sorts before `b` in an album, oldest first (date taken, then media id). */
 function memberBefore(a: AlbumMember, b: AlbumMember): boolean {
   return a.takenAt < b.takenAt || (a.takenAt === b.takenAt && a.mediaId < b.mediaId);
-}
-
-/**
- * What an album's item cursor is bound to: the owner, the album and the order, so a cursor of
- * another album or of the other direction is refused.
- */
-function albumItemsCursorBinding(ownerId: string, albumId: string, order: 'asc' | 'desc'): CursorBinding {
-  return { ownerId, scope: `album-items:${albumId}:${order}` };
-}
-
-/** What an owner's album-list cursor is bound to. */
-function albumListCursorBinding(ownerId: string): CursorBinding {
-  return { ownerId, scope: 'albums' };
 }
 
 /** Decodes an album item cursor into the member it points after. */
@@ -60,7 +44,8 @@ function encodeAlbumItemsCursor(last: AlbumMember, binding: CursorBinding): stri
  * counts and the newest date kept in step with every membership change.
  *
  * Semantics every adapter shares, beyond the port's text:
- * - a member's `takenAt` is stored in UTC `toISOString()` form (see {@link normaliseTakenAt});
+ * - a member's `takenAt` must be an ISO date-time with an offset and is stored in UTC
+ *   `toISOString()` form (see {@link albumMemberTakenAt});
  * - a membership change moves `updatedAt` to `at` but not `version` (it is not an edit of the
  *   album's own fields), except when it clears the cover: that is one, so a stale edit that would
  *   put the removed cover back loses with a `ConflictError`;
@@ -142,7 +127,7 @@ export class MemoryAlbumRepository implements AlbumRepository {
   async addItems(ownerId: string, albumId: string, members: readonly AlbumMember[], at: Date): Promise<AlbumChange> {
     const { album, members: current } = this.stored(ownerId, albumId);
     // Normalised before any change, so a bad date leaves the album as it was.
-    const incoming = members.map((m) => ({ mediaId: m.mediaId, takenAt: normaliseTakenAt(m.takenAt) }));
+    const incoming = members.map((m) => ({ mediaId: m.mediaId, takenAt: albumMemberTakenAt(m.takenAt) }));
     const changed: string[] = [];
     for (const member of incoming) {
       if (current.has(member.mediaId)) continue;

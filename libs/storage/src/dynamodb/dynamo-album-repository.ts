@@ -12,6 +12,9 @@ import {
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
 import {
+  albumItemsCursorBinding,
+  albumListCursorBinding,
+  albumMemberTakenAt,
   ConflictError,
   decodeCursor,
   encodeCursor,
@@ -24,10 +27,9 @@ import {
   type AlbumListQuery,
   type AlbumMember,
   type AlbumRepository,
-  type CursorBinding,
   type Page,
 } from '@mediaflow/domain';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { awsErrorName } from '../aws-errors.js';
 import { StorageError } from '../errors.js';
 import { checkOwner } from './checks.js';
@@ -55,8 +57,6 @@ const BATCH_WRITE_REQUESTS = 25;
 
 /** Attempts of one membership transaction before the album is reported as too busy. */
 const MAX_ATTEMPTS = 8;
-
-const IsoDateTimeSchema = z.iso.datetime({ offset: true });
 
 /** A listing cursor's position in an album: the member row's sort key without its `AT#`. */
 const MEMBER_POSITION = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z#[0-7][0-9A-HJKMNP-TV-Z]{25}$/;
@@ -144,18 +144,16 @@ function memberSk(member: AlbumMember): string {
 }
 
 /**
- * Members as given, each id once (the first wins), checked (an id that is no ULID or a date that is
- * no ISO date-time is refused) and with `takenAt` in UTC `toISOString()` form, as every adapter
- * stores it: `2026-03-01T12:00:00+02:00` becomes `2026-03-01T10:00:00.000Z`.
+ * Members as given, each id once (the first wins), checked (an id that is no ULID is refused, and
+ * so is a date {@link albumMemberTakenAt} refuses) and with `takenAt` in UTC `toISOString()` form,
+ * as every adapter stores it: `2026-03-01T12:00:00+02:00` becomes `2026-03-01T10:00:00.000Z`.
  */
 function checkMembers(members: readonly AlbumMember[]): AlbumMember[] {
   const seen = new Map<string, AlbumMember>();
   for (const [index, member] of members.entries()) {
     if (!UlidSchema.safeParse(member.mediaId).success) throw new ValidationError('invalid media id', [{ path: `members.${index}.mediaId`, message: 'must be a ULID' }]);
-    if (!IsoDateTimeSchema.safeParse(member.takenAt).success) {
-      throw new ValidationError('invalid date taken', [{ path: `members.${index}.takenAt`, message: 'must be an ISO date-time' }]);
-    }
-    if (!seen.has(member.mediaId)) seen.set(member.mediaId, { mediaId: member.mediaId, takenAt: new Date(member.takenAt).toISOString() });
+    const takenAt = albumMemberTakenAt(member.takenAt, `members.${index}.takenAt`);
+    if (!seen.has(member.mediaId)) seen.set(member.mediaId, { mediaId: member.mediaId, takenAt });
   }
   return [...seen.values()];
 }
@@ -231,7 +229,7 @@ function membershipFromRow(row: Item): Membership | undefined {
  *
  * - Listing an album is one Query of its member partition, in date-taken order either way
  *   (`ScanIndexForward`), `limit + 1` rows to know whether a page follows. Dates are keyed in UTC
- *   so that string order is time order; the member's own `takenAt` is returned as it was given.
+ *   so that string order is time order; the member's `takenAt` is stored and returned in that UTC form.
  * - `listAlbums` is one Query of the owner's partition (`begins_with(SK, 'ALBUM#')`, newest first).
  * - `albumsOf` and `forgetMedia` Query the back-references (`begins_with(SK, 'MEMBER#{mediaId}#')`).
  * - Cursors are the domain's `encodeCursor`, bound to the owner (and the album and order), and
@@ -327,7 +325,7 @@ export class DynamoAlbumRepository implements AlbumRepository {
 
   async listAlbums(ownerId: string, query: AlbumListQuery): Promise<Page<Album>> {
     checkOwner(ownerId);
-    const binding: CursorBinding = { ownerId, scope: 'albums' };
+    const binding = albumListCursorBinding(ownerId);
     let startKey: Item | undefined;
     if (query.cursor !== undefined) {
       const after = decodeCursor(query.cursor, binding).after;
@@ -686,7 +684,7 @@ export class DynamoAlbumRepository implements AlbumRepository {
   async listItems(ownerId: string, albumId: string, query: AlbumItemsQuery): Promise<Page<AlbumMember>> {
     checkOwner(ownerId);
     if (!UlidSchema.safeParse(albumId).success) throw new NotFoundError(`album ${albumId} not found`);
-    const binding: CursorBinding = { ownerId, scope: `album-items:${albumId}:${query.order}` };
+    const binding = albumItemsCursorBinding(ownerId, albumId, query.order);
     const pk = mediaKeys.albumMembersPk(ownerId, albumId);
     let startKey: Item | undefined;
     if (query.cursor !== undefined) {

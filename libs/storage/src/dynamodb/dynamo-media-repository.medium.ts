@@ -1,15 +1,4 @@
-import {
-  DeleteItemCommand,
-  DescribeTableCommand,
-  DynamoDBClient,
-  PutItemCommand,
-  QueryCommand,
-  TransactionCanceledException,
-  UpdateItemCommand,
-  type AttributeValue,
-  type TransactWriteItem,
-  type TransactWriteItemsCommandInput,
-} from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand, QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   applyAction,
   ConflictError,
@@ -22,78 +11,12 @@ import {
 } from '@mediaflow/domain';
 import { makeMediaItem, mediaRepositoryContract } from '@mediaflow/domain/testing';
 import { DYNALITE_CREDENTIALS, useDynalite } from './testing/dynalite-server.js';
+import { freshMediaTable } from './testing/dynalite-table.js';
 import type { DynamoMediaRepositoryConfigInput } from './config.js';
 import { DynamoMediaRepository } from './dynamo-media-repository.js';
-import { ABANDONED_UPLOAD_TTL_SECONDS, createMediaTable, MEDIA_TABLE, MEDIA_TTL_ATTRIBUTE, mediaKeys, OWNER_TAGS_INDEX } from './table.js';
+import { ABANDONED_UPLOAD_TTL_SECONDS, MEDIA_TABLE, MEDIA_TTL_ATTRIBUTE, mediaKeys, OWNER_TAGS_INDEX } from './table.js';
 
-type Row = Record<string, AttributeValue>;
-
-const credentials = DYNALITE_CREDENTIALS;
 const dynamo = useDynalite();
-let tables = 0;
-
-const keyOf = (row: Row): Row => {
-  const { PK, SK } = row;
-  if (PK === undefined || SK === undefined) throw new Error('a row without PK/SK');
-  return { PK, SK };
-};
-
-/**
- * dynalite 4 has no TransactWriteItems. This plays one on top of its conditional single writes:
- * the actions run one by one (each with its condition, remembering the old image), and when a
- * condition fails the earlier ones are put back and the SDK's TransactionCanceledException is
- * thrown with the failed action's reason at its index, as DynamoDB reports it. Transactions are
- * serialised among themselves; the repository under test is the only writer. Like DynamoDB, it
- * refuses two actions on one item.
- */
-function emulateTransactions(client: DynamoDBClient, raw: DynamoDBClient): void {
-  let queue: Promise<unknown> = Promise.resolve();
-  const restore = (table: string, key: Row, old: Row | undefined) => async (): Promise<void> => {
-    if (old === undefined) await raw.send(new DeleteItemCommand({ TableName: table, Key: key }));
-    else await raw.send(new PutItemCommand({ TableName: table, Item: old }));
-  };
-  async function run(actions: TransactWriteItem[]): Promise<void> {
-    const keys = actions.map((a) => JSON.stringify(keyOf(a.Put?.Item ?? a.Delete?.Key ?? a.Update?.Key ?? {})));
-    if (new Set(keys).size !== keys.length) throw new Error('ValidationException: two actions on one item');
-    const undo: (() => Promise<void>)[] = [];
-    for (const [index, action] of actions.entries()) {
-      try {
-        if (action.Put?.Item !== undefined && action.Put.TableName !== undefined) {
-          const { Attributes } = await raw.send(new PutItemCommand({ ...action.Put, ReturnValues: 'ALL_OLD' }));
-          undo.push(restore(action.Put.TableName, keyOf(action.Put.Item), Attributes));
-        } else if (action.Delete?.Key !== undefined && action.Delete.TableName !== undefined) {
-          const { Attributes } = await raw.send(new DeleteItemCommand({ ...action.Delete, ReturnValues: 'ALL_OLD' }));
-          undo.push(restore(action.Delete.TableName, action.Delete.Key, Attributes));
-        } else if (action.Update?.Key !== undefined && action.Update.TableName !== undefined) {
-          const { Attributes } = await raw.send(new UpdateItemCommand({ ...action.Update, ReturnValues: 'ALL_OLD' }));
-          undo.push(restore(action.Update.TableName, action.Update.Key, Attributes));
-        } else {
-          throw new Error('only Put, Delete and Update are emulated');
-        }
-      } catch (error) {
-        for (const step of undo.reverse()) await step();
-        if (error instanceof Error && error.name === 'ConditionalCheckFailedException') {
-          throw new TransactionCanceledException({
-            message: 'Transaction cancelled',
-            $metadata: {},
-            CancellationReasons: actions.map((_, i) => ({ Code: i === index ? 'ConditionalCheckFailed' : 'None' })),
-          });
-        }
-        throw error;
-      }
-    }
-  }
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      if (context.commandName !== 'TransactWriteItemsCommand') return next(args);
-      const done = queue.then(() => run((args.input as TransactWriteItemsCommandInput).TransactItems ?? []));
-      queue = done.catch(() => undefined);
-      await done;
-      return { output: { $metadata: {} }, response: {} } as Awaited<ReturnType<typeof next>>;
-    },
-    { step: 'initialize', name: 'emulateTransactWriteItems' },
-  );
-}
 
 interface Harness {
   repo: DynamoMediaRepository;
@@ -103,22 +26,15 @@ interface Harness {
   close: () => Promise<void>;
 }
 
+/** A repository on a fresh media table, its writes through the shared TransactWriteItems emulation. */
 async function freshRepository(overrides: Partial<DynamoMediaRepositoryConfigInput> = {}): Promise<Harness> {
-  tables += 1;
-  const tableName = `media-${process.pid}-${tables}`;
-  const config = { tableName, endpoint: dynamo.endpoint(), region: 'us-east-1', credentials, ...overrides };
-  const raw = new DynamoDBClient({ endpoint: dynamo.endpoint(), region: 'us-east-1', credentials });
-  const client = new DynamoDBClient({ endpoint: dynamo.endpoint(), region: 'us-east-1', credentials });
-  emulateTransactions(client, raw);
-  await createMediaTable(raw, tableName);
+  const t = await freshMediaTable(dynamo.endpoint());
+  const config = { tableName: t.tableName, endpoint: dynamo.endpoint(), region: 'us-east-1', credentials: DYNALITE_CREDENTIALS, ...overrides };
   return {
-    repo: new DynamoMediaRepository(config, { client }),
-    raw,
-    tableName,
-    close: async () => {
-      client.destroy();
-      raw.destroy();
-    },
+    repo: new DynamoMediaRepository(config, { client: t.client }),
+    raw: t.raw,
+    tableName: t.tableName,
+    close: async () => t.close(),
   };
 }
 

@@ -1,4 +1,7 @@
 import {
+  albumItemsCursorBinding,
+  albumListCursorBinding,
+  albumMemberTakenAt,
   ConflictError,
   decodeCursor,
   encodeCursor,
@@ -10,7 +13,6 @@ import {
   type AlbumListQuery,
   type AlbumMember,
   type AlbumRepository,
-  type CursorBinding,
   type Page,
 } from '@mediaflow/domain';
 import { ALBUM_SQL, type AlbumRow, type MemberRow } from './album-sql.js';
@@ -31,21 +33,6 @@ function fromRow(row: AlbumRow): Album {
   if (row.newest_taken_at !== null) album.newestTakenAt = row.newest_taken_at;
   return album;
 }
-
-/** The UTC `toISOString()` form, whose text order (the key's order) is the order of the instants. */
-function normaliseTakenAt(takenAt: string): string {
-  const ms = Date.parse(takenAt);
-  if (Number.isNaN(ms)) {
-    throw new ValidationError(`"${takenAt}" is not a date`, [{ path: 'takenAt', message: 'must be an ISO date-time' }]);
-  }
-  return new Date(ms).toISOString();
-}
-
-const listBinding = (ownerId: string): CursorBinding => ({ ownerId, scope: 'albums' });
-const itemsBinding = (ownerId: string, albumId: string, order: 'asc' | 'desc'): CursorBinding => ({
-  ownerId,
-  scope: `album-items:${albumId}:${order}`,
-});
 
 /**
  * The `AlbumRepository` of the local stack, on the SQLite file (and connection) of a
@@ -123,7 +110,7 @@ export class SqliteAlbumRepository implements AlbumRepository {
   }
 
   async listAlbums(ownerId: string, query: AlbumListQuery): Promise<Page<Album>> {
-    const binding = listBinding(ownerId);
+    const binding = albumListCursorBinding(ownerId);
     const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, binding).after;
     // One row more than the page tells whether another page follows.
     const params = { owner: ownerId, after, limit: query.limit + 1 };
@@ -194,8 +181,8 @@ export class SqliteAlbumRepository implements AlbumRepository {
   }
 
   async addItems(ownerId: string, albumId: string, members: readonly AlbumMember[], at: Date): Promise<AlbumChange> {
-    // Normalised before the transaction, so a bad date changes nothing.
-    const normalised = members.map((m) => ({ mediaId: m.mediaId, takenAt: normaliseTakenAt(m.takenAt) }));
+    // Checked and put in UTC before the transaction, so a bad date changes nothing.
+    const normalised = members.map((m) => ({ mediaId: m.mediaId, takenAt: albumMemberTakenAt(m.takenAt) }));
     return this.session.guard('album addItems', () => this.addTx(ownerId, albumId, normalised, at.toISOString()));
   }
 
@@ -235,7 +222,7 @@ export class SqliteAlbumRepository implements AlbumRepository {
   }
 
   async listItems(ownerId: string, albumId: string, query: AlbumItemsQuery): Promise<Page<AlbumMember>> {
-    const binding = itemsBinding(ownerId, albumId, query.order);
+    const binding = albumItemsCursorBinding(ownerId, albumId, query.order);
     let after: AlbumMember | undefined;
     if (query.cursor !== undefined) {
       const position = decodeCursor(query.cursor, binding);

@@ -12,19 +12,10 @@ import {
   shareLinkRepositoryContract,
 } from '@mediaflow/domain/testing';
 import { SqliteMediaRepository } from './sqlite-media-repository.js';
+import { sqliteOnFile, type SqliteOnFile } from './testing/sqlite-file.js';
 
 /** A media repository on a fresh file in a fresh directory, removed again by `close`. */
-async function onFile(): Promise<{ repo: SqliteMediaRepository; close: () => Promise<void> }> {
-  const dir = await mkdtemp(join(tmpdir(), 'mf-sqlite-albums-'));
-  const repo = new SqliteMediaRepository({ filename: join(dir, 'media.db') });
-  return {
-    repo,
-    close: async () => {
-      repo.close();
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
-}
+const onFile = (): Promise<SqliteOnFile> => sqliteOnFile('mf-sqlite-albums-');
 
 albumRepositoryContract('sqlite', async () => {
   const { repo, close } = await onFile();

@@ -5,18 +5,9 @@ import Database from 'better-sqlite3';
 import { applyAction, ConflictError, ListQuerySchema, TimeoutError, type MediaItem } from '@mediaflow/domain';
 import { makeMediaItem, mediaRepositoryContract } from '@mediaflow/domain/testing';
 import { SqliteMediaRepository } from './sqlite-media-repository.js';
+import { sqliteOnFile } from './testing/sqlite-file.js';
 
-mediaRepositoryContract('sqlite', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'mf-sqlite-'));
-  const repo = new SqliteMediaRepository({ filename: join(dir, 'media.db') });
-  return {
-    repo,
-    close: async () => {
-      repo.close();
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
-});
+mediaRepositoryContract('sqlite', () => sqliteOnFile('mf-sqlite-'));
 
 mediaRepositoryContract('sqlite (in memory)', async () => {
   const repo = new SqliteMediaRepository({ filename: ':memory:' });

@@ -9,6 +9,7 @@ import {
   type AlbumRepository,
 } from '../../albums.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors.js';
+import { decodeCursor, encodeCursor, type CursorBinding } from '../../query.js';
 import { rejection } from '../fixtures.js';
 
 export interface AlbumRepositoryHarness {
@@ -317,12 +318,47 @@ export function albumRepositoryContract(name: string, create: () => Promise<Albu
       await expect(albums.listItems('alice', one.id, itemsQ({ cursor: 'bm90LWEtY3Vyc29y' }))).rejects.toBeInstanceOf(ValidationError);
     });
 
-    it('refuses a member whose date is not one, adding none of the batch', async () => {
+    it('takes a member date only as an ISO date-time with an offset, adding none of a batch with another', async () => {
       const album = await albums.createAlbum(makeAlbum());
-      const batch = [member(mediaId(), '2026-01-01T00:00:00.000Z'), member(mediaId(), 'yesterday')];
-      await expect(albums.addItems('alice', album.id, batch, T1)).rejects.toBeInstanceOf(ValidationError);
+      // `Date.parse` reads all but the first; none is an ISO date-time with an offset (`Z` or `±hh:mm`).
+      const refused = ['yesterday', '2026-01-01', '2026-01-01T00:00:00', '2026-01-01 00:00:00Z', '2026-01-01T00:00Z', 'March 1, 2026', '2026-02-30T00:00:00Z'];
+      for (const bad of refused) {
+        const batch = [member(mediaId(), '2026-01-01T00:00:00.000Z'), member(mediaId(), bad)];
+        expect([bad, await rejection(albums.addItems('alice', album.id, batch, T1))]).toEqual([bad, expect.any(ValidationError)]);
+      }
       expect(await albums.getAlbum('alice', album.id)).toEqual(album);
       expect((await albums.listItems('alice', album.id, itemsQ())).items).toEqual([]);
+
+      // `Z` or an offset, with or without fractions of a second: kept in UTC `toISOString()` form.
+      const [a, b, c] = [mediaId(), mediaId(), mediaId()] as const;
+      await albums.addItems('alice', album.id, [member(a, '2026-01-01T00:00:00Z'), member(b, '2026-01-01T03:00:00.5+02:00'), member(c, '2026-01-01T00:00:00.123456-01:00')], T1);
+      expect((await albums.listItems('alice', album.id, itemsQ())).items).toEqual([
+        member(a, '2026-01-01T00:00:00.000Z'),
+        member(c, '2026-01-01T01:00:00.123Z'),
+        member(b, '2026-01-01T01:00:00.500Z'),
+      ]);
+    });
+
+    it('binds its cursors as they always were, so cursors already handed out keep working', async () => {
+      // The bindings written out in the shape the first cursors were issued with: any change of it
+      // would change every cursor's fingerprint.
+      const one = await albums.createAlbum(makeAlbum());
+      await albums.createAlbum(makeAlbum());
+      const members = [member(mediaId(), '2026-01-01T00:00:00.000Z'), member(mediaId(), '2026-01-02T00:00:00.000Z')];
+      await albums.addItems('alice', one.id, members, T1);
+
+      const listBinding: CursorBinding = { ownerId: 'alice', scope: 'albums' };
+      const albumCursor = (await albums.listAlbums('alice', albumsQ({ limit: 1 }))).nextCursor as string;
+      expect(encodeCursor(decodeCursor(albumCursor, listBinding), listBinding)).toBe(albumCursor);
+
+      for (const order of ['asc', 'desc'] as const) {
+        const binding: CursorBinding = { ownerId: 'alice', scope: `album-items:${one.id}:${order}` };
+        const cursor = (await albums.listItems('alice', one.id, itemsQ({ order, limit: 1 }))).nextCursor as string;
+        const reissued = encodeCursor(decodeCursor(cursor, binding), binding);
+        expect(reissued).toBe(cursor);
+        const next = (await albums.listItems('alice', one.id, itemsQ({ order, limit: 1, cursor: reissued }))).items;
+        expect(next).toEqual([order === 'asc' ? members[1] : members[0]]);
+      }
     });
 
     it('says which of the owner\u2019s albums hold an item', async () => {
