@@ -9,6 +9,8 @@ import { useSelection } from '../gallery/useSelection';
 import { ShareDialog } from '../share/ShareDialog';
 import { Dialog } from '../ui/Dialog';
 import { CheckIcon, ChevronLeft, ShareIcon, TrashIcon } from '../ui/icons';
+import { LoadFailed } from '../ui/ListStates';
+import { useAction } from '../ui/useAction';
 import { usePaged } from '../ui/usePaged';
 import { AlbumForm, type AlbumFormValue } from './AlbumForm';
 import { albumMeta } from './AlbumsPage';
@@ -33,8 +35,7 @@ export function AlbumPage({ albumId, item, onOpenItem, onBack }: AlbumPageProps)
   const [album, setAlbum] = useState<AlbumView | null>(null);
   const [albumError, setAlbumError] = useState<ApiError | null>(null);
   const [open, setOpen] = useState<Open>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useAction();
   const selection = useSelection();
   const load = useCallback((cursor: string | null, signal: AbortSignal) => api.listAlbumItems(albumId, cursor, signal), [api, albumId]);
   const list = usePaged(load);
@@ -87,18 +88,6 @@ export function AlbumPage({ albumId, item, onOpenItem, onBack }: AlbumPageProps)
   const step = useCallback((id: string) => onOpenItem(id, { replace: true }), [onOpenItem]);
   const closeItem = useCallback(() => onOpenItem(null), [onOpenItem]);
 
-  const run = async (what: () => Promise<void>, failure: string) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await what();
-    } catch (e) {
-      setError(e instanceof ApiError ? e.detail : failure);
-    } finally {
-      setBusy(false);
-    }
-  };
-
   const save = ({ name, description }: AlbumFormValue) =>
     run(async () => {
       setAlbum(await api.updateAlbum(albumId, { name, description: description || null }));
@@ -136,15 +125,7 @@ export function AlbumPage({ albumId, item, onOpenItem, onBack }: AlbumPageProps)
 
   let body;
   if (list.error && items.length === 0) {
-    body = (
-      <div className="state state-error" role="alert">
-        <h2>The album’s items could not be loaded</h2>
-        <p>{list.error.detail}</p>
-        <button type="button" className="btn btn-primary" onClick={list.reload}>
-          Try again
-        </button>
-      </div>
-    );
+    body = <LoadFailed title="The album’s items could not be loaded" detail={list.error.detail} onRetry={list.reload} />;
   } else if (list.loading && items.length === 0) {
     body = <div className="spinner" aria-label="Loading the album" />;
   } else if (items.length === 0) {

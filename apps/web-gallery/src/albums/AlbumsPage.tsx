@@ -5,6 +5,7 @@ import { useServices } from '../app/services';
 import { Dialog } from '../ui/Dialog';
 import { formatDay } from '../ui/format';
 import { AlbumIcon, PlusIcon } from '../ui/icons';
+import { LoadFailed, LoadMore } from '../ui/ListStates';
 import { AlbumCover } from './AlbumCover';
 import { AlbumForm, type AlbumFormValue } from './AlbumForm';
 import { useAlbums } from './useAlbums';
@@ -47,15 +48,7 @@ export function AlbumsPage({ onOpenAlbum }: AlbumsPageProps) {
 
   let body;
   if (albums.error && albums.items.length === 0) {
-    body = (
-      <div className="state state-error" role="alert">
-        <h2>Your albums could not be loaded</h2>
-        <p>{albums.error.detail}</p>
-        <button type="button" className="btn btn-primary" onClick={albums.reload}>
-          Try again
-        </button>
-      </div>
-    );
+    body = <LoadFailed title="Your albums could not be loaded" detail={albums.error.detail} onRetry={albums.reload} />;
   } else if (albums.loading && albums.items.length === 0) {
     body = <div className="spinner" aria-label="Loading your albums" />;
   } else if (albums.items.length === 0) {
@@ -105,13 +98,7 @@ export function AlbumsPage({ onOpenAlbum }: AlbumsPageProps) {
         </button>
       </div>
       {body}
-      {albums.hasMore && albums.items.length > 0 && (
-        <div className="grid-more">
-          <button type="button" className="btn btn-quiet" onClick={albums.loadMore} disabled={albums.loading}>
-            {albums.loading ? 'Loading…' : 'More albums'}
-          </button>
-        </div>
-      )}
+      <LoadMore hasMore={albums.hasMore} count={albums.items.length} loading={albums.loading} onLoadMore={albums.loadMore} label="More albums" />
       {creating && (
         <CreateAlbumDialog
           onClose={() => setCreating(false)}

@@ -10,7 +10,8 @@ import { Detail } from '../detail/Detail';
 import type { FilterState } from '../gallery/Filters';
 import { Library, sortItems } from '../gallery/Library';
 import { useMediaList } from '../gallery/useMediaList';
-import { LogoMark, MoonIcon, SunIcon, UploadIcon } from '../ui/icons';
+import { MoonIcon, SunIcon, UploadIcon } from '../ui/icons';
+import { TopbarStart } from '../ui/TopbarStart';
 import { ReviewPage } from '../review/ReviewPage';
 import { SharedPage } from '../shared/SharedPage';
 import { Dropzone } from '../upload/Dropzone';
@@ -60,13 +61,7 @@ function Header({ onUpload, onNavigate, section, moderator, onSignOut }: { onUpl
   const links = SECTIONS.filter((s) => s.section !== 'review' || moderator);
   return (
     <header className="topbar">
-      <a className="skip-link" href="#main">
-        Skip to content
-      </a>
-      <div className="brand">
-        <LogoMark />
-        <span>Mediaflow</span>
-      </div>
+      <TopbarStart />
       <nav className="nav" aria-label="Main">
         {links.map(({ section: target, href, label }) => (
           <a

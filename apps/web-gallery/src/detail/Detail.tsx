@@ -6,6 +6,7 @@ import { useServices } from '../app/services';
 import { ShareDialog } from '../share/ShareDialog';
 import { AlbumIcon, DownloadIcon, ShareIcon, ShieldIcon, SparkIcon, TrashIcon } from '../ui/icons';
 import { STATUS_LABELS, formatDate } from '../ui/format';
+import { useAction } from '../ui/useAction';
 import { useOriginalLink } from './original-link';
 import { Editor } from './Editor';
 import { Facts } from './Facts';
@@ -75,9 +76,8 @@ function HeldNotice({ item, busy, onRequestReview, onDelete }: { item: MediaView
 export function Detail({ id, initial, prevId, nextId, onNavigate, onClose, inAlbum }: DetailProps) {
   const { api, events } = useServices();
   const [item, setItem] = useState<MediaView | undefined>(initial);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, setBusy, error, setError, run } = useAction();
   const [confirming, setConfirming] = useState(false);
-  const [busy, setBusy] = useState(false);
   const [sub, setSub] = useState<'share' | 'album' | null>(null);
   const [message, setMessage] = useState<string | null>(null);
 
@@ -104,7 +104,7 @@ export function Detail({ id, initial, prevId, nextId, onNavigate, onClose, inAlb
       controller.abort();
       clearTimeout(timer);
     };
-  }, [api, id]);
+  }, [api, id, setError]);
 
   useEffect(() => {
     if (initial && initial.id === id) setItem((current) => (current?.id === id ? current : initial));
@@ -131,17 +131,9 @@ export function Detail({ id, initial, prevId, nextId, onNavigate, onClose, inAlb
     }
   };
 
-  const act = async (what: () => Promise<void>, failure: string) => {
-    setBusy(true);
-    setError(null);
+  const act = (what: () => Promise<void>, failure: string) => {
     setMessage(null);
-    try {
-      await what();
-    } catch (e) {
-      setError(e instanceof ApiError ? e.detail : failure);
-    } finally {
-      setBusy(false);
-    }
+    return run(what, failure);
   };
 
   const requestReview = () =>

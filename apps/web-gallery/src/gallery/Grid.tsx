@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, type KeyboardEvent } from 'react';
 import type { ViewableItem } from '../api/types';
+import { LoadMore } from '../ui/ListStates';
 import { Tile } from './Tile';
 
 export interface GridProps {
@@ -76,13 +77,7 @@ export function Grid({ items, hasMore, loading, onLoadMore, onOpen, label = 'You
         ))}
       </ul>
       <div ref={sentinel} className="grid-sentinel" data-testid="grid-sentinel" aria-hidden="true" />
-      {hasMore && items.length > 0 && (
-        <div className="grid-more">
-          <button type="button" className="btn btn-quiet" onClick={onLoadMore} disabled={loading}>
-            {loading ? 'Loading…' : 'Load more'}
-          </button>
-        </div>
-      )}
+      <LoadMore hasMore={hasMore} count={items.length} loading={loading} onLoadMore={onLoadMore} />
     </>
   );
 }

@@ -2,6 +2,7 @@ import { useMemo, useState } from 'react';
 import { AddToAlbumDialog } from '../albums/AddToAlbumDialog';
 import type { MediaView } from '../api/types';
 import { AlbumIcon, CheckIcon, UploadIcon } from '../ui/icons';
+import { LoadFailed } from '../ui/ListStates';
 import { Filters, type FilterState } from './Filters';
 import { Grid } from './Grid';
 import { SelectionBar } from './SelectionBar';
@@ -43,14 +44,9 @@ export function Library({ list, filter, onFilterChange, onOpen, onPickFiles }: L
   let body;
   if (list.error && items.length === 0) {
     body = (
-      <div className="state state-error" role="alert">
-        <h2>Your library could not be loaded</h2>
-        <p>{list.error}</p>
+      <LoadFailed title="Your library could not be loaded" detail={list.error} onRetry={list.retry}>
         <p>Check that Mediaflow is running, then try again.</p>
-        <button type="button" className="btn btn-primary" onClick={list.retry}>
-          Try again
-        </button>
-      </div>
+      </LoadFailed>
     );
   } else if (items.length === 0 && list.loading) {
     body = <SkeletonGrid />;

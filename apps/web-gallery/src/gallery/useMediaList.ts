@@ -1,18 +1,11 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
-import { ApiError } from '../api/client';
+import { useCallback, useEffect } from 'react';
 import type { ListFilter, MediaView } from '../api/types';
 import { useServices } from '../app/services';
+import { usePaged, type Paged } from '../ui/usePaged';
 
-export interface MediaListState {
-  items: MediaView[];
-  loading: boolean;
+export interface MediaListState extends Omit<Paged<MediaView>, 'error' | 'setItems'> {
+  /** The failed page's error, as the person is told it. */
   error: string | null;
-  /** True while there are more pages on the server. */
-  hasMore: boolean;
-  loadMore: () => void;
-  /** Tries the failed page again (the first page, or the next one). */
-  retry: () => void;
-  reload: () => void;
 }
 
 export const PAGE_SIZE = 60;
@@ -31,55 +24,12 @@ function matches(item: MediaView, filter: ListFilter): boolean {
  */
 export function useMediaList(filter: ListFilter): MediaListState {
   const { api, events } = useServices();
-  const [items, setItems] = useState<MediaView[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [hasMore, setHasMore] = useState(true);
-  const [loading, setLoading] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [generation, setGeneration] = useState(0);
-  const inFlight = useRef<AbortController | null>(null);
   const { kind, status, tag } = filter;
-
-  const fetchPage = useCallback(
-    (after: string | null, replace: boolean) => {
-      inFlight.current?.abort();
-      const controller = new AbortController();
-      inFlight.current = controller;
-      setLoading(true);
-      setError(null);
-      api
-        .listMedia({ kind, status, tag }, after, PAGE_SIZE, controller.signal)
-        .then((page) => {
-          if (controller.signal.aborted) return;
-          setItems((current) => {
-            if (replace) return page.items;
-            const seen = new Set(current.map((i) => i.id));
-            return [...current, ...page.items.filter((i) => !seen.has(i.id))];
-          });
-          setCursor(page.nextCursor);
-          setHasMore(page.nextCursor !== null);
-        })
-        .catch((e: unknown) => {
-          if (controller.signal.aborted) return;
-          setError(e instanceof ApiError ? e.detail : 'Something went wrong while loading your library.');
-        })
-        .finally(() => {
-          if (inFlight.current === controller) {
-            inFlight.current = null;
-            setLoading(false);
-          }
-        });
-    },
+  const load = useCallback(
+    (cursor: string | null, signal: AbortSignal) => api.listMedia({ kind, status, tag }, cursor, PAGE_SIZE, signal),
     [api, kind, status, tag],
   );
-
-  useEffect(() => {
-    setItems([]);
-    setCursor(null);
-    setHasMore(true);
-    fetchPage(null, true);
-    return () => inFlight.current?.abort();
-  }, [fetchPage, generation]);
+  const { error, setItems, ...list } = usePaged(load, 'Something went wrong while loading your library.');
 
   useEffect(() => {
     const filterNow: ListFilter = { kind, status, tag };
@@ -101,18 +51,7 @@ export function useMediaList(filter: ListFilter): MediaListState {
       offUpdated();
       offRemoved();
     };
-  }, [events, kind, status, tag]);
+  }, [events, kind, status, tag, setItems]);
 
-  const loadMore = useCallback(() => {
-    if (!loading && hasMore && cursor && !error) fetchPage(cursor, false);
-  }, [loading, hasMore, cursor, error, fetchPage]);
-
-  const reload = useCallback(() => setGeneration((g) => g + 1), []);
-
-  const retry = useCallback(() => {
-    if (cursor) fetchPage(cursor, false);
-    else reload();
-  }, [cursor, fetchPage, reload]);
-
-  return { items, loading, error, hasMore, loadMore, retry, reload };
+  return { ...list, error: error?.detail ?? null };
 }

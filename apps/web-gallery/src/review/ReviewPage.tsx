@@ -7,6 +7,7 @@ import { ItemDialog } from '../detail/ItemDialog';
 import { NO_ORIGINAL, Stage } from '../detail/Stage';
 import { formatDate } from '../ui/format';
 import { ShieldIcon } from '../ui/icons';
+import { LoadFailed, LoadMore } from '../ui/ListStates';
 import { usePaged } from '../ui/usePaged';
 
 const itemName = (item: Pick<ReviewItemView, 'title' | 'filename'>) => item.title?.trim() || item.filename;
@@ -129,15 +130,7 @@ export function ReviewPage() {
       </div>
     );
   } else if (list.error && items.length === 0) {
-    body = (
-      <div className="state state-error" role="alert">
-        <h2>The review queue could not be loaded</h2>
-        <p>{list.error.detail}</p>
-        <button type="button" className="btn btn-primary" onClick={list.reload}>
-          Try again
-        </button>
-      </div>
-    );
+    body = <LoadFailed title="The review queue could not be loaded" detail={list.error.detail} onRetry={list.reload} />;
   } else if (list.loading && items.length === 0) {
     body = <div className="spinner" aria-label="Loading the review queue" />;
   } else if (items.length === 0) {
@@ -185,13 +178,7 @@ export function ReviewPage() {
         </p>
       )}
       {body}
-      {list.hasMore && items.length > 0 && (
-        <div className="grid-more">
-          <button type="button" className="btn btn-quiet" onClick={list.loadMore} disabled={list.loading}>
-            {list.loading ? 'Loading…' : 'Load more'}
-          </button>
-        </div>
-      )}
+      <LoadMore hasMore={list.hasMore} count={items.length} loading={list.loading} onLoadMore={list.loadMore} />
       {shown && (
         <ItemDialog title={itemName(shown)} prevId={null} nextId={null} onNavigate={setPreview} onClose={() => setPreview(null)}>
           <div className="detail-body">

@@ -5,7 +5,8 @@ import { useServices } from '../app/services';
 import { ItemDialog } from '../detail/ItemDialog';
 import { Grid } from '../gallery/Grid';
 import { usePaged } from '../ui/usePaged';
-import { LockIcon, LogoMark } from '../ui/icons';
+import { LockIcon } from '../ui/icons';
+import { TopbarStart } from '../ui/TopbarStart';
 import { itemName, SharedItem } from './SharedItem';
 import { forgetUnlock, keepUnlock, storedUnlock, type UnlockStorage } from './unlock';
 
@@ -232,13 +233,7 @@ export function SharedPage({ token, item, onOpenItem, storage = window.sessionSt
   return (
     <div className="visitor">
       <header className="topbar">
-        <a className="skip-link" href="#main">
-          Skip to content
-        </a>
-        <div className="brand">
-          <LogoMark />
-          <span>Mediaflow</span>
-        </div>
+        <TopbarStart />
         <span className="topbar-note muted">Shared with you</span>
       </header>
       <main id="main" className="page shared-page" tabIndex={-1}>

@@ -8,6 +8,8 @@ export interface Paged<T> {
   error: ApiError | null;
   hasMore: boolean;
   loadMore: () => void;
+  /** Tries the failed page again (the first page, or the next one). */
+  retry: () => void;
   /** Starts again from the first page. */
   reload: () => void;
   /** For changes made here (an item removed, an album renamed) without a reload. */
@@ -19,9 +21,9 @@ export type PageLoader<T> = (cursor: string | null, signal: AbortSignal) => Prom
 /**
  * A list the API pages with a cursor: the first page on mount (and whenever `load` changes: pass
  * a memoised loader), the next on `loadMore`. An error that is not an `ApiError` becomes one
- * (status 0) so callers have one shape to read.
+ * (status 0, with `failure` as its text) so callers have one shape to read.
  */
-export function usePaged<T extends { id: string }>(load: PageLoader<T>): Paged<T> {
+export function usePaged<T extends { id: string }>(load: PageLoader<T>, failure = 'Something went wrong.'): Paged<T> {
   const [items, setItems] = useState<T[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
   const [hasMore, setHasMore] = useState(false);
@@ -50,7 +52,7 @@ export function usePaged<T extends { id: string }>(load: PageLoader<T>): Paged<T
         })
         .catch((e: unknown) => {
           if (controller.signal.aborted) return;
-          setError(e instanceof ApiError ? e : new ApiError('Something went wrong.', 0, 'unknown', 'Something went wrong.', { cause: e }));
+          setError(e instanceof ApiError ? e : new ApiError(failure, 0, 'unknown', failure, { cause: e }));
         })
         .finally(() => {
           if (inFlight.current === controller) {
@@ -59,7 +61,7 @@ export function usePaged<T extends { id: string }>(load: PageLoader<T>): Paged<T
           }
         });
     },
-    [load],
+    [load, failure],
   );
 
   useEffect(() => {
@@ -73,6 +75,10 @@ export function usePaged<T extends { id: string }>(load: PageLoader<T>): Paged<T
     if (!loading && cursor && !error) fetchPage(cursor);
   }, [cursor, error, fetchPage, loading]);
   const reload = useCallback(() => setGeneration((g) => g + 1), []);
+  const retry = useCallback(() => {
+    if (cursor) fetchPage(cursor);
+    else reload();
+  }, [cursor, fetchPage, reload]);
 
-  return { items, loading, error, hasMore, loadMore, reload, setItems };
+  return { items, loading, error, hasMore, loadMore, retry, reload, setItems };
 }
