@@ -9,7 +9,10 @@ import {
   type UploadRequest,
   UploadRequestSchema,
 } from '@mediaflow/domain';
-import type { ServiceDeps } from './context.js';
+import type { CoreDeps, ServiceDeps } from './context.js';
+
+/** What starting and completing an upload needs: the core, and multipart uploads where the store has them. */
+export type UploadDeps = CoreDeps & Pick<ServiceDeps, 'multipart'>;
 
 export type StartUploadResult =
   | { id: string; duplicate: true }
@@ -26,7 +29,7 @@ export type StartUploadResult =
  * The key comes from the generated id, never from the name. When the client sends a SHA-256 the
  * owner already has, nothing is created and the existing id comes back.
  */
-export async function startUpload(deps: ServiceDeps, ownerId: string, body: unknown): Promise<StartUploadResult> {
+export async function startUpload(deps: UploadDeps, ownerId: string, body: unknown): Promise<StartUploadResult> {
   const request: UploadRequest = parseOrThrow(UploadRequestSchema, body, 'upload request');
   const { config } = deps;
   if (request.size > config.maxUploadBytes) {
@@ -95,7 +98,7 @@ export async function startUpload(deps: ServiceDeps, ownerId: string, body: unkn
 
 /** Finishes a multipart upload after the client sent every part. Ingest follows the object event. */
 export async function completeMultipartUpload(
-  deps: ServiceDeps,
+  deps: UploadDeps,
   ownerId: string,
   id: string,
   uploadId: string,
