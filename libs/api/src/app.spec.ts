@@ -153,7 +153,7 @@ describe('REST contract', () => {
     expect(res.status).toBe(200);
     const item = (await res.json()) as Record<string, unknown>;
     expect(Object.keys(item).sort()).toEqual(
-      ['createdAt', 'facts', 'failure', 'filename', 'id', 'kind', 'moderation', 'original', 'placeholder', 'progress', 'renditions', 'status', 'tags', 'title', 'updatedAt'].sort(),
+      ['createdAt', 'description', 'facts', 'failure', 'filename', 'id', 'kind', 'moderation', 'original', 'placeholder', 'progress', 'renditions', 'status', 'tags', 'title', 'updatedAt'].sort(),
     );
     expect(item['status']).toBe('ready');
     expect((item['renditions'] as { url: string }[])[0]?.url).toBe(`/media/renditions/alice/${id}/thumb.webp`);
@@ -172,6 +172,27 @@ describe('REST contract', () => {
     expect((await s.call(`/api/v1/media/${a}`, { owner: 'alice', method: 'DELETE' })).status).toBe(204);
     expect((await s.call(`/api/v1/media/${a}`, { owner: 'alice' })).status).toBe(404);
     expect((s.deps.store as InMemoryObjectStore).size).toBe(0);
+  });
+
+  it('edits the description over PATCH, shows it on GET, clears it when blank, and keeps it from another owner', async () => {
+    const s = setup();
+    const id = await readyItem(s);
+    const patch = (owner: string, body: unknown) =>
+      s.call(`/api/v1/media/${id}`, { owner, method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const read = async () => ((await (await s.call(`/api/v1/media/${id}`, { owner: 'alice' })).json()) as { title: string | null; description: string | null });
+
+    expect((await read()).description).toBeNull();
+    const res = await patch('alice', { description: ' Low tide at dawn. ' });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { description: string }).description).toBe('Low tide at dawn.');
+    expect(await read()).toMatchObject({ title: null, description: 'Low tide at dawn.' });
+
+    expect((await patch('bob', { description: 'mine' })).status).toBe(404);
+    expect((await patch('alice', { description: 'x'.repeat(2001) })).status).toBe(400);
+    expect((await read()).description).toBe('Low tide at dawn.');
+
+    expect((await patch('alice', { description: '  ' })).status).toBe(200);
+    expect((await read()).description).toBeNull();
   });
 
   it('gives another owner 404 on every route and every media path', async () => {

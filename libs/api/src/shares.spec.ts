@@ -27,7 +27,7 @@ const UNKNOWN = '01J00000000000000000000000';
 describe('share links', () => {
   it('links one item: the token once, a Location, a path for the gallery, and what a visitor sees', async () => {
     const s = setup();
-    const item = await s.seed('alice', { title: 'Beach', original: { key: `originals/alice/x`, size: 3, mime: 'image/jpeg', filename: 'beach.jpg', sha256: 'a'.repeat(64) } });
+    const item = await s.seed('alice', { title: 'Beach', description: 'Low tide', original: { key: `originals/alice/x`, size: 3, mime: 'image/jpeg', filename: 'beach.jpg', sha256: 'a'.repeat(64) } });
     const res = await s.call('/api/v1/shares', { owner: 'alice', method: 'POST', json: { target: { type: 'media', mediaId: item.id } } });
     expect(res.status).toBe(201);
     const created = (await res.json()) as ShareCreated;
@@ -57,7 +57,8 @@ describe('share links', () => {
     expect([page.album, page.nextCursor]).toEqual([null, null]);
     expect(page.items.map((i) => i.id)).toEqual([item.id]);
     const seen = page.items[0] as SharedMediaView;
-    expect(Object.keys(seen).sort()).toEqual(['createdAt', 'facts', 'filename', 'id', 'kind', 'original', 'placeholder', 'renditions', 'status', 'tags', 'title', 'updatedAt']);
+    expect(Object.keys(seen).sort()).toEqual(['createdAt', 'description', 'facts', 'filename', 'id', 'kind', 'original', 'placeholder', 'renditions', 'status', 'tags', 'title', 'updatedAt']);
+    expect([seen.title, seen.description]).toEqual(['Beach', 'Low tide']);
     expect(seen.original).toEqual({ size: 3, mime: 'image/jpeg' });
     expect(seen.renditions[0]?.url).toMatch(new RegExp(`^/media/renditions/alice/${item.id}/thumb\\.webp\\?grant=\\d+\\.[A-Za-z0-9_-]{43}$`));
     expect(await s.json<SharedMediaView>(`/api/v1/shared/${created.token}/media/${item.id}`)).toEqual(seen);

@@ -47,6 +47,7 @@ describe('MediaItemSchema', () => {
     const item = makeMediaItem({
       status: 'ready',
       title: 'Dog on a beach',
+      description: 'Bruno at the lake, the summer he learnt to swim.',
       original: { key: 'originals/alice/x', size: 5_000_000, mime: 'image/jpeg', sha256: 'f'.repeat(64), filename: 'IMG_0001.JPG' },
       facts: { format: 'jpeg', width: 4000, height: 3000, orientation: 6, capturedAt: '2026-01-01T12:00:00.000Z', camera: { make: 'Canon', model: 'EOS R6' } },
       renditions: [{ name: 'thumb', format: 'webp', key: 'renditions/alice/x/thumb.webp', contentType: 'image/webp', bytes: 9000, width: 256, height: 192 }],
@@ -54,6 +55,12 @@ describe('MediaItemSchema', () => {
       moderation: { verdict: 'safe', labels: [], checkedAt: '2026-01-01T12:00:05.000Z' },
       placeholder: { thumbhash: '1QcSHQRnh493V4dIh4eXh1h4kJUI', dominantColor: '#a0b1c2' },
     });
+    expect(MediaItemSchema.parse(item)).toEqual(item);
+  });
+
+  it('accepts a stored item without a description, as items written before it existed are', () => {
+    const item = makeMediaItem();
+    expect('description' in item).toBe(false);
     expect(MediaItemSchema.parse(item)).toEqual(item);
   });
 
@@ -70,6 +77,7 @@ describe('MediaItemSchema', () => {
     ['a fractional version', { version: 1.5 }],
     ['a date without zone', { createdAt: '2026-01-01 10:00' }],
     ['a title over 200 characters', { title: 'x'.repeat(201) }],
+    ['a description over 2000 characters', { description: 'x'.repeat(2001) }],
     ['progress over 1', { progress: 1.2 }],
     ['a bad colour', { placeholder: { dominantColor: 'red' } }],
   ])('refuses %s', (_what, patch) => {

@@ -170,6 +170,11 @@ export const MediaItemSchema = z.object({
   kind: MediaKindSchema,
   status: MediaStatusSchema,
   title: z.string().max(200).optional(),
+  /**
+   * Free text the owner writes about the item. Optional, so items stored before it existed stay
+   * valid as they are (items are stored as JSON documents): no migration.
+   */
+  description: z.string().max(2000).optional(),
   original: OriginalSchema,
   facts: MediaFactsSchema,
   renditions: z.array(RenditionSchema).max(500),

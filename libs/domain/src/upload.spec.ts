@@ -32,7 +32,22 @@ describe('MediaUpdateSchema', () => {
     expect(MediaUpdateSchema.parse({ title: null })).toEqual({ title: null });
   });
 
-  it.each([{}, { tags: ['!!!'] }, { title: 'x'.repeat(201) }, { tags: Array.from({ length: 51 }, (_, i) => `t${i}`) }, { tags: 'dog' }])(
+  it('accepts a description up to 2000 characters, and null, empty or blank to clear it', () => {
+    const long = 'x'.repeat(2000);
+    expect(MediaUpdateSchema.parse({ description: long })).toEqual({ description: long });
+    // The schema keeps what was sent; `updateMedia` trims, and an empty result clears.
+    for (const description of [null, '', '   ']) expect(MediaUpdateSchema.parse({ description })).toEqual({ description });
+  });
+
+  it.each([
+    {},
+    { tags: ['!!!'] },
+    { title: 'x'.repeat(201) },
+    { description: 'x'.repeat(2001) },
+    { description: 42 },
+    { tags: Array.from({ length: 51 }, (_, i) => `t${i}`) },
+    { tags: 'dog' },
+  ])(
     'refuses %j',
     (body) => {
       expect(MediaUpdateSchema.safeParse(body).success).toBe(false);

@@ -23,7 +23,10 @@ export type UploadRequest = z.infer<typeof UploadRequestSchema>;
 /** `PATCH /api/v1/media/{id}`: user-editable fields only. */
 export const MediaUpdateSchema = z
   .object({
+    /** `null`, empty or only spaces clears it. */
     title: z.string().max(200).nullable().optional(),
+    /** Like `title`: `null`, empty or only spaces clears it. */
+    description: z.string().max(2000).nullable().optional(),
     /** The complete list of the owner's own tags (`source: user`); AI tags are kept apart. */
     tags: z
       .array(
@@ -43,7 +46,7 @@ export const MediaUpdateSchema = z
       .transform((names) => [...new Set(names)])
       .optional(),
   })
-  .refine((v) => v.title !== undefined || v.tags !== undefined, 'nothing to update');
+  .refine((v) => v.title !== undefined || v.description !== undefined || v.tags !== undefined, 'nothing to update');
 export type MediaUpdate = z.infer<typeof MediaUpdateSchema>;
 
 export const MediaIdParamSchema = z.object({ id: UlidSchema });

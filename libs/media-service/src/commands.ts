@@ -16,8 +16,9 @@ import { updateItem } from './item-updates.js';
 import { revokeSharesOf } from './shares.js';
 
 /**
- * `PATCH /api/v1/media/{id}`: the title and the owner's own tags. AI and metadata tags are kept
- * apart and untouched; `tags` replaces the user's tags as a whole.
+ * `PATCH /api/v1/media/{id}`: the title, the description and the owner's own tags. An empty title
+ * or description clears it. AI and metadata tags are kept apart and untouched; `tags` replaces the
+ * user's tags as a whole.
  */
 export async function updateMedia(deps: CoreDeps, ownerId: string, id: string, body: unknown): Promise<MediaItem> {
   const update = parseOrThrow(MediaUpdateSchema, body, 'update');
@@ -27,6 +28,10 @@ export async function updateMedia(deps: CoreDeps, ownerId: string, id: string, b
       const title = update.title?.trim() ?? '';
       // An empty title clears it.
       changes.title = title === '' ? undefined : title;
+    }
+    if (update.description !== undefined) {
+      const description = update.description?.trim() ?? '';
+      changes.description = description === '' ? undefined : description;
     }
     if (update.tags !== undefined) {
       const userTags: Tag[] = update.tags.map((name) => ({ name, confidence: 1, source: 'user' }));

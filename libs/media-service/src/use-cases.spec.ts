@@ -287,6 +287,22 @@ describe('queries and commands', () => {
     expect(cleared.tags.map((t) => t.name)).toEqual(['dog']);
   });
 
+  it('sets, trims and clears the description like the title, and leaves it alone when absent', async () => {
+    const { deps } = setup();
+    const id = await ready(deps);
+    const described = await updateMedia(deps, 'alice', id, { description: '  The summer Rex learnt to swim.\n' });
+    expect(described.description).toBe('The summer Rex learnt to swim.');
+    const retitled = await updateMedia(deps, 'alice', id, { title: 'Rex', tags: ['lake'] });
+    expect(retitled.description).toBe('The summer Rex learnt to swim.');
+    for (const description of ['   ', null]) {
+      await updateMedia(deps, 'alice', id, { description: 'again' });
+      const cleared = await updateMedia(deps, 'alice', id, { description });
+      expect('description' in cleared).toBe(false);
+      expect((await deps.repo.get('alice', id))?.description).toBeUndefined();
+      expect(cleared.title).toBe('Rex');
+    }
+  });
+
   it('links to the original for download, as an attachment under its name, for its owner only', async () => {
     const { deps, clock } = setup();
     const id = await ready(deps);
@@ -303,6 +319,7 @@ describe('queries and commands', () => {
     const id = await ready(deps, 'alice');
     await expect(getMedia(deps, 'bob', id)).rejects.toBeInstanceOf(NotFoundError);
     await expect(updateMedia(deps, 'bob', id, { title: 'x' })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(updateMedia(deps, 'bob', id, { description: 'x' })).rejects.toBeInstanceOf(NotFoundError);
     await expect(deleteMedia(deps, 'bob', id)).rejects.toBeInstanceOf(NotFoundError);
     expect((await listMedia(deps, 'bob', {})).items).toEqual([]);
     expect((await getMedia(deps, 'alice', id)).id).toBe(id);
@@ -340,5 +357,8 @@ describe('queries and commands', () => {
     expect(view.renditions[0]?.url).toBe(`https://cdn.example/media/renditions/alice/${id}/thumb.webp`);
     expect(JSON.stringify(view)).not.toContain('originals/');
     expect(view).not.toHaveProperty('ownerId');
+    expect(view.description).toBeNull();
+    await updateMedia(deps, 'alice', id, { description: 'At the lake' });
+    expect(toMediaView(await getMedia(deps, 'alice', id), '/media').description).toBe('At the lake');
   });
 });

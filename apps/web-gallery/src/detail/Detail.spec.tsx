@@ -32,9 +32,38 @@ describe('Detail', () => {
     fireEvent.change(add, { target: { value: 'Sunset' } });
     fireEvent.keyDown(add, { key: 'Enter' });
     fireEvent.click(screen.getByRole('button', { name: 'Save changes' }));
-    await waitFor(() => expect(api.updateMedia).toHaveBeenCalledWith(item.id, { title: 'Sunset', tags: ['holiday', 'sunset'] }));
+    await waitFor(() => expect(api.updateMedia).toHaveBeenCalledWith(item.id, { title: 'Sunset', description: null, tags: ['holiday', 'sunset'] }));
     expect(await screen.findByText('Saved')).toBeTruthy();
     expect(seen).toHaveBeenCalledWith(updated);
+  });
+
+  it('saves the description with the title and tags, and shows it under the title', async () => {
+    const item = mediaItem({ title: 'Beach day' });
+    const updated = { ...item, description: 'Low tide.\nThe dog found a crab.' };
+    const { api } = setup(item, { updateMedia: jest.fn(async () => updated) });
+    const field = await screen.findByRole('textbox', { name: 'Description' });
+    expect(field.tagName).toBe('TEXTAREA');
+    fireEvent.change(field, { target: { value: '  Low tide.\nThe dog found a crab.\n' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save changes' }));
+    await waitFor(() =>
+      expect(api.updateMedia).toHaveBeenCalledWith(item.id, { title: 'Beach day', description: 'Low tide.\nThe dog found a crab.', tags: ['holiday'] }),
+    );
+    expect(await screen.findByText('Saved')).toBeTruthy();
+    // The dialog keeps its name; the description sits under the title.
+    const dialog = screen.getByRole('dialog', { name: 'Beach day' });
+    expect(dialog.querySelector('.detail-head .item-description')?.textContent).toBe('Low tide.\nThe dog found a crab.');
+  });
+
+  it('clears the description when it is emptied', async () => {
+    const item = mediaItem({ title: 'Beach day', description: 'Old words' });
+    const { api } = setup(item, { updateMedia: jest.fn(async () => ({ ...item, description: null })) });
+    expect((await screen.findByRole('dialog', { name: 'Beach day' })).querySelector('.item-description')?.textContent).toBe('Old words');
+    const field = screen.getByRole('textbox', { name: 'Description' });
+    expect((field as HTMLTextAreaElement).value).toBe('Old words');
+    fireEvent.change(field, { target: { value: '   ' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save changes' }));
+    await waitFor(() => expect(api.updateMedia).toHaveBeenCalledWith(item.id, { title: 'Beach day', description: null, tags: ['holiday'] }));
+    await waitFor(() => expect(document.querySelector('.item-description')).toBeNull());
   });
 
   it('shows the server’s reason when saving fails', async () => {

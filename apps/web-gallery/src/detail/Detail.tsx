@@ -166,6 +166,7 @@ export function Detail({ id, initial, prevId, nextId, onNavigate, onClose, inAlb
   return (
     <ItemDialog
       title={name}
+      description={item?.description}
       prevId={prevId}
       nextId={nextId}
       onNavigate={onNavigate}

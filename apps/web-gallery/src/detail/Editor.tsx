@@ -5,11 +5,12 @@ import { useServices } from '../app/services';
 import { normalizeTag } from '../gallery/Filters';
 import { CloseIcon } from '../ui/icons';
 
-/** Title and the owner's own tags; AI tags are shown apart and never sent back. */
+/** Title, description and the owner's own tags; AI tags are shown apart and never sent back. */
 export function Editor({ item, onSaved }: { item: MediaView; onSaved: (item: MediaView) => void }) {
   const { api } = useServices();
   const ownTags = item.tags.filter((t) => t.source === 'user').map((t) => t.name);
   const [title, setTitle] = useState(item.title ?? '');
+  const [description, setDescription] = useState(item.description ?? '');
   const [tags, setTags] = useState<string[]>(ownTags);
   const [draft, setDraft] = useState('');
   const [saving, setSaving] = useState(false);
@@ -24,7 +25,11 @@ export function Editor({ item, onSaved }: { item: MediaView; onSaved: (item: Med
     setDraft('');
     return next;
   };
-  const dirty = (title.trim() || null) !== (item.title ?? null) || tags.join('\n') !== ownTags.join('\n') || draft.trim() !== '';
+  const dirty =
+    (title.trim() || null) !== (item.title ?? null) ||
+    (description.trim() || null) !== (item.description ?? null) ||
+    tags.join('\n') !== ownTags.join('\n') ||
+    draft.trim() !== '';
 
   const save = async (event: FormEvent) => {
     event.preventDefault();
@@ -33,7 +38,7 @@ export function Editor({ item, onSaved }: { item: MediaView; onSaved: (item: Med
     setError(null);
     setSaved(false);
     try {
-      const updated = await api.updateMedia(item.id, { title: title.trim() || null, tags: finalTags });
+      const updated = await api.updateMedia(item.id, { title: title.trim() || null, description: description.trim() || null, tags: finalTags });
       setTags(updated.tags.filter((t) => t.source === 'user').map((t) => t.name));
       setSaved(true);
       onSaved(updated);
@@ -58,6 +63,10 @@ export function Editor({ item, onSaved }: { item: MediaView; onSaved: (item: Med
       <label className="field">
         <span>Title</span>
         <input value={title} maxLength={200} placeholder={item.filename} onChange={(e) => { setTitle(e.target.value); setSaved(false); }} />
+      </label>
+      <label className="field">
+        <span>Description</span>
+        <textarea value={description} rows={3} maxLength={2000} onChange={(e) => { setDescription(e.target.value); setSaved(false); }} />
       </label>
       <div className="field">
         <span id={`own-tags-${item.id}`}>Your tags</span>

@@ -3,6 +3,8 @@ import { ChevronLeft, ChevronRight, CloseIcon } from '../ui/icons';
 
 export interface ItemDialogProps {
   title: string;
+  /** The owner's words about the item, shown under the title when there are any. */
+  description?: string | null | undefined;
   prevId: string | null;
   nextId: string | null;
   onNavigate: (id: string) => void;
@@ -20,7 +22,7 @@ export interface ItemDialogProps {
  * focus moves in and is returned on close, Tab stays inside, Escape closes, Left/Right step through
  * the grid's items.
  */
-export function ItemDialog({ title, prevId, nextId, onNavigate, onClose, onEscape, covered = false, children }: ItemDialogProps) {
+export function ItemDialog({ title, description, prevId, nextId, onNavigate, onClose, onEscape, covered = false, children }: ItemDialogProps) {
   const dialog = useRef<HTMLDivElement>(null);
   const closeButton = useRef<HTMLButtonElement>(null);
   const escape = useRef(onEscape);
@@ -74,9 +76,12 @@ export function ItemDialog({ title, prevId, nextId, onNavigate, onClose, onEscap
     <div className="overlay" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
       <div ref={dialog} className="detail" role="dialog" aria-modal="true" aria-labelledby="detail-title" onKeyDown={onKeyDown}>
         <header className="detail-head">
-          <h2 id="detail-title" className="detail-title">
-            {title}
-          </h2>
+          <div className="detail-titles">
+            <h2 id="detail-title" className="detail-title">
+              {title}
+            </h2>
+            {description && <p className="item-description">{description}</p>}
+          </div>
           <div className="detail-nav">
             <button type="button" className="icon-btn" disabled={!prevId} onClick={() => prevId && onNavigate(prevId)} aria-label="Previous item">
               <ChevronLeft />

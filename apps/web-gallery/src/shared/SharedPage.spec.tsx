@@ -96,6 +96,18 @@ describe('SharedPage', () => {
     expect(dialog.querySelector('img.viewer-img:not(.viewer-placeholder)')?.getAttribute('src')).toMatch(/\?grant=g1$/);
   });
 
+  it('shows an item’s description under its title in the album’s detail view, and nothing when it has none', async () => {
+    const items = [sharedItem({ title: 'Dunes', description: 'Wind at dusk' }), sharedItem({ title: 'Harbour' })];
+    setup({ openShare: jest.fn(async () => albumPage(items)) });
+    fireEvent.click(await screen.findByRole('button', { name: 'Dunes' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Dunes' });
+    expect(within(dialog).getByText('Wind at dusk').closest('header')).toBeTruthy();
+    expect(within(dialog).queryByRole('textbox', { name: 'Description' })).toBeNull();
+    fireEvent.keyDown(window, { key: 'ArrowRight' });
+    const next = await screen.findByRole('dialog', { name: 'Harbour' });
+    expect(next.querySelector('.item-description')).toBeNull();
+  });
+
   it('offers a Download when the link allows it', async () => {
     const items = [sharedItem({ title: 'Dunes' })];
     const downloadSharedOriginal = jest.fn(async () => ({ url: 'https://downloads.test/o/dunes.jpg?sig=1', expiresAt: new Date(Date.now() + 600_000).toISOString() }));
@@ -151,9 +163,10 @@ describe('SharedPage', () => {
   });
 
   it('shows a one-item link as that item, large', async () => {
-    const item = sharedItem({ title: 'Dunes' });
+    const item = sharedItem({ title: 'Dunes', description: 'Wind at dusk' });
     setup({ openShare: jest.fn(async () => ({ share: { type: 'media' as const, allowDownload: false, expiresAt: null }, album: null, items: [item], nextCursor: null })) });
-    expect(await screen.findByRole('heading', { name: 'Dunes', level: 1 })).toBeTruthy();
+    const heading = await screen.findByRole('heading', { name: 'Dunes', level: 1 });
+    expect(heading.nextElementSibling?.textContent).toBe('Wind at dusk');
     expect(screen.getByRole('region', { name: 'Dunes' }).querySelector('.viewer')).toBeTruthy();
     expect(screen.getByRole('button', { name: 'Report' })).toBeTruthy();
   });

@@ -191,6 +191,7 @@ export function SharedPage({ token, item, onOpenItem, storage = window.sessionSt
     body = only ? (
       <>
         <h1 className="shared-title">{itemName(only)}</h1>
+        {only.description && <p className="item-description">{only.description}</p>}
         <section className="detail shared-single" aria-label={itemName(only)}>
           <SharedItem item={only} access={access} allowDownload={meta.share.allowDownload} onReported={reported} />
         </section>
@@ -247,6 +248,7 @@ export function SharedPage({ token, item, onOpenItem, storage = window.sessionSt
       {open && meta && (
         <ItemDialog
           title={itemName(open)}
+          description={open.description}
           prevId={index > 0 ? (items[index - 1]?.id ?? null) : null}
           nextId={items[index + 1]?.id ?? null}
           onNavigate={step}

@@ -33,6 +33,7 @@ export function mediaItem(overrides: Partial<MediaView> = {}): MediaView {
     kind: 'image',
     status: 'ready',
     title: null,
+    description: null,
     filename: `photo-${seq}.jpg`,
     original: { size: 123_456, mime: 'image/jpeg', sha256: null },
     facts: { width: 3000, height: 2000, format: 'jpeg' },

@@ -26,6 +26,7 @@ export interface CompleteUpload {
 
 export interface MediaUpdate {
   title?: string | null | undefined;
+  description?: string | null | undefined;
   tags?: string[] | undefined;
 }
 
@@ -165,6 +166,7 @@ export interface MediaView {
   kind: MediaKind;
   status: MediaStatus;
   title: string | null;
+  description: string | null;
   filename: string;
   original: {
     size: number;
@@ -321,6 +323,7 @@ export interface SharedMediaView {
   kind: MediaKind;
   status: MediaStatus;
   title: string | null;
+  description: string | null;
   filename: string;
   original: {
     size: number;
@@ -361,6 +364,7 @@ export interface ReviewItemView {
   kind: MediaKind;
   status: MediaStatus;
   title: string | null;
+  description: string | null;
   filename: string;
   original: {
     size: number;
@@ -631,7 +635,7 @@ export interface MediaflowClient {
   listMedia(input?: ListMediaInput, init?: RequestInit): Promise<MediaPage>;
   /** One item (`GET /api/v1/media/{id}`) */
   getMedia(input: GetMediaInput, init?: RequestInit): Promise<MediaView>;
-  /** Edit the title and the owner’s tags (`PATCH /api/v1/media/{id}`) */
+  /** Edit the title, the description and the owner’s tags (`PATCH /api/v1/media/{id}`) */
   updateMedia(input: UpdateMediaInput, init?: RequestInit): Promise<MediaView>;
   /** Delete the item, its original and every rendition (`DELETE /api/v1/media/{id}`) */
   deleteMedia(input: DeleteMediaInput, init?: RequestInit): Promise<void>;

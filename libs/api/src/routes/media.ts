@@ -44,7 +44,7 @@ export function mediaRoutes(deps: ServiceDeps, ownerJson: OwnerJson): ApiRoute[]
       method: 'patch',
       path: '/api/v1/media/{id}',
       operationId: 'updateMedia',
-      summary: 'Edit the title and the owner’s tags',
+      summary: 'Edit the title, the description and the owner’s tags',
       tag: 'media',
       security: 'bearer',
       params: MediaIdParamSchema,
