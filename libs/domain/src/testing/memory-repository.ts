@@ -2,7 +2,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import { LISTED_STATUSES } from '../lifecycle.js';
 import type { MediaItem } from '../media.js';
 import type { MediaRepository, ReviewQueue, TagCount } from '../ports.js';
-import { decodeCursor, encodeCursor, type ListQuery, type Page } from '../query.js';
+import { decodeCursor, encodeCursor, MAX_PAGE_SIZE, type ListQuery, type Page } from '../query.js';
 
 function clone<T>(value: T): T {
   return structuredClone(value);
@@ -146,7 +146,9 @@ export class InMemoryMediaRepository implements MediaRepository, ReviewQueue {
   }
 
   async listForReview(query: { cursor?: string | undefined; limit: number }): Promise<Page<MediaItem>> {
-    if (!Number.isInteger(query.limit) || query.limit < 1) throw new ValidationError('limit must be a positive integer');
+    if (!Number.isInteger(query.limit) || query.limit < 1 || query.limit > MAX_PAGE_SIZE) {
+      throw new ValidationError(`limit must be an integer from 1 to ${MAX_PAGE_SIZE}`);
+    }
     const position = query.cursor === undefined ? undefined : decodeCursor(query.cursor, REVIEW_CURSOR_BINDING);
     const after = position === undefined ? undefined : { id: position.after, ownerId: position.extra?.['o'] ?? '' };
     const matching = [...this.items.values()]

@@ -228,8 +228,11 @@ function membershipFromRow(row: Item): Membership | undefined {
  * touching the count, so neither has to read and rewrite what the other owns.
  *
  * - Listing an album is one Query of its member partition, in date-taken order either way
- *   (`ScanIndexForward`), `limit + 1` rows to know whether a page follows. Dates are keyed in UTC
- *   so that string order is time order; the member's `takenAt` is stored and returned in that UTC form.
+ *   (`ScanIndexForward`), `limit + 1` rows to know whether a page follows, and beside it (sent
+ *   together) one GetItem of the album row: a page of an album whose row is gone is a
+ *   `NotFoundError`, even while members an interrupted `deleteAlbum` left are still there. Dates
+ *   are keyed in UTC so that string order is time order; the member's `takenAt` is stored and
+ *   returned in that UTC form.
  * - `listAlbums` is one Query of the owner's partition (`begins_with(SK, 'ALBUM#')`, newest first).
  * - `albumsOf` and `forgetMedia` Query the back-references (`begins_with(SK, 'MEMBER#{mediaId}#')`).
  * - Cursors are the domain's `encodeCursor`, bound to the owner (and the album and order), and
@@ -250,24 +253,29 @@ function membershipFromRow(row: Item): Membership | undefined {
  * - Removing the cover clears it in the same update and bumps `version`, so an edit made from the
  *   album as read before cannot put it back. A new cover must be a member: `updateAlbum` with a
  *   cover is a transaction that also requires the cover's back-reference (`ValidationError` if absent).
- * - `deleteAlbum` deletes the album row first (so no add can succeed afterwards), then every
- *   member and back-reference with BatchWriteItem. Interrupted, it leaves memberships of a
- *   missing album, which a repeated `deleteAlbum` removes (`forgetMedia` drops them as it meets them).
+ * - `deleteAlbum` deletes the album row first (so no add can succeed afterwards, and no listing
+ *   shows the album), then every member and back-reference with BatchWriteItem. Interrupted, it
+ *   leaves memberships of a missing album, which a repeated `deleteAlbum` removes (`forgetMedia`
+ *   drops them as it meets them).
  *
- * Cost per call in on-demand units (album rows are about 300 bytes, member rows about 100):
+ * Cost per call in on-demand units (album rows are about 300 bytes, member rows about 170 with
+ * their keys):
  * - `getAlbum`: 1 read unit (strongly consistent). `createAlbum`, `updateAlbum`: 1 write unit;
  *   an update that sets a cover is a transaction with a check of the cover's membership (about 4
  *   write units) and reads the album back (1 read unit).
- * - `listAlbums`: about 2 read units for a page of 50. `listItems`: 1 read unit for a page of up
- *   to 200 (an empty page adds 1 to tell an empty album from a missing one). `albumsOf`: 1.
+ * - `listAlbums`: about 2 read units for a page of 50. `listItems`: half a read unit per 4 KB of
+ *   member rows (eventually consistent; a member row with its keys is about 170 bytes, so about
+ *   1.5 units for a page of 50 and 4.5 for one of 200), plus 1 read unit for the album row
+ *   (strongly consistent GetItem, sent with the Query, so it adds no wait). `albumsOf`: 1.
  * - `addItems` of n new members: 1 + n read units (each back-reference looked up rounds up to a
  *   unit), then per transaction 2 write units per row (4 per member, 2 for the album row), and 1
  *   read unit for the album afterwards. Adding 50 items: about 50 read and 210 write units; 500:
  *   about 500 and 2,000. Members already present cost only their lookup.
  * - `removeItems`: the same, plus 1 read unit when the newest member goes.
  * - `deleteAlbum` of n members: 1 + 2n write units (BatchWriteItem bills like single writes) and
- *   about n/40 read units. `forgetMedia`: 1 read unit, plus per album holding the item 1 read
- *   unit and one 3-row transaction (6 write units).
+ *   about n/24 read units (strongly consistent; a projection does not make the rows read
+ *   smaller). `forgetMedia`: 1 read unit, plus per album holding the item 1 read unit and one
+ *   3-row transaction (6 write units).
  *
  * @example
  * const albums = new DynamoAlbumRepository({ tableName: env.MEDIA_TABLE, region: env.AWS_REGION });
@@ -692,20 +700,24 @@ export class DynamoAlbumRepository implements AlbumRepository {
       if (!MEMBER_POSITION.test(after)) throw malformedCursor();
       startKey = { PK: str(pk), SK: str(`AT#${after}`) };
     }
-    const page = await this.client.send(
-      new QueryCommand({
-        TableName: this.table,
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :at)',
-        ExpressionAttributeValues: { ':pk': str(pk), ':at': str('AT#') },
-        ScanIndexForward: query.order === 'asc',
-        Limit: query.limit + 1,
-        ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
-      }),
-    );
+    // The album row is read beside every page: members outlive their album for as long as a
+    // `deleteAlbum` sweeps them (or an interrupted one leaves them), and an album whose row is gone
+    // is not there, whatever rows of it are left.
+    const [page, state] = await Promise.all([
+      this.client.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :at)',
+          ExpressionAttributeValues: { ':pk': str(pk), ':at': str('AT#') },
+          ScanIndexForward: query.order === 'asc',
+          Limit: query.limit + 1,
+          ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
+        }),
+      ),
+      this.readState(ownerId, albumId),
+    ]);
+    if (state === undefined) throw new NotFoundError(`album ${albumId} not found`);
     const rows = page.Items ?? [];
-    // Members are written only while their album exists (every add is conditioned on it): an
-    // empty page is the one case that needs the album row, to tell an empty album from a missing one.
-    if (rows.length === 0 && (await this.readState(ownerId, albumId)) === undefined) throw new NotFoundError(`album ${albumId} not found`);
     const members = rows.flatMap((row) => {
       const mediaId = stringAttr(row, 'mediaId');
       const takenAt = stringAttr(row, 'takenAt');

@@ -99,8 +99,8 @@ function reviewPosition(after: string): { mediaId: string; ownerId: string } {
  *   owner with 10,000 items of 10 tags: about 2,500 units and two dozen 1 MB requests). Cache it.
  * - `delete`: 1 read unit plus a transaction over the item, its claim and its tag entries.
  * - `listForReview`: one Query of the review index (keys only, a page of 50 fits in one read
- *   unit) and one BatchGetItem of the rows (each rounded up to 4 KB, eventually consistent: about
- *   25 units for 50 items). Putting an item into or out of the queue adds one index write (about
+ *   unit) and one BatchGetItem of the rows (strongly consistent, each rounded up to 4 KB: about
+ *   50 units for 50 items). Putting an item into or out of the queue adds one index write (about
  *   1 unit) to the update that flags or decides it; other updates of a held item rewrite the entry
  *   only when its key changes, which it never does.
  *

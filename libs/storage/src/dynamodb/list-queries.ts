@@ -123,8 +123,8 @@ async function batchGet(target: ListTarget, ownerId: string, ids: string[]): Pro
 
 /**
  * The rows with these keys (any number, 100 per request; eventually consistent unless asked), in
- * no particular order; missing ones are left out. Keys DynamoDB leaves unprocessed are asked for again after a
- * growing pause.
+ * no particular order; missing ones are left out. Keys DynamoDB leaves unprocessed are asked for
+ * again after a growing pause.
  */
 export async function batchGetRows(client: DynamoDBClient, table: string, keys: readonly Item[], options: { consistent?: boolean } = {}): Promise<Item[]> {
   const out: Item[] = [];
@@ -150,9 +150,10 @@ export interface ReviewPage {
 
 /**
  * Up to `limit` items awaiting review, oldest first, from one Query of the keys-only review index
- * (`limit + 1` entries, to know whether more follow) and one BatchGetItem of their rows. The index
- * is eventually consistent, so an entry whose item was decided (or deleted) a moment ago is left
- * out: the page may be short, never wrong.
+ * (`limit + 1` entries, to know whether more follow) and one strongly consistent BatchGetItem of
+ * their rows (1 read unit per row of up to 4 KB). The index is eventually consistent, so an entry
+ * whose item was decided (or deleted) a moment ago is left out, since its row is read in its
+ * latest state: the page may be short, never wrong.
  */
 export async function readReviewPage(client: DynamoDBClient, table: string, limit: number, after: { mediaId: string; ownerId: string } | undefined): Promise<ReviewPage> {
   const startKey: Item | undefined =
@@ -183,6 +184,7 @@ export async function readReviewPage(client: DynamoDBClient, table: string, limi
       const { PK, SK } = entry;
       return PK === undefined || SK === undefined ? [] : [{ PK, SK }];
     }),
+    { consistent: true },
   );
   const byKey = new Map(rows.map((row) => [`${stringAttr(row, 'PK') ?? ''}|${stringAttr(row, 'SK') ?? ''}`, fromItem(row)]));
   const items = entries.flatMap((entry) => {

@@ -1,5 +1,5 @@
 import { PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
-import { ListQuerySchema, type MediaItem, type Moderation } from '@mediaflow/domain';
+import { ListQuerySchema, MAX_PAGE_SIZE, ValidationError, type MediaItem, type Moderation } from '@mediaflow/domain';
 import { makeMediaItem, reviewQueueContract } from '@mediaflow/domain/testing';
 import { DynamoMediaRepository } from './dynamo-media-repository.js';
 import { mediaRow } from './media-row.js';
@@ -73,6 +73,8 @@ describe('the review queue on DynamoDB', () => {
     const first = await repo.listForReview({ limit: 10 });
     expect(t.names().slice(before)).toEqual(['QueryCommand', 'BatchGetItemCommand']);
     expect(t.sent[before]?.input).toMatchObject({ IndexName: REVIEW_INDEX, ScanIndexForward: true, Limit: 11 });
+    // The index trails the table; the rows are read in their latest state.
+    expect(t.sent[before + 1]?.input).toMatchObject({ RequestItems: { [t.tableName]: { ConsistentRead: true } } });
     expect(first.items).toHaveLength(10);
     const next = t.sent.length;
     await repo.listForReview({ limit: 10, cursor: first.nextCursor });
@@ -88,5 +90,11 @@ describe('the review queue on DynamoDB', () => {
     expect(await repo.listForReview({ limit: 10 })).toEqual({ items: [waiting] });
     // The listing of the owner is not affected by the index.
     expect((await repo.list('alice', ListQuerySchema.parse({}))).items.map((i) => i.id)).toEqual([decided.id, waiting.id]);
+  });
+
+  it('refuses a page larger than MAX_PAGE_SIZE, as the SQLite queue does, and serves one of MAX_PAGE_SIZE', async () => {
+    await repo.create(held());
+    await expect(repo.listForReview({ limit: MAX_PAGE_SIZE + 1 })).rejects.toBeInstanceOf(ValidationError);
+    expect((await repo.listForReview({ limit: MAX_PAGE_SIZE })).items).toHaveLength(1);
   });
 });

@@ -8,7 +8,12 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { StorageError } from '../errors.js';
 
-/** Name of the sparse index over tag index items, keyed by owner: what `tagCounts` reads. */
+/**
+ * Name of the sparse index keyed by owner: tag index items (what `tagCounts` reads, partition
+ * `OWNER#{owner}#TAGS`) and share links' owner rows (what `listShares` of one target reads,
+ * partition `OWNER#{owner}#SHARES#{type}#{targetId}`). The partitions never meet, so neither read
+ * sees the other's entries.
+ */
 export const OWNER_TAGS_INDEX = 'GSI1';
 
 /**
@@ -47,8 +52,10 @@ export interface MediaTableDefinition {
  * {@link createMediaTable} and infrastructure (CDK) declares the same keys and index from here.
  *
  * - `PK`/`SK` (strings): the single-table keys (see {@link mediaKeys}).
- * - `GSI1` (`GSI1PK`/`GSI1SK`, keys only): only tag index items carry these attributes, so the
- *   index holds one small entry per (item, tag) of listed items and nothing else.
+ * - `GSI1` (`GSI1PK`/`GSI1SK`, keys only): only tag index items and share links' owner rows
+ *   carry these attributes, so the index holds one small entry per (item, tag) of listed items
+ *   (under `OWNER#{owner}#TAGS`) and one per share link (under its target's
+ *   `OWNER#{owner}#SHARES#{type}#{targetId}`, sorted by `SHARELINK#{id}`), and nothing else.
  * - `GSI2` (`GSI2PK`/`GSI2SK`, keys only): only media rows awaiting a moderator carry these
  *   attributes (`REVIEW`, `{mediaId}#{ownerId}`), so the index is the review queue in id order.
  *   One partition: flagged items are a trickle (a GSI partition takes 1,000 writes a second), and
@@ -131,6 +138,11 @@ export const mediaKeys = {
   shareSk: 'SHARE',
   /** A share link in its owner's partition, for listing and managing (ids are ULIDs: newest last). */
   ownerShareSk: (shareId: string): string => `SHARELINK#${shareId}`,
+  /**
+   * The {@link OWNER_TAGS_INDEX} partition of an owner's links to one target (type `media` or
+   * `album`, and the target's id); their sort key there is {@link mediaKeys.ownerShareSk}.
+   */
+  ownerSharesPk: (ownerId: string, targetType: string, targetId: string): string => `OWNER#${ownerId}#SHARES#${targetType}#${targetId}`,
 } as const;
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { applyAction, ConflictError, ListQuerySchema, TimeoutError, type MediaItem } from '@mediaflow/domain';
+import { applyAction, ConflictError, ListQuerySchema, MAX_PAGE_SIZE, TimeoutError, ValidationError, type MediaItem } from '@mediaflow/domain';
 import { makeMediaItem, mediaRepositoryContract } from '@mediaflow/domain/testing';
 import { SqliteMediaRepository } from './sqlite-media-repository.js';
 import { sqliteOnFile } from './testing/sqlite-file.js';
@@ -181,4 +181,22 @@ describe('SqliteMediaRepository on a real file', () => {
     );
     expect(await repo.tagCounts('frank')).toEqual([{ name: 'rare', count: newestFirst.filter((i) => i.tags.length > 0).length }]);
   }, 60_000);
+});
+
+describe('the SQLite review queue', () => {
+  it('refuses a page larger than MAX_PAGE_SIZE, as the DynamoDB queue does, and serves one of MAX_PAGE_SIZE', async () => {
+    const repo = new SqliteMediaRepository({ filename: ':memory:' });
+    try {
+      // More held items than the largest page, so a limit above it would have something to return.
+      for (let i = 0; i <= MAX_PAGE_SIZE; i += 1) {
+        await repo.create(makeMediaItem({ ownerId: 'alice', status: 'flagged', moderation: { verdict: 'flagged', labels: [{ name: 'violence', confidence: 0.93 }] } }));
+      }
+      await expect(repo.listForReview({ limit: MAX_PAGE_SIZE + 1 })).rejects.toBeInstanceOf(ValidationError);
+      const page = await repo.listForReview({ limit: MAX_PAGE_SIZE });
+      expect(page.items).toHaveLength(MAX_PAGE_SIZE);
+      expect(page.nextCursor).toBeDefined();
+    } finally {
+      repo.close();
+    }
+  });
 });

@@ -3,6 +3,7 @@ import {
   ConflictError,
   decodeCursor,
   encodeCursor,
+  MAX_PAGE_SIZE,
   NotFoundError,
   ValidationError,
   type ListQuery,
@@ -304,7 +305,10 @@ export class SqliteMediaRepository implements MediaRepository, ReviewQueue {
   }
 
   async listForReview(query: { cursor?: string | undefined; limit: number }): Promise<Page<MediaItem>> {
-    if (!Number.isInteger(query.limit) || query.limit < 1) throw new ValidationError('limit must be a positive integer');
+    // The same bound as the DynamoDB queue's: a page no larger than any other listing's.
+    if (!Number.isInteger(query.limit) || query.limit < 1 || query.limit > MAX_PAGE_SIZE) {
+      throw new ValidationError(`limit must be 1 to ${MAX_PAGE_SIZE}`, [{ path: 'limit', message: 'out of range' }]);
+    }
     const position = query.cursor === undefined ? undefined : decodeCursor(query.cursor, REVIEW_CURSOR_BINDING);
     const params = { afterId: position?.after ?? '', afterOwner: position?.extra?.['o'] ?? '', limit: query.limit + 1 };
     const rows = this.session.guard('listForReview', () => this.session.statement(REVIEW_QUEUE_SQL).all(params)) as JsonRow[];

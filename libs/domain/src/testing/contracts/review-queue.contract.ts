@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { ValidationError } from '../../errors.js';
 import type { MediaItem, Moderation, ModerationVerdict } from '../../media.js';
 import type { MediaRepository, ReviewQueue } from '../../ports.js';
-import { ListQuerySchema } from '../../query.js';
+import { ListQuerySchema, MAX_PAGE_SIZE } from '../../query.js';
 import { makeMediaItem } from '../fixtures.js';
 
 /** A media repository and the review queue over the same items. */
@@ -107,13 +107,15 @@ export function reviewQueueContract(name: string, create: () => Promise<ReviewQu
       expect(now[0]).toEqual(await repo.get('alice', later.id));
     });
 
-    it('refuses a cursor that is not its own, and a limit that is not a positive integer', async () => {
+    it('refuses a cursor that is not its own, and a limit that is not an integer from 1 to MAX_PAGE_SIZE', async () => {
       for (let i = 0; i < 3; i += 1) await repo.create(held('alice'));
       const listCursor = (await repo.list('alice', ListQuerySchema.parse({ limit: 1 }))).nextCursor as string;
       expect(listCursor).toBeDefined();
       await expect(queue.listForReview({ limit: 1, cursor: listCursor })).rejects.toBeInstanceOf(ValidationError);
       await expect(queue.listForReview({ limit: 1, cursor: 'bm90LWEtY3Vyc29y' })).rejects.toBeInstanceOf(ValidationError);
       await expect(queue.listForReview({ limit: 0 })).rejects.toBeInstanceOf(ValidationError);
+      await expect(queue.listForReview({ limit: MAX_PAGE_SIZE + 1 })).rejects.toBeInstanceOf(ValidationError);
+      expect((await queue.listForReview({ limit: MAX_PAGE_SIZE })).items).toHaveLength(3);
     });
   });
 }
