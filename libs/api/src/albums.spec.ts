@@ -64,14 +64,16 @@ describe('albums', () => {
     const old = await s.seed('alice', { facts: { capturedAt: '2020-05-01T10:00:00+02:00' } });
     const recent = await s.seed('alice');
     const gone = await s.seed('alice', { status: 'deleted' });
+    const uploading = await s.seed('alice', { status: 'uploading' });
     const bobs = await s.seed('bob');
     const trip = await s.album('alice', 'Trip');
 
-    const added = await s.add('alice', trip.id, [old.id, recent.id, old.id, gone.id, bobs.id, UNKNOWN]);
+    const added = await s.add('alice', trip.id, [old.id, recent.id, old.id, gone.id, uploading.id, bobs.id, UNKNOWN]);
     expect(added.results).toEqual([
       { id: old.id, outcome: 'added' },
       { id: recent.id, outcome: 'added' },
       { id: gone.id, outcome: 'not_found' },
+      { id: uploading.id, outcome: 'not_found' },
       { id: bobs.id, outcome: 'not_found' },
       { id: UNKNOWN, outcome: 'not_found' },
     ]);

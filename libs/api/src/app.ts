@@ -10,7 +10,7 @@ import { ownerJson } from './cached-json.js';
 import { RateLimitedError } from './errors.js';
 import { buildOpenApiDocument, type OpenApiDocument } from './openapi.js';
 import type { MediaAccessSigner } from './media-access.js';
-import { LocalMediaGrants, type MediaGrantSigner } from './media-grants.js';
+import { CachedMediaGrants, LocalMediaGrants, type MediaGrantSigner } from './media-grants.js';
 import { requireOriginSecret, type OriginSecret } from './origin-secret.js';
 import { problemResponse } from './problems.js';
 import { rateLimiterOf } from './rate-limit.js';
@@ -96,12 +96,16 @@ export interface ShareOptions {
   /**
    * Signs the grants on the rendition URLs shown to visitors and moderators (15 minutes each):
    * `CloudFrontMediaGrants` in AWS. Default: `LocalMediaGrants` of `secret`, which the local
-   * `/media/*` route (`mediaFiles`) checks.
+   * `/media/*` route (`mediaFiles`) checks. The API keeps the most recent ones
+   * ({@link CachedMediaGrants}), so a page shown again signs nothing new until the expiry moves.
    */
   grants?: MediaGrantSigner;
 }
 
-/** Unlock attempts per link by default: 10 at once, then one a minute. */
+/**
+ * Unlock attempts per link by default: 10 at once, then one a minute (counted in this process).
+ * `DynamoRateLimiter` turns the same limit into 10 per 10-minute window.
+ */
 export const DEFAULT_UNLOCK_ATTEMPTS: RateLimit = { perSecond: 1 / 60, burst: 10 };
 
 /** Bodies of REST requests are small JSON documents; bytes go to presigned URLs. */
@@ -169,6 +173,8 @@ export function createApi(options: ApiOptions): Hono<ApiEnv> {
 
   const shareSecret = options.shares?.secret ?? randomBytes(32);
   const grants = options.shares?.grants ?? new LocalMediaGrants(shareSecret);
+  // What visitors and moderators are shown: a page loaded again reuses its grants (see CachedMediaGrants).
+  const shownGrants = new CachedMediaGrants(grants);
   const attempts = rateLimiterOf(options.shares?.attempts ?? DEFAULT_UNLOCK_ATTEMPTS);
 
   const rest = [
@@ -178,10 +184,10 @@ export function createApi(options: ApiOptions): Hono<ApiEnv> {
     ...mediaAccessRoutes(options.mediaAccess, deps.clock),
     ...albumRoutes(deps),
     ...shareRoutes(deps),
-    ...reviewRoutes(deps, grants),
+    ...reviewRoutes(deps, shownGrants),
     ...meRoutes(),
   ];
-  const visitors = sharedRoutes({ ...deps, unlocks: new ShareUnlocks(shareSecret) }, { grants, attempts });
+  const visitors = sharedRoutes({ ...deps, unlocks: new ShareUnlocks(shareSecret) }, { grants: shownGrants, attempts });
   const files = options.mediaFiles ? mediaFileRoutes(deps, grants instanceof LocalMediaGrants ? grants : undefined) : [];
   const uploads = options.localUploads ? localUploadRoutes(options.localUploads) : [];
   const system = systemRoutes(() => document);

@@ -10,7 +10,7 @@ export { cloudFrontBase64, customPolicy, fromCloudFrontBase64, lazyPrivateKey, s
 export type { CloudFrontSignedCookies, CustomPolicyInput } from './cloudfront-signing.js';
 export { CloudFrontMediaAccess, MEDIA_ACCESS_SECONDS } from './media-access.js';
 export type { CloudFrontMediaAccessOptions, MediaAccessGrant, MediaAccessSigner } from './media-access.js';
-export { CloudFrontMediaGrants, LOCAL_GRANT_PARAM, LocalMediaGrants, MEDIA_GRANT_SECONDS, mediaGrantExpiry } from './media-grants.js';
+export { CachedMediaGrants, CloudFrontMediaGrants, LOCAL_GRANT_PARAM, LocalMediaGrants, MEDIA_GRANT_CACHE_ENTRIES, MEDIA_GRANT_SECONDS, mediaGrantExpiry } from './media-grants.js';
 export type { CloudFrontMediaGrantsOptions, MediaGrantSigner } from './media-grants.js';
 export { SHARE_UNLOCK_HEADER } from './routes/shared.js';
 export { sharePath } from './routes/shares.js';

@@ -7,7 +7,7 @@ import { createApi } from './app.js';
 import { bearerTokens } from './auth.js';
 import { fromCloudFrontBase64 } from './cloudfront-signing.js';
 import { LocalTokens } from './local-tokens.js';
-import { CloudFrontMediaGrants, LocalMediaGrants, MEDIA_GRANT_SECONDS, mediaGrantExpiry } from './media-grants.js';
+import { CachedMediaGrants, CloudFrontMediaGrants, LocalMediaGrants, MEDIA_GRANT_SECONDS, mediaGrantExpiry } from './media-grants.js';
 
 const SECRET = Buffer.alloc(32, 5);
 const A = '01JQ0000000000000000000001';
@@ -133,5 +133,64 @@ describe('the local /media route with a grant', () => {
     // Without a grant, the owner's cookie works as before; nobody else's request does.
     expect((await app.request(`/media/renditions/alice/${A}/thumb.webp`, { headers: cookie })).status).toBe(200);
     expect((await app.request(`/media/renditions/alice/${A}/thumb.webp`)).status).toBe(401);
+  });
+});
+
+describe('CachedMediaGrants', () => {
+  /** A signer that counts what it signs, and refuses what it is told to. */
+  function counting() {
+    const signed: string[] = [];
+    const signer = {
+      async grant(ownerId: string, mediaId: string, expiresAt: Date): Promise<string> {
+        signed.push(`${ownerId}/${mediaId}@${expiresAt.getTime()}`);
+        if (ownerId === 'broken') throw new Error('no key');
+        return `sig=${ownerId}.${mediaId}.${expiresAt.getTime()}.${signed.length}`;
+      },
+    };
+    return { signer, signed };
+  }
+  const at = new Date('2027-01-01T00:15:00Z');
+  const later = new Date('2027-01-01T00:20:00Z');
+
+  it('signs each (owner, item, expiry) once, and again once the expiry moves', async () => {
+    const { signer, signed } = counting();
+    const grants = new CachedMediaGrants(signer);
+    const first = await grants.grant('alice', A, at);
+    expect(await grants.grant('alice', A, at)).toBe(first);
+    const [b, bob] = [await grants.grant('alice', B, at), await grants.grant('bob', A, at)];
+    expect(new Set([first, b, bob]).size).toBe(3);
+    expect(await grants.grant('alice', A, later)).not.toBe(first);
+    expect(signed).toEqual([`alice/${A}@${at.getTime()}`, `alice/${B}@${at.getTime()}`, `bob/${A}@${at.getTime()}`, `alice/${A}@${later.getTime()}`]);
+    // Asked for at once, signed once.
+    const together = await Promise.all([grants.grant('carol', A, at), grants.grant('carol', A, at)]);
+    expect(together[0]).toBe(together[1]);
+    expect(signed).toHaveLength(5);
+  });
+
+  it('keeps the most recently used grants only, and never a refusal', async () => {
+    const { signer, signed } = counting();
+    const grants = new CachedMediaGrants(signer, 2);
+    await grants.grant('alice', A, at);
+    await grants.grant('alice', B, at);
+    await grants.grant('alice', A, at); // used again: B is now the oldest
+    await grants.grant('bob', A, at); // B leaves
+    expect(grants.size).toBe(2);
+    await grants.grant('alice', A, at);
+    expect(signed).toHaveLength(3);
+    await grants.grant('alice', B, at);
+    expect(signed).toHaveLength(4);
+
+    await expect(grants.grant('broken', A, at)).rejects.toThrow('no key');
+    await expect(grants.grant('broken', A, at)).rejects.toThrow('no key');
+    expect(signed.filter((s) => s.startsWith('broken/'))).toHaveLength(2);
+    expect(() => new CachedMediaGrants(signer, 0)).toThrow(RangeError);
+  });
+
+  it('refuses what the signer refuses: ids that would widen the grant', async () => {
+    const grants = new CachedMediaGrants(new LocalMediaGrants(SECRET));
+    await expect(grants.grant('alice', A, at)).resolves.toMatch(/^grant=/);
+    await expect(grants.grant('../bob', A, at)).rejects.toThrow();
+    await expect(grants.grant('alice', '*', at)).rejects.toThrow();
+    expect(grants.size).toBe(1);
   });
 });

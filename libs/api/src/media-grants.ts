@@ -34,6 +34,60 @@ export function mediaGrantExpiry(now: Date, lifetimeSeconds = MEDIA_GRANT_SECOND
   return new Date(seconds * 1000);
 }
 
+/** How many grants {@link CachedMediaGrants} keeps by default: a few pages of every link being visited. */
+export const MEDIA_GRANT_CACHE_ENTRIES = 2048;
+
+/**
+ * Remembers the grants of another signer per (owner, item, expiry), the most recently used
+ * `capacity` of them, so a page shown again (to a visitor, a moderator, anyone with the link) signs
+ * nothing it signed before: the expiry of {@link mediaGrantExpiry} only moves every 5 minutes, and
+ * in the cloud each grant is an RSA signature. A grant that failed is not kept. Entries whose
+ * expiry has passed are never asked for again and leave as newer ones come in.
+ *
+ * @example
+ * const grants = new CachedMediaGrants(new CloudFrontMediaGrants(options));
+ * await grants.grant('alice', id, expiresAt); // signed
+ * await grants.grant('alice', id, expiresAt); // the same string, from memory
+ */
+export class CachedMediaGrants implements MediaGrantSigner {
+  private readonly grants = new Map<string, Promise<string>>();
+
+  constructor(
+    readonly signer: MediaGrantSigner,
+    private readonly capacity = MEDIA_GRANT_CACHE_ENTRIES,
+  ) {
+    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError('a grant cache needs a capacity of at least 1');
+  }
+
+  grant(ownerId: string, mediaId: string, expiresAt: Date): Promise<string> {
+    // Unambiguous whatever the ids hold: the signer checks them, and a bad pair is never kept.
+    const key = JSON.stringify([ownerId, mediaId, expiresAt.getTime()]);
+    const known = this.grants.get(key);
+    if (known !== undefined) {
+      // Used again: now the most recent.
+      this.grants.delete(key);
+      this.grants.set(key, known);
+      return known;
+    }
+    const signed = this.signer.grant(ownerId, mediaId, expiresAt);
+    this.grants.set(key, signed);
+    signed.catch(() => {
+      if (this.grants.get(key) === signed) this.grants.delete(key);
+    });
+    while (this.grants.size > this.capacity) {
+      const oldest = this.grants.keys().next();
+      if (oldest.done === true) break;
+      this.grants.delete(oldest.value);
+    }
+    return signed;
+  }
+
+  /** How many grants are kept now. */
+  get size(): number {
+    return this.grants.size;
+  }
+}
+
 /** Ids as a grant names them: a wildcard or separator in either would widen it past the item. */
 function checkItem(ownerId: string, mediaId: string): { owner: string; id: string } {
   return { owner: OwnerIdSchema.parse(ownerId), id: UlidSchema.parse(mediaId) };

@@ -66,6 +66,20 @@ describe('moderation', () => {
     expect((await s.call(`/api/v1/review/..%2Fx/${item.id}/approve`, { ...s.moderator, method: 'POST' })).status).toBe(400);
   });
 
+  it('refuses a moderator’s decision on their own held item (403), as the owner’s own release is refused', async () => {
+    const s = setup();
+    const own = await s.held('mo');
+    for (const [decision, json] of [['approve', undefined], ['reject', { reason: 'looks fine to me' }]] as const) {
+      const refused = await s.problem(`/api/v1/review/mo/${own.id}/${decision}`, { ...s.moderator, method: 'POST', ...(json === undefined ? {} : { json }) }, 403);
+      expect(refused.code).toBe('forbidden');
+    }
+    expect((await s.json<MediaView>(`/api/v1/media/${own.id}`, { owner: 'mo' })).moderation).toMatchObject({ verdict: 'flagged' });
+    // Still waiting, for another moderator.
+    expect((await s.json<ReviewPage>('/api/v1/review', s.moderator)).items.map((i) => i.id)).toEqual([own.id]);
+    const other = { owner: 'ann', roles: ['moderator'] as Role[] };
+    expect(await s.json<ReviewItemView>(`/api/v1/review/mo/${own.id}/approve`, { ...other, method: 'POST' })).toMatchObject({ status: 'ready', moderation: { reviewedBy: 'ann' } });
+  });
+
   it('rejects with a reason the owner reads; the owner can ask again, and only a moderator releases', async () => {
     const s = setup();
     const item = await s.held('alice');

@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import type { MediaItem, ShareLinkRepository } from '@mediaflow/domain';
+import type { MediaItem, RateLimiter, ShareLinkRepository } from '@mediaflow/domain';
 import { inMemoryDeps } from '@mediaflow/media-service/testing';
 import { apiSpecHarness } from './api.spec-support.js';
 import { createApi, type ShareOptions } from './app.js';
 import { bearerTokens } from './auth.js';
 import type { AlbumView, OriginalDownload, Problem, ShareCreated, SharedMediaView, SharedPage, ShareList, ShareUnlocked, ShareView } from './client/mediaflow-client.js';
 import { LocalTokens } from './local-tokens.js';
+import { LocalMediaGrants, type MediaGrantSigner } from './media-grants.js';
 
 // Share links over HTTP: the owner's routes and what a visitor (no token at all) sees.
 
@@ -158,6 +159,87 @@ describe('share links', () => {
     expect((await s.call(`/api/v1/shared/${b.token}/unlock`, { method: 'POST', json: { password: 'right password' } })).status).toBe(200);
   });
 
+  it('counts unlock attempts by link id, only for a found link with a password: made-up tokens create no count', async () => {
+    const taken: string[] = [];
+    const attempts: RateLimiter = {
+      async take(caller) {
+        taken.push(caller);
+        return 0;
+      },
+    };
+    const s = setup({ attempts });
+    const item = await s.seed('alice');
+    const unlock = (token: string, password = 'guess') => s.call(`/api/v1/shared/${token}/unlock`, { method: 'POST', json: { password } });
+    for (let i = 0; i < 20; i += 1) expect((await unlock(randomBytes(32).toString('base64url'))).status).toBe(404);
+    for (const probe of ['x', 'a'.repeat(300), '%E2%9C%93']) expect((await unlock(probe)).status).toBe(404);
+    const open = await s.shareItem(item);
+    expect((await unlock(open.token)).status).toBe(409);
+    expect(taken).toEqual([]);
+
+    const locked = await s.shareItem(item, { password: 'right password' });
+    expect((await unlock(locked.token)).status).toBe(403);
+    expect((await unlock(locked.token, 'right password')).status).toBe(200);
+    expect(taken).toEqual([`share-unlock:${locked.share.id}`, `share-unlock:${locked.share.id}`]);
+    // Revoked: 410 without a count.
+    expect((await s.call(`/api/v1/shares/${locked.share.id}`, { owner: 'alice', method: 'DELETE' })).status).toBe(204);
+    expect((await unlock(locked.token)).status).toBe(410);
+    expect(taken).toHaveLength(2);
+  });
+
+  it('caps a visitor’s album page at 50 items', async () => {
+    const s = setup();
+    const trip = await s.album('alice', [await s.seed('alice')]);
+    const { token } = await s.share('alice', { target: { type: 'album', albumId: trip.id } });
+    expect((await s.json<SharedPage>(`/api/v1/shared/${token}?limit=50`)).items).toHaveLength(1);
+    for (const limit of [51, 200]) expect((await s.problem(`/api/v1/shared/${token}?limit=${limit}`, {}, 400)).code).toBe('validation');
+  });
+
+  it('signs each item’s grant once while its expiry stands, for visitors and moderators alike', async () => {
+    const signed: string[] = [];
+    const inner = new LocalMediaGrants(Buffer.alloc(32, 5));
+    const grants: MediaGrantSigner = {
+      grant(ownerId, mediaId, expiresAt) {
+        signed.push(mediaId);
+        return inner.grant(ownerId, mediaId, expiresAt);
+      },
+    };
+    const s = setup({ grants });
+    const items = [await s.seed('alice'), await s.seed('alice'), await s.seed('alice')];
+    const trip = await s.album('alice', items);
+    const { token } = await s.share('alice', { target: { type: 'album', albumId: trip.id } });
+    const first = await s.json<SharedPage>(`/api/v1/shared/${token}`);
+    const again = await s.json<SharedPage>(`/api/v1/shared/${token}`);
+    expect(again).toEqual(first);
+    expect((await s.json<SharedMediaView>(`/api/v1/shared/${token}/media/${items[0]?.id ?? ''}`)).renditions).toEqual(first.items[0]?.renditions);
+    expect([...signed].sort()).toEqual(items.map((i) => i.id).sort());
+    // The moderators' queue, shown twice: one signature.
+    const held = await s.seed('bob', { status: 'flagged', moderation: { verdict: 'flagged', labels: [] } });
+    const moderator = { owner: 'mo', roles: ['moderator' as const] };
+    expect(await s.json(`/api/v1/review`, moderator)).toEqual(await s.json(`/api/v1/review`, moderator));
+    expect(signed.filter((id) => id === held.id)).toHaveLength(1);
+    // Once the expiry moves on (5-minute steps), new grants are signed.
+    signed.length = 0;
+    s.deps.clock.advance(300_000);
+    await s.json<SharedPage>(`/api/v1/shared/${token}`);
+    expect(signed).toHaveLength(3);
+  });
+
+  it('answers 410 link_revoked for a link whose item or album is gone without the link being revoked', async () => {
+    const s = setup();
+    const item = await s.seed('alice');
+    const kept = await s.seed('alice');
+    const trip = await s.album('alice', [kept]);
+    const itemLink = await s.shareItem(item);
+    const albumLink = await s.share('alice', { target: { type: 'album', albumId: trip.id } });
+    // Removed behind the links' backs (a delete that raced the link's creation).
+    await s.deps.repo.delete('alice', item.id);
+    await s.deps.albums.deleteAlbum('alice', trip.id);
+    for (const path of [`/api/v1/shared/${itemLink.token}`, `/api/v1/shared/${itemLink.token}/media/${item.id}`, `/api/v1/shared/${albumLink.token}`, `/api/v1/shared/${albumLink.token}/media/${kept.id}`]) {
+      expect((await s.problem(path, {}, 410)).code).toBe('link_revoked');
+    }
+    expect((await s.json<ShareView>(`/api/v1/shares/${itemLink.share.id}`, { owner: 'alice' })).state).toBe('active');
+  });
+
   it('answers 410 link_revoked once revoked (the owner sees it revoked), and 404 to another owner', async () => {
     const s = setup();
     const item = await s.seed('alice');
@@ -300,5 +382,18 @@ describe('share links', () => {
     }
     // The real token is looked up the same way, and then asks for its password.
     expect((await answer(real.token)).calls).toEqual(reference.calls);
+
+    // Unlocking: a made-up token is the same one lookup and the same 404.
+    const unlock = async (token: string) => {
+      calls.length = 0;
+      const res = await app.request(`/api/v1/shared/${token}/unlock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ password: 'guess' }) });
+      return { status: res.status, body: (await res.json()) as Problem, calls: [...calls] };
+    };
+    const missed = await unlock(mistyped);
+    expect([missed.status, missed.calls]).toEqual([404, reference.calls]);
+    for (const probe of probes) {
+      const got = await unlock(probe);
+      expect([probe, got.status, got.calls, got.body.code, got.body.detail]).toEqual([probe, 404, missed.calls, missed.body.code, missed.body.detail]);
+    }
   });
 });

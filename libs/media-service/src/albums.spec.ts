@@ -28,19 +28,62 @@ describe('album use cases', () => {
   it('add only the owner’s live items, once each, and publish the ids that went in', async () => {
     const { deps, seed } = setup();
     const album = await createAlbum(deps, 'alice', { name: 'Trip' });
-    const [a, b] = [await seed(), await seed({ status: 'uploading' })];
+    const [a, b] = [await seed(), await seed({ status: 'processing' })];
     const gone = await seed({ status: 'deleted' });
-    const result = await addAlbumItems(deps, 'alice', album.id, { mediaIds: [a.id, b.id, gone.id, a.id] });
+    // Still uploading: its record may expire with the abandoned upload, which no delete follows.
+    const uploading = await seed({ status: 'uploading' });
+    const result = await addAlbumItems(deps, 'alice', album.id, { mediaIds: [a.id, b.id, gone.id, uploading.id, a.id] });
     expect(result.results).toEqual([
       { id: a.id, outcome: 'added' },
       { id: b.id, outcome: 'added' },
       { id: gone.id, outcome: 'not_found' },
+      { id: uploading.id, outcome: 'not_found' },
     ]);
+    expect(await deps.albums.albumsOf('alice', uploading.id)).toEqual([]);
     const nothing = await addAlbumItems(deps, 'alice', album.id, { mediaIds: [gone.id] });
     expect([nothing.results, nothing.album.itemCount]).toEqual([[{ id: gone.id, outcome: 'not_found' }], 2]);
     expect(deps.bus.published.map((e) => e.type)).toEqual(['album.created', 'album.items_added']);
     expect(await rejection(addAlbumItems(deps, 'bob', album.id, { mediaIds: [a.id] }))).toBeInstanceOf(NotFoundError);
     expect(await rejection(addAlbumItems(deps, 'alice', album.id, { mediaIds: ['nope'] }))).toBeInstanceOf(ValidationError);
+  });
+
+  it('take out again an item deleted for good between its check and the write, as not_found', async () => {
+    const { deps, seed } = setup();
+    const album = await createAlbum(deps, 'alice', { name: 'Trip' });
+    const [kept, raced, marked] = [await seed(), await seed(), await seed()];
+    const addItems = deps.albums.addItems.bind(deps.albums);
+    deps.albums.addItems = async (...args) => {
+      // After the items were checked, before they are written: one deleted for good (marked,
+      // forgotten by every album, its record gone), another only marked so far.
+      await deleteMedia(deps, 'alice', raced.id);
+      const current = (await deps.repo.get('alice', marked.id)) as MediaItem;
+      await deps.repo.update({ ...current, status: 'deleted', version: current.version + 1 }, current.version);
+      return addItems(...args);
+    };
+    deps.bus.published.length = 0;
+    const result = await addAlbumItems(deps, 'alice', album.id, { mediaIds: [kept.id, raced.id, marked.id] });
+    expect(result.results).toEqual([
+      { id: kept.id, outcome: 'added' },
+      { id: raced.id, outcome: 'not_found' },
+      { id: marked.id, outcome: 'not_found' },
+    ]);
+    expect(result.album.itemCount).toBe(1);
+    expect(await deps.albums.getAlbum('alice', album.id)).toMatchObject({ itemCount: 1 });
+    expect(await deps.albums.albumsOf('alice', raced.id)).toEqual([]);
+    expect(await deps.albums.albumsOf('alice', marked.id)).toEqual([]);
+    const added = deps.bus.published.filter((e) => e.type === 'album.items_added');
+    expect(added.map((e) => e.data)).toEqual([{ mediaIds: [kept.id], itemCount: 1 }]);
+
+    // Every item gone by the write: nothing added, nothing published.
+    const late = await seed();
+    deps.albums.addItems = async (...args) => {
+      await deleteMedia(deps, 'alice', late.id);
+      return addItems(...args);
+    };
+    deps.bus.published.length = 0;
+    const none = await addAlbumItems(deps, 'alice', album.id, { mediaIds: [late.id] });
+    expect([none.results, none.album.itemCount]).toEqual([[{ id: late.id, outcome: 'not_found' }], 1]);
+    expect(deps.bus.published.filter((e) => e.type.startsWith('album.'))).toEqual([]);
   });
 
   it('retry an edit that lost a race, and keep what the other writer did', async () => {
@@ -81,6 +124,30 @@ describe('album use cases', () => {
     expect(await rejection(openShare({ ...deps, unlocks: new ShareUnlocks(Buffer.alloc(32)) }, { token }, {}))).toMatchObject({ reason: 'link_revoked' });
     expect(deps.bus.published.at(-1)?.type).toBe('album.deleted');
     expect(await rejection(deleteAlbum(deps, 'alice', album.id))).toBeInstanceOf(NotFoundError);
+  });
+
+  it('sweep up what an interrupted delete left when the album’s row is already gone, then answer not found', async () => {
+    const { deps, seed } = setup();
+    const album = await createAlbum(deps, 'alice', { name: 'Trip' });
+    const item = await seed();
+    await addAlbumItems(deps, 'alice', album.id, { mediaIds: [item.id] });
+    const { token } = await createShare(deps, 'alice', { target: { type: 'album', albumId: album.id } });
+    // The first delete went as far as the album's row: its memberships and its link are left over.
+    const getAlbum = deps.albums.getAlbum.bind(deps.albums);
+    deps.albums.getAlbum = async (ownerId, albumId) => (albumId === album.id ? undefined : getAlbum(ownerId, albumId));
+    const deleted: string[] = [];
+    const removeAlbum = deps.albums.deleteAlbum.bind(deps.albums);
+    deps.albums.deleteAlbum = async (ownerId, albumId) => {
+      deleted.push(`${ownerId}/${albumId}`);
+      await removeAlbum(ownerId, albumId);
+    };
+    deps.bus.published.length = 0;
+    expect(await rejection(deleteAlbum(deps, 'alice', album.id))).toBeInstanceOf(NotFoundError);
+    expect(deleted).toEqual([`alice/${album.id}`]);
+    expect(await deps.albums.albumsOf('alice', item.id)).toEqual([]);
+    expect(await rejection(openShare({ ...deps, unlocks: new ShareUnlocks(Buffer.alloc(32)) }, { token }, {}))).toMatchObject({ reason: 'link_revoked' });
+    expect((await deps.shares.listShares('alice', { limit: 10 })).map((l) => l.revokedAt)).toEqual([deps.clock.now().toISOString()]);
+    expect(deps.bus.published).toEqual([]);
   });
 
   it('pass over a cover or member whose record is gone', async () => {

@@ -29,6 +29,15 @@ async function liveItem(deps: ServiceDeps, ownerId: string, id: string): Promise
   return item === undefined || item.status === 'deleted' ? undefined : item;
 }
 
+/**
+ * An item the owner may add to an album: live and past its upload. An item still `uploading` is
+ * refused: its record may expire (the upload abandoned) without a delete that would forget it.
+ */
+async function addableItem(deps: ServiceDeps, ownerId: string, id: string): Promise<MediaItem | undefined> {
+  const item = await liveItem(deps, ownerId, id);
+  return item === undefined || item.status === 'uploading' ? undefined : item;
+}
+
 /** What an album sorts an item by: the date it was taken, else the time it was uploaded. */
 export function takenAt(item: MediaItem): string {
   return item.facts.capturedAt ?? item.createdAt;
@@ -117,12 +126,17 @@ export async function updateAlbum(deps: ServiceDeps, ownerId: string, albumId: s
 /**
  * `DELETE /api/v1/albums/{albumId}`: the album and its memberships; the items stay. Its share
  * links are revoked first, so that a delete cut short never leaves a working link to an album
- * that is going. Publishes `album.deleted`.
+ * that is going. Publishes `album.deleted`. An album already gone is "not found", after what an
+ * interrupted delete left of it has been removed.
  */
 export async function deleteAlbum(deps: ServiceDeps, ownerId: string, albumId: string): Promise<void> {
-  await getAlbum(deps, ownerId, albumId);
+  const album = await deps.albums.getAlbum(ownerId, albumId);
+  // Done whether or not the album's row is still there: a delete cut short after the row went
+  // leaves memberships (and perhaps a link made meanwhile), which only another delete sweeps up.
+  // Both steps are idempotent, and owner-scoped, so another owner's id removes nothing.
   await revokeSharesOf(deps, ownerId, { type: 'album', albumId });
   await deps.albums.deleteAlbum(ownerId, albumId);
+  if (album === undefined) throw new NotFoundError('no such album');
   await deps.bus.publish(createEvent('album.deleted', { id: deps.ids.next(), occurredAt: deps.clock.now(), ownerId, albumId, data: {} }));
 }
 
@@ -148,17 +162,28 @@ export interface AlbumItemsResult<O extends string> {
 
 /**
  * `POST /api/v1/albums/{albumId}/items`: adds the owner's items (each sorted by its date taken,
- * else its upload time). An id that is not one of the owner's live items is `not_found`, one
- * already in the album `present`; the others are `added` in one repository write. Publishes
- * `album.items_added` when anything was.
+ * else its upload time). An id that is not one of the owner's live items, or is one still
+ * `uploading`, is `not_found`, one already in the album `present`; the others are `added` in one
+ * repository write. Publishes `album.items_added` when anything was.
+ *
+ * An item deleted for good between its check and the write (its delete forgot its memberships
+ * before this one was written) is taken out again at once, and is `not_found`: the items added
+ * are read again after the write, so no album keeps a member whose record is gone.
  */
 export async function addAlbumItems(deps: ServiceDeps, ownerId: string, albumId: string, body: unknown): Promise<AlbumItemsResult<AddOutcome>> {
   const { mediaIds } = parseOrThrow(AlbumItemsChangeSchema, body, 'album items');
   await getAlbum(deps, ownerId, albumId);
-  const items = await mapLimit(mediaIds, READ_CONCURRENCY, (id) => liveItem(deps, ownerId, id));
+  const items = await mapLimit(mediaIds, READ_CONCURRENCY, (id) => addableItem(deps, ownerId, id));
   const members: AlbumMember[] = items.filter((i): i is MediaItem => i !== undefined).map((i) => ({ mediaId: i.id, takenAt: takenAt(i) }));
   const found = new Set(members.map((m) => m.mediaId));
-  const change = members.length === 0 ? { album: await getAlbum(deps, ownerId, albumId), changed: [] } : await deps.albums.addItems(ownerId, albumId, members, deps.clock.now());
+  let change = members.length === 0 ? { album: await getAlbum(deps, ownerId, albumId), changed: [] } : await deps.albums.addItems(ownerId, albumId, members, deps.clock.now());
+  const gone = await goneSince(deps, ownerId, change.changed);
+  if (gone.length > 0) {
+    const undone = await deps.albums.removeItems(ownerId, albumId, gone, deps.clock.now());
+    const dropped = new Set(gone);
+    for (const id of gone) found.delete(id);
+    change = { album: undone.album, changed: change.changed.filter((id) => !dropped.has(id)) };
+  }
   const added = new Set(change.changed);
   if (change.changed.length > 0) {
     await deps.bus.publish(
@@ -173,6 +198,12 @@ export async function addAlbumItems(deps: ServiceDeps, ownerId: string, albumId:
   }
   const outcome = (id: string): AddOutcome => (added.has(id) ? 'added' : found.has(id) ? 'present' : 'not_found');
   return { album: change.album, results: mediaIds.map((id) => ({ id, outcome: outcome(id) })) };
+}
+
+/** Of the ids just added, those whose record went or was marked deleted since they were checked. */
+async function goneSince(deps: ServiceDeps, ownerId: string, ids: readonly string[]): Promise<string[]> {
+  const now = await mapLimit(ids, READ_CONCURRENCY, (id) => liveItem(deps, ownerId, id));
+  return ids.filter((_id, i) => now[i] === undefined);
 }
 
 /**

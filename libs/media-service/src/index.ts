@@ -74,6 +74,7 @@ export {
   revokeSharesOf,
   SHARE_LIST_LIMIT,
   SHARE_UNLOCK_SECONDS,
+  SHARED_PAGE_MAX,
   SharedPageQuerySchema,
   ShareListQuerySchema,
   shareTokenHash,
@@ -82,7 +83,7 @@ export {
   verifyPassword,
   visibleThroughLinks,
 } from './shares.js';
-export type { CreatedShare, SharedItem, SharedPage, ShareUnlock, VisitorDeps, VisitorPass } from './shares.js';
+export type { CreatedShare, SharedItem, SharedPage, ShareUnlock, UnlockOptions, VisitorDeps, VisitorPass } from './shares.js';
 export {
   approveMedia,
   listReview,

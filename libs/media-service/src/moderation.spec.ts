@@ -1,4 +1,4 @@
-import { ConflictError, NotFoundError, type MediaItem } from '@mediaflow/domain';
+import { ConflictError, ForbiddenError, NotFoundError, type MediaItem } from '@mediaflow/domain';
 import { InMemoryEdgeCache, makeMediaItem, rejection } from '@mediaflow/domain/testing';
 import { approveMedia, listReview, rejectMedia, reportSharedMedia, requestReview, VISITOR_REPORT_LABEL } from './moderation.js';
 import { createShare, ShareUnlocks, type VisitorDeps } from './shares.js';
@@ -38,6 +38,23 @@ describe('moderation use cases', () => {
     // Asking again while waiting only notes the time.
     deps.clock.advance(1000);
     expect((await requestReview(deps, 'alice', item.id)).moderation.reviewRequestedAt).toBe(deps.clock.now().toISOString());
+  });
+
+  it('refuse a moderator deciding on their own held item (forbidden), before anything is read', async () => {
+    const { deps, held } = setup();
+    const item = await held();
+    const reads: string[] = [];
+    const get = deps.repo.get.bind(deps.repo);
+    deps.repo.get = async (ownerId, id) => {
+      reads.push(id);
+      return get(ownerId, id);
+    };
+    expect(await rejection(approveMedia(deps, 'alice', 'alice', item.id))).toBeInstanceOf(ForbiddenError);
+    expect(await rejection(rejectMedia(deps, 'alice', 'alice', item.id, { reason: 'fine by me' }))).toBeInstanceOf(ForbiddenError);
+    expect(reads).toEqual([]);
+    expect(await get('alice', item.id)).toEqual(item);
+    // Another moderator decides.
+    expect((await approveMedia(deps, 'mo', 'alice', item.id)).moderation).toMatchObject({ verdict: 'released', reviewedBy: 'mo' });
   });
 
   it('refuse a review request for an item that is not held', async () => {

@@ -3,6 +3,7 @@ import {
   ConflictError,
   createEvent,
   CursorSchema,
+  ForbiddenError,
   DEFAULT_PAGE_SIZE,
   MAX_PAGE_SIZE,
   type MediaItem,
@@ -38,6 +39,11 @@ export const VISITOR_REPORT_LABEL: ModerationLabel = { name: 'reported by a visi
 /** Moderation labels an item keeps at most (the schema's limit). */
 const MAX_LABELS = 50;
 
+/** A moderator decides on other owners' items only: an owner never releases their own held item. */
+function notTheirOwn(moderatorId: string, ownerId: string): void {
+  if (moderatorId === ownerId) throw new ForbiddenError('a moderator cannot decide on their own item: another moderator has to');
+}
+
 function held(item: MediaItem): void {
   if (item.status !== 'flagged') throw new ConflictError('the item is not held for review', { details: { status: item.status } });
 }
@@ -56,9 +62,10 @@ export async function listReview(deps: ServiceDeps, query: unknown): Promise<Pag
  * again, visible through links and shareable, with who decided and when. The caller checks the
  * moderator role.
  *
- * @throws ConflictError when the item is not held.
+ * @throws ForbiddenError when the moderator owns the item; ConflictError when it is not held.
  */
 export async function approveMedia(deps: ServiceDeps, moderatorId: string, ownerId: string, id: string): Promise<MediaItem> {
+  notTheirOwn(moderatorId, ownerId);
   return updateItem(deps, ownerId, id, (item) => {
     held(item);
     const now = deps.clock.now();
@@ -74,10 +81,11 @@ export async function approveMedia(deps: ServiceDeps, moderatorId: string, owner
  * its owner asks again), with a reason its owner reads. It leaves the review queue. The caller
  * checks the moderator role.
  *
- * @throws ConflictError when the item is not held.
+ * @throws ForbiddenError when the moderator owns the item; ConflictError when it is not held.
  */
 export async function rejectMedia(deps: ServiceDeps, moderatorId: string, ownerId: string, id: string, body: unknown): Promise<MediaItem> {
   const { reason } = parseOrThrow(ReviewRejectSchema, body, 'rejection');
+  notTheirOwn(moderatorId, ownerId);
   return updateItem(deps, ownerId, id, (item) => {
     held(item);
     const now = deps.clock.now();

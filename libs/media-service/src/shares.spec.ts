@@ -1,6 +1,7 @@
 import { randomBytes, scryptSync } from 'node:crypto';
-import { ConflictError, NotFoundError, type MediaItem, type ShareLink } from '@mediaflow/domain';
+import { ConflictError, NotFoundError, ValidationError, type MediaItem, type ShareLink } from '@mediaflow/domain';
 import { makeMediaItem, rejection } from '@mediaflow/domain/testing';
+import { addAlbumItems, createAlbum } from './albums.js';
 import { deleteMedia } from './commands.js';
 import { LinkGoneError, PasswordRequiredError, WrongPasswordError } from './errors.js';
 import {
@@ -8,9 +9,11 @@ import {
   hashPassword,
   newShareToken,
   openShare,
+  openSharedMedia,
   PASSWORD_SCRYPT,
   revokeShare,
   revokeSharesOf,
+  SHARED_PAGE_MAX,
   shareTokenHash,
   ShareUnlocks,
   unlockShare,
@@ -155,6 +158,119 @@ describe('share use cases', () => {
     await revokeShare(deps, 'alice', first.link.id);
     expect(await revokeSharesOf(deps, 'alice', { type: 'media', mediaId: a.id })).toBe(1);
     expect((await deps.shares.getShare('alice', other.link.id))?.revokedAt).toBeUndefined();
+  });
+
+  it('revoke a target’s links made while it was being revoked, and beyond a full listing', async () => {
+    const { deps, seed } = setup();
+    const item = await seed();
+    const target = { type: 'media' as const, mediaId: item.id };
+    await createShare(deps, 'alice', { target });
+    // A link made in a race with the revocation: after the first listing was read.
+    const list = deps.shares.listShares.bind(deps.shares);
+    let raced: string | undefined;
+    deps.shares.listShares = async (ownerId, options) => {
+      const links = await list(ownerId, options);
+      if (raced === undefined) raced = (await createShare(deps, 'alice', { target })).link.id;
+      return links;
+    };
+    expect(await revokeSharesOf(deps, 'alice', target)).toBe(2);
+    expect((await deps.shares.getShare('alice', raced ?? ''))?.revokedAt).toBeDefined();
+    deps.shares.listShares = list;
+
+    // More links than one listing holds, the newest already revoked: the older ones go too.
+    const album = { type: 'album' as const, albumId: '01JQ0000000000000000000099' };
+    const many = 1003;
+    for (let i = 0; i < many; i += 1) {
+      await deps.shares.createShare({ ...link({ id: deps.ids.next(), tokenHash: shareTokenHash(`t${i}`), target: album }) });
+    }
+    const newest = await list('alice', { target: album, limit: 1 });
+    await revokeShare(deps, 'alice', newest[0]?.id ?? '');
+    expect(await revokeSharesOf(deps, 'alice', album)).toBe(many - 1);
+    expect((await list('alice', { target: album, limit: 2000 })).filter((l) => l.revokedAt === undefined)).toEqual([]);
+  });
+
+  it('answer link_revoked (410) for a link whose album or item is gone, though the link was never revoked', async () => {
+    const { deps, seed } = setup();
+    const [deleted, vanished] = [await seed(), await seed()];
+    const gone = async (share: Promise<unknown>) => expect(await rejection(share)).toEqual(new LinkGoneError('link_revoked'));
+    const itemLink = async (item: MediaItem) => (await createShare(deps, 'alice', { target: { type: 'media', mediaId: item.id } })).token;
+    const [deletedToken, vanishedToken] = [await itemLink(deleted), await itemLink(vanished)];
+    // Made in a race with deleteMedia, or missed by its revocation: marked deleted, or the record gone.
+    const stored = (await deps.repo.get('alice', deleted.id)) as MediaItem;
+    await deps.repo.update({ ...stored, status: 'deleted', version: stored.version + 1 }, stored.version);
+    await deps.repo.delete('alice', vanished.id);
+    for (const token of [deletedToken, vanishedToken]) {
+      await gone(openShare(deps, { token }, {}));
+      await gone(openSharedMedia(deps, { token }, deleted.id));
+      await gone(openSharedMedia(deps, { token }, vanished.id));
+    }
+
+    const album = await createAlbum(deps, 'alice', { name: 'Trip' });
+    const kept = await seed();
+    await addAlbumItems(deps, 'alice', album.id, { mediaIds: [kept.id] });
+    const { token } = await createShare(deps, 'alice', { target: { type: 'album', albumId: album.id } });
+    // A member deleted for good leaves the album: the link works on, without it.
+    expect(await rejection(openSharedMedia(deps, { token }, deleted.id))).toBeInstanceOf(NotFoundError);
+    expect((await openSharedMedia(deps, { token }, kept.id)).item.id).toBe(kept.id);
+    // The album removed behind the link's back (a delete racing the link's creation).
+    await deps.albums.deleteAlbum('alice', album.id);
+    await gone(openShare(deps, { token }, {}));
+    await gone(openSharedMedia(deps, { token }, kept.id));
+  });
+
+  it('show an item link’s item that is held or unfinished as nothing, not as gone', async () => {
+    const { deps, seed } = setup();
+    const item = await seed();
+    const { token } = await createShare(deps, 'alice', { target: { type: 'media', mediaId: item.id } });
+    const changes: Partial<MediaItem>[] = [{ status: 'processing' }, { status: 'flagged', moderation: { verdict: 'flagged', labels: [] } }];
+    for (const change of changes) {
+      const stored = (await deps.repo.get('alice', item.id)) as MediaItem;
+      await deps.repo.update({ ...stored, ...change, version: stored.version + 1 }, stored.version);
+      expect((await openShare(deps, { token }, {})).items).toEqual([]);
+      expect(await rejection(openSharedMedia(deps, { token }, item.id))).toBeInstanceOf(NotFoundError);
+    }
+  });
+
+  it('count unlock attempts only on a working link that has a password, after its one lookup', async () => {
+    const { deps, seed } = setup();
+    const item = await seed();
+    const counted: string[] = [];
+    const admit = async (l: ShareLink): Promise<void> => {
+      counted.push(l.id);
+      if (counted.length > 2) throw new ConflictError('limited');
+    };
+    const lookups: string[] = [];
+    const byHash = deps.shares.getShareByTokenHash.bind(deps.shares);
+    deps.shares.getShareByTokenHash = async (hash) => {
+      lookups.push(hash);
+      return byHash(hash);
+    };
+    expect(await rejection(unlockShare(deps, newShareToken(), 'x', { admit }))).toBeInstanceOf(NotFoundError);
+    expect(await rejection(unlockShare(deps, 'not a token at all', 'x', { admit }))).toBeInstanceOf(NotFoundError);
+    expect(lookups).toHaveLength(2);
+    const open = await createShare(deps, 'alice', { target: { type: 'media', mediaId: item.id } });
+    expect(await rejection(unlockShare(deps, open.token, 'x', { admit }))).toBeInstanceOf(ConflictError);
+    expect(counted).toEqual([]);
+
+    const locked = await createShare(deps, 'alice', { target: { type: 'media', mediaId: item.id }, password: 'swordfish' });
+    expect(await rejection(unlockShare(deps, locked.token, 'wrong', { admit }))).toBeInstanceOf(WrongPasswordError);
+    expect((await unlockShare(deps, locked.token, 'swordfish', { admit })).unlock).toMatch(/^\d+\./);
+    // Refused by the count: the password is not even checked.
+    expect(await rejection(unlockShare(deps, locked.token, 'swordfish', { admit }))).toEqual(new ConflictError('limited'));
+    expect(counted).toEqual([locked.link.id, locked.link.id, locked.link.id]);
+    await revokeShare(deps, 'alice', locked.link.id);
+    expect(await rejection(unlockShare(deps, locked.token, 'swordfish', { admit }))).toMatchObject({ reason: 'link_revoked' });
+    expect(counted).toHaveLength(3);
+  });
+
+  it('cap a visitor’s album page at SHARED_PAGE_MAX items', async () => {
+    const { deps } = setup();
+    const album = await createAlbum(deps, 'alice', { name: 'Trip' });
+    const { token } = await createShare(deps, 'alice', { target: { type: 'album', albumId: album.id } });
+    expect(SHARED_PAGE_MAX).toBe(50);
+    expect((await openShare(deps, { token }, { limit: String(SHARED_PAGE_MAX) })).items).toEqual([]);
+    expect(await rejection(openShare(deps, { token }, { limit: String(SHARED_PAGE_MAX + 1) }))).toBeInstanceOf(ValidationError);
+    expect(await rejection(openShare(deps, { token }, { limit: '200' }))).toBeInstanceOf(ValidationError);
   });
 
   it('refuse to share a held item, and another owner’s', async () => {

@@ -244,19 +244,39 @@ export async function revokeShare(deps: Pick<ServiceDeps, 'shares' | 'clock'>, o
 /** More links than one item or album ever has; each revocation is one write. */
 const REVOKE_BATCH = 1000;
 
-/** Revokes every link to `target` (an item deleted for good, an album deleted); returns how many. */
+/** The most links of one target a revocation reads in one listing (newest first, revoked ones included). */
+const REVOKE_MAX_LISTED = 10 * REVOKE_BATCH;
+
+/** The most listings a revocation makes before it leaves the rest to the visitors' 410 for a gone target. */
+const REVOKE_MAX_ROUNDS = 16;
+
+/**
+ * Revokes every link to `target` (an item deleted for good, an album deleted); returns how many.
+ * The target's links are listed again until a listing finds none active: a link made while the
+ * first listing was read is caught by the next, and one older than a full listing (newest first,
+ * revoked links included) by a longer one, up to {@link REVOKE_MAX_LISTED} links in
+ * {@link REVOKE_MAX_ROUNDS} listings. A link still left active answers visitors 410 all the same
+ * once its target is gone (see {@link openShare}).
+ */
 export async function revokeSharesOf(deps: Pick<ServiceDeps, 'shares' | 'clock'>, ownerId: string, target: ShareTarget): Promise<number> {
-  const links = await deps.shares.listShares(ownerId, { target, limit: REVOKE_BATCH });
   let revoked = 0;
-  for (const link of links) {
-    if (link.revokedAt !== undefined) continue;
-    try {
-      await revokeShare(deps, ownerId, link.id);
-      revoked += 1;
-    } catch (error) {
-      // Deleted for good meanwhile: nothing left to open.
-      if (!(error instanceof NotFoundError)) throw error;
+  let limit = REVOKE_BATCH;
+  for (let round = 1; round <= REVOKE_MAX_ROUNDS; round += 1) {
+    const links = await deps.shares.listShares(ownerId, { target, limit });
+    const active = links.filter((link) => link.revokedAt === undefined);
+    for (const link of active) {
+      try {
+        await revokeShare(deps, ownerId, link.id);
+        revoked += 1;
+      } catch (error) {
+        // Deleted for good meanwhile: nothing left to open.
+        if (!(error instanceof NotFoundError)) throw error;
+      }
     }
+    // A full listing may hide older links behind the ones it showed: the next one reads further.
+    const full = links.length >= limit;
+    if (active.length === 0 && (!full || limit >= REVOKE_MAX_LISTED)) return revoked;
+    if (full) limit = Math.min(limit + REVOKE_BATCH, REVOKE_MAX_LISTED);
   }
   return revoked;
 }
@@ -313,24 +333,43 @@ async function openLink(deps: VisitorDeps, pass: VisitorPass, now: Date): Promis
   return link;
 }
 
+/** How {@link unlockShare} counts attempts. */
+export interface UnlockOptions {
+  /**
+   * Counts an attempt on `link` (by its id, e.g. `share-unlock:{link.id}`) and throws to refuse it
+   * (the API's 429). Called once the link is found, works and has a password, before the password
+   * is checked, right or wrong; never for an unknown token, so a made-up token costs one lookup
+   * and leaves nothing behind. Absent: attempts are not limited.
+   */
+  admit?: (link: ShareLink) => Promise<void>;
+}
+
 /**
  * `POST /api/v1/shared/{token}/unlock`: the password of a protected link for an unlock grant.
- * Attempts are limited by the caller (per link), before this runs.
+ * The link is looked up once, as for a visit; attempts on it are then counted by `options.admit`.
  *
- * @throws WrongPasswordError; ConflictError for a link without a password.
+ * @throws NotFoundError (unknown token), LinkGoneError, ConflictError for a link without a
+ * password, whatever `admit` throws, WrongPasswordError.
  */
-export async function unlockShare(deps: VisitorDeps, token: string, password: string): Promise<ShareUnlock> {
+export async function unlockShare(deps: VisitorDeps, token: string, password: string, options: UnlockOptions = {}): Promise<ShareUnlock> {
   const now = deps.clock.now();
   const link = await findLink(deps, token, now);
   if (link.password === undefined) throw new ConflictError('this link has no password');
+  if (options.admit !== undefined) await options.admit(link);
   if (!(await verifyPassword(password, link.password))) throw new WrongPasswordError();
   return deps.unlocks.issue(link, now);
 }
 
+/**
+ * The most items a visitor's album page holds: each costs a record read and a media grant (an RSA
+ * signature in the cloud), and nobody asks for an owner's account.
+ */
+export const SHARED_PAGE_MAX = 50;
+
 /** `GET /api/v1/shared/{token}?cursor=&limit=` */
 export const SharedPageQuerySchema = z.object({
   cursor: CursorSchema.optional(),
-  limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
+  limit: z.coerce.number().int().min(1).max(SHARED_PAGE_MAX).default(Math.min(DEFAULT_PAGE_SIZE, SHARED_PAGE_MAX)),
 });
 
 /** What a link shows: the link, its album (for an album link) and a page of visible items. */
@@ -342,11 +381,25 @@ export interface SharedPage {
 }
 
 /**
+ * A link whose target is gone (the album deleted, the item deleted for good or its record gone)
+ * is over, as if revoked: made in a race with the delete, or missed by its revocation.
+ */
+function targetGone(): LinkGoneError {
+  return new LinkGoneError('link_revoked');
+}
+
+/** Whether an item link's item is gone for good: no record, or one marked deleted. */
+function itemGone(item: MediaItem | undefined): boolean {
+  return item === undefined || item.status === 'deleted';
+}
+
+/**
  * `GET /api/v1/shared/{token}`: an item link's item, or a page of an album link's members in the
  * album's order (date taken, oldest first). Items a visitor may not see (not ready, held, rejected,
  * deleted) are left out, so an album page may hold fewer than `limit`.
  *
- * @throws NotFoundError (unknown token), LinkGoneError (revoked, expired), PasswordRequiredError.
+ * @throws NotFoundError (unknown token), LinkGoneError (revoked, expired, or its album or item
+ * gone), PasswordRequiredError.
  */
 export async function openShare(deps: VisitorDeps, pass: VisitorPass, query: unknown): Promise<SharedPage> {
   const { cursor, limit } = parseOrThrow(SharedPageQuerySchema, query, 'query');
@@ -354,22 +407,32 @@ export async function openShare(deps: VisitorDeps, pass: VisitorPass, query: unk
   const { ownerId, target } = link;
   if (target.type === 'media') {
     const item = await deps.repo.get(ownerId, target.mediaId);
+    if (itemGone(item)) throw targetGone();
     return { link, album: undefined, items: visibleThroughLinks(item) ? [item] : [] };
   }
   const album = await deps.albums.getAlbum(ownerId, target.albumId);
-  if (album === undefined) throw new NotFoundError('no such link');
+  if (album === undefined) throw targetGone();
   const page = await deps.albums.listItems(ownerId, album.id, cursor === undefined ? { order: 'asc', limit } : { order: 'asc', cursor, limit });
   const items = (await mapLimit(page.items, READ_CONCURRENCY, (m) => deps.repo.get(ownerId, m.mediaId))).filter(visibleThroughLinks);
   return page.nextCursor === undefined ? { link, album, items } : { link, album, items, nextCursor: page.nextCursor };
 }
 
-/** An item the link shows: its own item, or a member of its album; visible to visitors. */
+/**
+ * An item the link shows: its own item, or a member of its album; visible to visitors. Where the
+ * item is not found, the link's target is checked (only then, so a hit costs no more): a link
+ * whose album or item is gone answers `link_revoked`, as {@link openShare} does.
+ */
 async function sharedItem(deps: ServiceDeps, link: ShareLink, mediaId: string): Promise<MediaItem> {
   const { ownerId, target } = link;
   const inLink = target.type === 'media' ? target.mediaId === mediaId : (await deps.albums.albumsOf(ownerId, mediaId)).includes(target.albumId);
   const item = inLink ? await deps.repo.get(ownerId, mediaId) : undefined;
-  if (!visibleThroughLinks(item)) throw new NotFoundError('no such item in this link');
-  return item;
+  if (visibleThroughLinks(item)) return item;
+  if (target.type === 'media') {
+    if (itemGone(target.mediaId === mediaId ? item : await deps.repo.get(ownerId, target.mediaId))) throw targetGone();
+  } else if ((await deps.albums.getAlbum(ownerId, target.albumId)) === undefined) {
+    throw targetGone();
+  }
+  throw new NotFoundError('no such item in this link');
 }
 
 /** An item a visitor reached through a link, with the link. */

@@ -282,7 +282,7 @@ export class MediaDelivery extends Construct {
       distribution.acknowledge({
         id: 'AwsSolutions::AwsSolutions-CFR2',
         reason:
-          'Only a stage paying CloudFront by usage has no web ACL (on a flat-rate plan the stage gets one, included in the fee): outside a plan a web ACL costs at least $5 a month plus per-request fees even when idle; every /api/* route needs a Cognito JWT and is throttled by API Gateway and per caller, and /media/* and the gallery are static files behind origin access control. Such stages that want WAF pass webAclArn.',
+          'Only a stage paying CloudFront by usage has no web ACL (on a flat-rate plan the stage gets one, included in the fee): outside a plan a web ACL costs at least $5 a month plus per-request fees even when idle; every /api/* route needs a Cognito JWT except the health check, the OpenAPI document and the share links\u2019 visitor routes (/api/v1/shared/*), where the link\u2019s unguessable token (and its password, where the owner set one) is the credential and an unknown token costs one key read; API Gateway throttles every route (the visitor routes to their own share of the stage), owners are also limited per caller and unlock attempts per link, though without a web ACL nothing limits a single address. /media/* and the gallery are static files behind origin access control. Such stages that want WAF pass webAclArn.',
       });
     }
     if (props.domain === undefined) {

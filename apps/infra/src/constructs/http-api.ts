@@ -185,7 +185,7 @@ export class MediaHttpApi extends Construct {
       Validations.of(route).acknowledge({
         id: 'AwsSolutions::AwsSolutions-APIG4',
         reason:
-          'Deliberately public and read-only: the health check and the OpenAPI document, which the app serves without a token and which return no user data. They are throttled to a small per-route limit; every other /api route requires a Cognito JWT.',
+          'Deliberately public and read-only: the health check and the OpenAPI document, which the app serves without a token and which return no user data. They are throttled to a small per-route limit; every other /api route but the share links\u2019 visitor routes (acknowledged separately) requires a Cognito JWT.',
       });
     }
 

@@ -1,4 +1,4 @@
-import { type MediaItem, type RateLimiter, UlidSchema } from '@mediaflow/domain';
+import { type MediaItem, type RateLimiter, type ShareLink, UlidSchema } from '@mediaflow/domain';
 import {
   downloadSharedOriginal,
   openShare,
@@ -7,7 +7,6 @@ import {
   SharedMediaViewSchema,
   SharedPageQuerySchema,
   ShareReportSchema,
-  shareTokenHash,
   toSharedMediaView,
   unlockShare,
   type SharedMediaView,
@@ -25,6 +24,9 @@ import { OriginalDownloadSchema, ReportAcceptedSchema, SharedPageSchema, ShareUn
 /** The header a visitor sends the unlock grant of a password-protected link in. */
 export const SHARE_UNLOCK_HEADER = 'x-share-unlock';
 
+/** What the attempts limiter counts a link's unlock attempts under: this, then the link's id. */
+export const UNLOCK_ATTEMPTS_PREFIX = 'share-unlock:';
+
 /**
  * The link token as the path carries it: any string. A malformed token is not refused here (a 400
  * would tell it apart from a real one); it is hashed and looked up like any other, and misses.
@@ -35,7 +37,10 @@ const TokenMediaParamSchema = z.object({ token: z.string(), id: UlidSchema });
 export interface SharedRouteOptions {
   /** Signs the grants on the rendition URLs a visitor is shown. */
   grants: MediaGrantSigner;
-  /** Counts unlock attempts per link; over the limit, 429 with `Retry-After`. None: unlimited. */
+  /**
+   * Counts unlock attempts per link (keyed by the link's id, only for a link that exists, works and
+   * has a password); over the limit, 429 with `Retry-After`. None: unlimited.
+   */
   attempts: RateLimiter | undefined;
 }
 
@@ -94,10 +99,16 @@ export function sharedRoutes(deps: VisitorDeps, options: SharedRouteOptions): Ap
       responses: { 200: { description: 'the unlock grant and until when it works', schema: ShareUnlockedSchema } },
       errors: [400, 403, 404, 409, 410, 413, 429],
     }).handle(async (c, { params, body }) => {
-      // Counted per link (by its token's hash) before the password is looked at, right or wrong.
-      const wait = attempts === undefined ? 0 : await attempts.take(`share-unlock:${shareTokenHash(params.token)}`);
-      if (wait > 0) throw new RateLimitedError(wait);
-      const { unlock, expiresAt } = await unlockShare(deps, params.token, body.password);
+      // Counted per link (by its id) once the link is found and has a password, before the password
+      // is looked at, right or wrong. A made-up token is one lookup and a 404, and counts nothing.
+      const admit =
+        attempts === undefined
+          ? undefined
+          : async (link: ShareLink): Promise<void> => {
+              const wait = await attempts.take(`${UNLOCK_ATTEMPTS_PREFIX}${link.id}`);
+              if (wait > 0) throw new RateLimitedError(wait);
+            };
+      const { unlock, expiresAt } = await unlockShare(deps, params.token, body.password, admit === undefined ? {} : { admit });
       return { status: 200, body: { unlock, expiresAt: expiresAt.toISOString() } };
     }),
 
