@@ -9,6 +9,7 @@ import {
   type BatchWriteItemCommandOutput,
   type DynamoDBClient,
   type TransactWriteItem,
+  type Update,
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
 import {
@@ -298,6 +299,18 @@ export class DynamoAlbumRepository implements AlbumRepository {
     return { PK: str(mediaKeys.ownerPk(ownerId)), SK: str(mediaKeys.albumSk(albumId)) };
   }
 
+  /** The conditional update of the album's own row that `update` describes. */
+  private albumUpdate(ownerId: string, albumId: string, update: UpdateBuilder): Update {
+    return {
+      TableName: this.table,
+      Key: this.albumKey(ownerId, albumId),
+      UpdateExpression: update.expression(),
+      ConditionExpression: update.condition(),
+      ExpressionAttributeNames: update.names,
+      ExpressionAttributeValues: update.values,
+    };
+  }
+
   private async readState(ownerId: string, albumId: string): Promise<AlbumState | undefined> {
     if (!UlidSchema.safeParse(albumId).success) return undefined;
     const { Item: row } = await this.client.send(new GetItemCommand({ TableName: this.table, Key: this.albumKey(ownerId, albumId), ConsistentRead: true }));
@@ -366,14 +379,7 @@ export class DynamoAlbumRepository implements AlbumRepository {
     if (next.coverMediaId === undefined) update.remove('coverMediaId');
     else update.set('coverMediaId', str(next.coverMediaId));
     update.when(`${update.name('version')} = ${update.value('expected', num(expectedVersion))}`);
-    const write = {
-      TableName: this.table,
-      Key: this.albumKey(next.ownerId, next.id),
-      UpdateExpression: update.expression(),
-      ConditionExpression: update.condition(),
-      ExpressionAttributeNames: update.names,
-      ExpressionAttributeValues: update.values,
-    };
+    const write = this.albumUpdate(next.ownerId, next.id, update);
     const cover = next.coverMediaId;
     if (cover === undefined) {
       try {
@@ -543,18 +549,7 @@ export class DynamoAlbumRepository implements AlbumRepository {
       // Kept as it is, on condition that no removal has moved it below ours meanwhile.
       update.when(`${stored} > ${ours}`);
     }
-    const actions: TransactWriteItem[] = [
-      {
-        Update: {
-          TableName: this.table,
-          Key: this.albumKey(ownerId, albumId),
-          UpdateExpression: update.expression(),
-          ConditionExpression: update.condition(),
-          ExpressionAttributeNames: update.names,
-          ExpressionAttributeValues: update.values,
-        },
-      },
-    ];
+    const actions: TransactWriteItem[] = [{ Update: this.albumUpdate(ownerId, albumId, update) }];
     for (const member of todo) {
       const sk = memberSk(member);
       actions.push(
@@ -641,18 +636,7 @@ export class DynamoAlbumRepository implements AlbumRepository {
       const ids = todo.map((m, i) => update.value(`m${i}`, str(m.mediaId)));
       update.when(`attribute_not_exists(${cover}) OR NOT (${cover} IN (${ids.join(', ')}))`);
     }
-    const actions: TransactWriteItem[] = [
-      {
-        Update: {
-          TableName: this.table,
-          Key: this.albumKey(ownerId, albumId),
-          UpdateExpression: update.expression(),
-          ConditionExpression: update.condition(),
-          ExpressionAttributeNames: update.names,
-          ExpressionAttributeValues: update.values,
-        },
-      },
-    ];
+    const actions: TransactWriteItem[] = [{ Update: this.albumUpdate(ownerId, albumId, update) }];
     for (const member of todo) {
       actions.push(
         { Delete: { TableName: this.table, Key: { PK: str(mediaKeys.albumMembersPk(ownerId, albumId)), SK: str(member.memberSk) }, ConditionExpression: 'attribute_exists(PK)' } },

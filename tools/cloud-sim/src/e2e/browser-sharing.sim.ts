@@ -1,7 +1,8 @@
-import { chromium, type Browser, type BrowserContext, type Locator, type Page, type Request } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page, Request } from 'playwright-core';
 import type { Stage } from '../stage/stage.js';
 import { settled, signIn, upload, type MediaView, type StageUser } from './client.js';
 import { jpeg, mp4 } from './media.js';
+import { launchStageBrowser, signInAs, watchPage } from './stage-browser.js';
 import { ALICE, bringUp, MIA, throughEdge } from './stage-harness.js';
 
 // The share-link flow of the gallery in Debian's Chromium against the simulated stage, at the
@@ -10,7 +11,6 @@ import { ALICE, bringUp, MIA, throughEdge } from './stage-harness.js';
 // sees the photos and plays the video from CloudFront with per-item signed URLs, is told when the
 // link is revoked, and reports a photo on another link; Mia, a moderator, approves it on the
 // Review page and the visitor sees it again.
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ffmpeg = process.env.FFMPEG_PATH ?? 'ffmpeg';
 const ALBUM = 'Weekend in the hills';
 const PASSWORD = 'open sesame';
@@ -52,6 +52,13 @@ describe('share links of the gallery in a browser against the simulated stage', 
   const mediaByRequest = new Map<Request, MediaRequest>();
 
   const failedLoad = /^Failed to load resource: the server responded with a status of (\d{3}) \(.*\)$/;
+  /** Whether a console error is one of the expected failures (then noted in `seenExpected`). */
+  function expectedFailure(text: string, url: string): boolean {
+    const status = failedLoad.exec(text)?.[1];
+    if (!status || !expectedFailures.some((f) => String(f.status) === status && f.url === url)) return false;
+    seenExpected.push(`${status} ${url}`);
+    return true;
+  }
 
   /** A fresh context (no token, no cookie, no storage) with one page whose problems are collected. */
   async function freshPage(who: string): Promise<Page> {
@@ -65,17 +72,7 @@ describe('share links of the gallery in a browser against the simulated stage', 
       });
     });
     const page = await context.newPage();
-    page.on('pageerror', (error) => problems.push(`${who}: page error: ${error.message}`));
-    page.on('console', (message) => {
-      if (message.type() !== 'error') return;
-      const url = message.location().url;
-      const status = failedLoad.exec(message.text())?.[1];
-      if (status && expectedFailures.some((f) => String(f.status) === status && f.url === url)) {
-        seenExpected.push(`${status} ${url}`);
-        return;
-      }
-      problems.push(`${who}: console: ${message.text()} @ ${url}`);
-    });
+    watchPage(page, problems, { who, expected: expectedFailure });
     page.on('request', (request) => {
       const url = new URL(request.url());
       if (url.origin !== stage.publicSiteUrl || !url.pathname.startsWith('/media/')) return;
@@ -93,17 +90,6 @@ describe('share links of the gallery in a browser against the simulated stage', 
       if (new URL(request.url()).pathname.startsWith('/media/') && error !== 'net::ERR_ABORTED') problems.push(`${who}: ${request.url()} failed: ${error}`);
     });
     return page;
-  }
-
-  async function signInAs(page: Page, user: { username: string; password: string }): Promise<void> {
-    await page.goto(`${stage.publicSiteUrl}/`);
-    await page.getByRole('button', { name: 'Sign in' }).first().click();
-    await page.waitForURL((url) => url.hostname.endsWith('.amazoncognito.com'));
-    await page.getByLabel('Username or email').fill(user.username);
-    await page.getByLabel('Password').fill(user.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL((url) => url.origin === stage.publicSiteUrl);
-    await page.getByRole('button', { name: 'Sign out' }).waitFor({ timeout: 30_000 });
   }
 
   const tiles = (page: Page): Locator => page.locator('.grid > li.tile');
@@ -132,21 +118,7 @@ describe('share links of the gallery in a browser against the simulated stage', 
     stage = await bringUp(undefined, { https: true });
     const edge = stage.edge;
     if (!edge) throw new Error('the stage has no HTTPS edge');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-        '--disable-dev-shm-usage',
-        '--autoplay-policy=no-user-gesture-required',
-        `--host-resolver-rules=${edge.resolverRules}`,
-        `--ignore-certificate-errors-spki-list=${edge.spkiHash}`,
-      ],
-    });
+    browser = await launchStageBrowser(edge, ['--autoplay-policy=no-user-gesture-required']);
 
     alice = await signIn(stage, ALICE.username, ALICE.password);
     const [images, clip] = await Promise.all([Promise.all(PHOTOS.map((_, i) => jpeg(31 + i, 1280, 860))), mp4(ffmpeg, 4, 7)]);
@@ -292,7 +264,7 @@ describe('share links of the gallery in a browser against the simulated stage', 
 
   it('shows Mia, a moderator, the held photo of another owner on the Review page; she approves it', async () => {
     moderator = await freshPage('moderator');
-    await signInAs(moderator, MIA);
+    await signInAs(moderator, stage, MIA);
     await moderator.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Review' }).click();
     await moderator.waitForURL((url) => url.pathname === '/review');
     await moderator.getByRole('heading', { level: 1, name: 'Review' }).waitFor();

@@ -1,9 +1,10 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Stage } from '../stage/stage.js';
 import { jpeg, mp4, pdf, wav } from './media.js';
+import { launchStageBrowser, signInAs, watchPage } from './stage-browser.js';
 import { ALICE, BOB, bringUp } from './stage-harness.js';
 
 // The gallery in Debian's Chromium against the simulated stage, every URL the one AWS would use:
@@ -11,7 +12,6 @@ import { ALICE, BOB, bringUp } from './stage-harness.js';
 // domain, uploads straight to https://bucket.s3.region.amazonaws.com with the presigned URLs the
 // API function made. The stage's HTTPS edge answers for those names; Chromium reaches it through
 // --host-resolver-rules and accepts exactly its certificate (by public key).
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ffmpeg = process.env.FFMPEG_PATH ?? 'ffmpeg';
 const TAG = 'sim holiday';
 const READY_MS = 240_000;
@@ -30,17 +30,6 @@ describe('the gallery in a browser against the simulated stage', () => {
     page.waitForFunction((count) => document.querySelectorAll('.grid > li.tile').length === count, n, { timeout: 30_000 });
   const tileNamed = (name: string): ReturnType<Page['locator']> => tiles().filter({ has: page.getByRole('button', { name: new RegExp(`^${name.replace('.', '\\.')}`) }) });
 
-  async function signInAs(user: { username: string; password: string }): Promise<void> {
-    await page.goto(`${stage.publicSiteUrl}/`);
-    await page.getByRole('button', { name: 'Sign in' }).first().click();
-    await page.waitForURL((url) => url.hostname.endsWith('.amazoncognito.com'));
-    await page.getByLabel('Username or email').fill(user.username);
-    await page.getByLabel('Password').fill(user.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL((url) => url.origin === stage.publicSiteUrl);
-    await page.getByRole('button', { name: 'Sign out' }).waitFor({ timeout: 30_000 });
-  }
-
   beforeAll(async () => {
     files['photo.jpg'] = join(dir, 'photo.jpg');
     writeFileSync(files['photo.jpg'], await jpeg(7, 1280, 860));
@@ -57,26 +46,10 @@ describe('the gallery in a browser against the simulated stage', () => {
     stage = await bringUp(undefined, { https: true });
     const edge = stage.edge;
     if (!edge) throw new Error('the stage has no HTTPS edge');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-        '--disable-dev-shm-usage',
-        `--host-resolver-rules=${edge.resolverRules}`,
-        `--ignore-certificate-errors-spki-list=${edge.spkiHash}`,
-      ],
-    });
+    browser = await launchStageBrowser(edge);
     context = await browser.newContext({ viewport: { width: 1360, height: 860 }, acceptDownloads: true });
     page = await context.newPage();
-    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-    page.on('console', (message) => {
-      if (message.type() === 'error') problems.push(`console: ${message.text()} @ ${message.location().url}`);
-    });
+    watchPage(page, problems);
   }, 600_000);
 
   afterAll(async () => {
@@ -94,7 +67,7 @@ describe('the gallery in a browser against the simulated stage', () => {
     expect(response?.status()).toBe(200);
     expect(response?.headers()['content-security-policy']).toMatch(/connect-src 'self' https:\/\/\S+\.amazoncognito\.com https:\/\/\S+\.s3\.us-east-1\.amazonaws\.com/);
     expect(response?.headers()['strict-transport-security']).toContain('max-age=');
-    await signInAs(ALICE);
+    await signInAs(page, stage, ALICE);
     await page.getByRole('heading', { name: 'Your library is empty' }).waitFor({ timeout: 30_000 });
   });
 
@@ -210,7 +183,7 @@ describe('the gallery in a browser against the simulated stage', () => {
   it('shows another user, signed in on the same browser, none of it', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL((url) => url.origin === stage.publicSiteUrl, { timeout: 30_000 });
-    await signInAs(BOB);
+    await signInAs(page, stage, BOB);
     await page.getByRole('heading', { name: 'Your library is empty' }).waitFor({ timeout: 30_000 });
   });
 
