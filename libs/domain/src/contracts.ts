@@ -47,7 +47,7 @@ const MESSAGE_DESCRIPTIONS: Record<DomainEventType, string> = {
   'album.updated': 'An album was renamed, described or given another cover.',
   'album.deleted': 'An album was deleted; its items stay in the library.',
   'album.items_added': 'Items were added to an album; `data.itemCount` is its size afterwards.',
-  'album.items_removed': 'Items were taken out of an album (or deleted for good); `data.itemCount` is its size afterwards.',
+  'album.items_removed': 'Items were taken out of an album; `data.itemCount` is its size afterwards. An item deleted for good leaves its albums without this event: `media.deleted` says so.',
 };
 
 /**

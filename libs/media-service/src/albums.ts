@@ -1,5 +1,6 @@
 import {
   type Album,
+  type AlbumChange,
   AlbumCreateSchema,
   AlbumItemsChangeSchema,
   AlbumItemsQuerySchema,
@@ -185,19 +186,22 @@ export async function addAlbumItems(deps: ServiceDeps, ownerId: string, albumId:
     change = { album: undone.album, changed: change.changed.filter((id) => !dropped.has(id)) };
   }
   const added = new Set(change.changed);
-  if (change.changed.length > 0) {
-    await deps.bus.publish(
-      createEvent('album.items_added', {
-        id: deps.ids.next(),
-        occurredAt: deps.clock.now(),
-        ownerId,
-        albumId,
-        data: { mediaIds: change.changed, itemCount: change.album.itemCount },
-      }),
-    );
-  }
+  await publishMembership(deps, 'album.items_added', ownerId, albumId, change);
   const outcome = (id: string): AddOutcome => (added.has(id) ? 'added' : found.has(id) ? 'present' : 'not_found');
   return { album: change.album, results: mediaIds.map((id) => ({ id, outcome: outcome(id) })) };
+}
+
+/** Publishes what a membership change did, when it changed anything. */
+async function publishMembership(
+  deps: ServiceDeps,
+  type: 'album.items_added' | 'album.items_removed',
+  ownerId: string,
+  albumId: string,
+  change: AlbumChange,
+): Promise<void> {
+  if (change.changed.length === 0) return;
+  const data = { mediaIds: change.changed, itemCount: change.album.itemCount };
+  await deps.bus.publish(createEvent(type, { id: deps.ids.next(), occurredAt: deps.clock.now(), ownerId, albumId, data }));
 }
 
 /** Of the ids just added, those whose record went or was marked deleted since they were checked. */
@@ -214,17 +218,7 @@ export async function removeAlbumItems(deps: ServiceDeps, ownerId: string, album
   const { mediaIds } = parseOrThrow(AlbumItemsChangeSchema, body, 'album items');
   const change = await deps.albums.removeItems(ownerId, albumId, mediaIds, deps.clock.now());
   const removed = new Set(change.changed);
-  if (change.changed.length > 0) {
-    await deps.bus.publish(
-      createEvent('album.items_removed', {
-        id: deps.ids.next(),
-        occurredAt: deps.clock.now(),
-        ownerId,
-        albumId,
-        data: { mediaIds: change.changed, itemCount: change.album.itemCount },
-      }),
-    );
-  }
+  await publishMembership(deps, 'album.items_removed', ownerId, albumId, change);
   return { album: change.album, results: mediaIds.map((id) => ({ id, outcome: removed.has(id) ? 'removed' : 'absent' })) };
 }
 
