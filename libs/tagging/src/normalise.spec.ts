@@ -1,6 +1,5 @@
-import { TagSchema } from '@mediaflow/domain';
+import { singular, TagSchema } from '@mediaflow/domain';
 import { canonicalTagName, normaliseLabels } from './normalise.js';
-import { singular } from './singular.js';
 
 describe('singular', () => {
   it.each([

@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { normalizeTagName, type DetectedLabel, type Tag } from '@mediaflow/domain';
-import { singular } from './singular.js';
-import { COCO_PARENTS, SYNONYMS } from './vocabulary.js';
+import { normalizeTagName, singular, SYNONYMS, type DetectedLabel, type Tag } from '@mediaflow/domain';
+import { COCO_PARENTS } from './vocabulary.js';
 
 export const NormaliseOptionsSchema = z.object({
   /** Labels below this confidence (0..1) are dropped. */

@@ -1,34 +1,4 @@
 /**
- * One name per thing, applied after `singular`: the two taggers (and people) say the same thing
- * in different words, and search should find both.
- */
-export const SYNONYMS: Readonly<Record<string, string>> = {
-  automobile: 'car',
-  auto: 'car',
-  puppy: 'dog',
-  doggy: 'dog',
-  kitten: 'cat',
-  kitty: 'cat',
-  human: 'person',
-  sofa: 'couch',
-  tv: 'television',
-  'tv monitor': 'television',
-  'cell phone': 'mobile phone',
-  cellphone: 'mobile phone',
-  smartphone: 'mobile phone',
-  motorbike: 'motorcycle',
-  aeroplane: 'airplane',
-  plane: 'airplane',
-  bike: 'bicycle',
-  doughnut: 'donut',
-  'hair drier': 'hair dryer',
-  'sports ball': 'ball',
-  skis: 'ski',
-  photo: 'photograph',
-  'potted plant': 'houseplant',
-};
-
-/**
  * Parent categories of the COCO classes the on-device detector knows (after synonyms). Rekognition
  * sends its own parents with each label; the local detector sends none.
  */

@@ -6,6 +6,7 @@ import {
   InMemoryQueue,
   ManualClock,
   MemoryAlbumRepository,
+  MemoryMediaSearch,
   MemoryShareLinkRepository,
 } from './index.js';
 import {
@@ -13,6 +14,7 @@ import {
   cacheContract,
   edgeCacheContract,
   mediaRepositoryContract,
+  mediaSearchContract,
   objectStoreContract,
   QUEUE_CONTRACT_SETTINGS,
   queueContract,
@@ -31,6 +33,12 @@ shareLinkRepositoryContract('in memory', async () => ({ shares: new MemoryShareL
 reviewQueueContract('in memory', async () => {
   const repo = new InMemoryMediaRepository();
   return { repo, queue: repo };
+});
+
+mediaSearchContract('in memory', async () => {
+  const repo = new InMemoryMediaRepository();
+  const albums = new MemoryAlbumRepository();
+  return { repo, albums, search: new MemoryMediaSearch(repo, albums) };
 });
 
 queueContract('in memory', async () => {

@@ -6,6 +6,7 @@ export * from './fixtures.js';
 export * from './memory-object-store.js';
 export * from './memory-repository.js';
 export * from './memory-album-repository.js';
+export * from './memory-search.js';
 export * from './memory-share-repository.js';
 export * from './memory-queue.js';
 export * from './memory-event-bus.js';

@@ -63,6 +63,11 @@ export class MemoryAlbumRepository implements AlbumRepository {
     return { album, members };
   }
 
+  /** The media ids in one album of the owner; empty when there is no such album. */
+  memberIds(ownerId: string, albumId: string): Set<string> {
+    return new Set(this.members.get(key(ownerId, albumId))?.keys() ?? []);
+  }
+
   async createAlbum(album: Album): Promise<Album> {
     if (album.version !== 1) throw new ValidationError('a new album starts at version 1');
     if (album.itemCount !== 0 || album.newestTakenAt !== undefined || album.coverMediaId !== undefined) {

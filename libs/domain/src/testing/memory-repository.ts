@@ -41,6 +41,11 @@ export class InMemoryMediaRepository implements MediaRepository, ReviewQueue {
     this.revisions.set(ownerId, (this.revisions.get(ownerId) ?? 0) + 1);
   }
 
+  /** Every stored item of one owner (copies), in no particular order: what a search over memory reads. */
+  itemsOf(ownerId: string): MediaItem[] {
+    return [...this.items.values()].filter((i) => i.ownerId === ownerId).map(clone);
+  }
+
   async revision(ownerId: string): Promise<string> {
     return String(this.revisions.get(ownerId) ?? 0);
   }

@@ -7,3 +7,4 @@ export * from './queue.contract.js';
 export * from './cache.contract.js';
 export * from './rate-limiter.contract.js';
 export * from './edge-cache.contract.js';
+export * from './search.contract.js';
