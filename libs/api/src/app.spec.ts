@@ -153,7 +153,7 @@ describe('REST contract', () => {
     expect(res.status).toBe(200);
     const item = (await res.json()) as Record<string, unknown>;
     expect(Object.keys(item).sort()).toEqual(
-      ['createdAt', 'description', 'facts', 'failure', 'filename', 'id', 'kind', 'moderation', 'original', 'placeholder', 'progress', 'renditions', 'status', 'tags', 'title', 'updatedAt'].sort(),
+      ['createdAt', 'description', 'facts', 'failure', 'filename', 'id', 'kind', 'moderation', 'original', 'placeholder', 'progress', 'renditions', 'status', 'tags', 'takenAt', 'title', 'updatedAt'].sort(),
     );
     expect(item['status']).toBe('ready');
     expect((item['renditions'] as { url: string }[])[0]?.url).toBe(`/media/renditions/alice/${id}/thumb.webp`);

@@ -26,6 +26,7 @@ import { reviewRoutes } from './routes/review.js';
 import { sharedRoutes } from './routes/shared.js';
 import { shareRoutes } from './routes/shares.js';
 import { systemRoutes } from './routes/system.js';
+import { searchRoutes } from './routes/search.js';
 import { tagRoutes } from './routes/tags.js';
 import { uploadRoutes } from './routes/uploads.js';
 
@@ -181,6 +182,7 @@ export function createApi(options: ApiOptions): Hono<ApiEnv> {
     ...uploadRoutes(deps),
     ...mediaRoutes(deps, json),
     ...tagRoutes(deps, json),
+    ...searchRoutes(deps, json),
     ...mediaAccessRoutes(options.mediaAccess, deps.clock),
     ...albumRoutes(deps),
     ...shareRoutes(deps),

@@ -10,6 +10,7 @@ import {
   ModerationSchema,
   ModerationVerdictSchema,
   PlaceholderSchema,
+  SearchFieldSchema,
   ShareCreateSchema,
   ShareTargetSchema,
   TagSchema,
@@ -77,6 +78,14 @@ export const CompleteUploadSchema = z.object({
 export const UploadAcceptedSchema = z.object({ id: UlidSchema, status: z.literal('uploading') });
 
 export const MediaPageSchema = z.object({ items: z.array(MediaViewSchema), nextCursor: z.string().nullable() });
+
+/** `200` to `GET /api/v1/search`: a page of items, each with the fields its words were found in. */
+export const SearchHitViewSchema = MediaViewSchema.extend({ matched: z.array(SearchFieldSchema) });
+export const SearchPageSchema = z.object({ items: z.array(SearchHitViewSchema), nextCursor: z.string().nullable() });
+
+/** `200` to `GET /api/v1/timeline`: item counts per month taken (`YYYY-MM`, UTC), newest first. */
+export const TimelineMonthSchema = z.object({ month: z.string(), count: z.number().int() });
+export const TimelineSchema = z.object({ months: z.array(TimelineMonthSchema) });
 
 export const TagCountSchema = z.object({ name: z.string(), count: z.number().int() });
 export const TagCountsSchema = z.object({ tags: z.array(TagCountSchema) });
@@ -179,6 +188,11 @@ for (const [schema, id] of [
   [RenditionViewSchema, 'RenditionView'],
   [MediaViewSchema, 'MediaView'],
   [MediaPageSchema, 'MediaPage'],
+  [SearchFieldSchema, 'SearchField'],
+  [SearchHitViewSchema, 'SearchHitView'],
+  [SearchPageSchema, 'SearchPage'],
+  [TimelineMonthSchema, 'TimelineMonth'],
+  [TimelineSchema, 'Timeline'],
   [TagCountSchema, 'TagCount'],
   [TagCountsSchema, 'TagCounts'],
   [SinglePutUploadSchema, 'SinglePutUpload'],

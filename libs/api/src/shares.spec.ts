@@ -58,7 +58,7 @@ describe('share links', () => {
     expect([page.album, page.nextCursor]).toEqual([null, null]);
     expect(page.items.map((i) => i.id)).toEqual([item.id]);
     const seen = page.items[0] as SharedMediaView;
-    expect(Object.keys(seen).sort()).toEqual(['createdAt', 'description', 'facts', 'filename', 'id', 'kind', 'original', 'placeholder', 'renditions', 'status', 'tags', 'title', 'updatedAt']);
+    expect(Object.keys(seen).sort()).toEqual(['createdAt', 'description', 'facts', 'filename', 'id', 'kind', 'original', 'placeholder', 'renditions', 'status', 'tags', 'takenAt', 'title', 'updatedAt']);
     expect([seen.title, seen.description]).toEqual(['Beach', 'Low tide']);
     expect(seen.original).toEqual({ size: 3, mime: 'image/jpeg' });
     expect(seen.renditions[0]?.url).toMatch(new RegExp(`^/media/renditions/alice/${item.id}/thumb\\.webp\\?grant=\\d+\\.[A-Za-z0-9_-]{43}$`));

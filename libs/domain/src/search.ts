@@ -182,19 +182,18 @@ function bound(value: string, end: boolean): string {
   return new Date(Date.parse(value)).toISOString();
 }
 
+/** Tag names separated by commas (a tag name has no comma), each as stored, at most ten. */
 const TagListSchema = z
-  .union([TagNameSchema, z.string().max(700), z.array(TagNameSchema)])
-  .transform((value, ctx) => {
-    const names = (Array.isArray(value) ? value : value.split(',')).map((t) => t.trim()).filter((t) => t.length > 0);
-    for (const name of names) {
-      if (!TagNameSchema.safeParse(name).success) {
-        ctx.addIssue({ code: 'custom', message: `"${name}" is not a tag name` });
-        return z.NEVER;
-      }
-    }
-    return [...new Set(names)];
-  })
+  .string()
+  .max(700)
+  .transform((value) => [...new Set(value.split(',').map((t) => t.trim()).filter((t) => t.length > 0))])
   .pipe(z.array(TagNameSchema).max(10));
+
+/** An ISO date (`2021-07-14`) or date-time with an offset. */
+const DateBoundSchema = z
+  .string()
+  .max(40)
+  .refine((v) => DateOnly.safeParse(v).success || DateTime.safeParse(v).success, 'must be an ISO date or a date-time with an offset');
 
 /**
  * `GET /api/v1/search?q=&kind=&status=&tags=&from=&to=&camera=&album=&order=&cursor=&limit=`.
@@ -209,8 +208,8 @@ export const SearchQuerySchema = z
     kind: MediaKindSchema.optional(),
     status: MediaStatusSchema.exclude(['deleted']).optional(),
     tags: TagListSchema.optional(),
-    from: z.union([DateOnly, DateTime]).optional(),
-    to: z.union([DateOnly, DateTime]).optional(),
+    from: DateBoundSchema.optional(),
+    to: DateBoundSchema.optional(),
     camera: z.string().max(128).optional(),
     album: UlidSchema.optional(),
     order: SearchOrderSchema.optional(),

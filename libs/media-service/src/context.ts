@@ -15,6 +15,7 @@ import type {
   MediaRepository,
   MultipartUploads,
   ObjectStore,
+  MediaSearch,
   ReviewQueue,
   ShareLinkRepository,
   VideoJobTranscoder,
@@ -105,6 +106,8 @@ export interface ServiceDeps extends CoreDeps {
   shares: ShareLinkRepository;
   /** The moderators' queue of held items across owners (the media store's own index). */
   review: ReviewQueue;
+  /** Search and the timeline over the owner's items (an index the media store keeps in step). */
+  search: MediaSearch;
 }
 
 /** Steps that copy the original to local disk (ffmpeg seeks in its input). */

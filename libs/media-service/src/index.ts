@@ -113,3 +113,4 @@ export {
 export type { AlbumView, MediaView, RenditionView, ReviewItemView, SharedMediaView, ShareState, ShareView } from './view.js';
 export { isReferenced, judgeObject, sweepOrphans } from './sweeper.js';
 export type { ObjectVerdict, SweepCutoffs, SweeperDeps, SweepOptions, SweepReport } from './sweeper.js';
+export { mediaTimeline, searchMedia, type SearchHit } from './search.js';

@@ -9,6 +9,7 @@ import {
   PlaceholderSchema,
   ShareTargetSchema,
   TagSchema,
+  takenAtOf,
   UlidSchema,
   type MediaItem,
   type ShareLink,
@@ -45,6 +46,8 @@ export const MediaViewSchema = z.object({
   placeholder: PlaceholderSchema.nullable(),
   failure: FailureSchema.nullable(),
   progress: z.number().nullable(),
+  /** When it was taken, else uploaded (UTC): what the timeline groups and sorts by. */
+  takenAt: z.string(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -81,6 +84,7 @@ export function toMediaView(item: MediaItem, mediaBaseUrl: string, urlQuery?: st
     placeholder: item.placeholder ?? null,
     failure: item.failure ?? null,
     progress: item.progress ?? null,
+    takenAt: takenAtOf(item),
     createdAt: item.createdAt,
     updatedAt: item.updatedAt,
   };

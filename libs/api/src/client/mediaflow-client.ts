@@ -180,6 +180,7 @@ export interface MediaView {
   placeholder: Placeholder | null;
   failure: Failure | null;
   progress: number | null;
+  takenAt: string;
   createdAt: string;
   updatedAt: string;
 }
@@ -187,6 +188,47 @@ export interface MediaView {
 export interface MediaPage {
   items: MediaView[];
   nextCursor: string | null;
+}
+
+export type SearchField = 'title' | 'description' | 'filename' | 'tag' | 'label' | 'audio' | 'camera';
+
+export interface SearchHitView {
+  id: string;
+  kind: MediaKind;
+  status: MediaStatus;
+  title: string | null;
+  description: string | null;
+  filename: string;
+  original: {
+    size: number;
+    mime: string;
+    sha256: string | null;
+  };
+  facts: MediaFacts;
+  renditions: RenditionView[];
+  tags: Tag[];
+  moderation: Moderation;
+  placeholder: Placeholder | null;
+  failure: Failure | null;
+  progress: number | null;
+  takenAt: string;
+  createdAt: string;
+  updatedAt: string;
+  matched: SearchField[];
+}
+
+export interface SearchPage {
+  items: SearchHitView[];
+  nextCursor: string | null;
+}
+
+export interface TimelineMonth {
+  month: string;
+  count: number;
+}
+
+export interface Timeline {
+  months: TimelineMonth[];
 }
 
 export interface TagCount {
@@ -333,6 +375,7 @@ export interface SharedMediaView {
   renditions: RenditionView[];
   tags: Tag[];
   placeholder: Placeholder | null;
+  takenAt: string;
   createdAt: string;
   updatedAt: string;
 }
@@ -378,6 +421,7 @@ export interface ReviewItemView {
   placeholder: Placeholder | null;
   failure: Failure | null;
   progress: number | null;
+  takenAt: string;
   createdAt: string;
   updatedAt: string;
   ownerId: string;
@@ -446,6 +490,23 @@ export interface GetOriginalDownloadInput {
   path: {
     id: string;
   };
+}
+
+/** What `searchMedia` sends. */
+export interface SearchMediaInput {
+  query?: {
+    q?: string | undefined;
+    kind?: 'image' | 'video' | 'audio' | 'document' | 'other' | undefined;
+    status?: 'uploading' | 'uploaded' | 'processing' | 'ready' | 'failed' | 'flagged' | undefined;
+    tags?: string | undefined;
+    from?: string | undefined;
+    to?: string | undefined;
+    camera?: string | undefined;
+    album?: string | undefined;
+    order?: 'relevance' | 'taken-desc' | 'taken-asc' | undefined;
+    cursor?: string | undefined;
+    limit?: number | undefined;
+  } | undefined;
 }
 
 /** What `createAlbum` sends. */
@@ -643,6 +704,10 @@ export interface MediaflowClient {
   getOriginalDownload(input: GetOriginalDownloadInput, init?: RequestInit): Promise<OriginalDownload>;
   /** Tags with counts (`GET /api/v1/tags`) */
   listTags(init?: RequestInit): Promise<TagCounts>;
+  /** Search and filter the owner’s items, by relevance or date taken (`GET /api/v1/search`) */
+  searchMedia(input?: SearchMediaInput, init?: RequestInit): Promise<SearchPage>;
+  /** How many items there are per month taken, newest month first (`GET /api/v1/timeline`) */
+  getTimeline(init?: RequestInit): Promise<Timeline>;
   /** Cookies that let this browser load the caller’s own renditions from the CDN for a while (`POST /api/v1/media-access`) */
   grantMediaAccess(init?: RequestInit): Promise<MediaAccess>;
   /** Create an empty album (`POST /api/v1/albums`) */
@@ -713,6 +778,8 @@ export function createMediaflowClient(options: ClientOptions = {}): MediaflowCli
     deleteMedia: (input, init) => send(options, 'DELETE', '/api/v1/media/{id}', input, init, false),
     getOriginalDownload: (input, init) => send(options, 'GET', '/api/v1/media/{id}/original', input, init, true),
     listTags: (init) => send(options, 'GET', '/api/v1/tags', {}, init, true),
+    searchMedia: (input = {}, init) => send(options, 'GET', '/api/v1/search', input, init, true),
+    getTimeline: (init) => send(options, 'GET', '/api/v1/timeline', {}, init, true),
     grantMediaAccess: (init) => send(options, 'POST', '/api/v1/media-access', {}, init, true),
     createAlbum: (input, init) => send(options, 'POST', '/api/v1/albums', input, init, true),
     listAlbums: (input = {}, init) => send(options, 'GET', '/api/v1/albums', input, init, true),

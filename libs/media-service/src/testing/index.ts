@@ -9,6 +9,7 @@ import {
   InMemoryObjectStore,
   ManualClock,
   MemoryAlbumRepository,
+  MemoryMediaSearch,
   MemoryShareLinkRepository,
 } from '@mediaflow/domain/testing';
 import { ServiceConfigSchema, type ServiceDeps } from '../context.js';
@@ -26,6 +27,7 @@ export interface InMemoryDeps extends ServiceDeps {
   albums: MemoryAlbumRepository;
   shares: MemoryShareLinkRepository;
   review: InMemoryMediaRepository;
+  search: MemoryMediaSearch;
 }
 
 export interface InMemoryDepsOptions {
@@ -52,6 +54,7 @@ export function inMemoryDeps<E extends object = Record<never, never>>(
 ): InMemoryDeps & E {
   const clock = new ManualClock(options.now ?? '2026-06-01T00:00:00.000Z');
   const repo = new InMemoryMediaRepository();
+  const albums = new MemoryAlbumRepository();
   const core: InMemoryDeps = {
     repo,
     store: new InMemoryObjectStore(clock),
@@ -59,9 +62,10 @@ export function inMemoryDeps<E extends object = Record<never, never>>(
     ids: new ClockedIds(clock),
     clock,
     config: ServiceConfigSchema.parse(options.config ?? {}),
-    albums: new MemoryAlbumRepository(),
+    albums,
     shares: new MemoryShareLinkRepository(),
     review: repo,
+    search: new MemoryMediaSearch(repo, albums),
   };
   return { ...core, ...(typeof extras === 'function' ? extras(clock) : extras) };
 }
