@@ -10,6 +10,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import sharp from 'sharp';
+import { searchSteps } from './search.mjs';
 import { sharingSteps } from './sharing.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -478,6 +479,8 @@ async function main() {
       currentPage = p;
     },
   });
+
+  await searchSteps({ step, assert, page, tmp, outDir, ownerProblems: problems, usePage: (p) => (currentPage = p) });
 
   if (existsSync(join(outDir, 'grid.png'))) {
     mkdirSync(join(root, 'docs/screenshots'), { recursive: true });

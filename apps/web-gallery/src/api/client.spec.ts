@@ -74,6 +74,29 @@ describe('createApiClient', () => {
   });
 });
 
+describe('search and the timeline', () => {
+  it('sends the words, the filters (tags joined by commas), the order and the page', async () => {
+    const { fetch, calls } = fakeFetch(() => json({ items: [], nextCursor: null }));
+    const api = createApiClient({ getToken: () => 't', fetch });
+    await api.search({ q: 'puppies on the bea', kind: 'image', tags: ['e2e holiday', 'dog'], from: '2021-07-01', to: '2021-07-31T23:59:59.999Z', camera: 'canon', album: '01JA', order: 'relevance' }, 'c1', 30);
+    await api.search({ order: 'taken-desc', to: '2019-03-31T23:59:59.999Z' });
+    await api.search({ q: '', tags: [] });
+    expect(calls.map((c) => c.url)).toEqual([
+      '/api/v1/search?q=puppies+on+the+bea&kind=image&tags=e2e+holiday%2Cdog&from=2021-07-01&to=2021-07-31T23%3A59%3A59.999Z&camera=canon&album=01JA&order=relevance&cursor=c1&limit=30',
+      '/api/v1/search?to=2019-03-31T23%3A59%3A59.999Z&order=taken-desc&limit=60',
+      '/api/v1/search?limit=60',
+    ]);
+  });
+
+  it('returns the timeline’s months', async () => {
+    const months = [{ month: '2021-07', count: 3 }];
+    const { fetch, calls } = fakeFetch(() => json({ months }));
+    const api = createApiClient({ getToken: () => 't', fetch });
+    expect(await api.timeline()).toEqual(months);
+    expect(calls[0]?.url).toBe('/api/v1/timeline');
+  });
+});
+
 describe('issue 22 routes', () => {
   it('calls the album, share and review operations by their contract paths', async () => {
     const { fetch, calls } = fakeFetch((_url, init) => (init.method === 'DELETE' ? response(204) : json({ items: [], nextCursor: null, album: {}, results: [] })));

@@ -13,6 +13,8 @@ import type {
   MediaView,
   ReviewItemView,
   ReviewPage,
+  SearchPage,
+  SearchParams,
   ShareCreate,
   ShareCreated,
   SharedMediaView,
@@ -21,6 +23,7 @@ import type {
   ShareUnlocked,
   ShareView,
   TagCount,
+  TimelineMonth,
   UploadGrant,
   UploadRequest,
 } from './types';
@@ -62,6 +65,10 @@ export interface ApiClient {
   /** Asks a moderator to look again at a held item (a rejected one goes back to the queue). */
   requestReview(id: string): Promise<MediaView>;
   listTags(signal?: AbortSignal): Promise<TagCount[]>;
+  /** One page of the owner's items that match the words and every filter, in the asked order. */
+  search(params: SearchParams, cursor?: string | null, limit?: number, signal?: AbortSignal): Promise<SearchPage>;
+  /** How many items were taken in each month (UTC), newest month first; months without any are left out. */
+  timeline(signal?: AbortSignal): Promise<TimelineMonth[]>;
   /** A short-lived link that downloads the item's original as an attachment. */
   originalDownload(id: string): Promise<{ url: string; expiresAt: string }>;
   /** Sets this browser's media cookies for the caller's renditions; `expiresAt` null where media needs none. */
@@ -192,6 +199,24 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     deleteMedia: (id) => api.deleteMedia({ path: { id } }),
     requestReview: (id) => api.requestReview({ path: { id } }),
     listTags: async (signal) => (await api.listTags(signalOf(signal))).tags,
+    search(params, cursor, limit = 60, signal) {
+      // Words first, then the filters, then the order and the page: the URL reads as the search does.
+      const query = {
+        q: params.q || undefined,
+        kind: params.kind,
+        status: params.status,
+        tags: params.tags && params.tags.length > 0 ? params.tags.join(',') : undefined,
+        from: params.from,
+        to: params.to,
+        camera: params.camera || undefined,
+        album: params.album,
+        order: params.order,
+        cursor: cursor || undefined,
+        limit,
+      };
+      return api.searchMedia({ query }, signalOf(signal));
+    },
+    timeline: async (signal) => (await api.getTimeline(signalOf(signal))).months,
     originalDownload: (id) => api.getOriginalDownload({ path: { id } }),
     // The API is on the site's own origin, where fetch's default credentials mode stores the cookies it sets.
     mediaAccess: () => api.grantMediaAccess(),

@@ -4,7 +4,7 @@
  * typecheck fails. Plain types only: the browser bundle carries no schema library, and the server
  * validates everything it receives.
  */
-import type { AlbumItemsAdded, DuplicateUpload, ListMediaInput, MediaKind, MediaStatus, MediaView, MultipartUpload, SinglePutUpload, UploadStarted } from '@mediaflow/api/client';
+import type { AlbumItemsAdded, DuplicateUpload, ListMediaInput, MediaKind, MediaStatus, MediaView, MultipartUpload, SearchMediaInput, SinglePutUpload, UploadStarted } from '@mediaflow/api/client';
 
 export type {
   MediaFacts,
@@ -77,3 +77,16 @@ export type ViewableItem = Pick<MediaView, 'id' | 'kind' | 'status' | 'title' | 
   /** Only the owner's view carries the transcode's progress. */
   progress?: number | null | undefined;
 };
+
+/** Search and the timeline, as the generated client names them. */
+export type { SearchField, SearchHitView, SearchPage, Timeline, TimelineMonth } from '@mediaflow/api/client';
+
+type SearchQuery = NonNullable<SearchMediaInput['query']>;
+/** How search results are ordered: best match first, or by date taken. */
+export type SearchOrder = NonNullable<SearchQuery['order']>;
+
+/**
+ * What `GET /api/v1/search` is asked, besides the page: the words, the filters (every one narrows;
+ * `tags` must all be on an item) and the order. `from`/`to` are ISO dates or date-times.
+ */
+export type SearchParams = Omit<SearchQuery, 'tags' | 'cursor' | 'limit'> & { tags?: readonly string[] | undefined };

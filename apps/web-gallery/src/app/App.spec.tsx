@@ -1,6 +1,8 @@
-import { fireEvent, screen, within } from '@testing-library/react';
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import type { ApiClient } from '../api/client';
+import type { SearchParams } from '../api/types';
 import { LOCAL_CONFIG } from '../auth/config';
-import { fakeApi, fakeVisitor, renderWith, sharedItem, testServices } from '../test/fixtures';
+import { fakeApi, fakeVisitor, renderWith, searchHit, sharedItem, testServices } from '../test/fixtures';
 import { App } from './App';
 
 afterEach(() => window.history.pushState(null, '', '/'));
@@ -36,5 +38,75 @@ describe('App', () => {
     expect(services.api.getMe).not.toHaveBeenCalled();
     expect(services.api.listMedia).not.toHaveBeenCalled();
     expect(services.api.mediaAccess).not.toHaveBeenCalled();
+  });
+});
+
+describe('App: the library’s search and timeline', () => {
+  const scrollTo = window.scrollTo;
+  beforeEach(() => {
+    window.scrollTo = jest.fn();
+    localStorage.clear();
+  });
+  afterEach(() => {
+    window.scrollTo = scrollTo;
+  });
+
+  it('searches as the person types, with the words in the URL, and says where each result matched', async () => {
+    const hit = searchHit({ filename: 'sunset-beach.jpg' }, ['filename']);
+    const search = jest.fn(async (params: SearchParams) => ({ items: params.q ? [hit] : [], nextCursor: null }));
+    renderWith(<App config={LOCAL_CONFIG} />, testServices(fakeApi({ search })));
+    await waitFor(() => expect(search).toHaveBeenCalledWith({ order: 'taken-desc' }, null, 60, expect.any(AbortSignal)));
+    const box = screen.getByRole('combobox', { name: 'Search your library' });
+    fireEvent.change(box, { target: { value: 'suns' } });
+    await waitFor(() => expect(window.location.search).toBe('?q=suns'));
+    expect(search).toHaveBeenLastCalledWith({ order: 'relevance', q: 'suns' }, null, 60, expect.any(AbortSignal));
+    const tile = await screen.findByRole('button', { name: 'sunset-beach.jpg' });
+    expect(tile.textContent).toContain('in file name');
+    expect((screen.getByLabelText('Sort') as HTMLSelectElement).value).toBe('relevance');
+  });
+
+  it('jumps to an older month by reloading from that month’s last instant, not by paging to it', async () => {
+    const newest = searchHit({ filename: 'new.jpg', takenAt: '2026-11-01T10:00:00.000Z' });
+    const older = searchHit({ filename: 'old.jpg', takenAt: '2019-03-14T10:00:00.000Z' });
+    const search = jest.fn<ReturnType<ApiClient['search']>, Parameters<ApiClient['search']>>(async (params) =>
+      params.to ? { items: [older], nextCursor: null } : { items: [newest], nextCursor: 'page-2' },
+    );
+    const timeline = jest.fn(async () => [
+      { month: '2026-11', count: 60 },
+      { month: '2019-03', count: 1 },
+    ]);
+    renderWith(<App config={LOCAL_CONFIG} />, testServices(fakeApi({ search, timeline })));
+    const rail = await screen.findByRole('navigation', { name: 'Timeline' });
+    await screen.findByRole('button', { name: 'new.jpg' });
+    const march = new Date(Date.UTC(2019, 2, 1)).toLocaleDateString(undefined, { month: 'long', year: 'numeric', timeZone: 'UTC' });
+    fireEvent.click(within(rail).getByRole('button', { name: `${march}, 1 item` }));
+    await screen.findByRole('button', { name: 'old.jpg' });
+    expect(search).toHaveBeenLastCalledWith({ order: 'taken-desc', to: '2019-03-31T23:59:59.999Z' }, null, 60, expect.any(AbortSignal));
+    expect(search.mock.calls.every(([, cursor]) => cursor === null)).toBe(true);
+    expect(window.location.search).toBe('?at=2019-03');
+    // The month's header is brought to the top and takes the focus.
+    await waitFor(() => expect(window.scrollTo).toHaveBeenCalled());
+    expect(document.activeElement?.textContent).toBe(march);
+    expect(screen.queryByRole('button', { name: 'new.jpg' })).toBeNull();
+    fireEvent.click(screen.getAllByRole('button', { name: 'Back to the newest' })[0] as HTMLElement);
+    await screen.findByRole('button', { name: 'new.jpg' });
+    expect(window.location.search).toBe('');
+  });
+
+  it('restores the words and filters from the URL, and Back restores the previous ones', async () => {
+    window.history.pushState(null, '', '/?q=dog&tags=beach&kind=image');
+    const search = jest.fn(async () => ({ items: [], nextCursor: null }));
+    renderWith(<App config={LOCAL_CONFIG} />, testServices(fakeApi({ search })));
+    await waitFor(() => expect(search).toHaveBeenCalledWith({ order: 'relevance', q: 'dog', kind: 'image', tags: ['beach'] }, null, 60, expect.any(AbortSignal)));
+    expect((screen.getByRole('combobox', { name: 'Search your library' }) as HTMLInputElement).value).toBe('dog');
+    expect(await screen.findByRole('heading', { name: 'Nothing matches “dog”' })).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Remove filter Tag: beach' }));
+    await waitFor(() => expect(window.location.search).toBe('?q=dog&kind=image'));
+    await act(async () => {
+      window.history.back();
+      await new Promise((done) => window.addEventListener('popstate', done, { once: true }));
+    });
+    await waitFor(() => expect(search).toHaveBeenLastCalledWith({ order: 'relevance', q: 'dog', kind: 'image', tags: ['beach'] }, null, 60, expect.any(AbortSignal)));
+    expect(screen.getByRole('button', { name: 'Remove filter Tag: beach' })).toBeTruthy();
   });
 });

@@ -1,4 +1,4 @@
-import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
 import { AlbumPage } from '../albums/AlbumPage';
 import { AlbumsPage } from '../albums/AlbumsPage';
 import type { Me } from '../api/types';
@@ -7,9 +7,10 @@ import type { GalleryConfig } from '../auth/config';
 import { MediaAccessGate } from '../auth/MediaAccessGate';
 import { SignIn } from '../auth/SignIn';
 import { Detail } from '../detail/Detail';
-import type { FilterState } from '../gallery/Filters';
-import { Library, sortItems } from '../gallery/Library';
+import { Library } from '../gallery/Library';
 import { useMediaList } from '../gallery/useMediaList';
+import { SearchBox } from '../search/SearchBox';
+import { EMPTY_VIEW, viewKey, withTag, withWords, type LibraryView } from '../search/view';
 import { MoonIcon, SunIcon, UploadIcon } from '../ui/icons';
 import { TopbarStart } from '../ui/TopbarStart';
 import { ReviewPage } from '../review/ReviewPage';
@@ -54,7 +55,7 @@ function useMe(): Me | null {
   return me;
 }
 
-function Header({ onUpload, onNavigate, section, moderator, onSignOut }: { onUpload: () => void; onNavigate: (section: Section) => void; section: Section; moderator: boolean; onSignOut: () => void }) {
+function Header({ onUpload, onNavigate, section, moderator, onSignOut, search }: { onUpload: () => void; onNavigate: (section: Section) => void; section: Section; moderator: boolean; onSignOut: () => void; search: ReactNode }) {
   const { session } = useServices();
   const [theme, toggleTheme] = useTheme();
   const dark = effectiveTheme(theme) === 'dark';
@@ -77,6 +78,7 @@ function Header({ onUpload, onNavigate, section, moderator, onSignOut }: { onUpl
           </a>
         ))}
       </nav>
+      {search}
       <div className="topbar-actions">
         <button type="button" className="btn btn-primary" onClick={onUpload}>
           <UploadIcon size={18} /> Upload
@@ -98,17 +100,25 @@ function Header({ onUpload, onNavigate, section, moderator, onSignOut }: { onUpl
 function Shell({ config, route, navigate }: { config: GalleryConfig; route: Route; navigate: Navigate }) {
   const { session, uploads } = useServices();
   const me = useMe();
-  const [filter, setFilter] = useState<FilterState>({ sort: 'newest' });
-  const list = useMediaList(filter);
+  // The library's view is the URL's; on other pages the list keeps the last one, so coming back
+  // to the library does not load it again.
+  const routeView = route.page === 'library' ? (route.view ?? EMPTY_VIEW) : null;
+  const [view, setView] = useState<LibraryView>(routeView ?? EMPTY_VIEW);
+  if (routeView && viewKey(routeView) !== viewKey(view)) setView(routeView);
+  const list = useMediaList(view);
   const picker = useRef<HTMLInputElement>(null);
 
-  const ordered = useMemo(() => sortItems(list.items, filter.sort), [list.items, filter.sort]);
+  const ordered = list.items;
   const libraryItem = route.page === 'library' ? route.item : null;
   const index = libraryItem ? ordered.findIndex((i) => i.id === libraryItem) : -1;
   const addFiles = useCallback((files: File[]) => void uploads.add(files), [uploads]);
-  const open = useCallback((id: string) => navigate({ page: 'library', item: id }), [navigate]);
-  const step = useCallback((id: string) => navigate({ page: 'library', item: id }, { replace: true }), [navigate]);
-  const close = useCallback(() => navigate({ page: 'library', item: null }), [navigate]);
+  const open = useCallback((id: string) => navigate({ page: 'library', item: id, view }), [navigate, view]);
+  const step = useCallback((id: string) => navigate({ page: 'library', item: id, view }, { replace: true }), [navigate, view]);
+  const close = useCallback(() => navigate({ page: 'library', item: null, view }), [navigate, view]);
+  const showView = useCallback(
+    (next: LibraryView, options?: { replace?: boolean }) => navigate({ page: 'library', item: null, view: next }, options),
+    [navigate],
+  );
   const albumId = route.page === 'album' ? route.albumId : null;
   const openInAlbum = useCallback(
     (item: string | null, options?: { replace?: boolean }) => albumId && navigate({ page: 'album', albumId, item }, options),
@@ -135,6 +145,15 @@ function Shell({ config, route, navigate }: { config: GalleryConfig; route: Rout
         moderator={me?.roles.includes('moderator') ?? false}
         onNavigate={toSection}
         onSignOut={signOut}
+        search={
+          <SearchBox
+            value={routeView?.q ?? ''}
+            // Refining words already searched replaces the history entry: Back leaves the search.
+            onSearch={(q, refine) => showView(withWords(view, q), { replace: refine && route.page === 'library' })}
+            onChooseTag={(tag) => showView(withTag(withWords(view, ''), tag))}
+            onChooseAlbum={(album) => showView({ ...withWords(view, ''), album: album.id })}
+          />
+        }
       />
       <input
         ref={picker}
@@ -159,7 +178,7 @@ function Shell({ config, route, navigate }: { config: GalleryConfig; route: Rout
       ) : route.page === 'review' ? (
         <ReviewPage />
       ) : (
-        <Library list={list} filter={filter} onFilterChange={setFilter} onOpen={open} onPickFiles={() => picker.current?.click()} />
+        <Library list={list} view={view} onViewChange={showView} onOpen={open} onPickFiles={() => picker.current?.click()} />
       )}
       {libraryItem && (
         <Detail

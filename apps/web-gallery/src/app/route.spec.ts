@@ -16,9 +16,22 @@ describe('routes', () => {
     ['/review', { page: 'review', item: null }],
     ['/s/tok_-9', { page: 'shared', token: 'tok_-9', item: null }],
     ['/s/tok_-9?item=01J3', { page: 'shared', token: 'tok_-9', item: '01J3' }],
+    ['/?q=sunset%20beach', { page: 'library', item: null, view: { q: 'sunset beach', tags: [] } }],
+    [
+      '/?q=dog&kind=image&tags=e2e%20holiday,beach&album=01JALBUM000000000000000001&from=2021-07-01&to=2021-08&camera=canon&order=taken-asc&item=01J4',
+      { page: 'library', item: '01J4', view: { q: 'dog', kind: 'image', tags: ['e2e holiday', 'beach'], album: '01JALBUM000000000000000001', from: '2021-07-01', to: '2021-08', camera: 'canon', order: 'taken-asc' } },
+    ],
+    ['/?status=failed&at=2019-03', { page: 'library', item: null, view: { q: '', tags: [], status: 'failed', at: '2019-03' } }],
   ])('%s', (url, route) => {
     expect(at(url)).toEqual(route);
     expect(routeUrl(route)).toBe(url);
+  });
+
+  it('keeps the library’s view only on the library', () => {
+    expect(at('/albums?q=dog')).toEqual({ page: 'albums', item: null });
+    expect(routeUrl({ page: 'library', item: null, view: { q: '', tags: [] } })).toBe('/');
+    // Malformed filters are dropped, the rest kept.
+    expect(at('/?kind=gif&tags=Dog')).toEqual({ page: 'library', item: null, view: { q: '', tags: ['dog'] } });
   });
 
   it('takes unknown paths for the library', () => {

@@ -1,11 +1,13 @@
 import { useCallback, useEffect, useState } from 'react';
+import { viewFromQuery, viewQuery, type LibraryView } from '../search/view';
 
 /**
  * Where the person is. `item` is the item open in the detail view (`?item=` in the URL), on the
- * pages that have one.
+ * pages that have one. The library's `view` (words, filters, order, timeline month) is in its
+ * query too, so a reload or Back shows the same list; absent, the whole library newest first.
  */
 export type Route =
-  | { page: 'library'; item: string | null }
+  | { page: 'library'; item: string | null; view?: LibraryView | undefined }
   | { page: 'cost'; item: null }
   | { page: 'albums'; item: null }
   | { page: 'album'; albumId: string; item: string | null }
@@ -26,7 +28,8 @@ function segment(value: string | undefined): string | null {
 
 export function parseRoute(location: Pick<Location, 'pathname' | 'search'>): Route {
   const path = location.pathname.replace(/\/+$/, '');
-  const item = new URLSearchParams(location.search).get('item') || null;
+  const query = new URLSearchParams(location.search);
+  const item = query.get('item') || null;
   const parts = path.split('/').slice(1);
   if (parts[0] === 's' && parts.length === 2) {
     const token = segment(parts[1]);
@@ -39,7 +42,8 @@ export function parseRoute(location: Pick<Location, 'pathname' | 'search'>): Rou
   if (path === '/albums') return { page: 'albums', item: null };
   if (path === '/review') return { page: 'review', item: null };
   if (path === '/cost') return { page: 'cost', item: null };
-  return { page: 'library', item };
+  const view = viewFromQuery(query);
+  return viewQuery(view) ? { page: 'library', item, view } : { page: 'library', item };
 }
 
 export function routeUrl(route: Route): string {
@@ -59,7 +63,9 @@ export function routeUrl(route: Route): string {
     default:
       path = '/';
   }
-  return route.item ? `${path}?item=${encodeURIComponent(route.item)}` : path;
+  const view = route.page === 'library' && route.view ? viewQuery(route.view) : '';
+  const query = [view, route.item ? `item=${encodeURIComponent(route.item)}` : ''].filter(Boolean).join('&');
+  return query ? `${path}?${query}` : path;
 }
 
 export type Navigate = (next: Route, options?: { replace?: boolean }) => void;

@@ -1,57 +1,63 @@
 import { fireEvent, render, screen } from '@testing-library/react';
-import { Filters, type FilterState } from './Filters';
-import { sortItems } from './Library';
-import { mediaItem } from '../test/fixtures';
+import type { LibraryView } from '../search/view';
+import { Filters } from './Filters';
 
 const tags = [
   { name: 'beach', count: 12 },
   { name: 'dog', count: 3 },
 ];
 
-function setup(value: FilterState = { sort: 'newest' }) {
+function setup(value: LibraryView = { q: '', tags: [] }) {
   const onChange = jest.fn();
   render(<Filters value={value} onChange={onChange} tags={tags} />);
   return onChange;
 }
 
 describe('Filters', () => {
-  it('shows tag chips with counts and filters by one', () => {
-    const onChange = setup();
+  it('shows tag chips with counts; choosing one adds it to the tags (all must match)', () => {
+    const onChange = setup({ q: '', tags: ['dog'] });
     fireEvent.click(screen.getByRole('button', { name: 'beach 12' }));
-    expect(onChange).toHaveBeenCalledWith({ sort: 'newest', tag: 'beach' });
+    expect(onChange).toHaveBeenCalledWith({ q: '', tags: ['dog', 'beach'], at: undefined });
   });
 
-  it('un-selects the active chip', () => {
-    const onChange = setup({ sort: 'newest', tag: 'dog' });
+  it('un-selects an active chip', () => {
+    const onChange = setup({ q: '', tags: ['dog', 'beach'] });
     const chip = screen.getByRole('button', { name: 'dog 3' });
     expect(chip.getAttribute('aria-pressed')).toBe('true');
     fireEvent.click(chip);
-    expect(onChange).toHaveBeenCalledWith({ sort: 'newest', tag: undefined });
+    expect(onChange).toHaveBeenCalledWith({ q: '', tags: ['beach'], at: undefined });
   });
 
-  it('searches by tag, normalised as the API stores tags', () => {
+  it('adds a tag by name, normalised as the API stores tags', () => {
     const onChange = setup();
     fireEvent.change(screen.getByLabelText('Search by tag'), { target: { value: '  Golden   Hour ' } });
-    fireEvent.submit(screen.getByRole('search'));
-    expect(onChange).toHaveBeenCalledWith({ sort: 'newest', tag: 'golden hour' });
+    fireEvent.submit(screen.getByRole('search', { name: 'Tag filter' }));
+    expect(onChange).toHaveBeenCalledWith({ q: '', tags: ['golden hour'], at: undefined });
   });
 
-  it('filters by kind and status, sorts, and clears everything', () => {
-    const onChange = setup({ sort: 'newest', kind: 'image', status: 'failed' });
+  it('filters by kind and status, and leaves a timeline jump when a filter changes', () => {
+    const onChange = setup({ q: '', tags: [], kind: 'image', status: 'failed', at: '2021-07' });
     fireEvent.click(screen.getByRole('button', { name: 'Videos' }));
-    expect(onChange).toHaveBeenLastCalledWith({ sort: 'newest', kind: 'video', status: 'failed' });
+    expect(onChange).toHaveBeenLastCalledWith({ q: '', tags: [], kind: 'video', status: 'failed', at: undefined });
     fireEvent.change(screen.getByLabelText('Status'), { target: { value: 'flagged' } });
-    expect(onChange).toHaveBeenLastCalledWith({ sort: 'newest', kind: 'image', status: 'flagged' });
-    fireEvent.change(screen.getByLabelText('Sort'), { target: { value: 'oldest' } });
-    expect(onChange).toHaveBeenLastCalledWith({ sort: 'oldest', kind: 'image', status: 'failed' });
+    expect(onChange).toHaveBeenLastCalledWith({ q: '', tags: [], kind: 'image', status: 'flagged', at: undefined });
     fireEvent.click(screen.getByRole('button', { name: /Clear filters/ }));
-    expect(onChange).toHaveBeenLastCalledWith({ sort: 'newest' });
+    expect(onChange).toHaveBeenLastCalledWith({ q: '', tags: [], order: undefined });
   });
 
-  it('"oldest first" reverses the loaded, newest-first list', () => {
-    const a = mediaItem();
-    const b = mediaItem();
-    expect(sortItems([b, a], 'oldest')).toEqual([a, b]);
-    expect(sortItems([b, a], 'newest')).toEqual([b, a]);
+  it('sorts by date taken without words, and offers relevance with them', () => {
+    const onChange = setup();
+    const sort = screen.getByLabelText('Sort') as HTMLSelectElement;
+    expect(Array.from(sort.options).map((o) => o.text)).toEqual(['Newest taken', 'Oldest taken']);
+    expect(sort.value).toBe('taken-desc');
+    fireEvent.change(sort, { target: { value: 'taken-asc' } });
+    expect(onChange).toHaveBeenLastCalledWith({ q: '', tags: [], order: 'taken-asc', at: undefined });
+  });
+
+  it('offers relevance (the default) when there are words to rank by', () => {
+    setup({ q: 'sunset', tags: [] });
+    const sort = screen.getByLabelText('Sort') as HTMLSelectElement;
+    expect(Array.from(sort.options).map((o) => o.text)).toEqual(['Relevance', 'Newest taken', 'Oldest taken']);
+    expect(sort.value).toBe('relevance');
   });
 });

@@ -1,42 +1,42 @@
 import { useId, useState, type FormEvent } from 'react';
-import { MEDIA_KINDS, MEDIA_STATUSES, type MediaKind, type StatusFilter, type TagCount } from '../api/types';
-import { CloseIcon } from '../ui/icons';
+import { MEDIA_KINDS, MEDIA_STATUSES, type SearchOrder, type StatusFilter, type TagCount } from '../api/types';
+import { FilterChips } from '../search/FilterChips';
+import { effectiveOrder, hasWords, normalizeTag, withoutTag, withTag, type LibraryView } from '../search/view';
 import { KIND_LABELS, STATUS_LABELS } from '../ui/format';
 
-export type SortOrder = 'newest' | 'oldest';
-
-export interface FilterState {
-  kind?: MediaKind | undefined;
-  status?: StatusFilter | undefined;
-  tag?: string | undefined;
-  sort: SortOrder;
-}
+export { normalizeTag } from '../search/view';
 
 export interface FiltersProps {
-  value: FilterState;
-  onChange: (next: FilterState) => void;
+  value: LibraryView;
+  onChange: (next: LibraryView) => void;
   tags: readonly TagCount[];
+  /** The album filter's name, once known. */
+  albumName?: string | null | undefined;
   /** How many tag chips to show before "more". */
   chipLimit?: number;
 }
 
-/** Tags as the API stores them: lower case, single spaces. */
-export function normalizeTag(raw: string): string {
-  return raw.trim().toLowerCase().replace(/\s+/g, ' ');
-}
+const ORDER_LABELS: Record<SearchOrder, string> = { relevance: 'Relevance', 'taken-desc': 'Newest taken', 'taken-asc': 'Oldest taken' };
 
-/** Kind tabs, status and sort menus, a tag search and tag chips with counts. */
-export function Filters({ value, onChange, tags, chipLimit = 16 }: FiltersProps) {
+/**
+ * Kind tabs, a tag by name, status and sort menus, the active filters as chips, and tag chips
+ * with counts (choosing one adds it: an item must carry every chosen tag).
+ */
+export function Filters({ value, onChange, tags, albumName, chipLimit = 16 }: FiltersProps) {
   const [query, setQuery] = useState('');
   const [showAll, setShowAll] = useState(false);
   const ids = { status: useId(), sort: useId(), search: useId(), list: useId() };
-  const set = (patch: Partial<FilterState>) => onChange({ ...value, ...patch });
+  // Any change of filter starts the list again from the top.
+  const set = (patch: Partial<LibraryView>) => onChange({ ...value, ...patch, at: undefined });
   const visible = showAll ? tags : tags.slice(0, chipLimit);
+  const orders: SearchOrder[] = hasWords(value.q) ? ['relevance', 'taken-desc', 'taken-asc'] : ['taken-desc', 'taken-asc'];
 
-  const search = (event: FormEvent) => {
+  const addTag = (event: FormEvent) => {
     event.preventDefault();
     const tag = normalizeTag(query);
-    set({ tag: tag || undefined });
+    if (!tag) return;
+    onChange(withTag(value, tag));
+    setQuery('');
   };
 
   return (
@@ -52,14 +52,14 @@ export function Filters({ value, onChange, tags, chipLimit = 16 }: FiltersProps)
             </button>
           ))}
         </div>
-        <form className="tag-search" role="search" onSubmit={search}>
+        <form className="tag-search" role="search" aria-label="Tag filter" onSubmit={addTag}>
           <label htmlFor={ids.search} className="visually-hidden">
             Search by tag
           </label>
           <input
             id={ids.search}
             type="search"
-            placeholder="Search tags, e.g. beach"
+            placeholder="Filter by tag, e.g. beach"
             list={ids.list}
             value={query}
             onChange={(e) => setQuery(e.target.value)}
@@ -85,45 +85,29 @@ export function Filters({ value, onChange, tags, chipLimit = 16 }: FiltersProps)
             ))}
           </select>
           <label htmlFor={ids.sort}>Sort</label>
-          <select id={ids.sort} value={value.sort} onChange={(e) => set({ sort: e.target.value as SortOrder })}>
-            <option value="newest">Newest first</option>
-            <option value="oldest">Oldest first</option>
+          <select id={ids.sort} value={effectiveOrder(value)} onChange={(e) => set({ order: e.target.value as SearchOrder })}>
+            {orders.map((order) => (
+              <option key={order} value={order}>
+                {ORDER_LABELS[order]}
+              </option>
+            ))}
           </select>
         </div>
       </div>
-      {(tags.length > 0 || value.tag) && (
+      <FilterChips value={value} onChange={onChange} albumName={albumName} />
+      {tags.length > 0 && (
         <div className="chips" role="group" aria-label="Tags">
-          {value.tag && !visible.some((t) => t.name === value.tag) && (
-            <button type="button" className="chip" aria-pressed="true" onClick={() => set({ tag: undefined })}>
-              {value.tag}
-            </button>
-          )}
-          {visible.map((t) => (
-            <button
-              key={t.name}
-              type="button"
-              className="chip"
-              aria-pressed={value.tag === t.name}
-              onClick={() => set({ tag: value.tag === t.name ? undefined : t.name })}
-            >
-              {t.name} <span className="chip-count">{t.count}</span>
-            </button>
-          ))}
+          {visible.map((t) => {
+            const on = value.tags.includes(t.name);
+            return (
+              <button key={t.name} type="button" className="chip" aria-pressed={on} onClick={() => onChange(on ? withoutTag(value, t.name) : withTag(value, t.name))}>
+                {t.name} <span className="chip-count">{t.count}</span>
+              </button>
+            );
+          })}
           {tags.length > chipLimit && (
             <button type="button" className="chip chip-more" onClick={() => setShowAll((s) => !s)}>
               {showAll ? 'Fewer' : `+${tags.length - chipLimit} more`}
-            </button>
-          )}
-          {(value.tag || value.kind || value.status) && (
-            <button
-              type="button"
-              className="chip chip-clear"
-              onClick={() => {
-                setQuery('');
-                onChange({ sort: value.sort });
-              }}
-            >
-              <CloseIcon size={14} /> Clear filters
             </button>
           )}
         </div>

@@ -1,7 +1,8 @@
-import { useCallback, useEffect, useRef, type KeyboardEvent } from 'react';
+import { useCallback, useRef, type KeyboardEvent } from 'react';
 import type { ViewableItem } from '../api/types';
 import { LoadMore } from '../ui/ListStates';
 import { Tile } from './Tile';
+import { useSentinel } from './useSentinel';
 
 export interface GridProps {
   items: readonly ViewableItem[];
@@ -24,27 +25,13 @@ function columnsOf(list: HTMLElement): number {
 }
 
 /**
- * The library grid. Off-screen tiles skip layout and paint (`content-visibility: auto` in the
- * stylesheet), images load lazily, and the next page is requested when a sentinel below the last
- * row comes within a screen of the viewport.
+ * A grid of items in one list (an album's, a share link's). Off-screen tiles skip layout and paint
+ * (`content-visibility: auto` in the stylesheet), images load lazily, and the next page is
+ * requested when a sentinel below the last row comes within a screen of the viewport.
  */
 export function Grid({ items, hasMore, loading, onLoadMore, onOpen, label = 'Your library', selection }: GridProps) {
-  const sentinel = useRef<HTMLDivElement>(null);
+  const sentinel = useSentinel(hasMore, items.length, onLoadMore);
   const list = useRef<HTMLUListElement>(null);
-  const loadMore = useRef(onLoadMore);
-  useEffect(() => {
-    loadMore.current = onLoadMore;
-  }, [onLoadMore]);
-
-  useEffect(() => {
-    const target = sentinel.current;
-    if (!target || !hasMore || typeof IntersectionObserver === 'undefined') return undefined;
-    const observer = new IntersectionObserver((entries) => {
-      if (entries.some((e) => e.isIntersecting)) loadMore.current();
-    }, { rootMargin: '1200px 0px' });
-    observer.observe(target);
-    return () => observer.disconnect();
-  }, [hasMore, items.length]);
 
   // Arrow keys move between tiles like in a file manager; Tab still leaves the grid.
   const onKeyDown = useCallback((event: KeyboardEvent<HTMLUListElement>) => {

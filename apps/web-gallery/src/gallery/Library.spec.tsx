@@ -1,19 +1,19 @@
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
-import type { MediaView } from '../api/types';
-import { albumView, fakeApi, mediaItem, renderWith, testServices } from '../test/fixtures';
+import type { SearchHitView } from '../api/types';
+import { albumView, fakeApi, renderWith, searchHit, testServices } from '../test/fixtures';
 import { Library } from './Library';
 import type { MediaListState } from './useMediaList';
 
-function listOf(items: MediaView[]): MediaListState {
+function listOf(items: SearchHitView[]): MediaListState {
   return { items, loading: false, error: null, hasMore: false, loadMore: jest.fn(), retry: jest.fn(), reload: jest.fn() };
 }
 
 async function setup(apiOverrides = {}) {
-  const items = [mediaItem({ title: 'Dunes' }), mediaItem({ title: 'Harbour' }), mediaItem({ title: 'Ridge' })];
+  const items = [searchHit({ title: 'Dunes' }), searchHit({ title: 'Harbour' }), searchHit({ title: 'Ridge' })];
   const api = fakeApi(apiOverrides);
   const onOpen = jest.fn();
-  renderWith(<Library list={listOf(items)} filter={{ sort: 'newest' }} onFilterChange={jest.fn()} onOpen={onOpen} onPickFiles={jest.fn()} />, testServices(api));
-  // The tag chips load on mount.
+  renderWith(<Library list={listOf(items)} view={{ q: '', tags: [] }} onViewChange={jest.fn()} onOpen={onOpen} onPickFiles={jest.fn()} />, testServices(api));
+  // The tag chips and the timeline load on mount.
   await act(async () => undefined);
   return { api, items, onOpen };
 }
@@ -22,7 +22,7 @@ describe('Library select mode', () => {
   it('toggles tiles with a click (as checkboxes), counts them, and clears', async () => {
     const { onOpen } = await setup();
     fireEvent.click(screen.getByRole('button', { name: 'Select' }));
-    const grid = screen.getByRole('list', { name: 'Your library' });
+    const grid = screen.getByRole('region', { name: 'Your library' });
     const dunes = within(grid).getByRole('checkbox', { name: 'Dunes' });
     fireEvent.click(dunes);
     fireEvent.click(within(grid).getByRole('checkbox', { name: 'Ridge' }));

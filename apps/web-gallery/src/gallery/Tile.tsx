@@ -1,4 +1,4 @@
-import { memo, type CSSProperties } from 'react';
+import { memo, useId, type CSSProperties } from 'react';
 import type { ViewableItem } from '../api/types';
 import { CheckIcon, KindIcon } from '../ui/icons';
 import { STATUS_LABELS, formatDuration } from '../ui/format';
@@ -14,13 +14,16 @@ export interface TileProps {
   /** In select mode: whether the item is selected (a click then toggles it instead of opening it). */
   selected?: boolean | undefined;
   onToggle?: ((id: string) => void) | undefined;
+  /** Where a search's words were found, e.g. "in file name · label": shown under the name. */
+  matched?: string | undefined;
 }
 
 /**
  * One grid cell: a button (focusable, Enter opens) over the placeholder and the picture. In select
  * mode the same button is a checkbox (Enter or Space toggles), so each tile stays one Tab stop.
  */
-export const Tile = memo(function Tile({ item, onOpen, selected, onToggle }: TileProps) {
+export const Tile = memo(function Tile({ item, onOpen, selected, onToggle, matched }: TileProps) {
+  const matchedId = useId();
   const placeholder = thumbhashDataUrl(item.placeholder?.thumbhash);
   // A video's poster and an audio file's cover are rendered like photos (thumb, small, ...): the
   // grid shows those alike, and falls back to a plain poster image for items made before that.
@@ -35,7 +38,7 @@ export const Tile = memo(function Tile({ item, onOpen, selected, onToggle }: Til
   const duration = item.facts.durationSeconds;
   const selecting = onToggle !== undefined;
   return (
-    <li className={`tile${selected ? ' is-selected' : ''}`} data-status={item.status}>
+    <li className={`tile${selected ? ' is-selected' : ''}${matched ? ' has-match' : ''}`} data-status={item.status}>
       <button
         type="button"
         className="tile-button"
@@ -44,6 +47,7 @@ export const Tile = memo(function Tile({ item, onOpen, selected, onToggle }: Til
         role={selecting ? 'checkbox' : undefined}
         aria-checked={selecting ? Boolean(selected) : undefined}
         aria-label={`${name}${item.status === 'ready' ? '' : `, ${STATUS_LABELS[item.status] ?? item.status}`}`}
+        aria-describedby={matched ? matchedId : undefined}
       >
         <span className={`tile-media${placeholder ? ' has-placeholder' : ''}`} style={style} data-testid="tile-media">
           {stills && <Picture renditions={item.renditions} names={['thumb', 'small']} sizes={GRID_SIZES} alt={alt} className="tile-img" />}
@@ -67,7 +71,14 @@ export const Tile = memo(function Tile({ item, onOpen, selected, onToggle }: Til
             {item.status === 'processing' && item.progress ? ` ${Math.round(item.progress * 100)}%` : null}
           </span>
         )}
-        <span className="tile-caption">{name}</span>
+        <span className="tile-caption">
+          {name}
+          {matched && (
+            <span className="tile-matched" id={matchedId}>
+              {matched}
+            </span>
+          )}
+        </span>
         {selecting && (
           <span className="tile-check" aria-hidden="true">
             {selected && <CheckIcon size={16} />}

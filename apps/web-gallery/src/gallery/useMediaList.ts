@@ -1,49 +1,92 @@
-import { useCallback, useEffect } from 'react';
-import type { ListFilter, MediaView } from '../api/types';
+import { useCallback, useEffect, useRef } from 'react';
+import type { MediaView, SearchHitView, SearchParams } from '../api/types';
 import { useServices } from '../app/services';
+import { searchParamsOf, type LibraryView } from '../search/view';
 import { usePaged, type Paged } from '../ui/usePaged';
 
-export interface MediaListState extends Omit<Paged<MediaView>, 'error' | 'setItems'> {
+export interface MediaListState extends Omit<Paged<SearchHitView>, 'error' | 'setItems'> {
   /** The failed page's error, as the person is told it. */
   error: string | null;
 }
 
 export const PAGE_SIZE = 60;
 
-function matches(item: MediaView, filter: ListFilter): boolean {
-  return (
-    (!filter.kind || item.kind === filter.kind) &&
-    (!filter.status || item.status === filter.status) &&
-    (!filter.tag || item.tags.some((t) => t.name === filter.tag))
-  );
+/** A date bound as an instant: a day alone covers the whole (UTC) day, as on the server. */
+function instant(bound: string, end: boolean): string {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(bound)) return `${bound}T${end ? '23:59:59.999' : '00:00:00.000'}Z`;
+  const ms = Date.parse(bound);
+  return Number.isNaN(ms) ? bound : new Date(ms).toISOString();
 }
 
 /**
- * The library, page by page on the API's cursor (newest first). Items uploaded, edited or deleted
- * elsewhere in the app are merged in without a reload.
+ * Whether an item changed elsewhere belongs in the list: 'no' when a filter the app can check
+ * rules it out, 'unknown' when only the server can tell (the words, an album, a camera).
  */
-export function useMediaList(filter: ListFilter): MediaListState {
+export function admits(item: MediaView, params: SearchParams): 'yes' | 'no' | 'unknown' {
+  if (params.kind && item.kind !== params.kind) return 'no';
+  if (params.status && item.status !== params.status) return 'no';
+  if (params.tags?.some((t) => !item.tags.some((own) => own.name === t))) return 'no';
+  if (params.from && item.takenAt < instant(params.from, false)) return 'no';
+  if (params.to && item.takenAt > instant(params.to, true)) return 'no';
+  return params.q || params.album || params.camera ? 'unknown' : 'yes';
+}
+
+/** Whether `a` comes before `b` in a list by date taken (then id, as the server breaks ties). */
+function comesBefore(a: MediaView, b: MediaView, newestFirst: boolean): boolean {
+  if (a.takenAt !== b.takenAt) return newestFirst ? a.takenAt > b.takenAt : a.takenAt < b.takenAt;
+  return newestFirst ? a.id > b.id : a.id < b.id;
+}
+
+/**
+ * Puts an item where the list's order has it. Past the last loaded item of a list with more pages
+ * it is left for its page to bring (else the next page would land after it).
+ */
+export function placeItem(list: readonly SearchHitView[], item: MediaView, newestFirst: boolean, hasMore: boolean): SearchHitView[] {
+  const hit: SearchHitView = { ...item, matched: [] };
+  const at = list.findIndex((other) => comesBefore(item, other, newestFirst));
+  if (at < 0) return hasMore ? [...list] : [...list, hit];
+  return [...list.slice(0, at), hit, ...list.slice(at)];
+}
+
+/**
+ * The library as the server orders it, page by page (`GET /api/v1/search`: the words, the filters
+ * and the order of the view, newest taken first by default). Items uploaded, edited or deleted
+ * elsewhere in the app are merged in without a reload, where the app can tell they belong.
+ */
+export function useMediaList(view: LibraryView): MediaListState {
   const { api, events } = useServices();
-  const { kind, status, tag } = filter;
+  // The search as text: a new view object asking the same thing does not reload the list.
+  const key = JSON.stringify(searchParamsOf(view));
   const load = useCallback(
-    (cursor: string | null, signal: AbortSignal) => api.listMedia({ kind, status, tag }, cursor, PAGE_SIZE, signal),
-    [api, kind, status, tag],
+    (cursor: string | null, signal: AbortSignal) => api.search(JSON.parse(key) as SearchParams, cursor, PAGE_SIZE, signal),
+    [api, key],
   );
   const { error, setItems, ...list } = usePaged(load, 'Something went wrong while loading your library.');
+  const hasMore = useRef(list.hasMore);
+  useEffect(() => {
+    hasMore.current = list.hasMore;
+  }, [list.hasMore]);
 
   useEffect(() => {
-    const filterNow: ListFilter = { kind, status, tag };
+    const params = JSON.parse(key) as SearchParams;
     const offUpdated = events.onUpdated((item) =>
       setItems((current) => {
+        const verdict = admits(item, params);
         const index = current.findIndex((i) => i.id === item.id);
         if (index >= 0) {
-          if (!matches(item, filterNow)) return current.filter((i) => i.id !== item.id);
+          if (verdict === 'no') return current.filter((i) => i.id !== item.id);
+          const before = current[index];
+          // Processing reads the capture date: by date taken, the item moves to where it was taken.
+          if (params.order !== 'relevance' && before && before.takenAt !== item.takenAt) {
+            return placeItem(current.filter((i) => i.id !== item.id), item, params.order !== 'taken-asc', hasMore.current);
+          }
           const next = [...current];
-          next[index] = item;
+          // The server's word on where it matched stands until the next search.
+          next[index] = { ...item, matched: before?.matched ?? [] };
           return next;
         }
-        // New items are the newest: they belong at the top of a newest-first list.
-        return matches(item, filterNow) ? [item, ...current] : current;
+        if (verdict !== 'yes' || params.order === 'relevance') return current;
+        return placeItem(current, item, params.order !== 'taken-asc', hasMore.current);
       }),
     );
     const offRemoved = events.onRemoved((id) => setItems((current) => current.filter((i) => i.id !== id)));
@@ -51,7 +94,7 @@ export function useMediaList(filter: ListFilter): MediaListState {
       offUpdated();
       offRemoved();
     };
-  }, [events, kind, status, tag, setItems]);
+  }, [events, key, setItems]);
 
   return { ...list, error: error?.detail ?? null };
 }

@@ -1,7 +1,7 @@
 import { render, type RenderResult } from '@testing-library/react';
 import type { ReactElement } from 'react';
 import type { ApiClient, VisitorApi } from '../api/client';
-import type { AlbumView, MediaView, ReviewItemView, SharedMediaView, ShareView } from '../api/types';
+import type { AlbumView, MediaView, ReviewItemView, SearchField, SearchHitView, SharedMediaView, ShareView } from '../api/types';
 import { MediaEvents, ServicesProvider, type Services } from '../app/services';
 import { Session } from '../auth/session';
 import { UploadQueue } from '../upload/queue';
@@ -51,10 +51,16 @@ export function mediaItem(overrides: Partial<MediaView> = {}): MediaView {
     placeholder: { thumbhash: THUMBHASH, dominantColor: '#336699' },
     failure: null,
     progress: null,
+    takenAt: '2026-11-01T10:00:00.000Z',
     createdAt: '2026-11-01T10:00:00.000Z',
     updatedAt: '2026-11-01T10:00:00.000Z',
     ...overrides,
   };
+}
+
+/** A search result: an item and the fields the words matched in. */
+export function searchHit(overrides: Partial<MediaView> = {}, matched: SearchField[] = []): SearchHitView {
+  return { ...mediaItem(overrides), matched };
 }
 
 /** An ApiClient whose every method is a jest mock; pass the ones a test needs. */
@@ -71,6 +77,8 @@ export function fakeApi(overrides: Partial<ApiClient> = {}): jest.Mocked<ApiClie
     deleteMedia: fail('deleteMedia'),
     requestReview: fail('requestReview'),
     listTags: jest.fn(async () => []),
+    search: jest.fn(async () => ({ items: [], nextCursor: null })),
+    timeline: jest.fn(async () => []),
     mediaAccess: jest.fn(async () => ({ expiresAt: null })),
     originalDownload: jest.fn(async (id: string) => ({ url: `https://downloads.test/originals/${id}?signature=x`, expiresAt: new Date(Date.now() + 900_000).toISOString() })),
     getMe: jest.fn(async () => ({ ownerId: 'alice', roles: [] })),

@@ -1,0 +1,106 @@
+import { useEffect, useId, useMemo, useRef } from 'react';
+import type { TimelineMonth } from '../api/types';
+import { monthLabel, shortMonthLabel } from '../search/labels';
+
+export interface ScrubberProps {
+  /** The months that have items, newest first (`GET /api/v1/timeline`). */
+  months: readonly TimelineMonth[];
+  /** The month at the top of the screen. */
+  current: string | null;
+  /** Starts the list at a month. */
+  onJump: (month: string) => void;
+  /** The list's direction: a year jumps to its newest month when newest first, else to its oldest. */
+  newestFirst: boolean;
+}
+
+interface Year {
+  year: string;
+  count: number;
+  months: TimelineMonth[];
+}
+
+const items = (n: number) => (n === 1 ? '1 item' : `${n} items`);
+
+/** Months under their years, in the order given. */
+export function yearsOf(months: readonly TimelineMonth[]): Year[] {
+  const years: Year[] = [];
+  for (const m of months) {
+    const year = m.month.slice(0, 4);
+    const last = years.at(-1);
+    if (last?.year === year) {
+      last.count += m.count;
+      last.months.push(m);
+    } else years.push({ year, count: m.count, months: [m] });
+  }
+  return years;
+}
+
+/**
+ * The timeline beside the grid: years and months with their counts; choosing one starts the list
+ * there. A rail on wide screens, a month menu on narrow ones (the stylesheet shows one of them).
+ */
+export function Scrubber({ months, current, onJump, newestFirst }: ScrubberProps) {
+  const selectId = useId();
+  const rail = useRef<HTMLOListElement>(null);
+  const years = useMemo(() => yearsOf(months), [months]);
+  const known = current !== null && months.some((m) => m.month === current);
+
+  // The month in view stays in sight in a rail taller than the screen.
+  useEffect(() => {
+    const list = rail.current;
+    const active = list?.querySelector<HTMLElement>('[aria-current="true"]');
+    if (!list || !active) return;
+    const outer = list.getBoundingClientRect();
+    const inner = active.getBoundingClientRect();
+    if (inner.top < outer.top) list.scrollTop -= outer.top - inner.top + 8;
+    else if (inner.bottom > outer.bottom) list.scrollTop += inner.bottom - outer.bottom + 8;
+  }, [current]);
+
+  return (
+    <nav className="scrubber" aria-label="Timeline">
+      <div className="scrubber-select">
+        <label htmlFor={selectId}>Jump to</label>
+        <select id={selectId} value={known ? (current ?? '') : ''} onChange={(e) => e.target.value && onJump(e.target.value)}>
+          {!known && <option value="">Month…</option>}
+          {years.map((y) => (
+            <optgroup key={y.year} label={y.year}>
+              {y.months.map((m) => (
+                <option key={m.month} value={m.month}>
+                  {monthLabel(m.month)} ({m.count})
+                </option>
+              ))}
+            </optgroup>
+          ))}
+        </select>
+      </div>
+      <ol className="scrubber-rail" ref={rail}>
+        {years.map((y) => {
+          const target = newestFirst ? y.months[0] : y.months.at(-1);
+          return (
+            <li key={y.year} className="scrubber-year">
+              <button type="button" className="scrubber-year-btn" aria-label={`${y.year}, ${items(y.count)}`} onClick={() => target && onJump(target.month)}>
+                {y.year}
+              </button>
+              <ol className="scrubber-months">
+                {y.months.map((m) => (
+                  <li key={m.month}>
+                    <button
+                      type="button"
+                      className="scrubber-month"
+                      aria-current={m.month === current ? 'true' : undefined}
+                      aria-label={`${monthLabel(m.month)}, ${items(m.count)}`}
+                      onClick={() => onJump(m.month)}
+                    >
+                      <span>{shortMonthLabel(m.month)}</span>
+                      <span className="scrubber-count">{m.count}</span>
+                    </button>
+                  </li>
+                ))}
+              </ol>
+            </li>
+          );
+        })}
+      </ol>
+    </nav>
+  );
+}
