@@ -3,6 +3,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import type { MediaAssets } from './assets.js';
 import { CAPACITY_KEYS, parseCapacityContext } from './capacity-context.js';
 import { APP_CONTEXT } from './config.js';
+import { parseIndexesUpTo } from './constructs/data.js';
 import type { DeliveryDomain } from './constructs/site-domain.js';
 import { GUARD_RAIL_KEYS, parseGuardRails } from './guard-rails.js';
 import { MediaStack } from './stacks/media-stack.js';
@@ -17,7 +18,8 @@ import { MediaStack } from './stacks/media-stack.js';
  * with `budgetEmail`, `priceClass`, `webAclArn`. A malformed guard rail stops synthesis. What the
  * limits are sized for (`capacity-context.ts`): `scale` (`month0` by default), `peakFactor`,
  * `tagger` (`on-device` by default, or `rekognition`) and `videoTranscoder` (`lambda` by default,
- * or `mediaconvert`).
+ * or `mediaconvert`). `tableIndexesUpTo` (an index name, `GSI2` say) declares the media table's
+ * indexes only up to that one, for a table deployed before several were added (one per deployment).
  */
 export function createApp(props: AppProps, assets: MediaAssets): App {
   const app = new App({ ...props, context: { ...APP_CONTEXT, ...props.context } });
@@ -27,6 +29,7 @@ export function createApp(props: AppProps, assets: MediaAssets): App {
   const domain = domainContext(app);
   const guardRails = parseGuardRails(contextValues(app, GUARD_RAIL_KEYS), alarmEmail === undefined ? {} : { alarmEmail });
   const capacity = parseCapacityContext(contextValues(app, CAPACITY_KEYS));
+  const tableIndexesUpTo = parseIndexesUpTo(app.node.tryGetContext('tableIndexesUpTo'));
   new MediaStack(app, `Mediaflow-${stage}`, {
     stage,
     assets,
@@ -37,6 +40,7 @@ export function createApp(props: AppProps, assets: MediaAssets): App {
     ...(extraGalleryOrigin === undefined ? {} : { extraGalleryOrigin }),
     ...(domain === undefined ? {} : { domain }),
     ...capacity,
+    ...(tableIndexesUpTo === undefined ? {} : { tableIndexesUpTo }),
     priceClass: guardRails.priceClass,
     ...(guardRails.webAclArn === undefined ? {} : { webAclArn: guardRails.webAclArn }),
     ...(guardRails.budget === undefined ? {} : { budget: guardRails.budget }),

@@ -3,7 +3,7 @@ import { systemClock, ulidGenerator, type MessageHandler } from '@mediaflow/doma
 import { ServiceConfigSchema, type CoreDeps, type LocalJobDeps, type ServiceConfig, type ServiceDeps } from '@mediaflow/media-service';
 import { SnsEventBus } from '@mediaflow/messaging/aws';
 import { CloudFrontEdgeCache } from '@mediaflow/storage/cloudfront';
-import { AWS_RETRY, DynamoAlbumRepository, DynamoMediaRepository, DynamoShareLinkRepository } from '@mediaflow/storage/dynamodb';
+import { AWS_RETRY, DynamoAlbumRepository, DynamoMediaRepository, DynamoMediaSearch, DynamoShareLinkRepository } from '@mediaflow/storage/dynamodb';
 import { S3MultipartUploads, S3ObjectStore, S3StoreConfigSchema } from '@mediaflow/storage/s3';
 import type { Context } from 'aws-lambda';
 import { loadConfig, type LambdaEnv } from './config.js';
@@ -65,6 +65,7 @@ export function awsServiceDeps<E extends object = Record<never, never>>(config: 
     albums: new DynamoAlbumRepository(table),
     shares: new DynamoShareLinkRepository(table),
     review: repo,
+    search: new DynamoMediaSearch(table),
     store: new S3ObjectStore(s3),
     multipart: new S3MultipartUploads(s3),
     bus: new SnsEventBus({ client: new SNSClient({ ...AWS_RETRY, region: config.AWS_REGION }), topicArn: config.EVENTS_TOPIC_ARN }),

@@ -1,18 +1,22 @@
 import { parseArgs } from 'node:util';
-import { backfillReviewIndex, createDynamoClient } from '@mediaflow/storage/dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { backfillTable, createDynamoClient, type TableBackfillResult } from '@mediaflow/storage/dynamodb';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type Command, type Io } from '../io.js';
 
 export const BACKFILL_USAGE = `Usage: mediaflow backfill --table NAME [options]
 
 Brings a deployed media table (DynamoDB) written by an earlier release up to what this release
-reads. Today that is the review index: items held by moderation before the index existed are
-added to the moderators' queue. Run it once after deploying this release, when the table's new
-index (GSI2) is ACTIVE. Safe to run again and beside live traffic: each row is rewritten only if
-no newer write changed it, and a second run writes nothing.
+reads: every item written before the search index gets its date index keys (GSI3), its search
+words and its count in the timeline, and items held by moderation before the review index existed
+are added to the moderators' queue. Items whose index a write left unfinished are completed.
+Run it once after deploying this release, when the table's new indexes (GSI2, GSI3) are ACTIVE
+(storage README, "Rolling out"). Safe to run again and beside live traffic: each item is rewritten
+only if no newer write changed it, in one transaction with its index rows, so nothing is counted
+twice, and a second run writes nothing.
 
-It scans the whole table: about 1 read unit per 8 KB of table, plus about 3 write units per
-held item rewritten. Credentials and region come from the usual AWS settings (AWS_PROFILE,
-AWS_REGION, ...).
+It scans the whole table: about 1 read unit per 8 KB of table, plus about 60 write units per item
+indexed (its row, its words and its month, in a transaction). Credentials and region come from the
+usual AWS settings (AWS_PROFILE, AWS_REGION, ...).
 
 Options:
   --table NAME            the media table (the stack's MediaTable output)
@@ -25,66 +29,77 @@ Options:
 Exit codes: 0 done, 1 the table could not be read or written, 2 bad usage.
 `;
 
-export const backfillCommand: Command = {
-  summary: 'bring a deployed media table up to this release (the review index of held items)',
-  async run(args: readonly string[], io: Io): Promise<number> {
-    let values: Record<string, string | boolean | undefined>;
-    try {
-      ({ values } = parseArgs({
-        args: [...args],
-        options: {
-          table: { type: 'string' },
-          region: { type: 'string' },
-          endpoint: { type: 'string' },
-          segments: { type: 'string' },
-          json: { type: 'boolean' },
-          help: { type: 'boolean', short: 'h' },
-        },
-        strict: true,
-      }));
-    } catch (error) {
-      io.stderr(`mediaflow backfill: ${(error as Error).message}\n\n${BACKFILL_USAGE}`);
-      return EXIT_USAGE;
-    }
-    if (values['help'] === true) {
-      io.stdout(BACKFILL_USAGE);
-      return EXIT_OK;
-    }
-    const table = values['table'];
-    if (typeof table !== 'string' || !/^[A-Za-z0-9_.-]{3,255}$/.test(table)) {
-      io.stderr(`mediaflow backfill: --table NAME is required (3-255 letters, digits, "_", "." or "-")\n\n${BACKFILL_USAGE}`);
-      return EXIT_USAGE;
-    }
-    const segmentsText = values['segments'];
-    const segments = segmentsText === undefined ? 4 : typeof segmentsText === 'string' && /^\d+$/.test(segmentsText) ? Number(segmentsText) : Number.NaN;
-    if (!(segments >= 1 && segments <= 64)) {
-      io.stderr('mediaflow backfill: --segments must be a whole number from 1 to 64\n');
-      return EXIT_USAGE;
-    }
-    const endpoint = values['endpoint'];
-    if (endpoint !== undefined && (typeof endpoint !== 'string' || !URL.canParse(endpoint))) {
-      io.stderr('mediaflow backfill: --endpoint must be a URL\n');
-      return EXIT_USAGE;
-    }
-    const region = typeof values['region'] === 'string' ? values['region'] : (process.env['AWS_REGION'] ?? 'us-east-1');
+/** Where the command's DynamoDB client comes from: AWS's (the default), or what a test gives. */
+export interface BackfillDependencies {
+  readonly client: (options: { region: string; endpoint?: string }) => DynamoDBClient;
+}
 
-    const client = createDynamoClient({ region, ...(typeof endpoint === 'string' ? { endpoint } : {}) });
-    try {
-      const result = await backfillReviewIndex(client, table, { totalSegments: segments });
-      if (values['json'] === true) {
-        io.stdout(`${JSON.stringify({ table, ...result })}\n`);
-      } else {
-        io.stdout(
-          `mediaflow backfill: ${table}: scanned ${result.scanned} rows; ${result.held} held items without the review index: ` +
-            `${result.written} added to the review queue, ${result.decided} already decided (left out), ${result.conflicts} changed meanwhile (indexed by that write)\n`,
-        );
+function summary(table: string, result: TableBackfillResult): string {
+  return (
+    `mediaflow backfill: ${table}: scanned ${result.scanned} rows; ${result.found} items without a complete search index: ` +
+    `${result.indexed} indexed (${result.queued} of them added to the review queue), ${result.completed} completed, ` +
+    `${result.conflicts} changed meanwhile (indexed by that write)\n`
+  );
+}
+
+/** `mediaflow backfill`, with its DynamoDB client made by `dependencies`. */
+export function createBackfillCommand(dependencies: BackfillDependencies = { client: createDynamoClient }): Command {
+  return {
+    summary: 'bring a deployed media table up to this release (search index, timeline, review queue)',
+    async run(args: readonly string[], io: Io): Promise<number> {
+      let values: Record<string, string | boolean | undefined>;
+      try {
+        ({ values } = parseArgs({
+          args: [...args],
+          options: {
+            table: { type: 'string' },
+            region: { type: 'string' },
+            endpoint: { type: 'string' },
+            segments: { type: 'string' },
+            json: { type: 'boolean' },
+            help: { type: 'boolean', short: 'h' },
+          },
+          strict: true,
+        }));
+      } catch (error) {
+        io.stderr(`mediaflow backfill: ${(error as Error).message}\n\n${BACKFILL_USAGE}`);
+        return EXIT_USAGE;
       }
-      return EXIT_OK;
-    } catch (error) {
-      io.stderr(`mediaflow backfill: ${table}: ${(error as Error).message}\n`);
-      return EXIT_FAILURE;
-    } finally {
-      client.destroy();
-    }
-  },
-};
+      if (values['help'] === true) {
+        io.stdout(BACKFILL_USAGE);
+        return EXIT_OK;
+      }
+      const table = values['table'];
+      if (typeof table !== 'string' || !/^[A-Za-z0-9_.-]{3,255}$/.test(table)) {
+        io.stderr(`mediaflow backfill: --table NAME is required (3-255 letters, digits, "_", "." or "-")\n\n${BACKFILL_USAGE}`);
+        return EXIT_USAGE;
+      }
+      const segmentsText = values['segments'];
+      const segments = segmentsText === undefined ? 4 : typeof segmentsText === 'string' && /^\d+$/.test(segmentsText) ? Number(segmentsText) : Number.NaN;
+      if (!(segments >= 1 && segments <= 64)) {
+        io.stderr('mediaflow backfill: --segments must be a whole number from 1 to 64\n');
+        return EXIT_USAGE;
+      }
+      const endpoint = values['endpoint'];
+      if (endpoint !== undefined && (typeof endpoint !== 'string' || !URL.canParse(endpoint))) {
+        io.stderr('mediaflow backfill: --endpoint must be a URL\n');
+        return EXIT_USAGE;
+      }
+      const region = typeof values['region'] === 'string' ? values['region'] : (process.env['AWS_REGION'] ?? 'us-east-1');
+
+      const client = dependencies.client({ region, ...(typeof endpoint === 'string' ? { endpoint } : {}) });
+      try {
+        const result = await backfillTable(client, table, { totalSegments: segments });
+        io.stdout(values['json'] === true ? `${JSON.stringify({ table, ...result })}\n` : summary(table, result));
+        return EXIT_OK;
+      } catch (error) {
+        io.stderr(`mediaflow backfill: ${table}: ${(error as Error).message}\n`);
+        return EXIT_FAILURE;
+      } finally {
+        client.destroy();
+      }
+    },
+  };
+}
+
+export const backfillCommand: Command = createBackfillCommand();

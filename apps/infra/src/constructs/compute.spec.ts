@@ -12,7 +12,7 @@ import type { CfnBucket, IBucket } from 'aws-cdk-lib/aws-s3';
 import type { CfnQueue } from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { stackLimits } from '@mediaflow/cost-model';
-import { OWNER_TAGS_INDEX, RATE_KEY_PREFIX, REVIEW_INDEX } from '@mediaflow/storage/dynamodb';
+import { MONTH_COUNTERS_LEADING_KEY, OWNER_TAGS_INDEX, RATE_KEY_PREFIX, REVIEW_INDEX, SEARCH_INDEX } from '@mediaflow/storage/dynamodb';
 import { pipelineQueues } from '@mediaflow/workers';
 import { APP_CONTEXT, CLOUD_CORES, CONSUMER_TIMEOUTS } from '../config.js';
 import { MediaCache } from './cache.js';
@@ -417,12 +417,20 @@ describe('MediaCompute', () => {
       expect([name, grants(name, 'sns:Publish')]).toEqual([name, [topic]]);
       expect([name, grants(name, 'dynamodb:GetItem')]).toEqual([name, expect.arrayContaining([`${mediaTable}.Arn`])]);
       const idempotent = ['image', 'document', 'audio', 'tagging', 'video'].includes(name);
-      // The api function updates album counts, share links' last visits and rate counters in the media table.
-      expect([name, grants(name, 'dynamodb:UpdateItem')]).toEqual([name, idempotent ? [`${idempotencyTable}.Arn`] : name === 'api' ? [`${mediaTable}.Arn`, `${mediaTable}.Arn`] : []]);
+      // The api function updates album counts, share links' last visits, month counters and rate
+      // counters in the media table; every other function only the month counters (see below).
+      expect([name, grants(name, 'dynamodb:UpdateItem').sort()]).toEqual([
+        name,
+        (idempotent ? [`${mediaTable}.Arn`, `${idempotencyTable}.Arn`] : name === 'api' ? [`${mediaTable}.Arn`, `${mediaTable}.Arn`] : [`${mediaTable}.Arn`]).sort(),
+      ]);
       expect([name, grants(name, 'dynamodb:Query')]).toEqual([
         name,
-        name === 'api' ? [`${mediaTable}.Arn`, `${mediaTable}.Arn/index/${OWNER_TAGS_INDEX}`, `${mediaTable}.Arn/index/${REVIEW_INDEX}`] : [],
+        name === 'api'
+          ? [`${mediaTable}.Arn`, `${mediaTable}.Arn/index/${OWNER_TAGS_INDEX}`, `${mediaTable}.Arn/index/${REVIEW_INDEX}`, `${mediaTable}.Arn/index/${SEARCH_INDEX}`]
+          : [],
       ]);
+      // Search reads the page's items with BatchGetItem: the api function only.
+      expect([name, grants(name, 'dynamodb:BatchGetItem')]).toEqual([name, name === 'api' ? [`${mediaTable}.Arn`] : []]);
       // Only the api function keeps albums (transactions with checks, batch removals).
       for (const action of ['dynamodb:ConditionCheckItem', 'dynamodb:BatchWriteItem']) {
         expect([name, action, grants(name, action)]).toEqual([name, action, name === 'api' ? [`${mediaTable}.Arn`] : []]);
@@ -436,6 +444,17 @@ describe('MediaCompute', () => {
       { Effect: 'Allow', Action: 'iam:PassRole', Resource: MEDIA_CONVERT.roleArn, Condition: { StringEquals: { 'iam:PassedToService': 'mediaconvert.amazonaws.com' } } },
     ]);
     expect(grants('video', 'mediaconvert:CreateJob')).toContain(MEDIA_CONVERT.queueArn);
+  });
+
+  it('lets the functions that write items update the media table\u2019s month counters and nothing else', () => {
+    const [mediaTable] = Object.keys(template.findResources('AWS::DynamoDB::GlobalTable', { Properties: { KeySchema: Match.arrayWith([{ AttributeName: 'PK', KeyType: 'HASH' }]) } }));
+    for (const name of MEDIA_FUNCTIONS.filter((other) => other !== 'api')) {
+      const updates = statementsOf(name).filter((statement) => actionsOf(statement).includes('dynamodb:UpdateItem') && resourcesOf(statement).includes(`${mediaTable}.Arn`));
+      expect([name, updates.map((statement) => [actionsOf(statement), statement.Condition])]).toEqual([
+        name,
+        [[['dynamodb:UpdateItem'], { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [MONTH_COUNTERS_LEADING_KEY] } }]],
+      ]);
+    }
   });
 
   it('gives video neither MediaConvert settings nor permissions when none are given', () => {

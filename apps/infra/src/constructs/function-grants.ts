@@ -4,12 +4,16 @@ import { Effect, PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
 import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
-import { OWNER_TAGS_INDEX, RATE_KEY_PREFIX, REVIEW_INDEX } from '@mediaflow/storage/dynamodb';
+import { MONTH_COUNTERS_LEADING_KEY, OWNER_TAGS_INDEX, RATE_KEY_PREFIX, REVIEW_INDEX, SEARCH_INDEX } from '@mediaflow/storage/dynamodb';
 import { wildcardResourceFinding } from '../nag.js';
 import type { FunctionPlan, MediaFunctionName } from './function-plans.js';
 import { ORIGINALS_PREFIX, RENDITIONS_PREFIX } from './storage.js';
 
-/** Media table actions of the repository's get and update (an update is a transaction that puts the item and puts or deletes its tag and content-hash rows). */
+/**
+ * Media table actions of the repository's get and update (an update is a transaction that puts the
+ * item and puts or deletes its tag, content-hash and search posting rows; the month counters it
+ * moves are an UpdateItem of their own, granted apart).
+ */
 const MEDIA_ITEM_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'];
 /** Powertools Idempotency's record lifecycle: conditional put, read, completion update, delete on failure. */
 const IDEMPOTENCY_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
@@ -44,24 +48,37 @@ export class FunctionGrants {
   }
 
   /**
-   * Single items for every function; the HTTP API also lists by owner and by tag, keeps albums and
-   * share links, and reads the moderators' review queue.
+   * Single items for every function; the HTTP API also lists by owner and by tag, searches, keeps
+   * albums and share links, and reads the moderators' review queue.
    */
   useMediaTable(table: ITableV2, { query }: { readonly query: boolean }): void {
     if (!query) {
       this.allow(MEDIA_ITEM_ACTIONS, [table.tableArn]);
+      // Every write of an item may move the timeline's month counters (`ADD count` in its
+      // transaction): an UpdateItem allowed only on the counters' partitions, so the role gains no
+      // way to change media rows other than by replacing them under their version condition.
+      this.role.addToPrincipalPolicy(
+        new PolicyStatement({
+          effect: Effect.ALLOW,
+          actions: ['dynamodb:UpdateItem'],
+          resources: [table.tableArn],
+          conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [MONTH_COUNTERS_LEADING_KEY] } },
+        }),
+      );
       return;
     }
-    // Listing reads the owner's partition (Query) and a tag's index rows resolved with BatchGetItem.
-    // Albums move their counts with UpdateItem (ADD) inside transactions that check a member's
-    // back-reference (ConditionCheckItem), a deleted album's members go by BatchWriteItem, and a
-    // share link's last visit is an UpdateItem. The tag counts and the review queue read their
-    // indexes, each named exactly rather than as `index/*`.
+    // Listing reads the owner's partition (Query) and a tag's index rows resolved with BatchGetItem;
+    // search reads postings, month counters and album members (Query) and the page's items
+    // (BatchGetItem). Albums and the timeline's month counters move with UpdateItem (ADD) inside
+    // transactions, albums' checking a member's back-reference (ConditionCheckItem), a deleted
+    // album's members go by BatchWriteItem, and a share link's last visit is an UpdateItem. The tag
+    // counts, the review queue and search by date taken read their indexes, each named exactly
+    // rather than as `index/*`.
     this.allow(
       [...MEDIA_ITEM_ACTIONS, 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem', 'dynamodb:BatchWriteItem'],
       [table.tableArn],
     );
-    this.allow(['dynamodb:Query'], [`${table.tableArn}/index/${OWNER_TAGS_INDEX}`, `${table.tableArn}/index/${REVIEW_INDEX}`]);
+    this.allow(['dynamodb:Query'], [`${table.tableArn}/index/${OWNER_TAGS_INDEX}`, `${table.tableArn}/index/${REVIEW_INDEX}`, `${table.tableArn}/index/${SEARCH_INDEX}`]);
   }
 
   /**

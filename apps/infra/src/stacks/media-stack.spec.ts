@@ -155,6 +155,18 @@ describe('the Mediaflow app', () => {
     expect(Object.values(prodTemplate.findResources('AWS::Cognito::UserPool')).every((pool) => pool.DeletionPolicy === 'Retain')).toBe(true);
   });
 
+  it('declares the media table\u2019s indexes up to the one `-c tableIndexesUpTo` names, for a table deployed before them', () => {
+    const rollout = createApp({ outdir: outdir(), context: { tableIndexesUpTo: 'GSI2' } });
+    const tables = Template.fromStack(rollout.node.findChild('Mediaflow-dev') as MediaStack).findResources('AWS::DynamoDB::GlobalTable', {
+      Properties: { KeySchema: Match.arrayWith([{ AttributeName: 'PK', KeyType: 'HASH' }]) },
+    });
+    const indexes = (table: unknown): string[] => ((table as { Properties: { GlobalSecondaryIndexes?: { IndexName: string }[] } }).Properties.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName);
+    expect(Object.values(tables).map(indexes)).toEqual([['GSI1', 'GSI2']]);
+    const full = template.findResources('AWS::DynamoDB::GlobalTable', { Properties: { KeySchema: Match.arrayWith([{ AttributeName: 'PK', KeyType: 'HASH' }]) } });
+    expect(Object.values(full).map(indexes)).toEqual([['GSI1', 'GSI2', 'GSI3']]);
+    expect(() => createApp({ outdir: outdir(), context: { tableIndexesUpTo: 'GSI7' } })).toThrow(/tableIndexesUpTo/);
+  });
+
   it('refuses half a custom domain', () => {
     expect(() => createApp({ outdir: outdir(), context: { domainName: 'media.example.com' } })).toThrow(/hostedZoneId/);
   });

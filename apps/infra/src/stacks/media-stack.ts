@@ -78,6 +78,11 @@ export interface MediaStackProps extends StackProps {
   readonly cloudFrontPlan?: CloudFrontPricing;
   /** A monthly cost budget that e-mails as spend nears it (`MediaBudget`); none by default. */
   readonly budget?: BudgetSettings;
+  /**
+   * The newest media table index to declare (`-c tableIndexesUpTo=GSI2`): a table deployed before
+   * several indexes were added gains one per deployment (`MediaData`). All of them by default.
+   */
+  readonly tableIndexesUpTo?: string;
 }
 
 /** Stages whose data outlives the stack: deleting them must never delete media or accounts. */
@@ -127,7 +132,7 @@ export class MediaStack extends Stack {
     // distribution reads from the bucket); presigned URLs carry the authority either way.
     this.storage = new MediaStorage(this, 'Storage', { uploadOrigins: customOrigin === undefined ? ['*'] : knownOrigins, retain });
     const media = this.storage.media as IBucket;
-    this.data = new MediaData(this, 'Data', { retain });
+    this.data = new MediaData(this, 'Data', { retain, ...(props.tableIndexesUpTo === undefined ? {} : { indexesUpTo: props.tableIndexesUpTo }) });
     const queues = pipelineQueues(CLOUD_CORES, undefined, { tagging: props.tagging ?? true });
     this.events = new MediaEvents(this, 'Events', { queues, consumerTimeouts: CONSUMER_TIMEOUTS, media: this.storage.media });
 

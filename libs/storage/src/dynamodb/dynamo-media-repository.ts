@@ -30,12 +30,46 @@ import {
   type DynamoMediaRepositoryConfigInput,
 } from './config.js';
 import { countTags, readReviewPage, scanOwner, scanTag, type ListTarget } from './list-queries.js';
-import { fromItem, indexedTags, mediaRow, num, str, stringAttr } from './media-row.js';
+import { fromItem, indexedTags, str, stringAttr, type Item } from './media-row.js';
+import {
+  EMPTY_FOOTPRINT,
+  FOOTPRINT_ATTRIBUTE,
+  footprintOf,
+  indexChange,
+  indexedRow,
+  planIndexSteps,
+  planRemoval,
+  rowCondition,
+  serializeFootprint,
+  stepActions,
+  wantedFootprint,
+  type IndexStep,
+  type SearchFootprint,
+} from './search-index.js';
 import { mediaKeys } from './table.js';
 import { awsErrorName } from '../aws-errors.js';
-import { cancellationCodes, claimDelete, claimPut, MAX_TRANSACTION_ACTIONS, mediaDelete, newClaimPut, tagChanges, tagDelete, tagPut } from './write-actions.js';
+import { cancellationCodes, claimDelete, claimPut, MAX_TRANSACTION_ACTIONS, newClaimPut, tagChanges, tagDelete, tagPut } from './write-actions.js';
 
 export { MAX_TRANSACTION_ACTIONS };
+
+/** Attempts of one write whose transaction meets another on the same rows (a month counter, mostly). */
+const MAX_WRITE_ATTEMPTS = 6;
+
+const pause = (attempt: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.min(400, 10 * 2 ** attempt) * (0.5 + Math.random())));
+
+/** A media row as read: the item, and the footprint of its search index as the row records it. */
+interface StoredRow {
+  item: MediaItem;
+  /** Absent on rows written before the search index existed: nothing of it is there for them. */
+  footprint: SearchFootprint | undefined;
+  /** The recorded footprint exactly as stored, which the next write of the row is conditioned on. */
+  footprintText: string | undefined;
+}
+
+/** The refusal of a write that would need more than one transaction's actions for the item's own rows. */
+function tooManyChanges(): ValidationError {
+  return new ValidationError(`one write may change at most ${MAX_TRANSACTION_ACTIONS - 5} tag index entries`, [{ path: 'tags', message: 'too many tag changes at once' }]);
+}
 
 /** What review-queue cursors are bound to: the queue is one list across owners. */
 const REVIEW_BINDING: CursorBinding = { ownerId: '', scope: 'review-queue' };
@@ -57,6 +91,19 @@ function reviewPosition(after: string): { mediaId: string; ownerId: string } {
  * | media item      | `OWNER#{owner}`           | `MEDIA#{id}`     | `item` (the MediaItem as JSON), `kind`, `status`, `version`, `sha256`, `expiresAt` while `uploading` |
  * | hash claim      | `OWNER#{owner}`           | `SHA256#{hash}`  | `mediaId`                                   |
  * | tag index entry | `OWNER#{owner}#TAG#{tag}` | `MEDIA#{id}`     | `GSI1PK` `OWNER#{owner}#TAGS`, `GSI1SK` `TAG#{tag}#MEDIA#{id}` |
+ * | search posting  | `SEARCH#{owner}#{2 letters}` | `{word}#{takenAt}#{id}` | `k` (kind), `f` (mask of the fields the word is in) |
+ * | month counter   | `OWNER#{owner}#MONTHS`    | `MONTH#{YYYY-MM}#{shard}` | `count`                               |
+ *
+ * A media row of an item not deleted carries `GSI3PK` `OWNER#{owner}` and `GSI3SK`
+ * `{takenAt}#{id}`: the date index search pages through. It also records `searchIndex`, the
+ * footprint of the search index that exists for it (its postings and the month it is counted in,
+ * `search-index.ts`), and `searchPending` while that is short of what the item should have. Each
+ * write diffs the footprint it reads against the one the item should have and writes only the
+ * postings that change and the counters that move, in the item's own transaction, conditioned on
+ * the footprint it read as well as the version (so a backfill that indexes the row meanwhile makes
+ * it plan again rather than leave postings behind). What does not fit the 100 actions of one
+ * transaction follows in index-only transactions (a delete removes postings first). Items still
+ * `uploading` are in the date index only: TTL would remove their row and leave the rest behind.
  *
  * A media row awaiting review (status and verdict `flagged`) also carries `GSI2PK` `REVIEW` and
  * `GSI2SK` `{id}#{owner}`: the sparse, keys-only review index. Every write replaces the whole row,
@@ -68,12 +115,16 @@ function reviewPosition(after: string): { mediaId: string; ownerId: string } {
  * nesting, numbers) while the schema evolves without touching the table.
  *
  * - `create` is one TransactWriteItems: the item (`attribute_not_exists`), the hash claim
- *   (`attribute_not_exists`) and the tag entries. A refused claim is reported with the holder's id.
- *   An item with neither hash nor tags is a single conditional PutItem (half the write cost).
- * - `update` reads the stored item (for its tags and hash), then writes conditionally on
- *   `version`: one PutItem when tags and hash are unchanged (most updates: status, progress,
- *   renditions), otherwise a transaction that also moves the hash claim and adds or removes only
- *   the tag entries that changed. Deleted items keep no tag entries.
+ *   (`attribute_not_exists`), the tag entries, the postings and the month count. A refused claim
+ *   is reported with the holder's id. An upload in flight with neither hash nor tags (most
+ *   creates) is a single conditional PutItem (half the write cost).
+ * - `update` reads the stored row (for its tags, hash and index footprint), then writes
+ *   conditionally on `version` and footprint: one PutItem when tags, hash, words and date taken
+ *   are unchanged (most updates: status, progress, renditions), otherwise a transaction that also
+ *   moves the hash claim and adds or removes only the tag entries, postings and counters that
+ *   change. Deleted items keep no tag entries, postings or count.
+ * - A transaction cancelled only for TransactionConflict (two writes of one month's counter shard
+ *   at once, in a bulk upload) is sent again after a short random pause, up to 6 times.
  * - `list` queries the owner's partition newest first (`ScanIndexForward: false`; ULIDs sort by
  *   time) with a FilterExpression for kind and status, repeating until the page is full, the
  *   partition ends or `maxQueriesPerList` is reached. By tag it queries the tag's partition and
@@ -91,13 +142,19 @@ function reviewPosition(after: string): { mediaId: string; ownerId: string } {
  * - `update`: 1 read unit, then 3 write units (one PutItem), or, when tags or hash change, about
  *   6 + 2 per hash claim moved + 3 per tag entry added or removed. Tagging an item with 10 labels
  *   is therefore about 36 write units: the tag index is most of the write bill.
+ * - The search index adds 2 write units per posting written or deleted and per counter moved
+ *   (about 100 bytes each, billed twice in a transaction), and 1 per change of the date index
+ *   entry (the date taken, kind or status): about 11 when an upload arrives (a file name's words
+ *   and the month), about 34 for 10 labels, about 1 for a status change, about 75 over a photo's
+ *   life (`search-capacity.medium.ts` measures them; the storage README has the table).
  * - `list`: half a read unit per 4 KB read (eventually consistent), so about 20 for a page of 50.
  *   A kind/status filter is paid on every item read, matching or not, up to `maxQueriesPerList`
  *   requests per call; GSIs per filter would make every status change a second write instead.
  *   By tag: the index page (tiny) plus BatchGetItem, which rounds each item up to 4 KB: about 26.
  * - `tagCounts`: every entry of the owner's index, about 1 read unit per 40 tag assignments (an
  *   owner with 10,000 items of 10 tags: about 2,500 units and two dozen 1 MB requests). Cache it.
- * - `delete`: 1 read unit plus a transaction over the item, its claim and its tag entries.
+ * - `delete`: 1 read unit plus a transaction over the item, its claim, its tag entries, its
+ *   postings and its month count.
  * - `listForReview`: one Query of the review index (keys only, a page of 50 fits in one read
  *   unit) and one BatchGetItem of the rows (strongly consistent, each rounded up to 4 KB: about
  *   50 units for 50 items). Putting an item into or out of the queue adds one index write (about
@@ -130,13 +187,43 @@ export class DynamoMediaRepository implements MediaRepository, ReviewQueue {
     return { client: this.client, table: this.table, maxQueriesPerList: this.config.maxQueriesPerList };
   }
 
+  /**
+   * Sends one transaction, again after a pause while DynamoDB cancels it for another transaction
+   * on the same rows (TransactionConflict: concurrent writes of one month's counter shard, say).
+   * A cancellation for any other reason is the caller's to explain.
+   */
   private async transact(actions: TransactWriteItem[]): Promise<void> {
-    if (actions.length > MAX_TRANSACTION_ACTIONS) {
-      throw new ValidationError(`one write may change at most ${MAX_TRANSACTION_ACTIONS - 3} tag index entries`, [
-        { path: 'tags', message: 'too many tag changes at once' },
-      ]);
+    if (actions.length > MAX_TRANSACTION_ACTIONS) throw tooManyChanges();
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await this.client.send(new TransactWriteItemsCommand({ TransactItems: actions }));
+        return;
+      } catch (error) {
+        const codes = cancellationCodes(error);
+        const conflictOnly = codes !== undefined && codes.includes('TransactionConflict') && !codes.includes('ConditionalCheckFailed');
+        if (!conflictOnly || attempt >= MAX_WRITE_ATTEMPTS) throw error;
+        await pause(attempt);
+      }
     }
-    await this.client.send(new TransactWriteItemsCommand({ TransactItems: actions }));
+  }
+
+  /**
+   * Writes the index steps that did not fit the item's own transaction, each with the row under
+   * the condition that it is still as the previous step left it. A row another write has changed
+   * meanwhile is left to that write: it planned its index from the footprint it found. A row left
+   * short (a crash in between) keeps its pending mark, which the next write or the backfill clears.
+   */
+  private async writeIndexSteps(item: MediaItem, start: SearchFootprint, steps: readonly IndexStep[]): Promise<void> {
+    let previous = serializeFootprint(start);
+    for (const step of steps) {
+      try {
+        await this.transact(stepActions(this.table, item, step, previous));
+      } catch (error) {
+        if (cancellationCodes(error)?.[0] === 'ConditionalCheckFailed') return;
+        throw error;
+      }
+      previous = serializeFootprint(step.footprint);
+    }
   }
 
   private async holderOf(ownerId: string, sha256: string): Promise<string | undefined> {
@@ -160,13 +247,20 @@ export class DynamoMediaRepository implements MediaRepository, ReviewQueue {
     checkItem(item);
     if (item.version !== 1) throw new ValidationError('a new item starts at version 1');
     const sha256 = item.original.sha256;
-    const tags = indexedTags(item);
+    const own: TransactWriteItem[] = [];
+    if (sha256 !== undefined) own.push(newClaimPut(this.table, item, sha256));
+    for (const tag of indexedTags(item)) own.push(tagPut(this.table, item.ownerId, item.id, tag));
+    const wanted = wantedFootprint(item);
+    const room = MAX_TRANSACTION_ACTIONS - 1 - own.length;
+    if (room < indexChange(EMPTY_FOOTPRINT, wanted).counters.length) throw tooManyChanges();
+    const plan = planIndexSteps(this.table, item, EMPTY_FOOTPRINT, wanted, room);
     const put = {
       TableName: this.table,
-      Item: mediaRow(item),
+      Item: indexedRow(item, plan.main.footprint, plan.main.pending),
       ConditionExpression: 'attribute_not_exists(PK)',
     };
-    if (sha256 === undefined && tags.length === 0) {
+    if (own.length === 0 && plan.main.actions.length === 0) {
+      // An upload in flight without hash or tags (most creates): one conditional PutItem.
       try {
         await this.client.send(new PutItemCommand(put));
       } catch (error) {
@@ -175,13 +269,8 @@ export class DynamoMediaRepository implements MediaRepository, ReviewQueue {
       }
       return structuredClone(item);
     }
-    const actions: TransactWriteItem[] = [{ Put: put }];
-    if (sha256 !== undefined) {
-      actions.push(newClaimPut(this.table, item, sha256));
-    }
-    for (const tag of tags) actions.push(tagPut(this.table, item.ownerId, item.id, tag));
     try {
-      await this.transact(actions);
+      await this.transact([{ Put: put }, ...own, ...plan.main.actions]);
     } catch (error) {
       const codes = cancellationCodes(error);
       if (codes?.[0] === 'ConditionalCheckFailed') throw new ConflictError(`item ${item.id} already exists`, { cause: error });
@@ -189,10 +278,11 @@ export class DynamoMediaRepository implements MediaRepository, ReviewQueue {
       if (codes !== undefined) throw new ConflictError(`creating item ${item.id} was cancelled (${codes.join(', ')})`, { cause: error });
       throw error;
     }
+    await this.writeIndexSteps(item, plan.main.footprint, plan.after);
     return structuredClone(item);
   }
 
-  private async read(ownerId: string, id: string): Promise<MediaItem | undefined> {
+  private async fetchRow(ownerId: string, id: string): Promise<Item | undefined> {
     const { Item: row } = await this.client.send(
       new GetItemCommand({
         TableName: this.table,
@@ -202,6 +292,18 @@ export class DynamoMediaRepository implements MediaRepository, ReviewQueue {
         ConsistentRead: true,
       }),
     );
+    return row;
+  }
+
+  /** The row as a write needs it: the item and its index footprint (which only writes read). */
+  private async readRow(ownerId: string, id: string): Promise<StoredRow | undefined> {
+    const row = await this.fetchRow(ownerId, id);
+    if (row === undefined) return undefined;
+    return { item: fromItem(row), footprint: footprintOf(row), footprintText: stringAttr(row, FOOTPRINT_ATTRIBUTE) };
+  }
+
+  private async read(ownerId: string, id: string): Promise<MediaItem | undefined> {
+    const row = await this.fetchRow(ownerId, id);
     return row === undefined ? undefined : fromItem(row);
   }
 
@@ -220,56 +322,71 @@ export class DynamoMediaRepository implements MediaRepository, ReviewQueue {
     });
   }
 
+  /**
+   * Why a write conditioned on the row as read was refused: `undefined` when the row is still at
+   * the expected version (only its index footprint moved, under the backfill), which is worth
+   * planning again; otherwise the error to report.
+   */
+  private async whyRefused(next: MediaItem, expectedVersion: number, cause: unknown): Promise<Error | undefined> {
+    const current = await this.read(next.ownerId, next.id);
+    if (current?.version === expectedVersion) return undefined;
+    return this.refusedUpdate(next, expectedVersion, cause);
+  }
+
   async update(next: MediaItem, expectedVersion: number): Promise<MediaItem> {
     checkItem(next);
     if (next.version !== expectedVersion + 1) throw new ValidationError('next.version must be expectedVersion + 1');
-    const current = await this.read(next.ownerId, next.id);
-    if (current === undefined) throw new NotFoundError(`item ${next.id} not found`);
-    if (current.version !== expectedVersion) {
-      throw new ConflictError(`item ${next.id} changed (version ${current.version}, expected ${expectedVersion})`, {
-        details: { currentVersion: current.version },
-      });
-    }
-    const put = {
-      TableName: this.table,
-      Item: mediaRow(next),
-      ConditionExpression: 'version = :expected',
-      ExpressionAttributeValues: { ':expected': num(expectedVersion) },
-    };
-    const oldSha = current.original.sha256;
-    const newSha = next.original.sha256;
-    const tagActions = tagChanges(this.table, current, next);
-    if (tagActions.length === 0 && oldSha === newSha) {
+    for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt += 1) {
+      const stored = await this.readRow(next.ownerId, next.id);
+      if (stored === undefined) throw new NotFoundError(`item ${next.id} not found`);
+      const current = stored.item;
+      if (current.version !== expectedVersion) {
+        throw new ConflictError(`item ${next.id} changed (version ${current.version}, expected ${expectedVersion})`, {
+          details: { currentVersion: current.version },
+        });
+      }
+      const own: TransactWriteItem[] = [];
+      const oldSha = current.original.sha256;
+      const newSha = next.original.sha256;
+      let claimIndex: number | undefined;
+      if (oldSha !== newSha) {
+        if (newSha !== undefined) {
+          claimIndex = 1 + own.length;
+          own.push(claimPut(this.table, next, newSha));
+        }
+        if (oldSha !== undefined) own.push(claimDelete(this.table, next.ownerId, next.id, oldSha));
+      }
+      own.push(...tagChanges(this.table, current, next));
+      const from = stored.footprint ?? EMPTY_FOOTPRINT;
+      const wanted = wantedFootprint(next);
+      const room = MAX_TRANSACTION_ACTIONS - 1 - own.length;
+      if (room < indexChange(from, wanted).counters.length) throw tooManyChanges();
+      const plan = planIndexSteps(this.table, next, from, wanted, room);
+      const put = { TableName: this.table, Item: indexedRow(next, plan.main.footprint, plan.main.pending), ...rowCondition(expectedVersion, stored.footprintText) };
       try {
-        await this.client.send(new PutItemCommand(put));
+        if (own.length === 0 && plan.main.actions.length === 0) {
+          // Tags, hash, words, date and month unchanged (most updates: status, progress, renditions): one PutItem.
+          await this.client.send(new PutItemCommand(put));
+        } else {
+          await this.transact([{ Put: put }, ...own, ...plan.main.actions]);
+        }
       } catch (error) {
-        if (awsErrorName(error) === 'ConditionalCheckFailedException') throw await this.refusedUpdate(next, expectedVersion, error);
+        const codes = cancellationCodes(error);
+        if (awsErrorName(error) === 'ConditionalCheckFailedException' || codes?.[0] === 'ConditionalCheckFailed') {
+          const refusal = await this.whyRefused(next, expectedVersion, error);
+          if (refusal !== undefined) throw refusal;
+          continue;
+        }
+        if (claimIndex !== undefined && newSha !== undefined && codes?.[claimIndex] === 'ConditionalCheckFailed') {
+          throw await this.contentTaken(next.ownerId, newSha, error);
+        }
+        if (codes !== undefined) throw new ConflictError(`updating item ${next.id} was cancelled (${codes.join(', ')})`, { cause: error });
         throw error;
       }
+      await this.writeIndexSteps(next, plan.main.footprint, plan.after);
       return structuredClone(next);
     }
-    const actions: TransactWriteItem[] = [{ Put: put }];
-    let claimIndex: number | undefined;
-    if (oldSha !== newSha) {
-      if (newSha !== undefined) {
-        claimIndex = actions.length;
-        actions.push(claimPut(this.table, next, newSha));
-      }
-      if (oldSha !== undefined) actions.push(claimDelete(this.table, next.ownerId, next.id, oldSha));
-    }
-    actions.push(...tagActions);
-    try {
-      await this.transact(actions);
-    } catch (error) {
-      const codes = cancellationCodes(error);
-      if (codes?.[0] === 'ConditionalCheckFailed') throw await this.refusedUpdate(next, expectedVersion, error);
-      if (claimIndex !== undefined && newSha !== undefined && codes?.[claimIndex] === 'ConditionalCheckFailed') {
-        throw await this.contentTaken(next.ownerId, newSha, error);
-      }
-      if (codes !== undefined) throw new ConflictError(`updating item ${next.id} was cancelled (${codes.join(', ')})`, { cause: error });
-      throw error;
-    }
-    return structuredClone(next);
+    throw new ConflictError(`item ${next.id} kept changing while it was being updated`);
   }
 
   async list(ownerId: string, query: ListQuery): Promise<Page<MediaItem>> {
@@ -304,20 +421,44 @@ export class DynamoMediaRepository implements MediaRepository, ReviewQueue {
   async delete(ownerId: string, id: string): Promise<void> {
     checkOwner(ownerId);
     if (!UlidSchema.safeParse(id).success) return;
-    // A concurrent update may change the tags between the read and the write; the version
-    // condition catches that and the delete starts over with the new tags.
-    for (let attempt = 0; attempt < 5; attempt += 1) {
-      const current = await this.read(ownerId, id);
-      if (current === undefined) return;
-      const actions: TransactWriteItem[] = [mediaDelete(this.table, ownerId, id, current.version)];
-      if (current.original.sha256 !== undefined) actions.push(claimDelete(this.table, ownerId, id, current.original.sha256));
-      for (const tag of indexedTags(current)) actions.push(tagDelete(this.table, ownerId, id, tag));
+    // A concurrent update may change the tags or words between the read and the write; the row's
+    // condition catches that and the delete starts over with what is there then.
+    attempts: for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt += 1) {
+      const stored = await this.readRow(ownerId, id);
+      if (stored === undefined) return;
+      const current = stored.item;
+      const own: TransactWriteItem[] = [];
+      if (current.original.sha256 !== undefined) own.push(claimDelete(this.table, ownerId, id, current.original.sha256));
+      for (const tag of indexedTags(current)) own.push(tagDelete(this.table, ownerId, id, tag));
+      const from = stored.footprint ?? EMPTY_FOOTPRINT;
+      const room = MAX_TRANSACTION_ACTIONS - 1 - own.length;
+      if (room < indexChange(from, EMPTY_FOOTPRINT).counters.length) throw tooManyChanges();
+      // Postings that do not fit the delete's own transaction go first, each step recorded on the
+      // row: the row must outlive them, or nothing would say they are there.
+      const removal = planRemoval(this.table, current, from, room);
+      let footprintText = stored.footprintText;
+      for (const step of removal.before) {
+        try {
+          await this.transact(stepActions(this.table, current, step, footprintText));
+        } catch (error) {
+          if (cancellationCodes(error)?.[0] !== 'ConditionalCheckFailed') throw error;
+          await pause(attempt);
+          continue attempts;
+        }
+        footprintText = serializeFootprint(step.footprint);
+      }
+      const rowDelete: TransactWriteItem = {
+        Delete: { TableName: this.table, Key: { PK: str(mediaKeys.ownerPk(ownerId)), SK: str(mediaKeys.mediaSk(id)) }, ...rowCondition(current.version, footprintText) },
+      };
       try {
-        await this.transact(actions);
+        await this.transact([rowDelete, ...own, ...removal.last]);
         return;
       } catch (error) {
         const codes = cancellationCodes(error);
-        if (codes?.[0] === 'ConditionalCheckFailed' || codes?.includes('TransactionConflict') === true) continue;
+        if (codes?.[0] === 'ConditionalCheckFailed' || codes?.includes('TransactionConflict') === true) {
+          await pause(attempt);
+          continue;
+        }
         throw error;
       }
     }

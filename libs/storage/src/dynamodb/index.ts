@@ -1,8 +1,9 @@
 /**
  * `@mediaflow/storage/dynamodb`: the cloud's media repository (with the moderators' review queue),
- * albums and share links on one DynamoDB table, the API's per-caller rate limit counted in the same
- * table, that table's definition as data (for tests and for the infrastructure), and the offline
- * backfill of the review index.
+ * search, albums and share links on one DynamoDB table, the API's per-caller rate limit counted in
+ * the same table, that table's definition as data (for tests and for the infrastructure), the
+ * offline backfill that brings a table written by earlier releases up to this one, and a
+ * TransactWriteItems emulation for emulators that lack it.
  */
 export {
   createDynamoClient,
@@ -25,7 +26,15 @@ export {
   type DynamoShareLinkRepositoryConfig,
   type DynamoShareLinkRepositoryConfigInput,
 } from './dynamo-share-repository.js';
-export { backfillReviewIndex, type BackfillOptions, type BackfillResult } from './backfill.js';
+export {
+  DynamoMediaSearch,
+  DynamoMediaSearchConfigSchema,
+  type DynamoMediaSearchConfig,
+  type DynamoMediaSearchConfigInput,
+} from './dynamo-media-search.js';
+export { MAX_INDEXED_WORDS, MONTH_SHARDS } from './search-index.js';
+export { backfillReviewIndex, backfillTable, type BackfillOptions, type BackfillResult, type TableBackfillResult } from './backfill.js';
+export { emulateTransactions } from './emulated-transactions.js';
 export {
   DynamoRateLimiter,
   DynamoRateLimiterConfigSchema,
@@ -35,12 +44,15 @@ export {
 export {
   ABANDONED_UPLOAD_TTL_SECONDS,
   createMediaTable,
+  INDEX_RELEASE_ORDER,
   MEDIA_TABLE,
   MEDIA_TTL_ATTRIBUTE,
   mediaKeys,
+  MONTH_COUNTERS_LEADING_KEY,
   OWNER_TAGS_INDEX,
   RATE_KEY_PREFIX,
   REVIEW_INDEX,
   REVIEW_PARTITION,
+  SEARCH_INDEX,
   type MediaTableDefinition,
 } from './table.js';

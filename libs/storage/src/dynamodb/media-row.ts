@@ -1,5 +1,5 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import type { MediaItem } from '@mediaflow/domain';
+import { takenAtOf, type MediaItem } from '@mediaflow/domain';
 import { StorageError } from '../errors.js';
 import { ABANDONED_UPLOAD_TTL_SECONDS, MEDIA_TTL_ATTRIBUTE, mediaKeys, REVIEW_PARTITION } from './table.js';
 
@@ -45,6 +45,12 @@ export function mediaRow(item: MediaItem): Item {
   if (awaitsReview(item)) {
     row['GSI2PK'] = str(REVIEW_PARTITION);
     row['GSI2SK'] = str(mediaKeys.reviewSk(item.id, item.ownerId));
+  }
+  // Listed by date taken for as long as it is not deleted (an upload in flight too: the entry
+  // lives on the row, so TTL takes both).
+  if (item.status !== 'deleted') {
+    row['GSI3PK'] = str(mediaKeys.takenPk(item.ownerId));
+    row['GSI3SK'] = str(mediaKeys.takenSk(takenAtOf(item), item.id));
   }
   return row;
 }

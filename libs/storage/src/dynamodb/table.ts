@@ -26,6 +26,28 @@ export const REVIEW_INDEX = 'GSI2';
 export const REVIEW_PARTITION = 'REVIEW';
 
 /**
+ * Name of the sparse index of an owner's listed items by date taken: what a search without words
+ * pages through, either way. Only media rows of items not `deleted` carry its key attributes
+ * (`GSI3PK` `OWNER#{owner}`, `GSI3SK` `{takenAt}#{mediaId}`), and it carries `kind` and `status` so
+ * that those filters are applied to its small entries instead of to whole items.
+ */
+export const SEARCH_INDEX = 'GSI3';
+
+/**
+ * The media table's indexes in the order releases added them. CloudFormation adds (or removes)
+ * one global secondary index per stack update, so a table deployed before several of them gains
+ * them in this order, one deployment each (`MediaData`'s `indexesUpTo`).
+ */
+export const INDEX_RELEASE_ORDER: readonly string[] = [OWNER_TAGS_INDEX, REVIEW_INDEX, SEARCH_INDEX];
+
+/**
+ * The `dynamodb:LeadingKeys` pattern of the timeline's month counters and of nothing else: owner
+ * ids, tag names and album ids cannot end a partition key in `#MONTHS` (owner ids have no `#`, tags
+ * are lower case, album ids are ULIDs), so a role may be allowed to update these counters only.
+ */
+export const MONTH_COUNTERS_LEADING_KEY = 'OWNER#*#MONTHS';
+
+/**
  * The media table's time-to-live attribute (epoch seconds). Only items still `uploading` carry it:
  * an upload nobody finished is removed by DynamoDB, and the first write after its object arrives
  * (status `uploaded`) drops the attribute, so a live item never expires.
@@ -62,6 +84,12 @@ export interface MediaTableDefinition {
  *   one partition is what lets the queue be read oldest first across owners. Keys only because
  *   the page's rows are fetched from the table anyway, strongly consistent and in their latest
  *   state; the base keys are all a BatchGetItem needs.
+ * - `GSI3` (`GSI3PK`/`GSI3SK`, keys plus `kind` and `status`): only media rows of items not
+ *   `deleted` carry these attributes (`OWNER#{owner}`, `{takenAt}#{mediaId}`), so the index is each
+ *   owner's library in date-taken order. `kind` and `status` ride along so that a filtered page
+ *   reads small index entries (about 120 bytes) rather than whole items; the price is an index
+ *   write (about 1 unit) whenever an item's status changes, besides the one its date or deletion
+ *   causes.
  *
  * On demand (PAY_PER_REQUEST); point-in-time recovery and deletion protection are the
  * infrastructure's to switch on.
@@ -78,6 +106,8 @@ export const MEDIA_TABLE: MediaTableDefinition = {
     { AttributeName: 'GSI1SK', AttributeType: 'S' },
     { AttributeName: 'GSI2PK', AttributeType: 'S' },
     { AttributeName: 'GSI2SK', AttributeType: 'S' },
+    { AttributeName: 'GSI3PK', AttributeType: 'S' },
+    { AttributeName: 'GSI3SK', AttributeType: 'S' },
   ],
   GlobalSecondaryIndexes: [
     {
@@ -95,6 +125,14 @@ export const MEDIA_TABLE: MediaTableDefinition = {
         { AttributeName: 'GSI2SK', KeyType: 'RANGE' },
       ],
       Projection: { ProjectionType: 'KEYS_ONLY' },
+    },
+    {
+      IndexName: SEARCH_INDEX,
+      KeySchema: [
+        { AttributeName: 'GSI3PK', KeyType: 'HASH' },
+        { AttributeName: 'GSI3SK', KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['kind', 'status'] },
     },
   ],
   BillingMode: 'PAY_PER_REQUEST',
@@ -143,6 +181,24 @@ export const mediaKeys = {
    * `album`, and the target's id); their sort key there is {@link mediaKeys.ownerShareSk}.
    */
   ownerSharesPk: (ownerId: string, targetType: string, targetId: string): string => `OWNER#${ownerId}#SHARES#${targetType}#${targetId}`,
+  /** The {@link SEARCH_INDEX} partition of an owner's listed items. */
+  takenPk: (ownerId: string): string => `OWNER#${ownerId}`,
+  /** The {@link SEARCH_INDEX} sort key of an item: its date taken in UTC `toISOString()` form, then its id. */
+  takenSk: (takenAt: string, mediaId: string): string => `${takenAt}#${mediaId}`,
+  /**
+   * The partition of an owner's search postings for words starting with the same two characters
+   * (a shorter word is its own partition): a typed prefix of two or more characters lies in one.
+   */
+  searchPk: (ownerId: string, word: string): string => `SEARCH#${ownerId}#${word.slice(0, 2)}`,
+  /**
+   * A posting: one word of one item. Words are letters and digits only, so `{word}#` begins
+   * exactly that word's postings, which then run in date-taken order.
+   */
+  postingSk: (word: string, takenAt: string, mediaId: string): string => `${word}#${takenAt}#${mediaId}`,
+  /** The partition of an owner's month counters (the timeline); see {@link MONTH_COUNTERS_LEADING_KEY}. */
+  monthsPk: (ownerId: string): string => `OWNER#${ownerId}#MONTHS`,
+  /** One shard of one month's counter (`YYYY-MM`); an item always counts in the same shard. */
+  monthSk: (month: string, shard: number): string => `MONTH#${month}#${shard}`,
 } as const;
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
