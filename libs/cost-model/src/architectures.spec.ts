@@ -81,11 +81,13 @@ describe('priceWorkload at 10k DAU (month 0, free tier off)', () => {
     expect(line(priceWorkload(MEDIAFLOW, w, { freeTier: true }), 'cognito.lite').cost).toBeCloseTo(82.5, 8);
   });
 
-  it('writes more DynamoDB items when tags live in the table', () => {
+  it('writes more DynamoDB units when tags and the search index live in the table', () => {
     // baseline: 2,432,000 × 5 writes × 2 WRU = 24,320,000 WRU × 0.625/M = 15.20
     expect(line(baseline, 'dynamodb.write').cost).toBeCloseTo(15.2, 8);
-    // mediaflow: 2,432,000 × (10 + 10 tag items × 1 + 1 dedup) = 51,072,000 WRU × 0.625/M = 31.92
-    expect(line(mediaflow, 'dynamodb.write').cost).toBeCloseTo(31.92, 8);
+    // mediaflow: 2,432,000 × 133 measured WRU per item = 323,456,000 WRU × 0.625/M = 202.16
+    expect(line(mediaflow, 'dynamodb.write').cost).toBeCloseTo(202.16, 8);
+    // its table keeps 2 + 10 × 0.3 + 0.2 + 20 postings × 0.25 = 10.2 KiB per item (half a month's in month 0)
+    expect(line(mediaflow, 'dynamodb.storage').usage.value).toBeCloseTo((2_432_000 * 10.2) / 1024 / 1024 / 2, 4);
   });
 
   it('bills half the month of uploads in Standard in month 0', () => {

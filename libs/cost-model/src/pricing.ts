@@ -230,18 +230,17 @@ export function priceMonth(arch: Architecture, history: readonly MonthState[], o
     );
   }
 
-  // DynamoDB: every state change is a conditional write of the media item.
-  const wruPerWrite = Math.ceil(w.dynamoItemKiB);
-  const tagWrites = opensearch ? 0 : w.tagsPerItem * Math.ceil(w.tagItemKiB) + 1;
+  // DynamoDB: every state change is a conditional write of the media item; without a search
+  // cluster, the table also holds the search index (postings, month counters) written with it.
   add(
     'dynamodb.write',
     quantity(
       'dynamoWrites',
-      items * (5 * wruPerWrite + tagWrites),
+      items * (opensearch ? 5 * Math.ceil(w.dynamoItemKiB) : w.dynamoWriteUnitsPerItem),
       'WRU',
       opensearch
         ? `itemsPerMonth × 5 state writes × ⌈dynamoItemKiB⌉ (tags live in OpenSearch)`
-        : `itemsPerMonth × (5 state writes × ⌈dynamoItemKiB⌉ + tagsPerItem × ⌈tagItemKiB⌉ + 1 dedup item)`,
+        : `itemsPerMonth × dynamoWriteUnitsPerItem [measured on the adapter: state writes in transactions, tag index, search postings, month counters]`,
     ),
   );
   add(
@@ -253,12 +252,14 @@ export function priceMonth(arch: Architecture, history: readonly MonthState[], o
       'apiRequests × dynamoReadUnitsPerApiCall + itemsPerMonth × dynamoReadUnitsPerItemProcessed',
     ),
   );
-  const tableKiBPerItem = w.dynamoItemKiB + (opensearch ? 0 : w.tagsPerItem * w.tagItemKiB + 0.2);
+  const tableKiBPerItem = w.dynamoItemKiB + (opensearch ? 0 : w.tagsPerItem * w.tagItemKiB + 0.2 + w.searchPostingsPerItem * w.searchPostingKiB);
   const tableGb = stockGbMonths(
     history.map((h) => ({ gib: (h.derived.itemsPerMonth.value * tableKiBPerItem) / KIB_PER_GIB, objects: 0 })),
     retention,
   );
-  const tableFormula = `items retained × ${opensearch ? 'dynamoItemKiB' : '(dynamoItemKiB + tagsPerItem × tagItemKiB + 0.2 dedup)'} ÷ 2²⁰`;
+  const tableFormula = `items retained × ${
+    opensearch ? 'dynamoItemKiB' : '(dynamoItemKiB + tagsPerItem × tagItemKiB + 0.2 dedup + searchPostingsPerItem × searchPostingKiB)'
+  } ÷ 2²⁰`;
   add('dynamodb.storage', quantity('dynamoGbMonths', tableGb, 'GB-month', tableFormula));
   add('dynamodb.pitr', quantity('pitrGbMonths', tableGb, 'GB-month', 'dynamoGbMonths'));
 

@@ -99,6 +99,17 @@ export const WorkloadSchema = z.object({
   dynamoReadUnitsPerApiCall: nonNegative().default(12.5),
   dynamoReadUnitsPerItemProcessed: nonNegative().default(4),
   searchDocKiB: positive().default(3),
+  /**
+   * Write units one item costs over its life in the DynamoDB design, search index included, as the
+   * adapter writes it (libs/storage/src/dynamodb/search-capacity.medium.ts: upload started 2,
+   * arrived 12, date taken learned 32, tagged with ~10 labels 82, ready 5). Transactions bill each
+   * row twice; postings move when the date taken does (it is part of their sort key).
+   */
+  dynamoWriteUnitsPerItem: nonNegative().default(133),
+  /** Search postings an item keeps (one per distinct word: file name, labels, camera, title; at most 40). */
+  searchPostingsPerItem: nonNegative().default(20),
+  /** One posting (PK=SEARCH#owner#xx, SK=word#takenAt#id, kind and field mask) with DynamoDB's 100-byte item overhead. */
+  searchPostingKiB: positive().default(0.25),
 
   // Lambda: average duration (ms) and memory (MiB) per invocation
   apiHandlerMs: nonNegative().default(120),
