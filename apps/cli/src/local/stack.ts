@@ -140,6 +140,7 @@ export function openLocalSweeper(config: LocalConfig, clock: Clock = systemClock
     albums: repo.albums(),
     shares: repo.shares(),
     review: repo,
+    search: repo.search(),
   };
   return {
     deps: localSweeperDeps(deps, store, broker.queue('ingest')),
@@ -221,6 +222,7 @@ export async function startLocalStack(config: LocalConfig, log: Log = () => unde
     albums: database.albums(),
     shares: database.shares(),
     review: database,
+    search: database.search(),
   };
   const tagger = config.workers && config.tagger === 'on-device' ? new OnDeviceTagger() : undefined;
   // The processors exist only where workers run: an API-only process has none to misuse.

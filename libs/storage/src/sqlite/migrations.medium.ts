@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { AlbumItemsQuerySchema, ListQuerySchema, type MediaItem } from '@mediaflow/domain';
+import { AlbumItemsQuerySchema, ListQuerySchema, SearchQuerySchema, takenAtOf, type MediaItem, type SearchQueryInput, type Tag } from '@mediaflow/domain';
 import { makeAlbum, makeMediaItem } from '@mediaflow/domain/testing';
 import { StorageError } from '../errors.js';
 import { MEDIA_MIGRATIONS, migrate, type Migration } from './migrations.js';
@@ -136,7 +136,94 @@ describe('migrations', () => {
     }
     const db = new Database(filename);
     try {
-      expect(versions(db)).toEqual([1, 2, 3]);
+      expect(versions(db)).toEqual(all);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('brings a database written by schema 3 to 4: every item gets its date taken, every listed one is found', async () => {
+    // Written the way the release with migrations 1 to 3 wrote: its schema, its rows (more than
+    // one batch of the backfill), an album.
+    const old = new Database(filename);
+    const tag = (name: string): Tag => ({ name, confidence: 1, source: 'user' });
+    const offset = makeMediaItem({ ownerId: 'alice', status: 'ready', title: 'Harbour at dawn', facts: { capturedAt: '2020-03-01T01:30:00+02:00' } });
+    const noDate = makeMediaItem({ ownerId: 'alice', status: 'ready', tags: [tag('wedding')], facts: { camera: { make: 'Canon', model: 'EOS R6' } } });
+    const deleted = makeMediaItem({ ownerId: 'alice', status: 'deleted', title: 'Harbour gone' });
+    const theirs = makeMediaItem({ ownerId: 'bob', status: 'failed', title: 'Harbour elsewhere', facts: { capturedAt: '2019-12-31T23:00:00.000Z' } });
+    const bulk = Array.from({ length: 1_200 }, (_, i) =>
+      makeMediaItem({ ownerId: 'alice', status: 'ready', title: `Walk ${i}`, facts: { capturedAt: new Date(Date.UTC(2010, i % 12, 1)).toISOString() } }),
+    );
+    const items: MediaItem[] = [offset, noDate, deleted, theirs, ...bulk];
+    try {
+      expect(migrate(old, MEDIA_MIGRATIONS.slice(0, 3))).toEqual([1, 2, 3]);
+      const insert = old.prepare(
+        `INSERT INTO media (owner_id, id, status, kind, version, sha256, created_at, updated_at, json)
+         VALUES (?, ?, ?, ?, ?, NULL, ?, ?, ?)`,
+      );
+      old.transaction(() => {
+        for (const item of items) {
+          insert.run(item.ownerId, item.id, item.status, item.kind, item.version, item.createdAt, item.updatedAt, JSON.stringify(item));
+        }
+      })();
+      old.prepare('INSERT INTO media_tags (owner_id, tag, media_id) VALUES (?, ?, ?)').run('alice', 'wedding', noDate.id);
+      old.prepare(`INSERT INTO albums (owner_id, id, name, created_at, updated_at, version) VALUES ('alice', ?, 'Trip', ?, ?, 1)`).run(
+        makeAlbum().id,
+        offset.createdAt,
+        offset.createdAt,
+      );
+    } finally {
+      old.close();
+    }
+
+    const ownerRevisions = (): { owner_id: string; revision: number }[] => {
+      const db = new Database(filename, { readonly: true });
+      try {
+        return db.prepare('SELECT owner_id, revision FROM owner_revision ORDER BY owner_id').all() as { owner_id: string; revision: number }[];
+      } finally {
+        db.close();
+      }
+    };
+    const revisions = ownerRevisions();
+    const repo = new SqliteMediaRepository({ filename });
+    try {
+      // Setting the date taken is no write to anyone's items: cached pages stay valid.
+      expect(ownerRevisions()).toEqual(revisions);
+      for (const item of [offset, noDate, theirs]) expect(await repo.get(item.ownerId, item.id)).toEqual(item);
+      const search = repo.search();
+      const ids = async (input: SearchQueryInput, ownerId = 'alice'): Promise<string[]> =>
+        (await search.search(ownerId, SearchQuerySchema.parse(input))).items.map((i) => i.id);
+      expect(await ids({ q: 'harbour' })).toEqual([offset.id]);
+      expect(await ids({ q: 'harbour' }, 'bob')).toEqual([theirs.id]);
+      expect(await ids({ q: 'wedding', camera: 'canon' })).toEqual([noDate.id]);
+      expect(await ids({ from: '2020-02-29', to: '2020-02-29' })).toEqual([offset.id]);
+      expect((await ids({ q: 'walk', limit: 200 })).length).toBe(200);
+      expect(await search.timeline('alice')).toEqual([
+        { month: noDate.createdAt.slice(0, 7), count: 1 },
+        { month: '2020-02', count: 1 },
+        ...Array.from({ length: 12 }, (_, k) => ({ month: `2010-${String(12 - k).padStart(2, '0')}`, count: 100 })),
+      ]);
+      // The migrated rows are kept in step like new ones.
+      await repo.update({ ...offset, title: 'Lighthouse', version: 2 }, 1);
+      expect(await ids({ q: 'harbour' })).toEqual([]);
+      expect(await ids({ q: 'lighthouse' })).toEqual([offset.id]);
+    } finally {
+      repo.close();
+    }
+    const db = new Database(filename);
+    try {
+      expect(versions(db)).toEqual(all);
+      // The revision trigger is back as it was: the update above moved alice's revision once.
+      expect(db.prepare("SELECT sql FROM sqlite_master WHERE name = 'media_revision_update'").get()).toEqual({
+        sql: expect.stringContaining('AFTER UPDATE ON media'),
+      });
+      expect(ownerRevisions()).toEqual(revisions.map((r) => (r.owner_id === 'alice' ? { ...r, revision: r.revision + 1 } : r)));
+      const takenAt = db.prepare('SELECT owner_id AS ownerId, id, taken_at AS takenAt FROM media').all() as { ownerId: string; id: string; takenAt: string }[];
+      expect(takenAt).toHaveLength(items.length);
+      const byId = new Map(takenAt.map((r) => [r.id, r.takenAt]));
+      for (const item of items) expect(byId.get(item.id)).toBe(takenAtOf(item));
+      // One full-text row per listed item: every item's file name is photo.jpg.
+      expect(db.prepare(`SELECT count(*) AS n FROM media_search WHERE media_search MATCH '"jpg"'`).get()).toEqual({ n: items.length - 1 });
     } finally {
       db.close();
     }

@@ -1,11 +1,17 @@
 import type Database from 'better-sqlite3';
 import { StorageError } from '../errors.js';
+import { indexStoredItems } from './search-index.js';
 
 /** One step of the schema. Numbered from 1 without gaps; never edited once released. */
 export interface Migration {
   version: number;
   name: string;
   sql: string;
+  /**
+   * Work on the stored rows that SQL alone cannot do (the domain's word folding is JavaScript),
+   * run after `sql` in the same transaction.
+   */
+  backfill?: (db: Database.Database) => void;
 }
 
 /**
@@ -22,6 +28,8 @@ export interface Migration {
  *
  * Albums, their members, share links and the moderators' review queue (version 3) follow the same
  * rule: every listing is one index range read in the order it is served.
+ *
+ * Search (version 4) adds each item's date taken and a full-text index of the listed items.
  */
 export const MEDIA_MIGRATIONS: readonly Migration[] = [
   {
@@ -161,6 +169,33 @@ export const MEDIA_MIGRATIONS: readonly Migration[] = [
         WHERE status = 'flagged' AND json_extract(json, '$.moderation.verdict') = 'flagged';
     `,
   },
+  {
+    version: 4,
+    name: 'date taken, full-text search',
+    // - taken_at is the domain's takenAtOf (UTC toISOString text, so text order is time order),
+    //   written by the repository with every item. media_listed_by_taken serves date-taken pages
+    //   of listed items either way with the id as tie-break, and carries kind and status so those
+    //   filters are checked without reading the row.
+    // - media_search holds one row per listed item, its rowid the item's rowid in media (the
+    //   repository never REPLACEs a media row, and VACUUM keeps rowids), one column per search
+    //   field. Contentless: the words live in the items' JSON already; contentless_delete lets an
+    //   edit or a delete take a row out. detail=full: bm25 needs the positions of a contentless
+    //   table's matches (with detail=column it scores every contentless row 0).
+    // - The words are folded by the domain (letters and digits, lower case, no accents). The
+    //   ascii tokenizer only splits them at spaces: unlike unicode61 it never folds a non-ASCII
+    //   letter again (unicode61 turns a final sigma into a sigma even with remove_diacritics 0),
+    //   so the index compares words exactly as the domain does.
+    // - The prefix index answers a last word of two to four letters as it is typed from one list.
+    sql: `
+      ALTER TABLE media ADD COLUMN taken_at TEXT;
+      CREATE INDEX media_listed_by_taken ON media (owner_id, taken_at, id, kind, status) WHERE status <> 'deleted';
+      CREATE VIRTUAL TABLE media_search USING fts5(
+        title, description, filename, tag, label, audio, camera,
+        content = '', contentless_delete = 1, detail = full, tokenize = 'ascii', prefix = '2 3 4'
+      );
+    `,
+    backfill: indexStoredItems,
+  },
 ];
 
 function checkSequence(migrations: readonly Migration[]): void {
@@ -192,6 +227,7 @@ export function migrate(db: Database.Database, migrations: readonly Migration[] 
     const applied: number[] = [];
     for (const migration of migrations.slice(current)) {
       db.exec(migration.sql);
+      migration.backfill?.(db);
       record.run(migration.version, migration.name, new Date().toISOString());
       applied.push(migration.version);
     }

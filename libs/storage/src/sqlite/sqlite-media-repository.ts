@@ -5,6 +5,7 @@ import {
   encodeCursor,
   MAX_PAGE_SIZE,
   NotFoundError,
+  takenAtOf,
   ValidationError,
   type ListQuery,
   type MediaItem,
@@ -17,7 +18,10 @@ import {
 import { listSql, type ListShape } from './list-sql.js';
 import { migrate } from './migrations.js';
 import { REVIEW_QUEUE_SQL } from './review-sql.js';
+import { indexedPart, searchRow } from './search-index.js';
+import { SEARCH_INDEX_SQL } from './search-sql.js';
 import { SqliteAlbumRepository } from './sqlite-album-repository.js';
+import { searchSettings, SqliteMediaSearch, type SqliteMediaSearchOptions } from './sqlite-media-search.js';
 import { SqliteSession } from './sqlite-session.js';
 import { SqliteShareLinkRepository } from './sqlite-share-repository.js';
 
@@ -34,6 +38,14 @@ export interface SqliteMediaRepositoryOptions {
    * a fraction of a second: a hot list page then costs no database read at all.
    */
   revisionCacheMs?: number;
+  /** Tuning of {@link SqliteMediaRepository.search}; the defaults suit a library of any size. */
+  search?: SqliteMediaSearchOptions;
+  /**
+   * How much of the file is read through a memory map rather than copied into SQLite's page cache
+   * (default 1 GiB; 0 turns it off). Search joins each match to its item's row: spread over the
+   * whole file, those reads miss a small page cache, and mapped pages cost no system call.
+   */
+  mmapSizeBytes?: number;
 }
 
 interface JsonRow {
@@ -41,14 +53,19 @@ interface JsonRow {
 }
 
 interface ItemStateRow {
+  doc: number;
   version: number;
   sha256: string | null;
+  status: MediaStatus;
+  json: string;
 }
 
 /** Tag names an item is indexed under (AI, user and metadata tags alike), each once. */
 function indexedTags(item: MediaItem): string[] {
   return [...new Set(item.tags.map((t) => t.name))];
 }
+
+const DEFAULT_MMAP_SIZE_BYTES = 1024 * 1024 * 1024;
 
 /** The review queue spans owners, so its cursors are bound to the queue alone. */
 const REVIEW_CURSOR_BINDING = { ownerId: '', scope: 'review-queue' } as const;
@@ -64,15 +81,17 @@ function fromRow(row: JsonRow): MediaItem {
  *
  * - WAL mode and a busy timeout, so several connections (processes) can share one file; every
  *   write runs in a `BEGIN IMMEDIATE` transaction, so its checks and writes are one atomic step.
- * - Updates are conditional on the version (`UPDATE ... WHERE version = ?`); the tag index and the
- *   per-owner hash claim change in the same transaction as the item.
+ * - Updates are conditional on the version (`UPDATE ... WHERE version = ?`); the tag index, the
+ *   per-owner hash claim, the date taken and the full-text row change in the same transaction as
+ *   the item, so a search never sees an item other than as stored.
  * - Every statement is scoped by `owner_id`, but for the two views across owners (the review queue
  *   and `listStale`); statements are prepared once and cached.
  * - Listing is newest first by id with cursors bound to the owner and filters (`encodeCursor`),
  *   each page one index range scan.
  * - It is also the moderators' {@link ReviewQueue}, and hands out the album and share-link
- *   repositories of the same file ({@link SqliteMediaRepository.albums}, {@link SqliteMediaRepository.shares}),
- *   which share its connection: one file, one connection, one writer at a time.
+ *   repositories and the search of the same file ({@link SqliteMediaRepository.albums},
+ *   {@link SqliteMediaRepository.shares}, {@link SqliteMediaRepository.search}), which share its
+ *   connection: one file, one connection, one writer at a time.
  *
  * Calls are synchronous underneath (better-sqlite3 is, and a local query takes microseconds); the
  * methods are async to match the port. Call {@link SqliteMediaRepository.close} when done.
@@ -92,10 +111,15 @@ export class SqliteMediaRepository implements MediaRepository, ReviewQueue {
   private readonly revisions = new Map<string, { value: string; readAtMs: number }>();
   private albumRepository: SqliteAlbumRepository | undefined;
   private shareRepository: SqliteShareLinkRepository | undefined;
+  private mediaSearch: SqliteMediaSearch | undefined;
+  private readonly searchOptions: SqliteMediaSearchOptions;
 
   constructor(options: SqliteMediaRepositoryOptions) {
     const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
     if (!Number.isInteger(busyTimeoutMs) || busyTimeoutMs < 0) throw new ValidationError('busyTimeoutMs must be a non-negative integer');
+    const mmapSizeBytes = options.mmapSizeBytes ?? DEFAULT_MMAP_SIZE_BYTES;
+    if (!Number.isSafeInteger(mmapSizeBytes) || mmapSizeBytes < 0) throw new ValidationError('mmapSizeBytes must be a non-negative integer');
+    this.searchOptions = searchSettings(options.search);
     this.db = new Database(options.filename);
     try {
       this.db.pragma(`busy_timeout = ${busyTimeoutMs}`);
@@ -104,6 +128,7 @@ export class SqliteMediaRepository implements MediaRepository, ReviewQueue {
       // drop the last few commits. That is the local stack's promise ("a crash loses nothing").
       this.db.pragma('synchronous = NORMAL');
       this.db.pragma('foreign_keys = ON');
+      this.db.pragma(`mmap_size = ${mmapSizeBytes}`);
       migrate(this.db);
     } catch (error) {
       this.db.close();
@@ -127,6 +152,19 @@ export class SqliteMediaRepository implements MediaRepository, ReviewQueue {
     for (const tag of tags) insert.run(ownerId, tag, id);
   }
 
+  /** Adds the full-text row of a listed item (its rowid is the item's row in `media`). */
+  private indexForSearch(doc: number, item: MediaItem): void {
+    this.session.statement(SEARCH_INDEX_SQL.insert).run(searchRow(doc, item));
+  }
+
+  /**
+   * Takes out the full-text row of an item that was listed. Only then: a contentless FTS5 table
+   * cannot tell a missing row, and deleting one would skew its ranking statistics.
+   */
+  private unindexForSearch(doc: number): void {
+    this.session.statement(SEARCH_INDEX_SQL.delete).run({ doc });
+  }
+
   private createNow(item: MediaItem): void {
     const exists = this.session.statement('SELECT 1 FROM media WHERE owner_id = ? AND id = ?').get(item.ownerId, item.id);
     if (exists !== undefined) throw new ConflictError(`item ${item.id} already exists`);
@@ -135,9 +173,9 @@ export class SqliteMediaRepository implements MediaRepository, ReviewQueue {
       const existingId = this.holderOf(item.ownerId, sha);
       if (existingId !== undefined) throw new ConflictError('the owner already has this content', { details: { existingId } });
     }
-    this.session.statement(
-      `INSERT INTO media (owner_id, id, status, kind, version, sha256, created_at, updated_at, json)
-       VALUES (@ownerId, @id, @status, @kind, @version, @sha256, @createdAt, @updatedAt, @json)`,
+    const inserted = this.session.statement(
+      `INSERT INTO media (owner_id, id, status, kind, version, sha256, created_at, updated_at, json, taken_at)
+       VALUES (@ownerId, @id, @status, @kind, @version, @sha256, @createdAt, @updatedAt, @json, @takenAt)`,
     ).run({
       ownerId: item.ownerId,
       id: item.id,
@@ -148,8 +186,10 @@ export class SqliteMediaRepository implements MediaRepository, ReviewQueue {
       createdAt: item.createdAt,
       updatedAt: item.updatedAt,
       json: JSON.stringify(item),
+      takenAt: takenAtOf(item),
     });
     this.insertTags(item.ownerId, item.id, indexedTags(item));
+    if (item.status !== 'deleted') this.indexForSearch(Number(inserted.lastInsertRowid), item);
   }
 
   async create(item: MediaItem): Promise<MediaItem> {
@@ -167,9 +207,9 @@ export class SqliteMediaRepository implements MediaRepository, ReviewQueue {
   }
 
   private updateNow(next: MediaItem, expectedVersion: number): void {
-    const current = this.session.statement('SELECT version, sha256 FROM media WHERE owner_id = ? AND id = ?').get(next.ownerId, next.id) as
-      | ItemStateRow
-      | undefined;
+    const current = this.session
+      .statement('SELECT rowid AS doc, version, sha256, status, json FROM media WHERE owner_id = ? AND id = ?')
+      .get(next.ownerId, next.id) as ItemStateRow | undefined;
     if (current === undefined) throw new NotFoundError(`item ${next.id} not found`);
     if (current.version !== expectedVersion) {
       throw new ConflictError(`item ${next.id} changed (version ${current.version}, expected ${expectedVersion})`, {
@@ -185,7 +225,7 @@ export class SqliteMediaRepository implements MediaRepository, ReviewQueue {
     }
     const result = this.session.statement(
       `UPDATE media SET status = @status, kind = @kind, version = @version, sha256 = @sha256,
-         created_at = @createdAt, updated_at = @updatedAt, json = @json
+         created_at = @createdAt, updated_at = @updatedAt, json = @json, taken_at = @takenAt
        WHERE owner_id = @ownerId AND id = @id AND version = @expectedVersion`,
     ).run({
       ownerId: next.ownerId,
@@ -198,9 +238,11 @@ export class SqliteMediaRepository implements MediaRepository, ReviewQueue {
       createdAt: next.createdAt,
       updatedAt: next.updatedAt,
       json: JSON.stringify(next),
+      takenAt: takenAtOf(next),
     });
     // Cannot happen inside this transaction after the check above; kept as the real guard.
     if (result.changes !== 1) throw new ConflictError(`item ${next.id} changed during the update`);
+    this.reindexForSearch(current, next);
 
     const before = new Set(
       (this.session.statement('SELECT tag FROM media_tags WHERE owner_id = ? AND media_id = ?').all(next.ownerId, next.id) as { tag: string }[]).map(
@@ -211,6 +253,19 @@ export class SqliteMediaRepository implements MediaRepository, ReviewQueue {
     const remove = this.session.statement('DELETE FROM media_tags WHERE owner_id = ? AND tag = ? AND media_id = ?');
     for (const tag of before) if (!after.includes(tag)) remove.run(next.ownerId, tag, next.id);
     this.insertTags(next.ownerId, next.id, after.filter((tag) => !before.has(tag)));
+  }
+
+  /**
+   * Brings an updated item's full-text row in step: out when it stops being listed, in when it
+   * starts, rewritten only when something its words come from changed (most updates are the
+   * pipeline moving status, renditions or moderation, which search does not read).
+   */
+  private reindexForSearch(current: ItemStateRow, next: MediaItem): void {
+    const wasListed = current.status !== 'deleted';
+    const isListed = next.status !== 'deleted';
+    const changed = wasListed && isListed && indexedPart(JSON.parse(current.json) as MediaItem) !== indexedPart(next);
+    if (wasListed && (!isListed || changed)) this.unindexForSearch(current.doc);
+    if (isListed && (!wasListed || changed)) this.indexForSearch(current.doc, next);
   }
 
   async update(next: MediaItem, expectedVersion: number): Promise<MediaItem> {
@@ -265,6 +320,10 @@ export class SqliteMediaRepository implements MediaRepository, ReviewQueue {
   }
 
   private deleteNow(ownerId: string, id: string): void {
+    const row = this.session.statement('SELECT rowid AS doc, status FROM media WHERE owner_id = ? AND id = ?').get(ownerId, id) as
+      | { doc: number; status: MediaStatus }
+      | undefined;
+    if (row !== undefined && row.status !== 'deleted') this.unindexForSearch(row.doc);
     // The foreign key would cascade; deleting the index rows explicitly does not depend on it.
     this.session.statement('DELETE FROM media_tags WHERE owner_id = ? AND media_id = ?').run(ownerId, id);
     // The hash claim is the row's own sha256 column, so it goes with the row; its album
@@ -337,6 +396,20 @@ export class SqliteMediaRepository implements MediaRepository, ReviewQueue {
   shares(): SqliteShareLinkRepository {
     this.shareRepository ??= new SqliteShareLinkRepository(this.session);
     return this.shareRepository;
+  }
+
+  /**
+   * Search over the items of this repository's file, on its connection (one instance per
+   * repository), kept in step by every write of this repository. Usable until
+   * {@link SqliteMediaRepository.close}.
+   *
+   * @example
+   * const repo = new SqliteMediaRepository({ filename: '.mediaflow/media.db' });
+   * const page = await repo.search().search(ownerId, SearchQuerySchema.parse(req.query));
+   */
+  search(): SqliteMediaSearch {
+    this.mediaSearch ??= new SqliteMediaSearch(this.session, this.searchOptions);
+    return this.mediaSearch;
   }
 
   /** Closes the database (after letting SQLite refresh its planner statistics). Idempotent. */
