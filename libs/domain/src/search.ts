@@ -3,7 +3,7 @@ import { UlidSchema } from './ids.js';
 import { MediaKindSchema, MediaStatusSchema, TagNameSchema, type MediaItem } from './media.js';
 import { CursorSchema, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type CursorBinding, type Page } from './query.js';
 import { singular } from './singular.js';
-import { SYNONYMS } from './synonyms.js';
+import { synonymOf } from './synonyms.js';
 
 /**
  * Where a word of an item can be found. Every search adapter indexes these, and a result says which
@@ -38,19 +38,20 @@ export function searchWords(text: string): string[] {
     .replace(/ß/gu, 'ss')
     .split(/[^\p{L}\p{N}]+/u)
     .filter((w) => w.length > 0)
-    .map((w) => w.slice(0, MAX_WORD_LENGTH));
+    // Cut by code points: a cut inside a surrogate pair would leave half a character in a key.
+    .map((w) => (w.length > MAX_WORD_LENGTH ? Array.from(w).slice(0, MAX_WORD_LENGTH).join('') : w));
 }
 
 /** One word's canonical form as words: singular, then the tagger's synonyms (`puppies` -> `dog`). */
 function canonicalWords(word: string): string[] {
   const one = singular(word);
-  const synonym = SYNONYMS[one];
+  const synonym = synonymOf(one);
   return synonym === undefined ? [one] : searchWords(synonym);
 }
 
 /** A two-word phrase's synonym as words (`cell phones` -> `mobile phone`), if it has one. */
 function phraseSynonym(first: string, second: string): string[] | undefined {
-  const synonym = SYNONYMS[singular(`${first} ${second}`)];
+  const synonym = synonymOf(singular(`${first} ${second}`));
   return synonym === undefined ? undefined : searchWords(synonym);
 }
 
@@ -288,7 +289,10 @@ export interface TimelineMonth {
  *   names and tags should count most), then the newest date taken;
  * - `taken-desc`/`taken-asc` order by date taken (upload date when unknown), then media id, the same
  *   way in every adapter, so a page boundary never skips or repeats an item;
- * - an edit or a delete is reflected by the next search (the index is written with the item).
+ * - an edit or a delete is reflected by the next search (the index is written with the item);
+ * - an item still `uploading` is listed by the date-taken orders, but an adapter may leave it out
+ *   of word searches and the timeline until its upload arrives (DynamoDB does: the row of an
+ *   abandoned upload expires by TTL, which would leave its index entries behind).
  */
 export interface MediaSearch {
   search(ownerId: string, query: SearchQuery): Promise<Page<MediaItem>>;

@@ -77,7 +77,8 @@ const INVARIANT = new Set([
 ]);
 
 function singularWord(word: string): string {
-  const irregular = IRREGULAR[word];
+  // Own entries only: `constructor` is a word, not the table's inherited Object.
+  const irregular = Object.hasOwn(IRREGULAR, word) ? IRREGULAR[word] : undefined;
   if (irregular !== undefined) return irregular;
   // Short words ("bus", "gas", "yes") and Latin/Greek singulars ("cactus", "iris", "grass")
   // end in s without being plural.

@@ -28,3 +28,15 @@ export const SYNONYMS: Readonly<Record<string, string>> = {
   photo: 'photograph',
   'potted plant': 'houseplant',
 };
+
+/**
+ * The one name for `word`, if the table has another. Only the table's own entries count: a word
+ * such as `constructor` or `__proto__` must not find what every JavaScript object inherits.
+ *
+ * @example
+ * synonymOf('puppy') // 'dog'
+ * synonymOf('constructor') // undefined
+ */
+export function synonymOf(word: string): string | undefined {
+  return Object.hasOwn(SYNONYMS, word) ? SYNONYMS[word] : undefined;
+}

@@ -35,6 +35,16 @@ describe('canonicalTagName', () => {
     expect(canonicalTagName('  Golden   Retriever ')).toBe('golden retriever');
   });
 
+  it('keeps labels that name what every object inherits as they are', () => {
+    expect(['Constructor', 'Constructors', 'toString', 'hasOwnProperty'].map((l) => canonicalTagName(l))).toEqual([
+      'constructor',
+      'constructor',
+      'tostring',
+      'hasownproperty',
+    ]);
+    expect(normaliseLabels([{ name: 'constructor', confidence: 0.9 }])).toEqual([{ name: 'constructor', confidence: 0.9, source: 'ai' }]);
+  });
+
   it('gives nothing for a label without letters or digits', () => {
     expect(canonicalTagName('!!!')).toBeUndefined();
   });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { normalizeTagName, singular, SYNONYMS, type DetectedLabel, type Tag } from '@mediaflow/domain';
+import { normalizeTagName, singular, synonymOf, type DetectedLabel, type Tag } from '@mediaflow/domain';
 import { COCO_PARENTS } from './vocabulary.js';
 
 export const NormaliseOptionsSchema = z.object({
@@ -29,7 +29,7 @@ export function canonicalTagName(raw: string): string | undefined {
   const spelled = normalizeTagName(raw);
   if (spelled === undefined) return undefined;
   const one = singular(spelled);
-  return SYNONYMS[one] ?? one;
+  return synonymOf(one) ?? one;
 }
 
 function parentOf(label: DetectedLabel, name: string): string | undefined {
@@ -37,7 +37,7 @@ function parentOf(label: DetectedLabel, name: string): string | undefined {
     const parent = canonicalTagName(raw);
     if (parent !== undefined && parent !== name) return parent;
   }
-  return COCO_PARENTS[name];
+  return Object.hasOwn(COCO_PARENTS, name) ? COCO_PARENTS[name] : undefined;
 }
 
 /**

@@ -105,6 +105,17 @@ export function mediaSearchContract(name: string, create: () => Promise<MediaSea
       expect(await ids({ q: 'cats' })).toEqual([kitten.id]);
     });
 
+    it('treats words that name what every object inherits as plain words, and long words whole characters at a time', async () => {
+      const builtins = await repo.create(item({ title: 'The constructor of toString', description: 'Constructors __proto__ hasOwnProperty' }));
+      const long = `${'𠀀'.repeat(45)}`;
+      const astral = await repo.create(item({ title: long }));
+      for (const q of ['constructor', 'constructors ', 'tostring', '__proto__', 'hasownproperty', 'proto']) {
+        expect([q, await ids({ q })]).toEqual([q, [builtins.id]]);
+      }
+      expect(await ids({ q: long })).toEqual([astral.id]);
+      expect(await ids({ q: '𠀀𠀀' })).toEqual([astral.id]);
+    });
+
     it('matches the last word as a prefix while it is being typed, and only then', async () => {
       const harbour = await repo.create(item({ filename: 'harbour-sunset.jpg' }));
       const hare = await repo.create(item({ title: 'A hare' }));
