@@ -41,6 +41,14 @@ describe('createApiClient', () => {
     expect(error).toMatchObject({ status: 413, code: 'limit_exceeded', detail: 'the file is larger than 2 GiB' });
   });
 
+  it('keeps the fields a 400 names, so the app can say what to change', async () => {
+    const body = { type: 'about:blank', title: 'x', status: 400, detail: 'invalid query: to: "to" is before "from"', code: 'validation_failed', errors: [{ path: 'to', message: '"to" is before "from"' }, { nope: 1 }] };
+    const { fetch } = fakeFetch(() => response(400, body, 'application/problem+json'));
+    const api = createApiClient({ getToken: () => 'tok', fetch });
+    const error = await api.search({ order: 'taken-desc', from: '2021-08-01', to: '2021-07-01' }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 400, detail: body.detail, errors: [{ path: 'to', message: '"to" is before "from"' }] });
+  });
+
   it('reports a 401 so the app can ask for sign-in again', async () => {
     const onUnauthorized = jest.fn();
     const { fetch } = fakeFetch(() => problem(401, 'token expired', 'unauthorized'));

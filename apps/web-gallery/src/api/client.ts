@@ -28,6 +28,12 @@ import type {
   UploadRequest,
 } from './types';
 
+/** One field a request was refused for: its path in the request (`to`, `tags`) and why. */
+export interface ProblemIssue {
+  path: string;
+  message: string;
+}
+
 /** A failed API call, carrying the RFC 9457 problem's fields when the server sent one. */
 export class ApiError extends Error {
   override readonly name = 'ApiError';
@@ -36,14 +42,26 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     readonly detail: string,
-    options?: ErrorOptions & { retryAfterSeconds?: number | undefined },
+    options?: ErrorOptions & { retryAfterSeconds?: number | undefined; errors?: readonly ProblemIssue[] | undefined },
   ) {
     super(message, options);
     this.retryAfterSeconds = options?.retryAfterSeconds;
+    this.errors = options?.errors ?? [];
   }
 
   /** From a 429's `Retry-After` (in seconds), when the server sent one. */
   readonly retryAfterSeconds: number | undefined;
+  /** A 400's fields at fault (the problem's `errors`), when the server named them. */
+  readonly errors: readonly ProblemIssue[];
+}
+
+function issuesOf(value: unknown): ProblemIssue[] {
+  if (!Array.isArray(value)) return [];
+  return value.flatMap((entry: unknown) => {
+    if (typeof entry !== 'object' || entry === null) return [];
+    const { path, message } = entry as { path?: unknown; message?: unknown };
+    return typeof path === 'string' ? [{ path, message: typeof message === 'string' ? message : '' }] : [];
+  });
 }
 
 export interface ApiClientOptions {
@@ -123,19 +141,21 @@ export interface VisitorApi {
 async function problemOf(response: Response): Promise<ApiError> {
   let code = 'http_error';
   let detail = `${response.status} ${response.statusText}`.trim();
+  let errors: ProblemIssue[] = [];
   try {
     const type = response.headers.get('content-type') ?? '';
     if (type.includes('json')) {
-      const body = (await response.json()) as { detail?: unknown; code?: unknown; title?: unknown };
+      const body = (await response.json()) as { detail?: unknown; code?: unknown; title?: unknown; errors?: unknown };
       if (typeof body.detail === 'string' && body.detail) detail = body.detail;
       else if (typeof body.title === 'string' && body.title) detail = body.title;
       if (typeof body.code === 'string') code = body.code;
+      errors = issuesOf(body.errors);
     }
   } catch {
     // A body that is not JSON keeps the status line as the detail.
   }
   const retryAfter = Number(response.headers.get('retry-after') ?? Number.NaN);
-  return new ApiError(detail, response.status, code, detail, Number.isFinite(retryAfter) ? { retryAfterSeconds: retryAfter } : {});
+  return new ApiError(detail, response.status, code, detail, { errors, ...(Number.isFinite(retryAfter) ? { retryAfterSeconds: retryAfter } : {}) });
 }
 
 type Fetch = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;

@@ -38,4 +38,25 @@ describe('routes', () => {
     expect(at('/nowhere/at/all')).toEqual({ page: 'library', item: null });
     expect(at('/s/')).toEqual({ page: 'library', item: null });
   });
+
+  it('never throws on a URL it cannot read, and writes back a URL it can', () => {
+    const urls: [string, string][] = [
+      ['/', `?q=${'a'.repeat(199)}%F0%9F%98%80`],
+      ['/', '?q=%E0%A4%A&tags=%ZZ,dog&camera=%&item=%ED%A0%80'],
+      ['/', '?q=half \uD83D emoji&camera=\uDE00'],
+      ['/albums/%E0%A4%A', '?item=%FF'],
+      ['/s/%ED%A0%80', ''],
+      ['/%', '?at=%'],
+    ];
+    for (const [pathname, search] of urls) {
+      const route = parseRoute({ pathname, search });
+      expect(() => routeUrl(route)).not.toThrow();
+      expect(parseRoute(new URL(routeUrl(route), 'http://localhost'))).toEqual(route);
+    }
+    // An emoji at the limit is kept whole, not cut to half a character.
+    expect(at(`/?q=${'a'.repeat(199)}%F0%9F%98%80%F0%9F%98%80`)).toEqual({ page: 'library', item: null, view: { q: `${'a'.repeat(199)}😀`, tags: [] } });
+    // A half emoji given as it is reads as the replacement character.
+    expect(parseRoute({ pathname: '/', search: '?q=dog\uD83D' })).toEqual({ page: 'library', item: null, view: { q: 'dog\uFFFD', tags: [] } });
+    expect(routeUrl({ page: 'album', albumId: 'a\uD800', item: 'b\uDC00' })).toBe('/albums/a%EF%BF%BD?item=b%EF%BF%BD');
+  });
 });

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import { viewFromQuery, viewQuery, type LibraryView } from '../search/view';
+import { viewFromQuery, viewQuery, wellFormed, type LibraryView } from '../search/view';
 
 /**
  * Where the person is. `item` is the item open in the detail view (`?item=` in the URL), on the
@@ -26,6 +26,12 @@ function segment(value: string | undefined): string | null {
   }
 }
 
+/** A path segment or query value for a URL: never throws, whatever the text. */
+function encode(value: string): string {
+  return encodeURIComponent(wellFormed(value));
+}
+
+/** The route of any URL: what cannot be read is left out, so no address can stop the app. */
 export function parseRoute(location: Pick<Location, 'pathname' | 'search'>): Route {
   const path = location.pathname.replace(/\/+$/, '');
   const query = new URLSearchParams(location.search);
@@ -55,16 +61,16 @@ export function routeUrl(route: Route): string {
       path = `/${route.page}`;
       break;
     case 'album':
-      path = `/albums/${encodeURIComponent(route.albumId)}`;
+      path = `/albums/${encode(route.albumId)}`;
       break;
     case 'shared':
-      path = `/s/${encodeURIComponent(route.token)}`;
+      path = `/s/${encode(route.token)}`;
       break;
     default:
       path = '/';
   }
   const view = route.page === 'library' && route.view ? viewQuery(route.view) : '';
-  const query = [view, route.item ? `item=${encodeURIComponent(route.item)}` : ''].filter(Boolean).join('&');
+  const query = [view, route.item ? `item=${encode(route.item)}` : ''].filter(Boolean).join('&');
   return query ? `${path}?${query}` : path;
 }
 

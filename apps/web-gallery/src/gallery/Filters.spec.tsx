@@ -1,5 +1,5 @@
 import { fireEvent, render, screen } from '@testing-library/react';
-import type { LibraryView } from '../search/view';
+import { MAX_TAGS, type LibraryView } from '../search/view';
 import { Filters } from './Filters';
 
 const tags = [
@@ -59,5 +59,29 @@ describe('Filters', () => {
     const sort = screen.getByLabelText('Sort') as HTMLSelectElement;
     expect(Array.from(sort.options).map((o) => o.text)).toEqual(['Relevance', 'Newest taken', 'Oldest taken']);
     expect(sort.value).toBe('relevance');
+  });
+
+  it('adds no tag past the most a search takes, and says why', () => {
+    const ten = Array.from({ length: MAX_TAGS - 1 }, (_, i) => `t${i}`);
+    const onChange = setup({ q: '', tags: [...ten, 'dog'] });
+    const note = screen.getByRole('status');
+    expect(note.textContent).toBe(`You can filter by up to ${MAX_TAGS} tags. Remove one to add another.`);
+    const input = screen.getByLabelText('Search by tag') as HTMLInputElement;
+    expect(input.disabled).toBe(true);
+    expect(input.getAttribute('aria-describedby')).toBe(note.id);
+    const beach = screen.getByRole('button', { name: 'beach 12' });
+    expect(beach.getAttribute('aria-disabled')).toBe('true');
+    expect(beach.getAttribute('aria-describedby')).toBe(note.id);
+    fireEvent.click(beach);
+    expect(onChange).not.toHaveBeenCalled();
+    // A chosen one can still be taken off.
+    fireEvent.click(screen.getByRole('button', { name: 'dog 3' }));
+    expect(onChange).toHaveBeenCalledWith({ q: '', tags: ten, at: undefined });
+  });
+
+  it('says nothing of the limit below it', () => {
+    setup({ q: '', tags: ['dog'] });
+    expect(screen.getByRole('status').textContent).toBe('');
+    expect(screen.getByRole('button', { name: 'beach 12' }).getAttribute('aria-disabled')).toBeNull();
   });
 });

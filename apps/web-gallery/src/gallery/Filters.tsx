@@ -1,7 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import { MEDIA_KINDS, MEDIA_STATUSES, type SearchOrder, type StatusFilter, type TagCount } from '../api/types';
 import { FilterChips } from '../search/FilterChips';
-import { effectiveOrder, hasWords, normalizeTag, withoutTag, withTag, type LibraryView } from '../search/view';
+import { effectiveOrder, hasWords, MAX_TAG_LENGTH, MAX_TAGS, normalizeTag, withoutTag, withTag, type LibraryView } from '../search/view';
 import { KIND_LABELS, STATUS_LABELS } from '../ui/format';
 
 export { normalizeTag } from '../search/view';
@@ -25,7 +25,9 @@ const ORDER_LABELS: Record<SearchOrder, string> = { relevance: 'Relevance', 'tak
 export function Filters({ value, onChange, tags, albumName, chipLimit = 16 }: FiltersProps) {
   const [query, setQuery] = useState('');
   const [showAll, setShowAll] = useState(false);
-  const ids = { status: useId(), sort: useId(), search: useId(), list: useId() };
+  const ids = { status: useId(), sort: useId(), search: useId(), list: useId(), full: useId() };
+  // The API takes at most MAX_TAGS tags: more cannot be added, and the person is told why.
+  const full = value.tags.length >= MAX_TAGS;
   // Any change of filter starts the list again from the top.
   const set = (patch: Partial<LibraryView>) => onChange({ ...value, ...patch, at: undefined });
   const visible = showAll ? tags : tags.slice(0, chipLimit);
@@ -64,13 +66,16 @@ export function Filters({ value, onChange, tags, albumName, chipLimit = 16 }: Fi
             value={query}
             onChange={(e) => setQuery(e.target.value)}
             autoComplete="off"
+            maxLength={MAX_TAG_LENGTH}
+            disabled={full}
+            aria-describedby={full ? ids.full : undefined}
           />
           <datalist id={ids.list}>
             {tags.map((t) => (
               <option key={t.name} value={t.name} />
             ))}
           </datalist>
-          <button type="submit" className="btn btn-quiet">
+          <button type="submit" className="btn btn-quiet" disabled={full} aria-describedby={full ? ids.full : undefined}>
             Search
           </button>
         </form>
@@ -95,12 +100,28 @@ export function Filters({ value, onChange, tags, albumName, chipLimit = 16 }: Fi
         </div>
       </div>
       <FilterChips value={value} onChange={onChange} albumName={albumName} />
+      <p id={ids.full} className="muted filters-note" role="status">
+        {full ? `You can filter by up to ${MAX_TAGS} tags. Remove one to add another.` : ''}
+      </p>
       {tags.length > 0 && (
         <div className="chips" role="group" aria-label="Tags">
           {visible.map((t) => {
             const on = value.tags.includes(t.name);
+            // Left focusable when it cannot be added, so its description can say why.
+            const blocked = full && !on;
             return (
-              <button key={t.name} type="button" className="chip" aria-pressed={on} onClick={() => onChange(on ? withoutTag(value, t.name) : withTag(value, t.name))}>
+              <button
+                key={t.name}
+                type="button"
+                className="chip"
+                aria-pressed={on}
+                aria-disabled={blocked || undefined}
+                aria-describedby={blocked ? ids.full : undefined}
+                onClick={() => {
+                  if (on) onChange(withoutTag(value, t.name));
+                  else if (!blocked) onChange(withTag(value, t.name));
+                }}
+              >
                 {t.name} <span className="chip-count">{t.count}</span>
               </button>
             );

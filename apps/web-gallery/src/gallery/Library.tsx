@@ -83,7 +83,29 @@ export function Library({ list, view, onViewChange, onOpen, onPickFiles }: Libra
   const rail = byDate && months.length > 0;
 
   let body;
-  if (list.error && items.length === 0) {
+  if (list.error && list.refused && items.length === 0) {
+    body = (
+      <div className="state state-error" role="alert">
+        <h2>This search can’t be run</h2>
+        <p>{list.error}</p>
+        {isFiltered(view) && (
+          <button type="button" className="btn btn-primary" onClick={() => onViewChange({ ...EMPTY_VIEW, q: view.q, order: view.order })}>
+            Clear filters
+          </button>
+        )}{' '}
+        {view.q && (
+          <button type="button" className="btn" onClick={() => onViewChange(withWords(view, ''))}>
+            Clear search
+          </button>
+        )}
+        {!isFiltered(view) && !view.q && (
+          <button type="button" className="btn btn-primary" onClick={() => onViewChange(EMPTY_VIEW)}>
+            Show the whole library
+          </button>
+        )}
+      </div>
+    );
+  } else if (list.error && items.length === 0) {
     body = (
       <LoadFailed title="Your library could not be loaded" detail={list.error} onRetry={list.retry}>
         <p>Check that Mediaflow is running, then try again.</p>
@@ -91,6 +113,17 @@ export function Library({ list, view, onViewChange, onOpen, onPickFiles }: Libra
     );
   } else if (items.length === 0 && list.loading) {
     body = <SkeletonGrid />;
+  } else if (items.length === 0 && list.hasMore) {
+    // The server looked through part of the library within its budget and found nothing yet.
+    body = (
+      <div className="state">
+        <h2>Nothing found yet</h2>
+        <p>Mediaflow has looked through part of your library{searching ? ` for “${view.q.trim()}”` : ''} without a match. There is more to look through.</p>
+        <button type="button" className="btn btn-primary" onClick={list.loadMore}>
+          Keep looking
+        </button>
+      </div>
+    );
   } else if (items.length === 0 && searching) {
     body = (
       <div className="state">
@@ -142,6 +175,7 @@ export function Library({ list, view, onViewChange, onOpen, onPickFiles }: Libra
         hasMore={list.hasMore}
         loading={list.loading}
         onLoadMore={list.loadMore}
+        moreLabel={list.stalled ? 'Keep looking' : undefined}
         onOpen={onOpen}
         label={searching ? `Results for “${view.q.trim()}”` : 'Your library'}
         selection={selection.active ? { selected: selection.selected, onToggle: selection.toggle } : undefined}
@@ -156,7 +190,9 @@ export function Library({ list, view, onViewChange, onOpen, onPickFiles }: Libra
         <p className="results-summary" role="status">
           {list.loading && items.length === 0
             ? `Searching for “${view.q.trim()}”…`
-            : `${items.length}${list.hasMore ? '+' : ''} ${items.length === 1 && !list.hasMore ? 'result' : 'results'} for “${view.q.trim()}”`}
+            : items.length === 0 && list.hasMore
+              ? `No results yet for “${view.q.trim()}”`
+              : `${items.length}${list.hasMore ? '+' : ''} ${items.length === 1 && !list.hasMore ? 'result' : 'results'} for “${view.q.trim()}”`}
         </p>
       )}
       {view.at && byDate && (

@@ -15,6 +15,8 @@ export interface TimelineGridProps {
   hasMore: boolean;
   loading: boolean;
   onLoadMore: () => void;
+  /** The button that asks for more ("Load more" unless said). */
+  moreLabel?: string | undefined;
   onOpen: (id: string) => void;
   /** The grid's accessible name. */
   label?: string;
@@ -89,7 +91,7 @@ function useTileWidth(root: RefObject<HTMLElement | null>): number | null {
  * the timeline uses to scroll to a month and to tell which one is in view. Tiles, lazy images and
  * the next page on scroll work as in `Grid`.
  */
-export function TimelineGrid({ items, grouped, showMatched, hasMore, loading, onLoadMore, onOpen, label = 'Your library', selection }: TimelineGridProps) {
+export function TimelineGrid({ items, grouped, showMatched, hasMore, loading, onLoadMore, moreLabel, onOpen, label = 'Your library', selection }: TimelineGridProps) {
   const id = useId();
   const root = useRef<HTMLElement>(null);
   const tileWidth = useTileWidth(root);
@@ -158,7 +160,7 @@ export function TimelineGrid({ items, grouped, showMatched, hasMore, loading, on
         )}
       </section>
       <div ref={sentinel} className="grid-sentinel" data-testid="grid-sentinel" aria-hidden="true" />
-      <LoadMore hasMore={hasMore} count={items.length} loading={loading} onLoadMore={onLoadMore} />
+      <LoadMore hasMore={hasMore} count={items.length} loading={loading} onLoadMore={onLoadMore} label={moreLabel ?? 'Load more'} />
     </>
   );
 }

@@ -3,7 +3,8 @@ import type { ReactNode } from 'react';
 import { ServicesProvider } from '../app/services';
 import type { LibraryView } from '../search/view';
 import { fakeApi, mediaItem, searchHit, testServices } from '../test/fixtures';
-import { PAGE_SIZE, placeItem, useMediaList } from './useMediaList';
+import { ApiError } from '../api/client';
+import { MAX_EMPTY_PAGES, PAGE_SIZE, placeItem, useMediaList } from './useMediaList';
 
 function setup(api = fakeApi(), view: LibraryView = { q: '', tags: [] }) {
   const services = testServices(api);
@@ -90,5 +91,33 @@ describe('useMediaList', () => {
     const { result } = setup(api);
     await waitFor(() => expect(result.current.error).toBe('Something went wrong while loading your library.'));
     expect(result.current.loading).toBe(false);
+  });
+
+  it('follows empty pages with a cursor up to a bound, then waits to be asked', async () => {
+    const hit = searchHit(taken('2001-01-01'));
+    let calls = 0;
+    const api = fakeApi({
+      search: jest.fn(async () => {
+        calls += 1;
+        return calls <= MAX_EMPTY_PAGES ? { items: [], nextCursor: `c${calls}` } : { items: [hit], nextCursor: null };
+      }),
+    });
+    const { result } = setup(api, { q: '', tags: ['dog'] });
+    await waitFor(() => expect(result.current.stalled).toBe(true));
+    expect(api.search).toHaveBeenCalledTimes(MAX_EMPTY_PAGES);
+    expect(result.current).toMatchObject({ items: [], hasMore: true, loading: false, error: null });
+    act(() => result.current.loadMore());
+    expect(result.current.stalled).toBe(false);
+    await waitFor(() => expect(result.current.items).toEqual([hit]));
+    expect(api.search).toHaveBeenLastCalledWith({ order: 'taken-desc', tags: ['dog'] }, `c${MAX_EMPTY_PAGES}`, PAGE_SIZE, expect.any(AbortSignal));
+    expect(result.current).toMatchObject({ hasMore: false, stalled: false });
+  });
+
+  it('tells a refused search by the field at fault, apart from other failures', async () => {
+    const refusal = new ApiError('x', 400, 'validation_failed', 'invalid query: q: Too big', { errors: [{ path: 'q', message: 'Too big' }] });
+    const api = fakeApi({ search: jest.fn(async () => Promise.reject(refusal)) });
+    const { result } = setup(api, { q: 'dog', tags: [] });
+    await waitFor(() => expect(result.current.error).toBe('The search is too long: use at most 200 characters.'));
+    expect(result.current.refused).toBe(true);
   });
 });

@@ -1,15 +1,29 @@
-import { useCallback, useEffect, useRef } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { MediaView, SearchHitView, SearchParams } from '../api/types';
 import { useServices } from '../app/services';
+import { isRefusedSearch, refusalText } from '../search/refusal';
 import { searchParamsOf, type LibraryView } from '../search/view';
 import { usePaged, type Paged } from '../ui/usePaged';
 
 export interface MediaListState extends Omit<Paged<SearchHitView>, 'error' | 'setItems'> {
   /** The failed page's error, as the person is told it. */
   error: string | null;
+  /** The API refused the search itself (its words or filters): trying again will not help. */
+  refused: boolean;
+  /**
+   * The last look found nothing in `MAX_EMPTY_PAGES` pages but the library goes on: more comes
+   * only when the person asks (`loadMore`), not by itself.
+   */
+  stalled: boolean;
 }
 
 export const PAGE_SIZE = 60;
+
+/**
+ * How many empty pages in a row one request of the person's follows. A filtered walk by date has
+ * a budget per request on the server, so a page may come back empty with a cursor to go on from.
+ */
+export const MAX_EMPTY_PAGES = 10;
 
 /** A date bound as an instant: a day alone covers the whole (UTC) day, as on the server. */
 function instant(bound: string, end: boolean): string {
@@ -57,8 +71,19 @@ export function useMediaList(view: LibraryView): MediaListState {
   const { api, events } = useServices();
   // The search as text: a new view object asking the same thing does not reload the list.
   const key = JSON.stringify(searchParamsOf(view));
+  const [stalled, setStalled] = useState(false);
   const load = useCallback(
-    (cursor: string | null, signal: AbortSignal) => api.search(JSON.parse(key) as SearchParams, cursor, PAGE_SIZE, signal),
+    async (cursor: string | null, signal: AbortSignal) => {
+      const params = JSON.parse(key) as SearchParams;
+      setStalled(false);
+      let page = await api.search(params, cursor, PAGE_SIZE, signal);
+      // An empty page with a cursor is the server's budget running out, not the end of the list.
+      for (let empty = 1; page.items.length === 0 && page.nextCursor !== null && empty < MAX_EMPTY_PAGES; empty += 1) {
+        page = await api.search(params, page.nextCursor, PAGE_SIZE, signal);
+      }
+      if (!signal.aborted) setStalled(page.items.length === 0 && page.nextCursor !== null);
+      return page;
+    },
     [api, key],
   );
   const { error, setItems, ...list } = usePaged(load, 'Something went wrong while loading your library.');
@@ -96,5 +121,6 @@ export function useMediaList(view: LibraryView): MediaListState {
     };
   }, [events, key, setItems]);
 
-  return { ...list, error: error?.detail ?? null };
+  const refused = error !== null && isRefusedSearch(error);
+  return { ...list, error: error ? (refused ? refusalText(error) : error.detail) : null, refused, stalled: stalled && list.hasMore && !list.loading };
 }

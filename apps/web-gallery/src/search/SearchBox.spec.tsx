@@ -167,3 +167,10 @@ describe('suggestionsFor', () => {
     expect(suggestionsFor('Holidays', tags, [], []).map((s) => (s.type === 'tag' ? s.name : ''))).toEqual(['holiday']);
   });
 });
+
+describe('SearchBox limits', () => {
+  it('takes no more words than the API searches for', () => {
+    const { input } = setup();
+    expect(input.maxLength).toBe(200);
+  });
+});

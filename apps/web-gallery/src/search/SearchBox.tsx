@@ -3,7 +3,7 @@ import type { AlbumView, TagCount } from '../api/types';
 import { useServices } from '../app/services';
 import { AlbumIcon, ClockIcon, CloseIcon, SearchIcon, TagIcon } from '../ui/icons';
 import { RecentSearches, browserStorage, fold, MAX_RECENT, type RecentStorage } from './recent';
-import { hasWords } from './view';
+import { hasWords, MAX_Q } from './view';
 
 /** One line of the suggestions. */
 export type Suggestion =
@@ -257,6 +257,7 @@ export function SearchBox({ value, onSearch, onChooseTag, onChooseAlbum, storage
         placeholder="Search names, tags, places…"
         autoComplete="off"
         spellCheck={false}
+        maxLength={MAX_Q}
         value={text}
         onChange={(e) => {
           const next = e.target.value;

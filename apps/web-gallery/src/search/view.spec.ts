@@ -1,4 +1,4 @@
-import { effectiveOrder, monthEnd, searchParamsOf, viewFromQuery, viewQuery, withTag, withWords, type LibraryView } from './view';
+import { clip, effectiveOrder, MAX_Q, MAX_TAGS, monthEnd, searchParamsOf, viewFromQuery, viewQuery, withTag, withWords, type LibraryView } from './view';
 
 const view = (v: Partial<LibraryView> = {}): LibraryView => ({ q: '', tags: [], ...v });
 
@@ -45,6 +45,27 @@ describe('the view in the URL', () => {
     // A range that ends before it starts keeps its start.
     expect(viewFromQuery(new URLSearchParams('from=2021-08-01&to=2021-07'))).toEqual({ q: '', tags: [], from: '2021-08-01' });
   });
+
+  it('keeps words, tags and camera within what the API takes, never cutting an emoji in half', () => {
+    // 199 letters then an emoji (two UTF-16 units): cut by units, the emoji would lose its half.
+    const q = `${'a'.repeat(MAX_Q - 1)}😀😀`;
+    const parsed = viewFromQuery(new URLSearchParams({ q, camera: `${'c'.repeat(127)}📷x`, tags: Array.from({ length: 12 }, (_, i) => `t${i}`).join(',') }));
+    expect(parsed.q).toBe(`${'a'.repeat(MAX_Q - 1)}😀`);
+    expect(parsed.camera).toBe(`${'c'.repeat(127)}📷`);
+    expect(parsed.tags).toHaveLength(MAX_TAGS);
+    expect(() => viewQuery(parsed)).not.toThrow();
+    expect(viewFromQuery(new URLSearchParams(viewQuery(parsed)))).toEqual(parsed);
+    // Counted in characters, as the API counts: 200 emoji are 400 UTF-16 units, all kept.
+    expect(clip('😀'.repeat(MAX_Q + 5), MAX_Q)).toBe('😀'.repeat(MAX_Q));
+  });
+
+  it('never throws on text a URL cannot carry as it is, such as half an emoji', () => {
+    const broken = view({ q: 'dog \uD83D', camera: '\uDE00canon', tags: ['a\uD800b'] });
+    expect(viewQuery(broken)).toBe('q=dog%20%EF%BF%BD&tags=a%EF%BF%BDb&camera=%EF%BF%BDcanon');
+    expect(withWords(view(), `${'a'.repeat(MAX_Q - 1)}😀`).q).toBe(`${'a'.repeat(MAX_Q - 1)}😀`);
+    expect(withWords(view(), `${'a'.repeat(MAX_Q)}😀`).q).toBe('a'.repeat(MAX_Q));
+    expect(withWords(view(), 'x\uD83D').q).toBe('x\uFFFD');
+  });
 });
 
 describe('changing the view', () => {
@@ -58,5 +79,10 @@ describe('changing the view', () => {
     expect(withTag(view({ tags: ['dog'] }), ' E2E  Holiday ').tags).toEqual(['dog', 'e2e holiday']);
     const same = view({ tags: ['dog'] });
     expect(withTag(same, 'Dog')).toBe(same);
+  });
+
+  it('adds no tag past the most the API takes', () => {
+    const full = view({ tags: Array.from({ length: MAX_TAGS }, (_, i) => `t${i}`) });
+    expect(withTag(full, 'one more')).toBe(full);
   });
 });

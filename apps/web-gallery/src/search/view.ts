@@ -32,8 +32,36 @@ const MONTH = /^(\d{4})-(\d{2})$/;
 // The shape of the ids the API hands out (ULIDs): anything else in a URL would only earn a 400.
 const ULID = /^[0-9A-Z]{26}$/i;
 const ORDERS: readonly SearchOrder[] = ['relevance', 'taken-desc', 'taken-asc'];
-const MAX_Q = 200;
+/** The longest words the API takes, in characters (code points). */
+export const MAX_Q = 200;
+/** The most tags the API takes in one search. */
+export const MAX_TAGS = 10;
+/** The longest tag name the API takes, in characters. */
+export const MAX_TAG_LENGTH = 64;
 const MAX_CAMERA = 128;
+
+/**
+ * A text made safe to put in a URL: a surrogate without its pair (from text cut in the middle of
+ * an emoji) becomes U+FFFD, where `encodeURIComponent` would throw.
+ */
+export function wellFormed(text: string): string {
+  return text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+}
+
+/**
+ * At most `max` characters of a text, counted as the API counts them (code points), never
+ * cutting an emoji in half.
+ */
+export function clip(text: string, max: number): string {
+  const safe = wellFormed(text);
+  // Each code point is at least one UTF-16 unit: a short text needs no counting.
+  return safe.length <= max ? safe : Array.from(safe).slice(0, max).join('');
+}
+
+/** A URL query value: never throws, whatever the text. */
+function encodeValue(value: string): string {
+  return encodeURIComponent(wellFormed(value));
+}
 
 /** Whether a text has something to search for: the server ignores everything but letters and digits. */
 export function hasWords(q: string): boolean {
@@ -139,19 +167,19 @@ export function viewQuery(view: LibraryView): string {
   ];
   return pairs
     .filter((p): p is [string, string] => p[1] !== undefined && p[1] !== '')
-    .map(([name, value]) => `${name}=${encodeURIComponent(value).replace(/%2C/g, ',')}`)
+    .map(([name, value]) => `${name}=${encodeValue(value).replace(/%2C/g, ',')}`)
     .join('&');
 }
 
 /** A view from a URL's query; anything malformed is left out rather than sent to the API. */
 export function viewFromQuery(query: URLSearchParams): LibraryView {
-  const view: LibraryView = { q: (query.get('q') ?? '').slice(0, MAX_Q), tags: [] };
+  const view: LibraryView = { q: clip(query.get('q') ?? '', MAX_Q), tags: [] };
   const kind = query.get('kind');
   if (kind && (MEDIA_KINDS as readonly string[]).includes(kind)) view.kind = kind as MediaKind;
   const status = query.get('status');
   if (status && (MEDIA_STATUSES as readonly string[]).includes(status)) view.status = status as StatusFilter;
-  const tags = (query.get('tags') ?? '').split(',').map(normalizeTag).filter((t) => t.length > 0);
-  view.tags = [...new Set(tags)].slice(0, 10);
+  const tags = (query.get('tags') ?? '').split(',').map(normalizeTag).filter((t) => t.length > 0 && Array.from(t).length <= MAX_TAG_LENGTH);
+  view.tags = [...new Set(tags)].slice(0, MAX_TAGS);
   const album = query.get('album');
   if (album && ULID.test(album)) view.album = album;
   const bound = (name: string) => {
@@ -163,7 +191,7 @@ export function viewFromQuery(query: URLSearchParams): LibraryView {
   // A range that ends before it starts is refused by the API: keep the start only.
   if (from) view.from = from;
   if (to && !(from && toDay(to) < fromDay(from))) view.to = to;
-  const camera = (query.get('camera') ?? '').trim().slice(0, MAX_CAMERA);
+  const camera = clip((query.get('camera') ?? '').trim(), MAX_CAMERA).trim();
   if (camera) view.camera = camera;
   const order = query.get('order');
   if (order && (ORDERS as readonly string[]).includes(order)) view.order = order as SearchOrder;
@@ -178,20 +206,24 @@ export function viewKey(view: LibraryView): string {
 }
 
 /**
- * The view after the words change. A new search starts at the top in relevance order; words
- * cleared fall back from relevance to the date order.
+ * The view after the words change (cut to what the API takes). A new search starts at the top in
+ * relevance order; words cleared fall back from relevance to the date order.
  */
-export function withWords(view: LibraryView, q: string): LibraryView {
+export function withWords(view: LibraryView, typed: string): LibraryView {
+  const q = clip(typed, MAX_Q);
   const before = hasWords(view.q);
   const after = hasWords(q);
   const order = before !== after && (after || view.order === 'relevance') ? undefined : view.order;
   return { ...view, q, order, at: undefined };
 }
 
-/** The view with one more tag (the list keeps items that carry every tag). */
+/**
+ * The view with one more tag (the list keeps items that carry every tag). At `MAX_TAGS` tags the
+ * view stays as it is: the API would refuse the search.
+ */
 export function withTag(view: LibraryView, tag: string): LibraryView {
   const name = normalizeTag(tag);
-  if (!name || view.tags.includes(name)) return view;
+  if (!name || view.tags.includes(name) || view.tags.length >= MAX_TAGS) return view;
   return { ...view, tags: [...view.tags, name], at: undefined };
 }
 
