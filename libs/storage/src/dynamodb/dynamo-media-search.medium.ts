@@ -1,13 +1,13 @@
 import { GetItemCommand, PutItemCommand, QueryCommand, TransactionCanceledException, type TransactWriteItemsCommandInput } from '@aws-sdk/client-dynamodb';
-import { encodeCursor, searchCursorBinding, SearchQuerySchema, ValidationError, type MediaItem, type SearchQueryInput, type Tag } from '@mediaflow/domain';
-import { makeMediaItem, mediaSearchContract } from '@mediaflow/domain/testing';
+import { encodeCursor, searchCursorBinding, SearchQuerySchema, ValidationError, type MediaItem, type Page, type SearchQueryInput, type Tag } from '@mediaflow/domain';
+import { makeAlbum, makeMediaItem, mediaSearchContract } from '@mediaflow/domain/testing';
 import { backfillTable } from './backfill.js';
 import { DynamoAlbumRepository } from './dynamo-album-repository.js';
 import { DynamoMediaRepository } from './dynamo-media-repository.js';
 import { DynamoMediaSearch, type DynamoMediaSearchConfigInput } from './dynamo-media-search.js';
 import { mediaRow } from './media-row.js';
 import { footprintOf, MAX_INDEXED_WORDS, MONTH_SHARDS, PENDING_ATTRIBUTE } from './search-index.js';
-import { mediaKeys, SEARCH_INDEX } from './table.js';
+import { mediaKeys, REVIEW_INDEX, SEARCH_INDEX } from './table.js';
 import { useDynalite } from './testing/dynalite-server.js';
 import { freshMediaTable, type DynaliteTable } from './testing/dynalite-table.js';
 
@@ -214,13 +214,137 @@ describe('DynamoMediaSearch and its index on dynalite', () => {
 
   it('returns a short page with a cursor when item filters exhaust the query budget, and goes on from there', async () => {
     const budgeted = new DynamoMediaSearch({ tableName: t.tableName, maxQueriesPerSearch: 1 } satisfies DynamoMediaSearchConfigInput, { client: t.client });
-    const tagged = await repo.create(ready({ tags: [userTag('rare')], facts: { capturedAt: '2001-01-01T00:00:00.000Z' } }));
+    const leica = await repo.create(ready({ facts: { capturedAt: '2001-01-01T00:00:00.000Z', camera: { make: 'Leica', model: 'M6' } } }));
     for (let i = 0; i < 120; i += 1) await repo.create(ready({}));
-    const first = await budgeted.search('alice', SearchQuerySchema.parse({ tags: 'rare', limit: 1 }));
+    const first = await budgeted.search('alice', SearchQuerySchema.parse({ camera: 'leica', limit: 1 }));
     expect(first.items).toEqual([]);
     expect(first.nextCursor).toBeDefined();
-    const second = await budgeted.search('alice', SearchQuerySchema.parse({ tags: 'rare', limit: 1, cursor: first.nextCursor }));
-    expect(second.items.map((i) => i.id)).toEqual([tagged.id]);
+    const second = await budgeted.search('alice', SearchQuerySchema.parse({ camera: 'leica', limit: 1, cursor: first.nextCursor }));
+    expect(second.items.map((i) => i.id)).toEqual([leica.id]);
+  });
+
+  /** The keys of the BatchGetItem requests sent since `from`, as media ids. */
+  function itemsRead(from: number): string[] {
+    return t.sent.slice(from).flatMap((c) => {
+      if (c.name !== 'BatchGetItemCommand') return [];
+      const requests = (c.input as { RequestItems: Record<string, { Keys: Record<string, { S?: string }>[] }> }).RequestItems;
+      return Object.values(requests).flatMap((r) => r.Keys.map((k) => (k['SK']?.S ?? '').replace(/^MEDIA#/, '')));
+    });
+  }
+
+  const usesDateIndex = (from: number): boolean => t.sent.slice(from).some((c) => c.name === 'QueryCommand' && c.input['IndexName'] === SEARCH_INDEX);
+
+  it('reads a rare tag\u2019s items from the tag index, in date-taken order either way, and nothing of the date index', async () => {
+    const taken = ['2021-03-01', '2019-07-04', '2023-11-30', '2020-01-01'];
+    const tagged: MediaItem[] = [];
+    for (const [i, day] of taken.entries()) {
+      await repo.create(ready({ facts: { capturedAt: `${day}T12:00:00.000Z` } }));
+      tagged.push(await repo.create(ready({ tags: [userTag('rare'), ...(i === 0 ? [userTag('other')] : [])], facts: { capturedAt: `${day}T10:00:00.000Z` } })));
+    }
+    for (let i = 0; i < 30; i += 1) await repo.create(ready({ tags: [userTag('other')] }));
+    const newestFirst = [...tagged].sort((a, b) => (a.facts.capturedAt ?? '') < (b.facts.capturedAt ?? '') ? 1 : -1).map((i) => i.id);
+
+    const before = t.sent.length;
+    const first = await search.search('alice', SearchQuerySchema.parse({ tags: 'rare', limit: 3 }));
+    expect(first.items.map((i) => i.id)).toEqual(newestFirst.slice(0, 3));
+    // One Query of the tag's partition, one BatchGetItem of its items: none of the 38 others is read.
+    expect(t.names().slice(before)).toEqual(['QueryCommand', 'BatchGetItemCommand']);
+    expect(t.sent[before]?.input).toMatchObject({ KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': { S: mediaKeys.tagPk('alice', 'rare') } } });
+    expect(itemsRead(before).sort()).toEqual(tagged.map((i) => i.id).sort());
+    const rest = await search.search('alice', SearchQuerySchema.parse({ tags: 'rare', limit: 3, cursor: first.nextCursor }));
+    expect(rest.items.map((i) => i.id)).toEqual(newestFirst.slice(3));
+    expect(rest.nextCursor).toBeUndefined();
+
+    expect(await ids({ tags: 'rare', order: 'taken-asc' })).toEqual([...newestFirst].reverse());
+    expect(await ids({ tags: 'rare', from: '2020-01-01', to: '2021-12-31' })).toEqual([tagged[0]?.id, tagged[3]?.id]);
+    // Every tag must be carried: the rarer one bounds the items read, the other narrows them.
+    const both = t.sent.length;
+    expect(await ids({ tags: 'other,rare' })).toEqual([tagged[0]?.id]);
+    expect(itemsRead(both)).toEqual([tagged[0]?.id]);
+    expect(usesDateIndex(before)).toBe(false);
+    expect(await ids({ tags: 'nowhere' })).toEqual([]);
+  });
+
+  it('walks the date index with a tag\u2019s items as a filter when the tag is on more than tagFetchLimit items', async () => {
+    const few = new DynamoMediaSearch({ tableName: t.tableName, tagFetchLimit: 2 }, { client: t.client });
+    const tagged: MediaItem[] = [];
+    for (let i = 0; i < 30; i += 1) {
+      const item = await repo.create(ready({ ...(i % 6 === 0 ? { tags: [userTag('kite')] } : {}), facts: { capturedAt: `2022-01-${String(i + 1).padStart(2, '0')}T00:00:00.000Z` } }));
+      if (i % 6 === 0) tagged.push(item);
+    }
+    const before = t.sent.length;
+    expect(await ids({ tags: 'kite', limit: 3 }, few)).toEqual(tagged.slice(-3).reverse().map((i) => i.id));
+    expect(usesDateIndex(before)).toBe(true);
+    // Only the tag's items are read; the walk passes the others' entries over.
+    expect(itemsRead(before).every((id) => tagged.some((i) => i.id === id))).toBe(true);
+    // Past tagMembersLimit the tag is checked on the items the walk reads, with the same results.
+    const walking = new DynamoMediaSearch({ tableName: t.tableName, tagFetchLimit: 1, tagMembersLimit: 2 }, { client: t.client });
+    const checked = t.sent.length;
+    expect(await ids({ tags: 'kite', limit: 3 }, walking)).toEqual(tagged.slice(-3).reverse().map((i) => i.id));
+    expect(itemsRead(checked).some((id) => !tagged.some((i) => i.id === id))).toBe(true);
+    expect(await ids({ tags: 'kite', order: 'taken-asc', limit: 10 }, walking)).toEqual(tagged.map((i) => i.id));
+  });
+
+  it('refuses every forged position with ValidationError, and never lets one reach a key', async () => {
+    const kite = await repo.create(ready({ title: 'kite', facts: { capturedAt: '2021-06-01T00:00:00.000Z' } }));
+    const inputs: SearchQueryInput[] = [
+      { order: 'taken-desc', from: '2021-01-01', to: '2021-12-31' },
+      { order: 'taken-asc', from: '2021-01-01' },
+      { q: 'kite ', order: 'taken-desc', from: '2021-01-01', to: '2021-12-31' },
+      { q: 'kite', from: '2021-01-01', to: '2021-12-31' },
+      { tags: 'holiday', to: '2021-12-31' },
+    ];
+    const outside = ['2020-12-31T23:59:59.999Z', '2022-01-01T00:00:00.000Z'];
+    for (const input of inputs) {
+      const query = SearchQuerySchema.parse(input);
+      const binding = searchCursorBinding('alice', query);
+      const score = query.order === 'relevance' ? { s: '4' } : {};
+      const forged = [
+        ...outside.filter((at) => (query.from !== undefined && at < query.from) || (query.to !== undefined && at > query.to)).map((at) => ({ after: kite.id, extra: { t: at, ...score } })),
+        { after: 'MEDIA#x', extra: { t: '2021-06-01T00:00:00.000Z', ...score } },
+        { after: kite.id.toLowerCase(), extra: { t: '2021-06-01T00:00:00.000Z', ...score } },
+        { after: kite.id, extra: { t: '2021-02-30T00:00:00.000Z', ...score } },
+        { after: kite.id, extra: { t: '2021-06-01', ...score } },
+        { after: kite.id, extra: { t: '2021-06-01T00:00:00.000Z#\uffff', ...score } },
+        { after: kite.id, extra: { t: '2021-06-01T00:00:00.000Z', ...score, w: 'kite' } },
+        { after: kite.id, extra: { ...score } },
+        // The upload-order listing's mark: only a search without words can have handed one out.
+        ...(query.groups.length > 0 ? [{ after: kite.id, extra: { l: 'upload' } }] : []),
+        { after: kite.id, extra: { l: 'upload', t: '2021-06-01T00:00:00.000Z' } },
+        { after: kite.id, extra: { l: 'date' } },
+        { after: kite.id, extra: { t: '2021-06-01T00:00:00.000Z', s: query.order === 'relevance' ? '99' : '4' } },
+      ];
+      for (const position of forged) {
+        const cursor = encodeCursor(position, binding);
+        const error = await search.search('alice', { ...query, cursor }).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        expect([input, position, error instanceof ValidationError ? 'ValidationError' : error]).toEqual([input, position, 'ValidationError']);
+      }
+    }
+    // A position the query could hand out still works, at the very edge of its dates.
+    const query = SearchQuerySchema.parse(inputs[0]);
+    const edge = encodeCursor({ after: kite.id, extra: { t: '2021-12-31T23:59:59.999Z' } }, searchCursorBinding('alice', query));
+    expect((await search.search('alice', { ...query, cursor: edge })).items.map((i) => i.id)).toEqual([kite.id]);
+  });
+
+  it('keys a word by whole characters, so a character outside the BMP is never cut in half', async () => {
+    const mixed = await repo.create(ready({ title: 'a\u{20001}b' }));
+    const astral = await repo.create(ready({ title: '\u{20000}\u{20001}\u{20002}' }));
+    // The partitions are the first two code points, whole.
+    expect(await postings(['a\u{20001}b'])).toEqual([`a\u{20001}b#${mixed.createdAt}#${mixed.id}`]);
+    expect(mediaKeys.searchPk('alice', 'a\u{20001}b')).toBe('SEARCH#alice#a\u{20001}');
+    expect(mediaKeys.searchPk('alice', '\u{20000}\u{20001}\u{20002}')).toBe('SEARCH#alice#\u{20000}\u{20001}');
+    expect(await postings(['\u{20000}\u{20001}'])).toEqual([`\u{20000}\u{20001}\u{20002}#${astral.createdAt}#${astral.id}`]);
+    for (const row of await postings(['a\u{20001}', '\u{20000}\u{20001}'])) expect(/\p{Cs}/u.test(row)).toBe(false);
+    expect(await ids({ q: 'a\u{20001}b' })).toEqual([mixed.id]);
+    expect(await ids({ q: 'a\u{20001}' })).toEqual([mixed.id]);
+    expect(await ids({ q: '\u{20000}\u{20001}\u{20002} ', order: 'taken-desc' })).toEqual([astral.id]);
+    expect(await ids({ q: '\u{20000}\u{20001}' })).toEqual([astral.id]);
+    // One such character is a prefix to the domain (two UTF-16 units) but no partition holds every
+    // word it starts: it finds that one-character word only.
+    expect(await ids({ q: '\u{20000}' })).toEqual([]);
   });
 
   it('finds an item once, under its current date, while an old posting of it is still there', async () => {
@@ -275,5 +399,103 @@ describe('DynamoMediaSearch and its index on dynalite', () => {
       const values = JSON.stringify(command.input['ExpressionAttributeValues']);
       expect(values).not.toContain('bob');
     }
+  });
+});
+
+describe('DynamoMediaSearch on a table part way through its rollout (deployed up to GSI2, no GSI3 yet)', () => {
+  let t: DynaliteTable;
+  let repo: DynamoMediaRepository;
+  let search: DynamoMediaSearch;
+  let warnings: Record<string, unknown>[];
+
+  beforeEach(async () => {
+    t = await freshMediaTable(dynamo.endpoint(), { indexesUpTo: REVIEW_INDEX });
+    repo = new DynamoMediaRepository({ tableName: t.tableName }, { client: t.client });
+    warnings = [];
+    search = new DynamoMediaSearch({ tableName: t.tableName }, { client: t.client, log: (entry) => warnings.push(entry) });
+  });
+
+  afterEach(() => t.close());
+
+  const page = (input: SearchQueryInput): Promise<Page<MediaItem>> => search.search('alice', SearchQuerySchema.parse(input));
+
+  it('lists a search without words in upload order instead of failing, and warns without a word of the request', async () => {
+    // Taken in the reverse of the order they were uploaded in.
+    const made: MediaItem[] = [];
+    for (let i = 0; i < 5; i += 1) {
+      made.push(await repo.create(ready({ title: `kite ${i}`, kind: i === 2 ? 'video' : 'image', facts: { capturedAt: `202${5 - i}-01-01T00:00:00.000Z` } })));
+    }
+    const newestUpload = [...made].reverse().map((i) => i.id);
+    const first = await page({ limit: 2 });
+    expect(first.items.map((i) => i.id)).toEqual(newestUpload.slice(0, 2));
+    // Later pages go on in upload order from the listing's own cursor, without trying the index again.
+    const from = t.sent.length;
+    const seen = first.items.map((i) => i.id);
+    for (let cursor = first.nextCursor; cursor !== undefined; ) {
+      const next = await page({ limit: 2, cursor });
+      seen.push(...next.items.map((i) => i.id));
+      cursor = next.nextCursor;
+    }
+    expect(seen).toEqual(newestUpload);
+    expect(t.sent.slice(from).every((c) => c.name === 'QueryCommand' && c.input['IndexName'] === undefined)).toBe(true);
+
+    expect((await page({ order: 'taken-asc' })).items.map((i) => i.id)).toEqual(made.map((i) => i.id));
+    expect((await page({ kind: 'video' })).items.map((i) => i.id)).toEqual([made[2]?.id]);
+    expect((await page({ from: '2023-01-01', to: '2024-12-31' })).items.map((i) => i.id)).toEqual([made[2]?.id, made[1]?.id]);
+    // Words and rare tags need no date index: they work as ever.
+    expect((await page({ q: 'kite 3 ' })).items.map((i) => i.id)).toEqual([made[3]?.id]);
+
+    // One warning for many degraded searches, naming the index and nothing of the owner or query.
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatchObject({ level: 'warn', index: SEARCH_INDEX, error: 'ValidationException' });
+    expect(JSON.stringify(warnings)).not.toMatch(/alice|kite|video|2023/);
+  });
+
+  it('keeps album and tag filters while it lists in upload order', async () => {
+    const albums = new DynamoAlbumRepository({ tableName: t.tableName }, { client: t.client });
+    const few = new DynamoMediaSearch({ tableName: t.tableName, albumFetchLimit: 0, tagFetchLimit: 0 }, { client: t.client, log: () => undefined });
+    const tagged = await repo.create(ready({ tags: [userTag('holiday')] }));
+    const other = await repo.create(ready({ tags: [userTag('holiday')] }));
+    await repo.create(ready({}));
+    const album = await albums.createAlbum(makeAlbum());
+    await albums.addItems('alice', album.id, [{ mediaId: tagged.id, takenAt: tagged.createdAt }], new Date());
+    expect((await few.search('alice', SearchQuerySchema.parse({ tags: 'holiday' }))).items.map((i) => i.id)).toEqual([other.id, tagged.id]);
+    expect((await few.search('alice', SearchQuerySchema.parse({ album: album.id }))).items.map((i) => i.id)).toEqual([tagged.id]);
+    // A rare tag is read from the tag index, which the table has had all along.
+    expect((await page({ tags: 'holiday' })).items.map((i) => i.id)).toEqual([other.id, tagged.id]);
+  });
+
+  it('lists in upload order too while DynamoDB is still filling the index', async () => {
+    const filled = await freshMediaTable(dynamo.endpoint());
+    try {
+      const made = [await new DynamoMediaRepository({ tableName: filled.tableName }, { client: filled.client }).create(ready({}))];
+      filled.client.middlewareStack.add(
+        (next, context) => async (args) => {
+          if (context.commandName === 'QueryCommand' && (args.input as { IndexName?: string }).IndexName === SEARCH_INDEX) {
+            // As DynamoDB answers a Query of an index it is backfilling.
+            throw Object.assign(new Error('Cannot read from backfilling global secondary index'), { name: 'ValidationException' });
+          }
+          return next(args);
+        },
+        { step: 'initialize', name: 'backfilling', priority: 'high' },
+      );
+      const filling = new DynamoMediaSearch({ tableName: filled.tableName }, { client: filled.client, log: (entry) => warnings.push(entry) });
+      expect((await filling.search('alice', SearchQuerySchema.parse({}))).items.map((i) => i.id)).toEqual(made.map((i) => i.id));
+      expect(warnings).toEqual([expect.objectContaining({ index: SEARCH_INDEX, error: 'ValidationException' })]);
+    } finally {
+      filled.close();
+    }
+  });
+
+  it('still fails on any other error', async () => {
+    t.client.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'QueryCommand') throw Object.assign(new Error('Throughput exceeds the current capacity of your table or index.'), { name: 'ThrottlingException' });
+        return next(args);
+      },
+      { step: 'initialize', name: 'throttle', priority: 'high' },
+    );
+    await expect(page({})).rejects.toMatchObject({ name: 'ThrottlingException' });
+    expect(warnings).toEqual([]);
   });
 });

@@ -4,6 +4,7 @@ import {
   encodeCursor,
   matchesFilters,
   matchesText,
+  SEARCH_FIELDS,
   searchCursorBinding,
   searchDocument,
   takenAtOf,
@@ -18,9 +19,10 @@ import {
   type TimelineMonth,
 } from '@mediaflow/domain';
 import { z } from 'zod';
+import { awsErrorName } from '../aws-errors.js';
 import { checkOwner } from './checks.js';
 import { createDynamoClient, DynamoMediaRepositoryConfigSchema } from './config.js';
-import { batchGetRows } from './list-queries.js';
+import { batchGetRows, scanOwner } from './list-queries.js';
 import { fromItem, str, stringAttr, type Item } from './media-row.js';
 import { parsePostingSk, scoreOf } from './search-index.js';
 import { mediaKeys, SEARCH_INDEX } from './table.js';
@@ -50,6 +52,21 @@ export const DynamoMediaSearchConfigSchema = DynamoMediaRepositoryConfigSchema.p
    * filter, which reads small index entries but possibly many of them.
    */
   albumFetchLimit: z.number().int().min(0).max(10_000).default(200),
+  /**
+   * A search without words filtered by tags first reads the tags' entries in the tag index (the
+   * rows `list?tag=` pages through). When at most this many items carry the tags, those items are
+   * read outright (half a read unit each, so up to about 100 read units a page) and ordered here:
+   * tag entries carry no date taken, so a date-taken order needs the items.
+   */
+  tagFetchLimit: z.number().int().min(0).max(1_000).default(200),
+  /**
+   * The most tag index entries one search without words reads to learn which items carry its tags
+   * (about 150 bytes each: 2,000 are about 40 read units). Tags on more items than
+   * `tagFetchLimit` and at most this many become a filter on the walk of the date index, which
+   * then reads only their items; tags on more items than this are checked on the items the walk
+   * reads, like the other filters only an item can answer.
+   */
+  tagMembersLimit: z.number().int().min(0).max(20_000).default(2_000),
 });
 export type DynamoMediaSearchConfig = z.infer<typeof DynamoMediaSearchConfigSchema>;
 export type DynamoMediaSearchConfigInput = z.input<typeof DynamoMediaSearchConfigSchema>;
@@ -62,6 +79,28 @@ interface Position {
   score: number;
 }
 
+/** Where a page of the upload-order listing ends (see `listingPage`): the last media id it consumed. */
+interface ListingPosition {
+  listedAfter: string;
+}
+
+/** A page's results and, when more may follow, where the next page starts. */
+interface PageResult {
+  items: MediaItem[];
+  next?: Position | ListingPosition;
+}
+
+/** One tag's entries in the tag index as far as they were read, and where the rest start. */
+interface TagRead {
+  tag: string;
+  ids: Set<string>;
+  /** Absent once every entry was read. */
+  startKey?: Item;
+}
+
+/** The structured log the composition passes (`{ level, msg, ...fields }`). */
+export type SearchLog = (entry: Record<string, unknown>) => void;
+
 /** A match found in the postings, before its item is read. */
 interface Candidate extends Position {
   kind: string;
@@ -73,8 +112,33 @@ interface Candidate extends Position {
 const TAKEN_AT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 /** Sorts after every media id and date in a key: the inclusive end of a range. */
 const KEY_END = '\uffff';
+/** The highest relevance a match can have: a word in every field. */
+const MAX_SCORE = scoreOf((1 << SEARCH_FIELDS.length) - 1);
+/** What a cursor of the upload-order listing carries (`l`) instead of a date taken. */
+const LISTING_MARK = 'upload';
+/** The least time between two warnings that the date index cannot be read (one per library load would flood the log). */
+const UNREADABLE_INDEX_WARNING_MS = 60_000;
 
 const malformedCursor = (): ValidationError => new ValidationError('malformed cursor', [{ path: 'cursor', message: 'malformed cursor' }]);
+
+/** Whether a text is a date exactly as `takenAtOf` writes one (a real day and time, UTC). */
+function isTakenAt(value: string): boolean {
+  const ms = Date.parse(value);
+  return TAKEN_AT.test(value) && !Number.isNaN(ms) && new Date(ms).toISOString() === value;
+}
+
+/**
+ * Whether a Query of `index` failed because the index cannot be read yet: DynamoDB's
+ * ValidationException for an index the table does not have ("The table does not have the specified
+ * index: GSI3") or for one it is still filling ("Cannot read from backfilling global secondary
+ * index", which need not name it: the Query names no other index).
+ */
+function isUnreadableIndex(error: unknown, index: string): boolean {
+  if (awsErrorName(error) !== 'ValidationException' || !(error instanceof Error)) return false;
+  return (error.message.includes('does not have the specified index') && error.message.includes(index)) || /backfilling global secondary index/i.test(error.message);
+}
+
+const consoleLog: SearchLog = (entry) => console.warn(JSON.stringify(entry));
 
 /** Whether `a` comes before `b` in the query's order (negative), after it (positive), or is it. */
 function compare(order: SearchQuery['order'], a: Position, b: Position): number {
@@ -83,17 +147,33 @@ function compare(order: SearchQuery['order'], a: Position, b: Position): number 
   return order === 'taken-asc' ? -newestFirst : newestFirst;
 }
 
-function positionOf(cursor: string, binding: CursorBinding, order: SearchQuery['order']): Position {
-  const position = decodeCursor(cursor, binding);
-  const takenAt = position.extra?.['t'];
-  const score = order === 'relevance' ? position.extra?.['s'] : '0';
-  if (!UlidSchema.safeParse(position.after).success || takenAt === undefined || !TAKEN_AT.test(takenAt) || score === undefined || !/^\d{1,4}$/.test(score)) {
-    throw malformedCursor();
+/**
+ * Where a cursor says the page starts, checked against the query. Its id and date become part of
+ * an ExclusiveStartKey (the word in it is the query's own, never the cursor's), and DynamoDB
+ * refuses a start key outside the key condition with an error of its own: every field must be one
+ * this query can hand out (a ULID, a real date within the query's dates, a score a match can have,
+ * nothing else), so a forged or tampered cursor is the caller's mistake, not a failure here.
+ */
+function readCursor(cursor: string, binding: CursorBinding, query: SearchQuery): Position | ListingPosition {
+  const { after, extra = {} } = decodeCursor(cursor, binding);
+  if (!UlidSchema.safeParse(after).success) throw malformedCursor();
+  const fields = Object.keys(extra).sort().join(',');
+  if (extra['l'] !== undefined) {
+    if (fields !== 'l' || extra['l'] !== LISTING_MARK || query.groups.length > 0) throw malformedCursor();
+    return { listedAfter: after };
   }
-  return { id: position.after, takenAt, score: Number(score) };
+  const relevance = query.order === 'relevance';
+  const takenAt = extra['t'];
+  if (fields !== (relevance ? 's,t' : 't') || takenAt === undefined || !isTakenAt(takenAt)) throw malformedCursor();
+  if ((query.from !== undefined && takenAt < query.from) || (query.to !== undefined && takenAt > query.to)) throw malformedCursor();
+  if (!relevance) return { id: after, takenAt, score: 0 };
+  const score = extra['s'];
+  if (score === undefined || !/^\d{1,2}$/.test(score) || Number(score) > MAX_SCORE) throw malformedCursor();
+  return { id: after, takenAt, score: Number(score) };
 }
 
-function cursorOf(position: Position, binding: CursorBinding, order: SearchQuery['order']): string {
+function cursorOf(position: Position | ListingPosition, binding: CursorBinding, order: SearchQuery['order']): string {
+  if ('listedAfter' in position) return encodeCursor({ after: position.listedAfter, extra: { l: LISTING_MARK } }, binding);
   return encodeCursor({ after: position.id, extra: { t: position.takenAt, ...(order === 'relevance' ? { s: String(position.score) } : {}) } }, binding);
 }
 
@@ -121,9 +201,11 @@ interface DateOrderedSource {
  * storage README), written with every item in the repository's transactions: no search cluster,
  * nothing that costs money while nobody searches.
  *
- * - Words: each group's postings are read from `SEARCH#{owner}#{first two letters}` (an exact
- *   word is `begins_with(SK, word#)` or, with dates, `SK BETWEEN word#from AND word#to#~`, a
- *   prefix is `begins_with(SK, prefix)`), intersected across groups in memory (rarest-looking word
+ * - Words: each group's postings are read from `SEARCH#{owner}#{first two characters}` (code
+ *   points; an exact word is `begins_with(SK, word#)` or, with dates, `SK BETWEEN word#from AND
+ *   word#to#~`, a prefix is `begins_with(SK, prefix)`; a prefix of one character outside the BMP,
+ *   which the domain counts as two, lies in no one partition and finds its exact word only),
+ *   intersected across groups in memory (rarest-looking word
  *   first, each next group's range narrowed to the dates still possible), then sorted, and only
  *   the page's items are read (BatchGetItem) and checked with the domain's `matchesText` and
  *   `matchesFilters`. Relevance is the domain's own score (the weights of the fields matched,
@@ -132,11 +214,20 @@ interface DateOrderedSource {
  *   page walks them with a Limit and stops when it is full.
  * - No words: the date index (`GSI3`) in either direction, its key condition bounding the dates,
  *   a FilterExpression for kind and status on its projected attributes.
+ * - No words, tags: the tags' partitions of the tag index (`OWNER#{owner}#TAG#{tag}`) say which
+ *   items carry them. At most `tagFetchLimit` (200) such items are read outright and ordered here
+ *   (tag entries carry no date taken); up to `tagMembersLimit` (2,000) they are a filter on the
+ *   date index walk; beyond that the walk checks the tags on the items it reads.
  * - An album: its member rows (one Query) become a filter on the candidates; without words, a
  *   small album's items are read outright.
+ * - While the date index cannot be read (a table deployed before it, part way through the
+ *   rollout, or while DynamoDB fills it), a search without words degrades to the repository's own
+ *   listing (the owner's partition in upload order, kind and status filtered by DynamoDB, the rest
+ *   here), with a warning in the log, instead of failing.
  * - Cursors are the domain's, bound by `searchCursorBinding`, and carry the last position (date
- *   taken, id, and in relevance order the score): start keys are rebuilt from the caller's owner
- *   and the query's own word, never taken from the client.
+ *   taken, id, and in relevance order the score; in the degraded listing the last id): start keys
+ *   are rebuilt from the caller's owner and the query's own word, never taken from the client, and
+ *   a position this query could not have handed out is refused as a malformed cursor.
  *
  * Reads are eventually consistent (as `list` is; the date index can only be): an edit is found by
  * a search a moment later, typically well under a second.
@@ -148,10 +239,15 @@ interface DateOrderedSource {
 export class DynamoMediaSearch implements MediaSearch {
   readonly config: DynamoMediaSearchConfig;
   private readonly client: DynamoDBClient;
+  private readonly log: SearchLog;
+  /** When the last warning that the date index cannot be read went out, and searches degraded since. */
+  private unreadableIndex = { warnedAt: Number.NEGATIVE_INFINITY, since: 0 };
 
-  constructor(config: DynamoMediaSearchConfigInput, dependencies: { client?: DynamoDBClient } = {}) {
+  /** `log` receives the warnings (the console's when absent). */
+  constructor(config: DynamoMediaSearchConfigInput, dependencies: { client?: DynamoDBClient; log?: SearchLog } = {}) {
     this.config = DynamoMediaSearchConfigSchema.parse(config);
     this.client = dependencies.client ?? createDynamoClient(this.config);
+    this.log = dependencies.log ?? consoleLog;
   }
 
   private get table(): string {
@@ -161,22 +257,140 @@ export class DynamoMediaSearch implements MediaSearch {
   async search(ownerId: string, query: SearchQuery): Promise<Page<MediaItem>> {
     checkOwner(ownerId);
     const binding = searchCursorBinding(ownerId, query);
-    const after = query.cursor === undefined ? undefined : positionOf(query.cursor, binding, query.order);
+    const after = query.cursor === undefined ? undefined : readCursor(query.cursor, binding, query);
     const members = query.album === undefined ? undefined : await this.albumMembers(ownerId, query.album);
     if (members !== undefined && members.size === 0) return { items: [] };
     const [only] = query.groups;
-    let page: { items: MediaItem[]; next?: Position | undefined };
-    if (query.groups.length === 0) {
-      page =
-        members !== undefined && members.size <= this.config.albumFetchLimit
-          ? await this.pageOfItems(ownerId, query, [...members], after)
-          : await this.walk(ownerId, query, this.dateIndex(ownerId, query), after, members);
+    let page: PageResult;
+    if (after !== undefined && 'listedAfter' in after) {
+      // A listing begun while the date index could not be read goes on in upload order, even once
+      // the index can be read, so that its pages neither skip nor repeat an item.
+      page = await this.listingPage(ownerId, query, after.listedAfter, members);
+    } else if (query.groups.length === 0) {
+      page = await this.withoutWords(ownerId, query, after, members);
     } else if (query.order !== 'relevance' && query.groups.length === 1 && only !== undefined && only.prefix === undefined) {
       page = await this.walk(ownerId, query, this.postingsOf(ownerId, longest(only.exact), query), after, members);
     } else {
       page = await this.pageOfCandidates(ownerId, query, await this.candidates(ownerId, query, members), after, members);
     }
     return page.next === undefined ? { items: page.items } : { items: page.items, nextCursor: cursorOf(page.next, binding, query.order) };
+  }
+
+  /**
+   * A page without words: a small album's items, or those of tags on few items, read outright;
+   * otherwise a walk of the date index (with the tags' items as a filter when the tag index could
+   * say which they are); and while the date index cannot be read, the upload-order listing.
+   */
+  private async withoutWords(ownerId: string, query: SearchQuery, after: Position | undefined, album: ReadonlySet<string> | undefined): Promise<PageResult> {
+    if (album !== undefined && album.size <= this.config.albumFetchLimit) return this.pageOfItems(ownerId, query, [...album], after);
+    let members = album;
+    let tagsInMembers = false;
+    if (query.tags.length > 0) {
+      const tagged = await this.taggedItems(ownerId, query.tags);
+      if (tagged !== undefined) {
+        const ids = album === undefined ? [...tagged] : [...tagged].filter((id) => album.has(id));
+        if (ids.length <= this.config.tagFetchLimit) return this.pageOfItems(ownerId, query, ids, after);
+        members = new Set(ids);
+        tagsInMembers = true;
+      }
+    }
+    try {
+      return await this.walk(ownerId, query, this.dateIndex(ownerId, query), after, members, tagsInMembers);
+    } catch (error) {
+      if (!isUnreadableIndex(error, SEARCH_INDEX)) throw error;
+      this.warnUnreadableIndex(error);
+      // From the top: a date taken says nothing about where a page would be in upload order. The
+      // listing checks tags on the items, so it needs no tag entries, and goes on from its own cursors.
+      return this.listingPage(ownerId, query, undefined, album);
+    }
+  }
+
+  /**
+   * A page of the repository's own listing (`list`'s requests and budget: the owner's partition in
+   * upload order, newest first, or oldest first for `taken-asc`, kind and status filtered by
+   * DynamoDB), the other filters checked here: what a search without words shows while the date
+   * index cannot be read. A page may be short, with a cursor, when filters drop items.
+   */
+  private async listingPage(ownerId: string, query: SearchQuery, after: string | undefined, album: ReadonlySet<string> | undefined): Promise<PageResult> {
+    const found = await scanOwner(
+      { client: this.client, table: this.table, maxQueriesPerList: this.config.maxQueriesPerSearch },
+      ownerId,
+      { limit: query.limit, ...(query.kind === undefined ? {} : { kind: query.kind }), ...(query.status === undefined ? {} : { status: query.status }) },
+      after,
+      query.order === 'taken-asc' ? 'oldest-first' : 'newest-first',
+    );
+    const consumed = found.items.slice(0, query.limit);
+    const items = consumed.filter((item) => (album === undefined || album.has(item.id)) && matchesFilters(item, searchDocument(item), query));
+    const last = consumed[consumed.length - 1];
+    if (found.items.length > query.limit && last !== undefined) return { items, next: { listedAfter: last.id } };
+    return found.resumeAfter === undefined ? { items } : { items, next: { listedAfter: found.resumeAfter } };
+  }
+
+  /** Logs that the date index cannot be read: the index and the error's name, nothing of the request. */
+  private warnUnreadableIndex(error: unknown): void {
+    const now = Date.now();
+    this.unreadableIndex.since += 1;
+    if (now - this.unreadableIndex.warnedAt < UNREADABLE_INDEX_WARNING_MS) return;
+    this.log({
+      level: 'warn',
+      msg: 'search index cannot be read yet: searches without words list in upload order (see the storage README, "Rolling out")',
+      index: SEARCH_INDEX,
+      error: awsErrorName(error) ?? 'unknown',
+      searches: this.unreadableIndex.since,
+    });
+    this.unreadableIndex = { warnedAt: now, since: 0 };
+  }
+
+  /**
+   * The ids of the items carrying every one of the query's tags, from the tag index, or `undefined`
+   * when every tag is on more items than `tagMembersLimit` lets one search read. Each tag's first
+   * `tagFetchLimit + 1` entries are read at once, so a rare tag is known after one small Query;
+   * while none of them has ended, one tag after another is read further, all within
+   * `tagMembersLimit` entries.
+   */
+  private async taggedItems(ownerId: string, tags: readonly string[]): Promise<Set<string> | undefined> {
+    const reads = await Promise.all(tags.map((tag) => this.readTag(ownerId, tag, this.config.tagFetchLimit)));
+    let complete = reads.filter((read) => read.startKey === undefined);
+    let budget = this.config.tagMembersLimit - reads.reduce((sum, read) => sum + read.ids.size, 0);
+    for (const read of reads) {
+      if (complete.length > 0 || budget <= 0) break;
+      const further = await this.readTag(ownerId, read.tag, read.ids.size + budget, read);
+      budget -= further.ids.size - read.ids.size;
+      if (further.startKey === undefined) complete = [further];
+    }
+    // An item carries every tag: the tag on the fewest items bounds them, the others narrow them.
+    const [fewest, ...others] = complete.sort((a, b) => a.ids.size - b.ids.size);
+    if (fewest === undefined) return undefined;
+    return new Set([...fewest.ids].filter((id) => others.every((other) => other.ids.has(id))));
+  }
+
+  /**
+   * One tag's entries (ids only, in id order) until they end or more than `max` ids are known, from
+   * the start or on from an earlier read that has not ended.
+   */
+  private async readTag(ownerId: string, tag: string, max: number, from?: TagRead): Promise<TagRead> {
+    const ids = new Set(from?.ids);
+    let startKey = from?.startKey;
+    while (ids.size <= max) {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'PK = :pk',
+          ExpressionAttributeValues: { ':pk': str(mediaKeys.tagPk(ownerId, tag)) },
+          ProjectionExpression: 'SK',
+          // One entry past `max` says that the tag is on more items than that.
+          Limit: max + 1 - ids.size,
+          ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
+        }),
+      );
+      for (const row of page.Items ?? []) {
+        const id = /^MEDIA#([^#]+)$/.exec(stringAttr(row, 'SK') ?? '')?.[1];
+        if (id !== undefined) ids.add(id);
+      }
+      startKey = page.LastEvaluatedKey;
+      if (startKey === undefined) return { tag, ids };
+    }
+    return startKey === undefined ? { tag, ids } : { tag, ids, startKey };
   }
 
   async timeline(ownerId: string): Promise<TimelineMonth[]> {
@@ -327,9 +541,10 @@ export class DynamoMediaSearch implements MediaSearch {
   }
 
   /**
-   * A page walked from a date-ordered source: entries in order, their items read as many at a time
-   * as the page still needs, until the page is full, the source ends or `maxQueriesPerSearch`
-   * requests were made (then the page may be short, with a cursor).
+   * A page walked from a date-ordered source: entries in order (of `members` only, when given),
+   * their items read as many at a time as the page still needs, until the page is full, the source
+   * ends or `maxQueriesPerSearch` requests were made (then the page may be short, with a cursor).
+   * `tagsInMembers`: the members are the items carrying the query's tags.
    */
   private async walk(
     ownerId: string,
@@ -337,14 +552,16 @@ export class DynamoMediaSearch implements MediaSearch {
     source: DateOrderedSource,
     after: Position | undefined,
     members: ReadonlySet<string> | undefined,
-  ): Promise<{ items: MediaItem[]; next?: Position }> {
+    tagsInMembers = false,
+  ): Promise<PageResult> {
     const items: MediaItem[] = [];
-    // A FilterExpression drops entries after DynamoDB counted them against the Limit: ask for more.
-    const filteredByQuery = source.input.FilterExpression !== undefined;
-    // Filters that only the item can answer drop candidates after their items are read: read more at once.
+    // A FilterExpression drops entries after DynamoDB counted them against the Limit, and members
+    // drop entries before their items are read: ask for more.
+    const filteredBeforeReading = source.input.FilterExpression !== undefined || members !== undefined;
+    // Filters that only the item can answer drop candidates after their items are read: read more
+    // at once. Members read from the tag index carry the tags already.
     const dropsAfterReading =
-      members !== undefined ||
-      query.tags.length > 0 ||
+      (query.tags.length > 0 && !tagsInMembers) ||
       query.camera.length > 0 ||
       // Postings carry no status; the date index filters it itself.
       (query.status !== undefined && source.input.IndexName === undefined) ||
@@ -354,12 +571,19 @@ export class DynamoMediaSearch implements MediaSearch {
     for (let queries = 0; queries < this.config.maxQueriesPerSearch; queries += 1) {
       const need = query.limit - items.length;
       // One more entry than the page needs says whether another page follows, without reading its item.
-      const limit = filteredByQuery || dropsAfterReading ? Math.min(1000, Math.max(need * 4, 100)) : need + 1;
+      const limit = filteredBeforeReading || dropsAfterReading ? Math.min(1000, Math.max(need * 4, 100)) : need + 1;
       const page = await this.client.send(new QueryCommand({ ...source.input, Limit: limit, ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }) }));
       const entries = (page.Items ?? []).flatMap((row) => source.entryOf(row) ?? []);
       let index = 0;
       while (index < entries.length && items.length < query.limit) {
-        const chunk = entries.slice(index, index + chunkSize(query.limit - items.length, dropsAfterReading));
+        // As many entries as it takes to have a chunk's worth of members: entries of other items
+        // are passed over unread, so a sparse filter does not make a request per few members.
+        const size = chunkSize(query.limit - items.length, dropsAfterReading);
+        let end = index;
+        for (let wanted = 0; end < entries.length && wanted < size; end += 1) {
+          if (members === undefined || members.has(entries[end]?.id ?? '')) wanted += 1;
+        }
+        const chunk = entries.slice(index, end);
         const byId = await this.items(
           ownerId,
           chunk.filter((entry) => members === undefined || members.has(entry.id)).map((entry) => entry.id),
@@ -394,7 +618,7 @@ export class DynamoMediaSearch implements MediaSearch {
     after: Position | undefined,
     members: ReadonlySet<string> | undefined,
     preloaded?: ReadonlyMap<string, MediaItem>,
-  ): Promise<{ items: MediaItem[]; next?: Position }> {
+  ): Promise<PageResult> {
     const sorted = [...candidates].sort((a, b) => compare(query.order, a, b));
     let index = after === undefined ? 0 : sorted.findIndex((c) => compare(query.order, c, after) > 0);
     if (index < 0) index = sorted.length;
@@ -415,11 +639,17 @@ export class DynamoMediaSearch implements MediaSearch {
     return index < sorted.length && last !== undefined ? { items, next: last } : { items };
   }
 
-  /** Without words, a small album: its items read outright (BatchGetItem), ordered and paged here. */
-  private async pageOfItems(ownerId: string, query: SearchQuery, ids: readonly string[], after: Position | undefined): Promise<{ items: MediaItem[]; next?: Position }> {
+  /** Without words, a small album's items or a rare tag's: read outright (BatchGetItem), ordered and paged here. */
+  private async pageOfItems(ownerId: string, query: SearchQuery, ids: readonly string[], after: Position | undefined): Promise<PageResult> {
     const byId = await this.items(ownerId, ids);
-    const candidates = [...byId.values()].map((item) => ({ id: item.id, takenAt: takenAtOf(item), score: 0 }));
-    return this.pageOfCandidates(ownerId, query, candidates, after, new Set(ids), byId);
+    const members = new Set(ids);
+    // Every item is at hand, so only results become candidates: the last page ends at the last
+    // result (no empty page after it), and a cursor's date is always within the query's dates.
+    const candidates = [...byId.values()].flatMap((item) => {
+      const takenAt = takenAtOf(item);
+      return isResult(item, { takenAt }, query, members) ? [{ id: item.id, takenAt, score: 0 }] : [];
+    });
+    return this.pageOfCandidates(ownerId, query, candidates, after, members, byId);
   }
 
   /**

@@ -31,6 +31,7 @@ export {
   DynamoMediaSearchConfigSchema,
   type DynamoMediaSearchConfig,
   type DynamoMediaSearchConfigInput,
+  type SearchLog,
 } from './dynamo-media-search.js';
 export { MAX_INDEXED_WORDS, MONTH_SHARDS } from './search-index.js';
 export { backfillReviewIndex, backfillTable, type BackfillOptions, type BackfillResult, type TableBackfillResult } from './backfill.js';

@@ -27,9 +27,16 @@ function matches(item: MediaItem, query: ListQuery): boolean {
 
 /**
  * Up to `limit + 1` matching items of the owner's partition, newest first (one more than the page
- * tells whether another follows). `resumeAfter` is set when the query budget ran out first.
+ * tells whether another follows), or oldest first when asked. `resumeAfter` is set when the query
+ * budget ran out first.
  */
-export async function scanOwner(target: ListTarget, ownerId: string, query: ListQuery, after: string | undefined): Promise<ScanResult> {
+export async function scanOwner(
+  target: ListTarget,
+  ownerId: string,
+  query: Pick<ListQuery, 'kind' | 'status' | 'limit'>,
+  after: string | undefined,
+  order: 'newest-first' | 'oldest-first' = 'newest-first',
+): Promise<ScanResult> {
   const want = query.limit + 1;
   const filtered = query.kind !== undefined || query.status !== undefined;
   const names: Record<string, string> = { '#status': 'status' };
@@ -57,7 +64,7 @@ export async function scanOwner(target: ListTarget, ownerId: string, query: List
         FilterExpression: filters.join(' AND '),
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
-        ScanIndexForward: false,
+        ScanIndexForward: order === 'oldest-first',
         Limit: limit,
         ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
       }),

@@ -10,15 +10,17 @@ import { SearchQuerySchema, type MediaItem, type SearchQueryInput, type Tag } fr
 import { makeMediaItem } from '@mediaflow/domain/testing';
 import { DynamoMediaRepository } from './dynamo-media-repository.js';
 import { DynamoMediaSearch } from './dynamo-media-search.js';
-import { mediaRow, type Item } from './media-row.js';
+import { indexedTags, mediaRow, type Item } from './media-row.js';
 import { EMPTY_FOOTPRINT, FOOTPRINT_ATTRIBUTE, indexedRow, planIndexSteps, wantedFootprint } from './search-index.js';
 import { SEARCH_INDEX } from './table.js';
+import { tagPut } from './write-actions.js';
 import { useDynalite } from './testing/dynalite-server.js';
 import { freshMediaTable, type DynaliteTable } from './testing/dynalite-table.js';
 
 // What each kind of search request sends and what it costs, on a library shaped like a real one:
 // 600 photos over three years, each with a title, a camera file name, ten labels (with their
-// parents), a camera and the renditions list (rows of about 2.5 KB). Read units are DynamoDB's
+// parents), a camera and the renditions list (rows of about 2.5 KB); one in a hundred also carries
+// the owner's own tag `wedding`. Read units are DynamoDB's
 // own rule as dynalite applies it (`ReturnConsumedCapacity: 'TOTAL'`: half a unit per 4 KB read,
 // eventually consistent, a Query summed over its rows, a BatchGetItem rounded up per item). Write
 // units are computed from the sizes of the rows a write sends (one unit per 1 KB, twice in a
@@ -28,6 +30,8 @@ import { freshMediaTable, type DynaliteTable } from './testing/dynalite-table.js
 const dynamo = useDynalite();
 
 const LIBRARY = 600;
+/** The owner's own tag on one photo in a hundred: a rare tag. */
+const RARE_TAG = 'wedding';
 
 /** A small deterministic generator, so the library (and the figures) are the same every run. */
 function random(seed: number): () => number {
@@ -70,10 +74,12 @@ function libraryItem(i: number, next: () => number): MediaItem {
     labels.set(name, { name, confidence: 0.8, source: 'ai', parent });
   }
   const taken = new Date(Date.UTC(2022, 0, 1) + Math.floor(next() * 3 * 365 * 86_400_000));
+  // Decided by position, not by the generator, so the rest of the library is the same with or without it.
+  const own: Tag[] = i % 100 === 7 ? [{ name: RARE_TAG, confidence: 1, source: 'user' }] : [];
   const base = makeMediaItem({
     status: 'ready',
     title: pick(TITLES),
-    tags: [...labels.values()],
+    tags: [...labels.values(), ...own],
     facts: { capturedAt: taken.toISOString(), width: 4032, height: 3024, format: 'jpeg', camera: pick(CAMERAS) },
   });
   const renditions = ['thumb', 'small', 'medium', 'large'].flatMap((name) =>
@@ -103,12 +109,16 @@ function valueBytes(value: AttributeValue): number {
 
 const writeUnits = (row: Item): number => Math.ceil(rowBytes(row) / 1024);
 
-/** The rows an item's index writes, planted directly (BatchWriteItem), as the repository would write them. */
+/** An item's rows (its tag index entries and search index included), planted directly (BatchWriteItem), as the repository would write them. */
 async function plant(t: DynaliteTable, items: readonly MediaItem[]): Promise<void> {
   const puts: Item[] = [];
   for (const item of items) {
     const plan = planIndexSteps(t.tableName, item, EMPTY_FOOTPRINT, wantedFootprint(item), 99);
     puts.push(indexedRow(item, plan.main.footprint));
+    for (const tag of indexedTags(item)) {
+      const entry = tagPut(t.tableName, item.ownerId, item.id, tag).Put?.Item;
+      if (entry !== undefined) puts.push(entry);
+    }
     for (const action of plan.main.actions) {
       if (action.Put?.Item !== undefined) puts.push(action.Put.Item);
       if (action.Update !== undefined) await t.raw.send(new UpdateItemCommand({ ...action.Update, TableName: t.tableName }));
@@ -243,9 +253,38 @@ describe('what search requests send and cost (dynalite, 600 photos)', () => {
       expect.objectContaining({ name: 'Query', index: SEARCH_INDEX, keyCondition: 'GSI3PK = :pk AND GSI3SK BETWEEN :from AND :to' }),
       expect.objectContaining({ name: 'BatchGetItem', keys: 50 }),
     ]);
-    const tagged = await measure(page({ tags: 'dog', limit: 50 }));
-    describeRun('date taken, a tag filter checked on the items (taken-desc, 50)', tagged);
-    expect(tagged.requests.every((r) => r.name === 'Query' || r.name === 'BatchGetItem')).toBe(true);
+  });
+
+  it('no words, a tag filter: the tag\u2019s entries in the tag index, then its items or a filtered walk of the date index', async () => {
+    const rare = await measure(page({ tags: RARE_TAG, limit: 50 }));
+    describeRun(`no words, a rare tag ("${RARE_TAG}", taken-desc, 50)`, rare);
+    expect(rare.results).toBe(LIBRARY / 100);
+    // Its few entries, then its items: nothing else of the library is read.
+    expect(rare.requests).toEqual([
+      expect.objectContaining({ name: 'Query', keyCondition: 'PK = :pk', limit: 201 }),
+      expect.objectContaining({ name: 'BatchGetItem', keys: LIBRARY / 100 }),
+    ]);
+    expect(rare.units).toBeLessThanOrEqual(5);
+
+    const common = await measure(page({ tags: 'dog', limit: 50 }));
+    describeRun('no words, a common tag ("dog", taken-desc, 50)', common);
+    expect(common.results).toBe(50);
+    expect(common.requests.map((r) => [r.name, r.index ?? r.keyCondition])).toEqual([
+      ['Query', 'PK = :pk'],
+      ['Query', 'PK = :pk'],
+      ['Query', SEARCH_INDEX],
+      ['BatchGetItem', undefined],
+    ]);
+    // Only the tag's items are read: the page's 50 and none of the others the walk passes.
+    expect(common.requests[3]?.keys).toBe(50);
+
+    // What a rare tag cost when the walk checked tags on the items it read, as it still does for a
+    // tag on more than `tagMembersLimit` items.
+    const checking = new DynamoMediaSearch({ tableName: t.tableName, tagFetchLimit: 0, tagMembersLimit: 0 }, { client: t.client });
+    const walked = await measure(async () => (await checking.search('alice', SearchQuerySchema.parse({ tags: RARE_TAG, limit: 50 }))).items.length);
+    describeRun('no words, the rare tag checked on the items the date index walk reads (taken-desc, 50)', walked);
+    expect(walked.results).toBe(LIBRARY / 100);
+    expect(walked.units).toBeGreaterThan(20 * rare.units);
   });
 
   it('the timeline: one Query of the month counters', async () => {

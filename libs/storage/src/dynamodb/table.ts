@@ -188,8 +188,10 @@ export const mediaKeys = {
   /**
    * The partition of an owner's search postings for words starting with the same two characters
    * (a shorter word is its own partition): a typed prefix of two or more characters lies in one.
+   * Characters are code points, never UTF-16 units: a cut inside a surrogate pair (`a𠀀`) would
+   * leave half a character in the key.
    */
-  searchPk: (ownerId: string, word: string): string => `SEARCH#${ownerId}#${word.slice(0, 2)}`,
+  searchPk: (ownerId: string, word: string): string => `SEARCH#${ownerId}#${leadingCharacters(word, 2)}`,
   /**
    * A posting: one word of one item. Words are letters and digits only, so `{word}#` begins
    * exactly that word's postings, which then run in date-taken order.
@@ -201,25 +203,55 @@ export const mediaKeys = {
   monthSk: (month: string, shard: number): string => `MONTH#${month}#${shard}`,
 } as const;
 
+/** The first `count` characters (code points) of a word. */
+function leadingCharacters(word: string, count: number): string {
+  return Array.from(word).slice(0, count).join('');
+}
+
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Creates the media table (on demand, with its index) and resolves when it is ACTIVE. For tests
- * and local tooling; deployed tables come from the infrastructure.
+ * The media table's definition with its indexes up to `upTo` in {@link INDEX_RELEASE_ORDER} (all
+ * when absent), and only the attribute definitions those keys use, as the infrastructure declares
+ * a table part way through a rollout (`-c tableIndexesUpTo`).
+ */
+function mediaTableUpTo(upTo: string | undefined): MediaTableDefinition {
+  if (upTo === undefined) return MEDIA_TABLE;
+  const last = INDEX_RELEASE_ORDER.indexOf(upTo);
+  if (last < 0) throw new StorageError(`the media table has no index ${upTo}`);
+  const indexes = MEDIA_TABLE.GlobalSecondaryIndexes.filter((index) => {
+    const position = INDEX_RELEASE_ORDER.indexOf(index.IndexName ?? '');
+    return position >= 0 && position <= last;
+  });
+  // DynamoDB refuses attribute definitions that no key uses.
+  const keys = new Set([...MEDIA_TABLE.KeySchema, ...indexes.flatMap((index) => index.KeySchema ?? [])].map((key) => key.AttributeName));
+  return { ...MEDIA_TABLE, GlobalSecondaryIndexes: indexes, AttributeDefinitions: MEDIA_TABLE.AttributeDefinitions.filter((a) => keys.has(a.AttributeName)) };
+}
+
+/**
+ * Creates the media table (on demand, with its indexes) and resolves when it is ACTIVE. For tests
+ * and local tooling; deployed tables come from the infrastructure. `indexesUpTo` leaves out the
+ * indexes released after the one it names, as on a table part way through a rollout.
  *
  * @example
  * await createMediaTable(client, `media-test-${randomUUID()}`);
+ * await createMediaTable(client, 'before-search', { indexesUpTo: REVIEW_INDEX });
  */
-export async function createMediaTable(client: DynamoDBClient, tableName: string, options: { pollMs?: number; maxWaitMs?: number } = {}): Promise<void> {
+export async function createMediaTable(
+  client: DynamoDBClient,
+  tableName: string,
+  options: { pollMs?: number; maxWaitMs?: number; indexesUpTo?: string } = {},
+): Promise<void> {
   const pollMs = options.pollMs ?? 20;
   const deadline = Date.now() + (options.maxWaitMs ?? 120_000);
+  const table = mediaTableUpTo(options.indexesUpTo);
   await client.send(
     new CreateTableCommand({
       TableName: tableName,
-      KeySchema: MEDIA_TABLE.KeySchema,
-      AttributeDefinitions: MEDIA_TABLE.AttributeDefinitions,
-      GlobalSecondaryIndexes: MEDIA_TABLE.GlobalSecondaryIndexes,
-      BillingMode: MEDIA_TABLE.BillingMode,
+      KeySchema: table.KeySchema,
+      AttributeDefinitions: table.AttributeDefinitions,
+      GlobalSecondaryIndexes: table.GlobalSecondaryIndexes,
+      BillingMode: table.BillingMode,
     }),
   );
   for (;;) {

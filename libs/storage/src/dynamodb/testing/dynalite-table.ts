@@ -42,14 +42,16 @@ export interface DynaliteTable {
 let tables = 0;
 
 /**
- * Creates a media table (from `MEDIA_TABLE`) under a new name on the dynalite at `endpoint`.
+ * Creates a media table (from `MEDIA_TABLE`) under a new name on the dynalite at `endpoint`;
+ * `indexesUpTo` leaves out the indexes released after the one it names (a table mid-rollout).
  *
  * @example
  * const dynamo = useDynalite();
  * const t = await freshMediaTable(dynamo.endpoint());
  * const repo = new DynamoMediaRepository({ tableName: t.tableName }, { client: t.client });
+ * const beforeSearch = await freshMediaTable(dynamo.endpoint(), { indexesUpTo: REVIEW_INDEX });
  */
-export async function freshMediaTable(endpoint: string): Promise<DynaliteTable> {
+export async function freshMediaTable(endpoint: string, table: { indexesUpTo?: string } = {}): Promise<DynaliteTable> {
   tables += 1;
   const tableName = `media-${process.pid}-${tables}`;
   const options = { endpoint, region: 'us-east-1', credentials: DYNALITE_CREDENTIALS };
@@ -59,7 +61,7 @@ export async function freshMediaTable(endpoint: string): Promise<DynaliteTable> 
   const transactions = emulateTransactions(raw);
   transactions.attach(client);
   const others: DynamoDBClient[] = [];
-  await createMediaTable(raw, tableName);
+  await createMediaTable(raw, tableName, table.indexesUpTo === undefined ? {} : { indexesUpTo: table.indexesUpTo });
   return {
     tableName,
     client,
