@@ -14,7 +14,7 @@ describe('compareArchitectures', () => {
 
   it('gives a reason on every line that differs', () => {
     for (const r of c.rows) if (Math.abs(r.difference) > 0.01) expect(r.reason).not.toBe('');
-    expect(c.rows.find((r) => r.service === 'opensearch')?.reason).toMatch(/tags in DynamoDB/);
+    expect(c.rows.find((r) => r.service === 'opensearch')?.reason).toMatch(/search index is in DynamoDB/);
   });
 
   // Mediaflow's default tagger is the on-device one (measured), so Rekognition is the baseline's alone.

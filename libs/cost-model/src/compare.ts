@@ -65,10 +65,10 @@ export function explainDifference(service: ServiceId, a: Architecture, b: Archit
       }
       break;
     case 'dynamodb':
-      if (changed('search')) why.push(b.search === 'dynamodb-tags' ? 'tag index and dedup items in the table' : 'tags moved to OpenSearch');
+      if (changed('search')) why.push(b.search === 'dynamodb-tags' ? 'tag index, search postings, month counters and dedup items in the table' : 'tags moved to OpenSearch');
       break;
     case 'opensearch':
-      if (changed('search')) why.push(b.search === 'dynamodb-tags' ? 'no always-on search cluster: tags in DynamoDB' : 'adds a search cluster');
+      if (changed('search')) why.push(b.search === 'dynamodb-tags' ? 'no always-on search cluster: the search index is in DynamoDB' : 'adds a search cluster');
       break;
     case 'elasticache':
       if (changed('cache')) why.push(b.cache === 'none' ? 'no cache cluster (DynamoDB reads are cheap enough)' : `adds ${b.cache}`);
