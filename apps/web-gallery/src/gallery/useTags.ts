@@ -1,37 +1,12 @@
-import { useCallback, useEffect, useState } from 'react';
 import type { TagCount } from '../api/types';
-import { useServices } from '../app/services';
+import { useLibraryFigure } from './useLibraryFigure';
 
-/** Tag counts for the chips; refreshed when an item changes (debounced: uploads come in bursts). */
+const NO_TAGS: TagCount[] = [];
+
+/** Tag counts for the chips, most used first; refreshed (debounced) when an item changes. */
 export function useTags(): TagCount[] {
-  const { api, events } = useServices();
-  const [tags, setTags] = useState<TagCount[]>([]);
-  const load = useCallback(
-    (signal?: AbortSignal) =>
-      api
-        .listTags(signal)
-        .then((t) => setTags([...t].sort((a, b) => b.count - a.count || a.name.localeCompare(b.name))))
-        .catch(() => {
-          // Chips are a convenience: the grid reports connection problems.
-        }),
-    [api],
+  return useLibraryFigure(
+    (api, signal) => api.listTags(signal).then((t) => [...t].sort((a, b) => b.count - a.count || a.name.localeCompare(b.name))),
+    NO_TAGS,
   );
-  useEffect(() => {
-    const controller = new AbortController();
-    void load(controller.signal);
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const later = () => {
-      clearTimeout(timer);
-      timer = setTimeout(() => void load(), 800);
-    };
-    const offUpdated = events.onUpdated(later);
-    const offRemoved = events.onRemoved(later);
-    return () => {
-      controller.abort();
-      clearTimeout(timer);
-      offUpdated();
-      offRemoved();
-    };
-  }, [events, load]);
-  return tags;
 }

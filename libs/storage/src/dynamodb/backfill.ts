@@ -31,6 +31,15 @@ function scanPlan(options: BackfillOptions): { segments: number[]; totalSegments
   return { segments: [...new Set(segments)], totalSegments, pageSize: options.pageSize ?? 1000 };
 }
 
+/** The segments' counts added up, field by field (every segment reports the same fields). */
+function sumCounts<T extends object>(results: readonly T[]): T {
+  const total: Record<string, number> = {};
+  for (const result of results) {
+    for (const [field, count] of Object.entries(result)) total[field] = (total[field] ?? 0) + Number(count);
+  }
+  return total as T;
+}
+
 /** What a backfill did. */
 export interface BackfillResult {
   /** Rows the scans read (each costs its share of read units, matching or not). */
@@ -68,13 +77,7 @@ export interface BackfillResult {
 export async function backfillReviewIndex(client: DynamoDBClient, tableName: string, options: BackfillOptions = {}): Promise<BackfillResult> {
   const { segments, totalSegments, pageSize } = scanPlan(options);
   const results = await Promise.all(segments.map((segment) => backfillSegment(client, tableName, segment, totalSegments, pageSize)));
-  return results.reduce((a, b) => ({
-    scanned: a.scanned + b.scanned,
-    held: a.held + b.held,
-    decided: a.decided + b.decided,
-    written: a.written + b.written,
-    conflicts: a.conflicts + b.conflicts,
-  }));
+  return sumCounts(results);
 }
 
 async function backfillSegment(client: DynamoDBClient, tableName: string, segment: number, totalSegments: number, pageSize: number): Promise<BackfillResult> {
@@ -170,14 +173,7 @@ export interface TableBackfillResult {
 export async function backfillTable(client: DynamoDBClient, tableName: string, options: BackfillOptions = {}): Promise<TableBackfillResult> {
   const { segments, totalSegments, pageSize } = scanPlan(options);
   const results = await Promise.all(segments.map((segment) => backfillTableSegment(client, tableName, segment, totalSegments, pageSize)));
-  return results.reduce((a, b) => ({
-    scanned: a.scanned + b.scanned,
-    found: a.found + b.found,
-    indexed: a.indexed + b.indexed,
-    completed: a.completed + b.completed,
-    queued: a.queued + b.queued,
-    conflicts: a.conflicts + b.conflicts,
-  }));
+  return sumCounts(results);
 }
 
 /** Sends a backfill transaction, again after a pause while it meets another (a busy month counter). */
