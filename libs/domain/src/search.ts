@@ -74,11 +74,22 @@ export function indexWords(text: string): string[] {
   return [...out];
 }
 
-/** When an item was taken, else uploaded, in UTC `toISOString()` form (text order is time order). */
+/** The latest instant whose `toISOString()` still has a four-digit year (later ones sort as text before year 0001). */
+const LAST_FOUR_DIGIT_YEAR_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+/** An instant in UTC `toISOString()` form when its year has four digits, else undefined. */
+function fourDigitYearIso(text: string): string | undefined {
+  const ms = Date.parse(text);
+  return Number.isNaN(ms) || ms < Date.UTC(0, 0, 1) || ms > LAST_FOUR_DIGIT_YEAR_MS ? undefined : new Date(ms).toISOString();
+}
+
+/**
+ * When an item was taken, else uploaded, in UTC `toISOString()` form (text order is time order). A
+ * capture date that cannot be written so (past year 9999 in UTC) is passed over for the upload date.
+ */
 export function takenAtOf(item: MediaItem): string {
-  const at = item.facts.capturedAt ?? item.createdAt;
-  const ms = Date.parse(at);
-  return Number.isNaN(ms) ? item.createdAt : new Date(ms).toISOString();
+  const captured = item.facts.capturedAt === undefined ? undefined : fourDigitYearIso(item.facts.capturedAt);
+  return captured ?? fourDigitYearIso(item.createdAt) ?? item.createdAt;
 }
 
 /**
@@ -190,11 +201,12 @@ const TagListSchema = z
   .transform((value) => [...new Set(value.split(',').map((t) => t.trim()).filter((t) => t.length > 0))])
   .pipe(z.array(TagNameSchema).max(10));
 
-/** An ISO date (`2021-07-14`) or date-time with an offset. */
+/** An ISO date (`2021-07-14`) or date-time with an offset, whose UTC year has four digits. */
 const DateBoundSchema = z
   .string()
   .max(40)
-  .refine((v) => DateOnly.safeParse(v).success || DateTime.safeParse(v).success, 'must be an ISO date or a date-time with an offset');
+  .refine((v) => DateOnly.safeParse(v).success || DateTime.safeParse(v).success, 'must be an ISO date or a date-time with an offset')
+  .refine((v) => !DateTime.safeParse(v).success || fourDigitYearIso(v) !== undefined, 'must fall between the years 0000 and 9999 in UTC');
 
 /**
  * `GET /api/v1/search?q=&kind=&status=&tags=&from=&to=&camera=&album=&order=&cursor=&limit=`.

@@ -18,8 +18,8 @@ function setup() {
 }
 
 describe('takenAt', () => {
-  it('is the date the item was taken, else the time it was uploaded', () => {
-    expect(takenAt(makeMediaItem({ createdAt: '2026-01-01T00:00:00.000Z', facts: { capturedAt: '2020-01-01T12:00:00+01:00' } }))).toBe('2020-01-01T12:00:00+01:00');
+  it('is the date the item was taken, else the time it was uploaded, in UTC as search and the timeline have it', () => {
+    expect(takenAt(makeMediaItem({ createdAt: '2026-01-01T00:00:00.000Z', facts: { capturedAt: '2020-01-01T12:00:00+01:00' } }))).toBe('2020-01-01T11:00:00.000Z');
     expect(takenAt(makeMediaItem({ createdAt: '2026-01-01T00:00:00.000Z' }))).toBe('2026-01-01T00:00:00.000Z');
   });
 });

@@ -14,6 +14,7 @@ import {
   NotFoundError,
   type Page,
   parseOrThrow,
+  takenAtOf,
 } from '@mediaflow/domain';
 import type { ServiceDeps } from './context.js';
 import { getMedia } from './queries.js';
@@ -39,9 +40,9 @@ async function addableItem(deps: ServiceDeps, ownerId: string, id: string): Prom
   return item === undefined || item.status === 'uploading' ? undefined : item;
 }
 
-/** What an album sorts an item by: the date it was taken, else the time it was uploaded. */
+/** What an album sorts an item by: the date it was taken, else the time it was uploaded (as search and the timeline do). */
 export function takenAt(item: MediaItem): string {
-  return item.facts.capturedAt ?? item.createdAt;
+  return takenAtOf(item);
 }
 
 /** One album of the owner; another owner's album is "not found". */

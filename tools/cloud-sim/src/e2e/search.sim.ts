@@ -47,7 +47,7 @@ describe('search and the timeline on the simulated stage', () => {
     ]);
     const views = await Promise.all([settled(alice, ids[0] as string), settled(alice, ids[1] as string), settled(bob, ids[2] as string)]);
     expect(views.map((v) => v.status)).toEqual(['ready', 'ready', 'ready']);
-    [lighthouse, market] = views as [MediaView, MediaView];
+    [lighthouse, market] = views as [MediaView, MediaView, MediaView];
   }, 400_000);
 
   afterAll(async () => {

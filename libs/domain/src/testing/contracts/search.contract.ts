@@ -163,6 +163,15 @@ export function mediaSearchContract(name: string, create: () => Promise<MediaSea
       expect(await ids({ q: 'beach', album: album.id, tags: 'family', from: '2020-01-01' })).toEqual([a.id]);
     });
 
+    it('places a capture date past year 9999 (UTC) at its upload date, and refuses such bounds', async () => {
+      const far = await repo.create(item({ title: 'far', facts: { capturedAt: '9999-12-31T23:30:00-14:00' } }));
+      const near = await repo.create(item({ title: 'near', facts: { capturedAt: '2020-01-01T00:00:00.000Z' } }));
+      expect(await ids({ order: 'taken-asc' })).toEqual([near.id, far.id]);
+      expect(await ids({ to: '2021-01-01' })).toEqual([near.id]);
+      expect(SearchQuerySchema.safeParse({ to: '9999-12-31T23:59:59-14:00' }).success).toBe(false);
+      expect(SearchQuerySchema.safeParse({ from: '9999-12-31' }).success).toBe(true);
+    });
+
     it("never finds another owner's items, whatever the filters", async () => {
       const mine = await repo.create(item({ title: 'sunflower' }));
       const theirs = await repo.create(item({ ownerId: 'bob', title: 'sunflower' }));
