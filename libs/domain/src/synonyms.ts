@@ -1,7 +1,7 @@
 /**
  * One name per thing, applied after `singular`: the two taggers (and people) say the same thing
- * in different words, and search should find both. The
- * tagger applies them to labels and search to every word it indexes or is asked for.
+ * in different words, and search should find both. The tagger applies them to labels, search to
+ * every word it indexes or is asked for.
  */
 export const SYNONYMS: Readonly<Record<string, string>> = {
   automobile: 'car',
