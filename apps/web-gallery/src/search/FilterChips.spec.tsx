@@ -1,4 +1,5 @@
 import { fireEvent, render, screen, within } from '@testing-library/react';
+import { useState } from 'react';
 import { FilterChips } from './FilterChips';
 import type { LibraryView } from './view';
 
@@ -56,5 +57,73 @@ describe('FilterChips', () => {
     fireEvent.click(within(form).getByRole('button', { name: 'Apply' }));
     expect(onChange).toHaveBeenCalledWith({ q: '', tags: ['dog'], from: '2021-07-14', to: '2021-08-31', camera: 'Canon EOS', at: undefined });
     expect(screen.queryByRole('form')).toBeNull();
+  });
+
+  describe('focus', () => {
+    /** Renders with a parent that applies the changes, as the page does. */
+    function Harness({ initial }: { initial: LibraryView }) {
+      const [value, setValue] = useState(initial);
+      return <FilterChips value={value} onChange={setValue} />;
+    }
+    const chip = (name: string) => screen.getByRole('button', { name: `Remove filter ${name}` });
+    const toggle = () => screen.getByRole('button', { name: 'Date or camera' });
+
+    it('goes to the next chip after a removal, else the previous, else "Date or camera"', () => {
+      render(<Harness initial={{ q: '', tags: ['dog', 'beach', 'cat'] }} />);
+      chip('Tag: dog').focus();
+      fireEvent.click(chip('Tag: dog'));
+      expect(screen.queryByRole('button', { name: 'Remove filter Tag: dog' })).toBeNull();
+      expect(document.activeElement).toBe(chip('Tag: beach'));
+      chip('Tag: cat').focus();
+      fireEvent.click(chip('Tag: cat'));
+      expect(document.activeElement).toBe(chip('Tag: beach'));
+      fireEvent.click(chip('Tag: beach'));
+      expect(screen.queryAllByRole('button', { name: /^Remove filter/ })).toHaveLength(0);
+      expect(document.activeElement).toBe(toggle());
+    });
+
+    it('goes to "Date or camera" after Clear filters', () => {
+      render(<Harness initial={{ q: '', tags: ['dog'] }} />);
+      screen.getByRole('button', { name: 'Clear filters' }).focus();
+      fireEvent.click(screen.getByRole('button', { name: 'Clear filters' }));
+      expect(screen.queryByRole('button', { name: 'Clear filters' })).toBeNull();
+      expect(document.activeElement).toBe(toggle());
+    });
+
+    it('returns to "Date or camera" after Apply or Cancel, which controls the form only while it is open', () => {
+      render(<Harness initial={{ q: '', tags: [] }} />);
+      expect(toggle().getAttribute('aria-controls')).toBeNull();
+      fireEvent.click(toggle());
+      const form = screen.getByRole('form', { name: 'Date taken and camera' });
+      expect(toggle().getAttribute('aria-controls')).toBe(form.id);
+      const cancel = within(form).getByRole('button', { name: 'Cancel' });
+      cancel.focus();
+      fireEvent.click(cancel);
+      expect(screen.queryByRole('form')).toBeNull();
+      expect(toggle().getAttribute('aria-controls')).toBeNull();
+      expect(document.activeElement).toBe(toggle());
+
+      fireEvent.click(toggle());
+      const again = screen.getByRole('form', { name: 'Date taken and camera' });
+      fireEvent.change(within(again).getByLabelText('Camera'), { target: { value: 'Canon' } });
+      const apply = within(again).getByRole('button', { name: 'Apply' });
+      apply.focus();
+      fireEvent.click(apply);
+      expect(screen.queryByRole('form')).toBeNull();
+      expect(document.activeElement).toBe(toggle());
+      expect(chip('Camera: Canon')).toBeTruthy();
+    });
+
+    it('stays in the form when Apply is refused', () => {
+      render(<Harness initial={{ q: '', tags: [] }} />);
+      fireEvent.click(toggle());
+      const form = screen.getByRole('form', { name: 'Date taken and camera' });
+      fireEvent.change(within(form).getByLabelText('Taken from'), { target: { value: '2021-09-01' } });
+      fireEvent.change(within(form).getByLabelText('Taken until'), { target: { value: '2021-08-01' } });
+      const apply = within(form).getByRole('button', { name: 'Apply' });
+      apply.focus();
+      fireEvent.click(apply);
+      expect(document.activeElement).toBe(apply);
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useId, useRef, useState, type FormEvent } from 'react';
 import { CloseIcon, PlusIcon } from '../ui/icons';
 import { KIND_LABELS, STATUS_LABELS } from '../ui/format';
 import { dateRangeLabel } from './labels';
@@ -41,6 +41,27 @@ export function FilterChips({ value, onChange, albumName }: FilterChipsProps) {
   const [error, setError] = useState<string | null>(null);
   const ids = { form: useId(), from: useId(), to: useId(), camera: useId() };
   const chips = activeChips(value, albumName);
+  // The chips' buttons by key, and "Date or camera": where the focus goes when what held it goes away.
+  const chipButtons = useRef(new Map<string, HTMLButtonElement>());
+  const toggle = useRef<HTMLButtonElement>(null);
+
+  const focusToggle = () => toggle.current?.focus();
+
+  /** Removes a chip's filter, handing the focus to the next chip, else the previous, else "Date or camera". */
+  const remove = (index: number) => {
+    const chip = chips[index];
+    if (!chip) return;
+    const neighbour = chips[index + 1] ?? chips[index - 1];
+    const next = neighbour ? chipButtons.current.get(neighbour.key) : undefined;
+    if (next) next.focus();
+    else focusToggle();
+    onChange({ ...chip.without, at: undefined });
+  };
+
+  const close = () => {
+    setAdding(false);
+    focusToggle();
+  };
 
   const open = () => {
     setDraft({ from: value.from ? fromDay(value.from) : '', to: value.to ? toDay(value.to) : '', camera: value.camera ?? '' });
@@ -61,28 +82,39 @@ export function FilterChips({ value, onChange, albumName }: FilterChipsProps) {
     }
     const camera = draft.camera.trim();
     onChange({ ...value, from: from || undefined, to: to || undefined, camera: camera || undefined, at: undefined });
-    setAdding(false);
+    close();
   };
 
   return (
     <div className="active-filters">
       <div className="chips" role="group" aria-label="Active filters">
-        {chips.map((chip) => (
+        {chips.map((chip, index) => (
           <button
             key={chip.key}
+            ref={(button) => {
+              if (button) chipButtons.current.set(chip.key, button);
+              else chipButtons.current.delete(chip.key);
+            }}
             type="button"
             className="chip chip-active"
             aria-label={`Remove filter ${chip.what}: ${chip.label}`}
-            onClick={() => onChange({ ...chip.without, at: undefined })}
+            onClick={() => remove(index)}
           >
             <span className="chip-what">{chip.what}</span> {chip.label} <CloseIcon size={14} />
           </button>
         ))}
-        <button type="button" className="chip chip-more" aria-expanded={adding} aria-controls={ids.form} onClick={() => (adding ? setAdding(false) : open())}>
+        <button ref={toggle} type="button" className="chip chip-more" aria-expanded={adding} aria-controls={adding ? ids.form : undefined} onClick={() => (adding ? setAdding(false) : open())}>
           <PlusIcon size={14} /> Date or camera
         </button>
         {isFiltered(value) && (
-          <button type="button" className="chip chip-clear" onClick={() => onChange({ ...EMPTY_VIEW, q: value.q, order: value.order })}>
+          <button
+            type="button"
+            className="chip chip-clear"
+            onClick={() => {
+              focusToggle();
+              onChange({ ...EMPTY_VIEW, q: value.q, order: value.order });
+            }}
+          >
             <CloseIcon size={14} /> Clear filters
           </button>
         )}
@@ -105,7 +137,7 @@ export function FilterChips({ value, onChange, albumName }: FilterChipsProps) {
             <button type="submit" className="btn btn-primary btn-small">
               Apply
             </button>
-            <button type="button" className="btn btn-quiet btn-small" onClick={() => setAdding(false)}>
+            <button type="button" className="btn btn-quiet btn-small" onClick={close}>
               Cancel
             </button>
           </div>

@@ -1,4 +1,4 @@
-import { useEffect, useId, useMemo, useRef } from 'react';
+import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { TimelineMonth } from '../api/types';
 import { monthLabel, shortMonthLabel } from '../search/labels';
 
@@ -18,6 +18,9 @@ interface Year {
   count: number;
   months: TimelineMonth[];
 }
+
+/** How long after a key press on the month menu a `change` counts as the keyboard's (ms). */
+export const KEY_CHANGE_WINDOW = 500;
 
 const items = (n: number) => (n === 1 ? '1 item' : `${n} items`);
 
@@ -44,6 +47,29 @@ export function Scrubber({ months, current, onJump, newestFirst }: ScrubberProps
   const rail = useRef<HTMLOListElement>(null);
   const years = useMemo(() => yearsOf(months), [months]);
   const known = current !== null && months.some((m) => m.month === current);
+  // The month chosen in the menu and not gone to yet, while the month in view is still `at`.
+  const [choice, setChoice] = useState<{ month: string; at: string | null } | null>(null);
+  const lastKey = useRef(Number.NEGATIVE_INFINITY);
+  const shown = choice !== null && choice.at === current ? choice.month : known ? (current ?? '') : '';
+
+  const go = (month: string) => {
+    if (month) onJump(month);
+  };
+
+  // Arrow keys (and typing) only choose: some browsers fire `change` on each key in a closed menu,
+  // and a jump per key would reload the list under the keyboard (WCAG 3.2.2). Enter or "Go" goes.
+  // A `change` with no key just before it is a choice made with the pointer in the open list: it goes.
+  const onMenuKeyDown = (event: KeyboardEvent<HTMLSelectElement>) => {
+    lastKey.current = Date.now();
+    if (event.key === 'Enter') {
+      event.preventDefault();
+      go(event.currentTarget.value);
+    }
+  };
+  const onMenuChange = (month: string) => {
+    setChoice({ month, at: current });
+    if (Date.now() - lastKey.current > KEY_CHANGE_WINDOW) go(month);
+  };
 
   // The month in view stays in sight in a rail taller than the screen.
   useEffect(() => {
@@ -58,9 +84,10 @@ export function Scrubber({ months, current, onJump, newestFirst }: ScrubberProps
 
   return (
     <nav className="scrubber" aria-label="Timeline">
-      <div className="scrubber-select">
+      {/* The menu and "Go" keep the focus after a jump (see `scrollToMonth`). */}
+      <div className="scrubber-select" data-jump-keeps-focus="">
         <label htmlFor={selectId}>Jump to</label>
-        <select id={selectId} value={known ? (current ?? '') : ''} onChange={(e) => e.target.value && onJump(e.target.value)}>
+        <select id={selectId} value={shown} onKeyDown={onMenuKeyDown} onChange={(e) => onMenuChange(e.target.value)}>
           {!known && <option value="">Month…</option>}
           {years.map((y) => (
             <optgroup key={y.year} label={y.year}>
@@ -72,6 +99,9 @@ export function Scrubber({ months, current, onJump, newestFirst }: ScrubberProps
             </optgroup>
           ))}
         </select>
+        <button type="button" className="btn btn-small" aria-label="Go to the chosen month" disabled={!shown} onClick={() => go(shown)}>
+          Go
+        </button>
       </div>
       <ol className="scrubber-rail" ref={rail}>
         {years.map((y) => {

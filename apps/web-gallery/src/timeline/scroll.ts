@@ -1,5 +1,8 @@
 import { useEffect, useState, type RefObject } from 'react';
 
+/** Marks a part of the page (the month menu) whose jumps leave the focus where it is. */
+export const KEEP_FOCUS_ATTRIBUTE = 'data-jump-keeps-focus';
+
 /** Where the sticky top bar ends: what is scrolled above it is hidden. */
 export function stickyTop(): number {
   const bar = document.querySelector('.topbar');
@@ -10,12 +13,16 @@ export function stickyTop(): number {
  * Scrolls the page so a month's header sits just under the top bar (the first month's, when that
  * one is not in the list), and moves the focus there, so a keyboard or screen reader is where the
  * eyes are. Returns whether there was a month to go to. (`month` is `YYYY-MM`: safe in a selector.)
+ * The focus stays put when it is in the month menu (the jump came from there, and the keyboard
+ * user may go on choosing).
  */
 export function scrollToMonth(root: HTMLElement, month: string): boolean {
   const section = root.querySelector<HTMLElement>(`[data-month="${month}"]`) ?? root.querySelector<HTMLElement>('[data-month]');
   if (!section) return false;
   const top = section.getBoundingClientRect().top + window.scrollY - stickyTop() - 8;
   window.scrollTo({ top: Math.max(0, top) });
+  const focused = document.activeElement;
+  if (focused instanceof HTMLElement && focused.closest(`[${KEEP_FOCUS_ATTRIBUTE}]`)) return true;
   section.querySelector<HTMLElement>('.month-heading')?.focus({ preventScroll: true });
   return true;
 }
