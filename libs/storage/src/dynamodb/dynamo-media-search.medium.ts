@@ -400,6 +400,96 @@ describe('DynamoMediaSearch and its index on dynalite', () => {
       expect(values).not.toContain('bob');
     }
   });
+  /** Every page of a search, following its cursors (at most 40 pages). */
+  async function pagesOf(s: DynamoMediaSearch, input: SearchQueryInput): Promise<{ pages: string[][]; batchGets: number[] }> {
+    const pages: string[][] = [];
+    const batchGets: number[] = [];
+    let cursor: string | undefined;
+    do {
+      const before = t.sent.length;
+      const page: Page<MediaItem> = await s.search('alice', SearchQuerySchema.parse(cursor === undefined ? input : { ...input, cursor }));
+      batchGets.push(t.sent.slice(before).filter((c) => c.name === 'BatchGetItemCommand').length);
+      pages.push(page.items.map((i) => i.id));
+      cursor = page.nextCursor;
+    } while (cursor !== undefined && pages.length < 40);
+    expect(cursor).toBeUndefined();
+    return { pages, batchGets };
+  }
+
+  describe('with a posting budget smaller than a common word', () => {
+    const day = (i: number): string => new Date(Date.UTC(2020, 0, 1 + i)).toISOString();
+    let mountains: MediaItem[];
+    let both: MediaItem[];
+    let budgeted: DynamoMediaSearch;
+
+    beforeEach(async () => {
+      budgeted = new DynamoMediaSearch({ tableName: t.tableName, maxPostingsPerSearch: 20 } satisfies DynamoMediaSearchConfigInput, { client: t.client });
+      mountains = [];
+      for (let i = 0; i < 32; i += 1) {
+        const dog = i === 0 || i === 15 || i === 31;
+        mountains.push(await repo.create(ready({ title: dog ? 'mountain sky dog' : 'mountain sky', facts: { capturedAt: day(i) } })));
+      }
+      both = [0, 15, 31].flatMap((i) => mountains[i] ?? []);
+      await repo.create(ready({ title: 'dog', facts: { capturedAt: day(7) } }));
+      await repo.create(ready({ title: 'dog', facts: { capturedAt: day(22) } }));
+    });
+
+    const sorted = (ids: readonly string[]): string[] => [...ids].sort();
+
+    it('finds the items with both words when the longer, common word is read first, in parts with cursors', async () => {
+      for (const order of ['relevance', 'taken-desc', 'taken-asc'] as const) {
+        const { pages } = await pagesOf(budgeted, { q: 'mountain dog ', order });
+        const found = pages.flat();
+        expect(sorted(found)).toEqual(sorted(both.map((i) => i.id)));
+        expect(new Set(found).size).toBe(found.length);
+        expect(pages.length).toBeGreaterThan(1);
+        if (order === 'taken-desc') expect(found).toEqual([...both].reverse().map((i) => i.id));
+        if (order === 'taken-asc') expect(found).toEqual(both.map((i) => i.id));
+      }
+    });
+
+    it('leaves a common word whose postings do not fit to the item check instead of intersecting with part of them', async () => {
+      const { pages } = await pagesOf(budgeted, { q: 'dog sky ' });
+      expect(sorted(pages.flat())).toEqual(sorted(both.map((i) => i.id)));
+    });
+
+    it('pages through every match of one word more common than the budget, none twice', async () => {
+      for (const limit of [7, 50]) {
+        const { pages } = await pagesOf(budgeted, { q: 'mountain ', limit });
+        const found = pages.flat();
+        expect(sorted(found)).toEqual(sorted(mountains.map((i) => i.id)));
+        expect(new Set(found).size).toBe(found.length);
+      }
+    });
+
+    it('refuses a reading position outside the query\u2019s dates or for a prefix being typed', async () => {
+      const query = SearchQuerySchema.parse({ q: 'mountain dog ', from: day(10) });
+      const outside = encodeCursor({ after: mountains[0]?.id ?? '', extra: { p: `${day(0)}#${mountains[0]?.id ?? ''}` } }, searchCursorBinding('alice', query));
+      await expect(budgeted.search('alice', { ...query, cursor: outside })).rejects.toBeInstanceOf(ValidationError);
+      const typing = SearchQuerySchema.parse({ q: 'mountai' });
+      const prefix = encodeCursor({ after: mountains[0]?.id ?? '', extra: { p: `${day(0)}#${mountains[0]?.id ?? ''}` } }, searchCursorBinding('alice', typing));
+      await expect(budgeted.search('alice', { ...typing, cursor: prefix })).rejects.toBeInstanceOf(ValidationError);
+    });
+  });
+
+  it('stops a page of word candidates after maxQueriesPerSearch item reads, short with a cursor, and goes on to every match once', async () => {
+    const budgeted = new DynamoMediaSearch({ tableName: t.tableName, maxQueriesPerSearch: 1 } satisfies DynamoMediaSearchConfigInput, { client: t.client });
+    const leicas: string[] = [];
+    for (let i = 0; i < 60; i += 1) {
+      const leica = i === 2 || i === 20 || i === 40;
+      const item = await repo.create(
+        ready({ title: 'holiday', facts: { capturedAt: new Date(Date.UTC(2019, 0, 1 + i)).toISOString(), ...(leica ? { camera: { make: 'Leica', model: 'M6' } } : {}) } }),
+      );
+      if (leica) leicas.push(item.id);
+    }
+    const { pages, batchGets } = await pagesOf(budgeted, { q: 'holiday ', camera: 'leica', limit: 10 });
+    expect(pages[0]?.length ?? 0).toBeLessThan(3);
+    expect(pages.length).toBeGreaterThan(1);
+    expect(Math.max(...batchGets)).toBe(1);
+    const found = pages.flat();
+    expect([...found].sort()).toEqual([...leicas].sort());
+    expect(new Set(found).size).toBe(3);
+  });
 });
 
 describe('DynamoMediaSearch on a table part way through its rollout (deployed up to GSI2, no GSI3 yet)', () => {

@@ -36,16 +36,21 @@ import { mediaKeys, SEARCH_INDEX } from './table.js';
 export const DynamoMediaSearchConfigSchema = DynamoMediaRepositoryConfigSchema.pick({ tableName: true, region: true, endpoint: true, credentials: true }).extend({
   /**
    * The most Query requests one page in date-taken order makes while filters that need the item
-   * (tags, camera, album, status) drop candidates. When it is reached the page comes back short
-   * (even empty) with a cursor, as `list` does.
+   * (tags, camera, album, status) drop candidates, and the most BatchGetItem requests a page of
+   * candidates found in the postings (relevance order, or several words) makes to check their
+   * items. When either is reached the page comes back short (even empty) with a cursor, as `list`
+   * does.
    */
   maxQueriesPerSearch: z.number().int().min(1).max(100).default(8),
   /**
-   * The most postings one search with words reads (about 110 bytes each: 20,000 are about 2 MB,
-   * 2 requests and 270 read units). A word more common than that is matched among its newest
-   * postings; a two-letter prefix, among the first words in alphabetical order.
+   * The most postings one page of a search with words reads (about 110 bytes each: 20,000 are about
+   * 2 MB, 2 requests and 270 read units). A finished word more common than that is read in parts of
+   * this size (half of it when other words follow), newest first (oldest first for `taken-asc`):
+   * each part's matches are paged through in the query's order, then the cursor goes on to the next
+   * part. Words whose postings no longer fit are checked on the items instead. A prefix being typed
+   * that is more common is matched among its first postings in alphabetical order only.
    */
-  maxPostingsPerSearch: z.number().int().min(100).max(1_000_000).default(20_000),
+  maxPostingsPerSearch: z.number().int().min(10).max(1_000_000).default(20_000),
   /**
    * An album of at most this many items is searched without words by reading its items (half a
    * read unit each); a larger one by walking the owner's date index with the album's members as a
@@ -84,10 +89,43 @@ interface ListingPosition {
   listedAfter: string;
 }
 
+/** A posting of the driver word (see `candidates`) where a reading of postings stopped. */
+interface Boundary {
+  id: string;
+  takenAt: string;
+}
+
+/**
+ * Where a page of a search with words is once the budget cut the driver word's postings short:
+ * its reading starts after `start`, and the page after `after` (at the reading's first candidate
+ * when absent). A position without it is in the first reading.
+ */
+interface ReadingPosition {
+  start: Boundary;
+  after?: Position;
+}
+
 /** A page's results and, when more may follow, where the next page starts. */
 interface PageResult {
   items: MediaItem[];
-  next?: Position | ListingPosition;
+  next?: Position | ListingPosition | ReadingPosition;
+}
+
+/** One reading of postings (see `candidates`). */
+interface Reading {
+  candidates: Candidate[];
+  /** Where the budget stopped the driver word's postings: the next reading starts after it. */
+  end?: Boundary;
+  /** Some groups were left to the item check (their postings did not fit the budget). */
+  textUnchecked: boolean;
+}
+
+/** A range of postings as far as the budget let it be read. */
+interface PostingsRead {
+  postings: Map<string, Candidate>;
+  complete: boolean;
+  /** Where reading stopped when it is not complete (absent when the budget was spent before it began). */
+  stoppedAt?: Item;
 }
 
 /** One tag's entries in the tag index as far as they were read, and where the rest start. */
@@ -154,14 +192,29 @@ function compare(order: SearchQuery['order'], a: Position, b: Position): number 
  * this query can hand out (a ULID, a real date within the query's dates, a score a match can have,
  * nothing else), so a forged or tampered cursor is the caller's mistake, not a failure here.
  */
-function readCursor(cursor: string, binding: CursorBinding, query: SearchQuery): Position | ListingPosition {
-  const { after, extra = {} } = decodeCursor(cursor, binding);
+function readCursor(cursor: string, binding: CursorBinding, query: SearchQuery): Position | ListingPosition | ReadingPosition {
+  const { after, extra: all = {} } = decodeCursor(cursor, binding);
   if (!UlidSchema.safeParse(after).success) throw malformedCursor();
+  const { p: reading, ...extra } = all;
+  if (reading !== undefined) {
+    const start = readBoundary(reading, query);
+    if (Object.keys(extra).length === 0) {
+      if (after !== start.id) throw malformedCursor();
+      return { start };
+    }
+    return { start, after: readPosition(after, extra, query) };
+  }
   const fields = Object.keys(extra).sort().join(',');
   if (extra['l'] !== undefined) {
     if (fields !== 'l' || extra['l'] !== LISTING_MARK || query.groups.length > 0) throw malformedCursor();
     return { listedAfter: after };
   }
+  return readPosition(after, extra, query);
+}
+
+/** A position in the order of the query (`t`, and `s` in relevance order), checked as `readCursor` says. */
+function readPosition(after: string, extra: Record<string, string>, query: SearchQuery): Position {
+  const fields = Object.keys(extra).sort().join(',');
   const relevance = query.order === 'relevance';
   const takenAt = extra['t'];
   if (fields !== (relevance ? 's,t' : 't') || takenAt === undefined || !isTakenAt(takenAt)) throw malformedCursor();
@@ -172,8 +225,40 @@ function readCursor(cursor: string, binding: CursorBinding, query: SearchQuery):
   return { id: after, takenAt, score: Number(score) };
 }
 
-function cursorOf(position: Position | ListingPosition, binding: CursorBinding, order: SearchQuery['order']): string {
+/**
+ * Where a reading of the driver word's postings starts (`{takenAt}#{id}`): it becomes an
+ * ExclusiveStartKey of that word's range, so it must be a posting this query's reading could stop
+ * at (a real date within the query's dates, a ULID), and the query must read postings that way.
+ */
+function readBoundary(value: string, query: SearchQuery): Boundary {
+  const [driver] = readingOrder(query.groups);
+  if (driver === undefined || driver.prefix !== undefined || walksOneWord(query)) throw malformedCursor();
+  const at = value.lastIndexOf('#');
+  const takenAt = value.slice(0, Math.max(at, 0));
+  const id = value.slice(at + 1);
+  if (at < 0 || !isTakenAt(takenAt) || !UlidSchema.safeParse(id).success) throw malformedCursor();
+  if ((query.from !== undefined && takenAt < query.from) || (query.to !== undefined && takenAt > query.to)) throw malformedCursor();
+  return { id, takenAt };
+}
+
+/** Groups in the order `candidates` reads them: finished words first, the longest (likely the rarest) first. */
+function readingOrder(groups: readonly SearchGroup[]): SearchGroup[] {
+  return [...groups].sort((a, b) => Number(a.prefix !== undefined) - Number(b.prefix !== undefined) || longest(b.exact).length - longest(a.exact).length);
+}
+
+/** Whether the query is one finished word in date-taken order: a walk of that word's postings. */
+function walksOneWord(query: SearchQuery): boolean {
+  const [only] = query.groups;
+  return query.order !== 'relevance' && query.groups.length === 1 && only !== undefined && only.prefix === undefined;
+}
+
+function cursorOf(position: Position | ListingPosition | ReadingPosition, binding: CursorBinding, order: SearchQuery['order']): string {
   if ('listedAfter' in position) return encodeCursor({ after: position.listedAfter, extra: { l: LISTING_MARK } }, binding);
+  if ('start' in position) {
+    const p = `${position.start.takenAt}#${position.start.id}`;
+    if (position.after === undefined) return encodeCursor({ after: position.start.id, extra: { p } }, binding);
+    return encodeCursor({ after: position.after.id, extra: { p, t: position.after.takenAt, ...(order === 'relevance' ? { s: String(position.after.score) } : {}) } }, binding);
+  }
   return encodeCursor({ after: position.id, extra: { t: position.takenAt, ...(order === 'relevance' ? { s: String(position.score) } : {}) } }, binding);
 }
 
@@ -207,8 +292,10 @@ interface DateOrderedSource {
  *   which the domain counts as two, lies in no one partition and finds its exact word only),
  *   intersected across groups in memory (rarest-looking word
  *   first, each next group's range narrowed to the dates still possible), then sorted, and only
- *   the page's items are read (BatchGetItem) and checked with the domain's `matchesText` and
- *   `matchesFilters`. Relevance is the domain's own score (the weights of the fields matched,
+ *   the page's items are read (BatchGetItem, at most `maxQueriesPerSearch` requests a page) and
+ *   checked with the domain's `matchesText` and `matchesFilters`. Within `maxPostingsPerSearch`:
+ *   a driver word more common than that is read in parts the cursor moves through, and a later
+ *   word that does not fit is left to `matchesText` (see `candidates`). Relevance is the domain's own score (the weights of the fields matched,
  *   which postings carry as a mask), then the newest date taken.
  * - One word, no prefix, date-taken order: that word's postings are already in that order, so the
  *   page walks them with a Limit and stops when it is full.
@@ -266,12 +353,14 @@ export class DynamoMediaSearch implements MediaSearch {
       // A listing begun while the date index could not be read goes on in upload order, even once
       // the index can be read, so that its pages neither skip nor repeat an item.
       page = await this.listingPage(ownerId, query, after.listedAfter, members);
+    } else if (after !== undefined && 'start' in after) {
+      page = await this.pageOfWords(ownerId, query, after, members);
     } else if (query.groups.length === 0) {
       page = await this.withoutWords(ownerId, query, after, members);
-    } else if (query.order !== 'relevance' && query.groups.length === 1 && only !== undefined && only.prefix === undefined) {
+    } else if (only !== undefined && walksOneWord(query)) {
       page = await this.walk(ownerId, query, this.postingsOf(ownerId, longest(only.exact), query), after, members);
     } else {
-      page = await this.pageOfCandidates(ownerId, query, await this.candidates(ownerId, query, members), after, members);
+      page = await this.pageOfWords(ownerId, query, after, members);
     }
     return page.next === undefined ? { items: page.items } : { items: page.items, nextCursor: cursorOf(page.next, binding, query.order) };
   }
@@ -610,6 +699,8 @@ export class DynamoMediaSearch implements MediaSearch {
   /**
    * A page of candidates already known in full (so already sorted): their items are read in order,
    * as many at a time as the page still needs, and checked; `preloaded` items are not read again.
+   * After `maxQueriesPerSearch` BatchGetItem requests the page ends, short, after the last
+   * candidate checked. `textUnchecked`: some words are only checked on the items.
    */
   private async pageOfCandidates(
     ownerId: string,
@@ -617,16 +708,21 @@ export class DynamoMediaSearch implements MediaSearch {
     candidates: readonly Position[],
     after: Position | undefined,
     members: ReadonlySet<string> | undefined,
-    preloaded?: ReadonlyMap<string, MediaItem>,
-  ): Promise<PageResult> {
+    options: { preloaded?: ReadonlyMap<string, MediaItem>; textUnchecked?: boolean } = {},
+  ): Promise<{ items: MediaItem[]; next?: Position }> {
+    const { preloaded, textUnchecked = false } = options;
     const sorted = [...candidates].sort((a, b) => compare(query.order, a, b));
     let index = after === undefined ? 0 : sorted.findIndex((c) => compare(query.order, c, after) > 0);
     if (index < 0) index = sorted.length;
     const items: MediaItem[] = [];
     let last: Position | undefined;
-    const drops = query.tags.length > 0 || query.camera.length > 0 || query.status !== undefined;
+    const drops = textUnchecked || query.tags.length > 0 || query.camera.length > 0 || query.status !== undefined;
+    let reads = 0;
     while (index < sorted.length && items.length < query.limit) {
+      // A filter few candidates pass would otherwise have one page read up to thousands of items.
+      if (preloaded === undefined && reads === this.config.maxQueriesPerSearch) break;
       const chunk = sorted.slice(index, index + chunkSize(query.limit - items.length, drops));
+      if (preloaded === undefined) reads += 1;
       const byId = preloaded ?? (await this.items(ownerId, chunk.map((c) => c.id)));
       for (const candidate of chunk) {
         if (items.length === query.limit) break;
@@ -649,59 +745,123 @@ export class DynamoMediaSearch implements MediaSearch {
       const takenAt = takenAtOf(item);
       return isResult(item, { takenAt }, query, members) ? [{ id: item.id, takenAt, score: 0 }] : [];
     });
-    return this.pageOfCandidates(ownerId, query, candidates, after, members, byId);
+    return this.pageOfCandidates(ownerId, query, candidates, after, members, { preloaded: byId });
   }
 
   /**
-   * Every item whose postings match all groups (within the posting budget), with its relevance.
-   * Groups are read one after another, the one with the longest word first (long words are rare),
-   * and each next group only between the oldest and newest dates still possible; none is read once
-   * nothing is left.
+   * A page of a search with words from one reading of postings (see `candidates`). When the budget
+   * cut the driver word's postings short, the page's cursor carries where that reading starts, and
+   * once its candidates are all consumed the next page reads on after the last posting it read: the
+   * results come in the query's order within each reading, the readings newest postings first
+   * (oldest first for `taken-asc`, so that date order holds across them).
    */
-  private async candidates(ownerId: string, query: SearchQuery, members: ReadonlySet<string> | undefined): Promise<Candidate[]> {
+  private async pageOfWords(ownerId: string, query: SearchQuery, at: Position | ReadingPosition | undefined, members: ReadonlySet<string> | undefined): Promise<PageResult> {
+    const start = at !== undefined && 'start' in at ? at.start : undefined;
+    const after = at !== undefined && 'start' in at ? at.after : at;
+    const reading = await this.candidates(ownerId, query, members, start);
+    const page = await this.pageOfCandidates(ownerId, query, reading.candidates, after, members, { textUnchecked: reading.textUnchecked });
+    if (page.next !== undefined) return { items: page.items, next: start === undefined ? page.next : { start, after: page.next } };
+    return reading.end === undefined ? { items: page.items } : { items: page.items, next: { start: reading.end } };
+  }
+
+  /**
+   * The candidates of one reading of postings, with their relevance: every item whose postings match
+   * all groups read. Groups are read one after another, the one with the longest word first (long
+   * words are rare), and each next group only between the oldest and newest dates still possible;
+   * none is read once nothing is left.
+   *
+   * The driver (the first group's longest word, when that group is not a prefix being typed) is
+   * read after `start` in the query's date direction, with half the budget when other words follow
+   * (so that they can still narrow its candidates): when the budget stops it, the reading covers
+   * its postings up to `end` and the next reading starts there. A later group, or a word of one,
+   * whose postings the budget cuts short is not intersected (that would drop the items not read
+   * yet): it and the groups after it are left to the item check (`isResult`).
+   */
+  private async candidates(ownerId: string, query: SearchQuery, members: ReadonlySet<string> | undefined, start: Boundary | undefined): Promise<Reading> {
     const budget = { left: this.config.maxPostingsPerSearch };
-    const groups = [...query.groups].sort((a, b) => Number(a.prefix !== undefined) - Number(b.prefix !== undefined) || longest(b.exact).length - longest(a.exact).length);
-    let found: Map<string, Candidate> | undefined;
-    let from = query.from;
-    let to = query.to;
-    for (const group of groups) {
-      const part = await this.groupPostings(ownerId, group, { from, to, kind: query.kind }, budget);
+    const [driver, ...rest] = readingOrder(query.groups);
+    if (driver === undefined) return { candidates: [], textUnchecked: false };
+    const bounds = { from: query.from, to: query.to, kind: query.kind };
+    let read: Map<string, Candidate>;
+    let end: Boundary | undefined;
+    let others = rest;
+    let textUnchecked = false;
+    if (driver.prefix === undefined) {
+      const word = longest(driver.exact);
+      const share = { left: rest.length > 0 || driver.exact.length > 1 ? Math.ceil(budget.left / 2) : budget.left };
+      const spendable = share.left;
+      const source = this.postingsOf(ownerId, word, { ...bounds, order: query.order === 'taken-asc' ? 'taken-asc' : 'taken-desc' });
+      const driverRead = await this.readPostings(source.input, bounds, share, start === undefined ? undefined : source.startAfter(start));
+      budget.left -= spendable - share.left;
+      read = driverRead.postings;
+      end = driverRead.stoppedAt === undefined ? undefined : source.entryOf(driverRead.stoppedAt);
+      const at = driver.exact.indexOf(word);
+      const remaining = driver.exact.filter((_, i) => i !== at);
+      if (remaining.length > 0) others = [{ exact: remaining }, ...rest];
+    } else {
+      const groupRead = await this.groupPostings(ownerId, driver, bounds, budget);
+      read = groupRead.postings;
+      if (!groupRead.complete && rest.length > 0) {
+        others = [];
+        textUnchecked = true;
+      }
+    }
+    let found = new Map([...read].filter(([, candidate]) => members === undefined || members.has(candidate.id)));
+    for (const group of others) {
+      if (found.size === 0) break;
+      const dates = [...found.values()].map((c) => c.takenAt).sort();
+      const part = await this.groupPostings(ownerId, group, { from: dates[0], to: dates[dates.length - 1], kind: query.kind }, budget);
+      if (!part.complete) {
+        textUnchecked = true;
+        break;
+      }
       const next = new Map<string, Candidate>();
-      for (const [key, candidate] of part) {
-        if (members !== undefined && !members.has(candidate.id)) continue;
-        const before = found === undefined ? candidate : found.get(key);
-        if (before !== undefined) next.set(key, { ...candidate, mask: candidate.mask | before.mask });
+      for (const [key, candidate] of found) {
+        const also = part.postings.get(key);
+        if (also !== undefined) next.set(key, { ...candidate, mask: candidate.mask | also.mask });
       }
       found = next;
-      if (found.size === 0) return [];
-      const dates = [...found.values()].map((c) => c.takenAt).sort();
-      from = dates[0];
-      to = dates[dates.length - 1];
     }
-    return [...(found?.values() ?? [])].map((c) => ({ ...c, score: scoreOf(c.mask) }));
+    const candidates = [...found.values()].map((c) => ({ ...c, score: scoreOf(c.mask) }));
+    return end === undefined ? { candidates, textUnchecked } : { candidates, end, textUnchecked };
   }
 
   /**
    * The postings of one group, by `{takenAt}#{id}`: the items that have all its exact words, and
    * (for the word being typed) those with a word starting with its prefix, each with the fields any
-   * of the group's words are in.
+   * of the group's words are in. `complete`: every item of the group within the bounds is among
+   * them (some may lack a word whose postings the budget cut short: the item check decides).
    */
   private async groupPostings(
     ownerId: string,
     group: SearchGroup,
     bounds: { from: string | undefined; to: string | undefined; kind: string | undefined },
     budget: { left: number },
-  ): Promise<Map<string, Candidate>> {
+  ): Promise<{ postings: Map<string, Candidate>; complete: boolean }> {
     const { prefix } = group;
     // A prefix that an exact word starts with covers that word's postings, and so every item with
     // all the exact words: its one range decides membership, and that word is not read again.
     const covered = prefix !== undefined && group.exact.some((w) => w.startsWith(prefix));
     const exactParts: Map<string, Candidate>[] = [];
-    for (const word of group.exact) {
+    let exactComplete = true;
+    for (const word of [...group.exact].sort((a, b) => b.length - a.length)) {
       if (prefix !== undefined && word.startsWith(prefix)) continue;
-      exactParts.push(await this.readPostings(this.postingsOf(ownerId, word, { ...bounds, order: 'taken-desc' }).input, bounds, budget));
+      const read = await this.readPostings(this.postingsOf(ownerId, word, { ...bounds, order: 'taken-desc' }).input, bounds, budget);
+      if (read.complete) {
+        exactParts.push(read.postings);
+        continue;
+      }
+      // Cut short by the budget: every posting of the first word read is still a candidate (just
+      // not all of them are there); a later word's would drop items it has but that were not read,
+      // so it, and any word after it, is left to the item check.
+      if (exactParts.length === 0) {
+        exactParts.push(read.postings);
+        exactComplete = false;
+      }
+      break;
     }
     const out = new Map<string, Candidate>();
+    let prefixComplete = true;
     const [firstExact, ...otherExact] = exactParts;
     if (!covered) {
       for (const [key, candidate] of firstExact ?? []) {
@@ -715,7 +875,9 @@ export class DynamoMediaSearch implements MediaSearch {
         ExpressionAttributeValues: { ':pk': str(mediaKeys.searchPk(ownerId, prefix)), ':prefix': str(prefix), ...(bounds.kind === undefined ? {} : { ':kind': str(bounds.kind) }) },
         ...(bounds.kind === undefined ? {} : { FilterExpression: '#k = :kind', ExpressionAttributeNames: { '#k': 'k' } }),
       };
-      for (const [key, candidate] of await this.readPostings(input, bounds, budget)) {
+      const read = await this.readPostings(input, bounds, budget);
+      prefixComplete = read.complete;
+      for (const [key, candidate] of read.postings) {
         const before = out.get(key);
         out.set(key, before === undefined ? candidate : { ...candidate, mask: candidate.mask | before.mask });
       }
@@ -727,15 +889,18 @@ export class DynamoMediaSearch implements MediaSearch {
         if (found !== undefined) out.set(key, { ...found, mask: found.mask | candidate.mask });
       }
     }
-    return out;
+    return { postings: out, complete: (covered || exactComplete) && prefixComplete };
   }
 
-  /** Postings of one range (paged), by `{takenAt}#{id}` with their masks OR-ed, within dates and budget. */
-  private async readPostings(input: QueryCommandInput, bounds: { from: string | undefined; to: string | undefined }, budget: { left: number }): Promise<Map<string, Candidate>> {
+  /**
+   * Postings of one range (paged, after `from` when given), by `{takenAt}#{id}` with their masks
+   * OR-ed, within dates and budget: incomplete when the budget ran out before the range did.
+   */
+  private async readPostings(input: QueryCommandInput, bounds: { from: string | undefined; to: string | undefined }, budget: { left: number }, from?: Item): Promise<PostingsRead> {
     const out = new Map<string, Candidate>();
-    let startKey: Item | undefined;
+    let startKey = from;
     do {
-      if (budget.left <= 0) break;
+      if (budget.left <= 0) return { postings: out, complete: false, ...(startKey === undefined ? {} : { stoppedAt: startKey }) };
       const page = await this.client.send(new QueryCommand({ ...input, Limit: Math.min(budget.left, 10_000), ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }) }));
       budget.left -= page.ScannedCount ?? page.Items?.length ?? 0;
       for (const row of page.Items ?? []) {
@@ -750,7 +915,7 @@ export class DynamoMediaSearch implements MediaSearch {
       }
       startKey = page.LastEvaluatedKey;
     } while (startKey !== undefined);
-    return out;
+    return { postings: out, complete: true };
   }
 }
 
