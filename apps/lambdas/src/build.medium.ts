@@ -44,9 +44,10 @@ describe('build.mjs (one bundle per function and deploy-time handler)', () => {
     expect(Object.keys(sizes.workers)).toEqual(['image']);
   });
 
-  it('keeps the API bundle under 1 MB, without any trace of sharp', () => {
+  it('keeps the API bundle under 1.1 MB, without any trace of sharp', () => {
     const api = bundles.get('api') ?? '';
-    expect(Buffer.byteLength(api)).toBeLessThan(1024 * 1024);
+    // 1.03 MB with search (the domain's folding, the DynamoDB search adapter); zod is 440 KB of it.
+    expect(Buffer.byteLength(api)).toBeLessThan(1.1 * 1024 * 1024);
     expect(/sharp/i.test(api)).toBe(false);
   });
 
