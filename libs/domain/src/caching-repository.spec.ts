@@ -28,6 +28,8 @@ function countingRepository(options: { revision: boolean }): {
       return store.tagCounts(ownerId);
     },
     delete: (ownerId, id) => store.delete(ownerId, id),
+    listTrash: (ownerId, query) => store.listTrash(ownerId, query),
+    listTrashedBefore: (before, limit) => store.listTrashedBefore(before, limit),
     ...(options.revision ? { revision: (ownerId: string) => store.revision(ownerId) } : {}),
   };
   return { store, repo, calls };

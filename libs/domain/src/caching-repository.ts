@@ -4,6 +4,7 @@ import { OwnerIdSchema } from './ids.js';
 import type { MediaItem } from './media.js';
 import type { Cache, MediaRepository, TagCount } from './ports.js';
 import type { ListQuery, Page } from './query.js';
+import type { TrashQuery } from './trash.js';
 
 /** The cache call that failed, for the `onCacheError` report. */
 export type CacheOperation = 'get' | 'set' | 'delete';
@@ -123,6 +124,14 @@ export class CachingMediaRepository implements MediaRepository {
 
   async findByHash(ownerId: string, sha256: string): Promise<MediaItem | undefined> {
     return this.inner.findByHash(ownerId, sha256);
+  }
+
+  async listTrash(ownerId: string, query: TrashQuery): Promise<Page<MediaItem>> {
+    return this.inner.listTrash(ownerId, query);
+  }
+
+  async listTrashedBefore(before: Date, limit: number): Promise<MediaItem[]> {
+    return this.inner.listTrashedBefore(before, limit);
   }
 
   async tagCounts(ownerId: string): Promise<TagCount[]> {

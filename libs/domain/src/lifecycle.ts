@@ -13,13 +13,15 @@ export const MEDIA_ACTIONS = [
   'moderation.flagged',
   'moderation.released',
   'reprocess.requested',
+  'trashed',
   'deleted',
 ] as const;
 export type MediaAction = (typeof MEDIA_ACTIONS)[number];
 
 /**
  * The lifecycle of DESIGN.md as a table: `uploading -> uploaded -> processing -> ready | failed`,
- * with `flagged` as a moderation hold and `deleted` as the end.
+ * with `flagged` as a moderation hold, `trashed` as the owner's trash (left by a restore, see
+ * `trash.ts`, or for good) and `deleted` as the end.
  *
  * - A failure can happen at any step before `ready` (a rejected upload, a bad file at ingest, a
  *   failed job), and a failed item can be processed again after a fix (dead-letter redrive).
@@ -28,16 +30,19 @@ export type MediaAction = (typeof MEDIA_ACTIONS)[number];
  */
 const TABLE: Readonly<Record<MediaStatus, Partial<Record<MediaAction, MediaStatus>>>> = {
   uploading: { 'upload.completed': 'uploaded', 'processing.failed': 'failed', deleted: 'deleted' },
-  uploaded: { 'processing.started': 'processing', 'processing.failed': 'failed', deleted: 'deleted' },
+  uploaded: { 'processing.started': 'processing', 'processing.failed': 'failed', trashed: 'trashed', deleted: 'deleted' },
   processing: {
     'processing.succeeded': 'ready',
     'processing.failed': 'failed',
     'moderation.flagged': 'flagged',
+    trashed: 'trashed',
     deleted: 'deleted',
   },
-  ready: { 'moderation.flagged': 'flagged', 'reprocess.requested': 'processing', deleted: 'deleted' },
-  failed: { 'reprocess.requested': 'processing', deleted: 'deleted' },
-  flagged: { 'moderation.released': 'ready', deleted: 'deleted' },
+  ready: { 'moderation.flagged': 'flagged', 'reprocess.requested': 'processing', trashed: 'trashed', deleted: 'deleted' },
+  failed: { 'reprocess.requested': 'processing', trashed: 'trashed', deleted: 'deleted' },
+  flagged: { 'moderation.released': 'ready', trashed: 'trashed', deleted: 'deleted' },
+  // Out of the trash by `restoreFromTrash` (the status it came from), or for good.
+  trashed: { deleted: 'deleted' },
   deleted: {},
 };
 
@@ -114,7 +119,18 @@ export function reviseItem(item: MediaItem, now: Date, changes: ItemRevision): M
 /** Statuses whose items are visible to their owner in listings. */
 export const LISTED_STATUSES: readonly MediaStatus[] = ['uploading', 'uploaded', 'processing', 'ready', 'failed', 'flagged'];
 
+/**
+ * Statuses that are in no listing, search, album or share link: the trash and a delete under way.
+ * Stores index exactly the items outside these (SQLite's partial indexes name them literally).
+ */
+export const UNLISTED_STATUSES = ['trashed', 'deleted'] as const satisfies readonly MediaStatus[];
+
+/** Whether items of this status are listed (the complement of {@link UNLISTED_STATUSES}). */
+export function isListed(status: MediaStatus): boolean {
+  return status !== 'trashed' && status !== 'deleted';
+}
+
 /** Whether an item has reached an end of processing (nothing more will happen without a user). */
 export function isSettled(status: MediaStatus): boolean {
-  return status === 'ready' || status === 'failed' || status === 'flagged' || status === 'deleted';
+  return status === 'ready' || status === 'failed' || status === 'flagged' || status === 'trashed' || status === 'deleted';
 }

@@ -4,7 +4,7 @@ import { OwnerIdSchema, Sha256Schema, UlidSchema } from './ids.js';
 export const MediaKindSchema = z.enum(['image', 'video', 'audio', 'document', 'other']);
 export type MediaKind = z.infer<typeof MediaKindSchema>;
 
-export const MediaStatusSchema = z.enum(['uploading', 'uploaded', 'processing', 'ready', 'failed', 'flagged', 'deleted']);
+export const MediaStatusSchema = z.enum(['uploading', 'uploaded', 'processing', 'ready', 'failed', 'flagged', 'trashed', 'deleted']);
 export type MediaStatus = z.infer<typeof MediaStatusSchema>;
 
 const IsoDateTime = z.iso.datetime({ offset: true });
@@ -184,6 +184,13 @@ export const MediaItemSchema = z.object({
   failure: FailureSchema.optional(),
   /** 0..1 while a long job (video) runs. */
   progress: z.number().min(0).max(1).optional(),
+  /** The owner marked it as a favourite. Optional like `description`: items stored before it are not favourites. */
+  favourite: z.boolean().optional(),
+  /**
+   * While the item is in the trash (status `trashed`): when it went there and the status it had,
+   * which a restore brings back (see `trash.ts`).
+   */
+  trash: z.object({ at: IsoDateTime, from: z.enum(['uploaded', 'processing', 'ready', 'failed', 'flagged']) }).optional(),
   createdAt: IsoDateTime,
   updatedAt: IsoDateTime,
   /** Incremented by every write; conditional writes compare it. */

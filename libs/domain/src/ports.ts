@@ -1,5 +1,6 @@
 import type { DomainEvent } from './events.js';
 import type { ListQuery, Page } from './query.js';
+import type { TrashQuery } from './trash.js';
 import type { MediaItem, MediaStatus } from './media.js';
 
 /** Bytes in: a whole buffer or a stream of chunks (a Node `Readable` is one). */
@@ -153,6 +154,17 @@ export interface MediaRepository {
    * Optional: a store that expires such items by itself (DynamoDB's TTL) need not offer it.
    */
   listStale?(status: MediaStatus, before: Date, limit: number): Promise<MediaItem[]>;
+  /**
+   * The owner's trash (items in status `trashed`), most recently trashed first (by `updatedAt`,
+   * which is when an item went to the trash: nothing edits a trashed item), then by id.
+   */
+  listTrash(ownerId: string, query: TrashQuery): Promise<Page<MediaItem>>;
+  /**
+   * Up to `limit` trashed items of any owner that went to the trash before `before`, oldest first:
+   * what the trash's retention removes for good. A store may look back a bounded time before
+   * `before` (DynamoDB reads one partition per day): a purge runs far more often than that.
+   */
+  listTrashedBefore(before: Date, limit: number): Promise<MediaItem[]>;
 }
 
 /**
@@ -255,4 +267,52 @@ export interface RateLimit {
 export interface RateLimiter {
   /** Counts a request of `caller`: `0` when it may go ahead, else the whole seconds (at least 1) to wait before trying again. */
   take(caller: string): Promise<number>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Media change feed
+// ---------------------------------------------------------------------------------------------
+
+/** What happened to an item: made, changed (its status or version moved), or removed for good. */
+export type MediaChangeType = 'created' | 'updated' | 'deleted';
+
+/** One entry of the store's change log. */
+export interface MediaChange {
+  /** The entry's place in the log: increasing across every owner, never reused. */
+  sequence: number;
+  ownerId: string;
+  mediaId: string;
+  type: MediaChangeType;
+}
+
+/** What {@link MediaChangeFeed.changesAfter} answers. */
+export interface MediaChangePage {
+  /** The owner's changes after the asked sequence, oldest first. */
+  changes: MediaChange[];
+  /**
+   * The sequence to ask after next time: the last change's when the page is full, else the newest
+   * sequence of the whole log when it was read (so another owner's changes are not scanned again).
+   */
+  next: number;
+  /**
+   * The log no longer holds every change after the asked sequence (older entries were pruned, or
+   * the sequence is newer than anything in the log: another store's). The reader cannot catch up
+   * by resuming: it reads the items again and goes on from `next`.
+   */
+  expired: boolean;
+}
+
+/**
+ * Port: the changes of an owner's items in the order the store made them, whichever process wrote
+ * them, kept for a bounded time or number (the adapter says which). What the local server's
+ * `GET /api/v1/events` streams; a store that offers none (the cloud) leaves clients polling.
+ */
+export interface MediaChangeFeed {
+  /** The newest sequence in the log (any owner's), 0 when it is empty: where a new reader starts. */
+  head(): Promise<number>;
+  /**
+   * Up to `limit` (1 to 1000) changes of `ownerId` with a sequence above `after` (a non-negative
+   * integer), oldest first. `ValidationError` for a bad `after` or `limit`.
+   */
+  changesAfter(ownerId: string, after: number, limit: number): Promise<MediaChangePage>;
 }

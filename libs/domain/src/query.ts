@@ -18,7 +18,7 @@ export const CursorSchema = z
  */
 export const ListQuerySchema = z.object({
   kind: MediaKindSchema.optional(),
-  status: MediaStatusSchema.exclude(['deleted']).optional(),
+  status: MediaStatusSchema.exclude(['trashed', 'deleted']).optional(),
   tag: TagNameSchema.optional(),
   cursor: CursorSchema.optional(),
   limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),

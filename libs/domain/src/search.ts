@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { UlidSchema } from './ids.js';
 import { MediaKindSchema, MediaStatusSchema, TagNameSchema, type MediaItem } from './media.js';
+import { isListed } from './lifecycle.js';
 import { CursorSchema, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type CursorBinding, type Page } from './query.js';
 import { singular } from './singular.js';
 import { synonymOf } from './synonyms.js';
@@ -212,14 +213,17 @@ const DateBoundSchema = z
  * `GET /api/v1/search?q=&kind=&status=&tags=&from=&to=&camera=&album=&order=&cursor=&limit=`.
  * Every filter narrows (AND): `tags` is a comma-separated list the item must all carry, `from`/`to`
  * bound the date taken (upload date when unknown; a date alone covers its whole UTC day), `camera`
- * words must all be in the camera's make or model, `album` keeps that album's items. `order` is
+ * words must all be in the camera's make or model, `album` keeps that album's items, `favourite=true`
+ * the owner's favourites. `order` is
  * `relevance` by default when `q` has words, else `taken-desc`.
  */
 export const SearchQuerySchema = z
   .object({
     q: z.string().max(200).optional(),
     kind: MediaKindSchema.optional(),
-    status: MediaStatusSchema.exclude(['deleted']).optional(),
+    status: MediaStatusSchema.exclude(['trashed', 'deleted']).optional(),
+    /** `true`: only the owner's favourites. */
+    favourite: z.enum(['true']).optional(),
     tags: TagListSchema.optional(),
     from: DateBoundSchema.optional(),
     to: DateBoundSchema.optional(),
@@ -253,6 +257,7 @@ export const SearchQuerySchema = z
       ...(from === undefined ? {} : { from }),
       ...(to === undefined ? {} : { to }),
       ...(input.album === undefined ? {} : { album: input.album }),
+      ...(input.favourite === undefined ? {} : { favourite: true as const }),
       ...(input.cursor === undefined ? {} : { cursor: input.cursor }),
     };
   });
@@ -265,7 +270,8 @@ export type SearchQuery = z.output<typeof SearchQuerySchema>;
  * listed status, kind, status, every tag, the date-taken range and the camera words.
  */
 export function matchesFilters(item: MediaItem, document: SearchDocument, query: SearchQuery): boolean {
-  if (item.status === 'deleted') return false;
+  if (!isListed(item.status)) return false;
+  if (query.favourite === true && item.favourite !== true) return false;
   if (query.kind !== undefined && item.kind !== query.kind) return false;
   if (query.status !== undefined && item.status !== query.status) return false;
   if (query.tags.length > 0) {
@@ -284,8 +290,10 @@ export function matchesFilters(item: MediaItem, document: SearchDocument, query:
  * already handed out stop working.
  */
 export function searchCursorBinding(ownerId: string, query: SearchQuery): CursorBinding {
-  const { groups, order, tags, camera, kind, status, from, to, album } = query;
-  return { ownerId, scope: `search:${JSON.stringify([groups, order, tags, camera, kind, status, from, to, album])}` };
+  const { groups, order, tags, camera, kind, status, from, to, album, favourite } = query;
+  // `favourite` joins only when set, so cursors handed out before it existed stay valid.
+  const scope = [groups, order, tags, camera, kind, status, from, to, album, ...(favourite === undefined ? [] : [favourite])];
+  return { ownerId, scope: `search:${JSON.stringify(scope)}` };
 }
 
 /** One month of the timeline: `YYYY-MM` of the date taken (upload date when unknown), UTC. */

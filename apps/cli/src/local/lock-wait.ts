@@ -56,6 +56,8 @@ export function waitingForLocks(repo: MediaRepository, options: LockWaitOptions)
     findByHash: (ownerId, sha256) => patiently('findByHash', () => repo.findByHash(ownerId, sha256)),
     tagCounts: (ownerId) => patiently('tagCounts', () => repo.tagCounts(ownerId)),
     delete: (ownerId, id) => patiently('delete', () => repo.delete(ownerId, id)),
+    listTrash: (ownerId, query) => patiently('listTrash', () => repo.listTrash(ownerId, query)),
+    listTrashedBefore: (before, limit) => patiently('listTrashedBefore', () => repo.listTrashedBefore(before, limit)),
   };
   // Optional methods stay optional: callers look for them.
   const { revision, listStale } = repo;

@@ -3,6 +3,7 @@ import { LISTED_STATUSES } from '../lifecycle.js';
 import type { MediaItem } from '../media.js';
 import type { MediaRepository, ReviewQueue, TagCount } from '../ports.js';
 import { decodeCursor, encodeCursor, MAX_PAGE_SIZE, type ListQuery, type Page } from '../query.js';
+import { compareTrashed, trashCursorBinding, type TrashQuery } from '../trash.js';
 
 function clone<T>(value: T): T {
   return structuredClone(value);
@@ -120,6 +121,31 @@ export class InMemoryMediaRepository implements MediaRepository, ReviewQueue {
       return { items, nextCursor: encodeCursor({ after: last.id }, binding) };
     }
     return { items };
+  }
+
+  async listTrash(ownerId: string, query: TrashQuery): Promise<Page<MediaItem>> {
+    const binding = trashCursorBinding(ownerId);
+    const position = query.cursor === undefined ? undefined : decodeCursor(query.cursor, binding);
+    const start = position === undefined ? undefined : { id: position.after, updatedAt: position.extra?.['t'] ?? '' };
+    const matching = [...this.items.values()]
+      .filter((i) => i.ownerId === ownerId && i.status === 'trashed')
+      .filter((i) => start === undefined || compareTrashed(start, i) < 0)
+      .sort(compareTrashed);
+    const items = matching.slice(0, query.limit).map(clone);
+    const last = items[items.length - 1];
+    if (matching.length > query.limit && last) {
+      return { items, nextCursor: encodeCursor({ after: last.id, extra: { t: last.updatedAt } }, binding) };
+    }
+    return { items };
+  }
+
+  async listTrashedBefore(before: Date, limit: number): Promise<MediaItem[]> {
+    const cutoff = before.toISOString();
+    return [...this.items.values()]
+      .filter((i) => i.status === 'trashed' && i.updatedAt < cutoff)
+      .sort((a, b) => -compareTrashed(a, b))
+      .slice(0, limit)
+      .map(clone);
   }
 
   async findByHash(ownerId: string, sha256: string): Promise<MediaItem | undefined> {

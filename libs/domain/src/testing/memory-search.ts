@@ -1,3 +1,4 @@
+import { isListed } from '../lifecycle.js';
 import type { MediaItem } from '../media.js';
 import { decodeCursor, encodeCursor, type Page } from '../query.js';
 import {
@@ -81,7 +82,7 @@ export class MemoryMediaSearch implements MediaSearch {
   async timeline(ownerId: string): Promise<TimelineMonth[]> {
     const counts = new Map<string, number>();
     for (const item of this.repo.itemsOf(ownerId)) {
-      if (item.status === 'deleted') continue;
+      if (!isListed(item.status)) continue;
       const month = takenAtOf(item).slice(0, 7);
       counts.set(month, (counts.get(month) ?? 0) + 1);
     }

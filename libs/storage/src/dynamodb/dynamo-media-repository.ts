@@ -12,6 +12,7 @@ import {
   MAX_PAGE_SIZE,
   NotFoundError,
   OwnerIdSchema,
+  trashCursorBinding,
   UlidSchema,
   ValidationError,
   type CursorBinding,
@@ -21,6 +22,7 @@ import {
   type Page,
   type ReviewQueue,
   type TagCount,
+  type TrashQuery,
 } from '@mediaflow/domain';
 import { checkItem, checkOwner } from './checks.js';
 import {
@@ -29,7 +31,7 @@ import {
   type DynamoMediaRepositoryConfig,
   type DynamoMediaRepositoryConfigInput,
 } from './config.js';
-import { countTags, readReviewPage, scanOwner, scanTag, type ListTarget } from './list-queries.js';
+import { countTags, readReviewPage, readTrashedBefore, readTrashPage, scanOwner, scanTag, type ListTarget } from './list-queries.js';
 import { fromItem, indexedTags, str, stringAttr, type Item } from './media-row.js';
 import {
   EMPTY_FOOTPRINT,
@@ -477,5 +479,36 @@ export class DynamoMediaRepository implements MediaRepository, ReviewQueue {
     const after = query.cursor === undefined ? undefined : reviewPosition(decodeCursor(query.cursor, REVIEW_BINDING).after);
     const page = await readReviewPage(this.client, this.table, query.limit, after);
     return page.resumeAfter === undefined ? { items: page.items } : { items: page.items, nextCursor: encodeCursor({ after: page.resumeAfter }, REVIEW_BINDING) };
+  }
+
+  /**
+   * The owner's trash, most recently trashed first: one Query of the trash's partition of the
+   * date-taken index and one BatchGetItem. Items restored since the index was written are left
+   * out, so a page may be short; `nextCursor` is there whenever more index entries follow.
+   */
+  async listTrash(ownerId: string, query: TrashQuery): Promise<Page<MediaItem>> {
+    checkOwner(ownerId);
+    if (!Number.isInteger(query.limit) || query.limit < 1 || query.limit > MAX_PAGE_SIZE) {
+      throw new ValidationError(`limit must be 1 to ${MAX_PAGE_SIZE}`, [{ path: 'limit', message: 'out of range' }]);
+    }
+    const binding = trashCursorBinding(ownerId);
+    let after: { updatedAt: string; id: string } | undefined;
+    if (query.cursor !== undefined) {
+      const position = decodeCursor(query.cursor, binding);
+      const updatedAt = position.extra?.['t'] ?? '';
+      // A cursor becomes part of a key: only a ULID and an instant of the repository's own form.
+      if (!UlidSchema.safeParse(position.after).success || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(updatedAt)) {
+        throw new ValidationError('malformed cursor', [{ path: 'cursor', message: 'malformed cursor' }]);
+      }
+      after = { updatedAt, id: position.after };
+    }
+    const page = await readTrashPage(this.client, this.table, ownerId, query.limit, after);
+    if (page.resumeAfter === undefined) return { items: page.items };
+    return { items: page.items, nextCursor: encodeCursor({ after: page.resumeAfter.id, extra: { t: page.resumeAfter.updatedAt } }, binding) };
+  }
+
+  async listTrashedBefore(before: Date, limit: number): Promise<MediaItem[]> {
+    if (!Number.isInteger(limit) || limit < 1) throw new ValidationError('limit must be a positive integer');
+    return readTrashedBefore(this.client, this.table, before, limit);
   }
 }

@@ -652,6 +652,7 @@ export class DynamoMediaSearch implements MediaSearch {
     const dropsAfterReading =
       (query.tags.length > 0 && !tagsInMembers) ||
       query.camera.length > 0 ||
+      query.favourite === true ||
       // Postings carry no status; the date index filters it itself.
       (query.status !== undefined && source.input.IndexName === undefined) ||
       query.groups.some((g) => g.exact.length > 1);
@@ -716,7 +717,7 @@ export class DynamoMediaSearch implements MediaSearch {
     if (index < 0) index = sorted.length;
     const items: MediaItem[] = [];
     let last: Position | undefined;
-    const drops = textUnchecked || query.tags.length > 0 || query.camera.length > 0 || query.status !== undefined;
+    const drops = textUnchecked || query.tags.length > 0 || query.camera.length > 0 || query.status !== undefined || query.favourite === true;
     let reads = 0;
     while (index < sorted.length && items.length < query.limit) {
       // A filter few candidates pass would otherwise have one page read up to thousands of items.

@@ -1,8 +1,8 @@
 import { BatchGetItemCommand, QueryCommand, type BatchGetItemCommandOutput, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { ListQuery, MediaItem, TagCount } from '@mediaflow/domain';
+import { isListed, type ListQuery, type MediaItem, type TagCount } from '@mediaflow/domain';
 import { StorageError } from '../errors.js';
 import { awaitsReview, fromItem, str, stringAttr, type Item } from './media-row.js';
-import { mediaKeys, OWNER_TAGS_INDEX, REVIEW_INDEX, REVIEW_PARTITION } from './table.js';
+import { mediaKeys, OWNER_TAGS_INDEX, REVIEW_INDEX, REVIEW_PARTITION, SEARCH_INDEX } from './table.js';
 
 /** BatchGetItem's limit on keys per request. */
 const BATCH_GET_KEYS = 100;
@@ -22,7 +22,7 @@ export interface ScanResult {
 
 /** Whether a listed item passes the kind and status filters. */
 function matches(item: MediaItem, query: ListQuery): boolean {
-  return item.status !== 'deleted' && (query.kind === undefined || item.kind === query.kind) && (query.status === undefined || item.status === query.status);
+  return isListed(item.status) && (query.kind === undefined || item.kind === query.kind) && (query.status === undefined || item.status === query.status);
 }
 
 /**
@@ -40,8 +40,8 @@ export async function scanOwner(
   const want = query.limit + 1;
   const filtered = query.kind !== undefined || query.status !== undefined;
   const names: Record<string, string> = { '#status': 'status' };
-  const values: Item = { ':pk': str(mediaKeys.ownerPk(ownerId)), ':media': str('MEDIA#'), ':deleted': str('deleted') };
-  const filters = ['#status <> :deleted'];
+  const values: Item = { ':pk': str(mediaKeys.ownerPk(ownerId)), ':media': str('MEDIA#'), ':deleted': str('deleted'), ':trashed': str('trashed') };
+  const filters = ['NOT (#status IN (:deleted, :trashed))'];
   if (query.kind !== undefined) {
     names['#kind'] = 'kind';
     values[':kind'] = str(query.kind);
@@ -226,4 +226,98 @@ export async function countTags(client: DynamoDBClient, table: string, ownerId: 
   return [...counts]
     .map(([name, count]) => ({ name, count }))
     .sort((a, b) => b.count - a.count || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** A page of an owner's trash: items still trashed when read, and the index position to resume after. */
+export interface TrashPage {
+  items: MediaItem[];
+  resumeAfter?: { updatedAt: string; id: string };
+}
+
+/** Reads index entries and then their rows (strongly consistent), keeping the items still in the trash, in the entries' order. */
+async function trashedRows(client: DynamoDBClient, table: string, entries: readonly Item[]): Promise<MediaItem[]> {
+  const keys = entries.flatMap((entry) => {
+    const { PK, SK } = entry;
+    return PK === undefined || SK === undefined ? [] : [{ PK, SK }];
+  });
+  const rows = await batchGetRows(client, table, keys, { consistent: true });
+  const byKey = new Map(rows.map((row) => [`${stringAttr(row, 'PK') ?? ''}|${stringAttr(row, 'SK') ?? ''}`, fromItem(row)]));
+  return entries.flatMap((entry) => {
+    const item = byKey.get(`${stringAttr(entry, 'PK') ?? ''}|${stringAttr(entry, 'SK') ?? ''}`);
+    return item !== undefined && item.status === 'trashed' ? [item] : [];
+  });
+}
+
+/**
+ * One page of the owner's trash, most recently trashed first: one Query of the trash's partition
+ * of the date-taken index (`TRASH#{owner}`, sorted by when each item went there) and one
+ * BatchGetItem. An item restored since the index was written is left out, so a page may be short;
+ * `resumeAfter` is set whenever more entries follow.
+ */
+export async function readTrashPage(
+  client: DynamoDBClient,
+  table: string,
+  ownerId: string,
+  limit: number,
+  after: { updatedAt: string; id: string } | undefined,
+): Promise<TrashPage> {
+  const startKey: Item | undefined =
+    after === undefined
+      ? undefined
+      : {
+          GSI3PK: str(mediaKeys.trashPk(ownerId)),
+          GSI3SK: str(mediaKeys.trashSk(after.updatedAt, after.id)),
+          PK: str(mediaKeys.ownerPk(ownerId)),
+          SK: str(mediaKeys.mediaSk(after.id)),
+        };
+  const page = await client.send(
+    new QueryCommand({
+      TableName: table,
+      IndexName: SEARCH_INDEX,
+      KeyConditionExpression: 'GSI3PK = :pk',
+      ExpressionAttributeValues: { ':pk': str(mediaKeys.trashPk(ownerId)) },
+      ScanIndexForward: false,
+      Limit: limit + 1,
+      ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
+    }),
+  );
+  const entries = (page.Items ?? []).slice(0, limit);
+  const items = await trashedRows(client, table, entries);
+  const last = stringAttr(entries[entries.length - 1], 'GSI3SK');
+  if ((page.Items ?? []).length <= limit || last === undefined) return { items };
+  const cut = last.lastIndexOf('#');
+  return { items, resumeAfter: { updatedAt: last.slice(0, cut), id: last.slice(cut + 1) } };
+}
+
+/** How many days before the cut-off the purge looks for items trashed then: it runs hourly, so a fortnight covers two weeks of it not running. */
+export const PURGE_LOOKBACK_DAYS = 14;
+
+/**
+ * Up to `limit` items of any owner trashed before `before`, oldest first: the days of the review
+ * index's `PURGE#{day}` partitions from {@link PURGE_LOOKBACK_DAYS} before `before` up to its own
+ * day, one Query each (an empty day costs half a read unit), and their rows.
+ */
+export async function readTrashedBefore(client: DynamoDBClient, table: string, before: Date, limit: number): Promise<MediaItem[]> {
+  const cutoff = before.toISOString();
+  const found: MediaItem[] = [];
+  for (let back = PURGE_LOOKBACK_DAYS; back >= 0 && found.length < limit; back -= 1) {
+    const day = new Date(before.getTime() - back * 24 * 3600 * 1000).toISOString();
+    let startKey: Item | undefined;
+    do {
+      const page = await client.send(
+        new QueryCommand({
+          TableName: table,
+          IndexName: REVIEW_INDEX,
+          KeyConditionExpression: 'GSI2PK = :pk AND GSI2SK < :cutoff',
+          ExpressionAttributeValues: { ':pk': str(mediaKeys.purgePk(day)), ':cutoff': str(cutoff) },
+          ScanIndexForward: true,
+          Limit: Math.min(100, limit - found.length),
+          ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
+        }),
+      );
+      found.push(...(await trashedRows(client, table, page.Items ?? [])));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey !== undefined && found.length < limit);
+  }
+  return found.slice(0, limit);
 }

@@ -1,5 +1,5 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { takenAtOf, type MediaItem } from '@mediaflow/domain';
+import { isListed, takenAtOf, type MediaItem } from '@mediaflow/domain';
 import { StorageError } from '../errors.js';
 import { ABANDONED_UPLOAD_TTL_SECONDS, MEDIA_TTL_ATTRIBUTE, mediaKeys, REVIEW_PARTITION } from './table.js';
 
@@ -14,9 +14,9 @@ export function stringAttr(item: Item | undefined, name: string): string | undef
   return value !== undefined && 'S' in value ? value.S : undefined;
 }
 
-/** Tag names an item is indexed under: each once, and none while the item is deleted (never listed). */
+/** Tag names an item is indexed under: each once, and none while the item is in the trash or deleted (never listed). */
 export function indexedTags(item: MediaItem): string[] {
-  return item.status === 'deleted' ? [] : [...new Set(item.tags.map((t) => t.name))];
+  return isListed(item.status) ? [...new Set(item.tags.map((t) => t.name))] : [];
 }
 
 /**
@@ -46,11 +46,17 @@ export function mediaRow(item: MediaItem): Item {
     row['GSI2PK'] = str(REVIEW_PARTITION);
     row['GSI2SK'] = str(mediaKeys.reviewSk(item.id, item.ownerId));
   }
-  // Listed by date taken for as long as it is not deleted (an upload in flight too: the entry
-  // lives on the row, so TTL takes both).
-  if (item.status !== 'deleted') {
+  // Listed by date taken for as long as it is listed (an upload in flight too: the entry lives on
+  // the row, so TTL takes both). In the trash, the same index lists the owner's trash instead,
+  // and the review index's other partitions say when it went there, for the purge.
+  if (isListed(item.status)) {
     row['GSI3PK'] = str(mediaKeys.takenPk(item.ownerId));
     row['GSI3SK'] = str(mediaKeys.takenSk(takenAtOf(item), item.id));
+  } else if (item.status === 'trashed') {
+    row['GSI3PK'] = str(mediaKeys.trashPk(item.ownerId));
+    row['GSI3SK'] = str(mediaKeys.trashSk(item.updatedAt, item.id));
+    row['GSI2PK'] = str(mediaKeys.purgePk(item.updatedAt));
+    row['GSI2SK'] = str(mediaKeys.purgeSk(item.updatedAt, item.id, item.ownerId));
   }
   return row;
 }

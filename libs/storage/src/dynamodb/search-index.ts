@@ -1,5 +1,5 @@
 import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
-import { SEARCH_FIELD_WEIGHTS, SEARCH_FIELDS, searchDocument, takenAtOf, type MediaItem, type SearchField } from '@mediaflow/domain';
+import { isListed, SEARCH_FIELD_WEIGHTS, SEARCH_FIELDS, searchDocument, takenAtOf, type MediaItem, type SearchField } from '@mediaflow/domain';
 import { StorageError } from '../errors.js';
 import { mediaRow, num, str, stringAttr, type Item } from './media-row.js';
 import { mediaKeys } from './table.js';
@@ -70,13 +70,13 @@ export function scoreOf(mask: number): number {
 const FIELDS_BY_WEIGHT: readonly SearchField[] = [...SEARCH_FIELDS].sort((a, b) => SEARCH_FIELD_WEIGHTS[b] - SEARCH_FIELD_WEIGHTS[a]);
 
 /**
- * Whether an item is in the word index and the timeline. A `deleted` item is in neither. Nor is an
+ * Whether an item is in the word index and the timeline. An item in the trash or `deleted` is in neither. Nor is an
  * upload in flight: DynamoDB's TTL removes an abandoned upload's row and nothing else, so its
  * postings and its month count would outlive it. It is in the date-taken index (`GSI3`), which
  * lives on the row, from the start.
  */
 export function isIndexed(item: MediaItem): boolean {
-  return item.status !== 'deleted' && item.status !== 'uploading';
+  return isListed(item.status) && item.status !== 'uploading';
 }
 
 /** The footprint an item should have: up to {@link MAX_INDEXED_WORDS} words, heaviest fields first, and its month. */

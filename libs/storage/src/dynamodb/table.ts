@@ -181,6 +181,16 @@ export const mediaKeys = {
    * `album`, and the target's id); their sort key there is {@link mediaKeys.ownerShareSk}.
    */
   ownerSharesPk: (ownerId: string, targetType: string, targetId: string): string => `OWNER#${ownerId}#SHARES#${targetType}#${targetId}`,
+  /** The {@link SEARCH_INDEX} partition of an owner's trash (a trashed item is in no listing). */
+  trashPk: (ownerId: string): string => `TRASH#${ownerId}`,
+  /** The {@link SEARCH_INDEX} sort key of a trashed item: when it went to the trash (`updatedAt`), then its id. */
+  trashSk: (trashedAt: string, mediaId: string): string => `${trashedAt}#${mediaId}`,
+  /**
+   * The {@link REVIEW_INDEX} partition of the items that went to the trash on one UTC day, across
+   * owners: what the scheduled purge reads, a day at a time, once their retention is over.
+   */
+  purgePk: (trashedAt: string): string => `PURGE#${trashedAt.slice(0, 10)}`,
+  purgeSk: (trashedAt: string, mediaId: string, ownerId: string): string => `${trashedAt}#${mediaId}#${ownerId}`,
   /** The {@link SEARCH_INDEX} partition of an owner's listed items. */
   takenPk: (ownerId: string): string => `OWNER#${ownerId}`,
   /** The {@link SEARCH_INDEX} sort key of an item: its date taken in UTC `toISOString()` form, then its id. */

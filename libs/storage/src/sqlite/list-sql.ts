@@ -14,13 +14,13 @@ export interface ListShape {
  * Without a tag it reads `media` through a partial listing index, backwards from `@after`. With a
  * tag it walks the tag index backwards and joins each hit to its item; `CROSS JOIN` pins that loop
  * order (SQLite never reorders a CROSS JOIN), so a tag page costs `limit` lookups whatever the stats.
- * The literal `status <> 'deleted'` must match the partial indexes' WHERE clause for them to apply.
+ * The literal `status NOT IN ('trashed', 'deleted')` must match the partial indexes' WHERE clause for them to apply.
  */
 export function listSql(shape: ListShape): string {
   if (shape.tag) {
     return [
       'SELECT m.json AS json FROM media_tags t CROSS JOIN media m ON m.owner_id = t.owner_id AND m.id = t.media_id',
-      "WHERE t.owner_id = @owner AND t.tag = @tag AND m.status <> 'deleted'",
+      "WHERE t.owner_id = @owner AND t.tag = @tag AND m.status NOT IN ('trashed', 'deleted')",
       shape.kind ? 'AND m.kind = @kind' : '',
       shape.status ? 'AND m.status = @status' : '',
       shape.after ? 'AND t.media_id < @after' : '',
@@ -30,7 +30,7 @@ export function listSql(shape: ListShape): string {
       .join(' ');
   }
   return [
-    "SELECT json FROM media WHERE owner_id = @owner AND status <> 'deleted'",
+    "SELECT json FROM media WHERE owner_id = @owner AND status NOT IN ('trashed', 'deleted')",
     shape.kind ? 'AND kind = @kind' : '',
     shape.status ? 'AND status = @status' : '',
     shape.after ? 'AND id < @after' : '',

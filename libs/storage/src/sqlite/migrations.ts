@@ -30,6 +30,9 @@ export interface Migration {
  * rule: every listing is one index range read in the order it is served.
  *
  * Search (version 4) adds each item's date taken and a full-text index of the listed items.
+ *
+ * The trash (version 5) takes trashed items out of the listing indexes (partial on
+ * `status NOT IN ('trashed', 'deleted')` from then on) and indexes the trash itself.
  */
 export const MEDIA_MIGRATIONS: readonly Migration[] = [
   {
@@ -195,6 +198,70 @@ export const MEDIA_MIGRATIONS: readonly Migration[] = [
       );
     `,
     backfill: indexStoredItems,
+  },
+  {
+    version: 5,
+    name: 'trash',
+    // - Items in the trash leave every listing as deleted ones do: the listing indexes become
+    //   partial on status NOT IN ('trashed', 'deleted') (the same term every listing query repeats
+    //   verbatim), so a large trash costs a listing nothing. No row is trashed before this version,
+    //   so the rebuilt indexes hold the same rows.
+    // - media_trash lists an owner's trash, most recently trashed first: a trashed item is never
+    //   edited (the service refuses), so its updated_at is when it went to the trash.
+    //   media_trash_due finds, across owners, what has been there longest (what the sweeper purges).
+    sql: `
+      DROP INDEX media_listed;
+      DROP INDEX media_listed_by_kind;
+      DROP INDEX media_listed_by_status;
+      DROP INDEX media_listed_by_taken;
+      CREATE INDEX media_listed ON media (owner_id, id) WHERE status NOT IN ('trashed', 'deleted');
+      CREATE INDEX media_listed_by_kind ON media (owner_id, kind, id) WHERE status NOT IN ('trashed', 'deleted');
+      CREATE INDEX media_listed_by_status ON media (owner_id, status, id) WHERE status NOT IN ('trashed', 'deleted');
+      CREATE INDEX media_listed_by_taken ON media (owner_id, taken_at, id, kind, status) WHERE status NOT IN ('trashed', 'deleted');
+      CREATE INDEX media_trash ON media (owner_id, updated_at, id) WHERE status = 'trashed';
+      CREATE INDEX media_trash_due ON media (updated_at) WHERE status = 'trashed';
+    `,
+  },
+  {
+    version: 6,
+    name: 'media change log',
+    // - media_changes is the change feed of the local stack (`SqliteMediaChangeFeed`): triggers
+    //   append one row per insert, per update that moves the status or the version, and per delete
+    //   of a media row, in the writing transaction, whichever process writes. A write that rolls
+    //   back takes its row (and its sequence) with it.
+    // - AUTOINCREMENT: a sequence is never handed out twice, even after the newest rows are gone,
+    //   so a client resuming after one can never be shown another change under it.
+    // - Bounded by count, not by age: each new row prunes the rows 10,000 or more behind it (one
+    //   range delete on the primary key, a row or so per write, whichever process writes), so the
+    //   log stays under a megabyte. The count spans every owner: a reader further behind than
+    //   that is told to reload (the feed answers `expired`), which costs it one list read.
+    // - media_changes_by_owner serves one owner's changes after a sequence as one range read.
+    sql: `
+      CREATE TABLE media_changes (
+        seq      INTEGER PRIMARY KEY AUTOINCREMENT,
+        owner_id TEXT    NOT NULL,
+        media_id TEXT    NOT NULL,
+        change   TEXT    NOT NULL CHECK (change IN ('created', 'updated', 'deleted')),
+        at       TEXT    NOT NULL
+      );
+      CREATE INDEX media_changes_by_owner ON media_changes (owner_id, seq);
+      CREATE TRIGGER media_changes_keep_recent AFTER INSERT ON media_changes BEGIN
+        DELETE FROM media_changes WHERE seq <= NEW.seq - 10000;
+      END;
+      CREATE TRIGGER media_change_insert AFTER INSERT ON media BEGIN
+        INSERT INTO media_changes (owner_id, media_id, change, at)
+        VALUES (NEW.owner_id, NEW.id, 'created', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+      END;
+      CREATE TRIGGER media_change_update AFTER UPDATE OF status, version ON media
+      WHEN OLD.status IS NOT NEW.status OR OLD.version IS NOT NEW.version BEGIN
+        INSERT INTO media_changes (owner_id, media_id, change, at)
+        VALUES (NEW.owner_id, NEW.id, 'updated', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+      END;
+      CREATE TRIGGER media_change_delete AFTER DELETE ON media BEGIN
+        INSERT INTO media_changes (owner_id, media_id, change, at)
+        VALUES (OLD.owner_id, OLD.id, 'deleted', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+      END;
+    `,
   },
 ];
 

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { searchDocument, takenAtOf, type MediaItem } from '@mediaflow/domain';
+import { isListed, searchDocument, takenAtOf, type MediaItem } from '@mediaflow/domain';
 import { SEARCH_COLUMNS, SEARCH_INDEX_SQL } from './search-sql.js';
 
 /**
@@ -62,7 +62,7 @@ export function indexStoredItems(db: Database.Database): void {
     for (const row of rows) {
       const item = JSON.parse(row.json) as MediaItem;
       setTakenAt.run(takenAtOf(item), row.doc);
-      if (item.status !== 'deleted') insert.run(searchRow(row.doc, item));
+      if (isListed(item.status)) insert.run(searchRow(row.doc, item));
       after = row.doc;
     }
     if (rows.length < BATCH) break;

@@ -54,6 +54,8 @@ export interface FilterShape {
   tags: number;
   /** Membership of the album `@album`, unless the album leads. */
   album: boolean;
+  /** Only the owner's favourites (read from the item's JSON: no index, a filter of the rows read). */
+  favourite?: boolean;
 }
 
 /**
@@ -92,9 +94,9 @@ export interface TakenShape extends FilterShape {
   after: boolean;
 }
 
-/** Scope and listed status first: every statement is scoped by owner, and deleted items are never found. */
+/** Scope and listed status first: every statement is scoped by owner, and items in the trash or deleted are never found. */
 function filterTerms(shape: FilterShape): string[] {
-  const terms = ['m.owner_id = @owner', "m.status <> 'deleted'"];
+  const terms = ['m.owner_id = @owner', "m.status NOT IN ('trashed', 'deleted')"];
   if (shape.kind) terms.push('m.kind = @kind');
   if (shape.status) terms.push('m.status = @status');
   if (shape.from) terms.push('m.taken_at >= @from');
@@ -102,6 +104,7 @@ function filterTerms(shape: FilterShape): string[] {
   for (let i = 0; i < shape.tags; i += 1) {
     terms.push(`EXISTS (SELECT 1 FROM media_tags t${i} WHERE t${i}.owner_id = @owner AND t${i}.tag = @tag${i} AND t${i}.media_id = m.id)`);
   }
+  if (shape.favourite === true) terms.push("json_extract(m.json, '$.favourite') = 1");
   if (shape.album) terms.push('EXISTS (SELECT 1 FROM album_items a WHERE a.owner_id = @owner AND a.media_id = m.id AND a.album_id = @album)');
   return terms;
 }
@@ -114,12 +117,12 @@ export function candidateSetSql(set: CandidateSet, shape: Pick<FilterShape, 'fro
     case 'album':
       return 'SELECT c.rowid FROM album_items p CROSS JOIN media c ON c.owner_id = p.owner_id AND c.id = p.media_id WHERE p.owner_id = @owner AND p.album_id = @album';
     case 'kind':
-      return "SELECT c.rowid FROM media c INDEXED BY media_listed_by_kind WHERE c.owner_id = @owner AND c.kind = @kind AND c.status <> 'deleted'";
+      return "SELECT c.rowid FROM media c INDEXED BY media_listed_by_kind WHERE c.owner_id = @owner AND c.kind = @kind AND c.status NOT IN ('trashed', 'deleted')";
     case 'status':
-      return "SELECT c.rowid FROM media c INDEXED BY media_listed_by_status WHERE c.owner_id = @owner AND c.status = @status AND c.status <> 'deleted'";
+      return "SELECT c.rowid FROM media c INDEXED BY media_listed_by_status WHERE c.owner_id = @owner AND c.status = @status AND c.status NOT IN ('trashed', 'deleted')";
     case 'taken':
       return [
-        "SELECT c.rowid FROM media c INDEXED BY media_listed_by_taken WHERE c.owner_id = @owner AND c.status <> 'deleted'",
+        "SELECT c.rowid FROM media c INDEXED BY media_listed_by_taken WHERE c.owner_id = @owner AND c.status NOT IN ('trashed', 'deleted')",
         shape.from ? 'AND c.taken_at >= @from' : '',
         shape.to ? 'AND c.taken_at <= @to' : '',
       ]
@@ -187,7 +190,7 @@ export function relevanceWindowSql(shape: RelevanceShape): string {
 /**
  * A date-taken page, `(taken_at, id)` descending or ascending, as a keyset after the cursor.
  * `walk` reads the partial index `media_listed_by_taken` in page order (`INDEXED BY`, and the
- * literal `status <> 'deleted'` the index needs), so a page costs about `@limit` index entries
+ * literal `status NOT IN ('trashed', 'deleted')` the index needs), so a page costs about `@limit` index entries
  * divided by the share of items that pass; the text, when it does not lead, is one pass over its
  * matches into a set. The small-set drivers join each member to its item and sort (`CROSS JOIN`
  * keeps that loop order). Parameters: `@owner`, `@limit`, `@match`, `@lead` (the leading tag),
@@ -227,7 +230,7 @@ export function takenSql(shape: TakenShape): string {
 }
 
 /** The listed rows of `media_listed_by_taken` for one owner: what the timeline walks. */
-const LISTED = "FROM media INDEXED BY media_listed_by_taken WHERE owner_id = @owner AND status <> 'deleted'";
+const LISTED = "FROM media INDEXED BY media_listed_by_taken WHERE owner_id = @owner AND status NOT IN ('trashed', 'deleted')";
 
 /**
  * The owner's months, newest first, with their counts. Rather than group every item (which sorts

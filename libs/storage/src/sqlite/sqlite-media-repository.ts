@@ -3,9 +3,11 @@ import {
   ConflictError,
   decodeCursor,
   encodeCursor,
+  isListed,
   MAX_PAGE_SIZE,
   NotFoundError,
   takenAtOf,
+  trashCursorBinding,
   ValidationError,
   type ListQuery,
   type MediaItem,
@@ -14,6 +16,7 @@ import {
   type Page,
   type ReviewQueue,
   type TagCount,
+  type TrashQuery,
 } from '@mediaflow/domain';
 import { listSql, type ListShape } from './list-sql.js';
 import { migrate } from './migrations.js';
@@ -189,7 +192,7 @@ export class SqliteMediaRepository implements MediaRepository, ReviewQueue {
       takenAt: takenAtOf(item),
     });
     this.insertTags(item.ownerId, item.id, indexedTags(item));
-    if (item.status !== 'deleted') this.indexForSearch(Number(inserted.lastInsertRowid), item);
+    if (isListed(item.status)) this.indexForSearch(Number(inserted.lastInsertRowid), item);
   }
 
   async create(item: MediaItem): Promise<MediaItem> {
@@ -261,11 +264,11 @@ export class SqliteMediaRepository implements MediaRepository, ReviewQueue {
    * pipeline moving status, renditions or moderation, which search does not read).
    */
   private reindexForSearch(current: ItemStateRow, next: MediaItem): void {
-    const wasListed = current.status !== 'deleted';
-    const isListed = next.status !== 'deleted';
-    const changed = wasListed && isListed && indexedPart(JSON.parse(current.json) as MediaItem) !== indexedPart(next);
-    if (wasListed && (!isListed || changed)) this.unindexForSearch(current.doc);
-    if (isListed && (!wasListed || changed)) this.indexForSearch(current.doc, next);
+    const wasListed = isListed(current.status);
+    const nowListed = isListed(next.status);
+    const changed = wasListed && nowListed && indexedPart(JSON.parse(current.json) as MediaItem) !== indexedPart(next);
+    if (wasListed && (!nowListed || changed)) this.unindexForSearch(current.doc);
+    if (nowListed && (!wasListed || changed)) this.indexForSearch(current.doc, next);
   }
 
   async update(next: MediaItem, expectedVersion: number): Promise<MediaItem> {
@@ -311,7 +314,7 @@ export class SqliteMediaRepository implements MediaRepository, ReviewQueue {
       this.session.statement(
         `SELECT t.tag AS name, COUNT(*) AS count
          FROM media_tags t CROSS JOIN media m ON m.owner_id = t.owner_id AND m.id = t.media_id
-         WHERE t.owner_id = ? AND m.status <> 'deleted'
+         WHERE t.owner_id = ? AND m.status NOT IN ('trashed', 'deleted')
          GROUP BY t.tag`,
       ).all(ownerId),
     ) as TagCount[];
@@ -323,7 +326,7 @@ export class SqliteMediaRepository implements MediaRepository, ReviewQueue {
     const row = this.session.statement('SELECT rowid AS doc, status FROM media WHERE owner_id = ? AND id = ?').get(ownerId, id) as
       | { doc: number; status: MediaStatus }
       | undefined;
-    if (row !== undefined && row.status !== 'deleted') this.unindexForSearch(row.doc);
+    if (row !== undefined && isListed(row.status)) this.unindexForSearch(row.doc);
     // The foreign key would cascade; deleting the index rows explicitly does not depend on it.
     this.session.statement('DELETE FROM media_tags WHERE owner_id = ? AND media_id = ?').run(ownerId, id);
     // The hash claim is the row's own sha256 column, so it goes with the row; its album
@@ -359,6 +362,39 @@ export class SqliteMediaRepository implements MediaRepository, ReviewQueue {
       this.session
         .statement('SELECT json FROM media WHERE status = ? AND updated_at < ? ORDER BY updated_at LIMIT ?')
         .all(status, before.toISOString(), limit),
+    ) as JsonRow[];
+    return rows.map(fromRow);
+  }
+
+  async listTrash(ownerId: string, query: TrashQuery): Promise<Page<MediaItem>> {
+    const binding = trashCursorBinding(ownerId);
+    const position = query.cursor === undefined ? undefined : decodeCursor(query.cursor, binding);
+    // `status = 'trashed'` verbatim: the term of the partial index media_trash.
+    const sql = [
+      "SELECT json FROM media WHERE owner_id = @owner AND status = 'trashed'",
+      position === undefined ? '' : 'AND (updated_at, id) < (@afterUpdatedAt, @after)',
+      'ORDER BY updated_at DESC, id DESC LIMIT @limit',
+    ].join(' ');
+    const params: Record<string, string | number> = { owner: ownerId, limit: query.limit + 1 };
+    if (position !== undefined) {
+      params['after'] = position.after;
+      params['afterUpdatedAt'] = position.extra?.['t'] ?? '';
+    }
+    const rows = this.session.guard('listTrash', () => this.session.statement(sql).all(params)) as JsonRow[];
+    const items = rows.slice(0, query.limit).map(fromRow);
+    const last = items[items.length - 1];
+    if (rows.length > query.limit && last !== undefined) {
+      return { items, nextCursor: encodeCursor({ after: last.id, extra: { t: last.updatedAt } }, binding) };
+    }
+    return { items };
+  }
+
+  async listTrashedBefore(before: Date, limit: number): Promise<MediaItem[]> {
+    if (!Number.isInteger(limit) || limit < 1) throw new ValidationError('limit must be a positive integer');
+    const rows = this.session.guard('listTrashedBefore', () =>
+      this.session
+        .statement("SELECT json FROM media WHERE status = 'trashed' AND updated_at < ? ORDER BY updated_at LIMIT ?")
+        .all(before.toISOString(), limit),
     ) as JsonRow[];
     return rows.map(fromRow);
   }

@@ -123,6 +123,7 @@ function filtersOf(ownerId: string, query: SearchQuery, tags: readonly string[],
     to: query.to !== undefined,
     tags: tags.length,
     album: album && query.album !== undefined,
+    ...(query.favourite === true ? { favourite: true } : {}),
   };
   return { shape, params };
 }

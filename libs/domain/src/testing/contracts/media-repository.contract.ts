@@ -4,6 +4,7 @@ import { applyAction } from '../../lifecycle.js';
 import type { MediaItem, Tag } from '../../media.js';
 import type { MediaRepository } from '../../ports.js';
 import { ListQuerySchema, type ListQueryInput } from '../../query.js';
+import { moveToTrash, restoreFromTrash } from '../../trash.js';
 import { makeMediaItem } from '../fixtures.js';
 
 export interface MediaRepositoryHarness {
@@ -151,6 +152,38 @@ export function mediaRepositoryContract(name: string, create: () => Promise<Medi
       await repo.create(makeMediaItem({ status: 'deleted' }));
       const kept = await repo.create(makeMediaItem({ status: 'ready' }));
       expect((await listAll('alice')).map((i) => i.id)).toEqual([kept.id]);
+    });
+
+    it('keeps trashed items out of every listing and tag count, and lists them in the owner\u2019s trash until restored', async () => {
+      const clock = (ms: number) => new Date(Date.parse('2026-03-01T10:00:00.000Z') + ms);
+      const kept = await repo.create(makeMediaItem({ status: 'ready', tags: [aiTag('dog')] }));
+      const first = await repo.create(makeMediaItem({ status: 'ready', tags: [aiTag('dog')] }));
+      const second = await repo.create(makeMediaItem({ status: 'failed', tags: [aiTag('cat')] }));
+      await repo.create(makeMediaItem({ ownerId: 'bob', status: 'ready' }));
+      const firstTrashed = await repo.update(moveToTrash(first, clock(0)), first.version);
+      const secondTrashed = await repo.update(moveToTrash(second, clock(1000)), second.version);
+      expect((await listAll('alice')).map((i) => i.id)).toEqual([kept.id]);
+      expect(await listAll('alice', { tag: 'cat' })).toEqual([]);
+      expect(await repo.tagCounts('alice')).toEqual([{ name: 'dog', count: 1 }]);
+      // Most recently trashed first, paged, and only the owner's.
+      const page1 = await repo.listTrash('alice', { limit: 1 });
+      expect(page1.items.map((i) => i.id)).toEqual([second.id]);
+      expect(page1.items[0]?.trash).toEqual({ at: secondTrashed.updatedAt, from: 'failed' });
+      const page2 = await repo.listTrash('alice', { limit: 1, cursor: page1.nextCursor });
+      expect(page2.items.map((i) => i.id)).toEqual([first.id]);
+      expect(page2.nextCursor).toBeUndefined();
+      expect((await repo.listTrash('bob', { limit: 10 })).items).toEqual([]);
+      await expect(repo.listTrash('bob', { limit: 1, cursor: page1.nextCursor })).rejects.toBeInstanceOf(ValidationError);
+      // Across owners, oldest first, only what went before the cut-off.
+      expect((await repo.listTrashedBefore(clock(500), 10)).map((i) => i.id)).toEqual([first.id]);
+      expect((await repo.listTrashedBefore(clock(5000), 10)).map((i) => i.id)).toEqual([first.id, second.id]);
+      expect((await repo.listTrashedBefore(clock(5000), 1)).map((i) => i.id)).toEqual([first.id]);
+      // Restored: listed again with its tags, out of the trash.
+      await repo.update(restoreFromTrash(firstTrashed, clock(2000)), firstTrashed.version);
+      expect((await listAll('alice')).map((i) => i.id)).toEqual([first.id, kept.id]);
+      expect(await repo.tagCounts('alice')).toEqual([{ name: 'dog', count: 2 }]);
+      expect((await repo.listTrash('alice', { limit: 10 })).items.map((i) => i.id)).toEqual([secondTrashed.id]);
+      expect((await repo.listTrashedBefore(clock(5000), 10)).map((i) => i.id)).toEqual([second.id]);
     });
 
     it('finds items by tag through the tag index, paged', async () => {

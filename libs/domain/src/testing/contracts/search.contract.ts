@@ -4,6 +4,7 @@ import { ValidationError } from '../../errors.js';
 import type { MediaItem, MediaStatus, Tag } from '../../media.js';
 import type { MediaRepository } from '../../ports.js';
 import { SearchQuerySchema, type MediaSearch, type SearchQueryInput } from '../../search.js';
+import { moveToTrash, restoreFromTrash } from '../../trash.js';
 import { makeMediaItem } from '../fixtures.js';
 import { makeAlbum } from './album-repository.contract.js';
 
@@ -182,6 +183,23 @@ export function mediaSearchContract(name: string, create: () => Promise<MediaSea
       expect(await ids({ album: album.id })).toEqual([]);
       expect(await ids({}, 'carol')).toEqual([]);
       expect(await search.timeline('carol')).toEqual([]);
+    });
+
+    it('finds nothing in the trash, and finds it again once restored; keeps to favourites when asked', async () => {
+      const now = new Date('2026-03-01T10:00:00.000Z');
+      const stored = await repo.create(item({ title: 'lighthouse at night', tags: [userTag('coast')], favourite: true }));
+      const other = await repo.create(item({ title: 'lighthouse by day' }));
+      expect(await ids({ q: 'lighthouse', favourite: 'true' })).toEqual([stored.id]);
+      expect(await ids({ favourite: 'true' })).toEqual([stored.id]);
+      const trashed = await repo.update(moveToTrash(stored, now), stored.version);
+      expect(await ids({ q: 'lighthouse' })).toEqual([other.id]);
+      expect(await ids({ tags: 'coast' })).toEqual([]);
+      expect(await ids({})).toEqual([other.id]);
+      expect((await search.timeline('alice')).reduce((sum, m) => sum + m.count, 0)).toBe(1);
+      await repo.update(restoreFromTrash(trashed, now), trashed.version);
+      expect((await ids({ q: 'lighthouse' })).sort()).toEqual([stored.id, other.id].sort());
+      expect(await ids({ tags: 'coast' })).toEqual([stored.id]);
+      expect((await search.timeline('alice')).reduce((sum, m) => sum + m.count, 0)).toBe(2);
     });
 
     it('reflects an edit, a status change and a delete in the next search', async () => {
