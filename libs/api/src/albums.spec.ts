@@ -167,6 +167,18 @@ describe('albums', () => {
     expect((await s.json<AlbumList>(`/api/v1/media/${item.id}/albums`, { owner: 'alice' })).items).toEqual([]);
   });
 
+  it('leaves an item in the trash out of its albums\u2019 pages, and shows it again once restored', async () => {
+    const s = setup();
+    const keep = await s.seed('alice');
+    const trashed = await s.seed('alice');
+    const trip = await s.album('alice', 'Trip');
+    await s.add('alice', trip.id, [keep.id, trashed.id]);
+    expect((await s.call(`/api/v1/media/${trashed.id}`, { owner: 'alice', method: 'DELETE' })).status).toBe(204);
+    expect((await s.json<MediaPage>(`/api/v1/albums/${trip.id}/items`, { owner: 'alice' })).items.map((i) => i.id)).toEqual([keep.id]);
+    expect((await s.call(`/api/v1/media/${trashed.id}/restore`, { owner: 'alice', method: 'POST' })).status).toBe(200);
+    expect((await s.json<MediaPage>(`/api/v1/albums/${trip.id}/items`, { owner: 'alice' })).items.map((i) => i.id).sort()).toEqual([keep.id, trashed.id].sort());
+  });
+
   it('takes an item deleted for good out of its albums', async () => {
     const s = setup();
     const keep = await s.seed('alice');
@@ -174,7 +186,7 @@ describe('albums', () => {
     const trip = await s.album('alice', 'Trip');
     await s.add('alice', trip.id, [keep.id, doomed.id]);
     await s.json<AlbumView>(`/api/v1/albums/${trip.id}`, { owner: 'alice', method: 'PATCH', json: { coverMediaId: doomed.id } });
-    expect((await s.call(`/api/v1/media/${doomed.id}`, { owner: 'alice', method: 'DELETE' })).status).toBe(204);
+    expect((await s.call(`/api/v1/media/${doomed.id}?permanent=true`, { owner: 'alice', method: 'DELETE' })).status).toBe(204);
     expect(await s.json<AlbumView>(`/api/v1/albums/${trip.id}`, { owner: 'alice' })).toMatchObject({ itemCount: 1, coverMediaId: null, cover: { id: keep.id } });
     expect((await s.json<MediaPage>(`/api/v1/albums/${trip.id}/items`, { owner: 'alice' })).items.map((i) => i.id)).toEqual([keep.id]);
     expect(await s.deps.albums.albumsOf('alice', doomed.id)).toEqual([]);

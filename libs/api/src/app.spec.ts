@@ -153,14 +153,34 @@ describe('REST contract', () => {
     expect(res.status).toBe(200);
     const item = (await res.json()) as Record<string, unknown>;
     expect(Object.keys(item).sort()).toEqual(
-      ['createdAt', 'description', 'facts', 'failure', 'filename', 'id', 'kind', 'moderation', 'original', 'placeholder', 'progress', 'renditions', 'status', 'tags', 'takenAt', 'title', 'updatedAt'].sort(),
+      [
+        'createdAt',
+        'description',
+        'facts',
+        'failure',
+        'favourite',
+        'filename',
+        'id',
+        'kind',
+        'moderation',
+        'original',
+        'placeholder',
+        'progress',
+        'renditions',
+        'status',
+        'tags',
+        'takenAt',
+        'title',
+        'trashedAt',
+        'updatedAt',
+      ].sort(),
     );
     expect(item['status']).toBe('ready');
     expect((item['renditions'] as { url: string }[])[0]?.url).toBe(`/media/renditions/alice/${id}/thumb.webp`);
     expect(res.headers.get('cache-control')).toBe('no-store');
   });
 
-  it('lists, filters by tag, edits and deletes', async () => {
+  it('lists, filters by tag, edits, moves to the trash and deletes for good', async () => {
     const s = setup();
     const a = await readyItem(s);
     const patch = await s.call(`/api/v1/media/${a}`, { owner: 'alice', method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ title: 'Sea', tags: ['Beach'] }) });
@@ -170,8 +190,15 @@ describe('REST contract', () => {
     expect(list.nextCursor).toBeNull();
     expect(await (await s.call('/api/v1/tags', { owner: 'alice' })).json()).toEqual({ tags: [{ name: 'beach', count: 1 }] });
     expect((await s.call(`/api/v1/media/${a}`, { owner: 'alice', method: 'DELETE' })).status).toBe(204);
+    // In the trash: out of the list and the tag counts, still the owner's to see, bytes kept.
+    expect(((await (await s.call(`/api/v1/media/${a}`, { owner: 'alice' })).json()) as { status: string }).status).toBe('trashed');
+    expect(((await (await s.call('/api/v1/media', { owner: 'alice' })).json()) as { items: unknown[] }).items).toEqual([]);
+    expect(await (await s.call('/api/v1/tags', { owner: 'alice' })).json()).toEqual({ tags: [] });
+    expect((s.deps.store as InMemoryObjectStore).size).toBeGreaterThan(0);
+    expect((await s.call(`/api/v1/media/${a}?permanent=true`, { owner: 'alice', method: 'DELETE' })).status).toBe(204);
     expect((await s.call(`/api/v1/media/${a}`, { owner: 'alice' })).status).toBe(404);
     expect((s.deps.store as InMemoryObjectStore).size).toBe(0);
+    expect((await s.call(`/api/v1/media/${a}?permanent=yes`, { owner: 'alice', method: 'DELETE' })).status).toBe(400);
   });
 
   it('edits the description over PATCH, shows it on GET, clears it when blank, and keeps it from another owner', async () => {

@@ -28,6 +28,7 @@ import { shareRoutes } from './routes/shares.js';
 import { systemRoutes } from './routes/system.js';
 import { searchRoutes } from './routes/search.js';
 import { tagRoutes } from './routes/tags.js';
+import { trashRoutes } from './routes/trash.js';
 import { uploadRoutes } from './routes/uploads.js';
 
 export interface ApiOptions {
@@ -183,6 +184,7 @@ export function createApi(options: ApiOptions): Hono<ApiEnv> {
     ...mediaRoutes(deps, json),
     ...tagRoutes(deps, json),
     ...searchRoutes(deps, json),
+    ...trashRoutes(deps),
     ...mediaAccessRoutes(options.mediaAccess, deps.clock),
     ...albumRoutes(deps),
     ...shareRoutes(deps),

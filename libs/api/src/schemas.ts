@@ -7,6 +7,7 @@ import {
   MediaKindSchema,
   MediaStatusSchema,
   MediaUpdateSchema,
+  BulkRequestSchema,
   ModerationSchema,
   ModerationVerdictSchema,
   PlaceholderSchema,
@@ -21,6 +22,7 @@ import {
 import {
   AlbumViewSchema,
   MediaViewSchema,
+  TrashItemViewSchema,
   RenditionViewSchema,
   ReviewItemViewSchema,
   ReviewRejectSchema,
@@ -95,6 +97,24 @@ export const HealthSchema = z.object({ ok: z.literal(true) });
 /** `200` to `GET /api/v1/media/{id}/original`: a short-lived link that downloads the original. */
 export const OriginalDownloadSchema = z.object({ url: z.string(), expiresAt: z.string() });
 
+/** `200` to `POST /api/v1/media/bulk`: each item's outcome in the order of the request's ids, and the tallies. */
+export const BulkResultSchema = z.object({
+  results: z.array(
+    z.union([
+      z.object({ id: z.string(), ok: z.literal(true) }),
+      z.object({ id: z.string(), ok: z.literal(false), status: z.number().int(), code: z.string(), reason: z.string() }),
+    ]),
+  ),
+  succeeded: z.number().int(),
+  failed: z.number().int(),
+});
+
+/** `200` to `GET /api/v1/trash`: a page of the trash, most recently trashed first, and how long items stay there. */
+export const TrashPageSchema = z.object({ items: z.array(TrashItemViewSchema), nextCursor: z.string().nullable(), retentionDays: z.number().int() });
+
+/** `200` to `DELETE /api/v1/trash`: how many items went for good, and whether the trash holds more (ask again). */
+export const EmptyTrashSchema = z.object({ purged: z.number().int(), more: z.boolean() });
+
 /**
  * `200` to `POST /api/v1/media-access`: until when the signed cookies set with the answer work, or
  * `null` where media is served without them (the local server checks its own cookie).
@@ -164,6 +184,7 @@ export const requestComponents: ComponentRegistry = z.registry<{ id: string }>()
 requestComponents.add(UploadRequestSchema, { id: 'UploadRequest' });
 requestComponents.add(CompleteUploadSchema, { id: 'CompleteUpload' });
 requestComponents.add(MediaUpdateSchema, { id: 'MediaUpdate' });
+requestComponents.add(BulkRequestSchema, { id: 'BulkRequest' });
 requestComponents.add(AlbumCreateSchema, { id: 'AlbumCreate' });
 requestComponents.add(AlbumUpdateSchema, { id: 'AlbumUpdate' });
 requestComponents.add(AlbumItemsChangeSchema, { id: 'AlbumItemsChange' });
@@ -203,6 +224,10 @@ for (const [schema, id] of [
   [ProblemSchema, 'Problem'],
   [HealthSchema, 'Health'],
   [OriginalDownloadSchema, 'OriginalDownload'],
+  [BulkResultSchema, 'BulkResult'],
+  [TrashItemViewSchema, 'TrashItemView'],
+  [TrashPageSchema, 'TrashPage'],
+  [EmptyTrashSchema, 'EmptyTrash'],
   [MediaAccessSchema, 'MediaAccess'],
   [AlbumViewSchema, 'AlbumView'],
   [AlbumPageSchema, 'AlbumPage'],

@@ -88,6 +88,13 @@ export interface ObjectStore {
   delete(key: string): Promise<void>;
   /** Deletes every object whose key starts with `prefix`; returns how many were deleted. */
   deleteByPrefix(prefix: string): Promise<number>;
+  /**
+   * Deletes every version of every object under `prefix` (delete markers too): a delete for good in
+   * a versioned store, where `delete` leaves the old bytes behind as a noncurrent version. Returns
+   * how many versions went. Optional: a store without versions (a directory) does not offer it,
+   * and `delete`/`deleteByPrefix` already remove everything there.
+   */
+  deleteAllVersions?(prefix: string): Promise<number>;
   /** Every object under `prefix`, in key order. */
   list(prefix: string): AsyncIterable<ObjectHead>;
   presignPut(key: string, options: PresignPutOptions): Promise<PresignedRequest>;

@@ -1,4 +1,5 @@
 import {
+  isListed,
   type Album,
   type AlbumChange,
   AlbumCreateSchema,
@@ -25,10 +26,10 @@ import { toAlbumView, type AlbumView } from './view.js';
 const MAX_ATTEMPTS = 3;
 
 
-/** The owner's item, or `undefined` when it is missing, deleted, or another owner's. */
+/** The owner's item, or `undefined` when it is missing, in the trash, deleted, or another owner's. */
 async function liveItem(deps: ServiceDeps, ownerId: string, id: string): Promise<MediaItem | undefined> {
   const item = await deps.repo.get(ownerId, id);
-  return item === undefined || item.status === 'deleted' ? undefined : item;
+  return item === undefined || !isListed(item.status) ? undefined : item;
 }
 
 /**

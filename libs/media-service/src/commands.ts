@@ -1,5 +1,6 @@
 import {
   applyAction,
+  ConflictError,
   createEvent,
   type ItemRevision,
   type MediaItem,
@@ -23,6 +24,7 @@ import { revokeSharesOf } from './shares.js';
 export async function updateMedia(deps: CoreDeps, ownerId: string, id: string, body: unknown): Promise<MediaItem> {
   const update = parseOrThrow(MediaUpdateSchema, body, 'update');
   return updateItem(deps, ownerId, id, (item) => {
+    refuseInTrash(item);
     const changes: ItemRevision = {};
     if (update.title !== undefined) {
       const title = update.title?.trim() ?? '';
@@ -37,8 +39,18 @@ export async function updateMedia(deps: CoreDeps, ownerId: string, id: string, b
       const userTags: Tag[] = update.tags.map((name) => ({ name, confidence: 1, source: 'user' }));
       changes.tags = [...item.tags.filter((t) => t.source !== 'user'), ...userTags];
     }
+    // Stored only while true: items from before favourites existed and unfavoured ones look alike.
+    if (update.favourite !== undefined) changes.favourite = update.favourite ? true : undefined;
     return reviseItem(item, deps.clock.now(), changes);
   });
+}
+
+/**
+ * Refuses an edit of an item in the trash (409): nothing changes there but a restore or a delete,
+ * which is also what keeps its `updatedAt` the moment it went there (the trash's order).
+ */
+export function refuseInTrash(item: MediaItem): void {
+  if (item.status === 'trashed') throw new ConflictError('the item is in the trash: restore it first', { details: { status: item.status } });
 }
 
 /**
@@ -51,7 +63,23 @@ export async function forgetDeletedMedia(deps: Pick<ServiceDeps, 'albums' | 'sha
 }
 
 /**
- * `DELETE /api/v1/media/{id}`: the original, every rendition and every index entry. The item is
+ * The item's objects: the original and every rendition, every version of each where the store
+ * keeps versions (S3's versioned bucket), so nothing of a deleted item stays behind.
+ */
+export async function removeObjects(deps: Pick<CoreDeps, 'store'>, item: MediaItem): Promise<void> {
+  const prefix = renditionPrefix(item.ownerId, item.id);
+  if (deps.store.deleteAllVersions !== undefined) {
+    await deps.store.deleteAllVersions(item.original.key);
+    await deps.store.deleteAllVersions(prefix);
+    return;
+  }
+  await deps.store.delete(item.original.key);
+  await deps.store.deleteByPrefix(prefix);
+}
+
+/**
+ * Deletes an item for good (`DELETE /api/v1/media/{id}?permanent=true`, emptying the trash, the
+ * trash's retention): the original, every rendition and every index entry. The item is
  * marked `deleted` first so that a worker racing with the delete cannot resurrect it (and no link
  * shows it), then the bytes go, then the edge cache's copies (best effort), then its albums and
  * links, then the record. Running it again finishes a delete that was interrupted.
@@ -63,8 +91,7 @@ export async function deleteMedia(deps: ServiceDeps, ownerId: string, id: string
   if (item.status !== 'deleted') {
     item = await updateItem(deps, ownerId, id, (current) => applyAction(current, 'deleted', deps.clock.now()));
   }
-  await deps.store.delete(item.original.key);
-  await deps.store.deleteByPrefix(renditionPrefix(ownerId, id));
+  await removeObjects(deps, item);
   // Before the record goes: a crash here leaves the item `deleted`, and the sweeper's completion
   // of the delete asks again, where one after the record went would leave the copies served.
   await invalidateEdgeCopies(deps, ownerId, id, 'deleted');

@@ -1,3 +1,4 @@
+import { DEFAULT_TRASH_RETENTION_DAYS } from '@mediaflow/domain';
 import type {
   AlbumRepository,
   AudioProcessor,
@@ -65,6 +66,8 @@ export const ServiceConfigSchema = z.object({
    */
   progressIntervalSeconds: z.number().positive().default(2),
   progressStep: z.number().positive().max(1).default(0.05),
+  /** How long an item stays in the trash before it is removed for good. */
+  trashRetentionDays: z.number().int().min(1).max(3650).default(DEFAULT_TRASH_RETENTION_DAYS),
 });
 export type ServiceConfig = z.infer<typeof ServiceConfigSchema>;
 

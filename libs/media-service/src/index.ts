@@ -43,6 +43,7 @@ export { framesToTag, tagMedia } from './steps/tagging.js';
 export type { TagOutcome } from './steps/tagging.js';
 export { getMedia, listMedia, listTags, originalDownload, type OriginalDownload } from './queries.js';
 export { updateMedia, deleteMedia, forgetDeletedMedia } from './commands.js';
+export { bulkMedia, emptyTrash, EMPTY_TRASH_BATCH, listTrash, restoreMedia, trashMedia, type BulkItemResult, type BulkResult } from './trash.js';
 export {
   addAlbumItems,
   albumCover,
@@ -109,8 +110,10 @@ export {
   toReviewItemView,
   toSharedMediaView,
   toShareView,
+  toTrashItemView,
+  TrashItemViewSchema,
 } from './view.js';
-export type { AlbumView, MediaView, RenditionView, ReviewItemView, SharedMediaView, ShareState, ShareView } from './view.js';
+export type { AlbumView, MediaView, RenditionView, ReviewItemView, SharedMediaView, ShareState, ShareView, TrashItemView } from './view.js';
 export { isReferenced, judgeObject, sweepOrphans } from './sweeper.js';
 export type { ObjectVerdict, SweepCutoffs, SweeperDeps, SweepOptions, SweepReport } from './sweeper.js';
 export { mediaTimeline, searchMedia, type SearchHit } from './search.js';

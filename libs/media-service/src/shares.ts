@@ -1,5 +1,6 @@
 import { createHash, createHmac, randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import {
+  isListed,
   type Album,
   ConflictError,
   CursorSchema,
@@ -388,9 +389,12 @@ function targetGone(): LinkGoneError {
   return new LinkGoneError('link_revoked');
 }
 
-/** Whether an item link's item is gone for good: no record, or one marked deleted. */
+/**
+ * Whether an item link's item is gone: no record, one marked deleted, or one in the trash (its
+ * links answer as revoked while it is there, and work again if it is restored).
+ */
 function itemGone(item: MediaItem | undefined): boolean {
-  return item === undefined || item.status === 'deleted';
+  return item === undefined || !isListed(item.status);
 }
 
 /**

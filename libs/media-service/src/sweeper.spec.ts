@@ -193,6 +193,7 @@ describe('sweepOrphans', () => {
       resumedUploads: 0,
       abandonedUploads: 0,
       finishedDeletes: 0,
+      purgedFromTrash: 0,
       temporaryFiles: 2,
     });
     expect(await keys(store)).toEqual([

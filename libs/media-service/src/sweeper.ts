@@ -6,16 +6,17 @@ import {
   NotFoundError,
   ORIGINALS_PREFIX,
   parseKey,
-  renditionPrefix,
   RENDITIONS_PREFIX,
   type MediaItem,
   type MediaStatus,
   type ObjectHead,
   type ShareLinkRepository,
 } from '@mediaflow/domain';
-import { forgetDeletedMedia } from './commands.js';
+import { forgetDeletedMedia, removeObjects } from './commands.js';
 import type { CoreDeps } from './context.js';
 import { invalidateEdgeCopies } from './edge.js';
+
+const DAY_MS = 24 * 3600 * 1000;
 
 /** What the sweeper works with: the service's stores, plus optional hooks and stores of the composition root. */
 export interface SweeperDeps extends CoreDeps {
@@ -78,6 +79,8 @@ export interface SweepReport {
   abandonedUploads: number;
   /** Items a crash left `deleted` (the delete was cut short): their records removed. */
   finishedDeletes: number;
+  /** Items whose time in the trash was over: deleted for good, every version of their objects. */
+  purgedFromTrash: number;
   /** Temp files and multipart uploads removed; `undefined` when not swept (a dry run, or no such store). */
   temporaryFiles: number | undefined;
 }
@@ -179,8 +182,16 @@ export async function sweepOrphans(deps: SweeperDeps, options: SweepOptions = {}
     resumedUploads: 0,
     abandonedUploads: 0,
     finishedDeletes: 0,
+    purgedFromTrash: 0,
     temporaryFiles: undefined,
   };
+
+  // The trash's retention: what went there before the cut-off is deleted for good.
+  const purgeBefore = new Date(now - deps.config.trashRetentionDays * DAY_MS);
+  for (const item of await deps.repo.listTrashedBefore(purgeBefore, batch)) {
+    checkpoint();
+    if (dryRun || (await removeForGood(deps, item, 'trashed'))) report.purgedFromTrash += 1;
+  }
 
   if (deps.repo.listStale) {
     for (const item of await deps.repo.listStale('deleted', cutoffs.removeBefore, batch)) {
@@ -199,7 +210,7 @@ export async function sweepOrphans(deps: SweeperDeps, options: SweepOptions = {}
       checkpoint();
       // Bytes that did arrive make it an interrupted upload instead: the object scan resumes it.
       if (await deps.store.head(item.original.key)) continue;
-      if (dryRun || (await removeAbandoned(deps, item))) report.abandonedUploads += 1;
+      if (dryRun || (await removeForGood(deps, item, 'uploading'))) report.abandonedUploads += 1;
     }
   }
 
@@ -260,11 +271,11 @@ async function finishDelete(deps: SweeperDeps, item: MediaItem): Promise<void> {
 }
 
 /**
- * Removes an upload whose bytes never came. Marked `deleted` first, conditionally on the version
- * read, so an upload completed at the last moment (a multipart completion) is not taken with it;
- * `false` when it moved on.
+ * Removes for good an upload whose bytes never came, or an item whose time in the trash is over.
+ * Marked `deleted` first, conditionally on the version read, so an item that moved on meanwhile
+ * (an upload completed at the last moment, an item restored) is not taken with it; `false` then.
  */
-async function removeAbandoned(deps: SweeperDeps, item: MediaItem): Promise<boolean> {
+async function removeForGood(deps: SweeperDeps, item: MediaItem, why: 'uploading' | 'trashed'): Promise<boolean> {
   try {
     await deps.repo.update(applyAction(item, 'deleted', deps.clock.now()), item.version);
   } catch (error) {
@@ -272,8 +283,9 @@ async function removeAbandoned(deps: SweeperDeps, item: MediaItem): Promise<bool
     throw error;
   }
   // Bytes that landed between the look and the mark would be an orphan: remove them too.
-  await deps.store.delete(item.original.key);
-  await deps.store.deleteByPrefix(renditionPrefix(item.ownerId, item.id));
+  await removeObjects(deps, item);
+  // A trashed item was served: the edge may hold copies of it.
+  if (why === 'trashed') await invalidateEdgeCopies(deps, item.ownerId, item.id, 'deleted');
   await finishDelete(deps, item);
   return true;
 }

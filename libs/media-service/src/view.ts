@@ -9,6 +9,7 @@ import {
   PlaceholderSchema,
   ShareTargetSchema,
   TagSchema,
+  purgeDueAt,
   takenAtOf,
   UlidSchema,
   type MediaItem,
@@ -48,6 +49,10 @@ export const MediaViewSchema = z.object({
   progress: z.number().nullable(),
   /** When it was taken, else uploaded (UTC): what the timeline groups and sorts by. */
   takenAt: z.string(),
+  /** One of the owner's favourites. */
+  favourite: z.boolean(),
+  /** When it went to the trash, while it is there (status `trashed`). */
+  trashedAt: z.string().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -85,6 +90,8 @@ export function toMediaView(item: MediaItem, mediaBaseUrl: string, urlQuery?: st
     failure: item.failure ?? null,
     progress: item.progress ?? null,
     takenAt: takenAtOf(item),
+    favourite: item.favourite === true,
+    trashedAt: item.trash?.at ?? null,
     createdAt: item.createdAt,
     updatedAt: item.updatedAt,
   };
@@ -95,15 +102,29 @@ export function toMediaView(item: MediaItem, mediaBaseUrl: string, urlQuery?: st
  * business (moderation, failures, progress, the content hash that would tell one library's copy
  * from another's). Rendition URLs carry a grant scoped to this one item.
  */
-export const SharedMediaViewSchema = MediaViewSchema.omit({ moderation: true, failure: true, progress: true }).extend({
+export const SharedMediaViewSchema = MediaViewSchema.omit({ moderation: true, failure: true, progress: true, favourite: true, trashedAt: true }).extend({
   original: z.object({ size: z.number().int(), mime: z.string() }),
 });
 export type SharedMediaView = z.infer<typeof SharedMediaViewSchema>;
 
 /** {@link toMediaView} for a visitor; `urlQuery` is the item's media grant. */
 export function toSharedMediaView(item: MediaItem, mediaBaseUrl: string, urlQuery: string): SharedMediaView {
-  const { moderation: _moderation, failure: _failure, progress: _progress, original, ...rest } = toMediaView(item, mediaBaseUrl, urlQuery);
+  const { moderation: _moderation, failure: _failure, progress: _progress, favourite: _favourite, trashedAt: _trashedAt, original, ...rest } = toMediaView(
+    item,
+    mediaBaseUrl,
+    urlQuery,
+  );
   return { ...rest, original: { size: original.size, mime: original.mime } };
+}
+
+/** An item in the owner's trash: its view and when the trash removes it for good. */
+export const TrashItemViewSchema = MediaViewSchema.extend({ purgeAt: z.string() });
+export type TrashItemView = z.infer<typeof TrashItemViewSchema>;
+
+/** {@link toMediaView} for an item in the trash, with when it goes for good after `retentionDays` there. */
+export function toTrashItemView(item: MediaItem, mediaBaseUrl: string, retentionDays: number): TrashItemView {
+  const purgeAt = purgeDueAt(item, retentionDays) ?? new Date(Date.parse(item.updatedAt));
+  return { ...toMediaView(item, mediaBaseUrl), purgeAt: purgeAt.toISOString() };
 }
 
 /** An item as a moderator reviews it: the owner's view and whose item it is. */

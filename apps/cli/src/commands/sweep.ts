@@ -55,6 +55,7 @@ function describe(report: SweepReport, dataDir: string): string {
     [verb('uploads sent to ingest again', 'uploads to send to ingest again'), String(report.resumedUploads)],
     [verb('abandoned uploads removed', 'abandoned uploads to remove'), String(report.abandonedUploads)],
     [verb('interrupted deletes finished', 'interrupted deletes to finish'), String(report.finishedDeletes)],
+    [verb('items removed from the trash for good', 'items to remove from the trash for good'), String(report.purgedFromTrash)],
     ['temp files removed', report.temporaryFiles === undefined ? 'not looked at in a dry run' : String(report.temporaryFiles)],
   ];
   const width = Math.max(...rows.map(([label]) => label.length));

@@ -20,7 +20,7 @@ export function localSweeperDeps(deps: ServiceDeps, store: FsObjectStore, ingest
 /** Whether a report says that anything was (or would be) changed. */
 export function sweptAnything(report: SweepReport): boolean {
   return (
-    report.orphanObjects + report.unreferencedRenditions + report.resumedUploads + report.abandonedUploads + report.finishedDeletes + (report.temporaryFiles ?? 0) >
+    report.orphanObjects + report.unreferencedRenditions + report.resumedUploads + report.abandonedUploads + report.finishedDeletes + report.purgedFromTrash + (report.temporaryFiles ?? 0) >
     0
   );
 }

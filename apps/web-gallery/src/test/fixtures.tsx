@@ -51,6 +51,8 @@ export function mediaItem(overrides: Partial<MediaView> = {}): MediaView {
     placeholder: { thumbhash: THUMBHASH, dominantColor: '#336699' },
     failure: null,
     progress: null,
+    favourite: false,
+    trashedAt: null,
     takenAt: '2026-11-01T10:00:00.000Z',
     createdAt: '2026-11-01T10:00:00.000Z',
     updatedAt: '2026-11-01T10:00:00.000Z',

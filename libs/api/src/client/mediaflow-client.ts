@@ -28,6 +28,14 @@ export interface MediaUpdate {
   title?: string | null | undefined;
   description?: string | null | undefined;
   tags?: string[] | undefined;
+  favourite?: boolean | undefined;
+}
+
+export interface BulkRequest {
+  ids: string[];
+  action: 'trash' | 'restore' | 'delete' | 'addTags' | 'removeTags' | 'favourite' | 'unfavourite' | 'addToAlbum';
+  tags?: string[] | undefined;
+  albumId?: string | undefined;
 }
 
 export interface AlbumCreate {
@@ -74,7 +82,7 @@ export interface ReviewReject {
 
 export type MediaKind = 'image' | 'video' | 'audio' | 'document' | 'other';
 
-export type MediaStatus = 'uploading' | 'uploaded' | 'processing' | 'ready' | 'failed' | 'flagged' | 'deleted';
+export type MediaStatus = 'uploading' | 'uploaded' | 'processing' | 'ready' | 'failed' | 'flagged' | 'trashed' | 'deleted';
 
 export type TagSource = 'ai' | 'user' | 'metadata';
 
@@ -181,6 +189,8 @@ export interface MediaView {
   failure: Failure | null;
   progress: number | null;
   takenAt: string;
+  favourite: boolean;
+  trashedAt: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -212,6 +222,8 @@ export interface SearchHitView {
   failure: Failure | null;
   progress: number | null;
   takenAt: string;
+  favourite: boolean;
+  trashedAt: string | null;
   createdAt: string;
   updatedAt: string;
   matched: SearchField[];
@@ -293,6 +305,59 @@ export interface Health {
 export interface OriginalDownload {
   url: string;
   expiresAt: string;
+}
+
+export interface BulkResult {
+  results: ({
+    id: string;
+    ok: true;
+  } | {
+    id: string;
+    ok: false;
+    status: number;
+    code: string;
+    reason: string;
+  })[];
+  succeeded: number;
+  failed: number;
+}
+
+export interface TrashItemView {
+  id: string;
+  kind: MediaKind;
+  status: MediaStatus;
+  title: string | null;
+  description: string | null;
+  filename: string;
+  original: {
+    size: number;
+    mime: string;
+    sha256: string | null;
+  };
+  facts: MediaFacts;
+  renditions: RenditionView[];
+  tags: Tag[];
+  moderation: Moderation;
+  placeholder: Placeholder | null;
+  failure: Failure | null;
+  progress: number | null;
+  takenAt: string;
+  favourite: boolean;
+  trashedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+  purgeAt: string;
+}
+
+export interface TrashPage {
+  items: TrashItemView[];
+  nextCursor: string | null;
+  retentionDays: number;
+}
+
+export interface EmptyTrash {
+  purged: number;
+  more: boolean;
 }
 
 export interface MediaAccess {
@@ -422,6 +487,8 @@ export interface ReviewItemView {
   failure: Failure | null;
   progress: number | null;
   takenAt: string;
+  favourite: boolean;
+  trashedAt: string | null;
   createdAt: string;
   updatedAt: string;
   ownerId: string;
@@ -483,6 +550,21 @@ export interface DeleteMediaInput {
   path: {
     id: string;
   };
+  query?: {
+    permanent?: 'true' | 'false' | undefined;
+  } | undefined;
+}
+
+/** What `restoreMedia` sends. */
+export interface RestoreMediaInput {
+  path: {
+    id: string;
+  };
+}
+
+/** What `bulkMedia` sends. */
+export interface BulkMediaInput {
+  body: BulkRequest;
 }
 
 /** What `getOriginalDownload` sends. */
@@ -498,12 +580,21 @@ export interface SearchMediaInput {
     q?: string | undefined;
     kind?: 'image' | 'video' | 'audio' | 'document' | 'other' | undefined;
     status?: 'uploading' | 'uploaded' | 'processing' | 'ready' | 'failed' | 'flagged' | undefined;
+    favourite?: 'true' | undefined;
     tags?: string | undefined;
     from?: string | undefined;
     to?: string | undefined;
     camera?: string | undefined;
     album?: string | undefined;
     order?: 'relevance' | 'taken-desc' | 'taken-asc' | undefined;
+    cursor?: string | undefined;
+    limit?: number | undefined;
+  } | undefined;
+}
+
+/** What `listTrash` sends. */
+export interface ListTrashInput {
+  query?: {
     cursor?: string | undefined;
     limit?: number | undefined;
   } | undefined;
@@ -698,8 +789,12 @@ export interface MediaflowClient {
   getMedia(input: GetMediaInput, init?: RequestInit): Promise<MediaView>;
   /** Edit the title, the description and the owner’s tags (`PATCH /api/v1/media/{id}`) */
   updateMedia(input: UpdateMediaInput, init?: RequestInit): Promise<MediaView>;
-  /** Delete the item, its original and every rendition (`DELETE /api/v1/media/{id}`) */
+  /** Move the item to the trash, or with permanent=true delete it for good (original, every rendition and every version of them) (`DELETE /api/v1/media/{id}`) */
   deleteMedia(input: DeleteMediaInput, init?: RequestInit): Promise<void>;
+  /** Take the item out of the trash, with the status it had (`POST /api/v1/media/{id}/restore`) */
+  restoreMedia(input: RestoreMediaInput, init?: RequestInit): Promise<MediaView>;
+  /** One action on many items: trash, restore, delete, add or remove tags, favourite, add to an album; answered item by item (`POST /api/v1/media/bulk`) */
+  bulkMedia(input: BulkMediaInput, init?: RequestInit): Promise<BulkResult>;
   /** A short-lived link that downloads the original as an attachment, under its file name (`GET /api/v1/media/{id}/original`) */
   getOriginalDownload(input: GetOriginalDownloadInput, init?: RequestInit): Promise<OriginalDownload>;
   /** Tags with counts (`GET /api/v1/tags`) */
@@ -708,6 +803,10 @@ export interface MediaflowClient {
   searchMedia(input?: SearchMediaInput, init?: RequestInit): Promise<SearchPage>;
   /** How many items there are per month taken, newest month first (`GET /api/v1/timeline`) */
   getTimeline(init?: RequestInit): Promise<Timeline>;
+  /** The items in the trash, most recently trashed first, with when each is removed for good (`GET /api/v1/trash`) */
+  listTrash(input?: ListTrashInput, init?: RequestInit): Promise<TrashPage>;
+  /** Delete for good a batch of the items in the trash; ask again while more are left (`DELETE /api/v1/trash`) */
+  emptyTrash(init?: RequestInit): Promise<EmptyTrash>;
   /** Cookies that let this browser load the caller’s own renditions from the CDN for a while (`POST /api/v1/media-access`) */
   grantMediaAccess(init?: RequestInit): Promise<MediaAccess>;
   /** Create an empty album (`POST /api/v1/albums`) */
@@ -776,10 +875,14 @@ export function createMediaflowClient(options: ClientOptions = {}): MediaflowCli
     getMedia: (input, init) => send(options, 'GET', '/api/v1/media/{id}', input, init, true),
     updateMedia: (input, init) => send(options, 'PATCH', '/api/v1/media/{id}', input, init, true),
     deleteMedia: (input, init) => send(options, 'DELETE', '/api/v1/media/{id}', input, init, false),
+    restoreMedia: (input, init) => send(options, 'POST', '/api/v1/media/{id}/restore', input, init, true),
+    bulkMedia: (input, init) => send(options, 'POST', '/api/v1/media/bulk', input, init, true),
     getOriginalDownload: (input, init) => send(options, 'GET', '/api/v1/media/{id}/original', input, init, true),
     listTags: (init) => send(options, 'GET', '/api/v1/tags', {}, init, true),
     searchMedia: (input = {}, init) => send(options, 'GET', '/api/v1/search', input, init, true),
     getTimeline: (init) => send(options, 'GET', '/api/v1/timeline', {}, init, true),
+    listTrash: (input = {}, init) => send(options, 'GET', '/api/v1/trash', input, init, true),
+    emptyTrash: (init) => send(options, 'DELETE', '/api/v1/trash', {}, init, true),
     grantMediaAccess: (init) => send(options, 'POST', '/api/v1/media-access', {}, init, true),
     createAlbum: (input, init) => send(options, 'POST', '/api/v1/albums', input, init, true),
     listAlbums: (input = {}, init) => send(options, 'GET', '/api/v1/albums', input, init, true),

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { DeleteObjectCommand, DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, type _Object } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, ListObjectVersionsCommand, PutObjectCommand, type _Object, type ObjectIdentifier } from '@aws-sdk/client-s3';
 import {
   NotFoundError,
   ValidationError,
@@ -207,17 +207,31 @@ export class S3ObjectStore extends S3Adapter implements ObjectStore {
    * the rest. An empty prefix (the whole bucket) is refused.
    */
   async deleteByPrefix(prefix: string): Promise<number> {
+    return this.deletePages(prefix, this.objectPages(prefix));
+  }
+
+  /**
+   * Every version of every object under `prefix`, delete markers included, deleted by version id:
+   * what a delete for good means in the versioned bucket (a plain delete leaves the bytes as a
+   * noncurrent version until the lifecycle rule expires them). Pages of ListObjectVersions, one
+   * DeleteObjects each. Needs `s3:ListBucketVersions` and `s3:DeleteObjectVersion`.
+   */
+  async deleteAllVersions(prefix: string): Promise<number> {
+    return this.deletePages(prefix, this.versionPages(prefix));
+  }
+
+  /** Deletes page after page of identifiers with one DeleteObjects each; refused keys are reported together. */
+  private async deletePages(prefix: string, pages: AsyncIterable<ObjectIdentifier[]>): Promise<number> {
     assertSafeKeyPrefix(prefix);
     if (prefix === '') throw new ValidationError('refusing to delete every object in the bucket', [{ path: 'prefix', message: 'empty' }]);
     let deleted = 0;
     let failedCount = 0;
     const failures: DeleteFailure[] = [];
-    for await (const keys of this.keyPages(prefix)) {
-      const result = await this.client.send(
-        new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: true } }),
-      );
+    for await (const objects of pages) {
+      if (objects.length === 0) continue;
+      const result = await this.client.send(new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: objects, Quiet: true } }));
       const errors = result.Errors ?? [];
-      deleted += keys.length - errors.length;
+      deleted += objects.length - errors.length;
       failedCount += errors.length;
       for (const e of errors) {
         if (failures.length < 100) failures.push({ key: e.Key ?? '', code: e.Code ?? 'Unknown', message: e.Message ?? '' });
@@ -227,6 +241,25 @@ export class S3ObjectStore extends S3Adapter implements ObjectStore {
       throw new StorageError(`${failedCount} objects under ${prefix} could not be deleted`, { details: { deleted, failed: failedCount, failures } });
     }
     return deleted;
+  }
+
+  private async *objectPages(prefix: string): AsyncGenerator<ObjectIdentifier[]> {
+    for await (const keys of this.keyPages(prefix)) yield keys.map((Key) => ({ Key }));
+  }
+
+  /** Pages of (key, version id) of the versions and delete markers under `prefix`, at most 1,000 each (DeleteObjects' limit). */
+  private async *versionPages(prefix: string): AsyncGenerator<ObjectIdentifier[]> {
+    let KeyMarker: string | undefined;
+    let VersionIdMarker: string | undefined;
+    do {
+      const page = await this.client.send(
+        new ListObjectVersionsCommand({ Bucket: this.bucket, Prefix: prefix, MaxKeys: Math.min(1000, this.config.listPageSize), KeyMarker, VersionIdMarker }),
+      );
+      const found = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])];
+      yield found.flatMap((v) => (v.Key === undefined ? [] : [{ Key: v.Key, ...(v.VersionId === undefined ? {} : { VersionId: v.VersionId }) }]));
+      KeyMarker = page.IsTruncated === true ? page.NextKeyMarker : undefined;
+      VersionIdMarker = page.IsTruncated === true ? page.NextVersionIdMarker : undefined;
+    } while (KeyMarker !== undefined);
   }
 
   private listPages(prefix: string): AsyncGenerator<_Object[]> {

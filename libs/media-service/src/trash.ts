@@ -1,0 +1,145 @@
+import {
+  type BulkAction,
+  BulkRequestSchema,
+  isMediaError,
+  mapLimit,
+  type MediaItem,
+  moveToTrash,
+  NotFoundError,
+  type Page,
+  parseOrThrow,
+  restoreFromTrash,
+  reviseItem,
+  type Tag,
+  TrashQuerySchema,
+} from '@mediaflow/domain';
+import { addAlbumItems } from './albums.js';
+import { deleteMedia, refuseInTrash } from './commands.js';
+import type { ServiceDeps } from './context.js';
+import { updateItem } from './item-updates.js';
+import { getMedia } from './queries.js';
+
+/** How many items one request empties from the trash; the caller asks again while there are `more`. */
+export const EMPTY_TRASH_BATCH = 25;
+
+/** How many items of a bulk request are changed at once: each is a few repository and store calls. */
+const BULK_CONCURRENCY = 4;
+
+/**
+ * `DELETE /api/v1/media/{id}`: moves the item to the trash, out of every listing, search, album and
+ * share link until it is restored or its time there is over. Already there: nothing to do. An
+ * upload still in flight has nothing to keep and is deleted for good instead (`undefined`).
+ */
+export async function trashMedia(deps: ServiceDeps, ownerId: string, id: string): Promise<MediaItem | undefined> {
+  const item = await getMedia(deps, ownerId, id);
+  if (item.status === 'trashed') return item;
+  if (item.status === 'uploading') {
+    await deleteMedia(deps, ownerId, id);
+    return undefined;
+  }
+  return updateItem(deps, ownerId, id, (current) => moveToTrash(current, deps.clock.now()));
+}
+
+/**
+ * `POST /api/v1/media/{id}/restore`: back out of the trash with the status it had (a held item
+ * stays held). `InvalidTransitionError` (409) when it is not in the trash.
+ */
+export async function restoreMedia(deps: ServiceDeps, ownerId: string, id: string): Promise<MediaItem> {
+  return updateItem(deps, ownerId, id, (current) => restoreFromTrash(current, deps.clock.now()));
+}
+
+/** `GET /api/v1/trash`: the owner's trash, most recently trashed first. */
+export async function listTrash(deps: ServiceDeps, ownerId: string, query: unknown): Promise<Page<MediaItem>> {
+  return deps.repo.listTrash(ownerId, parseOrThrow(TrashQuerySchema, query, 'query'));
+}
+
+/**
+ * `DELETE /api/v1/trash`: deletes for good up to {@link EMPTY_TRASH_BATCH} items of the trash, so
+ * one request stays short however full the trash is; `more` says whether any are left.
+ */
+export async function emptyTrash(deps: ServiceDeps, ownerId: string): Promise<{ purged: number; more: boolean }> {
+  const page = await deps.repo.listTrash(ownerId, { limit: EMPTY_TRASH_BATCH + 1 });
+  const batch = page.items.slice(0, EMPTY_TRASH_BATCH);
+  await mapLimit(batch, BULK_CONCURRENCY, (item) => deleteMedia(deps, ownerId, item.id));
+  return { purged: batch.length, more: page.items.length > EMPTY_TRASH_BATCH || page.nextCursor !== undefined };
+}
+
+/** One item's outcome in a bulk request: done, or why not (a domain error's code and message). */
+export type BulkItemResult = { id: string; ok: true } | { id: string; ok: false; code: string; reason: string };
+
+export interface BulkResult {
+  results: BulkItemResult[];
+  succeeded: number;
+  failed: number;
+}
+
+/** The owner's tags with `add` among them (as the owner's own tags), or without any tag named in `remove` (whatever its source). */
+function retag(item: MediaItem, change: { add?: readonly string[]; remove?: readonly string[] }): Tag[] {
+  const removed = new Set(change.remove ?? []);
+  const kept = item.tags.filter((t) => !removed.has(t.name));
+  const present = new Set(kept.filter((t) => t.source === 'user').map((t) => t.name));
+  const added: Tag[] = (change.add ?? []).filter((name) => !present.has(name)).map((name) => ({ name, confidence: 1, source: 'user' }));
+  return [...kept, ...added];
+}
+
+/** One item's change for the actions that edit the item itself. */
+async function editOne(deps: ServiceDeps, ownerId: string, id: string, action: BulkAction, tags: readonly string[]): Promise<void> {
+  switch (action) {
+    case 'trash':
+      await trashMedia(deps, ownerId, id);
+      return;
+    case 'restore':
+      await restoreMedia(deps, ownerId, id);
+      return;
+    case 'delete':
+      await getMedia(deps, ownerId, id);
+      await deleteMedia(deps, ownerId, id);
+      return;
+    default:
+      await updateItem(deps, ownerId, id, (item) => {
+        refuseInTrash(item);
+        const now = deps.clock.now();
+        if (action === 'addTags') return reviseItem(item, now, { tags: retag(item, { add: tags }) });
+        if (action === 'removeTags') return reviseItem(item, now, { tags: retag(item, { remove: tags }) });
+        return reviseItem(item, now, { favourite: action === 'favourite' ? true : undefined });
+      });
+  }
+}
+
+function failure(id: string, error: unknown): BulkItemResult {
+  if (isMediaError(error)) return { id, ok: false, code: error.code, reason: error.message };
+  throw error;
+}
+
+/**
+ * `POST /api/v1/media/bulk`: one action on each of the named items, each on its own (an item that
+ * fails does not stop the others), answered item by item in the order of `ids`. Items are changed
+ * a few at a time. An unexpected error (not the domain's) fails the request: the items done by
+ * then stay done, and the request may be sent again (every action is idempotent but `delete`,
+ * whose second attempt answers `not_found` for what the first removed).
+ */
+export async function bulkMedia(deps: ServiceDeps, ownerId: string, body: unknown): Promise<BulkResult> {
+  const request = parseOrThrow(BulkRequestSchema, body, 'bulk request');
+  let results: BulkItemResult[];
+  if (request.action === 'addToAlbum') {
+    // One album change for all of them (the album repository writes members in batches).
+    const albumId = request.albumId ?? '';
+    const change = await addAlbumItems(deps, ownerId, albumId, { mediaIds: request.ids });
+    const outcome = new Map(change.results.map((r) => [r.id, r.outcome]));
+    results = request.ids.map((id) =>
+      outcome.get(id) === 'not_found' ? failure(id, new NotFoundError('no such media item, or not one that can be in an album')) : { id, ok: true },
+    );
+  } else {
+    const tags = request.tags ?? [];
+    results = await mapLimit(request.ids, BULK_CONCURRENCY, async (id): Promise<BulkItemResult> => {
+      try {
+        await editOne(deps, ownerId, id, request.action, tags);
+        return { id, ok: true };
+      } catch (error) {
+        return failure(id, error);
+      }
+    });
+  }
+  const succeeded = results.filter((r) => r.ok).length;
+  return { results, succeeded, failed: results.length - succeeded };
+}
