@@ -373,7 +373,7 @@ async function main() {
     const dialog = page.getByRole('dialog');
     await dialog.getByRole('link', { name: 'Download' }).waitFor();
     await dialog.getByRole('button', { name: 'Delete' }).click();
-    await dialog.getByRole('button', { name: 'Delete permanently' }).click();
+    await dialog.getByRole('button', { name: 'Move to trash' }).click();
     await tileCount(page, 3);
     await page.waitForFunction(() => !/trip-notes/.test(document.querySelector('#detail-title')?.textContent ?? 'trip-notes'));
     await page.keyboard.press('Escape');

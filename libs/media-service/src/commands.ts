@@ -63,12 +63,12 @@ export async function forgetDeletedMedia(deps: Pick<ServiceDeps, 'albums' | 'sha
 }
 
 /**
- * The item's objects: the original and every rendition, every version of each where the store
- * keeps versions (S3's versioned bucket), so nothing of a deleted item stays behind.
+ * The item's objects: the original and every rendition, and every older version of each where the
+ * store keeps versions and the service is set to remove them (`purgeObjectVersions`).
  */
-export async function removeObjects(deps: Pick<CoreDeps, 'store'>, item: MediaItem): Promise<void> {
+export async function removeObjects(deps: Pick<CoreDeps, 'store' | 'config'>, item: MediaItem): Promise<void> {
   const prefix = renditionPrefix(item.ownerId, item.id);
-  if (deps.store.deleteAllVersions !== undefined) {
+  if (deps.config.purgeObjectVersions && deps.store.deleteAllVersions !== undefined) {
     await deps.store.deleteAllVersions(item.original.key);
     await deps.store.deleteAllVersions(prefix);
     return;

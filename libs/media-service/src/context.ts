@@ -68,6 +68,12 @@ export const ServiceConfigSchema = z.object({
   progressStep: z.number().positive().max(1).default(0.05),
   /** How long an item stays in the trash before it is removed for good. */
   trashRetentionDays: z.number().int().min(1).max(3650).default(DEFAULT_TRASH_RETENTION_DAYS),
+  /**
+   * A delete for good also removes the older versions of the item's objects, where the store keeps
+   * versions (S3's versioned bucket; the function needs s3:ListBucketVersions and
+   * s3:DeleteObjectVersion). Off, they stay until the bucket's lifecycle rule expires them.
+   */
+  purgeObjectVersions: z.boolean().default(false),
 });
 export type ServiceConfig = z.infer<typeof ServiceConfigSchema>;
 

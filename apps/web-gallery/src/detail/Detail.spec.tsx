@@ -83,7 +83,7 @@ describe('Detail', () => {
     expect(api.deleteMedia).not.toHaveBeenCalled();
     fireEvent.click(screen.getByRole('button', { name: 'Cancel' }));
     fireEvent.click(screen.getByRole('button', { name: 'Delete' }));
-    fireEvent.click(screen.getByRole('button', { name: 'Delete permanently' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Move to trash' }));
     await waitFor(() => expect(api.deleteMedia).toHaveBeenCalledWith(item.id));
     await waitFor(() => expect(props.onNavigate).toHaveBeenCalledWith('prev'));
     expect(removed).toHaveBeenCalledWith(item.id);

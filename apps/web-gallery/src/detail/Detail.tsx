@@ -264,10 +264,10 @@ export function Detail({ id, initial, prevId, nextId, onNavigate, onClose, inAlb
               </section>
               {confirming && (
                 <div className="confirm" role="alertdialog" aria-labelledby="confirm-text">
-                  <p id="confirm-text">Delete “{name}” and every version of it? This cannot be undone.</p>
+                  <p id="confirm-text">Move “{name}” to the trash? You can restore it from there until it is removed for good.</p>
                   <div className="notice-actions">
                     <button type="button" className="btn btn-danger" onClick={remove} disabled={busy} autoFocus>
-                      {busy ? 'Deleting…' : 'Delete permanently'}
+                      {busy ? 'Moving…' : 'Move to trash'}
                     </button>
                     <button type="button" className="btn" onClick={() => setConfirming(false)}>
                       Cancel

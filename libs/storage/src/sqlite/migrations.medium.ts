@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { AlbumItemsQuerySchema, ListQuerySchema, SearchQuerySchema, takenAtOf, type MediaItem, type SearchQueryInput, type Tag } from '@mediaflow/domain';
+import { AlbumItemsQuerySchema, ListQuerySchema, moveToTrash, SearchQuerySchema, takenAtOf, type MediaItem, type SearchQueryInput, type Tag } from '@mediaflow/domain';
 import { makeAlbum, makeMediaItem } from '@mediaflow/domain/testing';
 import { StorageError } from '../errors.js';
 import { MEDIA_MIGRATIONS, migrate, type Migration } from './migrations.js';
@@ -137,6 +137,53 @@ describe('migrations', () => {
     const db = new Database(filename);
     try {
       expect(versions(db)).toEqual(all);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('brings a database written by schema 4 to 5: the listing indexes leave the trash out, and the trash is listed', async () => {
+    // Written the way the release with migrations 1 to 4 wrote: its rows, indexed for search by its backfill.
+    const old = new Database(filename);
+    const ready = makeMediaItem({ ownerId: 'alice', status: 'ready', title: 'Harbour at dawn', tags: [{ name: 'sea', confidence: 1, source: 'user' }] });
+    const failed = makeMediaItem({ ownerId: 'alice', status: 'failed', title: 'Harbour at dusk' });
+    const theirs = makeMediaItem({ ownerId: 'bob', status: 'ready', title: 'Harbour elsewhere' });
+    try {
+      expect(migrate(old, MEDIA_MIGRATIONS.slice(0, 3))).toEqual([1, 2, 3]);
+      const insert = old.prepare(
+        `INSERT INTO media (owner_id, id, status, kind, version, sha256, created_at, updated_at, json)
+         VALUES (?, ?, ?, ?, ?, NULL, ?, ?, ?)`,
+      );
+      for (const item of [ready, failed, theirs]) {
+        insert.run(item.ownerId, item.id, item.status, item.kind, item.version, item.createdAt, item.updatedAt, JSON.stringify(item));
+      }
+      old.prepare('INSERT INTO media_tags (owner_id, tag, media_id) VALUES (?, ?, ?)').run('alice', 'sea', ready.id);
+      expect(migrate(old, MEDIA_MIGRATIONS.slice(0, 4))).toEqual([4]);
+    } finally {
+      old.close();
+    }
+
+    const repo = new SqliteMediaRepository({ filename });
+    try {
+      const search = repo.search();
+      const found = async (q: string, ownerId = 'alice'): Promise<string[]> => (await search.search(ownerId, SearchQuerySchema.parse({ q }))).items.map((i) => i.id).sort();
+      expect(await found('harbour')).toEqual([ready.id, failed.id].sort());
+      expect((await repo.list('alice', ListQuerySchema.parse({}))).items.map((i) => i.id)).toEqual([failed.id, ready.id]);
+      const trashed = await repo.update(moveToTrash(ready, new Date('2026-03-01T00:00:00.000Z')), ready.version);
+      expect((await repo.list('alice', ListQuerySchema.parse({}))).items.map((i) => i.id)).toEqual([failed.id]);
+      expect((await repo.list('alice', ListQuerySchema.parse({ tag: 'sea' }))).items).toEqual([]);
+      expect(await found('harbour')).toEqual([failed.id]);
+      expect((await repo.listTrash('alice', { limit: 10 })).items).toEqual([trashed]);
+      expect(await found('harbour', 'bob')).toEqual([theirs.id]);
+    } finally {
+      repo.close();
+    }
+    const db = new Database(filename, { readonly: true });
+    try {
+      expect(versions(db)).toEqual(all);
+      const listing = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND name LIKE 'media_listed%' ORDER BY name").all() as { name: string; sql: string }[];
+      expect(listing.map((i) => i.name)).toEqual(['media_listed', 'media_listed_by_kind', 'media_listed_by_status', 'media_listed_by_taken']);
+      for (const index of listing) expect(index.sql).toContain("WHERE status NOT IN ('trashed', 'deleted')");
     } finally {
       db.close();
     }

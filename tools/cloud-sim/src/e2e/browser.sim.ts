@@ -169,7 +169,7 @@ describe('the gallery in a browser against the simulated stage', () => {
     await tileNamed('notes.pdf').getByRole('button').click();
     await dialog.getByRole('link', { name: 'Download' }).waitFor();
     await dialog.getByRole('button', { name: 'Delete' }).click();
-    await dialog.getByRole('button', { name: 'Delete permanently' }).click();
+    await dialog.getByRole('button', { name: 'Move to trash' }).click();
     await tileCount(4);
     // The detail view closes on Escape; a key pressed while the confirmation is still closing goes to
     // that, so press again until no dialog is left over the page.

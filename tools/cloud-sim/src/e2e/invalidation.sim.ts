@@ -49,7 +49,7 @@ describe('edge invalidation of deleted items', () => {
       expect(again.headers.get('x-cache')).toBe('Hit from cloudfront');
     }
 
-    expect((await alice.api('DELETE', `/api/v1/media/${doomed.id}`)).status).toBe(204);
+    expect((await alice.api('DELETE', `/api/v1/media/${doomed.id}?permanent=true`)).status).toBe(204);
 
     const after = await get(renditionUrl(doomed));
     expect(after.headers.get('x-cache')).not.toBe('Hit from cloudfront');

@@ -86,14 +86,21 @@ describe('the simulated dev stage, end to end', () => {
     }
   });
 
-  it('tags, filters and deletes', async () => {
+  it('tags, filters, moves to the trash, restores and deletes for good', async () => {
     const id = uploaded('image').id;
     const tagged = await alice.api<MediaView>('PATCH', `/api/v1/media/${id}`, { tags: ['holiday'] });
     expect(tagged.status).toBe(200);
     const filtered = await alice.api<{ items: MediaView[] }>('GET', '/api/v1/media?tag=holiday');
     expect(filtered.body.items.map((i) => i.id)).toEqual([id]);
-    expect((await alice.api('DELETE', `/api/v1/media/${uploaded('pdf').id}`)).status).toBe(204);
-    expect((await alice.api('GET', `/api/v1/media/${uploaded('pdf').id}`)).status).toBe(404);
+    const pdf = uploaded('pdf').id;
+    expect((await alice.api('DELETE', `/api/v1/media/${pdf}`)).status).toBe(204);
+    expect((await alice.api<MediaView>('GET', `/api/v1/media/${pdf}`)).body.status).toBe('trashed');
+    const trash = await alice.api<{ items: MediaView[] }>('GET', '/api/v1/trash');
+    expect(trash.body.items.map((i) => i.id)).toEqual([pdf]);
+    expect((await alice.api<MediaView>('POST', `/api/v1/media/${pdf}/restore`)).body.status).toBe('ready');
+    expect((await alice.api<{ items: MediaView[] }>('GET', '/api/v1/trash')).body.items).toEqual([]);
+    expect((await alice.api('DELETE', `/api/v1/media/${pdf}?permanent=true`)).status).toBe(204);
+    expect((await alice.api('GET', `/api/v1/media/${pdf}`)).status).toBe(404);
   });
 
   it('shows another user none of it', async () => {
