@@ -27,6 +27,7 @@ import { sharedRoutes } from './routes/shared.js';
 import { shareRoutes } from './routes/shares.js';
 import { systemRoutes } from './routes/system.js';
 import { searchRoutes } from './routes/search.js';
+import { archiveFileRoutes, downloadRoutes } from './routes/downloads.js';
 import { tagRoutes } from './routes/tags.js';
 import { trashRoutes } from './routes/trash.js';
 import { uploadRoutes } from './routes/uploads.js';
@@ -185,6 +186,8 @@ export function createApi(options: ApiOptions): Hono<ApiEnv> {
     ...tagRoutes(deps, json),
     ...searchRoutes(deps, json),
     ...trashRoutes(deps),
+    // Zips are streamed by a server that serves files itself, else built by archive jobs (or not offered).
+    ...downloadRoutes(deps, options.mediaFiles ? shareSecret : undefined),
     ...mediaAccessRoutes(options.mediaAccess, deps.clock),
     ...albumRoutes(deps),
     ...shareRoutes(deps),
@@ -193,7 +196,8 @@ export function createApi(options: ApiOptions): Hono<ApiEnv> {
   ];
   const visitors = sharedRoutes({ ...deps, unlocks: new ShareUnlocks(shareSecret) }, { grants: shownGrants, attempts });
   const files = options.mediaFiles ? mediaFileRoutes(deps, grants instanceof LocalMediaGrants ? grants : undefined) : [];
-  const uploads = options.localUploads ? localUploadRoutes(options.localUploads) : [];
+  // The local stand-ins for S3's presigned URLs: uploads, and the archives the server streams.
+  const uploads = [...(options.localUploads ? localUploadRoutes(options.localUploads) : []), ...archiveFileRoutes(deps, options.mediaFiles ? shareSecret : undefined)];
   const system = systemRoutes(() => document);
   const routes: ApiRoute[] = [...system, ...rest, ...visitors, ...files, ...uploads];
   // Built at once, so that a declaration the document cannot describe fails at start, not on a request.

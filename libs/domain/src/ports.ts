@@ -323,3 +323,34 @@ export interface MediaChangeFeed {
    */
   changesAfter(ownerId: string, after: number, limit: number): Promise<MediaChangePage>;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Archives (zips of a selection, exports of a library: `downloads.ts`)
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Port: has an archive built away from the request that asked for it (a queue in AWS, whose
+ * function writes the zip to the object store), where a request cannot stream hundreds of
+ * megabytes back (API Gateway and Lambda cannot). Absent where the server streams archives itself.
+ */
+export interface ArchiveJobQueue {
+  /** Asks for the archive recorded at `archiveKeys(ownerId, archiveId).request`. */
+  enqueue(job: { ownerId: string; archiveId: string }): Promise<void>;
+}
+
+/** How {@link StreamedObjectWriter.write} stores an object. */
+export interface StreamedWriteOptions {
+  /** About how many bytes the body has: the parts are sized so that a body of this size fits. */
+  expectedBytes: number;
+  contentType: string;
+  contentDisposition?: string;
+}
+
+/**
+ * Port: stores one large object from a stream as it is produced (an S3 multipart upload whose
+ * parts are sized from `expectedBytes`), holding a few parts in memory at most. Atomic like
+ * `ObjectStore.put`: the object appears once the whole body was written, or not at all.
+ */
+export interface StreamedObjectWriter {
+  write(key: string, body: AsyncIterable<Uint8Array>, options: StreamedWriteOptions): Promise<ObjectHead>;
+}

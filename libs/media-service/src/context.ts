@@ -1,6 +1,7 @@
 import { DEFAULT_TRASH_RETENTION_DAYS } from '@mediaflow/domain';
 import type {
   AlbumRepository,
+  ArchiveJobQueue,
   AudioProcessor,
   Clock,
   DetectedLabel,
@@ -117,6 +118,8 @@ export interface ServiceDeps extends CoreDeps {
   review: ReviewQueue;
   /** Search and the timeline over the owner's items (an index the media store keeps in step). */
   search: MediaSearch;
+  /** Where zips are built away from the request (AWS); absent, the local server streams them (`downloads/`). */
+  archiveJobs?: ArchiveJobQueue | undefined;
 }
 
 /** Steps that copy the original to local disk (ffmpeg seeks in its input). */

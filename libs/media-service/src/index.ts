@@ -114,6 +114,7 @@ export {
   TrashItemViewSchema,
 } from './view.js';
 export type { AlbumView, MediaView, RenditionView, ReviewItemView, SharedMediaView, ShareState, ShareView, TrashItemView } from './view.js';
-export { isReferenced, judgeObject, sweepOrphans } from './sweeper.js';
+export { isReferenced, judgeObject, purgeExpiredTrash, sweepOrphans } from './sweeper.js';
 export type { ObjectVerdict, SweepCutoffs, SweeperDeps, SweepOptions, SweepReport } from './sweeper.js';
 export { mediaTimeline, searchMedia, type SearchHit } from './search.js';
+export * from './downloads/index.js';

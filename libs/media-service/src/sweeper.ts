@@ -186,12 +186,7 @@ export async function sweepOrphans(deps: SweeperDeps, options: SweepOptions = {}
     temporaryFiles: undefined,
   };
 
-  // The trash's retention: what went there before the cut-off is deleted for good.
-  const purgeBefore = new Date(now - deps.config.trashRetentionDays * DAY_MS);
-  for (const item of await deps.repo.listTrashedBefore(purgeBefore, batch)) {
-    checkpoint();
-    if (dryRun || (await removeForGood(deps, item, 'trashed'))) report.purgedFromTrash += 1;
-  }
+  report.purgedFromTrash = await purgeExpiredTrash(deps, { batch, dryRun, ...(options.signal === undefined ? {} : { signal: options.signal }) });
 
   if (deps.repo.listStale) {
     for (const item of await deps.repo.listStale('deleted', cutoffs.removeBefore, batch)) {
@@ -258,6 +253,22 @@ export async function sweepOrphans(deps: SweeperDeps, options: SweepOptions = {}
     report.temporaryFiles = await deps.sweepTemporaryFiles(options.temporaryFilesOlderThanSeconds ?? DEFAULT_TEMPORARY_FILES_SECONDS);
   }
   return report;
+}
+
+/**
+ * The trash's retention: deletes for good up to `batch` items (of any owner) that went to the trash
+ * more than `trashRetentionDays` ago, oldest first, as `deleteMedia` does (every object, the edge's
+ * copies, albums and links, the record). An item restored meanwhile is left alone. Returns how
+ * many went (in a dry run, how many would). The local sweeper runs it; in AWS a scheduled function.
+ */
+export async function purgeExpiredTrash(deps: SweeperDeps, options: { batch: number; dryRun?: boolean; signal?: AbortSignal }): Promise<number> {
+  const before = new Date(deps.clock.now().getTime() - deps.config.trashRetentionDays * DAY_MS);
+  let purged = 0;
+  for (const item of await deps.repo.listTrashedBefore(before, options.batch)) {
+    options.signal?.throwIfAborted();
+    if (options.dryRun === true || (await removeForGood(deps, item, 'trashed'))) purged += 1;
+  }
+  return purged;
 }
 
 /** The last step of `deleteMedia`, for an item whose bytes went but whose record stayed. */

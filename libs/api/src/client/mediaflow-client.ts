@@ -6,6 +6,7 @@
 // - getMediaFile: it answers with bytes
 // - putPresignedObject: its body is bytes
 // - getPresignedObject: it answers with bytes
+// - getLocalArchive: it answers with bytes
 
 import { send, type ClientOptions } from './runtime.js';
 
@@ -78,6 +79,11 @@ export interface ShareReport {
 
 export interface ReviewReject {
   reason: string;
+}
+
+export interface DownloadRequest {
+  ids: string[];
+  rendition?: 'original' | string | undefined;
 }
 
 export type MediaKind = 'image' | 'video' | 'audio' | 'document' | 'other';
@@ -506,6 +512,16 @@ export interface Me {
 
 export type OpenApiDocument = Record<string, unknown>;
 
+export interface DownloadView {
+  id: string;
+  kind: 'selection' | 'export';
+  status: 'pending' | 'ready' | 'failed';
+  url: string | null;
+  expiresAt: string | null;
+  reason: string | null;
+  createdAt: string;
+}
+
 /** What `startUpload` sends. */
 export interface StartUploadInput {
   body: UploadRequest;
@@ -598,6 +614,18 @@ export interface ListTrashInput {
     cursor?: string | undefined;
     limit?: number | undefined;
   } | undefined;
+}
+
+/** What `createDownload` sends. */
+export interface CreateDownloadInput {
+  body: DownloadRequest;
+}
+
+/** What `getDownload` sends. */
+export interface GetDownloadInput {
+  path: {
+    id: string;
+  };
 }
 
 /** What `createAlbum` sends. */
@@ -807,6 +835,12 @@ export interface MediaflowClient {
   listTrash(input?: ListTrashInput, init?: RequestInit): Promise<TrashPage>;
   /** Delete for good a batch of the items in the trash; ask again while more are left (`DELETE /api/v1/trash`) */
   emptyTrash(init?: RequestInit): Promise<EmptyTrash>;
+  /** Zip a selection of the owner’s items: their originals, or one rendition of each (`large`, …; the largest image rendition or the original where an item has none by that name). Items that cannot go in are listed in the zip’s manifest.json. (`POST /api/v1/downloads`) */
+  createDownload(input: CreateDownloadInput, init?: RequestInit): Promise<DownloadView>;
+  /** Zip the owner’s whole library: every original, and library.json with titles, descriptions, tags, favourites and albums (items in the trash stay out) (`POST /api/v1/export`) */
+  exportLibrary(init?: RequestInit): Promise<DownloadView>;
+  /** Where a download (or an export) stands: pending, ready with a short-lived link, or failed with the reason (`GET /api/v1/downloads/{id}`) */
+  getDownload(input: GetDownloadInput, init?: RequestInit): Promise<DownloadView>;
   /** Cookies that let this browser load the caller’s own renditions from the CDN for a while (`POST /api/v1/media-access`) */
   grantMediaAccess(init?: RequestInit): Promise<MediaAccess>;
   /** Create an empty album (`POST /api/v1/albums`) */
@@ -883,6 +917,9 @@ export function createMediaflowClient(options: ClientOptions = {}): MediaflowCli
     getTimeline: (init) => send(options, 'GET', '/api/v1/timeline', {}, init, true),
     listTrash: (input = {}, init) => send(options, 'GET', '/api/v1/trash', input, init, true),
     emptyTrash: (init) => send(options, 'DELETE', '/api/v1/trash', {}, init, true),
+    createDownload: (input, init) => send(options, 'POST', '/api/v1/downloads', input, init, true),
+    exportLibrary: (init) => send(options, 'POST', '/api/v1/export', {}, init, true),
+    getDownload: (input, init) => send(options, 'GET', '/api/v1/downloads/{id}', input, init, true),
     grantMediaAccess: (init) => send(options, 'POST', '/api/v1/media-access', {}, init, true),
     createAlbum: (input, init) => send(options, 'POST', '/api/v1/albums', input, init, true),
     listAlbums: (input = {}, init) => send(options, 'GET', '/api/v1/albums', input, init, true),
