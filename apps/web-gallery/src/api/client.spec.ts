@@ -1,4 +1,5 @@
-import { ApiError, createApiClient, createVisitorClient } from './client';
+import { ApiError, bulkInSlices, createApiClient, createVisitorClient } from './client';
+import type { BulkRequest } from './types';
 
 function fakeFetch(respond: (url: string, init: RequestInit) => Response) {
   const calls: { url: string; init: RequestInit }[] = [];
@@ -135,6 +136,67 @@ describe('issue 22 routes', () => {
     ]);
     expect(JSON.parse(String(calls[1]?.init.body))).toEqual({ mediaIds: ['01M1', '01M2'] });
     expect(JSON.parse(String(calls[9]?.init.body))).toEqual({ reason: 'not allowed' });
+  });
+});
+
+describe('trash, favourites and bulk actions', () => {
+  it('calls the trash, restore, favourite and permanent delete operations by their contract paths', async () => {
+    const { fetch, calls } = fakeFetch((url, init) => {
+      if (init.method !== 'DELETE') return json({ items: [], nextCursor: null, retentionDays: 30, id: 'x' });
+      return url.endsWith('/trash') ? json({ purged: 3, more: true }) : response(204);
+    });
+    const api = createApiClient({ getToken: () => 't', fetch });
+    expect(await api.listTrash()).toEqual({ items: [], nextCursor: null, retentionDays: 30, id: 'x' });
+    await api.listTrash('c2');
+    expect(await api.emptyTrash()).toEqual({ purged: 3, more: true });
+    await api.restoreMedia('01M1');
+    await api.setFavourite('01M1', true);
+    await api.deleteMedia('01M1', { permanent: true });
+    await api.deleteMedia('01M2');
+    await api.search({ order: 'taken-desc', favourite: 'true' });
+    expect(calls.map((c) => `${c.init.method} ${c.url}`)).toEqual([
+      'GET /api/v1/trash',
+      'GET /api/v1/trash?cursor=c2',
+      'DELETE /api/v1/trash',
+      'POST /api/v1/media/01M1/restore',
+      'PATCH /api/v1/media/01M1',
+      'DELETE /api/v1/media/01M1?permanent=true',
+      'DELETE /api/v1/media/01M2',
+      'GET /api/v1/search?favourite=true&order=taken-desc&limit=60',
+    ]);
+    expect(JSON.parse(String(calls[4]?.init.body))).toEqual({ favourite: true });
+  });
+
+  it('sends a bulk action in requests of at most 500 distinct ids and joins the answers in order', async () => {
+    const ids = Array.from({ length: 1201 }, (_, i) => `01M${String(i).padStart(5, '0')}`);
+    const { fetch, calls } = fakeFetch((_url, init) => {
+      const body = JSON.parse(String(init.body)) as BulkRequest;
+      return json({ results: body.ids.map((id) => (id === ids[700] ? { id, ok: false, status: 404, code: 'not_found', reason: 'media not found' } : { id, ok: true })), succeeded: 0, failed: 0 });
+    });
+    const api = createApiClient({ getToken: () => 't', fetch });
+    const result = await api.bulkMedia({ ids: [...ids, ids[3] ?? ''], action: 'addTags', tags: ['sea'] });
+    expect(calls.map((c) => `${c.init.method} ${c.url}`)).toEqual(Array(3).fill('POST /api/v1/media/bulk'));
+    const bodies = calls.map((c) => JSON.parse(String(c.init.body)) as BulkRequest);
+    expect(bodies.map((b) => b.ids.length)).toEqual([500, 500, 201]);
+    expect(bodies.every((b) => b.action === 'addTags' && b.tags?.[0] === 'sea')).toBe(true);
+    expect(result.results.map((r) => r.id)).toEqual(ids);
+    expect(result).toMatchObject({ succeeded: 1200, failed: 1 });
+    expect(result.results[700]).toEqual({ id: ids[700], ok: false, status: 404, code: 'not_found', reason: 'media not found' });
+  });
+
+  it('rejects when the first slice is refused; a later refused slice fails its ids and the rest, keeping what was done', async () => {
+    const request: BulkRequest = { ids: Array.from({ length: 1100 }, (_, i) => `id${i}`), action: 'trash' };
+    const refused = new ApiError('slow down', 429, 'rate_limited', 'slow down');
+    await expect(bulkInSlices(request, async () => Promise.reject(refused))).rejects.toBe(refused);
+    const send = jest.fn(async (slice: BulkRequest) => {
+      if (send.mock.calls.length > 1) throw refused;
+      return { results: slice.ids.map((id) => ({ id, ok: true as const })), succeeded: slice.ids.length, failed: 0 };
+    });
+    const result = await bulkInSlices(request, send);
+    expect(send).toHaveBeenCalledTimes(2);
+    expect(result).toMatchObject({ succeeded: 500, failed: 600 });
+    expect(result.results[500]).toEqual({ id: 'id500', ok: false, status: 429, code: 'rate_limited', reason: 'slow down' });
+    expect(result.results.at(-1)).toEqual({ id: 'id1099', ok: false, status: 429, code: 'rate_limited', reason: 'slow down' });
   });
 });
 

@@ -6,6 +6,10 @@ import type {
   AlbumPage,
   AlbumUpdate,
   AlbumView,
+  BulkItemResult,
+  BulkRequest,
+  BulkResult,
+  EmptyTrash,
   ListFilter,
   Me,
   MediaPage,
@@ -24,9 +28,11 @@ import type {
   ShareView,
   TagCount,
   TimelineMonth,
+  TrashPage,
   UploadGrant,
   UploadRequest,
 } from './types';
+import { BULK_LIMIT } from './types';
 
 /** One field a request was refused for: its path in the request (`to`, `tags`) and why. */
 export interface ProblemIssue {
@@ -79,7 +85,21 @@ export interface ApiClient {
   getMedia(id: string, signal?: AbortSignal): Promise<MediaView>;
   listMedia(filter: ListFilter, cursor?: string | null, limit?: number, signal?: AbortSignal): Promise<MediaPage>;
   updateMedia(id: string, update: MediaUpdate): Promise<MediaView>;
-  deleteMedia(id: string): Promise<void>;
+  /** Sets or clears the item's favourite mark (`PATCH` with `favourite`). */
+  setFavourite(id: string, favourite: boolean): Promise<MediaView>;
+  /** Moves the item to the trash; `permanent` deletes it for good instead. */
+  deleteMedia(id: string, options?: { permanent?: boolean }): Promise<void>;
+  /** Takes an item back out of the trash (404 when it is not there). */
+  restoreMedia(id: string): Promise<MediaView>;
+  /** One page of the trash, most recently trashed first, and how long the trash keeps items. */
+  listTrash(cursor?: string | null, signal?: AbortSignal): Promise<TrashPage>;
+  /** Removes one batch of the trash for good; call again while `more` is true. */
+  emptyTrash(): Promise<EmptyTrash>;
+  /**
+   * One action on many items (`POST /api/v1/media/bulk`), in requests of at most 500 ids. Each
+   * item's outcome comes back in the order of `ids`; a failed item is a result, not an error.
+   */
+  bulkMedia(request: BulkRequest): Promise<BulkResult>;
   /** Asks a moderator to look again at a held item (a rejected one goes back to the queue). */
   requestReview(id: string): Promise<MediaView>;
   listTags(signal?: AbortSignal): Promise<TagCount[]>;
@@ -182,6 +202,35 @@ function problemFetch(doFetch: Fetch, prepare: (headers: Headers) => void, onSta
 const signalOf = (signal: AbortSignal | undefined): RequestInit => (signal ? { signal } : {});
 const defaultFetch: Fetch = (input, init) => fetch(input, init);
 
+/** Ids without repeats, in their first order: the bulk route refuses a list with repeats. */
+function distinct(ids: readonly string[]): string[] {
+  return [...new Set(ids)];
+}
+
+/**
+ * Sends a bulk request in slices of `BULK_LIMIT` ids, one after another, and joins the answers.
+ * A refused first slice rejects (nothing was done); a later one that fails leaves its ids and
+ * the rest as failed results with its reason, since the earlier slices took effect.
+ */
+export async function bulkInSlices(request: BulkRequest, send: (slice: BulkRequest) => Promise<BulkResult>): Promise<BulkResult> {
+  const ids = distinct(request.ids);
+  const results: BulkItemResult[] = [];
+  for (let start = 0; start < ids.length; start += BULK_LIMIT) {
+    const slice = ids.slice(start, start + BULK_LIMIT);
+    try {
+      const answer = await send({ ...request, ids: slice });
+      results.push(...answer.results);
+    } catch (error) {
+      if (start === 0) throw error;
+      const problem = error instanceof ApiError ? error : new ApiError('The request failed.', 0, 'unknown', 'the request failed', { cause: error });
+      for (const id of ids.slice(start)) results.push({ id, ok: false, status: problem.status, code: problem.code, reason: problem.detail });
+      break;
+    }
+  }
+  const succeeded = results.filter((r) => r.ok).length;
+  return { results, succeeded, failed: results.length - succeeded };
+}
+
 /**
  * The gallery's only way to the REST API: the generated client, over a fetch that adds the bearer
  * token, turns problem responses into `ApiError`s and reports 401s.
@@ -216,7 +265,12 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       return api.listMedia({ query }, signalOf(signal));
     },
     updateMedia: (id, update) => api.updateMedia({ path: { id }, body: update }),
-    deleteMedia: (id) => api.deleteMedia({ path: { id } }),
+    setFavourite: (id, favourite) => api.updateMedia({ path: { id }, body: { favourite } }),
+    deleteMedia: (id, options) => api.deleteMedia({ path: { id }, query: options?.permanent ? { permanent: 'true' } : undefined }),
+    restoreMedia: (id) => api.restoreMedia({ path: { id } }),
+    listTrash: (cursor, signal) => api.listTrash({ query: { cursor: cursor || undefined } }, signalOf(signal)),
+    emptyTrash: () => api.emptyTrash(),
+    bulkMedia: (request) => bulkInSlices(request, (slice) => api.bulkMedia({ body: slice })),
     requestReview: (id) => api.requestReview({ path: { id } }),
     listTags: async (signal) => (await api.listTags(signalOf(signal))).tags,
     search(params, cursor, limit = 60, signal) {
@@ -230,6 +284,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
         to: params.to,
         camera: params.camera || undefined,
         album: params.album,
+        favourite: params.favourite,
         order: params.order,
         cursor: cursor || undefined,
         limit,

@@ -4,7 +4,20 @@
  * typecheck fails. Plain types only: the browser bundle carries no schema library, and the server
  * validates everything it receives.
  */
-import type { AlbumItemsAdded, DuplicateUpload, ListMediaInput, MediaKind, MediaStatus, MediaView, MultipartUpload, SearchMediaInput, SinglePutUpload, UploadStarted } from '@mediaflow/api/client';
+import type {
+  AlbumItemsAdded,
+  BulkRequest,
+  BulkResult,
+  DuplicateUpload,
+  ListMediaInput,
+  MediaKind,
+  MediaStatus,
+  MediaView,
+  MultipartUpload,
+  SearchMediaInput,
+  SinglePutUpload,
+  UploadStarted,
+} from '@mediaflow/api/client';
 
 export type {
   MediaFacts,
@@ -76,6 +89,8 @@ export type AddOutcome = AlbumItemsAdded['results'][number]['outcome'];
 export type ViewableItem = Pick<MediaView, 'id' | 'kind' | 'status' | 'title' | 'filename' | 'facts' | 'renditions' | 'tags' | 'placeholder' | 'createdAt'> & {
   /** Only the owner's view carries the transcode's progress. */
   progress?: number | null | undefined;
+  /** Only the owner's view says whether the item is a favourite. */
+  favourite?: boolean | undefined;
 };
 
 /** Search and the timeline, as the generated client names them. */
@@ -90,3 +105,19 @@ export type SearchOrder = NonNullable<SearchQuery['order']>;
  * `tags` must all be on an item) and the order. `from`/`to` are ISO dates or date-times.
  */
 export type SearchParams = Omit<SearchQuery, 'tags' | 'cursor' | 'limit'> & { tags?: readonly string[] | undefined };
+
+/**
+ * Trash, favourites and bulk actions, as the generated client names them: a page of the trash
+ * (each item with its `purgeAt`, when it goes for good), what one `DELETE /api/v1/trash` did
+ * (`more` while items are left), and `POST /api/v1/media/bulk`'s body and answer.
+ */
+export type { BulkRequest, BulkResult, EmptyTrash, TrashItemView, TrashPage } from '@mediaflow/api/client';
+
+/** What a bulk request does to each of its items. */
+export type BulkAction = BulkRequest['action'];
+
+/** What happened to one item of a bulk request: ok, or why not (`status`, `code`, `reason`). */
+export type BulkItemResult = BulkResult['results'][number];
+
+/** The most ids one bulk request takes. */
+export const BULK_LIMIT = 500;

@@ -2,7 +2,7 @@ import { act, fireEvent, screen, waitFor, within } from '@testing-library/react'
 import type { ApiClient } from '../api/client';
 import type { SearchParams } from '../api/types';
 import { LOCAL_CONFIG } from '../auth/config';
-import { fakeApi, fakeVisitor, renderWith, searchHit, sharedItem, testServices } from '../test/fixtures';
+import { bulkAnswer, fakeApi, fakeVisitor, renderWith, searchHit, sharedItem, testServices, trashItem } from '../test/fixtures';
 import { App } from './App';
 
 afterEach(() => window.history.pushState(null, '', '/'));
@@ -21,7 +21,29 @@ describe('App', () => {
 
     renderWith(<App config={LOCAL_CONFIG} />, testServices(fakeApi()));
     const ownerNav = await screen.findByRole('navigation', { name: 'Main' });
-    expect(within(ownerNav).getAllByRole('link').map((l) => l.textContent)).toEqual(['Library', 'Albums', 'Cost']);
+    expect(within(ownerNav).getAllByRole('link').map((l) => l.textContent)).toEqual(['Library', 'Albums', 'Trash', 'Cost']);
+  });
+
+  it('opens the Trash from the header; what is restored there is in the library again on the way back', async () => {
+    const restored = trashItem({ title: 'Dunes' });
+    let inLibrary = false;
+    const search = jest.fn(async () => ({ items: inLibrary ? [searchHit({ id: restored.id, title: 'Dunes' })] : [], nextCursor: null }));
+    const bulkMedia = jest.fn(async (request: Parameters<ApiClient['bulkMedia']>[0]) => {
+      inLibrary = true;
+      return bulkAnswer(request.ids);
+    });
+    const listTrash = jest.fn(async () => ({ items: [restored], nextCursor: null, retentionDays: 30 }));
+    renderWith(<App config={LOCAL_CONFIG} />, testServices(fakeApi({ search, bulkMedia, listTrash })));
+    expect(await screen.findByRole('heading', { name: 'Your library is empty' })).toBeTruthy();
+    const nav = screen.getByRole('navigation', { name: 'Main' });
+    fireEvent.click(within(nav).getByRole('link', { name: 'Trash' }));
+    expect(window.location.pathname).toBe('/trash');
+    expect(within(nav).getByRole('link', { name: 'Trash' }).getAttribute('aria-current')).toBe('page');
+    fireEvent.click(await screen.findByRole('checkbox', { name: 'Dunes' }));
+    fireEvent.click(within(screen.getByRole('toolbar', { name: 'Selection' })).getByRole('button', { name: 'Restore' }));
+    expect(await screen.findByText('“Dunes” restored.')).toBeTruthy();
+    fireEvent.click(within(nav).getByRole('link', { name: 'Library' }));
+    expect(await screen.findByRole('button', { name: 'Dunes' })).toBeTruthy();
   });
 
   it('shows a share link’s visitor page to anyone, signed in or not, with no owner call', async () => {

@@ -15,6 +15,7 @@ import { MoonIcon, SunIcon, UploadIcon } from '../ui/icons';
 import { TopbarStart } from '../ui/TopbarStart';
 import { ReviewPage } from '../review/ReviewPage';
 import { SharedPage } from '../shared/SharedPage';
+import { TrashPage } from '../trash/TrashPage';
 import { Dropzone } from '../upload/Dropzone';
 import { UploadTray } from '../upload/UploadTray';
 import { useRoute, type Navigate, type Route } from './route';
@@ -24,11 +25,12 @@ import { effectiveTheme, useTheme } from './theme';
 // The Cost page pulls in the cost model and its price tables: a separate chunk, loaded on visit.
 const CostPage = lazy(() => import('../cost/CostPage'));
 
-type Section = 'library' | 'albums' | 'review' | 'cost';
+type Section = 'library' | 'albums' | 'trash' | 'review' | 'cost';
 
 const SECTIONS: readonly { section: Section; href: string; label: string }[] = [
   { section: 'library', href: '/', label: 'Library' },
   { section: 'albums', href: '/albums', label: 'Albums' },
+  { section: 'trash', href: '/trash', label: 'Trash' },
   { section: 'review', href: '/review', label: 'Review' },
   { section: 'cost', href: '/cost', label: 'Cost' },
 ];
@@ -36,7 +38,7 @@ const SECTIONS: readonly { section: Section; href: string; label: string }[] = [
 /** The header's section for a page (an album is in Albums). */
 function sectionOf(route: Route): Section {
   if (route.page === 'album' || route.page === 'albums') return 'albums';
-  if (route.page === 'review' || route.page === 'cost') return route.page;
+  if (route.page === 'review' || route.page === 'cost' || route.page === 'trash') return route.page;
   return 'library';
 }
 
@@ -175,6 +177,8 @@ function Shell({ config, route, navigate }: { config: GalleryConfig; route: Rout
         <AlbumsPage onOpenAlbum={(id) => navigate({ page: 'album', albumId: id, item: null })} />
       ) : route.page === 'album' ? (
         <AlbumPage albumId={route.albumId} item={route.item} onOpenItem={openInAlbum} onBack={() => navigate({ page: 'albums', item: null })} />
+      ) : route.page === 'trash' ? (
+        <TrashPage onRestored={list.reload} onOpenLibrary={() => toSection('library')} />
       ) : route.page === 'review' ? (
         <ReviewPage />
       ) : (

@@ -14,6 +14,8 @@ describe('routes', () => {
     ['/albums/01JA', { page: 'album', albumId: '01JA', item: null }],
     ['/albums/01JA?item=01J2', { page: 'album', albumId: '01JA', item: '01J2' }],
     ['/review', { page: 'review', item: null }],
+    ['/trash', { page: 'trash', item: null }],
+    ['/?favourite=true', { page: 'library', item: null, view: { q: '', tags: [], favourite: true } }],
     ['/s/tok_-9', { page: 'shared', token: 'tok_-9', item: null }],
     ['/s/tok_-9?item=01J3', { page: 'shared', token: 'tok_-9', item: '01J3' }],
     ['/?q=sunset%20beach', { page: 'library', item: null, view: { q: 'sunset beach', tags: [] } }],
@@ -29,6 +31,7 @@ describe('routes', () => {
 
   it('keeps the library’s view only on the library', () => {
     expect(at('/albums?q=dog')).toEqual({ page: 'albums', item: null });
+    expect(at('/trash?favourite=true&item=01J1')).toEqual({ page: 'trash', item: null });
     expect(routeUrl({ page: 'library', item: null, view: { q: '', tags: [] } })).toBe('/');
     // Malformed filters are dropped, the rest kept.
     expect(at('/?kind=gif&tags=Dog')).toEqual({ page: 'library', item: null, view: { q: '', tags: ['dog'] } });

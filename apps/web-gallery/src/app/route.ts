@@ -10,6 +10,8 @@ export type Route =
   | { page: 'library'; item: string | null; view?: LibraryView | undefined }
   | { page: 'cost'; item: null }
   | { page: 'albums'; item: null }
+  /** What was deleted from the library, until it is removed for good. */
+  | { page: 'trash'; item: null }
   | { page: 'album'; albumId: string; item: string | null }
   | { page: 'review'; item: null }
   /** The visitor page of a share link: no sign-in. */
@@ -46,6 +48,7 @@ export function parseRoute(location: Pick<Location, 'pathname' | 'search'>): Rou
     if (albumId) return { page: 'album', albumId, item };
   }
   if (path === '/albums') return { page: 'albums', item: null };
+  if (path === '/trash') return { page: 'trash', item: null };
   if (path === '/review') return { page: 'review', item: null };
   if (path === '/cost') return { page: 'cost', item: null };
   const view = viewFromQuery(query);
@@ -57,6 +60,7 @@ export function routeUrl(route: Route): string {
   switch (route.page) {
     case 'cost':
     case 'albums':
+    case 'trash':
     case 'review':
       path = `/${route.page}`;
       break;

@@ -1,9 +1,9 @@
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { useState } from 'react';
 import { ApiError, type ApiClient } from '../api/client';
-import type { SearchHitView, SearchPage } from '../api/types';
+import type { SearchHitView, SearchPage, SearchParams } from '../api/types';
 import type { LibraryView } from '../search/view';
-import { albumView, fakeApi, renderWith, searchHit, testServices } from '../test/fixtures';
+import { albumView, bulkAnswer, fakeApi, renderWith, searchHit, testServices } from '../test/fixtures';
 import { Library } from './Library';
 import { MAX_EMPTY_PAGES, useMediaList, type MediaListState } from './useMediaList';
 
@@ -56,7 +56,11 @@ describe('Library select mode', () => {
     expect(within(bar).getByText('1 selected')).toBeTruthy();
     fireEvent.click(within(bar).getByRole('button', { name: 'Clear' }));
     expect(within(bar).getByText('0 selected')).toBeTruthy();
-    expect((within(bar).getByRole('button', { name: 'Add to album' }) as HTMLButtonElement).disabled).toBe(true);
+    // Unavailable, yet focusable (the focus stays in the bar): a click does nothing.
+    const addToAlbum = within(bar).getByRole('button', { name: 'Add to album' });
+    expect(addToAlbum.getAttribute('aria-disabled')).toBe('true');
+    fireEvent.click(addToAlbum);
+    expect(screen.queryByRole('dialog')).toBeNull();
     fireEvent.click(within(bar).getByRole('button', { name: 'Done' }));
     expect(screen.queryByRole('toolbar')).toBeNull();
     // Out of select mode a click opens the item again.
@@ -107,6 +111,232 @@ describe('Library select mode', () => {
     await waitFor(() => expect(api.createAlbum).toHaveBeenCalledWith({ name: 'Road trip' }));
     await waitFor(() => expect(api.addAlbumItems).toHaveBeenCalledWith(created.id, [items[2]?.id]));
     expect((await screen.findByRole('dialog', { name: 'Added to “Road trip”' })).textContent).toContain('1 added.');
+  });
+});
+
+/** Five items loaded through the (fake) search, in the list's order. */
+async function wired(apiOverrides: Partial<ApiClient> = {}, initial: LibraryView = { q: '', tags: [] }) {
+  const items = ['Dunes', 'Harbour', 'Ridge', 'Meadow', 'Pier'].map((title) => searchHit({ title }));
+  const api = fakeApi({ search: jest.fn(async () => ({ items, nextCursor: null })), ...apiOverrides });
+  const rendered = renderWith(<Wired initial={initial} />, testServices(api));
+  await screen.findByRole('button', { name: 'Pier' });
+  await act(async () => undefined);
+  return { api, items, services: rendered.services };
+}
+
+const rowOf = (name: string) => screen.getByRole('button', { name }).closest('[role="row"]');
+const selectedNames = () =>
+  screen
+    .queryAllByRole('row', { selected: true })
+    .map((row) => row.querySelector('.tile-button')?.getAttribute('aria-label'));
+
+describe('Library multi-select', () => {
+  it('is a multi-selectable grid whose rows say whether they are selected', async () => {
+    await wired();
+    const grids = screen.getAllByRole('grid');
+    expect(grids.length).toBeGreaterThan(0);
+    expect(grids.every((g) => g.getAttribute('aria-multiselectable') === 'true')).toBe(true);
+    expect(rowOf('Dunes')?.getAttribute('aria-selected')).toBe('false');
+    // One Tab stop for the whole grid: the first tile until another has had the focus.
+    expect(screen.getByRole('button', { name: 'Dunes' }).tabIndex).toBe(0);
+    expect(screen.getByRole('button', { name: 'Harbour' }).tabIndex).toBe(-1);
+  });
+
+  it('selects the range from the last clicked tile with a Shift-click, and shrinks it with another', async () => {
+    await wired();
+    fireEvent.click(screen.getByRole('button', { name: 'Select' }));
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Harbour' }));
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Pier' }), { shiftKey: true });
+    expect(selectedNames()).toEqual(['Harbour', 'Ridge', 'Meadow', 'Pier']);
+    expect(screen.getByRole('toolbar', { name: 'Selection' }).textContent).toContain('4 selected');
+    // From the same anchor, a shorter range leaves the rest unselected again.
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Ridge' }), { shiftKey: true });
+    expect(selectedNames()).toEqual(['Harbour', 'Ridge']);
+    // Upwards too, keeping what was chosen before the anchor moved.
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Pier' }));
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Meadow' }), { shiftKey: true });
+    expect(selectedNames()).toEqual(['Harbour', 'Ridge', 'Meadow', 'Pier']);
+  });
+
+  it('starts selecting with a Shift- or Ctrl-click outside select mode instead of opening', async () => {
+    const onOpen = jest.fn();
+    const items = [searchHit({ title: 'Dunes' }), searchHit({ title: 'Harbour' }), searchHit({ title: 'Ridge' })];
+    renderWith(<Library list={listOf(items)} view={{ q: '', tags: [] }} onViewChange={jest.fn()} onOpen={onOpen} onPickFiles={jest.fn()} />, testServices(fakeApi()));
+    await act(async () => undefined);
+    fireEvent.click(screen.getByRole('button', { name: 'Harbour' }), { ctrlKey: true });
+    expect(onOpen).not.toHaveBeenCalled();
+    expect(screen.getByRole('toolbar', { name: 'Selection' }).textContent).toContain('1 selected');
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Ridge' }), { shiftKey: true });
+    expect(selectedNames()).toEqual(['Harbour', 'Ridge']);
+  });
+
+  it('selects with the keyboard: Space toggles, Shift+arrows extend, Ctrl+A takes all, Escape leaves', async () => {
+    await wired();
+    const dunes = screen.getByRole('button', { name: 'Dunes' });
+    act(() => dunes.focus());
+    fireEvent.keyDown(dunes, { key: ' ' });
+    // Space selected it and turned select mode on (the tile is a checkbox now), without opening it.
+    expect(selectedNames()).toEqual(['Dunes']);
+    expect(screen.getByRole('checkbox', { name: 'Dunes' })).toBe(document.activeElement);
+    for (let i = 0; i < 3; i += 1) fireEvent.keyDown(document.activeElement as HTMLElement, { key: 'ArrowRight', shiftKey: true });
+    expect(document.activeElement).toBe(screen.getByRole('checkbox', { name: 'Meadow' }));
+    expect(selectedNames()).toEqual(['Dunes', 'Harbour', 'Ridge', 'Meadow']);
+    fireEvent.keyDown(document.activeElement as HTMLElement, { key: 'ArrowLeft', shiftKey: true });
+    expect(selectedNames()).toEqual(['Dunes', 'Harbour', 'Ridge']);
+    // A plain arrow only moves; Space there adds one more; the focused tile holds the Tab stop.
+    fireEvent.keyDown(document.activeElement as HTMLElement, { key: 'End' });
+    const pier = screen.getByRole('checkbox', { name: 'Pier' });
+    expect(document.activeElement).toBe(pier);
+    expect(pier.tabIndex).toBe(0);
+    expect(screen.getByRole('checkbox', { name: 'Dunes' }).tabIndex).toBe(-1);
+    fireEvent.keyDown(pier, { key: ' ' });
+    expect(selectedNames()).toEqual(['Dunes', 'Harbour', 'Ridge', 'Pier']);
+    fireEvent.keyDown(pier, { key: ' ' });
+    expect(selectedNames()).toEqual(['Dunes', 'Harbour', 'Ridge']);
+    fireEvent.keyDown(pier, { key: 'a', ctrlKey: true });
+    expect(selectedNames()).toEqual(['Dunes', 'Harbour', 'Ridge', 'Meadow', 'Pier']);
+    expect(screen.getByRole('toolbar', { name: 'Selection' }).textContent).toContain('5 selected');
+    fireEvent.keyDown(pier, { key: 'Escape' });
+    expect(screen.queryByRole('toolbar', { name: 'Selection' })).toBeNull();
+    expect(selectedNames()).toEqual([]);
+    expect(screen.getByRole('button', { name: 'Pier' })).toBeTruthy();
+  });
+
+  it('selects everything loaded from the bar, and Escape in the bar is Done', async () => {
+    await wired();
+    fireEvent.click(screen.getByRole('button', { name: 'Select' }));
+    const bar = screen.getByRole('toolbar', { name: 'Selection' });
+    fireEvent.click(within(bar).getByRole('button', { name: 'Select all' }));
+    expect(bar.textContent).toContain('5 selected');
+    expect((within(bar).getByRole('button', { name: 'Select all' }) as HTMLButtonElement).disabled).toBe(true);
+    fireEvent.keyDown(within(bar).getByRole('button', { name: 'Clear' }), { key: 'Escape' });
+    expect(screen.queryByRole('toolbar', { name: 'Selection' })).toBeNull();
+  });
+});
+
+describe('Library bulk actions', () => {
+  async function select(names: string[], apiOverrides: Partial<ApiClient> = {}, initial?: LibraryView) {
+    const setup = await wired(apiOverrides, initial);
+    fireEvent.click(screen.getByRole('button', { name: 'Select' }));
+    for (const name of names) fireEvent.click(screen.getByRole('checkbox', { name }));
+    const bar = screen.getByRole('toolbar', { name: 'Selection' });
+    return { ...setup, bar };
+  }
+
+  it('moves the selection to the trash in one request, says which could not be moved and why, and offers Undo', async () => {
+    const bulkMedia = jest.fn(async (request: Parameters<ApiClient['bulkMedia']>[0]) => bulkAnswer(request.ids, { [request.ids[1] ?? '']: 'the item is held for review' }));
+    const { items, bar } = await select(['Dunes', 'Harbour', 'Ridge'], { bulkMedia });
+    fireEvent.click(within(bar).getByRole('button', { name: 'Move to trash' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('1 of 3 could not be moved to the trash: Harbour (the item is held for review).');
+    expect(bulkMedia).toHaveBeenCalledTimes(1);
+    expect(bulkMedia).toHaveBeenCalledWith({ ids: [items[0]?.id, items[1]?.id, items[2]?.id], action: 'trash' });
+    // What went is out of the grid at once; what failed stays, still selected.
+    expect(screen.queryByRole('checkbox', { name: 'Dunes' })).toBeNull();
+    expect(screen.queryByRole('checkbox', { name: 'Ridge' })).toBeNull();
+    expect(selectedNames()).toEqual(['Harbour']);
+    expect(bar.textContent).toContain('1 selected');
+
+    // Undo brings the two back.
+    bulkMedia.mockImplementation(async (request) => bulkAnswer(request.ids));
+    fireEvent.click(within(alert).getByRole('button', { name: 'Undo' }));
+    await waitFor(() => expect(bulkMedia).toHaveBeenLastCalledWith({ ids: [items[0]?.id, items[2]?.id], action: 'restore' }));
+    expect(await screen.findByRole('checkbox', { name: 'Dunes' })).toBeTruthy();
+    expect(screen.getByRole('checkbox', { name: 'Ridge' })).toBeTruthy();
+    expect(screen.getByText('2 items restored.')).toBeTruthy();
+  });
+
+  it('adds tags from a small dialog (commas between them) and says how many items were tagged', async () => {
+    const bulkMedia = jest.fn(async (request: Parameters<ApiClient['bulkMedia']>[0]) => bulkAnswer(request.ids));
+    const { items, bar } = await select(['Ridge', 'Pier'], { bulkMedia, listTags: jest.fn(async () => [{ name: 'sea', count: 3 }]) });
+    fireEvent.click(within(bar).getByRole('button', { name: 'Add tags' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Add tags' });
+    expect(within(dialog).getByText('2 items')).toBeTruthy();
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Add tags' }));
+    expect(within(dialog).getByRole('alert').textContent).toBe('Type at least one tag.');
+    expect(bulkMedia).not.toHaveBeenCalled();
+    fireEvent.change(within(dialog).getByLabelText('Tags to add'), { target: { value: ' Sea, Summer  2021,sea ' } });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Add tags' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(bulkMedia).toHaveBeenCalledWith({ ids: [items[2]?.id, items[4]?.id], action: 'addTags', tags: ['sea', 'summer 2021'] });
+    expect(screen.getByText('2 items tagged “sea”, “summer 2021”.')).toBeTruthy();
+    // The selection stays for the next action.
+    expect(bar.textContent).toContain('2 selected');
+  });
+
+  it('removes tags, offering those on the selected items, and names every failure past the first three by count', async () => {
+    const pick = ['Dunes', 'Harbour', 'Ridge', 'Meadow', 'Pier'];
+    const bulkMedia = jest.fn(async (request: Parameters<ApiClient['bulkMedia']>[0]) =>
+      bulkAnswer(request.ids, Object.fromEntries(request.ids.map((id) => [id, 'media not found']))),
+    );
+    const { bar } = await select(pick, { bulkMedia });
+    fireEvent.click(within(bar).getByRole('button', { name: 'Remove tags' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Remove tags' });
+    const offered = within(within(dialog).getByRole('group', { name: 'Tags on these items' })).getAllByRole('button');
+    expect(offered.map((b) => b.textContent)).toEqual(['beach', 'holiday']);
+    fireEvent.click(offered[1] as HTMLElement);
+    expect((within(dialog).getByLabelText('Tags to remove') as HTMLInputElement).value).toBe('holiday');
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Remove tags' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('5 of 5 could not be untagged: Dunes (media not found), Harbour (media not found), Ridge (media not found) and 2 more.');
+    expect(bulkMedia).toHaveBeenCalledWith(expect.objectContaining({ action: 'removeTags', tags: ['holiday'] }));
+  });
+
+  it('marks the selection as favourites and shows the hearts filled', async () => {
+    const bulkMedia = jest.fn(async (request: Parameters<ApiClient['bulkMedia']>[0]) => bulkAnswer(request.ids));
+    const { items, bar } = await select(['Dunes', 'Meadow'], { bulkMedia });
+    fireEvent.click(within(bar).getByRole('button', { name: 'Favourite' }));
+    expect(await screen.findByText('2 items added to favourites.')).toBeTruthy();
+    expect(bulkMedia).toHaveBeenCalledWith({ ids: [items[0]?.id, items[3]?.id], action: 'favourite' });
+    fireEvent.click(within(bar).getByRole('button', { name: 'Done' }));
+    expect(screen.getByRole('switch', { name: 'Favourite Dunes' }).getAttribute('aria-checked')).toBe('true');
+    expect(screen.getByRole('switch', { name: 'Favourite Harbour' }).getAttribute('aria-checked')).toBe('false');
+  });
+
+  it('says what went wrong when the request itself is refused, and changes nothing', async () => {
+    const bulkMedia = jest.fn(async () => Promise.reject(new ApiError('too many ids', 400, 'validation_failed', 'too many ids')));
+    const { bar } = await select(['Dunes'], { bulkMedia });
+    fireEvent.click(within(bar).getByRole('button', { name: 'Unfavourite' }));
+    expect((await screen.findByRole('alert')).textContent).toContain('too many ids');
+    expect(screen.getByRole('checkbox', { name: 'Dunes' })).toBeTruthy();
+  });
+});
+
+describe('Library favourites', () => {
+  it('marks an item with the heart on its tile (a switch in the tile\u2019s Tab stop) and keeps the server\u2019s answer', async () => {
+    const setFavourite = jest.fn(async (id: string, favourite: boolean) => ({ ...searchHit({ id, title: 'Dunes' }), favourite }));
+    await wired({ setFavourite });
+    const heart = screen.getByRole('switch', { name: 'Favourite Dunes' });
+    expect(heart.getAttribute('aria-checked')).toBe('false');
+    fireEvent.click(heart);
+    // Shown at once, before the answer.
+    expect(heart.getAttribute('aria-checked')).toBe('true');
+    await waitFor(() => expect(setFavourite).toHaveBeenCalledWith(expect.any(String), true));
+    await act(async () => undefined);
+    expect(screen.getByRole('switch', { name: 'Favourite Dunes' }).getAttribute('aria-checked')).toBe('true');
+    // It shares the tile's Tab stop, and the tile's button stays the only button.
+    expect(heart.tabIndex).toBe(screen.getByRole('button', { name: 'Dunes' }).tabIndex);
+    expect(within(heart.closest('li') as HTMLElement).getAllByRole('button')).toHaveLength(1);
+  });
+
+  it('puts the heart back and says why when the change is refused', async () => {
+    const setFavourite = jest.fn(async () => Promise.reject(new ApiError('gone', 404, 'not_found', 'media not found')));
+    await wired({ setFavourite });
+    fireEvent.click(screen.getByRole('switch', { name: 'Favourite Ridge' }));
+    expect((await screen.findByRole('alert')).textContent).toContain('“Ridge” could not be added to favourites: media not found.');
+    expect(screen.getByRole('switch', { name: 'Favourite Ridge' }).getAttribute('aria-checked')).toBe('false');
+  });
+
+  it('filters the library to favourites (favourite=true), and says so when there are none', async () => {
+    const search = jest.fn(async (params: SearchParams) => ({ items: params.favourite ? [] : [searchHit({ title: 'Dunes' })], nextCursor: null }));
+    renderWith(<Wired initial={{ q: '', tags: [] }} />, testServices(fakeApi({ search })));
+    await screen.findByRole('button', { name: 'Dunes' });
+    fireEvent.click(screen.getByRole('button', { name: 'Favourites' }));
+    await waitFor(() => expect(search).toHaveBeenLastCalledWith({ order: 'taken-desc', favourite: 'true' }, null, 60, expect.any(AbortSignal)));
+    expect(await screen.findByRole('heading', { name: 'No favourites yet' })).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Favourites' }).getAttribute('aria-pressed')).toBe('true');
+    fireEvent.click(screen.getByRole('button', { name: 'Show the whole library' }));
+    expect(await screen.findByRole('button', { name: 'Dunes' })).toBeTruthy();
   });
 });
 

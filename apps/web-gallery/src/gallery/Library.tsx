@@ -1,19 +1,26 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { AddToAlbumDialog } from '../albums/AddToAlbumDialog';
-import type { TimelineMonth } from '../api/types';
+import { ApiError } from '../api/client';
+import type { BulkAction, SearchHitView, Tag, TimelineMonth } from '../api/types';
+import { useServices } from '../app/services';
+import { ActionDock, BulkNotice } from '../bulk/BulkNotice';
+import { itemName } from '../bulk/summary';
+import { TagsDialog } from '../bulk/TagsDialog';
+import { succeededIds, useBulk } from '../bulk/useBulk';
 import { monthLabel } from '../search/labels';
 import { useAlbumName } from '../search/useAlbumName';
-import { EMPTY_VIEW, effectiveOrder, fromDay, hasWords, isFiltered, toDay, withWords, type LibraryView } from '../search/view';
+import { EMPTY_VIEW, effectiveOrder, fromDay, hasWords, isFiltered, normalizeTag, toDay, withWords, type LibraryView } from '../search/view';
 import { Scrubber } from '../timeline/Scrubber';
 import { scrollToMonth, useMonthInView } from '../timeline/scroll';
 import { useTimeline } from '../timeline/useTimeline';
-import { AlbumIcon, CheckIcon, UploadIcon } from '../ui/icons';
+import { AlbumIcon, CheckIcon, TagIcon, TrashIcon, UploadIcon } from '../ui/icons';
 import { LoadFailed } from '../ui/ListStates';
 import { Filters } from './Filters';
 import { SelectionBar } from './SelectionBar';
+import { HeartIcon } from './Tile';
 import { TimelineGrid } from './TimelineGrid';
 import type { MediaListState } from './useMediaList';
-import { useSelection } from './useSelection';
+import { useSelection, type GridSelection, type PickHow } from './useSelection';
 import { useTags } from './useTags';
 
 export interface LibraryProps {
@@ -31,6 +38,34 @@ export function monthsInRange(months: readonly TimelineMonth[], from: string | u
   return months.filter((m) => m.month >= first && m.month <= last);
 }
 
+/**
+ * An item as a bulk action leaves it, for the grid until the list is read again (as the API
+ * changes it): tags added as the owner's own unless already theirs, tags of those names taken off
+ * whatever their source, the favourite mark set or cleared.
+ */
+export function afterBulk(item: SearchHitView, action: BulkAction, tags: readonly string[]): SearchHitView {
+  switch (action) {
+    case 'addTags': {
+      const added: Tag[] = tags.filter((t) => !item.tags.some((own) => own.name === t && own.source === 'user')).map((name) => ({ name, confidence: 1, source: 'user' }));
+      return { ...item, tags: [...item.tags, ...added] };
+    }
+    case 'removeTags':
+      return { ...item, tags: item.tags.filter((t) => !tags.includes(t.name)) };
+    case 'favourite':
+    case 'unfavourite':
+      return { ...item, favourite: action === 'favourite' };
+    default:
+      return item;
+  }
+}
+
+/** The tags on some items, most common first: what "Remove tags" offers. */
+export function tagsOn(items: readonly { tags: readonly Tag[] }[]): string[] {
+  const counts = new Map<string, number>();
+  for (const item of items) for (const name of new Set(item.tags.map((t) => normalizeTag(t.name)))) counts.set(name, (counts.get(name) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([name]) => name);
+}
+
 function SkeletonGrid() {
   return (
     <ul className="grid" aria-hidden="true">
@@ -42,21 +77,35 @@ function SkeletonGrid() {
 }
 
 export function Library({ list, view, onViewChange, onOpen, onPickFiles }: LibraryProps) {
+  const { api, events } = useServices();
   const tags = useTags();
   const timeline = useTimeline();
   const albumName = useAlbumName(view.album);
-  const items = list.items;
+  const selection = useSelection();
+  const bulk = useBulk();
+  const [dialog, setDialog] = useState<'album' | 'addTags' | 'removeTags' | null>(null);
+  // Hearts clicked and not yet answered: shown at once, the server's answer then replaces them.
+  const [hearts, setHearts] = useState<ReadonlyMap<string, boolean>>(() => new Map());
+  const items = useMemo(() => {
+    const marked = hearts.size === 0 ? list.items : list.items.map((i) => (hearts.has(i.id) ? { ...i, favourite: hearts.get(i.id) ?? i.favourite } : i));
+    // Favourites only: an item unmarked here, or changed elsewhere, leaves at once.
+    return view.favourite ? marked.filter((i) => i.favourite) : marked;
+  }, [list.items, hearts, view.favourite]);
   const order = effectiveOrder(view);
   const byDate = order !== 'relevance';
   const searching = hasWords(view.q);
-  const selection = useSelection();
-  const [adding, setAdding] = useState(false);
   const chosen = useMemo(() => items.filter((i) => selection.selected.has(i.id)), [items, selection.selected]);
   const months = useMemo(() => monthsInRange(timeline, view.from, view.to), [timeline, view.from, view.to]);
   const content = useRef<HTMLDivElement>(null);
   const inView = useMonthInView(content, items);
   // A jump reloads the list from its month; once that page is in, the month goes to the top.
   const pending = useRef<{ month: string; sawLoading: boolean } | null>(null);
+  // The list's order and items for callbacks that stay the same from render to render (so the
+  // tiles, memoised, do not all render again on each change).
+  const latest = useRef({ items, ids: items.map((i) => i.id) });
+  useEffect(() => {
+    latest.current = { items, ids: items.map((i) => i.id) };
+  }, [items]);
 
   useEffect(() => {
     const jump = pending.current;
@@ -78,6 +127,75 @@ export function Library({ list, view, onViewChange, onOpen, onPickFiles }: Libra
     pending.current = { month, sawLoading: false };
     onViewChange({ ...view, at: month });
   };
+
+  const { toggle, extend, selectAll, setActive } = selection;
+  const onPick = useCallback((id: string, how: PickHow, from?: string) => (how === 'toggle' ? toggle(id) : extend(id, latest.current.ids, from)), [toggle, extend]);
+  const onSelectAll = useCallback(() => selectAll(latest.current.ids), [selectAll]);
+  const onExit = useCallback(() => setActive(false), [setActive]);
+  const multiselect = useMemo<GridSelection>(
+    () => ({ selected: selection.selected, selecting: selection.active, onPick, onSelectAll, onExit }),
+    [selection.selected, selection.active, onPick, onSelectAll, onExit],
+  );
+
+  const { setNotice } = bulk;
+  const onFavourite = useCallback(
+    (id: string, favourite: boolean) => {
+      setHearts((current) => new Map(current).set(id, favourite));
+      const item = latest.current.items.find((i) => i.id === id);
+      const forget = () =>
+        setHearts((current) => {
+          const next = new Map(current);
+          next.delete(id);
+          return next;
+        });
+      api.setFavourite(id, favourite).then(
+        (updated) => {
+          events.emitUpdated(updated);
+          forget();
+        },
+        (e: unknown) => {
+          forget();
+          const name = item ? `“${itemName(item)}”` : 'The item';
+          const reason = e instanceof ApiError ? e.detail : 'something went wrong';
+          setNotice({ tone: 'failed', text: `${name} could not be ${favourite ? 'added to' : 'removed from'} favourites: ${reason}.` });
+        },
+      );
+    },
+    [api, events, setNotice],
+  );
+
+  // Whether the server decides what is in the list in a way the app cannot check by itself.
+  const narrowed = isFiltered(view) || searching;
+
+  /** Runs a bulk action on the selection, then shows its outcome in the grid. */
+  const act = async (action: BulkAction, extra: { tags?: string[] } = {}) => {
+    const targets = chosen;
+    const result = await bulk.run(action, targets, extra);
+    if (!result) return;
+    const ok = succeededIds(result);
+    const done = targets.filter((t) => ok.has(t.id));
+    if (action === 'trash') {
+      for (const item of done) events.emitRemoved(item.id);
+      if (done.length > 0) bulk.offerUndo(() => void undoTrash(done));
+      return;
+    }
+    for (const item of done) events.emitUpdated(afterBulk(item, action, extra.tags ?? []));
+    if (narrowed) list.reload();
+  };
+
+  /** Takes items just moved to the trash back out; they return to the grid where they were. */
+  const undoTrash = async (trashed: readonly SearchHitView[]) => {
+    const result = await bulk.run('restore', trashed);
+    if (!result) return;
+    const ok = succeededIds(result);
+    for (const item of trashed) if (ok.has(item.id)) events.emitUpdated(item);
+    if (narrowed) list.reload();
+  };
+
+  const subject = chosen.length === 1 && chosen[0] ? `“${itemName(chosen[0])}”` : `${chosen.length} items`;
+  const none = chosen.length === 0 || bulk.busy !== null;
+  // Unavailable but still focusable: the focus stays on the button an action was started from.
+  const offer = (start: () => void) => ({ 'aria-disabled': none || undefined, onClick: () => !none && start() });
 
   const newestFirst = order !== 'taken-asc';
   const rail = byDate && months.length > 0;
@@ -134,6 +252,19 @@ export function Library({ list, view, onViewChange, onOpen, onPickFiles }: Libra
         </button>
       </div>
     );
+  } else if (items.length === 0 && view.favourite && !isFiltered({ ...view, favourite: undefined })) {
+    body = (
+      <div className="state">
+        <div className="state-art" aria-hidden="true">
+          <HeartIcon filled={false} size={40} />
+        </div>
+        <h2>No favourites yet</h2>
+        <p>Mark photos and videos with the heart on their tile, or select several and choose Favourite. They are all here then.</p>
+        <button type="button" className="btn" onClick={() => onViewChange({ ...view, favourite: undefined, at: undefined })}>
+          Show the whole library
+        </button>
+      </div>
+    );
   } else if (items.length === 0 && isFiltered(view)) {
     body = (
       <div className="state">
@@ -178,7 +309,8 @@ export function Library({ list, view, onViewChange, onOpen, onPickFiles }: Libra
         moreLabel={list.stalled ? 'Keep looking' : undefined}
         onOpen={onOpen}
         label={searching ? `Results for “${view.q.trim()}”` : 'Your library'}
-        selection={selection.active ? { selected: selection.selected, onToggle: selection.toggle } : undefined}
+        multiselect={multiselect}
+        onFavourite={onFavourite}
       />
     );
   }
@@ -205,12 +337,17 @@ export function Library({ list, view, onViewChange, onOpen, onPickFiles }: Libra
           </button>
         </div>
       )}
-      {items.length > 0 && (
+      {(items.length > 0 || view.favourite) && (
         <div className="library-tools">
-          <button type="button" className="btn btn-small" aria-pressed={selection.active} onClick={() => selection.setActive(!selection.active)}>
-            <CheckIcon size={16} /> {selection.active ? 'Selecting' : 'Select'}
+          {items.length > 0 && (
+            <button type="button" className="btn btn-small" aria-pressed={selection.active} onClick={() => selection.setActive(!selection.active)}>
+              <CheckIcon size={16} /> {selection.active ? 'Selecting' : 'Select'}
+            </button>
+          )}
+          <button type="button" className="btn btn-small" aria-pressed={Boolean(view.favourite)} onClick={() => onViewChange({ ...view, favourite: view.favourite ? undefined : true, at: undefined })}>
+            <HeartIcon filled={Boolean(view.favourite)} size={16} /> Favourites
           </button>
-          {selection.active && <span className="muted">Click items to select them.</span>}
+          {selection.active && <span className="muted">Click items to select them; Shift-click selects a range.</span>}
         </div>
       )}
       <div className={`library-body${rail ? ' has-rail' : ''}`}>
@@ -219,14 +356,41 @@ export function Library({ list, view, onViewChange, onOpen, onPickFiles }: Libra
         </div>
         {rail && <Scrubber months={months} current={inView ?? view.at ?? null} onJump={jumpTo} newestFirst={newestFirst} />}
       </div>
-      {selection.active && (
-        <SelectionBar count={chosen.length} onClear={selection.clear} onDone={() => selection.setActive(false)}>
-          <button type="button" className="btn btn-primary" disabled={chosen.length === 0} onClick={() => setAdding(true)}>
-            <AlbumIcon size={18} /> Add to album
-          </button>
-        </SelectionBar>
+      {dialog === 'album' && <AddToAlbumDialog items={chosen} onClose={() => setDialog(null)} onAdded={() => selection.clear()} />}
+      {(dialog === 'addTags' || dialog === 'removeTags') && (
+        <TagsDialog
+          mode={dialog === 'addTags' ? 'add' : 'remove'}
+          subject={subject}
+          suggestions={dialog === 'addTags' ? tags.map((t) => t.name) : tagsOn(chosen)}
+          onSubmit={(names) => act(dialog, { tags: names })}
+          onClose={() => setDialog(null)}
+        />
       )}
-      {adding && <AddToAlbumDialog items={chosen} onClose={() => setAdding(false)} onAdded={() => selection.clear()} />}
+      <ActionDock>
+        <BulkNotice notice={bulk.notice} onDismiss={() => bulk.setNotice(null)} />
+        {selection.active && (
+          <SelectionBar count={chosen.length} onClear={selection.clear} onDone={() => selection.setActive(false)} onSelectAll={onSelectAll} total={items.length}>
+            <button type="button" className="btn btn-danger-quiet" {...offer(() => void act('trash'))}>
+              <TrashIcon size={18} /> {bulk.busy === 'trash' ? 'Moving…' : 'Move to trash'}
+            </button>
+            <button type="button" className="btn" {...offer(() => setDialog('addTags'))}>
+              <TagIcon size={18} /> Add tags
+            </button>
+            <button type="button" className="btn" {...offer(() => setDialog('removeTags'))}>
+              Remove tags
+            </button>
+            <button type="button" className="btn" {...offer(() => setDialog('album'))}>
+              <AlbumIcon size={18} /> Add to album
+            </button>
+            <button type="button" className="btn" {...offer(() => void act('favourite'))}>
+              <HeartIcon filled size={16} /> Favourite
+            </button>
+            <button type="button" className="btn" {...offer(() => void act('unfavourite'))}>
+              Unfavourite
+            </button>
+          </SelectionBar>
+        )}
+      </ActionDock>
       {list.error && items.length > 0 && (
         <div className="state-inline" role="alert">
           {list.error}{' '}

@@ -1,29 +1,57 @@
-import { memo, useId, type CSSProperties } from 'react';
+import { memo, useId, type CSSProperties, type MouseEvent, type ReactNode } from 'react';
 import type { ViewableItem } from '../api/types';
 import { CheckIcon, KindIcon } from '../ui/icons';
 import { STATUS_LABELS, formatDuration } from '../ui/format';
 import { Picture } from './Picture';
 import { thumbhashDataUrl } from './placeholder';
 import { altText, hasStills, posterOf } from './renditions';
+import type { PickHow } from './useSelection';
 
 export const GRID_SIZES = '(max-width: 520px) 50vw, (max-width: 900px) 33vw, 240px';
 
 export interface TileProps {
   item: ViewableItem;
   onOpen: (id: string) => void;
-  /** In select mode: whether the item is selected (a click then toggles it instead of opening it). */
+  /** Whether the item is selected. */
   selected?: boolean | undefined;
-  onToggle?: ((id: string) => void) | undefined;
+  /** Select mode: a plain click picks the tile instead of opening it, and the tile reads as a checkbox. */
+  selecting?: boolean | undefined;
+  /**
+   * Picks the tile: a click in select mode toggles it; in a multi-select grid Ctrl/Cmd-click
+   * toggles and Shift-click selects the range up to it, in or out of select mode.
+   */
+  onPick?: ((id: string, how: PickHow) => void) | undefined;
+  /** A tile of a multi-select grid: a row of an ARIA grid, with `aria-selected`. */
+  multi?: boolean | undefined;
+  /** In a grid with one Tab stop: whether this tile holds it (unset: every tile is a Tab stop). */
+  tabbable?: boolean | undefined;
+  /** Shows a heart that marks the item as a favourite, or not (outside select mode). */
+  onFavourite?: ((id: string, favourite: boolean) => void) | undefined;
   /** Where a search's words were found, e.g. "in file name · label": shown under the name. */
   matched?: string | undefined;
+  /** A line always shown under the name (e.g. when the trash removes the item for good). */
+  note?: string | undefined;
+  /** Leaves out the status badge, where the page says it (the trash). */
+  hideStatus?: boolean | undefined;
+}
+
+/** A heart, filled for a favourite. */
+export function HeartIcon({ filled, size = 18 }: { filled: boolean; size?: number }) {
+  return (
+    <svg width={size} height={size} viewBox="0 0 24 24" fill={filled ? 'currentColor' : 'none'} stroke="currentColor" strokeWidth={2} strokeLinejoin="round" aria-hidden="true" focusable="false">
+      <path d="M12 20.5s-7.5-4.6-9.2-9.4C1.6 7.6 3.9 4.5 7.2 4.5c2 0 3.6 1.1 4.8 2.8 1.2-1.7 2.8-2.8 4.8-2.8 3.3 0 5.6 3.1 4.4 6.6-1.7 4.8-9.2 9.4-9.2 9.4z" />
+    </svg>
+  );
 }
 
 /**
  * One grid cell: a button (focusable, Enter opens) over the placeholder and the picture. In select
- * mode the same button is a checkbox (Enter or Space toggles), so each tile stays one Tab stop.
+ * mode the same button is a checkbox (Enter or Space toggles). In a multi-select grid the tile is
+ * a row of the grid with `aria-selected`, its button and heart in one cell.
  */
-export const Tile = memo(function Tile({ item, onOpen, selected, onToggle, matched }: TileProps) {
+export const Tile = memo(function Tile({ item, onOpen, selected, selecting, onPick, multi, tabbable, onFavourite, matched, note, hideStatus }: TileProps) {
   const matchedId = useId();
+  const noteId = useId();
   const placeholder = thumbhashDataUrl(item.placeholder?.thumbhash);
   // A video's poster and an audio file's cover are rendered like photos (thumb, small, ...): the
   // grid shows those alike, and falls back to a plain poster image for items made before that.
@@ -36,55 +64,109 @@ export const Tile = memo(function Tile({ item, onOpen, selected, onToggle, match
   if (item.placeholder?.dominantColor) style.backgroundColor = item.placeholder.dominantColor;
   if (placeholder) style.backgroundImage = `url("${placeholder}")`;
   const duration = item.facts.durationSeconds;
-  const selecting = onToggle !== undefined;
+  const checkable = Boolean(selecting && onPick);
+  const showStatus = item.status !== 'ready' && !hideStatus;
+  const favourite = Boolean(item.favourite);
+  const tabIndex = tabbable === undefined ? undefined : tabbable ? 0 : -1;
+  const described = [matched ? matchedId : '', note ? noteId : ''].filter(Boolean).join(' ');
+
+  const click = (event: MouseEvent<HTMLButtonElement>) => {
+    if (onPick && multi && event.shiftKey) onPick(item.id, 'extend');
+    else if (onPick && (selecting || (multi && (event.ctrlKey || event.metaKey)))) onPick(item.id, 'toggle');
+    else onOpen(item.id);
+  };
+
+  const button = (
+    <button
+      type="button"
+      className="tile-button"
+      data-id={item.id}
+      onClick={click}
+      tabIndex={tabIndex}
+      role={checkable ? 'checkbox' : undefined}
+      aria-checked={checkable ? Boolean(selected) : undefined}
+      aria-label={`${name}${showStatus ? `, ${STATUS_LABELS[item.status] ?? item.status}` : ''}`}
+      aria-describedby={described || undefined}
+    >
+      <span className={`tile-media${placeholder ? ' has-placeholder' : ''}`} style={style} data-testid="tile-media">
+        {stills && <Picture renditions={item.renditions} names={['thumb', 'small']} sizes={GRID_SIZES} alt={alt} className="tile-img" />}
+        {poster && <img className="tile-img fade is-loaded" src={poster.url} alt={alt} loading="lazy" decoding="async" />}
+        {!hasImage && (
+          <span className="tile-kind">
+            <KindIcon kind={item.kind} size={36} />
+            <span className="tile-filename">{item.filename}</span>
+          </span>
+        )}
+      </span>
+      {item.kind !== 'image' && (
+        <span className="tile-badge tile-badge-kind">
+          <KindIcon kind={item.kind} size={14} />
+          {duration ? formatDuration(duration) : null}
+        </span>
+      )}
+      {showStatus && (
+        <span className={`tile-badge tile-badge-status status-${item.status}`}>
+          {STATUS_LABELS[item.status] ?? item.status}
+          {item.status === 'processing' && item.progress ? ` ${Math.round(item.progress * 100)}%` : null}
+        </span>
+      )}
+      <span className="tile-caption">
+        {name}
+        {matched && (
+          <span className="tile-matched" id={matchedId}>
+            {matched}
+          </span>
+        )}
+        {note && (
+          <span className="tile-note" id={noteId}>
+            {note}
+          </span>
+        )}
+      </span>
+      {checkable && (
+        <span className="tile-check" aria-hidden="true">
+          {selected && <CheckIcon size={16} />}
+        </span>
+      )}
+    </button>
+  );
+
+  // A switch, not a button: the tile's own button stays the only button in it.
+  const heart = onFavourite && !selecting && (
+    <button
+      type="button"
+      role="switch"
+      className={`tile-heart${favourite ? ' is-on' : ''}`}
+      aria-checked={favourite}
+      aria-label={`Favourite ${name}`}
+      title={favourite ? 'Remove from favourites' : 'Add to favourites'}
+      tabIndex={tabIndex}
+      onClick={() => onFavourite(item.id, !favourite)}
+    >
+      <HeartIcon filled={favourite} />
+    </button>
+  );
+
+  const content: ReactNode = multi ? (
+    <div role="gridcell" className="tile-cell">
+      {button}
+      {heart}
+    </div>
+  ) : (
+    <>
+      {button}
+      {heart}
+    </>
+  );
+
   return (
-    <li className={`tile${selected ? ' is-selected' : ''}${matched ? ' has-match' : ''}`} data-status={item.status}>
-      <button
-        type="button"
-        className="tile-button"
-        data-id={item.id}
-        onClick={() => (onToggle ? onToggle(item.id) : onOpen(item.id))}
-        role={selecting ? 'checkbox' : undefined}
-        aria-checked={selecting ? Boolean(selected) : undefined}
-        aria-label={`${name}${item.status === 'ready' ? '' : `, ${STATUS_LABELS[item.status] ?? item.status}`}`}
-        aria-describedby={matched ? matchedId : undefined}
-      >
-        <span className={`tile-media${placeholder ? ' has-placeholder' : ''}`} style={style} data-testid="tile-media">
-          {stills && <Picture renditions={item.renditions} names={['thumb', 'small']} sizes={GRID_SIZES} alt={alt} className="tile-img" />}
-          {poster && <img className="tile-img fade is-loaded" src={poster.url} alt={alt} loading="lazy" decoding="async" />}
-          {!hasImage && (
-            <span className="tile-kind">
-              <KindIcon kind={item.kind} size={36} />
-              <span className="tile-filename">{item.filename}</span>
-            </span>
-          )}
-        </span>
-        {item.kind !== 'image' && (
-          <span className="tile-badge tile-badge-kind">
-            <KindIcon kind={item.kind} size={14} />
-            {duration ? formatDuration(duration) : null}
-          </span>
-        )}
-        {item.status !== 'ready' && (
-          <span className={`tile-badge tile-badge-status status-${item.status}`}>
-            {STATUS_LABELS[item.status] ?? item.status}
-            {item.status === 'processing' && item.progress ? ` ${Math.round(item.progress * 100)}%` : null}
-          </span>
-        )}
-        <span className="tile-caption">
-          {name}
-          {matched && (
-            <span className="tile-matched" id={matchedId}>
-              {matched}
-            </span>
-          )}
-        </span>
-        {selecting && (
-          <span className="tile-check" aria-hidden="true">
-            {selected && <CheckIcon size={16} />}
-          </span>
-        )}
-      </button>
+    <li
+      className={`tile${selected ? ' is-selected' : ''}${matched ? ' has-match' : ''}${note ? ' has-note' : ''}${heart ? ' has-heart' : ''}${favourite ? ' is-favourite' : ''}`}
+      data-status={item.status}
+      role={multi ? 'row' : undefined}
+      aria-selected={multi ? Boolean(selected) : undefined}
+    >
+      {content}
     </li>
   );
 });

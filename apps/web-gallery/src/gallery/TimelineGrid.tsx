@@ -4,6 +4,7 @@ import { groupByTaken } from '../search/group';
 import { dayLabel, matchedLine, monthLabel } from '../search/labels';
 import { LoadMore } from '../ui/ListStates';
 import { Tile } from './Tile';
+import { selectionKey, swallowSpaceUp, tileIdOf, useRovingTile, type GridSelection, type PickHow } from './useSelection';
 import { useSentinel } from './useSentinel';
 
 export interface TimelineGridProps {
@@ -20,8 +21,13 @@ export interface TimelineGridProps {
   onOpen: (id: string) => void;
   /** The grid's accessible name. */
   label?: string;
-  /** Select mode: the selected ids, and what a click on a tile does instead of opening it. */
-  selection?: { selected: ReadonlySet<string>; onToggle: (id: string) => void } | undefined;
+  /**
+   * Several tiles selectable by pointer and keyboard (Space, Shift+arrows, Ctrl/Cmd+A, Escape):
+   * each day's list is an ARIA grid, and the whole timeline has one Tab stop.
+   */
+  multiselect?: GridSelection | undefined;
+  /** Shows a heart on each tile that marks it as a favourite, or not. */
+  onFavourite?: ((id: string, favourite: boolean) => void) | undefined;
 }
 
 const KEYS = ['ArrowLeft', 'ArrowRight', 'ArrowUp', 'ArrowDown', 'Home', 'End'];
@@ -91,34 +97,50 @@ function useTileWidth(root: RefObject<HTMLElement | null>): number | null {
  * the timeline uses to scroll to a month and to tell which one is in view. Tiles, lazy images and
  * the next page on scroll work as in `Grid`.
  */
-export function TimelineGrid({ items, grouped, showMatched, hasMore, loading, onLoadMore, moreLabel, onOpen, label = 'Your library', selection }: TimelineGridProps) {
+export function TimelineGrid({ items, grouped, showMatched, hasMore, loading, onLoadMore, moreLabel, onOpen, label = 'Your library', multiselect, onFavourite }: TimelineGridProps) {
   const id = useId();
   const root = useRef<HTMLElement>(null);
   const tileWidth = useTileWidth(root);
   const sentinel = useSentinel(hasMore, items.length, onLoadMore);
   const months = useMemo(() => (grouped ? groupByTaken(items) : []), [grouped, items]);
-  const gridClass = `grid${selection ? ' is-selecting' : ''}`;
+  const selecting = Boolean(multiselect?.selecting);
+  const gridClass = `grid${selecting ? ' is-selecting' : ''}`;
+  const roving = useRovingTile(items, Boolean(multiselect));
+  const pick = multiselect?.onPick;
+  const onPick = useCallback((id: string, how: PickHow) => pick?.(id, how), [pick]);
+  const gridRole = multiselect ? { role: 'grid', 'aria-multiselectable': true } : {};
 
-  // Arrow keys move between tiles like in a file manager; Tab still leaves the grid.
-  const onKeyDown = useCallback((event: KeyboardEvent<HTMLElement>) => {
-    if (!KEYS.includes(event.key)) return;
-    const current = (event.target as HTMLElement).closest('li.tile');
-    if (!(current instanceof HTMLElement)) return;
-    const tiles = Array.from(event.currentTarget.querySelectorAll<HTMLElement>('li.tile'));
-    const next = neighbour(tiles, current, event.key);
-    if (next && next !== current) {
-      event.preventDefault();
-      next.querySelector('button')?.focus();
-    }
-  }, []);
+  // Arrow keys move between tiles like in a file manager (with Shift they also select); Tab
+  // leaves the grid.
+  const onKeyDown = useCallback(
+    (event: KeyboardEvent<HTMLElement>) => {
+      if (multiselect && selectionKey(event, multiselect)) return;
+      if (!KEYS.includes(event.key)) return;
+      const current = (event.target as HTMLElement).closest('li.tile');
+      if (!(current instanceof HTMLElement)) return;
+      const tiles = Array.from(event.currentTarget.querySelectorAll<HTMLElement>('li.tile'));
+      const next = neighbour(tiles, current, event.key);
+      if (next && next !== current) {
+        event.preventDefault();
+        next.querySelector<HTMLElement>('.tile-button')?.focus();
+        const to = tileIdOf(next);
+        if (multiselect && event.shiftKey && to) multiselect.onPick(to, 'extend', tileIdOf(current) ?? undefined);
+      }
+    },
+    [multiselect],
+  );
 
   const tile = (item: SearchHitView) => (
     <Tile
       key={item.id}
       item={item}
       onOpen={onOpen}
-      selected={selection?.selected.has(item.id)}
-      onToggle={selection?.onToggle}
+      selected={multiselect?.selected.has(item.id)}
+      selecting={selecting}
+      onPick={multiselect ? onPick : undefined}
+      multi={Boolean(multiselect)}
+      tabbable={roving.tabbable(item.id)}
+      onFavourite={onFavourite}
       matched={showMatched ? matchedLine(item.matched) || undefined : undefined}
     />
   );
@@ -131,6 +153,8 @@ export function TimelineGrid({ items, grouped, showMatched, hasMore, loading, on
         aria-label={label}
         aria-busy={loading}
         onKeyDown={onKeyDown}
+        onKeyUp={multiselect ? swallowSpaceUp : undefined}
+        onFocus={roving.onFocus}
         style={tileWidth ? ({ '--tile-width': `${tileWidth}px` } as CSSProperties) : undefined}
       >
         {grouped ? (
@@ -145,7 +169,7 @@ export function TimelineGrid({ items, grouped, showMatched, hasMore, loading, on
                     <h3 className="day-heading" id={`${id}-${day}`}>
                       {dayLabel(day)}
                     </h3>
-                    <ul className={gridClass} aria-labelledby={`${id}-${day}`}>
+                    <ul className={gridClass} aria-labelledby={`${id}-${day}`} {...gridRole}>
                       {dayItems.map(tile)}
                     </ul>
                   </div>
@@ -154,7 +178,7 @@ export function TimelineGrid({ items, grouped, showMatched, hasMore, loading, on
             </section>
           ))
         ) : (
-          <ul className={gridClass} aria-label="Results">
+          <ul className={gridClass} aria-label="Results" {...gridRole}>
             {items.map(tile)}
           </ul>
         )}

@@ -34,6 +34,17 @@ describe('FilterChips', () => {
     expect(onChange).toHaveBeenLastCalledWith({ q: 'sunset', tags: [], order: undefined });
   });
 
+  it('shows the favourites filter as a chip first, which removes only it; Clear filters drops it too', () => {
+    const value: LibraryView = { q: '', tags: ['dog'], favourite: true };
+    const onChange = setup(value);
+    const chips = within(screen.getByRole('group', { name: 'Active filters' }));
+    expect(chips.getAllByRole('button', { name: /^Remove filter/ }).map((b) => b.getAttribute('aria-label'))).toEqual(['Remove filter Favourites: only', 'Remove filter Tag: dog']);
+    fireEvent.click(chips.getByRole('button', { name: 'Remove filter Favourites: only' }));
+    expect(onChange).toHaveBeenLastCalledWith({ q: '', tags: ['dog'], favourite: undefined, at: undefined });
+    fireEvent.click(chips.getByRole('button', { name: 'Clear filters' }));
+    expect(onChange).toHaveBeenLastCalledWith({ q: '', tags: [], order: undefined });
+  });
+
   it('has no Clear filters without filters', () => {
     setup({ q: 'dog', tags: [] });
     expect(screen.queryByRole('button', { name: 'Clear filters' })).toBeNull();

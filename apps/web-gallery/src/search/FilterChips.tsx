@@ -22,6 +22,7 @@ interface Chip {
 /** Each active filter as a chip that removes it. */
 export function activeChips(view: LibraryView, albumName?: string | null): Chip[] {
   const chips: Chip[] = [];
+  if (view.favourite) chips.push({ key: 'favourite', what: 'Favourites', label: 'only', without: { ...view, favourite: undefined } });
   if (view.kind) chips.push({ key: 'kind', what: 'Kind', label: KIND_LABELS[view.kind] ?? view.kind, without: { ...view, kind: undefined } });
   for (const tag of view.tags) chips.push({ key: `tag:${tag}`, what: 'Tag', label: tag, without: withoutTag(view, tag) });
   if (view.album) chips.push({ key: 'album', what: 'Album', label: albumName ?? 'an album', without: { ...view, album: undefined } });

@@ -17,6 +17,11 @@ describe('searchParamsOf', () => {
     ).toEqual({ order: 'taken-desc', kind: 'image', status: 'ready', tags: ['dog', 'e2e holiday'], album: '01JALBUM000000000000000001', from: '2021-02-01', to: '2021-02-28', camera: 'canon' });
   });
 
+  it('asks for favourites only when the view says so', () => {
+    expect(searchParamsOf(view({ favourite: true, tags: ['dog'] }))).toEqual({ order: 'taken-desc', tags: ['dog'], favourite: 'true' });
+    expect(searchParamsOf(view({ favourite: undefined }))).toEqual({ order: 'taken-desc' });
+  });
+
   it('jumps to a month by its last instant (newest first), or its first (oldest first)', () => {
     expect(monthEnd('2021-07')).toBe('2021-07-31T23:59:59.999Z');
     expect(monthEnd('2020-02')).toBe('2020-02-29T23:59:59.999Z');
@@ -37,6 +42,14 @@ describe('the view in the URL', () => {
     expect(query).toBe('q=sunset%20beach&kind=image&status=ready&tags=e2e%20holiday,dog&album=01JALBUM000000000000000001&from=2021-07-01&to=2021-08&camera=Canon%20EOS&order=taken-asc&at=2021-07');
     expect(viewFromQuery(new URLSearchParams(query))).toEqual(full);
     expect(viewQuery(view())).toBe('');
+  });
+
+  it('keeps the favourites filter in the URL as favourite=true, and reads nothing else as it', () => {
+    const query = viewQuery(view({ favourite: true, kind: 'video' }));
+    expect(query).toBe('kind=video&favourite=true');
+    expect(viewFromQuery(new URLSearchParams(query))).toEqual(view({ favourite: true, kind: 'video' }));
+    expect(viewFromQuery(new URLSearchParams('favourite=1')).favourite).toBeUndefined();
+    expect(viewFromQuery(new URLSearchParams('favourite=false')).favourite).toBeUndefined();
   });
 
   it('leaves out what is malformed rather than sending it', () => {

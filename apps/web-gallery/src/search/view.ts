@@ -19,6 +19,8 @@ export interface LibraryView {
   to?: string | undefined;
   /** Words of the camera's make or model. */
   camera?: string | undefined;
+  /** Only the items marked as favourites. */
+  favourite?: true | undefined;
   /** The order chosen; unset is relevance when there are words, else newest taken first. */
   order?: SearchOrder | undefined;
   /** The timeline's month (`YYYY-MM`) the list starts from, in the order of the list. */
@@ -117,7 +119,7 @@ export function effectiveOrder(view: Pick<LibraryView, 'q' | 'order'>): SearchOr
 
 /** Whether anything narrows the list besides the words. */
 export function isFiltered(view: LibraryView): boolean {
-  return Boolean(view.kind || view.status || view.tags.length > 0 || view.album || view.from || view.to || view.camera);
+  return Boolean(view.kind || view.status || view.tags.length > 0 || view.album || view.from || view.to || view.camera || view.favourite);
 }
 
 /**
@@ -148,6 +150,7 @@ export function searchParamsOf(view: LibraryView): SearchParams {
   if (to) params.to = to;
   if (view.camera) params.camera = view.camera;
   if (view.album) params.album = view.album;
+  if (view.favourite) params.favourite = 'true';
   return params;
 }
 
@@ -162,6 +165,7 @@ export function viewQuery(view: LibraryView): string {
     ['from', view.from],
     ['to', view.to],
     ['camera', view.camera],
+    ['favourite', view.favourite ? 'true' : undefined],
     ['order', view.order],
     ['at', view.at],
   ];
@@ -193,6 +197,7 @@ export function viewFromQuery(query: URLSearchParams): LibraryView {
   if (to && !(from && toDay(to) < fromDay(from))) view.to = to;
   const camera = clip((query.get('camera') ?? '').trim(), MAX_CAMERA).trim();
   if (camera) view.camera = camera;
+  if (query.get('favourite') === 'true') view.favourite = true;
   const order = query.get('order');
   if (order && (ORDERS as readonly string[]).includes(order)) view.order = order as SearchOrder;
   const at = query.get('at');

@@ -2,6 +2,7 @@ import { render, type RenderResult } from '@testing-library/react';
 import type { ReactElement } from 'react';
 import type { ApiClient, VisitorApi } from '../api/client';
 import type { AlbumView, MediaView, ReviewItemView, SearchField, SearchHitView, SharedMediaView, ShareView } from '../api/types';
+import type { BulkItemResult, BulkResult, TrashItemView } from '../api/types';
 import { MediaEvents, ServicesProvider, type Services } from '../app/services';
 import { Session } from '../auth/session';
 import { UploadQueue } from '../upload/queue';
@@ -65,6 +66,18 @@ export function searchHit(overrides: Partial<MediaView> = {}, matched: SearchFie
   return { ...mediaItem(overrides), matched };
 }
 
+/** An item in the trash: trashed on 1 December 2026, removed for good 30 days later unless said. */
+export function trashItem(overrides: Partial<MediaView> = {}, purgeAt = '2026-12-31T09:00:00.000Z'): TrashItemView {
+  return { ...mediaItem({ status: 'trashed', trashedAt: '2026-12-01T09:00:00.000Z', ...overrides }), purgeAt };
+}
+
+/** A bulk answer where every id worked except those in `failures` (id -> reason, as a 404). */
+export function bulkAnswer(ids: readonly string[], failures: Readonly<Record<string, string>> = {}): BulkResult {
+  const results = ids.map((id): BulkItemResult => (failures[id] ? { id, ok: false, status: 404, code: 'not_found', reason: failures[id] } : { id, ok: true }));
+  const succeeded = results.filter((r) => r.ok).length;
+  return { results, succeeded, failed: results.length - succeeded };
+}
+
 /** An ApiClient whose every method is a jest mock; pass the ones a test needs. */
 export function fakeApi(overrides: Partial<ApiClient> = {}): jest.Mocked<ApiClient> {
   const fail = (name: string) => jest.fn(async () => {
@@ -76,7 +89,12 @@ export function fakeApi(overrides: Partial<ApiClient> = {}): jest.Mocked<ApiClie
     getMedia: fail('getMedia'),
     listMedia: jest.fn(async () => ({ items: [], nextCursor: null })),
     updateMedia: fail('updateMedia'),
+    setFavourite: fail('setFavourite'),
     deleteMedia: fail('deleteMedia'),
+    restoreMedia: fail('restoreMedia'),
+    listTrash: jest.fn(async () => ({ items: [], nextCursor: null, retentionDays: 30 })),
+    emptyTrash: fail('emptyTrash'),
+    bulkMedia: fail('bulkMedia'),
     requestReview: fail('requestReview'),
     listTags: jest.fn(async () => []),
     search: jest.fn(async () => ({ items: [], nextCursor: null })),

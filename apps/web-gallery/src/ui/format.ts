@@ -33,6 +33,7 @@ export const STATUS_LABELS: Record<string, string> = {
   ready: 'Ready',
   failed: 'Failed',
   flagged: 'Held for review',
+  trashed: 'In the trash',
 };
 
 /** A date without the time, e.g. "12 Aug 2026". */
