@@ -192,7 +192,7 @@ export function createApi(options: ApiOptions): Hono<ApiEnv> {
     ...albumRoutes(deps),
     ...shareRoutes(deps),
     ...reviewRoutes(deps, shownGrants),
-    ...meRoutes(),
+    ...meRoutes(deps),
   ];
   const visitors = sharedRoutes({ ...deps, unlocks: new ShareUnlocks(shareSecret) }, { grants: shownGrants, attempts });
   const files = options.mediaFiles ? mediaFileRoutes(deps, grants instanceof LocalMediaGrants ? grants : undefined) : [];

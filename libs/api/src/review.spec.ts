@@ -137,8 +137,8 @@ describe('moderation', () => {
 
   it('tells the caller who they are and what roles they hold', async () => {
     const s = setup();
-    expect(await s.json<Me>('/api/v1/me', { owner: 'alice' })).toEqual({ ownerId: 'alice', roles: [] });
-    expect(await s.json<Me>('/api/v1/me', s.moderator)).toEqual({ ownerId: 'mo', roles: ['moderator'] });
+    expect(await s.json<Me>('/api/v1/me', { owner: 'alice' })).toMatchObject({ ownerId: 'alice', roles: [] });
+    expect(await s.json<Me>('/api/v1/me', s.moderator)).toMatchObject({ ownerId: 'mo', roles: ['moderator'] });
     expect((await s.call('/api/v1/me')).status).toBe(401);
   });
 });

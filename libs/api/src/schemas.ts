@@ -171,7 +171,12 @@ export const ReportAcceptedSchema = z.object({});
 export const ReviewPageSchema = z.object({ items: z.array(ReviewItemViewSchema), nextCursor: z.string().nullable() });
 
 /** `200` to `GET /api/v1/me`: who the caller is, and what they may do beyond their own library. */
-export const MeSchema = z.object({ ownerId: z.string(), roles: z.array(z.string()) });
+export const MeSchema = z.object({
+  ownerId: z.string(),
+  roles: z.array(z.string()),
+  /** What the caller's library takes up (originals and renditions, the trash included) and their quota (`null`: none); `null` where the store keeps no usage. */
+  storage: z.object({ usedBytes: z.number().int(), items: z.number().int(), quotaBytes: z.number().int().nullable() }).nullable(),
+});
 
 /** The OpenAPI document itself, as far as its schema goes: a JSON object. */
 export const OpenApiDocumentSchema = z.record(z.string(), z.unknown());

@@ -75,6 +75,58 @@ describe('the trash', () => {
   });
 });
 
+describe('the trash and the pipeline', () => {
+  const sha = 'ab'.repeat(32);
+
+  it('brings a trashed item back when the same file is uploaded again', async () => {
+    const s = setup();
+    const photo = await s.seed('alice', { original: { key: 'k', size: 3, mime: 'image/jpeg', filename: 'a.jpg', sha256: sha } });
+    await s.call(`/api/v1/media/${photo.id}`, { owner: 'alice', method: 'DELETE' });
+    const again = await s.json<{ id: string; duplicate: boolean }>('/api/v1/uploads', { owner: 'alice', method: 'POST', json: { filename: 'a.jpg', size: 3, sha256: sha } });
+    expect(again).toMatchObject({ id: photo.id, duplicate: true });
+    expect((await s.json<MediaView>(`/api/v1/media/${photo.id}`, { owner: 'alice' })).status).toBe('ready');
+  });
+
+  it('asks for the processing the trash interrupted, and for tagging that had not run, when restoring', async () => {
+    const s = setup();
+    const processing = await s.seed('alice', { status: 'processing', original: { key: 'k1', size: 3, mime: 'image/jpeg', filename: 'a.jpg', sha256: sha } });
+    const untagged = await s.seed('alice', { moderation: { verdict: 'pending', labels: [] } });
+    const checked = await s.seed('alice', { moderation: { verdict: 'safe', labels: [], checkedAt: '2026-01-01T00:00:00.000Z' } });
+    for (const item of [processing, untagged, checked]) await s.call(`/api/v1/media/${item.id}`, { owner: 'alice', method: 'DELETE' });
+    const before = s.deps.bus.published.length;
+    expect((await s.json<MediaView>(`/api/v1/media/${processing.id}/restore`, { owner: 'alice', method: 'POST' })).status).toBe('uploaded');
+    expect((await s.json<MediaView>(`/api/v1/media/${untagged.id}/restore`, { owner: 'alice', method: 'POST' })).status).toBe('ready');
+    expect((await s.json<MediaView>(`/api/v1/media/${checked.id}/restore`, { owner: 'alice', method: 'POST' })).status).toBe('ready');
+    expect(s.deps.bus.published.slice(before).map((e) => [e.type, 'mediaId' in e ? e.mediaId : undefined])).toEqual([
+      ['media.uploaded', processing.id],
+      ['media.processed', untagged.id],
+    ]);
+  });
+
+  it('deletes an upload still under way instead of keeping it in the trash', async () => {
+    const s = setup();
+    const started = await s.json<{ id: string }>('/api/v1/uploads', { owner: 'alice', method: 'POST', json: { filename: 'a.mov', size: 10 } }, 201);
+    expect((await s.call(`/api/v1/media/${started.id}`, { owner: 'alice', method: 'DELETE' })).status).toBe(204);
+    expect((await s.call(`/api/v1/media/${started.id}`, { owner: 'alice' })).status).toBe(404);
+    expect((await s.json<TrashPage>('/api/v1/trash', { owner: 'alice' })).items).toEqual([]);
+  });
+
+  it('deletes for good in bulk only what is in the trash, 25 at a time', async () => {
+    const s = setup();
+    const live = await s.seed('alice');
+    const trashed = await s.seed('alice');
+    await s.call(`/api/v1/media/${trashed.id}`, { owner: 'alice', method: 'DELETE' });
+    const answer = await s.json<BulkResult>('/api/v1/media/bulk', { owner: 'alice', method: 'POST', json: { ids: [live.id, trashed.id], action: 'delete' } });
+    expect(answer.results).toEqual([
+      { id: live.id, ok: false, status: 409, code: 'conflict', reason: expect.stringContaining('not in the trash') },
+      { id: trashed.id, ok: true },
+    ]);
+    expect((await s.json<MediaView>(`/api/v1/media/${live.id}`, { owner: 'alice' })).status).toBe('ready');
+    const many = Array.from({ length: 26 }, () => s.deps.ids.next());
+    await s.problem('/api/v1/media/bulk', { owner: 'alice', method: 'POST', json: { ids: many, action: 'delete' } }, 400);
+  });
+});
+
 describe('bulk actions', () => {
   it('tags, untags, favourites and trashes many items, with an outcome per item', async () => {
     const s = setup();
@@ -109,7 +161,7 @@ describe('bulk actions', () => {
     ]);
   });
 
-  it('adds many items to an album at once, and deletes for good', async () => {
+  it('adds many items to an album at once, and deletes for good from the trash', async () => {
     const s = setup();
     const a = await s.seed('alice');
     const b = await s.seed('alice');
@@ -118,6 +170,7 @@ describe('bulk actions', () => {
     expect([added.succeeded, added.failed]).toEqual([2, 1]);
     expect((await s.json<MediaPage>(`/api/v1/albums/${album.id}/items`, { owner: 'alice' })).items).toHaveLength(2);
     await s.problem('/api/v1/media/bulk', { owner: 'bob', method: 'POST', json: { ids: [a.id], action: 'addToAlbum', albumId: album.id } }, 404);
+    await s.json<BulkResult>('/api/v1/media/bulk', { owner: 'alice', method: 'POST', json: { ids: [a.id], action: 'trash' } });
     const deleted = await s.json<BulkResult>('/api/v1/media/bulk', { owner: 'alice', method: 'POST', json: { ids: [a.id], action: 'delete' } });
     expect(deleted.succeeded).toBe(1);
     expect(await s.deps.repo.get('alice', a.id)).toBeUndefined();

@@ -77,6 +77,7 @@ export class CachingMediaRepository implements MediaRepository {
   // test for them (whether to cache by revision, whether housekeeping must sweep by itself).
   declare readonly revision?: NonNullable<MediaRepository['revision']>;
   declare readonly listStale?: NonNullable<MediaRepository['listStale']>;
+  declare readonly usage?: NonNullable<MediaRepository['usage']>;
 
   private readonly cache: Cache;
   private readonly ttlSeconds: number;
@@ -100,6 +101,8 @@ export class CachingMediaRepository implements MediaRepository {
     if (revision !== undefined) this.revision = revision;
     const listStale = inner.listStale?.bind(inner);
     if (listStale !== undefined) this.listStale = listStale;
+    const usage = inner.usage?.bind(inner);
+    if (usage !== undefined) this.usage = usage;
   }
 
   async create(item: MediaItem): Promise<MediaItem> {

@@ -46,6 +46,12 @@ describe('sanitizeDisplayName', () => {
     expect(sanitizeDisplayName('b'.repeat(300))).toBe('b'.repeat(MAX_DISPLAY_NAME_LENGTH));
   });
 
+  it('makes a lone surrogate a replacement character, and keeps a whole pair', () => {
+    expect(sanitizeDisplayName('a\uD800b.jpg')).toBe('a\uFFFDb.jpg');
+    expect(sanitizeDisplayName('\uDC00x.jpg')).toBe('\uFFFDx.jpg');
+    expect(sanitizeDisplayName('\u{1F600}.jpg')).toBe('\u{1F600}.jpg');
+  });
+
   it('never splits a surrogate pair when capping', () => {
     const name = sanitizeDisplayName('📷'.repeat(300));
     expect(Array.from(name)).toHaveLength(MAX_DISPLAY_NAME_LENGTH);

@@ -14,6 +14,9 @@ const RESERVED_CHARS = /[<>:"|?*]/g;
 // Device names that Windows treats specially whatever the extension (CON, CON.txt, ...).
 const RESERVED_NAMES = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$/i;
 
+/** A UTF-16 surrogate without its other half. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
 /**
  * Turns a name supplied by a client into one that is safe to show and to offer as a download name.
  * It never becomes part of an object key; this is for people, not for paths.
@@ -30,7 +33,8 @@ const RESERVED_NAMES = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$
  * sanitizeDisplayName('photo\u202Egpj.exe'); // 'photogpj.exe'
  */
 export function sanitizeDisplayName(raw: string): string {
-  let name = raw.normalize('NFKC');
+  // A lone surrogate (not a character: JSON and the API carry them, UTF-8 cannot) becomes U+FFFD.
+  let name = raw.replace(LONE_SURROGATE, '\uFFFD').normalize('NFKC');
   name = name.replace(INVISIBLE, '');
   const lastSep = Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\'));
   if (lastSep >= 0) name = name.slice(lastSep + 1);

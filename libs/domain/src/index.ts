@@ -22,6 +22,7 @@ export * from './singular.js';
 export * from './synonyms.js';
 export * from './search.js';
 export * from './trash.js';
+export * from './usage.js';
 export * from './downloads.js';
 export type * from './ports.js';
 export type * from './processing-ports.js';

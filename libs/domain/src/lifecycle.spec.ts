@@ -22,6 +22,12 @@ const LEGAL: Record<string, MediaStatus> = {
   'failed + deleted': 'deleted',
   'flagged + moderation.released': 'ready',
   'flagged + deleted': 'deleted',
+  'uploaded + trashed': 'trashed',
+  'processing + trashed': 'trashed',
+  'ready + trashed': 'trashed',
+  'failed + trashed': 'trashed',
+  'flagged + trashed': 'trashed',
+  'trashed + deleted': 'deleted',
 };
 
 const ALL_PAIRS: [MediaStatus, MediaAction][] = MediaStatusSchema.options.flatMap((s) =>
@@ -29,8 +35,8 @@ const ALL_PAIRS: [MediaStatus, MediaAction][] = MediaStatusSchema.options.flatMa
 );
 
 describe('transition', () => {
-  it('covers 7 statuses x 8 actions', () => {
-    expect(ALL_PAIRS).toHaveLength(56);
+  it('covers 8 statuses x 9 actions', () => {
+    expect(ALL_PAIRS).toHaveLength(72);
   });
 
   it.each(ALL_PAIRS.filter(([s, a]) => `${s} + ${a}` in LEGAL))('allows %s + %s', (status, action) => {
@@ -105,6 +111,7 @@ describe('isSettled', () => {
     ['ready', true],
     ['failed', true],
     ['flagged', true],
+    ['trashed', true],
     ['deleted', true],
   ] as const)('%s -> %s', (status, settled) => {
     expect(isSettled(status)).toBe(settled);

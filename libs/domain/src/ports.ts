@@ -1,6 +1,7 @@
 import type { DomainEvent } from './events.js';
 import type { ListQuery, Page } from './query.js';
 import type { TrashQuery } from './trash.js';
+import type { StorageUsage } from './usage.js';
 import type { MediaItem, MediaStatus } from './media.js';
 
 /** Bytes in: a whole buffer or a stream of chunks (a Node `Readable` is one). */
@@ -172,6 +173,12 @@ export interface MediaRepository {
    * `before` (DynamoDB reads one partition per day): a purge runs far more often than that.
    */
   listTrashedBefore(before: Date, limit: number): Promise<MediaItem[]>;
+  /**
+   * What the owner's items take up ({@link storedBytes} summed over every item not deleted, the
+   * trash included). Optional: a store that does not keep the sum (DynamoDB, not yet) does not
+   * offer it, and no storage quota can be enforced over it.
+   */
+  usage?(ownerId: string): Promise<StorageUsage>;
 }
 
 /**

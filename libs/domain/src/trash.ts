@@ -7,10 +7,8 @@ import { CursorSchema, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type CursorBinding } fr
 /** How long an item stays in the trash before it is removed for good, unless configured otherwise. */
 export const DEFAULT_TRASH_RETENTION_DAYS = 30;
 
-const DAY_MS = 24 * 3600 * 1000;
-
-/** The reason a restored item gives when the trash interrupted its processing. */
-export const INTERRUPTED_BY_TRASH = 'interrupted';
+/** A day in milliseconds: the trash's retention is counted in days. */
+export const DAY_MS = 24 * 3600 * 1000;
 
 /**
  * The item moved to the trash: status `trashed`, with when and from which status, so that
@@ -31,9 +29,9 @@ export function moveToTrash(item: MediaItem, now: Date): MediaItem {
 }
 
 /**
- * The item taken out of the trash. It gets back the status it had, except that processing the
- * trash interrupted (`uploaded`, `processing`: its job was dropped when it found the item trashed)
- * comes back `failed` with a reason, from where the owner can process it again.
+ * The item taken out of the trash, with the status it had. Processing the trash interrupted
+ * (`uploaded`, `processing`: a job that found the item trashed dropped it) starts again from
+ * `uploaded`, so the caller publishes `media.uploaded` once more (see {@link needsProcessingAgain}).
  *
  * @throws InvalidTransitionError when the item is not in the trash.
  */
@@ -42,17 +40,20 @@ export function restoreFromTrash(item: MediaItem, now: Date): MediaItem {
     throw new InvalidTransitionError(`an item that is ${item.status} is not in the trash`, { details: { from: item.status, action: 'restored' } });
   }
   const from = item.trash?.from ?? 'failed';
-  const next: MediaItem = { ...item, version: item.version + 1, updatedAt: now.toISOString(), status: from };
+  const next: MediaItem = { ...item, version: item.version + 1, updatedAt: now.toISOString(), status: from === 'processing' ? 'uploaded' : from };
   delete next.trash;
-  if (from === 'uploaded' || from === 'processing') {
-    next.status = 'failed';
-    next.failure = {
-      code: INTERRUPTED_BY_TRASH,
-      reason: 'Processing stopped when the item went to the trash; process it again.',
-      stage: from === 'uploaded' ? 'ingest' : 'processing',
-    };
-  }
   return next;
+}
+
+/**
+ * What a restored item still needs from the pipeline, because the trash made a job drop it:
+ * `processing` when it came back `uploaded` (its processing was interrupted), `tagging` when it came
+ * back `ready` but was never tagged and checked (it went to the trash between the two), else nothing.
+ */
+export function needsProcessingAgain(restored: MediaItem): 'processing' | 'tagging' | undefined {
+  if (restored.status === 'uploaded') return 'processing';
+  if (restored.status === 'ready' && restored.moderation.checkedAt === undefined) return 'tagging';
+  return undefined;
 }
 
 /** When an item in the trash is removed for good: `retentionDays` after it went there. */

@@ -65,6 +65,12 @@ export type BulkAction = (typeof BULK_ACTIONS)[number];
 export const MAX_BULK_ITEMS = 500;
 
 /**
+ * The most items one bulk `delete` names: each is several object-store, table and edge calls, so
+ * a request of them stays within an API function's time (the trash is emptied as many at a time).
+ */
+export const MAX_BULK_DELETE = 25;
+
+/**
  * `POST /api/v1/media/bulk`: one action on up to {@link MAX_BULK_ITEMS} of the owner's items (each
  * id once). `addTags`/`removeTags` need `tags`, `addToAlbum` needs `albumId`; nothing else may
  * come with an action, so a mistaken request is refused rather than half understood.
@@ -86,6 +92,9 @@ export const BulkRequestSchema = z
     albumId: UlidSchema.optional(),
   })
   .superRefine((v, ctx) => {
+    if (v.action === 'delete' && v.ids.length > MAX_BULK_DELETE) {
+      ctx.addIssue({ code: 'custom', path: ['ids'], message: `delete takes at most ${MAX_BULK_DELETE} ids at a time` });
+    }
     const needsTags = v.action === 'addTags' || v.action === 'removeTags';
     if (needsTags !== (v.tags !== undefined)) ctx.addIssue({ code: 'custom', path: ['tags'], message: needsTags ? `${v.action} needs tags` : `${v.action} takes no tags` });
     const needsAlbum = v.action === 'addToAlbum';

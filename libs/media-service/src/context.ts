@@ -70,6 +70,11 @@ export const ServiceConfigSchema = z.object({
   /** How long an item stays in the trash before it is removed for good. */
   trashRetentionDays: z.number().int().min(1).max(3650).default(DEFAULT_TRASH_RETENTION_DAYS),
   /**
+   * How many bytes each user may store (originals and renditions, the trash included); unset, no
+   * limit. Enforced where the repository keeps usage (`MediaRepository.usage`).
+   */
+  storageQuotaBytes: z.number().int().positive().optional(),
+  /**
    * A delete for good also removes the older versions of the item's objects, where the store keeps
    * versions (S3's versioned bucket; the function needs s3:ListBucketVersions and
    * s3:DeleteObjectVersion). Off, they stay until the bucket's lifecycle rule expires them.

@@ -2,7 +2,7 @@ import type { CoreDeps } from './context.js';
 import { errorText, logEntry } from './log.js';
 
 /** Why an item's edge copies must go: both leave renditions that must no longer be served. */
-export type EdgeInvalidationReason = 'deleted' | 'flagged';
+export type EdgeInvalidationReason = 'deleted' | 'flagged' | 'trashed';
 
 /**
  * Asks the edge cache, if there is one, to drop the item's renditions. Best effort: a failure is

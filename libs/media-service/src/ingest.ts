@@ -9,6 +9,7 @@ import {
 } from '@mediaflow/domain';
 import { z } from 'zod';
 import type { CoreDeps } from './context.js';
+import { restoreMedia } from './trash.js';
 import { failItem } from './jobs/failure.js';
 import { sniff, SNIFF_BYTES } from './sniff.js';
 
@@ -71,7 +72,11 @@ export async function ingestObject(deps: CoreDeps, message: ObjectCreated): Prom
   // Stores that hashed the bytes on the way in say so; otherwise read them all once more.
   const sha256 = head.sha256 ?? (await hashObject(deps, message.key));
   const duplicate = await deps.repo.findByHash(item.ownerId, sha256);
-  if (duplicate && duplicate.id !== item.id) return markDuplicate(deps, item, duplicate.id);
+  if (duplicate && duplicate.id !== item.id) {
+    // Its copy is in the trash: uploading it again brings that one back (with its tags and albums).
+    if (duplicate.status === 'trashed') await restoreMedia(deps, item.ownerId, duplicate.id);
+    return markDuplicate(deps, item, duplicate.id);
+  }
 
   const next = applyAction(item, 'upload.completed', deps.clock.now(), {
     kind: sniffed.kind,

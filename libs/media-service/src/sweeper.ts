@@ -3,6 +3,7 @@ import {
   applyAction,
   ConflictError,
   createEvent,
+  DAY_MS,
   NotFoundError,
   ORIGINALS_PREFIX,
   parseKey,
@@ -15,8 +16,6 @@ import {
 import { forgetDeletedMedia, removeObjects } from './commands.js';
 import type { CoreDeps } from './context.js';
 import { invalidateEdgeCopies } from './edge.js';
-
-const DAY_MS = 24 * 3600 * 1000;
 
 /** What the sweeper works with: the service's stores, plus optional hooks and stores of the composition root. */
 export interface SweeperDeps extends CoreDeps {

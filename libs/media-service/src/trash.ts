@@ -1,10 +1,14 @@
 import {
+  applyAction,
   type BulkAction,
   BulkRequestSchema,
+  ConflictError,
+  createEvent,
   isMediaError,
   mapLimit,
   type MediaItem,
   moveToTrash,
+  needsProcessingAgain,
   NotFoundError,
   type Page,
   parseOrThrow,
@@ -15,7 +19,8 @@ import {
 } from '@mediaflow/domain';
 import { addAlbumItems } from './albums.js';
 import { deleteMedia, refuseInTrash } from './commands.js';
-import type { ServiceDeps } from './context.js';
+import type { CoreDeps, ServiceDeps } from './context.js';
+import { invalidateEdgeCopies } from './edge.js';
 import { updateItem } from './item-updates.js';
 import { getMedia } from './queries.js';
 
@@ -27,25 +32,47 @@ const BULK_CONCURRENCY = 4;
 
 /**
  * `DELETE /api/v1/media/{id}`: moves the item to the trash, out of every listing, search, album and
- * share link until it is restored or its time there is over. Already there: nothing to do. An
- * upload still in flight has nothing to keep and is deleted for good instead (`undefined`).
+ * share link until it is restored or its time there is over, and has the edge drop its copies (a
+ * link's visitor may hold rendition URLs). Already there: nothing to do. An upload still in flight
+ * has nothing to keep and is deleted for good instead (`undefined`); which of the two happens is
+ * decided on the item as the conditional write finds it, so an upload that completes meanwhile is
+ * trashed, never deleted.
  */
 export async function trashMedia(deps: ServiceDeps, ownerId: string, id: string): Promise<MediaItem | undefined> {
   const item = await getMedia(deps, ownerId, id);
   if (item.status === 'trashed') return item;
-  if (item.status === 'uploading') {
+  const next = await updateItem(deps, ownerId, id, (current) => {
+    if (current.status === 'trashed') throw new ConflictError('the item went to the trash meanwhile');
+    return current.status === 'uploading' ? applyAction(current, 'deleted', deps.clock.now()) : moveToTrash(current, deps.clock.now());
+  });
+  if (next.status === 'deleted') {
+    // Marked deleted above: this finishes the delete from there.
     await deleteMedia(deps, ownerId, id);
     return undefined;
   }
-  return updateItem(deps, ownerId, id, (current) => moveToTrash(current, deps.clock.now()));
+  await invalidateEdgeCopies(deps, ownerId, id, 'trashed');
+  return next;
 }
 
 /**
  * `POST /api/v1/media/{id}/restore`: back out of the trash with the status it had (a held item
- * stays held). `InvalidTransitionError` (409) when it is not in the trash.
+ * stays held). `InvalidTransitionError` (409) when it is not in the trash. What the trash made a
+ * job drop is asked for again: processing it interrupted, or tagging (with its moderation check)
+ * that had not run yet, so a restore never skips a step.
  */
-export async function restoreMedia(deps: ServiceDeps, ownerId: string, id: string): Promise<MediaItem> {
-  return updateItem(deps, ownerId, id, (current) => restoreFromTrash(current, deps.clock.now()));
+export async function restoreMedia(deps: CoreDeps, ownerId: string, id: string): Promise<MediaItem> {
+  const restored = await updateItem(deps, ownerId, id, (current) => restoreFromTrash(current, deps.clock.now()));
+  const again = needsProcessingAgain(restored);
+  const at = { id: deps.ids.next(), occurredAt: deps.clock.now(), ownerId, mediaId: id };
+  const { original } = restored;
+  if (again === 'processing' && original.sha256 !== undefined) {
+    await deps.bus.publish(
+      createEvent('media.uploaded', { ...at, data: { kind: restored.kind, mime: original.mime, size: original.size, sha256: original.sha256, key: original.key } }),
+    );
+  } else if (again === 'tagging') {
+    await deps.bus.publish(createEvent('media.processed', { ...at, data: { kind: restored.kind, renditions: restored.renditions } }));
+  }
+  return restored;
 }
 
 /** `GET /api/v1/trash`: the owner's trash, most recently trashed first. */
@@ -54,14 +81,35 @@ export async function listTrash(deps: ServiceDeps, ownerId: string, query: unkno
 }
 
 /**
+ * Deletes for good an item that is in the trash, conditionally: one restored meanwhile (another tab,
+ * another device) is left alone with a `ConflictError`.
+ */
+export async function purgeFromTrash(deps: ServiceDeps, ownerId: string, id: string): Promise<void> {
+  await updateItem(deps, ownerId, id, (current) => {
+    if (current.status !== 'trashed') throw new ConflictError(`the item is ${current.status}, not in the trash: only the trash is deleted for good from there`);
+    return applyAction(current, 'deleted', deps.clock.now());
+  });
+  await deleteMedia(deps, ownerId, id);
+}
+
+/**
  * `DELETE /api/v1/trash`: deletes for good up to {@link EMPTY_TRASH_BATCH} items of the trash, so
- * one request stays short however full the trash is; `more` says whether any are left.
+ * one request stays short however full the trash is; `more` says whether any are left. An item
+ * restored between the listing and its delete stays restored (and is not counted).
  */
 export async function emptyTrash(deps: ServiceDeps, ownerId: string): Promise<{ purged: number; more: boolean }> {
   const page = await deps.repo.listTrash(ownerId, { limit: EMPTY_TRASH_BATCH + 1 });
   const batch = page.items.slice(0, EMPTY_TRASH_BATCH);
-  await mapLimit(batch, BULK_CONCURRENCY, (item) => deleteMedia(deps, ownerId, item.id));
-  return { purged: batch.length, more: page.items.length > EMPTY_TRASH_BATCH || page.nextCursor !== undefined };
+  const done = await mapLimit(batch, BULK_CONCURRENCY, async (item) => {
+    try {
+      await purgeFromTrash(deps, ownerId, item.id);
+      return true;
+    } catch (error) {
+      if (error instanceof ConflictError || error instanceof NotFoundError) return false;
+      throw error;
+    }
+  });
+  return { purged: done.filter(Boolean).length, more: page.items.length > EMPTY_TRASH_BATCH || page.nextCursor !== undefined };
 }
 
 /** One item's outcome in a bulk request: done, or why not (a domain error's code and message). */
@@ -92,8 +140,7 @@ async function editOne(deps: ServiceDeps, ownerId: string, id: string, action: B
       await restoreMedia(deps, ownerId, id);
       return;
     case 'delete':
-      await getMedia(deps, ownerId, id);
-      await deleteMedia(deps, ownerId, id);
+      await purgeFromTrash(deps, ownerId, id);
       return;
     default:
       await updateItem(deps, ownerId, id, (item) => {

@@ -1,6 +1,7 @@
 import {
   ConflictError,
   createEvent,
+  fitsQuota,
   LimitExceededError,
   type MediaItem,
   originalKey,
@@ -10,6 +11,7 @@ import {
   UploadRequestSchema,
 } from '@mediaflow/domain';
 import type { CoreDeps, ServiceDeps } from './context.js';
+import { restoreMedia } from './trash.js';
 
 /** What starting and completing an upload needs: the core, and multipart uploads where the store has them. */
 export type UploadDeps = CoreDeps & Pick<ServiceDeps, 'multipart'>;
@@ -29,6 +31,21 @@ export type StartUploadResult =
  * The key comes from the generated id, never from the name. When the client sends a SHA-256 the
  * owner already has, nothing is created and the existing id comes back.
  */
+/**
+ * Refuses an upload that would take the owner past `storageQuotaBytes` (413, `limit_exceeded`,
+ * with what is used and what is allowed). Uploads under way count at their declared size, so
+ * starting many at once does not slip past the quota.
+ */
+async function checkQuota(deps: UploadDeps, ownerId: string, size: number): Promise<void> {
+  const quota = deps.config.storageQuotaBytes;
+  if (quota === undefined || deps.repo.usage === undefined) return;
+  const usage = await deps.repo.usage(ownerId);
+  if (fitsQuota(usage, size, quota)) return;
+  throw new LimitExceededError(`this upload of ${size} bytes would go past your storage quota: ${usage.bytes} of ${quota} bytes are used`, {
+    details: { reason: 'storage_quota', quotaBytes: quota, usedBytes: usage.bytes, size },
+  });
+}
+
 export async function startUpload(deps: UploadDeps, ownerId: string, body: unknown): Promise<StartUploadResult> {
   const request: UploadRequest = parseOrThrow(UploadRequestSchema, body, 'upload request');
   const { config } = deps;
@@ -39,8 +56,11 @@ export async function startUpload(deps: UploadDeps, ownerId: string, body: unkno
   }
   if (request.sha256 !== undefined) {
     const existing = await deps.repo.findByHash(ownerId, request.sha256);
+    // The same file again while its copy is in the trash: the owner wants it back.
+    if (existing?.status === 'trashed') await restoreMedia(deps, ownerId, existing.id);
     if (existing) return { id: existing.id, duplicate: true };
   }
+  await checkQuota(deps, ownerId, request.size);
 
   const id = deps.ids.next();
   const now = deps.clock.now().toISOString();

@@ -131,6 +131,7 @@ describe('mediaflow sweep', () => {
       // Its upload URL is still valid for an hour: a PUT may yet come.
       abandonedUploads: 0,
       finishedDeletes: 1,
+      purgedFromTrash: 0,
       // A day's grace: a multipart upload may pause that long.
       temporaryFiles: 0,
     });

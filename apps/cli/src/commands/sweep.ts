@@ -33,7 +33,7 @@ export function parseAge(text: string): number | undefined {
   return Number(match[1]) * (UNIT_SECONDS[match[2] || 's'] ?? 1);
 }
 
-function formatBytes(bytes: number): string {
+export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
   const units = ['KiB', 'MiB', 'GiB', 'TiB'];
   let value = bytes / 1024;

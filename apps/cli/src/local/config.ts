@@ -12,6 +12,10 @@ export const LocalConfigSchema = z.object({
   /** The URL people and presigned links use; defaults to http://localhost:{port}. */
   publicUrl: z.url().optional(),
   maxUploadBytes: z.coerce.number().int().positive().default(2 * 1024 ** 3),
+  /** How many bytes each user may store (originals and renditions, the trash included); unset, no limit. */
+  storageQuotaBytes: z.coerce.number().int().positive().optional(),
+  /** How many days an item stays in the trash before it is removed for good. */
+  trashRetentionDays: z.coerce.number().int().min(1).max(3650).default(30),
   /**
    * The largest image accepted, in bytes: images are decoded in memory, so a larger one is refused
    * at ingest before anything reads it whole. Unset: the service's own limit (200 MiB).
@@ -84,6 +88,8 @@ const ENV_KEYS: Record<string, keyof LocalConfig> = {
   MEDIAFLOW_DATA_DIR: 'dataDir',
   MEDIAFLOW_PUBLIC_URL: 'publicUrl',
   MEDIAFLOW_MAX_UPLOAD_BYTES: 'maxUploadBytes',
+  MEDIAFLOW_STORAGE_QUOTA_BYTES: 'storageQuotaBytes',
+  MEDIAFLOW_TRASH_RETENTION_DAYS: 'trashRetentionDays',
   MEDIAFLOW_MAX_IMAGE_BYTES: 'maxImageBytes',
   MEDIAFLOW_GALLERY_DIR: 'galleryDir',
   MEDIAFLOW_IMAGE_CONCURRENCY: 'imageConcurrency',

@@ -60,8 +60,9 @@ export function waitingForLocks(repo: MediaRepository, options: LockWaitOptions)
     listTrashedBefore: (before, limit) => patiently('listTrashedBefore', () => repo.listTrashedBefore(before, limit)),
   };
   // Optional methods stay optional: callers look for them.
-  const { revision, listStale } = repo;
+  const { revision, listStale, usage } = repo;
   if (revision) waiting.revision = (ownerId) => patiently('revision', () => revision.call(repo, ownerId));
   if (listStale) waiting.listStale = (status, before, limit) => patiently('listStale', () => listStale.call(repo, status, before, limit));
+  if (usage) waiting.usage = (ownerId) => patiently('usage', () => usage.call(repo, ownerId));
   return waiting;
 }

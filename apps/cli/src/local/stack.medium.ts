@@ -332,7 +332,7 @@ describe('local stack over real HTTP', () => {
     const { id } = await upload(s, 'alice', await jpeg(8));
     await settled(s, 'alice', id);
     expect((await files(join(dataDir, 'objects'))).some((f) => f.includes(id))).toBe(true);
-    expect((await api(s, 'alice').send('DELETE', `/api/v1/media/${id}`)).status).toBe(204);
+    expect((await api(s, 'alice').send('DELETE', `/api/v1/media/${id}?permanent=true`)).status).toBe(204);
     expect((await files(join(dataDir, 'objects'))).filter((f) => f.includes(id))).toEqual([]);
     expect((await api(s, 'alice').get(`/api/v1/media/${id}`)).status).toBe(404);
   });
@@ -358,7 +358,7 @@ describe('local stack over real HTTP', () => {
     borrowed.search = first.search;
     expect((await fetch(borrowed)).status).toBe(403);
 
-    expect((await alice.send('DELETE', `/api/v1/media/${two.id}`)).status).toBe(204);
+    expect((await alice.send('DELETE', `/api/v1/media/${two.id}?permanent=true`)).status).toBe(204);
     const after = (await (await alice.get(`/api/v1/albums/${album.id}`)).json()) as { itemCount: number };
     expect(after.itemCount).toBe(1);
     expect((await alice.send('DELETE', `/api/v1/shares/${created.share.id}`)).status).toBe(204);

@@ -101,6 +101,8 @@ export function localServiceConfig(config: LocalConfig): ServiceConfig {
     mediaBaseUrl: '/media',
     videoTimeLimitSeconds: config.videoTimeLimitSeconds,
     audioTimeLimitSeconds: config.audioTimeLimitSeconds,
+    trashRetentionDays: config.trashRetentionDays,
+    ...(config.storageQuotaBytes === undefined ? {} : { storageQuotaBytes: config.storageQuotaBytes }),
   });
 }
 

@@ -508,6 +508,11 @@ export interface ReviewPage {
 export interface Me {
   ownerId: string;
   roles: string[];
+  storage: {
+    usedBytes: number;
+    items: number;
+    quotaBytes: number | null;
+  } | null;
 }
 
 export type OpenApiDocument = Record<string, unknown>;
@@ -877,7 +882,7 @@ export interface MediaflowClient {
   rejectMedia(input: RejectMediaInput, init?: RequestInit): Promise<ReviewItemView>;
   /** Ask a moderator to look (again) at one of the caller’s held items (`POST /api/v1/media/{id}/review-request`) */
   requestReview(input: RequestReviewInput, init?: RequestInit): Promise<MediaView>;
-  /** The caller’s owner id and roles (`GET /api/v1/me`) */
+  /** The caller’s owner id, roles and storage used (`GET /api/v1/me`) */
   getMe(init?: RequestInit): Promise<Me>;
   /** What a share link shows: its item, or a page of its album’s items in album order (`GET /api/v1/shared/{token}`) */
   openShare(input: OpenShareInput, init?: RequestInit): Promise<SharedPage>;

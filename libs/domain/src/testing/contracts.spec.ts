@@ -20,11 +20,14 @@ import {
   queueContract,
   reviewQueueContract,
   shareLinkRepositoryContract,
+  storageUsageContract,
 } from './contracts/index.js';
 
 objectStoreContract('in memory', async () => ({ store: new InMemoryObjectStore() }));
 
 mediaRepositoryContract('in memory', async () => ({ repo: new InMemoryMediaRepository() }));
+
+storageUsageContract('in memory', async () => ({ repo: new InMemoryMediaRepository() }));
 
 albumRepositoryContract('in memory', async () => ({ albums: new MemoryAlbumRepository() }));
 

@@ -4,6 +4,7 @@ import type { MediaItem } from '../media.js';
 import type { MediaRepository, ReviewQueue, TagCount } from '../ports.js';
 import { decodeCursor, encodeCursor, MAX_PAGE_SIZE, type ListQuery, type Page } from '../query.js';
 import { compareTrashed, trashCursorBinding, type TrashQuery } from '../trash.js';
+import { storedBytes, type StorageUsage } from '../usage.js';
 
 function clone<T>(value: T): T {
   return structuredClone(value);
@@ -146,6 +147,16 @@ export class InMemoryMediaRepository implements MediaRepository, ReviewQueue {
       .sort((a, b) => -compareTrashed(a, b))
       .slice(0, limit)
       .map(clone);
+  }
+
+  async usage(ownerId: string): Promise<StorageUsage> {
+    const usage: StorageUsage = { bytes: 0, items: 0 };
+    for (const item of this.items.values()) {
+      if (item.ownerId !== ownerId || item.status === 'deleted') continue;
+      usage.bytes += storedBytes(item);
+      usage.items += 1;
+    }
+    return usage;
   }
 
   async findByHash(ownerId: string, sha256: string): Promise<MediaItem | undefined> {

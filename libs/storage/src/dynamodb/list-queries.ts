@@ -1,5 +1,5 @@
 import { BatchGetItemCommand, QueryCommand, type BatchGetItemCommandOutput, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { isListed, type ListQuery, type MediaItem, type TagCount } from '@mediaflow/domain';
+import { DAY_MS, isListed, type ListQuery, type MediaItem, type TagCount } from '@mediaflow/domain';
 import { StorageError } from '../errors.js';
 import { awaitsReview, fromItem, str, stringAttr, type Item } from './media-row.js';
 import { mediaKeys, OWNER_TAGS_INDEX, REVIEW_INDEX, REVIEW_PARTITION, SEARCH_INDEX } from './table.js';
@@ -55,8 +55,9 @@ export async function scanOwner(
   let startKey: Item | undefined = after === undefined ? undefined : { PK: str(mediaKeys.ownerPk(ownerId)), SK: str(mediaKeys.mediaSk(after)) };
   for (let queries = 0; queries < target.maxQueriesPerList; queries += 1) {
     const need = want - items.length;
-    // DynamoDB applies Limit before the filter: with kind/status filters, read ahead more per request.
-    const limit = filtered ? Math.min(1000, Math.max(need * 4, 100)) : need;
+    // DynamoDB applies Limit before the filter: with kind/status filters, read ahead more per
+    // request; without them too once a request came back short (items in the trash, say).
+    const limit = filtered || queries > 0 ? Math.min(1000, Math.max(need * 4, 100)) : need;
     const page = await target.client.send(
       new QueryCommand({
         TableName: target.table,
@@ -289,8 +290,12 @@ export async function readTrashPage(
   return { items, resumeAfter: { updatedAt: last.slice(0, cut), id: last.slice(cut + 1) } };
 }
 
-/** How many days before the cut-off the purge looks for items trashed then: it runs hourly, so a fortnight covers two weeks of it not running. */
-export const PURGE_LOOKBACK_DAYS = 14;
+/**
+ * How many days before the cut-off the purge looks for items trashed then: an empty day costs half
+ * a read unit, so 90 of them an hour cost next to nothing and cover a purge that did not run (or
+ * could not keep up) for three months; the purge does not find items trashed longer ago than that.
+ */
+export const PURGE_LOOKBACK_DAYS = 90;
 
 /**
  * Up to `limit` items of any owner trashed before `before`, oldest first: the days of the review
@@ -301,7 +306,7 @@ export async function readTrashedBefore(client: DynamoDBClient, table: string, b
   const cutoff = before.toISOString();
   const found: MediaItem[] = [];
   for (let back = PURGE_LOOKBACK_DAYS; back >= 0 && found.length < limit; back -= 1) {
-    const day = new Date(before.getTime() - back * 24 * 3600 * 1000).toISOString();
+    const day = new Date(before.getTime() - back * DAY_MS).toISOString();
     let startKey: Item | undefined;
     do {
       const page = await client.send(

@@ -1,4 +1,4 @@
-import { LISTED_STATUSES, MediaStatusSchema } from '@mediaflow/domain';
+import { LISTED_STATUSES, MediaStatusSchema, UNLISTED_STATUSES } from '@mediaflow/domain';
 import { allListShapes, listSql } from './list-sql.js';
 
 describe('listSql', () => {
@@ -12,9 +12,10 @@ describe('listSql', () => {
   });
 
   it('hides exactly the statuses the domain does not list', () => {
-    // The SQL (and the partial indexes) say `status <> 'deleted'`; the domain says LISTED_STATUSES.
+    // The SQL (and the partial indexes) say `status NOT IN ('trashed', 'deleted')`; the domain says LISTED_STATUSES.
     // If the domain ever hides another status, this fails and the schema needs a migration.
-    for (const sql of allListShapes().map(listSql)) expect(sql).toContain("status <> 'deleted'");
-    expect([...LISTED_STATUSES].sort()).toEqual(MediaStatusSchema.options.filter((s) => s !== 'deleted').sort());
+    for (const sql of allListShapes().map(listSql)) expect(sql).toContain("status NOT IN ('trashed', 'deleted')");
+    expect([...LISTED_STATUSES].sort()).toEqual(MediaStatusSchema.options.filter((s) => !(UNLISTED_STATUSES as readonly string[]).includes(s)).sort());
+    expect([...UNLISTED_STATUSES].sort()).toEqual(['deleted', 'trashed']);
   });
 });

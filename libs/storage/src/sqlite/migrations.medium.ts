@@ -142,6 +142,36 @@ describe('migrations', () => {
     }
   });
 
+  it('brings a database written by schema 6 to 7: what each owner takes up is summed from the stored items', async () => {
+    const old = new Database(filename);
+    const rendition = { name: 'thumb', format: 'webp' as const, key: 'r', contentType: 'image/webp', bytes: 40 };
+    const ready = makeMediaItem({ ownerId: 'alice', status: 'ready', original: { key: 'a', size: 1000, mime: 'image/jpeg', filename: 'a.jpg' }, renditions: [rendition, { ...rendition, bytes: 60 }] });
+    const deleted = makeMediaItem({ ownerId: 'alice', status: 'deleted', original: { key: 'b', size: 5000, mime: 'image/jpeg', filename: 'b.jpg' } });
+    const theirs = makeMediaItem({ ownerId: 'bob', status: 'trashed', original: { key: 'c', size: 7, mime: 'image/png', filename: 'c.png' } });
+    try {
+      expect(migrate(old, MEDIA_MIGRATIONS.slice(0, 6))).toEqual([1, 2, 3, 4, 5, 6]);
+      const insert = old.prepare(
+        `INSERT INTO media (owner_id, id, status, kind, version, sha256, created_at, updated_at, json)
+         VALUES (?, ?, ?, ?, ?, NULL, ?, ?, ?)`,
+      );
+      for (const item of [ready, deleted, theirs]) {
+        insert.run(item.ownerId, item.id, item.status, item.kind, item.version, item.createdAt, item.updatedAt, JSON.stringify(item));
+      }
+    } finally {
+      old.close();
+    }
+    const repo = new SqliteMediaRepository({ filename });
+    try {
+      expect(await repo.usage('alice')).toEqual({ bytes: 1100, items: 1 });
+      expect(await repo.usage('bob')).toEqual({ bytes: 7, items: 1 });
+      // From then on the triggers keep it.
+      await repo.delete('alice', ready.id);
+      expect(await repo.usage('alice')).toEqual({ bytes: 0, items: 0 });
+    } finally {
+      repo.close();
+    }
+  });
+
   it('brings a database written by schema 4 to 5: the listing indexes leave the trash out, and the trash is listed', async () => {
     // Written the way the release with migrations 1 to 4 wrote: its rows, indexed for search by its backfill.
     const old = new Database(filename);

@@ -33,6 +33,9 @@ export interface Migration {
  *
  * The trash (version 5) takes trashed items out of the listing indexes (partial on
  * `status NOT IN ('trashed', 'deleted')` from then on) and indexes the trash itself.
+ *
+ * Version 6 logs changes for the live feed; version 7 keeps what each owner's items take up, for
+ * storage quotas.
  */
 export const MEDIA_MIGRATIONS: readonly Migration[] = [
   {
@@ -263,7 +266,43 @@ export const MEDIA_MIGRATIONS: readonly Migration[] = [
       END;
     `,
   },
+  {
+    version: 7,
+    name: 'storage used per owner',
+    // What each owner's items take up (the domain's storedBytes: the original's size and every
+    // rendition's bytes, nothing for a deleted item), kept by triggers in the same transaction as
+    // any write to an item, whichever process writes, so a quota check reads one row. The sum is
+    // taken from the item's JSON, so the repository writes nothing new; existing rows are summed
+    // once here.
+    sql: `
+      CREATE TABLE owner_usage (
+        owner_id TEXT    PRIMARY KEY,
+        bytes    INTEGER NOT NULL,
+        items    INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      ${usageTrigger('media_usage_insert', 'INSERT', ['NEW', 1])}
+      ${usageTrigger('media_usage_update', 'UPDATE', ['NEW', 1], ['OLD', -1])}
+      ${usageTrigger('media_usage_delete', 'DELETE', ['OLD', -1])}
+      INSERT INTO owner_usage (owner_id, bytes, items)
+        SELECT owner_id, sum(${storedBytesSql('media')}), sum(status <> 'deleted') FROM media GROUP BY owner_id;
+    `,
+  },
 ];
+
+/** SQL of the domain's `storedBytes` for a row (`NEW`, `OLD` or a table name): 0 for a deleted item. */
+function storedBytesSql(row: string): string {
+  return `(CASE WHEN ${row}.status = 'deleted' THEN 0 ELSE coalesce(json_extract(${row}.json, '$.original.size'), 0) + coalesce((SELECT sum(json_extract(r.value, '$.bytes')) FROM json_each(${row}.json, '$.renditions') r), 0) END)`;
+}
+
+/** A trigger that adds each row's bytes and count (times its sign) to its owner's usage. */
+function usageTrigger(name: string, event: 'INSERT' | 'UPDATE' | 'DELETE', ...rows: [string, 1 | -1][]): string {
+  const sum = (term: (row: string) => string): string => rows.map(([row, sign]) => `${sign < 0 ? '-' : ''}${term(row)}`).join(' + ');
+  const owner = rows[0]?.[0] ?? 'NEW';
+  return `CREATE TRIGGER ${name} AFTER ${event} ON media BEGIN
+        INSERT INTO owner_usage (owner_id, bytes, items) VALUES (${owner}.owner_id, ${sum(storedBytesSql)}, ${sum((row) => `(${row}.status <> 'deleted')`)})
+          ON CONFLICT (owner_id) DO UPDATE SET bytes = bytes + excluded.bytes, items = items + excluded.items;
+      END;`;
+}
 
 function checkSequence(migrations: readonly Migration[]): void {
   migrations.forEach((m, i) => {

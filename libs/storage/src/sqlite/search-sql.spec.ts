@@ -35,7 +35,7 @@ describe('search statements', () => {
     ];
     for (const sql of statements) {
       expect(sql).toContain('m.owner_id = @owner');
-      expect(sql).toContain("m.status <> 'deleted'");
+      expect(sql).toContain("m.status NOT IN ('trashed', 'deleted')");
     }
   });
 

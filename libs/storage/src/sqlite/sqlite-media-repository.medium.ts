@@ -3,13 +3,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { applyAction, ConflictError, ListQuerySchema, MAX_PAGE_SIZE, TimeoutError, ValidationError, type MediaItem } from '@mediaflow/domain';
-import { makeMediaItem, mediaRepositoryContract } from '@mediaflow/domain/testing';
+import { makeMediaItem, mediaRepositoryContract, storageUsageContract } from '@mediaflow/domain/testing';
 import { SqliteMediaRepository } from './sqlite-media-repository.js';
 import { sqliteOnFile } from './testing/sqlite-file.js';
 
 mediaRepositoryContract('sqlite', () => sqliteOnFile('mf-sqlite-'));
 
 mediaRepositoryContract('sqlite (in memory)', async () => {
+  const repo = new SqliteMediaRepository({ filename: ':memory:' });
+  return { repo, close: async () => repo.close() };
+});
+
+storageUsageContract('sqlite', async () => {
   const repo = new SqliteMediaRepository({ filename: ':memory:' });
   return { repo, close: async () => repo.close() };
 });

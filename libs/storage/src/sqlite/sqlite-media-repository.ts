@@ -16,6 +16,7 @@ import {
   type Page,
   type ReviewQueue,
   type TagCount,
+  type StorageUsage,
   type TrashQuery,
 } from '@mediaflow/domain';
 import { listSql, type ListShape } from './list-sql.js';
@@ -397,6 +398,14 @@ export class SqliteMediaRepository implements MediaRepository, ReviewQueue {
         .all(before.toISOString(), limit),
     ) as JsonRow[];
     return rows.map(fromRow);
+  }
+
+  /** One row of `owner_usage`, which triggers keep in step with every write (migration 6). */
+  async usage(ownerId: string): Promise<StorageUsage> {
+    const row = this.session.guard('usage', () => this.session.statement('SELECT bytes, items FROM owner_usage WHERE owner_id = ?').get(ownerId)) as
+      | StorageUsage
+      | undefined;
+    return row === undefined ? { bytes: 0, items: 0 } : { bytes: row.bytes, items: row.items };
   }
 
   async listForReview(query: { cursor?: string | undefined; limit: number }): Promise<Page<MediaItem>> {

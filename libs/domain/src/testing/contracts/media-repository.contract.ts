@@ -263,3 +263,43 @@ export function mediaRepositoryContract(name: string, create: () => Promise<Medi
     });
   });
 }
+
+/** A repository that keeps what each owner's items take up (`usage`): memory and SQLite. */
+export interface StorageUsageHarness {
+  repo: MediaRepository & Required<Pick<MediaRepository, 'usage'>>;
+  close?: () => Promise<void>;
+}
+
+/** The storage usage every adapter that offers `usage` must keep: every write counted, per owner, deletes for good subtracted. */
+export function storageUsageContract(name: string, create: () => Promise<StorageUsageHarness>): void {
+  describe(`MediaRepository.usage contract: ${name}`, () => {
+    let harness: StorageUsageHarness;
+    beforeEach(async () => {
+      harness = await create();
+    });
+    afterEach(async () => {
+      await harness.close?.();
+    });
+
+    it('sums originals and renditions of every item not deleted for good, the trash included, per owner', async () => {
+      const { repo } = harness;
+      expect(await repo.usage('alice')).toEqual({ bytes: 0, items: 0 });
+      const uploading = await repo.create(makeMediaItem({ status: 'uploading', original: { key: 'k1', size: 1000, mime: 'application/octet-stream', filename: 'a' } }));
+      await repo.create(makeMediaItem({ ownerId: 'bob', original: { key: 'k2', size: 7, mime: 'image/png', filename: 'b' } }));
+      expect(await repo.usage('alice')).toEqual({ bytes: 1000, items: 1 });
+      const rendition = { name: 'thumb', format: 'webp' as const, key: 'r1', contentType: 'image/webp', bytes: 250 };
+      const ready = await repo.update(
+        { ...uploading, status: 'ready', version: 2, original: { ...uploading.original, size: 900 }, renditions: [rendition, { ...rendition, name: 'small', key: 'r2', bytes: 50 }] },
+        1,
+      );
+      expect(await repo.usage('alice')).toEqual({ bytes: 1200, items: 1 });
+      const trashed = await repo.update(moveToTrash(ready, new Date('2026-03-01T00:00:00.000Z')), ready.version);
+      expect(await repo.usage('alice')).toEqual({ bytes: 1200, items: 1 });
+      await repo.update(applyAction(trashed, 'deleted', new Date('2026-03-02T00:00:00.000Z')), trashed.version);
+      expect(await repo.usage('alice')).toEqual({ bytes: 0, items: 0 });
+      await repo.delete('alice', ready.id);
+      expect(await repo.usage('alice')).toEqual({ bytes: 0, items: 0 });
+      expect(await repo.usage('bob')).toEqual({ bytes: 7, items: 1 });
+    });
+  });
+}
