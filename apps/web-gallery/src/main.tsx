@@ -8,6 +8,7 @@ import { loadConfig } from './auth/config';
 import { signInFromLink } from './auth/link';
 import { Session, browserSessionEnv, takeTokenFromHash } from './auth/session';
 import { SwitchAccount } from './auth/SwitchAccount';
+import { pageLiveStatus } from './live/page';
 import { UploadQueue, sha256Hex } from './upload/queue';
 import { xhrPut } from './upload/xhr';
 import './styles.css';
@@ -31,7 +32,7 @@ const services: Services = {
   visitor: createVisitorClient(config.apiBaseUrl ? { baseUrl: config.apiBaseUrl } : {}),
   session,
   events,
-  uploads: new UploadQueue({ api, put: xhrPut, hash: (file) => sha256Hex(file), onItem: (item) => events.emitUpdated(item) }),
+  uploads: new UploadQueue({ api, put: xhrPut, hash: (file) => sha256Hex(file), onItem: (item) => events.emitUpdated(item), live: pageLiveStatus(session, config.apiBaseUrl) }),
 };
 
 const root = document.getElementById('root');

@@ -17,6 +17,8 @@ import { rateLimiterOf } from './rate-limit.js';
 import { ResponseCache } from './response-cache.js';
 import { mountRoutes, type ApiRoute } from './route.js';
 import { albumRoutes } from './routes/albums.js';
+import { archiveFileRoutes, downloadRoutes } from './routes/downloads.js';
+import { eventRoutes, type EventStreamOptions } from './routes/events.js';
 import { localUploadRoutes, type PresignedHandler } from './routes/local-uploads.js';
 import { mediaAccessRoutes } from './routes/media-access.js';
 import { mediaFileRoutes } from './routes/media-files.js';
@@ -27,7 +29,6 @@ import { sharedRoutes } from './routes/shared.js';
 import { shareRoutes } from './routes/shares.js';
 import { systemRoutes } from './routes/system.js';
 import { searchRoutes } from './routes/search.js';
-import { archiveFileRoutes, downloadRoutes } from './routes/downloads.js';
 import { tagRoutes } from './routes/tags.js';
 import { trashRoutes } from './routes/trash.js';
 import { uploadRoutes } from './routes/uploads.js';
@@ -81,6 +82,12 @@ export interface ApiOptions {
    * tools, a random secret per process: unlock and local media grants then last until a restart.
    */
   shares?: ShareOptions;
+  /**
+   * Live status: `GET /api/v1/events` streams the owner's item changes from this change feed
+   * (Server-Sent Events; `routes/events.ts`). The local server's; absent, as in AWS, the route does
+   * not exist (a 404) and clients poll.
+   */
+  events?: EventStreamOptions;
 }
 
 /** How share links are served: `createApi`'s `shares`. */
@@ -186,10 +193,10 @@ export function createApi(options: ApiOptions): Hono<ApiEnv> {
     ...tagRoutes(deps, json),
     ...searchRoutes(deps, json),
     ...trashRoutes(deps),
-    // Zips are streamed by a server that serves files itself, else built by archive jobs (or not offered).
-    ...downloadRoutes(deps, options.mediaFiles ? shareSecret : undefined),
     ...mediaAccessRoutes(options.mediaAccess, deps.clock),
     ...albumRoutes(deps),
+    // Zips are streamed by a server that serves files itself, else built by archive jobs (or not offered).
+    ...downloadRoutes(deps, options.mediaFiles ? shareSecret : undefined),
     ...shareRoutes(deps),
     ...reviewRoutes(deps, shownGrants),
     ...meRoutes(deps),
@@ -199,7 +206,8 @@ export function createApi(options: ApiOptions): Hono<ApiEnv> {
   // The local stand-ins for S3's presigned URLs: uploads, and the archives the server streams.
   const uploads = [...(options.localUploads ? localUploadRoutes(options.localUploads) : []), ...archiveFileRoutes(deps, options.mediaFiles ? shareSecret : undefined)];
   const system = systemRoutes(() => document);
-  const routes: ApiRoute[] = [...system, ...rest, ...visitors, ...files, ...uploads];
+  const live = options.events ? eventRoutes(deps, options.events, (error) => options.onError?.(error, new Request('http://localhost/api/v1/events'))) : [];
+  const routes: ApiRoute[] = [...system, ...rest, ...live, ...visitors, ...files, ...uploads];
   // Built at once, so that a declaration the document cannot describe fails at start, not on a request.
   const document: OpenApiDocument = buildOpenApiDocument(routes, { mediaCookieName: cookieName });
 
@@ -225,7 +233,10 @@ export function createApi(options: ApiOptions): Hono<ApiEnv> {
   app.notFound((c) => sendProblem(c, new NotFoundError('no such route')));
 
   mountRoutes(app, system, { verifier });
-  mountRoutes(app, rest, { verifier, use: restMiddleware(options) });
+  const restUse = restMiddleware(options);
+  mountRoutes(app, rest, { verifier, use: restUse });
+  // The one REST route that takes the cookie: an EventSource cannot send a header.
+  mountRoutes(app, live, { verifier, cookieName, use: restUse });
   mountRoutes(app, visitors, { verifier, use: visitorMiddleware() });
   mountRoutes(app, files, { verifier, cookieName });
   mountRoutes(app, uploads, { verifier });

@@ -11,7 +11,7 @@ import { linkPageStatus, ServiceConfigSchema, type ServiceConfig, type ServiceDe
 import { LocalEventBus } from '@mediaflow/messaging';
 import { openQueues, type SqliteQueueBroker } from '@mediaflow/messaging/sqlite';
 import { FsMultipartUploads, FsObjectStore, presignedHandler } from '@mediaflow/storage/fs';
-import { SqliteMediaRepository } from '@mediaflow/storage/sqlite';
+import { SqliteMediaChangeFeed, SqliteMediaRepository } from '@mediaflow/storage/sqlite';
 import { moderate, normaliseLabels, ON_DEVICE_MODERATION_POLICY, ON_DEVICE_NORMALISE_OPTIONS } from '@mediaflow/tagging';
 import { OnDeviceTagger } from '@mediaflow/tagging/on-device';
 import { detectFfmpeg, FfmpegAudioProcessor, FfmpegVideoTranscoder, type FfmpegBuild } from '@mediaflow/video-pipeline';
@@ -194,6 +194,10 @@ export async function startLocalStack(config: LocalConfig, log: Log = () => unde
   const store = new FsObjectStore(fsOptions);
   const parts = new FsMultipartUploads(fsOptions);
   const database = new SqliteMediaRepository({ filename: join(dataDir, 'media.db'), revisionCacheMs: 250, busyTimeoutMs: LOCK_ATTEMPT_MS });
+  // Live status for the gallery (`GET /api/v1/events`): the log the media table's triggers write,
+  // whichever process (this one, a workers-only one) makes the change. Stopping ends its streams.
+  const changes = new SqliteMediaChangeFeed({ filename: join(dataDir, 'media.db'), busyTimeoutMs: LOCK_ATTEMPT_MS });
+  const streams = new AbortController();
   const repo = waitingForLocks(database, {
     ...LOCK_WAIT,
     onWait: (during) => log({ level: 'info', msg: 'waiting for the media database lock', during }),
@@ -262,6 +266,7 @@ export async function startLocalStack(config: LocalConfig, log: Log = () => unde
     mediaFiles: {},
     localUploads,
     shares: { secret: shareKey },
+    events: { feed: changes, signal: streams.signal },
     ...(config.responseCache ? {} : { responseCache: false as const }),
     ...(config.rateLimitPerSecond === undefined ? {} : { rateLimit: { perSecond: config.rateLimitPerSecond, burst: Math.ceil(config.rateLimitPerSecond * 4) } }),
     onError: (error, request) => log({ level: 'error', msg: 'request failed', url: request.url, error: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
@@ -329,11 +334,13 @@ export async function startLocalStack(config: LocalConfig, log: Log = () => unde
     mediaTools,
     stop() {
       stopped ??= (async () => {
+        streams.abort();
         await new Promise<void>((done) => server.close(() => done()));
         await sweeping.stop();
         await workers?.stop();
         await tagger?.close();
         broker.close();
+        changes.close();
         database.close();
       })();
       return stopped;

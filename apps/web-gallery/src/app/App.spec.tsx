@@ -9,7 +9,7 @@ afterEach(() => window.history.pushState(null, '', '/'));
 
 describe('App', () => {
   it('shows the Review section only to moderators', async () => {
-    const moderator = testServices(fakeApi({ getMe: jest.fn(async () => ({ ownerId: 'mod', roles: ['moderator'] })) }));
+    const moderator = testServices(fakeApi({ getMe: jest.fn(async () => ({ ownerId: 'mod', roles: ['moderator'], storage: null })) }));
     const { unmount } = renderWith(<App config={LOCAL_CONFIG} />, moderator);
     const nav = await screen.findByRole('navigation', { name: 'Main' });
     expect(await within(nav).findByRole('link', { name: 'Review' })).toBeTruthy();

@@ -29,7 +29,8 @@ export function browserSessionEnv(): SessionEnv {
 
 /**
  * The signed-in person: the bearer token for `/api` (kept in localStorage) and the same token as
- * the `mf_token` cookie scoped to `/media`, because an `<img>` or `<video>` cannot send a header.
+ * the `mf_token` cookie scoped to `/media`, because an `<img>` or `<video>` cannot send a header
+ * (and to `/api/v1/events`, the live-status stream, for the same reason).
  */
 export class Session {
   private state: SessionState;
@@ -86,11 +87,14 @@ export class Session {
 
   signOut(notice: string | null = null): void {
     this.env.storage.removeItem(STORAGE_KEY);
+    this.env.setCookie(`${COOKIE}=; path=/api/v1/events; SameSite=Strict; max-age=0${this.env.secure ? '; Secure' : ''}`);
     this.env.setCookie(`${COOKIE}=; path=/media; SameSite=Strict; max-age=0${this.env.secure ? '; Secure' : ''}`);
     this.set({ token: null, claims: null, notice });
   }
 
   private writeCookie(token: string): void {
+    // The live-status stream takes it too: an EventSource cannot send a header either.
+    this.env.setCookie(`${COOKIE}=${token}; path=/api/v1/events; SameSite=Strict${this.env.secure ? '; Secure' : ''}`);
     this.env.setCookie(`${COOKIE}=${token}; path=/media; SameSite=Strict${this.env.secure ? '; Secure' : ''}`);
   }
 

@@ -3,6 +3,8 @@ import { AddToAlbumDialog } from '../albums/AddToAlbumDialog';
 import { ApiError } from '../api/client';
 import { isSettled, type AlbumView, type MediaView } from '../api/types';
 import { useServices } from '../app/services';
+import { followItem } from '../live/follow';
+import { useLiveStatus } from '../live/page';
 import { ShareDialog } from '../share/ShareDialog';
 import { AlbumIcon, DownloadIcon, ShareIcon, ShieldIcon, SparkIcon, TrashIcon } from '../ui/icons';
 import { STATUS_LABELS, formatDate } from '../ui/format';
@@ -12,6 +14,10 @@ import { Editor } from './Editor';
 import { Facts } from './Facts';
 import { ItemDialog } from './ItemDialog';
 import { Stage } from './Stage';
+import { isProcessing } from './stage-image';
+
+/** Between reads of an item still being processed, where no event stream brings its changes. */
+const POLL_MS = 2000;
 
 /** The album the detail view was opened from, for the album's own actions on the item. */
 export interface AlbumContext {
@@ -75,36 +81,36 @@ function HeldNotice({ item, busy, onRequestReview, onDelete }: { item: MediaView
  */
 export function Detail({ id, initial, prevId, nextId, onNavigate, onClose, inAlbum }: DetailProps) {
   const { api, events } = useServices();
+  const live = useLiveStatus();
   const [item, setItem] = useState<MediaView | undefined>(initial);
   const { busy, setBusy, error, setError, run } = useAction();
   const [confirming, setConfirming] = useState(false);
   const [sub, setSub] = useState<'share' | 'album' | null>(null);
   const [message, setMessage] = useState<string | null>(null);
 
-  // Fresh copy on open, then poll while the item is still being processed.
+  // A fresh copy on open; then each change over the page's event stream, or (where there is none)
+  // a read every 2 s while the item is still being processed.
   useEffect(() => {
     const controller = new AbortController();
-    let timer: ReturnType<typeof setTimeout> | undefined;
     setConfirming(false);
     setError(null);
     setMessage(null);
-    const load = () =>
-      api
-        .getMedia(id, controller.signal)
-        .then((fresh) => {
-          setItem(fresh);
-          if (!isSettled(fresh.status)) timer = setTimeout(load, 2000);
-        })
-        .catch((e: unknown) => {
-          if (controller.signal.aborted) return;
-          setError(e instanceof ApiError && e.status === 404 ? 'This item no longer exists.' : e instanceof ApiError ? e.detail : 'The item could not be loaded.');
-        });
-    void load();
-    return () => {
-      controller.abort();
-      clearTimeout(timer);
-    };
-  }, [api, id, setError]);
+    void followItem(live, id, {
+      read: (signal) => api.getMedia(id, signal),
+      readFirst: true,
+      changing: (fresh) => isProcessing(fresh.status),
+      pollMs: POLL_MS,
+      signal: controller.signal,
+      onView: (fresh) => setItem(fresh),
+      onGone: () => setError('This item no longer exists.'),
+      onReadError: (e: unknown) => {
+        if (controller.signal.aborted) return 'stop';
+        setError(e instanceof ApiError && e.status === 404 ? 'This item no longer exists.' : e instanceof ApiError ? e.detail : 'The item could not be loaded.');
+        return 'stop';
+      },
+    });
+    return () => controller.abort();
+  }, [api, id, live, setError]);
 
   useEffect(() => {
     if (initial && initial.id === id) setItem((current) => (current?.id === id ? current : initial));

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { MediaView, SearchHitView, SearchParams } from '../api/types';
 import { useServices } from '../app/services';
+import { useLiveStatus } from '../live/page';
 import { isRefusedSearch, refusalText } from '../search/refusal';
 import { searchParamsOf, type LibraryView } from '../search/view';
 import { usePaged, type Paged } from '../ui/usePaged';
@@ -62,13 +63,19 @@ export function placeItem(list: readonly SearchHitView[], item: MediaView, newes
   return [...list.slice(0, at), hit, ...list.slice(at)];
 }
 
+/** Statuses in which an item has left the library (it is no longer listed). */
+const GONE_STATUSES: ReadonlySet<string> = new Set(['trashed', 'deleted']);
+
 /**
  * The library as the server orders it, page by page (`GET /api/v1/search`: the words, the filters
  * and the order of the view, newest taken first by default). Items uploaded, edited or deleted
- * elsewhere in the app are merged in without a reload, where the app can tell they belong.
+ * elsewhere in the app, or anywhere else where the page's event stream reports it, are merged in
+ * without a reload, where the app can tell they belong; when the stream missed changes, the list
+ * loads again.
  */
 export function useMediaList(view: LibraryView): MediaListState {
   const { api, events } = useServices();
+  const live = useLiveStatus();
   // The search as text: a new view object asking the same thing does not reload the list.
   const key = JSON.stringify(searchParamsOf(view));
   const [stalled, setStalled] = useState(false);
@@ -87,6 +94,7 @@ export function useMediaList(view: LibraryView): MediaListState {
     [api, key],
   );
   const { error, setItems, ...list } = usePaged(load, 'Something went wrong while loading your library.');
+  const { reload } = list;
   const hasMore = useRef(list.hasMore);
   useEffect(() => {
     hasMore.current = list.hasMore;
@@ -94,13 +102,16 @@ export function useMediaList(view: LibraryView): MediaListState {
 
   useEffect(() => {
     const params = JSON.parse(key) as SearchParams;
-    const offUpdated = events.onUpdated((item) =>
+    const remove = (id: string) => setItems((current) => current.filter((i) => i.id !== id));
+    const update = (item: MediaView) =>
       setItems((current) => {
         const verdict = admits(item, params);
         const index = current.findIndex((i) => i.id === item.id);
         if (index >= 0) {
-          if (verdict === 'no') return current.filter((i) => i.id !== item.id);
           const before = current[index];
+          // Two ways can bring the same change (this page's own answer, the stream): never go back.
+          if (before && before.updatedAt > item.updatedAt) return current;
+          if (verdict === 'no') return current.filter((i) => i.id !== item.id);
           // Processing reads the capture date: by date taken, the item moves to where it was taken.
           if (params.order !== 'relevance' && before && before.takenAt !== item.takenAt) {
             return placeItem(current.filter((i) => i.id !== item.id), item, params.order !== 'taken-asc', hasMore.current);
@@ -112,14 +123,23 @@ export function useMediaList(view: LibraryView): MediaListState {
         }
         if (verdict !== 'yes' || params.order === 'relevance') return current;
         return placeItem(current, item, params.order !== 'taken-asc', hasMore.current);
-      }),
-    );
-    const offRemoved = events.onRemoved((id) => setItems((current) => current.filter((i) => i.id !== id)));
+      });
+    const offUpdated = events.onUpdated(update);
+    const offRemoved = events.onRemoved(remove);
+    const offLive = live.subscribe({
+      item: (item) => (GONE_STATUSES.has(item.status) ? remove(item.id) : update(item)),
+      removed: remove,
+      // The first opening follows the first page by moments; a gap or the server's word is worth a reload.
+      resync: (reason) => {
+        if (reason !== 'opened') reload();
+      },
+    });
     return () => {
       offUpdated();
       offRemoved();
+      offLive();
     };
-  }, [events, key, setItems]);
+  }, [events, key, live, reload, setItems]);
 
   const refused = error !== null && isRefusedSearch(error);
   return { ...list, error: error ? (refused ? refusalText(error) : error.detail) : null, refused, stalled: stalled && list.hasMore && !list.loading };

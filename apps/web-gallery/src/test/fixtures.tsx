@@ -101,7 +101,7 @@ export function fakeApi(overrides: Partial<ApiClient> = {}): jest.Mocked<ApiClie
     timeline: jest.fn(async () => []),
     mediaAccess: jest.fn(async () => ({ expiresAt: null })),
     originalDownload: jest.fn(async (id: string) => ({ url: `https://downloads.test/originals/${id}?signature=x`, expiresAt: new Date(Date.now() + 900_000).toISOString() })),
-    getMe: jest.fn(async () => ({ ownerId: 'alice', roles: [] })),
+    getMe: jest.fn(async () => ({ ownerId: 'alice', roles: [], storage: null })),
     listAlbums: jest.fn(async () => ({ items: [], nextCursor: null })),
     getAlbum: fail('getAlbum'),
     createAlbum: fail('createAlbum'),

@@ -17,7 +17,8 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 /**
  * The upload queue behind the Upload tray: asks the API where to send each file, sends it with
  * progress (one PUT, or presigned parts that can be paused, resumed and retried one by one), then
- * watches the item until it is ready, failed or held for review. UI-free, so it is unit-tested.
+ * watches the item until it is ready, failed or held for review (over the page's event stream
+ * where the server has one, else by polling). UI-free, so it is unit-tested.
  */
 export class UploadQueue {
   private readonly jobs: Job[] = [];
@@ -31,6 +32,7 @@ export class UploadQueue {
     this.concurrency = options.concurrency ?? 3;
     this.context = {
       api: options.api,
+      live: options.live,
       put: options.put,
       onItem: options.onItem,
       partConcurrency: options.partConcurrency ?? 3,

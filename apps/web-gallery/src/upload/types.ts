@@ -1,5 +1,6 @@
 import type { ApiClient } from '../api/client';
 import type { MediaView } from '../api/types';
+import type { LiveUpdates } from '../live/live-status';
 
 /** One HTTP PUT of bytes to a presigned URL, reporting bytes sent. */
 export interface PutRequest {
@@ -80,6 +81,12 @@ export interface UploadQueueOptions {
   partConcurrency?: number;
   /** Tries per part before the upload stops and waits for Retry. */
   maxPartAttempts?: number;
+  /**
+   * The page's event stream (`pageLiveStatus`): while it is live, an uploaded item's status comes
+   * from there and the queue asks the API nothing. Without it, or while it is down, the queue polls.
+   */
+  live?: LiveUpdates;
+  /** Between polls of an uploaded item while there is no stream. */
   pollIntervalMs?: number;
   /** Gives up watching an item after this long (it keeps processing on the server). */
   pollTimeoutMs?: number;

@@ -621,18 +621,6 @@ export interface ListTrashInput {
   } | undefined;
 }
 
-/** What `createDownload` sends. */
-export interface CreateDownloadInput {
-  body: DownloadRequest;
-}
-
-/** What `getDownload` sends. */
-export interface GetDownloadInput {
-  path: {
-    id: string;
-  };
-}
-
 /** What `createAlbum` sends. */
 export interface CreateAlbumInput {
   body: AlbumCreate;
@@ -698,6 +686,18 @@ export interface RemoveAlbumItemsInput {
 
 /** What `listMediaAlbums` sends. */
 export interface ListMediaAlbumsInput {
+  path: {
+    id: string;
+  };
+}
+
+/** What `createDownload` sends. */
+export interface CreateDownloadInput {
+  body: DownloadRequest;
+}
+
+/** What `getDownload` sends. */
+export interface GetDownloadInput {
   path: {
     id: string;
   };
@@ -840,12 +840,6 @@ export interface MediaflowClient {
   listTrash(input?: ListTrashInput, init?: RequestInit): Promise<TrashPage>;
   /** Delete for good a batch of the items in the trash; ask again while more are left (`DELETE /api/v1/trash`) */
   emptyTrash(init?: RequestInit): Promise<EmptyTrash>;
-  /** Zip a selection of the owner’s items: their originals, or one rendition of each (`large`, …; the largest image rendition or the original where an item has none by that name). Items that cannot go in are listed in the zip’s manifest.json. (`POST /api/v1/downloads`) */
-  createDownload(input: CreateDownloadInput, init?: RequestInit): Promise<DownloadView>;
-  /** Zip the owner’s whole library: every original, and library.json with titles, descriptions, tags, favourites and albums (items in the trash stay out) (`POST /api/v1/export`) */
-  exportLibrary(init?: RequestInit): Promise<DownloadView>;
-  /** Where a download (or an export) stands: pending, ready with a short-lived link, or failed with the reason (`GET /api/v1/downloads/{id}`) */
-  getDownload(input: GetDownloadInput, init?: RequestInit): Promise<DownloadView>;
   /** Cookies that let this browser load the caller’s own renditions from the CDN for a while (`POST /api/v1/media-access`) */
   grantMediaAccess(init?: RequestInit): Promise<MediaAccess>;
   /** Create an empty album (`POST /api/v1/albums`) */
@@ -866,6 +860,12 @@ export interface MediaflowClient {
   removeAlbumItems(input: RemoveAlbumItemsInput, init?: RequestInit): Promise<AlbumItemsRemoved>;
   /** The albums that hold an item (`GET /api/v1/media/{id}/albums`) */
   listMediaAlbums(input: ListMediaAlbumsInput, init?: RequestInit): Promise<AlbumList>;
+  /** Zip a selection of the owner’s items: their originals, or one rendition of each (`large`, …; the largest image rendition or the original where an item has none by that name). Items that cannot go in are listed in the zip’s manifest.json. (`POST /api/v1/downloads`) */
+  createDownload(input: CreateDownloadInput, init?: RequestInit): Promise<DownloadView>;
+  /** Zip the owner’s whole library: every original, and library.json with titles, descriptions, tags, favourites and albums (items in the trash stay out) (`POST /api/v1/export`) */
+  exportLibrary(init?: RequestInit): Promise<DownloadView>;
+  /** Where a download (or an export) stands: pending, ready with a short-lived link, or failed with the reason (`GET /api/v1/downloads/{id}`) */
+  getDownload(input: GetDownloadInput, init?: RequestInit): Promise<DownloadView>;
   /** Create a link to an item or an album; its token is in this answer only (`POST /api/v1/shares`) */
   createShare(input: CreateShareInput, init?: RequestInit): Promise<ShareCreated>;
   /** The caller’s links, newest first, optionally those of one item or album (`GET /api/v1/shares`) */
@@ -922,9 +922,6 @@ export function createMediaflowClient(options: ClientOptions = {}): MediaflowCli
     getTimeline: (init) => send(options, 'GET', '/api/v1/timeline', {}, init, true),
     listTrash: (input = {}, init) => send(options, 'GET', '/api/v1/trash', input, init, true),
     emptyTrash: (init) => send(options, 'DELETE', '/api/v1/trash', {}, init, true),
-    createDownload: (input, init) => send(options, 'POST', '/api/v1/downloads', input, init, true),
-    exportLibrary: (init) => send(options, 'POST', '/api/v1/export', {}, init, true),
-    getDownload: (input, init) => send(options, 'GET', '/api/v1/downloads/{id}', input, init, true),
     grantMediaAccess: (init) => send(options, 'POST', '/api/v1/media-access', {}, init, true),
     createAlbum: (input, init) => send(options, 'POST', '/api/v1/albums', input, init, true),
     listAlbums: (input = {}, init) => send(options, 'GET', '/api/v1/albums', input, init, true),
@@ -935,6 +932,9 @@ export function createMediaflowClient(options: ClientOptions = {}): MediaflowCli
     addAlbumItems: (input, init) => send(options, 'POST', '/api/v1/albums/{albumId}/items', input, init, true),
     removeAlbumItems: (input, init) => send(options, 'POST', '/api/v1/albums/{albumId}/items/remove', input, init, true),
     listMediaAlbums: (input, init) => send(options, 'GET', '/api/v1/media/{id}/albums', input, init, true),
+    createDownload: (input, init) => send(options, 'POST', '/api/v1/downloads', input, init, true),
+    exportLibrary: (init) => send(options, 'POST', '/api/v1/export', {}, init, true),
+    getDownload: (input, init) => send(options, 'GET', '/api/v1/downloads/{id}', input, init, true),
     createShare: (input, init) => send(options, 'POST', '/api/v1/shares', input, init, true),
     listShares: (input = {}, init) => send(options, 'GET', '/api/v1/shares', input, init, true),
     getShare: (input, init) => send(options, 'GET', '/api/v1/shares/{shareId}', input, init, true),

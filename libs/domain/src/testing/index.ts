@@ -8,6 +8,7 @@ export * from './memory-repository.js';
 export * from './memory-album-repository.js';
 export * from './memory-search.js';
 export * from './memory-share-repository.js';
+export * from './memory-change-feed.js';
 export * from './memory-queue.js';
 export * from './memory-event-bus.js';
 export * from './memory-cache.js';

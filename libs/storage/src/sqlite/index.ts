@@ -4,3 +4,4 @@ export { SqliteMediaRepository, type SqliteMediaRepositoryOptions } from './sqli
 export { SqliteAlbumRepository } from './sqlite-album-repository.js';
 export { SqliteShareLinkRepository } from './sqlite-share-repository.js';
 export { SqliteMediaSearch, type SqliteMediaSearchOptions } from './sqlite-media-search.js';
+export { SqliteMediaChangeFeed, type SqliteMediaChangeFeedOptions } from './sqlite-change-feed.js';

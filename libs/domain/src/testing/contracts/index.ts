@@ -8,3 +8,4 @@ export * from './cache.contract.js';
 export * from './rate-limiter.contract.js';
 export * from './edge-cache.contract.js';
 export * from './search.contract.js';
+export * from './media-change-feed.contract.js';
