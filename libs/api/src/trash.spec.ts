@@ -87,20 +87,20 @@ describe('the trash and the pipeline', () => {
     expect((await s.json<MediaView>(`/api/v1/media/${photo.id}`, { owner: 'alice' })).status).toBe('ready');
   });
 
-  it('asks for the processing the trash interrupted, and for tagging that had not run, when restoring', async () => {
+  it('refuses to trash an item still being processed, and asks for tagging that had not run when restoring', async () => {
     const s = setup();
-    const processing = await s.seed('alice', { status: 'processing', original: { key: 'k1', size: 3, mime: 'image/jpeg', filename: 'a.jpg', sha256: sha } });
+    const processing = await s.seed('alice', { status: 'processing' });
     const untagged = await s.seed('alice', { moderation: { verdict: 'pending', labels: [] } });
     const checked = await s.seed('alice', { moderation: { verdict: 'safe', labels: [], checkedAt: '2026-01-01T00:00:00.000Z' } });
-    for (const item of [processing, untagged, checked]) await s.call(`/api/v1/media/${item.id}`, { owner: 'alice', method: 'DELETE' });
+    await s.problem(`/api/v1/media/${processing.id}`, { owner: 'alice', method: 'DELETE' }, 409);
+    for (const item of [untagged, checked]) await s.call(`/api/v1/media/${item.id}`, { owner: 'alice', method: 'DELETE' });
     const before = s.deps.bus.published.length;
-    expect((await s.json<MediaView>(`/api/v1/media/${processing.id}/restore`, { owner: 'alice', method: 'POST' })).status).toBe('uploaded');
     expect((await s.json<MediaView>(`/api/v1/media/${untagged.id}/restore`, { owner: 'alice', method: 'POST' })).status).toBe('ready');
     expect((await s.json<MediaView>(`/api/v1/media/${checked.id}/restore`, { owner: 'alice', method: 'POST' })).status).toBe('ready');
-    expect(s.deps.bus.published.slice(before).map((e) => [e.type, 'mediaId' in e ? e.mediaId : undefined])).toEqual([
-      ['media.uploaded', processing.id],
-      ['media.processed', untagged.id],
-    ]);
+    expect(s.deps.bus.published.slice(before).map((e) => [e.type, 'mediaId' in e ? e.mediaId : undefined])).toEqual([['media.processed', untagged.id]]);
+    // Two trash requests at once: both are answered as done.
+    const both = await Promise.all([1, 2].map(() => s.call(`/api/v1/media/${checked.id}`, { owner: 'alice', method: 'DELETE' })));
+    expect(both.map((r) => r.status)).toEqual([204, 204]);
   });
 
   it('deletes an upload still under way instead of keeping it in the trash', async () => {

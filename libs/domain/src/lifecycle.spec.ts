@@ -22,8 +22,6 @@ const LEGAL: Record<string, MediaStatus> = {
   'failed + deleted': 'deleted',
   'flagged + moderation.released': 'ready',
   'flagged + deleted': 'deleted',
-  'uploaded + trashed': 'trashed',
-  'processing + trashed': 'trashed',
   'ready + trashed': 'trashed',
   'failed + trashed': 'trashed',
   'flagged + trashed': 'trashed',

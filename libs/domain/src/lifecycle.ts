@@ -30,12 +30,11 @@ export type MediaAction = (typeof MEDIA_ACTIONS)[number];
  */
 const TABLE: Readonly<Record<MediaStatus, Partial<Record<MediaAction, MediaStatus>>>> = {
   uploading: { 'upload.completed': 'uploaded', 'processing.failed': 'failed', deleted: 'deleted' },
-  uploaded: { 'processing.started': 'processing', 'processing.failed': 'failed', trashed: 'trashed', deleted: 'deleted' },
+  uploaded: { 'processing.started': 'processing', 'processing.failed': 'failed', deleted: 'deleted' },
   processing: {
     'processing.succeeded': 'ready',
     'processing.failed': 'failed',
     'moderation.flagged': 'flagged',
-    trashed: 'trashed',
     deleted: 'deleted',
   },
   ready: { 'moderation.flagged': 'flagged', 'reprocess.requested': 'processing', trashed: 'trashed', deleted: 'deleted' },

@@ -190,7 +190,7 @@ export const MediaItemSchema = z.object({
    * While the item is in the trash (status `trashed`): when it went there and the status it had,
    * which a restore brings back (see `trash.ts`).
    */
-  trash: z.object({ at: IsoDateTime, from: z.enum(['uploaded', 'processing', 'ready', 'failed', 'flagged']) }).optional(),
+  trash: z.object({ at: IsoDateTime, from: z.enum(['ready', 'failed', 'flagged']) }).optional(),
   createdAt: IsoDateTime,
   updatedAt: IsoDateTime,
   /** Incremented by every write; conditional writes compare it. */

@@ -1,5 +1,5 @@
 import { InvalidTransitionError } from './errors.js';
-import { DAY_MS, moveToTrash, needsProcessingAgain, purgeDueAt, restoreFromTrash } from './trash.js';
+import { DAY_MS, moveToTrash, needsTaggingAgain, purgeDueAt, restoreFromTrash } from './trash.js';
 import { makeMediaItem } from './testing/fixtures.js';
 
 const now = new Date('2026-03-01T10:00:00.000Z');
@@ -16,15 +16,15 @@ describe('the trash', () => {
     expect(restoreFromTrash(trashed, now).trash).toBeUndefined();
   });
 
-  it('brings a held item back held, and interrupted processing back to the start of it', () => {
+  it('brings a held item back held, refuses items still being processed, and knows what was never checked', () => {
     const held = moveToTrash(makeMediaItem({ status: 'flagged', moderation: { verdict: 'flagged', labels: [] } }), now);
     expect(restoreFromTrash(held, now).status).toBe('flagged');
-    const interrupted = restoreFromTrash(moveToTrash(makeMediaItem({ status: 'processing', progress: 0.4 }), now), now);
-    expect([interrupted.status, interrupted.progress, needsProcessingAgain(interrupted)]).toEqual(['uploaded', undefined, 'processing']);
+    expect(() => moveToTrash(makeMediaItem({ status: 'processing', progress: 0.4 }), now)).toThrow(InvalidTransitionError);
+    expect(() => moveToTrash(makeMediaItem({ status: 'uploaded' }), now)).toThrow(InvalidTransitionError);
     const unchecked = restoreFromTrash(moveToTrash(makeMediaItem({ status: 'ready', moderation: { verdict: 'pending', labels: [] } }), now), now);
-    expect(needsProcessingAgain(unchecked)).toBe('tagging');
+    expect(needsTaggingAgain(unchecked)).toBe(true);
     const checked = restoreFromTrash(moveToTrash(makeMediaItem({ status: 'ready', moderation: { verdict: 'safe', labels: [], checkedAt: now.toISOString() } }), now), now);
-    expect(needsProcessingAgain(checked)).toBeUndefined();
+    expect(needsTaggingAgain(checked)).toBe(false);
     expect(() => restoreFromTrash(makeMediaItem({ status: 'ready' }), now)).toThrow(InvalidTransitionError);
   });
 

@@ -14,13 +14,14 @@ export const DAY_MS = 24 * 3600 * 1000;
  * The item moved to the trash: status `trashed`, with when and from which status, so that
  * {@link restoreFromTrash} can bring it back as it was (a held item stays held). Everything else is
  * kept as it is — a failure's reason, the tags, the renditions — and the stores take the item out
- * of every listing, search, album and share link. An upload still in flight has nothing to keep
- * and is refused (`InvalidTransitionError`): it is deleted instead.
+ * of every listing, search, album and share link. Only a settled item goes there (`ready`,
+ * `failed`, `flagged`): one still being processed has a job under way that a trash and a restore
+ * would race (`InvalidTransitionError`; an upload still in flight is deleted instead).
  */
 export function moveToTrash(item: MediaItem, now: Date): MediaItem {
   const status = transition(item.status, 'trashed');
   const from = item.status;
-  if (from === 'uploading' || from === 'trashed' || from === 'deleted') {
+  if (from !== 'ready' && from !== 'failed' && from !== 'flagged') {
     throw new InvalidTransitionError(`an item that is ${from} does not go to the trash`, { details: { from, action: 'trashed' } });
   }
   const next: MediaItem = { ...item, status, trash: { at: now.toISOString(), from }, version: item.version + 1, updatedAt: now.toISOString() };
@@ -29,9 +30,7 @@ export function moveToTrash(item: MediaItem, now: Date): MediaItem {
 }
 
 /**
- * The item taken out of the trash, with the status it had. Processing the trash interrupted
- * (`uploaded`, `processing`: a job that found the item trashed dropped it) starts again from
- * `uploaded`, so the caller publishes `media.uploaded` once more (see {@link needsProcessingAgain}).
+ * The item taken out of the trash, with the status it had.
  *
  * @throws InvalidTransitionError when the item is not in the trash.
  */
@@ -39,21 +38,18 @@ export function restoreFromTrash(item: MediaItem, now: Date): MediaItem {
   if (item.status !== 'trashed') {
     throw new InvalidTransitionError(`an item that is ${item.status} is not in the trash`, { details: { from: item.status, action: 'restored' } });
   }
-  const from = item.trash?.from ?? 'failed';
-  const next: MediaItem = { ...item, version: item.version + 1, updatedAt: now.toISOString(), status: from === 'processing' ? 'uploaded' : from };
+  const next: MediaItem = { ...item, version: item.version + 1, updatedAt: now.toISOString(), status: item.trash?.from ?? 'failed' };
   delete next.trash;
   return next;
 }
 
 /**
- * What a restored item still needs from the pipeline, because the trash made a job drop it:
- * `processing` when it came back `uploaded` (its processing was interrupted), `tagging` when it came
- * back `ready` but was never tagged and checked (it went to the trash between the two), else nothing.
+ * Whether a restored item still needs tagging (and its moderation check): it came back `ready`
+ * but was never checked, because it went to the trash between processing and tagging, and the
+ * tagging job that found it trashed dropped it.
  */
-export function needsProcessingAgain(restored: MediaItem): 'processing' | 'tagging' | undefined {
-  if (restored.status === 'uploaded') return 'processing';
-  if (restored.status === 'ready' && restored.moderation.checkedAt === undefined) return 'tagging';
-  return undefined;
+export function needsTaggingAgain(restored: MediaItem): boolean {
+  return restored.status === 'ready' && restored.moderation.checkedAt === undefined;
 }
 
 /** When an item in the trash is removed for good: `retentionDays` after it went there. */

@@ -9,7 +9,7 @@ import {
 } from '@mediaflow/domain';
 import { z } from 'zod';
 import type { CoreDeps } from './context.js';
-import { restoreMedia } from './trash.js';
+import { restoreForReupload } from './trash.js';
 import { failItem } from './jobs/failure.js';
 import { sniff, SNIFF_BYTES } from './sniff.js';
 
@@ -74,7 +74,7 @@ export async function ingestObject(deps: CoreDeps, message: ObjectCreated): Prom
   const duplicate = await deps.repo.findByHash(item.ownerId, sha256);
   if (duplicate && duplicate.id !== item.id) {
     // Its copy is in the trash: uploading it again brings that one back (with its tags and albums).
-    if (duplicate.status === 'trashed') await restoreMedia(deps, item.ownerId, duplicate.id);
+    if (duplicate.status === 'trashed') await restoreForReupload(deps, item.ownerId, duplicate.id);
     return markDuplicate(deps, item, duplicate.id);
   }
 

@@ -8,7 +8,8 @@ import {
   mapLimit,
   type MediaItem,
   moveToTrash,
-  needsProcessingAgain,
+  needsTaggingAgain,
+  InvalidTransitionError,
   NotFoundError,
   type Page,
   parseOrThrow,
@@ -41,10 +42,17 @@ const BULK_CONCURRENCY = 4;
 export async function trashMedia(deps: ServiceDeps, ownerId: string, id: string): Promise<MediaItem | undefined> {
   const item = await getMedia(deps, ownerId, id);
   if (item.status === 'trashed') return item;
-  const next = await updateItem(deps, ownerId, id, (current) => {
-    if (current.status === 'trashed') throw new ConflictError('the item went to the trash meanwhile');
-    return current.status === 'uploading' ? applyAction(current, 'deleted', deps.clock.now()) : moveToTrash(current, deps.clock.now());
-  });
+  let next: MediaItem;
+  try {
+    next = await updateItem(deps, ownerId, id, (current) => {
+      if (current.status === 'trashed') throw new AlreadyTrashed(current);
+      return current.status === 'uploading' ? applyAction(current, 'deleted', deps.clock.now()) : moveToTrash(current, deps.clock.now());
+    });
+  } catch (error) {
+    // Another request trashed it first: that is what was asked.
+    if (error instanceof AlreadyTrashed) return error.item;
+    throw error;
+  }
   if (next.status === 'deleted') {
     // Marked deleted above: this finishes the delete from there.
     await deleteMedia(deps, ownerId, id);
@@ -54,25 +62,39 @@ export async function trashMedia(deps: ServiceDeps, ownerId: string, id: string)
   return next;
 }
 
+/** The item was trashed by another request between the read and the write. */
+class AlreadyTrashed extends Error {
+  constructor(readonly item: MediaItem) {
+    super('already in the trash');
+  }
+}
+
 /**
  * `POST /api/v1/media/{id}/restore`: back out of the trash with the status it had (a held item
- * stays held). `InvalidTransitionError` (409) when it is not in the trash. What the trash made a
- * job drop is asked for again: processing it interrupted, or tagging (with its moderation check)
- * that had not run yet, so a restore never skips a step.
+ * stays held). `InvalidTransitionError` (409) when it is not in the trash. A `ready` item trashed
+ * before its tagging ran (the tagging job dropped it) is sent to tagging again, so a restore never
+ * skips the moderation check (tagging twice, if that job was still queued, changes nothing).
  */
 export async function restoreMedia(deps: CoreDeps, ownerId: string, id: string): Promise<MediaItem> {
   const restored = await updateItem(deps, ownerId, id, (current) => restoreFromTrash(current, deps.clock.now()));
-  const again = needsProcessingAgain(restored);
-  const at = { id: deps.ids.next(), occurredAt: deps.clock.now(), ownerId, mediaId: id };
-  const { original } = restored;
-  if (again === 'processing' && original.sha256 !== undefined) {
+  if (needsTaggingAgain(restored)) {
     await deps.bus.publish(
-      createEvent('media.uploaded', { ...at, data: { kind: restored.kind, mime: original.mime, size: original.size, sha256: original.sha256, key: original.key } }),
+      createEvent('media.processed', { id: deps.ids.next(), occurredAt: deps.clock.now(), ownerId, mediaId: id, data: { kind: restored.kind, renditions: restored.renditions } }),
     );
-  } else if (again === 'tagging') {
-    await deps.bus.publish(createEvent('media.processed', { ...at, data: { kind: restored.kind, renditions: restored.renditions } }));
   }
   return restored;
+}
+
+/**
+ * The same file uploaded again while its copy is in the trash: that copy comes back. Two uploads
+ * racing to it both see it restored (the second finds it out of the trash already).
+ */
+export async function restoreForReupload(deps: CoreDeps, ownerId: string, id: string): Promise<void> {
+  try {
+    await restoreMedia(deps, ownerId, id);
+  } catch (error) {
+    if (!(error instanceof InvalidTransitionError)) throw error;
+  }
 }
 
 /** `GET /api/v1/trash`: the owner's trash, most recently trashed first. */

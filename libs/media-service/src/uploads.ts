@@ -11,7 +11,7 @@ import {
   UploadRequestSchema,
 } from '@mediaflow/domain';
 import type { CoreDeps, ServiceDeps } from './context.js';
-import { restoreMedia } from './trash.js';
+import { restoreForReupload } from './trash.js';
 
 /** What starting and completing an upload needs: the core, and multipart uploads where the store has them. */
 export type UploadDeps = CoreDeps & Pick<ServiceDeps, 'multipart'>;
@@ -33,8 +33,9 @@ export type StartUploadResult =
  */
 /**
  * Refuses an upload that would take the owner past `storageQuotaBytes` (413, `limit_exceeded`,
- * with what is used and what is allowed). Uploads under way count at their declared size, so
- * starting many at once does not slip past the quota.
+ * with what is used and what is allowed). Uploads under way count at their declared size; the
+ * check reads the usage before the item is created, so two uploads started at the same instant
+ * may both pass (the store would have to check within its create to stop that).
  */
 async function checkQuota(deps: UploadDeps, ownerId: string, size: number): Promise<void> {
   const quota = deps.config.storageQuotaBytes;
@@ -57,7 +58,7 @@ export async function startUpload(deps: UploadDeps, ownerId: string, body: unkno
   if (request.sha256 !== undefined) {
     const existing = await deps.repo.findByHash(ownerId, request.sha256);
     // The same file again while its copy is in the trash: the owner wants it back.
-    if (existing?.status === 'trashed') await restoreMedia(deps, ownerId, existing.id);
+    if (existing?.status === 'trashed') await restoreForReupload(deps, ownerId, existing.id);
     if (existing) return { id: existing.id, duplicate: true };
   }
   await checkQuota(deps, ownerId, request.size);

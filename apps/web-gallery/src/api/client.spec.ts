@@ -184,6 +184,20 @@ describe('trash, favourites and bulk actions', () => {
     expect(result.results[700]).toEqual({ id: ids[700], ok: false, status: 404, code: 'not_found', reason: 'media not found' });
   });
 
+  it('sends a delete for good in requests of at most 25 ids, while other actions keep 500', async () => {
+    const ids = Array.from({ length: 60 }, (_, i) => `01D${String(i).padStart(5, '0')}`);
+    const sizes: Record<string, number[]> = {};
+    const send = jest.fn(async (slice: BulkRequest) => {
+      (sizes[slice.action] ??= []).push(slice.ids.length);
+      return { results: slice.ids.map((id) => ({ id, ok: true as const })), succeeded: slice.ids.length, failed: 0 };
+    });
+    const deleted = await bulkInSlices({ ids, action: 'delete' }, send);
+    await bulkInSlices({ ids, action: 'restore' }, send);
+    expect(sizes).toEqual({ delete: [25, 25, 10], restore: [60] });
+    expect(deleted.results.map((r) => r.id)).toEqual(ids);
+    expect(deleted).toMatchObject({ succeeded: 60, failed: 0 });
+  });
+
   it('rejects when the first slice is refused; a later refused slice fails its ids and the rest, keeping what was done', async () => {
     const request: BulkRequest = { ids: Array.from({ length: 1100 }, (_, i) => `id${i}`), action: 'trash' };
     const refused = new ApiError('slow down', 429, 'rate_limited', 'slow down');

@@ -32,7 +32,7 @@ import type {
   UploadGrant,
   UploadRequest,
 } from './types';
-import { BULK_LIMIT } from './types';
+import { bulkLimitOf } from './types';
 
 /** One field a request was refused for: its path in the request (`to`, `tags`) and why. */
 export interface ProblemIssue {
@@ -96,8 +96,9 @@ export interface ApiClient {
   /** Removes one batch of the trash for good; call again while `more` is true. */
   emptyTrash(): Promise<EmptyTrash>;
   /**
-   * One action on many items (`POST /api/v1/media/bulk`), in requests of at most 500 ids. Each
-   * item's outcome comes back in the order of `ids`; a failed item is a result, not an error.
+   * One action on many items (`POST /api/v1/media/bulk`), in requests of at most 500 ids (25 for
+   * `delete`). Each item's outcome comes back in the order of `ids`; a failed item is a result,
+   * not an error.
    */
   bulkMedia(request: BulkRequest): Promise<BulkResult>;
   /** Asks a moderator to look again at a held item (a rejected one goes back to the queue). */
@@ -208,15 +209,17 @@ function distinct(ids: readonly string[]): string[] {
 }
 
 /**
- * Sends a bulk request in slices of `BULK_LIMIT` ids, one after another, and joins the answers.
- * A refused first slice rejects (nothing was done); a later one that fails leaves its ids and
- * the rest as failed results with its reason, since the earlier slices took effect.
+ * Sends a bulk request in slices of as many ids as its action takes (`bulkLimitOf`: 25 for
+ * `delete`, 500 for the others), one after another, and joins the answers. A refused first slice
+ * rejects (nothing was done); a later one that fails leaves its ids and the rest as failed results
+ * with its reason, since the earlier slices took effect.
  */
 export async function bulkInSlices(request: BulkRequest, send: (slice: BulkRequest) => Promise<BulkResult>): Promise<BulkResult> {
   const ids = distinct(request.ids);
+  const size = bulkLimitOf(request.action);
   const results: BulkItemResult[] = [];
-  for (let start = 0; start < ids.length; start += BULK_LIMIT) {
-    const slice = ids.slice(start, start + BULK_LIMIT);
+  for (let start = 0; start < ids.length; start += size) {
+    const slice = ids.slice(start, start + size);
     try {
       const answer = await send({ ...request, ids: slice });
       results.push(...answer.results);

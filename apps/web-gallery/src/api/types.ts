@@ -10,6 +10,7 @@ import type {
   BulkResult,
   DuplicateUpload,
   ListMediaInput,
+  Me,
   MediaKind,
   MediaStatus,
   MediaView,
@@ -121,3 +122,20 @@ export type BulkItemResult = BulkResult['results'][number];
 
 /** The most ids one bulk request takes. */
 export const BULK_LIMIT = 500;
+
+/**
+ * The most ids one bulk `delete` takes (the server's `MAX_BULK_DELETE`): each one removes objects
+ * and edge copies, so a request of them is kept short. More is a 400.
+ */
+export const BULK_DELETE_LIMIT = 25;
+
+/** How many ids one request of this action may carry. */
+export function bulkLimitOf(action: BulkAction): number {
+  return action === 'delete' ? BULK_DELETE_LIMIT : BULK_LIMIT;
+}
+
+/**
+ * What the owner stores: the bytes (originals and renditions, the trash included), the items, and
+ * the quota (null: none). `GET /api/v1/me` answers it, or null where the server keeps no usage.
+ */
+export type StorageUsage = NonNullable<Me['storage']>;

@@ -1,6 +1,6 @@
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import type { ApiClient } from '../api/client';
-import type { SearchParams } from '../api/types';
+import type { Me, SearchParams } from '../api/types';
 import { LOCAL_CONFIG } from '../auth/config';
 import { bulkAnswer, fakeApi, fakeVisitor, renderWith, searchHit, sharedItem, testServices, trashItem } from '../test/fixtures';
 import { App } from './App';
@@ -81,7 +81,7 @@ describe('App: the library’s search and timeline', () => {
     const box = screen.getByRole('combobox', { name: 'Search your library' });
     fireEvent.change(box, { target: { value: 'suns' } });
     await waitFor(() => expect(window.location.search).toBe('?q=suns'));
-    expect(search).toHaveBeenLastCalledWith({ order: 'relevance', q: 'suns' }, null, 60, expect.any(AbortSignal));
+    await waitFor(() => expect(search).toHaveBeenLastCalledWith({ order: 'relevance', q: 'suns' }, null, 60, expect.any(AbortSignal)));
     const tile = await screen.findByRole('button', { name: 'sunset-beach.jpg' });
     expect(tile.textContent).toContain('in file name');
     expect((screen.getByLabelText('Sort') as HTMLSelectElement).value).toBe('relevance');
@@ -130,5 +130,46 @@ describe('App: the library’s search and timeline', () => {
     });
     await waitFor(() => expect(search).toHaveBeenLastCalledWith({ order: 'relevance', q: 'dog', kind: 'image', tags: ['beach'] }, null, 60, expect.any(AbortSignal)));
     expect(screen.getByRole('button', { name: 'Remove filter Tag: beach' })).toBeTruthy();
+  });
+});
+
+describe('App: storage used', () => {
+  const GB = 1_000_000_000;
+  const me = (storage: Me['storage']) => ({ ownerId: 'alice', roles: [], storage });
+
+  it('shows the storage used and the quota as a meter in the header, read again after a delete for good', async () => {
+    const getMe = jest.fn(async () => me({ usedBytes: 1.2 * GB, items: 42, quotaBytes: 10 * GB }));
+    const listTrash = jest.fn(async () => ({ items: [trashItem({ title: 'Dunes' })], nextCursor: null, retentionDays: 30 }));
+    const bulkMedia = jest.fn(async (request: Parameters<ApiClient['bulkMedia']>[0]) => bulkAnswer(request.ids));
+    renderWith(<App config={LOCAL_CONFIG} />, testServices(fakeApi({ getMe, listTrash, bulkMedia })));
+    const header = await screen.findByRole('banner');
+    const meter = await within(header).findByRole('meter', { name: 'Storage' });
+    expect(meter.getAttribute('aria-valuetext')).toBe('1.2 GB of 10 GB used');
+    expect(meter.getAttribute('aria-valuenow')).toBe(String(1.2 * GB));
+    expect(meter.getAttribute('aria-valuemax')).toBe(String(10 * GB));
+    expect(meter.textContent).toBe('1.2 GB of 10 GB used');
+
+    getMe.mockImplementation(async () => me({ usedBytes: 0.9 * GB, items: 41, quotaBytes: 10 * GB }));
+    fireEvent.click(within(screen.getByRole('navigation', { name: 'Main' })).getByRole('link', { name: 'Trash' }));
+    fireEvent.click(await screen.findByRole('checkbox', { name: 'Dunes' }));
+    fireEvent.click(within(screen.getByRole('toolbar', { name: 'Selection' })).getByRole('button', { name: 'Delete forever' }));
+    fireEvent.click(within(await screen.findByRole('dialog')).getByRole('button', { name: 'Delete forever' }));
+    await waitFor(() => expect(within(header).getByRole('meter', { name: 'Storage' }).getAttribute('aria-valuetext')).toBe('900 MB of 10 GB used'), { timeout: 3000 });
+    expect(getMe).toHaveBeenCalledTimes(2);
+  });
+
+  it('says only what is used where there is no quota, and nothing where the server keeps no usage', async () => {
+    const { unmount } = renderWith(<App config={LOCAL_CONFIG} />, testServices(fakeApi({ getMe: jest.fn(async () => me({ usedBytes: 1_234_567, items: 3, quotaBytes: null })) })));
+    expect(await within(await screen.findByRole('banner')).findByText('1.2 MB used')).toBeTruthy();
+    expect(screen.queryByRole('meter')).toBeNull();
+    unmount();
+
+    const getMe = jest.fn(async () => me(null));
+    renderWith(<App config={LOCAL_CONFIG} />, testServices(fakeApi({ getMe })));
+    const header = await screen.findByRole('banner');
+    await waitFor(() => expect(getMe).toHaveBeenCalled());
+    await act(async () => undefined);
+    expect(within(header).queryByText(/used/)).toBeNull();
+    expect(screen.queryByRole('meter')).toBeNull();
   });
 });

@@ -1,7 +1,7 @@
 import { lazy, Suspense, useCallback, useEffect, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
 import { AlbumPage } from '../albums/AlbumPage';
 import { AlbumsPage } from '../albums/AlbumsPage';
-import type { Me } from '../api/types';
+import type { StorageUsage } from '../api/types';
 import { authorizeUrl, completeRedirect, logoutUrl } from '../auth/cognito';
 import type { GalleryConfig } from '../auth/config';
 import { MediaAccessGate } from '../auth/MediaAccessGate';
@@ -20,7 +20,9 @@ import { Dropzone } from '../upload/Dropzone';
 import { UploadTray } from '../upload/UploadTray';
 import { useRoute, type Navigate, type Route } from './route';
 import { useServices } from './services';
+import { StorageUsed } from './StorageUsed';
 import { effectiveTheme, useTheme } from './theme';
+import { useMe } from './useMe';
 
 // The Cost page pulls in the cost model and its price tables: a separate chunk, loaded on visit.
 const CostPage = lazy(() => import('../cost/CostPage'));
@@ -42,22 +44,18 @@ function sectionOf(route: Route): Section {
   return 'library';
 }
 
-/** Who is signed in, by the API (`GET /api/v1/me`); null until known, or when it cannot say. */
-function useMe(): Me | null {
-  const { api } = useServices();
-  const [me, setMe] = useState<Me | null>(null);
-  useEffect(() => {
-    const controller = new AbortController();
-    api.getMe(controller.signal).then(
-      (answer) => !controller.signal.aborted && setMe(answer),
-      () => undefined,
-    );
-    return () => controller.abort();
-  }, [api]);
-  return me;
+interface HeaderProps {
+  onUpload: () => void;
+  onNavigate: (section: Section) => void;
+  section: Section;
+  moderator: boolean;
+  /** What the owner stores, beside their name; nothing where the server keeps no usage. */
+  storage: StorageUsage | null | undefined;
+  onSignOut: () => void;
+  search: ReactNode;
 }
 
-function Header({ onUpload, onNavigate, section, moderator, onSignOut, search }: { onUpload: () => void; onNavigate: (section: Section) => void; section: Section; moderator: boolean; onSignOut: () => void; search: ReactNode }) {
+function Header({ onUpload, onNavigate, section, moderator, storage, onSignOut, search }: HeaderProps) {
   const { session } = useServices();
   const [theme, toggleTheme] = useTheme();
   const dark = effectiveTheme(theme) === 'dark';
@@ -88,6 +86,7 @@ function Header({ onUpload, onNavigate, section, moderator, onSignOut, search }:
         <button type="button" className="icon-btn" onClick={toggleTheme} aria-label={dark ? 'Switch to light mode' : 'Switch to dark mode'} title={dark ? 'Light mode' : 'Dark mode'}>
           {dark ? <SunIcon /> : <MoonIcon />}
         </button>
+        <StorageUsed storage={storage} />
         <span className="user" title={session.ownerId ?? undefined}>
           {session.displayName}
         </span>
@@ -145,6 +144,7 @@ function Shell({ config, route, navigate }: { config: GalleryConfig; route: Rout
         onUpload={() => picker.current?.click()}
         section={sectionOf(route)}
         moderator={me?.roles.includes('moderator') ?? false}
+        storage={me?.storage}
         onNavigate={toSection}
         onSignOut={signOut}
         search={

@@ -8,6 +8,7 @@ import type { UploadQueue } from '../upload/queue';
 export class MediaEvents {
   private readonly updated = new Set<(item: MediaView) => void>();
   private readonly removed = new Set<(id: string) => void>();
+  private readonly storage = new Set<() => void>();
 
   onUpdated(listener: (item: MediaView) => void): () => void {
     this.updated.add(listener);
@@ -25,6 +26,16 @@ export class MediaEvents {
 
   emitRemoved(id: string): void {
     for (const listener of this.removed) listener(id);
+  }
+
+  /** What the owner stores may have changed where no listed item did (the trash restored, deleted for good or emptied). */
+  onStorageChanged(listener: () => void): () => void {
+    this.storage.add(listener);
+    return () => this.storage.delete(listener);
+  }
+
+  emitStorageChanged(): void {
+    for (const listener of this.storage) listener();
   }
 }
 

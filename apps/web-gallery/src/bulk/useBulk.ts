@@ -18,16 +18,25 @@ export interface BulkRun {
   notice: Notice | null;
   setNotice: (notice: Notice | null) => void;
   /**
-   * Runs one action on the items: one `POST /api/v1/media/bulk` per 500 of them. Resolves to the
-   * outcome (null when the request itself failed) and leaves a notice that says how it went.
+   * Runs one action on the items: one `POST /api/v1/media/bulk` per 500 of them (25 for `delete`).
+   * Resolves to the outcome (null when the request itself failed) and leaves a notice that says
+   * how it went.
    */
   run: (action: BulkAction, items: readonly BulkTarget[], extra?: { tags?: string[]; albumId?: string }) => Promise<BulkResult | null>;
   /** Offers to take the last action back, beside its notice. */
   offerUndo: (undo: () => void) => void;
 }
 
-/** An item an action is about: its id, and its name for the notice. */
-export type BulkTarget = { id: string; title?: string | null | undefined; filename: string };
+/** An item an action is about: its id, its name for the notice, and its status where known. */
+export type BulkTarget = { id: string; title?: string | null | undefined; filename: string; status?: string | undefined };
+
+/**
+ * The items still uploading: moved to the trash, the server deletes them for good instead (an
+ * upload in flight has nothing to keep), so they are never in a trash action's Undo.
+ */
+export function stillUploading(items: readonly BulkTarget[]): Set<string> {
+  return new Set(items.filter((i) => i.status === 'uploading').map((i) => i.id));
+}
 
 /** Bulk actions on a selection, one at a time, with a notice of each outcome. */
 export function useBulk(): BulkRun {
@@ -41,7 +50,7 @@ export function useBulk(): BulkRun {
       setNotice(null);
       try {
         const result = await api.bulkMedia({ ids: items.map((i) => i.id), action, ...extra });
-        const summary = bulkSummary(action, result, new Map(items.map((i) => [i.id, itemName(i)])), extra.tags);
+        const summary = bulkSummary(action, result, new Map(items.map((i) => [i.id, itemName(i)])), extra.tags, stillUploading(items));
         setNotice({ text: summary.text, tone: summary.failed ? 'failed' : 'done' });
         return result;
       } catch (e) {

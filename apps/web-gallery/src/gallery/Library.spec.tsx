@@ -44,7 +44,7 @@ describe('Library select mode', () => {
   it('toggles tiles with a click (as checkboxes), counts them, and clears', async () => {
     const { onOpen } = await setup();
     fireEvent.click(screen.getByRole('button', { name: 'Select' }));
-    const grid = screen.getByRole('region', { name: 'Your library' });
+    const grid = screen.getByRole('grid', { name: 'Your library' });
     const dunes = within(grid).getByRole('checkbox', { name: 'Dunes' });
     fireEvent.click(dunes);
     fireEvent.click(within(grid).getByRole('checkbox', { name: 'Ridge' }));
@@ -124,22 +124,47 @@ async function wired(apiOverrides: Partial<ApiClient> = {}, initial: LibraryView
   return { api, items, services: rendered.services };
 }
 
-const rowOf = (name: string) => screen.getByRole('button', { name }).closest('[role="row"]');
-const selectedNames = () =>
-  screen
-    .queryAllByRole('row', { selected: true })
-    .map((row) => row.querySelector('.tile-button')?.getAttribute('aria-label'));
+const selectedNames = () => screen.queryAllByRole('checkbox', { checked: true }).map((tile) => tile.getAttribute('aria-label'));
 
 describe('Library multi-select', () => {
-  it('is a multi-selectable grid whose rows say whether they are selected', async () => {
-    await wired();
-    const grids = screen.getAllByRole('grid');
-    expect(grids.length).toBeGreaterThan(0);
-    expect(grids.every((g) => g.getAttribute('aria-multiselectable') === 'true')).toBe(true);
-    expect(rowOf('Dunes')?.getAttribute('aria-selected')).toBe('false');
-    // One Tab stop for the whole grid: the first tile until another has had the focus.
+  it('is one grid for the whole timeline, each day a row group under its header, with one Tab stop', async () => {
+    const days = [
+      searchHit({ title: 'Dunes', takenAt: '2021-07-14T18:00:00.000Z' }),
+      searchHit({ title: 'Harbour', takenAt: '2021-07-14T08:00:00.000Z' }),
+      searchHit({ title: 'Ridge', takenAt: '2021-06-02T08:00:00.000Z' }),
+    ];
+    renderWith(<Library list={listOf(days)} view={{ q: '', tags: [] }} onViewChange={jest.fn()} onOpen={jest.fn()} onPickFiles={jest.fn()} />, testServices(fakeApi()));
+    await act(async () => undefined);
+    const grid = screen.getByRole('grid', { name: 'Your library' });
+    expect(screen.getAllByRole('grid')).toEqual([grid]);
+    const day = new Date('2021-07-14T00:00:00Z').toLocaleDateString(undefined, { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' });
+    const groups = within(grid).getAllByRole('rowgroup');
+    expect(groups).toHaveLength(2);
+    const first = within(grid).getByRole('rowgroup', { name: day });
+    // The group's header is a row of its own; each tile is a row with one cell.
+    expect(within(first).getByRole('columnheader').textContent).toBe(day);
+    expect(within(first).getAllByRole('gridcell').map((cell) => within(cell).getByRole('button', { name: /./ }).getAttribute('aria-label'))).toEqual(['Dunes', 'Harbour']);
+    // The months' headers are rows of the grid too, and still headings.
+    expect(within(grid).getAllByRole('heading', { level: 2 })).toHaveLength(2);
+    // One Tab stop for the whole grid, across its days: the first tile until another has had the focus.
     expect(screen.getByRole('button', { name: 'Dunes' }).tabIndex).toBe(0);
     expect(screen.getByRole('button', { name: 'Harbour' }).tabIndex).toBe(-1);
+    expect(screen.getByRole('button', { name: 'Ridge' }).tabIndex).toBe(-1);
+    // Ctrl+A in one day selects every day's tiles: one widget.
+    const dunes = screen.getByRole('button', { name: 'Dunes' });
+    act(() => dunes.focus());
+    fireEvent.keyDown(dunes, { key: 'a', ctrlKey: true });
+    expect(selectedNames()).toEqual(['Dunes', 'Harbour', 'Ridge']);
+  });
+
+  it('says whether a tile is selected once: on its checkbox, not again on its row', async () => {
+    await wired();
+    fireEvent.click(screen.getByRole('button', { name: 'Select' }));
+    const dunes = screen.getByRole('checkbox', { name: 'Dunes' });
+    fireEvent.click(dunes);
+    expect(dunes.getAttribute('aria-checked')).toBe('true');
+    expect(document.querySelectorAll('[aria-selected]')).toHaveLength(0);
+    expect(screen.getByRole('grid').getAttribute('aria-multiselectable')).toBeNull();
   });
 
   it('selects the range from the last clicked tile with a Shift-click, and shrinks it with another', async () => {
@@ -206,10 +231,22 @@ describe('Library multi-select', () => {
     await wired();
     fireEvent.click(screen.getByRole('button', { name: 'Select' }));
     const bar = screen.getByRole('toolbar', { name: 'Selection' });
-    fireEvent.click(within(bar).getByRole('button', { name: 'Select all' }));
+    const selectAll = within(bar).getByRole('button', { name: 'Select all' });
+    act(() => selectAll.focus());
+    fireEvent.click(selectAll);
     expect(bar.textContent).toContain('5 selected');
-    expect((within(bar).getByRole('button', { name: 'Select all' }) as HTMLButtonElement).disabled).toBe(true);
-    fireEvent.keyDown(within(bar).getByRole('button', { name: 'Clear' }), { key: 'Escape' });
+    // Nothing left to select: unavailable, yet it keeps the focus (a disabled button would drop it).
+    expect(selectAll.getAttribute('aria-disabled')).toBe('true');
+    expect((selectAll as HTMLButtonElement).disabled).toBe(false);
+    expect(document.activeElement).toBe(selectAll);
+    const clear = within(bar).getByRole('button', { name: 'Clear' });
+    act(() => clear.focus());
+    fireEvent.click(clear);
+    expect(bar.textContent).toContain('0 selected');
+    expect(clear.getAttribute('aria-disabled')).toBe('true');
+    expect((clear as HTMLButtonElement).disabled).toBe(false);
+    expect(document.activeElement).toBe(clear);
+    fireEvent.keyDown(clear, { key: 'Escape' });
     expect(screen.queryByRole('toolbar', { name: 'Selection' })).toBeNull();
   });
 });
@@ -244,6 +281,34 @@ describe('Library bulk actions', () => {
     expect(await screen.findByRole('checkbox', { name: 'Dunes' })).toBeTruthy();
     expect(screen.getByRole('checkbox', { name: 'Ridge' })).toBeTruthy();
     expect(screen.getByText('2 items restored.')).toBeTruthy();
+  });
+
+  it('says that an item still uploading was deleted for good, not moved to the trash, and leaves it out of Undo', async () => {
+    const bulkMedia = jest.fn(async (request: Parameters<ApiClient['bulkMedia']>[0]) => bulkAnswer(request.ids));
+    const items = [searchHit({ title: 'Dunes' }), searchHit({ title: 'Harbour', status: 'uploading' }), searchHit({ title: 'Ridge' })];
+    renderWith(<Wired initial={{ q: '', tags: [] }} />, testServices(fakeApi({ bulkMedia, search: jest.fn(async () => ({ items, nextCursor: null })) })));
+    await screen.findByRole('button', { name: 'Ridge' });
+    await act(async () => undefined);
+    fireEvent.click(screen.getByRole('button', { name: 'Select' }));
+    for (const name of ['Dunes', 'Harbour, Uploading', 'Ridge']) fireEvent.click(screen.getByRole('checkbox', { name }));
+    fireEvent.click(within(screen.getByRole('toolbar', { name: 'Selection' })).getByRole('button', { name: 'Move to trash' }));
+    expect(await screen.findByText('2 items moved to the trash. “Harbour” was still uploading, so it was deleted for good.')).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Undo' }));
+    await waitFor(() => expect(bulkMedia).toHaveBeenLastCalledWith({ ids: [items[0]?.id, items[2]?.id], action: 'restore' }));
+    expect(await screen.findByText('2 items restored.')).toBeTruthy();
+  });
+
+  it('offers no Undo when every item was still uploading', async () => {
+    const bulkMedia = jest.fn(async (request: Parameters<ApiClient['bulkMedia']>[0]) => bulkAnswer(request.ids));
+    const items = [searchHit({ title: 'Dunes' }), searchHit({ title: 'Harbour', status: 'uploading' }), searchHit({ title: 'Ridge', status: 'uploading' })];
+    renderWith(<Wired initial={{ q: '', tags: [] }} />, testServices(fakeApi({ bulkMedia, search: jest.fn(async () => ({ items, nextCursor: null })) })));
+    await screen.findByRole('button', { name: 'Ridge, Uploading' });
+    await act(async () => undefined);
+    fireEvent.click(screen.getByRole('button', { name: 'Select' }));
+    for (const name of ['Harbour, Uploading', 'Ridge, Uploading']) fireEvent.click(screen.getByRole('checkbox', { name }));
+    fireEvent.click(within(screen.getByRole('toolbar', { name: 'Selection' })).getByRole('button', { name: 'Move to trash' }));
+    expect(await screen.findByText('2 items were still uploading, so they were deleted for good.')).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Undo' })).toBeNull();
   });
 
   it('adds tags from a small dialog (commas between them) and says how many items were tagged', async () => {
@@ -303,7 +368,7 @@ describe('Library bulk actions', () => {
 });
 
 describe('Library favourites', () => {
-  it('marks an item with the heart on its tile (a switch in the tile\u2019s Tab stop) and keeps the server\u2019s answer', async () => {
+  it('marks an item with the heart on its tile and keeps the server\u2019s answer', async () => {
     const setFavourite = jest.fn(async (id: string, favourite: boolean) => ({ ...searchHit({ id, title: 'Dunes' }), favourite }));
     await wired({ setFavourite });
     const heart = screen.getByRole('switch', { name: 'Favourite Dunes' });
@@ -314,9 +379,46 @@ describe('Library favourites', () => {
     await waitFor(() => expect(setFavourite).toHaveBeenCalledWith(expect.any(String), true));
     await act(async () => undefined);
     expect(screen.getByRole('switch', { name: 'Favourite Dunes' }).getAttribute('aria-checked')).toBe('true');
-    // It shares the tile's Tab stop, and the tile's button stays the only button.
-    expect(heart.tabIndex).toBe(screen.getByRole('button', { name: 'Dunes' }).tabIndex);
+    // The tile's button stays the only button in it.
     expect(within(heart.closest('li') as HTMLElement).getAllByRole('button')).toHaveLength(1);
+  });
+
+  it('keeps one Tab stop per tile: the heart is none, F on the focused tile toggles it and says so', async () => {
+    const setFavourite = jest.fn(async (id: string, favourite: boolean) => ({ ...searchHit({ id, title: 'Harbour' }), favourite }));
+    const { items } = await wired({ setFavourite });
+    const tile = screen.getByRole('button', { name: 'Harbour' });
+    const heart = screen.getByRole('switch', { name: 'Favourite Harbour' });
+    expect(heart.tabIndex).toBe(-1);
+    expect(heart.getAttribute('aria-keyshortcuts')).toBe('F');
+    // The first tile holds the grid's Tab stop, and only its button does.
+    const stops = Array.from(document.querySelectorAll<HTMLElement>('.timeline button')).filter((b) => b.tabIndex === 0);
+    expect(stops).toEqual([screen.getByRole('button', { name: 'Dunes' })]);
+    act(() => tile.focus());
+    fireEvent.keyDown(tile, { key: 'f' });
+    expect(setFavourite).toHaveBeenCalledWith(items[1]?.id, true);
+    expect(heart.getAttribute('aria-checked')).toBe('true');
+    expect(document.activeElement).toBe(tile);
+    expect(screen.getByText('“Harbour” added to favourites').getAttribute('role')).toBe('status');
+    await act(async () => undefined);
+    // With a modifier it is someone else's shortcut.
+    fireEvent.keyDown(tile, { key: 'f', ctrlKey: true });
+    expect(setFavourite).toHaveBeenCalledTimes(1);
+  });
+
+  it('keeps the last click\u2019s answer when two clicks on a heart are answered in the other order', async () => {
+    const answers: { favourite: boolean; resolve: () => void }[] = [];
+    const setFavourite = jest.fn(
+      (id: string, favourite: boolean) =>
+        new Promise<ReturnType<typeof searchHit>>((resolve) => answers.push({ favourite, resolve: () => resolve({ ...searchHit({ id, title: 'Dunes' }), favourite }) })),
+    );
+    await wired({ setFavourite });
+    fireEvent.click(screen.getByRole('switch', { name: 'Favourite Dunes' }));
+    fireEvent.click(screen.getByRole('switch', { name: 'Favourite Dunes' }));
+    expect(answers.map((a) => a.favourite)).toEqual([true, false]);
+    // The second (unmark) is answered first, then the first (mark) arrives late.
+    await act(async () => answers[1]?.resolve());
+    await act(async () => answers[0]?.resolve());
+    expect(screen.getByRole('switch', { name: 'Favourite Dunes' }).getAttribute('aria-checked')).toBe('false');
   });
 
   it('puts the heart back and says why when the change is refused', async () => {

@@ -6,7 +6,7 @@ import { useServices } from '../app/services';
 import { ActionDock, BulkNotice } from '../bulk/BulkNotice';
 import { itemName } from '../bulk/summary';
 import { TagsDialog } from '../bulk/TagsDialog';
-import { succeededIds, useBulk } from '../bulk/useBulk';
+import { stillUploading, succeededIds, useBulk } from '../bulk/useBulk';
 import { monthLabel } from '../search/labels';
 import { useAlbumName } from '../search/useAlbumName';
 import { EMPTY_VIEW, effectiveOrder, fromDay, hasWords, isFiltered, normalizeTag, toDay, withWords, type LibraryView } from '../search/view';
@@ -15,12 +15,13 @@ import { scrollToMonth, useMonthInView } from '../timeline/scroll';
 import { useTimeline } from '../timeline/useTimeline';
 import { AlbumIcon, CheckIcon, TagIcon, TrashIcon, UploadIcon } from '../ui/icons';
 import { LoadFailed } from '../ui/ListStates';
+import { offer } from '../ui/offer';
 import { Filters } from './Filters';
 import { SelectionBar } from './SelectionBar';
 import { HeartIcon } from './Tile';
 import { TimelineGrid } from './TimelineGrid';
 import type { MediaListState } from './useMediaList';
-import { useSelection, type GridSelection, type PickHow } from './useSelection';
+import { useGridSelection } from './useSelection';
 import { useTags } from './useTags';
 
 export interface LibraryProps {
@@ -81,7 +82,6 @@ export function Library({ list, view, onViewChange, onOpen, onPickFiles }: Libra
   const tags = useTags();
   const timeline = useTimeline();
   const albumName = useAlbumName(view.album);
-  const selection = useSelection();
   const bulk = useBulk();
   const [dialog, setDialog] = useState<'album' | 'addTags' | 'removeTags' | null>(null);
   // Hearts clicked and not yet answered: shown at once, the server's answer then replaces them.
@@ -94,18 +94,21 @@ export function Library({ list, view, onViewChange, onOpen, onPickFiles }: Libra
   const order = effectiveOrder(view);
   const byDate = order !== 'relevance';
   const searching = hasWords(view.q);
-  const chosen = useMemo(() => items.filter((i) => selection.selected.has(i.id)), [items, selection.selected]);
   const months = useMemo(() => monthsInRange(timeline, view.from, view.to), [timeline, view.from, view.to]);
   const content = useRef<HTMLDivElement>(null);
   const inView = useMonthInView(content, items);
   // A jump reloads the list from its month; once that page is in, the month goes to the top.
   const pending = useRef<{ month: string; sawLoading: boolean } | null>(null);
-  // The list's order and items for callbacks that stay the same from render to render (so the
-  // tiles, memoised, do not all render again on each change).
-  const latest = useRef({ items, ids: items.map((i) => i.id) });
+  const { selection, multiselect, chosen } = useGridSelection(items);
+  // The items for callbacks that stay the same from render to render (so the tiles, memoised,
+  // do not all render again on each change).
+  const latest = useRef(items);
   useEffect(() => {
-    latest.current = { items, ids: items.map((i) => i.id) };
+    latest.current = items;
   }, [items]);
+  // Each heart's requests, numbered per item: only the answer to the last one counts (two quick
+  // clicks may be answered in the other order).
+  const heartRequests = useRef(new Map<string, number>());
 
   useEffect(() => {
     const jump = pending.current;
@@ -128,20 +131,14 @@ export function Library({ list, view, onViewChange, onOpen, onPickFiles }: Libra
     onViewChange({ ...view, at: month });
   };
 
-  const { toggle, extend, selectAll, setActive } = selection;
-  const onPick = useCallback((id: string, how: PickHow, from?: string) => (how === 'toggle' ? toggle(id) : extend(id, latest.current.ids, from)), [toggle, extend]);
-  const onSelectAll = useCallback(() => selectAll(latest.current.ids), [selectAll]);
-  const onExit = useCallback(() => setActive(false), [setActive]);
-  const multiselect = useMemo<GridSelection>(
-    () => ({ selected: selection.selected, selecting: selection.active, onPick, onSelectAll, onExit }),
-    [selection.selected, selection.active, onPick, onSelectAll, onExit],
-  );
-
   const { setNotice } = bulk;
   const onFavourite = useCallback(
     (id: string, favourite: boolean) => {
+      const request = (heartRequests.current.get(id) ?? 0) + 1;
+      heartRequests.current.set(id, request);
+      const stale = () => heartRequests.current.get(id) !== request;
       setHearts((current) => new Map(current).set(id, favourite));
-      const item = latest.current.items.find((i) => i.id === id);
+      const item = latest.current.find((i) => i.id === id);
       const forget = () =>
         setHearts((current) => {
           const next = new Map(current);
@@ -150,10 +147,12 @@ export function Library({ list, view, onViewChange, onOpen, onPickFiles }: Libra
         });
       api.setFavourite(id, favourite).then(
         (updated) => {
+          if (stale()) return;
           events.emitUpdated(updated);
           forget();
         },
         (e: unknown) => {
+          if (stale()) return;
           forget();
           const name = item ? `“${itemName(item)}”` : 'The item';
           const reason = e instanceof ApiError ? e.detail : 'something went wrong';
@@ -176,7 +175,10 @@ export function Library({ list, view, onViewChange, onOpen, onPickFiles }: Libra
     const done = targets.filter((t) => ok.has(t.id));
     if (action === 'trash') {
       for (const item of done) events.emitRemoved(item.id);
-      if (done.length > 0) bulk.offerUndo(() => void undoTrash(done));
+      // An item still uploading was deleted for good (the notice says so): nothing to undo there.
+      const uploading = stillUploading(targets);
+      const trashed = done.filter((t) => !uploading.has(t.id));
+      if (trashed.length > 0) bulk.offerUndo(() => void undoTrash(trashed));
       return;
     }
     for (const item of done) events.emitUpdated(afterBulk(item, action, extra.tags ?? []));
@@ -189,13 +191,13 @@ export function Library({ list, view, onViewChange, onOpen, onPickFiles }: Libra
     if (!result) return;
     const ok = succeededIds(result);
     for (const item of trashed) if (ok.has(item.id)) events.emitUpdated(item);
+    if (ok.size > 0) events.emitStorageChanged();
     if (narrowed) list.reload();
   };
 
   const subject = chosen.length === 1 && chosen[0] ? `“${itemName(chosen[0])}”` : `${chosen.length} items`;
-  const none = chosen.length === 0 || bulk.busy !== null;
   // Unavailable but still focusable: the focus stays on the button an action was started from.
-  const offer = (start: () => void) => ({ 'aria-disabled': none || undefined, onClick: () => !none && start() });
+  const none = chosen.length === 0 || bulk.busy !== null;
 
   const newestFirst = order !== 'taken-asc';
   const rail = byDate && months.length > 0;
@@ -369,23 +371,23 @@ export function Library({ list, view, onViewChange, onOpen, onPickFiles }: Libra
       <ActionDock>
         <BulkNotice notice={bulk.notice} onDismiss={() => bulk.setNotice(null)} />
         {selection.active && (
-          <SelectionBar count={chosen.length} onClear={selection.clear} onDone={() => selection.setActive(false)} onSelectAll={onSelectAll} total={items.length}>
-            <button type="button" className="btn btn-danger-quiet" {...offer(() => void act('trash'))}>
+          <SelectionBar count={chosen.length} onClear={selection.clear} onDone={() => selection.setActive(false)} onSelectAll={multiselect.onSelectAll} total={items.length}>
+            <button type="button" className="btn btn-danger-quiet" {...offer(none, () => void act('trash'))}>
               <TrashIcon size={18} /> {bulk.busy === 'trash' ? 'Moving…' : 'Move to trash'}
             </button>
-            <button type="button" className="btn" {...offer(() => setDialog('addTags'))}>
+            <button type="button" className="btn" {...offer(none, () => setDialog('addTags'))}>
               <TagIcon size={18} /> Add tags
             </button>
-            <button type="button" className="btn" {...offer(() => setDialog('removeTags'))}>
+            <button type="button" className="btn" {...offer(none, () => setDialog('removeTags'))}>
               Remove tags
             </button>
-            <button type="button" className="btn" {...offer(() => setDialog('album'))}>
+            <button type="button" className="btn" {...offer(none, () => setDialog('album'))}>
               <AlbumIcon size={18} /> Add to album
             </button>
-            <button type="button" className="btn" {...offer(() => void act('favourite'))}>
+            <button type="button" className="btn" {...offer(none, () => void act('favourite'))}>
               <HeartIcon filled size={16} /> Favourite
             </button>
-            <button type="button" className="btn" {...offer(() => void act('unfavourite'))}>
+            <button type="button" className="btn" {...offer(none, () => void act('unfavourite'))}>
               Unfavourite
             </button>
           </SelectionBar>

@@ -1,4 +1,5 @@
 import type { KeyboardEvent, ReactNode } from 'react';
+import { offer } from '../ui/offer';
 
 export interface SelectionBarProps {
   count: number;
@@ -14,7 +15,8 @@ export interface SelectionBarProps {
 
 /**
  * The bar of select mode: how many are selected, what to do with them, Select all, Clear and
- * Done. Escape inside it is Done, as in the grid.
+ * Done. Escape inside it is Done, as in the grid. Select all and Clear stay focusable when there
+ * is nothing for them to do (`aria-disabled`): the focus stays in the bar after using them.
  */
 export function SelectionBar({ count, onClear, onDone, onSelectAll, total, children }: SelectionBarProps) {
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
@@ -29,11 +31,11 @@ export function SelectionBar({ count, onClear, onDone, onSelectAll, total, child
       </span>
       {children}
       {onSelectAll && total !== undefined && (
-        <button type="button" className="btn btn-quiet" onClick={onSelectAll} disabled={count >= total}>
+        <button type="button" className="btn btn-quiet" {...offer(count >= total, onSelectAll)}>
           Select all
         </button>
       )}
-      <button type="button" className="btn btn-quiet" onClick={onClear} disabled={count === 0}>
+      <button type="button" className="btn btn-quiet" {...offer(count === 0, onClear)}>
         Clear
       </button>
       <button type="button" className="btn btn-quiet" onClick={onDone}>

@@ -21,11 +21,11 @@ export interface TileProps {
    * toggles and Shift-click selects the range up to it, in or out of select mode.
    */
   onPick?: ((id: string, how: PickHow) => void) | undefined;
-  /** A tile of a multi-select grid: a row of an ARIA grid, with `aria-selected`. */
+  /** A tile of a multi-select grid: a row of an ARIA grid (its button says whether it is selected). */
   multi?: boolean | undefined;
   /** In a grid with one Tab stop: whether this tile holds it (unset: every tile is a Tab stop). */
   tabbable?: boolean | undefined;
-  /** Shows a heart that marks the item as a favourite, or not (outside select mode). */
+  /** Shows a heart that marks the item as a favourite, or not (outside select mode); F on the tile does the same. */
   onFavourite?: ((id: string, favourite: boolean) => void) | undefined;
   /** Where a search's words were found, e.g. "in file name · label": shown under the name. */
   matched?: string | undefined;
@@ -46,8 +46,10 @@ export function HeartIcon({ filled, size = 18 }: { filled: boolean; size?: numbe
 
 /**
  * One grid cell: a button (focusable, Enter opens) over the placeholder and the picture. In select
- * mode the same button is a checkbox (Enter or Space toggles). In a multi-select grid the tile is
- * a row of the grid with `aria-selected`, its button and heart in one cell.
+ * mode the same button is a checkbox (Enter or Space toggles): the one place the tile says whether
+ * it is selected, on the element that has the focus. In a multi-select grid the tile is a row of
+ * the grid, its button and heart in one cell. The heart is no Tab stop (a tile is one): a pointer
+ * clicks it, the keyboard presses F on the tile.
  */
 export const Tile = memo(function Tile({ item, onOpen, selected, selecting, onPick, multi, tabbable, onFavourite, matched, note, hideStatus }: TileProps) {
   const matchedId = useId();
@@ -139,8 +141,9 @@ export const Tile = memo(function Tile({ item, onOpen, selected, selecting, onPi
       className={`tile-heart${favourite ? ' is-on' : ''}`}
       aria-checked={favourite}
       aria-label={`Favourite ${name}`}
-      title={favourite ? 'Remove from favourites' : 'Add to favourites'}
-      tabIndex={tabIndex}
+      aria-keyshortcuts="F"
+      title={favourite ? 'Remove from favourites (F)' : 'Add to favourites (F)'}
+      tabIndex={-1}
       onClick={() => onFavourite(item.id, !favourite)}
     >
       <HeartIcon filled={favourite} />
@@ -164,7 +167,6 @@ export const Tile = memo(function Tile({ item, onOpen, selected, selecting, onPi
       className={`tile${selected ? ' is-selected' : ''}${matched ? ' has-match' : ''}${note ? ' has-note' : ''}${heart ? ' has-heart' : ''}${favourite ? ' is-favourite' : ''}`}
       data-status={item.status}
       role={multi ? 'row' : undefined}
-      aria-selected={multi ? Boolean(selected) : undefined}
     >
       {content}
     </li>

@@ -1,6 +1,7 @@
-import { fireEvent, render, screen, within } from '@testing-library/react';
+import { act, fireEvent, render, screen, within } from '@testing-library/react';
 import { searchHit } from '../test/fixtures';
 import { TimelineGrid } from './TimelineGrid';
+import type { GridSelection } from './useSelection';
 
 const props = { hasMore: false, loading: false, onLoadMore: jest.fn(), onOpen: jest.fn() };
 
@@ -48,5 +49,36 @@ describe('TimelineGrid', () => {
     expect(document.activeElement).toBe(screen.getByRole('button', { name: 'two.jpg' }));
     fireEvent.keyDown(document.activeElement as HTMLElement, { key: 'Home' });
     expect(document.activeElement).toBe(first);
+  });
+
+  it('with multi-select is one grid: each day a row group under its header row, one Tab stop, Shift+arrows across days', () => {
+    const items = [
+      searchHit({ filename: 'one.jpg', takenAt: '2021-07-14T08:00:00.000Z' }),
+      searchHit({ filename: 'two.jpg', takenAt: '2021-07-13T08:00:00.000Z' }),
+      searchHit({ filename: 'three.jpg', takenAt: '2021-06-01T08:00:00.000Z' }),
+    ];
+    const multiselect: GridSelection = { selected: new Set(), selecting: false, onPick: jest.fn(), onSelectAll: jest.fn(), onExit: jest.fn() };
+    render(<TimelineGrid items={items} grouped showMatched={false} multiselect={multiselect} {...props} />);
+    const grid = screen.getByRole('grid', { name: 'Your library' });
+    expect(screen.getAllByRole('grid')).toHaveLength(1);
+    // No list or region inside the grid: rows (headers and tiles) in row groups.
+    expect(within(grid).queryAllByRole('list')).toHaveLength(0);
+    expect(within(grid).queryAllByRole('region')).toHaveLength(0);
+    const day = new Date('2021-07-13T00:00:00Z').toLocaleDateString(undefined, { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' });
+    const group = within(grid).getByRole('rowgroup', { name: day });
+    expect(within(group).getAllByRole('row').map((row) => row.textContent)).toEqual([day, expect.stringContaining('two.jpg')]);
+    expect(within(grid).getAllByRole('rowgroup')).toHaveLength(3);
+    // Every row's parent in the accessibility tree is the grid or a row group.
+    for (const row of within(grid).getAllByRole('row')) expect(row.parentElement?.closest('[role="grid"], [role="rowgroup"]')?.getAttribute('role')).toMatch(/^(grid|rowgroup)$/);
+    const tabStops = within(grid).getAllByRole('button').filter((b) => b.tabIndex === 0);
+    expect(tabStops.map((b) => b.getAttribute('aria-label'))).toEqual(['one.jpg']);
+    const first = screen.getByRole('button', { name: 'one.jpg' });
+    act(() => first.focus());
+    fireEvent.keyDown(first, { key: 'ArrowRight', shiftKey: true });
+    fireEvent.keyDown(document.activeElement as HTMLElement, { key: 'ArrowRight', shiftKey: true });
+    expect(document.activeElement).toBe(screen.getByRole('button', { name: 'three.jpg' }));
+    expect(multiselect.onPick).toHaveBeenLastCalledWith(items[2]?.id, 'extend', items[1]?.id);
+    fireEvent.keyDown(document.activeElement as HTMLElement, { key: 'a', ctrlKey: true });
+    expect(multiselect.onSelectAll).toHaveBeenCalledTimes(1);
   });
 });

@@ -1,10 +1,11 @@
-import { useCallback, useEffect, useId, useMemo, useRef, useState, type CSSProperties, type KeyboardEvent, type RefObject } from 'react';
+import { useCallback, useEffect, useId, useMemo, useRef, useState, type CSSProperties, type ReactNode, type RefObject } from 'react';
 import type { SearchHitView } from '../api/types';
 import { groupByTaken } from '../search/group';
 import { dayLabel, matchedLine, monthLabel } from '../search/labels';
 import { LoadMore } from '../ui/ListStates';
 import { Tile } from './Tile';
-import { selectionKey, swallowSpaceUp, tileIdOf, useRovingTile, type GridSelection, type PickHow } from './useSelection';
+import { useGridKeys } from './useGridKeys';
+import type { GridSelection, PickHow } from './useSelection';
 import { useSentinel } from './useSentinel';
 
 export interface TimelineGridProps {
@@ -23,47 +24,26 @@ export interface TimelineGridProps {
   label?: string;
   /**
    * Several tiles selectable by pointer and keyboard (Space, Shift+arrows, Ctrl/Cmd+A, Escape):
-   * each day's list is an ARIA grid, and the whole timeline has one Tab stop.
+   * the whole timeline is one ARIA grid with one Tab stop, each day a row group under its header.
    */
   multiselect?: GridSelection | undefined;
-  /** Shows a heart on each tile that marks it as a favourite, or not. */
+  /** Shows a heart on each tile that marks it as a favourite, or not (F on a focused tile too). */
   onFavourite?: ((id: string, favourite: boolean) => void) | undefined;
 }
 
-const KEYS = ['ArrowLeft', 'ArrowRight', 'ArrowUp', 'ArrowDown', 'Home', 'End'];
-
 /**
- * The tile an arrow key goes to. Left and right follow the list's order across day groups; up
- * and down go to the nearest row above or below (which may be another day's), to the tile
- * closest in column.
+ * A month's or a day's header. In the multi-select grid, a row of its own with one header cell
+ * (a grid owns rows only); the heading inside stays a heading, for moving by headings.
  */
-function neighbour(tiles: readonly HTMLElement[], current: HTMLElement, key: string): HTMLElement | undefined {
-  const index = tiles.indexOf(current);
-  if (key === 'ArrowLeft') return tiles[index - 1];
-  if (key === 'ArrowRight') return tiles[index + 1];
-  if (key === 'Home') return tiles[0];
-  if (key === 'End') return tiles.at(-1);
-  const here = current.getBoundingClientRect();
-  const step = key === 'ArrowDown' ? 1 : -1;
-  let rowTop: number | null = null;
-  let best: HTMLElement | undefined;
-  let bestDistance = Infinity;
-  // Tiles after this one in the list are below it or to its right, those before it above or left.
-  for (let i = index + step; i >= 0 && i < tiles.length; i += step) {
-    const tile = tiles[i];
-    if (!tile) break;
-    const box = tile.getBoundingClientRect();
-    if (rowTop === null) {
-      if (Math.abs(box.top - here.top) < 1) continue;
-      rowTop = box.top;
-    } else if (Math.abs(box.top - rowTop) >= 1) break;
-    const distance = Math.abs(box.left - here.left);
-    if (distance < bestDistance) {
-      best = tile;
-      bestDistance = distance;
-    }
-  }
-  return best;
+function GroupHeader({ multi, children }: { multi: boolean; children: ReactNode }) {
+  if (!multi) return <>{children}</>;
+  return (
+    <div role="row" className="group-header">
+      <div role="columnheader" className="group-header-cell">
+        {children}
+      </div>
+    </div>
+  );
 }
 
 /**
@@ -105,30 +85,12 @@ export function TimelineGrid({ items, grouped, showMatched, hasMore, loading, on
   const months = useMemo(() => (grouped ? groupByTaken(items) : []), [grouped, items]);
   const selecting = Boolean(multiselect?.selecting);
   const gridClass = `grid${selecting ? ' is-selecting' : ''}`;
-  const roving = useRovingTile(items, Boolean(multiselect));
+  const multi = Boolean(multiselect);
   const pick = multiselect?.onPick;
   const onPick = useCallback((id: string, how: PickHow) => pick?.(id, how), [pick]);
-  const gridRole = multiselect ? { role: 'grid', 'aria-multiselectable': true } : {};
-
-  // Arrow keys move between tiles like in a file manager (with Shift they also select); Tab
-  // leaves the grid.
-  const onKeyDown = useCallback(
-    (event: KeyboardEvent<HTMLElement>) => {
-      if (multiselect && selectionKey(event, multiselect)) return;
-      if (!KEYS.includes(event.key)) return;
-      const current = (event.target as HTMLElement).closest('li.tile');
-      if (!(current instanceof HTMLElement)) return;
-      const tiles = Array.from(event.currentTarget.querySelectorAll<HTMLElement>('li.tile'));
-      const next = neighbour(tiles, current, event.key);
-      if (next && next !== current) {
-        event.preventDefault();
-        next.querySelector<HTMLElement>('.tile-button')?.focus();
-        const to = tileIdOf(next);
-        if (multiselect && event.shiftKey && to) multiselect.onPick(to, 'extend', tileIdOf(current) ?? undefined);
-      }
-    },
-    [multiselect],
-  );
+  // Arrow keys move between tiles like in a file manager, across the day groups (with Shift they
+  // also select); Tab leaves the grid.
+  const keys = useGridKeys(items, { multiselect, onFavourite });
 
   const tile = (item: SearchHitView) => (
     <Tile
@@ -138,8 +100,8 @@ export function TimelineGrid({ items, grouped, showMatched, hasMore, loading, on
       selected={multiselect?.selected.has(item.id)}
       selecting={selecting}
       onPick={multiselect ? onPick : undefined}
-      multi={Boolean(multiselect)}
-      tabbable={roving.tabbable(item.id)}
+      multi={multi}
+      tabbable={keys.tabbable(item.id)}
       onFavourite={onFavourite}
       matched={showMatched ? matchedLine(item.matched) || undefined : undefined}
     />
@@ -150,26 +112,30 @@ export function TimelineGrid({ items, grouped, showMatched, hasMore, loading, on
       <section
         className="timeline"
         ref={root}
+        role={multi ? 'grid' : undefined}
         aria-label={label}
         aria-busy={loading}
-        onKeyDown={onKeyDown}
-        onKeyUp={multiselect ? swallowSpaceUp : undefined}
-        onFocus={roving.onFocus}
+        {...keys.handlers}
         style={tileWidth ? ({ '--tile-width': `${tileWidth}px` } as CSSProperties) : undefined}
       >
         {grouped ? (
           months.map(({ month, days }) => (
-            <section key={month} className="month-group" data-month={month} aria-labelledby={`${id}-${month}`}>
-              <h2 className="month-heading" id={`${id}-${month}`} tabIndex={-1}>
-                {monthLabel(month)}
-              </h2>
+            // In the grid, a month is no region of its own: its header is a row of the grid.
+            <section key={month} className="month-group" data-month={month} aria-labelledby={multi ? undefined : `${id}-${month}`}>
+              <GroupHeader multi={multi}>
+                <h2 className="month-heading" id={`${id}-${month}`} tabIndex={-1}>
+                  {monthLabel(month)}
+                </h2>
+              </GroupHeader>
               <div className="month-days">
                 {days.map(({ day, items: dayItems }) => (
-                  <div key={day} className="day-group">
-                    <h3 className="day-heading" id={`${id}-${day}`}>
-                      {dayLabel(day)}
-                    </h3>
-                    <ul className={gridClass} aria-labelledby={`${id}-${day}`} {...gridRole}>
+                  <div key={day} className="day-group" role={multi ? 'rowgroup' : undefined} aria-labelledby={multi ? `${id}-${day}` : undefined}>
+                    <GroupHeader multi={multi}>
+                      <h3 className="day-heading" id={`${id}-${day}`}>
+                        {dayLabel(day)}
+                      </h3>
+                    </GroupHeader>
+                    <ul className={gridClass} role={multi ? 'none' : undefined} aria-labelledby={multi ? undefined : `${id}-${day}`}>
                       {dayItems.map(tile)}
                     </ul>
                   </div>
@@ -178,11 +144,16 @@ export function TimelineGrid({ items, grouped, showMatched, hasMore, loading, on
             </section>
           ))
         ) : (
-          <ul className={gridClass} aria-label="Results" {...gridRole}>
+          <ul className={gridClass} role={multi ? 'none' : undefined} aria-label={multi ? undefined : 'Results'}>
             {items.map(tile)}
           </ul>
         )}
       </section>
+      {onFavourite && (
+        <p className="visually-hidden" role="status">
+          {keys.announcement}
+        </p>
+      )}
       <div ref={sentinel} className="grid-sentinel" data-testid="grid-sentinel" aria-hidden="true" />
       <LoadMore hasMore={hasMore} count={items.length} loading={loading} onLoadMore={onLoadMore} label={moreLabel ?? 'Load more'} />
     </>

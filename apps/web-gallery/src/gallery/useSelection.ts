@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useState, type FocusEvent, type KeyboardEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 
 export interface Selection {
   /** Select mode is on: a click on a tile toggles it. */
@@ -80,7 +80,8 @@ export type PickHow = 'toggle' | 'extend';
 
 /**
  * A grid whose tiles can be selected several at a time, by pointer and by keyboard. The grid is
- * an ARIA grid (`aria-multiselectable`), each tile a row with `aria-selected`.
+ * one ARIA grid with one Tab stop, each tile a row; in select mode each tile's button is a
+ * checkbox that says whether it is selected.
  */
 export interface GridSelection {
   selected: ReadonlySet<string>;
@@ -94,62 +95,40 @@ export interface GridSelection {
   onExit: () => void;
 }
 
-/** The id of the tile an event happened in (its button carries `data-id`). */
-export function tileIdOf(element: Element | null): string | null {
-  const tile = element?.closest('li.tile');
-  return tile?.querySelector<HTMLElement>('.tile-button')?.dataset.id ?? null;
+export interface GridSelectionWiring<T> {
+  selection: Selection;
+  /** For `Grid` and `TimelineGrid`: the selection, and what picks, Ctrl/Cmd+A and Escape do. */
+  multiselect: GridSelection;
+  /** The selected items, in the list's order. */
+  chosen: T[];
 }
 
 /**
- * The selection keys of a multi-select grid, besides moving: Space toggles the focused tile
- * (Shift+Space selects up to it), Ctrl/Cmd+A selects all, Escape leaves select mode. Returns
- * whether the key was handled (and its default prevented).
+ * A selection wired to a list shown in a multi-select grid: ranges and Select all follow the
+ * list's order as it is when they happen. `alwaysSelecting` is for a page that is only ever in
+ * select mode (the trash): a click picks a tile, and Escape clears the selection instead of
+ * leaving select mode.
+ *
+ * @example
+ * const { multiselect, chosen, selection } = useGridSelection(items);
+ * <TimelineGrid items={items} multiselect={multiselect} … />
  */
-export function selectionKey(event: KeyboardEvent<HTMLElement>, selection: GridSelection): boolean {
-  const target = event.target as HTMLElement;
-  if (event.key === 'Escape' && selection.selecting) {
-    event.preventDefault();
-    selection.onExit();
-    return true;
-  }
-  if ((event.ctrlKey || event.metaKey) && !event.altKey && event.key.toLowerCase() === 'a') {
-    event.preventDefault();
-    selection.onSelectAll();
-    return true;
-  }
-  // Space on the tile itself (the heart beside it is a switch of its own).
-  if (event.key === ' ' && target.classList.contains('tile-button')) {
-    const id = tileIdOf(target);
-    if (!id) return false;
-    // Handled here, not as the button's click on key up: that would toggle it back.
-    event.preventDefault();
-    selection.onPick(id, event.shiftKey ? 'extend' : 'toggle');
-    return true;
-  }
-  return false;
-}
-
-/** Stops a button's own Space click on key up, where `selectionKey` handled the key down. */
-export function swallowSpaceUp(event: KeyboardEvent<HTMLElement>): void {
-  if (event.key === ' ' && (event.target as HTMLElement).classList.contains('tile-button')) event.preventDefault();
-}
-
-/**
- * One Tab stop for a multi-select grid: the tile that last had the focus (else the first) is
- * reachable by Tab, the others by the arrow keys. `tabbable` is undefined when `on` is false
- * (every tile is a Tab stop, as in a plain list).
- */
-export function useRovingTile(items: readonly { id: string }[], on: boolean): { onFocus: (event: FocusEvent<HTMLElement>) => void; tabbable: (id: string) => boolean | undefined } {
-  const [focused, setFocused] = useState<string | null>(null);
-  const holder = !on ? null : focused !== null && items.some((i) => i.id === focused) ? focused : (items[0]?.id ?? null);
-  const onFocus = useCallback(
-    (event: FocusEvent<HTMLElement>) => {
-      if (!on) return;
-      const id = tileIdOf(event.target as Element);
-      if (id) setFocused(id);
-    },
-    [on],
+export function useGridSelection<T extends { id: string }>(items: readonly T[], { alwaysSelecting = false }: { alwaysSelecting?: boolean } = {}): GridSelectionWiring<T> {
+  const selection = useSelection();
+  // The list's order for callbacks that stay the same from render to render (so the tiles,
+  // memoised, do not all render again on each change).
+  const order = useRef<string[]>([]);
+  useEffect(() => {
+    order.current = items.map((i) => i.id);
+  }, [items]);
+  const { toggle, extend, selectAll, clear, setActive, selected, active } = selection;
+  const onPick = useCallback((id: string, how: PickHow, from?: string) => (how === 'toggle' ? toggle(id) : extend(id, order.current, from)), [toggle, extend]);
+  const onSelectAll = useCallback(() => selectAll(order.current), [selectAll]);
+  const onExit = useCallback(() => (alwaysSelecting ? clear() : setActive(false)), [alwaysSelecting, clear, setActive]);
+  const multiselect = useMemo<GridSelection>(
+    () => ({ selected, selecting: alwaysSelecting || active, onPick, onSelectAll, onExit }),
+    [selected, alwaysSelecting, active, onPick, onSelectAll, onExit],
   );
-  const tabbable = useCallback((id: string) => (on ? id === holder : undefined), [on, holder]);
-  return { onFocus, tabbable };
+  const chosen = useMemo(() => items.filter((i) => selected.has(i.id)), [items, selected]);
+  return { selection, multiselect, chosen };
 }

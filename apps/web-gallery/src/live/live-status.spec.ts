@@ -21,7 +21,7 @@ describe('LiveStatus', () => {
     const stopA = live.subscribe({});
     const stopB = live.subscribe({});
     expect(sources).toHaveLength(1);
-    expect(latest().url).toBe('/api/v1/events');
+    expect(latest().url).toBe('/api/v1/events?owner=alice');
     latest().open();
     expect(live.state).toBe('live');
     stopA();

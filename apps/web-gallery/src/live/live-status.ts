@@ -168,7 +168,8 @@ export class LiveStatus implements LiveUpdates {
   private open(owner: string): void {
     const connect = this.options.connect;
     if (connect === undefined) return;
-    const source = connect(this.options.url);
+    // Whose stream: the server refuses it if the cookie (shared by every tab) is someone else's now.
+    const source = connect(`${this.options.url}?owner=${encodeURIComponent(owner)}`);
     this.source = source;
     this.sourceOwner = owner;
     this.views.clear();

@@ -39,7 +39,7 @@ describe('the page’s event stream', () => {
     const stop = live.subscribe({});
     expect(opened).toHaveLength(0);
     s.signIn(fakeToken('alice'));
-    expect(opened.map((o) => o.url)).toEqual([`https://api.example.test${EVENTS_PATH}`]);
+    expect(opened.map((o) => o.url)).toEqual([`https://api.example.test${EVENTS_PATH}?owner=alice`]);
     s.signOut();
     expect(opened[0]?.closed).toBe(true);
     stop();

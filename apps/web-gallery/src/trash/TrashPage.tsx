@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useState } from 'react';
 import { ApiError } from '../api/client';
 import type { EmptyTrash, TrashItemView } from '../api/types';
 import { useServices } from '../app/services';
@@ -7,11 +7,12 @@ import { itemName } from '../bulk/summary';
 import { succeededIds, useBulk } from '../bulk/useBulk';
 import { Grid } from '../gallery/Grid';
 import { SelectionBar } from '../gallery/SelectionBar';
-import { useSelection, type GridSelection, type PickHow } from '../gallery/useSelection';
+import { useGridSelection } from '../gallery/useSelection';
 import { Dialog } from '../ui/Dialog';
 import { formatDay } from '../ui/format';
 import { RetryIcon, TrashIcon } from '../ui/icons';
 import { LoadFailed } from '../ui/ListStates';
+import { offer } from '../ui/offer';
 import { usePaged } from '../ui/usePaged';
 
 export interface TrashPageProps {
@@ -20,14 +21,24 @@ export interface TrashPageProps {
   onOpenLibrary: () => void;
 }
 
-/** How many rounds in a row may remove nothing while the server says more is left, before giving up. */
-export const MAX_IDLE_ROUNDS = 3;
+/**
+ * The waits after rounds in a row that removed nothing while the server said more is left: the
+ * trash's index may lag behind the deletes (DynamoDB's is eventually consistent), so the next round
+ * waits longer each time, and emptying gives up after one more idle round past the last wait.
+ */
+export const IDLE_BACKOFF_MS: readonly number[] = [500, 1000, 2000];
+
+/** How many rounds in a row may remove nothing before emptying gives up. */
+export const MAX_IDLE_ROUNDS = IDLE_BACKOFF_MS.length + 1;
+
+const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
- * Empties the trash: `DELETE /api/v1/trash` again while the server says more is left. Resolves to
- * how many items went; a failed round rejects with how many went before it (`purgedBefore`).
+ * Empties the trash: `DELETE /api/v1/trash` again while the server says more is left, backing off
+ * (`IDLE_BACKOFF_MS`) after rounds that removed nothing. Resolves to how many items went; a failed
+ * round, or idle rounds past the last wait, reject with how many went before (`purgedBefore`).
  */
-export async function emptyAll(emptyTrash: () => Promise<EmptyTrash>, onProgress: (purged: number) => void = () => undefined): Promise<number> {
+export async function emptyAll(emptyTrash: () => Promise<EmptyTrash>, onProgress: (purged: number) => void = () => undefined, sleep: (ms: number) => Promise<void> = wait): Promise<number> {
   let purged = 0;
   let idle = 0;
   for (;;) {
@@ -42,6 +53,7 @@ export async function emptyAll(emptyTrash: () => Promise<EmptyTrash>, onProgress
     if (!round.more) return purged;
     idle = round.purged === 0 ? idle + 1 : 0;
     if (idle >= MAX_IDLE_ROUNDS) throw Object.assign(new Error('The trash stopped emptying. Try again later.'), { purgedBefore: purged });
+    if (idle > 0) await sleep(IDLE_BACKOFF_MS[idle - 1] ?? 0);
   }
 }
 
@@ -56,7 +68,7 @@ const count = (n: number) => `${n} ${n === 1 ? 'item' : 'items'}`;
  * or delete them for good; or empty the whole trash.
  */
 export function TrashPage({ onRestored, onOpenLibrary }: TrashPageProps) {
-  const { api } = useServices();
+  const { api, events } = useServices();
   const [retentionDays, setRetentionDays] = useState<number | null>(null);
   const load = useCallback(
     async (cursor: string | null, signal: AbortSignal) => {
@@ -67,23 +79,13 @@ export function TrashPage({ onRestored, onOpenLibrary }: TrashPageProps) {
     [api],
   );
   const trash = usePaged<TrashItemView>(load, 'Something went wrong while loading the trash.');
-  const selection = useSelection();
   const bulk = useBulk();
   const [confirm, setConfirm] = useState<'delete' | 'empty' | null>(null);
   const [emptying, setEmptying] = useState<number | null>(null);
   const { items, setItems } = trash;
-  const chosen = useMemo(() => items.filter((i) => selection.selected.has(i.id)), [items, selection.selected]);
-  // The list's order for callbacks that stay the same from render to render.
-  const ids = useRef<string[]>([]);
-  useEffect(() => {
-    ids.current = items.map((i) => i.id);
-  }, [items]);
-
-  const { toggle, extend, selectAll, clear } = selection;
-  const onPick = useCallback((id: string, how: PickHow, from?: string) => (how === 'toggle' ? toggle(id) : extend(id, ids.current, from)), [toggle, extend]);
-  const onSelectAll = useCallback(() => selectAll(ids.current), [selectAll]);
   // Clicking a trashed item can only pick it: the page is always in select mode.
-  const multiselect = useMemo<GridSelection>(() => ({ selected: selection.selected, selecting: true, onPick, onSelectAll, onExit: clear }), [selection.selected, onPick, onSelectAll, clear]);
+  const { selection, multiselect, chosen } = useGridSelection(items, { alwaysSelecting: true });
+  const { toggle, clear } = selection;
 
   /** Restores or deletes the selection; what worked leaves the page. */
   const act = async (action: 'restore' | 'delete') => {
@@ -94,6 +96,7 @@ export function TrashPage({ onRestored, onOpenLibrary }: TrashPageProps) {
     if (ok.size === 0) return;
     // What failed stays selected, to try again.
     setItems((current) => current.filter((i) => !ok.has(i.id)));
+    events.emitStorageChanged();
     if (action === 'restore') onRestored();
   };
 
@@ -112,6 +115,7 @@ export function TrashPage({ onRestored, onOpenLibrary }: TrashPageProps) {
       setEmptying(null);
       clear();
       trash.reload();
+      events.emitStorageChanged();
     }
   };
 
@@ -166,7 +170,7 @@ export function TrashPage({ onRestored, onOpenLibrary }: TrashPageProps) {
           </p>
         </div>
         <div className="page-actions">
-          <button type="button" className="btn btn-danger-quiet" onClick={() => setConfirm('empty')} disabled={busy || nothing}>
+          <button type="button" className="btn btn-danger-quiet" {...offer(busy || nothing, () => setConfirm('empty'))}>
             <TrashIcon size={18} /> {emptying !== null ? `Emptying… ${emptying} removed` : 'Empty trash'}
           </button>
         </div>
@@ -183,11 +187,11 @@ export function TrashPage({ onRestored, onOpenLibrary }: TrashPageProps) {
       <ActionDock>
         <BulkNotice notice={bulk.notice} onDismiss={() => bulk.setNotice(null)} />
         {chosen.length > 0 && (
-          <SelectionBar count={chosen.length} onClear={clear} onDone={clear} onSelectAll={onSelectAll} total={items.length}>
-            <button type="button" className="btn btn-primary" disabled={busy} onClick={() => void act('restore')}>
+          <SelectionBar count={chosen.length} onClear={clear} onDone={clear} onSelectAll={multiselect.onSelectAll} total={items.length}>
+            <button type="button" className="btn btn-primary" {...offer(busy, () => void act('restore'))}>
               <RetryIcon size={18} /> {bulk.busy === 'restore' ? 'Restoring…' : 'Restore'}
             </button>
-            <button type="button" className="btn btn-danger-quiet" disabled={busy} onClick={() => setConfirm('delete')}>
+            <button type="button" className="btn btn-danger-quiet" {...offer(busy, () => setConfirm('delete'))}>
               <TrashIcon size={18} /> Delete forever
             </button>
           </SelectionBar>
@@ -195,7 +199,7 @@ export function TrashPage({ onRestored, onOpenLibrary }: TrashPageProps) {
       </ActionDock>
       {confirm === 'delete' && (
         <Dialog title={`Delete ${subject} for good?`} onClose={() => setConfirm(null)} className="dialog-narrow">
-          <p>{chosen.length === 1 ? 'It is' : 'They are'} removed with every version of the original and its renditions. This can’t be undone.</p>
+          <p>{chosen.length === 1 ? 'It is removed for good, with its files, and can\u2019t be restored.' : 'They are removed for good, with their files, and can\u2019t be restored.'}</p>
           <div className="form-actions">
             <button type="button" className="btn btn-danger" onClick={() => void act('delete')} autoFocus>
               Delete forever
@@ -208,7 +212,7 @@ export function TrashPage({ onRestored, onOpenLibrary }: TrashPageProps) {
       )}
       {confirm === 'empty' && (
         <Dialog title="Empty the trash?" onClose={() => setConfirm(null)} className="dialog-narrow">
-          <p>Everything in the trash{trash.hasMore ? '' : ` (${count(items.length)})`} is removed for good, with every version of its original and renditions. This can’t be undone.</p>
+          <p>Everything in the trash{trash.hasMore ? '' : ` (${count(items.length)})`} is removed for good, with its files, and can’t be restored.</p>
           <div className="form-actions">
             <button type="button" className="btn btn-danger" onClick={() => void empty()} autoFocus>
               Empty trash

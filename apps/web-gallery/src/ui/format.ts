@@ -42,3 +42,8 @@ export function formatDay(iso: string): string {
   if (Number.isNaN(date.getTime())) return iso;
   return date.toLocaleDateString(undefined, { dateStyle: 'medium' });
 }
+
+/** An amount of storage as people read it: "1.2 GB", "10 GB" (no ".0"). */
+export function formatStorage(bytes: number): string {
+  return formatBytes(bytes).replace(/\.0 /, ' ');
+}

@@ -266,6 +266,36 @@ describe('GET /api/v1/events', () => {
     expect(end).toBe('end');
   });
 
+  it('refuses a stream asked for one owner with another owner\u2019s cookie (another tab signed in), and a HEAD that would hold a slot', async () => {
+    build({ maxStreamsPerOwner: 1 });
+    const mismatch = await request(cookie('bob'), '/api/v1/events?owner=alice');
+    expect(mismatch.status).toBe(403);
+    const matching = await request(cookie('alice'), '/api/v1/events?owner=alice');
+    expect(matching.status).toBe(200);
+    const reader = new StreamReader(matching);
+    readers.push(reader);
+    await reader.cancel();
+    const head = await app.request('/api/v1/events', { method: 'HEAD', headers: cookie('alice') });
+    expect(head.status).not.toBe(200);
+    // The one slot is free again: neither the cancelled stream nor the HEAD holds it.
+    await open('alice');
+  });
+
+  it('reports no error when a client goes away', async () => {
+    const errors: unknown[] = [];
+    deps = inMemoryDeps();
+    feed = new InMemoryMediaChangeFeed();
+    deps.repo = feed.track(deps.repo);
+    stop = new AbortController();
+    app = createApi({ deps, verifier: bearerTokens(tokens), mediaFiles: {}, events: { feed, pollMs: 5, heartbeatMs: 10_000, signal: stop.signal }, onError: (error) => { errors.push(error); } });
+    const reader = await open('alice');
+    await reader.events(1);
+    await reader.cancel();
+    await create('alice');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(errors).toEqual([]);
+  });
+
   it('does not exist without a change feed, and is documented with one', async () => {
     const plain = createApi({ deps, verifier: bearerTokens(tokens), mediaFiles: {} });
     expect((await plain.request('/api/v1/events', { headers: cookie('alice') })).status).toBe(404);

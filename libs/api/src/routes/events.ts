@@ -1,4 +1,4 @@
-import { ValidationError, type MediaChange, type MediaChangeFeed } from '@mediaflow/domain';
+import { ForbiddenError, ValidationError, type MediaChange, type MediaChangeFeed } from '@mediaflow/domain';
 import { toMediaView, type ServiceDeps } from '@mediaflow/media-service';
 import { RateLimitedError } from '../errors.js';
 import { defineRoute, type ApiRoute } from '../route.js';
@@ -192,19 +192,28 @@ function eventStream(ctx: StreamContext): ReadableStream<Uint8Array> {
 
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
+      // Closing a stream the client already cancelled throws: there is nothing left to close.
+      const close = () => {
+        try {
+          controller.close();
+        } catch {
+          // already closed or cancelled
+        }
+      };
       try {
         const text = await next();
         if (text === undefined || ended) {
           end();
-          controller.close();
+          close();
         } else {
           controller.enqueue(encoder.encode(text));
         }
       } catch (error) {
-        // The client reconnects (after `retry`) and resumes from the last id it saw.
-        ctx.onError(error);
+        // A client that went away is no error; any other failure is reported once, and the client
+        // reconnects (after `retry`) and resumes from the last id it saw.
+        if (!ended) ctx.onError(error);
         end();
-        controller.close();
+        close();
       }
     },
     cancel() {
@@ -242,14 +251,20 @@ export function eventRoutes(deps: ServiceDeps, options: EventStreamOptions, onEr
       tag: 'events',
       security: 'bearer-or-cookie',
       responses: { 200: { description: 'an event stream', bytes: 'text/event-stream' } },
-      errors: [400, 429],
+      errors: [400, 403, 429],
     }).respond(async (c) => {
+      // Hono answers HEAD through this handler and drops the body unread: a stream would never end.
+      if (c.req.method !== 'GET') throw new ValidationError('only GET opens an event stream', [{ path: 'method', message: c.req.method }]);
       const query = c.req.query();
       if ('token' in query || 'access_token' in query) {
         throw new ValidationError('send the token in the Authorization header or the mf_token cookie, never in the URL', [{ path: 'token', message: 'not accepted' }]);
       }
       const resume = resumeFrom(c.req.header('last-event-id'));
       const ownerId = c.get('ownerId');
+      // The cookie is shared by every tab of the browser: a tab says whose stream it wants, and a
+      // cookie another tab's sign-in left for someone else is refused rather than followed.
+      const expected = query['owner'];
+      if (expected !== undefined && expected !== ownerId) throw new ForbiddenError('the signed-in account changed: sign in again in this tab');
       const count = open.get(ownerId) ?? 0;
       if (count >= maxStreams) throw new RateLimitedError(Math.ceil(RETRY_MS / 1000));
       open.set(ownerId, count + 1);
