@@ -9,6 +9,8 @@ import { PURGE_LOOKBACK_DAYS } from './list-queries.js';
 // days, and the listing of an owner's partition when a bulk trash left many newer rows unlisted.
 
 const dynamo = useDynalite();
+// A hundred and more writes to the emulator: seconds on a busy machine.
+jest.setTimeout(60_000);
 const DAY = 24 * 3600 * 1000;
 const start = Date.parse('2026-01-01T12:00:00.000Z');
 

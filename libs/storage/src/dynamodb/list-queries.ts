@@ -185,20 +185,7 @@ export async function readReviewPage(client: DynamoDBClient, table: string, limi
     }),
   );
   const entries = (page.Items ?? []).slice(0, limit);
-  const rows = await batchGetRows(
-    client,
-    table,
-    entries.flatMap((entry) => {
-      const { PK, SK } = entry;
-      return PK === undefined || SK === undefined ? [] : [{ PK, SK }];
-    }),
-    { consistent: true },
-  );
-  const byKey = new Map(rows.map((row) => [`${stringAttr(row, 'PK') ?? ''}|${stringAttr(row, 'SK') ?? ''}`, fromItem(row)]));
-  const items = entries.flatMap((entry) => {
-    const item = byKey.get(`${stringAttr(entry, 'PK') ?? ''}|${stringAttr(entry, 'SK') ?? ''}`);
-    return item !== undefined && awaitsReview(item) ? [item] : [];
-  });
+  const items = await rowsOf(client, table, entries, awaitsReview);
   const last = stringAttr(entries[entries.length - 1], 'GSI2SK');
   return (page.Items ?? []).length > limit && last !== undefined ? { items, resumeAfter: last } : { items };
 }
@@ -235,8 +222,11 @@ export interface TrashPage {
   resumeAfter?: { updatedAt: string; id: string };
 }
 
-/** Reads index entries and then their rows (strongly consistent), keeping the items still in the trash, in the entries' order. */
-async function trashedRows(client: DynamoDBClient, table: string, entries: readonly Item[]): Promise<MediaItem[]> {
+/**
+ * The rows of a sparse index's entries, read strongly consistent with BatchGetItem, in the
+ * entries' order, keeping the items that still `belong` (the index may lag behind their rows).
+ */
+async function rowsOf(client: DynamoDBClient, table: string, entries: readonly Item[], belong: (item: MediaItem) => boolean): Promise<MediaItem[]> {
   const keys = entries.flatMap((entry) => {
     const { PK, SK } = entry;
     return PK === undefined || SK === undefined ? [] : [{ PK, SK }];
@@ -245,9 +235,11 @@ async function trashedRows(client: DynamoDBClient, table: string, entries: reado
   const byKey = new Map(rows.map((row) => [`${stringAttr(row, 'PK') ?? ''}|${stringAttr(row, 'SK') ?? ''}`, fromItem(row)]));
   return entries.flatMap((entry) => {
     const item = byKey.get(`${stringAttr(entry, 'PK') ?? ''}|${stringAttr(entry, 'SK') ?? ''}`);
-    return item !== undefined && item.status === 'trashed' ? [item] : [];
+    return item !== undefined && belong(item) ? [item] : [];
   });
 }
+
+const inTrash = (item: MediaItem): boolean => item.status === 'trashed';
 
 /**
  * One page of the owner's trash, most recently trashed first: one Query of the trash's partition
@@ -283,7 +275,7 @@ export async function readTrashPage(
     }),
   );
   const entries = (page.Items ?? []).slice(0, limit);
-  const items = await trashedRows(client, table, entries);
+  const items = await rowsOf(client, table, entries, inTrash);
   const last = stringAttr(entries[entries.length - 1], 'GSI3SK');
   if ((page.Items ?? []).length <= limit || last === undefined) return { items };
   const cut = last.lastIndexOf('#');
@@ -320,7 +312,7 @@ export async function readTrashedBefore(client: DynamoDBClient, table: string, b
           ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
         }),
       );
-      found.push(...(await trashedRows(client, table, page.Items ?? [])));
+      found.push(...(await rowsOf(client, table, page.Items ?? [], inTrash)));
       startKey = page.LastEvaluatedKey;
     } while (startKey !== undefined && found.length < limit);
   }
