@@ -32,7 +32,7 @@ const services: Services = {
   visitor: createVisitorClient(config.apiBaseUrl ? { baseUrl: config.apiBaseUrl } : {}),
   session,
   events,
-  uploads: new UploadQueue({ api, put: xhrPut, hash: (file) => sha256Hex(file), onItem: (item) => events.emitUpdated(item), live: pageLiveStatus(session, config.apiBaseUrl) }),
+  uploads: new UploadQueue({ api, put: xhrPut, hash: (file) => sha256Hex(file), onItem: (item) => events.emitUpdated(item), live: pageLiveStatus(session, config.apiBaseUrl, config.auth.type === 'local') }),
 };
 
 const root = document.getElementById('root');

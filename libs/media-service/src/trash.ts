@@ -37,7 +37,7 @@ const BULK_CONCURRENCY = 4;
  * link's visitor may hold rendition URLs). Already there: nothing to do. An upload still in flight
  * has nothing to keep and is deleted for good instead (`undefined`); which of the two happens is
  * decided on the item as the conditional write finds it, so an upload that completes meanwhile is
- * trashed, never deleted.
+ * never deleted (it is refused as still being processed, 409). Only settled items go to the trash.
  */
 export async function trashMedia(deps: ServiceDeps, ownerId: string, id: string): Promise<MediaItem | undefined> {
   const item = await getMedia(deps, ownerId, id);

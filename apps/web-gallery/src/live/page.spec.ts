@@ -45,6 +45,16 @@ describe('the page’s event stream', () => {
     stop();
   });
 
+  it('opens no stream where the server streams none (a gallery signed in through Cognito), and polls', () => {
+    const { session: s } = session();
+    const live = pageLiveStatus(s, 'https://api.example.test/', false);
+    const stop = live.subscribe({});
+    s.signIn(fakeToken('alice'));
+    expect(opened).toHaveLength(0);
+    expect(live.state).not.toBe('live');
+    stop();
+  });
+
   it('is authorised by the mf_token cookie scoped to the stream’s path, which signing out clears', () => {
     const { session: s, cookies } = session();
     const token = fakeToken('alice');

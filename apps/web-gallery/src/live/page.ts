@@ -17,14 +17,17 @@ function browserConnect(): ((url: string) => EventSourceLike) | undefined {
 /**
  * The page's one event stream, for the signed-in person of `session`: the same object for every
  * caller with that session, so the upload tray, the grid and the detail view share one connection.
- * `baseUrl` (the config's `apiBaseUrl`) counts on the first call, which `main.tsx` makes.
+ * `baseUrl` (the config's `apiBaseUrl`) and `streams` count on the first call, which `main.tsx`
+ * makes: only the local server streams events (in AWS the route does not exist and the API's
+ * authorizer would answer an EventSource, which sends no header, with a 401), so a gallery signed
+ * in through Cognito never opens one and polls.
  */
-export function pageLiveStatus(session: Pick<Session, 'ownerId' | 'subscribe'>, baseUrl = ''): LiveStatus {
+export function pageLiveStatus(session: Pick<Session, 'ownerId' | 'subscribe'>, baseUrl = '', streams = true): LiveStatus {
   let live = pages.get(session);
   if (live === undefined) {
     live = new LiveStatus({
       url: `${baseUrl.replace(/\/+$/, '')}${EVENTS_PATH}`,
-      connect: browserConnect(),
+      connect: streams ? browserConnect() : undefined,
       owner: () => session.ownerId,
       onOwnerChange: (listener) => session.subscribe(listener),
     });
