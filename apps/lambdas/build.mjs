@@ -24,7 +24,7 @@ const root = dirname(fileURLToPath(import.meta.url));
 const dist = resolve(root, process.env.MEDIAFLOW_LAMBDA_OUT ?? 'dist');
 const sdkExternal = process.env.MEDIAFLOW_SDK !== 'bundled';
 
-export const FUNCTIONS = ['api', 'ingest', 'image', 'document', 'audio', 'tagging', 'video', 'video-complete'];
+export const FUNCTIONS = ['api', 'ingest', 'image', 'document', 'audio', 'tagging', 'video', 'video-complete', 'trash-purge', 'archive'];
 /**
  * Handlers CloudFormation calls at deploy time (custom resources), from `src/deploy/<name>.ts`,
  * bundled the same way into dist/<name>/index.mjs.

@@ -1,5 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import type { CapacityScale } from '@mediaflow/cost-model';
+import { ARCHIVE_TIME_LIMIT_SECONDS } from '@mediaflow/workers';
 
 /**
  * How long each queue's consumer function may run, by queue name. The queues' visibility timeouts
@@ -17,6 +18,8 @@ export const CONSUMER_TIMEOUTS: Readonly<Record<string, Duration>> = {
   audio: Duration.seconds(330),
   document: Duration.seconds(30),
   tagging: Duration.seconds(60),
+  // One zip a message: Lambda's longest, the archive queue's own limit (ARCHIVE_TIME_LIMIT_SECONDS).
+  archive: Duration.seconds(ARCHIVE_TIME_LIMIT_SECONDS),
 };
 
 /**

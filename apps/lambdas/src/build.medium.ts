@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 const appRoot = join(__dirname, '..');
-const FUNCTIONS = ['api', 'ingest', 'image', 'document', 'audio', 'tagging', 'video', 'video-complete', 'media-signing-key'];
+const FUNCTIONS = ['api', 'ingest', 'image', 'document', 'audio', 'tagging', 'video', 'video-complete', 'trash-purge', 'archive', 'media-signing-key'];
 /** Text only sharp's own JavaScript carries (its loader's error message). */
 const SHARP_CODE = 'Could not load the';
 /** ffmpeg/ffprobe are executables: bundled, they would show as ELF images or the installers' manifests. */

@@ -32,6 +32,7 @@ export function serviceConfig(config: LambdaEnv): ServiceConfig {
     ...(config.MAX_UPLOAD_BYTES === undefined ? {} : { maxUploadBytes: config.MAX_UPLOAD_BYTES }),
     ...(config.VIDEO_TIME_LIMIT_SECONDS === undefined ? {} : { videoTimeLimitSeconds: config.VIDEO_TIME_LIMIT_SECONDS }),
     ...(config.AUDIO_TIME_LIMIT_SECONDS === undefined ? {} : { audioTimeLimitSeconds: config.AUDIO_TIME_LIMIT_SECONDS }),
+    purgeObjectVersions: config.PURGE_OBJECT_VERSIONS,
   });
 }
 

@@ -1,3 +1,4 @@
+import { serviceConfig } from './composition.js';
 import { ConfigError, loadConfig, requireSetting } from './config.js';
 import { GOOD_ENV } from './test-support.js';
 
@@ -49,5 +50,12 @@ describe('loadConfig', () => {
   it('refuses to start a function without a setting only it needs', () => {
     const { MEDIACONVERT_ROLE_ARN: _unset, ...rest } = GOOD_ENV;
     expect(() => requireSetting(loadConfig(rest), 'MEDIACONVERT_ROLE_ARN')).toThrow(new ConfigError('invalid environment: MEDIACONVERT_ROLE_ARN: is not set', []));
+  });
+
+  it('removes every version of a deleted item\u2019s objects only where the stack says so', () => {
+    expect(serviceConfig(loadConfig(GOOD_ENV)).purgeObjectVersions).toBe(false);
+    expect(serviceConfig(loadConfig({ ...GOOD_ENV, PURGE_OBJECT_VERSIONS: 'true' })).purgeObjectVersions).toBe(true);
+    expect(serviceConfig(loadConfig({ ...GOOD_ENV, PURGE_OBJECT_VERSIONS: 'false' })).purgeObjectVersions).toBe(false);
+    expect(() => loadConfig({ ...GOOD_ENV, PURGE_OBJECT_VERSIONS: 'yes' })).toThrow(expect.objectContaining({ variables: ['PURGE_OBJECT_VERSIONS'] }));
   });
 });

@@ -86,6 +86,26 @@ const VARIABLES = {
    * nothing is invalidated and the copies expire on their own.
    */
   DISTRIBUTION_ID: z.string().regex(/^[A-Z0-9]{1,64}$/, 'must be a CloudFront distribution id').optional(),
+  /**
+   * `true` where the stack grants `s3:ListBucketVersions` and `s3:DeleteObjectVersion` to a function
+   * that deletes items for good (api, trash-purge): such a delete then removes every version of the
+   * item's objects at once (the service's `purgeObjectVersions`). Unset or `false`, the bucket's
+   * lifecycle rule expires the older versions a month later.
+   */
+  PURGE_OBJECT_VERSIONS: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
+  /**
+   * The SQS queue of zips to build (`https://sqs.<region>.amazonaws.com/<account>/<name>`): set on
+   * the api function where the archive function builds them, which mounts the download and export
+   * routes (`202` pending, then a presigned link). Unset, the API has no such routes in AWS.
+   */
+  ARCHIVE_QUEUE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /**
+   * The AWS SDK's endpoint overrides (an emulator's: the simulated stage sets `AWS_ENDPOINT_URL`).
+   * The SDK's clients read them by themselves; the SQS sender of archive jobs, which is not an SDK
+   * client, reads them here. Never set by the stack.
+   */
+  AWS_ENDPOINT_URL: z.url({ protocol: /^https?$/ }).optional(),
+  AWS_ENDPOINT_URL_SQS: z.url({ protocol: /^https?$/ }).optional(),
 } satisfies { readonly [Key in LambdaEnvKey]: z.ZodType };
 
 /**

@@ -107,6 +107,30 @@ describe('planCapacity', () => {
     expect(fn(planCapacity(workload, { month: 36 }, { unmodelledConcurrency: 3 }), 'document').limit).toBe(3);
   });
 
+  it('runs the trash\u2019s purge once an hour whatever the demand, one run at a time', () => {
+    for (const plan of [month0, month36]) {
+      expect(fn(plan, 'trash-purge')).toMatchObject({ trigger: 'schedule', averagePerSecond: 1 / 3600, peakPerSecond: 1 / 3600, durationMs: 2000, limit: 1 });
+    }
+    // 1% of a month's 2,432,000 uploads deleted, over its 729.6 runs: 33.3 items a run at 150 ms each, 5 s more.
+    const deleting = planCapacity(parseWorkload({ deletedShare: 0.01 }), { month: 0 });
+    expect(fn(deleting, 'trash-purge').durationMs).toBeCloseTo(7000, 6);
+    expect(fn(planCapacity(workload, { month: 0 }, { purgeEverySeconds: 86_400 }), 'trash-purge').basis).toMatch(/24 h/);
+  });
+
+  it('sizes the archive function for the share of users asking for a zip, never below the unmodelled limit', () => {
+    // 1% of 10,000 users a day: 0.00116 zips/s; 200 MiB at 50 MiB/s and a second of records, 5 s each.
+    const archive = fn(month0, 'archive');
+    expect(archive.averagePerSecond).toBeCloseTo(100 / 86_400, 9);
+    expect(archive.durationMs).toBe(5000);
+    expect(archive.peakConcurrency).toBeCloseTo((4 * 100 * 5) / 86_400, 9);
+    expect(archive.limit).toBe(5);
+    expect(archive.basis).toMatch(/at least unmodelledConcurrency/);
+    // A tenth of 640,000 users a day, 1 GiB zips: the demand's own limit.
+    const heavy = fn(planCapacity(workload, { month: 36 }, { archiveShareOfUsers: 0.1, archiveMiB: 1024 }), 'archive');
+    expect(heavy.peakConcurrency).toBeCloseTo((4 * 64_000 * (1 + 1024 / 50)) / 86_400, 6);
+    expect(heavy.limit).toBe(Math.ceil((heavy.peakConcurrency ?? 0) * 1.25));
+  });
+
   it('never throttles the whole stage below one caller\u2019s own limit', () => {
     const tiny = planCapacity(workload, { dau: 10 });
     expect(tiny.api.rateLimit).toBe(tiny.perCaller.perSecond);
@@ -155,7 +179,8 @@ describe('stackLimits', () => {
     expect(limits.perCaller).toEqual({ perSecond: 20, burst: 200 });
     // Tagging on-device by default: 4 for month 0's demand (Rekognition's quota made it 5 before).
     // Video: the ladder in the function, 0.23 videos/s × 4 at the peak × 25.9 s each × 1.25 = 30 (2 when it only probes for MediaConvert).
-    expect(stackLimits({ month: 0 }).maxConcurrency).toEqual({ ingest: 4, image: 18, document: 5, audio: 5, tagging: 4, video: 30 });
+    // Archives: 5 whatever the demand (an export may hold an instance 15 minutes).
+    expect(stackLimits({ month: 0 }).maxConcurrency).toEqual({ ingest: 4, image: 18, document: 5, audio: 5, tagging: 4, video: 30, archive: 5 });
     expect(stackLimits({ month: 0 }, { videoTranscoder: 'mediaconvert' }).maxConcurrency.video).toBe(2);
     expect(stackLimits({ month: 0 }, { tagger: 'rekognition' }).maxConcurrency.tagging).toBe(5);
   });

@@ -21,11 +21,11 @@ import { deriveWorkload, parseWorkload, type Workload } from './workload.js';
  */
 
 /** The functions of `apps/lambdas`, by the names the stack deploys them under. */
-export const CAPACITY_FUNCTIONS = ['api', 'ingest', 'image', 'document', 'audio', 'tagging', 'video', 'video-complete'] as const;
+export const CAPACITY_FUNCTIONS = ['api', 'ingest', 'image', 'document', 'audio', 'tagging', 'video', 'video-complete', 'trash-purge', 'archive'] as const;
 export type CapacityFunctionName = (typeof CAPACITY_FUNCTIONS)[number];
 
 /** The functions an SQS event source feeds: their limit is the event source's maximum concurrency. */
-export const QUEUE_CONSUMERS = ['ingest', 'image', 'document', 'audio', 'tagging', 'video'] as const satisfies readonly CapacityFunctionName[];
+export const QUEUE_CONSUMERS = ['ingest', 'image', 'document', 'audio', 'tagging', 'video', 'archive'] as const satisfies readonly CapacityFunctionName[];
 export type QueueConsumerName = (typeof QUEUE_CONSUMERS)[number];
 
 /** What Lambda accepts as an SQS event source's maximum concurrency. */
@@ -100,6 +100,32 @@ export const CapacityOptionsSchema = z.object({
   unmodelledConcurrency: z.number().int().min(EVENT_SOURCE_CONCURRENCY.min).max(EVENT_SOURCE_CONCURRENCY.max).default(5),
   /** Lambda's concurrent executions quota per account and region; new accounts may have less. Raise it on request. */
   accountConcurrency: z.number().int().positive().default(1000),
+  /**
+   * Share of the day's active users who ask for a zip (a selection, or an export of the library)
+   * that day. No usage data yet: 1% is an assumption (an export is rare; a download of an event's
+   * photos a few times a year per user). `mediaflow cost --capacity` shows what it gives.
+   */
+  archiveShareOfUsers: z.number().min(0).max(1).default(0.01),
+  /** A zip's size (MiB): about 50 photos and a few short clips. An assumption, as is the share. */
+  archiveMiB: z.number().positive().default(200),
+  /**
+   * How fast the archive function copies a zip, S3 to S3, in MiB a second: one stream read and
+   * uploaded in parts, with its CRC-32 and SHA-256, on one vCPU. Assumed, not measured in Lambda.
+   */
+  archiveMiBPerSecond: z.number().positive().default(50),
+  /** An archive's fixed time (ms): its records, the plan (one read per item, a HEAD per file), the upload's completion. */
+  archiveOverheadMs: z.number().nonnegative().default(1000),
+  /** How often the trash's purge runs (its EventBridge schedule), in seconds. */
+  purgeEverySeconds: z.number().positive().default(3600),
+  /**
+   * A purge run that finds nothing due (ms): a Query of each day of the look-back (91: the 90 days
+   * of the DynamoDB adapter's `PURGE_LOOKBACK_DAYS` and the cut-off's own), one after another at
+   * about 20 ms, on a warm or cold function. Items due add `purgeItemMs` each; the workload deletes
+   * nothing by default (`deletedShare`), so a run costs this.
+   */
+  purgeRunMs: z.number().nonnegative().default(2000),
+  /** One item deleted for good by the purge (ms): a few DynamoDB writes, the S3 listing and delete of its versions, an invalidation, an SNS publish. */
+  purgeItemMs: z.number().nonnegative().default(150),
 });
 export type CapacityOptions = z.infer<typeof CapacityOptionsSchema>;
 export type CapacityOptionsInput = z.input<typeof CapacityOptionsSchema>;
@@ -113,8 +139,8 @@ export const CAPACITY_MONTHS: readonly number[] = [0, 36];
 /** One function at one scale. */
 export interface FunctionCapacity {
   readonly name: CapacityFunctionName;
-  /** What invokes it: API Gateway, an SQS event source, or EventBridge (asynchronous). */
-  readonly trigger: 'http' | 'queue' | 'eventbridge';
+  /** What invokes it: API Gateway, an SQS event source, EventBridge (asynchronous), or an EventBridge schedule. */
+  readonly trigger: 'http' | 'queue' | 'eventbridge' | 'schedule';
   /** Events a second over the day; undefined when the workload has no rate for this function. */
   readonly averagePerSecond?: number;
   readonly peakPerSecond?: number;
@@ -122,7 +148,7 @@ export interface FunctionCapacity {
   readonly durationMs?: number;
   /** Instances busy at the peak: peak rate × duration. */
   readonly peakConcurrency?: number;
-  /** The maximum concurrency the stack gives its event source; undefined where it sets none. */
+  /** The maximum concurrency the stack gives its event source (a scheduled function: its reserved concurrency); undefined where it sets none. */
   readonly limit?: number;
   /** Where the rate, duration and limit come from, and which bound, if any, capped the limit. */
   readonly basis: string;
@@ -317,6 +343,16 @@ export function planCapacity(workload: Workload, scale: CapacityScale, optionsIn
       peakConcurrency: videoCompleteConcurrency,
       basis: ladderHere ? 'no videos go to MediaConvert at this workload\u2019s duration; invoked asynchronously, no limit of its own' : 'videos; videoJobMs (assumed); invoked asynchronously, no limit of its own',
     },
+    purgeCapacity(w, derived.imagesPerMonth.value + derived.videosPerMonth.value, options),
+    archiveCapacity(
+      consumer(
+        'archive',
+        (dau * options.archiveShareOfUsers) / SECONDS_PER_DAY,
+        options.archiveOverheadMs + (options.archiveMiB / options.archiveMiBPerSecond) * 1000,
+        'archiveShareOfUsers of the DAU ask for a zip a day; archiveOverheadMs + archiveMiB at archiveMiBPerSecond (assumed)',
+      ),
+      options,
+    ),
   ];
   // Same order as CAPACITY_FUNCTIONS, so tables and the stack list them alike.
   functions.sort((a, b) => CAPACITY_FUNCTIONS.indexOf(a.name) - CAPACITY_FUNCTIONS.indexOf(b.name));
@@ -341,6 +377,43 @@ export function planCapacity(workload: Workload, scale: CapacityScale, optionsIn
     totalPeakConcurrency: functions.reduce((sum, f) => sum + (f.peakConcurrency ?? 0), 0),
     cloudFront: { ...cloudFront, ...chooseCloudFrontPricing(cloudFront) },
   };
+}
+
+/**
+ * The trash's purge: one run per schedule period whatever the demand (a schedule has no peak), each
+ * taking `purgeRunMs` and `purgeItemMs` for each item due then: the month's deletes
+ * (`deletedShare` of the uploads) spread over its runs. One run at a time (reserved concurrency 1).
+ */
+function purgeCapacity(w: Workload, uploadsPerMonth: number, options: CapacityOptions): FunctionCapacity {
+  const runsPerMonth = (w.daysPerMonth * SECONDS_PER_DAY) / options.purgeEverySeconds;
+  const itemsPerRun = (uploadsPerMonth * w.deletedShare) / runsPerMonth;
+  const durationMs = options.purgeRunMs + itemsPerRun * options.purgeItemMs;
+  const rate = 1 / options.purgeEverySeconds;
+  return {
+    name: 'trash-purge',
+    trigger: 'schedule',
+    averagePerSecond: rate,
+    peakPerSecond: rate,
+    durationMs,
+    peakConcurrency: rate * (durationMs / 1000),
+    limit: 1,
+    basis: `one run every purgeEverySeconds (${formatSeconds(options.purgeEverySeconds)}); purgeRunMs + purgeItemMs × the month's deletes (deletedShare of the uploads) per run; reserved concurrency 1`,
+  };
+}
+
+/**
+ * The archive function's limit is never below `unmodelledConcurrency`: an export of a large library
+ * holds an instance for up to its 15 minutes, far longer than the typical zip the rate is modelled
+ * on, so a few at once are normal at any scale and should neither wait nor alarm.
+ */
+function archiveCapacity(modelled: FunctionCapacity, options: CapacityOptions): FunctionCapacity {
+  const limit = modelled.limit ?? options.unmodelledConcurrency;
+  if (limit >= options.unmodelledConcurrency) return modelled;
+  return { ...modelled, limit: options.unmodelledConcurrency, basis: `${modelled.basis}; at least unmodelledConcurrency (exports run up to 15 minutes)` };
+}
+
+function formatSeconds(seconds: number): string {
+  return seconds % 3600 === 0 ? `${seconds / 3600} h` : `${seconds} s`;
 }
 
 /**

@@ -6,7 +6,7 @@
  */
 
 /** The functions of `apps/lambdas`: one bundle each (`build.mjs`), one Lambda function each in the stack. */
-export const LAMBDA_FUNCTIONS = ['api', 'ingest', 'image', 'document', 'audio', 'tagging', 'video', 'video-complete'] as const;
+export const LAMBDA_FUNCTIONS = ['api', 'ingest', 'image', 'document', 'audio', 'tagging', 'video', 'video-complete', 'trash-purge', 'archive'] as const;
 export type LambdaFunctionName = (typeof LAMBDA_FUNCTIONS)[number];
 
 /** Every variable the functions' configuration reads. */
@@ -40,14 +40,19 @@ export const LAMBDA_ENV_KEYS = [
   'MEDIA_SIGNING_SECRET_ARN',
   'MEDIA_ACCESS_SECONDS',
   'DISTRIBUTION_ID',
+  'PURGE_OBJECT_VERSIONS',
+  'ARCHIVE_QUEUE_URL',
+  'AWS_ENDPOINT_URL',
+  'AWS_ENDPOINT_URL_SQS',
 ] as const;
 export type LambdaEnvKey = (typeof LAMBDA_ENV_KEYS)[number];
 
 /**
  * What a deployment may set on a function: the configuration's variables but those Lambda sets
- * itself (`AWS_REGION`, `AWS_LAMBDA_FUNCTION_MEMORY_SIZE`), and `NODE_OPTIONS`, which Node.js reads.
+ * itself (`AWS_REGION`, `AWS_LAMBDA_FUNCTION_MEMORY_SIZE`) and the AWS SDK's endpoint overrides
+ * (`AWS_ENDPOINT_URL*`: an emulator's, never a stage's), and `NODE_OPTIONS`, which Node.js reads.
  */
-export type DeployedEnvKey = Exclude<LambdaEnvKey, 'AWS_REGION' | 'AWS_LAMBDA_FUNCTION_MEMORY_SIZE'> | 'NODE_OPTIONS';
+export type DeployedEnvKey = Exclude<LambdaEnvKey, 'AWS_REGION' | 'AWS_LAMBDA_FUNCTION_MEMORY_SIZE' | 'AWS_ENDPOINT_URL' | 'AWS_ENDPOINT_URL_SQS'> | 'NODE_OPTIONS';
 
 /**
  * The header CloudFront adds to every request it forwards to the API, carrying the api function's
@@ -68,13 +73,28 @@ const MEDIA_TOOLS = ['FFMPEG_PATH', 'FFPROBE_PATH'] as const satisfies readonly 
  * stage has what they name: `MAX_UPLOAD_BYTES` when it sets an upload limit, `CACHE_URL` with the
  * optional cache, `OWNER_RATE_LIMIT_*` with a limit per caller, `ORIGIN_VERIFY_SECRET` where CloudFront fronts
  * the API, MediaConvert's once its queue exists, `DISTRIBUTION_ID` where CloudFront serves renditions
- * (on the functions that delete or hold items: api and tagging), `MEDIA_SIGNING_*` where the
+ * (on the functions that delete or hold items: api, tagging and trash-purge), `MEDIA_SIGNING_*` where the
  * distribution checks signed cookies on media (`MEDIA_ACCESS_SECONDS` keeps its default unless
- * set). `MEDIACONVERT_ENDPOINT` and
+ * set), `PURGE_OBJECT_VERSIONS` on the functions that delete items for good where they may remove
+ * every version of their objects, `ARCHIVE_QUEUE_URL` on the api function where the archive
+ * function builds zips. `MEDIACONVERT_ENDPOINT` and
  * `REKOGNITION_BUCKET` are read but never set by the stack: they are overrides for unusual accounts.
  */
 export const FUNCTION_ENV_KEYS: { readonly [Name in LambdaFunctionName]: readonly DeployedEnvKey[] } = {
-  api: [...COMMON, 'MAX_UPLOAD_BYTES', 'CACHE_URL', 'OWNER_RATE_LIMIT_PER_SECOND', 'OWNER_RATE_LIMIT_BURST', 'ORIGIN_VERIFY_SECRET', 'MEDIA_SIGNING_KEY_ID', 'MEDIA_SIGNING_SECRET_ARN', 'MEDIA_ACCESS_SECONDS', 'DISTRIBUTION_ID'],
+  api: [
+    ...COMMON,
+    'MAX_UPLOAD_BYTES',
+    'CACHE_URL',
+    'OWNER_RATE_LIMIT_PER_SECOND',
+    'OWNER_RATE_LIMIT_BURST',
+    'ORIGIN_VERIFY_SECRET',
+    'MEDIA_SIGNING_KEY_ID',
+    'MEDIA_SIGNING_SECRET_ARN',
+    'MEDIA_ACCESS_SECONDS',
+    'DISTRIBUTION_ID',
+    'PURGE_OBJECT_VERSIONS',
+    'ARCHIVE_QUEUE_URL',
+  ],
   ingest: [...CONSUMER, 'MAX_UPLOAD_BYTES'],
   image: IDEMPOTENT_CONSUMER,
   document: IDEMPOTENT_CONSUMER,
@@ -82,4 +102,7 @@ export const FUNCTION_ENV_KEYS: { readonly [Name in LambdaFunctionName]: readonl
   tagging: [...IDEMPOTENT_CONSUMER, 'TAGGER', 'TAGGER_WORKER_PATH', 'REKOGNITION_MAX_CONCURRENCY', 'DISTRIBUTION_ID'],
   video: [...IDEMPOTENT_CONSUMER, 'VIDEO_TIME_LIMIT_SECONDS', 'VIDEO_TRANSCODER', ...MEDIA_TOOLS, 'MEDIACONVERT_ROLE_ARN', 'MEDIACONVERT_QUEUE_ARN'],
   'video-complete': COMMON,
+  'trash-purge': [...COMMON, 'DISTRIBUTION_ID', 'PURGE_OBJECT_VERSIONS'],
+  // Builds zips from the queue the api function sends to: each archive is built once by itself (its outcome is recorded).
+  archive: CONSUMER,
 };

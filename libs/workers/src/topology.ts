@@ -88,3 +88,26 @@ export function pipelineQueues(cores: number, limits: JobLimits = DEFAULT_LIMITS
     },
   ];
 }
+
+/**
+ * How long the archive function may take over one zip: Lambda's longest. A selection or an export
+ * larger than it can copy in that time fails (its status turns `failed` after an hour).
+ */
+export const ARCHIVE_TIME_LIMIT_SECONDS = 900;
+
+/**
+ * The cloud's queue of zips to build (`ArchiveJobQueue`: the api function sends `{ ownerId,
+ * archiveId }`, the archive function builds it into the object store). Not part of
+ * {@link pipelineQueues}: no domain event feeds it, and the local server streams zips instead of
+ * queueing them. Three attempts, as the processing queues have: a build that fails for good is
+ * reported `failed` by the status route an hour after it was asked for.
+ */
+export function archiveQueue(): QueueDefinition {
+  return {
+    name: 'archive',
+    deadLetter: 'archive-dlq',
+    visibilityTimeoutSeconds: ARCHIVE_TIME_LIMIT_SECONDS + VISIBILITY_MARGIN_SECONDS,
+    maxReceives: 3,
+    concurrency: 1,
+  };
+}

@@ -5,7 +5,7 @@ import type { AudioProcessor, ImageProcessor, MediaItem, MessageQueue, VideoTran
 import { ClockedIds, InMemoryEventBus, InMemoryMediaRepository, InMemoryObjectStore, InMemoryQueue } from '@mediaflow/domain/testing';
 import { ServiceConfigSchema, startUpload } from '@mediaflow/media-service';
 import { startLocalWorkers, type LocalWorkerDeps } from './runner.js';
-import { AS_IS_KINDS, pipelineQueues } from './topology.js';
+import { ARCHIVE_TIME_LIMIT_SECONDS, archiveQueue, AS_IS_KINDS, pipelineQueues } from './topology.js';
 
 const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
 /** An ISO media `ftyp` box: sniffed as an MP4 video. */
@@ -230,5 +230,16 @@ describe('pipelineQueues', () => {
     for (const kind of ['image', 'video', 'audio', 'document', 'other']) {
       expect(queues.filter((q) => q.filter?.['kind']?.includes(kind))).toHaveLength(1);
     }
+  });
+});
+
+describe('archiveQueue', () => {
+  it('is fed by no event and hides a message for longer than the archive function may run', () => {
+    const queue = archiveQueue();
+    expect(queue).toMatchObject({ name: 'archive', deadLetter: 'archive-dlq', maxReceives: 3 });
+    expect(queue.filter).toBeUndefined();
+    expect(queue.visibilityTimeoutSeconds).toBeGreaterThan(ARCHIVE_TIME_LIMIT_SECONDS);
+    // The local pipeline streams zips: it has no such queue.
+    expect(pipelineQueues(2, undefined, { tagging: true }).map((q) => q.name)).not.toContain('archive');
   });
 });

@@ -30,7 +30,7 @@ export const RESOURCE_TYPES: Record<string, ResourceTypeMapping> = {
   'AWS::SNS::Topic': { treatment: 'emulated', by: 'messaging/sns.ts', note: 'Server-side encryption with an AWS managed key needs no grant and is not modelled.' },
   'AWS::SNS::TopicPolicy': { treatment: 'emulated', by: 'iam/', note: 'Evaluated on Publish.' },
   'AWS::SNS::Subscription': { treatment: 'emulated', by: 'messaging/sns.ts', note: 'Filter policies (attributes or body), raw delivery.' },
-  'AWS::Events::Rule': { treatment: 'emulated', by: 'messaging/events.ts', note: 'Event patterns, retry policy, dead-letter queue.' },
+  'AWS::Events::Rule': { treatment: 'emulated', by: 'messaging/events.ts', note: 'Event patterns, schedules (rate expressions on their timer, any rule run on demand), retry policy, dead-letter queue.' },
   'AWS::S3::Bucket': { treatment: 'emulated', by: 'services/s3/', note: 'Objects, multipart uploads, CORS, event notifications; lifecycle rules and versioning are not run (they act over days).' },
   'AWS::S3::BucketPolicy': { treatment: 'emulated', by: 'iam/', note: 'Evaluated on every request, including CloudFront origin reads.' },
   'Custom::S3BucketNotifications': { treatment: 'deploy-time', by: 'template/stage-spec.ts', note: 'Its notification configuration is applied to the bucket.' },

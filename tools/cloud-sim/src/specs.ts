@@ -75,7 +75,10 @@ export interface EventRuleSpec {
   arn: string;
   eventBusName: string;
   enabled: boolean;
-  pattern: Record<string, unknown>;
+  /** What events it matches; absent for a scheduled rule. */
+  pattern?: Record<string, unknown>;
+  /** `rate(1 hour)` or `cron(...)`: the rule runs on this schedule instead of matching events. */
+  schedule?: string;
   targets: Array<{
     id: string;
     arn: string;

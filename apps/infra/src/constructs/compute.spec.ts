@@ -13,13 +13,13 @@ import type { CfnQueue } from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { stackLimits } from '@mediaflow/cost-model';
 import { MONTH_COUNTERS_LEADING_KEY, OWNER_TAGS_INDEX, RATE_KEY_PREFIX, REVIEW_INDEX, SEARCH_INDEX } from '@mediaflow/storage/dynamodb';
-import { pipelineQueues } from '@mediaflow/workers';
+import { archiveQueue, pipelineQueues } from '@mediaflow/workers';
 import { APP_CONTEXT, CLOUD_CORES, CONSUMER_TIMEOUTS } from '../config.js';
 import { MediaCache } from './cache.js';
 import { MediaCompute, type MediaComputeProps } from './compute.js';
 import { MediaData } from './data.js';
 import { MediaEvents } from './events.js';
-import { MEDIA_FUNCTIONS, type MediaFunctionName } from './function-plans.js';
+import { FUNCTION_PLANS, MEDIA_FUNCTIONS, type MediaFunctionName } from './function-plans.js';
 import { MediaStorage } from './storage.js';
 
 interface Statement {
@@ -72,6 +72,8 @@ interface BuildOptions {
   nag?: boolean;
   /** Puts the api function in a MediaCache's VPC, with its URL. */
   cache?: boolean;
+  /** false: the stage has no archive queue. */
+  archives?: boolean;
 }
 
 /** The construct among the real parts it is composed with: buckets, tables, topic and queues. */
@@ -81,7 +83,7 @@ function build(overrides: Partial<MediaComputeProps> = {}, options: BuildOptions
   const storage = new MediaStorage(stack, 'Storage', { uploadOrigins: ['https://gallery.example.com'], retain: false });
   const data = new MediaData(stack, 'Data', { retain: false });
   const events = new MediaEvents(stack, 'Events', {
-    queues: pipelineQueues(CLOUD_CORES, undefined, { tagging: options.tagging ?? true }),
+    queues: [...pipelineQueues(CLOUD_CORES, undefined, { tagging: options.tagging ?? true }), ...(options.archives === false ? [] : [archiveQueue()])],
     consumerTimeouts: CONSUMER_TIMEOUTS,
     media: storage.media,
   });
@@ -177,6 +179,7 @@ const consumers: readonly { queue: string; fn: MediaFunctionName }[] = [
   { queue: 'audio', fn: 'audio' },
   { queue: 'tagging', fn: 'tagging' },
   { queue: 'video', fn: 'video' },
+  { queue: 'archive', fn: 'archive' },
 ];
 
 function queueId(name: string, built: Built = setup): string {
@@ -198,7 +201,7 @@ describe('MediaCompute', () => {
     const consumer = [...common, 'MAX_RECEIVES'];
     const idempotent = [...consumer, 'IDEMPOTENCY_TABLE'];
     const expected: Record<MediaFunctionName, string[]> = {
-      api: common,
+      api: [...common, 'PURGE_OBJECT_VERSIONS', 'ARCHIVE_QUEUE_URL'],
       ingest: consumer,
       image: idempotent,
       document: idempotent,
@@ -206,6 +209,8 @@ describe('MediaCompute', () => {
       tagging: [...idempotent, 'TAGGER', 'TAGGER_WORKER_PATH'],
       video: [...idempotent, 'VIDEO_TIME_LIMIT_SECONDS', 'VIDEO_TRANSCODER', 'FFMPEG_PATH', 'FFPROBE_PATH', 'MEDIACONVERT_ROLE_ARN', 'MEDIACONVERT_QUEUE_ARN'],
       'video-complete': common,
+      'trash-purge': [...common, 'PURGE_OBJECT_VERSIONS'],
+      archive: consumer,
     };
     for (const name of MEDIA_FUNCTIONS) {
       const variables = properties(name).Environment.Variables;
@@ -364,6 +369,8 @@ describe('MediaCompute', () => {
       tagging: [sharp, models],
       video: [sharp, tools],
       'video-complete': [sharp],
+      'trash-purge': [],
+      archive: [],
     };
     for (const name of MEDIA_FUNCTIONS) {
       const refs = ((properties(name)['Layers'] ?? []) as { Ref: string }[]).map((ref) => ref.Ref);
@@ -380,10 +387,11 @@ describe('MediaCompute', () => {
     expect(grants('image', 's3:DeleteObject')).toEqual([`${mediaBucket()}.Arn/renditions/*`]);
   });
 
-  it('lets the API upload originals and delete items, but neither read nor write renditions', () => {
-    expect(grants('api', 's3:PutObject')).toEqual([`${mediaBucket()}.Arn/originals/*`]);
-    expect(grants('api', 's3:GetObject')).toEqual([`${mediaBucket()}.Arn/originals/*`]);
-    expect(grants('api', 's3:DeleteObject').sort()).toEqual([`${mediaBucket()}.Arn/originals/*`, `${mediaBucket()}.Arn/renditions/*`]);
+  it('lets the API upload originals, record archives and delete items, but neither read nor write renditions', () => {
+    const bucket = mediaBucket();
+    expect(grants('api', 's3:PutObject')).toEqual([`${bucket}.Arn/originals/*`, `${bucket}.Arn/downloads/*`]);
+    expect(grants('api', 's3:GetObject')).toEqual([`${bucket}.Arn/originals/*`, `${bucket}.Arn/downloads/*`]);
+    expect(grants('api', 's3:DeleteObject').sort()).toEqual([`${bucket}.Arn/downloads/*`, `${bucket}.Arn/originals/*`, `${bucket}.Arn/renditions/*`]);
   });
 
   it('keeps every other function to the prefixes and actions its code uses', () => {
@@ -400,10 +408,10 @@ describe('MediaCompute', () => {
     expect(grants('video', 's3:PutObject')).toEqual([`${bucket}.Arn/renditions/*`]);
     expect(grantsIn(build({ videoTranscoder: 'mediaconvert' }), 'video', 's3:PutObject')).toEqual([]);
     expect(grants('video-complete', 's3:GetObject')).toEqual([`${bucket}.Arn/renditions/*`]);
-    // Listing is only ever of renditions/.
+    // Listing is of renditions/, but where reads of missing archive records must be not found (404), not refused.
     for (const name of MEDIA_FUNCTIONS) {
       for (const statement of statementsOf(name).filter((s) => actionsOf(s).includes('s3:ListBucket'))) {
-        expect(statement.Condition).toEqual({ StringLike: { 's3:prefix': ['renditions/*'] } });
+        expect([name, statement.Condition]).toEqual([name, ['api', 'archive'].includes(name) ? undefined : { StringLike: { 's3:prefix': ['renditions/*'] } }]);
       }
     }
   });
@@ -414,27 +422,30 @@ describe('MediaCompute', () => {
     );
     const topic = stack.resolve(events.topic.topicArn).Ref as string;
     for (const name of MEDIA_FUNCTIONS) {
-      expect([name, grants(name, 'sns:Publish')]).toEqual([name, [topic]]);
+      // The archive builder changes no item: it publishes nothing.
+      expect([name, grants(name, 'sns:Publish')]).toEqual([name, name === 'archive' ? [] : [topic]]);
       expect([name, grants(name, 'dynamodb:GetItem')]).toEqual([name, expect.arrayContaining([`${mediaTable}.Arn`])]);
       const idempotent = ['image', 'document', 'audio', 'tagging', 'video'].includes(name);
       // The api function updates album counts, share links' last visits, month counters and rate
-      // counters in the media table; every other function only the month counters (see below).
-      expect([name, grants(name, 'dynamodb:UpdateItem').sort()]).toEqual([
-        name,
-        (idempotent ? [`${mediaTable}.Arn`, `${idempotencyTable}.Arn`] : name === 'api' ? [`${mediaTable}.Arn`, `${mediaTable}.Arn`] : [`${mediaTable}.Arn`]).sort(),
-      ]);
-      expect([name, grants(name, 'dynamodb:Query')]).toEqual([
-        name,
-        name === 'api'
-          ? [`${mediaTable}.Arn`, `${mediaTable}.Arn/index/${OWNER_TAGS_INDEX}`, `${mediaTable}.Arn/index/${REVIEW_INDEX}`, `${mediaTable}.Arn/index/${SEARCH_INDEX}`]
-          : [],
-      ]);
-      // Search reads the page's items with BatchGetItem: the api function only.
-      expect([name, grants(name, 'dynamodb:BatchGetItem')]).toEqual([name, name === 'api' ? [`${mediaTable}.Arn`] : []]);
-      // Only the api function keeps albums (transactions with checks, batch removals).
-      for (const action of ['dynamodb:ConditionCheckItem', 'dynamodb:BatchWriteItem']) {
-        expect([name, action, grants(name, action)]).toEqual([name, action, name === 'api' ? [`${mediaTable}.Arn`] : []]);
-      }
+      // counters in the media table; the purge album counts and share links of what it deletes; the
+      // archive builder nothing; every other function only the month counters (see below).
+      const updates = idempotent ? [`${mediaTable}.Arn`, `${idempotencyTable}.Arn`] : name === 'api' ? [`${mediaTable}.Arn`, `${mediaTable}.Arn`] : name === 'archive' ? [] : [`${mediaTable}.Arn`];
+      expect([name, grants(name, 'dynamodb:UpdateItem').sort()]).toEqual([name, updates.sort()]);
+      const queries: Partial<Record<MediaFunctionName, string[]>> = {
+        api: [`${mediaTable}.Arn`, `${mediaTable}.Arn/index/${OWNER_TAGS_INDEX}`, `${mediaTable}.Arn/index/${REVIEW_INDEX}`, `${mediaTable}.Arn/index/${SEARCH_INDEX}`],
+        // The items due in the review index's PURGE# partitions; their share links by target.
+        'trash-purge': [`${mediaTable}.Arn`, `${mediaTable}.Arn/index/${REVIEW_INDEX}`, `${mediaTable}.Arn/index/${OWNER_TAGS_INDEX}`],
+        archive: [`${mediaTable}.Arn`],
+      };
+      expect([name, grants(name, 'dynamodb:Query')]).toEqual([name, queries[name] ?? []]);
+      // A page's items by BatchGetItem: search (api), the items due (purge).
+      expect([name, grants(name, 'dynamodb:BatchGetItem')]).toEqual([name, ['api', 'trash-purge'].includes(name) ? [`${mediaTable}.Arn`] : []]);
+      // Albums gain members (transactions checking back-references) in the api function alone; the
+      // purge removes a deleted item's album rows, and those an interrupted album delete left (batch removals).
+      expect([name, grants(name, 'dynamodb:ConditionCheckItem')]).toEqual([name, name === 'api' ? [`${mediaTable}.Arn`] : []]);
+      expect([name, grants(name, 'dynamodb:BatchWriteItem')]).toEqual([name, ['api', 'trash-purge'].includes(name) ? [`${mediaTable}.Arn`] : []]);
+      // The archive builder writes nothing to the table.
+      for (const action of ['dynamodb:PutItem', 'dynamodb:DeleteItem']) expect([name, action, grants(name, action).length > 0]).toEqual([name, action, name !== 'archive']);
       // The default tagger is on-device: no function calls Rekognition (see the tagger rekognition test).
       expect([name, grants(name, 'rekognition:DetectLabels')]).toEqual([name, []]);
       expect([name, grants(name, 'mediaconvert:CreateJob').length > 0]).toEqual([name, name === 'video']);
@@ -448,7 +459,7 @@ describe('MediaCompute', () => {
 
   it('lets the functions that write items update the media table\u2019s month counters and nothing else', () => {
     const [mediaTable] = Object.keys(template.findResources('AWS::DynamoDB::GlobalTable', { Properties: { KeySchema: Match.arrayWith([{ AttributeName: 'PK', KeyType: 'HASH' }]) } }));
-    for (const name of MEDIA_FUNCTIONS.filter((other) => other !== 'api')) {
+    for (const name of MEDIA_FUNCTIONS.filter((other) => !['api', 'trash-purge', 'archive'].includes(other))) {
       const updates = statementsOf(name).filter((statement) => actionsOf(statement).includes('dynamodb:UpdateItem') && resourcesOf(statement).includes(`${mediaTable}.Arn`));
       expect([name, updates.map((statement) => [actionsOf(statement), statement.Condition])]).toEqual([
         name,
@@ -487,7 +498,9 @@ describe('MediaCompute', () => {
 
   it('leaves video-complete\u2019s asynchronous invocation to the rule that invokes it; no queue feeds it', () => {
     expect(properties('video-complete')['DeadLetterConfig']).toBeUndefined();
-    template.resourceCountIs('AWS::Lambda::EventInvokeConfig', 0);
+    // The purge's is its own schedule's (see below); video-complete has none here.
+    template.resourceCountIs('AWS::Lambda::EventInvokeConfig', 1);
+    template.resourcePropertiesCountIs('AWS::Lambda::EventInvokeConfig', { FunctionName: { Ref: logicalId('video-complete') } }, 0);
     template.resourcePropertiesCountIs('AWS::Lambda::EventSourceMapping', { FunctionName: { Ref: logicalId('video-complete') } }, 0);
     expect(compute.functions.get('video-complete')).toBe(compute.videoComplete);
     // What the transcoding construct does with it: CDK allows one such configuration per function.
@@ -517,6 +530,91 @@ describe('MediaCompute', () => {
     if (image === undefined) throw new Error('no image queue');
     const queues = new Map(other.events.queues).set('thumbnails', image);
     expect(() => new MediaCompute(other.stack, 'More', { ...other.base, queues })).toThrow(/no function consumes the thumbnails queue/);
+  });
+
+  describe('the trash\u2019s purge', () => {
+    it('runs every hour from an EventBridge schedule, one run at a time, retried once and never past the next run', () => {
+      const fn = logicalId('trash-purge');
+      expect(properties('trash-purge')).toMatchObject({ MemorySize: 512, Timeout: 900, ReservedConcurrentExecutions: 1 });
+      template.hasResourceProperties('AWS::Events::Rule', {
+        ScheduleExpression: 'rate(1 hour)',
+        State: 'ENABLED',
+        Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [fn, 'Arn'] }, RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 3600 } })],
+      });
+      template.hasResourceProperties('AWS::Lambda::Permission', { Action: 'lambda:InvokeFunction', FunctionName: { 'Fn::GetAtt': [fn, 'Arn'] }, Principal: 'events.amazonaws.com' });
+      template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { FunctionName: { Ref: fn }, MaximumRetryAttempts: 1, MaximumEventAgeInSeconds: 3600 });
+      // No queue feeds it, and it is the only scheduled function.
+      template.resourcePropertiesCountIs('AWS::Lambda::EventSourceMapping', { FunctionName: { Ref: fn } }, 0);
+      expect([...compute.schedules]).toEqual([['trash-purge', Duration.hours(1)]]);
+      expect(Object.keys(template.findResources('AWS::Events::Rule', { Properties: { ScheduleExpression: Match.anyValue() } }))).toHaveLength(1);
+    });
+
+    it('deletes objects by version under originals/ and renditions/ only, and reads or writes none', () => {
+      const bucket = mediaBucket();
+      const s3 = statementsOf('trash-purge').filter((statement) => actionsOf(statement).some((action) => action.startsWith('s3:')));
+      expect(s3.map((statement) => [actionsOf(statement), resourcesOf(statement), statement.Condition])).toEqual([
+        [['s3:ListBucketVersions'], [`${bucket}.Arn`], { StringLike: { 's3:prefix': ['originals/*', 'renditions/*'] } }],
+        [['s3:DeleteObjectVersion'], [`${bucket}.Arn/originals/*`], undefined],
+        [['s3:DeleteObjectVersion'], [`${bucket}.Arn/renditions/*`], undefined],
+      ]);
+      expect(properties('trash-purge').Environment.Variables['PURGE_OBJECT_VERSIONS']).toBe('true');
+      // The search index is the API's: the purge reads the review index's PURGE# partitions and links by target only.
+      expect(grants('trash-purge', 'dynamodb:Query')).not.toContain(expect.stringContaining(SEARCH_INDEX));
+    });
+
+    it('is given the distribution to invalidate a deleted item\u2019s edge copies, as the api function is', () => {
+      expect(FUNCTION_PLANS['trash-purge'].invalidatesEdge).toBe(true);
+    });
+  });
+
+  describe('archives', () => {
+    const bucket = () => mediaBucket();
+
+    it('are built by one zip an invocation, for up to 15 minutes, on a queue with its dead-letter queue', () => {
+      expect(properties('archive')).toMatchObject({ MemorySize: 1769, Timeout: 900 });
+      template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        EventSourceArn: { 'Fn::GetAtt': [queueId('archive'), 'Arn'] },
+        FunctionName: { Ref: logicalId('archive') },
+        BatchSize: 1,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        ScalingConfig: { MaximumConcurrency: MONTH_0.maxConcurrency.archive },
+      });
+      const queue = template.toJSON()['Resources'][queueId('archive')].Properties;
+      expect(queue.VisibilityTimeout).toBeGreaterThan(900);
+      expect(queue.RedrivePolicy).toEqual({ deadLetterTargetArn: { 'Fn::GetAtt': [expect.stringMatching(/ArchiveDlq/), 'Arn'] }, maxReceiveCount: 3 });
+    });
+
+    it('read originals, renditions and archives, write only zips and their records, and only read the table', () => {
+      const s3 = (action: string) => grants('archive', action);
+      expect(s3('s3:GetObject')).toEqual([`${bucket()}.Arn/originals/*`, `${bucket()}.Arn/renditions/*`, `${bucket()}.Arn/downloads/*`]);
+      expect(s3('s3:PutObject')).toEqual([`${bucket()}.Arn/downloads/*`]);
+      expect(s3('s3:AbortMultipartUpload')).toEqual([`${bucket()}.Arn/downloads/*`]);
+      for (const action of ['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:ListBucketVersions']) expect([action, s3(action)]).toEqual([action, []]);
+      const tableActions = statementsOf('archive').flatMap(actionsOf).filter((action) => action.startsWith('dynamodb:'));
+      expect([...new Set(tableActions)].sort()).toEqual(['dynamodb:GetItem', 'dynamodb:Query']);
+    });
+
+    it('are queued by the api function alone, which may send to that queue and do nothing else with SQS', () => {
+      const sqs = (name: MediaFunctionName) => statementsOf(name).filter((statement) => actionsOf(statement).some((action) => action.startsWith('sqs:')));
+      expect(sqs('api').map((statement) => [actionsOf(statement), resourcesOf(statement)])).toEqual([[['sqs:SendMessage'], [`${queueId('archive')}.Arn`]]]);
+      expect(properties('api').Environment.Variables['ARCHIVE_QUEUE_URL']).toEqual({ Ref: queueId('archive') });
+      // The consumers' own grants on their queues are the event source mappings' (receive, delete, attributes).
+      for (const name of MEDIA_FUNCTIONS.filter((other) => other !== 'api')) {
+        expect([name, sqs(name).flatMap(actionsOf).filter((action) => action === 'sqs:SendMessage')]).toEqual([name, []]);
+        expect([name, properties(name).Environment.Variables['ARCHIVE_QUEUE_URL']]).toEqual([name, undefined]);
+      }
+      expect(() => build({}, { archives: false })).toThrow(/no archive queue/);
+    });
+
+    it('are deleted for good by version by the api function too', () => {
+      expect(properties('api').Environment.Variables['PURGE_OBJECT_VERSIONS']).toBe('true');
+      expect(grants('api', 's3:DeleteObjectVersion')).toEqual([`${bucket()}.Arn/originals/*`, `${bucket()}.Arn/renditions/*`]);
+      const versions = statementsOf('api').filter((statement) => actionsOf(statement).includes('s3:ListBucketVersions'));
+      expect(versions.map((statement) => statement.Condition)).toEqual([{ StringLike: { 's3:prefix': ['originals/*', 'renditions/*'] } }]);
+      for (const name of MEDIA_FUNCTIONS.filter((other) => !['api', 'trash-purge'].includes(other))) {
+        expect([name, grants(name, 's3:DeleteObjectVersion'), properties(name).Environment.Variables['PURGE_OBJECT_VERSIONS']]).toEqual([name, [], undefined]);
+      }
+    });
   });
 
   describe('with the api function in a VPC (MediaCache)', () => {

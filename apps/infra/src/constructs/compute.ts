@@ -1,4 +1,5 @@
 import { AspectPriority, Aspects, Token, type Duration } from 'aws-cdk-lib';
+import type { Rule } from 'aws-cdk-lib/aws-events';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Architecture, LayerVersion, type Code, type Function as LambdaFunction, type ILayerVersion } from 'aws-cdk-lib/aws-lambda';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -7,6 +8,7 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { CallerLimit, CloudTagger, CloudVideoTranscoder } from '@mediaflow/cost-model';
 import { DynamoRateLimiterConfigSchema } from '@mediaflow/storage/dynamodb';
+import { archiveQueue } from '@mediaflow/workers';
 import { Construct } from 'constructs';
 import { LogRetention } from '../log-retention.js';
 import type { PipelineQueue } from './events.js';
@@ -25,6 +27,9 @@ import {
   type MediaFunctionName,
 } from './function-plans.js';
 import { FUNCTION_RUNTIME, MediaFunction, type FunctionNetwork } from './media-function.js';
+
+/** The queue of zips to build: the archive function consumes it, the api function sends to it. */
+const ARCHIVE_QUEUE = archiveQueue().name;
 
 export interface MediaComputeProps {
   /** The bundle of each function, by function name (`Code.fromAsset('apps/lambdas/dist/<name>')`). */
@@ -164,12 +169,14 @@ export class MediaCompute extends Construct {
     };
     const plans = functionPlans(props.tagger ?? 'on-device', props.videoTranscoder ?? 'lambda');
     this.plans = plans;
+    const archiveJobs = props.queues.get(ARCHIVE_QUEUE)?.queue;
     const resources = {
       media: props.media,
       mediaTable: props.mediaTable,
       idempotencyTable: props.idempotencyTable,
       topic: props.topic,
       ...(props.mediaSigning === undefined ? {} : { mediaSigningSecretArn: props.mediaSigning.secretArn }),
+      ...(archiveJobs === undefined ? {} : { archiveQueue: archiveJobs }),
     };
     const members = new Map<MediaFunctionName, MediaFunction>();
     for (const name of MEDIA_FUNCTIONS) {
@@ -196,6 +203,7 @@ export class MediaCompute extends Construct {
         ...(props.callerRateLimit === undefined ? {} : { callerRateLimit: props.callerRateLimit }),
         ...(props.apiOriginSecret === undefined ? {} : { originSecret: props.apiOriginSecret }),
         ...(props.mediaSigning === undefined ? {} : { mediaSigning: props.mediaSigning }),
+        ...(archiveJobs === undefined ? {} : { archiveQueueUrl: archiveJobs.queueUrl }),
       });
       const member = new MediaFunction(this, name, {
         plan,
@@ -267,6 +275,29 @@ export class MediaCompute extends Construct {
   /** The target of the EventBridge rule for MediaConvert's job state changes. */
   get videoComplete(): LambdaFunction {
     return this.required('video-complete');
+  }
+  /** Deletes for good, every hour, what has been in the trash past its retention. */
+  get trashPurge(): LambdaFunction {
+    return this.required('trash-purge');
+  }
+  /** Builds the zips the api function queues. */
+  get archive(): LambdaFunction {
+    return this.required('archive');
+  }
+
+  /** The functions an EventBridge schedule invokes, with how often: they alarm on failed runs, not on a share of invocations. */
+  get schedules(): ReadonlyMap<MediaFunctionName, Duration> {
+    const every = new Map<MediaFunctionName, Duration>();
+    for (const name of this.members.keys()) {
+      const schedule = this.plans[name].schedule;
+      if (schedule !== undefined) every.set(name, schedule.every);
+    }
+    return every;
+  }
+
+  /** The rule of each scheduled function, by name. */
+  get rules(): ReadonlyMap<MediaFunctionName, Rule> {
+    return new Map([...this.members].flatMap(([name, member]) => (member.rule === undefined ? [] : [[name, member.rule] as const])));
   }
 
   private required(name: MediaFunctionName): LambdaFunction {

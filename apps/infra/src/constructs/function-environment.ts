@@ -33,6 +33,8 @@ export interface EnvironmentInputs {
   readonly originSecret?: string;
   /** The CloudFront public key's id and the secret holding its private key, for the functions that sign media cookies. */
   readonly mediaSigning?: { readonly keyId: string; readonly secretArn: string };
+  /** The archive queue's URL, for the functions that send archive jobs. */
+  readonly archiveQueueUrl?: string;
 }
 
 /**
@@ -72,6 +74,9 @@ export function planEnvironment(plan: FunctionPlan, feed: QueueFeed | undefined,
     environment.MEDIA_SIGNING_KEY_ID = inputs.mediaSigning.keyId;
     environment.MEDIA_SIGNING_SECRET_ARN = inputs.mediaSigning.secretArn;
   }
+  // Granted with it (s3:ListBucketVersions, s3:DeleteObjectVersion): a delete for good takes every version.
+  if (plan.deletesForGood === true) environment.PURGE_OBJECT_VERSIONS = 'true';
+  if (plan.sendsArchiveJobs === true && inputs.archiveQueueUrl !== undefined) environment.ARCHIVE_QUEUE_URL = inputs.archiveQueueUrl;
   return environment;
 }
 

@@ -4,10 +4,11 @@ import { Effect, PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
 import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { MONTH_COUNTERS_LEADING_KEY, OWNER_TAGS_INDEX, RATE_KEY_PREFIX, REVIEW_INDEX, SEARCH_INDEX } from '@mediaflow/storage/dynamodb';
 import { wildcardResourceFinding } from '../nag.js';
-import type { FunctionPlan, MediaFunctionName } from './function-plans.js';
-import { ORIGINALS_PREFIX, RENDITIONS_PREFIX } from './storage.js';
+import type { FunctionPlan, MediaFunctionName, MediaTableUse } from './function-plans.js';
+import { DOWNLOADS_PREFIX, ORIGINALS_PREFIX, RENDITIONS_PREFIX } from './storage.js';
 
 /**
  * Media table actions of the repository's get and update (an update is a transaction that puts the
@@ -15,6 +16,13 @@ import { ORIGINALS_PREFIX, RENDITIONS_PREFIX } from './storage.js';
  * moves are an UpdateItem of their own, granted apart).
  */
 const MEDIA_ITEM_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'];
+/**
+ * What deleting an item for good does in the media table beyond its own rows: the album rows and
+ * counts it leaves (Query of its back-references, transactions with UpdateItem of the album's
+ * count, BatchWriteItem of rows an interrupted album delete left) and its share links, found by
+ * target in the owner-tags index and revoked (UpdateItem).
+ */
+const FORGET_DELETED_ACTIONS = ['dynamodb:Query', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem'];
 /** Powertools Idempotency's record lifecycle: conditional put, read, completion update, delete on failure. */
 const IDEMPOTENCY_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
 
@@ -48,37 +56,57 @@ export class FunctionGrants {
   }
 
   /**
-   * Single items for every function; the HTTP API also lists by owner and by tag, searches, keeps
-   * albums and share links, and reads the moderators' review queue.
+   * The media table as the function uses it ({@link MediaTableUse}): single items for the queue
+   * consumers; the HTTP API also lists by owner and by tag, searches, keeps albums and share links,
+   * and reads the moderators' review queue; the trash's purge finds what is due across owners and
+   * deletes it for good; the archive builder only reads.
    */
-  useMediaTable(table: ITableV2, { query }: { readonly query: boolean }): void {
-    if (!query) {
-      this.allow(MEDIA_ITEM_ACTIONS, [table.tableArn]);
-      // Every write of an item may move the timeline's month counters (`ADD count` in its
-      // transaction): an UpdateItem allowed only on the counters' partitions, so the role gains no
-      // way to change media rows other than by replacing them under their version condition.
-      this.role.addToPrincipalPolicy(
-        new PolicyStatement({
-          effect: Effect.ALLOW,
-          actions: ['dynamodb:UpdateItem'],
-          resources: [table.tableArn],
-          conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [MONTH_COUNTERS_LEADING_KEY] } },
-        }),
-      );
-      return;
+  useMediaTable(table: ITableV2, use: MediaTableUse): void {
+    const index = (name: string): string => `${table.tableArn}/index/${name}`;
+    switch (use) {
+      case 'items':
+        this.allow(MEDIA_ITEM_ACTIONS, [table.tableArn]);
+        this.updateMonthCounters(table);
+        return;
+      case 'read':
+        // An item (GetItem); the owner's listing, albums and their members (Query of the owner's partitions).
+        this.allow(['dynamodb:GetItem', 'dynamodb:Query'], [table.tableArn]);
+        return;
+      case 'purge':
+        // The items due: a Query of the review index's PURGE#{day} partitions, their rows by BatchGetItem;
+        // each is marked deleted and removed (its rows, the month counters it counted in), then its
+        // albums and links forget it (their share links found by target in the owner-tags index).
+        this.allow([...MEDIA_ITEM_ACTIONS, 'dynamodb:BatchGetItem', ...FORGET_DELETED_ACTIONS], [table.tableArn]);
+        this.allow(['dynamodb:Query'], [index(REVIEW_INDEX), index(OWNER_TAGS_INDEX)]);
+        return;
+      case 'api':
+        // Listing reads the owner's partition (Query) and a tag's index rows resolved with BatchGetItem;
+        // search reads postings, month counters and album members (Query) and the page's items
+        // (BatchGetItem). Albums and the timeline's month counters move with UpdateItem (ADD) inside
+        // transactions, albums' checking a member's back-reference (ConditionCheckItem), a deleted
+        // album's members go by BatchWriteItem, and a share link's last visit is an UpdateItem. The tag
+        // counts, the review queue and search by date taken read their indexes, each named exactly
+        // rather than as `index/*`.
+        this.allow([...MEDIA_ITEM_ACTIONS, 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem', 'dynamodb:BatchWriteItem'], [table.tableArn]);
+        this.allow(['dynamodb:Query'], [index(OWNER_TAGS_INDEX), index(REVIEW_INDEX), index(SEARCH_INDEX)]);
+        return;
     }
-    // Listing reads the owner's partition (Query) and a tag's index rows resolved with BatchGetItem;
-    // search reads postings, month counters and album members (Query) and the page's items
-    // (BatchGetItem). Albums and the timeline's month counters move with UpdateItem (ADD) inside
-    // transactions, albums' checking a member's back-reference (ConditionCheckItem), a deleted
-    // album's members go by BatchWriteItem, and a share link's last visit is an UpdateItem. The tag
-    // counts, the review queue and search by date taken read their indexes, each named exactly
-    // rather than as `index/*`.
-    this.allow(
-      [...MEDIA_ITEM_ACTIONS, 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem', 'dynamodb:BatchWriteItem'],
-      [table.tableArn],
+  }
+
+  /**
+   * Every write of an item may move the timeline's month counters (`ADD count` in its transaction):
+   * an UpdateItem allowed only on the counters' partitions, so the role gains no way to change media
+   * rows other than by replacing them under their version condition.
+   */
+  private updateMonthCounters(table: ITableV2): void {
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['dynamodb:UpdateItem'],
+        resources: [table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [MONTH_COUNTERS_LEADING_KEY] } },
+      }),
     );
-    this.allow(['dynamodb:Query'], [`${table.tableArn}/index/${OWNER_TAGS_INDEX}`, `${table.tableArn}/index/${REVIEW_INDEX}`, `${table.tableArn}/index/${SEARCH_INDEX}`]);
   }
 
   /**
@@ -100,22 +128,30 @@ export class FunctionGrants {
     this.allow(IDEMPOTENCY_ACTIONS, [table.tableArn]);
   }
 
-  /** The plan's actions under `originals/` and `renditions/`, and listing `renditions/` where the plan says so. */
+  /**
+   * The plan's actions under `originals/`, `renditions/` and `downloads/`; listing `renditions/`,
+   * or the whole bucket, where the plan says so; and every version of an item's objects for the
+   * functions that delete items for good.
+   */
   useMediaObjects(media: IBucket, plan: FunctionPlan): void {
     const scopes = [
-      { prefix: ORIGINALS_PREFIX, access: plan.originals },
-      { prefix: RENDITIONS_PREFIX, access: plan.renditions },
+      { prefix: ORIGINALS_PREFIX, access: plan.originals, keys: `${ORIGINALS_PREFIX}{owner}/{id}` },
+      { prefix: RENDITIONS_PREFIX, access: plan.renditions, keys: `${RENDITIONS_PREFIX}{owner}/{id}/{name}` },
+      { prefix: DOWNLOADS_PREFIX, access: plan.downloads, keys: `${DOWNLOADS_PREFIX}{owner}/{archive}/{name}` },
     ];
-    for (const { prefix, access } of scopes) {
+    for (const { prefix, access, keys } of scopes) {
       if (access === undefined) continue;
       const resource = media.arnForObjects(`${prefix}*`);
       this.allow(access.actions, [resource]);
       this.wildcard(
         resource,
-        `The ${this.name} function ${access.why}: ${access.actions.join(', ')} on ${prefix}*. Keys are ${prefix}{owner}/{id}${prefix === RENDITIONS_PREFIX ? '/{name}' : ''}, whose owner and item are known only per request, so the prefix is the narrowest scope known at deployment.`,
+        `The ${this.name} function ${access.why}: ${access.actions.join(', ')} on ${prefix}*. Keys are ${keys}, whose owner and item are known only per request, so the prefix is the narrowest scope known at deployment.`,
       );
     }
-    if (plan.listsRenditions === true) {
+    if (plan.listsBucket !== undefined) {
+      // No condition: S3 decides between 404 and 403 for a missing key by this grant alone, without a prefix.
+      this.allow(['s3:ListBucket'], [media.bucketArn]);
+    } else if (plan.listsRenditions === true) {
       // ListObjectsV2 is authorized on the bucket; the condition keeps it to listings under renditions/.
       this.role.addToPrincipalPolicy(
         new PolicyStatement({
@@ -126,6 +162,37 @@ export class FunctionGrants {
         }),
       );
     }
+    if (plan.deletesForGood === true) this.deleteObjectVersions(media);
+  }
+
+  /**
+   * A delete for good in the versioned bucket (`S3ObjectStore.deleteAllVersions`): the versions of
+   * an item's original and renditions listed (ListObjectVersions, authorized on the bucket and kept
+   * to those prefixes) and deleted by version id (DeleteObjects with ids is `s3:DeleteObjectVersion`
+   * per key).
+   */
+  private deleteObjectVersions(media: IBucket): void {
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['s3:ListBucketVersions'],
+        resources: [media.bucketArn],
+        conditions: { StringLike: { 's3:prefix': [`${ORIGINALS_PREFIX}*`, `${RENDITIONS_PREFIX}*`] } },
+      }),
+    );
+    for (const prefix of [ORIGINALS_PREFIX, RENDITIONS_PREFIX]) {
+      const resource = media.arnForObjects(`${prefix}*`);
+      this.allow(['s3:DeleteObjectVersion'], [resource]);
+      this.wildcard(
+        resource,
+        `The ${this.name} function deletes items for good, every version of their objects at once: s3:DeleteObjectVersion on ${prefix}*, where an item's keys are known only per request.`,
+      );
+    }
+  }
+
+  /** Sending archive jobs to their queue, and nothing else of SQS (CDK's grant would add GetQueueAttributes and GetQueueUrl). */
+  sendArchiveJobs(queue: IQueue): void {
+    this.allow(['sqs:SendMessage'], [queue.queueArn]);
   }
 
   /**

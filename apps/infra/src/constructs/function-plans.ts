@@ -62,6 +62,22 @@ export interface PrefixAccess {
   readonly why: string;
 }
 
+/**
+ * What a function does with the media table (`FunctionGrants.useMediaTable`):
+ * - `items`: reads and writes single items (and moves the timeline's month counters), the queue consumers;
+ * - `api`: everything the HTTP API does (lists, search, albums, share links, the review queue);
+ * - `purge`: finds items due for purge across owners (the review index's `PURGE#` partitions) and
+ *   deletes them for good, with what that changes in albums and share links;
+ * - `read`: reads items, listings and albums, writes nothing (the archive builder).
+ */
+export type MediaTableUse = 'items' | 'api' | 'purge' | 'read';
+
+/** An EventBridge schedule that invokes a function no queue feeds, and why at that rate. */
+export interface PlannedSchedule {
+  readonly every: Duration;
+  readonly why: string;
+}
+
 export interface FunctionPlan {
   readonly description: string;
   /** MiB. Lambda gives CPU in proportion to memory (one vCPU at 1769 MB), so CPU-bound steps get more than they need in RAM. */
@@ -74,10 +90,30 @@ export interface FunctionPlan {
   readonly scratch?: { readonly extraMiB: number };
   readonly originals?: PrefixAccess;
   readonly renditions?: PrefixAccess;
+  /** Archives under `downloads/{owner}/{archive}/`: their records and zips. */
+  readonly downloads?: PrefixAccess;
   /** Lists `renditions/` (a retry clears an item's prefix; video-complete collects what MediaConvert wrote). */
   readonly listsRenditions?: boolean;
-  /** The HTTP API lists by owner and by tag; the queue consumers only read and write single items. */
-  readonly queriesMediaTable?: boolean;
+  /**
+   * Lists the whole bucket, and why: S3 answers a read of a missing key 404 only to a caller that may
+   * list the bucket (403 otherwise), and a listing grant conditioned on a prefix does not count there.
+   */
+  readonly listsBucket?: string;
+  /**
+   * Deletes items for good: with it, every version of their objects at once (`s3:ListBucketVersions`
+   * under `originals/` and `renditions/`, `s3:DeleteObjectVersion` there, `PURGE_OBJECT_VERSIONS`).
+   */
+  readonly deletesForGood?: boolean;
+  /** What it does with the media table; single items when not said. */
+  readonly mediaTable?: MediaTableUse;
+  /** Queues zips for the archive function (`ARCHIVE_QUEUE_URL`, `sqs:SendMessage` on that queue alone). */
+  readonly sendsArchiveJobs?: boolean;
+  /** Invoked by an EventBridge schedule (asynchronously), not by a queue or a caller. */
+  readonly schedule?: PlannedSchedule;
+  /** Instances at most (reserved concurrency): a scheduled sweep runs alone. */
+  readonly reservedConcurrency?: number;
+  /** Publishes domain events on the topic (every function but the archive builder, which changes no item); true when not said. */
+  readonly publishesEvents?: boolean;
   /** Enforces the upload limit: where uploads start (api) and where their bytes are checked (ingest). */
   readonly enforcesUploadLimit?: boolean;
   /** Runs in the stage's VPC when it has one, with the cache's URL: what lives there serves the HTTP API only. */
@@ -200,6 +236,8 @@ export const VIDEO_PLANS: Readonly<Record<CloudVideoTranscoder, FunctionPlan>> =
  * | tagging        | 1769   | consumer (60 s)  | 512 MiB                | 5, 5 s        | 4 (demand; 5 with Rekognition: its rate) |
  * | video          | 3538   | consumer (900 s) | upload limit + 1 GiB   | 1             | 30                        |
  * | video-complete | 1536   | 60 s             | 512 MiB                | EventBridge   | -                         |
+ * | trash-purge    | 512    | 900 s            | 512 MiB                | schedule, 1 h | 1 (reserved)              |
+ * | archive        | 1769   | consumer (900 s) | 512 MiB                | 1             | 5 (at least: exports run long) |
  *
  * The tagging function is the on-device tagger's by default ({@link TAGGING_PLANS}, `-c tagger=...`);
  * the video function transcodes the videos that fit its time by default, with MediaConvert for the
@@ -220,8 +258,18 @@ export const FUNCTION_PLANS: Readonly<Record<MediaFunctionName, FunctionPlan>> =
     // the function never reads them (it serves no /media route), it only deletes them with their item.
     originals: { actions: ['s3:PutObject', 's3:GetObject', 's3:DeleteObject'], why: 'presigns uploads of new originals (single and multipart) and their owners\' downloads of them, reads back a completed upload and deletes the original of an item its owner deletes' },
     renditions: { actions: ['s3:DeleteObject'], why: 'deletes the renditions of an item its owner deletes' },
+    // An archive's request is written here, its outcome and zip read back (the zip through a
+    // presigned GET), and an owner's archives older than a day removed when they ask for another.
+    downloads: {
+      actions: ['s3:PutObject', 's3:GetObject', 's3:DeleteObject'],
+      why: 'records the zips its owners ask for, reads back where each stands, presigns their downloads, and removes an owner\u2019s archives older than a day',
+    },
     listsRenditions: true,
-    queriesMediaTable: true,
+    listsBucket:
+      'reads archive records that do not exist yet (an outcome while the zip is being built) or are another owner\u2019s, which must be not found rather than refused, and lists an owner\u2019s archives under downloads/',
+    deletesForGood: true,
+    mediaTable: 'api',
+    sendsArchiveJobs: true,
     enforcesUploadLimit: true,
     joinsApiNetwork: true,
     limitsCallers: true,
@@ -284,6 +332,44 @@ export const FUNCTION_PLANS: Readonly<Record<MediaFunctionName, FunctionPlan>> =
       why: 'reads the poster MediaConvert wrote, stores its renditions, and clears the prefix of an item deleted meanwhile',
     },
     listsRenditions: true,
+  },
+  'trash-purge': {
+    description: 'Mediaflow trash retention: deletes for good what has been in the trash past its time (EventBridge schedule)',
+    // DynamoDB, S3 and CloudFront round trips one item after another: waiting, not computing.
+    memory: 512,
+    // Batches of 100 until nothing is due; a backlog larger than a run deletes (some thousands of
+    // items) is taken up by the next run.
+    timeout: Duration.minutes(15),
+    layers: [],
+    // Its objects go by version (ListObjectVersions, DeleteObjects with version ids): no plain delete or listing.
+    deletesForGood: true,
+    mediaTable: 'purge',
+    invalidatesEdge: true,
+    schedule: {
+      every: Duration.hours(1),
+      why: 'The retention is counted in days, so an hour late is nothing; each run then has an hour of the trash to delete, well within one invocation, and a run that finds nothing costs a few reads (one Query per day of the look-back).',
+    },
+    // Two runs at once would race for the same items (safely: every delete is conditional), reading twice.
+    reservedConcurrency: 1,
+  },
+  archive: {
+    description: 'Mediaflow archives: zips of a selection or of a whole library, streamed into S3 (SQS)',
+    // CPU for the CRC-32 and SHA-256 of the stream and TLS both ways, one whole vCPU (1,769 MB); the
+    // memory itself is a few parts of the multipart upload in flight (4 of 8-16 MiB) and the runtime.
+    memory: 1769,
+    // One archive per invocation: the whole timeout (15 minutes) for one zip.
+    feed: { queue: 'archive', batchSize: 1, idempotent: false },
+    layers: [],
+    originals: { actions: ['s3:GetObject'], why: 'reads the originals it puts in a zip' },
+    renditions: { actions: ['s3:GetObject'], why: 'reads the renditions it puts in a zip of a selection' },
+    downloads: {
+      actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'],
+      why: 'reads the archive asked for, writes its zip as a multipart upload (aborted on failure) and its outcome',
+    },
+    listsBucket:
+      'reads the outcome of an archive before it exists and the originals of a selection that may be gone (file_missing), which must be not found rather than refused, and lists an owner\u2019s originals for an export',
+    mediaTable: 'read',
+    publishesEvents: false,
   },
 };
 

@@ -2,12 +2,14 @@ import { Size, Token, type Duration } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { ISecurityGroup, IVpc, SubnetSelection } from 'aws-cdk-lib/aws-ec2';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction as LambdaTarget } from 'aws-cdk-lib/aws-events-targets';
 import { Architecture, Function as LambdaFunction, Runtime, Tracing, type Code, type ILayerVersion } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
-import type { CfnQueue } from 'aws-cdk-lib/aws-sqs';
+import type { CfnQueue, IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { DeployedEnvKey } from '@mediaflow/workers';
 import { Construct } from 'constructs';
 import { pascal } from '../naming.js';
@@ -35,6 +37,8 @@ export interface FunctionResources {
   readonly topic: ITopic;
   /** The ARN of the media signing key's secret, read by the functions whose plan signs media cookies. */
   readonly mediaSigningSecretArn?: string;
+  /** The queue of zips to build, sent to by the functions whose plan sends archive jobs. */
+  readonly archiveQueue?: IQueue;
 }
 
 export interface MediaFunctionProps {
@@ -58,6 +62,8 @@ export interface MediaFunctionProps {
  */
 export class MediaFunction extends Construct {
   readonly fn: LambdaFunction;
+  /** The EventBridge rule that invokes it, for a function its plan schedules. */
+  readonly rule: Rule | undefined;
   private readonly grants: FunctionGrants;
   private submitsJobs = false;
 
@@ -86,6 +92,7 @@ export class MediaFunction extends Construct {
       ...(plan.scratch === undefined ? {} : { ephemeralStorageSize: Size.mebibytes(scratchMiB(props.maxUploadBytes, plan.scratch.extraMiB, name)) }),
       layers: [...props.layers],
       environment: functionEnvironment(name, props.environment),
+      ...(plan.reservedConcurrency === undefined ? {} : { reservedConcurrentExecutions: plan.reservedConcurrency }),
       role,
       logGroup,
       ...(network === undefined ? {} : { vpc: network.vpc, vpcSubnets: network.subnets, securityGroups: [...network.securityGroups] }),
@@ -97,8 +104,8 @@ export class MediaFunction extends Construct {
 
     this.grants = new FunctionGrants(role, name);
     this.grants.writeLogs(logGroup);
-    this.grants.publishEvents(resources.topic);
-    this.grants.useMediaTable(resources.mediaTable, { query: plan.queriesMediaTable === true });
+    if (plan.publishesEvents !== false) this.grants.publishEvents(resources.topic);
+    this.grants.useMediaTable(resources.mediaTable, plan.mediaTable ?? 'items');
     if (plan.limitsCallers === true) this.grants.countCallerRequests(resources.mediaTable);
     if (feed?.plan.idempotent === true) this.grants.useIdempotencyTable(resources.idempotencyTable);
     this.grants.useMediaObjects(resources.media, plan);
@@ -106,6 +113,11 @@ export class MediaFunction extends Construct {
     this.grants.traceWithXRay();
     if (plan.callsRekognition === true) this.grants.detectLabels();
     if (plan.signsMediaCookies === true && resources.mediaSigningSecretArn !== undefined) this.grants.readSecret(resources.mediaSigningSecretArn);
+    if (plan.sendsArchiveJobs === true) {
+      if (resources.archiveQueue === undefined) throw new Error(`the ${name} function sends archive jobs, and there is no archive queue`);
+      this.grants.sendArchiveJobs(resources.archiveQueue);
+    }
+    this.rule = plan.schedule === undefined ? undefined : this.scheduled(plan.schedule);
 
     if (feed !== undefined) {
       this.fn.addEventSource(
@@ -119,6 +131,18 @@ export class MediaFunction extends Construct {
       );
     }
     this.grants.acknowledgeWildcards();
+  }
+
+  /**
+   * An EventBridge rule at the plan's rate. The event is worth nothing once the next one comes, so
+   * neither EventBridge's delivery nor Lambda's retry of a failed run outlives that; a run that
+   * fails is retried once (a passing error), and what it left is the next run's.
+   */
+  private scheduled(schedule: NonNullable<FunctionPlan['schedule']>): Rule {
+    const rule = new Rule(this, 'Schedule', { description: `Runs the ${this.name} function every ${schedule.every.toHumanString()}. ${schedule.why}`.slice(0, 512), schedule: Schedule.rate(schedule.every) });
+    rule.addTarget(new LambdaTarget(this.fn, { retryAttempts: 2, maxEventAge: schedule.every }));
+    this.fn.configureAsyncInvoke({ retryAttempts: 1, maxEventAge: schedule.every });
+    return rule;
   }
 
   /** Settings and permissions to create MediaConvert jobs (the video function). */

@@ -20,7 +20,7 @@ const FUNCTION_NAMES = ['api', 'ingest', 'image', 'document', 'audio', 'tagging'
 const MEDIACONVERT_QUEUE_ARN = 'arn:aws:mediaconvert:eu-west-1:123456789012:queues/Mediaflow-test';
 const ALARM_EMAIL = 'oncall@example.com';
 
-interface Options extends Partial<Pick<MediaObservabilityProps, 'alarmEmail' | 'mediaConvertQueueArn' | 'maxMessageAge' | 'stage' | 'limits'>> {
+interface Options extends Partial<Pick<MediaObservabilityProps, 'alarmEmail' | 'mediaConvertQueueArn' | 'maxMessageAge' | 'stage' | 'limits' | 'schedules'>> {
   /** Build an HTTP API and give it to the construct. */
   withApi?: boolean;
 }
@@ -157,6 +157,17 @@ describe('MediaObservability', () => {
       expect(rate?.Metrics?.map((metric) => metric.MetricStat?.Metric.MetricName).filter(Boolean).sort()).toEqual(['Errors', 'Invocations']);
       expect(mentions.find((alarm) => alarm.MetricName === 'Throttles')).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
     }
+  });
+
+  it('alarms on a scheduled function\u2019s failed runs, two of its last three, rather than on a five-minute rate', () => {
+    const scheduled = fixture({ schedules: new Map([['video-complete', Duration.hours(1)]]) });
+    const fn = scheduled.functions.get('video-complete');
+    if (fn === undefined) throw new Error('no function');
+    const mentions = alarms(scheduled.template).filter((alarm) => JSON.stringify(alarm).includes(`{"Ref":"${logicalId(scheduled.stack, fn)}"}`));
+    const errors = mentions.find((alarm) => alarm.MetricName === 'Errors');
+    expect(errors).toMatchObject({ Statistic: 'Sum', Period: 3600, Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 3, DatapointsToAlarm: 2 });
+    expect(mentions.some((alarm) => alarm.Metrics?.some((metric) => metric.Expression === '100 * errors / invocations'))).toBe(false);
+    expect(mentions.find((alarm) => alarm.MetricName === 'Throttles')).toBeDefined();
   });
 
   it('alarms on the API 5xx rate, DynamoDB throttling and system errors, and failed MediaConvert jobs of the queue', () => {

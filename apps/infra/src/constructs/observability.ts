@@ -25,6 +25,12 @@ export interface MediaObservabilityProps extends DashboardSources {
   /** Address subscribed to the alarm topic; it has to confirm the subscription from the mail SNS sends. */
   readonly alarmEmail?: string;
   /**
+   * The functions an EventBridge schedule runs, by name, with its period (`MediaCompute.schedules`):
+   * one run a period is too few for a share of failures over five minutes, so they alarm on failed
+   * runs instead.
+   */
+  readonly schedules?: ReadonlyMap<string, Duration>;
+  /**
    * Age of a queue's oldest message above which it alarms, by queue name. By default the queue's
    * visibility timeout times its receives: a message that failed every attempt has left for the
    * dead-letter queue by then, so an older one has never been picked up.
@@ -100,7 +106,7 @@ export class MediaObservability extends Construct {
     this.notify = new SnsAction(this.alarmTopic);
 
     this.queueAlarms(props);
-    for (const [name, fn] of props.functions) this.functionAlarms(name, fn);
+    for (const [name, fn] of props.functions) this.functionAlarms(name, fn, props.schedules?.get(name));
     if (props.httpApi !== undefined) this.apiAlarm(props.httpApi);
     this.tableAlarms(props.table);
     if (props.mediaConvertQueueArn !== undefined) this.mediaConvertAlarm(props.mediaConvertQueueArn);
@@ -154,19 +160,32 @@ export class MediaObservability extends Construct {
     }
   }
 
-  private functionAlarms(name: string, fn: IFunction): void {
-    const errors = fn.metric('Errors', { statistic: 'Sum', period: PERIOD });
-    const invocations = fn.metricInvocations({ statistic: 'Sum', period: PERIOD });
-    this.alarm(`FunctionErrors${pascal(name)}`, `function-errors-${name}`, {
-      metric: new MathExpression({ expression: '100 * errors / invocations', usingMetrics: { errors, invocations }, label: `${name} errors (%)`, period: PERIOD }),
-      threshold: FAILURE_RATE_PERCENT,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      ...SUSTAINED,
-      alarmDescription:
-        `${FAILURE_RATE_PERCENT}% or more of the invocations of ${name} failed in 2 of the last 3 five-minute periods: crashes, timeouts, running out of memory ` +
-        "(a queue consumer's failed records are reported to SQS and do not count). Read the function's recent ERROR logs and fix or roll back; " +
-        'the messages and events it failed on are retried and then dead-lettered.',
-    });
+  private functionAlarms(name: string, fn: IFunction, schedule: Duration | undefined): void {
+    if (schedule !== undefined) {
+      const runs = schedule.toHumanString();
+      this.alarm(`FunctionErrors${pascal(name)}`, `function-errors-${name}`, {
+        metric: fn.metric('Errors', { statistic: 'Sum', period: schedule }),
+        threshold: 0,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        ...SUSTAINED,
+        alarmDescription:
+          `${name} runs every ${runs}, and 2 of its last 3 runs failed: crashes, timeouts, an item it cannot get past. What it did not do waits for a run that succeeds. ` +
+          "Read the function's recent ERROR logs and fix the cause; its next scheduled run takes up what was left.",
+      });
+    } else {
+      const errors = fn.metric('Errors', { statistic: 'Sum', period: PERIOD });
+      const invocations = fn.metricInvocations({ statistic: 'Sum', period: PERIOD });
+      this.alarm(`FunctionErrors${pascal(name)}`, `function-errors-${name}`, {
+        metric: new MathExpression({ expression: '100 * errors / invocations', usingMetrics: { errors, invocations }, label: `${name} errors (%)`, period: PERIOD }),
+        threshold: FAILURE_RATE_PERCENT,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        ...SUSTAINED,
+        alarmDescription:
+          `${FAILURE_RATE_PERCENT}% or more of the invocations of ${name} failed in 2 of the last 3 five-minute periods: crashes, timeouts, running out of memory ` +
+          "(a queue consumer's failed records are reported to SQS and do not count). Read the function's recent ERROR logs and fix or roll back; " +
+          'the messages and events it failed on are retried and then dead-lettered.',
+      });
+    }
     this.alarm(`FunctionThrottles${pascal(name)}`, `function-throttles-${name}`, {
       metric: fn.metricThrottles({ statistic: 'Sum', period: PERIOD }),
       threshold: 0,

@@ -96,6 +96,12 @@ describe('MediaStorage', () => {
     );
   });
 
+  it('expires archives under downloads/ after a day, and their old versions a day later', () => {
+    expect(media().Properties.LifecycleConfiguration.Rules).toEqual(
+      expect.arrayContaining([{ Id: 'expire-downloads', Prefix: 'downloads/', ExpirationInDays: 1, NoncurrentVersionExpiration: { NoncurrentDays: 1 }, Status: 'Enabled' }]),
+    );
+  });
+
   it('aborts stale multipart uploads after a day', () => {
     expect(media().Properties.LifecycleConfiguration.Rules).toEqual(
       expect.arrayContaining([expect.objectContaining({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 }, Status: 'Enabled' })]),

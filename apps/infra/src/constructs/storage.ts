@@ -11,6 +11,7 @@ import {
   TransitionDefaultMinimumObjectSize,
 } from 'aws-cdk-lib/aws-s3';
 import { originalsStorageRules, type OriginalsStorageRules } from '@mediaflow/cost-model';
+import { DOWNLOADS_PREFIX } from '@mediaflow/domain';
 import { Construct } from 'constructs';
 
 export interface MediaStorageProps {
@@ -33,6 +34,11 @@ export interface MediaStorageProps {
 /** Key prefixes of the media bucket (DESIGN.md, "Keys and data"). */
 export const ORIGINALS_PREFIX = 'originals/';
 export const RENDITIONS_PREFIX = 'renditions/';
+/** Archives (zips of a selection or a library) and their records: `downloads/{owner}/{archive}/`. */
+export { DOWNLOADS_PREFIX };
+
+/** How long S3 keeps an archive: a day, the service's `ARCHIVE_RETENTION_SECONDS` (lifecycle rules count whole days). */
+const DOWNLOADS_RETENTION = Duration.days(1);
 
 /**
  * The media bucket and the access log bucket it writes to. One bucket holds both key spaces,
@@ -91,6 +97,9 @@ export class MediaStorage extends Construct {
         ...originalsLifecycle(originals),
         // Old versions are a safety net for a month, not a second archive.
         { id: 'expire-noncurrent-versions', noncurrentVersionExpiration: Duration.days(30) },
+        // Zips live a day (`ARCHIVE_RETENTION_SECONDS`: an owner's next request removes their older
+        // ones, this rule those of owners who never ask again), their old versions a day more.
+        { id: 'expire-downloads', prefix: DOWNLOADS_PREFIX, expiration: DOWNLOADS_RETENTION, noncurrentVersionExpiration: Duration.days(1) },
       ],
       transitionDefaultMinimumObjectSize: transitionMinimumSize(originals),
     });

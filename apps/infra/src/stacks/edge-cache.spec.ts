@@ -32,18 +32,18 @@ describe('the functions that invalidate edge copies', () => {
     return found;
   };
 
-  it('gives api and tagging the distribution\u2019s id, and no other function', () => {
+  it('gives api, tagging and the trash\u2019s purge the distribution\u2019s id, and no other function', () => {
     const withId = MEDIA_FUNCTIONS.filter((name) => {
       const id = logicalIdOf(name);
       return id !== undefined && functions[id]?.Properties.Environment?.Variables?.DISTRIBUTION_ID !== undefined;
     });
-    expect(withId.sort()).toEqual(['api', 'tagging']);
+    expect(withId.sort()).toEqual(['api', 'tagging', 'trash-purge']);
     const api = logicalIdOf('api') ?? '?';
     expect(functions[api]?.Properties.Environment.Variables.DISTRIBUTION_ID).toEqual({ Ref: distributionId });
   });
 
   it('lets only their roles create invalidations, and only on that distribution', () => {
-    const roleOf = (name: 'api' | 'tagging'): string => {
+    const roleOf = (name: 'api' | 'tagging' | 'trash-purge'): string => {
       const fn = stack.compute.functions.get(name);
       if (fn === undefined) throw new Error(`no ${name} function`);
       return stack.getLogicalId(fn.role?.node.defaultChild as CfnElement);
@@ -51,7 +51,7 @@ describe('the functions that invalidate edge copies', () => {
     // CDK's own gallery deployment invalidates the gallery's files; of Mediaflow's functions, only these two.
     const mediaRoles = new Set(MEDIA_FUNCTIONS.map((name) => stack.compute.functions.get(name)?.role?.node.defaultChild).filter((role) => role !== undefined).map((role) => stack.getLogicalId(role as CfnElement)));
     const found = new Map([...invalidating()].filter(([role]) => mediaRoles.has(role)));
-    expect([...found.keys()].sort()).toEqual([roleOf('api'), roleOf('tagging')].sort());
+    expect([...found.keys()].sort()).toEqual([roleOf('api'), roleOf('tagging'), roleOf('trash-purge')].sort());
     for (const resources of found.values()) {
       expect(resources).toHaveLength(1);
       expect(JSON.stringify(resources[0])).toContain(`{"Ref":"${distributionId}"}`);

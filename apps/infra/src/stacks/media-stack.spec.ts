@@ -10,7 +10,7 @@ import type { CfnRole } from 'aws-cdk-lib/aws-iam';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { pipelineQueues } from '@mediaflow/workers';
+import { archiveQueue, pipelineQueues } from '@mediaflow/workers';
 import { MEDIA_FUNCTIONS } from '../constructs/function-plans.js';
 import { createApp as createAppWith } from '../main.js';
 import { testAssets } from '../testing/stack-assets.js';
@@ -172,7 +172,8 @@ describe('the Mediaflow app', () => {
   });
 
   it('composes every part: storage, data, events, functions, API, transcoding, delivery and observability', () => {
-    const definitions = pipelineQueues(1, undefined, { tagging: true });
+    // The pipeline's queues and the archive queue, which no event feeds.
+    const definitions = [...pipelineQueues(1, undefined, { tagging: true }), archiveQueue()];
     // media, access logs, gallery, distribution logs
     template.resourceCountIs('AWS::S3::Bucket', 4);
     template.resourceCountIs('AWS::DynamoDB::GlobalTable', 2);
@@ -186,7 +187,8 @@ describe('the Mediaflow app', () => {
     template.resourceCountIs('AWS::Cognito::UserPool', 1);
     template.resourceCountIs('AWS::CloudFront::Distribution', 1);
     template.resourceCountIs('AWS::MediaConvert::Queue', 1);
-    template.resourceCountIs('AWS::Events::Rule', 1);
+    // MediaConvert's job state changes, and the trash's hourly purge.
+    template.resourceCountIs('AWS::Events::Rule', 2);
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
     for (const name of MEDIA_FUNCTIONS) expect(stack.compute.functions.get(name)).toBeDefined();
   });

@@ -4,7 +4,7 @@ import type { PriceClass } from 'aws-cdk-lib/aws-cloudfront';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { QUEUE_CONSUMERS, stackLimits, type CapacityScale, type CloudFrontPricing, type CloudTagger, type CloudVideoTranscoder, type StackLimits } from '@mediaflow/cost-model';
-import { pipelineQueues } from '@mediaflow/workers';
+import { archiveQueue, pipelineQueues } from '@mediaflow/workers';
 import type { Construct } from 'constructs';
 import type { MediaAssets } from '../assets.js';
 import { CLOUD_CORES, CONSUMER_TIMEOUTS, DEFAULT_SCALE } from '../config.js';
@@ -133,7 +133,8 @@ export class MediaStack extends Stack {
     this.storage = new MediaStorage(this, 'Storage', { uploadOrigins: customOrigin === undefined ? ['*'] : knownOrigins, retain });
     const media = this.storage.media as IBucket;
     this.data = new MediaData(this, 'Data', { retain, ...(props.tableIndexesUpTo === undefined ? {} : { indexesUpTo: props.tableIndexesUpTo }) });
-    const queues = pipelineQueues(CLOUD_CORES, undefined, { tagging: props.tagging ?? true });
+    // The pipeline's queues, and the cloud's own queue of zips to build (locally they are streamed).
+    const queues = [...pipelineQueues(CLOUD_CORES, undefined, { tagging: props.tagging ?? true }), archiveQueue()];
     this.events = new MediaEvents(this, 'Events', { queues, consumerTimeouts: CONSUMER_TIMEOUTS, media: this.storage.media });
 
     // The cache and its VPC depend on nothing else here, and the API function needs both.
@@ -220,6 +221,7 @@ export class MediaStack extends Stack {
     this.observability = new MediaObservability(this, 'Observability', {
       stage: props.stage,
       functions: this.compute.functions,
+      schedules: this.compute.schedules,
       queues: this.events.queues,
       deadLetterQueues: new Map([['mediaconvert-events-dlq', this.transcoding.deadLetterQueue]]),
       // A video's message stays in the queue while its function works on it: up to the 15-minute

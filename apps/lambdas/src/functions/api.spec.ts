@@ -61,6 +61,28 @@ describe('api function (API Gateway HTTP API v2, JWT authorizer)', () => {
     expect(other.statusCode).toBe(404);
   });
 
+  it('mounts downloads where archives are queued (the archive function builds them): 202 pending, then the status', async () => {
+    const { runtime, deps } = memoryRuntime('api');
+    const item = await deps.repo.create(makeMediaItem({ ownerId: 'alice', kind: 'document', status: 'ready' }));
+    const post = { ...request('POST', '/api/v1/downloads', { sub: 'alice' }, { 'content-type': 'application/json' }), body: JSON.stringify({ ids: [item.id] }) };
+
+    // Without a queue, the api function can neither stream a zip nor have one built: no such route.
+    const without = (await createApiHandler(runtime)(post, lambdaContext('api'))) as APIGatewayProxyStructuredResultV2;
+    expect(without.statusCode).toBe(404);
+
+    const queued: { ownerId: string; archiveId: string }[] = [];
+    const handler = createApiHandler({ ...runtime, deps: { ...deps, archiveJobs: { enqueue: async (job) => void queued.push(job) } } });
+    const asked = (await handler(post, lambdaContext('api'))) as APIGatewayProxyStructuredResultV2;
+    expect(asked.statusCode).toBe(202);
+    const view = JSON.parse(asked.body ?? '') as { id: string; status: string };
+    expect(view.status).toBe('pending');
+    expect(queued).toEqual([{ ownerId: 'alice', archiveId: view.id }]);
+    const status = (await handler(request('GET', `/api/v1/downloads/${view.id}`, { sub: 'alice' }), lambdaContext('api'))) as APIGatewayProxyStructuredResultV2;
+    expect(JSON.parse(status.body ?? '')).toMatchObject({ id: view.id, status: 'pending' });
+    const other = (await handler(request('GET', `/api/v1/downloads/${view.id}`, { sub: 'bob' }), lambdaContext('api'))) as APIGatewayProxyStructuredResultV2;
+    expect(other.statusCode).toBe(404);
+  });
+
   it('answers 401 problem+json to a request without verified claims, bearer header or not', async () => {
     const { runtime } = memoryRuntime('api');
     const handler = createApiHandler(runtime);

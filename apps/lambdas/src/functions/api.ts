@@ -7,6 +7,7 @@ import { readSecretString } from '@mediaflow/storage/secrets-manager';
 import { ORIGIN_VERIFY_HEADER } from '@mediaflow/workers';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { handle } from 'hono/aws-lambda';
+import { archiveJobsFor } from '../archive-jobs.js';
 import { awsRuntime, coldStart, type Runtime } from '../composition.js';
 import { requireSetting, type LambdaEnv } from '../config.js';
 
@@ -164,7 +165,8 @@ export async function shareOptions(config: LambdaEnv, loadSecret: (secretArn: st
 }
 
 export const handler = coldStart(async () => {
-  const runtime = withHotQueryCache(awsRuntime('api'));
+  // With the archive queue (ARCHIVE_QUEUE_URL), downloads and exports are mounted and queued for the archive function.
+  const runtime = withHotQueryCache(awsRuntime('api', (config) => ({ archiveJobs: archiveJobsFor(config) })));
   const secrets = secretsOf(runtime.config);
   return createApiHandler(runtime, callerRateLimiter(runtime.config), mediaAccessSigner(runtime.config, secrets), await shareOptions(runtime.config, secrets));
 });

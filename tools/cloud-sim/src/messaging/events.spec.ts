@@ -2,7 +2,7 @@ import type { EventRuleSpec } from '../specs.js';
 import { DEFAULT_ACCOUNT, type AwsRequest } from '../types.js';
 import { Activity } from './activity.js';
 import { ChangeSignal, ManualClock } from './clock.js';
-import { createEventsHandler, EventBuses } from './events.js';
+import { createEventsHandler, EventBuses, schedulePeriodMs } from './events.js';
 import { SqsQueues } from './sqs-queues.js';
 import { queueSpec, recordingLog, ScriptedInvoker, until } from './testing.js';
 
@@ -142,3 +142,71 @@ describe('the events service handler', () => {
     });
   });
 });
+
+describe('scheduled rules', () => {
+  const PURGE_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:trash-purge';
+  const scheduled: EventRuleSpec = {
+    logicalId: 'ComputeTrashPurgeSchedule1A2B3C4D',
+    name: 'mediaflow-trash-purge',
+    arn: 'arn:aws:events:us-east-1:123456789012:rule/mediaflow-trash-purge',
+    eventBusName: 'default',
+    enabled: true,
+    schedule: 'rate(1 hour)',
+    targets: [{ id: 'Target0', arn: PURGE_ARN, retryPolicy: { maximumRetryAttempts: 2, maximumEventAgeSeconds: 3600 } }],
+  };
+
+  function buses(authorize = true) {
+    const clock = new ManualClock();
+    const changes = new ChangeSignal();
+    const activity = new Activity(changes);
+    const invoker = new ScriptedInvoker();
+    const authorized: string[] = [];
+    const built = new EventBuses({
+      rules: [scheduled, rule(undefined)],
+      queues: new SqsQueues([dlq], { clock, changes }),
+      invoker,
+      authorizeDelivery: (service, source, action, resource) => {
+        authorized.push(`${service} ${source} ${action} ${resource}`);
+        return authorize;
+      },
+      account: DEFAULT_ACCOUNT,
+      log: recordingLog(),
+      clock,
+      activity,
+    });
+    return { built, invoker, activity, authorized };
+  }
+
+  it('sends its target a Scheduled Event naming the rule, as events.amazonaws.com, when it runs', async () => {
+    const { built, invoker, activity, authorized } = buses();
+    const id = built.runSchedule('ComputeTrashPurgeSchedule');
+    await until(() => activity.pending === 0);
+    expect(invoker.calls).toEqual([
+      {
+        functionName: 'trash-purge',
+        type: 'Event',
+        event: { version: '0', id, 'detail-type': 'Scheduled Event', source: 'aws.events', account: '123456789012', time: '2026-06-01T00:00:00Z', region: 'us-east-1', resources: [scheduled.arn], detail: {} },
+      },
+    ]);
+    expect(authorized).toEqual([`events.amazonaws.com ${scheduled.arn} lambda:InvokeFunction ${PURGE_ARN}`]);
+    expect(built.runSchedule('mediaflow-trash-purge')).not.toBe(id);
+    expect(() => built.runSchedule('job-state-changes')).toThrow(/no scheduled rule/);
+  });
+
+  it('is not reached by events put on the bus, and does not invoke a function whose permission does not name it', async () => {
+    const { built, invoker, activity } = buses(false);
+    built.putEvents([{ Source: 'aws.events', DetailType: 'Scheduled Event', Detail: '{}' }]);
+    built.runSchedule(scheduled.name);
+    await until(() => activity.pending === 0);
+    expect(invoker.calls).toEqual([]);
+  });
+
+  it('reads rate expressions as EventBridge does, and leaves cron ones to be run by hand', () => {
+    expect(schedulePeriodMs('rate(1 hour)')).toBe(3_600_000);
+    expect(schedulePeriodMs('rate(5 minutes)')).toBe(300_000);
+    expect(schedulePeriodMs('rate(2 days)')).toBe(172_800_000);
+    expect(schedulePeriodMs('cron(0 3 * * ? *)')).toBeUndefined();
+    for (const refused of ['rate(1 hours)', 'rate(2 hour)', 'rate(0 minutes)', 'every hour']) expect(() => schedulePeriodMs(refused)).toThrow(/not a schedule expression/);
+  });
+});
+

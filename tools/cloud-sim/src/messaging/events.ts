@@ -1,7 +1,8 @@
 /**
  * EventBridge: events put on a bus go to the targets of every enabled rule whose pattern matches,
- * with the rule's retry policy and dead-letter queue. The service handler speaks the AWS JSON 1.1
- * protocol (`x-amz-target: AWSEvents.PutEvents`).
+ * with the rule's retry policy and dead-letter queue; a scheduled rule (`ScheduleExpression`) sends
+ * its targets a `Scheduled Event` at its rate, or when a test runs it. The service handler speaks
+ * the AWS JSON 1.1 protocol (`x-amz-target: AWSEvents.PutEvents`).
  */
 import { randomUUID } from 'node:crypto';
 import type { EventRuleSpec } from '../specs.js';
@@ -57,7 +58,26 @@ export interface EventBusesOptions extends DeliveryOptions {
 
 interface Rule {
   spec: EventRuleSpec;
-  matches: EventMatcher;
+  /** Absent for a scheduled rule: no event put on a bus reaches it. */
+  matches?: EventMatcher;
+}
+
+const RATE_UNITS_MS: Record<string, number> = { minute: 60_000, minutes: 60_000, hour: 3_600_000, hours: 3_600_000, day: 86_400_000, days: 86_400_000 };
+
+/**
+ * The period of a `rate(value unit)` schedule in ms, as EventBridge reads it (`rate(1 hour)`,
+ * `rate(5 minutes)`; the singular unit only with 1); undefined for a `cron(...)` expression, whose
+ * times the simulator does not compute.
+ *
+ * @throws Error for an expression EventBridge would refuse.
+ */
+export function schedulePeriodMs(expression: string): number | undefined {
+  if (expression.startsWith('cron(')) return undefined;
+  const match = /^rate\((\d+) (minutes?|hours?|days?)\)$/.exec(expression);
+  const value = Number(match?.[1]);
+  const unit = match?.[2] ?? '';
+  if (match === null || value < 1 || (value === 1) !== !unit.endsWith('s')) throw new Error(`${expression} is not a schedule expression EventBridge takes`);
+  return value * (RATE_UNITS_MS[unit] ?? 0);
 }
 
 type Target = EventRuleSpec['targets'][number];
@@ -95,9 +115,52 @@ function errorCodeOf(errorType: string): string {
 export class EventBuses {
   private readonly rules: Rule[];
   private readonly stopping = new AbortController();
+  private readonly timers: NodeJS.Timeout[] = [];
 
   constructor(private readonly options: EventBusesOptions) {
-    this.rules = options.rules.map((spec) => ({ spec, matches: compileEventPattern(spec.pattern, `rule ${spec.name}`) }));
+    this.rules = options.rules.map((spec) => (spec.pattern === undefined ? { spec } : { spec, matches: compileEventPattern(spec.pattern, `rule ${spec.name}`) }));
+    for (const { spec } of this.rules) if (spec.schedule !== undefined) schedulePeriodMs(spec.schedule);
+  }
+
+  /**
+   * Runs the enabled scheduled rules at their rate (on the real clock; timers that keep no process
+   * alive). A `cron(...)` rule is only run by {@link runSchedule}.
+   */
+  startSchedules(): void {
+    for (const { spec } of this.rules) {
+      const period = spec.schedule === undefined || !spec.enabled ? undefined : schedulePeriodMs(spec.schedule);
+      if (period === undefined) continue;
+      const timer = setInterval(() => this.runSchedule(spec.name), period);
+      timer.unref();
+      this.timers.push(timer);
+    }
+  }
+
+  /**
+   * What EventBridge does when a scheduled rule's time comes: a `Scheduled Event` (source
+   * `aws.events`, the rule in `resources`) to each of its targets, as `events.amazonaws.com`, with
+   * the target's retry policy and dead-letter queue. Named by the rule's name, ARN or logical id (or
+   * the start of it). Returns the event's id.
+   *
+   * @throws Error when no scheduled rule has that name.
+   */
+  runSchedule(rule: string): string {
+    const found = this.rules.find(({ spec }) => spec.schedule !== undefined && (spec.name === rule || spec.arn === rule || spec.logicalId.startsWith(rule)));
+    if (found === undefined) throw new Error(`no scheduled rule ${rule}`);
+    const now = this.options.clock.now();
+    const event: EventEnvelope = {
+      version: '0',
+      id: randomUUID(),
+      'detail-type': 'Scheduled Event',
+      source: 'aws.events',
+      account: this.options.account.accountId,
+      time: eventTime(now),
+      region: this.options.account.region,
+      resources: [found.spec.arn],
+      detail: {},
+    };
+    for (const target of found.spec.targets) void this.options.activity.track(this.deliver(found.spec, target, event, now));
+    return event.id;
   }
 
   busArn(name: string): string {
@@ -117,8 +180,9 @@ export class EventBuses {
     return { FailedEntryCount: results.filter((entry) => 'ErrorCode' in entry).length, Entries: results };
   }
 
-  /** Abandons pending retries (logged as dropped), so a stopping stage does not wait hours of backoff. */
+  /** Stops the schedules and abandons pending retries (logged as dropped), so a stopping stage does not wait hours of backoff. */
   stop(): void {
+    for (const timer of this.timers.splice(0)) clearInterval(timer);
     this.stopping.abort();
   }
 
@@ -145,7 +209,7 @@ export class EventBuses {
       detail: detail as Record<string, unknown>,
     };
     for (const rule of this.rules) {
-      if (!rule.spec.enabled || busNameOf(rule.spec.eventBusName) !== bus) continue;
+      if (!rule.spec.enabled || busNameOf(rule.spec.eventBusName) !== bus || rule.matches === undefined) continue;
       if (!rule.matches(event as unknown as Record<string, unknown>)) continue;
       for (const target of rule.spec.targets) void this.options.activity.track(this.deliver(rule.spec, target, event, now));
     }

@@ -26,7 +26,7 @@ export {
   type SqsEventRecord,
   type SqsRecordAttribute,
 } from './event-sources.js';
-export { createEventsHandler, EventBuses, type EventEnvelope, type PutEventsEntry, type PutEventsResult, type PutEventsResultEntry } from './events.js';
+export { createEventsHandler, EventBuses, schedulePeriodMs, type EventEnvelope, type PutEventsEntry, type PutEventsResult, type PutEventsResultEntry } from './events.js';
 export {
   attributeValues,
   compileFilterPolicy,
@@ -71,7 +71,9 @@ export interface Messaging {
   queues: SqsQueues;
   topics: SnsTopics;
   putEvents(entries: readonly PutEventsEntry[]): PutEventsResult;
-  /** Starts the event-source pollers. */
+  /** Runs a scheduled rule now (by name, ARN or logical id), as when its time comes; returns the event's id. */
+  runSchedule(rule: string): string;
+  /** Starts the event-source pollers and the scheduled rules' timers. */
   start(): void;
   /** Stops polling, lets received batches finish, and abandons pending EventBridge retries. */
   stop(): Promise<void>;
@@ -131,7 +133,11 @@ export function createMessaging(options: MessagingOptions): Messaging {
     queues,
     topics,
     putEvents: (entries) => buses.putEvents(entries),
-    start: () => pollers.start(),
+    runSchedule: (rule) => buses.runSchedule(rule),
+    start() {
+      pollers.start();
+      buses.startSchedules();
+    },
     async stop() {
       buses.stop();
       await pollers.stop();

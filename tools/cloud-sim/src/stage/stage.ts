@@ -16,7 +16,7 @@ import { startDynamo } from '../services/dynamodb/index.js';
 import { createMediaConvert, type JobSummary } from '../services/mediaconvert/index.js';
 import { closeOnDeviceDetector, createRekognition } from '../services/rekognition/index.js';
 import { createCloudFrontApi } from '../services/cloudfront-api/index.js';
-import { matchingNotifications, notificationRecord, startS3, type S3ObjectEvent } from '../services/s3/index.js';
+import { matchingNotifications, notificationRecord, startS3, type S3ObjectEvent, type S3Simulator } from '../services/s3/index.js';
 import { createSecretsManager } from '../services/secretsmanager/index.js';
 import type { CloudAssemblyStack } from '../template/cdk-out.js';
 import { readStageSpec, type StageSpec } from '../template/stage-spec.js';
@@ -80,6 +80,10 @@ export interface Stage {
   events: SimEvent[];
   messaging: Messaging;
   lambda: LambdaService;
+  /** The stage's DynamoDB (dynalite) at its own address: rows looked at or changed directly, with no IAM and no signature. */
+  dynamoEndpoint: string;
+  /** The stage's objects read directly, with no IAM: a bucket's keys under a prefix, an object's bytes. */
+  objects: Pick<S3Simulator, 'listKeys' | 'readObject'>;
   /** The MediaConvert jobs the stage's functions created, in the order they came. */
   mediaConvertJobs(): JobSummary[];
   /** Resolves when no message, batch, delivery or transcoding job is left. */
@@ -431,6 +435,8 @@ export async function startStage(options: StageOptions): Promise<Stage> {
       events,
       messaging,
       lambda,
+      dynamoEndpoint: dynamo.endpoint,
+      objects: { listKeys: (bucket, prefix) => s3.listKeys(bucket, prefix), readObject: (bucket, key) => s3.readObject(bucket, key) },
       mediaConvertJobs: () => mediaConvert.jobs(),
       async idle(signal) {
         for (let round = 0; round < 3; round += 1) {

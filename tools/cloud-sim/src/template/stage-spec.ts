@@ -169,7 +169,8 @@ export function readStageSpec(
       arn: attribute(physical, 'Arn'),
       eventBusName: String(p.EventBusName ?? 'default'),
       enabled: p.State === undefined || p.State === 'ENABLED',
-      pattern: asRecord(p.EventPattern),
+      ...(p.EventPattern === undefined ? {} : { pattern: asRecord(p.EventPattern) }),
+      ...(typeof p.ScheduleExpression === 'string' ? { schedule: p.ScheduleExpression } : {}),
       targets: list(p.Targets as Array<Record<string, unknown>>).map((t) => {
         const retry = asRecord(t.RetryPolicy);
         const deadLetter = asRecord(t.DeadLetterConfig);

@@ -80,6 +80,19 @@ describe('s3Authorizations', () => {
     ]);
   });
 
+  it('asks s3:DeleteObjectVersion for every key of a batch delete named with its version, and s3:ListBucketVersions to list versions', () => {
+    const body = '<Delete><Quiet>true</Quiet><Object><Key>originals/o/1</Key><VersionId>null</VersionId></Object><Object><Key>renditions/o/1/a.webp</Key></Object></Delete>';
+    expect(authorizations(request('POST', '/media?delete', {}, body))).toEqual([
+      ['s3:DeleteObjectVersion', 'arn:aws:s3:::media/originals/o/1'],
+      ['s3:DeleteObject', 'arn:aws:s3:::media/renditions/o/1/a.webp'],
+    ]);
+    const list = request('GET', '/media?versions&prefix=renditions%2Fo%2F1%2F&max-keys=1000');
+    expect(routeRequest(list).operation).toBe('ListObjectVersions');
+    expect(s3Authorizations(routeRequest(list), list, 'aws')).toEqual([
+      { action: 's3:ListBucketVersions', resource: 'arn:aws:s3:::media', context: { 's3:prefix': 'renditions/o/1/', 's3:max-keys': 1000, ...secure } },
+    ]);
+  });
+
   it('asks nothing for a preflight', () => {
     expect(authorizations(request('OPTIONS', '/media/k'))).toEqual([]);
   });

@@ -1,6 +1,6 @@
 import type { Authorization, AwsRequest, ConditionContext } from '../../types.js';
 import { decodeBody } from './aws-chunked.js';
-import { parseDeleteObjects } from './request-bodies.js';
+import { parseDeleteObjects, type DeletedObject } from './request-bodies.js';
 import type { S3Route } from './route.js';
 
 export function bucketArn(partition: string, bucket: string): string {
@@ -23,10 +23,10 @@ function listContext(query: URLSearchParams): ConditionContext {
   return context;
 }
 
-/** The keys a DeleteObjects names; S3 checks s3:DeleteObject per key. */
-function deletedKeys(request: AwsRequest): string[] | undefined {
+/** The objects a DeleteObjects names; S3 checks each: s3:DeleteObject, or s3:DeleteObjectVersion for a version. */
+function deletedObjects(request: AwsRequest): DeletedObject[] | undefined {
   try {
-    return parseDeleteObjects(decodeBody(request.headers, request.body).body.toString('utf8')).keys;
+    return parseDeleteObjects(decodeBody(request.headers, request.body).body.toString('utf8')).objects;
   } catch {
     // A malformed body is refused by the operation itself; IAM then needs the bucket-wide right.
     return undefined;
@@ -62,12 +62,18 @@ export function s3Authorizations(route: S3Route, request: AwsRequest, partition:
       return [onBucket('s3:GetBucketLocation')];
     case 'ListObjectsV2':
       return [onBucket('s3:ListBucket', listContext(request.query))];
+    case 'ListObjectVersions':
+      return [onBucket('s3:ListBucketVersions', listContext(request.query))];
     case 'ListMultipartUploads':
       return [onBucket('s3:ListBucketMultipartUploads')];
     case 'DeleteObjects': {
-      const keys = deletedKeys(request);
-      if (keys === undefined) return [{ action: 's3:DeleteObject', resource: objectArn(partition, route.bucket, '*'), context: secure }];
-      return keys.map((key) => ({ action: 's3:DeleteObject', resource: objectArn(partition, route.bucket, key), context: secure }));
+      const objects = deletedObjects(request);
+      if (objects === undefined) return [{ action: 's3:DeleteObject', resource: objectArn(partition, route.bucket, '*'), context: secure }];
+      return objects.map(({ key, versionId }) => ({
+        action: versionId === undefined ? 's3:DeleteObject' : 's3:DeleteObjectVersion',
+        resource: objectArn(partition, route.bucket, key),
+        context: secure,
+      }));
     }
     case 'GetObject':
     case 'HeadObject':

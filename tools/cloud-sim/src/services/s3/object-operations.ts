@@ -178,17 +178,84 @@ export async function deleteObject(ctx: S3Context, call: OperationCall): Promise
   return emptyResponse(204, call.ids);
 }
 
+/**
+ * The one version id each key has here: S3's id for an object stored while the bucket's versioning
+ * was not enabled. The stage's buckets keep no older versions, so every listing of versions shows
+ * each key once, as its latest and only version, under this id.
+ */
+export const NULL_VERSION_ID = 'null';
+
+/**
+ * DeleteObjects. An object named with a version id deletes that version: `null` (the only one a key
+ * has here) deletes the object; any other id names no version the stage keeps, and answers that
+ * key's error rather than deleting anything.
+ */
 export async function deleteObjects(ctx: S3Context, call: OperationCall): Promise<AwsResponse> {
   const decoded = decodeBody(call.request.headers, call.request.body);
   verifyChecksums({ ...call.request.headers, ...decoded.trailers }, decoded.body);
-  const { quiet, keys } = parseDeleteObjects(decoded.body.toString('utf8'));
+  const { quiet, objects } = parseDeleteObjects(decoded.body.toString('utf8'));
   const deleted: string[] = [];
-  for (const key of keys) {
+  const errors: string[] = [];
+  for (const { key, versionId } of objects) {
+    const version = versionId === undefined ? [] : [leaf('VersionId', versionId)];
+    if (versionId !== undefined && versionId !== NULL_VERSION_ID) {
+      errors.push(node('Error', leaf('Key', key), ...version, leaf('Code', 'NoSuchVersion'), leaf('Message', 'The specified version does not exist.')));
+      continue;
+    }
     const removed = await ctx.storage.remove(call.route.bucket, key);
     if (removed !== undefined) ctx.notify('ObjectRemoved:Delete', call, { key });
-    deleted.push(node('Deleted', leaf('Key', key)));
+    deleted.push(node('Deleted', leaf('Key', key), ...version));
   }
-  return xmlResponse(200, xmlDocument('DeleteResult', ...(quiet ? [] : deleted)), call.ids);
+  // Quiet mode leaves out what was deleted, never what failed.
+  return xmlResponse(200, xmlDocument('DeleteResult', ...(quiet ? [] : deleted), ...errors), call.ids);
+}
+
+/**
+ * ListObjectVersions over the one version each key has ({@link NULL_VERSION_ID}), paged by
+ * `key-marker` (and `version-id-marker`, which can only be that one id). `delimiter` is not
+ * served: the product lists versions under an item's prefix only.
+ */
+export function listObjectVersions(ctx: S3Context, call: OperationCall): AwsResponse {
+  const { query } = call.request;
+  if (query.has('delimiter')) throw new S3Error('NotImplemented');
+  const prefix = query.get('prefix') ?? '';
+  const keyMarker = query.get('key-marker') ?? '';
+  const versionIdMarker = query.get('version-id-marker') ?? '';
+  if (versionIdMarker !== '' && keyMarker === '') {
+    throw new S3Error('InvalidArgument', { message: 'A version-id marker cannot be specified without a key marker.', fields: { ArgumentName: 'version-id-marker', ArgumentValue: versionIdMarker } });
+  }
+  if (versionIdMarker !== '' && versionIdMarker !== NULL_VERSION_ID) {
+    throw new S3Error('InvalidArgument', { message: 'Invalid version id specified', fields: { ArgumentName: 'version-id-marker', ArgumentValue: versionIdMarker } });
+  }
+  const maxKeys = integerParameter(query, 'max-keys', 1000, 1000);
+  // A key's only version comes before any marker inside it, so a page resumes after the key either way.
+  const page = listPage(ctx.storage.sorted(call.route.bucket), { prefix, maxKeys, ...(keyMarker === '' ? {} : { startAfter: keyMarker }) });
+  const last = page.contents[page.contents.length - 1];
+  const versions = page.contents.map((record) =>
+    node(
+      'Version',
+      leaf('Key', record.key),
+      leaf('VersionId', NULL_VERSION_ID),
+      leaf('IsLatest', true),
+      leaf('LastModified', isoDate(record.lastModified)),
+      leaf('ETag', quoted(record.etag)),
+      ...(record.checksum === undefined ? [] : [leaf('ChecksumAlgorithm', record.checksum.algorithm), leaf('ChecksumType', record.checksum.type)]),
+      leaf('Size', record.size),
+      leaf('StorageClass', 'STANDARD'),
+    ),
+  );
+  const body = xmlDocument(
+    'ListVersionsResult',
+    leaf('Name', call.route.bucket),
+    leaf('Prefix', prefix),
+    leaf('KeyMarker', keyMarker),
+    leaf('VersionIdMarker', versionIdMarker),
+    ...(page.isTruncated && last !== undefined ? [leaf('NextKeyMarker', last.key), leaf('NextVersionIdMarker', NULL_VERSION_ID)] : []),
+    leaf('MaxKeys', maxKeys),
+    leaf('IsTruncated', page.isTruncated),
+    ...versions,
+  );
+  return xmlResponse(200, body, call.ids);
 }
 
 /** ListObjectsV2. `encoding-type=url` is not honoured: keys come back as they are. */

@@ -5,16 +5,23 @@ import { elements, leafText } from './xml.js';
 /** S3's limit on the keys of one DeleteObjects. */
 export const MAX_DELETE_KEYS = 1000;
 
-/** `<Delete><Quiet>true</Quiet><Object><Key>a</Key></Object>...</Delete>` */
-export function parseDeleteObjects(xml: string): { quiet: boolean; keys: string[] } {
+/** One `<Object>` of a DeleteObjects body: a key, and the version of it to delete if one is named. */
+export interface DeletedObject {
+  key: string;
+  versionId?: string;
+}
+
+/** `<Delete><Quiet>true</Quiet><Object><Key>a</Key><VersionId>v</VersionId></Object>...</Delete>` */
+export function parseDeleteObjects(xml: string): { quiet: boolean; objects: DeletedObject[] } {
   if (elements(xml, 'Delete').length !== 1) throw new S3Error('MalformedXML');
-  const keys = elements(xml, 'Object').map((inner) => {
+  const objects = elements(xml, 'Object').map((inner) => {
     const key = leafText(inner, 'Key');
     if (key === undefined || key === '') throw new S3Error('MalformedXML');
-    return key;
+    const versionId = leafText(inner, 'VersionId');
+    return versionId === undefined ? { key } : { key, versionId };
   });
-  if (keys.length === 0 || keys.length > MAX_DELETE_KEYS) throw new S3Error('MalformedXML');
-  return { quiet: leafText(xml, 'Quiet')?.trim().toLowerCase() === 'true', keys };
+  if (objects.length === 0 || objects.length > MAX_DELETE_KEYS) throw new S3Error('MalformedXML');
+  return { quiet: leafText(xml, 'Quiet')?.trim().toLowerCase() === 'true', objects };
 }
 
 /** One `<Part>` of a CompleteMultipartUpload body. */

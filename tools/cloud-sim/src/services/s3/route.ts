@@ -7,6 +7,7 @@ export type S3OperationName =
   | 'HeadBucket'
   | 'GetBucketLocation'
   | 'ListObjectsV2'
+  | 'ListObjectVersions'
   | 'ListMultipartUploads'
   | 'DeleteObjects'
   | 'GetObject'
@@ -44,8 +45,8 @@ function decodeSegment(text: string, what: string): string {
 }
 
 /**
- * `x-amz-copy-source`: `[/]bucket/key[?versionId=...]`, URL-encoded. Versions are not kept (the
- * stage's buckets are unversioned), so a version id is ignored.
+ * `x-amz-copy-source`: `[/]bucket/key[?versionId=...]`, URL-encoded. Each key has one version here
+ * (see `ListObjectVersions`), so a version id is ignored.
  */
 export function parseCopySource(value: string): { bucket: string; key: string } {
   const withoutVersion = value.split('?')[0] ?? '';
@@ -67,6 +68,7 @@ function bucketOperation(method: string, query: URLSearchParams): S3OperationNam
       if (query.has('location')) return 'GetBucketLocation';
       if (query.has('uploads')) return 'ListMultipartUploads';
       if (query.get('list-type') === '2') return 'ListObjectsV2';
+      if (query.has('versions')) return 'ListObjectVersions';
       return 'NotImplemented';
     case 'POST':
       return query.has('delete') ? 'DeleteObjects' : 'NotImplemented';

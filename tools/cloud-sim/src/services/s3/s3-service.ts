@@ -13,7 +13,7 @@ import {
   uploadPart,
 } from './multipart-operations.js';
 import type { S3ObjectEvent } from './notifications.js';
-import { copyObject, deleteObject, deleteObjects, getObject, listObjectsV2, putObject } from './object-operations.js';
+import { copyObject, deleteObject, deleteObjects, getObject, listObjectsV2, listObjectVersions, putObject } from './object-operations.js';
 import { emptyResponse, errorResponse, newRequestIds, xmlResponse, type RequestIds } from './responses.js';
 import { routeRequest, type S3Route } from './route.js';
 import { S3Storage } from './storage.js';
@@ -90,6 +90,8 @@ async function dispatch(ctx: S3Context, call: OperationCall, bucket: BucketSpec)
     }
     case 'ListObjectsV2':
       return listObjectsV2(ctx, call);
+    case 'ListObjectVersions':
+      return listObjectVersions(ctx, call);
     case 'ListMultipartUploads':
       return listMultipartUploads(ctx, call);
     case 'DeleteObjects':

@@ -16,6 +16,7 @@ import {
   HeadObjectCommand,
   ListMultipartUploadsCommand,
   ListObjectsV2Command,
+  ListObjectVersionsCommand,
   ListPartsCommand,
   PutObjectCommand,
   S3Client,
@@ -208,6 +209,38 @@ describe('objects through the SDK', () => {
     expect(result.Deleted?.map((d) => d.Key)).toEqual(['a/1', 'b', 'missing']);
     expect(await s3.listKeys('media')).toEqual(['a/2', 'c/1', 'd']);
     expect(removed.map((e) => e.key)).toEqual(['a/1', 'b']);
+  });
+
+  it('lists each key as its one version, "null", page by page, and deletes by that version id', async () => {
+    const keys = ['originals/o/1', 'renditions/o/1/a.webp', 'renditions/o/1/b.webp', 'renditions/o/1/c.webp', 'renditions/o/2/a.webp'];
+    for (const key of keys) await client.send(new PutObjectCommand({ Bucket: 'media', Key: key, Body: key }));
+    const versions: { key: string; id: string; latest: boolean; size: number }[] = [];
+    let marker: { KeyMarker?: string; VersionIdMarker?: string } = {};
+    do {
+      const page = await client.send(new ListObjectVersionsCommand({ Bucket: 'media', Prefix: 'renditions/o/1/', MaxKeys: 2, ...marker }));
+      expect(page.DeleteMarkers ?? []).toEqual([]);
+      versions.push(...(page.Versions ?? []).map((v) => ({ key: v.Key ?? '', id: v.VersionId ?? '', latest: v.IsLatest === true, size: v.Size ?? 0 })));
+      marker = page.IsTruncated === true ? { KeyMarker: page.NextKeyMarker ?? '', VersionIdMarker: page.NextVersionIdMarker ?? '' } : {};
+    } while (marker.KeyMarker !== undefined);
+    expect(versions).toEqual(['a', 'b', 'c'].map((name) => ({ key: `renditions/o/1/${name}.webp`, id: 'null', latest: true, size: `renditions/o/1/${name}.webp`.length })));
+
+    const result = await client.send(
+      new DeleteObjectsCommand({
+        Bucket: 'media',
+        Delete: { Objects: [{ Key: 'renditions/o/1/a.webp', VersionId: 'null' }, { Key: 'renditions/o/1/b.webp', VersionId: '3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY' }, { Key: 'originals/o/1', VersionId: 'null' }] },
+      }),
+    );
+    expect(result.Deleted?.map((d) => [d.Key, d.VersionId])).toEqual([
+      ['renditions/o/1/a.webp', 'null'],
+      ['originals/o/1', 'null'],
+    ]);
+    // No other version exists here: naming one deletes nothing and says so.
+    expect(result.Errors?.map((e) => [e.Key, e.Code])).toEqual([['renditions/o/1/b.webp', 'NoSuchVersion']]);
+    expect(await s3.listKeys('media')).toEqual(['renditions/o/1/b.webp', 'renditions/o/1/c.webp', 'renditions/o/2/a.webp']);
+    expect(removed.map((e) => e.key)).toEqual(['renditions/o/1/a.webp', 'originals/o/1']);
+
+    expect(await failure(client.send(new ListObjectVersionsCommand({ Bucket: 'media', VersionIdMarker: 'null' })))).toEqual({ name: 'InvalidArgument', status: 400 });
+    expect(await failure(client.send(new ListObjectVersionsCommand({ Bucket: 'media', Delimiter: '/' })))).toMatchObject({ status: 501 });
   });
 
   it('answers bucket-level calls and NoSuchBucket', async () => {
