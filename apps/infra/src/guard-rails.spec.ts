@@ -4,14 +4,22 @@ import { GUARD_RAIL_KEYS, InvalidContextError, parseGuardRails } from './guard-r
 const WEB_ACL = 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/mediaflow/473e64fd-f30b-4765-81a0-62ad96dd167a';
 
 describe('parseGuardRails', () => {
-  it('reads the four settings it owns', () => {
-    expect([...GUARD_RAIL_KEYS].sort()).toEqual(['budgetEmail', 'budgetUsd', 'priceClass', 'webAclArn']);
+  it('reads the five settings it owns', () => {
+    expect([...GUARD_RAIL_KEYS].sort()).toEqual(['budgetEmail', 'budgetUsd', 'priceClass', 'storageQuotaBytes', 'webAclArn']);
+  });
+
+  it('takes a storage quota per user in whole bytes, and refuses anything else', () => {
+    expect(parseGuardRails({ storageQuotaBytes: '107374182400' }).storageQuotaBytes).toBe(107_374_182_400);
+    expect(parseGuardRails({ storageQuotaBytes: '' }).storageQuotaBytes).toBeUndefined();
+    expect(() => parseGuardRails({ storageQuotaBytes: '1.5' })).toThrow(/-c storageQuotaBytes=1.5: must be a whole number of bytes/);
+    expect(() => parseGuardRails({ storageQuotaBytes: '0' })).toThrow(/-c storageQuotaBytes=0: must be a number of bytes above 0/);
+    expect(() => parseGuardRails({ storageQuotaBytes: '100GB' })).toThrow(/-c storageQuotaBytes=100GB: must be a number of bytes/);
   });
 
   it('defaults to PriceClass_100, no web ACL and no budget', () => {
     expect(parseGuardRails({})).toEqual({ priceClass: PriceClass.PRICE_CLASS_100 });
     // `-c key=` is the same as leaving the key out
-    expect(parseGuardRails({ budgetUsd: '', budgetEmail: '', priceClass: '', webAclArn: '' })).toEqual({ priceClass: PriceClass.PRICE_CLASS_100 });
+    expect(parseGuardRails({ budgetUsd: '', budgetEmail: '', priceClass: '', webAclArn: '', storageQuotaBytes: '' })).toEqual({ priceClass: PriceClass.PRICE_CLASS_100 });
   });
 
   it('takes a budget in USD from the command line (a string) or cdk.json (a number), with the address it warns', () => {

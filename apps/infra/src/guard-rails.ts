@@ -36,6 +36,14 @@ export const GuardRailsContextSchema = z.object({
   ),
   budgetEmail: z.preprocess(absentIfEmpty, z.email({ error: 'must be an e-mail address, e.g. -c budgetEmail=ops@example.com' }).optional()),
   priceClass: z.preprocess(absentIfEmpty, z.enum(PriceClass, { error: `must be one of ${PRICE_CLASSES}` }).default(PriceClass.PRICE_CLASS_100)),
+  storageQuotaBytes: z.preprocess(
+    absentIfEmpty,
+    z.coerce
+      .number({ error: 'must be a number of bytes, e.g. -c storageQuotaBytes=107374182400 (100 GiB)' })
+      .int({ error: 'must be a whole number of bytes' })
+      .positive({ error: 'must be a number of bytes above 0' })
+      .optional(),
+  ),
   webAclArn: z.preprocess(
     absentIfEmpty,
     z
@@ -55,6 +63,8 @@ export interface GuardRails {
   readonly webAclArn?: string;
   /** None unless `budgetUsd` is given. */
   readonly budget?: BudgetSettings;
+  /** What each user may store (originals and renditions, the trash included); none unless given. */
+  readonly storageQuotaBytes?: number;
 }
 
 /**
@@ -70,11 +80,11 @@ export function parseGuardRails(context: Readonly<Record<string, unknown>>, opti
     const detail = result.error.issues.map((issue) => `-c ${issue.path.join('.')}=${String(context[String(issue.path[0])])}: ${issue.message}`).join('; ');
     throw new InvalidContextError(`invalid context: ${detail}`, { cause: result.error });
   }
-  const { budgetUsd, budgetEmail, priceClass, webAclArn } = result.data;
+  const { budgetUsd, budgetEmail, priceClass, webAclArn, storageQuotaBytes } = result.data;
   if (budgetUsd === undefined && budgetEmail !== undefined) {
     throw new InvalidContextError(`-c budgetEmail=${budgetEmail} needs the monthly limit it warns about: add -c budgetUsd=<USD>`);
   }
-  const base = { priceClass, ...(webAclArn === undefined ? {} : { webAclArn }) };
+  const base = { priceClass, ...(webAclArn === undefined ? {} : { webAclArn }), ...(storageQuotaBytes === undefined ? {} : { storageQuotaBytes }) };
   if (budgetUsd === undefined) return base;
   const email = budgetEmail ?? options.alarmEmail;
   if (email === undefined) {

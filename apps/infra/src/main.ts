@@ -44,6 +44,7 @@ export function createApp(props: AppProps, assets: MediaAssets): App {
     priceClass: guardRails.priceClass,
     ...(guardRails.webAclArn === undefined ? {} : { webAclArn: guardRails.webAclArn }),
     ...(guardRails.budget === undefined ? {} : { budget: guardRails.budget }),
+    ...(guardRails.storageQuotaBytes === undefined ? {} : { storageQuotaBytes: guardRails.storageQuotaBytes }),
     env: deploymentEnvironment(),
   });
   // cdk-nag 3 runs as a CDK validation plugin: findings fail synthesis unless acknowledged with a

@@ -33,6 +33,7 @@ export function serviceConfig(config: LambdaEnv): ServiceConfig {
     ...(config.VIDEO_TIME_LIMIT_SECONDS === undefined ? {} : { videoTimeLimitSeconds: config.VIDEO_TIME_LIMIT_SECONDS }),
     ...(config.AUDIO_TIME_LIMIT_SECONDS === undefined ? {} : { audioTimeLimitSeconds: config.AUDIO_TIME_LIMIT_SECONDS }),
     purgeObjectVersions: config.PURGE_OBJECT_VERSIONS,
+    ...(config.STORAGE_QUOTA_BYTES === undefined ? {} : { storageQuotaBytes: config.STORAGE_QUOTA_BYTES }),
   });
 }
 

@@ -58,4 +58,10 @@ describe('loadConfig', () => {
     expect(serviceConfig(loadConfig({ ...GOOD_ENV, PURGE_OBJECT_VERSIONS: 'false' })).purgeObjectVersions).toBe(false);
     expect(() => loadConfig({ ...GOOD_ENV, PURGE_OBJECT_VERSIONS: 'yes' })).toThrow(expect.objectContaining({ variables: ['PURGE_OBJECT_VERSIONS'] }));
   });
+
+  it('checks a storage quota per user only where the stack sets one', () => {
+    expect(serviceConfig(loadConfig(GOOD_ENV)).storageQuotaBytes).toBeUndefined();
+    expect(serviceConfig(loadConfig({ ...GOOD_ENV, STORAGE_QUOTA_BYTES: '5000000' })).storageQuotaBytes).toBe(5_000_000);
+    expect(() => loadConfig({ ...GOOD_ENV, STORAGE_QUOTA_BYTES: '-1' })).toThrow(expect.objectContaining({ variables: ['STORAGE_QUOTA_BYTES'] }));
+  });
 });

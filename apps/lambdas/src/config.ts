@@ -100,6 +100,12 @@ const VARIABLES = {
    */
   ARCHIVE_QUEUE_URL: z.url({ protocol: /^https?$/ }).optional(),
   /**
+   * What each user may store, originals and renditions (the trash included), in bytes: set on the
+   * api function where the stage has a quota (`-c storageQuotaBytes`); `POST /uploads` past it is a
+   * 413. Unset, no quota. Storage used comes from the media table's usage counters.
+   */
+  STORAGE_QUOTA_BYTES: positiveInt.optional(),
+  /**
    * The AWS SDK's endpoint overrides (an emulator's: the simulated stage sets `AWS_ENDPOINT_URL`).
    * The SDK's clients read them by themselves; the SQS sender of archive jobs, which is not an SDK
    * client, reads them here. Never set by the stack.

@@ -42,6 +42,7 @@ export const LAMBDA_ENV_KEYS = [
   'DISTRIBUTION_ID',
   'PURGE_OBJECT_VERSIONS',
   'ARCHIVE_QUEUE_URL',
+  'STORAGE_QUOTA_BYTES',
   'AWS_ENDPOINT_URL',
   'AWS_ENDPOINT_URL_SQS',
 ] as const;
@@ -77,7 +78,7 @@ const MEDIA_TOOLS = ['FFMPEG_PATH', 'FFPROBE_PATH'] as const satisfies readonly 
  * distribution checks signed cookies on media (`MEDIA_ACCESS_SECONDS` keeps its default unless
  * set), `PURGE_OBJECT_VERSIONS` on the functions that delete items for good where they may remove
  * every version of their objects, `ARCHIVE_QUEUE_URL` on the api function where the archive
- * function builds zips. `MEDIACONVERT_ENDPOINT` and
+ * function builds zips, `STORAGE_QUOTA_BYTES` on the api function where the stage sets a quota per user. `MEDIACONVERT_ENDPOINT` and
  * `REKOGNITION_BUCKET` are read but never set by the stack: they are overrides for unusual accounts.
  */
 export const FUNCTION_ENV_KEYS: { readonly [Name in LambdaFunctionName]: readonly DeployedEnvKey[] } = {
@@ -94,6 +95,7 @@ export const FUNCTION_ENV_KEYS: { readonly [Name in LambdaFunctionName]: readonl
     'DISTRIBUTION_ID',
     'PURGE_OBJECT_VERSIONS',
     'ARCHIVE_QUEUE_URL',
+    'STORAGE_QUOTA_BYTES',
   ],
   ingest: [...CONSUMER, 'MAX_UPLOAD_BYTES'],
   image: IDEMPOTENT_CONSUMER,

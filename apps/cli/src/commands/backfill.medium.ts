@@ -93,7 +93,7 @@ describe('mediaflow backfill (against dynalite)', () => {
 
     const again = await run('--table', TABLE, '--endpoint', endpoint);
     expect(again.code).toBe(0);
-    expect(again.out).toContain('0 items without a complete search index: 0 indexed');
+    expect(again.out).toContain('0 items without a complete search index or usage count: 0 indexed');
     expect(await search.timeline('alice')).toEqual(timeline);
     client.destroy();
   });

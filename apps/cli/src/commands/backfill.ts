@@ -36,8 +36,9 @@ export interface BackfillDependencies {
 
 function summary(table: string, result: TableBackfillResult): string {
   return (
-    `mediaflow backfill: ${table}: scanned ${result.scanned} rows; ${result.found} items without a complete search index: ` +
+    `mediaflow backfill: ${table}: scanned ${result.scanned} rows; ${result.found} items without a complete search index or usage count: ` +
     `${result.indexed} indexed (${result.queued} of them added to the review queue), ${result.completed} completed, ` +
+    `${result.counted} counted in storage used, ` +
     `${result.conflicts} changed meanwhile (indexed by that write)\n`
   );
 }

@@ -12,7 +12,7 @@ import type { CfnBucket, IBucket } from 'aws-cdk-lib/aws-s3';
 import type { CfnQueue } from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { stackLimits } from '@mediaflow/cost-model';
-import { MONTH_COUNTERS_LEADING_KEY, OWNER_TAGS_INDEX, RATE_KEY_PREFIX, REVIEW_INDEX, SEARCH_INDEX } from '@mediaflow/storage/dynamodb';
+import { MONTH_COUNTERS_LEADING_KEY, OWNER_TAGS_INDEX, RATE_KEY_PREFIX, REVIEW_INDEX, SEARCH_INDEX, USAGE_COUNTERS_LEADING_KEY } from '@mediaflow/storage/dynamodb';
 import { archiveQueue, pipelineQueues } from '@mediaflow/workers';
 import { APP_CONTEXT, CLOUD_CORES, CONSUMER_TIMEOUTS } from '../config.js';
 import { MediaCache } from './cache.js';
@@ -354,6 +354,13 @@ describe('MediaCompute', () => {
     expect(() => build({ maxUploadBytes: 10 * 1024 ** 3 })).toThrow(/\/tmp/);
   });
 
+  it('gives the storage quota per user to the function that starts uploads, and to no other', () => {
+    const quota = build({ storageQuotaBytes: 50 * 1024 ** 3 });
+    expect(functionProperties(quota, 'api').Environment.Variables['STORAGE_QUOTA_BYTES']).toBe(String(50 * 1024 ** 3));
+    expect(functionProperties(quota, 'ingest').Environment.Variables['STORAGE_QUOTA_BYTES']).toBeUndefined();
+    expect(properties('api').Environment.Variables['STORAGE_QUOTA_BYTES']).toBeUndefined();
+  });
+
   it('mounts the sharp, media-tools and tagger-models layers only where they are used', () => {
     const layers = Object.keys(template.findResources('AWS::Lambda::LayerVersion'));
     expect(layers).toHaveLength(3);
@@ -457,13 +464,13 @@ describe('MediaCompute', () => {
     expect(grants('video', 'mediaconvert:CreateJob')).toContain(MEDIA_CONVERT.queueArn);
   });
 
-  it('lets the functions that write items update the media table\u2019s month counters and nothing else', () => {
+  it('lets the functions that write items update the media table\u2019s month and storage-used counters and nothing else', () => {
     const [mediaTable] = Object.keys(template.findResources('AWS::DynamoDB::GlobalTable', { Properties: { KeySchema: Match.arrayWith([{ AttributeName: 'PK', KeyType: 'HASH' }]) } }));
     for (const name of MEDIA_FUNCTIONS.filter((other) => !['api', 'trash-purge', 'archive'].includes(other))) {
       const updates = statementsOf(name).filter((statement) => actionsOf(statement).includes('dynamodb:UpdateItem') && resourcesOf(statement).includes(`${mediaTable}.Arn`));
       expect([name, updates.map((statement) => [actionsOf(statement), statement.Condition])]).toEqual([
         name,
-        [[['dynamodb:UpdateItem'], { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [MONTH_COUNTERS_LEADING_KEY] } }]],
+        [[['dynamodb:UpdateItem'], { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [MONTH_COUNTERS_LEADING_KEY, USAGE_COUNTERS_LEADING_KEY] } }]],
       ]);
     }
   });

@@ -80,6 +80,8 @@ export interface MediaComputeProps {
    * instances enforce one limit (`stackLimits(scale).perCaller`). Without it the api function limits no caller itself.
    */
   readonly callerRateLimit?: CallerLimit;
+  /** What each user may store, which the api function checks at `POST /uploads`; no quota unless given. */
+  readonly storageQuotaBytes?: number;
   /** How long the functions' logs are kept; a month by default. */
   readonly logRetention?: RetentionDays;
   /** The largest original accepted (the service's default, 2 GiB, otherwise); also sizes /tmp of the functions that download originals. */
@@ -201,6 +203,7 @@ export class MediaCompute extends Construct {
         ...(props.maxUploadBytes === undefined ? {} : { maxUploadBytes: props.maxUploadBytes }),
         ...(props.cacheUrl === undefined ? {} : { cacheUrl: props.cacheUrl }),
         ...(props.callerRateLimit === undefined ? {} : { callerRateLimit: props.callerRateLimit }),
+        ...(props.storageQuotaBytes === undefined ? {} : { storageQuotaBytes: props.storageQuotaBytes }),
         ...(props.apiOriginSecret === undefined ? {} : { originSecret: props.apiOriginSecret }),
         ...(props.mediaSigning === undefined ? {} : { mediaSigning: props.mediaSigning }),
         ...(archiveJobs === undefined ? {} : { archiveQueueUrl: archiveJobs.queueUrl }),

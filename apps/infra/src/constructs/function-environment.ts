@@ -29,6 +29,7 @@ export interface EnvironmentInputs {
   readonly cacheUrl?: string;
   /** Requests one caller may make, for the functions that limit callers; none leaves them unlimited. */
   readonly callerRateLimit?: CallerLimit;
+  readonly storageQuotaBytes?: number;
   /** What CloudFront sends the API in `x-origin-verify` (a dynamic reference), for the functions behind the distribution. */
   readonly originSecret?: string;
   /** The CloudFront public key's id and the secret holding its private key, for the functions that sign media cookies. */
@@ -69,6 +70,8 @@ export function planEnvironment(plan: FunctionPlan, feed: QueueFeed | undefined,
     environment.OWNER_RATE_LIMIT_PER_SECOND = String(inputs.callerRateLimit.perSecond);
     environment.OWNER_RATE_LIMIT_BURST = String(inputs.callerRateLimit.burst);
   }
+  // The function that limits callers is the one that starts uploads, where the quota is checked.
+  if (plan.limitsCallers === true && inputs.storageQuotaBytes !== undefined) environment.STORAGE_QUOTA_BYTES = String(inputs.storageQuotaBytes);
   if (plan.behindDistribution === true && inputs.originSecret !== undefined) environment.ORIGIN_VERIFY_SECRET = inputs.originSecret;
   if (plan.signsMediaCookies === true && inputs.mediaSigning !== undefined) {
     environment.MEDIA_SIGNING_KEY_ID = inputs.mediaSigning.keyId;

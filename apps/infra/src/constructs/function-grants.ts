@@ -5,7 +5,7 @@ import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
-import { MONTH_COUNTERS_LEADING_KEY, OWNER_TAGS_INDEX, RATE_KEY_PREFIX, REVIEW_INDEX, SEARCH_INDEX } from '@mediaflow/storage/dynamodb';
+import { MONTH_COUNTERS_LEADING_KEY, OWNER_TAGS_INDEX, RATE_KEY_PREFIX, REVIEW_INDEX, SEARCH_INDEX, USAGE_COUNTERS_LEADING_KEY } from '@mediaflow/storage/dynamodb';
 import { wildcardResourceFinding } from '../nag.js';
 import type { FunctionPlan, MediaFunctionName, MediaTableUse } from './function-plans.js';
 import { DOWNLOADS_PREFIX, ORIGINALS_PREFIX, RENDITIONS_PREFIX } from './storage.js';
@@ -94,9 +94,9 @@ export class FunctionGrants {
   }
 
   /**
-   * Every write of an item may move the timeline's month counters (`ADD count` in its transaction):
-   * an UpdateItem allowed only on the counters' partitions, so the role gains no way to change media
-   * rows other than by replacing them under their version condition.
+   * Every write of an item may move the timeline's month counters and the owner's storage used
+   * (`ADD` in its transaction): an UpdateItem allowed only on the counters' partitions, so the role
+   * gains no way to change media rows other than by replacing them under their version condition.
    */
   private updateMonthCounters(table: ITableV2): void {
     this.role.addToPrincipalPolicy(
@@ -104,7 +104,7 @@ export class FunctionGrants {
         effect: Effect.ALLOW,
         actions: ['dynamodb:UpdateItem'],
         resources: [table.tableArn],
-        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [MONTH_COUNTERS_LEADING_KEY] } },
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [MONTH_COUNTERS_LEADING_KEY, USAGE_COUNTERS_LEADING_KEY] } },
       }),
     );
   }

@@ -71,6 +71,8 @@ export interface MediaStackProps extends StackProps {
    * a flat-rate plan gets its own (`EdgePlan`), a stage paying by usage none.
    */
   readonly webAclArn?: string;
+  /** What each user may store (`STORAGE_QUOTA_BYTES` of the api function); no quota unless given. */
+  readonly storageQuotaBytes?: number;
   /**
    * How the distribution is paid for (`-c cloudFrontPlan=...`): by default the flat-rate plan the
    * capacity plan chooses for the scale (`mediaflow cost --capacity`), Business at month 0.
@@ -161,6 +163,7 @@ export class MediaStack extends Stack {
       tagger,
       videoTranscoder,
       callerRateLimit: this.limits.perCaller,
+      ...(props.storageQuotaBytes === undefined ? {} : { storageQuotaBytes: props.storageQuotaBytes }),
       apiOriginSecret: apiOriginSecret.value,
       mediaSigning: { keyId: this.mediaSigning.keyId, secretArn: this.mediaSigning.secret.secretArn },
       ...(this.cache === undefined ? {} : { apiNetwork: this.cache.apiNetwork, cacheUrl: this.cache.cacheUrl }),

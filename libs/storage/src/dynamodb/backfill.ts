@@ -1,8 +1,9 @@
 import { PutItemCommand, ScanCommand, TransactWriteItemsCommand, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
-import { ValidationError } from '@mediaflow/domain';
+import { ValidationError, type MediaItem } from '@mediaflow/domain';
 import { awsErrorName } from '../aws-errors.js';
-import { awaitsReview, fromItem, mediaRow, num, str, stringAttr, type Item } from './media-row.js';
+import { awaitsReview, fromItem, mediaRow, num, str, stringAttr, USAGE_ATTRIBUTE, type Item } from './media-row.js';
 import { EMPTY_FOOTPRINT, FOOTPRINT_ATTRIBUTE, footprintOf, PENDING_ATTRIBUTE, planIndexSteps, serializeFootprint, stepActions, wantedFootprint } from './search-index.js';
+import { countedBytes, countedOf, usageChange } from './usage-counter.js';
 import { cancellationCodes, MAX_TRANSACTION_ACTIONS } from './write-actions.js';
 
 /** How a backfill divides the table (DynamoDB's parallel scan) and how much one request reads. */
@@ -134,13 +135,16 @@ export interface TableBackfillResult {
   scanned: number;
   /**
    * Media rows of items not deleted that have no search footprint (written by a release before the
-   * search index) or an incomplete one: `indexed + completed + conflicts`.
+   * search index), an incomplete one, or no count in their owner's storage used (written by a
+   * release before the usage counters).
    */
   found: number;
   /** Rows rewritten as this release writes them, with their date index keys, postings and month count. */
   indexed: number;
   /** Rows whose index an interrupted write had left short, completed. */
   completed: number;
+  /** Rows whose bytes were added to their owner's storage used (`usage-counter.ts`), indexed or not. */
+  counted: number;
   /** Of the rows indexed, those held for review before the review index existed: now in the queue. */
   queued: number;
   /** Rows a newer write changed between the scan and the rewrite: that write indexed them. */
@@ -153,7 +157,9 @@ export interface TableBackfillResult {
  * repository now writes it, with its date index keys (`GSI3`), its postings and its month count in
  * one transaction, and a row held for review gains the review index's keys on the way (what
  * {@link backfillReviewIndex} does). Rows a write left with an incomplete index are completed.
- * Deleted items are passed over: they have nothing to index.
+ * A row that counts nothing yet in its owner's storage used (written before the usage counters)
+ * adds its bytes to it, once: that first transaction also requires the row still to count
+ * nothing. Deleted items are passed over: they have nothing to index or count.
  *
  * Idempotent, beside live traffic and beside itself: the row's write in each transaction is
  * conditioned on its version and on the footprint the scan saw (absent, for an old row), so a
@@ -176,6 +182,20 @@ export async function backfillTable(client: DynamoDBClient, tableName: string, o
   return sumCounts(results);
 }
 
+/**
+ * Makes the first transaction of a row that counts nothing yet count it: the row's write also
+ * requires that no write counted it meanwhile (two backfills at once), and the owner's counter
+ * moves by the row's bytes in the same transaction.
+ */
+function countOnce(table: string, item: MediaItem, actions: TransactWriteItem[], counted: number): void {
+  const put = actions[0]?.Put;
+  if (put?.ConditionExpression === undefined) return;
+  put.ConditionExpression = `${put.ConditionExpression} AND attribute_not_exists(#counted)`;
+  put.ExpressionAttributeNames = { ...put.ExpressionAttributeNames, '#counted': USAGE_ATTRIBUTE };
+  const usage = usageChange(table, item, undefined, counted);
+  if (usage !== undefined) actions.push(usage);
+}
+
 /** Sends a backfill transaction, again after a pause while it meets another (a busy month counter). */
 async function sendTransaction(client: DynamoDBClient, actions: TransactWriteItem[]): Promise<'written' | 'changed'> {
   for (let attempt = 1; ; attempt += 1) {
@@ -192,7 +212,7 @@ async function sendTransaction(client: DynamoDBClient, actions: TransactWriteIte
 }
 
 async function backfillTableSegment(client: DynamoDBClient, tableName: string, segment: number, totalSegments: number, pageSize: number): Promise<TableBackfillResult> {
-  const result: TableBackfillResult = { scanned: 0, found: 0, indexed: 0, completed: 0, queued: 0, conflicts: 0 };
+  const result: TableBackfillResult = { scanned: 0, found: 0, indexed: 0, completed: 0, counted: 0, queued: 0, conflicts: 0 };
   let startKey: Item | undefined;
   do {
     const page = await client.send(
@@ -202,8 +222,9 @@ async function backfillTableSegment(client: DynamoDBClient, tableName: string, s
         TotalSegments: totalSegments,
         Limit: pageSize,
         // Media rows only: tag entries share the `MEDIA#` sort keys but carry no item.
-        FilterExpression: 'begins_with(SK, :media) AND attribute_exists(#item) AND #status <> :deleted AND (attribute_not_exists(#footprint) OR attribute_exists(#pending))',
-        ExpressionAttributeNames: { '#item': 'item', '#status': 'status', '#footprint': FOOTPRINT_ATTRIBUTE, '#pending': PENDING_ATTRIBUTE },
+        FilterExpression:
+          'begins_with(SK, :media) AND attribute_exists(#item) AND #status <> :deleted AND (attribute_not_exists(#footprint) OR attribute_exists(#pending) OR attribute_not_exists(#counted))',
+        ExpressionAttributeNames: { '#item': 'item', '#status': 'status', '#footprint': FOOTPRINT_ATTRIBUTE, '#pending': PENDING_ATTRIBUTE, '#counted': USAGE_ATTRIBUTE },
         ExpressionAttributeValues: { ':media': str('MEDIA#'), ':deleted': str('deleted') },
         ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
       }),
@@ -214,18 +235,28 @@ async function backfillTableSegment(client: DynamoDBClient, tableName: string, s
       const item = fromItem(row);
       const before = footprintOf(row);
       let previous = stringAttr(row, FOOTPRINT_ATTRIBUTE);
-      const plan = planIndexSteps(tableName, item, before ?? EMPTY_FOOTPRINT, wantedFootprint(item), MAX_TRANSACTION_ACTIONS - 1);
+      const stored = countedOf(row);
+      const counted = stored ?? countedBytes(item);
+      // Room for the usage counter beside the row in the first transaction.
+      const plan = planIndexSteps(tableName, item, before ?? EMPTY_FOOTPRINT, wantedFootprint(item), MAX_TRANSACTION_ACTIONS - 2);
       let outcome: 'written' | 'changed' = 'written';
+      let first = true;
       for (const step of [plan.main, ...plan.after]) {
-        outcome = await sendTransaction(client, stepActions(tableName, item, step, previous));
+        const actions = stepActions(tableName, item, step, previous, counted);
+        if (first && stored === undefined) countOnce(tableName, item, actions, counted);
+        first = false;
+        outcome = await sendTransaction(client, actions);
         if (outcome === 'changed') break;
         previous = serializeFootprint(step.footprint);
       }
       if (outcome === 'changed') result.conflicts += 1;
-      else if (before === undefined) {
-        result.indexed += 1;
-        if (awaitsReview(item) && row['GSI2PK'] === undefined) result.queued += 1;
-      } else result.completed += 1;
+      else {
+        if (before === undefined) {
+          result.indexed += 1;
+          if (awaitsReview(item) && row['GSI2PK'] === undefined) result.queued += 1;
+        } else if (row[PENDING_ATTRIBUTE] !== undefined) result.completed += 1;
+        if (stored === undefined) result.counted += 1;
+      }
     }
     startKey = page.LastEvaluatedKey;
   } while (startKey !== undefined);

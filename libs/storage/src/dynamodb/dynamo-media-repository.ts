@@ -21,6 +21,7 @@ import {
   type MediaRepository,
   type Page,
   type ReviewQueue,
+  type StorageUsage,
   type TagCount,
   type TrashQuery,
 } from '@mediaflow/domain';
@@ -49,6 +50,7 @@ import {
   type SearchFootprint,
 } from './search-index.js';
 import { mediaKeys } from './table.js';
+import { countedBytes, countedOf, readUsage, usageChange } from './usage-counter.js';
 import { awsErrorName } from '../aws-errors.js';
 import { cancellationCodes, claimDelete, claimPut, MAX_TRANSACTION_ACTIONS, newClaimPut, tagChanges, tagDelete, tagPut } from './write-actions.js';
 
@@ -66,6 +68,8 @@ interface StoredRow {
   footprint: SearchFootprint | undefined;
   /** The recorded footprint exactly as stored, which the next write of the row is conditioned on. */
   footprintText: string | undefined;
+  /** The bytes the row counts in its owner's storage used; undefined on rows written before the counters. */
+  counted: number | undefined;
 }
 
 /** The refusal of a write that would need more than one transaction's actions for the item's own rows. */
@@ -149,6 +153,11 @@ function reviewPosition(after: string): { mediaId: string; ownerId: string } {
  *   entry (the date taken, kind or status): about 11 when an upload arrives (a file name's words
  *   and the month), about 34 for 10 labels, about 1 for a status change, about 75 over a photo's
  *   life (`search-capacity.medium.ts` measures them; the storage README has the table).
+ * - Storage used (`usage-counter.ts`): a write that changes the bytes an item counts (its bytes
+ *   arriving, renditions added, a delete) also moves one counter shard, 2 write units in the
+ *   transaction; when that is all the write would have in a transaction, its single PutItem
+ *   becomes one (about 3 more units). That is two or three writes over a photo's life. `usage`
+ *   reads the owner's eight shards: one strongly consistent Query, 1 read unit.
  * - `list`: half a read unit per 4 KB read (eventually consistent), so about 20 for a page of 50.
  *   A kind/status filter is paid on every item read, matching or not, up to `maxQueriesPerList`
  *   requests per call; GSIs per filter would make every status change a second write instead.
@@ -219,7 +228,7 @@ export class DynamoMediaRepository implements MediaRepository, ReviewQueue {
     let previous = serializeFootprint(start);
     for (const step of steps) {
       try {
-        await this.transact(stepActions(this.table, item, step, previous));
+        await this.transact(stepActions(this.table, item, step, previous, countedBytes(item)));
       } catch (error) {
         if (cancellationCodes(error)?.[0] === 'ConditionalCheckFailed') return;
         throw error;
@@ -252,13 +261,16 @@ export class DynamoMediaRepository implements MediaRepository, ReviewQueue {
     const own: TransactWriteItem[] = [];
     if (sha256 !== undefined) own.push(newClaimPut(this.table, item, sha256));
     for (const tag of indexedTags(item)) own.push(tagPut(this.table, item.ownerId, item.id, tag));
+    const counted = countedBytes(item);
+    const usage = usageChange(this.table, item, undefined, counted);
+    if (usage !== undefined) own.push(usage);
     const wanted = wantedFootprint(item);
     const room = MAX_TRANSACTION_ACTIONS - 1 - own.length;
     if (room < indexChange(EMPTY_FOOTPRINT, wanted).counters.length) throw tooManyChanges();
     const plan = planIndexSteps(this.table, item, EMPTY_FOOTPRINT, wanted, room);
     const put = {
       TableName: this.table,
-      Item: indexedRow(item, plan.main.footprint, plan.main.pending),
+      Item: indexedRow(item, plan.main.footprint, plan.main.pending, counted),
       ConditionExpression: 'attribute_not_exists(PK)',
     };
     if (own.length === 0 && plan.main.actions.length === 0) {
@@ -301,7 +313,7 @@ export class DynamoMediaRepository implements MediaRepository, ReviewQueue {
   private async readRow(ownerId: string, id: string): Promise<StoredRow | undefined> {
     const row = await this.fetchRow(ownerId, id);
     if (row === undefined) return undefined;
-    return { item: fromItem(row), footprint: footprintOf(row), footprintText: stringAttr(row, FOOTPRINT_ATTRIBUTE) };
+    return { item: fromItem(row), footprint: footprintOf(row), footprintText: stringAttr(row, FOOTPRINT_ATTRIBUTE), counted: countedOf(row) };
   }
 
   private async read(ownerId: string, id: string): Promise<MediaItem | undefined> {
@@ -359,15 +371,18 @@ export class DynamoMediaRepository implements MediaRepository, ReviewQueue {
         if (oldSha !== undefined) own.push(claimDelete(this.table, next.ownerId, next.id, oldSha));
       }
       own.push(...tagChanges(this.table, current, next));
+      const counted = countedBytes(next);
+      const usage = usageChange(this.table, next, stored.counted, counted);
+      if (usage !== undefined) own.push(usage);
       const from = stored.footprint ?? EMPTY_FOOTPRINT;
       const wanted = wantedFootprint(next);
       const room = MAX_TRANSACTION_ACTIONS - 1 - own.length;
       if (room < indexChange(from, wanted).counters.length) throw tooManyChanges();
       const plan = planIndexSteps(this.table, next, from, wanted, room);
-      const put = { TableName: this.table, Item: indexedRow(next, plan.main.footprint, plan.main.pending), ...rowCondition(expectedVersion, stored.footprintText) };
+      const put = { TableName: this.table, Item: indexedRow(next, plan.main.footprint, plan.main.pending, counted), ...rowCondition(expectedVersion, stored.footprintText) };
       try {
         if (own.length === 0 && plan.main.actions.length === 0) {
-          // Tags, hash, words, date and month unchanged (most updates: status, progress, renditions): one PutItem.
+          // Tags, hash, words, date, month and bytes counted unchanged (most updates: status, progress): one PutItem.
           await this.client.send(new PutItemCommand(put));
         } else {
           await this.transact([{ Put: put }, ...own, ...plan.main.actions]);
@@ -420,6 +435,12 @@ export class DynamoMediaRepository implements MediaRepository, ReviewQueue {
     return countTags(this.client, this.table, ownerId);
   }
 
+  /** Storage used: the owner's counter shards added up (`usage-counter.ts`). */
+  async usage(ownerId: string): Promise<StorageUsage> {
+    checkOwner(ownerId);
+    return readUsage(this.client, this.table, ownerId);
+  }
+
   async delete(ownerId: string, id: string): Promise<void> {
     checkOwner(ownerId);
     if (!UlidSchema.safeParse(id).success) return;
@@ -432,6 +453,8 @@ export class DynamoMediaRepository implements MediaRepository, ReviewQueue {
       const own: TransactWriteItem[] = [];
       if (current.original.sha256 !== undefined) own.push(claimDelete(this.table, ownerId, id, current.original.sha256));
       for (const tag of indexedTags(current)) own.push(tagDelete(this.table, ownerId, id, tag));
+      const usage = usageChange(this.table, current, stored.counted, 0);
+      if (usage !== undefined) own.push(usage);
       const from = stored.footprint ?? EMPTY_FOOTPRINT;
       const room = MAX_TRANSACTION_ACTIONS - 1 - own.length;
       if (room < indexChange(from, EMPTY_FOOTPRINT).counters.length) throw tooManyChanges();
@@ -441,7 +464,7 @@ export class DynamoMediaRepository implements MediaRepository, ReviewQueue {
       let footprintText = stored.footprintText;
       for (const step of removal.before) {
         try {
-          await this.transact(stepActions(this.table, current, step, footprintText));
+          await this.transact(stepActions(this.table, current, step, footprintText, stored.counted));
         } catch (error) {
           if (cancellationCodes(error)?.[0] !== 'ConditionalCheckFailed') throw error;
           await pause(attempt);

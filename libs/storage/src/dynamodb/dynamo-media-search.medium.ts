@@ -130,12 +130,12 @@ describe('DynamoMediaSearch and its index on dynalite', () => {
   });
 
   it('spills what does not fit the item\u2019s transaction into steps after it, and a delete clears them first', async () => {
-    // 96 tags fill the item's transaction (row, claim-less, 96 tag entries, one counter): the
-    // postings follow in a transaction of their own.
+    // 96 tags fill the item's transaction (row, claim-less, 96 tag entries, the storage-used
+    // counter, the month counter, one posting): the other postings follow in a transaction of their own.
     const tags = Array.from({ length: 96 }, (_, i) => userTag(`tag${i}`));
     const before = t.sent.length;
     const item = await repo.create(ready({ title: 'crowded', tags }));
-    expect(transactionSizes(before)).toEqual([1 + 96 + 1 + 2, 1 + MAX_INDEXED_WORDS - 2]);
+    expect(transactionSizes(before)).toEqual([1 + 96 + 1 + 1 + 1, 1 + MAX_INDEXED_WORDS - 1]);
     const row = await rowOf(item);
     expect(row[PENDING_ATTRIBUTE]).toBeUndefined();
     expect(footprintOf(row as never)?.postings.size).toBe(MAX_INDEXED_WORDS);
@@ -145,8 +145,8 @@ describe('DynamoMediaSearch and its index on dynalite', () => {
     expect(await ids({ q: 'tag37 ' })).toEqual([]);
     const deleting = t.sent.length;
     await repo.delete('alice', item.id);
-    // Postings first (recorded on the row as they go), then the row with the rest.
-    expect(transactionSizes(deleting)).toEqual([1 + MAX_INDEXED_WORDS - 2, 1 + 96 + 1 + 2]);
+    // Postings first (recorded on the row as they go), then the row with the rest (and the storage-used counter).
+    expect(transactionSizes(deleting)).toEqual([1 + MAX_INDEXED_WORDS - 1, 1 + 96 + 1 + 1 + 1]);
     expect(await ids({ q: 'crowded ' })).toEqual([]);
     expect(await postings(['crowded', 'tag0', 'f', 'png'])).toEqual([]);
     expect(await search.timeline('alice')).toEqual([]);

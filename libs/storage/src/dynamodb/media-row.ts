@@ -27,8 +27,15 @@ export function awaitsReview(item: MediaItem): boolean {
   return item.status === 'flagged' && item.moderation.verdict === 'flagged';
 }
 
-/** The media row of an item: its JSON, with the fields that conditions and filters need beside it. */
-export function mediaRow(item: MediaItem): Item {
+/** The media row's attribute holding the bytes the row counts in its owner's storage used (`usage-counter.ts`). */
+export const USAGE_ATTRIBUTE = 'ub';
+
+/**
+ * The media row of an item: its JSON, with the fields that conditions and filters need beside it.
+ * `counted` is what the row counts in its owner's storage used (`usage-counter.ts`); a rewrite
+ * that does not move the counter passes on what the row had, and undefined leaves it out.
+ */
+export function mediaRow(item: MediaItem, counted?: number): Item {
   const row: Item = {
     PK: str(mediaKeys.ownerPk(item.ownerId)),
     SK: str(mediaKeys.mediaSk(item.id)),
@@ -37,6 +44,7 @@ export function mediaRow(item: MediaItem): Item {
     status: str(item.status),
     version: num(item.version),
   };
+  if (counted !== undefined) row[USAGE_ATTRIBUTE] = num(counted);
   if (item.original.sha256 !== undefined) row['sha256'] = str(item.original.sha256);
   // An upload that never completes is left to the table's TTL. Every write replaces the whole
   // row, so the write that moves the item on leaves the attribute out and the item stays.

@@ -97,8 +97,8 @@ export function wantedFootprint(item: MediaItem): SearchFootprint {
  * The media row of an item as this release writes it: {@link mediaRow} with the footprint of the
  * index that exists for it, and the pending mark while that is short of what the item should have.
  */
-export function indexedRow(item: MediaItem, footprint: SearchFootprint, pending = false): Item {
-  const row = mediaRow(item);
+export function indexedRow(item: MediaItem, footprint: SearchFootprint, pending = false, counted?: number): Item {
+  const row = mediaRow(item, counted);
   row[FOOTPRINT_ATTRIBUTE] = str(serializeFootprint(footprint));
   if (pending) row[PENDING_ATTRIBUTE] = num(1);
   return row;
@@ -314,6 +314,6 @@ export function rowCondition(version: number, footprintText: string | undefined)
 }
 
 /** One index step's transaction: the row with the step's footprint, as it was after the previous step, and the step's postings. */
-export function stepActions(table: string, item: MediaItem, step: IndexStep, previousFootprint: string | undefined): TransactWriteItem[] {
-  return [{ Put: { TableName: table, Item: indexedRow(item, step.footprint, step.pending), ...rowCondition(item.version, previousFootprint) } }, ...step.actions];
+export function stepActions(table: string, item: MediaItem, step: IndexStep, previousFootprint: string | undefined, counted?: number): TransactWriteItem[] {
+  return [{ Put: { TableName: table, Item: indexedRow(item, step.footprint, step.pending, counted), ...rowCondition(item.version, previousFootprint) } }, ...step.actions];
 }

@@ -48,6 +48,12 @@ export const INDEX_RELEASE_ORDER: readonly string[] = [OWNER_TAGS_INDEX, REVIEW_
 export const MONTH_COUNTERS_LEADING_KEY = 'OWNER#*#MONTHS';
 
 /**
+ * The same for an owner's storage-used counters (`usage-counter.ts`): no partition key of anything
+ * else ends in `#USAGE` (tags are lower case; album and share target ids are ULIDs, which have no `U`).
+ */
+export const USAGE_COUNTERS_LEADING_KEY = 'OWNER#*#USAGE';
+
+/**
  * The media table's time-to-live attribute (epoch seconds). Only items still `uploading` carry it:
  * an upload nobody finished is removed by DynamoDB, and the first write after its object arrives
  * (status `uploaded`) drops the attribute, so a live item never expires.
@@ -211,6 +217,10 @@ export const mediaKeys = {
   monthsPk: (ownerId: string): string => `OWNER#${ownerId}#MONTHS`,
   /** One shard of one month's counter (`YYYY-MM`); an item always counts in the same shard. */
   monthSk: (month: string, shard: number): string => `MONTH#${month}#${shard}`,
+  /** The partition of an owner's storage-used counters (quotas); see `usage-counter.ts`. */
+  usagePk: (ownerId: string): string => `OWNER#${ownerId}#USAGE`,
+  /** One shard of the owner's storage-used counter; an item always counts in the same shard. */
+  usageSk: (shard: number): string => `SHARD#${shard}`,
 } as const;
 
 /** The first `count` characters (code points) of a word. */
