@@ -73,6 +73,8 @@ describe('auth', () => {
       const res = await s.app.request('/api/v1/media', { headers: authorization ? { authorization } : {} });
       expect(res.status).toBe(401);
       expect(res.headers.get('content-type')).toBe('application/problem+json');
+      // RFC 9110: a 401 names how to authenticate.
+      expect(res.headers.get('www-authenticate')).toBe('Bearer realm="mediaflow"');
     }
     expect((await s.call('/api/v1/media', { owner: 'alice' })).status).toBe(200);
   });
@@ -118,7 +120,8 @@ describe('REST contract', () => {
   });
 
   it.each([
-    ['not JSON', 'text/plain', 'hello', 400],
+    ['a body that is not JSON', 'text/plain', 'hello', 415],
+    ['a form', 'application/x-www-form-urlencoded', 'filename=a&size=1', 415],
     ['broken JSON', 'application/json', '{"filename":', 400],
     ['a missing size', 'application/json', '{"filename":"a"}', 400],
     ['a file over the limit', 'application/json', '{"filename":"a","size":10001}', 413],
@@ -389,8 +392,15 @@ describe('rate limit per owner', () => {
     expect(limited.status).toBe(429);
     expect(limited.headers.get('content-type')).toBe('application/problem+json');
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    // Beside Retry-After, the RateLimit fields: the policy (a burst of 2 refilled over 2000 s) and nothing left.
+    expect(limited.headers.get('ratelimit-policy')).toBe('"owner";q=2;w=2000');
+    expect(limited.headers.get('ratelimit')).toMatch(/^"owner";r=0;t=\d+$/);
     expect(((await limited.json()) as { code: string }).code).toBe('rate_limited');
-    expect((await get('bob')).status).toBe(200);
+    const bob = await get('bob');
+    expect(bob.status).toBe(200);
+    // Every answer says what is left, so a client can pace itself before it is refused.
+    expect(bob.headers.get('ratelimit')).toMatch(/^"owner";r=1;t=\d+$/);
+    expect(bob.headers.get('ratelimit-policy')).toBe('"owner";q=2;w=2000');
   });
 
   it('takes a RateLimiter whose count several apps share, as instances behind one gateway do', async () => {

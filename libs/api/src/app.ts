@@ -7,13 +7,12 @@ import { secureHeaders } from 'hono/secure-headers';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ApiEnv, OwnerVerifier } from './auth.js';
 import { ownerJson } from './cached-json.js';
-import { RateLimitedError } from './errors.js';
 import { buildOpenApiDocument, type OpenApiDocument } from './openapi.js';
 import type { MediaAccessSigner } from './media-access.js';
 import { CachedMediaGrants, LocalMediaGrants, type MediaGrantSigner } from './media-grants.js';
 import { requireOriginSecret, type OriginSecret } from './origin-secret.js';
 import { problemResponse } from './problems.js';
-import { rateLimiterOf } from './rate-limit.js';
+import { admitOrRefuse, rateLimiterOf } from './rate-limit.js';
 import { ResponseCache } from './response-cache.js';
 import { mountRoutes, type ApiRoute } from './route.js';
 import { albumRoutes } from './routes/albums.js';
@@ -136,8 +135,9 @@ function restMiddleware(options: ApiOptions): MiddlewareHandler<ApiEnv>[] {
   const limitBody = jsonBodyLimit();
   return [
     async (c, next) => {
-      const wait = limiter === undefined ? 0 : await limiter.take(c.get('ownerId'));
-      if (wait > 0) throw new RateLimitedError(wait);
+      if (limiter !== undefined) {
+        for (const [name, value] of Object.entries(await admitOrRefuse(limiter, 'owner', c.get('ownerId')))) c.header(name, value);
+      }
       c.header('cache-control', 'no-store');
       await next();
     },

@@ -104,10 +104,10 @@ describe('POST /api/v1/downloads on the local server', () => {
     expect(problem.detail).toMatch(/invalid request body/);
   });
 
-  it('answers 401 without a token, 400 for a body that is not JSON', async () => {
+  it('answers 401 without a token, 415 for a body that is not JSON', async () => {
     const s = setup();
     await s.problem('/api/v1/downloads', { method: 'POST', json: { ids: ['01J00000000000000000000000'] } }, 401);
-    await s.problem('/api/v1/downloads', { owner: 'alice', method: 'POST', headers: { 'content-type': 'text/plain' } }, 400);
+    await s.problem('/api/v1/downloads', { owner: 'alice', method: 'POST', headers: { 'content-type': 'text/plain' } }, 415);
   });
 
   it('refuses a tampered or expired link with 403, and a selection with nothing to download with 404', async () => {

@@ -9,9 +9,15 @@ export class UnauthenticatedError extends Error {
   }
 }
 
-/** The owner sent more requests than their rate allows; answered 429 with `Retry-After`. */
+/**
+ * The owner sent more requests than their rate allows; answered 429 with `Retry-After` and the
+ * `RateLimit` headers given (see `rateLimitHeaders`).
+ */
 export class RateLimitedError extends Error {
-  constructor(readonly retryAfterSeconds: number) {
+  constructor(
+    readonly retryAfterSeconds: number,
+    readonly headers: Readonly<Record<string, string>> = {},
+  ) {
     super(`too many requests; try again in ${retryAfterSeconds} s`);
     this.name = 'RateLimitedError';
   }

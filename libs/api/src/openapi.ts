@@ -95,7 +95,7 @@ function operation(route: ApiRoute): OpenApiOperation {
     else if ('bytes' in spec) op.responses[status] = { description: spec.description, content: { [spec.bytes]: { schema: { type: 'string', format: 'binary' } } } };
     else op.responses[status] = { description: spec.description };
   }
-  const errors = route.security === 'public' || route.security === 'presigned' ? route.errors : [401, ...route.errors];
+  const errors = [...(route.security === 'public' || route.security === 'presigned' ? [] : [401]), ...(route.body === undefined ? [] : [415]), ...route.errors];
   for (const status of [...new Set(errors)].sort((a, b) => a - b)) {
     op.responses[String(status)] = { description: 'problem details (RFC 9457)', content: problemContent };
   }

@@ -12,7 +12,7 @@ function setup(originSecret: OriginSecret | undefined) {
   const tokens = new LocalTokens({ secret: Buffer.alloc(32, 7) });
   const taken: string[] = [];
   // Counts who reached the limiter, which runs after authentication: nobody should, without the header.
-  const rateLimit: RateLimiter = { take: async (caller) => (taken.push(caller), 0) };
+  const rateLimit: RateLimiter = { limit: { perSecond: 1, burst: 1 }, take: async (caller) => (taken.push(caller), { wait: 0, remaining: 0, resetSeconds: 1 }) };
   const listed = jest.spyOn(deps.repo, 'list');
   const app = createApi({ deps, verifier: bearerTokens(tokens), rateLimit, ...(originSecret === undefined ? {} : { originSecret }) });
   const call = (path: string, headers: Record<string, string> = {}) => app.request(path, { headers: { authorization: `Bearer ${tokens.issue('alice')}`, ...headers } });

@@ -129,10 +129,26 @@ export function retryAfterSeconds(error: unknown): number | undefined {
   return outage(error) === 'locked' ? LOCKED_RETRY_AFTER_SECONDS : undefined;
 }
 
-/** The answer to `error`: its problem as `application/problem+json`, with `Retry-After` when due. */
+/**
+ * The challenge of a 401 (RFC 9110 asks for one): a bearer token for the API; for a share link
+ * that needs its password, `SharePassword` (sent to the link's unlock route, not in a header).
+ */
+function challengeOf(error: unknown): string | undefined {
+  if (error instanceof UnauthenticatedError) return 'Bearer realm="mediaflow"';
+  if (error instanceof PasswordRequiredError) return 'SharePassword realm="mediaflow"';
+  return undefined;
+}
+
+/**
+ * The answer to `error`: its problem as `application/problem+json`, with `Retry-After` when due
+ * (and the `RateLimit` fields beside it for a rate refusal) and `WWW-Authenticate` on a 401.
+ */
 export function problemResponse(error: unknown, instance?: string): { problem: Problem; headers: Record<string, string> } {
   const headers: Record<string, string> = { 'content-type': 'application/problem+json' };
   const wait = retryAfterSeconds(error);
   if (wait !== undefined) headers['retry-after'] = String(wait);
+  if (error instanceof RateLimitedError) Object.assign(headers, error.headers);
+  const challenge = challengeOf(error);
+  if (challenge !== undefined) headers['www-authenticate'] = challenge;
   return { problem: toProblem(error, instance), headers };
 }

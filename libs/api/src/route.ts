@@ -1,4 +1,4 @@
-import { parseOrThrow, ValidationError } from '@mediaflow/domain';
+import { parseOrThrow, UnsupportedMediaError, ValidationError } from '@mediaflow/domain';
 import type { Context, Hono, MiddlewareHandler } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { z } from 'zod';
@@ -139,7 +139,8 @@ export function routerPath(route: Pick<ApiRoute, 'path' | 'pathPatterns'>): stri
 
 async function readJson(c: Context): Promise<unknown> {
   const type = c.req.header('content-type') ?? '';
-  if (!/^application\/(.+\+)?json\b/i.test(type)) throw new ValidationError('send the body as application/json');
+  // A body of another type is refused as such (415), not as a malformed one.
+  if (!/^application\/(.+\+)?json\b/i.test(type)) throw new UnsupportedMediaError(`send the body as application/json, not ${type === '' ? 'without a Content-Type' : type.split(';')[0]}`);
   try {
     return await c.req.json();
   } catch (cause) {

@@ -136,7 +136,10 @@ describe('share links', () => {
     // A tampered grant, another link's grant, and an expired one open nothing.
     const [expiry = '', mac = ''] = unlocked.unlock.split('.');
     const forged = `${Number(expiry) + 60}.${mac}`;
-    expect((await s.call(`/api/v1/shared/${token}`, { headers: { 'x-share-unlock': forged } })).status).toBe(401);
+    const refused = await s.call(`/api/v1/shared/${token}`, { headers: { 'x-share-unlock': forged } });
+    expect(refused.status).toBe(401);
+    // The challenge names the link's password (sent to the unlock route), not a bearer token.
+    expect(refused.headers.get('www-authenticate')).toBe('SharePassword realm="mediaflow"');
     const other = await s.shareItem(await s.seed('alice'), { password: 'open sesame' });
     expect((await s.call(`/api/v1/shared/${other.token}`, withUnlock)).status).toBe(401);
     s.deps.clock.advance(3_600_000);
@@ -155,6 +158,7 @@ describe('share links', () => {
     const limited = await s.call(`/api/v1/shared/${a.token}/unlock`, { method: 'POST', json: { password: 'right password' } });
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(limited.headers.get('ratelimit')).toMatch(/^"unlock";r=0;t=\d+$/);
     expect(((await limited.json()) as Problem).code).toBe('rate_limited');
     expect((await s.call(`/api/v1/shared/${b.token}/unlock`, { method: 'POST', json: { password: 'right password' } })).status).toBe(200);
   });
@@ -162,9 +166,10 @@ describe('share links', () => {
   it('counts unlock attempts by link id, only for a found link with a password: made-up tokens create no count', async () => {
     const taken: string[] = [];
     const attempts: RateLimiter = {
+      limit: { perSecond: 1, burst: 10 },
       async take(caller) {
         taken.push(caller);
-        return 0;
+        return { wait: 0, remaining: 9, resetSeconds: 1 };
       },
     };
     const s = setup({ attempts });

@@ -279,8 +279,20 @@ export interface RateLimit {
  * the same callers, as Lambda does: a count per instance would admit a caller's burst once per instance.
  */
 export interface RateLimiter {
-  /** Counts a request of `caller`: `0` when it may go ahead, else the whole seconds (at least 1) to wait before trying again. */
-  take(caller: string): Promise<number>;
+  /** The limit it counts against (what the HTTP layer states in `RateLimit-Policy`). */
+  readonly limit: RateLimit;
+  /** Counts a request of `caller` and says whether it may go ahead, and what is left. */
+  take(caller: string): Promise<RateDecision>;
+}
+
+/** What counting one request came to. */
+export interface RateDecision {
+  /** `0` when the request may go ahead, else the whole seconds (at least 1) to wait before trying again. */
+  wait: number;
+  /** Requests the caller may still make at once after this one (0 when refused). */
+  remaining: number;
+  /** Whole seconds until the caller's full burst is available again (at least 1 when anything is used). */
+  resetSeconds: number;
 }
 
 // ---------------------------------------------------------------------------------------------

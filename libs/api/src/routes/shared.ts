@@ -16,7 +16,7 @@ import {
 import type { Context } from 'hono';
 import { z } from 'zod';
 import type { ApiEnv } from '../auth.js';
-import { RateLimitedError } from '../errors.js';
+import { admitOrRefuse } from '../rate-limit.js';
 import { mediaGrantExpiry, type MediaGrantSigner } from '../media-grants.js';
 import { defineRoute, type ApiRoute } from '../route.js';
 import { OriginalDownloadSchema, ReportAcceptedSchema, SharedPageSchema, ShareUnlockedSchema, ShareUnlockRequestSchema } from '../schemas.js';
@@ -105,8 +105,7 @@ export function sharedRoutes(deps: VisitorDeps, options: SharedRouteOptions): Ap
         attempts === undefined
           ? undefined
           : async (link: ShareLink): Promise<void> => {
-              const wait = await attempts.take(`${UNLOCK_ATTEMPTS_PREFIX}${link.id}`);
-              if (wait > 0) throw new RateLimitedError(wait);
+              for (const [name, value] of Object.entries(await admitOrRefuse(attempts, 'unlock', `${UNLOCK_ATTEMPTS_PREFIX}${link.id}`))) c.header(name, value);
             };
       const { unlock, expiresAt } = await unlockShare(deps, params.token, body.password, admit === undefined ? {} : { admit });
       return { status: 200, body: { unlock, expiresAt: expiresAt.toISOString() } };

@@ -65,22 +65,26 @@ describe('DynamoRateLimiter on two instances sharing one table', () => {
   it('throttles a caller whose requests went to either instance, while another caller is still served', async () => {
     const [a, b] = instances;
     // Alice's burst, spread over both instances: each sees only half of it.
-    for (let i = 0; i < limit.burst; i += 1) expect(await (i % 2 === 0 ? a : b).take('alice')).toBe(0);
-    const waitA = await a.take('alice');
-    const waitB = await b.take('alice');
+    for (let i = 0; i < limit.burst; i += 1) {
+      // What is left is counted across both instances.
+      expect(await (i % 2 === 0 ? a : b).take('alice')).toMatchObject({ wait: 0, remaining: limit.burst - 1 - i });
+    }
+    const { wait: waitA } = await a.take('alice');
+    const { wait: waitB, remaining } = await b.take('alice');
     // A 20-request burst at 5 a second is a 4 s window; the clock sits at its start.
     expect(waitA).toBe(4);
     expect(waitB).toBe(4);
-    expect(await b.take('bob')).toBe(0);
-    expect(await a.take('bob')).toBe(0);
+    expect(remaining).toBe(0);
+    expect((await b.take('bob')).wait).toBe(0);
+    expect((await a.take('bob')).wait).toBe(0);
     clock.advance(waitA * 1000);
-    expect(await b.take('alice')).toBe(0);
+    expect((await b.take('alice')).wait).toBe(0);
   });
 
   it('admits exactly the burst from requests racing on both instances at once', async () => {
     const [a, b] = instances;
     const racing = Array.from({ length: 3 * limit.burst }, (_, i) => (i % 2 === 0 ? a : b).take('alice'));
-    const waits = await Promise.all(racing);
+    const waits = (await Promise.all(racing)).map((decision) => decision.wait);
     expect(waits.filter((wait) => wait === 0)).toHaveLength(limit.burst);
     expect(waits.filter((wait) => wait > 0)).toHaveLength(2 * limit.burst);
   });

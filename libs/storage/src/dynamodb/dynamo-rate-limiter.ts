@@ -1,5 +1,5 @@
 import { UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { systemClock, ValidationError, type Clock, type RateLimiter } from '@mediaflow/domain';
+import { systemClock, ValidationError, type Clock, type RateDecision, type RateLimit, type RateLimiter } from '@mediaflow/domain';
 import { z } from 'zod';
 import { awsErrorName } from '../aws-errors.js';
 import { createDynamoClient, DynamoMediaRepositoryConfigSchema } from './config.js';
@@ -45,21 +45,24 @@ export class DynamoRateLimiter implements RateLimiter {
   private readonly client: DynamoDBClient;
   private readonly clock: Clock;
   private readonly windowMs: number;
+  readonly limit: RateLimit;
 
   constructor(config: DynamoRateLimiterConfigInput, dependencies: { client?: DynamoDBClient; clock?: Clock } = {}) {
     this.config = DynamoRateLimiterConfigSchema.parse(config);
     this.client = dependencies.client ?? createDynamoClient(this.config);
     this.clock = dependencies.clock ?? systemClock;
     this.windowMs = (this.config.burst / this.config.perSecond) * 1000;
+    this.limit = { perSecond: this.config.perSecond, burst: this.config.burst };
   }
 
-  async take(caller: string): Promise<number> {
+  async take(caller: string): Promise<RateDecision> {
     if (caller.length === 0 || caller.length > 1024) throw new ValidationError('a rate-limited caller needs an id of 1 to 1024 characters');
     const now = this.clock.now().getTime();
     const window = Math.floor(now / this.windowMs);
     const windowEnd = (window + 1) * this.windowMs;
+    const resetSeconds = Math.max(1, Math.ceil((windowEnd - now) / 1000));
     try {
-      await this.client.send(
+      const { Attributes: counted } = await this.client.send(
         new UpdateItemCommand({
           TableName: this.config.tableName,
           Key: { PK: { S: mediaKeys.ratePk(caller, window) }, SK: { S: mediaKeys.rateSk } },
@@ -71,12 +74,14 @@ export class DynamoRateLimiter implements RateLimiter {
             ':burst': { N: String(this.config.burst) },
             ':expires': { N: String(Math.ceil(windowEnd / 1000) + EXPIRY_GRACE_SECONDS) },
           },
+          ReturnValues: 'UPDATED_NEW',
         }),
       );
-      return 0;
+      const count = Number(counted?.['count']?.N ?? this.config.burst);
+      return { wait: 0, remaining: Math.max(0, this.config.burst - count), resetSeconds };
     } catch (error) {
       if (awsErrorName(error) !== 'ConditionalCheckFailedException') throw error;
-      return Math.max(1, Math.ceil((windowEnd - now) / 1000));
+      return { wait: resetSeconds, remaining: 0, resetSeconds };
     }
   }
 }

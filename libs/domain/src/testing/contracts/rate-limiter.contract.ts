@@ -37,14 +37,14 @@ export function rateLimiterContract(name: string, create: () => Promise<RateLimi
 
     async function takes(limiter: RateLimiter, caller: string, count: number): Promise<number[]> {
       const waits: number[] = [];
-      for (let i = 0; i < count; i += 1) waits.push(await limiter.take(caller));
+      for (let i = 0; i < count; i += 1) waits.push((await limiter.take(caller)).wait);
       return waits;
     }
 
     it('admits a burst at once, then asks for a wait of whole seconds, no longer than refilling the burst takes', async () => {
       const limiter = h.limiter(limit);
       expect(await takes(limiter, 'alice', limit.burst)).toEqual([0, 0, 0, 0]);
-      const wait = await limiter.take('alice');
+      const { wait } = await limiter.take('alice');
       expect(Number.isInteger(wait)).toBe(true);
       expect(wait).toBeGreaterThanOrEqual(1);
       expect(wait).toBeLessThanOrEqual(Math.ceil(limit.burst / limit.perSecond));
@@ -53,18 +53,18 @@ export function rateLimiterContract(name: string, create: () => Promise<RateLimi
     it('admits the caller again once the wait it was told has passed', async () => {
       const limiter = h.limiter(limit);
       await takes(limiter, 'alice', limit.burst);
-      const wait = await limiter.take('alice');
+      const { wait } = await limiter.take('alice');
       expect(wait).toBeGreaterThan(0);
       await h.advance(wait);
-      expect(await limiter.take('alice')).toBe(0);
+      expect((await limiter.take('alice')).wait).toBe(0);
     });
 
     it('counts each caller on their own', async () => {
       const limiter = h.limiter(limit);
       await takes(limiter, 'alice', limit.burst);
-      expect(await limiter.take('alice')).toBeGreaterThan(0);
+      expect((await limiter.take('alice')).wait).toBeGreaterThan(0);
       expect(await takes(limiter, 'bob', limit.burst)).toEqual([0, 0, 0, 0]);
-      expect(await limiter.take('alice')).toBeGreaterThan(0);
+      expect((await limiter.take('alice')).wait).toBeGreaterThan(0);
     });
 
     it('holds a caller who keeps asking to the steady rate, give or take a burst', async () => {
@@ -72,11 +72,25 @@ export function rateLimiterContract(name: string, create: () => Promise<RateLimi
       const seconds = 20;
       let admitted = 0;
       for (let step = 0; step < seconds * 4; step += 1) {
-        if ((await limiter.take('alice')) === 0) admitted += 1;
+        if ((await limiter.take('alice')).wait === 0) admitted += 1;
         await h.advance(0.25);
       }
       expect(admitted).toBeGreaterThanOrEqual(limit.perSecond * seconds - limit.burst);
       expect(admitted).toBeLessThanOrEqual(limit.perSecond * seconds + 2 * limit.burst);
+    });
+
+    it('says what is left of the burst and when all of it is back, and states its limit', async () => {
+      const limiter = h.limiter(limit);
+      expect(limiter.limit).toEqual(limit);
+      const first = await limiter.take('alice');
+      expect(first).toMatchObject({ wait: 0, remaining: limit.burst - 1 });
+      expect(first.resetSeconds).toBeGreaterThanOrEqual(1);
+      expect(first.resetSeconds).toBeLessThanOrEqual(Math.ceil(limit.burst / limit.perSecond));
+      await takes(limiter, 'alice', limit.burst - 1);
+      const refused = await limiter.take('alice');
+      expect(refused.remaining).toBe(0);
+      expect(refused.wait).toBeGreaterThan(0);
+      expect(refused.resetSeconds).toBeGreaterThanOrEqual(refused.wait);
     });
 
     it('refuses a limit that could never admit a request', () => {
