@@ -1,15 +1,7 @@
-import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { ArchiveJobMessageSchema, MediaError, parseOrThrow, type ArchiveJobQueue } from '@mediaflow/domain';
-import { SNSClient } from '@aws-sdk/client-sns';
-import { SignatureV4 } from '@smithy/signature-v4';
+import { AwsJsonCaller, refusalMessage, sdkCredentials, type AwsJsonAnswer, type SigningCredentials } from './aws-json.js';
 import type { LambdaEnv } from './config.js';
-
-/** What SigV4 signs with: the function's role session (the SDK's default chain in Lambda). */
-export interface SigningCredentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string;
-}
 
 export interface SqsArchiveJobQueueOptions {
   /** The archive queue's URL (`ARCHIVE_QUEUE_URL`). */
@@ -37,28 +29,6 @@ export class ArchiveQueueError extends MediaError {
   }
 }
 
-/** node:crypto's SHA-256 and HMAC-SHA256 in the shape the signer asks for (`Checksum`). */
-class Sha256 {
-  private hash: Hash | Hmac;
-  constructor(private readonly secret?: string | ArrayBuffer | ArrayBufferView) {
-    this.hash = this.fresh();
-  }
-  update(data: Uint8Array | string): void {
-    this.hash.update(typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
-  }
-  async digest(): Promise<Uint8Array> {
-    return new Uint8Array(this.hash.digest());
-  }
-  reset(): void {
-    this.hash = this.fresh();
-  }
-  private fresh(): Hash | Hmac {
-    if (this.secret === undefined) return createHash('sha256');
-    const key = typeof this.secret === 'string' ? this.secret : ArrayBuffer.isView(this.secret) ? new Uint8Array(this.secret.buffer, this.secret.byteOffset, this.secret.byteLength) : new Uint8Array(this.secret);
-    return createHmac('sha256', key);
-  }
-}
-
 const JSON_1_0 = 'application/x-amz-json-1.0';
 
 /**
@@ -73,71 +43,36 @@ const JSON_1_0 = 'application/x-amz-json-1.0';
  * await jobs.enqueue({ ownerId, archiveId });
  */
 export class SqsArchiveJobQueue implements ArchiveJobQueue {
-  private readonly signer: SignatureV4;
-  private readonly endpoint: URL;
-  private readonly fetch: typeof fetch;
+  private readonly sqs: AwsJsonCaller;
 
   constructor(private readonly options: SqsArchiveJobQueueOptions) {
-    this.endpoint = new URL(options.endpoint ?? `https://sqs.${options.region}.amazonaws.com/`);
-    this.signer = new SignatureV4({ service: 'sqs', region: options.region, credentials: options.credentials, sha256: Sha256 });
-    this.fetch = options.fetch ?? fetch;
+    this.sqs = new AwsJsonCaller({
+      service: 'sqs',
+      region: options.region,
+      endpoint: options.endpoint ?? `https://sqs.${options.region}.amazonaws.com/`,
+      contentType: JSON_1_0,
+      credentials: options.credentials,
+      timeoutMs: options.timeoutMs,
+      fetch: options.fetch,
+    });
   }
 
   async enqueue(job: { ownerId: string; archiveId: string }): Promise<void> {
     const message = JSON.stringify(parseOrThrow(ArchiveJobMessageSchema, job, 'archive job'));
-    const body = JSON.stringify({ QueueUrl: this.options.queueUrl, MessageBody: message });
-    const { endpoint } = this;
-    const signed = await this.signer.sign({
-      method: 'POST',
-      protocol: endpoint.protocol,
-      hostname: endpoint.hostname,
-      ...(endpoint.port === '' ? {} : { port: Number(endpoint.port) }),
-      path: endpoint.pathname,
-      query: {},
-      headers: { host: endpoint.host, 'content-type': JSON_1_0, 'x-amz-target': 'AmazonSQS.SendMessage' },
-      body,
-    });
-    let response: Response;
+    let answer: AwsJsonAnswer;
     try {
-      response = await this.fetch(endpoint, {
-        method: 'POST',
-        headers: Object.fromEntries(Object.entries(signed.headers).filter(([name]) => name !== 'host')),
-        body,
-        signal: AbortSignal.timeout(this.options.timeoutMs ?? 5000),
-      });
+      answer = await this.sqs.call('AmazonSQS.SendMessage', JSON.stringify({ QueueUrl: this.options.queueUrl, MessageBody: message }));
     } catch (error) {
       throw new ArchiveQueueError(`the archive queue could not be reached: ${error instanceof Error ? error.message : String(error)}`, 0, 'NetworkError', { cause: error });
     }
-    const text = await response.text();
-    const answer = parseAnswer(text);
-    if (!response.ok) {
-      const code = response.headers.get('x-amzn-query-error')?.split(';')[0] ?? String(answer['__type'] ?? 'Unknown').split('#').pop() ?? 'Unknown';
-      throw new ArchiveQueueError(`SQS refused the archive job (${response.status} ${code}): ${String(answer['message'] ?? answer['Message'] ?? text.slice(0, 200))}`, response.status, code);
+    if (!answer.ok) {
+      throw new ArchiveQueueError(`SQS refused the archive job (${answer.status} ${answer.errorCode}): ${refusalMessage(answer)}`, answer.status, answer.errorCode);
     }
     const md5 = createHash('md5').update(message, 'utf8').digest('hex');
-    if (answer['MD5OfMessageBody'] !== md5) {
-      throw new ArchiveQueueError(`SQS answered MD5 ${String(answer['MD5OfMessageBody'])} for a message whose MD5 is ${md5}`, response.status, 'ChecksumMismatch');
+    if (answer.body['MD5OfMessageBody'] !== md5) {
+      throw new ArchiveQueueError(`SQS answered MD5 ${String(answer.body['MD5OfMessageBody'])} for a message whose MD5 is ${md5}`, answer.status, 'ChecksumMismatch');
     }
   }
-}
-
-function parseAnswer(text: string): Record<string, unknown> {
-  try {
-    const parsed: unknown = JSON.parse(text);
-    return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
-}
-
-/**
- * The function's role credentials as the SDK's clients resolve them (its default provider chain,
- * memoized and refreshed), for a signer that is not an SDK client. A client is made only for its
- * resolved provider: it opens no connection.
- */
-export function sdkCredentials(config: Pick<LambdaEnv, 'AWS_REGION'>): () => Promise<SigningCredentials> {
-  const client = new SNSClient({ region: config.AWS_REGION });
-  return () => client.config.credentials();
 }
 
 /**

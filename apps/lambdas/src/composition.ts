@@ -32,6 +32,8 @@ export function serviceConfig(config: LambdaEnv): ServiceConfig {
     ...(config.MAX_UPLOAD_BYTES === undefined ? {} : { maxUploadBytes: config.MAX_UPLOAD_BYTES }),
     ...(config.VIDEO_TIME_LIMIT_SECONDS === undefined ? {} : { videoTimeLimitSeconds: config.VIDEO_TIME_LIMIT_SECONDS }),
     ...(config.AUDIO_TIME_LIMIT_SECONDS === undefined ? {} : { audioTimeLimitSeconds: config.AUDIO_TIME_LIMIT_SECONDS }),
+    ...(config.UPLOAD_PART_URL_TTL_SECONDS === undefined ? {} : { uploadPartUrlTtlSeconds: config.UPLOAD_PART_URL_TTL_SECONDS }),
+    ...(config.UPLOAD_RESUME_WINDOW_SECONDS === undefined ? {} : { uploadResumeWindowSeconds: config.UPLOAD_RESUME_WINDOW_SECONDS }),
     purgeObjectVersions: config.PURGE_OBJECT_VERSIONS,
     ...(config.STORAGE_QUOTA_BYTES === undefined ? {} : { storageQuotaBytes: config.STORAGE_QUOTA_BYTES }),
   });

@@ -47,6 +47,18 @@ describe('loadConfig', () => {
     }
   });
 
+  it('bounds the resume window of multipart uploads by the bucket rule\u2019s day', () => {
+    expect(loadConfig({ ...GOOD_ENV, UPLOAD_RESUME_WINDOW_SECONDS: '86400', UPLOAD_PART_URL_TTL_SECONDS: '900' })).toMatchObject({
+      UPLOAD_RESUME_WINDOW_SECONDS: 86_400,
+      UPLOAD_PART_URL_TTL_SECONDS: 900,
+    });
+    expect(() => loadConfig({ ...GOOD_ENV, UPLOAD_RESUME_WINDOW_SECONDS: '86401' })).toThrow(ConfigError);
+    expect(() => loadConfig({ ...GOOD_ENV, UPLOAD_RESUME_WINDOW_SECONDS: '172800' })).toThrow(
+      expect.objectContaining({ variables: ['UPLOAD_RESUME_WINDOW_SECONDS'], message: expect.stringContaining('the bucket rule aborts') }),
+    );
+    expect(() => loadConfig({ ...GOOD_ENV, UPLOAD_PART_URL_TTL_SECONDS: '604801' })).toThrow(expect.objectContaining({ variables: ['UPLOAD_PART_URL_TTL_SECONDS'] }));
+  });
+
   it('refuses to start a function without a setting only it needs', () => {
     const { MEDIACONVERT_ROLE_ARN: _unset, ...rest } = GOOD_ENV;
     expect(() => requireSetting(loadConfig(rest), 'MEDIACONVERT_ROLE_ARN')).toThrow(new ConfigError('invalid environment: MEDIACONVERT_ROLE_ARN: is not set', []));

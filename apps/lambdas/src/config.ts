@@ -4,6 +4,8 @@ import { z } from 'zod';
 const positiveInt = z.coerce.number().int().positive();
 const arn = (service: string) => z.string().regex(new RegExp(`^arn:aws[a-z-]*:${service}:`), `must be an ${service} ARN`);
 const bucket = z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name');
+/** The stack's lifecycle rule aborts incomplete multipart uploads after one day. */
+const RESUME_WINDOW_MAX_SECONDS = 24 * 3600;
 const table = z.string().regex(/^[A-Za-z0-9_.-]{3,255}$/, 'must be a DynamoDB table name');
 
 /**
@@ -52,6 +54,16 @@ const VARIABLES = {
   /** Lambda sets it: the function's memory in MB, which its share of CPU follows. */
   AWS_LAMBDA_FUNCTION_MEMORY_SIZE: positiveInt.max(10_240).optional(),
   AUDIO_TIME_LIMIT_SECONDS: positiveInt.optional(),
+  /** A multipart upload's part URL lifetime (the service's default: 900 s; SigV4 signs for 7 days at most). */
+  UPLOAD_PART_URL_TTL_SECONDS: positiveInt.max(7 * 24 * 3600, 'must be at most 604800 (7 days: the longest a presigned URL lives)').optional(),
+  /**
+   * How long a multipart upload may be resumed (the service's default: a day). At most a day: the
+   * stack's bucket rule aborts incomplete multipart uploads after one day, so a longer window would
+   * promise parts the bucket has already discarded.
+   */
+  UPLOAD_RESUME_WINDOW_SECONDS: positiveInt
+    .max(RESUME_WINDOW_MAX_SECONDS, 'must be at most 86400 (a day: the bucket rule aborts incomplete multipart uploads after one day)')
+    .optional(),
   /**
    * The API's optional cache (the stack's `-c cache=true`), e.g. `rediss://mediaflow-prod-abc123.serverless.use1.cache.amazonaws.com:6379`.
    * ElastiCache Serverless takes TLS only (`rediss://`); `redis://` is for a local Valkey. Unset, the API reads DynamoDB directly.
@@ -105,6 +117,12 @@ const VARIABLES = {
    * 413. Unset, no quota. Storage used comes from the media table's usage counters.
    */
   STORAGE_QUOTA_BYTES: positiveInt.optional(),
+  /**
+   * The stage's Cognito user pool (`us-east-1_AbC123`): set on the api function, whose
+   * `DELETE /api/v1/me` deletes the caller's user there once their data is gone
+   * (`cognito-idp:AdminDeleteUser` on that pool). Unset, the API offers no account deletion.
+   */
+  USER_POOL_ID: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d_[0-9A-Za-z]+$/, 'must be a Cognito user pool id').optional(),
   /**
    * The AWS SDK's endpoint overrides (an emulator's: the simulated stage sets `AWS_ENDPOINT_URL`).
    * The SDK's clients read them by themselves; the SQS sender of archive jobs, which is not an SDK

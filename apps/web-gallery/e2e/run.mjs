@@ -483,6 +483,7 @@ async function main() {
   await searchSteps({ step, assert, page, tmp, outDir, ownerProblems: problems, usePage: (p) => (currentPage = p) });
   await (await import('./trash.mjs')).trashSteps({ step, assert, page, outDir, ownerProblems: problems, usePage: (p) => (currentPage = p) });
   await (await import('./live.mjs')).liveSteps({ step, assert, page, tmp, outDir, ownerProblems: problems, usePage: (p) => (currentPage = p) });
+  await (await import('./resume.mjs')).resumeSteps({ step, assert, page, tmp, outDir, ownerProblems: problems, usePage: (p) => (currentPage = p) });
 
   if (existsSync(join(outDir, 'grid.png'))) {
     mkdirSync(join(root, 'docs/screenshots'), { recursive: true });

@@ -9,6 +9,7 @@ import { signInFromLink } from './auth/link';
 import { Session, browserSessionEnv, takeTokenFromHash } from './auth/session';
 import { SwitchAccount } from './auth/SwitchAccount';
 import { pageLiveStatus } from './live/page';
+import { browserUploadStore } from './upload/pending-store';
 import { UploadQueue, sha256Hex } from './upload/queue';
 import { xhrPut } from './upload/xhr';
 import './styles.css';
@@ -32,7 +33,7 @@ const services: Services = {
   visitor: createVisitorClient(config.apiBaseUrl ? { baseUrl: config.apiBaseUrl } : {}),
   session,
   events,
-  uploads: new UploadQueue({ api, put: xhrPut, hash: (file) => sha256Hex(file), onItem: (item) => events.emitUpdated(item), live: pageLiveStatus(session, config.apiBaseUrl, config.auth.type === 'local') }),
+  uploads: new UploadQueue({ api, put: xhrPut, hash: (file) => sha256Hex(file), onItem: (item) => events.emitUpdated(item), live: pageLiveStatus(session, config.apiBaseUrl, config.auth.type === 'local'), store: browserUploadStore(), owner: () => session.ownerId }),
 };
 
 const root = document.getElementById('root');

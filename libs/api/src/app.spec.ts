@@ -241,7 +241,7 @@ describe('REST contract', () => {
     ];
     for (const [path, init] of attempts) {
       const res = await s.call(path, { ...init, owner: 'bob' });
-      expect([path, res.status]).toEqual([path, path.includes('complete') ? 409 : 404]);
+      expect([path, res.status]).toEqual([path, 404]);
     }
     expect((await s.call(`/api/v1/media/${id}`, { owner: 'alice' })).status).toBe(200);
   });

@@ -5,7 +5,7 @@ import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { ApiEnv, OwnerVerifier } from './auth.js';
+import { DeletedOwners, refuseDeletedOwners, type ApiEnv, type OwnerVerifier } from './auth.js';
 import { ownerJson } from './cached-json.js';
 import { buildOpenApiDocument, type OpenApiDocument } from './openapi.js';
 import type { MediaAccessSigner } from './media-access.js';
@@ -22,7 +22,7 @@ import { localUploadRoutes, type PresignedHandler } from './routes/local-uploads
 import { mediaAccessRoutes } from './routes/media-access.js';
 import { mediaFileRoutes } from './routes/media-files.js';
 import { mediaRoutes } from './routes/media.js';
-import { meRoutes } from './routes/me.js';
+import { accountRoutes, meRoutes, type AccountOptions } from './routes/me.js';
 import { reviewRoutes } from './routes/review.js';
 import { sharedRoutes } from './routes/shared.js';
 import { shareRoutes } from './routes/shares.js';
@@ -87,6 +87,12 @@ export interface ApiOptions {
    * not exist (a 404) and clients poll.
    */
   events?: EventStreamOptions;
+  /**
+   * Account deletion (`DELETE /api/v1/me`): the owner's records and the directory they sign in
+   * through. With it, an owner whose account was deleted is refused (401) on every other route,
+   * whatever their token. Absent, no such route.
+   */
+  account?: AccountOptions;
 }
 
 /** How share links are served: `createApi`'s `shares`. */
@@ -201,13 +207,17 @@ export function createApi(options: ApiOptions): Hono<ApiEnv> {
     ...reviewRoutes(deps, shownGrants),
     ...meRoutes(deps),
   ];
+  // An owner whose account was deleted is refused everywhere but where the deletion is finished.
+  const deletedOwners = options.account === undefined ? undefined : new DeletedOwners(options.account.records);
+  const ownerVerifier = deletedOwners === undefined ? verifier : refuseDeletedOwners(verifier, deletedOwners);
+  const account = options.account === undefined ? [] : accountRoutes(deps, options.account, deletedOwners);
   const visitors = sharedRoutes({ ...deps, unlocks: new ShareUnlocks(shareSecret) }, { grants: shownGrants, attempts });
   const files = options.mediaFiles ? mediaFileRoutes(deps, grants instanceof LocalMediaGrants ? grants : undefined) : [];
   // The local stand-ins for S3's presigned URLs: uploads, and the archives the server streams.
   const uploads = [...(options.localUploads ? localUploadRoutes(options.localUploads) : []), ...archiveFileRoutes(deps, options.mediaFiles ? shareSecret : undefined)];
   const system = systemRoutes(() => document);
   const live = options.events ? eventRoutes(deps, options.events, (error) => options.onError?.(error, new Request('http://localhost/api/v1/events'))) : [];
-  const routes: ApiRoute[] = [...system, ...rest, ...live, ...visitors, ...files, ...uploads];
+  const routes: ApiRoute[] = [...system, ...rest, ...account, ...live, ...visitors, ...files, ...uploads];
   // Built at once, so that a declaration the document cannot describe fails at start, not on a request.
   const document: OpenApiDocument = buildOpenApiDocument(routes, { mediaCookieName: cookieName });
 
@@ -232,13 +242,14 @@ export function createApi(options: ApiOptions): Hono<ApiEnv> {
   });
   app.notFound((c) => sendProblem(c, new NotFoundError('no such route')));
 
-  mountRoutes(app, system, { verifier });
+  mountRoutes(app, system, { verifier: ownerVerifier });
   const restUse = restMiddleware(options);
-  mountRoutes(app, rest, { verifier, use: restUse });
+  mountRoutes(app, rest, { verifier: ownerVerifier, use: restUse });
+  mountRoutes(app, account, { verifier, use: restUse });
   // The one REST route that takes the cookie: an EventSource cannot send a header.
-  mountRoutes(app, live, { verifier, cookieName, use: restUse });
-  mountRoutes(app, visitors, { verifier, use: visitorMiddleware() });
-  mountRoutes(app, files, { verifier, cookieName });
-  mountRoutes(app, uploads, { verifier });
+  mountRoutes(app, live, { verifier: ownerVerifier, cookieName, use: restUse });
+  mountRoutes(app, visitors, { verifier: ownerVerifier, use: visitorMiddleware() });
+  mountRoutes(app, files, { verifier: ownerVerifier, cookieName });
+  mountRoutes(app, uploads, { verifier: ownerVerifier });
   return app;
 }

@@ -1,4 +1,4 @@
-import { ForbiddenError, type Principal, type Role } from '@mediaflow/domain';
+import { ForbiddenError, type OwnerRecords, type Principal, type Role } from '@mediaflow/domain';
 import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { UnauthenticatedError } from './errors.js';
@@ -56,6 +56,68 @@ export function gatewayClaims(principalFromEnv: (env: unknown) => Principal | un
   return async ({ env }) => {
     const principal = principalFromEnv(env);
     if (principal === undefined) throw new UnauthenticatedError('the request carries no verified token');
+    return principal;
+  };
+}
+
+/** How long this process takes an owner's "not deleted" for true before it asks the store again. */
+export const DELETED_OWNER_RECHECK_MS = 60_000;
+
+/** Owners remembered at most; past it the memory starts again (a deleted owner costs one more read). */
+const DELETED_OWNER_MEMORY = 10_000;
+
+/**
+ * Which owners' accounts were deleted ({@link OwnerRecords.isDeleted}), remembered per process: a
+ * yes for good (a deleted account never comes back), a no for {@link DELETED_OWNER_RECHECK_MS}; so
+ * the check costs at most one read per owner per minute per process, and requests of one owner at
+ * the same moment share it.
+ */
+export class DeletedOwners {
+  private readonly known = new Map<string, { deleted: Promise<boolean>; untilMs: number }>();
+
+  constructor(
+    private readonly records: Pick<OwnerRecords, 'isDeleted'>,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
+
+  async isDeleted(ownerId: string): Promise<boolean> {
+    const at = this.now();
+    const known = this.known.get(ownerId);
+    if (known !== undefined && at < known.untilMs) return known.deleted;
+    if (this.known.size >= DELETED_OWNER_MEMORY) this.known.clear();
+    const deleted = this.records.isDeleted(ownerId);
+    const entry = { deleted, untilMs: at + DELETED_OWNER_RECHECK_MS };
+    this.known.set(ownerId, entry);
+    try {
+      if (await deleted) entry.untilMs = Number.POSITIVE_INFINITY;
+      return await deleted;
+    } catch (error) {
+      // A failed read is not remembered: the next request asks again.
+      if (this.known.get(ownerId) === entry) this.known.delete(ownerId);
+      throw error;
+    }
+  }
+
+  /** This process deleted the account itself: no need to wait for the minute to refuse it. */
+  remember(ownerId: string): void {
+    this.known.set(ownerId, { deleted: Promise.resolve(true), untilMs: Number.POSITIVE_INFINITY });
+  }
+}
+
+/**
+ * `verifier`, refusing (401, "this account was deleted") an owner whose account was deleted: a
+ * token issued before the deletion may still pass its issuer's checks (a Cognito access token
+ * stays valid until it expires, the gateway checks only its signature and expiry), and nothing of
+ * theirs may be created again that they could never delete.
+ *
+ * @example
+ * const deleted = new DeletedOwners(repo);
+ * mountRoutes(app, routes, { verifier: refuseDeletedOwners(gatewayClaims(principalFromEvent), deleted) });
+ */
+export function refuseDeletedOwners(verifier: OwnerVerifier, deleted: DeletedOwners): OwnerVerifier {
+  return async (credentials) => {
+    const principal = await verifier(credentials);
+    if (await deleted.isDeleted(principal.ownerId)) throw new UnauthenticatedError('this account was deleted');
     return principal;
   };
 }

@@ -14,6 +14,7 @@ export { CachedMediaGrants, CloudFrontMediaGrants, LOCAL_GRANT_PARAM, LocalMedia
 export type { CloudFrontMediaGrantsOptions, MediaGrantSigner } from './media-grants.js';
 export { SHARE_UNLOCK_HEADER } from './routes/shared.js';
 export { sharePath } from './routes/shares.js';
+export { ACCOUNT_DELETION_BUDGET_MS, type AccountOptions } from './routes/me.js';
 export { buildOpenApiDocument } from './openapi.js';
 export { requireOriginSecret } from './origin-secret.js';
 export type { OriginSecret } from './origin-secret.js';

@@ -55,12 +55,59 @@ export const SinglePutUploadSchema = z.object({
   expiresAt: z.string(),
 });
 
+const PartUrlSchema = z.object({ number: z.number().int(), url: z.string() });
+
+/**
+ * The multipart branch of `201` to `POST /api/v1/uploads`: URLs for the first parts only (at most
+ * four); the rest come from `partsUrl`, as the client goes. `expiresAt` is when those URLs lapse,
+ * `resumableUntil` until when the upload may be resumed (`GET /api/v1/uploads/{id}`).
+ */
 export const MultipartUploadSchema = z.object({
-  partSize: z.number().int(),
-  parts: z.array(z.object({ number: z.number().int(), url: z.string() })),
-  completeUrl: z.string(),
   uploadId: z.string(),
+  partSize: z.number().int(),
+  partCount: z.number().int(),
+  parts: z.array(PartUrlSchema),
+  partsUrl: z.string(),
+  completeUrl: z.string(),
   expiresAt: z.string(),
+  resumableUntil: z.string(),
+});
+
+/** `POST /api/v1/uploads/{id}/parts`: which parts to presign (1 to 100 distinct numbers). */
+export const UploadPartsRequestSchema = z.object({
+  numbers: z
+    .array(z.number().int().min(1).max(10000))
+    .min(1)
+    .max(100)
+    .refine((numbers) => new Set(numbers).size === numbers.length, 'each part number once'),
+});
+
+/** `200` to `POST /api/v1/uploads/{id}/parts`: a PUT URL per part, all lapsing at `expiresAt`. */
+export const UploadPartsSchema = z.object({ parts: z.array(PartUrlSchema), expiresAt: z.string() });
+
+/** A part the store holds: its etag (as its PUT answered it) goes into the completion. */
+export const ReceivedPartSchema = z.object({ number: z.number().int(), etag: z.string(), size: z.number().int() });
+
+/**
+ * `200` to `GET /api/v1/uploads/{id}`: where an upload stands. `multipart` only while the item is
+ * `uploading` a multipart upload the store still has; then `resumable` is true.
+ */
+export const UploadStatusSchema = z.object({
+  id: UlidSchema,
+  status: MediaStatusSchema,
+  size: z.number().int(),
+  filename: z.string(),
+  createdAt: z.string(),
+  resumable: z.boolean(),
+  multipart: z
+    .object({
+      uploadId: z.string(),
+      partSize: z.number().int(),
+      partCount: z.number().int(),
+      received: z.array(ReceivedPartSchema),
+      resumableUntil: z.string(),
+    })
+    .optional(),
 });
 
 /** `201` to `POST /api/v1/uploads`: where to send the bytes. */
@@ -188,6 +235,7 @@ export type ComponentRegistry = z.core.$ZodRegistry<{ id: string }>;
 export const requestComponents: ComponentRegistry = z.registry<{ id: string }>();
 requestComponents.add(UploadRequestSchema, { id: 'UploadRequest' });
 requestComponents.add(CompleteUploadSchema, { id: 'CompleteUpload' });
+requestComponents.add(UploadPartsRequestSchema, { id: 'UploadPartsRequest' });
 requestComponents.add(MediaUpdateSchema, { id: 'MediaUpdate' });
 requestComponents.add(BulkRequestSchema, { id: 'BulkRequest' });
 requestComponents.add(AlbumCreateSchema, { id: 'AlbumCreate' });
@@ -226,6 +274,9 @@ for (const [schema, id] of [
   [UploadStartedSchema, 'UploadStarted'],
   [DuplicateUploadSchema, 'DuplicateUpload'],
   [UploadAcceptedSchema, 'UploadAccepted'],
+  [UploadPartsSchema, 'UploadParts'],
+  [ReceivedPartSchema, 'ReceivedPart'],
+  [UploadStatusSchema, 'UploadStatus'],
   [ProblemSchema, 'Problem'],
   [HealthSchema, 'Health'],
   [OriginalDownloadSchema, 'OriginalDownload'],

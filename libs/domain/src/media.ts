@@ -191,6 +191,18 @@ export const MediaItemSchema = z.object({
    * which a restore brings back (see `trash.ts`).
    */
   trash: z.object({ at: IsoDateTime, from: z.enum(['ready', 'failed', 'flagged']) }).optional(),
+  /**
+   * The object store's multipart upload of the original, set when one starts, so a client can
+   * resume it (`GET /api/v1/uploads/{id}`). Optional: items stored before it, and single-PUT
+   * uploads, have none and are not resumable.
+   */
+  upload: z
+    .object({
+      multipartId: z.string().min(1).max(1024),
+      partSize: z.number().int().positive(),
+      partCount: z.number().int().min(1).max(10_000),
+    })
+    .optional(),
   createdAt: IsoDateTime,
   updatedAt: IsoDateTime,
   /** Incremented by every write; conditional writes compare it. */

@@ -102,16 +102,51 @@ export interface ObjectStore {
   presignGet(key: string, options: PresignGetOptions): Promise<PresignedRequest>;
 }
 
+/** A multipart upload as `start` created it: the parts are presigned on demand (`presignParts`). */
 export interface MultipartPlan {
   uploadId: string;
   partSize: number;
+  partCount: number;
+}
+
+/** Presigned PUT URLs for some parts of a multipart upload, all lapsing at `expiresAt`. */
+export interface PresignedParts {
   parts: { number: number; url: string }[];
   expiresAt: Date;
 }
 
-/** Port: resumable uploads of large originals in presigned parts (S3 multipart semantics). */
+/** A part the store holds: its number, etag (as its PUT answered it, no quotes) and size. */
+export interface ReceivedPart {
+  number: number;
+  etag: string;
+  size: number;
+}
+
+/**
+ * Port: resumable uploads of large originals in presigned parts (S3 multipart semantics).
+ *
+ * @example
+ * const plan = await uploads.start(key, size, { partSize: 16 * MiB });
+ * const { parts } = await uploads.presignParts(key, plan.uploadId, { size, partSize: plan.partSize }, [1, 2], { expiresInSeconds: 900 });
+ * // ...the client PUTs them, pauses, comes back:
+ * const received = await uploads.listParts(key, plan.uploadId);
+ */
 export interface MultipartUploads {
-  start(key: string, size: number, options: { partSize: number; expiresInSeconds: number; contentType?: string }): Promise<MultipartPlan>;
+  /** Creates the upload and plans its parts; no URL is signed yet. */
+  start(key: string, size: number, options: { partSize: number; contentType?: string }): Promise<MultipartPlan>;
+  /**
+   * One PUT URL per part number (1-based, within the plan), each signed with that part's exact
+   * Content-Length, so a part of another size is refused by the store itself.
+   */
+  presignParts(
+    key: string,
+    uploadId: string,
+    plan: { size: number; partSize: number },
+    numbers: readonly number[],
+    options: { expiresInSeconds: number },
+  ): Promise<PresignedParts>;
+  /** The parts received so far, by number; `NotFoundError` when the store has no such upload (finished, aborted, expired). */
+  listParts(key: string, uploadId: string): Promise<ReceivedPart[]>;
   complete(key: string, uploadId: string, parts: { number: number; etag: string }[]): Promise<ObjectHead>;
   abort(key: string, uploadId: string): Promise<void>;
 }
@@ -179,6 +214,41 @@ export interface MediaRepository {
    * offer it, and no storage quota can be enforced over it.
    */
   usage?(ownerId: string): Promise<StorageUsage>;
+}
+
+/**
+ * Port: every record of one owner, whatever it is, for deleting an account. The media store's own
+ * view of its owner-keyed rows: `MediaRepository.list` leaves out items in the trash, uploads and
+ * deleted items, this does not.
+ */
+export interface OwnerRecords {
+  /**
+   * Up to `limit` (1 to 1000) of the owner's items in any status (`uploading`, `trashed` and
+   * `deleted` included), in id order, after `cursor` (an opaque value a previous page handed out).
+   * `ValidationError` for a bad limit or cursor.
+   */
+  listOwnerMedia(ownerId: string, cursor: string | undefined, limit: number): Promise<Page<MediaItem>>;
+  /**
+   * Removes every row of the owner the store keeps beside its items, albums and share links (what
+   * they take up, the change log, counters and revisions), and whatever of those an interrupted
+   * delete left. Called once the owner has no item, album or link left. Idempotent.
+   *
+   * Leaves a tombstone of the owner for good ({@link OwnerRecords.isDeleted}): a token issued
+   * before the deletion may still pass its issuer's checks (an access token of Cognito stays
+   * valid until it expires), and the API refuses it by this.
+   */
+  forgetOwner(ownerId: string): Promise<void>;
+  /** Whether {@link OwnerRecords.forgetOwner} ran for the owner: their account was deleted. */
+  isDeleted(ownerId: string): Promise<boolean>;
+}
+
+/**
+ * Port: the directory users sign in through: the user pool in AWS (Cognito), the data directory's
+ * token generations locally. Deleting an account ends there, once nothing of the owner is left.
+ */
+export interface AccountDirectory {
+  /** Ends the user's sign-in for good: no token issued to them is accepted after. Idempotent. */
+  deleteUser(ownerId: string): Promise<void>;
 }
 
 /**

@@ -14,6 +14,7 @@ import {
 import type { CoreDeps, ServiceDeps } from './context.js';
 import { invalidateEdgeCopies } from './edge.js';
 import { updateItem } from './item-updates.js';
+import { abortStoreUpload } from './multipart.js';
 import { revokeSharesOf } from './shares.js';
 
 /**
@@ -91,6 +92,8 @@ export async function deleteMedia(deps: ServiceDeps, ownerId: string, id: string
   if (item.status !== 'deleted') {
     item = await updateItem(deps, ownerId, id, (current) => applyAction(current, 'deleted', deps.clock.now()));
   }
+  // A delete cut short after the mark is finished here: the upload may still be there to abort.
+  if (existing.status === 'uploading' || existing.status === 'deleted') await abortStoreUpload(deps, existing);
   await removeObjects(deps, item);
   // Before the record goes: a crash here leaves the item `deleted`, and the sweeper's completion
   // of the delete asks again, where one after the record went would leave the copies served.

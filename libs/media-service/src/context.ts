@@ -47,6 +47,16 @@ export const ServiceConfigSchema = z.object({
     .prefault({}),
   /** How long a presigned upload URL stays valid. */
   uploadUrlTtlSeconds: z.number().int().positive().max(7 * 24 * 3600).default(3600),
+  /**
+   * How long a presigned part URL of a multipart upload stays valid: a client asks for more
+   * (`POST /api/v1/uploads/{id}/parts`) as it goes, so a leaked URL is short-lived.
+   */
+  uploadPartUrlTtlSeconds: z.number().int().positive().max(7 * 24 * 3600).default(900),
+  /**
+   * How long after it started a multipart upload may be resumed. It matches the bucket's rule that
+   * aborts incomplete multipart uploads after a day; the sweeper removes the item only after it.
+   */
+  uploadResumeWindowSeconds: z.number().int().positive().max(30 * 24 * 3600).default(24 * 3600),
   /** How long a presigned download URL (originals, documents) stays valid. */
   downloadUrlTtlSeconds: z.number().int().positive().max(7 * 24 * 3600).default(900),
   /** Above this size an upload goes in presigned parts. */

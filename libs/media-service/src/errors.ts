@@ -19,7 +19,14 @@ export class OriginalChangedError extends MediaError {
  * domain code they fall under, so each carries a more specific, stable `reason` (the problem's
  * `code` in the HTTP answer).
  */
-export type RefusalReason = 'held_for_review' | 'link_expired' | 'link_revoked' | 'password_required' | 'wrong_password' | 'download_not_allowed';
+export type RefusalReason =
+  | 'held_for_review'
+  | 'link_expired'
+  | 'link_revoked'
+  | 'password_required'
+  | 'wrong_password'
+  | 'download_not_allowed'
+  | 'resume_window_over';
 
 /** An item held by moderation (flagged or rejected) cannot be shared until a moderator releases it. */
 export class HeldForReviewError extends ConflictError {
@@ -67,14 +74,20 @@ export class DownloadNotAllowedError extends ForbiddenError {
   }
 }
 
-/** The specific reason of a sharing or moderation refusal, if `error` is one. */
+/** A multipart upload past its resume window (`uploadResumeWindowSeconds`): no more part URLs (HTTP 409). */
+export class ResumeWindowOverError extends ConflictError {
+  readonly reason = 'resume_window_over' satisfies RefusalReason;
+}
+
+/** The specific reason of a sharing, moderation or upload refusal, if `error` is one. */
 export function refusalReason(error: unknown): RefusalReason | undefined {
   if (
     error instanceof HeldForReviewError ||
     error instanceof LinkGoneError ||
     error instanceof PasswordRequiredError ||
     error instanceof WrongPasswordError ||
-    error instanceof DownloadNotAllowedError
+    error instanceof DownloadNotAllowedError ||
+    error instanceof ResumeWindowOverError
   ) {
     return error.reason;
   }

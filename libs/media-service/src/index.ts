@@ -25,8 +25,8 @@ export type {
 } from './context.js';
 export { sniff, SNIFF_BYTES } from './sniff.js';
 export type { SniffResult } from './sniff.js';
-export { startUpload, completeMultipartUpload } from './uploads.js';
-export type { StartUploadResult } from './uploads.js';
+export { startUpload, completeMultipartUpload, presignUploadParts, uploadStatus, FIRST_PART_URLS, MAX_PART_URLS_PER_REQUEST } from './uploads.js';
+export type { StartUploadResult, UploadStatus } from './uploads.js';
 export { ingestObject, ObjectCreatedSchema } from './ingest.js';
 export type { IngestOutcome, ObjectCreated } from './ingest.js';
 export { begin, finish, finishLatest, type ProcessOutcome } from './jobs/lifecycle.js';
@@ -43,6 +43,8 @@ export { framesToTag, tagMedia } from './steps/tagging.js';
 export type { TagOutcome } from './steps/tagging.js';
 export { getMedia, listMedia, listTags, originalDownload, type OriginalDownload } from './queries.js';
 export { updateMedia, deleteMedia, forgetDeletedMedia } from './commands.js';
+export { ACCOUNT_DELETION_PHRASE, AccountDeletionRequestSchema, AccountDeletionSchema, AccountRemovedSchema, deleteAccount } from './account.js';
+export type { AccountDeletion, AccountDeletionRequest, AccountDeps, AccountRemoved, DeleteAccountOptions } from './account.js';
 export { bulkMedia, emptyTrash, EMPTY_TRASH_BATCH, listTrash, restoreMedia, trashMedia, type BulkItemResult, type BulkResult } from './trash.js';
 export {
   addAlbumItems,

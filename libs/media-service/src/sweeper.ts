@@ -14,8 +14,9 @@ import {
   type ShareLinkRepository,
 } from '@mediaflow/domain';
 import { forgetDeletedMedia, removeObjects } from './commands.js';
-import type { CoreDeps } from './context.js';
+import type { CoreDeps, ServiceDeps } from './context.js';
 import { invalidateEdgeCopies } from './edge.js';
+import { abortStoreUpload } from './multipart.js';
 
 /** What the sweeper works with: the service's stores, plus optional hooks and stores of the composition root. */
 export interface SweeperDeps extends CoreDeps {
@@ -36,6 +37,11 @@ export interface SweeperDeps extends CoreDeps {
    */
   albums?: AlbumRepository | undefined;
   shares?: ShareLinkRepository | undefined;
+  /**
+   * The store's multipart uploads: an abandoned multipart upload's parts are discarded with its
+   * item. Without it they stay until `sweepTemporaryFiles` (or the bucket's rule) removes them.
+   */
+  multipart?: ServiceDeps['multipart'];
 }
 
 export interface SweepOptions {
@@ -51,7 +57,8 @@ export interface SweepOptions {
   resumeAfterSeconds?: number;
   /**
    * Age of the object store's temp files and multipart uploads before they go (default a day,
-   * like S3's "abort incomplete multipart uploads" rule: a resumable upload may pause for hours).
+   * like S3's "abort incomplete multipart uploads" rule, or {@link temporaryFilesAge} when the
+   * resume window is longer: a resumable upload may pause for hours).
    */
   temporaryFilesOlderThanSeconds?: number;
   /** Decide and count, change nothing. */
@@ -74,7 +81,10 @@ export interface SweepReport {
   bytes: number;
   /** `uploading` items whose bytes arrived but never reached ingest: ingest queued again. */
   resumedUploads: number;
-  /** `uploading` items whose bytes never came while the upload URL was valid: removed. */
+  /**
+   * `uploading` items whose bytes never came while the upload URL was valid (a multipart upload:
+   * within `uploadResumeWindowSeconds`): removed, and a multipart upload's parts discarded.
+   */
   abandonedUploads: number;
   /** Items a crash left `deleted` (the delete was cut short): their records removed. */
   finishedDeletes: number;
@@ -98,6 +108,15 @@ export interface SweepCutoffs {
 const DEFAULT_OLDER_THAN_SECONDS = 3600;
 const DEFAULT_TEMPORARY_FILES_SECONDS = 24 * 3600;
 const DEFAULT_BATCH = 1000;
+
+/**
+ * The default age of temp files and multipart uploads before they go: a day, or longer when a
+ * multipart upload may still be used for longer (its window and its last part URL's lifetime), so
+ * the parts of an upload that can still complete are never swept.
+ */
+export function temporaryFilesAge(config: Pick<CoreDeps['config'], 'uploadResumeWindowSeconds' | 'uploadPartUrlTtlSeconds'>): number {
+  return Math.max(DEFAULT_TEMPORARY_FILES_SECONDS, config.uploadResumeWindowSeconds + config.uploadPartUrlTtlSeconds);
+}
 
 /** Statuses after processing: the item lists every rendition it owns. */
 const SETTLED: readonly MediaStatus[] = ['ready', 'flagged', 'failed'];
@@ -151,7 +170,9 @@ export function judgeObject(item: MediaItem | undefined, head: ObjectHead, cutof
  * 1. items a delete left `deleted` when a crash cut it short lose their record (the edge cache, if
  *    any, is asked again to drop their copies);
  * 2. `uploading` items without bytes whose upload URL expired `olderThanSeconds` ago are removed,
- *    as DynamoDB's TTL removes them in the cloud;
+ *    as DynamoDB's TTL removes them in the cloud; a multipart upload may be resumed for
+ *    `uploadResumeWindowSeconds` from its item's creation, so its item waits that long (and its
+ *    last part URL's lifetime), and its parts are discarded with it;
  * 3. every object under `originals/` and `renditions/` is judged by {@link judgeObject}: orphans and
  *    unreferenced renditions are deleted (each verdict checked again against a fresh read of its
  *    item first), arrived uploads are sent to ingest again;
@@ -194,13 +215,21 @@ export async function sweepOrphans(deps: SweeperDeps, options: SweepOptions = {}
       // edge may still hold copies (the delete may have stopped before asking it to drop them).
       if (!dryRun) {
         await invalidateEdgeCopies(deps, item.ownerId, item.id, 'deleted');
+        // The delete may have stopped before discarding the parts of an upload under way.
+        await abortStoreUpload(deps, item);
         await finishDelete(deps, item);
       }
       report.finishedDeletes += 1;
     }
-    // A PUT may land until the URL expires; only then is an upload without bytes abandoned.
-    const abandonedBefore = new Date(cutoffs.removeBefore.getTime() - deps.config.uploadUrlTtlSeconds * 1000);
-    for (const item of await deps.repo.listStale('uploading', abandonedBefore, batch)) {
+    // A PUT may land until the URL expires; only then is an upload without bytes abandoned. A
+    // multipart upload may be resumed throughout its window, which runs from the item's creation
+    // (not its last change), with part URLs handed out until its end: it is abandoned only once
+    // the window and the last URL's lifetime (and the grace period) are over.
+    const { uploadUrlTtlSeconds, uploadPartUrlTtlSeconds, uploadResumeWindowSeconds } = deps.config;
+    const abandonedBefore = new Date(cutoffs.removeBefore.getTime() - uploadUrlTtlSeconds * 1000);
+    const resumableAfter = cutoffs.removeBefore.getTime() - (uploadResumeWindowSeconds + uploadPartUrlTtlSeconds) * 1000;
+    const stillResumable = (item: MediaItem): boolean => item.upload !== undefined && Date.parse(item.createdAt) >= resumableAfter;
+    for await (const item of staleItems(deps, 'uploading', abandonedBefore, batch, stillResumable)) {
       checkpoint();
       // Bytes that did arrive make it an interrupted upload instead: the object scan resumes it.
       if (await deps.store.head(item.original.key)) continue;
@@ -249,9 +278,45 @@ export async function sweepOrphans(deps: SweeperDeps, options: SweepOptions = {}
 
   checkpoint();
   if (!dryRun && deps.sweepTemporaryFiles) {
-    report.temporaryFiles = await deps.sweepTemporaryFiles(options.temporaryFilesOlderThanSeconds ?? DEFAULT_TEMPORARY_FILES_SECONDS);
+    report.temporaryFiles = await deps.sweepTemporaryFiles(options.temporaryFilesOlderThanSeconds ?? temporaryFilesAge(deps.config));
   }
   return report;
+}
+
+/**
+ * Up to `limit` items of `listStale(status, before)`, oldest first, leaving out those `skip`
+ * refuses without letting them take the batch: while the skipped fill a page, the next page is
+ * asked for (the query has no cursor, so it is asked again for more), so items behind them (an
+ * abandoned single PUT behind multipart uploads still in their window) are reached in this run.
+ */
+async function* staleItems(
+  deps: SweeperDeps,
+  status: MediaStatus,
+  before: Date,
+  limit: number,
+  skip: (item: MediaItem) => boolean,
+): AsyncGenerator<MediaItem> {
+  const listStale = deps.repo.listStale?.bind(deps.repo);
+  if (listStale === undefined) return;
+  const seen = new Set<string>();
+  let given = 0;
+  for (;;) {
+    // Items given out may be gone by now (removed), skipped ones are still listed: ask for enough.
+    const asked = seen.size + limit - given;
+    const page = await listStale(status, before, asked);
+    let fresh = 0;
+    for (const item of page) {
+      const id = `${item.ownerId}/${item.id}`;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      fresh += 1;
+      if (skip(item)) continue;
+      yield item;
+      given += 1;
+      if (given >= limit) return;
+    }
+    if (fresh === 0 || page.length < asked) return;
+  }
 }
 
 /**
@@ -292,6 +357,8 @@ async function removeForGood(deps: SweeperDeps, item: MediaItem, why: 'uploading
     if (error instanceof ConflictError || error instanceof NotFoundError) return false;
     throw error;
   }
+  // Parts of a multipart upload are not objects yet: the store discards them with the upload.
+  if (why === 'uploading') await abortStoreUpload(deps, item);
   // Bytes that landed between the look and the mark would be an orphan: remove them too.
   await removeObjects(deps, item);
   // A trashed item was served: the edge may hold copies of it.

@@ -54,7 +54,7 @@ export async function trashMedia(deps: ServiceDeps, ownerId: string, id: string)
     throw error;
   }
   if (next.status === 'deleted') {
-    // Marked deleted above: this finishes the delete from there.
+    // Marked deleted above (it was uploading): the delete finishes from there, its store upload with it.
     await deleteMedia(deps, ownerId, id);
     return undefined;
   }

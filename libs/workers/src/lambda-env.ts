@@ -32,6 +32,8 @@ export const LAMBDA_ENV_KEYS = [
   'VIDEO_TRANSCODER',
   'AWS_LAMBDA_FUNCTION_MEMORY_SIZE',
   'AUDIO_TIME_LIMIT_SECONDS',
+  'UPLOAD_PART_URL_TTL_SECONDS',
+  'UPLOAD_RESUME_WINDOW_SECONDS',
   'CACHE_URL',
   'OWNER_RATE_LIMIT_PER_SECOND',
   'OWNER_RATE_LIMIT_BURST',
@@ -42,6 +44,7 @@ export const LAMBDA_ENV_KEYS = [
   'DISTRIBUTION_ID',
   'PURGE_OBJECT_VERSIONS',
   'ARCHIVE_QUEUE_URL',
+  'USER_POOL_ID',
   'STORAGE_QUOTA_BYTES',
   'AWS_ENDPOINT_URL',
   'AWS_ENDPOINT_URL_SQS',
@@ -78,13 +81,17 @@ const MEDIA_TOOLS = ['FFMPEG_PATH', 'FFPROBE_PATH'] as const satisfies readonly 
  * distribution checks signed cookies on media (`MEDIA_ACCESS_SECONDS` keeps its default unless
  * set), `PURGE_OBJECT_VERSIONS` on the functions that delete items for good where they may remove
  * every version of their objects, `ARCHIVE_QUEUE_URL` on the api function where the archive
- * function builds zips, `STORAGE_QUOTA_BYTES` on the api function where the stage sets a quota per user. `MEDIACONVERT_ENDPOINT` and
- * `REKOGNITION_BUCKET` are read but never set by the stack: they are overrides for unusual accounts.
+ * function builds zips, `USER_POOL_ID` on the api function (account deletion deletes the user there), `STORAGE_QUOTA_BYTES`
+ * on the api function where the stage sets a quota per user. `MEDIACONVERT_ENDPOINT`,
+ * `REKOGNITION_BUCKET` and `UPLOAD_*` are read but never set by the stack: they are overrides for
+ * unusual accounts (the resume window's default matches the bucket's one-day rule for incomplete uploads).
  */
 export const FUNCTION_ENV_KEYS: { readonly [Name in LambdaFunctionName]: readonly DeployedEnvKey[] } = {
   api: [
     ...COMMON,
     'MAX_UPLOAD_BYTES',
+    'UPLOAD_PART_URL_TTL_SECONDS',
+    'UPLOAD_RESUME_WINDOW_SECONDS',
     'CACHE_URL',
     'OWNER_RATE_LIMIT_PER_SECOND',
     'OWNER_RATE_LIMIT_BURST',
@@ -95,6 +102,7 @@ export const FUNCTION_ENV_KEYS: { readonly [Name in LambdaFunctionName]: readonl
     'DISTRIBUTION_ID',
     'PURGE_OBJECT_VERSIONS',
     'ARCHIVE_QUEUE_URL',
+    'USER_POOL_ID',
     'STORAGE_QUOTA_BYTES',
   ],
   ingest: [...CONSUMER, 'MAX_UPLOAD_BYTES'],

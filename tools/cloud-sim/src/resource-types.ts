@@ -54,7 +54,7 @@ export const RESOURCE_TYPES: Record<string, ResourceTypeMapping> = {
   'AWS::ApiGatewayV2::Integration': { treatment: 'emulated', by: 'http-api/', note: 'Lambda proxy integrations.' },
   'AWS::ApiGatewayV2::Authorizer': { treatment: 'emulated', by: 'http-api/', note: 'JWT authorizers against the local issuer.' },
   'AWS::ApiGatewayV2::Stage': { treatment: 'emulated', by: 'http-api/', note: 'Default route throttling; access logs go to the stage log.' },
-  'AWS::Cognito::UserPool': { treatment: 'emulated', by: 'oidc/', note: 'A local OpenID Connect issuer (authorization code with PKCE, JWKS); MFA and e-mail flows are not simulated.' },
+  'AWS::Cognito::UserPool': { treatment: 'emulated', by: 'oidc/', note: 'A local OpenID Connect issuer (authorization code with PKCE, JWKS); MFA and e-mail flows are not simulated. Its admin API serves AdminDeleteUser (services/cognito-idp/), checked by IAM.' },
   'AWS::Cognito::UserPoolGroup': { treatment: 'emulated', by: 'oidc/', note: 'Users added with groups get them in the `cognito:groups` claim of their tokens; a group the pool lacks is refused.' },
   'AWS::Cognito::UserPoolClient': { treatment: 'emulated', by: 'oidc/', note: 'Callback URLs, flows, scopes and token lifetimes.' },
   'AWS::Cognito::UserPoolDomain': { treatment: 'emulated', by: 'oidc/', note: 'The hosted sign-in pages are the issuer\'s.' },

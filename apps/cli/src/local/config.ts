@@ -16,6 +16,9 @@ export const LocalConfigSchema = z.object({
   storageQuotaBytes: z.coerce.number().int().positive().optional(),
   /** How many days an item stays in the trash before it is removed for good. */
   trashRetentionDays: z.coerce.number().int().min(1).max(3650).default(30),
+  /** How long a presigned part URL lives, and how long a multipart upload may be resumed (docs/uploads.md). */
+  uploadPartUrlTtlSeconds: z.coerce.number().int().positive().max(7 * 24 * 3600).default(900),
+  uploadResumeWindowSeconds: z.coerce.number().int().positive().max(30 * 24 * 3600).default(24 * 3600),
   /**
    * The largest image accepted, in bytes: images are decoded in memory, so a larger one is refused
    * at ingest before anything reads it whole. Unset: the service's own limit (200 MiB).
@@ -90,6 +93,8 @@ const ENV_KEYS: Record<string, keyof LocalConfig> = {
   MEDIAFLOW_MAX_UPLOAD_BYTES: 'maxUploadBytes',
   MEDIAFLOW_STORAGE_QUOTA_BYTES: 'storageQuotaBytes',
   MEDIAFLOW_TRASH_RETENTION_DAYS: 'trashRetentionDays',
+  MEDIAFLOW_UPLOAD_PART_URL_TTL_SECONDS: 'uploadPartUrlTtlSeconds',
+  MEDIAFLOW_UPLOAD_RESUME_WINDOW_SECONDS: 'uploadResumeWindowSeconds',
   MEDIAFLOW_MAX_IMAGE_BYTES: 'maxImageBytes',
   MEDIAFLOW_GALLERY_DIR: 'galleryDir',
   MEDIAFLOW_IMAGE_CONCURRENCY: 'imageConcurrency',

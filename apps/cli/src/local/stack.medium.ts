@@ -82,11 +82,20 @@ async function jpeg(seed: number, width = 1600, height = 1200): Promise<Buffer> 
 }
 
 async function files(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile()) out.push(join(entry.parentPath, entry.name));
+  // A folder the server removes while the walk is in it (an emptied owner folder) fails the walk
+  // with ENOENT: walk again, the tree has settled by then.
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      const out: string[] = [];
+      for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
+        if (entry.isFile()) out.push(join(entry.parentPath, entry.name));
+      }
+      return out;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= 5) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
   }
-  return out;
 }
 
 describe('local stack over real HTTP', () => {

@@ -102,6 +102,8 @@ export function localServiceConfig(config: LocalConfig): ServiceConfig {
     videoTimeLimitSeconds: config.videoTimeLimitSeconds,
     audioTimeLimitSeconds: config.audioTimeLimitSeconds,
     trashRetentionDays: config.trashRetentionDays,
+    uploadPartUrlTtlSeconds: config.uploadPartUrlTtlSeconds,
+    uploadResumeWindowSeconds: config.uploadResumeWindowSeconds,
     ...(config.storageQuotaBytes === undefined ? {} : { storageQuotaBytes: config.storageQuotaBytes }),
   });
 }
@@ -122,7 +124,8 @@ export function openLocalSweeper(config: LocalConfig, clock: Clock = systemClock
   const dataDir = resolve(config.dataDir);
   const { presignKey } = loadSecrets(dataDir);
   const baseUrl = config.publicUrl ?? `http://localhost:${config.port}`;
-  const store = new FsObjectStore({ root: join(dataDir, 'objects'), baseUrl, secret: presignKey, clock });
+  const fsOptions = { root: join(dataDir, 'objects'), baseUrl, secret: presignKey, clock };
+  const store = new FsObjectStore(fsOptions);
   const repo = new SqliteMediaRepository({ filename: join(dataDir, 'media.db') });
   const definitions = localQueues(config);
   let broker: SqliteQueueBroker;
@@ -139,6 +142,8 @@ export function openLocalSweeper(config: LocalConfig, clock: Clock = systemClock
     ids: ulidGenerator,
     clock,
     config: localServiceConfig(config),
+    // An abandoned multipart upload's parts go with its item, as in the server's own sweeps.
+    multipart: new FsMultipartUploads(fsOptions),
     albums: repo.albums(),
     shares: repo.shares(),
     review: repo,
@@ -177,7 +182,7 @@ export async function startLocalStack(config: LocalConfig, log: Log = () => unde
   }
   const { presignKey, shareKey } = loadSecrets(dataDir);
   // Tokens and their generations, re-read as they change: `mediaflow token --revoke` takes effect here without a restart.
-  const { tokens } = localTokens(dataDir);
+  const { tokens, generations } = localTokens(dataDir);
   // Chosen and checked before anything listens: a configured ffmpeg that cannot be used stops the start.
   const mediaTools = config.workers ? await chooseMediaTools(config, dataDir, log) : undefined;
 
@@ -209,6 +214,8 @@ export async function startLocalStack(config: LocalConfig, log: Log = () => unde
   // Like S3, completing a multipart upload is an "object created" event.
   const multipart: MultipartUploads = {
     start: (key, size, options) => parts.start(key, size, options),
+    presignParts: (key, uploadId, plan, numbers, options) => parts.presignParts(key, uploadId, plan, numbers, options),
+    listParts: (key, uploadId) => parts.listParts(key, uploadId),
     abort: (key, uploadId) => parts.abort(key, uploadId),
     async complete(key, uploadId, list) {
       const head = await parts.complete(key, uploadId, list);
@@ -267,6 +274,8 @@ export async function startLocalStack(config: LocalConfig, log: Log = () => unde
     localUploads,
     shares: { secret: shareKey },
     events: { feed: changes, signal: streams.signal },
+    // A deleted account's tokens end with it: the user moves to a generation none of them is in.
+    account: { records: database, directory: { deleteUser: async (ownerId) => void generations.revoke(ownerId) } },
     ...(config.responseCache ? {} : { responseCache: false as const }),
     ...(config.rateLimitPerSecond === undefined ? {} : { rateLimit: { perSecond: config.rateLimitPerSecond, burst: Math.ceil(config.rateLimitPerSecond * 4) } }),
     onError: (error, request) => log({ level: 'error', msg: 'request failed', url: request.url, error: error instanceof Error ? (error.stack ?? error.message) : String(error) }),

@@ -1,6 +1,8 @@
+import type { MessageQueue } from '@mediaflow/domain';
 import { ClockedIds, InMemoryEventBus, InMemoryMediaRepository, InMemoryObjectStore, ManualClock } from '@mediaflow/domain/testing';
-import { ServiceConfigSchema, type SweeperDeps } from '@mediaflow/media-service';
-import { startSweeping } from './sweeping.js';
+import { ServiceConfigSchema, type ServiceDeps, type SweeperDeps } from '@mediaflow/media-service';
+import type { FsObjectStore } from '@mediaflow/storage/fs';
+import { localSweeperDeps, startSweeping } from './sweeping.js';
 
 /** Sweeper deps whose temp-file step reports each run and can be held open or made to fail. */
 function deps(step: (run: number) => Promise<number>): SweeperDeps & { runs: () => number } {
@@ -82,5 +84,17 @@ describe('startSweeping', () => {
     await stopping;
     await jest.advanceTimersByTimeAsync(3_600_000);
     expect(d.runs()).toBe(1);
+  });
+});
+
+describe('localSweeperDeps', () => {
+  it('keeps the store\u2019s temp files (parts of multipart uploads) for the resume window and the part URL lifetime at least', async () => {
+    const ages: number[] = [];
+    const store = { sweepTemporaryFiles: async (age: number) => ages.push(age) } as unknown as FsObjectStore;
+    const config = ServiceConfigSchema.parse({ uploadResumeWindowSeconds: 3 * 24 * 3600, uploadPartUrlTtlSeconds: 900 });
+    const deps = localSweeperDeps({ config } as ServiceDeps, store, {} as MessageQueue);
+    await deps.sweepTemporaryFiles?.(24 * 3600);
+    await deps.sweepTemporaryFiles?.(4 * 24 * 3600);
+    expect(ages).toEqual([3 * 24 * 3600 + 900, 4 * 24 * 3600]);
   });
 });

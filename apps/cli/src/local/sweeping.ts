@@ -5,15 +5,18 @@ import type { FsObjectStore } from '@mediaflow/storage/fs';
 /**
  * The sweeper's hooks on the local stack: an original that arrived goes back to the ingest queue
  * (the local stand-in for S3's "object created" event), and the filesystem store clears its own
- * temp files and abandoned multipart uploads.
+ * temp files and abandoned multipart uploads. The parts of a multipart upload are temp files: they
+ * are kept at least for the resume window and the last part URL's lifetime, however short the age
+ * asked for, so an upload that may still be resumed keeps its parts.
  */
 export function localSweeperDeps(deps: ServiceDeps, store: FsObjectStore, ingest: MessageQueue): SweeperDeps {
+  const resumable = deps.config.uploadResumeWindowSeconds + deps.config.uploadPartUrlTtlSeconds;
   return {
     ...deps,
     resumeIngest: async (head) => {
       await ingest.send(JSON.stringify({ key: head.key, size: head.size }));
     },
-    sweepTemporaryFiles: (olderThanSeconds) => store.sweepTemporaryFiles(olderThanSeconds),
+    sweepTemporaryFiles: (olderThanSeconds) => store.sweepTemporaryFiles(Math.max(olderThanSeconds, resumable)),
   };
 }
 

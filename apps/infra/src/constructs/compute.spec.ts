@@ -399,6 +399,9 @@ describe('MediaCompute', () => {
     expect(grants('api', 's3:PutObject')).toEqual([`${bucket}.Arn/originals/*`, `${bucket}.Arn/downloads/*`]);
     expect(grants('api', 's3:GetObject')).toEqual([`${bucket}.Arn/originals/*`, `${bucket}.Arn/downloads/*`]);
     expect(grants('api', 's3:DeleteObject').sort()).toEqual([`${bucket}.Arn/downloads/*`, `${bucket}.Arn/originals/*`, `${bucket}.Arn/renditions/*`]);
+    // Resuming an upload lists its parts; deleting an item still uploading aborts its upload.
+    expect(grants('api', 's3:ListMultipartUploadParts')).toEqual([`${bucket}.Arn/originals/*`]);
+    expect(grants('api', 's3:AbortMultipartUpload')).toEqual([`${bucket}.Arn/originals/*`]);
   });
 
   it('keeps every other function to the prefixes and actions its code uses', () => {

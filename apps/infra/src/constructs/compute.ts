@@ -253,6 +253,16 @@ export class MediaCompute extends Construct {
     }
   }
 
+  /**
+   * Lets the api function delete the users of `userPool` (account deletion): its id in
+   * `USER_POOL_ID`. Called once the pool exists, which the HTTP API's authorizer needs.
+   */
+  useUserPool(userPool: { userPoolId: string; userPoolArn: string }): void {
+    const api = this.members.get('api');
+    if (api === undefined) throw new Error('no api function');
+    api.deleteUsersOf(userPool);
+  }
+
   get api(): LambdaFunction {
     return this.required('api');
   }

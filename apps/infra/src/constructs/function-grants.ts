@@ -195,6 +195,11 @@ export class FunctionGrants {
     this.allow(['sqs:SendMessage'], [queue.queueArn]);
   }
 
+  /** Deleting a user of the stage's user pool, named exactly (the api function, once an account's data is gone). */
+  deleteUsers(userPoolArn: string): void {
+    this.allow(['cognito-idp:AdminDeleteUser'], [userPoolArn]);
+  }
+
   /**
    * Lambda creates, reuses and removes the function's network interfaces in the VPC with the
    * function's own role, the actions of the AWS managed AWSLambdaVPCAccessExecutionRole (which

@@ -254,9 +254,13 @@ export const FUNCTION_PLANS: Readonly<Record<MediaFunctionName, FunctionPlan>> =
     layers: [],
     // Presigned single and multipart PUTs (create, part and complete are all s3:PutObject), presigned GETs of
     // originals for their owners' downloads (GET /api/v1/media/{id}/original), the HEAD after a
-    // completed multipart upload, and deleting an item's original. Renditions are served by CloudFront:
+    // completed multipart upload, the parts an upload being resumed holds (ListParts), aborting the
+    // upload of an item deleted while uploading, and deleting an item's original. Renditions are served by CloudFront:
     // the function never reads them (it serves no /media route), it only deletes them with their item.
-    originals: { actions: ['s3:PutObject', 's3:GetObject', 's3:DeleteObject'], why: 'presigns uploads of new originals (single and multipart) and their owners\' downloads of them, reads back a completed upload and deletes the original of an item its owner deletes' },
+    originals: {
+      actions: ['s3:PutObject', 's3:GetObject', 's3:DeleteObject', 's3:ListMultipartUploadParts', 's3:AbortMultipartUpload'],
+      why: 'presigns uploads of new originals (single and multipart) and their owners\' downloads of them, lists the parts of an upload being resumed, reads back a completed upload, and aborts the upload or deletes the original of an item its owner deletes',
+    },
     renditions: { actions: ['s3:DeleteObject'], why: 'deletes the renditions of an item its owner deletes' },
     // An archive's request is written here, its outcome and zip read back (the zip through a
     // presigned GET), and an owner's archives older than a day removed when they ask for another.

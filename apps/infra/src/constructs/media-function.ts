@@ -155,6 +155,12 @@ export class MediaFunction extends Construct {
     this.grants.acknowledgeWildcards();
   }
 
+  /** The user pool whose users it deletes (`USER_POOL_ID`, `cognito-idp:AdminDeleteUser` on that pool alone). */
+  deleteUsersOf(userPool: { userPoolId: string; userPoolArn: string }): void {
+    this.setEnvironment('USER_POOL_ID', userPool.userPoolId);
+    this.grants.deleteUsers(userPool.userPoolArn);
+  }
+
   private setEnvironment(key: DeployedEnvKey, value: string): void {
     for (const [name, checked] of Object.entries(functionEnvironment(this.name, { [key]: value }))) this.fn.addEnvironment(name, checked);
   }

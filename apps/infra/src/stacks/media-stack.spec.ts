@@ -231,6 +231,16 @@ describe('the Mediaflow app', () => {
     expect(findCycle(template)).toBeUndefined();
   });
 
+  it('lets only the api function delete users, of the stage\u2019s user pool alone, which it names in USER_POOL_ID', () => {
+    const pool = stack.getLogicalId(stack.auth.userPool.node.defaultChild as CfnElement);
+    expect(environmentOf(stack, template, 'api')['USER_POOL_ID']).toEqual({ Ref: pool });
+    for (const name of MEDIA_FUNCTIONS.filter((each) => each !== 'api')) expect(environmentOf(stack, template, name)).not.toHaveProperty('USER_POOL_ID');
+    const deleting = statements(template).filter(({ statement }) => JSON.stringify(statement.Action).includes('cognito-idp:AdminDeleteUser'));
+    expect(deleting.map(({ statement }) => [statement.Effect, statement.Action, (statement as { Resource?: unknown }).Resource])).toEqual([['Allow', 'cognito-idp:AdminDeleteUser', { 'Fn::GetAtt': [pool, 'Arn'] }]]);
+    const apiRole = stack.getLogicalId(stack.compute.api.role?.node.defaultChild as CfnElement);
+    expect(JSON.stringify(template.toJSON()['Resources'][deleting[0]?.resource ?? '']?.Properties?.Roles)).toContain(apiRole);
+  });
+
   it('grants no wildcard actions on data: the only ones are CDK\'s gallery copy, on the gallery and asset buckets', () => {
     const identity = statements(template).filter(({ type }) => type === 'AWS::IAM::Policy' || type === 'AWS::IAM::ManagedPolicy' || type === 'AWS::IAM::Role');
     expect(identity.length).toBeGreaterThan(0);

@@ -216,6 +216,7 @@ export class MediaStack extends Stack {
     });
     this.edgePlan?.subscribe(this.delivery.distribution);
     this.compute.useEdgeCache(this.delivery.distribution);
+    this.compute.useUserPool(this.auth.userPool);
     if (customOrigin === undefined) this.auth.allowSignInFrom([`${this.delivery.siteUrl}/`]);
 
     this.transcoding = new MediaTranscoding(this, 'Transcoding', { media, onJobStateChange: this.compute.videoComplete });

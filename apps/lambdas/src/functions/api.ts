@@ -1,12 +1,13 @@
 import { createHmac } from 'node:crypto';
-import { CloudFrontMediaAccess, CloudFrontMediaGrants, createApi, DEFAULT_UNLOCK_ATTEMPTS, gatewayClaims, type MediaAccessSigner, type ShareOptions } from '@mediaflow/api';
-import { CachingMediaRepository, OwnerIdSchema, rolesOf, type Cache, type Principal, type RateLimit, type RateLimiter } from '@mediaflow/domain';
-import { DynamoRateLimiter } from '@mediaflow/storage/dynamodb';
+import { CloudFrontMediaAccess, CloudFrontMediaGrants, createApi, DEFAULT_UNLOCK_ATTEMPTS, gatewayClaims, type AccountOptions, type MediaAccessSigner, type ShareOptions } from '@mediaflow/api';
+import { CachingMediaRepository, OwnerIdSchema, rolesOf, type AccountDirectory, type Cache, type Principal, type RateLimit, type RateLimiter } from '@mediaflow/domain';
+import { DynamoMediaRepository, DynamoRateLimiter } from '@mediaflow/storage/dynamodb';
 import { RedisCache } from '@mediaflow/storage/redis';
 import { readSecretString } from '@mediaflow/storage/secrets-manager';
 import { ORIGIN_VERIFY_HEADER } from '@mediaflow/workers';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { handle } from 'hono/aws-lambda';
+import { accountDirectoryFor } from '../account-directory.js';
 import { archiveJobsFor } from '../archive-jobs.js';
 import { awsRuntime, coldStart, type Runtime } from '../composition.js';
 import { requireSetting, type LambdaEnv } from '../config.js';
@@ -44,13 +45,15 @@ export function principalFromClaims(env: unknown): Principal | undefined {
  * with `Retry-After`. With `ORIGIN_VERIFY_SECRET` set, a request that did not come through
  * CloudFront (no `x-origin-verify` header with that value) is answered 403 before anything else.
  * With a `mediaAccess` signer ({@link mediaAccessSigner}), `POST /api/v1/media-access` sets the
- * CloudFront signed cookies the distribution asks of every media request.
+ * CloudFront signed cookies the distribution asks of every media request. With `account`
+ * ({@link accountDeletion}), `DELETE /api/v1/me` deletes the caller's account.
  */
 export function createApiHandler(
   runtime: Runtime,
   rateLimiter?: RateLimiter,
   mediaAccess?: MediaAccessSigner,
   shares?: ShareOptions,
+  account?: AccountOptions,
 ): (event: APIGatewayProxyEventV2WithJWTAuthorizer, context: Context) => Promise<APIGatewayProxyResultV2> {
   const { deps, telemetry } = runtime;
   const app = createApi({
@@ -59,6 +62,7 @@ export function createApiHandler(
     ...(rateLimiter === undefined ? {} : { rateLimit: rateLimiter }),
     ...(mediaAccess === undefined ? {} : { mediaAccess }),
     ...(shares === undefined ? {} : { shares }),
+    ...(account === undefined ? {} : { account }),
     ...(runtime.config.ORIGIN_VERIFY_SECRET === undefined ? {} : { originSecret: { header: ORIGIN_VERIFY_HEADER, value: runtime.config.ORIGIN_VERIFY_SECRET } }),
     // The DynamoDB repository keeps no revisions, which the page cache needs; do not reserve its memory.
     responseCache: false,
@@ -164,9 +168,29 @@ export async function shareOptions(config: LambdaEnv, loadSecret: (secretArn: st
   };
 }
 
+/**
+ * The time the invocation has left, from the Lambda context `hono/aws-lambda` puts on the bindings
+ * (`c.env.lambdaContext`); `undefined` elsewhere.
+ */
+export function lambdaTimeLeftMs(env: unknown): number | undefined {
+  const context = (env as { lambdaContext?: Partial<Pick<Context, 'getRemainingTimeInMillis'>> } | undefined)?.lambdaContext;
+  return typeof context?.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : undefined;
+}
+
+/**
+ * Account deletion where the stack names the user pool (`USER_POOL_ID`): the owner's records read
+ * from the media table itself (not through the hot-query cache), the user deleted in Cognito once
+ * nothing of theirs is left. Each round works within what the invocation has left (its timeout,
+ * 15 s, less a margin), and Cognito is called only with time for its answer. None without the variable.
+ */
+export function accountDeletion(config: LambdaEnv, directory: AccountDirectory | undefined = accountDirectoryFor(config)): AccountOptions | undefined {
+  if (directory === undefined) return undefined;
+  return { records: new DynamoMediaRepository({ tableName: config.MEDIA_TABLE, region: config.AWS_REGION }), directory, timeLeftMs: lambdaTimeLeftMs };
+}
+
 export const handler = coldStart(async () => {
   // With the archive queue (ARCHIVE_QUEUE_URL), downloads and exports are mounted and queued for the archive function.
   const runtime = withHotQueryCache(awsRuntime('api', (config) => ({ archiveJobs: archiveJobsFor(config) })));
   const secrets = secretsOf(runtime.config);
-  return createApiHandler(runtime, callerRateLimiter(runtime.config), mediaAccessSigner(runtime.config, secrets), await shareOptions(runtime.config, secrets));
+  return createApiHandler(runtime, callerRateLimiter(runtime.config), mediaAccessSigner(runtime.config, secrets), await shareOptions(runtime.config, secrets), accountDeletion(runtime.config));
 });

@@ -30,7 +30,9 @@ import type {
   TimelineMonth,
   TrashPage,
   UploadGrant,
+  UploadParts,
   UploadRequest,
+  UploadStatus,
 } from './types';
 import { bulkLimitOf } from './types';
 
@@ -82,6 +84,10 @@ export interface ApiClientOptions {
 export interface ApiClient {
   startUpload(request: UploadRequest): Promise<UploadGrant>;
   completeUpload(completeUrl: string, uploadId: string, parts: { number: number; etag: string }[]): Promise<void>;
+  /** Presigned URLs for more parts of a multipart upload (`partsUrl` from its grant; at most 100 numbers). */
+  requestPartUrls(partsUrl: string, numbers: readonly number[]): Promise<UploadParts>;
+  /** Where an upload stands: its status and, while it can be resumed, the parts the store has. */
+  getUpload(id: string, signal?: AbortSignal): Promise<UploadStatus>;
   getMedia(id: string, signal?: AbortSignal): Promise<MediaView>;
   listMedia(filter: ListFilter, cursor?: string | null, limit?: number, signal?: AbortSignal): Promise<MediaPage>;
   updateMedia(id: string, update: MediaUpdate): Promise<MediaView>;
@@ -261,6 +267,12 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       // The API names where to complete (the grant's `completeUrl`): sent there as it is.
       await call(`${base}${completeUrl}`, { method: 'POST', body: JSON.stringify({ uploadId, parts }), headers: { 'content-type': 'application/json' } });
     },
+    async requestPartUrls(partsUrl, numbers) {
+      // Asked where the grant said (`partsUrl`), as the completion is.
+      const response = await call(`${base}${partsUrl}`, { method: 'POST', body: JSON.stringify({ numbers: [...numbers] }), headers: { 'content-type': 'application/json' } });
+      return (await response.json()) as UploadParts;
+    },
+    getUpload: (id, signal) => api.getUpload({ path: { id } }, signalOf(signal)),
     getMedia: (id, signal) => api.getMedia({ path: { id } }, signalOf(signal)),
     listMedia(filter, cursor, limit = 60, signal) {
       // In this order in the URL: filters, then where the page starts and how long it is.

@@ -139,3 +139,11 @@ export function bulkLimitOf(action: BulkAction): number {
  * the quota (null: none). `GET /api/v1/me` answers it, or null where the server keeps no usage.
  */
 export type StorageUsage = NonNullable<Me['storage']>;
+
+/**
+ * Resumable uploads: `POST /api/v1/uploads` gives URLs for the first parts only (`MultipartUpload`
+ * has `partCount`, `partsUrl` and `resumableUntil`), `POST /api/v1/uploads/{id}/parts` more of
+ * them (`UploadParts`), `GET /api/v1/uploads/{id}` where the upload stands and, while it can be
+ * resumed, the parts the store has (`UploadStatus`).
+ */
+export type { ReceivedPart, UploadParts, UploadStatus } from '@mediaflow/api/client';

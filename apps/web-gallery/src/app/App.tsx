@@ -1,4 +1,5 @@
 import { lazy, Suspense, useCallback, useEffect, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
+import { AccountButton } from '../account/AccountButton';
 import { AlbumPage } from '../albums/AlbumPage';
 import { AlbumsPage } from '../albums/AlbumsPage';
 import type { StorageUsage } from '../api/types';
@@ -90,6 +91,7 @@ function Header({ onUpload, onNavigate, section, moderator, storage, onSignOut, 
         <span className="user" title={session.ownerId ?? undefined}>
           {session.displayName}
         </span>
+        <AccountButton onSignOut={onSignOut} />
         <button type="button" className="btn btn-quiet" onClick={onSignOut}>
           Sign out
         </button>
@@ -134,6 +136,7 @@ function Shell({ config, route, navigate }: { config: GalleryConfig; route: Rout
   }, [index, ordered.length, loadMore]);
 
   const signOut = () => {
+    void uploads.forgetOwner(session.ownerId);
     session.signOut();
     if (config.auth.type === 'cognito') window.location.assign(logoutUrl(config.auth));
   };

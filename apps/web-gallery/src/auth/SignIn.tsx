@@ -1,4 +1,5 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useState, type FormEvent } from 'react';
+import { clearSignOutNotice, storedSignOutNotice } from '../account/deleted-notice';
 import { LogoMark } from '../ui/icons';
 import type { GalleryConfig } from './config';
 
@@ -13,6 +14,10 @@ export interface SignInProps {
 export function SignIn({ config, notice, onToken, onHostedSignIn }: SignInProps) {
   const [token, setToken] = useState('');
   const [error, setError] = useState<string | null>(null);
+  // Why the last sign-out happened, kept across a hosted sign-out's redirects (an account deleted): shown once.
+  const [kept] = useState(storedSignOutNotice);
+  useEffect(clearSignOutNotice, []);
+  const shown = notice ?? kept;
   const fieldId = useId();
   const helpId = useId();
 
@@ -30,9 +35,9 @@ export function SignIn({ config, notice, onToken, onHostedSignIn }: SignInProps)
         </div>
         <h1>Your photos, videos and files, ready everywhere.</h1>
         <p className="muted">Upload anything; Mediaflow makes fast web versions, tags them for you and keeps the originals safe.</p>
-        {notice && (
+        {shown && (
           <p className="notice notice-warn" role="status">
-            {notice}
+            {shown}
           </p>
         )}
         {config.auth.type === 'cognito' ? (

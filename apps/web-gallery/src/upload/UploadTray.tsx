@@ -1,4 +1,5 @@
-import { useState, useSyncExternalStore } from 'react';
+import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { useServices } from '../app/services';
 import { CloseIcon, PauseIcon, PlayIcon, RetryIcon } from '../ui/icons';
 import { formatBytes } from '../ui/format';
 import type { UploadEntry, UploadPhase, UploadQueue } from './queue';
@@ -15,17 +16,46 @@ const PHASE_LABELS: Record<UploadPhase, string> = {
   failed: 'Failed',
   duplicate: 'Duplicate',
   rejected: 'Rejected',
+  interrupted: 'Interrupted',
 };
 
 function percent(loaded: number, total: number): number {
   return total > 0 ? Math.round((loaded / total) * 100) : 0;
 }
 
+/** An upload a reload interrupted: choose its file again to resume, or discard it (its item too). */
+function InterruptedActions({ entry, queue }: { entry: UploadEntry; queue: UploadQueue }) {
+  const picker = useRef<HTMLInputElement>(null);
+  return (
+    <>
+      <input
+        ref={picker}
+        type="file"
+        hidden
+        data-testid="resume-picker"
+        aria-label={`The file to resume ${entry.name} with`}
+        onChange={(e) => {
+          const file = e.target.files?.[0];
+          e.target.value = '';
+          if (file) void queue.resumeWith(entry.key, file);
+        }}
+      />
+      <button type="button" className="btn btn-quiet btn-small" onClick={() => picker.current?.click()} aria-label={`Choose the file to resume ${entry.name}`}>
+        Choose file
+      </button>
+      <button type="button" className="btn btn-quiet btn-small" onClick={() => void queue.discard(entry.key)} aria-label={`Discard ${entry.name}`}>
+        Discard
+      </button>
+    </>
+  );
+}
+
 function Row({ entry, queue }: { entry: UploadEntry; queue: UploadQueue }) {
   const pct = percent(entry.loaded, entry.size);
   const sending = entry.phase === 'uploading' || entry.phase === 'paused';
+  const interrupted = entry.phase === 'interrupted';
   return (
-    <li className={`upload-row phase-${entry.phase}`} data-testid="upload-row">
+    <li className={`upload-row phase-${entry.phase}`} data-testid="upload-row" data-media-id={entry.mediaId ?? undefined}>
       <div className="upload-row-head">
         <span className="upload-name" title={entry.name}>
           {entry.name}
@@ -36,7 +66,7 @@ function Row({ entry, queue }: { entry: UploadEntry; queue: UploadQueue }) {
         </span>
       </div>
       <progress className="bar" max={100} value={entry.phase === 'processing' ? undefined : pct} aria-label={`${entry.name}: ${PHASE_LABELS[entry.phase]}`} />
-      {entry.multipart && (
+      {entry.multipart && entry.parts.length > 0 && (
         <ol className="parts" aria-label="Parts">
           {entry.parts.map((p) => (
             <li key={p.number} className={`part part-${p.state}`} title={`Part ${p.number}: ${p.state}`} />
@@ -62,19 +92,31 @@ function Row({ entry, queue }: { entry: UploadEntry; queue: UploadQueue }) {
               <RetryIcon size={16} />
             </button>
           )}
-          <button type="button" className="icon-btn" onClick={() => queue.dismiss(entry.key)} aria-label={`Remove ${entry.name} from the list`}>
-            <CloseIcon size={16} />
-          </button>
+          {interrupted ? (
+            <InterruptedActions entry={entry} queue={queue} />
+          ) : (
+            <button type="button" className="icon-btn" onClick={() => queue.dismiss(entry.key)} aria-label={`Remove ${entry.name} from the list`}>
+              <CloseIcon size={16} />
+            </button>
+          )}
         </span>
       </div>
     </li>
   );
 }
 
-/** The upload list: overall progress, then one row per file with its own bar and actions. */
+/**
+ * The upload list: overall progress, then one row per file with its own bar and actions. On
+ * mount, and whenever someone else signs in, it lists the signed-in owner's uploads a reload
+ * interrupted.
+ */
 export function UploadTray({ queue }: { queue: UploadQueue }) {
   const entries = useSyncExternalStore(queue.subscribe, queue.getSnapshot);
   const [collapsed, setCollapsed] = useState(false);
+  const ownerId = useServices().session.ownerId;
+  useEffect(() => {
+    void queue.restore();
+  }, [queue, ownerId]);
   if (entries.length === 0) return null;
   const totals = queue.totals();
   const pct = percent(totals.loaded, totals.total);

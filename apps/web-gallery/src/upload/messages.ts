@@ -6,6 +6,16 @@ export const MESSAGES = {
   flagged: 'Held for review: only you can see it until it is released.',
   partFailed: (n: number, why: string) => `Part ${n} could not be sent (${why}). Retry continues with the parts not sent yet.`,
   stillProcessing: 'Still processing; it will appear in your library when ready.',
+  /** The tray's line for an upload a reload interrupted. */
+  interrupted: (percent: number | null) => `${percent === null ? 'Partly' : `${percent}%`} sent \u2014 choose the same file to resume`,
+  checkingFile: 'Checking the file\u2026',
+  otherSize: (name: string, size: string) => `That is not the same file: \u201c${name}\u201d was ${size}. Choose that file to resume it.`,
+  otherContent: (name: string) => `That is not the same file, or it changed since the upload began: its content differs from \u201c${name}\u201d. Choose that file, unchanged, to resume it.`,
+  otherModified: (name: string) => `That is not the same file, or it changed since the upload began: its date modified differs from \u201c${name}\u201d. Choose that file, unchanged, to resume it.`,
+  expired: 'It can no longer be resumed: what was sent is kept for a day only. Upload the file again.',
+  goneOnServer: 'It can no longer be resumed: the server no longer has what was sent. Upload the file again.',
+  restartedFresh: 'The interrupted upload could no longer be resumed, so this file is sent again from the start.',
+  discardFailed: (why: string) => `Could not discard it: ${why}`,
 };
 
 /** The most useful text an error carries: the API problem's detail, else its message. */

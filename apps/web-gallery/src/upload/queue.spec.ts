@@ -30,11 +30,14 @@ function manualPut() {
 const multipartGrant = (size: number, partSize: number): UploadGrant => ({
   id: 'm1',
   upload: {
-    partSize,
-    parts: Array.from({ length: Math.ceil(size / partSize) }, (_, i) => ({ number: i + 1, url: `/_local/part/${i + 1}` })),
-    completeUrl: '/api/v1/uploads/m1/complete',
     uploadId: 'up-1',
-    expiresAt: '2026-06-01T01:00:00.000Z',
+    partSize,
+    partCount: Math.ceil(size / partSize),
+    parts: Array.from({ length: Math.ceil(size / partSize) }, (_, i) => ({ number: i + 1, url: `/_local/part/${i + 1}` })),
+    partsUrl: '/api/v1/uploads/m1/parts',
+    completeUrl: '/api/v1/uploads/m1/complete',
+    expiresAt: new Date(Date.now() + 15 * 60_000).toISOString(),
+    resumableUntil: new Date(Date.now() + 86_400_000).toISOString(),
   },
 });
 

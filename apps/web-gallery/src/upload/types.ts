@@ -1,6 +1,7 @@
 import type { ApiClient } from '../api/client';
 import type { MediaView } from '../api/types';
 import type { LiveUpdates } from '../live/live-status';
+import type { PendingUploadStore } from './pending-store';
 
 /** One HTTP PUT of bytes to a presigned URL, reporting bytes sent. */
 export interface PutRequest {
@@ -35,7 +36,9 @@ export type UploadPhase =
   | 'flagged'
   | 'failed'
   | 'duplicate'
-  | 'rejected';
+  | 'rejected'
+  /** Started before the page was reloaded: waits for the person to choose the same file again. */
+  | 'interrupted';
 
 export interface PartState {
   number: number;
@@ -73,7 +76,7 @@ export interface UploadTotals {
 }
 
 export interface UploadQueueOptions {
-  api: Pick<ApiClient, 'startUpload' | 'completeUpload' | 'getMedia'>;
+  api: Pick<ApiClient, 'startUpload' | 'completeUpload' | 'getMedia' | 'requestPartUrls' | 'getUpload' | 'deleteMedia'>;
   put: PutTransport;
   /** Files sent at once. */
   concurrency?: number;
@@ -95,4 +98,17 @@ export interface UploadQueueOptions {
   hash?: (file: Blob) => Promise<string | undefined>;
   /** Told whenever the server's view of an uploaded item changes (the grid shows it). */
   onItem?: (item: MediaView) => void;
+  /**
+   * Where multipart uploads are kept so a reload can resume them (IndexedDB in the browser).
+   * Without it, or without a signed-in `owner`, nothing outlives the page.
+   */
+  store?: PendingUploadStore;
+  /** Who is signed in: uploads are kept under, and offered only to, their owner. */
+  owner?: () => string | null;
+  /** SHA-256 (hex) of a file's first part, to recognise the same file after a reload. */
+  hashPart?: (part: Blob) => Promise<string>;
+  /** Part URLs asked for at once (the API takes at most 100). */
+  partUrlBatch?: number;
+  /** The clock, in ms since the epoch (part URLs lapse, kept uploads expire). */
+  now?: () => number;
 }

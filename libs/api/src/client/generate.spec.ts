@@ -13,7 +13,13 @@ const UPDATE = process.env['UPDATE_API_CLIENT'] === '1';
 /** The document with every route module mounted, as the local server serves it. */
 async function fullDocument(): Promise<OpenApiDocument> {
   const deps = inMemoryDeps();
-  const app = createApi({ deps, verifier: bearerTokens(new LocalTokens({ secret: Buffer.alloc(32, 1) })), mediaFiles: {}, localUploads: async () => new Response(null) });
+  const app = createApi({
+    deps,
+    verifier: bearerTokens(new LocalTokens({ secret: Buffer.alloc(32, 1) })),
+    mediaFiles: {},
+    localUploads: async () => new Response(null),
+    account: { records: deps.repo, directory: { deleteUser: async () => undefined } },
+  });
   return (await (await app.request('/api/openapi.json')).json()) as OpenApiDocument;
 }
 

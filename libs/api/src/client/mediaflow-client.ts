@@ -25,6 +25,10 @@ export interface CompleteUpload {
   }[];
 }
 
+export interface UploadPartsRequest {
+  numbers: number[];
+}
+
 export interface MediaUpdate {
   title?: string | null | undefined;
   description?: string | null | undefined;
@@ -84,6 +88,10 @@ export interface ReviewReject {
 export interface DownloadRequest {
   ids: string[];
   rendition?: 'original' | string | undefined;
+}
+
+export interface AccountDeletionRequest {
+  confirm: 'delete my account';
 }
 
 export type MediaKind = 'image' | 'video' | 'audio' | 'document' | 'other';
@@ -266,14 +274,17 @@ export interface SinglePutUpload {
 }
 
 export interface MultipartUpload {
+  uploadId: string;
   partSize: number;
+  partCount: number;
   parts: {
     number: number;
     url: string;
   }[];
+  partsUrl: string;
   completeUrl: string;
-  uploadId: string;
   expiresAt: string;
+  resumableUntil: string;
 }
 
 export interface UploadStarted {
@@ -289,6 +300,36 @@ export interface DuplicateUpload {
 export interface UploadAccepted {
   id: string;
   status: 'uploading';
+}
+
+export interface UploadParts {
+  parts: {
+    number: number;
+    url: string;
+  }[];
+  expiresAt: string;
+}
+
+export interface ReceivedPart {
+  number: number;
+  etag: string;
+  size: number;
+}
+
+export interface UploadStatus {
+  id: string;
+  status: MediaStatus;
+  size: number;
+  filename: string;
+  createdAt: string;
+  resumable: boolean;
+  multipart?: {
+    uploadId: string;
+    partSize: number;
+    partCount: number;
+    received: ReceivedPart[];
+    resumableUntil: string;
+  } | undefined;
 }
 
 export interface Problem {
@@ -527,9 +568,34 @@ export interface DownloadView {
   createdAt: string;
 }
 
+export interface AccountDeletion {
+  done: boolean;
+  removed: {
+    items: number;
+    albums: number;
+    shares: number;
+    objects: number;
+  };
+}
+
 /** What `startUpload` sends. */
 export interface StartUploadInput {
   body: UploadRequest;
+}
+
+/** What `presignUploadParts` sends. */
+export interface PresignUploadPartsInput {
+  path: {
+    id: string;
+  };
+  body: UploadPartsRequest;
+}
+
+/** What `getUpload` sends. */
+export interface GetUploadInput {
+  path: {
+    id: string;
+  };
 }
 
 /** What `completeUpload` sends. */
@@ -762,6 +828,11 @@ export interface RequestReviewInput {
   };
 }
 
+/** What `deleteMe` sends. */
+export interface DeleteMeInput {
+  body: AccountDeletionRequest;
+}
+
 /** What `openShare` sends. */
 export interface OpenShareInput {
   path: {
@@ -814,6 +885,10 @@ export interface MediaflowClient {
   getOpenApiDocument(init?: RequestInit): Promise<OpenApiDocument>;
   /** Start an upload (a single PUT, or presigned parts above the multipart threshold) (`POST /api/v1/uploads`) */
   startUpload(input: StartUploadInput, init?: RequestInit): Promise<DuplicateUpload | UploadStarted>;
+  /** Presigned URLs for parts of a multipart upload (1 to 100 part numbers a request) (`POST /api/v1/uploads/{id}/parts`) */
+  presignUploadParts(input: PresignUploadPartsInput, init?: RequestInit): Promise<UploadParts>;
+  /** Where an upload stands: for a multipart upload that can be resumed, the parts received (`GET /api/v1/uploads/{id}`) */
+  getUpload(input: GetUploadInput, init?: RequestInit): Promise<UploadStatus>;
   /** Complete a multipart upload (`POST /api/v1/uploads/{id}/complete`) */
   completeUpload(input: CompleteUploadInput, init?: RequestInit): Promise<UploadAccepted>;
   /** List media, newest first (`GET /api/v1/media`) */
@@ -884,6 +959,8 @@ export interface MediaflowClient {
   requestReview(input: RequestReviewInput, init?: RequestInit): Promise<MediaView>;
   /** The caller’s owner id, roles and storage used (`GET /api/v1/me`) */
   getMe(init?: RequestInit): Promise<Me>;
+  /** Delete the caller’s account and everything of it, for good; call again while it answers 202 (`DELETE /api/v1/me`) */
+  deleteMe(input: DeleteMeInput, init?: RequestInit): Promise<AccountDeletion>;
   /** What a share link shows: its item, or a page of its album’s items in album order (`GET /api/v1/shared/{token}`) */
   openShare(input: OpenShareInput, init?: RequestInit): Promise<SharedPage>;
   /** The password of a protected link, for an unlock grant to send as x-share-unlock (`POST /api/v1/shared/{token}/unlock`) */
@@ -909,6 +986,8 @@ export function createMediaflowClient(options: ClientOptions = {}): MediaflowCli
     getHealth: (init) => send(options, 'GET', '/api/health', {}, init, true),
     getOpenApiDocument: (init) => send(options, 'GET', '/api/openapi.json', {}, init, true),
     startUpload: (input, init) => send(options, 'POST', '/api/v1/uploads', input, init, true),
+    presignUploadParts: (input, init) => send(options, 'POST', '/api/v1/uploads/{id}/parts', input, init, true),
+    getUpload: (input, init) => send(options, 'GET', '/api/v1/uploads/{id}', input, init, true),
     completeUpload: (input, init) => send(options, 'POST', '/api/v1/uploads/{id}/complete', input, init, true),
     listMedia: (input = {}, init) => send(options, 'GET', '/api/v1/media', input, init, true),
     getMedia: (input, init) => send(options, 'GET', '/api/v1/media/{id}', input, init, true),
@@ -944,6 +1023,7 @@ export function createMediaflowClient(options: ClientOptions = {}): MediaflowCli
     rejectMedia: (input, init) => send(options, 'POST', '/api/v1/review/{ownerId}/{id}/reject', input, init, true),
     requestReview: (input, init) => send(options, 'POST', '/api/v1/media/{id}/review-request', input, init, true),
     getMe: (init) => send(options, 'GET', '/api/v1/me', {}, init, true),
+    deleteMe: (input, init) => send(options, 'DELETE', '/api/v1/me', input, init, true),
     openShare: (input, init) => send(options, 'GET', '/api/v1/shared/{token}', input, init, true),
     unlockShare: (input, init) => send(options, 'POST', '/api/v1/shared/{token}/unlock', input, init, true),
     openSharedMedia: (input, init) => send(options, 'GET', '/api/v1/shared/{token}/media/{id}', input, init, true),

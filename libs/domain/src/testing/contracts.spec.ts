@@ -16,6 +16,7 @@ import {
   mediaRepositoryContract,
   mediaSearchContract,
   objectStoreContract,
+  ownerRecordsContract,
   QUEUE_CONTRACT_SETTINGS,
   queueContract,
   reviewQueueContract,
@@ -32,6 +33,11 @@ storageUsageContract('in memory', async () => ({ repo: new InMemoryMediaReposito
 albumRepositoryContract('in memory', async () => ({ albums: new MemoryAlbumRepository() }));
 
 shareLinkRepositoryContract('in memory', async () => ({ shares: new MemoryShareLinkRepository() }));
+
+ownerRecordsContract('in memory', async () => {
+  const repo = new InMemoryMediaRepository();
+  return { repo, albums: new MemoryAlbumRepository(), shares: new MemoryShareLinkRepository(), records: repo };
+});
 
 reviewQueueContract('in memory', async () => {
   const repo = new InMemoryMediaRepository();

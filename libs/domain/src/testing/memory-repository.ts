@@ -1,7 +1,7 @@
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import { LISTED_STATUSES } from '../lifecycle.js';
 import type { MediaItem } from '../media.js';
-import type { MediaRepository, ReviewQueue, TagCount } from '../ports.js';
+import type { MediaRepository, OwnerRecords, ReviewQueue, TagCount } from '../ports.js';
 import { decodeCursor, encodeCursor, MAX_PAGE_SIZE, type ListQuery, type Page } from '../query.js';
 import { compareTrashed, trashCursorBinding, type TrashQuery } from '../trash.js';
 import { storedBytes, type StorageUsage } from '../usage.js';
@@ -34,10 +34,12 @@ const REVIEW_CURSOR_BINDING = { ownerId: '', scope: 'review-queue' } as const;
  * (the contract suite checks all three): owner scoping, conditional updates, hash claims,
  * newest-first cursor pagination. It is also the moderators' {@link ReviewQueue} over the same items.
  */
-export class InMemoryMediaRepository implements MediaRepository, ReviewQueue {
+export class InMemoryMediaRepository implements MediaRepository, ReviewQueue, OwnerRecords {
   private readonly items = new Map<string, MediaItem>();
   private readonly hashes = new Map<string, string>();
   private readonly revisions = new Map<string, number>();
+  /** Owners whose account was deleted (`OwnerRecords.forgetOwner`). */
+  private readonly deletedOwners = new Set<string>();
 
   private touch(ownerId: string): void {
     this.revisions.set(ownerId, (this.revisions.get(ownerId) ?? 0) + 1);
@@ -202,5 +204,29 @@ export class InMemoryMediaRepository implements MediaRepository, ReviewQueue {
       return { items, nextCursor: encodeCursor({ after: last.id, extra: { o: last.ownerId } }, REVIEW_CURSOR_BINDING) };
     }
     return { items };
+  }
+  /** The owner's items in any status, by id (`OwnerRecords`). */
+  async listOwnerMedia(ownerId: string, cursor: string | undefined, limit: number): Promise<Page<MediaItem>> {
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new ValidationError('limit must be 1 to 1000');
+    const binding = { ownerId, scope: 'owner-media' };
+    const after = cursor === undefined ? '' : decodeCursor(cursor, binding).after;
+    const all = [...this.items.values()].filter((i) => i.ownerId === ownerId && i.id > after).sort((a, b) => (a.id < b.id ? -1 : 1));
+    const items = all.slice(0, limit).map(clone);
+    const last = items[items.length - 1];
+    return all.length > limit && last !== undefined ? { items, nextCursor: encodeCursor({ after: last.id }, binding) } : { items };
+  }
+
+  /**
+   * Nothing is kept beside the items here but the revision, which moves on rather than going (a
+   * page cached for the deleted account is never current again), and the tombstone (`OwnerRecords`).
+   */
+  async forgetOwner(ownerId: string): Promise<void> {
+    if (this.itemsOf(ownerId).length > 0) throw new ConflictError('the owner still has items: delete them first');
+    this.touch(ownerId);
+    this.deletedOwners.add(ownerId);
+  }
+
+  async isDeleted(ownerId: string): Promise<boolean> {
+    return this.deletedOwners.has(ownerId);
   }
 }

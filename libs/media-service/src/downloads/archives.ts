@@ -373,9 +373,10 @@ export async function prepareArchive(deps: Pick<ArchiveDeps, 'repo' | 'store' | 
  * `deps.writer`, in parts as it is produced) and records the outcome beside it, which
  * {@link archiveStatus} reports. A repeated delivery of a built archive does nothing again. A
  * refusal of the domain (nothing to download, a file that changed) is recorded as failed; any
- * other error is thrown, for the queue to try again.
+ * other error is thrown, for the queue to try again. A request gone by the time the archive is
+ * written (its account deleted meanwhile) has the archive and outcome removed again.
  *
- * @returns the outcome, or `undefined` when the request is gone (past its retention).
+ * @returns the outcome, or `undefined` when the request is gone (past its retention, or its account deleted).
  */
 export async function buildArchive(deps: ArchiveBuildDeps, message: unknown): Promise<ArchiveOutcome | undefined> {
   const job = parseOrThrow(ArchiveJobMessageSchema, message, 'archive job');
@@ -402,6 +403,13 @@ export async function buildArchive(deps: ArchiveBuildDeps, message: unknown): Pr
     outcome = { status: 'failed', reason: error.message.slice(0, 1000), finishedAt: deps.clock.now().toISOString() };
   }
   await deps.store.put(keys.outcome, json(outcome), { contentType: 'application/json' });
+  // Looked at again once written: an account deleted meanwhile took the request (and everything
+  // else of the owner), and what was just written must not outlive it.
+  if ((await deps.store.head(keys.request)) === undefined) {
+    await deps.store.deleteByPrefix(keys.prefix);
+    logEntry(deps, { level: 'warn', msg: 'archive request gone while building; archive removed', ...job });
+    return undefined;
+  }
   logEntry(deps, { level: 'info', msg: 'archive built', ...job, status: outcome.status });
   return outcome;
 }

@@ -112,9 +112,10 @@ async function backfillSegment(client: DynamoDBClient, tableName: string, segmen
           new PutItemCommand({
             TableName: tableName,
             Item: mediaRow(item),
-            // Not a row backfillTable rewrote in between: that kept its version and set the footprint.
-            ConditionExpression: 'version = :version AND attribute_not_exists(#footprint)',
-            ExpressionAttributeNames: { '#footprint': FOOTPRINT_ATTRIBUTE },
+            // Not a row backfillTable rewrote in between: that kept its version and set the footprint
+            // (and the count, which this rewrite, as old rows have none, leaves out).
+            ConditionExpression: 'version = :version AND attribute_not_exists(#footprint) AND attribute_not_exists(#counted)',
+            ExpressionAttributeNames: { '#footprint': FOOTPRINT_ATTRIBUTE, '#counted': USAGE_ATTRIBUTE },
             ExpressionAttributeValues: { ':version': num(item.version) },
           }),
         );
@@ -183,15 +184,11 @@ export async function backfillTable(client: DynamoDBClient, tableName: string, o
 }
 
 /**
- * Makes the first transaction of a row that counts nothing yet count it: the row's write also
- * requires that no write counted it meanwhile (two backfills at once), and the owner's counter
- * moves by the row's bytes in the same transaction.
+ * Makes the first transaction of a row that counts nothing yet count it: the row's write requires
+ * that no write counted it meanwhile (its condition expects no count: two backfills at once, or a
+ * live write), and the owner's counter moves by the row's bytes in the same transaction.
  */
 function countOnce(table: string, item: MediaItem, actions: TransactWriteItem[], counted: number): void {
-  const put = actions[0]?.Put;
-  if (put?.ConditionExpression === undefined) return;
-  put.ConditionExpression = `${put.ConditionExpression} AND attribute_not_exists(#counted)`;
-  put.ExpressionAttributeNames = { ...put.ExpressionAttributeNames, '#counted': USAGE_ATTRIBUTE };
   const usage = usageChange(table, item, undefined, counted);
   if (usage !== undefined) actions.push(usage);
 }
@@ -242,7 +239,8 @@ async function backfillTableSegment(client: DynamoDBClient, tableName: string, s
       let outcome: 'written' | 'changed' = 'written';
       let first = true;
       for (const step of [plan.main, ...plan.after]) {
-        const actions = stepActions(tableName, item, step, previous, counted);
+        // The first step counts a row that counted nothing (on condition that it still does not).
+        const actions = stepActions(tableName, item, step, previous, counted, first ? stored : counted);
         if (first && stored === undefined) countOnce(tableName, item, actions, counted);
         first = false;
         outcome = await sendTransaction(client, actions);

@@ -17,6 +17,9 @@ import { DynamoMediaRepository } from './dynamo-media-repository.js';
 import { ABANDONED_UPLOAD_TTL_SECONDS, MEDIA_TABLE, MEDIA_TTL_ATTRIBUTE, mediaKeys, OWNER_TAGS_INDEX } from './table.js';
 
 const dynamo = useDynalite();
+// dynalite runs transactions slowly, and more so on a busy machine: a case of a few dozen writes
+// can take seconds there (the writes, not the waiting, are what these cases test).
+jest.setTimeout(30_000);
 
 interface Harness {
   repo: DynamoMediaRepository;

@@ -19,6 +19,7 @@ import {
   type ListQuery,
   type MediaItem,
   type MediaRepository,
+  type OwnerRecords,
   type Page,
   type ReviewQueue,
   type StorageUsage,
@@ -49,6 +50,7 @@ import {
   type IndexStep,
   type SearchFootprint,
 } from './search-index.js';
+import { forgetOwnerRows, isOwnerDeleted, listOwnerMediaRows } from './owner-records.js';
 import { mediaKeys } from './table.js';
 import { countedBytes, countedOf, readUsage, usageChange } from './usage-counter.js';
 import { awsErrorName } from '../aws-errors.js';
@@ -181,7 +183,7 @@ function reviewPosition(after: string): { mediaId: string; ownerId: string } {
  * const repo = new DynamoMediaRepository({ tableName: env.MEDIA_TABLE, region: env.AWS_REGION });
  * const page = await repo.list(ownerId, ListQuerySchema.parse(query));
  */
-export class DynamoMediaRepository implements MediaRepository, ReviewQueue {
+export class DynamoMediaRepository implements MediaRepository, ReviewQueue, OwnerRecords {
   readonly config: DynamoMediaRepositoryConfig;
   private readonly client: DynamoDBClient;
 
@@ -228,13 +230,34 @@ export class DynamoMediaRepository implements MediaRepository, ReviewQueue {
     let previous = serializeFootprint(start);
     for (const step of steps) {
       try {
-        await this.transact(stepActions(this.table, item, step, previous, countedBytes(item)));
+        // The item's own write recorded what it counts; every step keeps it.
+        await this.transact(stepActions(this.table, item, step, previous, countedBytes(item), countedBytes(item)));
       } catch (error) {
         if (cancellationCodes(error)?.[0] === 'ConditionalCheckFailed') return;
         throw error;
       }
       previous = serializeFootprint(step.footprint);
     }
+  }
+
+  /**
+   * Makes room in an item's own transaction (the row, `own`, and `counters` counter updates) by
+   * removing tag index entries it would remove anyway beforehand, in transactions of their own: an
+   * item with nearly 100 tags going to the trash or away has more entries to remove than one
+   * transaction holds. Removing an entry early is safe: it is removed again (a no-op) if the
+   * write is retried, and an entry missing for a moment only hides the item from that tag's list.
+   * Entries to add cannot go early (they would list an item that is not written yet): too many of
+   * them are refused.
+   */
+  private async removeSurplusTagEntries(own: TransactWriteItem[], tagOps: readonly TransactWriteItem[], counters: number): Promise<void> {
+    const surplus = own.length - (MAX_TRANSACTION_ACTIONS - 1 - counters);
+    if (surplus <= 0) return;
+    const removals = tagOps.filter((action) => action.Delete !== undefined);
+    if (removals.length < surplus) throw tooManyChanges();
+    const early = removals.slice(removals.length - surplus);
+    for (let at = 0; at < early.length; at += MAX_TRANSACTION_ACTIONS) await this.transact(early.slice(at, at + MAX_TRANSACTION_ACTIONS));
+    const gone = new Set(early);
+    own.splice(0, own.length, ...own.filter((action) => !gone.has(action)));
   }
 
   private async holderOf(ownerId: string, sha256: string): Promise<string | undefined> {
@@ -370,16 +393,17 @@ export class DynamoMediaRepository implements MediaRepository, ReviewQueue {
         }
         if (oldSha !== undefined) own.push(claimDelete(this.table, next.ownerId, next.id, oldSha));
       }
-      own.push(...tagChanges(this.table, current, next));
+      const tagOps = tagChanges(this.table, current, next);
+      own.push(...tagOps);
       const counted = countedBytes(next);
       const usage = usageChange(this.table, next, stored.counted, counted);
       if (usage !== undefined) own.push(usage);
       const from = stored.footprint ?? EMPTY_FOOTPRINT;
       const wanted = wantedFootprint(next);
+      await this.removeSurplusTagEntries(own, tagOps, indexChange(from, wanted).counters.length);
       const room = MAX_TRANSACTION_ACTIONS - 1 - own.length;
-      if (room < indexChange(from, wanted).counters.length) throw tooManyChanges();
       const plan = planIndexSteps(this.table, next, from, wanted, room);
-      const put = { TableName: this.table, Item: indexedRow(next, plan.main.footprint, plan.main.pending, counted), ...rowCondition(expectedVersion, stored.footprintText) };
+      const put = { TableName: this.table, Item: indexedRow(next, plan.main.footprint, plan.main.pending, counted), ...rowCondition(expectedVersion, stored.footprintText, stored.counted) };
       try {
         if (own.length === 0 && plan.main.actions.length === 0) {
           // Tags, hash, words, date, month and bytes counted unchanged (most updates: status, progress): one PutItem.
@@ -452,19 +476,20 @@ export class DynamoMediaRepository implements MediaRepository, ReviewQueue {
       const current = stored.item;
       const own: TransactWriteItem[] = [];
       if (current.original.sha256 !== undefined) own.push(claimDelete(this.table, ownerId, id, current.original.sha256));
-      for (const tag of indexedTags(current)) own.push(tagDelete(this.table, ownerId, id, tag));
+      const tagOps = indexedTags(current).map((tag) => tagDelete(this.table, ownerId, id, tag));
+      own.push(...tagOps);
       const usage = usageChange(this.table, current, stored.counted, 0);
       if (usage !== undefined) own.push(usage);
       const from = stored.footprint ?? EMPTY_FOOTPRINT;
+      await this.removeSurplusTagEntries(own, tagOps, indexChange(from, EMPTY_FOOTPRINT).counters.length);
       const room = MAX_TRANSACTION_ACTIONS - 1 - own.length;
-      if (room < indexChange(from, EMPTY_FOOTPRINT).counters.length) throw tooManyChanges();
       // Postings that do not fit the delete's own transaction go first, each step recorded on the
       // row: the row must outlive them, or nothing would say they are there.
       const removal = planRemoval(this.table, current, from, room);
       let footprintText = stored.footprintText;
       for (const step of removal.before) {
         try {
-          await this.transact(stepActions(this.table, current, step, footprintText, stored.counted));
+          await this.transact(stepActions(this.table, current, step, footprintText, stored.counted, stored.counted));
         } catch (error) {
           if (cancellationCodes(error)?.[0] !== 'ConditionalCheckFailed') throw error;
           await pause(attempt);
@@ -473,7 +498,7 @@ export class DynamoMediaRepository implements MediaRepository, ReviewQueue {
         footprintText = serializeFootprint(step.footprint);
       }
       const rowDelete: TransactWriteItem = {
-        Delete: { TableName: this.table, Key: { PK: str(mediaKeys.ownerPk(ownerId)), SK: str(mediaKeys.mediaSk(id)) }, ...rowCondition(current.version, footprintText) },
+        Delete: { TableName: this.table, Key: { PK: str(mediaKeys.ownerPk(ownerId)), SK: str(mediaKeys.mediaSk(id)) }, ...rowCondition(current.version, footprintText, stored.counted) },
       };
       try {
         await this.transact([rowDelete, ...own, ...removal.last]);
@@ -533,5 +558,23 @@ export class DynamoMediaRepository implements MediaRepository, ReviewQueue {
   async listTrashedBefore(before: Date, limit: number): Promise<MediaItem[]> {
     if (!Number.isInteger(limit) || limit < 1) throw new ValidationError('limit must be a positive integer');
     return readTrashedBefore(this.client, this.table, before, limit);
+  }
+
+  /** {@link OwnerRecords.listOwnerMedia}: a strongly consistent Query of the owner's `MEDIA#` rows, by id. */
+  async listOwnerMedia(ownerId: string, cursor: string | undefined, limit: number): Promise<Page<MediaItem>> {
+    checkOwner(ownerId);
+    return listOwnerMediaRows(this.client, this.table, ownerId, cursor, limit);
+  }
+
+  /** {@link OwnerRecords.forgetOwner}: the month counters and whatever an interrupted delete left (`owner-records.ts`). */
+  async forgetOwner(ownerId: string): Promise<void> {
+    checkOwner(ownerId);
+    await forgetOwnerRows(this.client, this.table, ownerId);
+  }
+
+  /** {@link OwnerRecords.isDeleted}: the owner's tombstone (`owner-records.ts`). */
+  async isDeleted(ownerId: string): Promise<boolean> {
+    checkOwner(ownerId);
+    return isOwnerDeleted(this.client, this.table, ownerId);
   }
 }

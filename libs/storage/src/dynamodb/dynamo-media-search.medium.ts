@@ -12,6 +12,8 @@ import { useDynalite } from './testing/dynalite-server.js';
 import { freshMediaTable, type DynaliteTable } from './testing/dynalite-table.js';
 
 const dynamo = useDynalite();
+// Cases write up to a hundred items through dynalite's transactions: seconds on a busy machine.
+jest.setTimeout(30_000);
 
 mediaSearchContract('dynamodb (dynalite)', async () => {
   const t = await freshMediaTable(dynamo.endpoint());

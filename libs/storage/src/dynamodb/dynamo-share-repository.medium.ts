@@ -72,7 +72,7 @@ describe('DynamoShareLinkRepository on dynalite', () => {
     for (let i = 0; i < 5; i += 1) await shares.createShare(makeShareLink());
     const sent = await commandsOf(() => shares.listShares('alice', { limit: 3 }));
     expect(sent.map((c) => c.name)).toEqual(['QueryCommand']);
-    expect(sent[0]?.input).toMatchObject({ Limit: 3, ScanIndexForward: false });
+    expect(sent[0]?.input).toMatchObject({ Limit: 3, ScanIndexForward: false, ConsistentRead: true });
   });
 
   it('records a visit on both rows with two single-item updates, and never brings a deleted link back', async () => {

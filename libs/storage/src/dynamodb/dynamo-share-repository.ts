@@ -237,6 +237,9 @@ export class DynamoShareLinkRepository implements ShareLinkRepository {
           TableName: this.table,
           KeyConditionExpression: 'PK = :pk AND begins_with(SK, :link)',
           ExpressionAttributeValues: { ':pk': str(mediaKeys.ownerPk(ownerId)), ':link': str('SHARELINK#') },
+          // A link just deleted is never listed again (deleting an account reads the first page
+          // after each page of deletes), nor one just created left out: a few links, a few RCUs.
+          ConsistentRead: true,
           ScanIndexForward: false,
           // Every row read is returned: read no more than the page (a second request only when
           // the page is more than a 1 MB response holds).

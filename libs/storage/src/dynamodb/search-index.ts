@@ -1,7 +1,7 @@
 import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { isListed, SEARCH_FIELD_WEIGHTS, SEARCH_FIELDS, searchDocument, takenAtOf, type MediaItem, type SearchField } from '@mediaflow/domain';
 import { StorageError } from '../errors.js';
-import { mediaRow, num, str, stringAttr, type Item } from './media-row.js';
+import { mediaRow, num, str, stringAttr, USAGE_ATTRIBUTE, type Item } from './media-row.js';
 import { mediaKeys } from './table.js';
 import { MAX_TRANSACTION_ACTIONS } from './write-actions.js';
 
@@ -297,23 +297,39 @@ export function parsePostingSk(sk: string): { word: string; takenAt: string; med
 }
 
 /**
- * The condition that a row is as it was read: at that version, and with that index footprint. The
- * footprint is part of it because the backfill indexes old rows without changing their version,
- * and a write planned from the footprint before it would leave its postings behind.
+ * The condition that a row is as it was read: at that version, with that index footprint and
+ * counting those bytes in its owner's storage used. The footprint and the count are part of it
+ * because the backfill indexes and counts old rows without changing their version: a write
+ * planned from the footprint before it would leave its postings behind, and one planned from the
+ * count before it would count the item twice (or, deleting it, not take it away).
  */
-export function rowCondition(version: number, footprintText: string | undefined): { ConditionExpression: string; ExpressionAttributeNames: Record<string, string>; ExpressionAttributeValues: Item } {
-  const names = { '#footprint': FOOTPRINT_ATTRIBUTE };
-  if (footprintText === undefined) {
-    return { ConditionExpression: 'version = :expected AND attribute_not_exists(#footprint)', ExpressionAttributeNames: names, ExpressionAttributeValues: { ':expected': num(version) } };
-  }
-  return {
-    ConditionExpression: 'version = :expected AND #footprint = :footprint',
-    ExpressionAttributeNames: names,
-    ExpressionAttributeValues: { ':expected': num(version), ':footprint': str(footprintText) },
-  };
+export function rowCondition(
+  version: number,
+  footprintText: string | undefined,
+  counted: number | undefined,
+): { ConditionExpression: string; ExpressionAttributeNames: Record<string, string>; ExpressionAttributeValues: Item } {
+  const names: Record<string, string> = { '#footprint': FOOTPRINT_ATTRIBUTE, '#counted': USAGE_ATTRIBUTE };
+  const values: Item = { ':expected': num(version) };
+  const footprint = footprintText === undefined ? 'attribute_not_exists(#footprint)' : '#footprint = :footprint';
+  if (footprintText !== undefined) values[':footprint'] = str(footprintText);
+  const count = counted === undefined ? 'attribute_not_exists(#counted)' : '#counted = :counted';
+  if (counted !== undefined) values[':counted'] = num(counted);
+  return { ConditionExpression: `version = :expected AND ${footprint} AND ${count}`, ExpressionAttributeNames: names, ExpressionAttributeValues: values };
 }
 
-/** One index step's transaction: the row with the step's footprint, as it was after the previous step, and the step's postings. */
-export function stepActions(table: string, item: MediaItem, step: IndexStep, previousFootprint: string | undefined, counted?: number): TransactWriteItem[] {
-  return [{ Put: { TableName: table, Item: indexedRow(item, step.footprint, step.pending, counted), ...rowCondition(item.version, previousFootprint) } }, ...step.actions];
+/**
+ * One index step's transaction: the row with the step's footprint, conditioned on being as the
+ * previous step left it, and the step's postings. The row records `counted` (what it counts in
+ * storage used) and is expected to have recorded `previousCounted` (the same unless this step is
+ * the one that counts it).
+ */
+export function stepActions(
+  table: string,
+  item: MediaItem,
+  step: IndexStep,
+  previousFootprint: string | undefined,
+  counted: number | undefined,
+  previousCounted: number | undefined,
+): TransactWriteItem[] {
+  return [{ Put: { TableName: table, Item: indexedRow(item, step.footprint, step.pending, counted), ...rowCondition(item.version, previousFootprint, previousCounted) } }, ...step.actions];
 }

@@ -9,6 +9,8 @@ import { useDynalite } from './testing/dynalite-server.js';
 import { freshMediaTable, type DynaliteTable } from './testing/dynalite-table.js';
 
 const dynamo = useDynalite();
+// dynalite runs transactions slowly: a hundred tags or two dozen concurrent uploads take seconds.
+jest.setTimeout(30_000);
 
 const rendition = (name: Rendition['name'], bytes: number): Rendition => ({
   name,
@@ -73,6 +75,29 @@ describe('DynamoDB storage used (usage counters)', () => {
     expect(await repo.usage('carol')).toEqual({ bytes: 0, items: 0 });
   });
 
+  it('trashes and deletes an item with a hundred tags (more tag entries than one transaction holds)', async () => {
+    const tag = (i: number) => ({ name: `tag${i}`, confidence: 1, source: 'user' as const });
+    const first = await repo.create(
+      makeMediaItem({ status: 'ready', tags: Array.from({ length: 60 }, (_, i) => tag(i)), original: { key: 'originals/alice/t', size: 900, mime: 'image/jpeg', filename: 't.jpg', sha256: 'a'.repeat(64) } }),
+    );
+    const full = await write(first, { tags: Array.from({ length: 100 }, (_, i) => tag(i)) });
+    expect((await repo.tagCounts('alice')).length).toBe(100);
+    const trashed = await write(full, { status: 'trashed', trash: { at: full.updatedAt, from: 'ready' } });
+    expect(await repo.tagCounts('alice')).toEqual([]);
+    expect(await repo.usage('alice')).toEqual({ bytes: 900, items: 1 });
+    await repo.delete('alice', trashed.id);
+    expect(await repo.get('alice', trashed.id)).toBeUndefined();
+    expect(await repo.usage('alice')).toEqual({ bytes: 0, items: 0 });
+
+    // Deleted straight from the library, its hundred entries and its hash claim go too.
+    const again = await write(await repo.create(makeMediaItem({ status: 'ready', tags: Array.from({ length: 60 }, (_, i) => tag(i)), original: { key: 'originals/alice/u', size: 10, mime: 'image/jpeg', filename: 'u.jpg', sha256: 'b'.repeat(64) } })), {
+      tags: Array.from({ length: 100 }, (_, i) => tag(i)),
+    });
+    await repo.delete('alice', again.id);
+    expect(await repo.tagCounts('alice')).toEqual([]);
+    expect(await repo.findByHash('alice', 'b'.repeat(64))).toBeUndefined();
+  });
+
   describe('rows written before the counters', () => {
     /** A row as the previous release wrote it: search footprint and index keys, no usage count. */
     async function previousRelease(item: MediaItem): Promise<MediaItem> {
@@ -115,6 +140,36 @@ describe('DynamoDB storage used (usage counters)', () => {
       expect(await backfillTable(t.client, t.tableName, { totalSegments: 1 })).toMatchObject({ found: 0, counted: 0 });
       await repo.delete('alice', titled.id);
       expect(await repo.usage('alice')).toEqual({ bytes: 0, items: 0 });
+    });
+
+    it('counts once when the backfill counts a row between a live write\u2019s read and its write', async () => {
+      for (const last of ['update', 'delete'] as const) {
+        const old = await previousRelease(ready(1000));
+        const writer = t.anotherClient();
+        let raced = false;
+        writer.middlewareStack.add(
+          (next, context) => async (args) => {
+            // The live write has read the row (no count yet); the backfill counts it before the write lands.
+            if (!raced && (context.commandName === 'PutItemCommand' || context.commandName === 'TransactWriteItemsCommand')) {
+              raced = true;
+              await backfillTable(t.client, t.tableName, { totalSegments: 1 });
+            }
+            return next(args);
+          },
+          { step: 'initialize', name: 'backfillMeanwhile', priority: 'high' },
+        );
+        const racing = new DynamoMediaRepository({ tableName: t.tableName }, { client: writer });
+        if (last === 'update') {
+          await racing.update({ ...old, title: 'Renamed', version: old.version + 1 }, old.version);
+          expect([last, await repo.usage('alice')]).toEqual([last, { bytes: 1100, items: 1 }]);
+          await repo.delete('alice', old.id);
+        } else {
+          await racing.delete('alice', old.id);
+          expect([last, await repo.usage('alice')]).toEqual([last, { bytes: 0, items: 0 }]);
+        }
+        expect(raced).toBe(true);
+        expect(await repo.usage('alice')).toEqual({ bytes: 0, items: 0 });
+      }
     });
 
     it('subtracts nothing when a row that never counted is deleted', async () => {

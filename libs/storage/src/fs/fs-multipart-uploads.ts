@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { open, readFile, rename, rm, type FileHandle } from 'node:fs/promises';
+import { open, readdir, readFile, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   NotFoundError,
@@ -10,6 +10,8 @@ import {
   type MultipartPlan,
   type MultipartUploads,
   type ObjectHead,
+  type PresignedParts,
+  type ReceivedPart,
 } from '@mediaflow/domain';
 import { errorCode, removeQuietly } from './file-ops.js';
 import { checkMaxBytes } from './fs-object-store.js';
@@ -17,12 +19,18 @@ import { processLocks } from './keyed-lock.js';
 import { FsLayout } from './layout.js';
 import type { FsObjectStoreOptions } from './options.js';
 import { presignExpiry, UrlSigner } from './presign.js';
-import { headFromSidecar } from './sidecar.js';
+import { headFromSidecar, identityOf, sameFile, type FileIdentity } from './sidecar.js';
 
 /** S3's limit on the number of parts. */
 export const MAX_PARTS = 10_000;
 
 const UPLOAD_ID = /^[0-9a-f]{32}$/;
+const PART_FILE = /^part-([1-9][0-9]{0,4})$/;
+const MD5_HEX = /^[0-9a-f]{32}$/;
+
+/** Where part `number` of an upload is kept, and its etag beside it. */
+const partFile = (dir: string, number: number): string => join(dir, `part-${number}`);
+const etagFile = (dir: string, number: number): string => join(dir, `part-${number}.etag`);
 
 /** What `start` recorded, in `{root}/.tmp/multipart/{uploadId}/upload.json`. */
 interface UploadRecord {
@@ -51,8 +59,67 @@ function parseRecord(text: string): UploadRecord | undefined {
 }
 
 /** The size part `number` (1-based) must have. */
-function expectedPartSize(record: UploadRecord, number: number): number {
+function expectedPartSize(record: Pick<UploadRecord, 'size' | 'partSize' | 'partCount'>, number: number): number {
   return number < record.partCount ? record.partSize : record.size - record.partSize * (record.partCount - 1);
+}
+
+/** The plan's part count, checked against S3's limit. */
+function countParts(size: number, partSize: number): number {
+  positiveInteger(size, 'size');
+  positiveInteger(partSize, 'partSize');
+  const partCount = Math.ceil(size / partSize);
+  if (partCount > MAX_PARTS) {
+    throw new ValidationError(`an upload has at most ${MAX_PARTS} parts; use larger parts`, [{ path: 'partSize', message: 'too small' }]);
+  }
+  return partCount;
+}
+
+/** Refuses part numbers outside 1..partCount (or not integers); duplicates are signed once. */
+function checkPartNumbers(numbers: readonly number[], partCount: number): number[] {
+  const bad = numbers.find((n) => !Number.isInteger(n) || n < 1 || n > partCount);
+  if (bad !== undefined) {
+    throw new ValidationError(`part numbers are integers from 1 to ${partCount}; ${bad} is not`, [{ path: 'numbers', message: 'out of range' }]);
+  }
+  return [...new Set(numbers)];
+}
+
+/** The MD5 hex of a file, read in a stream. */
+async function md5Of(path: string): Promise<string> {
+  const handle = await open(path, 'r');
+  try {
+    const hash = createHash('md5');
+    for await (const chunk of handle.createReadStream({ autoClose: false }) as AsyncIterable<Buffer>) hash.update(chunk);
+    return hash.digest('hex');
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * What the etag file beside a part holds: the etag and the identity of the part file it belongs
+ * to. A rename keeps the identity, so a listing can tell whether the part in place is the one the
+ * etag was computed for (a crash between writing the etag and moving the part in leaves the old
+ * part beside the new etag).
+ */
+interface EtagRecord {
+  etag: string;
+  file: FileIdentity;
+}
+
+/** The etag of the part file with identity `file`, if the etag file was written for that very file. */
+function etagFor(text: string, file: FileIdentity): string | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { etag, file: recorded } = value as Partial<Record<keyof EtagRecord, unknown>>;
+  if (typeof etag !== 'string' || !MD5_HEX.test(etag) || typeof recorded !== 'object' || recorded === null) return undefined;
+  const { ino, size, mtimeMs } = recorded as Record<string, unknown>;
+  if (typeof ino !== 'number' || typeof size !== 'number' || typeof mtimeMs !== 'number') return undefined;
+  return sameFile({ ino, size, mtimeMs }, file) ? etag : undefined;
 }
 
 /** S3 etags travel in quotes (`"abc..."`); compare without them. */
@@ -65,9 +132,10 @@ function positiveInteger(value: number, path: string): void {
 }
 
 /**
- * Resumable uploads for the local store, with S3 multipart semantics: `start` plans the parts and
- * presigns one PUT URL per part (to the local server, verified by {@link verifyPresigned}); the
- * server stores each part with {@link FsMultipartUploads.putPart}; `complete` checks every part's
+ * Resumable uploads for the local store, with S3 multipart semantics: `start` plans the parts,
+ * `presignParts` signs PUT URLs for the parts asked for (to the local server, verified by
+ * {@link verifyPresigned}); the server stores each part with {@link FsMultipartUploads.putPart}
+ * (its etag beside it, for `listParts`); `complete` checks every part's
  * etag and assembles the object atomically, with S3's multipart etag; `abort` removes the parts.
  *
  * Construct it with the same options as the `FsObjectStore` on that root.
@@ -83,29 +151,83 @@ export class FsMultipartUploads implements MultipartUploads {
     this.signer = new UrlSigner(options.baseUrl, options.secret);
   }
 
-  async start(
-    key: string,
-    size: number,
-    options: { partSize: number; expiresInSeconds: number; contentType?: string },
-  ): Promise<MultipartPlan> {
+  async start(key: string, size: number, options: { partSize: number; contentType?: string }): Promise<MultipartPlan> {
     await this.layout.paths(key);
-    positiveInteger(size, 'size');
-    positiveInteger(options.partSize, 'partSize');
-    const partCount = Math.ceil(size / options.partSize);
-    if (partCount > MAX_PARTS) {
-      throw new ValidationError(`an upload has at most ${MAX_PARTS} parts; use larger parts`, [{ path: 'partSize', message: 'too small' }]);
-    }
-    const expiresAt = presignExpiry(this.clock.now(), options.expiresInSeconds);
+    const partCount = countParts(size, options.partSize);
     const uploadId = randomBytes(16).toString('hex');
     const record: UploadRecord = { v: 1, key, size, partSize: options.partSize, partCount };
     if (options.contentType !== undefined) record.contentType = options.contentType;
     const dir = await this.layout.uploadDir(uploadId);
     await this.layout.writeSmallFile(join(dir, 'upload.json'), JSON.stringify(record), true);
-    const parts = Array.from({ length: partCount }, (_, i) => ({
-      number: i + 1,
-      url: this.signer.sign({ method: 'PUT', key, expiresAt, uploadId, partNumber: i + 1, contentLength: expectedPartSize(record, i + 1) }),
+    return { uploadId, partSize: options.partSize, partCount };
+  }
+
+  /**
+   * Signs one PUT URL per part number (to the local server, verified by {@link verifyPresigned}),
+   * each with that part's exact length. The upload is not read: a URL for an upload that is gone
+   * is refused when it is used.
+   */
+  async presignParts(
+    key: string,
+    uploadId: string,
+    plan: { size: number; partSize: number },
+    numbers: readonly number[],
+    options: { expiresInSeconds: number },
+  ): Promise<PresignedParts> {
+    await this.layout.paths(key);
+    if (!UPLOAD_ID.test(uploadId)) throw new NotFoundError(`no upload ${uploadId}`);
+    const partCount = countParts(plan.size, plan.partSize);
+    const wanted = checkPartNumbers(numbers, partCount);
+    const expiresAt = presignExpiry(this.clock.now(), options.expiresInSeconds);
+    const shape = { size: plan.size, partSize: plan.partSize, partCount };
+    const parts = wanted.map((number) => ({
+      number,
+      url: this.signer.sign({ method: 'PUT', key, expiresAt, uploadId, partNumber: number, contentLength: expectedPartSize(shape, number) }),
     }));
-    return { uploadId, partSize: options.partSize, parts, expiresAt };
+    return { parts, expiresAt };
+  }
+
+  /**
+   * The parts stored so far, by number, with the etags their PUTs answered. The etag is kept beside
+   * each part when it is stored, with the part file's identity; a part whose etag file is missing,
+   * unreadable or written for another file (a PUT that crashed before its part moved in) is hashed.
+   */
+  async listParts(key: string, uploadId: string): Promise<ReceivedPart[]> {
+    const { dir } = await this.record(key, uploadId);
+    let names: string[];
+    try {
+      names = await readdir(dir);
+    } catch (error) {
+      if (errorCode(error) === 'ENOENT') throw new NotFoundError(`no upload ${uploadId}`, { cause: error });
+      throw error;
+    }
+    const numbers = names.flatMap((name) => {
+      const match = PART_FILE.exec(name);
+      return match?.[1] === undefined ? [] : [Number(match[1])];
+    });
+    const parts: ReceivedPart[] = [];
+    for (const number of numbers.sort((a, b) => a - b)) {
+      const part = await processLocks.run(partFile(dir, number), async () => this.receivedPart(dir, number));
+      if (part !== undefined) parts.push(part);
+    }
+    return parts;
+  }
+
+  /** One stored part, or `undefined` when it went meanwhile (the upload completed or was aborted). */
+  private async receivedPart(dir: string, number: number): Promise<ReceivedPart | undefined> {
+    try {
+      const stats = await stat(partFile(dir, number));
+      const kept = await readFile(etagFile(dir, number), 'utf8').catch((error: unknown) => {
+        if (errorCode(error) === 'ENOENT') return '';
+        throw error;
+      });
+      const etag = etagFor(kept, identityOf(stats)) ?? (await md5Of(partFile(dir, number)));
+      const { size } = stats;
+      return { number, etag, size };
+    } catch (error) {
+      if (errorCode(error) === 'ENOENT') return undefined;
+      throw error;
+    }
   }
 
   /** The upload's record, or `NotFoundError` when there is no such upload for this key. */
@@ -141,8 +263,15 @@ export class FsMultipartUploads implements MultipartUploads {
       if (temp.size !== expected) {
         throw new ValidationError(`part ${partNumber} must be ${expected} bytes, not ${temp.size}`, [{ path: 'body', message: 'wrong size' }]);
       }
-      // No mkdir: if `complete` or `abort` removed the upload meanwhile, the part has nowhere to go.
-      await rename(temp.path, join(dir, `part-${partNumber}`));
+      // The etag goes beside the part before the part moves in, both under the part's lock, naming
+      // the file it belongs to: after a crash between the two, a listing sees that the part in
+      // place is another file and hashes it. No mkdir: if `complete` or `abort` removed the upload
+      // meanwhile, neither has anywhere to go.
+      await processLocks.run(partFile(dir, partNumber), async () => {
+        const record: EtagRecord = { etag: temp.md5.toString('hex'), file: temp.identity };
+        await this.layout.writeSmallFile(etagFile(dir, partNumber), JSON.stringify(record), false);
+        await rename(temp.path, partFile(dir, partNumber));
+      });
     } catch (error) {
       await removeQuietly(temp.path);
       if (errorCode(error) === 'ENOENT') throw new NotFoundError(`upload ${uploadId} ended while part ${partNumber} was sent`, { cause: error });
@@ -166,7 +295,7 @@ export class FsMultipartUploads implements MultipartUploads {
         for (const part of parts) {
           let handle: FileHandle;
           try {
-            handle = await open(join(dir, `part-${part.number}`), 'r');
+            handle = await open(partFile(dir, part.number), 'r');
           } catch (error) {
             if (errorCode(error) === 'ENOENT') {
               throw new ValidationError(`part ${part.number} has not been uploaded`, [{ path: `parts.${part.number - 1}`, message: 'missing' }]);

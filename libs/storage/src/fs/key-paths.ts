@@ -42,6 +42,17 @@ export function assertFsKey(key: string): void {
   }
 }
 
+/** Whether `path` itself (a link or not) still exists. */
+async function stillThere(path: string): Promise<boolean> {
+  try {
+    await lstat(path);
+    return true;
+  } catch (error) {
+    if (MISSING.has(errorCode(error) ?? '')) return false;
+    throw error;
+  }
+}
+
 /**
  * Throws `ValidationError` unless `path` is inside `root`, lexically and once the deepest part of
  * it that already exists is resolved through any symbolic links.
@@ -65,6 +76,11 @@ export async function assertInsideRoot(root: string, path: string): Promise<void
     try {
       real = await realpath(current);
     } catch (error) {
+      if (MISSING.has(errorCode(error) ?? '') && !(await stillThere(current))) {
+        // Removed between the two looks (a concurrent delete emptied and removed the folder): go on up.
+        current = dirname(current);
+        continue;
+      }
       // It exists but does not resolve: a dangling link, which a write would follow.
       if (MISSING.has(errorCode(error) ?? '') || errorCode(error) === 'ELOOP') refuse();
       throw error;

@@ -67,9 +67,10 @@ describe('presignedHandler (the local stand-in for S3 presigned URLs)', () => {
   });
 
   it('stores parts of a multipart upload without announcing anything', async () => {
-    const plan = await parts.start(KEY, 7, { partSize: 4, expiresInSeconds: 60 });
+    const plan = await parts.start(KEY, 7, { partSize: 4 });
+    const { parts: signed } = await parts.presignParts(KEY, plan.uploadId, { size: 7, partSize: 4 }, [1, 2], { expiresInSeconds: 60 });
     const etags: string[] = [];
-    for (const [part, bytes] of [[plan.parts[0], 'abcd'], [plan.parts[1], 'efg']] as const) {
+    for (const [part, bytes] of [[signed[0], 'abcd'], [signed[1], 'efg']] as const) {
       const res = await handle(put(part?.url ?? '', bytes));
       expect(res.status).toBe(200);
       etags.push((res.headers.get('etag') ?? '').replace(/"/g, ''));
@@ -132,9 +133,10 @@ describe('presignedHandler (the local stand-in for S3 presigned URLs)', () => {
   });
 
   it('refuses a part once the original is stored', async () => {
-    const plan = await parts.start(KEY, 7, { partSize: 4, expiresInSeconds: 60 });
+    const plan = await parts.start(KEY, 7, { partSize: 4 });
+    const { parts: signed } = await parts.presignParts(KEY, plan.uploadId, { size: 7, partSize: 4 }, [1], { expiresInSeconds: 60 });
     await store.put(KEY, Buffer.from('stored!'));
-    await expect(handle(put(plan.parts[0]?.url ?? '', 'abcd'))).rejects.toBeInstanceOf(ConflictError);
+    await expect(handle(put(signed[0]?.url ?? '', 'abcd'))).rejects.toBeInstanceOf(ConflictError);
   });
 
   it('asks whether the item still waits for its upload, and refuses a PUT or a part when it does not', async () => {
@@ -153,9 +155,10 @@ describe('presignedHandler (the local stand-in for S3 presigned URLs)', () => {
       },
     });
     const { url } = await store.presignPut(KEY, { expiresInSeconds: 60, contentLength: 5 });
-    const plan = await parts.start(KEY, 7, { partSize: 4, expiresInSeconds: 60 });
+    const plan = await parts.start(KEY, 7, { partSize: 4 });
+    const { parts: signed } = await parts.presignParts(KEY, plan.uploadId, { size: 7, partSize: 4 }, [1], { expiresInSeconds: 60 });
     await expect(guarded(put(url, 'photo'))).rejects.toThrow(/not waiting for an upload/);
-    await expect(guarded(put(plan.parts[0]?.url ?? '', 'abcd'))).rejects.toBeInstanceOf(ConflictError);
+    await expect(guarded(put(signed[0]?.url ?? '', 'abcd'))).rejects.toBeInstanceOf(ConflictError);
     expect(await store.head(KEY)).toBeUndefined();
     expect(asked[0]).toEqual({ ownerId: 'alice', mediaId: '01ARZ3NDEKTSV4RRFFQ69G5FAV' });
     // Only a verified URL gets as far as the question.

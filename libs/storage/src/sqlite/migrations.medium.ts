@@ -172,6 +172,47 @@ describe('migrations', () => {
     }
   });
 
+  it('brings a database written by schema 7 to 8: no owner is deleted yet, and words a delete left in the search index are gone', async () => {
+    const old = new Database(filename);
+    try {
+      expect(migrate(old, MEDIA_MIGRATIONS.slice(0, 7))).toEqual([1, 2, 3, 4, 5, 6, 7]);
+      // As version 7 indexed and then deleted an item: its words stayed in the index's pages.
+      old.prepare('INSERT INTO media_search (rowid, title) VALUES (1, ?)').run('quokkaparade at noon');
+      old.prepare('DELETE FROM media_search WHERE rowid = 1').run();
+    } finally {
+      old.close();
+    }
+    const pagesMention = (word: string): boolean => {
+      const db = new Database(filename, { readonly: true });
+      try {
+        return (db.prepare('SELECT block FROM media_search_data').all() as { block: Buffer }[]).some((r) => Buffer.from(r.block).toString('latin1').includes(word));
+      } finally {
+        db.close();
+      }
+    };
+    expect(pagesMention('quokkaparade')).toBe(true);
+
+    const repo = new SqliteMediaRepository({ filename });
+    try {
+      expect(await repo.isDeleted('alice')).toBe(false);
+      expect(pagesMention('quokkaparade')).toBe(false);
+      // The index still indexes, and deletes securely from now on.
+      const kept = await repo.create(makeMediaItem({ ownerId: 'bob', status: 'ready', title: 'wombatmarch' }));
+      expect((await repo.search().search('bob', SearchQuerySchema.parse({ q: 'wombatmarch' }))).items.map((i) => i.id)).toEqual([kept.id]);
+      await repo.forgetOwner('alice');
+      expect(await repo.isDeleted('alice')).toBe(true);
+    } finally {
+      repo.close();
+    }
+    const db = new Database(filename);
+    try {
+      expect(versions(db)).toEqual(all);
+      expect(db.prepare("SELECT v FROM media_search_config WHERE k = 'secure-delete'").get()).toEqual({ v: 1 });
+    } finally {
+      db.close();
+    }
+  });
+
   it('brings a database written by schema 4 to 5: the listing indexes leave the trash out, and the trash is listed', async () => {
     // Written the way the release with migrations 1 to 4 wrote: its rows, indexed for search by its backfill.
     const old = new Database(filename);

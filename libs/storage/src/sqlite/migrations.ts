@@ -35,7 +35,7 @@ export interface Migration {
  * `status NOT IN ('trashed', 'deleted')` from then on) and indexes the trash itself.
  *
  * Version 6 logs changes for the live feed; version 7 keeps what each owner's items take up, for
- * storage quotas.
+ * storage quotas; version 8 remembers deleted accounts and makes the full-text index delete securely.
  */
 export const MEDIA_MIGRATIONS: readonly Migration[] = [
   {
@@ -285,6 +285,25 @@ export const MEDIA_MIGRATIONS: readonly Migration[] = [
       ${usageTrigger('media_usage_delete', 'DELETE', ['OLD', -1])}
       INSERT INTO owner_usage (owner_id, bytes, items)
         SELECT owner_id, sum(${storedBytesSql('media')}), sum(status <> 'deleted') FROM media GROUP BY owner_id;
+    `,
+  },
+  {
+    version: 8,
+    name: 'deleted owners, secure full-text deletes',
+    // - deleted_owners is the tombstone of a deleted account (OwnerRecords.forgetOwner), kept for
+    //   good: the API refuses a token of such an owner, whoever issued it.
+    // - secure-delete: a row deleted from media_search takes its entries out of the index's pages
+    //   there and then, instead of leaving them behind a delete marker until a merge; so a deleted
+    //   item's words are found by no query and listed by no vocabulary, and deleting an account
+    //   needs only a bounded merge, not a rewrite of the whole index. Rows deleted before this
+    //   version left entries behind, which one merge takes out now.
+    sql: `
+      CREATE TABLE deleted_owners (
+        owner_id   TEXT PRIMARY KEY,
+        deleted_at TEXT NOT NULL
+      ) WITHOUT ROWID;
+      INSERT INTO media_search (media_search, rank) VALUES ('secure-delete', 1);
+      INSERT INTO media_search (media_search) VALUES ('optimize');
     `,
   },
 ];

@@ -13,6 +13,7 @@ import {
   type MediaItem,
   type MediaRepository,
   type MediaStatus,
+  type OwnerRecords,
   type Page,
   type ReviewQueue,
   type TagCount,
@@ -74,6 +75,26 @@ const DEFAULT_MMAP_SIZE_BYTES = 1024 * 1024 * 1024;
 /** The review queue spans owners, so its cursors are bound to the queue alone. */
 const REVIEW_CURSOR_BINDING = { ownerId: '', scope: 'review-queue' } as const;
 
+/** Cursors of {@link SqliteMediaRepository.listOwnerMedia}: the owner's whole library, by id. */
+const ownerMediaBinding = (ownerId: string) => ({ ownerId, scope: 'owner-media' }) as const;
+
+/**
+ * The tables that hold rows of an owner besides `media` and `media_search` (whose rows go with the
+ * items), each keyed by `owner_id`: what {@link SqliteMediaRepository.forgetOwner} clears. Members
+ * before their albums, so the album triggers find nothing left to count. Not `owner_revision`: the
+ * owner's revision moves on instead, so that a page or a 304 cached for the deleted account is
+ * never taken as current for a user of the same id later; nor `deleted_owners`, the tombstone.
+ */
+const OWNER_TABLES = ['media_tags', 'album_items', 'albums', 'share_links', 'owner_usage', 'media_changes'] as const;
+
+/**
+ * Pages of the full-text index one {@link SqliteMediaRepository.forgetOwner} may merge: bounded
+ * work under the write lock (an `optimize` would rewrite the whole index, every owner's). Negative,
+ * so that segments on different levels are merged too (a positive count merges only where a level
+ * has filled up).
+ */
+const FORGET_MERGE_PAGES = 64;
+
 function fromRow(row: JsonRow): MediaItem {
   // Written only by this class from a typed MediaItem, so it is read back without re-validating.
   return JSON.parse(row.json) as MediaItem;
@@ -104,7 +125,7 @@ function fromRow(row: JsonRow): MediaItem {
  * const repo = new SqliteMediaRepository({ filename: '.mediaflow/media.db' });
  * const page = await repo.list(ownerId, ListQuerySchema.parse(req.query));
  */
-export class SqliteMediaRepository implements MediaRepository, ReviewQueue {
+export class SqliteMediaRepository implements MediaRepository, ReviewQueue, OwnerRecords {
   private readonly db: Database.Database;
   private readonly session: SqliteSession;
   private readonly createTx: (item: MediaItem) => void;
@@ -422,6 +443,51 @@ export class SqliteMediaRepository implements MediaRepository, ReviewQueue {
       return { items, nextCursor: encodeCursor({ after: last.id, extra: { o: last.ownerId } }, REVIEW_CURSOR_BINDING) };
     }
     return { items };
+  }
+
+  /**
+   * {@link OwnerRecords.listOwnerMedia}: the owner's rows in any status, in id order (a range read
+   * of the primary key), for deleting an account.
+   */
+  async listOwnerMedia(ownerId: string, cursor: string | undefined, limit: number): Promise<Page<MediaItem>> {
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new ValidationError('limit must be 1 to 1000', [{ path: 'limit', message: 'out of range' }]);
+    const after = cursor === undefined ? '' : decodeCursor(cursor, ownerMediaBinding(ownerId)).after;
+    const rows = this.session.guard('listOwnerMedia', () =>
+      this.session.statement('SELECT json FROM media WHERE owner_id = ? AND id > ? ORDER BY id LIMIT ?').all(ownerId, after, limit + 1),
+    ) as JsonRow[];
+    const items = rows.slice(0, limit).map(fromRow);
+    const last = items[items.length - 1];
+    if (rows.length > limit && last !== undefined) return { items, nextCursor: encodeCursor({ after: last.id }, ownerMediaBinding(ownerId)) };
+    return { items };
+  }
+
+  /**
+   * {@link OwnerRecords.forgetOwner}: every row keyed by the owner in the tables beside `media`
+   * (what the owner's items take up, their change log, and any membership, album, link or tag row
+   * an interrupted delete left), the revision moved on and the tombstone written, in one
+   * transaction. Then a bounded merge of the full-text index: the entries of the deleted items
+   * left it when they were deleted (the index deletes securely since migration 8, so no query or
+   * vocabulary listing finds them), and the merge rewrites the pages that held them. Refuses while
+   * the owner still has items (their objects would be left without a record naming them).
+   */
+  async forgetOwner(ownerId: string): Promise<void> {
+    this.session.guard('forgetOwner', () =>
+      this.db.transaction(() => {
+        const left = this.session.statement('SELECT count(*) AS n FROM media WHERE owner_id = ?').get(ownerId) as { n: number };
+        if (left.n > 0) throw new ConflictError(`the owner still has ${left.n} items: delete them first`);
+        for (const table of OWNER_TABLES) this.session.statement(`DELETE FROM ${table} WHERE owner_id = ?`).run(ownerId);
+        this.session.statement('INSERT INTO owner_revision (owner_id, revision) VALUES (?, 1) ON CONFLICT (owner_id) DO UPDATE SET revision = revision + 1').run(ownerId);
+        this.session.statement('INSERT INTO deleted_owners (owner_id, deleted_at) VALUES (?, ?) ON CONFLICT (owner_id) DO NOTHING').run(ownerId, new Date().toISOString());
+      }).immediate(),
+    );
+    this.session.guard('forgetOwner', () => this.session.statement(`INSERT INTO media_search (media_search, rank) VALUES ('merge', ${-FORGET_MERGE_PAGES})`).run());
+    this.revisions.delete(ownerId);
+  }
+
+  /** {@link OwnerRecords.isDeleted}: the owner's tombstone, one primary-key read. */
+  async isDeleted(ownerId: string): Promise<boolean> {
+    const row = this.session.guard('isDeleted', () => this.session.statement('SELECT 1 AS deleted FROM deleted_owners WHERE owner_id = ?').get(ownerId));
+    return row !== undefined;
   }
 
   /**

@@ -105,7 +105,7 @@ interface UploadStarted {
   duplicate?: true;
   upload?:
     | { method: 'PUT'; url: string; headers: Record<string, string> }
-    | { partSize: number; parts: Array<{ number: number; url: string }>; completeUrl: string; uploadId: string };
+    | { partSize: number; partCount: number; parts: Array<{ number: number; url: string }>; partsUrl: string; completeUrl: string; uploadId: string };
 }
 
 /** Uploads bytes the way the gallery does: a presigned PUT, or presigned parts and a completion. */
@@ -120,8 +120,16 @@ export async function upload(user: StageUser, filename: string, bytes: Buffer, c
     if (!put.ok) throw new Error(`PUT to the presigned URL answered ${put.status}: ${await put.text()}`);
     return id;
   }
+  // The start hands out the first parts' URLs only; the rest come from `partsUrl`, 100 a request.
+  const urls = [...ticket.parts];
+  while (urls.length < ticket.partCount) {
+    const numbers = Array.from({ length: Math.min(100, ticket.partCount - urls.length) }, (_, i) => urls.length + i + 1);
+    const more = await user.api<{ parts: Array<{ number: number; url: string }> }>('POST', ticket.partsUrl, { numbers });
+    if (more.status !== 200) throw new Error(`POST ${ticket.partsUrl} answered ${more.status}: ${JSON.stringify(more.body)}`);
+    urls.push(...more.body.parts);
+  }
   const parts: Array<{ number: number; etag: string }> = [];
-  for (const part of ticket.parts) {
+  for (const part of urls) {
     const chunk = bytes.subarray((part.number - 1) * ticket.partSize, part.number * ticket.partSize);
     const put = await fetch(part.url, { method: 'PUT', body: new Uint8Array(chunk) });
     if (!put.ok) throw new Error(`PUT of part ${part.number} answered ${put.status}: ${await put.text()}`);

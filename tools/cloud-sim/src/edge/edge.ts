@@ -1,11 +1,15 @@
-import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
+import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { SimLog } from '../types.js';
 
 export interface EdgeOptions {
-  /** The local listener (`http://127.0.0.1:PORT`) serving a public host name, or undefined. */
-  route(host: string): string | undefined;
+  /**
+   * The local listener (`http://127.0.0.1:PORT`) serving a public host name, or undefined. The
+   * request's headers tell apart parts sharing a name (Cognito's host serves both the pool's keys
+   * and its JSON API).
+   */
+  route(host: string, headers: IncomingHttpHeaders): string | undefined;
   cert: string;
   key: string;
   /** 0 (the default) picks a free port. */
@@ -62,7 +66,7 @@ export async function startEdge(options: EdgeOptions): Promise<Edge> {
 
 function forward(options: EdgeOptions, req: IncomingMessage, res: ServerResponse): void {
   const host = (req.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
-  const target = host === '' ? undefined : options.route(host);
+  const target = host === '' ? undefined : options.route(host, req.headers);
   if (target === undefined) {
     options.log({ kind: 'dropped', source: 'edge', message: `no part of the stage answers for ${host || '(no Host header)'}` });
     res.writeHead(421, { 'content-type': 'text/plain' }).end(`The stage does not serve ${host}\n`);

@@ -16,6 +16,7 @@ const PROTOCOLS: Record<string, Protocol> = {
   dynamodb: 'json-1.0',
   sqs: 'json-1.0',
   rekognition: 'json-1.1',
+  'cognito-idp': 'json-1.1',
   events: 'json-1.1',
   sns: 'query',
   sts: 'query',

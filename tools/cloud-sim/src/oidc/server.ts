@@ -133,7 +133,7 @@ export async function startIssuer(options: IssuerOptions): Promise<Issuer> {
     const grantType = form.get('grant_type');
     if (grantType === 'authorization_code') {
       const grant = grants.redeemCode(form.get('code') ?? '', now());
-      if (!grant || grant.session.client.clientId !== client.clientId) throw new OAuthError('invalid_grant', 'The code is unknown, used or expired.');
+      if (!grant || grant.session.client.clientId !== client.clientId || !users.has(grant.session.user)) throw new OAuthError('invalid_grant', 'The code is unknown, used or expired.');
       if (form.get('redirect_uri') !== grant.redirectUri) throw new OAuthError('invalid_grant', 'redirect_uri differs from the authorize request.');
       if (grant.codeChallenge !== undefined && !verifierMatches(form.get('code_verifier') ?? '', grant.codeChallenge)) {
         throw new OAuthError('invalid_grant', 'code_verifier does not match the code_challenge.');
@@ -143,7 +143,8 @@ export async function startIssuer(options: IssuerOptions): Promise<Issuer> {
     }
     if (grantType === 'refresh_token') {
       const session = grants.refresh(form.get('refresh_token') ?? '', now());
-      if (!session || session.client.clientId !== client.clientId) throw new OAuthError('invalid_grant', 'Invalid refresh token.');
+      // A deleted user's refresh tokens are revoked with them.
+      if (!session || session.client.clientId !== client.clientId || !users.has(session.user)) throw new OAuthError('invalid_grant', 'Invalid refresh token.');
       // Cognito answers a refresh with new access and ID tokens and keeps the refresh token.
       return json(200, mintTokens(session, issuer, key, now(), session.scopes.includes('openid')), { 'cache-control': 'no-store', pragma: 'no-cache' });
     }
@@ -241,7 +242,9 @@ export async function startIssuer(options: IssuerOptions): Promise<Issuer> {
     url,
     issuer,
     jwks: () => structuredClone(keySet),
+    pool: options.pool,
     addUser: (user) => users.add(user),
+    deleteUser: (name) => users.remove(name),
     async tokensFor(username: string, clientId: string): Promise<TokenSet> {
       const user = users.find(username);
       if (!user) throw new Error(`No user ${username} in pool ${options.pool.id}.`);

@@ -46,6 +46,8 @@ export interface IssuerOptions {
 }
 
 export interface Issuer {
+  /** The user pool the issuer stands for. */
+  pool: UserPoolSpec;
   /** Where the issuer listens (`http://127.0.0.1:PORT`), without a trailing slash. */
   url: string;
   /** The `iss` its tokens carry. */
@@ -53,6 +55,11 @@ export interface Issuer {
   /** The keys `/.well-known/jwks.json` serves, for verifying without HTTP. */
   jwks(): JsonWebKeySet;
   addUser(user: SimUserInput): SimUser;
+  /**
+   * Removes a user (by `sub`, username or email), as `AdminDeleteUser` does: they can no longer sign
+   * in, and their codes and refresh tokens stop working. The removed user, or undefined when none.
+   */
+  deleteUser(name: string): SimUser | undefined;
   /** Tokens for a user as if they had signed in through the hosted UI with every scope the client allows. */
   tokensFor(username: string, clientId: string): Promise<TokenSet>;
   close(): Promise<void>;

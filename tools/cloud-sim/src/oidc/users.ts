@@ -30,4 +30,20 @@ export class UserDirectory {
   bySub(sub: string): SimUser | undefined {
     return this.#users.find((user) => user.sub === sub);
   }
+
+  /**
+   * Removes a user named as Cognito's admin calls name one: by `sub` (the user name of a pool that
+   * signs in by email) or by username or email. The removed user, or undefined when there is none.
+   */
+  remove(name: string): SimUser | undefined {
+    const user = this.bySub(name) ?? this.find(name);
+    if (user === undefined) return undefined;
+    this.#users.splice(this.#users.indexOf(user), 1);
+    return user;
+  }
+
+  /** Whether the user a grant was issued to is still in the pool (deleted users' grants lapse). */
+  has(user: SimUser): boolean {
+    return this.#users.includes(user);
+  }
 }

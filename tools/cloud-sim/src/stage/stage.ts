@@ -16,12 +16,14 @@ import { startDynamo } from '../services/dynamodb/index.js';
 import { createMediaConvert, type JobSummary } from '../services/mediaconvert/index.js';
 import { closeOnDeviceDetector, createRekognition } from '../services/rekognition/index.js';
 import { createCloudFrontApi } from '../services/cloudfront-api/index.js';
+import { createCognitoIdp } from '../services/cognito-idp/index.js';
 import { matchingNotifications, notificationRecord, startS3, type S3ObjectEvent, type S3Simulator } from '../services/s3/index.js';
 import { createSecretsManager } from '../services/secretsmanager/index.js';
 import type { CloudAssemblyStack } from '../template/cdk-out.js';
 import { readStageSpec, type StageSpec } from '../template/stage-spec.js';
 import { DEFAULT_ACCOUNT, type Invoker, type Principal, type SimAccount, type SimEvent } from '../types.js';
 import { deployBuckets } from './deployments.js';
+import { edgeRoute } from './edge-route.js';
 import { bodyOf, internalCall, s3Request } from './internal-call.js';
 import { StagePermissions } from './permissions.js';
 
@@ -237,6 +239,17 @@ export async function startStage(options: StageOptions): Promise<Stage> {
     const edgeCaches = new Map(spec.distributions.map((d) => [d.id, new EdgeCache()]));
     const cloudFrontApi = createCloudFrontApi({ distribution: (id) => edgeCaches.get(id), account, log });
 
+    // The user pools' issuers come up after the gateway; their admin API finds them here.
+    const issuersByPool = new Map<string, Issuer>();
+    const cognitoIdp = createCognitoIdp({
+      pool: (poolId) => {
+        const found = issuersByPool.get(poolId);
+        return found && { id: found.pool.id, arn: found.pool.arn, deleteUser: (username) => found.deleteUser(username) !== undefined };
+      },
+      account,
+      log,
+    });
+
     const gateway: Gateway = await startGateway({
       credentials,
       services: {
@@ -249,6 +262,7 @@ export async function startStage(options: StageOptions): Promise<Stage> {
         rekognition: rekognition.handler,
         secretsmanager: createSecretsManager({ secret: (id) => spec.resolver.secret(id), log }).handler,
         cloudfront: cloudFrontApi.handler,
+        'cognito-idp': cognitoIdp.handler,
       },
       authorize: (principal, authorization) => permissions.check(principal, authorization),
       log,
@@ -262,7 +276,7 @@ export async function startStage(options: StageOptions): Promise<Stage> {
       const certificate = issueStageCertificate(join(dataDir, 'edge'), edgeNames(account.region));
       const gatewayUrl = gateway.url;
       const running = await startEdge({
-        route: (host) => hosts[host] ?? (host.endsWith('.amazonaws.com') ? gatewayUrl : undefined),
+        route: edgeRoute(hosts, gatewayUrl),
         cert: certificate.cert,
         key: certificate.key,
         log,
@@ -328,6 +342,7 @@ export async function startStage(options: StageOptions): Promise<Stage> {
     for (const pool of spec.userPools) {
       const issuer = await startIssuer({ pool, users: options.users ?? [] });
       issuers.push(issuer);
+      issuersByPool.set(pool.id, issuer);
       closers.push(() => issuer.close());
       // The issuer stands for the pool's own host and its hosted sign-in domain.
       hosts[new URL(`https://${pool.providerUrl}`).host] = issuer.url;

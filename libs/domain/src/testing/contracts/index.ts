@@ -9,3 +9,4 @@ export * from './rate-limiter.contract.js';
 export * from './edge-cache.contract.js';
 export * from './search.contract.js';
 export * from './media-change-feed.contract.js';
+export * from './owner-records.contract.js';

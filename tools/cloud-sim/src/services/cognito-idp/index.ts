@@ -1,0 +1,1 @@
+export { createCognitoIdp, type CognitoIdp, type CognitoIdpOptions, type CognitoUserPool } from './service.js';
