@@ -60,8 +60,12 @@ export function gatewayClaims(principalFromEnv: (env: unknown) => Principal | un
   };
 }
 
-/** How long this process takes an owner's "not deleted" for true before it asks the store again. */
-export const DELETED_OWNER_RECHECK_MS = 60_000;
+/**
+ * How long this process takes an owner's "not deleted" for true before it asks the store again:
+ * short, as it is how long another instance may still let a just-deleted owner write; one read of
+ * an owner every 10 s per instance costs little beside the requests it guards.
+ */
+export const DELETED_OWNER_RECHECK_MS = 10_000;
 
 /** Owners remembered at most; past it the memory starts again (a deleted owner costs one more read). */
 const DELETED_OWNER_MEMORY = 10_000;
@@ -69,7 +73,7 @@ const DELETED_OWNER_MEMORY = 10_000;
 /**
  * Which owners' accounts were deleted ({@link OwnerRecords.isDeleted}), remembered per process: a
  * yes for good (a deleted account never comes back), a no for {@link DELETED_OWNER_RECHECK_MS}; so
- * the check costs at most one read per owner per minute per process, and requests of one owner at
+ * the check costs at most one read per owner every 10 s per process, and requests of one owner at
  * the same moment share it.
  */
 export class DeletedOwners {

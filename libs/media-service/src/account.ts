@@ -12,7 +12,6 @@ import {
 import { z } from 'zod';
 import { deleteMedia } from './commands.js';
 import type { ServiceDeps } from './context.js';
-import { ARCHIVE_BUILD_LIMIT_SECONDS } from './downloads/archives.js';
 
 /** The phrase `DELETE /api/v1/me` must carry, exactly: deleting an account cannot be undone. */
 export const ACCOUNT_DELETION_PHRASE = 'delete my account';
@@ -78,8 +77,8 @@ const OBJECT_CONCURRENCY = 4;
  *    the multipart upload of one still uploading);
  * 2. albums; 3. share links (revoked ones too);
  * 4. objects under the owner's prefixes that no record names any more (leftovers), and archives,
- *    but not one being built away from the request (asked for within `ARCHIVE_BUILD_LIMIT_SECONDS`,
- *    no outcome yet): its job would write it back after; the call is not done until it has ended;
+ *    one being built away from the request included: its job looks for its request once it has
+ *    written the zip and removes what it wrote when the request is gone (`buildArchive`);
  * 5. what the store keeps beside (`OwnerRecords.forgetOwner`: usage, change log, counters), which
  *    leaves the owner's tombstone.
  *
@@ -103,7 +102,7 @@ export async function deleteAccount(deps: AccountDeps, ownerId: string, options:
   if (!(await deleteItems(deps, ownerId, removed, inTime))) return answer(false);
   if (!(await deleteAlbums(deps, ownerId, removed, inTime))) return answer(false);
   if (!(await deleteShares(deps, ownerId, removed, inTime))) return answer(false);
-  if ((await deleteOwnerObjects(deps, ownerId, removed, inTime)) !== 'clear') return answer(false);
+  if (!(await deleteOwnerObjects(deps, ownerId, removed, inTime))) return answer(false);
   if (!inTime()) return answer(false);
   try {
     await deps.records.forgetOwner(ownerId);
@@ -201,13 +200,12 @@ interface ObjectGroup {
  * Up to `limit` groups of objects under `prefix` (by the key's next segment), in key order, each
  * whole, leaving out those in `skip`: one listing, read no further than the groups it returns.
  */
-async function listGroups(store: ObjectStore, prefix: string, limit: number, skip: ReadonlySet<string>): Promise<ObjectGroup[]> {
+async function listGroups(store: ObjectStore, prefix: string, limit: number): Promise<ObjectGroup[]> {
   const groups: ObjectGroup[] = [];
   for await (const head of store.list(prefix)) {
     const rest = head.key.slice(prefix.length);
     const slash = rest.indexOf('/');
     const group = slash < 0 ? head.key : `${prefix}${rest.slice(0, slash + 1)}`;
-    if (skip.has(group)) continue;
     const last = groups[groups.length - 1];
     if (last?.prefix === group) {
       last.heads.push(head);
@@ -223,45 +221,33 @@ async function listGroups(store: ObjectStore, prefix: string, limit: number, ski
 /**
  * Pass 4: every object left under the owner's prefixes (bytes of interrupted uploads and re-renders
  * that no item names, every older version where the service purges them) and the owner's archives,
- * a listing page at a time, each page checked against the time. An archive still being built away
- * from the request is left for its job to finish (it would write its zip back otherwise): `waiting`.
+ * a listing page at a time, each page checked against the time: `false` when the time ran out.
+ * An archive still being built goes too: its job removes what it writes once it finds its request
+ * gone, so waiting for it (up to its time limit, or for ever if the job died) would buy nothing.
  */
-async function deleteOwnerObjects(deps: AccountDeps, ownerId: string, removed: AccountRemoved, inTime: () => boolean): Promise<'clear' | 'late' | 'waiting'> {
+async function deleteOwnerObjects(deps: AccountDeps, ownerId: string, removed: AccountRemoved, inTime: () => boolean): Promise<boolean> {
   const { store } = deps;
   const purge = deps.config.purgeObjectVersions ? store.deleteAllVersions?.bind(store) : undefined;
-  const none = new Set<string>();
   for (const prefix of ownerPrefixes(ownerId)) {
     for (;;) {
-      if (!inTime()) return 'late';
-      const groups = await listGroups(store, prefix, OBJECT_PAGE, none);
+      if (!inTime()) return false;
+      const groups = await listGroups(store, prefix, OBJECT_PAGE);
       if (groups.length === 0) break;
       const counts = await mapLimit(groups, OBJECT_CONCURRENCY, (group) => (purge ?? store.deleteByPrefix.bind(store))(group.prefix));
       removed.objects += counts.reduce((a, b) => a + b, 0);
     }
     if (purge !== undefined) {
       // Older versions with no current object (no listing of current objects shows them).
-      if (!inTime()) return 'late';
+      if (!inTime()) return false;
       removed.objects += await purge(prefix);
     }
   }
   // Archives expire by themselves a day after they were made (in AWS, older versions with them).
-  const building = new Set<string>();
-  const buildingSince = deps.clock.now().getTime() - ARCHIVE_BUILD_LIMIT_SECONDS * 1000;
   for (;;) {
-    if (!inTime()) return 'late';
-    const groups = await listGroups(store, ownerArchivesPrefix(ownerId), OBJECT_PAGE, building);
-    if (groups.length === 0) break;
-    for (const group of groups) {
-      const request = group.heads.find((h) => h.key.endsWith('/request.json'));
-      const ended = group.heads.some((h) => h.key.endsWith('/outcome.json'));
-      if (deps.archiveJobs !== undefined && request !== undefined && !ended && request.lastModified.getTime() > buildingSince) building.add(group.prefix);
-    }
-    const counts = await mapLimit(
-      groups.filter((g) => !building.has(g.prefix)),
-      OBJECT_CONCURRENCY,
-      (group) => store.deleteByPrefix(group.prefix),
-    );
+    if (!inTime()) return false;
+    const groups = await listGroups(store, ownerArchivesPrefix(ownerId), OBJECT_PAGE);
+    if (groups.length === 0) return true;
+    const counts = await mapLimit(groups, OBJECT_CONCURRENCY, (group) => store.deleteByPrefix(group.prefix));
     removed.objects += counts.reduce((a, b) => a + b, 0);
   }
-  return building.size > 0 ? 'waiting' : 'clear';
 }

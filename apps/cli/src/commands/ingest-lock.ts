@@ -1,9 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { link, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { open, readFile, rm, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 
 /** How long a lock may be held before another process takes it over (a holder needs milliseconds). */
 export const STALE_LOCK_MS = 30_000;
+
+/** How old a takeover lock may grow before another waiter removes it (a takeover needs milliseconds). */
+export const STALE_TAKEOVER_MS = 5_000;
 
 export interface FileLockOptions {
   /** How long to wait for a lock another process holds (default 5 s). */
@@ -47,65 +50,111 @@ function parseRecord(text: string): LockRecord | undefined {
 /**
  * Runs `work` while holding `lockPath`, a file created with `wx` (exclusive create works across
  * processes on every local filesystem, where `flock` is not reachable from Node). A lock older
- * than `staleMs`, or whose process on this machine is gone (killed mid-change), is stale: it is
- * renamed aside (only one of several waiters wins the rename) and, should it turn out to be a
- * fresh lock taken in between, linked back.
+ * than `staleMs`, or whose process on this machine is gone (killed mid-change), is stale. A stale
+ * lock is removed only by the one waiter that holds `<lockPath>.takeover` (itself a `wx` lock),
+ * and only while it still holds exactly what was judged stale: a lock is never moved aside and
+ * put back, so a lock taken in between is never disturbed. The holder removes its lock only while
+ * the file still holds its own record (not taken over as stale meanwhile).
  */
 export async function withFileLock<T>(lockPath: string, work: () => Promise<T>, options: FileLockOptions = {}): Promise<T> {
   const now = options.now ?? Date.now;
   const waitMs = options.waitMs ?? 5_000;
-  const staleMs = options.staleMs ?? STALE_LOCK_MS;
-  const isAlive = options.isAlive ?? processAlive;
-  const token = randomBytes(8).toString('hex');
-  const record = JSON.stringify({ pid: process.pid, host: hostname(), at: now(), token } satisfies LockRecord);
+  const judge: Judge = { now, staleMs: options.staleMs ?? STALE_LOCK_MS, isAlive: options.isAlive ?? processAlive };
+  const record = newRecord(now());
   const deadline = now() + waitMs;
   for (let delay = 5; ; delay = Math.min(delay * 2, 100)) {
-    try {
-      const handle = await open(lockPath, 'wx', 0o600);
-      try {
-        await handle.writeFile(record);
-      } finally {
-        await handle.close();
-      }
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
-    if (await takeOverIfStale(lockPath, now(), staleMs, isAlive)) continue;
+    if (await createLock(lockPath, record)) break;
+    if (await takeOverIfStale(lockPath, judge)) continue;
     if (now() >= deadline) throw new LockTimeoutError(`${lockPath} stayed locked for ${waitMs} ms`);
     await new Promise((r) => setTimeout(r, delay + Math.floor(Math.random() * delay)));
   }
   try {
     return await work();
   } finally {
-    // Removed only while it is still ours (not taken over as stale meanwhile).
-    const held = await readFile(lockPath, 'utf8').catch(() => '');
-    if (parseRecord(held)?.token === token) await rm(lockPath, { force: true });
+    await removeIfUnchanged(lockPath, record);
   }
 }
 
-/** Removes a stale lock; true when the caller should try to take the lock again at once. */
-async function takeOverIfStale(lockPath: string, now: number, staleMs: number, isAlive: (pid: number) => boolean): Promise<boolean> {
-  let seen: string;
-  let mtimeMs: number;
+interface Judge {
+  now: () => number;
+  staleMs: number;
+  isAlive: (pid: number) => boolean;
+}
+
+function newRecord(at: number): string {
+  return JSON.stringify({ pid: process.pid, host: hostname(), at, token: randomBytes(8).toString('hex') } satisfies LockRecord);
+}
+
+/** Creates `path` holding `record`; false when it exists already. */
+async function createLock(path: string, record: string): Promise<boolean> {
+  let handle;
   try {
-    [seen, mtimeMs] = await Promise.all([readFile(lockPath, 'utf8'), stat(lockPath).then((s) => s.mtimeMs)]);
+    handle = await open(path, 'wx', 0o600);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return true;
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw error;
   }
-  const held = parseRecord(seen);
-  const gone = held !== undefined && held.host === hostname() && !isAlive(held.pid);
-  if (!gone && now - (held?.at ?? mtimeMs) < staleMs) return false;
-  const aside = `${lockPath}.${process.pid}.${randomBytes(4).toString('hex')}.stale`;
   try {
-    await rename(lockPath, aside);
+    await handle.writeFile(record);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return true;
+    // An empty lock would keep every other process waiting until it is stale.
+    await handle.close().catch(() => undefined);
+    await rm(path, { force: true });
     throw error;
   }
-  const moved = await readFile(aside, 'utf8').catch(() => seen);
-  if (moved !== seen) await link(aside, lockPath).catch(() => undefined);
-  await rm(aside, { force: true });
+  await handle.close();
   return true;
+}
+
+interface Seen {
+  text: string;
+  mtimeMs: number;
+}
+
+/** The content and age of a lock file; undefined when there is none. */
+async function look(path: string): Promise<Seen | undefined> {
+  try {
+    const [text, mtimeMs] = await Promise.all([readFile(path, 'utf8'), stat(path).then((s) => s.mtimeMs)]);
+    return { text, mtimeMs };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+function isStale(seen: Seen, maxAgeMs: number, judge: Judge): boolean {
+  const held = parseRecord(seen.text);
+  if (held !== undefined && held.host === hostname() && !judge.isAlive(held.pid)) return true;
+  return judge.now() - (held?.at ?? seen.mtimeMs) >= maxAgeMs;
+}
+
+/** Removes `path` only while it still holds `text` (a lock with a new record is left alone). */
+async function removeIfUnchanged(path: string, text: string): Promise<void> {
+  const held = await readFile(path, 'utf8').catch(() => undefined);
+  if (held === text) await rm(path, { force: true });
+}
+
+/** Removes a stale lock; true when the caller should try to take the lock again at once. */
+async function takeOverIfStale(lockPath: string, judge: Judge): Promise<boolean> {
+  const seen = await look(lockPath);
+  if (seen === undefined) return true;
+  if (!isStale(seen, judge.staleMs, judge)) return false;
+  const takeoverPath = `${lockPath}.takeover`;
+  const mine = newRecord(judge.now());
+  if (!(await createLock(takeoverPath, mine))) {
+    // Another waiter is taking over (it needs milliseconds). One that died doing so left its
+    // takeover lock behind: that is removed, and the lock tried again after the usual pause.
+    const other = await look(takeoverPath);
+    if (other !== undefined && isStale(other, STALE_TAKEOVER_MS, judge)) await removeIfUnchanged(takeoverPath, other.text);
+    return false;
+  }
+  try {
+    // Judged again under the takeover lock: another waiter may have taken the stale lock over
+    // already, and a new lock taken since then is left alone.
+    const current = await look(lockPath);
+    if (current !== undefined && current.text === seen.text && isStale(current, judge.staleMs, judge)) await rm(lockPath, { force: true });
+    return true;
+  } finally {
+    await removeIfUnchanged(takeoverPath, mine);
+  }
 }

@@ -197,10 +197,15 @@ describe('deleteWholeAccount', () => {
     await expect(refused).rejects.toMatchObject({ status: 400 });
   });
 
-  it('takes a 401 after rounds that removed something, or after a lost answer, as done; not at the start', async () => {
+  it('takes a 401 saying the account was deleted, or one after a lost answer, as done; not an expired token, nor one at the start', async () => {
     const unauthorized = new ApiError('this token was revoked', 401, 'unauthorized', 'token revoked');
-    const afterWork = jest.fn<ReturnType<AccountApi['deleteRound']>, []>().mockResolvedValueOnce({ done: false, removed: removed(4, 1) }).mockRejectedValue(unauthorized);
+    const gone = new ApiError('this account was deleted', 401, 'unauthorized', 'this account was deleted');
+    const afterWork = jest.fn<ReturnType<AccountApi['deleteRound']>, []>().mockResolvedValueOnce({ done: false, removed: removed(4, 1) }).mockRejectedValue(gone);
     expect(await deleteWholeAccount({ ...fakeAccountApi(), deleteRound: afterWork }, () => undefined)).toEqual(removed(4, 1));
+    // The sign-in lapsed half-way (an access token's hour): not success, the rest is still there.
+    const expired = new ApiError('token expired', 401, 'unauthorized', 'token expired');
+    const lapsed = jest.fn<ReturnType<AccountApi['deleteRound']>, []>().mockResolvedValueOnce({ done: false, removed: removed(4, 1) }).mockRejectedValue(expired);
+    await expect(deleteWholeAccount({ ...fakeAccountApi(), deleteRound: lapsed }, () => undefined)).rejects.toMatchObject({ status: 401 });
     jest.useFakeTimers();
     // An empty account whose one 200 was lost on the way: the retry finds the sign-in ended.
     const lost = jest.fn<ReturnType<AccountApi['deleteRound']>, []>().mockRejectedValueOnce(new ApiError('Cannot reach Mediaflow.', 0, 'network', 'down')).mockRejectedValue(unauthorized);

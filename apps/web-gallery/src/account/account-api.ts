@@ -84,8 +84,9 @@ export const IDLE_ROUND_MS = 2000;
  * `onProgress` the running totals. A round that fails is tried again once after `retryMs` (a
  * server restart, a dropped connection), then the failure is the caller's. A round that removed
  * nothing and is not done is followed by a pause (`idleMs`): the server waits on something (an
- * export being built). A `401` after rounds that removed something, or after a round whose answer
- * was lost, means the account is gone (its `200` was lost, and the sign-in ended with it): done.
+ * export being built). A `401` saying the account was deleted, or one after a round whose answer
+ * was lost (its `200` ended the sign-in), means the account is gone: done. Any other `401` (a token
+ * that expired meanwhile) is the caller's to show.
  */
 export async function deleteWholeAccount(api: AccountApi, onProgress: (removed: AccountRemoved) => void, options: { retryMs?: number; idleMs?: number } = {}): Promise<AccountRemoved> {
   const total: AccountRemoved = { items: 0, albums: 0, shares: 0, objects: 0 };
@@ -96,8 +97,10 @@ export async function deleteWholeAccount(api: AccountApi, onProgress: (removed: 
     try {
       answer = await api.deleteRound();
     } catch (error) {
-      const removedSome = total.items + total.albums + total.shares + total.objects > 0;
-      if (error instanceof ApiError && error.status === 401 && (removedSome || answerLost)) return total;
+      // Done when the server says the account is gone, or when the round before this one lost its
+      // answer (its 200 ended the sign-in). A 401 for another reason (an access token that expired
+      // during a long deletion) is not success: the caller signs in again and finishes.
+      if (error instanceof ApiError && error.status === 401 && (answerLost || /account was deleted/i.test(error.detail))) return total;
       // A 4xx is an answer, not a hiccup: the request itself is wrong or no longer allowed.
       if (failedOnce || (error instanceof ApiError && error.status >= 400 && error.status < 500 && error.status !== 429)) throw error;
       failedOnce = true;

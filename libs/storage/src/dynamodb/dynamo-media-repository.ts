@@ -247,17 +247,32 @@ export class DynamoMediaRepository implements MediaRepository, ReviewQueue, Owne
    * transaction holds. Removing an entry early is safe: it is removed again (a no-op) if the
    * write is retried, and an entry missing for a moment only hides the item from that tag's list.
    * Entries to add cannot go early (they would list an item that is not written yet): too many of
-   * them are refused.
+   * them are refused. Returns the entries removed early, which {@link restoreTagEntries} puts back
+   * when the write they made room for does not happen.
    */
-  private async removeSurplusTagEntries(own: TransactWriteItem[], tagOps: readonly TransactWriteItem[], counters: number): Promise<void> {
+  private async removeSurplusTagEntries(own: TransactWriteItem[], tagOps: readonly TransactWriteItem[], counters: number): Promise<TransactWriteItem[]> {
     const surplus = own.length - (MAX_TRANSACTION_ACTIONS - 1 - counters);
-    if (surplus <= 0) return;
+    if (surplus <= 0) return [];
     const removals = tagOps.filter((action) => action.Delete !== undefined);
     if (removals.length < surplus) throw tooManyChanges();
     const early = removals.slice(removals.length - surplus);
     for (let at = 0; at < early.length; at += MAX_TRANSACTION_ACTIONS) await this.transact(early.slice(at, at + MAX_TRANSACTION_ACTIONS));
     const gone = new Set(early);
     own.splice(0, own.length, ...own.filter((action) => !gone.has(action)));
+    return early;
+  }
+
+  /**
+   * Puts back the tag entries {@link removeSurplusTagEntries} removed for a write that then did not
+   * happen (refused, cancelled, or to be planned again): the item still has those tags, and a later
+   * write, seeing no change of tags, would not add their entries again.
+   */
+  private async restoreTagEntries(ownerId: string, id: string, removed: readonly TransactWriteItem[]): Promise<void> {
+    const prefix = mediaKeys.tagPk(ownerId, '');
+    const tags = removed.map((action) => action.Delete?.Key?.['PK']?.S?.slice(prefix.length)).filter((tag): tag is string => tag !== undefined && tag !== '');
+    for (let at = 0; at < tags.length; at += MAX_TRANSACTION_ACTIONS) {
+      await this.transact(tags.slice(at, at + MAX_TRANSACTION_ACTIONS).map((tag) => tagPut(this.table, ownerId, id, tag)));
+    }
   }
 
   private async holderOf(ownerId: string, sha256: string): Promise<string | undefined> {
@@ -400,7 +415,7 @@ export class DynamoMediaRepository implements MediaRepository, ReviewQueue, Owne
       if (usage !== undefined) own.push(usage);
       const from = stored.footprint ?? EMPTY_FOOTPRINT;
       const wanted = wantedFootprint(next);
-      await this.removeSurplusTagEntries(own, tagOps, indexChange(from, wanted).counters.length);
+      const early = await this.removeSurplusTagEntries(own, tagOps, indexChange(from, wanted).counters.length);
       const room = MAX_TRANSACTION_ACTIONS - 1 - own.length;
       const plan = planIndexSteps(this.table, next, from, wanted, room);
       const put = { TableName: this.table, Item: indexedRow(next, plan.main.footprint, plan.main.pending, counted), ...rowCondition(expectedVersion, stored.footprintText, stored.counted) };
@@ -412,6 +427,7 @@ export class DynamoMediaRepository implements MediaRepository, ReviewQueue, Owne
           await this.transact([{ Put: put }, ...own, ...plan.main.actions]);
         }
       } catch (error) {
+        await this.restoreTagEntries(next.ownerId, next.id, early);
         const codes = cancellationCodes(error);
         if (awsErrorName(error) === 'ConditionalCheckFailedException' || codes?.[0] === 'ConditionalCheckFailed') {
           const refusal = await this.whyRefused(next, expectedVersion, error);
@@ -481,7 +497,7 @@ export class DynamoMediaRepository implements MediaRepository, ReviewQueue, Owne
       const usage = usageChange(this.table, current, stored.counted, 0);
       if (usage !== undefined) own.push(usage);
       const from = stored.footprint ?? EMPTY_FOOTPRINT;
-      await this.removeSurplusTagEntries(own, tagOps, indexChange(from, EMPTY_FOOTPRINT).counters.length);
+      const early = await this.removeSurplusTagEntries(own, tagOps, indexChange(from, EMPTY_FOOTPRINT).counters.length);
       const room = MAX_TRANSACTION_ACTIONS - 1 - own.length;
       // Postings that do not fit the delete's own transaction go first, each step recorded on the
       // row: the row must outlive them, or nothing would say they are there.
@@ -491,6 +507,7 @@ export class DynamoMediaRepository implements MediaRepository, ReviewQueue, Owne
         try {
           await this.transact(stepActions(this.table, current, step, footprintText, stored.counted, stored.counted));
         } catch (error) {
+          await this.restoreTagEntries(ownerId, id, early);
           if (cancellationCodes(error)?.[0] !== 'ConditionalCheckFailed') throw error;
           await pause(attempt);
           continue attempts;
@@ -504,6 +521,7 @@ export class DynamoMediaRepository implements MediaRepository, ReviewQueue, Owne
         await this.transact([rowDelete, ...own, ...removal.last]);
         return;
       } catch (error) {
+        await this.restoreTagEntries(ownerId, id, early);
         const codes = cancellationCodes(error);
         if (codes?.[0] === 'ConditionalCheckFailed' || codes?.includes('TransactionConflict') === true) {
           await pause(attempt);

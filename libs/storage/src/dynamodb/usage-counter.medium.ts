@@ -98,6 +98,30 @@ describe('DynamoDB storage used (usage counters)', () => {
     expect(await repo.findByHash('alice', 'b'.repeat(64))).toBeUndefined();
   });
 
+  it('puts back the tag entries it removed early when the write they made room for fails', async () => {
+    const tag = (i: number) => ({ name: `tag${i}`, confidence: 1, source: 'user' as const });
+    const first = await repo.create(makeMediaItem({ status: 'ready', tags: Array.from({ length: 60 }, (_, i) => tag(i)) }));
+    const full = await write(first, { tags: Array.from({ length: 100 }, (_, i) => tag(i)) });
+    const failing = t.anotherClient();
+    let transactions = 0;
+    failing.middlewareStack.add(
+      (next, context) => async (args) => {
+        // The first transaction removes the surplus entries; the item's own, second, is lost.
+        if (context.commandName === 'TransactWriteItemsCommand' && ++transactions === 2) throw new Error('connection reset');
+        return next(args);
+      },
+      { step: 'initialize', name: 'loseTheWrite', priority: 'high' },
+    );
+    const flaky = new DynamoMediaRepository({ tableName: t.tableName }, { client: failing });
+    await expect(flaky.update({ ...full, status: 'trashed', trash: { at: full.updatedAt, from: 'ready' }, version: full.version + 1 }, full.version)).rejects.toThrow('connection reset');
+    expect(transactions).toBeGreaterThanOrEqual(3);
+    expect((await repo.get('alice', full.id))?.status).toBe('ready');
+    expect((await repo.tagCounts('alice')).length).toBe(100);
+    // And the item can still go to the trash, every entry with it.
+    await write(full, { status: 'trashed', trash: { at: full.updatedAt, from: 'ready' } });
+    expect(await repo.tagCounts('alice')).toEqual([]);
+  });
+
   describe('rows written before the counters', () => {
     /** A row as the previous release wrote it: search footprint and index keys, no usage count. */
     async function previousRelease(item: MediaItem): Promise<MediaItem> {
