@@ -1,32 +1,15 @@
-import { MediaError, OwnerIdSchema, type AccountDirectory } from '@mediaflow/domain';
-import { AwsJsonCaller, refusalMessage, sdkCredentials, type AwsJsonAnswer, type SigningCredentials } from './aws-json.js';
+import { OwnerIdSchema, type AccountDirectory } from '@mediaflow/domain';
+import { AwsCallError, AwsJsonCaller, refusalMessage, sdkCredentials, type AwsJsonAnswer, type AwsServiceOptions, type SigningCredentials } from './aws-json.js';
 import type { LambdaEnv } from './config.js';
 
-export interface CognitoAccountDirectoryOptions {
+/** Cognito's endpoint defaults to `https://cognito-idp.<region>.amazonaws.com`. */
+export interface CognitoAccountDirectoryOptions extends AwsServiceOptions {
   /** The stage's user pool (`USER_POOL_ID`). */
   userPoolId: string;
-  region: string;
-  /** Cognito's endpoint; `https://cognito-idp.<region>.amazonaws.com` when omitted (an emulator's otherwise). */
-  endpoint?: string | undefined;
-  /** Resolved per call, so that rotated role credentials are picked up. */
-  credentials: () => Promise<SigningCredentials>;
-  /** How long one call may take before it is abandoned (the API answers within 15 s). */
-  timeoutMs?: number;
-  /** The HTTP client; the global `fetch` by default. */
-  fetch?: typeof fetch;
 }
 
 /** Cognito's answer to a call it refused or could not take: its error code and message. */
-export class AccountDirectoryError extends MediaError {
-  constructor(
-    message: string,
-    readonly status: number,
-    readonly errorCode: string,
-    options: { cause?: unknown } = {},
-  ) {
-    super('internal', message, options);
-  }
-}
+export class AccountDirectoryError extends AwsCallError {}
 
 const JSON_1_1 = 'application/x-amz-json-1.1';
 

@@ -1,33 +1,16 @@
 import { createHash } from 'node:crypto';
-import { ArchiveJobMessageSchema, MediaError, parseOrThrow, type ArchiveJobQueue } from '@mediaflow/domain';
-import { AwsJsonCaller, refusalMessage, sdkCredentials, type AwsJsonAnswer, type SigningCredentials } from './aws-json.js';
+import { ArchiveJobMessageSchema, parseOrThrow, type ArchiveJobQueue } from '@mediaflow/domain';
+import { AwsCallError, AwsJsonCaller, refusalMessage, sdkCredentials, type AwsJsonAnswer, type AwsServiceOptions, type SigningCredentials } from './aws-json.js';
 import type { LambdaEnv } from './config.js';
 
-export interface SqsArchiveJobQueueOptions {
+/** SQS's endpoint defaults to `https://sqs.<region>.amazonaws.com`. */
+export interface SqsArchiveJobQueueOptions extends AwsServiceOptions {
   /** The archive queue's URL (`ARCHIVE_QUEUE_URL`). */
   queueUrl: string;
-  region: string;
-  /** SQS's endpoint; `https://sqs.<region>.amazonaws.com` when omitted (an emulator's otherwise). */
-  endpoint?: string | undefined;
-  /** Resolved per message, so that rotated role credentials are picked up (the SDK's provider memoizes). */
-  credentials: () => Promise<SigningCredentials>;
-  /** How long one send may take before it is abandoned (the API answers within 15 s). */
-  timeoutMs?: number;
-  /** The HTTP client; the global `fetch` by default. */
-  fetch?: typeof fetch;
 }
 
 /** SQS's answer to a send it refused or could not take: its error code and message. */
-export class ArchiveQueueError extends MediaError {
-  constructor(
-    message: string,
-    readonly status: number,
-    readonly errorCode: string,
-    options: { cause?: unknown } = {},
-  ) {
-    super('internal', message, options);
-  }
-}
+export class ArchiveQueueError extends AwsCallError {}
 
 const JSON_1_0 = 'application/x-amz-json-1.0';
 

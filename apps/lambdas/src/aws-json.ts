@@ -1,5 +1,6 @@
 import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { MediaError } from '@mediaflow/domain';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { LambdaEnv } from './config.js';
 
@@ -40,6 +41,31 @@ export class Sha256 {
 export function sdkCredentials(config: Pick<LambdaEnv, 'AWS_REGION'>): () => Promise<SigningCredentials> {
   const client = new SNSClient({ region: config.AWS_REGION });
   return () => client.config.credentials();
+}
+
+/** Where and how a single-operation caller reaches its service (what its constructor takes besides its own settings). */
+export interface AwsServiceOptions {
+  region: string;
+  /** The service's endpoint; its regional one when omitted (an emulator's otherwise). */
+  endpoint?: string | undefined;
+  /** Resolved per call, so that rotated role credentials are picked up (the SDK's provider memoizes). */
+  credentials: () => Promise<SigningCredentials>;
+  /** How long one call may take before it is abandoned (the API answers within 15 s). */
+  timeoutMs?: number;
+  /** The HTTP client; the global `fetch` by default. */
+  fetch?: typeof fetch;
+}
+
+/** A service's answer to a call it refused or could not take: the HTTP status (0: no answer) and its error code. */
+export class AwsCallError extends MediaError {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly errorCode: string,
+    options: { cause?: unknown } = {},
+  ) {
+    super('internal', message, options);
+  }
 }
 
 export interface AwsJsonCallerOptions {
