@@ -20,4 +20,8 @@ module.exports = {
   transformIgnorePatterns: ['/node_modules/(?!(thumbhash)/)'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   testMatch: ['**/?(*.)+(spec|test|medium).ts'],
+  // Jest's 5 s default is a wall-clock limit: on a 2-core machine running every project at once,
+  // medium tests against SQLite, dynalite or the file system have taken longer than that without
+  // anything being wrong. A test that hangs still fails, after 30 s; speed is measured in benchmarks.
+  testTimeout: 30_000,
 };
