@@ -146,8 +146,9 @@ describe('local stack over real HTTP', () => {
     return started;
   }
 
-  async function settled(s: LocalStack, owner: string, id: string): Promise<Item> {
-    const end = Date.now() + 45_000;
+  // Generous: a wall-clock wait, and a transcode on a loaded 2-core machine has taken over 45 s.
+  async function settled(s: LocalStack, owner: string, id: string, waitMs = 45_000): Promise<Item> {
+    const end = Date.now() + waitMs;
     for (;;) {
       const res = await api(s, owner).get(`/api/v1/media/${id}`);
       const item = (await res.json()) as Item;
@@ -519,10 +520,10 @@ describe('local stack over real HTTP', () => {
       expect(await readdir(scratch)).toEqual([]);
 
       const again = await start();
-      const item = await settled(again, 'alice', id);
+      const item = await settled(again, 'alice', id, 150_000);
       expect([item.status, item.failure]).toEqual(['ready', null]);
       expect(item.renditions.map((r) => r.name)).toEqual(expect.arrayContaining(['hls/master', 'preview']));
-    });
+    }, 240_000);
 
     it('fails a corrupt video with a reason instead of retrying it', async () => {
       const s = await start();
