@@ -2,7 +2,7 @@ import { TimeoutError } from '@mediaflow/domain';
 
 /**
  * A wall-clock budget shared by the steps of one job. libvips stops a pipeline when its own
- * `timeout` runs out, but not every step is a libvips pipeline (exifr, the HEIC decoder), and a
+ * `timeout` runs out, but not every step is a libvips pipeline (the EXIF parser, the HEIC decoder), and a
  * stuck step must still release the caller: `run` races each step against what is left, and a step
  * that can be stopped (the HEIC decoder's worker thread) listens to `signal`.
  */

@@ -1,5 +1,5 @@
 import type { ImageInspection, MediaFacts } from '@mediaflow/domain';
-import exifr from 'exifr';
+import ExifReader from 'exifreader';
 
 /** EXIF facts the pipeline keeps, and the position it keeps apart so that callers can drop it. */
 export interface ExifFacts {
@@ -9,7 +9,11 @@ export interface ExifFacts {
   gps?: NonNullable<ImageInspection['gps']>;
 }
 
-/** The tags exifr returns, untranslated and unrevived (numbers and strings as stored). */
+/**
+ * EXIF tags by their EXIF names (`Make`, `DateTimeOriginal`, `CreateDate` for the digitised date,
+ * `ISO`), numbers and strings as stored, rationals divided, with the GPS position already signed by
+ * its references as `latitude`/`longitude`: what {@link exifTagsToFacts} reads.
+ */
 export type ExifTags = Record<string, unknown>;
 
 const MAX_TEXT = 128;
@@ -109,36 +113,69 @@ export function exifTagsToFacts(tags: ExifTags): ExifFacts {
 
 const EXIF_PREFIX = [0x45, 0x78, 0x69, 0x66, 0x00, 0x00];
 
+/** The EXIF tags the pipeline reads; the parser skips every other one. */
+const READ_TAGS = [
+  'Make',
+  'Model',
+  'LensModel',
+  'DateTimeOriginal',
+  'DateTimeDigitized',
+  'OffsetTime',
+  'OffsetTimeOriginal',
+  'OffsetTimeDigitized',
+  'ISOSpeedRatings',
+  'FNumber',
+  'ExposureTime',
+  'FocalLength',
+  'GPSLatitude',
+  'GPSLatitudeRef',
+  'GPSLongitude',
+  'GPSLongitudeRef',
+  'GPSAltitude',
+  'GPSAltitudeRef',
+];
+
+/** One stored value as a plain string or number: one-string lists unwrapped, rationals divided. */
+function plain(value: unknown): unknown {
+  const one = Array.isArray(value) && value.length === 1 ? value[0] : value;
+  if (Array.isArray(one) && one.length === 2 && typeof one[0] === 'number' && typeof one[1] === 'number') return one[1] === 0 ? undefined : one[0] / one[1];
+  return one;
+}
+
+/** The parser's answer in {@link ExifTags} form (the names and shapes `exifTagsToFacts` reads). */
+function toExifTags(result: { exif?: Record<string, { value?: unknown }>; gps?: { Latitude?: unknown; Longitude?: unknown } }): ExifTags {
+  const exif = result.exif ?? {};
+  const value = (name: string): unknown => plain(exif[name]?.value);
+  const names: Record<string, string> = { CreateDate: 'DateTimeDigitized', ISO: 'ISOSpeedRatings' };
+  const tags: ExifTags = {};
+  for (const name of ['Make', 'Model', 'LensModel', 'DateTimeOriginal', 'CreateDate', 'OffsetTime', 'OffsetTimeOriginal', 'OffsetTimeDigitized', 'ISO', 'FNumber', 'ExposureTime', 'FocalLength', 'GPSAltitude', 'GPSAltitudeRef']) {
+    const v = value(names[name] ?? name);
+    if (v !== undefined) tags[name] = v;
+  }
+  const { Latitude: latitude, Longitude: longitude } = result.gps ?? {};
+  if (typeof latitude === 'number' && typeof longitude === 'number') Object.assign(tags, { latitude, longitude });
+  return tags;
+}
+
 /**
  * Reads EXIF facts from a raw EXIF block (as sharp's `metadata().exif` returns it, with or
- * without the `Exif\0\0` prefix) or from a whole TIFF file.
+ * without the `Exif\0\0` prefix) or from a whole TIFF file. The parser is ExifReader (pure
+ * JavaScript, maintained), reading only the tags above.
  *
  * A damaged EXIF block must not cost the user their upload: the picture is still good, so a
- * block exifr cannot parse gives no EXIF facts instead of an error.
+ * block the parser cannot read gives no EXIF facts instead of an error.
  */
 export async function readExif(block: Uint8Array): Promise<ExifFacts> {
   const tiff = EXIF_PREFIX.every((b, i) => block[i] === b) ? block.subarray(EXIF_PREFIX.length) : block;
-  let tags: unknown;
+  let result;
   try {
-    tags = await exifr.parse(Buffer.from(tiff.buffer, tiff.byteOffset, tiff.byteLength), {
-      tiff: true,
-      exif: true,
-      gps: true,
-      ifd1: false,
-      interop: false,
-      xmp: false,
-      icc: false,
-      iptc: false,
-      jfif: false,
-      ihdr: false,
-      makerNote: false,
-      userComment: false,
-      translateKeys: true,
-      translateValues: false,
-      reviveValues: false,
+    result = ExifReader.load(Buffer.from(tiff.buffer, tiff.byteOffset, tiff.byteLength), {
+      expanded: true,
+      includeUnknown: false,
+      includeTags: { exif: READ_TAGS, gps: true },
     });
   } catch {
     return {};
   }
-  return tags !== null && typeof tags === 'object' ? exifTagsToFacts(tags as ExifTags) : {};
+  return exifTagsToFacts(toExifTags(result as Parameters<typeof toExifTags>[0]));
 }

@@ -12,8 +12,9 @@ describe('heicWorkerPath', () => {
     expect(existsSync(path)).toBe(true);
   });
 
-  it('resolves the package from an entry script elsewhere in the workspace, as the CLI bundle does', () => {
-    expect(heicWorkerPath([join(__dirname, '..', '..', '..', 'apps', 'cli', 'dist', 'mediaflow.js')])).toBe(heicWorkerPath());
+  it('resolves the package from an entry script elsewhere in the workspace with no worker beside it', () => {
+    // Not apps/cli/dist: the CLI's build ships the worker beside its bundle (the case below).
+    expect(heicWorkerPath([join(__dirname, '..', '..', '..', 'apps', 'cli', 'elsewhere', 'entry.js')])).toBe(heicWorkerPath());
   });
 
   it('prefers a worker shipped beside a bundle', async () => {
