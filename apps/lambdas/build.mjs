@@ -5,8 +5,9 @@
 // - sharp carries libvips for one platform: the `sharp` layer installs it for linux-arm64 under
 //   /opt/nodejs/node_modules, which Lambda puts on NODE_PATH.
 // - The on-device tagger's models and the libraries that run them (TensorFlow.js on WebAssembly,
-//   Human, nsfwjs) are the `tagger-models` layer's, also under /opt/nodejs/node_modules: only the
-//   tagger's worker thread loads them, from the layer, never the bundle.
+//   Human, nsfwjs), and the text reader's OCR engine (tesseract.js, its WebAssembly core and English
+//   model), are the `tagger-models` layer's, also under /opt/nodejs/node_modules: the worker threads
+//   load them from the layer, never the bundle (the reader's own code starts tesseract's worker).
 // - ffmpeg/ffprobe are executables, never imported: the `media-tools` layer puts the linux-arm64
 //   builds at /opt/bin, and the functions get FFMPEG_PATH/FFPROBE_PATH.
 // - The AWS SDK v3 is the one the nodejs24.x runtime provides (/var/runtime/node_modules, also on
@@ -37,9 +38,11 @@ export const DEPLOY_HANDLERS = ['media-signing-key'];
  * marshalling) are bundled, so no function depends on which of those the runtime happens to ship.
  */
 const SDK_BUNDLED_HELPERS = ['lib-storage', 's3-request-presigner', 'util-dynamodb', 'lib-dynamodb'];
-const TAGGER_MODELS = ['@tensorflow/tfjs[a-z-]*(/.*)?', '@vladmandic/human(/.*)?', 'nsfwjs(/.*)?'];
+const TAGGER_MODELS = ['@tensorflow/tfjs[a-z-]*(/.*)?', '@vladmandic/human(/.*)?', 'nsfwjs(/.*)?', 'tesseract\\.js(/.*)?', 'tesseract\\.js-core(/.*)?', '@tesseract\\.js-data/[^/]+(/.*)?'];
 const PROVIDED = ['sharp', ...TAGGER_MODELS, ...(sdkExternal ? ['@aws-sdk/[^/]+(/.*)?'] : [])];
 const bundledHelper = new RegExp(`^@aws-sdk/(${SDK_BUNDLED_HELPERS.join('|')})(/|$)`);
+/** Provided modules the code may never use in a function, required when first used rather than when the bundle loads. */
+const lazy = /^tesseract\.js$/;
 
 /** Never imported, resolved by path at run time (their executables come from the media-tools layer). */
 const RUNTIME_ONLY = ['@ffmpeg-installer/*', '@ffprobe-installer/*'];
@@ -52,7 +55,16 @@ const providedModules = {
       if (bundledHelper.test(args.path)) return undefined;
       return args.namespace === 'provided' ? { path: args.path, external: true } : { path: args.path, namespace: 'provided' };
     });
-    b.onLoad({ filter: /.*/, namespace: 'provided' }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: 'js' }));
+    b.onLoad({ filter: /.*/, namespace: 'provided' }, (args) => {
+      const path = JSON.stringify(args.path);
+      if (!lazy.test(args.path)) return { contents: `module.exports = require(${path});`, loader: 'js' };
+      // Required on first use: a bundle is loaded whole at the cold start, and the tagging function
+      // with Rekognition mounts no OCR layer, though its code can start the on-device reader.
+      return {
+        contents: `let loaded; const load = () => (loaded ??= require(${path})); module.exports = new Proxy({}, { get: (_, key) => load()[key], has: (_, key) => key in load() });`,
+        loader: 'js',
+      };
+    });
   },
 };
 

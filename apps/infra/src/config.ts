@@ -18,6 +18,9 @@ export const CONSUMER_TIMEOUTS: Readonly<Record<string, Duration>> = {
   audio: Duration.seconds(330),
   document: Duration.seconds(30),
   tagging: Duration.seconds(60),
+  // Read by the tagging function, whose timeout is the tagging queue's: the same, so that the text
+  // queue, too, hides a message longer than that function may run on it.
+  text: Duration.seconds(60),
   // One zip a message: Lambda's longest, the archive queue's own limit (ARCHIVE_TIME_LIMIT_SECONDS).
   archive: Duration.seconds(ARCHIVE_TIME_LIMIT_SECONDS),
 };

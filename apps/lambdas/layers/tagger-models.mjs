@@ -1,10 +1,12 @@
 // Builds the `tagger-models` Lambda layer (see tagger-models.sh): what the on-device tagger's worker
-// loads at run time, copied from the workspace's node_modules (no network), under
-// nodejs/node_modules, which Lambda mounts at /opt/nodejs/node_modules (on NODE_PATH).
+// and the on-device text reader's (OCR) worker load at run time, copied from the workspace's
+// node_modules (no network), under nodejs/node_modules, which Lambda mounts at
+// /opt/nodejs/node_modules (on NODE_PATH).
 //
 //   node apps/lambdas/layers/tagger-models.mjs <out-dir>
 //
-// - The packages are the worker's imports (libs/tagging/worker/on-device-worker.mjs) and their
+// - The packages are the workers' imports (libs/tagging/worker/on-device-worker.mjs, and
+//   tesseract.js with its English model for libs/tagging/worker/ocr-worker.mjs) and their
 //   dependencies, resolved the way Node resolves them from libs/tagging, at the versions the
 //   workspace has installed; each is checked against libs/tagging/package.json.
 // - The large packages keep only their Node entry and the files the worker reads (the models it
@@ -12,11 +14,13 @@
 // - Everything is JavaScript, JSON, model weights and WebAssembly: the build fails on a native addon
 //   (`.node`) or any ELF file, so the one layer serves arm64 and x86_64 alike. sharp, which the
 //   worker uses to decode, is the `sharp` layer's.
-// - The worker script itself is shipped as `@mediaflow/tagging/worker/...`, where the tagger looks for
-//   it (`onDeviceWorkerPath`), so the function's bundle and the worker come from one build.
+// - The worker scripts themselves are shipped as `@mediaflow/tagging/worker/...`, where the tagger
+//   and the text reader look for them (`onDeviceWorkerPath`, `ocrFiles`), so the function's bundle
+//   and the workers come from one build.
 // - Before it is moved to <out-dir>, the layer is proved on its own: in a directory outside the
-//   workspace (no node_modules above it) and without NODE_PATH, the worker loads every model from
-//   the layer and tags a picture.
+//   workspace (no node_modules above it) and without NODE_PATH, the tagger's worker loads every
+//   model from the layer and tags a picture, and the OCR worker loads its engine and English model
+//   and reads a picture.
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, closeSync, readdirSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,11 +31,17 @@ const here = dirname(fileURLToPath(import.meta.url));
 const workspace = resolve(here, '../../..');
 const taggingDir = join(workspace, 'libs/tagging');
 const WORKER = 'worker/on-device-worker.mjs';
+const OCR_WORKER = 'worker/ocr-worker.mjs';
+/** The English model the text reader loads (`ENGLISH_MODEL_DIR` of libs/tagging/src/ocr/paths.ts). */
+const ENGLISH_MODEL_DIR = '4.0.0_best_int';
 /** Lambda takes 250 MB unzipped for a function and all its layers; the bundle and the sharp layer need their share. */
 const MAX_MIB = 150;
 
-/** What the worker requires (its `require(...)` calls); sharp comes from the sharp layer. */
-const ROOTS = ['@vladmandic/human', '@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-converter', 'nsfwjs'];
+/**
+ * What the workers require (their `require(...)` calls), and the OCR engine's model; sharp, which
+ * both use to decode, comes from the sharp layer.
+ */
+const ROOTS = ['@vladmandic/human', '@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-converter', 'nsfwjs', 'tesseract.js', '@tesseract.js-data/eng'];
 /** Declared for their types only: no JavaScript of theirs runs. */
 const TYPES_ONLY = [/^@types\//, /^@webgpu\/types$/];
 
@@ -55,6 +65,16 @@ const KEEP = {
   '@vladmandic/human': ['main', /^dist\/human\.node-wasm\.js$/, /^models\/(blazeface|centernet)\.(json|bin)$/],
   // The CommonJS build and the MobileNet v2 model the worker loads (of three).
   nsfwjs: [/^dist\/cjs\/.*\.js(on)?$/, /^dist\/models\/package\.json$/, /^dist\/models\/mobilenet_v2\//],
+  // Node's build is `src/` (the browser bundles in dist/ are never loaded); its worker script is in it.
+  'tesseract.js': [/^src\/.*\.js$/],
+  // The engines Node picks from (relaxed SIMD, SIMD, neither), as .js loader and .wasm; the base64
+  // `.wasm.js` copies stay out. The reader asks for the LSTM engine, but tesseract.js 7's Node
+  // loader hands `getCore` a boolean where it compares an OEM, so it always loads the full builds:
+  // those are kept, the LSTM-only ones (8.6 MB never read) are not, and the proof below fails the
+  // build should a later version load the others.
+  'tesseract.js-core': ['main', /^tesseract-core(-relaxedsimd|-simd)?\.(js|wasm)$/],
+  // The English model the reader loads (of two: `4.0.0` adds the legacy engine's data).
+  '@tesseract.js-data/eng': ['main', (path) => path === `${ENGLISH_MODEL_DIR}/eng.traineddata.gz`],
 };
 const ALWAYS = /^(package\.json|LICEN[CS]E[^/]*|NOTICE[^/]*|COPYING[^/]*)$/i;
 const NEVER = /(\.map|\.d\.[cm]?ts|\.tsbuildinfo)$/;
@@ -90,7 +110,10 @@ function kept(name, manifest, path) {
   if (NEVER.test(path)) return false;
   const rules = KEEP[name];
   if (rules === undefined) return true;
-  return rules.some((rule) => (rule === 'main' ? path === (manifest.main ?? 'index.js').replace(/^\.\//, '') : rule.test(path)));
+  return rules.some((rule) => {
+    if (rule === 'main') return path === (manifest.main ?? 'index.js').replace(/^\.\//, '');
+    return typeof rule === 'function' ? rule(path) : rule.test(path);
+  });
 }
 
 /** Walks the dependencies from the roots; a second version of a name goes under the package needing it, as npm nests it. */
@@ -137,6 +160,26 @@ function directoryBytes(dir) {
     .reduce((sum, entry) => sum + statSync(join(entry.parentPath, entry.name)).size, 0);
 }
 
+/**
+ * A 24-bit BMP (which tesseract decodes itself, without sharp) of black bars on white: a picture
+ * the OCR engine has to look at, whatever it makes of it.
+ */
+function barsBmp(width = 96, height = 32) {
+  const row = Math.ceil((width * 3) / 4) * 4;
+  const bmp = Buffer.alloc(54 + row * height, 0xff);
+  bmp.write('BM', 0, 'latin1');
+  bmp.writeUInt32LE(bmp.length, 2);
+  bmp.writeUInt32LE(54, 10);
+  bmp.writeUInt32LE(40, 14);
+  bmp.writeInt32LE(width, 18);
+  bmp.writeInt32LE(height, 22);
+  bmp.writeUInt16LE(1, 26);
+  bmp.writeUInt16LE(24, 28);
+  bmp.writeUInt32LE(row * height, 34);
+  for (let y = 8; y < 24; y++) for (let x = 0; x < width; x++) if (x % 12 < 3) bmp.fill(0, 54 + y * row + x * 3, 54 + y * row + x * 3 + 3);
+  return bmp;
+}
+
 /** The worker started from the layer alone: models loaded, then one picture of packed RGB through all of them. */
 function prove(layer) {
   for (let dir = dirname(layer); ; dir = dirname(dir)) {
@@ -156,8 +199,25 @@ function prove(layer) {
     worker.postMessage({ type: 'detect', id: 1, pixels: { data, width: size, height: size } });
     const result = await reply('result');
     if (!Array.isArray(result.objects) || result.nsfw.length === 0) throw new Error('no detections: ' + JSON.stringify(result));
-    console.log(JSON.stringify({ loadMs: ready.loadMs, backend: ready.backend, simd: ready.simd, nsfwClasses: result.nsfw.length }));
-    await worker.terminate();`;
+    await worker.terminate();
+    // The OCR engine as the text reader starts it (ocrFiles): everything from the layer, LSTM only.
+    const { createRequire } = await import('node:module');
+    const { dirname, join } = await import('node:path');
+    const fromTagging = createRequire(${JSON.stringify(join(layer, 'nodejs/node_modules/@mediaflow/tagging/package.json'))});
+    const { createWorker, OEM } = fromTagging('tesseract.js');
+    const ocrStart = performance.now();
+    const ocr = await createWorker('eng', OEM.LSTM_ONLY, {
+      workerPath: ${JSON.stringify(join(layer, 'nodejs/node_modules/@mediaflow/tagging', OCR_WORKER))},
+      langPath: join(dirname(fromTagging.resolve('@tesseract.js-data/eng/package.json')), ${JSON.stringify(ENGLISH_MODEL_DIR)}),
+      corePath: dirname(createRequire(fromTagging.resolve('tesseract.js')).resolve('tesseract.js-core/package.json')),
+      gzip: true,
+      cacheMethod: 'none',
+    });
+    const ocrLoadMs = Math.round(performance.now() - ocrStart);
+    const read = await ocr.recognize(Buffer.from(${JSON.stringify(barsBmp().toString('base64'))}, 'base64'));
+    if (typeof read.data.text !== 'string') throw new Error('the OCR engine read nothing: ' + JSON.stringify(read.data).slice(0, 500));
+    await ocr.terminate();
+    console.log(JSON.stringify({ loadMs: ready.loadMs, backend: ready.backend, simd: ready.simd, nsfwClasses: result.nsfw.length, ocrLoadMs }));`;
   const env = { ...process.env };
   delete env.NODE_PATH;
   const scratch = mkdtempSync(join(tmpdir(), 'mediaflow-tagger-proof-'));
@@ -183,14 +243,16 @@ try {
       cpSync(join(pkg.dir, path), to);
     }
   }
-  // The worker, as the package the tagger resolves it from (its code runs from the function's bundle).
+  // The workers, as the package the tagger and the text reader resolve them from (their code runs from the function's bundle).
   const tagging = readJson(join(taggingDir, 'package.json'));
   const ownDir = join(modules, '@mediaflow/tagging');
   mkdirSync(join(ownDir, dirname(WORKER)), { recursive: true });
-  cpSync(join(taggingDir, WORKER), join(ownDir, WORKER));
+  // Every worker script, and what they load beside them (the scene model's script): all of `worker/`, as the package ships it.
+  for (const script of readdirSync(join(taggingDir, 'worker')).filter((name) => name.endsWith('.mjs'))) cpSync(join(taggingDir, 'worker', script), join(ownDir, 'worker', script));
+  for (const worker of [WORKER, OCR_WORKER]) if (!existsSync(join(ownDir, worker))) throw new Error(`libs/tagging/${worker} is missing`);
   writeFileSync(
     join(ownDir, 'package.json'),
-    `${JSON.stringify({ name: tagging.name, version: tagging.version, description: "The on-device tagger's worker thread; the tagger itself is in the function's bundle", license: tagging.license, type: 'module', exports: { './package.json': './package.json', './worker/*': './worker/*' } }, null, 2)}\n`,
+    `${JSON.stringify({ name: tagging.name, version: tagging.version, description: "The on-device tagger's and text reader's worker threads; their code is in the function's bundle", license: tagging.license, type: 'module', exports: { './package.json': './package.json', './worker/*': './worker/*' } }, null, 2)}\n`,
   );
 
   const native = readdirSync(stage, { withFileTypes: true, recursive: true })
@@ -204,6 +266,7 @@ try {
   const manifest = {
     packages: packages.map((p) => ({ name: p.name, version: p.version, path: `nodejs/node_modules/${p.target}` })),
     worker: `nodejs/node_modules/@mediaflow/tagging/${WORKER}`,
+    ocrWorker: `nodejs/node_modules/@mediaflow/tagging/${OCR_WORKER}`,
     bytes,
     proof,
   };
@@ -220,7 +283,9 @@ try {
     // Another file system: copy instead.
     cpSync(stage, out, { recursive: true });
   }
-  console.log(`tagger-models: ${packages.length} packages, ${mib.toFixed(1)} MiB unzipped; the worker loaded the models from the layer alone in ${proof.loadMs} ms (${proof.backend}, SIMD ${proof.simd})`);
+  console.log(
+    `tagger-models: ${packages.length} packages, ${mib.toFixed(1)} MiB unzipped; the worker loaded the models from the layer alone in ${proof.loadMs} ms (${proof.backend}, SIMD ${proof.simd}), the OCR engine and its English model in ${proof.ocrLoadMs} ms`,
+  );
   console.log(`tagger-models layer in ${out} (zip its contents: nodejs/node_modules/..., share/tagger-models/...)`);
 } finally {
   rmSync(stage, { recursive: true, force: true });

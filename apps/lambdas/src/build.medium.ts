@@ -61,9 +61,9 @@ describe('build.mjs (one bundle per function and deploy-time handler)', () => {
     for (const name of ['image', 'audio', 'video-complete', 'tagging']) expect({ name, requiresSharp: requiresSharp(bundles.get(name)) }).toEqual({ name, requiresSharp: true });
   });
 
-  it('leaves the on-device tagger\'s libraries and models to the tagger-models layer', () => {
-    // Text of TensorFlow.js, Human and nsfwjs (and of their model files) that a bundled copy would carry.
-    const markers = ['tfjs-backend-wasm', 'centernet', 'NSFWJS', 'weightsManifest'];
+  it('leaves the on-device tagger\'s libraries and models, and the OCR engine, to the tagger-models layer', () => {
+    // Text of TensorFlow.js, Human and nsfwjs (and of their model files), and of tesseract.js, that a bundled copy would carry.
+    const markers = ['tfjs-backend-wasm', 'centernet', 'NSFWJS', 'weightsManifest', 'Legacy model requested but code missing'];
     for (const [name, code] of bundles) for (const marker of markers) expect({ name, marker, found: code.includes(marker) }).toEqual({ name, marker, found: false });
   });
 

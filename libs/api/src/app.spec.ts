@@ -159,6 +159,7 @@ describe('REST contract', () => {
       [
         'createdAt',
         'description',
+        'faces',
         'facts',
         'failure',
         'favourite',
@@ -173,12 +174,15 @@ describe('REST contract', () => {
         'status',
         'tags',
         'takenAt',
+        'text',
         'title',
         'trashedAt',
         'updatedAt',
       ].sort(),
     );
     expect(item['status']).toBe('ready');
+    // Not tagged, not read yet: the face count and the words read are null until their steps run.
+    expect([item['faces'], item['text']]).toEqual([null, null]);
     expect((item['renditions'] as { url: string }[])[0]?.url).toBe(`/media/renditions/alice/${id}/thumb.webp`);
     expect(res.headers.get('cache-control')).toBe('no-store');
   });

@@ -26,6 +26,16 @@ describe('search', () => {
     expect(bySynonym.items.map((i) => [i.id, i.matched])).toEqual([[puppy.id, ['title', 'label']]]);
   });
 
+  it('finds an item by a word read from its picture, and shows the words and the face count with it', async () => {
+    const s = setup();
+    const readAt = '2026-05-01T00:00:00.000Z';
+    const notice = await s.seed('alice', { faces: 2, text: { content: 'Tickets at the blue kiosk', readAt } });
+    await s.seed('bob', { text: { content: 'Tickets at the blue kiosk', readAt } });
+    const page = await s.json<SearchPage>('/api/v1/search?q=kiosk', { owner: 'alice' });
+    expect(page.items.map((i) => [i.id, i.matched])).toEqual([[notice.id, ['text']]]);
+    expect([page.items[0]?.faces, page.items[0]?.text]).toEqual([2, { content: 'Tickets at the blue kiosk', readAt }]);
+  });
+
   it('combines filters and pages by date taken either way', async () => {
     const s = setup();
     const old = await s.seed('alice', { facts: { capturedAt: '2019-03-01T10:00:00.000Z' }, tags: [{ name: 'family', confidence: 1, source: 'user' }] });

@@ -164,6 +164,9 @@ export const PlaceholderSchema = z.object({
 });
 export type Placeholder = z.infer<typeof PlaceholderSchema>;
 
+/** The most characters of read text an item keeps (the rest is cut at a word boundary by the reader). */
+export const TEXT_MAX_LENGTH = 4000;
+
 export const MediaItemSchema = z.object({
   id: UlidSchema,
   ownerId: OwnerIdSchema,
@@ -184,6 +187,16 @@ export const MediaItemSchema = z.object({
   failure: FailureSchema.optional(),
   /** 0..1 while a long job (video) runs. */
   progress: z.number().min(0).max(1).optional(),
+  /**
+   * How many faces the tagger saw (the most in any one frame looked at): a count, never who they
+   * are. Optional like `description`: items tagged before it, and items without a face, have none.
+   */
+  faces: z.number().int().min(0).max(1000).optional(),
+  /**
+   * Words read from the picture (OCR), for search, and when they were read. `content` is empty when
+   * the reader looked and found none, or found no text likely; absent until the text step ran.
+   */
+  text: z.object({ content: z.string().max(TEXT_MAX_LENGTH), readAt: IsoDateTime }).optional(),
   /** The owner marked it as a favourite. Optional like `description`: items stored before it are not favourites. */
   favourite: z.boolean().optional(),
   /**

@@ -123,9 +123,23 @@ export interface DetectedLabel {
 export interface TaggerResult {
   labels: DetectedLabel[];
   moderation: ModerationLabel[];
+  /** Faces seen in the image (a count only; no identity is kept). Absent when the tagger does not look for faces. */
+  faces?: number;
 }
 
 /** Port: labels and moderation signals for an image. */
 export interface Tagger {
   detect(input: TaggerInput, signal?: AbortSignal): Promise<TaggerResult>;
+}
+
+export interface TextReading {
+  /** The words read, in reading order, separated by spaces or line breaks; empty when none. */
+  text: string;
+  /** Why the reader did not look (`'no text likely'`), when it did not. */
+  skipped?: string;
+}
+
+/** Port: words printed in an image (OCR). Its own step with its own time budget, after tagging. */
+export interface TextReader {
+  read(input: TaggerInput, signal?: AbortSignal): Promise<TextReading>;
 }

@@ -10,7 +10,7 @@ import { synonymOf } from './synonyms.js';
  * Where a word of an item can be found. Every search adapter indexes these, and a result says which
  * of them matched.
  */
-export const SEARCH_FIELDS = ['title', 'description', 'filename', 'tag', 'label', 'audio', 'camera'] as const;
+export const SEARCH_FIELDS = ['title', 'description', 'filename', 'tag', 'label', 'audio', 'camera', 'text'] as const;
 export const SearchFieldSchema = z.enum(SEARCH_FIELDS);
 export type SearchField = z.infer<typeof SearchFieldSchema>;
 
@@ -95,7 +95,8 @@ export function takenAtOf(item: MediaItem): string {
 
 /**
  * What search indexes of an item, field by field (each list without repeats). User and metadata
- * tags are `tag`; the tagger's labels and their parent categories are `label`.
+ * tags are `tag`; the tagger's labels and their parent categories are `label`; words read from the
+ * picture (OCR, `item.text.content`) are `text`.
  */
 export function searchDocument(item: MediaItem): SearchDocument {
   const tags = item.tags.filter((t) => t.source !== 'ai').map((t) => t.name);
@@ -111,6 +112,7 @@ export function searchDocument(item: MediaItem): SearchDocument {
     label: words(labels),
     audio: words([audio?.title, audio?.artist, audio?.album, audio?.genre]),
     camera: words([camera?.make, camera?.model]),
+    text: words([item.text?.content]),
   };
 }
 
@@ -171,7 +173,8 @@ export function matchedFields(document: SearchDocument, groups: readonly SearchG
 
 /**
  * How much a match in each field counts towards relevance: what a person named or chose (title,
- * file name, own tags) counts most.
+ * file name, own tags) counts most; words read from the picture count as little as the description
+ * and the camera (OCR misreads, and a page of print has many words).
  */
 export const SEARCH_FIELD_WEIGHTS: Readonly<Record<SearchField, number>> = {
   title: 4,
@@ -181,6 +184,7 @@ export const SEARCH_FIELD_WEIGHTS: Readonly<Record<SearchField, number>> = {
   audio: 2,
   description: 1,
   camera: 1,
+  text: 1,
 };
 
 export const SearchOrderSchema = z.enum(['relevance', 'taken-desc', 'taken-asc']);

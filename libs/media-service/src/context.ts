@@ -8,8 +8,10 @@ import type {
   EdgeCache,
   Moderation,
   ModerationLabel,
+  Rendition,
   Tag,
   Tagger,
+  TextReader,
   EventBus,
   IdGenerator,
   ImageProcessor,
@@ -203,6 +205,21 @@ export interface TaggingDeps {
   tags(labels: readonly DetectedLabel[]): Tag[];
   /** Raw moderation labels -> the verdict (`flagged` above a category's threshold, else `safe`). */
   moderate(labels: readonly ModerationLabel[], now: Date): Moderation;
+}
+
+/** The text step (OCR): words read from an item's picture, for search. */
+export interface TextStepDeps extends CoreDeps {
+  text: TextDeps;
+}
+
+/**
+ * The text step's collaborators: a TextReader (on-device tesseract locally, or Rekognition's
+ * DetectText) and the rendition formats it reads (every reader takes JPEG and PNG; the on-device
+ * one WebP too). Unset, `['jpeg', 'png']`.
+ */
+export interface TextDeps {
+  reader: TextReader;
+  formats?: readonly Rendition['format'][] | undefined;
 }
 
 /** Cache headers for rendition objects: their keys never change content, so cache forever. */

@@ -18,6 +18,8 @@ export type {
   ServiceDeps,
   TaggingDeps,
   TaggingStepDeps,
+  TextDeps,
+  TextStepDeps,
   VideoJobUpdateDeps,
   VideoStepDeps,
   CloudVideoDeps,
@@ -41,6 +43,8 @@ export type { OutputClassifier, VideoJobUpdate } from './steps/video-cloud.js';
 export { processAudio, metadataTags } from './steps/audio.js';
 export { framesToTag, tagMedia } from './steps/tagging.js';
 export type { TagOutcome } from './steps/tagging.js';
+export { framesToRead, readText, TEXT_SAVE_ATTEMPTS } from './steps/text.js';
+export type { TextOutcome, TextStepOptions } from './steps/text.js';
 export { getMedia, listMedia, listTags, originalDownload, type OriginalDownload } from './queries.js';
 export { updateMedia, deleteMedia, forgetDeletedMedia } from './commands.js';
 export { ACCOUNT_DELETION_PHRASE, AccountDeletionRequestSchema, AccountDeletionSchema, AccountRemovedSchema, deleteAccount } from './account.js';

@@ -49,6 +49,10 @@ export const MediaViewSchema = z.object({
   progress: z.number().nullable(),
   /** When it was taken, else uploaded (UTC): what the timeline groups and sorts by. */
   takenAt: z.string(),
+  /** Faces the tagger saw (the most in one frame looked at): a count, never who. Null when it saw none, did not look, or has not tagged the item yet. */
+  faces: z.number().int().min(0).nullable(),
+  /** Words read from the picture (OCR) and when; `content` is empty when none were found. Null until read. */
+  text: z.object({ content: z.string(), readAt: z.string() }).nullable(),
   /** One of the owner's favourites. */
   favourite: z.boolean(),
   /** When it went to the trash, while it is there (status `trashed`). */
@@ -90,6 +94,8 @@ export function toMediaView(item: MediaItem, mediaBaseUrl: string, urlQuery?: st
     failure: item.failure ?? null,
     progress: item.progress ?? null,
     takenAt: takenAtOf(item),
+    faces: item.faces ?? null,
+    text: item.text === undefined ? null : { content: item.text.content, readAt: item.text.readAt },
     favourite: item.favourite === true,
     trashedAt: item.trash?.at ?? null,
     createdAt: item.createdAt,
@@ -100,16 +106,17 @@ export function toMediaView(item: MediaItem, mediaBaseUrl: string, urlQuery?: st
 /**
  * An item as a visitor of a share link sees it: what the owner sees, less what is the owner's
  * business (moderation, failures, progress, the content hash that would tell one library's copy
- * from another's). Rendition URLs carry a grant scoped to this one item.
+ * from another's, and what the machine made of the picture: the face count and the words read,
+ * which serve the owner's search). Rendition URLs carry a grant scoped to this one item.
  */
-export const SharedMediaViewSchema = MediaViewSchema.omit({ moderation: true, failure: true, progress: true, favourite: true, trashedAt: true }).extend({
+export const SharedMediaViewSchema = MediaViewSchema.omit({ moderation: true, failure: true, progress: true, favourite: true, trashedAt: true, faces: true, text: true }).extend({
   original: z.object({ size: z.number().int(), mime: z.string() }),
 });
 export type SharedMediaView = z.infer<typeof SharedMediaViewSchema>;
 
 /** {@link toMediaView} for a visitor; `urlQuery` is the item's media grant. */
 export function toSharedMediaView(item: MediaItem, mediaBaseUrl: string, urlQuery: string): SharedMediaView {
-  const { moderation: _moderation, failure: _failure, progress: _progress, favourite: _favourite, trashedAt: _trashedAt, original, ...rest } = toMediaView(
+  const { moderation: _moderation, failure: _failure, progress: _progress, favourite: _favourite, trashedAt: _trashedAt, faces: _faces, text: _text, original, ...rest } = toMediaView(
     item,
     mediaBaseUrl,
     urlQuery,

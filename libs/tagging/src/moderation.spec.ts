@@ -43,6 +43,15 @@ describe('moderate', () => {
     expect(moderate(labels, ON_DEVICE_MODERATION_POLICY, now).verdict).toBe('safe');
   });
 
+  it('keeps the highest scores measured on safe photographs safe and off the item (on-device policy)', () => {
+    const cocktail = [
+      { name: 'Explicit Nudity', confidence: 0.78 },
+      { name: 'Suggestive', confidence: 0.76 },
+    ];
+    expect(moderate(cocktail, ON_DEVICE_MODERATION_POLICY, now)).toMatchObject({ verdict: 'safe', labels: [] });
+    expect(moderate([{ name: 'Explicit Nudity', confidence: 0.93 }], ON_DEVICE_MODERATION_POLICY, now).verdict).toBe('flagged');
+  });
+
   it('keeps at most 50 labels', () => {
     const labels = Array.from({ length: 60 }, (_, i) => ({ name: `label ${i}`, confidence: 0.9 }));
     expect(moderate(labels, {}, now).labels).toHaveLength(50);

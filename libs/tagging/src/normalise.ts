@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { normalizeTagName, singular, synonymOf, type DetectedLabel, type Tag } from '@mediaflow/domain';
+import { OBJECT_RULES } from './on-device/objects.js';
 import { COCO_PARENTS } from './vocabulary.js';
 
 export const NormaliseOptionsSchema = z.object({
@@ -13,10 +14,13 @@ export const NormaliseOptionsSchema = z.object({
 export type NormaliseOptions = z.infer<typeof NormaliseOptionsSchema>;
 
 /**
- * Measured on the photos in this library's medium tests: the on-device detector scores real
- * objects from 0.3 up (a boat in a 19th-century photograph: 0.32), Rekognition from about 0.7.
+ * The on-device tagger applies its own per-class thresholds (`OBJECT_RULES`, calibrated on the
+ * labelled photographs) before its labels get here; this floor is the lowest of them, so that it
+ * never cuts a label those rules kept. Rekognition's labels use the default 0.7.
  */
-export const ON_DEVICE_NORMALISE_OPTIONS: NormaliseOptions = NormaliseOptionsSchema.parse({ minConfidence: 0.3 });
+export const ON_DEVICE_NORMALISE_OPTIONS: NormaliseOptions = NormaliseOptionsSchema.parse({
+  minConfidence: Math.min(OBJECT_RULES.defaultThreshold, ...Object.values(OBJECT_RULES.thresholds)),
+});
 
 /**
  * The canonical tag name of one label: the domain's spelling rules, then singular, then synonyms.

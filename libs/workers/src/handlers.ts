@@ -8,6 +8,7 @@ import {
   processCloudVideo,
   processImage,
   tagMedia,
+  readText,
   processVideo,
   type AudioStepDeps,
   type CloudVideoDeps,
@@ -15,6 +16,7 @@ import {
   type ImageStepDeps,
   type JobOptions,
   type TaggingStepDeps,
+  type TextStepDeps,
   type VideoStepDeps,
 } from '@mediaflow/media-service';
 
@@ -165,6 +167,24 @@ export function taggingHandler(deps: TaggingStepDeps, options: HandlerOptions): 
     const { ownerId, mediaId } = eventTarget(message);
     const result = await tagMedia(deps, ownerId, mediaId, jobOptions(options, message));
     options.log?.({ level: 'info', msg: 'tagging', outcome: result.outcome, mediaId, ...('reason' in result ? { reason: result.reason } : { tags: result.item.tags.length }) });
+  };
+}
+
+/**
+ * `media.tagged` (images) -> the words in the picture, for search. Not wrapped like the processing
+ * steps, for the reason tagging is not: the item is ready, and reading its text is an extra.
+ */
+export function textHandler(deps: TextStepDeps, options: HandlerOptions): WorkerHandler {
+  return async (message) => {
+    const { ownerId, mediaId } = eventTarget(message);
+    const result = await readText(deps, ownerId, mediaId, jobOptions(options, message));
+    options.log?.({
+      level: 'info',
+      msg: 'text',
+      outcome: result.outcome,
+      mediaId,
+      ...('reason' in result ? { reason: result.reason } : { characters: result.item.text?.content.length ?? 0, ...(result.skipped === undefined ? {} : { skipped: result.skipped }) }),
+    });
   };
 }
 

@@ -1,6 +1,6 @@
-export { ingestHandler, imageHandler, videoHandler, cloudVideoHandler, audioHandler, documentHandler, taggingHandler } from './handlers.js';
+export { ingestHandler, imageHandler, videoHandler, cloudVideoHandler, audioHandler, documentHandler, taggingHandler, textHandler } from './handlers.js';
 export type { WorkerHandler, HandlerOptions } from './handlers.js';
-export { archiveQueue, ARCHIVE_TIME_LIMIT_SECONDS, pipelineQueues, AS_IS_KINDS, TAGGED_KINDS } from './topology.js';
+export { archiveQueue, ARCHIVE_TIME_LIMIT_SECONDS, pipelineQueues, AS_IS_KINDS, TAGGED_KINDS, TEXT_KINDS, TEXT_TIME_LIMIT_SECONDS } from './topology.js';
 export type { JobLimits, QueueDefinition } from './topology.js';
 export { startLocalWorkers } from './runner.js';
 export type { LocalWorkerDeps, LocalWorkersOptions, RunningWorkers } from './runner.js';

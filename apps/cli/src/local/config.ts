@@ -46,6 +46,11 @@ export const LocalConfigSchema = z.object({
    */
   tagger: z.enum(['on-device', 'off']).default('on-device'),
   /**
+   * How long the text step's OCR may take over one image, from when its engine gets it, before the
+   * image is skipped (its text saved empty). Local only; tests on a loaded machine raise it.
+   */
+  textTimeLimitSeconds: z.number().positive().max(600).default(20),
+  /**
    * API requests per second allowed to each owner (bursts of four times as many), for a server
    * shared by several people; off when unset.
    */

@@ -14,6 +14,7 @@ import { FsMultipartUploads, FsObjectStore, presignedHandler } from '@mediaflow/
 import { SqliteMediaChangeFeed, SqliteMediaRepository } from '@mediaflow/storage/sqlite';
 import { moderate, normaliseLabels, ON_DEVICE_MODERATION_POLICY, ON_DEVICE_NORMALISE_OPTIONS } from '@mediaflow/tagging';
 import { OnDeviceTagger } from '@mediaflow/tagging/on-device';
+import { OnDeviceTextReader } from '@mediaflow/tagging/ocr';
 import { detectFfmpeg, FfmpegAudioProcessor, FfmpegVideoTranscoder, type FfmpegBuild } from '@mediaflow/video-pipeline';
 import { pipelineQueues, startLocalWorkers, type LocalWorkerDeps, type QueueDefinition, type RunningWorkers } from '@mediaflow/workers';
 import { Hono } from 'hono';
@@ -238,6 +239,8 @@ export async function startLocalStack(config: LocalConfig, log: Log = () => unde
     search: database.search(),
   };
   const tagger = config.workers && config.tagger === 'on-device' ? new OnDeviceTagger() : undefined;
+  // Words in images (OCR) come with the tagger and go with it: the text queue follows tagging.
+  const textReader = config.workers && config.tagger === 'on-device' ? new OnDeviceTextReader({ timeoutMs: Math.max(1, Math.round(config.textTimeLimitSeconds * 1000)) }) : undefined;
   // The processors exist only where workers run: an API-only process has none to misuse.
   const workerDeps: LocalWorkerDeps | undefined = mediaTools && {
     ...deps,
@@ -252,6 +255,8 @@ export async function startLocalStack(config: LocalConfig, log: Log = () => unde
           },
         }
       : {}),
+    // The on-device reader decodes WebP too, so it gets the 2048 px `large` rendition.
+    ...(textReader ? { text: { reader: textReader, formats: ['jpeg', 'png', 'webp'] as const } } : {}),
   };
 
   /** The local stand-in for S3 presigned URLs; a complete original triggers ingest like an S3 event. */
@@ -348,6 +353,7 @@ export async function startLocalStack(config: LocalConfig, log: Log = () => unde
         await sweeping.stop();
         await workers?.stop();
         await tagger?.close();
+        await textReader?.close();
         broker.close();
         changes.close();
         database.close();

@@ -178,6 +178,8 @@ const consumers: readonly { queue: string; fn: MediaFunctionName }[] = [
   { queue: 'document', fn: 'document' },
   { queue: 'audio', fn: 'audio' },
   { queue: 'tagging', fn: 'tagging' },
+  // The text step (OCR) runs in the tagging function, from its own queue.
+  { queue: 'text', fn: 'tagging' },
   { queue: 'video', fn: 'video' },
   { queue: 'archive', fn: 'archive' },
 ];
@@ -276,8 +278,47 @@ describe('MediaCompute', () => {
       Environment: { Variables: { TAGGER: 'on-device', TAGGER_WORKER_PATH: '/opt/nodejs/node_modules/@mediaflow/tagging/worker/on-device-worker.mjs' } },
     });
     expect(properties('tagging').Environment.Variables).not.toHaveProperty('REKOGNITION_MAX_CONCURRENCY');
-    expect(grants('tagging', 'rekognition:DetectLabels')).toEqual([]);
+    for (const operation of ['DetectLabels', 'DetectModerationLabels', 'DetectFaces', 'DetectText']) expect(grants('tagging', `rekognition:${operation}`)).toEqual([]);
     expect(grants('tagging', 's3:GetObject')).toEqual([`${mediaBucket()}.Arn/renditions/*`]);
+  });
+
+  it('reads text in the tagging function: the text queue is its second event source, one picture per invocation', () => {
+    const text = events.queues.get('text')?.definition;
+    expect(text?.filter).toMatchObject({ type: ['media.tagged'] });
+    // One: each reading may take the reader's whole 20 s, and a batch would share the 60 s timeout.
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [queueId('text'), 'Arn'] },
+      FunctionName: { Ref: logicalId('tagging') },
+      BatchSize: 1,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    // One MAX_RECEIVES for both queues: they dead-letter after as many receives.
+    expect(text?.maxReceives).toBe(events.queues.get('tagging')?.definition.maxReceives);
+    const tagging = build();
+    const queues = new Map(tagging.events.queues);
+    const definition = queues.get('text');
+    if (definition === undefined) throw new Error('no text queue');
+    queues.set('text', { ...definition, definition: { ...definition.definition, maxReceives: 9 } });
+    expect(() => new MediaCompute(tagging.stack, 'Mismatched', { ...tagging.base, queues })).toThrow(/text queue dead-letters after 9 receives/);
+  });
+
+  it('leaves the text queue out of a topology without it: the tagging function then reads tagging alone, and may not read text with Rekognition', () => {
+    const other = build({ tagger: 'rekognition', maxConcurrency: REKOGNITION_MONTH_0.maxConcurrency });
+    const queues = new Map(other.events.queues);
+    queues.delete('text');
+    const compute = new MediaCompute(other.stack, 'NoText', { ...other.base, tagger: 'rekognition', maxConcurrency: REKOGNITION_MONTH_0.maxConcurrency, queues });
+    const role = compute.tagging?.role;
+    if (role === undefined) throw new Error('no tagging role');
+    const roleId = other.stack.getLogicalId(role.node.defaultChild as CfnRole);
+    const statements = Object.values(other.template().findResources('AWS::IAM::Policy'))
+      .filter((policy) => JSON.stringify(policy.Properties.Roles).includes(`"${roleId}"`))
+      .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[]);
+    const rekognitionActions = statements.flatMap(actionsOf).filter((action) => action.startsWith('rekognition:'));
+    expect(rekognitionActions.sort()).toEqual(['rekognition:DetectFaces', 'rekognition:DetectLabels', 'rekognition:DetectModerationLabels']);
+    const sources = Object.values(other.template().findResources('AWS::Lambda::EventSourceMapping')).filter(
+      (mapping) => JSON.stringify(mapping.Properties.FunctionName) === JSON.stringify({ Ref: other.stack.getLogicalId(compute.tagging?.node.defaultChild as CfnFunction) }),
+    );
+    expect(sources).toHaveLength(1);
   });
 
   it('with tagger rekognition, calls Rekognition instead and shares its default rate out between the tagging functions', () => {
@@ -287,13 +328,18 @@ describe('MediaCompute', () => {
     expect(REKOGNITION_MONTH_0.maxConcurrency.tagging).toBe(5);
     expect(tagging).toMatchObject({ MemorySize: 512, Environment: { Variables: { TAGGER: 'rekognition', REKOGNITION_MAX_CONCURRENCY: '1' } } });
     expect(tagging.Environment.Variables).not.toHaveProperty('TAGGER_WORKER_PATH');
-    expect(tagging['Layers']).toBeUndefined();
-    expect(grantsIn(rekognition, 'tagging', 'rekognition:DetectLabels')).toEqual(['*']);
+    // sharp only, for the text gate that keeps pictures without print from DetectText.
+    const sharpLayer = Object.keys(rekognition.template().findResources('AWS::Lambda::LayerVersion')).find((id) => id.includes('Sharp'));
+    expect(tagging['Layers']).toEqual([{ Ref: sharpLayer }]);
+    // Labels, moderation labels and faces for the tagging queue, text for the text queue: those four alone.
+    for (const operation of ['DetectLabels', 'DetectModerationLabels', 'DetectFaces', 'DetectText']) expect(grantsIn(rekognition, 'tagging', `rekognition:${operation}`)).toEqual(['*']);
+    expect(statementsOf('tagging', rekognition).flatMap(actionsOf).filter((action) => action.startsWith('rekognition:'))).toHaveLength(4);
     expect(grantsIn(rekognition, 'tagging', 's3:GetObject')).toEqual([`${mediaBucket()}.Arn/renditions/*`]);
     // No function mounts the models, so their layer is not deployed.
     expect(Object.keys(rekognition.template().findResources('AWS::Lambda::LayerVersion')).filter((id) => id.includes('TaggerModels'))).toEqual([]);
+    // Two instances a queue, for tagging and for text, are four in all: one call in flight each.
     const two = build({ tagger: 'rekognition', maxConcurrency: { ...MONTH_0.maxConcurrency, tagging: 2 } });
-    expect(functionProperties(two, 'tagging').Environment.Variables['REKOGNITION_MAX_CONCURRENCY']).toBe('2');
+    expect(functionProperties(two, 'tagging').Environment.Variables['REKOGNITION_MAX_CONCURRENCY']).toBe('1');
   });
 
   it('gives the api function alone the origin secret, and only as a reference to one', () => {
@@ -457,7 +503,7 @@ describe('MediaCompute', () => {
       // The archive builder writes nothing to the table.
       for (const action of ['dynamodb:PutItem', 'dynamodb:DeleteItem']) expect([name, action, grants(name, action).length > 0]).toEqual([name, action, name !== 'archive']);
       // The default tagger is on-device: no function calls Rekognition (see the tagger rekognition test).
-      expect([name, grants(name, 'rekognition:DetectLabels')]).toEqual([name, []]);
+      for (const operation of ['DetectLabels', 'DetectFaces', 'DetectText']) expect([name, grants(name, `rekognition:${operation}`)]).toEqual([name, []]);
       expect([name, grants(name, 'mediaconvert:CreateJob').length > 0]).toEqual([name, name === 'video']);
     }
     const passRole = statementsOf('video').filter((statement) => actionsOf(statement).includes('iam:PassRole'));
@@ -533,7 +579,9 @@ describe('MediaCompute', () => {
   it('leaves tagging out with its queue, and refuses a queue no function consumes', () => {
     const untagged = build({}, { tagging: false });
     expect(untagged.compute.tagging).toBeUndefined();
-    untagged.template().resourceCountIs('AWS::Lambda::EventSourceMapping', consumers.length - 1);
+    // Neither the tagging queue nor the text queue (it reads what tagging tagged): two sources fewer.
+    expect(untagged.events.queues.has('text')).toBe(false);
+    untagged.template().resourceCountIs('AWS::Lambda::EventSourceMapping', consumers.length - 2);
 
     const other = build();
     const image = other.events.queues.get('image');

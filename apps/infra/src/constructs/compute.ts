@@ -17,7 +17,7 @@ import type { MediaConvertTarget } from './function-grants.js';
 import {
   consumedQueues,
   DEFAULT_MAX_UPLOAD_BYTES,
-  feedOf,
+  feedsOf,
   functionPlans,
   functionTimeout,
   MEDIA_FUNCTIONS,
@@ -183,13 +183,26 @@ export class MediaCompute extends Construct {
     const members = new Map<MediaFunctionName, MediaFunction>();
     for (const name of MEDIA_FUNCTIONS) {
       const plan = plans[name];
-      const feed = feedOf(name, plan, props.maxConcurrency);
+      const [feed, ...others] = feedsOf(name, plan, props.maxConcurrency);
       const queue = feed === undefined ? undefined : props.queues.get(feed.queue);
       if (feed !== undefined && queue === undefined) {
         // Tagging is optional in the topology: without its queue there is nothing for the function to do.
         if (feed.optional === true) continue;
         throw new Error(`no ${feed.queue} queue for the ${name} function`);
       }
+      // The other queues it reads, those the topology has (the text queue comes with tagging).
+      const alsoFed = others.flatMap((other) => {
+        const otherQueue = props.queues.get(other.queue);
+        if (otherQueue === undefined) {
+          if (other.optional === true) return [];
+          throw new Error(`no ${other.queue} queue for the ${name} function`);
+        }
+        if (queue !== undefined && otherQueue.definition.maxReceives !== queue.definition.maxReceives) {
+          // One MAX_RECEIVES tells the handler which delivery is the last, whichever queue brought it.
+          throw new Error(`the ${other.queue} queue dead-letters after ${otherQueue.definition.maxReceives} receives and the ${queue.definition.name} queue after ${queue.definition.maxReceives}: the ${name} function reads both with one MAX_RECEIVES`);
+        }
+        return [{ plan: other, queue: otherQueue }];
+      });
       const timeout = functionTimeout(name, plan, props.consumerTimeouts);
       const network = plan.joinsApiNetwork === true ? props.apiNetwork : undefined;
       const environment = planEnvironment(plan, feed, {
@@ -200,6 +213,7 @@ export class MediaCompute extends Construct {
         idempotencyTable: props.idempotencyTable.tableName,
         timeout,
         ...(queue === undefined ? {} : { maxReceives: queue.definition.maxReceives }),
+        ...(feed === undefined ? {} : { consumers: feed.maxConcurrency * (1 + alsoFed.length) }),
         ...(props.maxUploadBytes === undefined ? {} : { maxUploadBytes: props.maxUploadBytes }),
         ...(props.cacheUrl === undefined ? {} : { cacheUrl: props.cacheUrl }),
         ...(props.callerRateLimit === undefined ? {} : { callerRateLimit: props.callerRateLimit }),
@@ -211,6 +225,7 @@ export class MediaCompute extends Construct {
       const member = new MediaFunction(this, name, {
         plan,
         ...(feed === undefined || queue === undefined ? {} : { feed: { plan: feed, queue } }),
+        ...(alsoFed.length === 0 ? {} : { alsoFeeds: alsoFed }),
         timeout,
         code: props.code(name),
         layers: plan.layers.map(layer),

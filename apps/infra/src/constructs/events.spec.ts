@@ -24,7 +24,7 @@ function queueId(name: string, which: 'queue' | 'deadLetterQueue' = 'queue'): st
 
 describe('MediaEvents', () => {
   it('creates a queue and a dead-letter queue for every queue of the workers topology', () => {
-    expect(definitions.map((definition) => definition.name).sort()).toEqual(['audio', 'document', 'image', 'ingest', 'tagging', 'video']);
+    expect(definitions.map((definition) => definition.name).sort()).toEqual(['audio', 'document', 'image', 'ingest', 'tagging', 'text', 'video']);
     template.resourceCountIs('AWS::SQS::Queue', definitions.length * 2);
   });
 

@@ -23,6 +23,8 @@ export interface EnvironmentInputs {
   readonly timeout: Duration;
   /** The consumed queue's `maxReceiveCount`, for the functions a queue feeds. */
   readonly maxReceives?: number;
+  /** How many of the function may run at once over all the queues that feed it; its first feed's concurrency when not given. */
+  readonly consumers?: number;
   /** The upload limit the stage sets; none leaves the service's default to the functions. */
   readonly maxUploadBytes?: number;
   /** The API cache's `rediss://` URL, for the functions that join the API's network. */
@@ -64,7 +66,7 @@ export function planEnvironment(plan: FunctionPlan, feed: QueueFeed | undefined,
   if (plan.videoTranscoder !== undefined) environment.VIDEO_TRANSCODER = plan.videoTranscoder;
   // Said here, next to the layer, as the media tools' paths are: the worker runs from the layer that holds its models.
   if (plan.layers.includes('taggerModels')) environment.TAGGER_WORKER_PATH = TAGGER_WORKER_PATH;
-  if (plan.callsRekognition === true && feed !== undefined) environment.REKOGNITION_MAX_CONCURRENCY = String(rekognitionConcurrency(feed.maxConcurrency));
+  if (plan.callsRekognition === true && feed !== undefined) environment.REKOGNITION_MAX_CONCURRENCY = String(rekognitionConcurrency(inputs.consumers ?? feed.maxConcurrency));
   if (plan.joinsApiNetwork === true && inputs.cacheUrl !== undefined) environment.CACHE_URL = inputs.cacheUrl;
   if (plan.limitsCallers === true && inputs.callerRateLimit !== undefined) {
     environment.OWNER_RATE_LIMIT_PER_SECOND = String(inputs.callerRateLimit.perSecond);

@@ -228,9 +228,15 @@ export class FunctionGrants {
     this.unscoped('X-Ray accepts trace segments and telemetry (xray:PutTraceSegments, xray:PutTelemetryRecords) only on "*"; active tracing adds them.');
   }
 
-  detectLabels(): void {
-    this.allow(['rekognition:DetectLabels', 'rekognition:DetectModerationLabels'], ['*']);
-    this.unscoped('Rekognition DetectLabels and DetectModerationLabels have no resource-level permissions: they act on the image sent, not on a resource of the account.');
+  /**
+   * The Rekognition operations the function calls (`rekognition:DetectLabels`, ...), those alone.
+   * Rekognition's image operations act on the image sent, not on a resource: `*` is their only resource.
+   */
+  callRekognition(operations: readonly string[]): void {
+    if (operations.length === 0) return;
+    const actions = [...new Set(operations)].map((operation) => `rekognition:${operation}`);
+    this.allow(actions, ['*']);
+    this.unscoped(`Rekognition ${[...new Set(operations)].join(', ')} have no resource-level permissions: they act on the image sent, not on a resource of the account.`);
   }
 
   /** Creating jobs on the stage's MediaConvert queue, and handing them their role. */

@@ -13,6 +13,16 @@ export type MediaFunctionName = LambdaFunctionName;
  */
 export const REKOGNITION_CALLS_IN_FLIGHT = 5;
 
+/**
+ * The Rekognition operations a function calls for each queue it consumes, when its plan calls
+ * Rekognition: the tagger's labels, moderation labels and face count for `tagging`, the text
+ * reader's DetectText for `text`. A function is granted those of the queues it is wired to only.
+ */
+export const REKOGNITION_OPERATIONS: Readonly<Record<string, readonly string[]>> = {
+  tagging: ['DetectLabels', 'DetectModerationLabels', 'DetectFaces'],
+  text: ['DetectText'],
+};
+
 /** Lambda refuses a lower maximum concurrency on an SQS event source, and a higher one than {@link MAX_SQS_CONCURRENCY}. */
 export const MIN_SQS_CONCURRENCY = EVENT_SOURCE_CONCURRENCY.min;
 export const MAX_SQS_CONCURRENCY = EVENT_SOURCE_CONCURRENCY.max;
@@ -85,6 +95,12 @@ export interface FunctionPlan {
   /** For functions that no queue feeds; consumers take their queue's consumer timeout. */
   readonly timeout?: Duration;
   readonly feed?: PlannedFeed;
+  /**
+   * Other queues the same code consumes, each through an event source of its own at the function's
+   * concurrency and within its timeout (the tagging function also reads text). Their queues must
+   * show a message again no sooner than the function's timeout, and dead-letter after as many receives.
+   */
+  readonly alsoFeeds?: readonly PlannedFeed[];
   readonly layers: readonly LayerName[];
   /** Whole originals copied to /tmp (ffmpeg and ffprobe seek in a file), with room for what is written beside them. */
   readonly scratch?: { readonly extraMiB: number };
@@ -118,7 +134,10 @@ export interface FunctionPlan {
   readonly enforcesUploadLimit?: boolean;
   /** Runs in the stage's VPC when it has one, with the cache's URL: what lives there serves the HTTP API only. */
   readonly joinsApiNetwork?: boolean;
-  /** Calls Rekognition's DetectLabels and DetectModerationLabels, whose rate the account shares out. */
+  /**
+   * Calls Rekognition (the operations of {@link REKOGNITION_OPERATIONS} for the queues it consumes),
+   * whose rate the account shares out.
+   */
   readonly callsRekognition?: boolean;
   /** The tagger the function's code runs (its `TAGGER`): the tagging function's only. */
   readonly tagger?: CloudTagger;
@@ -142,34 +161,52 @@ const RENDITION_WRITE = ['s3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUp
 
 /** Not urgent: a short window fills batches. */
 const TAGGING_FEED: PlannedFeed = { queue: 'tagging', batchSize: 5, batchingWindow: Duration.seconds(5), idempotent: true, optional: true };
+/**
+ * The text step (OCR of tagged pictures), in the tagging function: the same reader's code, layer
+ * and grants as the tagger. Optional like tagging: a topology without the text queue leaves it out.
+ * One picture per invocation: the reader takes pictures one at a time with 20 s each, so a batch of
+ * slow pages could outlast the 60 s timeout, and every record in it would be received again.
+ */
+const TEXT_FEED: PlannedFeed = { queue: 'text', batchSize: 1, idempotent: true, optional: true };
 
 /**
- * The tagging function for each tagger (`-c tagger=on-device|rekognition`). Its timeout is the
- * tagging queue's consumer timeout (60 s) either way: on-device, the worst invocation measured is a
- * cold start (2.3 s on one core) and a batch of 5 videos of 4 frames at the slowest image (0.63 s),
- * about 15 s, which leaves room for an arm64 core slower than the one measured.
+ * The tagging function for each tagger (`-c tagger=on-device|rekognition`): it consumes the tagging
+ * queue and, with the same reader's choice, the text queue (OCR of what was tagged). Its timeout is
+ * the tagging queue's consumer timeout (60 s) either way, and the text queue's is the same: on-device,
+ * the worst tagging invocation measured is a cold start (2.3 s on one core) and a batch of 5 videos
+ * of 4 frames at the slowest image (0.63 s), about 15 s; a picture to read, on one x86
+ * core, costs the OCR engine's start (2.5-2.7 s) and a first reading of about 3.5 s (later ones
+ * 0.8-1.2 s at 1,280-2,048 px), each reading bounded by the reader's own 20 s and one picture per
+ * invocation, which leaves room for an arm64 core slower than the one measured.
  */
 export const TAGGING_PLANS: Readonly<Record<CloudTagger, FunctionPlan>> = {
   'on-device': {
-    description: 'Mediaflow tagging: labels and moderation from the on-device models (SQS)',
+    description: 'Mediaflow tagging: labels, faces and moderation, and text, from the on-device models (SQS)',
     // The models run on one thread, one image at a time, and need a whole vCPU, which Lambda gives at
     // 1,769 MB: below it every image takes longer by the share of CPU lost (the same GB-seconds, slower),
     // above it a second vCPU would sit idle. The process peaked at 346 MiB (ON_DEVICE_TAGGER).
     memory: ON_DEVICE_TAGGER.lambdaMiB,
     feed: TAGGING_FEED,
+    alsoFeeds: [TEXT_FEED],
     // sharp decodes and shrinks the picture in the tagger's worker; the models and their runtime are the other layer.
     layers: ['sharp', 'taggerModels'],
-    renditions: { actions: ['s3:GetObject'], why: 'reads the renditions it tags (a picture\u2019s small rendition, a video\u2019s poster and thumbnails, an audio item\u2019s cover)' },
+    renditions: {
+      actions: ['s3:GetObject'],
+      why: 'reads the renditions it tags and reads text in (a picture\u2019s small rendition, a video\u2019s poster and thumbnails, an audio item\u2019s cover)',
+    },
     tagger: 'on-device',
     invalidatesEdge: true,
   },
   rekognition: {
-    description: 'Mediaflow tagging: labels and moderation from Rekognition (SQS)',
+    description: 'Mediaflow tagging: labels, faces and moderation, and text, from Rekognition (SQS)',
     // Reads one small rendition into memory and waits on Rekognition.
     memory: 512,
     // Records share the function's Rekognition slots.
     feed: TAGGING_FEED,
-    layers: [],
+    alsoFeeds: [TEXT_FEED],
+    // sharp for the text gate: a picture without rows of print is not sent to DetectText (a call
+    // priced like DetectLabels); the gate decodes a small greyscale copy in tens of milliseconds.
+    layers: ['sharp'],
     // Rekognition reads renditions over 5 MB from S3 itself, with the caller's permissions.
     renditions: { actions: ['s3:GetObject'], why: 'reads the renditions it looks at and lets Rekognition read the large ones from S3 under its permissions' },
     callsRekognition: true,
@@ -401,6 +438,16 @@ export function feedOf(name: MediaFunctionName, plan: FunctionPlan, concurrency:
 }
 
 /**
+ * Every queue that feeds the function as deployed, its own first ({@link feedOf}), then the others
+ * its plan consumes ({@link FunctionPlan.alsoFeeds}), at the same concurrency.
+ */
+export function feedsOf(name: MediaFunctionName, plan: FunctionPlan, concurrency: ConsumerConcurrency): QueueFeed[] {
+  const first = feedOf(name, plan, concurrency);
+  if (first === undefined) return [];
+  return [first, ...(plan.alsoFeeds ?? []).map((feed) => ({ ...feed, maxConcurrency: first.maxConcurrency }))];
+}
+
+/**
  * How long one invocation may run: a consumer as long as its queue's consumer timeout (which the
  * queue's visibility is derived from), any other function as its plan says.
  *
@@ -414,7 +461,7 @@ export function functionTimeout(name: MediaFunctionName, plan: FunctionPlan, con
 
 /** The queues some function consumes: a queue nobody consumes fills up silently. */
 export function consumedQueues(): ReadonlySet<string> {
-  return new Set(MEDIA_FUNCTIONS.flatMap((name) => FUNCTION_PLANS[name].feed?.queue ?? []));
+  return new Set(MEDIA_FUNCTIONS.flatMap((name) => [FUNCTION_PLANS[name].feed, ...(FUNCTION_PLANS[name].alsoFeeds ?? [])].flatMap((feed) => feed?.queue ?? [])));
 }
 
 /**
@@ -426,7 +473,10 @@ export function jobTimeLimitSeconds(timeout: Duration): number {
   return seconds - Math.max(5, Math.ceil(seconds / 10));
 }
 
-/** Rekognition calls one function keeps in flight, so that all of them together stay within the account's rate. */
+/**
+ * Rekognition calls one function keeps in flight, so that all of them together stay within the
+ * account's rate: `consumers` is how many may run at once, over every queue that feeds it.
+ */
 export function rekognitionConcurrency(consumers: number): number {
   return Math.max(1, Math.floor(REKOGNITION_CALLS_IN_FLIGHT / consumers));
 }

@@ -16,7 +16,7 @@ import { pascal } from '../naming.js';
 import type { PipelineQueue } from './events.js';
 import { functionEnvironment, type FunctionEnvironment } from './function-environment.js';
 import { FunctionGrants, type MediaConvertTarget } from './function-grants.js';
-import { scratchMiB, type FunctionPlan, type MediaFunctionName, type QueueFeed } from './function-plans.js';
+import { REKOGNITION_OPERATIONS, scratchMiB, type FunctionPlan, type MediaFunctionName, type QueueFeed } from './function-plans.js';
 
 /** The latest Node.js runtime this CDK knows: cdk-nag's L1 asks for it, and the node22 bundles run unchanged on it. */
 export const FUNCTION_RUNTIME = Runtime.NODEJS_24_X;
@@ -45,6 +45,8 @@ export interface MediaFunctionProps {
   readonly plan: FunctionPlan;
   /** How its queue feeds it (`feedOf`), with the queue; neither for a function no queue feeds. */
   readonly feed?: { readonly plan: QueueFeed; readonly queue: PipelineQueue };
+  /** The other queues its plan consumes that the topology has (`FunctionPlan.alsoFeeds`), each with its queue. */
+  readonly alsoFeeds?: readonly { readonly plan: QueueFeed; readonly queue: PipelineQueue }[];
   readonly timeout: Duration;
   readonly code: Code;
   readonly layers: readonly ILayerVersion[];
@@ -74,7 +76,8 @@ export class MediaFunction extends Construct {
   ) {
     super(scope, pascal(name));
     const { plan, feed, timeout, resources, network } = props;
-    if (feed !== undefined) checkVisibility(feed.queue, timeout);
+    const feeds = feed === undefined ? [] : [feed, ...(props.alsoFeeds ?? [])];
+    for (const each of feeds) checkVisibility(each.queue, timeout);
 
     // Its own role, without the AWS managed basic-execution policy: logging is granted on its own log group only.
     const role = new Role(this, 'Role', { assumedBy: new ServicePrincipal('lambda.amazonaws.com'), description: `Runs the ${name} function` });
@@ -107,11 +110,11 @@ export class MediaFunction extends Construct {
     if (plan.publishesEvents !== false) this.grants.publishEvents(resources.topic);
     this.grants.useMediaTable(resources.mediaTable, plan.mediaTable ?? 'items');
     if (plan.limitsCallers === true) this.grants.countCallerRequests(resources.mediaTable);
-    if (feed?.plan.idempotent === true) this.grants.useIdempotencyTable(resources.idempotencyTable);
+    if (feeds.some((each) => each.plan.idempotent)) this.grants.useIdempotencyTable(resources.idempotencyTable);
     this.grants.useMediaObjects(resources.media, plan);
     if (network !== undefined) this.grants.manageNetworkInterfaces();
     this.grants.traceWithXRay();
-    if (plan.callsRekognition === true) this.grants.detectLabels();
+    if (plan.callsRekognition === true) this.grants.callRekognition(feeds.flatMap((each) => REKOGNITION_OPERATIONS[each.plan.queue] ?? []));
     if (plan.signsMediaCookies === true && resources.mediaSigningSecretArn !== undefined) this.grants.readSecret(resources.mediaSigningSecretArn);
     if (plan.sendsArchiveJobs === true) {
       if (resources.archiveQueue === undefined) throw new Error(`the ${name} function sends archive jobs, and there is no archive queue`);
@@ -119,14 +122,14 @@ export class MediaFunction extends Construct {
     }
     this.rule = plan.schedule === undefined ? undefined : this.scheduled(plan.schedule);
 
-    if (feed !== undefined) {
+    for (const each of feeds) {
       this.fn.addEventSource(
-        new SqsEventSource(feed.queue.queue, {
-          batchSize: feed.plan.batchSize,
-          ...(feed.plan.batchingWindow === undefined ? {} : { maxBatchingWindow: feed.plan.batchingWindow }),
+        new SqsEventSource(each.queue.queue, {
+          batchSize: each.plan.batchSize,
+          ...(each.plan.batchingWindow === undefined ? {} : { maxBatchingWindow: each.plan.batchingWindow }),
           // Only the records that threw go back to the queue (the handlers answer with batchItemFailures).
           reportBatchItemFailures: true,
-          maxConcurrency: feed.plan.maxConcurrency,
+          maxConcurrency: each.plan.maxConcurrency,
         }),
       );
     }

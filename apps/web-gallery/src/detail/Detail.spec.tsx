@@ -21,6 +21,19 @@ describe('Detail', () => {
     expect((await screen.findByRole('link', { name: /Original/ })).getAttribute('href')).toBe(`https://downloads.test/originals/${item.id}?signature=x`);
   });
 
+  it('shows how many people are in the picture and the text read from it', async () => {
+    setup(mediaItem({ title: 'Bakery', faces: 2, text: { content: 'HARBOUR BAKERY\nFresh bread every morning', readAt: '2026-06-01T00:00:00.000Z' } }));
+    const found = await screen.findByRole('region', { name: 'In the picture' });
+    expect(found.textContent).toContain('2 people');
+    expect(found.querySelector('blockquote')?.textContent).toBe('HARBOUR BAKERY\nFresh bread every morning');
+  });
+
+  it('shows no such section for a picture without faces or text', async () => {
+    setup(mediaItem({ title: 'Field', faces: null, text: { content: '', readAt: '2026-06-01T00:00:00.000Z' } }));
+    expect(await screen.findByRole('dialog', { name: 'Field' })).toBeTruthy();
+    expect(screen.queryByRole('region', { name: 'In the picture' })).toBeNull();
+  });
+
   it('saves the title and own tags with PATCH and tells the rest of the app', async () => {
     const item = mediaItem({ title: 'Beach day' });
     const updated = { ...item, title: 'Sunset', tags: [...item.tags, { name: 'sunset', confidence: 1, source: 'user' as const }] };

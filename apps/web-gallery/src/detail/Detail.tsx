@@ -12,6 +12,7 @@ import { useAction } from '../ui/useAction';
 import { useOriginalLink } from './original-link';
 import { Editor } from './Editor';
 import { Facts } from './Facts';
+import { InPicture } from './InPicture';
 import { ItemDialog } from './ItemDialog';
 import { Stage } from './Stage';
 import { isProcessing } from './stage-image';
@@ -190,7 +191,7 @@ export function Detail({ id, initial, prevId, nextId, onNavigate, onClose, inAlb
           </div>
         ) : (
           <div className="detail-body">
-            <div className="stage">
+            <div className="stage" data-testid="detail-stage">
               <Stage item={item} original={original} />
             </div>
             <aside className="info" aria-label="Details">
@@ -227,6 +228,7 @@ export function Detail({ id, initial, prevId, nextId, onNavigate, onClose, inAlb
                   <p className="muted">{isSettled(item.status) ? 'No automatic tags.' : 'Tags appear when processing finishes.'}</p>
                 )}
               </section>
+              <InPicture faces={item.faces} text={item.text?.content} />
               <section className="info-section">
                 <h3>Details</h3>
                 <Facts item={item} />

@@ -13,6 +13,7 @@ export const FIELD_WORDS: Readonly<Record<SearchField, string>> = {
   label: 'label',
   audio: 'audio',
   camera: 'camera',
+  text: 'text in the picture',
 };
 
 /** Where the words were found, e.g. "in file name · label"; '' when nothing is said. */

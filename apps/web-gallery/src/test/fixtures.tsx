@@ -54,6 +54,8 @@ export function mediaItem(overrides: Partial<MediaView> = {}): MediaView {
     progress: null,
     favourite: false,
     trashedAt: null,
+    faces: null,
+    text: null,
     takenAt: '2026-11-01T10:00:00.000Z',
     createdAt: '2026-11-01T10:00:00.000Z',
     updatedAt: '2026-11-01T10:00:00.000Z',

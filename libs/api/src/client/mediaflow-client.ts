@@ -203,6 +203,11 @@ export interface MediaView {
   failure: Failure | null;
   progress: number | null;
   takenAt: string;
+  faces: number | null;
+  text: {
+    content: string;
+    readAt: string;
+  } | null;
   favourite: boolean;
   trashedAt: string | null;
   createdAt: string;
@@ -214,7 +219,7 @@ export interface MediaPage {
   nextCursor: string | null;
 }
 
-export type SearchField = 'title' | 'description' | 'filename' | 'tag' | 'label' | 'audio' | 'camera';
+export type SearchField = 'title' | 'description' | 'filename' | 'tag' | 'label' | 'audio' | 'camera' | 'text';
 
 export interface SearchHitView {
   id: string;
@@ -236,6 +241,11 @@ export interface SearchHitView {
   failure: Failure | null;
   progress: number | null;
   takenAt: string;
+  faces: number | null;
+  text: {
+    content: string;
+    readAt: string;
+  } | null;
   favourite: boolean;
   trashedAt: string | null;
   createdAt: string;
@@ -389,6 +399,11 @@ export interface TrashItemView {
   failure: Failure | null;
   progress: number | null;
   takenAt: string;
+  faces: number | null;
+  text: {
+    content: string;
+    readAt: string;
+  } | null;
   favourite: boolean;
   trashedAt: string | null;
   createdAt: string;
@@ -534,6 +549,11 @@ export interface ReviewItemView {
   failure: Failure | null;
   progress: number | null;
   takenAt: string;
+  faces: number | null;
+  text: {
+    content: string;
+    readAt: string;
+  } | null;
   favourite: boolean;
   trashedAt: string | null;
   createdAt: string;

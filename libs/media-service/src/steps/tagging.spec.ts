@@ -2,7 +2,7 @@ import { CorruptMediaError, ListQuerySchema, TimeoutError, type MediaItem, type 
 import { FakeTagger, makeMediaItem } from '@mediaflow/domain/testing';
 import type { TaggingDeps } from '../context.js';
 import { inMemoryDeps } from '../testing/index.js';
-import { framesToTag, tagMedia } from './tagging.js';
+import { framesToTag, mostFaces, peopleTag, tagMedia } from './tagging.js';
 
 const ID = '01JQ0000000000000000000002';
 
@@ -132,5 +132,88 @@ describe('tagMedia', () => {
       throw new Error('worker crashed');
     });
     await expect(tagMedia(deps, 'alice', ID)).rejects.toThrow('worker crashed');
+  });
+
+  it('gives a photo with faces the AI tag people and its face count', async () => {
+    const { deps, bus } = await setup({ renditions: [rendition('small', 'jpeg')], tags: [{ name: 'holiday', confidence: 1, source: 'user' }] }, () => ({
+      labels: [{ name: 'person', confidence: 0.88 }],
+      moderation: [],
+      faces: 3,
+    }));
+    expect((await tagMedia(deps, 'alice', ID)).outcome).toBe('tagged');
+    const item = await deps.repo.get('alice', ID);
+    expect(item?.faces).toBe(3);
+    expect(item?.tags).toEqual([
+      { name: 'holiday', confidence: 1, source: 'user' },
+      { name: 'people', confidence: 1, source: 'ai' },
+      { name: 'person', confidence: 0.88, source: 'ai' },
+    ]);
+    expect((await deps.repo.list('alice', ListQuerySchema.parse({ limit: 10, tag: 'people' }))).items.map((i) => i.id)).toEqual([ID]);
+    const tagged = bus.published[0];
+    expect(tagged?.type === 'media.tagged' ? tagged.data.tags.map((t) => t.name) : []).toContain('people');
+  });
+
+  it('gives a photo without faces neither people nor a count', async () => {
+    const { deps } = await setup({ renditions: [rendition('small', 'jpeg')] }, () => ({ labels: [{ name: 'sheep', confidence: 0.9 }], moderation: [], faces: 0 }));
+    await tagMedia(deps, 'alice', ID);
+    const item = await deps.repo.get('alice', ID);
+    expect(item?.faces).toBeUndefined();
+    expect(item?.tags.map((t) => t.name)).toEqual(['sheep']);
+  });
+
+  it('replaces an earlier count and people tag on a retag, and never repeats the owner’s own people tag', async () => {
+    const stale = await setup(
+      {
+        renditions: [rendition('small', 'jpeg')],
+        faces: 4,
+        tags: [
+          { name: 'people', confidence: 1, source: 'ai' },
+          { name: 'crowd', confidence: 0.7, source: 'ai' },
+        ],
+      },
+      () => ({ labels: [{ name: 'boat', confidence: 0.8 }], moderation: [] }),
+    );
+    await tagMedia(stale.deps, 'alice', ID);
+    const retagged = await stale.deps.repo.get('alice', ID);
+    expect(retagged?.faces).toBeUndefined();
+    expect(retagged?.tags).toEqual([{ name: 'boat', confidence: 0.8, source: 'ai' }]);
+
+    const own = await setup({ renditions: [rendition('small', 'jpeg')], tags: [{ name: 'people', confidence: 1, source: 'user' }] }, () => ({
+      labels: [],
+      moderation: [],
+      faces: 2,
+    }));
+    await tagMedia(own.deps, 'alice', ID);
+    const item = await own.deps.repo.get('alice', ID);
+    expect(item?.faces).toBe(2);
+    expect(item?.tags).toEqual([{ name: 'people', confidence: 1, source: 'user' }]);
+  });
+
+  it('counts the most faces in any one frame of a video, and keeps the count on a held item', async () => {
+    const faces: Record<string, number | undefined> = { poster: 1, 'thumbs/01': 3, 'thumbs/02': undefined };
+    const { deps } = await setup(
+      { kind: 'video', renditions: [rendition('poster', 'jpeg'), rendition('thumbs/01', 'jpeg'), rendition('thumbs/02', 'jpeg')] },
+      (input) => {
+        const frame = new TextDecoder().decode(input.bytes);
+        const count = faces[frame];
+        return { labels: [], moderation: frame === 'poster' ? [{ name: 'explicit nudity', confidence: 0.95 }] : [], ...(count === undefined ? {} : { faces: count }) };
+      },
+    );
+    expect((await tagMedia(deps, 'alice', ID)).outcome).toBe('flagged');
+    const item = await deps.repo.get('alice', ID);
+    expect(item).toMatchObject({ status: 'flagged', faces: 3 });
+    expect(item?.tags.map((t) => t.name)).toEqual(['people']);
+  });
+});
+
+describe('mostFaces and peopleTag', () => {
+  it('takes the largest count reported, none when no frame reported one', () => {
+    expect(mostFaces([1, undefined, 4, 2])).toBe(4);
+    expect(mostFaces([undefined, undefined])).toBeUndefined();
+    expect(mostFaces([0])).toBe(0);
+    expect(mostFaces([5000])).toBe(1000);
+    expect(peopleTag(0)).toEqual([]);
+    expect(peopleTag(undefined)).toEqual([]);
+    expect(peopleTag(1)).toEqual([{ name: 'people', confidence: 1, source: 'ai' }]);
   });
 });

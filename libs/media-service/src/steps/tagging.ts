@@ -7,6 +7,7 @@ import {
   type MediaItem,
   type ModerationLabel,
   type Rendition,
+  type Tag,
 } from '@mediaflow/domain';
 import type { TaggingStepDeps } from '../context.js';
 import { invalidateEdgeCopies } from '../edge.js';
@@ -49,6 +50,34 @@ export function framesToTag(item: MediaItem): Rendition[] {
   return best ? [best] : [];
 }
 
+/** The AI tag of an item in which the tagger saw at least one face: a facet, never who they are. */
+export const PEOPLE_TAG = 'people';
+const MOST_FACES_KEPT = 1000;
+
+/**
+ * The most faces seen in any one frame, when a tagger reported a count for any frame. Frames of a
+ * video are different moments: adding them up would count the same person once per frame.
+ */
+export function mostFaces(counts: readonly (number | undefined)[]): number | undefined {
+  const reported = counts.filter((count): count is number => count !== undefined && Number.isFinite(count) && count >= 0);
+  // An item keeps at most 1,000 (`MediaItem.faces`): a crowd is a crowd.
+  return reported.length === 0 ? undefined : Math.min(MOST_FACES_KEPT, Math.floor(Math.max(...reported)));
+}
+
+/**
+ * The `people` tag for a face count: `ai`, no parent. The tagger reports a count, not a score, so
+ * its confidence is 1 (the tagger counts only faces that cleared its own threshold).
+ */
+export function peopleTag(faces: number | undefined): Tag[] {
+  return faces !== undefined && faces >= 1 ? [{ name: PEOPLE_TAG, confidence: 1, source: 'ai' }] : [];
+}
+
+/** The item with this face count, or with none. */
+function withFaces(item: MediaItem, faces: number | undefined): MediaItem {
+  const { faces: _previous, ...rest } = item;
+  return faces === undefined ? rest : { ...rest, faces };
+}
+
 /** The highest confidence seen for each name, over several frames. */
 function strongest<T extends { name: string; confidence: number }>(lists: readonly (readonly T[])[]): T[] {
   const best = new Map<string, T>();
@@ -57,8 +86,9 @@ function strongest<T extends { name: string; confidence: number }>(lists: readon
 }
 
 /**
- * The tagging step (`media.processed` -> labels and moderation): looks at a rendition (video: a few
- * frames), replaces the item's `ai` tags (user and metadata tags stay), records the moderation
+ * The tagging step (`media.processed` -> labels, faces and moderation): looks at a rendition (video:
+ * a few frames), replaces the item's `ai` tags (user and metadata tags stay) and its face count
+ * (`faces`, the most in any one frame, with the AI tag `people` when at least one), records the moderation
  * verdict, and holds the item (`flagged`: only its owner sees it, and the edge cache is told to drop
  * its copies, best effort) when the policy says so. Publishes
  * `media.tagged`, and `media.flagged` for a hold. An item already tagged is left alone, so a
@@ -77,12 +107,14 @@ export async function tagMedia(deps: TaggingStepDeps, ownerId: string, id: strin
 
   const labels: DetectedLabel[][] = [];
   const moderation: ModerationLabel[][] = [];
+  const faceCounts: (number | undefined)[] = [];
   try {
     for (const frame of frames) {
       const bytes = await readAll(deps, frame.key);
       const result = await tagging.tagger.detect({ bytes, objectKey: frame.key, kind: item.kind }, options.signal);
       labels.push(result.labels);
       moderation.push(result.moderation);
+      faceCounts.push(result.faces);
     }
   } catch (error) {
     if (!options.signal?.aborted && isFileFault(error, options)) return { outcome: 'ignored', reason: `the tagger could not read it: ${error.message}` };
@@ -90,14 +122,19 @@ export async function tagMedia(deps: TaggingStepDeps, ownerId: string, id: strin
   }
 
   const now = deps.clock.now();
-  const aiTags = tagging.tags(strongest(labels));
+  const faces = mostFaces(faceCounts);
+  const kept = item.tags.filter((t) => t.source !== 'ai');
+  // `people` comes first among the AI tags (it is the face count's facet, and the 100-tag cap cuts
+  // from the end); an owner's own `people` tag is not repeated.
+  const people = peopleTag(faces).filter((tag) => !kept.some((t) => t.name === tag.name));
+  const aiTags = [...people, ...tagging.tags(strongest(labels)).filter((t) => t.name !== PEOPLE_TAG)];
   // `checkedAt` marks the item as tagged, which is what makes a second delivery a no-op.
   const verdict = { ...tagging.moderate(strongest(moderation), now), checkedAt: now.toISOString() };
-  const changes = { tags: [...item.tags.filter((t) => t.source !== 'ai'), ...aiTags].slice(0, 100), moderation: verdict };
-  const next: MediaItem =
-    verdict.verdict === 'flagged'
-      ? applyAction(item, 'moderation.flagged', now, changes)
-      : reviseItem(item, now, changes);
+  // The AI tags and the face count are replaced together: a retag leaves no stale `people` or count.
+  // An item without a face keeps no count (the domain's `faces` is absent then).
+  const counted = faces !== undefined && faces >= 1 ? faces : undefined;
+  const changes = { tags: [...kept, ...aiTags].slice(0, 100), moderation: verdict };
+  const next: MediaItem = verdict.verdict === 'flagged' ? withFaces(applyAction(item, 'moderation.flagged', now, changes), counted) : reviseItem(item, now, { ...changes, faces: counted });
   try {
     await deps.repo.update(next, item.version);
   } catch (error) {

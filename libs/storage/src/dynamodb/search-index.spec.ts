@@ -50,6 +50,21 @@ describe('the search index plan', () => {
     expect(words).not.toContain('d49');
   });
 
+  it('indexes words read from the picture under the text bit, after every other field\u2019s words', () => {
+    const readAt = '2026-01-01T00:00:00.000Z';
+    const wanted = wantedFootprint(item({ title: 'Bakery', text: { content: 'Fresh bread daily', readAt } }));
+    const bread = [...wanted.postings.values()].find((p) => p.word === 'bread');
+    expect(bread?.mask).toBe(fieldBit('text'));
+    expect(fieldBit('text')).toBe(1 << 7);
+    expect(scoreOf(fieldBit('title') | fieldBit('text'))).toBe(4 + 1);
+    const page = Array.from({ length: 60 }, (_, i) => `w${i}`).join(' ');
+    const crowded = [...wantedFootprint(item({ title: 'Menu board', text: { content: page, readAt } })).postings.values()].map((p) => p.word);
+    expect(crowded).toHaveLength(MAX_INDEXED_WORDS);
+    expect(crowded.slice(0, 4)).toEqual(['menu', 'board', 'f', 'png']);
+    expect(crowded).toContain('w0');
+    expect(crowded).not.toContain('w59');
+  });
+
   it('round-trips a footprint through the row, and refuses a malformed one', () => {
     const wanted = wantedFootprint(item({ title: 'Harbour at dawn', kind: 'video' }));
     const row = { SK: str('MEDIA#x'), [FOOTPRINT_ATTRIBUTE]: str(serializeFootprint(wanted)) };

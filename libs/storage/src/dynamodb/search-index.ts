@@ -10,8 +10,13 @@ import { MAX_TRANSACTION_ACTIONS } from './write-actions.js';
  * writes the item, and a change of the date taken moves every posting (a delete and a put each):
  * 40 words make 80 actions, which leaves room within DynamoDB's 100 for the item, its hash claim
  * and the month counters. Words are chosen by the weight of the field they come from (title, file
- * name and own tags first, then labels and audio tags, then description and camera), so what is
- * left out of a long description is what counts least. A typical photo has 20 to 30 words.
+ * name and own tags first, then labels and audio tags, then description, camera and the words read
+ * from the picture), so what is left out of a long description or a page of print is what counts
+ * least. A typical photo has 20 to 30 words; a photo of print gets the room the others leave.
+ *
+ * Words read from pictures (`text`, bit 7 of a posting's mask) came after the index: rows written
+ * before have no text, so their footprints are what they should be and need no backfill; the text
+ * step's update of an item writes its text postings like any edit.
  */
 export const MAX_INDEXED_WORDS = 40;
 

@@ -213,6 +213,65 @@ describe('migrations', () => {
     }
   });
 
+  it('brings a database written by schema 8 to 9: the full-text index gets the words read from pictures, and keeps every item it had', async () => {
+    // Written the way the release with migrations 1 to 8 wrote: its rows, indexed by the repository of
+    // that release (the eight-column table, rows in media_search beside the media rows).
+    const old = new Database(filename);
+    const read = { content: 'Fresh bread daily', readAt: '2026-02-01T00:00:00.000Z' };
+    const titled = makeMediaItem({ ownerId: 'alice', status: 'ready', title: 'Harbour at dawn' });
+    // An item whose text was stored by a later writer before this release indexed it (the JSON has it).
+    const withText = makeMediaItem({ ownerId: 'alice', status: 'ready', title: 'Bakery', text: read });
+    const trashed = moveToTrash(makeMediaItem({ ownerId: 'alice', status: 'ready', title: 'Harbour at dusk' }), new Date('2026-03-01T00:00:00.000Z'));
+    const theirs = makeMediaItem({ ownerId: 'bob', status: 'ready', title: 'Harbour elsewhere', text: read });
+    const items = [titled, withText, trashed, theirs];
+    try {
+      expect(migrate(old, MEDIA_MIGRATIONS.slice(0, 8))).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+      const insert = old.prepare(
+        `INSERT INTO media (owner_id, id, status, kind, version, sha256, created_at, updated_at, json, taken_at)
+         VALUES (?, ?, ?, ?, ?, NULL, ?, ?, ?, ?)`,
+      );
+      const index = old.prepare('INSERT INTO media_search (rowid, title, filename) VALUES (?, ?, ?)');
+      for (const item of items) {
+        const { lastInsertRowid } = insert.run(item.ownerId, item.id, item.status, item.kind, item.version, item.createdAt, item.updatedAt, JSON.stringify(item), takenAtOf(item));
+        if (item.status !== 'trashed') index.run(lastInsertRowid, (item.title ?? '').toLowerCase(), 'photo jpg');
+      }
+      const columns = (old.prepare("SELECT name FROM pragma_table_info('media_search')").all() as { name: string }[]).map((c) => c.name);
+      expect(columns).not.toContain('text');
+    } finally {
+      old.close();
+    }
+
+    const repo = new SqliteMediaRepository({ filename });
+    try {
+      const revision = await repo.revision('alice');
+      const found = async (q: string, ownerId = 'alice'): Promise<string[]> => (await repo.search().search(ownerId, SearchQuerySchema.parse({ q }))).items.map((i) => i.id).sort();
+      expect(await found('harbour')).toEqual([titled.id]);
+      expect(await found('bread')).toEqual([withText.id]);
+      expect(await found('bread', 'bob')).toEqual([theirs.id]);
+      // Re-indexing is no write to anyone's items.
+      expect(await repo.revision('alice')).toBe(revision);
+      for (const item of items) expect(await repo.get(item.ownerId, item.id)).toEqual(item);
+
+      // From then on the repository writes the new column with every item.
+      const current = await repo.get('alice', titled.id);
+      if (current === undefined) throw new Error('the item is gone');
+      await repo.update({ ...current, version: current.version + 1, text: { content: 'Open until 19', readAt: '2026-03-02T00:00:00.000Z' } }, current.version);
+      expect(await found('open until')).toEqual([titled.id]);
+      expect(await found('harbour')).toEqual([titled.id]);
+    } finally {
+      repo.close();
+    }
+    const db = new Database(filename, { readonly: true });
+    try {
+      expect(versions(db)).toEqual(all);
+      const columns = (db.prepare("SELECT name FROM pragma_table_info('media_search')").all() as { name: string }[]).map((c) => c.name);
+      expect(columns).toEqual(['title', 'description', 'filename', 'tag', 'label', 'audio', 'camera', 'text']);
+      expect(db.prepare("SELECT v FROM media_search_config WHERE k = 'secure-delete'").get()).toEqual({ v: 1 });
+    } finally {
+      db.close();
+    }
+  });
+
   it('brings a database written by schema 4 to 5: the listing indexes leave the trash out, and the trash is listed', async () => {
     // Written the way the release with migrations 1 to 4 wrote: its rows, indexed for search by its backfill.
     const old = new Database(filename);

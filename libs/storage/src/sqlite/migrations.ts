@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { StorageError } from '../errors.js';
-import { indexStoredItems } from './search-index.js';
+import { indexStoredItems, reindexStoredItems } from './search-index.js';
 
 /** One step of the schema. Numbered from 1 without gaps; never edited once released. */
 export interface Migration {
@@ -35,7 +35,8 @@ export interface Migration {
  * `status NOT IN ('trashed', 'deleted')` from then on) and indexes the trash itself.
  *
  * Version 6 logs changes for the live feed; version 7 keeps what each owner's items take up, for
- * storage quotas; version 8 remembers deleted accounts and makes the full-text index delete securely.
+ * storage quotas; version 8 remembers deleted accounts and makes the full-text index delete securely;
+ * version 9 adds the words read from pictures (`text`) to the full-text index.
  */
 export const MEDIA_MIGRATIONS: readonly Migration[] = [
   {
@@ -305,6 +306,26 @@ export const MEDIA_MIGRATIONS: readonly Migration[] = [
       INSERT INTO media_search (media_search, rank) VALUES ('secure-delete', 1);
       INSERT INTO media_search (media_search) VALUES ('optimize');
     `,
+  },
+  {
+    version: 9,
+    name: 'words read from pictures in the full-text index',
+    // - FTS5 cannot add a column to a table, so media_search is dropped and made again with the
+    //   column `text` after version 4's, with version 4's options and version 8's secure delete.
+    //   Rowids stay the items' rowids in media, as before.
+    // - The backfill indexes every listed item again from its stored JSON (the index is
+    //   contentless: its words exist nowhere else). Items stored before this version have no `text`
+    //   yet, so their rows hold the same words as before plus an empty column; the text step fills
+    //   it as it reads them. Only the index is written, so no owner's revision moves.
+    sql: `
+      DROP TABLE media_search;
+      CREATE VIRTUAL TABLE media_search USING fts5(
+        title, description, filename, tag, label, audio, camera, text,
+        content = '', contentless_delete = 1, detail = full, tokenize = 'ascii', prefix = '2 3 4'
+      );
+      INSERT INTO media_search (media_search, rank) VALUES ('secure-delete', 1);
+    `,
+    backfill: reindexStoredItems,
   },
 ];
 

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { isListed, searchDocument, takenAtOf, type MediaItem } from '@mediaflow/domain';
-import { SEARCH_COLUMNS, SEARCH_INDEX_SQL } from './search-sql.js';
+import type { SearchField } from '@mediaflow/domain';
+import { SEARCH_COLUMNS, SEARCH_COLUMNS_V4, searchInsertSql } from './search-sql.js';
 
 /**
  * The parameters of `SEARCH_INDEX_SQL.insert` for an item: its rowid in `media` and, per column,
@@ -8,10 +9,10 @@ import { SEARCH_COLUMNS, SEARCH_INDEX_SQL } from './search-sql.js';
  * tokenizer splits them at the spaces and changes nothing else, so the index holds exactly the
  * domain's words.
  */
-export function searchRow(doc: number, item: MediaItem): Record<string, string | number> {
+export function searchRow(doc: number, item: MediaItem, columns: readonly SearchField[] = SEARCH_COLUMNS): Record<string, string | number> {
   const document = searchDocument(item);
   const row: Record<string, string | number> = { doc };
-  for (const column of SEARCH_COLUMNS) row[column] = document[column].join(' ');
+  for (const column of columns) row[column] = document[column].join(' ');
   return row;
 }
 
@@ -40,9 +41,26 @@ export function indexedPart(item: MediaItem): string {
 const BATCH = 500;
 
 /**
+ * Calls `each` with every stored item and its rowid, in rowid order, a batch at a time (inside the
+ * caller's transaction).
+ */
+function forEachStoredItem(db: Database.Database, each: (doc: number, item: MediaItem) => void): void {
+  const read = db.prepare('SELECT rowid AS doc, json FROM media WHERE rowid > ? ORDER BY rowid LIMIT ?');
+  let after = 0;
+  for (;;) {
+    const rows = read.all(after, BATCH) as { doc: number; json: string }[];
+    for (const row of rows) {
+      each(row.doc, JSON.parse(row.json) as MediaItem);
+      after = row.doc;
+    }
+    if (rows.length < BATCH) break;
+  }
+}
+
+/**
  * Migration 4's step in JavaScript (the domain folds words in JavaScript): sets `taken_at` of every
- * stored item and indexes the listed ones, in rowid order, a batch at a time, inside the
- * migration's transaction.
+ * stored item and indexes the listed ones into the columns migration 4 made, in rowid order, a
+ * batch at a time, inside the migration's transaction.
  *
  * Setting a derived column is no edit of the items (their JSON stays as it is), so the trigger that
  * moves owners' revisions on every update is set aside meanwhile and put back from its own stored
@@ -53,19 +71,23 @@ export function indexStoredItems(db: Database.Database): void {
     | { sql: string }
     | undefined;
   if (revisionTrigger !== undefined) db.exec('DROP TRIGGER media_revision_update');
-  const read = db.prepare('SELECT rowid AS doc, json FROM media WHERE rowid > ? ORDER BY rowid LIMIT ?');
   const setTakenAt = db.prepare('UPDATE media SET taken_at = ? WHERE rowid = ?');
-  const insert = db.prepare(SEARCH_INDEX_SQL.insert);
-  let after = 0;
-  for (;;) {
-    const rows = read.all(after, BATCH) as { doc: number; json: string }[];
-    for (const row of rows) {
-      const item = JSON.parse(row.json) as MediaItem;
-      setTakenAt.run(takenAtOf(item), row.doc);
-      if (isListed(item.status)) insert.run(searchRow(row.doc, item));
-      after = row.doc;
-    }
-    if (rows.length < BATCH) break;
-  }
+  const insert = db.prepare(searchInsertSql(SEARCH_COLUMNS_V4));
+  forEachStoredItem(db, (doc, item) => {
+    setTakenAt.run(takenAtOf(item), doc);
+    if (isListed(item.status)) insert.run(searchRow(doc, item, SEARCH_COLUMNS_V4));
+  });
   if (revisionTrigger !== undefined) db.exec(revisionTrigger.sql);
+}
+
+/**
+ * Migration 9's step: indexes every listed stored item again into the recreated full-text table
+ * (every column, `text` included), in rowid order, a batch at a time, inside the migration's
+ * transaction. Only the index is written, never a media row, so no owner's revision moves.
+ */
+export function reindexStoredItems(db: Database.Database): void {
+  const insert = db.prepare(searchInsertSql(SEARCH_COLUMNS));
+  forEachStoredItem(db, (doc, item) => {
+    if (isListed(item.status)) insert.run(searchRow(doc, item));
+  });
 }

@@ -67,6 +67,7 @@ function indexRowOf(doc: number, item: MediaItem, i: number): Record<string, str
     label: '',
     audio: '',
     camera: `cam${i % 5} x`,
+    text: '',
   };
 }
 

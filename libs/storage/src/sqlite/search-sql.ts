@@ -1,12 +1,15 @@
 import { SEARCH_FIELD_WEIGHTS, type SearchField, type SearchGroup } from '@mediaflow/domain';
 
+/** The columns migration 4 created the `media_search` full-text table with (what its backfill writes). */
+export const SEARCH_COLUMNS_V4 = ['title', 'description', 'filename', 'tag', 'label', 'audio', 'camera'] as const satisfies readonly SearchField[];
+
 /**
- * The columns of the `media_search` full-text table, in the order migration 4 created them. A
- * released migration never changes, so this list is written out rather than taken from the
- * domain's `SEARCH_FIELDS`; a test checks that the two agree, so a new field fails it and asks for
- * a migration.
+ * The columns of the `media_search` full-text table, in the order migration 9 recreated them with
+ * (migration 4's and `text`). A released migration never changes, so this list is written out
+ * rather than taken from the domain's `SEARCH_FIELDS`; a test checks that the two agree, so a new
+ * field fails it and asks for a migration.
  */
-export const SEARCH_COLUMNS = ['title', 'description', 'filename', 'tag', 'label', 'audio', 'camera'] as const satisfies readonly SearchField[];
+export const SEARCH_COLUMNS = [...SEARCH_COLUMNS_V4, 'text'] as const satisfies readonly SearchField[];
 
 /** `bm25()`'s column weights, one per column in table order. Numbers only, so they are inlined. */
 const BM25 = `bm25(media_search, ${SEARCH_COLUMNS.map((c) => SEARCH_FIELD_WEIGHTS[c]).join(', ')})`;
@@ -249,9 +252,14 @@ export const TIMELINE_SQL = `WITH RECURSIVE months(month) AS (
 /** Finds a page's items by the index rows the page statements return, still scoped by owner. */
 export const SEARCH_ITEM_SQL = 'SELECT json FROM media WHERE rowid = @doc AND owner_id = @owner';
 
+/** A full-text row's insert for a table with these columns (a migration's backfill names its own). */
+export function searchInsertSql(columns: readonly SearchField[]): string {
+  return `INSERT INTO media_search (rowid, ${columns.join(', ')}) VALUES (@doc, ${columns.map((c) => `@${c}`).join(', ')})`;
+}
+
 /** Keeping the full-text index in step with the items: one row per listed item, its rowid the item's. */
 export const SEARCH_INDEX_SQL = {
-  insert: `INSERT INTO media_search (rowid, ${SEARCH_COLUMNS.join(', ')}) VALUES (@doc, ${SEARCH_COLUMNS.map((c) => `@${c}`).join(', ')})`,
+  insert: searchInsertSql(SEARCH_COLUMNS),
   delete: 'DELETE FROM media_search WHERE rowid = @doc',
 } as const;
 

@@ -11,6 +11,7 @@ import {
 } from '@mediaflow/domain';
 import { InMemoryMediaRepository, makeMediaItem, MemoryAlbumRepository, MemoryMediaSearch, mediaSearchContract } from '@mediaflow/domain/testing';
 import { SqliteMediaRepository } from './sqlite-media-repository.js';
+import { SEARCH_COLUMNS } from './search-sql.js';
 import { sqliteOnFile, type SqliteOnFile } from './testing/sqlite-file.js';
 
 mediaSearchContract('sqlite', async () => {
@@ -73,6 +74,8 @@ describe('SqliteMediaSearch', () => {
       const columns = (db.prepare("SELECT name FROM pragma_table_info('media_search')").all() as { name: string }[]).map((c) => c.name);
       // A new field needs a new migration: this fails until there is one.
       expect(columns).toEqual([...SEARCH_FIELDS]);
+      // And the statements that write the table name the same columns.
+      expect([...SEARCH_COLUMNS]).toEqual([...SEARCH_FIELDS]);
     } finally {
       db.close();
     }

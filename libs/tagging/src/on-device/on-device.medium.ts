@@ -19,7 +19,8 @@ let sheep: Buffer;
 let flat: Buffer;
 
 beforeAll(async () => {
-  tagger = new OnDeviceTagger();
+  // One worker, so that `starts` tells whether it was ever replaced.
+  tagger = new OnDeviceTagger({ workers: 1 });
   // The top row of the sample sheet: a man at a restaurant table, a plate and a cup in front of him.
   diner = await sharp(humanSamples).extract({ left: 325, top: 0, width: 210, height: 160 }).jpeg().toBuffer();
   boats = stdlibPhoto('nagasaki-boats');

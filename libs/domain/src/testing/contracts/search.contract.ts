@@ -77,6 +77,7 @@ export function mediaSearchContract(name: string, create: () => Promise<MediaSea
         item({ kind: 'audio', facts: { audio: { title: 'Song', artist: 'Nina Simone', album: 'Pastel Blues', genre: 'Jazz' } } }),
       );
       const byCamera = await repo.create(item({ facts: { camera: { make: 'FUJIFILM', model: 'X-T30' } } }));
+      const byText = await repo.create(item({ text: { content: 'Fresh bread daily', readAt: '2026-01-01T00:00:00.000Z' } }));
       expect(await ids({ q: 'harbour' })).toEqual([byTitle.id]);
       expect(await ids({ q: 'knitting' })).toEqual([byDescription.id]);
       expect(await ids({ q: 'lighthouse' })).toEqual([byFilename.id]);
@@ -88,6 +89,7 @@ export function mediaSearchContract(name: string, create: () => Promise<MediaSea
       expect(await ids({ q: 'pastel blues' })).toEqual([byAudio.id]);
       expect(await ids({ q: 'jazz' })).toEqual([byAudio.id]);
       expect(await ids({ q: 'fujifilm' })).toEqual([byCamera.id]);
+      expect(await ids({ q: 'bread' })).toEqual([byText.id]);
       expect(await ids({ q: 'nothing-like-this' })).toEqual([]);
     });
 

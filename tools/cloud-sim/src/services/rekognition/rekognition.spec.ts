@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { DetectLabelsCommand, DetectModerationLabelsCommand, RekognitionClient } from '@aws-sdk/client-rekognition';
+import { DetectFacesCommand, DetectLabelsCommand, DetectModerationLabelsCommand, DetectTextCommand, RekognitionClient } from '@aws-sdk/client-rekognition';
 import { DEFAULT_ACCOUNT, type Authorization, type AwsRequest, type Principal } from '../../types.js';
 import { createRekognition, sniffImageFormat, type Detection, type Rekognition } from './index.js';
 
@@ -22,7 +22,9 @@ const detection: Detection = {
     { name: 'Suggestive', parentName: '', confidence: 70 },
     { name: 'Female Swimwear Or Underwear', parentName: 'Suggestive', confidence: 65 },
   ],
+  faces: [40, 99, 97.5],
 };
+const printed = ['MEDIAFLOW BAKERY', 'open every day'];
 
 let server: Server;
 let rekognition: Rekognition;
@@ -85,6 +87,10 @@ beforeEach(() => {
       seen.push(image);
       return detection;
     },
+    textDetector: async (image) => {
+      seen.push(image);
+      return printed;
+    },
     log: () => undefined,
   });
 });
@@ -142,6 +148,62 @@ describe('Rekognition stand-in', () => {
       name: 'InvalidImageFormatException',
     });
     expect(seen).toEqual([]);
+  });
+
+  it('counts faces with DetectFaces: most confident first, none under 50, a box each', async () => {
+    const answer = await client().send(new DetectFacesCommand({ Image: { Bytes: jpeg }, Attributes: ['DEFAULT'] }));
+    expect(answer.FaceDetails?.map((f) => f.Confidence)).toEqual([99, 97.5]);
+    for (const face of answer.FaceDetails ?? []) expect(face.BoundingBox).toEqual(expect.objectContaining({ Width: expect.any(Number), Top: expect.any(Number) }));
+    expect(asked[0]).toEqual([{ action: 'rekognition:DetectFaces', resource: '*' }]);
+    await expect(client().send(new DetectFacesCommand({ Image: { Bytes: jpeg }, Attributes: ['FINGERPRINT' as 'DEFAULT'] }))).rejects.toMatchObject({ name: 'InvalidParameterException' });
+  });
+
+  it('reads text with DetectText: lines, then their words, above the word filter', async () => {
+    const answer = await client().send(new DetectTextCommand({ Image: { S3Object: { Bucket: 'media', Name: 'renditions/a/poster.jpeg' } }, Filters: { WordFilter: { MinConfidence: 80 } } }));
+    expect(answer.TextModelVersion).toBe('3.0');
+    const lines = answer.TextDetections?.filter((d) => d.Type === 'LINE') ?? [];
+    expect(lines.map((l) => [l.Id, l.DetectedText])).toEqual([
+      [0, 'MEDIAFLOW BAKERY'],
+      [1, 'open every day'],
+    ]);
+    expect((lines[0]?.Geometry?.BoundingBox?.Top ?? 1) < (lines[1]?.Geometry?.BoundingBox?.Top ?? 0)).toBe(true);
+    const words = answer.TextDetections?.filter((d) => d.Type === 'WORD') ?? [];
+    expect(words.map((w) => [w.DetectedText, w.ParentId])).toEqual([
+      ['MEDIAFLOW', 0],
+      ['BAKERY', 0],
+      ['open', 1],
+      ['every', 1],
+      ['day', 1],
+    ]);
+    expect(asked[0]).toEqual([
+      { action: 'rekognition:DetectText', resource: '*' },
+      { action: 's3:GetObject', resource: 'arn:aws:s3:::media/renditions/a/poster.jpeg' },
+    ]);
+    const strict = await client().send(new DetectTextCommand({ Image: { Bytes: jpeg }, Filters: { WordFilter: { MinConfidence: 99.5 } } }));
+    expect(strict.TextDetections).toEqual([]);
+    await expect(client().send(new DetectTextCommand({ Image: { Bytes: jpeg }, Filters: { WordFilter: { MinConfidence: 120 } } }))).rejects.toMatchObject({ name: 'InvalidParameterException' });
+  });
+
+  it('answers a detector\u2019s failure as a service error the client may retry', async () => {
+    const failing = createRekognition({
+      objects: { get: () => Promise.reject(new Error('unused')) },
+      detector: () => Promise.reject(new Error('model gone')),
+      textDetector: () => Promise.reject(new Error('ocr gone')),
+      log: () => undefined,
+    });
+    for (const target of ['DetectFaces', 'DetectText']) {
+      const response = await failing.handler.handle({
+        service: 'rekognition',
+        method: 'POST',
+        path: '/',
+        query: new URLSearchParams(),
+        headers: { 'x-amz-target': `RekognitionService.${target}`, 'content-type': 'application/x-amz-json-1.1' },
+        body: Buffer.from(JSON.stringify({ Image: { Bytes: jpeg.toString('base64') } })),
+        principal: caller,
+      });
+      expect(response.status).toBe(500);
+      expect(JSON.parse(String(response.body))).toMatchObject({ __type: 'InternalServerError' });
+    }
   });
 
   it('spells a refusal by IAM as JSON 1.1 does', () => {

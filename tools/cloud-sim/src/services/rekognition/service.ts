@@ -1,12 +1,12 @@
 /**
- * The Rekognition stand-in: `DetectLabels` and `DetectModerationLabels` over JSON 1.1
+ * The Rekognition stand-in: `DetectLabels`, `DetectModerationLabels`, `DetectFaces` and `DetectText` over JSON 1.1
  * (`x-amz-target: RekognitionService.*`), with Rekognition's request checks (one image source,
  * 5 MB inline / 15 MB from S3, JPEG or PNG only, confidences 0-100). An `Image.S3Object` is read
  * with the caller's own permissions, as Rekognition does, so IAM is asked for `s3:GetObject` too.
  */
 import type { Authorization, AwsRequest, AwsResponse, Principal, ServiceHandler, SimAccount, SimLog } from '../../types.js';
 import { DEFAULT_ACCOUNT } from '../../types.js';
-import { onDeviceDetector, type Detection, type ImageDetector } from './detector.js';
+import { onDeviceDetector, onDeviceTextDetector, type Detection, type ImageDetector, type TextDetector } from './detector.js';
 import { MAX_INLINE_IMAGE_BYTES, MAX_S3_IMAGE_BYTES, sniffImageFormat } from './image.js';
 import { JsonServiceError, jsonErrorResponse, jsonResponse } from '../json-protocol.js';
 
@@ -19,6 +19,8 @@ export interface RekognitionOptions {
   objects: RekognitionObjectStore;
   /** What looks at the images; the product's on-device tagger by default (see `detector.ts`). */
   detector?: ImageDetector;
+  /** What reads printed text (DetectText); the product's on-device OCR by default (see `detector.ts`). */
+  textDetector?: TextDetector;
   log: SimLog;
   /** For the ARNs of S3 objects; the default account's partition when omitted. */
   account?: SimAccount;
@@ -28,12 +30,33 @@ export interface Rekognition {
   handler: ServiceHandler;
 }
 
-type Operation = 'DetectLabels' | 'DetectModerationLabels';
-const OPERATIONS: ReadonlySet<string> = new Set<Operation>(['DetectLabels', 'DetectModerationLabels']);
+type Operation = 'DetectLabels' | 'DetectModerationLabels' | 'DetectFaces' | 'DetectText';
+const OPERATIONS: ReadonlySet<string> = new Set<Operation>(['DetectLabels', 'DetectModerationLabels', 'DetectFaces', 'DetectText']);
 
 /** The model versions of the current API; reported so clients parse answers as they would. */
 const LABEL_MODEL_VERSION = '3.0';
 const MODERATION_MODEL_VERSION = '7.0';
+const FACE_MODEL_VERSION = '7.0';
+const TEXT_MODEL_VERSION = '3.0';
+/** DetectFaces' `Attributes`: the two sets and the single attributes the current API names. */
+const FACE_ATTRIBUTES: ReadonlySet<string> = new Set([
+  'DEFAULT',
+  'ALL',
+  'AGE_RANGE',
+  'BEARD',
+  'EMOTIONS',
+  'EYE_DIRECTION',
+  'EYEGLASSES',
+  'EYES_OPEN',
+  'GENDER',
+  'MOUTH_OPEN',
+  'MUSTACHE',
+  'FACE_OCCLUDED',
+  'SMILE',
+  'SUNGLASSES',
+]);
+/** DetectText reads at most 100 words of an image. */
+const MAX_TEXT_WORDS = 100;
 
 /** A refusal Rekognition answers itself. */
 export class RekognitionError extends JsonServiceError {}
@@ -129,6 +152,73 @@ function moderationOf(detection: Detection, minConfidence: number): unknown[] {
 }
 
 /**
+ * Faces as DetectFaces lists them, most confident first. The detector gives no boxes: each face
+ * gets a deterministic box of its own in a row across the image, and no landmarks, pose or quality
+ * beyond what DEFAULT names with neutral values, so a client reading them parses an answer.
+ */
+function facesOf(detection: Detection): unknown[] {
+  // Rekognition's own floor: it reports no face under 50.
+  const faces = (detection.faces ?? []).filter((confidence) => confidence >= 50).sort((a, b) => b - a);
+  const width = faces.length === 0 ? 0 : 1 / faces.length;
+  return faces.map((confidence, index) => ({
+    BoundingBox: { Width: width * 0.8, Height: 0.3, Left: index * width + width * 0.1, Top: 0.2 },
+    Confidence: confidence,
+    Landmarks: [],
+    Pose: { Roll: 0, Yaw: 0, Pitch: 0 },
+    Quality: { Brightness: 50, Sharpness: 50 },
+  }));
+}
+
+/**
+ * Text as DetectText lists it: each line (`LINE`, ids first) then its words (`WORD`, `ParentId`
+ * the line's), at most 100 words, above the word filter's MinConfidence. The reader gives no
+ * confidence or boxes: every detection is 99, each line a band of its own, top to bottom.
+ */
+function textOf(lines: readonly string[], minConfidence: number): unknown[] {
+  const confidence = 99;
+  if (confidence < minConfidence) return [];
+  const kept: string[][] = [];
+  let words = 0;
+  for (const line of lines) {
+    const left = MAX_TEXT_WORDS - words;
+    if (left <= 0) break;
+    const lineWords = line.split(/\s+/).filter((w) => w !== '').slice(0, left);
+    if (lineWords.length === 0) continue;
+    kept.push(lineWords);
+    words += lineWords.length;
+  }
+  const band = kept.length === 0 ? 0 : 1 / kept.length;
+  const geometry = (row: number, index = 0, count = 1) => {
+    const box = { Width: 0.9 / count, Height: band * 0.8, Left: 0.05 + (0.9 / count) * index, Top: row * band + band * 0.1 };
+    return {
+      BoundingBox: box,
+      Polygon: [
+        { X: box.Left, Y: box.Top },
+        { X: box.Left + box.Width, Y: box.Top },
+        { X: box.Left + box.Width, Y: box.Top + box.Height },
+        { X: box.Left, Y: box.Top + box.Height },
+      ],
+    };
+  };
+  const lineDetections = kept.map((lineWords, row) => ({ DetectedText: lineWords.join(' '), Type: 'LINE', Id: row, Confidence: confidence, Geometry: geometry(row) }));
+  let id = kept.length;
+  const wordDetections = kept.flatMap((lineWords, row) =>
+    lineWords.map((word, index) => ({ DetectedText: word, Type: 'WORD', Id: id++, ParentId: row, Confidence: confidence, Geometry: geometry(row, index, lineWords.length) })),
+  );
+  return [...lineDetections, ...wordDetections];
+}
+
+function wordFilterConfidence(body: Record<string, unknown>): number {
+  const filters = body['Filters'];
+  if (filters === undefined) return 0;
+  if (!isObject(filters)) throw invalid('Filters must be an object');
+  const wordFilter = filters['WordFilter'];
+  if (wordFilter === undefined) return 0;
+  if (!isObject(wordFilter)) throw invalid('Filters.WordFilter must be an object');
+  return confidence(wordFilter, 0);
+}
+
+/**
  * A Rekognition endpoint for the gateway.
  *
  * @example
@@ -138,6 +228,7 @@ function moderationOf(detection: Detection, minConfidence: number): unknown[] {
 export function createRekognition(options: RekognitionOptions): Rekognition {
   const partition = (options.account ?? DEFAULT_ACCOUNT).partition;
   const detect = options.detector ?? onDeviceDetector;
+  const readText = options.textDetector ?? onDeviceTextDetector;
 
   async function imageBytes(source: ImageSource, principal: Principal): Promise<Buffer> {
     let bytes: Buffer;
@@ -170,17 +261,31 @@ export function createRekognition(options: RekognitionOptions): Rekognition {
       const bytes = await imageBytes(source, request.principal);
       const general = features === undefined || features.includes('GENERAL_LABELS');
       // IMAGE_PROPERTIES (colours, sharpness) is not emulated: the answer simply has none.
-      const labels = general ? labelsOf(await detectWith(bytes), minConfidence, maxLabels as number | undefined) : [];
+      const labels = general ? labelsOf(await detectWith(bytes, detect), minConfidence, maxLabels as number | undefined) : [];
       return respond(200, { Labels: labels, LabelModelVersion: LABEL_MODEL_VERSION });
+    }
+    if (operation === 'DetectFaces') {
+      const attributes = body['Attributes'];
+      if (attributes !== undefined && (!Array.isArray(attributes) || attributes.some((a) => typeof a !== 'string' || !FACE_ATTRIBUTES.has(a)))) {
+        throw invalid('Attributes may hold DEFAULT, ALL or single face attributes');
+      }
+      const bytes = await imageBytes(source, request.principal);
+      return respond(200, { FaceDetails: facesOf(await detectWith(bytes, detect)), FaceModelVersion: FACE_MODEL_VERSION });
+    }
+    if (operation === 'DetectText') {
+      const minConfidence = wordFilterConfidence(body);
+      const bytes = await imageBytes(source, request.principal);
+      return respond(200, { TextDetections: textOf(await detectWith(bytes, readText), minConfidence), TextModelVersion: TEXT_MODEL_VERSION });
     }
     const minConfidence = confidence(body, 50);
     const bytes = await imageBytes(source, request.principal);
-    return respond(200, { ModerationLabels: moderationOf(await detectWith(bytes), minConfidence), ModerationModelVersion: MODERATION_MODEL_VERSION });
+    return respond(200, { ModerationLabels: moderationOf(await detectWith(bytes, detect), minConfidence), ModerationModelVersion: MODERATION_MODEL_VERSION });
   }
 
-  async function detectWith(bytes: Buffer): Promise<Detection> {
+  /** What a detector says of the image; its failure is Rekognition's own (a 500 the client retries). */
+  async function detectWith<T>(bytes: Buffer, detector: (image: Buffer) => Promise<T>): Promise<T> {
     try {
-      return await detect(bytes);
+      return await detector(bytes);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       options.log({ kind: 'info', source: 'rekognition', message: `the detector failed: ${message}` });
