@@ -20,6 +20,7 @@ import { MediaStack } from './stacks/media-stack.js';
  * `tagger` (`on-device` by default, or `rekognition`) and `videoTranscoder` (`lambda` by default,
  * or `mediaconvert`). `tableIndexesUpTo` (an index name, `GSI2` say) declares the media table's
  * indexes only up to that one, for a table deployed before several were added (one per deployment).
+ * `refreshTokenDays` (30 by default; read by `MediaAuth`) is how long a sign-in lasts.
  */
 export function createApp(props: AppProps, assets: MediaAssets): App {
   const app = new App({ ...props, context: { ...APP_CONTEXT, ...props.context } });

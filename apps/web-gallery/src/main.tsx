@@ -6,6 +6,7 @@ import { MediaEvents, ServicesProvider, type Services } from './app/services';
 import { applyTheme, storedTheme } from './app/theme';
 import { loadConfig } from './auth/config';
 import { signInFromLink } from './auth/link';
+import { startOidcSignIn } from './auth/oidc';
 import { Session, browserSessionEnv, takeTokenFromHash } from './auth/session';
 import { SwitchAccount } from './auth/SwitchAccount';
 import { pageLiveStatus } from './live/page';
@@ -16,15 +17,22 @@ import './styles.css';
 
 applyTheme(storedTheme());
 
-const session = new Session(browserSessionEnv());
 // Off the address bar at once; whether it signs anyone in depends on the mode in the config.
 const linked = takeTokenFromHash(window.location, window.history);
 
 const events = new MediaEvents();
 const config = await loadConfig();
+const session = new Session(browserSessionEnv(config.auth.type === 'local'));
+if (config.auth.type !== 'local') {
+  // Finishes a redirect back from the issuer, or restores this tab's sign-in, before the first render.
+  await startOidcSignIn(config.auth, session, { location: window.location, history: window.history, navigate: (url) => window.location.assign(url) }).catch((e: unknown) =>
+    session.signOut(`Sign-in is unavailable: ${e instanceof Error ? e.message : String(e)}`),
+  );
+}
 const accountSwitch = signInFromLink(config, session, linked);
 const api = createApiClient({
-  getToken: () => session.token,
+  // Read at each call: a hosted sign-in renews the access token first when it is about to expire.
+  getToken: () => session.currentToken(),
   onUnauthorized: () => session.signOut('Your session has ended. Sign in again to see your library.'),
   ...(config.apiBaseUrl ? { baseUrl: config.apiBaseUrl } : {}),
 });

@@ -115,15 +115,35 @@ describe('MediaAuth', () => {
       });
     });
 
-    it('issues hour-long access tokens, revokes tokens and does not reveal whether an account exists', () => {
+    it('issues hour-long access and ID tokens, 30-day refresh tokens, revokes tokens and does not reveal whether an account exists', () => {
       template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
         AccessTokenValidity: 60,
         IdTokenValidity: 60,
-        RefreshTokenValidity: 24 * 60,
+        RefreshTokenValidity: 30 * 24 * 60,
         TokenValidityUnits: { AccessToken: 'minutes', IdToken: 'minutes', RefreshToken: 'minutes' },
         EnableTokenRevocation: true,
         PreventUserExistenceErrors: 'ENABLED',
       });
+    });
+
+    it('takes the refresh token validity from -c refreshTokenDays, access and ID tokens staying an hour', () => {
+      build({}, 'Days', { refreshTokenDays: 90 }).template().hasResourceProperties('AWS::Cognito::UserPoolClient', {
+        AccessTokenValidity: 60,
+        IdTokenValidity: 60,
+        RefreshTokenValidity: 90 * 24 * 60,
+        TokenValidityUnits: { AccessToken: 'minutes', IdToken: 'minutes', RefreshToken: 'minutes' },
+      });
+      const days = (context: Record<string, unknown>) =>
+        Object.values(build({}, 'Days', context).template().findResources('AWS::Cognito::UserPoolClient'))[0]?.Properties['RefreshTokenValidity'];
+      expect(days({ refreshTokenDays: '90' })).toBe(90 * 24 * 60);
+      expect(days({ refreshTokenDays: 3650 })).toBe(3650 * 24 * 60);
+      expect(days({ refreshTokenDays: '0.5' })).toBe(12 * 60);
+      expect(days({ refreshTokenDays: 1 / 24 })).toBe(60);
+      expect(days({})).toBe(30 * 24 * 60);
+    });
+
+    it.each([['0'], ['0.01'], ['3651'], ['thirty'], ['-5'], [Number.POSITIVE_INFINITY]])('stops synthesis for -c refreshTokenDays=%s, outside Cognito\u2019s hour to ten years', (value) => {
+      expect(() => build({}, 'Days', { refreshTokenDays: value })).toThrow(/refreshTokenDays=.* is not a number of days Cognito accepts for a refresh token: give one from 0\.0417 \(an hour\) to 3650 \(ten years\)/);
     });
 
     it('gives the gallery its sign-in settings', () => {

@@ -46,6 +46,11 @@ export interface MediaAuthProps {
    * on the API exists (the CloudFront distribution) go through {@link MediaAuth.allowSignInFrom}.
    */
   readonly signInUrls?: readonly string[];
+  /**
+   * How long a refresh token lasts, which is how long a person stays signed in without signing in
+   * again. Default: the `refreshTokenDays` context value (see {@link refreshTokenValidity}), else 30 days.
+   */
+  readonly refreshTokenValidity?: Duration;
 }
 
 /** Whose JSON Web Tokens an API accepts: the issuer (`iss`) and the app clients (`client_id` of access tokens). */
@@ -75,13 +80,39 @@ const SIGN_IN_SCOPES = [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE]
 
 /**
  * API Gateway verifies tokens offline, so a revoked access token still passes until it expires: the
- * hour bounds that. The gallery has no refresh flow (it sends the person back through the hosted UI,
- * a full-page redirect that drops uploads in flight), so shorter would mostly cost lost work.
+ * hour bounds that. The gallery renews its access token with the refresh token before it expires,
+ * so a session (and an upload in flight) outlives it without sending the person anywhere.
  */
 const ACCESS_TOKEN_VALIDITY = Duration.hours(1);
 
-/** The gallery never uses the refresh token; it lives no longer than a day in case it leaks. */
-const REFRESH_TOKEN_VALIDITY = Duration.days(1);
+/** The context key that sets how many days a refresh token (a sign-in) lasts: `-c refreshTokenDays=30`. */
+export const REFRESH_TOKEN_DAYS_CONTEXT = 'refreshTokenDays';
+
+/** How long a sign-in lasts without the person signing in again, unless the context says otherwise. */
+export const DEFAULT_REFRESH_TOKEN_DAYS = 30;
+
+/** Cognito's bounds for a refresh token's validity: an hour to ten years (3,650 days), in minutes. */
+const REFRESH_TOKEN_MINUTES = { min: 60, max: 3650 * 24 * 60 } as const;
+
+/**
+ * The refresh token validity a `refreshTokenDays` context value asks for (days, fractions allowed:
+ * `0.5` is twelve hours), or the 30-day default when it is not set. Anything that is not a number
+ * of days within Cognito's bounds (one hour to ten years) stops synthesis with the reason.
+ *
+ * @example
+ * refreshTokenValidity(app.node.tryGetContext('refreshTokenDays')); // Duration.days(30) when unset
+ */
+export function refreshTokenValidity(value: unknown): Duration {
+  if (value === undefined || value === null || value === '') return Duration.days(DEFAULT_REFRESH_TOKEN_DAYS);
+  const days = typeof value === 'number' ? value : typeof value === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(value) ? Number(value) : Number.NaN;
+  const minutes = Math.round(days * 24 * 60);
+  if (!Number.isFinite(days) || minutes < REFRESH_TOKEN_MINUTES.min || minutes > REFRESH_TOKEN_MINUTES.max) {
+    throw new Error(
+      `-c ${REFRESH_TOKEN_DAYS_CONTEXT}=${String(value)} is not a number of days Cognito accepts for a refresh token: give one from 0.0417 (an hour) to 3650 (ten years), e.g. -c ${REFRESH_TOKEN_DAYS_CONTEXT}=30`,
+    );
+  }
+  return Number.isInteger(days) ? Duration.days(days) : Duration.minutes(minutes);
+}
 
 /**
  * Who may use Mediaflow: the Cognito user pool, its hosted UI and the gallery's app client. The
@@ -185,7 +216,7 @@ export class MediaAuth extends Construct implements TokenIssuer {
         : { disableOAuth: true }),
       accessTokenValidity: ACCESS_TOKEN_VALIDITY,
       idTokenValidity: ACCESS_TOKEN_VALIDITY,
-      refreshTokenValidity: REFRESH_TOKEN_VALIDITY,
+      refreshTokenValidity: props.refreshTokenValidity ?? refreshTokenValidity(this.node.tryGetContext(REFRESH_TOKEN_DAYS_CONTEXT)),
       enableTokenRevocation: true,
       preventUserExistenceErrors: true,
     });

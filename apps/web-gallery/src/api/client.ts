@@ -73,8 +73,11 @@ function issuesOf(value: unknown): ProblemIssue[] {
 }
 
 export interface ApiClientOptions {
-  /** Current bearer token; read on every call so a sign-in or sign-out takes effect at once. */
-  getToken: () => string | null;
+  /**
+   * Current bearer token; read on every call so a sign-in, sign-out or renewal takes effect at once
+   * (a promise when it may have to be renewed first).
+   */
+  getToken: () => string | null | Promise<string | null>;
   /** Called on any 401, so the app can ask the person to sign in again. */
   onUnauthorized?: () => void;
   fetch?: typeof fetch;
@@ -188,10 +191,10 @@ async function problemOf(response: Response): Promise<ApiError> {
 type Fetch = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
 
 /** A fetch that turns failures into `ApiError`s (a network error, or the server's problem). */
-function problemFetch(doFetch: Fetch, prepare: (headers: Headers) => void, onStatus?: (status: number) => void) {
+function problemFetch(doFetch: Fetch, prepare: (headers: Headers) => void | Promise<void>, onStatus?: (status: number) => void) {
   return async (url: string, init: RequestInit = {}): Promise<Response> => {
     const headers = new Headers(init.headers);
-    prepare(headers);
+    await prepare(headers);
     headers.set('accept', 'application/json, application/problem+json');
     let response: Response;
     try {
@@ -251,8 +254,8 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   const base = options.baseUrl ?? '';
   const call = problemFetch(
     options.fetch ?? defaultFetch,
-    (headers) => {
-      const token = options.getToken();
+    async (headers) => {
+      const token = await options.getToken();
       if (token) headers.set('authorization', `Bearer ${token}`);
     },
     (status) => {

@@ -3,7 +3,6 @@ import { AccountButton } from '../account/AccountButton';
 import { AlbumPage } from '../albums/AlbumPage';
 import { AlbumsPage } from '../albums/AlbumsPage';
 import type { StorageUsage } from '../api/types';
-import { authorizeUrl, completeRedirect, logoutUrl } from '../auth/cognito';
 import type { GalleryConfig } from '../auth/config';
 import { MediaAccessGate } from '../auth/MediaAccessGate';
 import { SignIn } from '../auth/SignIn';
@@ -100,7 +99,7 @@ function Header({ onUpload, onNavigate, section, moderator, storage, onSignOut, 
   );
 }
 
-function Shell({ config, route, navigate }: { config: GalleryConfig; route: Route; navigate: Navigate }) {
+function Shell({ route, navigate }: { route: Route; navigate: Navigate }) {
   const { session, uploads } = useServices();
   const me = useMe();
   // The library's view is the URL's; on other pages the list keeps the last one, so coming back
@@ -137,8 +136,9 @@ function Shell({ config, route, navigate }: { config: GalleryConfig; route: Rout
 
   const signOut = () => {
     void uploads.forgetOwner(session.ownerId);
-    session.signOut();
-    if (config.auth.type === 'cognito') window.location.assign(logoutUrl(config.auth));
+    // A hosted sign-in revokes its refresh token and leaves for the issuer's sign-out page.
+    if (session.hosted) void session.hosted.signOut();
+    else session.signOut();
   };
 
   return (
@@ -221,43 +221,25 @@ export function App({ config }: { config: GalleryConfig }) {
 function OwnerApp({ config, route, navigate }: { config: GalleryConfig; route: Route; navigate: Navigate }) {
   const { session } = useServices();
   const state = useSyncExternalStore(session.subscribe, session.getSnapshot);
-  const [redirectError, setRedirectError] = useState<string | null>(null);
-  const [completing, setCompleting] = useState(config.auth.type === 'cognito');
+  const [signInError, setSignInError] = useState<string | null>(null);
 
-  useEffect(() => {
-    if (config.auth.type !== 'cognito') return;
-    let cancelled = false;
-    completeRedirect(config.auth, { location: window.location, history: window.history, storage: window.sessionStorage, fetch: (i, init) => fetch(i, init) })
-      .then((token) => {
-        if (!cancelled && token) {
-          const problem = session.signIn(token);
-          if (problem) setRedirectError(problem);
-        }
-      })
-      .catch((e: unknown) => !cancelled && setRedirectError(e instanceof Error ? e.message : 'Sign-in failed.'))
-      .finally(() => !cancelled && setCompleting(false));
-    return () => {
-      cancelled = true;
-    };
-  }, [config, session]);
-
-  if (completing) return <main id="main" className="page"><div className="spinner" aria-label="Signing in" /></main>;
   if (!state.token) {
     return (
       <SignIn
         config={config}
-        notice={redirectError ?? state.notice}
+        notice={signInError ?? state.notice}
         onToken={(token) => session.signIn(token)}
         onHostedSignIn={() => {
-          if (config.auth.type === 'cognito') void authorizeUrl(config.auth).then((url) => window.location.assign(url));
+          session.hosted?.signIn().catch((e: unknown) => setSignInError(`Sign-in could not start: ${e instanceof Error ? e.message : String(e)}`));
         }}
       />
     );
   }
-  // The library loads media as soon as it renders: the media cookies come first.
+  // The library loads media as soon as it renders: the media cookies come first (once per owner:
+  // a renewed token keeps the page as it is).
   return (
-    <MediaAccessGate token={state.token}>
-      <Shell config={config} route={route} navigate={navigate} />
+    <MediaAccessGate owner={state.claims?.sub ?? state.token}>
+      <Shell route={route} navigate={navigate} />
     </MediaAccessGate>
   );
 }

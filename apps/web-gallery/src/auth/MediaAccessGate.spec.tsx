@@ -11,7 +11,7 @@ describe('MediaAccessGate', () => {
     let answer: (access: { expiresAt: string | null }) => void = () => undefined;
     const api = fakeApi({ mediaAccess: jest.fn(() => new Promise<{ expiresAt: string | null }>((done) => (answer = done))) });
     renderWith(
-      <MediaAccessGate token="t1" env={env}>
+      <MediaAccessGate owner="alice" env={env}>
         <p>library</p>
       </MediaAccessGate>,
       testServices(api),
@@ -23,11 +23,11 @@ describe('MediaAccessGate', () => {
     expect(api.mediaAccess).toHaveBeenCalledTimes(1);
   });
 
-  it('asks again for a new signed-in token, and shows the library when the grant fails too', async () => {
+  it('asks again for a new signed-in owner, and shows the library when the grant fails too', async () => {
     const api = fakeApi({ mediaAccess: jest.fn().mockRejectedValueOnce(new Error('offline')).mockResolvedValue({ expiresAt: null }) });
     const services = testServices(api);
     const view = renderWith(
-      <MediaAccessGate token="t1" env={env}>
+      <MediaAccessGate owner="alice" env={env}>
         <p>library</p>
       </MediaAccessGate>,
       services,
@@ -35,7 +35,7 @@ describe('MediaAccessGate', () => {
     expect(await screen.findByText('library')).toBeTruthy();
     view.rerender(
       <ServicesProvider services={services}>
-        <MediaAccessGate token="t2" env={env}>
+        <MediaAccessGate owner="bob" env={env}>
           <p>library</p>
         </MediaAccessGate>
       </ServicesProvider>,

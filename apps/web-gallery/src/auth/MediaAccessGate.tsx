@@ -4,21 +4,21 @@ import { browserMediaAccessEnv, MediaAccessKeeper, type MediaAccessEnv } from '.
 
 /**
  * Shows `children` once this browser holds the signed-in owner's media cookies (so the first
- * thumbnails do not fail), and keeps them fresh while mounted. One per signed-in token: a new
- * owner gets cookies of their own.
+ * thumbnails do not fail), and keeps them fresh while mounted. One per signed-in owner: a new
+ * owner gets cookies of their own, while a renewed token of the same owner keeps the page as it is.
  */
-export function MediaAccessGate({ token, children, env }: { token: string; children: ReactNode; env?: MediaAccessEnv }) {
+export function MediaAccessGate({ owner, children, env }: { owner: string; children: ReactNode; env?: MediaAccessEnv }) {
   const { api } = useServices();
   const [readyFor, setReadyFor] = useState<string | null>(null);
   useEffect(() => {
     const keeper = new MediaAccessKeeper(() => api.mediaAccess(), env ?? browserMediaAccessEnv());
     let current = true;
-    void keeper.start().then(() => current && setReadyFor(token));
+    void keeper.start().then(() => current && setReadyFor(owner));
     return () => {
       current = false;
       keeper.stop();
     };
-  }, [api, token, env]);
-  if (readyFor !== token) return <main id="main" className="page"><div className="spinner" aria-label="Loading your library" /></main>;
+  }, [api, owner, env]);
+  if (readyFor !== owner) return <main id="main" className="page"><div className="spinner" aria-label="Loading your library" /></main>;
   return <>{children}</>;
 }

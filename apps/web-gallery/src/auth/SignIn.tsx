@@ -10,7 +10,7 @@ export interface SignInProps {
   onHostedSignIn: () => void;
 }
 
-/** Sign-in: the hosted UI when Cognito is configured, else a pasted local token. */
+/** Sign-in: the issuer's page when one is configured (Cognito's hosted UI or another), else a pasted local token. */
 export function SignIn({ config, notice, onToken, onHostedSignIn }: SignInProps) {
   const [token, setToken] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -40,7 +40,7 @@ export function SignIn({ config, notice, onToken, onHostedSignIn }: SignInProps)
             {shown}
           </p>
         )}
-        {config.auth.type === 'cognito' ? (
+        {config.auth.type !== 'local' ? (
           <button type="button" className="btn btn-primary btn-wide" onClick={onHostedSignIn}>
             Sign in
           </button>

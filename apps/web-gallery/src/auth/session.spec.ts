@@ -1,5 +1,5 @@
 import { fakeToken } from '../test/fixtures';
-import { Session, takeTokenFromHash } from './session';
+import { Session, takeTokenFromHash, type HostedSignIn } from './session';
 import { decodeClaims } from './token';
 
 function env() {
@@ -61,5 +61,21 @@ describe('sign-in from a #token= link', () => {
     const { env: e, storage } = env();
     storage.set('mediaflow.token', fakeToken('carol'));
     expect(new Session(e).ownerId).toBe('carol');
+  });
+
+  it('sends a local token as it is, and asks a hosted sign-in for the current token at each call', async () => {
+    const { env: e } = env();
+    const session = new Session(e);
+    const token = fakeToken('dana');
+    session.signIn(token);
+    expect(session.hosted).toBeNull();
+    await expect(session.currentToken()).resolves.toBe(token);
+    const renewed = fakeToken('dana');
+    const hosted: HostedSignIn = { signIn: jest.fn(), signOut: jest.fn(), accessToken: jest.fn(() => Promise.resolve(renewed)) };
+    session.attach(hosted);
+    expect(session.hosted).toBe(hosted);
+    await expect(session.currentToken()).resolves.toBe(renewed);
+    await session.currentToken();
+    expect(hosted.accessToken).toHaveBeenCalledTimes(2);
   });
 });

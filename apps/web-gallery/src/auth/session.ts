@@ -17,14 +17,40 @@ export interface SessionEnv {
   secure: boolean;
 }
 
-export function browserSessionEnv(): SessionEnv {
+/** Storage that lasts as long as the page: nothing written to the browser. */
+export function memoryStorage(): Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> {
+  const items = new Map<string, string>();
+  return { getItem: (k) => items.get(k) ?? null, setItem: (k, v) => void items.set(k, v), removeItem: (k) => void items.delete(k) };
+}
+
+/**
+ * The browser's session environment. A local token (`persist`) is kept in localStorage, as it
+ * always was. A hosted sign-in keeps its tokens in the issuer client's own store (see `oidc.ts`),
+ * so the session holds its access token in memory only, and a token left behind by an older
+ * gallery in localStorage is removed.
+ */
+export function browserSessionEnv(persist = true): SessionEnv {
+  if (!persist) window.localStorage.removeItem(STORAGE_KEY);
   return {
-    storage: window.localStorage,
+    storage: persist ? window.localStorage : memoryStorage(),
     setCookie: (cookie) => {
       document.cookie = cookie;
     },
     secure: window.location.protocol === 'https:',
   };
+}
+
+/**
+ * A sign-in through an OpenID Connect issuer (`oidc.ts`), which keeps the session's token current
+ * by renewing it with the refresh token.
+ */
+export interface HostedSignIn {
+  /** Sends the person to the issuer's sign-in page. */
+  signIn(): Promise<void>;
+  /** Ends the session: revokes the refresh token, forgets the tokens, then leaves for the issuer's sign-out page if it has one. */
+  signOut(notice?: string | null): Promise<void>;
+  /** The access token to send now: renewed first when it has expired or is about to. */
+  accessToken(): Promise<string | null>;
 }
 
 /**
@@ -35,6 +61,7 @@ export function browserSessionEnv(): SessionEnv {
 export class Session {
   private state: SessionState;
   private readonly listeners = new Set<() => void>();
+  private hostedSignIn: HostedSignIn | null = null;
 
   constructor(private readonly env: SessionEnv) {
     const stored = env.storage.getItem(STORAGE_KEY);
@@ -57,6 +84,24 @@ export class Session {
 
   get token(): string | null {
     return this.state.token;
+  }
+
+  /** The hosted sign-in that keeps this session's token current, or null for a local token. */
+  get hosted(): HostedSignIn | null {
+    return this.hostedSignIn;
+  }
+
+  /** Hands the session's token to a hosted sign-in, which renews it from then on. */
+  attach(hosted: HostedSignIn): void {
+    this.hostedSignIn = hosted;
+  }
+
+  /**
+   * The token to send with a call now. A hosted sign-in renews it first when it has expired or is
+   * about to (a tab whose timers slept); a local token is what it is.
+   */
+  currentToken(): Promise<string | null> {
+    return this.hostedSignIn ? this.hostedSignIn.accessToken() : Promise.resolve(this.state.token);
   }
 
   /** The owner id for original downloads (`/media/originals/{owner}/{id}`): the token's `sub`. */

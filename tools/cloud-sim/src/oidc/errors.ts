@@ -12,6 +12,7 @@ export type OAuthErrorCode =
   | 'unsupported_response_type'
   | 'invalid_scope'
   | 'invalid_token'
+  | 'unsupported_token_type'
   | 'access_denied';
 
 export class OAuthError extends Error {

@@ -26,9 +26,14 @@ function opaque(): string {
   return randomBytes(32).toString('base64url');
 }
 
+/** What revoking a refresh token did. */
+export type Revocation = 'revoked' | 'unknown' | 'other-client';
+
 export class GrantStore {
   readonly #codes = new Map<string, CodeGrant>();
   readonly #refresh = new Map<string, RefreshGrant>();
+  /** The sign-ins (`origin_jti`) whose refresh token was revoked: their access tokens are refused too. */
+  readonly #revoked = new Set<string>();
 
   issueCode(grant: Omit<CodeGrant, 'expiresAt'>, now: Date): string {
     const code = opaque();
@@ -60,5 +65,24 @@ export class GrantStore {
       return undefined;
     }
     return grant.session;
+  }
+
+  /**
+   * Revokes a refresh token of `clientId`, as Cognito's `/oauth2/revoke` does: the token stops
+   * working, and so do the access tokens of the same sign-in (`origin_jti`). A token of another
+   * client is left alone.
+   */
+  revoke(token: string, clientId: string): Revocation {
+    const grant = this.#refresh.get(token);
+    if (!grant) return 'unknown';
+    if (grant.session.client.clientId !== clientId) return 'other-client';
+    this.#refresh.delete(token);
+    this.#revoked.add(grant.session.originJti);
+    return 'revoked';
+  }
+
+  /** True once the refresh token of the sign-in `originJti` was revoked. */
+  isRevoked(originJti: string): boolean {
+    return this.#revoked.has(originJti);
   }
 }

@@ -175,6 +175,69 @@ describe('local Cognito issuer', () => {
     expect((await refresh('gallery-client', 'not-a-token')).status).toBe(400);
   });
 
+  const form = (path: string, body: Record<string, string>): Promise<Response> =>
+    fetch(`${issuer.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(body).toString() });
+
+  it('revokes a refresh token at /oauth2/revoke: refreshes with it and its sign-in\u2019s access tokens are refused afterwards', async () => {
+    const discovery = (await (await fetch(`${issuer.url}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
+    expect(discovery['revocation_endpoint']).toBe(`${issuer.url}/oauth2/revoke`);
+    const first = await signInWithPkce(signIn());
+    const other = await signInWithPkce(signIn());
+    const refresh = (token: string) => form('/oauth2/token', { grant_type: 'refresh_token', client_id: 'gallery-client', refresh_token: token });
+    expect((await refresh(first.refresh_token)).status).toBe(200);
+    // Not rotated: the same refresh token still works after a refresh.
+    expect((await refresh(first.refresh_token)).status).toBe(200);
+
+    expect((await form('/oauth2/revoke', { token: first.refresh_token, client_id: 'other-client' })).status).toBe(400);
+    expect((await refresh(first.refresh_token)).status).toBe(200);
+    expect((await form('/oauth2/revoke', { token: first.access_token, client_id: 'gallery-client' })).status).toBe(400);
+    const revoked = await form('/oauth2/revoke', { token: first.refresh_token, client_id: 'gallery-client' });
+    expect(revoked.status).toBe(200);
+    expect(revoked.headers.get('access-control-allow-origin')).toBe('*');
+    expect(await revoked.text()).toBe('');
+
+    const refused = await refresh(first.refresh_token);
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({ error: 'invalid_grant' });
+    expect((await fetch(`${issuer.url}/oauth2/userInfo`, { headers: { authorization: `Bearer ${first.access_token}` } })).status).toBe(401);
+    // Another sign-in of the same user is not touched, and an unknown token is answered 200 (RFC 7009).
+    expect((await refresh(other.refresh_token)).status).toBe(200);
+    expect((await form('/oauth2/revoke', { token: 'never-issued', client_id: 'gallery-client' })).status).toBe(200);
+    expect((await form('/oauth2/revoke', { client_id: 'gallery-client' })).status).toBe(400);
+    expect(issuer.revocations().map((r) => [r.outcome, r.status])).toEqual([
+      ['invalid_request', 400],
+      ['unsupported_token_type', 400],
+      ['revoked', 200],
+      ['unknown', 200],
+      ['invalid_request', 400],
+    ]);
+  });
+
+  it('issues access tokens of a configured lifetime, and logs what the token endpoint issued', async () => {
+    const short = await startIssuer({ pool, users: [alice], now: () => clock, accessTokenSeconds: 20 });
+    try {
+      const tokens = await signInWithPkce({ ...signIn(), issuerUrl: short.url });
+      const access = claimsOf(tokens.access_token);
+      expect(Number(access['exp']) - Number(access['iat'])).toBe(20);
+      const response = await fetch(`${short.url}/oauth2/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'refresh_token', client_id: 'gallery-client', refresh_token: tokens.refresh_token }).toString(),
+      });
+      expect(await response.json()).toMatchObject({ expires_in: 20 });
+      short.setAccessTokenLifetime(undefined);
+      expect((await short.tokensFor('alice', 'gallery-client')).expires_in).toBe(3600);
+      expect(short.issued().map((entry) => [entry.grant, entry.sub, entry.expiresIn])).toEqual([
+        ['authorization_code', alice.sub, 20],
+        ['refresh_token', alice.sub, 20],
+      ]);
+      expect(new Set(short.issued().map((entry) => entry.jti)).size).toBe(2);
+      expect(() => short.setAccessTokenLifetime(0)).toThrow(RangeError);
+    } finally {
+      await short.close();
+    }
+  });
+
   it('answers userInfo for its own live access tokens only', async () => {
     const { access_token, id_token } = await issuer.tokensFor('alice', 'gallery-client');
     const info = await fetch(`${issuer.url}/oauth2/userInfo`, { headers: { authorization: `Bearer ${access_token}` } });

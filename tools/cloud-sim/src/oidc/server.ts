@@ -1,7 +1,9 @@
 /**
  * A local OpenID Connect issuer standing in for a Cognito user pool and its hosted UI: discovery,
- * JWKS, the authorization code flow with PKCE, refresh, userInfo and logout, with the checks Cognito
- * makes against the app client.
+ * JWKS, the authorization code flow with PKCE, refresh, revocation, userInfo and logout, with the
+ * checks Cognito makes against the app client. Refresh tokens do not rotate (Cognito's default, and
+ * the template's client does not turn rotation on): a refresh answers new access and ID tokens and
+ * the same refresh token stays valid until it expires or is revoked.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { parseAuthorizeRequest, redirectWith, type AuthorizeRequest } from './authorize.js';
@@ -12,8 +14,8 @@ import { createSigningKey, type SigningKey } from './keys.js';
 import { errorPage, pageSecurityHeaders, signInPage } from './page.js';
 import { verifierMatches } from './pkce.js';
 import { closeServer, listen } from './listen.js';
-import { mintTokens, newSession, type Session } from './tokens.js';
-import type { Issuer, IssuerOptions, JsonWebKeySet, PoolClient, TokenSet } from './types.js';
+import { accessTokenSeconds, mintTokens, newSession, type MintedTokens, type Session } from './tokens.js';
+import type { IssuedTokens, Issuer, IssuerOptions, JsonWebKeySet, PoolClient, RevocationRecord, TokenSet } from './types.js';
 import { UserDirectory } from './users.js';
 
 /** Form posts to the issuer are a few hundred bytes; anything far larger is not a sign-in. */
@@ -68,6 +70,13 @@ function tokenClientId(request: IncomingMessage, form: URLSearchParams): string 
   return form.get('client_id');
 }
 
+/** An access token lifetime override: whole seconds, at least one; `undefined` for none. */
+function checkedLifetime(seconds: number | undefined): number | undefined {
+  if (seconds === undefined) return undefined;
+  if (!Number.isInteger(seconds) || seconds < 1) throw new RangeError(`an access token lifetime is a whole number of seconds, at least 1 (got ${seconds})`);
+  return seconds;
+}
+
 /** Starts the issuer. The signing key is generated here, fresh for every start. */
 export async function startIssuer(options: IssuerOptions): Promise<Issuer> {
   const now = options.now ?? (() => new Date());
@@ -78,7 +87,21 @@ export async function startIssuer(options: IssuerOptions): Promise<Issuer> {
   const users = new UserDirectory(options.pool.groups);
   for (const user of options.users ?? []) users.add(user);
   const grants = new GrantStore();
+  const issued: IssuedTokens[] = [];
+  const revocations: RevocationRecord[] = [];
+  let accessSeconds = checkedLifetime(options.accessTokenSeconds);
   let url = '';
+
+  /** Tokens for a session, with the lifetime override if one is set, logged when the token endpoint hands them out. */
+  const mint = (session: Session, withIdToken: boolean, grant?: IssuedTokens['grant']): MintedTokens => {
+    const at = now();
+    const minted = mintTokens(session, issuer, key, at, withIdToken, accessSeconds ?? accessTokenSeconds(session));
+    if (grant !== undefined) {
+      const jti = String(decodeJwt(minted.access_token).payload['jti']);
+      issued.push({ grant, clientId: session.client.clientId, sub: session.user.sub, jti, issuedAt: Math.floor(at.getTime() / 1000), expiresIn: minted.expires_in });
+    }
+    return minted;
+  };
 
   const clientById = (clientId: string | null): PoolClient => {
     const client = clients.find((candidate) => candidate.clientId === clientId);
@@ -93,7 +116,7 @@ export async function startIssuer(options: IssuerOptions): Promise<Issuer> {
       if (authorize.codeChallenge !== undefined) grant.codeChallenge = authorize.codeChallenge;
       return redirect(redirectWith(authorize.redirectUri, { code: grants.issueCode(grant, now()), state: authorize.state }));
     }
-    const tokens = mintTokens(session, issuer, key, now(), session.scopes.includes('openid'));
+    const tokens = mint(session, session.scopes.includes('openid'));
     return redirect(
       redirectWith(
         authorize.redirectUri,
@@ -138,7 +161,7 @@ export async function startIssuer(options: IssuerOptions): Promise<Issuer> {
       if (grant.codeChallenge !== undefined && !verifierMatches(form.get('code_verifier') ?? '', grant.codeChallenge)) {
         throw new OAuthError('invalid_grant', 'code_verifier does not match the code_challenge.');
       }
-      const tokens = mintTokens(grant.session, issuer, key, now(), grant.session.scopes.includes('openid'));
+      const tokens = mint(grant.session, grant.session.scopes.includes('openid'), 'authorization_code');
       return json(200, { ...tokens, refresh_token: grants.issueRefreshToken(grant.session, now()) }, { 'cache-control': 'no-store', pragma: 'no-cache' });
     }
     if (grantType === 'refresh_token') {
@@ -146,9 +169,33 @@ export async function startIssuer(options: IssuerOptions): Promise<Issuer> {
       // A deleted user's refresh tokens are revoked with them.
       if (!session || session.client.clientId !== client.clientId || !users.has(session.user)) throw new OAuthError('invalid_grant', 'Invalid refresh token.');
       // Cognito answers a refresh with new access and ID tokens and keeps the refresh token.
-      return json(200, mintTokens(session, issuer, key, now(), session.scopes.includes('openid')), { 'cache-control': 'no-store', pragma: 'no-cache' });
+      return json(200, mint(session, session.scopes.includes('openid'), 'refresh_token'), { 'cache-control': 'no-store', pragma: 'no-cache' });
     }
     throw new OAuthError('unsupported_grant_type', 'grant_type must be authorization_code or refresh_token.');
+  };
+
+  /**
+   * `/oauth2/revoke` (RFC 7009, as Cognito serves it): a refresh token of the calling client stops
+   * working, with the access tokens of its sign-in. Cognito revokes refresh tokens only, so an access
+   * or ID token is `unsupported_token_type`; a token it does not know is answered 200 all the same.
+   */
+  const revoke = async (request: IncomingMessage): Promise<Reply> => {
+    let clientId: string | null = null;
+    try {
+      const form = await readForm(request);
+      clientId = tokenClientId(request, form);
+      const client = clientById(clientId);
+      const token = form.get('token');
+      if (token === null || token === '') throw new OAuthError('invalid_request', 'token is required.');
+      if (/^[\w-]+\.[\w-]+\.[\w-]*$/.test(token)) throw new OAuthError('unsupported_token_type', 'Only refresh tokens can be revoked.');
+      const outcome = grants.revoke(token, client.clientId);
+      if (outcome === 'other-client') throw new OAuthError('invalid_request', 'The token was not issued to this client.');
+      revocations.push({ clientId, outcome, status: 200 });
+      return { status: 200, headers: { 'content-type': 'application/json;charset=UTF-8', ...CORS_OPEN, 'cache-control': 'no-store' }, body: '' };
+    } catch (error) {
+      if (error instanceof OAuthError) revocations.push({ clientId, outcome: error.code, status: 400 });
+      throw error;
+    }
   };
 
   const userInfo = (request: IncomingMessage): Reply => {
@@ -167,6 +214,7 @@ export async function startIssuer(options: IssuerOptions): Promise<Issuer> {
     if (claims['iss'] !== issuer || claims['token_use'] !== 'access' || typeof claims['exp'] !== 'number' || claims['exp'] <= nowSeconds) {
       throw new OAuthError('invalid_token', 'The access token is expired or not issued here.');
     }
+    if (grants.isRevoked(String(claims['origin_jti']))) throw new OAuthError('invalid_token', 'The access token has been revoked.');
     const user = users.bySub(String(claims['sub']));
     if (!user) throw new OAuthError('invalid_token', 'The user no longer exists.');
     const info: Record<string, string> = { sub: user.sub, username: user.username };
@@ -191,6 +239,7 @@ export async function startIssuer(options: IssuerOptions): Promise<Issuer> {
       issuer,
       authorization_endpoint: `${url}/oauth2/authorize`,
       token_endpoint: `${url}/oauth2/token`,
+      revocation_endpoint: `${url}/oauth2/revoke`,
       userinfo_endpoint: `${url}/oauth2/userInfo`,
       end_session_endpoint: `${url}/logout`,
       jwks_uri: `${url}/.well-known/jwks.json`,
@@ -200,6 +249,7 @@ export async function startIssuer(options: IssuerOptions): Promise<Issuer> {
       id_token_signing_alg_values_supported: ['RS256'],
       code_challenge_methods_supported: ['S256'],
       token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+      revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
       scopes_supported: ['openid', 'email', 'phone', 'profile'],
     });
 
@@ -215,6 +265,7 @@ export async function startIssuer(options: IssuerOptions): Promise<Issuer> {
       if (method === 'GET' && path === '/.well-known/jwks.json') return json(200, keySet);
       if ((method === 'GET' || method === 'POST') && path === '/oauth2/authorize') return await authorize(request, parsed.searchParams);
       if (method === 'POST' && path === '/oauth2/token') return await token(request);
+      if (method === 'POST' && path === '/oauth2/revoke') return await revoke(request);
       if ((method === 'GET' || method === 'POST') && path === '/oauth2/userInfo') return userInfo(request);
       if (method === 'GET' && path === '/logout') return logout(parsed.searchParams);
     } catch (error) {
@@ -245,12 +296,17 @@ export async function startIssuer(options: IssuerOptions): Promise<Issuer> {
     pool: options.pool,
     addUser: (user) => users.add(user),
     deleteUser: (name) => users.remove(name),
+    setAccessTokenLifetime(seconds) {
+      accessSeconds = checkedLifetime(seconds);
+    },
+    issued: () => issued.map((entry) => ({ ...entry })),
+    revocations: () => revocations.map((entry) => ({ ...entry })),
     async tokensFor(username: string, clientId: string): Promise<TokenSet> {
       const user = users.find(username);
       if (!user) throw new Error(`No user ${username} in pool ${options.pool.id}.`);
       const client = clientById(clientId);
       const session = newSession(user, client, [...client.allowedOAuthScopes], Math.floor(now().getTime() / 1000));
-      const minted = mintTokens(session, issuer, key, now(), true);
+      const minted = mint(session, true);
       return { ...minted, id_token: minted.id_token as string, refresh_token: grants.issueRefreshToken(session, now()) };
     },
     close: () => closeServer(server),

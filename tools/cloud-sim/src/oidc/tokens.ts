@@ -29,7 +29,12 @@ function groupClaims(user: SimUser): Record<string, unknown> {
   return user.groups !== undefined && user.groups.length > 0 ? { 'cognito:groups': [...user.groups] } : {};
 }
 
-export function accessTokenClaims(session: Session, issuer: string, iat: number, eventId: string): Record<string, unknown> {
+/** How long an access token of the session's client lives, in seconds: the client's validity. */
+export function accessTokenSeconds(session: Session): number {
+  return session.client.accessTokenValidityMinutes * 60;
+}
+
+export function accessTokenClaims(session: Session, issuer: string, iat: number, eventId: string, lifetimeSeconds = accessTokenSeconds(session)): Record<string, unknown> {
   return {
     sub: session.user.sub,
     ...groupClaims(session.user),
@@ -40,7 +45,7 @@ export function accessTokenClaims(session: Session, issuer: string, iat: number,
     token_use: 'access',
     scope: session.scopes.join(' '),
     auth_time: session.authTime,
-    exp: iat + session.client.accessTokenValidityMinutes * 60,
+    exp: iat + lifetimeSeconds,
     iat,
     jti: randomUUID(),
     username: session.user.username,
@@ -82,13 +87,14 @@ export interface MintedTokens {
   expires_in: number;
 }
 
-export function mintTokens(session: Session, issuer: string, key: SigningKey, now: Date, withIdToken: boolean): MintedTokens {
+/** `accessSeconds` overrides the client's access token validity (the simulator's short-lived tokens). */
+export function mintTokens(session: Session, issuer: string, key: SigningKey, now: Date, withIdToken: boolean, accessSeconds = accessTokenSeconds(session)): MintedTokens {
   const iat = Math.floor(now.getTime() / 1000);
   const eventId = randomUUID();
   const minted: MintedTokens = {
-    access_token: signJwt(accessTokenClaims(session, issuer, iat, eventId), key),
+    access_token: signJwt(accessTokenClaims(session, issuer, iat, eventId, accessSeconds), key),
     token_type: 'Bearer',
-    expires_in: session.client.accessTokenValidityMinutes * 60,
+    expires_in: accessSeconds,
   };
   if (withIdToken) minted.id_token = signJwt(idTokenClaims(session, issuer, iat, eventId), key);
   return minted;

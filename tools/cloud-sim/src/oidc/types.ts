@@ -43,6 +43,31 @@ export interface IssuerOptions {
   host?: string;
   port?: number;
   now?: () => Date;
+  /**
+   * Seconds every access token lives, whatever the app client says: a test of a session that
+   * outlives its access token sets a short one (also {@link Issuer.setAccessTokenLifetime}).
+   */
+  accessTokenSeconds?: number;
+}
+
+/** One answer of the token endpoint, as the issuer logs it for tests. */
+export interface IssuedTokens {
+  grant: 'authorization_code' | 'refresh_token';
+  clientId: string;
+  sub: string;
+  /** The access token's `jti`. */
+  jti: string;
+  /** Seconds since the epoch. */
+  issuedAt: number;
+  expiresIn: number;
+}
+
+/** One call of the revocation endpoint: what it was asked and what it answered. */
+export interface RevocationRecord {
+  clientId: string | null;
+  /** `revoked`, `unknown` (answered 200 all the same, as RFC 7009 says) or the error code. */
+  outcome: 'revoked' | 'unknown' | string;
+  status: number;
 }
 
 export interface Issuer {
@@ -60,6 +85,15 @@ export interface Issuer {
    * in, and their codes and refresh tokens stop working. The removed user, or undefined when none.
    */
   deleteUser(name: string): SimUser | undefined;
+  /**
+   * Changes how long the access tokens issued from now on live (seconds), for every client;
+   * `undefined` goes back to each app client's validity.
+   */
+  setAccessTokenLifetime(seconds: number | undefined): void;
+  /** What the token endpoint issued so far, oldest first: sign-ins and refreshes. */
+  issued(): IssuedTokens[];
+  /** The calls of the revocation endpoint so far, oldest first. */
+  revocations(): RevocationRecord[];
   /** Tokens for a user as if they had signed in through the hosted UI with every scope the client allows. */
   tokensFor(username: string, clientId: string): Promise<TokenSet>;
   close(): Promise<void>;
