@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import { readExif } from './exif.js';
+import { hasOversizedTag, readExif } from './exif.js';
 
 /** A JPEG's raw EXIF block (what sharp's `metadata().exif` gives), written by sharp itself. */
 async function exifBlock(): Promise<Buffer> {
@@ -42,5 +42,44 @@ describe('readExif', () => {
     }
     expect(await readExif(Buffer.alloc(0))).toEqual({});
     expect(await readExif(Buffer.from('Exif\u0000\u0000II*\u0000\u00ff\u00ff\u00ff\u00ff', 'latin1'))).toEqual({});
+  });
+});
+
+/** A little-endian TIFF whose IFD0 has the given ASCII tags (value bytes all "A") and an 8x8 size. */
+function tiffWithText(tags: [id: number, length: number][]): Buffer {
+  const entries: [number, number, number, number | null][] = [[256, 3, 1, 8], [257, 3, 1, 8], ...tags.map(([id, length]) => [id, 2, length, null] as [number, number, number, null])];
+  const head = Buffer.alloc(8 + 2 + entries.length * 12 + 4);
+  head.write('II', 0);
+  head.writeUInt16LE(42, 2);
+  head.writeUInt32LE(8, 4);
+  head.writeUInt16LE(entries.length, 8);
+  let offset = head.length;
+  const values: Buffer[] = [];
+  entries.forEach(([id, type, count, value], i) => {
+    const at = 10 + i * 12;
+    head.writeUInt16LE(id, at);
+    head.writeUInt16LE(type, at + 2);
+    head.writeUInt32LE(count, at + 4);
+    if (value !== null) head.writeUInt16LE(value, at + 8);
+    else {
+      head.writeUInt32LE(offset, at + 8);
+      values.push(Buffer.alloc(count, 0x41));
+      offset += count;
+    }
+  });
+  return Buffer.concat([head, ...values]);
+}
+
+describe('readExif on hostile TIFF structures', () => {
+  it('does not hand the parser a camera name of megabytes (it would take seconds and a gigabyte)', async () => {
+    const huge = tiffWithText([[271, 16 * 1024 * 1024]]);
+    expect(hasOversizedTag(huge)).toBe(true);
+    expect(await readExif(huge)).toEqual({});
+  });
+
+  it('reads a normal camera name from the same structure, and ignores long tags it does not read', async () => {
+    const normal = tiffWithText([[271, 12], [305, 1024 * 1024]]);
+    expect(hasOversizedTag(normal)).toBe(false);
+    expect((await readExif(normal)).camera?.make).toBe('AAAAAAAAAAAA');
   });
 });

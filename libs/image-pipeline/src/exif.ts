@@ -135,17 +135,65 @@ const READ_TAGS = [
   'GPSAltitudeRef',
 ];
 
-/** One stored value as a plain string or number: one-string lists unwrapped, rationals divided. */
-function plain(value: unknown): unknown {
-  const one = Array.isArray(value) && value.length === 1 ? value[0] : value;
-  if (Array.isArray(one) && one.length === 2 && typeof one[0] === 'number' && typeof one[1] === 'number') return one[1] === 0 ? undefined : one[0] / one[1];
-  return one;
+/** Tags stored as fractions (RATIONAL): `[numerator, denominator]` pairs. */
+const RATIONAL_TAGS = new Set(['FNumber', 'ExposureTime', 'FocalLength', 'GPSAltitude']);
+
+/**
+ * One stored value as a plain string or number: text up to its first NUL (a list of strings gives
+ * its first), a fraction divided, a list of numbers its first (ISO is stored as one or more).
+ */
+function plain(name: string, value: unknown): unknown {
+  if (RATIONAL_TAGS.has(name)) {
+    const pair = Array.isArray(value) && value.length === 1 ? value[0] : value;
+    if (Array.isArray(pair) && pair.length === 2 && typeof pair[0] === 'number' && typeof pair[1] === 'number') return pair[1] === 0 ? undefined : pair[0] / pair[1];
+    return undefined;
+  }
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** TIFF field types' sizes in bytes (1 BYTE ... 12 DOUBLE); unknown types count as bytes. */
+const FIELD_SIZE = [0, 1, 1, 2, 4, 8, 1, 1, 2, 4, 8, 4, 8];
+/** The tags read, by number: IFD0 and the Exif IFD, then the GPS IFD. */
+const READ_TAG_IDS = new Set([271, 272, 42036, 36867, 36868, 36880, 36881, 36882, 34855, 33437, 33434, 37386]);
+const READ_GPS_TAG_IDS = new Set([1, 2, 3, 4, 5, 6]);
+const EXIF_IFD_POINTER = 34665;
+const GPS_IFD_POINTER = 34853;
+/** No tag read here is longer: a camera name or a date is tens of bytes. */
+const MAX_READ_TAG_BYTES = 4096;
+
+/**
+ * Whether a TIFF structure (an EXIF block without its prefix, or a TIFF file) has a tag the parser
+ * would read whose value is implausibly long. The parser builds such values a character at a time
+ * and cannot be interrupted (a 16 MiB camera name took seconds and a gigabyte), so such a block is
+ * not given to it. Reads only the IFD entries (IFD0, the Exif and GPS IFDs), never a value.
+ */
+export function hasOversizedTag(tiff: Uint8Array): boolean {
+  if (tiff.length < 8) return false;
+  const view = new DataView(tiff.buffer, tiff.byteOffset, tiff.byteLength);
+  const little = tiff[0] === 0x49 && tiff[1] === 0x49;
+  if (!little && !(tiff[0] === 0x4d && tiff[1] === 0x4d)) return false;
+  const u16 = (at: number) => (at + 2 <= tiff.length ? view.getUint16(at, little) : 0);
+  const u32 = (at: number) => (at + 4 <= tiff.length ? view.getUint32(at, little) : 0);
+  const oversized = (ifd: number, wanted: Set<number>, follow: boolean): boolean => {
+    if (ifd < 8 || ifd + 2 > tiff.length) return false;
+    const entries = Math.min(u16(ifd), Math.floor((tiff.length - ifd - 2) / 12));
+    for (let i = 0; i < entries; i += 1) {
+      const at = ifd + 2 + i * 12;
+      const tag = u16(at);
+      const bytes = (FIELD_SIZE[u16(at + 2)] ?? 1) * u32(at + 4);
+      if (wanted.has(tag) && bytes > MAX_READ_TAG_BYTES) return true;
+      if (follow && tag === EXIF_IFD_POINTER && oversized(u32(at + 8), READ_TAG_IDS, false)) return true;
+      if (follow && tag === GPS_IFD_POINTER && oversized(u32(at + 8), READ_GPS_TAG_IDS, false)) return true;
+    }
+    return false;
+  };
+  return oversized(u32(4), READ_TAG_IDS, true);
 }
 
 /** The parser's answer in {@link ExifTags} form (the names and shapes `exifTagsToFacts` reads). */
 function toExifTags(result: { exif?: Record<string, { value?: unknown }>; gps?: { Latitude?: unknown; Longitude?: unknown } }): ExifTags {
   const exif = result.exif ?? {};
-  const value = (name: string): unknown => plain(exif[name]?.value);
+  const value = (name: string): unknown => plain(name, exif[name]?.value);
   const names: Record<string, string> = { CreateDate: 'DateTimeDigitized', ISO: 'ISOSpeedRatings' };
   const tags: ExifTags = {};
   for (const name of ['Make', 'Model', 'LensModel', 'DateTimeOriginal', 'CreateDate', 'OffsetTime', 'OffsetTimeOriginal', 'OffsetTimeDigitized', 'ISO', 'FNumber', 'ExposureTime', 'FocalLength', 'GPSAltitude', 'GPSAltitudeRef']) {
@@ -167,6 +215,7 @@ function toExifTags(result: { exif?: Record<string, { value?: unknown }>; gps?: 
  */
 export async function readExif(block: Uint8Array): Promise<ExifFacts> {
   const tiff = EXIF_PREFIX.every((b, i) => block[i] === b) ? block.subarray(EXIF_PREFIX.length) : block;
+  if (hasOversizedTag(tiff)) return {};
   let result;
   try {
     result = ExifReader.load(Buffer.from(tiff.buffer, tiff.byteOffset, tiff.byteLength), {
