@@ -43,7 +43,13 @@ let report;
 try {
   report = JSON.parse(run.stdout || '{}');
 } catch {
-  process.stderr.write(`outdated: npm outdated gave no JSON (exit ${run.status}): ${run.stderr.trim()}\n`);
+  report = undefined;
+}
+// `npm outdated` answers 1 when something is outdated; anything else, or its `{"error": ...}`
+// (the registry out of reach), is a failure to report, not a package called "error".
+if (report === undefined || report.error !== undefined || (run.status !== 0 && run.status !== 1)) {
+  const why = report?.error?.summary ?? report?.error?.code ?? run.stderr.trim();
+  process.stderr.write(`outdated: npm outdated failed (exit ${run.status}): ${why}\n`);
   process.exit(2);
 }
 

@@ -2,6 +2,12 @@
 export interface Io {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
+  /**
+   * True when stdout and stderr are both terminals (progress is drawn on stderr): only then may a
+   * command redraw a line (progress bars, `\r`, ANSI codes); otherwise it writes plain lines, one
+   * per event, so nothing redrawn ends up in a file or a pipe. Unset is not a terminal.
+   */
+  readonly isTTY?: boolean;
 }
 
 /** Exit codes shared by every command. */
@@ -9,6 +15,12 @@ export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 /** Bad usage: unknown command, unknown or malformed option. */
 export const EXIT_USAGE = 2;
+
+/** The exit codes every command shares, as `--help` lists them. */
+export const EXIT_CODES_USAGE = `Exit codes:
+  0  done
+  1  failed (the command says why on stderr)
+  2  bad usage: unknown command, unknown or malformed option`;
 
 /** A sub-command: a one-line summary for `mediaflow help`, and a runner returning an exit code. */
 export interface Command {
@@ -20,4 +32,5 @@ export interface Command {
 export const processIo: Io = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
+  isTTY: process.stdout.isTTY === true && process.stderr.isTTY === true,
 };

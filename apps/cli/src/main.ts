@@ -6,7 +6,9 @@ import { serveCommand } from './commands/serve.js';
 import { statusCommand } from './commands/status.js';
 import { sweepCommand } from './commands/sweep.js';
 import { tokenCommand } from './commands/token.js';
-import { EXIT_OK, EXIT_USAGE, processIo, type Command, type Io } from './io.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { EXIT_CODES_USAGE, EXIT_OK, EXIT_USAGE, processIo, type Command, type Io } from './io.js';
 import { nodeRuntimeWarning } from './runtime.js';
 
 /** Every command of `mediaflow`. */
@@ -21,10 +23,34 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   backfill: backfillCommand,
 };
 
+// Set by apps/cli/build.mjs to the package's version; undefined when tests import this module.
+declare const __MEDIAFLOW_VERSION__: string | undefined;
+
+/** The CLI's version: the one built into the bundle, else (sources under test) apps/cli/package.json's. */
+export function cliVersion(): string {
+  if (typeof __MEDIAFLOW_VERSION__ === 'string') return __MEDIAFLOW_VERSION__;
+  return (JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { version: string }).version;
+}
+
 function usage(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
   const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
-  return ['Usage: mediaflow <command> [options]', '', 'Commands:', ...lines, '', 'Run `mediaflow <command> --help` for its options.', ''].join('\n');
+  return [
+    'Usage: mediaflow <command> [options]',
+    '',
+    'Commands:',
+    ...lines,
+    '',
+    'Options:',
+    '  -V, --version  print the version',
+    '  -h, --help     show this help',
+    '',
+    EXIT_CODES_USAGE,
+    '  A command may say more in its own --help (ingest: 1 when any file failed).',
+    '',
+    'Run `mediaflow <command> --help` for its options.',
+    '',
+  ].join('\n');
 }
 
 /**
@@ -36,6 +62,10 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
     (name === undefined ? io.stderr : io.stdout)(usage());
     return name === undefined ? EXIT_USAGE : EXIT_OK;
+  }
+  if (name === '--version' || name === '-V') {
+    io.stdout(`${cliVersion()}\n`);
+    return EXIT_OK;
   }
   const command = COMMANDS[name];
   if (!command) {

@@ -1,3 +1,4 @@
+import { EXIT_CODES_USAGE } from '../io.js';
 import {
   ArchitectureSchema,
   BASELINE,
@@ -38,6 +39,8 @@ Options:
   --json                 print everything as JSON
   --csv                  print the per-service lines and the projection as CSV
   -h, --help             show this help
+
+${EXIT_CODES_USAGE}
 `;
 
 /** Parsed options of `mediaflow cost`. */

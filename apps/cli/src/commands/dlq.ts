@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { openQueues } from '@mediaflow/messaging/sqlite';
-import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type Command, type Io } from '../io.js';
+import { EXIT_CODES_USAGE, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type Command, type Io } from '../io.js';
 import { brokerDefinitions, localQueues } from '../local/stack.js';
 import { LOCAL_OPTIONS_USAGE, parseLocalCommand } from './local-options.js';
 
@@ -20,6 +20,8 @@ ${LOCAL_OPTIONS_USAGE}
   --max N                 redrive at most N messages
   --json                  print JSON (list)
   -h, --help              show this help
+
+${EXIT_CODES_USAGE}
 `;
 
 function describeBody(body: string): string {

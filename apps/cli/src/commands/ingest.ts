@@ -7,6 +7,7 @@ import { createMediaflowClient, MediaflowApiError, type DuplicateUpload, type Me
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type Command, type Io } from '../io.js';
 import { localTokens } from '../local/token-generations.js';
 import { partSpans, PartUrls, planResume, type PartSpan } from './ingest-parts.js';
+import { humanSummary, ingestProgress, ingestReport, type IngestResult } from './ingest-report.js';
 import { defaultIngestStatePath, IngestState, type IngestUploadKey } from './ingest-state.js';
 import { LOCAL_OPTIONS_USAGE, parseLocalCommand } from './local-options.js';
 import { politeFetch } from './polite-fetch.js';
@@ -32,20 +33,28 @@ Options:
                           ~/.local/state/mediaflow/ when that is unset)
   --no-resume             send every file from its start, whatever was sent before
                           (an earlier run's half-sent upload of it is deleted)
+  --json                  print one JSON document on stdout once every file is done
+                          (below); progress and messages go to stderr
 ${LOCAL_OPTIONS_USAGE}
   -h, --help              show this help
+
+Progress: a bar redrawn in place when stdout is a terminal; otherwise (a pipe,
+a log file, --json) one plain line on stderr per file started and finished.
+
+--json prints {"files": [...], "summary": {...}}: each file as given (folders
+walked in name order) with "path", "status" and, when known, "id"; "status" is
+ready, flagged (held for review), uploaded (--no-wait), duplicate (the library
+has the same content: "id" is that item) or failed ("error" says why); the
+summary counts each status and the total.
+
+Exit codes:
+  0  every file is in the library (ready, flagged, uploaded or a duplicate)
+  1  one or more files failed (the others were still sent), or the wait ended
+     before processing did
+  2  bad usage: an unknown or malformed option, no PATH, a PATH that cannot be read
 `;
 
-export interface IngestResult {
-  path: string;
-  outcome: 'uploaded' | 'duplicate' | 'failed';
-  id?: string;
-  reason?: string;
-  /** Set when the upload went on from an earlier run: how many parts the server held already. */
-  resumed?: { alreadySent: number; partCount: number };
-  /** Set when an earlier run's upload of the file could not be resumed, and why. */
-  restarted?: string;
-}
+export type { IngestResult } from './ingest-report.js';
 
 async function* walk(path: string): AsyncGenerator<string> {
   const info = await stat(path);
@@ -407,7 +416,7 @@ async function waitFor(api: MediaflowClient, path: string, id: string, options: 
       if (error instanceof MediaflowApiError) return undefined;
       throw error;
     });
-    if (item?.status === 'ready' || item?.status === 'flagged') return { path, outcome: 'uploaded', id };
+    if (item?.status === 'ready' || item?.status === 'flagged') return { path, outcome: 'uploaded', id, status: item.status };
     if (item?.status === 'failed') {
       if (item.failure?.code === 'duplicate') return { path, outcome: 'duplicate', id, reason: item.failure.reason };
       return { path, outcome: 'failed', id, reason: item.failure?.reason ?? 'processing failed' };
@@ -415,11 +424,6 @@ async function waitFor(api: MediaflowClient, path: string, id: string, options: 
     await new Promise((r) => setTimeout(r, delay));
   }
   return { path, outcome: 'failed', id, reason: 'still processing when the wait ended' };
-}
-
-function bar(done: number, total: number, width = 30): string {
-  const filled = total === 0 ? width : Math.round((done / total) * width);
-  return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]`;
 }
 
 /** True when `url` is the local server the data directory belongs to (its default URL). */
@@ -461,6 +465,7 @@ export function createIngestCommand(seams: IngestCommandSeams = {}): Command {
           timeout: { type: 'string' },
           state: { type: 'string' },
           'no-resume': { type: 'boolean' },
+          json: { type: 'boolean' },
         },
         true,
       );
@@ -507,13 +512,16 @@ export function createIngestCommand(seams: IngestCommandSeams = {}): Command {
         io.stderr(`mediaflow ingest: warning: cannot tell whose uploads these are (${(error as Error).message}); large uploads are neither resumed nor recorded\n`);
       }
 
+      const json = v['json'] === true;
+      // Kept in the order the files were given, whatever order they finish in.
       const results: IngestResult[] = [];
-      let sentBytes = 0;
-      const progress = () => io.stderr(`\r${bar(sentBytes, totalBytes)} ${results.length}/${files.length} files, ${(sentBytes / 1048576).toFixed(1)}/${(totalBytes / 1048576).toFixed(1)} MiB`);
+      const progress = ingestProgress(io, { files: files.length, bytes: totalBytes }, io.isTTY === true && !json);
       let next = 0;
       const worker = async () => {
         while (next < files.length) {
-          const path = files[next++] as string;
+          const index = next++;
+          const path = files[index] as string;
+          progress.started(path);
           let result: IngestResult;
           try {
             result = await ingestFile(path, {
@@ -521,10 +529,7 @@ export function createIngestCommand(seams: IngestCommandSeams = {}): Command {
               token,
               wait: v['no-wait'] !== true,
               timeoutMs: timeoutSeconds * 1000,
-              onBytes: (n) => {
-                sentBytes += n;
-                progress();
-              },
+              onBytes: (n) => progress.sent(n),
               resume,
               signal: seams.signal,
               onPartSent: seams.onPartSent,
@@ -532,22 +537,16 @@ export function createIngestCommand(seams: IngestCommandSeams = {}): Command {
           } catch (error) {
             result = { path, outcome: 'failed', reason: (error as Error).message };
           }
-          results.push(result);
-          progress();
+          results[index] = result;
+          progress.finished(result);
         }
       };
-      progress();
       await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(1, files.length)) }, worker));
-      io.stderr('\n');
+      progress.end();
 
-      const count = (o: IngestResult['outcome']) => results.filter((r) => r.outcome === o).length;
-      io.stdout(`uploaded: ${count('uploaded')}, duplicate: ${count('duplicate')}, failed: ${count('failed')}\n`);
-      for (const r of results) {
-        if (r.resumed) io.stdout(`  resumed ${r.path}: ${r.resumed.alreadySent} of ${r.resumed.partCount} parts already sent\n`);
-        if (r.restarted) io.stdout(`  restarted ${r.path}: ${r.restarted}\n`);
-      }
-      for (const r of results.filter((x) => x.outcome === 'failed')) io.stdout(`  failed  ${r.path}: ${r.reason ?? 'unknown reason'}\n`);
-      return count('failed') > 0 ? EXIT_FAILURE : EXIT_OK;
+      if (json) io.stdout(`${JSON.stringify(ingestReport(results), null, 2)}\n`);
+      else io.stdout(humanSummary(results));
+      return results.some((r) => r.outcome === 'failed') ? EXIT_FAILURE : EXIT_OK;
     },
   };
 }

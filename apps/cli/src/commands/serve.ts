@@ -1,6 +1,7 @@
 import { localOwnerId } from '@mediaflow/api';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type Command, type Io } from '../io.js';
 import { startLocalStack } from '../local/stack.js';
+import { defaultGalleryDir, runningFile } from './gallery-dir.js';
 import { LOCAL_OPTIONS_USAGE, parseLocalCommand } from './local-options.js';
 
 export const SERVE_USAGE = `Usage: mediaflow serve [options]
@@ -11,10 +12,17 @@ gallery on one port, with data under the data directory.
 Options:
 ${LOCAL_OPTIONS_USAGE}
   --user NAME             print a sign-in link for this local user (default local)
-  --gallery DIR           the web gallery's build (default apps/web-gallery/dist)
+  --gallery DIR           the web gallery's build (env MEDIAFLOW_GALLERY_DIR; default
+                          the gallery the installed CLI ships, beside its dist/,
+                          else apps/web-gallery/dist in the workspace)
   --quiet                 do not log each job
   --no-response-cache     build every list page from the database (to measure a cache miss)
   -h, --help              show this help
+
+Exit codes:
+  0  stopped (Ctrl+C or SIGTERM) after jobs in flight finished or went back
+  1  could not start (the port is taken, the data directory cannot be used...)
+  2  bad usage: an unknown or malformed option, a bad --user
 `;
 
 /** Waits for SIGINT/SIGTERM; overridable in tests. */
@@ -47,7 +55,7 @@ export function serveCommandWith(stopSignal: StopSignal): Command {
       }
       const config = {
         ...parsed.config,
-        galleryDir: (parsed.values['gallery'] as string | undefined) ?? parsed.config.galleryDir ?? 'apps/web-gallery/dist',
+        galleryDir: (parsed.values['gallery'] as string | undefined) ?? parsed.config.galleryDir ?? defaultGalleryDir(runningFile(), process.cwd()),
         responseCache: parsed.values['no-response-cache'] !== true,
       };
       let stack;

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { formatBytes } from './sweep.js';
 import { openQueues } from '@mediaflow/messaging/sqlite';
 import { SqliteMediaRepository } from '@mediaflow/storage/sqlite';
-import { EXIT_FAILURE, EXIT_OK, type Command, type Io } from '../io.js';
+import { EXIT_CODES_USAGE, EXIT_FAILURE, EXIT_OK, type Command, type Io } from '../io.js';
 import { brokerDefinitions, localQueues, MEDIA_TOOLS_FILE, type MediaToolsRecord } from '../local/stack.js';
 import { LOCAL_OPTIONS_USAGE, parseLocalCommand } from './local-options.js';
 
@@ -18,6 +18,8 @@ ${LOCAL_OPTIONS_USAGE}
   --user <id>             also show the storage this user's items take up
   --json                  print JSON
   -h, --help              show this help
+
+${EXIT_CODES_USAGE}
 `;
 
 export const statusCommand: Command = {

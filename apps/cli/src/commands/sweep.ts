@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { sweepOrphans, type SweepReport } from '@mediaflow/media-service';
-import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type Command, type Io } from '../io.js';
+import { EXIT_CODES_USAGE, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type Command, type Io } from '../io.js';
 import { openLocalSweeper } from '../local/stack.js';
 import { LOCAL_OPTIONS_USAGE, parseLocalCommand } from './local-options.js';
 
@@ -22,6 +22,8 @@ ${LOCAL_OPTIONS_USAGE}
   --dry-run               report what would change, change nothing
   --json                  print the report as JSON
   -h, --help              show this help
+
+${EXIT_CODES_USAGE}
 `;
 
 const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { DEFAULT_LOCAL_TOKEN_TTL_SECONDS, localOwnerId } from '@mediaflow/api';
 import { RoleSchema, type Role } from '@mediaflow/domain';
-import { EXIT_OK, EXIT_USAGE, type Command, type Io } from '../io.js';
+import { EXIT_CODES_USAGE, EXIT_OK, EXIT_USAGE, type Command, type Io } from '../io.js';
 import { octalMode, secureDataDir } from '../local/data-dir.js';
 import { localTokens } from '../local/token-generations.js';
 import { LOCAL_OPTIONS_USAGE, parseLocalCommand } from './local-options.js';
@@ -27,6 +27,8 @@ Options:
                           server too (within a second); then get a new one
 ${LOCAL_OPTIONS_USAGE}
   -h, --help              show this help
+
+${EXIT_CODES_USAGE}
 `;
 
 export const tokenCommand: Command = {
