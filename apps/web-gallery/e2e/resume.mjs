@@ -8,6 +8,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { assertAccessible } from './axe.mjs';
 
 const SIZE = 100 * 1000 * 1000;
 /** `multipartPartBytes`, the server's default part size. */
@@ -177,6 +178,7 @@ export async function resumeSteps({ step, assert, page, tmp, outDir, ownerProble
       assert(await row.evaluate((r) => r.classList.contains('phase-interrupted')), 'the row is interrupted');
       const ids = (await keptUploads(page)).map((r) => r.mediaId).sort();
       assert(JSON.stringify(ids) === JSON.stringify(['e2e-current', mediaId].sort()), `another owner's lapsed upload was removed, the rest kept (${ids})`);
+      await assertAccessible(page, 'upload tray, interrupted', assert);
       await page.screenshot({ path: join(outDir, 'resume-interrupted.png') });
     });
 

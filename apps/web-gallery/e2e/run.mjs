@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import sharp from 'sharp';
 import { searchSteps } from './search.mjs';
+import { assertAccessible, checkedViews, DISABLED_RULES } from './axe.mjs';
 import { sharingSteps } from './sharing.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -244,6 +245,7 @@ async function main() {
 
   await step('sign out, then sign in by pasting the token', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
+    await assertAccessible(page, 'sign-in', assert);
     await page.getByLabel('Access token').fill(`Bearer ${token}`);
     assert(!(await context.cookies(`${url}/media/x`)).some((c) => c.name === 'mf_token'), 'the cookie is cleared on sign-out');
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -258,6 +260,7 @@ async function main() {
     assert((await rows.count()) === 4, 'four rows in the upload tray');
     await page.getByRole('region', { name: 'Uploads' }).getByRole('progressbar', { name: 'Overall upload progress' }).waitFor();
     await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="upload-row"]')].every((r) => r.classList.contains('phase-ready')), null, { timeout: 120_000 });
+    await assertAccessible(page, 'grid and upload tray', assert);
     await page.screenshot({ path: join(outDir, 'uploads.png') });
     await tileCount(page, 4);
   });
@@ -305,6 +308,7 @@ async function main() {
     await page.waitForTimeout(400);
     assert(/Dimensions/.test(await dialog.locator('.facts').innerText()), 'facts are listed');
     await dialog.getByRole('heading', { name: /Suggested by AI/ }).waitFor();
+    await assertAccessible(page, 'detail view', assert);
     await page.screenshot({ path: join(outDir, 'detail.png') });
     const firstTitle = await dialog.locator('#detail-title').innerText();
     await page.keyboard.press('ArrowRight');
@@ -373,6 +377,7 @@ async function main() {
     const dialog = page.getByRole('dialog');
     await dialog.getByRole('link', { name: 'Download' }).waitFor();
     await dialog.getByRole('button', { name: 'Delete' }).click();
+    await assertAccessible(page, 'confirmation', assert);
     await dialog.getByRole('button', { name: 'Move to trash' }).click();
     await tileCount(page, 3);
     await page.waitForFunction(() => !/trip-notes/.test(document.querySelector('#detail-title')?.textContent ?? 'trip-notes'));
@@ -446,12 +451,14 @@ async function main() {
     await page.getByRole('button', { name: 'Switch to dark mode' }).click();
     assert((await page.evaluate(() => document.documentElement.dataset.theme)) === 'dark', 'dark theme applied');
     await page.mouse.move(0, 0);
+    await assertAccessible(page, 'grid, dark', assert);
     await page.screenshot({ path: join(outDir, 'grid-dark.png') });
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Cost' }).click();
     await page.getByRole('heading', { name: 'What it costs on AWS' }).waitFor();
     assert((await page.locator('table.table tbody tr').count()) > 3, 'a row per service');
     assert((await page.locator('.chart polyline').count()) === 2, 'two series in the chart');
     await page.getByLabel('Daily users').fill('20000');
+    await assertAccessible(page, 'cost, dark', assert);
     await page.screenshot({ path: join(outDir, 'cost.png'), fullPage: true });
     await page.getByRole('button', { name: 'Switch to light mode' }).click();
   });
@@ -484,6 +491,16 @@ async function main() {
   await (await import('./trash.mjs')).trashSteps({ step, assert, page, outDir, ownerProblems: problems, usePage: (p) => (currentPage = p) });
   await (await import('./live.mjs')).liveSteps({ step, assert, page, tmp, outDir, ownerProblems: problems, usePage: (p) => (currentPage = p) });
   await (await import('./resume.mjs')).resumeSteps({ step, assert, page, tmp, outDir, ownerProblems: problems, usePage: (p) => (currentPage = p) });
+  await (await import('./phone.mjs')).phoneSteps({ step, assert, browser, baseUrl: url, token, csp: CSP, outDir, usePage: (p) => (currentPage = p) });
+
+  await step('axe checked every view (sign-in, grid, tray, detail, dialogs, albums, share pages, review, trash, search); rules turned off are listed with their reasons', async () => {
+    const expected = ['sign-in', 'grid and upload tray', 'detail view', 'confirmation', 'grid, dark', 'cost, dark', 'albums', 'album', 'share dialog', 'share link password', 'shared album', 'review', 'search results', 'trash', 'upload tray, interrupted'];
+    const seen = new Set(checkedViews.map((c) => c.view));
+    const missing = expected.filter((v) => !seen.has(v));
+    assert(missing.length === 0, `views never checked (their step failed before the check): ${missing.join(', ')}`);
+    for (const [rule, reason] of Object.entries(DISABLED_RULES)) log(`      axe rule off: ${rule}: ${reason}`);
+    log(`      axe: ${checkedViews.map((c) => `${c.view} ${c.violations}`).join(', ')}`);
+  });
 
   if (existsSync(join(outDir, 'grid.png'))) {
     mkdirSync(join(root, 'docs/screenshots'), { recursive: true });

@@ -4,6 +4,7 @@
 // older months (made here with sharp), so the timeline has somewhere to jump to.
 import { join } from 'node:path';
 import sharp from 'sharp';
+import { assertAccessible } from './axe.mjs';
 
 /** Photos taken long before the run: three in March 2019, one in July 2021 (EXIF DateTimeOriginal). */
 const OLD_PHOTOS = [
@@ -93,6 +94,7 @@ export async function searchSteps({ step, assert, page, tmp, outDir, ownerProble
       assert(asked.includes('alpi') && asked.length <= 2, `searched once typing paused (${asked.join(', ')})`);
       assert((await tiles.count()) === 1, `only the matching item (${await tiles.count()})`);
       await page.mouse.move(0, 0);
+      await assertAccessible(page, 'search results', assert);
       await page.screenshot({ path: join(outDir, 'search-filename.png') });
       await page.reload();
       await hit.waitFor({ timeout: 15_000 });
@@ -174,7 +176,8 @@ export async function searchSteps({ step, assert, page, tmp, outDir, ownerProble
       });
       assert(place.top >= place.bar - 2 && place.top < place.height / 2, `the month is at the top of the screen (${JSON.stringify(place)})`);
       assert(place.focused, 'the month header has the focus');
-      await page.waitForFunction(() => document.querySelector('.scrubber-month[aria-current="true"]')?.getAttribute('aria-label')?.startsWith('March 2019'));
+      // Its name is its hidden text (no aria-label: the name must contain the "Mar 3" it shows).
+      await page.waitForFunction(() => document.querySelector('.scrubber-month[aria-current="true"] .visually-hidden')?.textContent?.startsWith('March 2019'));
       await page.mouse.move(0, 0);
       await page.screenshot({ path: join(outDir, 'timeline-jump.png') });
       await page.getByRole('button', { name: 'Back to the newest' }).first().click();

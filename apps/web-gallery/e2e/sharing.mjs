@@ -4,6 +4,7 @@
 // and a moderator each get a fresh browser context of their own, with no token.
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
+import { assertAccessible } from './axe.mjs';
 
 const ALBUM = 'E2E trip';
 const PHOTOS = ['harbour-dawn.jpg', 'alpine-meadow.jpg', 'desert-dusk.jpg'];
@@ -109,10 +110,12 @@ export async function sharingSteps({ step, assert, page, browser, baseUrl, token
       await card.waitFor();
       assert(/4 items/.test(await card.innerText()), 'four items on the card');
       await card.locator('.album-cover img').first().waitFor();
+      await assertAccessible(page, 'albums', assert);
       await page.screenshot({ path: join(outDir, 'albums.png') });
       await card.click();
       await page.getByRole('heading', { name: ALBUM, level: 1 }).waitFor();
       await page.waitForFunction(() => document.querySelectorAll('.grid > li.tile').length === 4, null, { timeout: 15_000 });
+      await assertAccessible(page, 'album', assert);
     });
 
     await step('share the album: a link with a password, and one that allows downloads', async () => {
@@ -134,6 +137,7 @@ export async function sharingSteps({ step, assert, page, browser, baseUrl, token
       links.downloads = await dialog.getByLabel('Link', { exact: true }).inputValue();
       assert(links.downloads !== links.password, 'a second, different link');
       assert((await dialog.locator('.share-link .badge', { hasText: 'Active' }).count()) === 2, 'two active links listed');
+      await assertAccessible(page, 'share dialog', assert);
       await page.screenshot({ path: join(outDir, 'share-dialog.png') });
       await page.keyboard.press('Escape');
       await dialog.waitFor({ state: 'detached' });
@@ -147,6 +151,7 @@ export async function sharingSteps({ step, assert, page, browser, baseUrl, token
       await v.goto(links.password);
       await v.getByRole('heading', { name: 'This link is protected' }).waitFor({ timeout: 15_000 });
       assert((await v.getByLabel('Access token').count()) === 0, 'no sign-in form');
+      await assertAccessible(v, 'share link password', assert);
       await v.getByLabel('Password').fill('not-the-password');
       await v.getByRole('button', { name: 'Unlock' }).click();
       await v.getByText('That password is not right. Try again.').waitFor();
@@ -160,6 +165,7 @@ export async function sharingSteps({ step, assert, page, browser, baseUrl, token
       await v.reload();
       await v.getByRole('heading', { name: ALBUM, level: 1 }).waitFor();
       await v.waitForFunction(() => [...document.querySelectorAll('.grid img')].every((i) => i.complete && i.naturalWidth > 0), null, { timeout: 15_000 });
+      await assertAccessible(v, 'shared album', assert);
       await v.screenshot({ path: join(outDir, 'shared-album.png') });
     });
 
@@ -248,6 +254,7 @@ export async function sharingSteps({ step, assert, page, browser, baseUrl, token
       assert(/reported by a visitor/.test(await entry.innerText()), 'it is held because a visitor reported it');
       assert((await entry.locator('.review-owner').innerText()) === subjectOf(token), 'the owner is named');
       await entry.locator('img').first().waitFor();
+      await assertAccessible(m, 'review', assert);
       await m.screenshot({ path: join(outDir, 'review.png') });
       await entry.getByRole('button', { name: `Approve ${REPORTED}` }).click();
       await m.getByText(`Approved “${REPORTED}”.`).waitFor();

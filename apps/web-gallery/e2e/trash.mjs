@@ -5,6 +5,7 @@
 // toggled with F (it is no Tab stop); what else is in the trash is deleted for good, and the
 // header's storage figure follows the API's.
 import { join } from 'node:path';
+import { assertAccessible } from './axe.mjs';
 
 const TAG = 'e2e bulk';
 const FIVE = 5;
@@ -113,6 +114,7 @@ export async function trashSteps({ step, assert, page, outDir, ownerProblems, us
     await page.waitForFunction((n) => document.querySelectorAll('.trash-page .grid > li.tile').length >= n, FIVE, { timeout: 15_000 });
     const listed = await buttons.evaluateAll((all) => all.map((b) => b.dataset.id));
     assert(JSON.stringify(listed.slice(0, FIVE).sort()) === JSON.stringify([...ids].sort()), `the five are the most recently trashed (${listed.length} in the trash)`);
+await assertAccessible(page, 'trash', assert);
     const notes = await grid.locator('.tile-note').allInnerTexts();
     assert(notes.length === listed.length && notes.every((n) => /^Removed for good on /.test(n)), `each says when it goes for good (${notes.join(' | ')})`);
     await buttons.first().focus();

@@ -1,5 +1,6 @@
-import { useCallback, useEffect, useRef, type KeyboardEvent, type ReactNode } from 'react';
+import { useCallback, useEffect, useRef, type KeyboardEvent, type ReactNode, type TouchEvent } from 'react';
 import { ChevronLeft, ChevronRight, CloseIcon } from '../ui/icons';
+import { swipeDirection, swipeStartsOn, type TouchPoint } from './swipe';
 
 export interface ItemDialogProps {
   title: string;
@@ -20,7 +21,7 @@ export interface ItemDialogProps {
 /**
  * The frame of an item shown large (the owner's detail view, a visitor's): a modal dialog where
  * focus moves in and is returned on close, Tab stays inside, Escape closes, Left/Right step through
- * the grid's items.
+ * the grid's items, and so does a swipe on the picture (left: next, right: previous).
  */
 export function ItemDialog({ title, description, prevId, nextId, onNavigate, onClose, onEscape, covered = false, children }: ItemDialogProps) {
   const dialog = useRef<HTMLDivElement>(null);
@@ -72,9 +73,40 @@ export function ItemDialog({ title, description, prevId, nextId, onNavigate, onC
     }
   }, []);
 
+  // A swipe on the picture steps like the arrows. One finger only: two are a pinch.
+  const touchStart = useRef<TouchPoint | null>(null);
+  const onTouchStart = useCallback((event: TouchEvent) => {
+    const touch = event.touches[0];
+    touchStart.current = event.touches.length === 1 && touch && swipeStartsOn(event.target) ? { x: touch.clientX, y: touch.clientY, at: event.timeStamp } : null;
+  }, []);
+  const onTouchEnd = useCallback(
+    (event: TouchEvent) => {
+      const start = touchStart.current;
+      const touch = event.changedTouches[0];
+      touchStart.current = null;
+      if (!start || !touch || covered) return;
+      const direction = swipeDirection(start, { x: touch.clientX, y: touch.clientY, at: event.timeStamp });
+      if (direction === 'next' && nextId) onNavigate(nextId);
+      else if (direction === 'prev' && prevId) onNavigate(prevId);
+    },
+    [covered, nextId, onNavigate, prevId],
+  );
+
   return (
     <div className="overlay" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <div ref={dialog} className="detail" role="dialog" aria-modal="true" aria-labelledby="detail-title" onKeyDown={onKeyDown}>
+      <div
+        ref={dialog}
+        className="detail"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby="detail-title"
+        onKeyDown={onKeyDown}
+        onTouchStart={onTouchStart}
+        onTouchEnd={onTouchEnd}
+        onTouchCancel={() => {
+          touchStart.current = null;
+        }}
+      >
         <header className="detail-head">
           <div className="detail-titles">
             <h2 id="detail-title" className="detail-title">

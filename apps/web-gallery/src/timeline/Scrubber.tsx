@@ -118,11 +118,15 @@ export function Scrubber({ months, current, onJump, newestFirst }: ScrubberProps
                       type="button"
                       className="scrubber-month"
                       aria-current={m.month === current ? 'true' : undefined}
-                      aria-label={`${monthLabel(m.month)}, ${items(m.count)}`}
                       onClick={() => onJump(m.month)}
                     >
-                      <span>{shortMonthLabel(m.month)}</span>
-                      <span className="scrubber-count">{m.count}</span>
+                      {/* Named by its hidden text, not aria-label: a name that does not contain what is
+                          shown ("Mar 4") fails label-in-name for people who speak to their browser. */}
+                      <span aria-hidden="true">{shortMonthLabel(m.month)}</span>
+                      <span className="scrubber-count" aria-hidden="true">
+                        {m.count}
+                      </span>
+                      <span className="visually-hidden">{`${monthLabel(m.month)}, ${items(m.count)}`}</span>
                     </button>
                   </li>
                 ))}
