@@ -205,6 +205,8 @@ export interface TaggingDeps {
   tags(labels: readonly DetectedLabel[]): Tag[];
   /** Raw moderation labels -> the verdict (`flagged` above a category's threshold, else `safe`). */
   moderate(labels: readonly ModerationLabel[], now: Date): Moderation;
+  /** The image formats the tagger reads, preferred first (default JPEG, PNG, WebP; Rekognition: JPEG and PNG). */
+  formats?: readonly Rendition['format'][];
 }
 
 /** The text step (OCR): words read from an item's picture, for search. */

@@ -58,6 +58,8 @@ export function taggingFor(config: LambdaEnv): TaggingDeps {
       tagger: new RekognitionTagger({ bucket: config.REKOGNITION_BUCKET ?? config.MEDIA_BUCKET, maxConcurrency: config.REKOGNITION_MAX_CONCURRENCY }),
       tags: (labels) => normaliseLabels(labels),
       moderate: (labels, now) => moderate(labels, {}, now),
+      // Rekognition takes JPEG and PNG only.
+      formats: ['jpeg', 'png'],
     };
   }
   return {

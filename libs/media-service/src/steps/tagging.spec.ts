@@ -34,9 +34,14 @@ async function setup(item: Partial<MediaItem>, answer: (input: TaggerInput) => T
 }
 
 describe('framesToTag', () => {
-  it('looks at one still of an image, JPEG and the small size first', () => {
+  it('looks at one still of an image: the small size first, then a format the tagger reads', () => {
     const item = makeMediaItem({ kind: 'image', renditions: [rendition('large', 'webp'), rendition('small', 'avif'), rendition('small', 'webp'), rendition('medium', 'jpeg')] });
-    expect(framesToTag(item).map((r) => `${r.name}.${r.format}`)).toEqual(['medium.jpeg']);
+    expect(framesToTag(item).map((r) => `${r.name}.${r.format}`)).toEqual(['small.webp']);
+    // Rekognition reads JPEG and PNG only.
+    expect(framesToTag(item, ['jpeg', 'png']).map((r) => `${r.name}.${r.format}`)).toEqual(['medium.jpeg']);
+    // Not a 256 px thumbnail while a 640 px picture exists (the detector looks at about 384-640 px).
+    const local = makeMediaItem({ kind: 'image', renditions: [rendition('thumb', 'webp'), rendition('thumb', 'jpeg'), rendition('small', 'webp'), rendition('small', 'avif')] });
+    expect(framesToTag(local).map((r) => `${r.name}.${r.format}`)).toEqual(['small.webp']);
     const noJpeg = makeMediaItem({ kind: 'image', renditions: [rendition('large', 'webp'), rendition('small', 'webp'), rendition('small', 'avif')] });
     expect(framesToTag(noJpeg).map((r) => `${r.name}.${r.format}`)).toEqual(['small.webp']);
   });

@@ -18,27 +18,21 @@ export type TagOutcome =
   | { outcome: 'tagged' | 'flagged'; item: MediaItem }
   | { outcome: 'ignored'; reason: string };
 
-/** Image formats every tagger reads (Rekognition takes JPEG and PNG only). */
+/** Image formats the on-device tagger reads, in the order preferred within a size; Rekognition takes JPEG and PNG only (`TaggingDeps.formats`). */
 const TAGGABLE_FORMATS: readonly Rendition['format'][] = ['jpeg', 'png', 'webp'];
 /** The tagger looks at about 640 px: the `small` rendition is enough and cheap to read. */
 const PREFERRED_SIZES = ['small', 'medium', 'thumb', 'poster'];
 /** Frames of a video looked at: its poster and a few of its scrubbing thumbnails. */
 const VIDEO_FRAMES = 3;
 
-function bySizeThenFormat(a: Rendition, b: Rendition): number {
-  const rank = (r: Rendition) => (PREFERRED_SIZES.indexOf(r.name) + 1 || 99) * 10 + TAGGABLE_FORMATS.indexOf(r.format);
-  return rank(a) - rank(b);
-}
-
 /**
  * The renditions a tagger looks at: one still of an image (or of an audio item's cover), the
- * poster and a few thumbnails of a video. JPEG first: every tagger reads it.
+ * poster and a few thumbnails of a video. The size comes first (`small`, about what the detector
+ * looks at; a 256 px thumbnail alone is too small for it), then the format, in the order given.
  */
-export function framesToTag(item: MediaItem): Rendition[] {
-  const stills = item.renditions.filter((r) => TAGGABLE_FORMATS.includes(r.format)).sort((a, b) => {
-    const jpegFirst = Number(b.format === 'jpeg') - Number(a.format === 'jpeg');
-    return jpegFirst || bySizeThenFormat(a, b);
-  });
+export function framesToTag(item: MediaItem, formats: readonly Rendition['format'][] = TAGGABLE_FORMATS): Rendition[] {
+  const rank = (r: Rendition) => (PREFERRED_SIZES.indexOf(r.name) + 1 || 99) * 10 + formats.indexOf(r.format);
+  const stills = item.renditions.filter((r) => formats.includes(r.format)).sort((a, b) => rank(a) - rank(b));
   if (item.kind === 'video') {
     const poster = stills.find((r) => r.name === 'poster');
     const thumbs = stills.filter((r) => r.name.startsWith('thumbs/'));
@@ -102,7 +96,7 @@ export async function tagMedia(deps: TaggingStepDeps, ownerId: string, id: strin
   if (!item) return { outcome: 'ignored', reason: 'item is gone' };
   if (item.status !== 'ready') return { outcome: 'ignored', reason: `item is ${item.status}` };
   if (item.moderation.checkedAt !== undefined) return { outcome: 'ignored', reason: 'already tagged' };
-  const frames = framesToTag(item);
+  const frames = framesToTag(item, tagging.formats);
   if (frames.length === 0) return { outcome: 'ignored', reason: `nothing to look at in a ${item.kind}` };
 
   const labels: DetectedLabel[][] = [];
