@@ -64,7 +64,7 @@ export async function liveSteps({ step, assert, page, tmp, outDir, ownerProblems
       const path = await smallPicture(tmp, name);
       const before = await page.locator('.grid > li.tile').count();
       requests.length = 0;
-      const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByRole('button', { name: 'Upload' }).click()]);
+      const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByRole('button', { name: 'Upload', exact: true }).click()]);
       await chooser.setFiles([path]);
       const row = page.locator('[data-testid="upload-row"]', { hasText: name });
       await row.waitFor({ timeout: 20_000 });

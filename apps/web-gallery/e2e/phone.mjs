@@ -111,9 +111,9 @@ export async function phoneSteps({ step, assert, browser, baseUrl, token, csp, o
     });
 
     await step('phone: the upload tray fits and leaves most of the screen to the grid', async () => {
-      const chooser = page.waitForEvent('filechooser');
-      await page.getByRole('button', { name: 'Upload' }).click();
-      await (await chooser).setFiles([{ name: 'phone-note.txt', mimeType: 'text/plain', buffer: Buffer.from('notes taken on a phone\n') }]);
+      // Together: a failed click must not leave the chooser's wait to reject after the context closes.
+      const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByRole('button', { name: 'Upload', exact: true }).click()]);
+      await chooser.setFiles([{ name: 'phone-note.txt', mimeType: 'text/plain', buffer: Buffer.from('notes taken on a phone\n') }]);
       const tray = page.getByRole('region', { name: 'Uploads' });
       await tray.waitFor();
       await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="upload-row"]')].every((r) => r.classList.contains('phase-ready')), null, { timeout: 60_000 });

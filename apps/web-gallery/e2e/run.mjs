@@ -254,7 +254,7 @@ async function main() {
 
   await step('upload three images and a document through the file chooser; all become ready', async () => {
     const chooser = page.waitForEvent('filechooser');
-    await page.getByRole('button', { name: 'Upload' }).click();
+    await page.getByRole('button', { name: 'Upload', exact: true }).click();
     await (await chooser).setFiles(files);
     await rows.first().waitFor();
     assert((await rows.count()) === 4, 'four rows in the upload tray');
@@ -267,7 +267,7 @@ async function main() {
 
   await step('an empty file is rejected and the same photo again is reported as a duplicate', async () => {
     const chooser = page.waitForEvent('filechooser');
-    await page.getByRole('button', { name: 'Upload' }).click();
+    await page.getByRole('button', { name: 'Upload', exact: true }).click();
     await (await chooser).setFiles([
       { name: 'empty.jpg', mimeType: 'image/jpeg', buffer: Buffer.alloc(0) },
       { name: 'sunset-beach-copy.jpg', mimeType: 'image/jpeg', buffer: readFileSync(files[0]) },
@@ -410,7 +410,7 @@ async function main() {
   await step('upload a short video: it becomes ready with a poster and duration, and plays in the detail view', async () => {
     const clip = makeVideo('test-pattern.mp4');
     const chooser = page.waitForEvent('filechooser');
-    await page.getByRole('button', { name: 'Upload' }).click();
+    await page.getByRole('button', { name: 'Upload', exact: true }).click();
     await (await chooser).setFiles([clip]);
     await page.waitForFunction(() => {
       const r = [...document.querySelectorAll('[data-testid="upload-row"]')];

@@ -63,7 +63,7 @@ export async function searchSteps({ step, assert, page, tmp, outDir, ownerProble
       const before = await tiles.count();
       const files = [];
       for (const [i, p] of OLD_PHOTOS.entries()) files.push(await photo(tmp, p, i));
-      const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByRole('button', { name: 'Upload' }).click()]);
+      const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByRole('button', { name: 'Upload', exact: true }).click()]);
       await chooser.setFiles(files);
       await page.waitForFunction((n) => {
         const rows = [...document.querySelectorAll('[data-testid="upload-row"]')];

@@ -75,7 +75,7 @@ export async function sharingSteps({ step, assert, page, browser, baseUrl, token
       await tiles(page).first().waitFor();
       if ((await page.getByRole('button', { name: named(VIDEO) }).count()) === 0) {
         // The video step of run.mjs did not get that far: one of our own.
-        const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByRole('button', { name: 'Upload' }).click()]);
+        const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByRole('button', { name: 'Upload', exact: true }).click()]);
         await chooser.setFiles([makeVideo(VIDEO)]);
         await page.getByRole('button', { name: named(VIDEO) }).waitFor({ timeout: 120_000 });
         await page.waitForFunction((n) => document.querySelector(`.tile-button[aria-label="${n}"]`) !== null, VIDEO, { timeout: 120_000 });
