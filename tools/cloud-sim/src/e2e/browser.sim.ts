@@ -185,6 +185,9 @@ describe('the gallery in a browser against the simulated stage', () => {
     const back = page.waitForResponse((r) => r.request().isNavigationRequest() && r.request().redirectedFrom() !== null && new URL(r.url()).origin === stage.publicSiteUrl, { timeout: 30_000 });
     await page.getByRole('button', { name: 'Sign out' }).click();
     await back;
+    // Back on the gallery, signed out and settled: a navigation started before would interrupt the next one.
+    await page.waitForLoadState('load');
+    await page.getByRole('button', { name: 'Sign in' }).first().waitFor({ timeout: 30_000 });
     await signInAs(page, stage, BOB);
     await page.getByRole('heading', { name: 'Your library is empty' }).waitFor({ timeout: 30_000 });
   });
