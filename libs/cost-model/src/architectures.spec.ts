@@ -51,25 +51,46 @@ describe('priceWorkload at 10k DAU (month 0, free tier off)', () => {
   });
 
   // Mediaflow tags on-device in Lambda by default now (the measured model); it called Rekognition as the baseline does before.
-  it('prices Rekognition in the baseline and in Mediaflow with -c tagger=rekognition, the same', () => {
-    // 1,000 + 6,296,000 × 0.0008 = 6,036.80
+  it('prices Rekognition in the baseline (labels, moderation) and in Mediaflow with -c tagger=rekognition (faces and text too)', () => {
+    // 3,648,000 frames × 2 = 7,296,000 calls: 1,000 + 6,296,000 × 0.0008 = 6,036.80
+    expect(line(baseline, 'rekognition.image.group2').usage.value).toBe(7_296_000);
     expect(costByService(baseline).get('rekognition')).toBeCloseTo(6036.8, 6);
     expect(costByService(mediaflow).has('rekognition')).toBe(false);
     const withRekognition = priceWorkload(parseArchitecture({ ...MEDIAFLOW, tagger: 'rekognition' }), w);
-    expect(costByService(withRekognition).get('rekognition')).toBeCloseTo(6036.8, 6);
+    // 3,648,000 frames × 3 (DetectFaces too) + 1,824,000 pictures × 0.15 read (DetectText) = 11,217,600
+    // calls: 1,000 + 9,000,000 × 0.0008 + 1,217,600 × 0.0006 = 8,930.56
+    expect(line(withRekognition, 'rekognition.image.group2').usage.value).toBeCloseTo(11_217_600, 6);
+    expect(line(withRekognition, 'rekognition.image.group2').usage.formula).toMatch(/faces\] \+ textReads \[DetectText\]/);
+    expect(costByService(withRekognition).get('rekognition')).toBeCloseTo(8930.56, 6);
   });
 
   it('prices the on-device tagger as Lambda time: one model pass per frame at the measured ms and memory', () => {
-    expect(MEDIAFLOW).toMatchObject({ tagger: 'lambda-model', modelMsPerImage: 500, modelMiB: 1769 });
+    expect(MEDIAFLOW).toMatchObject({ tagger: 'lambda-model', modelMsPerImage: 290, modelMiB: 1769, textReadMs: 1050 });
     const withRekognition = priceWorkload(parseArchitecture({ ...MEDIAFLOW, tagger: 'rekognition' }), w);
-    // 7,296,000 Rekognition images are 3,648,000 frames (1,824,000 pictures + 608,000 videos × 3) × 2
-    // calls; the model looks at each frame once, 0.5 s at 1,769 MiB, instead of the Rekognition
-    // caller's taggingGbSeconds.
-    const model = (3_648_000 * 0.5 * 1769) / 1024;
+    // 3,648,000 frames (1,824,000 pictures + 608,000 videos × 3); the model looks at each frame once,
+    // 0.29 s at 1,769 MiB, instead of the Rekognition caller's taggingGbSeconds. The text step: every
+    // picture 0.1 s, and 273,600 reads of 1.05 s on-device against 0.6 s waiting on DetectText, at
+    // 1,769 MiB on-device, 1,024 MiB with Rekognition.
+    const model = (3_648_000 * 0.29 * 1769) / 1024;
     const rekognitionCaller = deriveWorkload(w).taggingGbSeconds.value;
+    const textOnDevice = ((1_824_000 * 0.1 + 273_600 * 1.05) * 1769) / 1024;
+    const textRekognition = ((1_824_000 * 0.1 + 273_600 * 0.6) * 1024) / 1024;
     const difference = line(mediaflow, 'lambda.duration.arm64').usage.value - line(withRekognition, 'lambda.duration.arm64').usage.value;
-    expect(difference).toBeCloseTo(model - rekognitionCaller, 3);
-    expect(line(mediaflow, 'lambda.duration.arm64').usage.formula).toMatch(/on-device tagger/);
+    expect(difference).toBeCloseTo(model + textOnDevice - rekognitionCaller - textRekognition, 3);
+    expect(line(mediaflow, 'lambda.duration.arm64').usage.formula).toMatch(/on-device tagger.*textReads × 1050 ms \[on-device read\]/);
+    expect(line(withRekognition, 'lambda.duration.arm64').usage.formula).toMatch(/textCallMs \[DetectText\]/);
+  });
+
+  it('prices the text step in Mediaflow only: an invocation, a queued message and a rendition read per picture, a save per read', () => {
+    const without = priceWorkload(parseArchitecture({ ...MEDIAFLOW, readText: false }), w);
+    const more = (id: string): number => line(mediaflow, id).usage.value - line(without, id).usage.value;
+    expect(more('lambda.requests')).toBeCloseTo(1_824_000, 6);
+    expect(more('sqs.standard.requests')).toBeCloseTo(1_824_000 * MEDIAFLOW.sqsRequestsPerMessage, 6);
+    expect(more('s3.standard.get')).toBeCloseTo(1_824_000, 6);
+    // 273,600 reads × 34 write units (a sign's words, measured on the adapter)
+    expect(more('dynamodb.write')).toBeCloseTo(273_600 * 34, 6);
+    expect(BASELINE.readText).toBe(false);
+    expect(BASELINE.faces).toBe(false);
   });
 
   it('prices Cognito Essentials vs Lite, free tier on and off', () => {
@@ -84,8 +105,8 @@ describe('priceWorkload at 10k DAU (month 0, free tier off)', () => {
   it('writes more DynamoDB units when tags and the search index live in the table', () => {
     // baseline: 2,432,000 × 5 writes × 2 WRU = 24,320,000 WRU × 0.625/M = 15.20
     expect(line(baseline, 'dynamodb.write').cost).toBeCloseTo(15.2, 8);
-    // mediaflow: 2,432,000 × 133 measured WRU per item = 323,456,000 WRU × 0.625/M = 202.16
-    expect(line(mediaflow, 'dynamodb.write').cost).toBeCloseTo(202.16, 8);
+    // mediaflow: 2,432,000 × 137 measured WRU per item + 273,600 text reads × 34 = 342,486,400 WRU × 0.625/M = 214.054
+    expect(line(mediaflow, 'dynamodb.write').cost).toBeCloseTo(214.054, 8);
     // its table keeps 2 + 10 × 0.3 + 0.2 + 20 postings × 0.25 = 10.2 KiB per item (half a month's in month 0)
     expect(line(mediaflow, 'dynamodb.storage').usage.value).toBeCloseTo((2_432_000 * 10.2) / 1024 / 1024 / 2, 4);
   });

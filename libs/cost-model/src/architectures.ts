@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { InvalidAssumptionsError } from './errors.js';
 import { LAMBDA_FFMPEG } from './lambda-ffmpeg.js';
-import { ON_DEVICE_TAGGER } from './on-device-tagger.js';
+import { ON_DEVICE_TAGGER, ON_DEVICE_TEXT_READER } from './on-device-tagger.js';
 import { DEFAULT_ORIGINALS_POLICY, ORIGINALS_POLICIES } from './storage-rules.js';
 
 const ratio = () => z.number().min(0).max(1);
@@ -65,12 +65,25 @@ export const ArchitectureSchema = z.object({
    * Who tags: Rekognition (the brief's design), or the on-device tagger in the tagging function
    * (`lambda-model`, Mediaflow's default). Its time per frame and memory are measured
    * (`ON_DEVICE_TAGGER`: `node tools/bench/tagging/run.mjs --setups default --rounds 3 --one-core`,
-   * 2026-12-06): 430 ms median per image on one core plus about 70 ms of S3 and DynamoDB work, in a
-   * 1,769 MB function (one vCPU). The per-container model load (about 2.3 s) is amortised, not priced.
+   * 2026-12-07): 220 ms median per image on one core plus about 70 ms of S3 and DynamoDB work, in a
+   * 1,769 MB function (one vCPU). The per-container model load (about 1.5 s) is amortised, not priced.
    */
   tagger: z.enum(['rekognition', 'lambda-model']).default('rekognition'),
   modelMsPerImage: z.number().nonnegative().default(ON_DEVICE_TAGGER.billedMsPerImage),
   modelMiB: z.number().positive().default(ON_DEVICE_TAGGER.lambdaMiB),
+  /**
+   * Faces counted on every tagged frame: with Rekognition a third call per frame (`DetectFaces`);
+   * on-device the same model pass gives them, at no extra time. The brief priced labels and
+   * moderation only.
+   */
+  faces: z.boolean().default(false),
+  /**
+   * The text step: the print gate on every picture and a read of those it lets through (`textShare`)
+   * in the tagging function, on its own queue; with Rekognition a read is a `DetectText` call, on-device
+   * `textReadMs` of the function (`ON_DEVICE_TEXT_READER`, measured). Not in the brief's design.
+   */
+  readText: z.boolean().default(false),
+  textReadMs: z.number().nonnegative().default(ON_DEVICE_TEXT_READER.readMsPerImage),
 });
 
 export type Architecture = z.infer<typeof ArchitectureSchema>;
@@ -146,6 +159,8 @@ export const MEDIAFLOW: Architecture = ArchitectureSchema.parse({
   tagger: 'lambda-model',
   modelMsPerImage: ON_DEVICE_TAGGER.billedMsPerImage,
   modelMiB: ON_DEVICE_TAGGER.lambdaMiB,
+  faces: true,
+  readText: true,
   openSearchDataNodesMin: 0,
   openSearchMasterNodes: 0,
   route53BilledQueryShare: 0,

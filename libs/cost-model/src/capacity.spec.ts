@@ -51,22 +51,22 @@ describe('planCapacity', () => {
     expect(fn(month36, 'image').peakConcurrency).toBeCloseTo(888.89, 2);
     expect(fn(month36, 'image').limit).toBe(EVENT_SOURCE_CONCURRENCY.max);
     expect(fn(month36, 'image').basis).toMatch(/capped at 1000/);
-    // The on-device tagger (the default) has no quota to share: 177.8 instances at the peak, 223 with headroom.
-    expect(fn(month36, 'tagging').peakConcurrency).toBeCloseTo(177.78, 2);
-    expect(fn(month36, 'tagging').limit).toBe(223);
+    // The on-device tagger (the default) has no quota to share: 103.1 instances at the peak, 129 with headroom.
+    expect(fn(month36, 'tagging').peakConcurrency).toBeCloseTo(103.11, 2);
+    expect(fn(month36, 'tagging').limit).toBe(129);
     expect(fn(month36, 'tagging').basis).not.toMatch(/capped/);
     expect(month36.rekognition.peakCallsPerSecond).toBe(0);
     expect(month36.totalPeakConcurrency).toBeGreaterThan(month36.options.accountConcurrency);
   });
 
   it('times on-device tagging by the measured model: a picture one frame, a video its frames', () => {
-    // 0.694 pictures/s at 500 ms and 0.231 videos/s at 3 frames × 500 ms: 750 ms on average per upload.
+    // 0.694 pictures/s at 290 ms and 0.231 videos/s at 3 frames × 290 ms: 435 ms on average per upload.
     const tagging = fn(month0, 'tagging');
-    expect(month0.options).toMatchObject({ tagger: 'on-device', onDeviceMsPerImage: 500 });
-    expect(tagging.durationMs).toBeCloseTo(750, 9);
-    // 0.926 uploads/s × 4 × 0.75 s = 2.78 instances, 3.5 with headroom.
-    expect(tagging.peakConcurrency).toBeCloseTo(2.78, 2);
-    expect(tagging.limit).toBe(4);
+    expect(month0.options).toMatchObject({ tagger: 'on-device', onDeviceMsPerImage: 290 });
+    expect(tagging.durationMs).toBeCloseTo(435, 9);
+    // 0.926 uploads/s × 4 × 0.435 s = 1.61 instances, 2.01 with headroom.
+    expect(tagging.peakConcurrency).toBeCloseTo(1.61, 2);
+    expect(tagging.limit).toBe(3);
     expect(fn(planCapacity(workload, { month: 0 }, { onDeviceMsPerImage: 1000 }), 'tagging').limit).toBe(7);
   });
 
@@ -76,8 +76,9 @@ describe('planCapacity', () => {
     expect(fn(rekognition0, 'tagging').durationMs).toBeCloseTo(1900, 9);
     expect(fn(rekognition36, 'tagging').limit).toBe(5);
     expect(fn(rekognition36, 'tagging').basis).toMatch(/capped at 5, Rekognition/);
-    // (0.694 pictures + 0.231 videos × 3 frames) × 2 calls × 4 at the peak.
-    expect(rekognition0.rekognition.peakCallsPerSecond).toBeCloseTo(11.11, 2);
+    // ((0.694 pictures + 0.231 videos × 3 frames) × 3 calls (labels, moderation, faces) + 0.694 × 0.15
+    // DetectText) × 4 at the peak.
+    expect(rekognition0.rekognition.peakCallsPerSecond).toBeCloseTo(17.08, 2);
     expect(rekognition36.rekognition.peakCallsPerSecond).toBeCloseTo(64 * rekognition0.rekognition.peakCallsPerSecond, 6);
   });
 
@@ -180,7 +181,7 @@ describe('stackLimits', () => {
     // Tagging on-device by default: 4 for month 0's demand (Rekognition's quota made it 5 before).
     // Video: the ladder in the function, 0.23 videos/s × 4 at the peak × 25.9 s each × 1.25 = 30 (2 when it only probes for MediaConvert).
     // Archives: 5 whatever the demand (an export may hold an instance 15 minutes).
-    expect(stackLimits({ month: 0 }).maxConcurrency).toEqual({ ingest: 4, image: 18, document: 5, audio: 5, tagging: 4, video: 30, archive: 5 });
+    expect(stackLimits({ month: 0 }).maxConcurrency).toEqual({ ingest: 4, image: 18, document: 5, audio: 5, tagging: 3, video: 30, archive: 5 });
     expect(stackLimits({ month: 0 }, { videoTranscoder: 'mediaconvert' }).maxConcurrency.video).toBe(2);
     expect(stackLimits({ month: 0 }, { tagger: 'rekognition' }).maxConcurrency.tagging).toBe(5);
   });

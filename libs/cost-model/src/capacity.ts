@@ -91,8 +91,9 @@ export const CapacityOptionsSchema = z.object({
   perCallerPerSecond: z.number().positive().max(10_000).default(20),
   perCallerBurst: z.number().int().min(1).max(10_000).default(200),
   /**
-   * Rekognition's default quota for DetectLabels and DetectModerationLabels in most regions, in
-   * transactions per second; the tagging functions together keep at most this many calls in flight.
+   * Rekognition's default quota for each of DetectLabels, DetectModerationLabels, DetectFaces and
+   * DetectText in most regions, in transactions per second; the tagging function keeps at most this
+   * many tagging calls in flight (its text feed as many again, one DetectText each).
    * Raise it with a quota increase first.
    */
   rekognitionTps: z.number().int().min(1).max(10_000).default(5),
@@ -180,7 +181,7 @@ export interface CapacityPlan {
   readonly functions: readonly FunctionCapacity[];
   readonly api: ApiCapacity;
   readonly perCaller: CallerLimit;
-  /** DetectLabels and DetectModerationLabels calls a second at the peak, against the quota (none with the on-device tagger). */
+  /** DetectLabels, DetectModerationLabels, DetectFaces and DetectText calls a second at the peak, against the quota (none with the on-device tagger). */
   readonly rekognition: { readonly peakCallsPerSecond: number; readonly quota: number };
   /** Sum of every function's peak concurrency, against the account's quota. */
   readonly totalPeakConcurrency: number;
@@ -298,7 +299,9 @@ export function planCapacity(workload: Workload, scale: CapacityScale, optionsIn
   });
 
   const onDevice = options.tagger === 'on-device';
-  const rekognitionCalls = onDevice ? 0 : (images * 2 + videos * w.videoFramesTagged * 2) * peak;
+  // With Rekognition: labels, moderation and faces on every frame, and DetectText on the pictures the
+  // print gate lets through (the text step, in the same function from its own queue).
+  const rekognitionCalls = onDevice ? 0 : ((images + videos * w.videoFramesTagged) * 3 + images * w.textShare) * peak;
   // On-device, a video costs its frames' model time (poster and thumbnails), a picture one frame's.
   const [imageTagMs, videoTagMs] = onDevice ? [options.onDeviceMsPerImage, options.onDeviceMsPerImage * w.videoFramesTagged] : [w.tagImageMs, w.tagVideoMs];
   const taggingMs = Number((items > 0 ? (images * imageTagMs + videos * videoTagMs) / items : imageTagMs).toPrecision(12));

@@ -18,10 +18,13 @@ describe('compareArchitectures', () => {
   });
 
   // Mediaflow's default tagger is the on-device one (measured), so Rekognition is the baseline's alone.
-  it('says why Rekognition differs, and why not when both call it', () => {
+  it('says why Rekognition differs, and why not when both call it the same', () => {
     expect(explainDifference('rekognition', BASELINE, MEDIAFLOW)).toMatch(/on-device model/);
-    expect(explainDifference('lambda', BASELINE, MEDIAFLOW)).toMatch(/on-device tagger/);
-    expect(explainDifference('rekognition', BASELINE, parseArchitecture({ ...MEDIAFLOW, tagger: 'rekognition' }))).toMatch(/same calls/);
+    expect(explainDifference('lambda', BASELINE, MEDIAFLOW)).toMatch(/on-device tagger in Lambda; text step/);
+    expect(explainDifference('sqs', BASELINE, MEDIAFLOW)).toMatch(/text queue message per picture/);
+    const withRekognition = parseArchitecture({ ...MEDIAFLOW, tagger: 'rekognition' });
+    expect(explainDifference('rekognition', BASELINE, withRekognition)).toBe('DetectFaces on every tagged frame; DetectText on the pictures the print gate lets through');
+    expect(explainDifference('rekognition', BASELINE, parseArchitecture({ ...withRekognition, faces: false, readText: false }))).toMatch(/same calls/);
   });
 
   it('says nothing about a service when the choices are equal', () => {

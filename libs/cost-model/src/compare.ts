@@ -41,9 +41,11 @@ export function explainDifference(service: ServiceId, a: Architecture, b: Archit
       if (changed('search')) why.push(b.search === 'opensearch' ? 'adds a search indexer' : 'no search indexer');
       if (changed('videoTranscoder')) why.push(b.videoTranscoder === 'lambda-ffmpeg' ? 'ffmpeg transcoding in Lambda' : 'no ffmpeg in Lambda');
       if (changed('tagger')) why.push(b.tagger === 'lambda-model' ? 'on-device tagger in Lambda' : 'no on-device tagger');
+      if (changed('readText')) why.push(b.readText ? 'text step (print gate, OCR) in the tagging function' : 'no text step');
       break;
     case 'sqs':
       if (changed('polledQueues')) why.push(`${a.polledQueues} → ${b.polledQueues} polled queues (idle long polls)`);
+      if (changed('readText')) why.push(b.readText ? 'a text queue message per picture' : 'no text queue');
       if (changed('search')) why.push(b.search === 'opensearch' ? 'adds an index queue' : 'no index queue');
       break;
     case 's3':
@@ -66,6 +68,7 @@ export function explainDifference(service: ServiceId, a: Architecture, b: Archit
       break;
     case 'dynamodb':
       if (changed('search')) why.push(b.search === 'dynamodb-tags' ? 'tag index, search postings, month counters and dedup items in the table' : 'tags moved to OpenSearch');
+      if (changed('readText')) why.push(b.readText ? 'words read from pictures saved and posted' : 'no text saved');
       break;
     case 'opensearch':
       if (changed('search')) why.push(b.search === 'dynamodb-tags' ? 'no always-on search cluster: the search index is in DynamoDB' : 'adds a search cluster');
@@ -76,6 +79,8 @@ export function explainDifference(service: ServiceId, a: Architecture, b: Archit
     case 'rekognition':
       if (changed('tagger')) why.push(b.tagger === 'lambda-model' ? 'tagging by the on-device model' : 'tagging by Rekognition');
       if (changed('videoTagging')) why.push(`video: ${a.videoTagging} → ${b.videoTagging}`);
+      if (b.tagger === 'rekognition' && changed('faces')) why.push(b.faces ? 'DetectFaces on every tagged frame' : 'no DetectFaces');
+      if (b.tagger === 'rekognition' && changed('readText')) why.push(b.readText ? 'DetectText on the pictures the print gate lets through' : 'no DetectText');
       if (why.length === 0) why.push('same calls in both: labels + moderation per image and per sampled frame');
       break;
     case 'mediaconvert':

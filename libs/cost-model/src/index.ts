@@ -121,5 +121,5 @@ export {
   type ChartRow,
   type Column,
 } from './format.js';
-export { ON_DEVICE_TAGGER } from './on-device-tagger.js';
+export { ON_DEVICE_TAGGER, ON_DEVICE_TEXT_READER } from './on-device-tagger.js';
 export { LAMBDA_FFMPEG } from './lambda-ffmpeg.js';

@@ -76,14 +76,18 @@ export function priceMonth(arch: Architecture, history: readonly MonthState[], o
   // Lambda. The function hands videos longer than it takes to MediaConvert: the workload's one
   // duration decides for all. Videos it transcodes itself have no MediaConvert completion to settle.
   const ffmpeg = arch.videoTranscoder === 'lambda-ffmpeg' && w.videoSeconds <= arch.ffmpegMaxVideoSeconds;
-  const invocations = d.apiRequests.value + d.pipelineInvocations.value - (ffmpeg ? videos : 0) + (opensearch ? items : 0);
+  // The text step reads each picture from its own queue, one picture per invocation.
+  const textSteps = arch.readText ? images : 0;
+  const invocations = d.apiRequests.value + d.pipelineInvocations.value - (ffmpeg ? videos : 0) + (opensearch ? items : 0) + textSteps;
   add(
     'lambda.requests',
     quantity(
       'lambdaInvocations',
       invocations,
       'requests',
-      `apiRequests + pipelineInvocations${ffmpeg ? ' − videosPerMonth [no MediaConvert completion: transcoded in the video function]' : ''}${opensearch ? ' + itemsPerMonth [indexer]' : ''}`,
+      `apiRequests + pipelineInvocations${ffmpeg ? ' − videosPerMonth [no MediaConvert completion: transcoded in the video function]' : ''}${opensearch ? ' + itemsPerMonth [indexer]' : ''}${
+        arch.readText ? ' + imagesPerMonth [text step]' : ''
+      }`,
     ),
   );
   const model = arch.tagger === 'lambda-model';
@@ -91,10 +95,15 @@ export function priceMonth(arch: Architecture, history: readonly MonthState[], o
   // On-device, one pass of the models gives labels and moderation, once per frame (a picture, or a
   // video's sampled frames), and the model's time is the tagging function's whole duration: it
   // replaces the Rekognition caller's (taggingGbSeconds). Each container loads the models once
-  // (ON_DEVICE_TAGGER.coldStartMs, about 2.3 s), which is amortised over the images it tags: at a
+  // (ON_DEVICE_TAGGER.coldStartMs, about 1.5 s), which is amortised over the images it tags: at a
   // few seconds' worth of GB-s per container it is left out.
-  const modelFrames = d.rekognitionImages.value / 2;
-  const modelGbSeconds = model ? (modelFrames * arch.modelMsPerImage * arch.modelMiB) / 1000 / 1024 : 0;
+  const modelGbSeconds = model ? (d.taggedFrames.value * arch.modelMsPerImage * arch.modelMiB) / 1000 / 1024 : 0;
+  // The text step runs in the tagging function: every picture its step time (the rendition, the
+  // gate, the save), a picture let through its read as well: the engine's time on-device, the
+  // DetectText call's wait with Rekognition.
+  const textMiB = model ? arch.modelMiB : w.taggerMiB;
+  const readMs = model ? arch.textReadMs : w.textCallMs;
+  const textGbSeconds = arch.readText ? ((images * w.textStepMs + d.textReads.value * readMs) * textMiB) / 1000 / 1024 : 0;
   const gbSeconds =
     d.apiGbSeconds.value +
     d.ingestGbSeconds.value +
@@ -103,7 +112,8 @@ export function priceMonth(arch: Architecture, history: readonly MonthState[], o
     (model ? 0 : d.taggingGbSeconds.value) +
     (opensearch ? d.indexerGbSeconds.value : 0) +
     ffmpegGbSeconds +
-    modelGbSeconds;
+    modelGbSeconds +
+    textGbSeconds;
   add(
     arch.lambdaArch === 'x86' ? 'lambda.duration.x86' : 'lambda.duration.arm64',
     quantity(
@@ -112,21 +122,23 @@ export function priceMonth(arch: Architecture, history: readonly MonthState[], o
       'GB-second',
       `apiGbSeconds + ingestGbSeconds + imageGbSeconds + videoJobGbSeconds${model ? '' : ' + taggingGbSeconds'}${opensearch ? ' + indexerGbSeconds' : ''}${
         ffmpeg ? ` + videoMinutes × 60 × ${arch.ffmpegSecondsPerVideoSecond} × ${arch.ffmpegMiB} ÷ 1024 [ffmpeg]` : ''
-      }${model ? ` + rekognitionImages ÷ 2 [frames: one model pass per frame] × ${arch.modelMsPerImage} ms × ${arch.modelMiB} MiB [on-device tagger]` : ''}${
+      }${model ? ` + taggedFrames [one model pass per frame] × ${arch.modelMsPerImage} ms × ${arch.modelMiB} MiB [on-device tagger]` : ''}${
+        arch.readText ? ` + (imagesPerMonth × textStepMs + textReads × ${model ? `${arch.textReadMs} ms [on-device read]` : 'textCallMs [DetectText]'}) × ${textMiB} MiB [text step]` : ''
+      }${
         arch.lambdaArch === 'arm64' ? ' (x86 durations assumed on arm64)' : ''
       }`,
     ),
   );
 
   // SQS and SNS
-  const messages = images * 3 + videos * 4 + (opensearch ? items : 0);
+  const messages = images * 3 + videos * 4 + (opensearch ? items : 0) + textSteps;
   add(
     'sqs.standard.requests',
     quantity(
       'sqsRequests',
       messages * arch.sqsRequestsPerMessage + arch.polledQueues * IDLE_RECEIVES_PER_QUEUE,
       'requests',
-      `(imagesPerMonth × 3 + videosPerMonth × 4${opensearch ? ' + itemsPerMonth [index queue]' : ''}) × ${arch.sqsRequestsPerMessage} + ${arch.polledQueues} queues × 5 pollers × 730 h × 3600 ÷ 20 s [empty long polls]`,
+      `(imagesPerMonth × 3 + videosPerMonth × 4${opensearch ? ' + itemsPerMonth [index queue]' : ''}${arch.readText ? ' + imagesPerMonth [text queue]' : ''}) × ${arch.sqsRequestsPerMessage} + ${arch.polledQueues} queues × 5 pollers × 730 h × 3600 ÷ 20 s [empty long polls]`,
     ),
   );
   add('sns.publish', quantity('snsPublishes', items * 2, 'requests', 'itemsPerMonth × 2 [media.uploaded, media.processed]'));
@@ -183,13 +195,13 @@ export function priceMonth(arch: Architecture, history: readonly MonthState[], o
     's3.standard.get',
     quantity(
       's3Gets',
-      d.ingestGets.value + d.processingGets.value + viewGets + standardDownloads,
+      d.ingestGets.value + d.processingGets.value + viewGets + standardDownloads + textSteps,
       'requests',
       `${
         arch.mediaDelivery === 's3-presigned'
           ? `ingestGets + processingGets + mediaRequests × (1 − ${arch.browserCacheHitRatio} browser cache)`
           : `ingestGets + processingGets + mediaRequests × (1 − ${arch.browserCacheHitRatio} browser cache) × (1 − ${arch.cdnCacheHitRatio} CloudFront hits)`
-      }${standardDownloads > 0 ? ' + originals downloaded from Standard or Intelligent-Tiering' : ''}`,
+      }${standardDownloads > 0 ? ' + originals downloaded from Standard or Intelligent-Tiering' : ''}${arch.readText ? ' + imagesPerMonth [the text step reads a rendition]' : ''}`,
     ),
   );
 
@@ -236,11 +248,14 @@ export function priceMonth(arch: Architecture, history: readonly MonthState[], o
     'dynamodb.write',
     quantity(
       'dynamoWrites',
-      items * (opensearch ? 5 * Math.ceil(w.dynamoItemKiB) : w.dynamoWriteUnitsPerItem),
+      items * (opensearch ? 5 * Math.ceil(w.dynamoItemKiB) : w.dynamoWriteUnitsPerItem) +
+        (arch.readText ? d.textReads.value * (opensearch ? Math.ceil(w.dynamoItemKiB) : w.textWriteUnits) : 0),
       'WRU',
-      opensearch
-        ? `itemsPerMonth × 5 state writes × ⌈dynamoItemKiB⌉ (tags live in OpenSearch)`
-        : `itemsPerMonth × dynamoWriteUnitsPerItem [measured on the adapter: state writes in transactions, tag index, search postings, month counters]`,
+      `${
+        opensearch
+          ? `itemsPerMonth × 5 state writes × ⌈dynamoItemKiB⌉ (tags live in OpenSearch)`
+          : `itemsPerMonth × dynamoWriteUnitsPerItem [measured on the adapter: state writes in transactions, tag index, search postings, month counters]`
+      }${arch.readText ? (opensearch ? ' + textReads × ⌈dynamoItemKiB⌉ [text saved]' : ' + textReads × textWriteUnits [text saved, its words posted]') : ''}`,
     ),
   );
   add(
@@ -296,10 +311,20 @@ export function priceMonth(arch: Architecture, history: readonly MonthState[], o
   }
 
   // Rekognition (with the on-device model, tagging is Lambda time, priced above)
-  if (!model && arch.videoTagging === 'sampled-frames') add('rekognition.image.group2', d.rekognitionImages);
+  // Each tagged frame: DetectLabels and DetectModerationLabels, and DetectFaces where faces are
+  // counted; each picture the print gate lets through: DetectText. All "group 2", one price.
+  const callsPerFrame = arch.faces ? 3 : 2;
+  const calls = `${callsPerFrame} [labels + moderation${arch.faces ? ' + faces' : ''}]${arch.readText ? ' + textReads [DetectText]' : ''}`;
+  const textCalls = arch.readText ? d.textReads.value : 0;
+  if (!model && arch.videoTagging === 'sampled-frames') {
+    add('rekognition.image.group2', quantity('rekognitionImages', d.taggedFrames.value * callsPerFrame + textCalls, 'images', `taggedFrames × ${calls}`));
+  }
   if (!model && arch.videoTagging === 'rekognition-video') {
-    add('rekognition.image.group2', quantity('rekognitionImages', images * 2, 'images', 'imagesPerMonth × 2 [labels + moderation]'));
-    add('rekognition.video.stored', quantity('rekognitionVideoMinutes', d.videoMinutes.value * 2, 'minutes', 'videoMinutes × 2 [labels + moderation]'));
+    add('rekognition.image.group2', quantity('rekognitionImages', images * callsPerFrame + textCalls, 'images', `imagesPerMonth × ${calls}`));
+    add(
+      'rekognition.video.stored',
+      quantity('rekognitionVideoMinutes', d.videoMinutes.value * callsPerFrame, 'minutes', `videoMinutes × ${callsPerFrame} [labels + moderation${arch.faces ? ' + faces' : ''}]`),
+    );
   }
 
   // MediaConvert
@@ -320,7 +345,8 @@ export function priceMonth(arch: Architecture, history: readonly MonthState[], o
 
   // CloudWatch
   const logsAdditions = history.map((h) => {
-    const invocationsThen = h.derived.apiRequests.value + h.derived.pipelineInvocations.value + (opensearch ? h.derived.itemsPerMonth.value : 0);
+    const invocationsThen =
+      h.derived.apiRequests.value + h.derived.pipelineInvocations.value + (opensearch ? h.derived.itemsPerMonth.value : 0) + (arch.readText ? h.derived.imagesPerMonth.value : 0);
     return { gib: (invocationsThen * h.workload.logKiBPerInvocation) / KIB_PER_GIB, objects: 0 };
   });
   add('cloudwatch.logs.ingest', quantity('logsIngestGiB', logsAdditions[logsAdditions.length - 1]?.gib ?? 0, 'GB', 'lambdaInvocations × logKiBPerInvocation ÷ 2²⁰'));

@@ -56,9 +56,11 @@ describe('deriveWorkload (defaults, 10k DAU)', () => {
     expect(short.billedOutputSeconds.value).toBe(10);
   });
 
-  it('counts Rekognition images, API calls and Lambda GB-seconds', () => {
-    // (1,824,000 + 608,000 × 3 frames) × 2 APIs = 7,296,000
-    expect(d.rekognitionImages.value).toBe(7_296_000);
+  it('counts tagged frames, text reads, API calls and Lambda GB-seconds', () => {
+    // 1,824,000 + 608,000 × 3 frames = 3,648,000
+    expect(d.taggedFrames.value).toBe(3_648_000);
+    // 1,824,000 pictures × 0.15 the print gate lets through (measured on the labelled set)
+    expect(d.textReads.value).toBe(273_600);
     // 10,000 × 3 sessions × 30.4 × 8 calls (7,296,000) + 2,432,000 × 2 (4,864,000) = 12,160,000
     expect(d.apiRequests.value).toBe(12_160_000);
     // 1,824,000 × 5 s × 2 GB = 18,240,000 GB-s

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { InvalidAssumptionsError } from './errors.js';
+import { ON_DEVICE_TEXT_READER } from './on-device-tagger.js';
 import { BYTES_PER_MIB, KIB_PER_GIB, MIB_PER_GIB, quantity, type Quantity } from './quantity.js';
 
 const positive = () => z.number().positive();
@@ -43,6 +44,12 @@ export const WorkloadSchema = z.object({
   hlsSegmentSeconds: positive().default(6),
   /** Frames sampled from each video for labels and moderation. */
   videoFramesTagged: z.number().int().nonnegative().default(3),
+  /**
+   * Share of pictures the text step's print gate lets through to a read (OCR on-device, DetectText
+   * with Rekognition). Measured on the labelled set (`ON_DEVICE_TEXT_READER.gateShare`: 5 of 34
+   * photographs); no library's mix is to hand, and screenshots and documents raise it.
+   */
+  textShare: ratio().default(ON_DEVICE_TEXT_READER.gateShare),
 
   // Viewing (a personal library: the owner views their own items)
   imageViewsPerItem: nonNegative().default(5),
@@ -102,10 +109,13 @@ export const WorkloadSchema = z.object({
   /**
    * Write units one item costs over its life in the DynamoDB design, search index included, as the
    * adapter writes it (libs/storage/src/dynamodb/search-capacity.medium.ts: upload started 2,
-   * arrived 12, date taken learned 32, tagged with ~10 labels 82, ready 5). Transactions bill each
+   * arrived 14 (the owner's storage counter included), date taken learned 34, tagged with ~10
+   * labels 82, ready 5). Transactions bill each
    * row twice; postings move when the date taken does (it is part of their sort key).
    */
-  dynamoWriteUnitsPerItem: nonNegative().default(133),
+  dynamoWriteUnitsPerItem: nonNegative().default(137),
+  /** Write units of the text step's save (libs/storage search-capacity.medium.ts: a sign's 12 words, 34). */
+  textWriteUnits: nonNegative().default(34),
   /** Search postings an item keeps (one per distinct word: file name, labels, camera, title; at most 40). */
   searchPostingsPerItem: nonNegative().default(20),
   /** One posting (PK=SEARCH#owner#xx, SK=word#takenAt#id, kind and field mask) with DynamoDB's 100-byte item overhead. */
@@ -123,6 +133,13 @@ export const WorkloadSchema = z.object({
   tagImageMs: nonNegative().default(1200),
   tagVideoMs: nonNegative().default(4000),
   taggerMiB: positive().default(1024),
+  /**
+   * The text step on every picture, a read aside: the rendition from S3 (about 70 ms, as for
+   * tagging) and the gate (`ON_DEVICE_TEXT_READER.gateMs`, 24 ms measured) and the save.
+   */
+  textStepMs: nonNegative().default(100),
+  /** One DetectText call's wait when Rekognition reads (not measured: half of `tagImageMs`, its two calls). */
+  textCallMs: nonNegative().default(600),
   indexerMs: nonNegative().default(200),
   indexerMiB: positive().default(256),
   logKiBPerInvocation: nonNegative().default(1.5),
@@ -173,7 +190,8 @@ export interface DerivedWorkload {
   readonly hdOutputMinutes: Quantity;
   readonly sdOutputMinutes: Quantity;
   readonly videoMinutes: Quantity;
-  readonly rekognitionImages: Quantity;
+  readonly taggedFrames: Quantity;
+  readonly textReads: Quantity;
   readonly apiRequests: Quantity;
   readonly apiEgressGiB: Quantity;
   readonly imageViewGiB: Quantity;
@@ -283,12 +301,13 @@ export function deriveWorkload(w: Workload): DerivedWorkload {
       'videosPerMonth × (videoSdRungs × max(10, videoSeconds) + max(10, videoPreviewSeconds)) ÷ 60',
     ),
     videoMinutes: quantity('videoMinutes', round((videos * w.videoSeconds) / 60), 'minutes', 'videosPerMonth × videoSeconds ÷ 60'),
-    rekognitionImages: quantity(
-      'rekognitionImages',
-      round(images * 2 + videos * w.videoFramesTagged * 2),
-      'images',
-      '(imagesPerMonth + videosPerMonth × videoFramesTagged) × 2 [labels + moderation]',
+    taggedFrames: quantity(
+      'taggedFrames',
+      round(images + videos * w.videoFramesTagged),
+      'frames',
+      'imagesPerMonth + videosPerMonth × videoFramesTagged',
     ),
+    textReads: quantity('textReads', round(images * w.textShare), 'images', 'imagesPerMonth × textShare [the print gate lets them through]'),
     apiRequests: quantity(
       'apiRequests',
       round(apiRequests),
@@ -346,7 +365,7 @@ export function deriveWorkload(w: Workload): DerivedWorkload {
       'processingGets',
       round(items + images * 2 + videos * w.videoFramesTagged * 2),
       'requests',
-      'itemsPerMonth [worker/MediaConvert read] + rekognitionImages [Rekognition reads from S3]',
+      'itemsPerMonth [worker/MediaConvert read] + taggedFrames × 2 [labels and moderation read from S3]',
     ),
     uploadPuts: quantity('uploadPuts', round(items), 'requests', 'itemsPerMonth [one presigned PUT each]'),
     dynamoItemGiBPerMonth: quantity(

@@ -9,6 +9,10 @@
 // 2. Set-ups: model load time, images per second and peak RSS of the process (main thread +
 //    tagging worker) for the default set-up and for references in the same run: decoding in the
 //    main thread instead of the worker, WASM SIMD off, each model family alone.
+// 3. Text (skip with `--no-text`): the OCR step on the same images, timed apart from tagging as the step runs
+//    apart: the print gate on every image (decode + textLikely), the share it lets through, then the
+//    engine's start and its read of each image let through (one at a time, as the step reads), the
+//    manifest's legible words found, words returned for photographs with none, and peak RSS.
 // Every run of the tagger is a fresh child process so that its memory is its own. Prints markdown.
 // Only the public API is used (`OnDeviceTagger`, `normaliseLabels`, `ON_DEVICE_NORMALISE_OPTIONS`,
 // `COCO_PARENTS`), so the bench measures whichever tagger the library has.
@@ -19,6 +23,7 @@
 //   node tools/bench/tagging/run.mjs --no-quality --setups default,decode-in-main --rounds 2
 //   node tools/bench/tagging/run.mjs --scores            (raw detector scores per image)
 //   node tools/bench/tagging/run.mjs --setups default --rounds 3 --one-core
+//   node tools/bench/tagging/run.mjs --no-quality --setups none --one-core          (OCR only)
 //   node tools/bench/tagging/run.mjs --no-build ...      (run libs/tagging/dist as it is)
 //
 // `--one-core` pins every child to one CPU (`taskset -c 0`, Linux): what a Lambda function of
@@ -143,6 +148,88 @@ async function qualityChild() {
   );
 }
 
+/**
+ * The text step's work on every labelled photograph and generated image, in its own process: the
+ * gate on each (timed), then the engine's start and a read of each image the gate lets through, one
+ * at a time (timed). Writes one JSON line; the parent prints it.
+ */
+async function textChild() {
+  const { OnDeviceTextReader, decodeForGate, textLikely } = await import('@mediaflow/tagging/ocr');
+  const images = await benchImages();
+  const gated = [];
+  for (const image of images) {
+    const started = performance.now();
+    const verdict = textLikely(await decodeForGate(image.bytes));
+    gated.push({ id: image.id, synthetic: image.synthetic, likely: verdict.likely, gateMs: performance.now() - started });
+  }
+  // The gate is run above; the reader reads what it is given, as the step's reader does after it.
+  const reader = new OnDeviceTextReader({ gate: false });
+  const startedAt = performance.now();
+  await reader.ready();
+  const engineStartMs = performance.now() - startedAt;
+  const results = [];
+  for (const [i, image] of images.entries()) {
+    const gate = gated[i];
+    if (!gate.likely) {
+      results.push({ ...gate, text: '' });
+      continue;
+    }
+    const started = performance.now();
+    const reading = await reader.read({ kind: 'image', bytes: image.bytes });
+    results.push({ ...gate, readMs: performance.now() - started, text: reading.text });
+  }
+  await reader.close();
+  process.stdout.write(JSON.stringify({ engineStartMs, peakRssMb: peakRssMb(), results }));
+}
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+};
+
+async function printText(text) {
+  const photos = await loadLabelledSet();
+  const byId = new Map(text.results.map((r) => [r.id, r]));
+  const photoResults = text.results.filter((r) => !r.synthetic);
+  const synthetic = text.results.filter((r) => r.synthetic);
+  const reads = text.results.filter((r) => r.readMs !== undefined);
+  const gateMs = text.results.map((r) => r.gateMs);
+  const readMs = reads.map((r) => r.readMs);
+  const words = (value) => new Set(value.toLowerCase().split(/\s+/u).filter(Boolean));
+  const withText = photos.filter((photo) => (photo.text ?? []).length > 0);
+  const foundWords = withText.map((photo) => {
+    const read = words(byId.get(photo.id)?.text ?? '');
+    return { photo, found: photo.text.filter((word) => read.has(word.toLowerCase())) };
+  });
+  const expected = foundWords.reduce((n, r) => n + r.photo.text.length, 0);
+  const found = foundWords.reduce((n, r) => n + r.found.length, 0);
+  const wordsOnNone = photos.filter((photo) => (photo.text ?? []).length === 0).map((photo) => ({ id: photo.id, words: [...words(byId.get(photo.id)?.text ?? '')] })).filter((r) => r.words.length > 0);
+
+  console.log(`\n## Text (OCR step): ${photos.length} photographs, ${synthetic.length} generated images\n`);
+  console.log('| measure | value |');
+  console.log('| --- | ---: |');
+  console.log(`| photographs the gate lets through (share) | ${photoResults.filter((r) => r.likely).length} / ${photoResults.length} (${pct(photoResults.filter((r) => r.likely).length / photoResults.length)}) |`);
+  console.log(`| of them, with legible words in the manifest | ${photoResults.filter((r) => r.likely && withText.some((p) => p.id === r.id)).length} / ${withText.length} |`);
+  console.log(`| generated images the gate lets through | ${synthetic.filter((r) => r.likely).length} / ${synthetic.length} |`);
+  const mean = (values) => values.reduce((sum, v) => sum + v, 0) / values.length;
+  const photoReads = reads.filter((r) => !r.synthetic).map((r) => r.readMs);
+  console.log(`| gate, median ms (max), every image | ${median(gateMs).toFixed(0)} (${Math.max(...gateMs).toFixed(0)}) |`);
+  console.log(`| gate, mean ms, photographs | ${mean(photoResults.map((r) => r.gateMs)).toFixed(0)} |`);
+  console.log(`| engine start (ms) | ${text.engineStartMs.toFixed(0)} |`);
+  console.log(`| read, median ms (max), images let through | ${readMs.length ? `${median(readMs).toFixed(0)} (${Math.max(...readMs).toFixed(0)})` : '-'} |`);
+  console.log(`| read, mean ms, photographs let through (what a month of reads bills) | ${photoReads.length ? mean(photoReads).toFixed(0) : '-'} |`);
+  console.log(`| manifest words found | ${found} / ${expected} |`);
+  console.log(`| photographs with no legible words given words | ${wordsOnNone.length}${wordsOnNone.length ? ` (${wordsOnNone.map((r) => `${r.id}: ${r.words.slice(0, 6).join(' ')}`).join('; ')})` : ''} |`);
+  console.log(`| peak RSS, process + engine (MB) | ${text.peakRssMb.toFixed(0)} |`);
+  console.log('\n| image | gate ms | read ms | words read (first 12) | manifest words found |');
+  console.log('| --- | ---: | ---: | --- | --- |');
+  for (const r of reads) {
+    const photo = photos.find((p) => p.id === r.id);
+    const hit = foundWords.find((f) => f.photo.id === r.id);
+    console.log(`| ${r.id} | ${r.gateMs.toFixed(0)} | ${r.readMs.toFixed(0)} | ${r.text.split(/\s+/u).filter(Boolean).slice(0, 12).join(' ') || '-'} | ${photo?.text ? `${hit?.found.length ?? 0} / ${photo.text.length}` : '-'} |`);
+  }
+}
+
 async function scores() {
   const { OnDeviceTagger } = await import('@mediaflow/tagging/on-device');
   const { normaliseLabels, moderate, ON_DEVICE_NORMALISE_OPTIONS, ON_DEVICE_MODERATION_POLICY } = await import('@mediaflow/tagging');
@@ -241,6 +328,7 @@ async function main() {
   const usable = oneCore ? 1 : availableParallelism();
   console.log(`\nOn-device tagger, ${usable} of ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
   if (!process.argv.includes('--no-quality')) await printQuality(runChild(['--child', 'quality'], oneCore));
+  if (!process.argv.includes('--no-text')) await printText(runChild(['--child', 'text'], oneCore));
 
   const setups = option('setups', Object.keys(SETUPS).join(','));
   if (setups === 'none') return;
@@ -264,5 +352,5 @@ async function main() {
 
 if (process.argv.includes('--child')) {
   const name = option('child', 'default');
-  await (name === 'quality' ? qualityChild() : child(name));
+  await (name === 'quality' ? qualityChild() : name === 'text' ? textChild() : child(name));
 } else await main();

@@ -118,7 +118,7 @@ describe('mediaflow cost', () => {
     expect(out).toMatch(/^image +44\.44 +177\.78 +5,000 ms +888\.89 +1,000$/m);
     expect(out).toContain('capped at 1000');
     // The stack tags on-device by default: no Rekognition quota to plan for.
-    expect(out.replace(/\s+/g, ' ')).toContain('Tagging: the on-device models in the tagging function, 500 ms a frame; no Rekognition calls');
+    expect(out.replace(/\s+/g, ' ')).toContain('Tagging: the on-device models in the tagging function, 290 ms a frame; no Rekognition calls');
     expect(out).not.toContain('Rekognition: ');
   });
 

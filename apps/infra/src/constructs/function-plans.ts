@@ -7,8 +7,9 @@ export const MEDIA_FUNCTIONS = LAMBDA_FUNCTIONS;
 export type MediaFunctionName = LambdaFunctionName;
 
 /**
- * Rekognition's default quota for DetectLabels and DetectModerationLabels in most regions, in
- * transactions per second. The tagging functions together keep at most this many calls in flight;
+ * Rekognition's default quota for each of DetectLabels, DetectModerationLabels, DetectFaces and
+ * DetectText in most regions, in transactions per second. The tagging function keeps at most this
+ * many tagging calls in flight (and its text feed as many DetectText calls);
  * a call takes a few hundred milliseconds, and throttled calls are retried with backoff by the tagger.
  */
 export const REKOGNITION_CALLS_IN_FLIGHT = 5;

@@ -381,13 +381,21 @@ describe('what search requests send and cost (dynalite, 600 photos)', () => {
     const tagging = units(from);
     record('tagged (10 labels)', tagging);
 
-    const renamed: MediaItem = { ...tagged, title: 'Beach day', version: 5 };
+    // The text step's save: the words of a car park's sign (12 words, 11 of them new to the item).
+    const read: MediaItem = { ...tagged, text: { content: 'Harbour Street car park: pay and display, camera 03, open 24 hours', readAt: '2026-12-07T10:00:00.000Z' }, version: 5 };
     from = t.sent.length;
-    await repo.update(renamed, 4);
+    await repo.update(read, 4);
+    const reading = units(from);
+    record('text read (12 words)', reading);
+    expect(reading.withIndex).toBeGreaterThan(reading.without);
+
+    const renamed: MediaItem = { ...read, title: 'Beach day', version: 6 };
+    from = t.sent.length;
+    await repo.update(renamed, 5);
     record('title set (2 words)', units(from));
 
     from = t.sent.length;
-    await repo.update({ ...renamed, status: 'failed', version: 6 }, 5);
+    await repo.update({ ...renamed, status: 'failed', version: 7 }, 6);
     const statusOnly = units(from);
     record('status change only', statusOnly);
     expect(statusOnly.actions).toBe(1);
