@@ -75,11 +75,14 @@ describe('readText', () => {
     expect((await deps.repo.get('alice', ID))?.text).toBeUndefined();
   });
 
-  it('reads a held item (it is still its owner\u2019s), and leaves alone one that is not ready, gone or in the trash', async () => {
+  it('reads a held item and one in the trash (both still their owner\u2019s), and leaves alone one that is not ready or gone', async () => {
     const held = await setup({ status: 'flagged' }, () => ({ text: 'menu' }));
     expect((await readText(held.deps, 'alice', ID)).outcome).toBe('read');
+    // Trashed before its text was read: read there, so that a restore brings it back findable by it.
+    const trashed = await setup({ status: 'trashed' }, () => ({ text: 'menu' }));
+    expect(await readText(trashed.deps, 'alice', ID)).toMatchObject({ outcome: 'read', item: { status: 'trashed', text: { content: 'menu' } } });
 
-    for (const status of ['processing', 'trashed', 'failed'] as const) {
+    for (const status of ['processing', 'failed'] as const) {
       const other = await setup({ status }, () => ({ text: 'menu' }));
       expect(await readText(other.deps, 'alice', ID)).toEqual({ outcome: 'ignored', reason: `item is ${status}` });
       expect(other.reader.calls).toEqual([]);

@@ -10,8 +10,11 @@ export type TextOutcome =
 
 export type TextStepOptions = JobOptions;
 
-/** Items whose text is read: those the owner sees, held ones included (they are still the owner's). */
-const READ_STATUSES: readonly MediaStatus[] = ['ready', 'flagged'];
+/**
+ * Items whose text is read: those the owner has, held ones and those in the trash included. An item
+ * trashed before its text was read is read there, since nothing reads it again when it is restored.
+ */
+const READ_STATUSES: readonly MediaStatus[] = ['ready', 'flagged', 'trashed'];
 /** Print needs pixels: the largest still first. `poster` and `cover` are a video's and an audio item's. */
 const READ_SIZES = ['large', 'medium', 'poster', 'cover', 'small', 'thumb'];
 /** What every reader takes (Rekognition reads JPEG and PNG only). */
@@ -53,7 +56,7 @@ function readable(item: MediaItem | undefined): string | undefined {
  * the largest the reader takes) and saves them with the item, `{ content, readAt }`, for search;
  * `content` is empty when the reader found none or did not look (no text likely). A reader out of
  * time (`timeout`) is retried by the queue and leaves the item unread on the last delivery. An
- * item already read (`text` set), gone, or neither ready nor held is left alone, so a duplicate
+ * item already read (`text` set), gone, or neither ready, held nor in the trash is left alone, so a duplicate
  * delivery changes nothing. Content the reader cannot decode (the file's fault: `isFileFault`)
  * leaves the item as it is. The save is a version-checked update; an edit that lands meanwhile is
  * read again and the text applied to it, up to {@link TEXT_SAVE_ATTEMPTS} times, then the queue

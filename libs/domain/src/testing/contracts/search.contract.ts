@@ -204,6 +204,17 @@ export function mediaSearchContract(name: string, create: () => Promise<MediaSea
       expect((await search.timeline('alice')).reduce((sum, m) => sum + m.count, 0)).toBe(2);
     });
 
+    it('finds text saved while the item was in the trash once it is restored, and not before', async () => {
+      const now = new Date('2026-03-01T10:00:00.000Z');
+      const stored = await repo.create(item({ title: 'shop front' }));
+      const trashed = await repo.update(moveToTrash(stored, now), stored.version);
+      // The text step reads an item in the trash too: nothing else reads it after a restore.
+      const read = await repo.update({ ...trashed, text: { content: 'Fresh bread daily', readAt: now.toISOString() }, version: trashed.version + 1 }, trashed.version);
+      expect(await ids({ q: 'bread' })).toEqual([]);
+      await repo.update(restoreFromTrash(read, now), read.version);
+      expect(await ids({ q: 'bread' })).toEqual([stored.id]);
+    });
+
     it('reflects an edit, a status change and a delete in the next search', async () => {
       const stored = await repo.create(item({ title: 'old name', tags: [userTag('draft')] }));
       expect(await ids({ q: 'old' })).toEqual([stored.id]);
