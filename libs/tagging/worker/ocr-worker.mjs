@@ -38,4 +38,11 @@ parentPort.postMessage = (message, ...rest) => {
   if (message && message.status === 'reject' && STARTING.has(message.action)) setImmediate(() => process.exit(1));
 };
 
+// An exception nothing in this thread catches would reach the reader as the thread's `error` event,
+// which nobody hears while the engine starts (tesseract.js listens only for messages): unheard, it
+// would end the whole process. This thread ends instead (exit code 1); a start then runs into the
+// reader's load time limit, a read into its time budget, and the next image gets a new engine.
+process.on('uncaughtException', () => process.exit(1));
+process.on('unhandledRejection', () => process.exit(1));
+
 require('tesseract.js/src/worker-script/node/index.js');

@@ -1,6 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import sharp from 'sharp';
 import { ocrFiles } from './paths.js';
 import { OnDeviceTextReader } from './reader.js';
@@ -86,6 +88,26 @@ describe('OnDeviceTextReader', () => {
       }
     } finally {
       await hasty.close();
+    }
+  });
+
+  it('outlives an engine thread that throws where nothing catches it: the start fails (the queue retries), the next engine reads', async () => {
+    const files = ocrFiles();
+    const dir = mkdtempSync(join(tmpdir(), 'mf-ocr-crash-'));
+    try {
+      // The real worker script, then an exception no code of the thread catches, while the engine starts.
+      const crashing = join(dir, 'crashing-worker.mjs');
+      writeFileSync(crashing, `await import(${JSON.stringify(pathToFileURL(files.workerPath).href)});\nsetTimeout(() => { throw new Error('the engine broke'); }, 0);\n`);
+      const broken = new OnDeviceTextReader({ files: { ...files, workerPath: crashing }, loadTimeoutMs: 3_000 });
+      try {
+        await expect(broken.read({ kind: 'image', bytes: await printedPage(24, 0) })).rejects.toMatchObject({ code: 'internal', details: { retryable: true } });
+      } finally {
+        await broken.close();
+      }
+      // This process is still here, and a sound engine reads.
+      expect((await reader.read({ kind: 'image', bytes: await printedPage(24, 0) })).text).toContain('Harbour Street Market');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

@@ -188,14 +188,17 @@ export class OnDeviceTextReader implements TextReader {
     this.engine = starting;
     void starting.then(
       (engine) => {
-        // A worker thread that dies emits `error`, which nobody else listens for (tesseract.js sets a
-        // browser-style `onerror`): unheard, it would end this process. Heard, the engine is let go
-        // and the image in flight runs into its time budget.
+        // A worker thread that dies emits `error` (the worker script ends itself on an uncaught
+        // exception, so it exits instead; `error` stays heard in case another path raises it). Either
+        // way the engine is let go, the image in flight runs into its time budget and the next
+        // image starts a new engine.
         const thread: unknown = (engine as unknown as { worker?: unknown }).worker;
         if (thread instanceof EventEmitter) {
-          thread.on('error', () => {
+          const letGo = (): void => {
             if (this.engine === starting) this.engine = undefined;
-          });
+          };
+          thread.on('error', letGo);
+          thread.on('exit', letGo);
         }
       },
       () => undefined,
