@@ -204,6 +204,8 @@ export interface UserPoolSpec {
     allowedOAuthScopes: string[];
     accessTokenValidityMinutes: number;
     idTokenValidityMinutes: number;
+    /** How long a refresh token of this client works (`RefreshTokenValidity`; Cognito's default unit is days). */
+    refreshTokenValidityMinutes: number;
   }>;
 }
 

@@ -83,6 +83,9 @@ describe('a gallery session outliving its access token in the simulated stage', 
     const issued = stage.issuer.issued();
     expect(issued.map((entry) => [entry.grant, entry.expiresIn])).toEqual([['authorization_code', ACCESS_SECONDS]]);
     expect(await storedRefreshToken()).toEqual(expect.any(String));
+    // The issuer keeps it as long as the template's client says: -c refreshTokenDays, 30 by default.
+    const validity = new Set(stage.spec.userPools.flatMap((pool) => pool.clients.map((client) => client.refreshTokenValidityMinutes)));
+    expect([...validity]).toEqual([30 * 24 * 60]);
     const first = calls.find((call) => call.token !== null);
     expect(first?.token).toBeDefined();
     expect(claimsOf(first?.token ?? '')['jti']).toBe(issued[0]?.jti);

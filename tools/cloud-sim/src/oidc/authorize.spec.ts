@@ -12,6 +12,7 @@ const client: PoolClient = {
   allowedOAuthScopes: ['openid', 'email', 'profile'],
   accessTokenValidityMinutes: 60,
   idTokenValidityMinutes: 60,
+  refreshTokenValidityMinutes: 30 * 24 * 60,
 };
 
 const CHALLENGE = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM';

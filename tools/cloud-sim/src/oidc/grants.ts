@@ -7,8 +7,6 @@ import type { Session } from './tokens.js';
 
 /** Cognito's authorization codes are valid for five minutes. */
 export const CODE_TTL_MS = 5 * 60 * 1000;
-/** Cognito's default refresh token validity; the template's value is not part of the pool spec. */
-export const REFRESH_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 
 export interface CodeGrant {
   session: Session;
@@ -53,7 +51,8 @@ export class GrantStore {
 
   issueRefreshToken(session: Session, now: Date): string {
     const token = opaque();
-    this.#refresh.set(token, { session, expiresAt: now.getTime() + REFRESH_TTL_MS });
+    // As long as the session's client says (the template's `RefreshTokenValidity`).
+    this.#refresh.set(token, { session, expiresAt: now.getTime() + session.client.refreshTokenValidityMinutes * 60_000 });
     return token;
   }
 

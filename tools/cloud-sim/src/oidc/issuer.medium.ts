@@ -238,6 +238,27 @@ describe('local Cognito issuer', () => {
     }
   });
 
+  it('keeps a refresh token working as long as its client\u2019s validity in the template, and no longer', async () => {
+    const brief = await startIssuer({ pool: userPoolSpec({ gallery: { refreshTokenValidityMinutes: 90 } }), users: [alice], now: () => clock });
+    try {
+      const tokens = await signInWithPkce({ ...signIn(), issuerUrl: brief.url });
+      const refresh = (): Promise<Response> =>
+        fetch(`${brief.url}/oauth2/token`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ grant_type: 'refresh_token', client_id: 'gallery-client', refresh_token: tokens.refresh_token }).toString(),
+        });
+      clock = new Date(clock.getTime() + 89 * 60 * 1000);
+      expect((await refresh()).status).toBe(200);
+      clock = new Date(clock.getTime() + 2 * 60 * 1000);
+      const expired = await refresh();
+      expect(expired.status).toBe(400);
+      expect(await expired.json()).toMatchObject({ error: 'invalid_grant' });
+    } finally {
+      await brief.close();
+    }
+  });
+
   it('answers userInfo for its own live access tokens only', async () => {
     const { access_token, id_token } = await issuer.tokensFor('alice', 'gallery-client');
     const info = await fetch(`${issuer.url}/oauth2/userInfo`, { headers: { authorization: `Bearer ${access_token}` } });

@@ -45,6 +45,7 @@ export function userPoolSpec(options: UserPoolSpecOptions = {}): UserPoolSpec {
         allowedOAuthScopes: ['openid', 'email', 'profile'],
         accessTokenValidityMinutes: 60,
         idTokenValidityMinutes: 60,
+        refreshTokenValidityMinutes: 30 * 24 * 60,
         ...options.gallery,
       },
       {
@@ -57,6 +58,7 @@ export function userPoolSpec(options: UserPoolSpecOptions = {}): UserPoolSpec {
         allowedOAuthScopes: ['openid'],
         accessTokenValidityMinutes: 60,
         idTokenValidityMinutes: 60,
+        refreshTokenValidityMinutes: 30 * 24 * 60,
         ...options.other,
       },
     ],

@@ -403,6 +403,9 @@ function readNotifications(configuration: Record<string, unknown>): BucketSpec['
 
 type Props = (logicalId: string) => Record<string, unknown>;
 
+/** Cognito's default refresh token validity (30 days), for a client whose template gives none. */
+const DEFAULT_REFRESH_MINUTES = 30 * 24 * 60;
+
 function readUserPools(entries: Array<[string, TemplateResource]>, resolver: Resolver, props: Props): UserPoolSpec[] {
   // `Custom::CognitoSignInUrls` is an AwsCustomResource calling UpdateUserPoolClient at deploy time:
   // its parameters are what the client really has once deployed.
@@ -437,6 +440,8 @@ function readUserPools(entries: Array<[string, TemplateResource]>, resolver: Res
             allowedOAuthScopes: list(p.AllowedOAuthScopes as string[]),
             accessTokenValidityMinutes: minutes(p.AccessTokenValidity, units.AccessToken, 60),
             idTokenValidityMinutes: minutes(p.IdTokenValidity, units.IdToken, 60),
+            // A refresh token's validity is in days unless the units say otherwise.
+            refreshTokenValidityMinutes: minutes(p.RefreshTokenValidity, units.RefreshToken ?? 'days', DEFAULT_REFRESH_MINUTES),
           };
         });
       const groups = entries
