@@ -17,7 +17,7 @@ export function AccountButton({ onSignOut }: { onSignOut: () => void }) {
       </button>
       {open && (
         <AccountDialog
-          getToken={() => session.token}
+          getToken={() => session.currentToken()}
           onClose={() => setOpen(false)}
           onDeleted={() => {
             setOpen(false);

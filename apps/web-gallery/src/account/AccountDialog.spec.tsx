@@ -237,4 +237,13 @@ describe('deleteWholeAccount', () => {
     const api = createAccountApi(() => 't', fetch as unknown as typeof globalThis.fetch);
     expect(await api.deleteRound()).toEqual({ done: false, removed: removed(1) });
   });
+
+  it('asks for the token at each call and waits for it: a hosted sign-in renews it on the way', async () => {
+    const fetch = jest.fn(async (_path: string, _init: RequestInit) => response(202, { done: false, removed: removed(0) }));
+    const tokens = ['old', 'renewed'];
+    const api = createAccountApi(async () => tokens.shift() ?? null, fetch as unknown as typeof globalThis.fetch);
+    await api.deleteRound();
+    await api.deleteRound();
+    expect(fetch.mock.calls.map(([, init]) => new Headers(init.headers).get('authorization'))).toEqual(['Bearer old', 'Bearer renewed']);
+  });
 });

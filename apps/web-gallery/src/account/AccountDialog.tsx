@@ -7,8 +7,8 @@ import { createAccountApi, DELETE_PHRASE, deleteWholeAccount, type AccountApi, t
 export const EXPORT_POLL_MS = 2000;
 
 export interface AccountDialogProps {
-  /** The signed-in owner's token, read on each call. */
-  getToken: () => string | null;
+  /** The signed-in owner's token, read on each call (renewed first where the sign-in is hosted). */
+  getToken: () => string | null | Promise<string | null>;
   onClose: () => void;
   /** The account is gone: sign out (the caller ends the session and, in the cloud, the hosted sign-in). */
   onDeleted: () => void;

@@ -44,13 +44,16 @@ async function problem(response: Response): Promise<ApiError> {
 }
 
 /**
- * The account routes over `fetch`, with the bearer token read on each call. Kept beside the
- * dialog: the generated client gains them when the contract is published again.
+ * The account routes over `fetch`, with the bearer token read on each call. Not the gallery's
+ * client: its 401 handler ends the session at once, while here the last round's 401 ("this account
+ * was deleted") is the success the dialog reports itself.
  */
-export function createAccountApi(getToken: () => string | null, doFetch: typeof fetch = (input, init) => fetch(input, init)): AccountApi {
+export function createAccountApi(getToken: () => string | null | Promise<string | null>, doFetch: typeof fetch = (input, init) => fetch(input, init)): AccountApi {
   const call = async (path: string, init: RequestInit = {}): Promise<Response> => {
     const headers = new Headers(init.headers);
-    const token = getToken();
+    // Read at each call, as the gallery's client does: a hosted sign-in renews the token first when
+    // it is about to expire (an export or a deletion can outlast it).
+    const token = await getToken();
     if (token) headers.set('authorization', `Bearer ${token}`);
     headers.set('accept', 'application/json, application/problem+json');
     let response: Response;
