@@ -14,6 +14,14 @@ import {
  * is additive only (a new optional field); a breaking change is published as a new version of the
  * same `type`, and both versions are published side by side while consumers move over.
  */
+/**
+ * What a correlation id passed on from outside must look like (an `X-Request-Id` header, an id
+ * read back from a queued message): short and of plain characters only, so that one taken from a
+ * client can neither forge a log line nor bloat every event it causes. `=` is there for API
+ * Gateway's request ids, which are base64. Events written before may carry any string up to 128.
+ */
+export const CORRELATION_ID_PATTERN = /^[A-Za-z0-9._:=-]{1,128}$/;
+
 const envelope = {
   /** ULID of the event: consumers de-duplicate on it (delivery is at least once). */
   id: UlidSchema,

@@ -3,6 +3,7 @@
  * SQLite queue is at `@mediaflow/messaging/sqlite`, so code that does not use it does not load it.
  */
 export { DEFAULT_RETRY_BACKOFF, retryDelaySeconds, type RetryBackoff } from './backoff.js';
+export { correlated, correlationIdOf, currentCorrelationId, isCorrelationId, withCorrelationId } from './correlation.js';
 export { QueueClosedError, QueueSchemaError, UnknownQueueError } from './errors.js';
 export { matchesPolicy, type FilterPolicy } from './filter-policy.js';
 export { LocalEventBus, type Subscription } from './local-event-bus.js';

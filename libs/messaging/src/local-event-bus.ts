@@ -1,4 +1,5 @@
 import { eventAttributes, type DomainEvent, type EventBus, type MessageQueue } from '@mediaflow/domain';
+import { correlated } from './correlation.js';
 import { matchesPolicy, type FilterPolicy } from './filter-policy.js';
 import { isGroupedQueue, type AtomicSendGroup, type GroupSend } from './types.js';
 
@@ -19,7 +20,8 @@ export interface Subscription {
  * sends one by one; if one fails, `publish` rejects and the caller publishes again, and queues that
  * already had the event get it twice. That is the at-least-once contract every consumer already
  * handles by de-duplicating on the event id. A queue gets an event once even when several of its
- * subscriptions match.
+ * subscriptions match. An event without a `correlationId` gets the one of the work publishing it
+ * (`withCorrelationId`: the request, or the job whose message caused it).
  *
  * @example
  * const bus = new LocalEventBus([
@@ -34,7 +36,8 @@ export class LocalEventBus implements EventBus {
     this.subscriptions = subscriptions.map((s) => ({ ...s }));
   }
 
-  async publish(event: DomainEvent): Promise<void> {
+  async publish(published: DomainEvent): Promise<void> {
+    const event = correlated(published);
     const attributes = eventAttributes(event);
     const body = JSON.stringify(event);
     const targets = new Set<MessageQueue>();

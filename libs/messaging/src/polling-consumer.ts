@@ -7,6 +7,7 @@ import {
   type ReceivedMessage,
 } from '@mediaflow/domain';
 import { DEFAULT_RETRY_BACKOFF, retryDelaySeconds, type RetryBackoff } from './backoff.js';
+import { correlationIdOf, withCorrelationId } from './correlation.js';
 import { canChangeVisibility } from './types.js';
 
 /** Pause between receives that found nothing when long polling is off. */
@@ -58,6 +59,8 @@ interface Job {
  * receives, at most `concurrency` handlers at once, ack on success, and on failure a release with
  * an exponential backoff delay so the message is retried and, once the queue's `maxReceives` is
  * reached, moves to its dead-letter queue. Handler errors never escape; report them with `onError`.
+ * Each message is handled (and its errors reported) with the correlation id its body carries
+ * ({@link correlationIdOf}): the events it publishes pass it on, and a logger can read it.
  *
  * @example
  * const consumer = new PollingConsumer(broker.queue('image'), { concurrency: 2, onError: (e, c) => log.error(c.stage, e) });
@@ -176,8 +179,11 @@ export class PollingConsumer implements QueueConsumer {
   private dispatch(handler: MessageHandler, message: ReceivedMessage): void {
     const job: Job = { message, abandoned: false, heartbeat: undefined, done: Promise.resolve() };
     this.jobs.add(job);
-    this.startHeartbeat(job);
-    job.done = this.handle(handler, job).finally(() => {
+    // The heartbeat too, so that its failures are reported under the message's correlation id.
+    job.done = withCorrelationId(correlationIdOf(message.body), () => {
+      this.startHeartbeat(job);
+      return this.handle(handler, job);
+    }).finally(() => {
       this.stopHeartbeat(job);
       this.jobs.delete(job);
       this.wakeLoop?.();
