@@ -10,11 +10,6 @@ import {
 } from './media.js';
 
 /**
- * Domain events are the public API of the event bus. Versioning rule: within one `version` a change
- * is additive only (a new optional field); a breaking change is published as a new version of the
- * same `type`, and both versions are published side by side while consumers move over.
- */
-/**
  * What a correlation id passed on from outside must look like (an `X-Request-Id` header, an id
  * read back from a queued message): short and of plain characters only, so that one taken from a
  * client can neither forge a log line nor bloat every event it causes. `=` is there for API
@@ -22,6 +17,11 @@ import {
  */
 export const CORRELATION_ID_PATTERN = /^[A-Za-z0-9._:=-]{1,128}$/;
 
+/**
+ * Domain events are the public API of the event bus. Versioning rule: within one `version` a change
+ * is additive only (a new optional field); a breaking change is published as a new version of the
+ * same `type`, and both versions are published side by side while consumers move over.
+ */
 const envelope = {
   /** ULID of the event: consumers de-duplicate on it (delivery is at least once). */
   id: UlidSchema,
