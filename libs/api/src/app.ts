@@ -13,6 +13,7 @@ import { CachedMediaGrants, LocalMediaGrants, type MediaGrantSigner } from './me
 import { requireOriginSecret, type OriginSecret } from './origin-secret.js';
 import { problemResponse } from './problems.js';
 import { admitOrRefuse, rateLimiterOf } from './rate-limit.js';
+import { requestIds, type RequestTracing } from './request-ids.js';
 import { ResponseCache } from './response-cache.js';
 import { mountRoutes, type ApiRoute } from './route.js';
 import { albumRoutes } from './routes/albums.js';
@@ -93,6 +94,11 @@ export interface ApiOptions {
    * whatever their token. Absent, no such route.
    */
   account?: AccountOptions;
+  /**
+   * Where requests' ids come from, the scope they run in and the access log (`request-ids.ts`).
+   * Whatever it says, every answer carries its request's id in `X-Request-Id`.
+   */
+  tracing?: RequestTracing;
 }
 
 /** How share links are served: `createApi`'s `shares`. */
@@ -222,6 +228,8 @@ export function createApi(options: ApiOptions): Hono<ApiEnv> {
   const document: OpenApiDocument = buildOpenApiDocument(routes, { mediaCookieName: cookieName });
 
   const app = new Hono<ApiEnv>();
+  // Outermost: every answer, a refusal by the middleware below included, carries the request's id.
+  app.use('*', requestIds(deps.ids, options.tracing));
   app.use(
     '*',
     secureHeaders({

@@ -17,6 +17,8 @@ export { sharePath } from './routes/shares.js';
 export { ACCOUNT_DELETION_BUDGET_MS, type AccountOptions } from './routes/me.js';
 export { buildOpenApiDocument } from './openapi.js';
 export { requireOriginSecret } from './origin-secret.js';
+export { loggedPath, REQUEST_ID_HEADER, requestIds } from './request-ids.js';
+export type { AccessLogEntry, RequestTracing } from './request-ids.js';
 export type { OriginSecret } from './origin-secret.js';
 export type { JsonSchema, OpenApiDocument, OpenApiOperation, OpenApiParameter } from './openapi.js';
 export { problem, problemResponse, retryAfterSeconds, toProblem, STATUS_BY_CODE } from './problems.js';

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { CORRELATION_ID_PATTERN } from '@mediaflow/domain';
+import { REQUEST_ID_HEADER } from './request-ids.js';
 import { GRANT_QUERY_PARAM, type ApiRoute, type RouteSecurity } from './route.js';
 import { requestComponents, responseComponents, type ComponentRegistry } from './schemas.js';
 
@@ -19,7 +21,7 @@ export interface OpenApiOperation {
   security: Record<string, string[]>[];
   parameters?: OpenApiParameter[];
   requestBody?: { required: true; content: Record<string, { schema: JsonSchema }> };
-  responses: Record<string, { description: string; content?: Record<string, { schema: JsonSchema }> }>;
+  responses: Record<string, { description: string; headers?: Record<string, { $ref: string }>; content?: Record<string, { schema: JsonSchema }> }>;
 }
 
 export interface OpenApiDocument {
@@ -28,6 +30,7 @@ export interface OpenApiDocument {
   servers: { url: string }[];
   components: {
     securitySchemes: Record<string, JsonSchema>;
+    headers?: Record<string, { description: string; schema: JsonSchema }>;
     schemas: Record<string, JsonSchema>;
   };
   paths: Record<string, Record<string, OpenApiOperation>>;
@@ -80,6 +83,9 @@ function security(kind: RouteSecurity): Record<string, string[]>[] {
 
 const problemContent = { 'application/problem+json': { schema: { $ref: `${COMPONENTS}Problem` } } };
 
+/** Every answer carries its request's id (`request-ids.ts`). */
+const answerHeaders = () => ({ [REQUEST_ID_HEADER]: { $ref: '#/components/headers/RequestId' } });
+
 function operation(route: ApiRoute): OpenApiOperation {
   const where = `${route.method.toUpperCase()} ${route.path}`;
   const op: OpenApiOperation = { operationId: route.operationId, summary: route.summary, tags: [route.tag], security: security(route.security), responses: {} };
@@ -91,13 +97,14 @@ function operation(route: ApiRoute): OpenApiOperation {
   if (route.body !== undefined) op.requestBody = { required: true, content: { 'application/json': { schema: bodyRef(route.body, requestComponents, where) } } };
   else if (route.rawBody !== undefined) op.requestBody = { required: true, content: { [route.rawBody]: { schema: { type: 'string', format: 'binary' } } } };
   for (const [status, spec] of Object.entries(route.responses)) {
-    if ('schema' in spec) op.responses[status] = { description: spec.description, content: { 'application/json': { schema: bodyRef(spec.schema, responseComponents, where) } } };
-    else if ('bytes' in spec) op.responses[status] = { description: spec.description, content: { [spec.bytes]: { schema: { type: 'string', format: 'binary' } } } };
-    else op.responses[status] = { description: spec.description };
+    const headers = answerHeaders();
+    if ('schema' in spec) op.responses[status] = { description: spec.description, headers, content: { 'application/json': { schema: bodyRef(spec.schema, responseComponents, where) } } };
+    else if ('bytes' in spec) op.responses[status] = { description: spec.description, headers, content: { [spec.bytes]: { schema: { type: 'string', format: 'binary' } } } };
+    else op.responses[status] = { description: spec.description, headers };
   }
   const errors = [...(route.security === 'public' || route.security === 'presigned' ? [] : [401]), ...(route.body === undefined ? [] : [415]), ...route.errors];
   for (const status of [...new Set(errors)].sort((a, b) => a - b)) {
-    op.responses[String(status)] = { description: 'problem details (RFC 9457)', content: problemContent };
+    op.responses[String(status)] = { description: 'problem details (RFC 9457)', headers: answerHeaders(), content: problemContent };
   }
   return op;
 }
@@ -129,6 +136,13 @@ export function buildOpenApiDocument(routes: readonly ApiRoute[], options: { med
     servers: [{ url: '/' }],
     components: {
       securitySchemes,
+      headers: {
+        RequestId: {
+          description:
+            'The request\u2019s id: the client\u2019s own X-Request-Id when it is a plain short token, else one the server gave it (in AWS, API Gateway\u2019s request id). The events and jobs the request causes carry it as their correlation id.',
+          schema: { type: 'string', pattern: CORRELATION_ID_PATTERN.source },
+        },
+      },
       schemas: { ...componentSchemas(requestComponents, 'input'), ...componentSchemas(responseComponents, 'output') },
     },
     paths,
