@@ -1,5 +1,6 @@
 import { parseKey, type ReceivedMessage } from '@mediaflow/domain';
 import type { CoreDeps, ServiceDeps } from '@mediaflow/media-service';
+import { currentCorrelationId, withCorrelationId } from '@mediaflow/messaging';
 import { sqsBatchHandler } from '@mediaflow/messaging/aws';
 import type { HandlerOptions, WorkerHandler } from '@mediaflow/workers';
 import type { Context, S3Event, SQSBatchResponse, SQSEvent } from 'aws-lambda';
@@ -73,7 +74,10 @@ export interface ConsumerOptions {
 /**
  * An SQS-triggered function around a worker handler: partial batch failures (only the records
  * that threw are retried), each domain event at most once, one log child per record carrying the
- * SQS message id (its correlation id), the item and kind, and metrics per record.
+ * SQS message id, the item and kind, and metrics per record. A record's correlation id is the one
+ * its event carries (the API request's id, passed on from event to event); a message that carries
+ * none (an S3 notification) starts one: S3's id of the upload's request, else the message id. The
+ * events the record causes carry it on.
  */
 export function queueConsumer<D extends CoreDeps>(
   runtime: Runtime<D>,
@@ -84,9 +88,10 @@ export function queueConsumer<D extends CoreDeps>(
   const readFacts = options.facts ?? eventFacts;
   const perRecord = async (message: ReceivedMessage): Promise<void> => {
     const facts = readFacts(message);
+    const correlationId = currentCorrelationId() ?? facts.requestId ?? message.id;
     let kind = facts.kind;
     const logger = telemetry.logger.createChild();
-    logger.setCorrelationId(message.id);
+    logger.setCorrelationId(correlationId);
     logger.appendPersistentKeys({
       messageId: message.id,
       receiveCount: message.receiveCount,
@@ -102,7 +107,7 @@ export function queueConsumer<D extends CoreDeps>(
         log(entry);
       },
     });
-    await telemetry.measure(() => kind ?? options.kind, () => handler(message));
+    await withCorrelationId(correlationId, () => telemetry.measure(() => kind ?? options.kind, () => handler(message)));
   };
   const batch = sqsBatchHandler(options.idempotent === false ? perRecord : runtime.once(perRecord));
   return telemetry.wrap(() => undefined, batch);

@@ -75,13 +75,26 @@ export class Telemetry {
 
 /**
  * The workers' structured log entries (`{ level, msg, ...fields }`) on a Powertools logger, so a
- * handler's outcome lines carry the invocation's and the record's keys.
+ * handler's outcome lines carry the invocation's and the record's keys (`correlation_id` among
+ * them). The levels are those of the local server's pino logger, `fatal` being Powertools'
+ * `critical`; an entry without a known level is `info`, as locally.
  */
 export function toLogger(logger: Logger): (entry: Record<string, unknown>) => void {
   return ({ level, msg, ...fields }) => {
     const message = typeof msg === 'string' ? msg : 'worker';
-    if (level === 'error') logger.error(message, fields);
-    else if (level === 'warn') logger.warn(message, fields);
-    else logger.info(message, fields);
+    switch (level) {
+      case 'trace':
+        return logger.trace(message, fields);
+      case 'debug':
+        return logger.debug(message, fields);
+      case 'warn':
+        return logger.warn(message, fields);
+      case 'error':
+        return logger.error(message, fields);
+      case 'fatal':
+        return logger.critical(message, fields);
+      default:
+        return logger.info(message, fields);
+    }
   };
 }

@@ -1,12 +1,15 @@
 import { generateKeyPairSync } from 'node:crypto';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { OwnerRateLimiter } from '@mediaflow/api';
 import type { Cache } from '@mediaflow/domain';
 import { InMemoryCache, makeMediaItem } from '@mediaflow/domain/testing';
+import { SnsEventBus } from '@mediaflow/messaging/aws';
 import { DynamoRateLimiter } from '@mediaflow/storage/dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { GOOD_ENV, lambdaContext, memoryRuntime } from '../test-support.js';
 import { ConfigError, loadConfig } from '../config.js';
-import { callerRateLimiter, createApiHandler, groupsClaim, mediaAccessSigner, principalFromClaims, shareOptions, withHotQueryCache } from './api.js';
+import { callerRateLimiter, createApiHandler, gatewayRequestId, groupsClaim, mediaAccessSigner, principalFromClaims, shareOptions, withHotQueryCache } from './api.js';
 
 /** An HTTP API (payload 2.0) request; `claims` are what the JWT authorizer verified, `headers` what is sent beside the token. */
 function request(method: string, path: string, claims?: Record<string, string>, headers: Record<string, string> = {}): APIGatewayProxyEventV2WithJWTAuthorizer {
@@ -90,6 +93,39 @@ describe('api function (API Gateway HTTP API v2, JWT authorizer)', () => {
     expect(res.statusCode).toBe(401);
     expect(res.headers?.['content-type']).toBe('application/problem+json');
     expect(JSON.parse(res.body ?? '')).toMatchObject({ status: 401 });
+  });
+});
+
+describe('api function: request ids', () => {
+  const sns = mockClient(SNSClient);
+  beforeEach(() => sns.reset());
+
+  it('answers with API Gateway\u2019s request id, which the events the request publishes carry as their correlation id', async () => {
+    sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
+    const { runtime, deps } = memoryRuntime('api');
+    const bus = new SnsEventBus({ client: new SNSClient({ region: 'eu-west-1' }), topicArn: GOOD_ENV['EVENTS_TOPIC_ARN'] ?? '' });
+    const handler = createApiHandler({ ...runtime, deps: { ...deps, bus } });
+    const post = { ...request('POST', '/api/v1/uploads', { sub: 'alice' }, { 'content-type': 'application/json', 'x-request-id': 'from-the-client' }), body: JSON.stringify({ filename: 'a.jpg', size: 1024 }) };
+
+    const res = (await handler(post, lambdaContext('api'))) as APIGatewayProxyStructuredResultV2;
+
+    expect(res.statusCode).toBe(201);
+    expect(res.headers?.['x-request-id']).toBe('JKJaXmPLvHcESHA=');
+    const published = sns.commandCalls(PublishCommand).map((call) => JSON.parse(call.args[0].input.Message ?? '') as { type: string; correlationId?: string });
+    expect(published).toEqual([expect.objectContaining({ type: 'media.upload_started', correlationId: 'JKJaXmPLvHcESHA=' })]);
+  });
+
+  it('answers a refusal with the id too', async () => {
+    const { runtime } = memoryRuntime('api');
+    const res = (await createApiHandler(runtime)(request('GET', '/api/v1/media'), lambdaContext('api'))) as APIGatewayProxyStructuredResultV2;
+    expect(res.statusCode).toBe(401);
+    expect(res.headers?.['x-request-id']).toBe('JKJaXmPLvHcESHA=');
+  });
+
+  it('reads the id from the bindings hono/aws-lambda gives the app', () => {
+    expect(gatewayRequestId({ event: request('GET', '/api/health') })).toBe('JKJaXmPLvHcESHA=');
+    expect(gatewayRequestId(undefined)).toBeUndefined();
+    expect(gatewayRequestId({ event: { requestContext: { requestId: 7 } } })).toBeUndefined();
   });
 });
 

@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
-import { CloudFrontMediaAccess, CloudFrontMediaGrants, createApi, DEFAULT_UNLOCK_ATTEMPTS, gatewayClaims, type AccountOptions, type MediaAccessSigner, type ShareOptions } from '@mediaflow/api';
+import { CloudFrontMediaAccess, CloudFrontMediaGrants, createApi, DEFAULT_UNLOCK_ATTEMPTS, gatewayClaims, loggedPath, type AccountOptions, type MediaAccessSigner, type ShareOptions } from '@mediaflow/api';
 import { CachingMediaRepository, OwnerIdSchema, rolesOf, type AccountDirectory, type Cache, type Principal, type RateLimit, type RateLimiter } from '@mediaflow/domain';
+import { withCorrelationId } from '@mediaflow/messaging';
 import { DynamoMediaRepository, DynamoRateLimiter } from '@mediaflow/storage/dynamodb';
 import { RedisCache } from '@mediaflow/storage/redis';
 import { readSecretString } from '@mediaflow/storage/secrets-manager';
@@ -37,6 +38,12 @@ export function principalFromClaims(env: unknown): Principal | undefined {
   return parsed.success ? { ownerId: parsed.data, roles: rolesOf(groupsClaim(claims?.['cognito:groups'])) } : undefined;
 }
 
+/** API Gateway's id of the request, from the Lambda event `hono/aws-lambda` puts on the bindings. */
+export function gatewayRequestId(env: unknown): string | undefined {
+  const id = (env as { event?: { requestContext?: { requestId?: unknown } } } | undefined)?.event?.requestContext?.requestId;
+  return typeof id === 'string' ? id : undefined;
+}
+
 /**
  * The HTTP API behind API Gateway HTTP API (payload v2) with a Cognito JWT authorizer, which
  * verified the token: the owner is taken from its claims. Media is served by CloudFront from S3
@@ -46,7 +53,10 @@ export function principalFromClaims(env: unknown): Principal | undefined {
  * CloudFront (no `x-origin-verify` header with that value) is answered 403 before anything else.
  * With a `mediaAccess` signer ({@link mediaAccessSigner}), `POST /api/v1/media-access` sets the
  * CloudFront signed cookies the distribution asks of every media request. With `account`
- * ({@link accountDeletion}), `DELETE /api/v1/me` deletes the caller's account.
+ * ({@link accountDeletion}), `DELETE /api/v1/me` deletes the caller's account. A request's id is
+ * API Gateway's (answered in `X-Request-Id`, the `correlation_id` of the function's log lines and
+ * of the events it publishes); the gateway's own access log has one line per request, so the
+ * function writes none.
  */
 export function createApiHandler(
   runtime: Runtime,
@@ -66,11 +76,12 @@ export function createApiHandler(
     ...(runtime.config.ORIGIN_VERIFY_SECRET === undefined ? {} : { originSecret: { header: ORIGIN_VERIFY_HEADER, value: runtime.config.ORIGIN_VERIFY_SECRET } }),
     // The DynamoDB repository keeps no revisions, which the page cache needs; do not reserve its memory.
     responseCache: false,
-    onError: (error, request) => telemetry.logger.error('request failed', { error: error instanceof Error ? error : String(error), path: new URL(request.url).pathname }),
+    onError: (error, request) => telemetry.logger.error('request failed', { error: error instanceof Error ? error : String(error), path: loggedPath(new URL(request.url).pathname) }),
+    tracing: { platformRequestId: gatewayRequestId, scope: withCorrelationId },
   });
   const lambda = handle(app);
   return telemetry.wrap(
-    (event) => event.requestContext.requestId,
+    (event) => gatewayRequestId({ event }),
     async (event, context) => {
       const principal = principalFromClaims({ event });
       if (principal) telemetry.logger.appendKeys({ ownerId: principal.ownerId });
