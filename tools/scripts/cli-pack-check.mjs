@@ -223,7 +223,7 @@ try {
     .toFile(photo);
   const report = await timed('ingest --json of a JPEG', () => JSON.parse(mediaflow('ingest', photo, '--port', String(port), '--data-dir', dataDir, '--json', '--timeout', '120')));
   check(report.files?.[0]?.status === 'ready' && report.summary?.failed === 0, `mediaflow ingest --json: ${JSON.stringify(report.files?.[0])}`);
-  const errors = output.split('\n').filter((line) => line.includes('"level":"error"'));
+  const errors = output.split('\n').filter((line) => /"level":"(ERROR|FATAL)"/.test(line));
   check(errors.length === 0, `the server logged no error while serving and processing${errors.length === 0 ? '' : `:\n${errors.join('\n')}`}`);
   console.log(`total ${((Date.now() - started) / 1000).toFixed(1)} s:\n  ${timings.join('\n  ')}`);
   console.log('cli-pack: 1 passed');

@@ -1,5 +1,7 @@
 import { localOwnerId } from '@mediaflow/api';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type Command, type Io } from '../io.js';
+import { LogFormatSchema, LogLevelSchema, type LocalConfig } from '../local/config.js';
+import { createServerLogger, toLog } from '../local/logging.js';
 import { startLocalStack } from '../local/stack.js';
 import { defaultGalleryDir, runningFile } from './gallery-dir.js';
 import { LOCAL_OPTIONS_USAGE, parseLocalCommand } from './local-options.js';
@@ -15,15 +17,36 @@ ${LOCAL_OPTIONS_USAGE}
   --gallery DIR           the web gallery's build (env MEDIAFLOW_GALLERY_DIR; default
                           the gallery the installed CLI ships, beside its dist/,
                           else apps/web-gallery/dist in the workspace)
-  --quiet                 do not log each job
+  --log-level LEVEL       the lowest level logged: trace, debug, info, warn, error,
+                          fatal or silent (default info, env MEDIAFLOW_LOG_LEVEL);
+                          each request and each job is an info line
+  --log-format FORMAT     json (one object a line) or pretty (default pretty on a
+                          terminal, json elsewhere; env MEDIAFLOW_LOG_FORMAT)
+  --quiet                 log warnings and errors only: --log-level warn
   --no-response-cache     build every list page from the database (to measure a cache miss)
   -h, --help              show this help
+
+The log goes to stderr, with the field names of the Lambdas' logs (docs/logging.md).
+Every answer of the API carries its request's id in X-Request-Id, and every log line
+of the request and of the jobs it caused carries it as correlation_id.
 
 Exit codes:
   0  stopped (Ctrl+C or SIGTERM) after jobs in flight finished or went back
   1  could not start (the port is taken, the data directory cannot be used...)
   2  bad usage: an unknown or malformed option, a bad --user
 `;
+
+/**
+ * The log's level and format from the flags, else the config (environment): `--log-level` wins
+ * over `--quiet`, which is `warn`. A message when a flag's value is not one of the choices.
+ */
+function loggingOf(values: Record<string, unknown>, config: LocalConfig): { level: LocalConfig['logLevel']; format: LocalConfig['logFormat']; color: boolean } | string {
+  const level = LogLevelSchema.safeParse(values['log-level'] ?? (values['quiet'] === true ? 'warn' : config.logLevel));
+  if (!level.success) return `--log-level must be one of ${LogLevelSchema.options.join(', ')}`;
+  const format = LogFormatSchema.optional().safeParse(values['log-format'] ?? config.logFormat);
+  if (!format.success) return `--log-format must be one of ${LogFormatSchema.options.join(', ')}`;
+  return { level: level.data, format: format.data, color: config.noColor === undefined };
+}
 
 /** Waits for SIGINT/SIGTERM; overridable in tests. */
 export type StopSignal = () => Promise<void>;
@@ -43,9 +66,20 @@ export function serveCommandWith(stopSignal: StopSignal): Command {
   return {
     summary: 'run the local stack (API, workers, gallery) at http://localhost:3000',
     async run(args: readonly string[], io: Io): Promise<number> {
-      const parsed = parseLocalCommand('serve', SERVE_USAGE, args, io, { user: { type: 'string' }, gallery: { type: 'string' }, quiet: { type: 'boolean' }, 'no-response-cache': { type: 'boolean' } });
+      const parsed = parseLocalCommand('serve', SERVE_USAGE, args, io, {
+        user: { type: 'string' },
+        gallery: { type: 'string' },
+        quiet: { type: 'boolean' },
+        'log-level': { type: 'string' },
+        'log-format': { type: 'string' },
+        'no-response-cache': { type: 'boolean' },
+      });
       if (typeof parsed === 'number') return parsed;
-      const quiet = parsed.values['quiet'] === true;
+      const logging = loggingOf(parsed.values, parsed.config);
+      if (typeof logging === 'string') {
+        io.stderr(`mediaflow serve: ${logging}\n\n${SERVE_USAGE}`);
+        return EXIT_USAGE;
+      }
       let user: string;
       try {
         user = localOwnerId((parsed.values['user'] as string | undefined) ?? 'local');
@@ -58,12 +92,14 @@ export function serveCommandWith(stopSignal: StopSignal): Command {
         galleryDir: (parsed.values['gallery'] as string | undefined) ?? parsed.config.galleryDir ?? defaultGalleryDir(runningFile(), process.cwd()),
         responseCache: parsed.values['no-response-cache'] !== true,
       };
+      const logger = createServerLogger({
+        ...logging,
+        terminal: io.isTTY === true,
+        write: io.stderr,
+      });
       let stack;
       try {
-        stack = await startLocalStack(config, (entry) => {
-          // Warnings (a data directory others could read, a server other machines can reach) show even when quiet.
-          if (!quiet || entry['level'] === 'error' || entry['level'] === 'warn') io.stderr(`${JSON.stringify({ time: new Date().toISOString(), ...entry })}\n`);
-        });
+        stack = await startLocalStack(config, toLog(logger));
       } catch (error) {
         io.stderr(`mediaflow serve: could not start: ${(error as Error).message}\n`);
         return EXIT_FAILURE;

@@ -17,3 +17,13 @@ describe('loadLocalConfig', () => {
     expect(() => loadLocalConfig({ MEDIAFLOW_MAX_IMAGE_BYTES: '0' })).toThrow();
   });
 });
+
+describe('loadLocalConfig: the log', () => {
+  it('reads the level and format from MEDIAFLOW_LOG_LEVEL and MEDIAFLOW_LOG_FORMAT, and NO_COLOR', () => {
+    const defaults = loadLocalConfig({});
+    expect([defaults.logLevel, defaults.logFormat, defaults.noColor]).toEqual(['info', undefined, undefined]);
+    expect(loadLocalConfig({ MEDIAFLOW_LOG_LEVEL: 'debug', MEDIAFLOW_LOG_FORMAT: 'json', NO_COLOR: '1' })).toMatchObject({ logLevel: 'debug', logFormat: 'json', noColor: '1' });
+    expect(() => loadLocalConfig({ MEDIAFLOW_LOG_LEVEL: 'loud' })).toThrow();
+    expect(() => loadLocalConfig({ MEDIAFLOW_LOG_FORMAT: 'xml' })).toThrow();
+  });
+});

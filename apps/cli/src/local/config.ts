@@ -1,6 +1,14 @@
 import { isIPv4, isIPv6 } from 'node:net';
 import { z } from 'zod';
 
+/** pino's levels, lowest first; `silent` logs nothing. */
+export const LogLevelSchema = z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']);
+export type LogLevel = z.infer<typeof LogLevelSchema>;
+
+/** JSON lines (one object a line, for files, pipes and log stores) or lines for people to read. */
+export const LogFormatSchema = z.enum(['json', 'pretty']);
+export type LogFormat = z.infer<typeof LogFormatSchema>;
+
 /**
  * The local stack's settings, parsed once at start-up from the environment (`MEDIAFLOW_*`) and
  * command-line flags (flags win). Nothing deeper reads `process.env`.
@@ -83,6 +91,12 @@ export const LocalConfigSchema = z.object({
   sweepIntervalSeconds: z.coerce.number().int().min(0).max(7 * 24 * 3600).default(3600),
   /** Objects younger than this are never swept: an upload or a job may still be recording them. */
   sweepGraceSeconds: z.coerce.number().int().min(0).max(30 * 24 * 3600).default(3600),
+  /** The lowest level `serve` writes to its log (docs/logging.md). */
+  logLevel: LogLevelSchema.default('info'),
+  /** How `serve` writes its log; unset: pretty on a terminal, JSON lines elsewhere. */
+  logFormat: LogFormatSchema.optional(),
+  /** `NO_COLOR` (no-color.org): set to anything, the pretty log has no colours. */
+  noColor: z.string().optional(),
 }).refine((c) => (c.ffmpegPath === undefined) === (c.ffprobePath === undefined), {
   // A probe from one build and an encode from another disagree on what they accept.
   message: 'MEDIAFLOW_FFMPEG and MEDIAFLOW_FFPROBE are set together or not at all',
@@ -113,6 +127,9 @@ const ENV_KEYS: Record<string, keyof LocalConfig> = {
   MEDIAFLOW_VISIBILITY_TIMEOUT_SECONDS: 'visibilityTimeoutSeconds',
   MEDIAFLOW_SWEEP_INTERVAL_SECONDS: 'sweepIntervalSeconds',
   MEDIAFLOW_SWEEP_GRACE_SECONDS: 'sweepGraceSeconds',
+  MEDIAFLOW_LOG_LEVEL: 'logLevel',
+  MEDIAFLOW_LOG_FORMAT: 'logFormat',
+  NO_COLOR: 'noColor',
 };
 
 /** Reads the settings from an environment and overrides (from flags). */

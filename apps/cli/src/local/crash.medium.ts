@@ -264,15 +264,15 @@ describe('mediaflow serve killed during a burst of uploads', () => {
       .stderr()
       .split('\n')
       .filter((line) => line.startsWith('{'))
-      .map((line) => JSON.parse(line) as { level: string; msg: string; error?: string } & Partial<SweepReport>);
-    const errors = logged.filter((e) => e.level === 'error');
+      .map((line) => JSON.parse(line) as { level: string; message: string; error?: string } & Partial<SweepReport>);
+    const errors = logged.filter((e) => e.level === 'ERROR');
     // At start-up: uploads whose bytes arrived just before the kill go back to ingest, and items
     // recorded as uploaded whose event the kill swallowed are announced again.
-    const atStart = logged.find((e) => e.msg === 'swept the data directory');
-    const stranded = logged.find((e) => e.msg === 'announced stranded uploads again') as { count?: number } | undefined;
+    const atStart = logged.find((e) => e.message === 'swept the data directory');
+    const stranded = logged.find((e) => e.message === 'announced stranded uploads again') as { count?: number } | undefined;
     // Deliveries repeated after the crash may race for an item's version; the queue retries the
     // loser, which then finds the work done. Nothing else may go wrong.
-    const races = errors.filter((e) => e.msg === 'handler failed' && /changed \(version \d+, expected \d+\)/.test(e.error ?? ''));
+    const races = errors.filter((e) => e.message === 'handler failed' && /changed \(version \d+, expected \d+\)/.test(e.error ?? ''));
     expect(errors.filter((e) => !races.includes(e))).toEqual([]);
 
     const before = await allItems(repo);

@@ -99,7 +99,7 @@ describe('local server hardening', () => {
       if (previous === undefined) delete process.env['MEDIAFLOW_TAGGER'];
       else process.env['MEDIAFLOW_TAGGER'] = previous;
     }
-    const warned = io.err().split('\n').filter((line) => line.includes('"level":"warn"'));
+    const warned = io.err().split('\n').filter((line) => line.includes('"level":"WARN"'));
     expect(warned.some((line) => line.includes('not a loopback address'))).toBe(true);
     expect(warned.some((line) => line.includes('was open to other users of this machine (mode 0750)'))).toBe(true);
     expect(io.out()).toContain('Signed-in link for "alice"');

@@ -4,11 +4,11 @@ import { availableParallelism } from 'node:os';
 import { extname, join, resolve, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
-import { bearerTokens, createApi, type LocalTokens } from '@mediaflow/api';
+import { bearerTokens, createApi, loggedPath, type LocalTokens } from '@mediaflow/api';
 import { systemClock, ulidGenerator, type Clock, type DetectedLabel, type EventBus, type MessageQueue, type ModerationLabel, type MultipartUploads } from '@mediaflow/domain';
 import { SharpImageProcessor } from '@mediaflow/image-pipeline';
 import { linkPageStatus, ServiceConfigSchema, type ServiceConfig, type ServiceDeps, type SweeperDeps } from '@mediaflow/media-service';
-import { LocalEventBus } from '@mediaflow/messaging';
+import { currentCorrelationId, LocalEventBus, withCorrelationId } from '@mediaflow/messaging';
 import { openQueues, type SqliteQueueBroker } from '@mediaflow/messaging/sqlite';
 import { FsMultipartUploads, FsObjectStore, presignedHandler } from '@mediaflow/storage/fs';
 import { SqliteMediaChangeFeed, SqliteMediaRepository } from '@mediaflow/storage/sqlite';
@@ -159,6 +159,15 @@ export function openLocalSweeper(config: LocalConfig, clock: Clock = systemClock
   };
 }
 
+/**
+ * The ingest message of an object whose bytes arrived, as S3's event would announce it, with the
+ * id of the request that sent the last of them: the ingest job and what it causes carry it on.
+ */
+function ingestMessage(object: { key: string; size: number }): string {
+  const correlationId = currentCorrelationId();
+  return JSON.stringify(correlationId === undefined ? object : { ...object, correlationId });
+}
+
 /** `/api/`, `/media/` and `/_local/` URLs: the API's (CloudFront routes the same prefixes in AWS). */
 const API_PATH = /^[a-z]+:\/\/[^/]+\/(?:api|media|_local)\//;
 /** The gallery's page of a share link, `/s/{token}`. */
@@ -220,7 +229,7 @@ export async function startLocalStack(config: LocalConfig, log: Log = () => unde
     abort: (key, uploadId) => parts.abort(key, uploadId),
     async complete(key, uploadId, list) {
       const head = await parts.complete(key, uploadId, list);
-      await ingest.send(JSON.stringify({ key, size: head.size }));
+      await ingest.send(ingestMessage({ key, size: head.size }));
       return head;
     },
   };
@@ -268,7 +277,7 @@ export async function startLocalStack(config: LocalConfig, log: Log = () => unde
     // A URL writes only while its item waits for its bytes: not after a delete, not over a stored original.
     awaitingUpload: async ({ ownerId, mediaId }) => (await repo.get(ownerId, mediaId))?.status === 'uploading',
     onObjectCreated: async (object) => {
-      await ingest.send(JSON.stringify(object));
+      await ingest.send(ingestMessage(object));
     },
   });
 
@@ -283,7 +292,9 @@ export async function startLocalStack(config: LocalConfig, log: Log = () => unde
     account: { records: database, directory: { deleteUser: async (ownerId) => void generations.revoke(ownerId) } },
     ...(config.responseCache ? {} : { responseCache: false as const }),
     ...(config.rateLimitPerSecond === undefined ? {} : { rateLimit: { perSecond: config.rateLimitPerSecond, burst: Math.ceil(config.rateLimitPerSecond * 4) } }),
-    onError: (error, request) => log({ level: 'error', msg: 'request failed', url: request.url, error: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
+    onError: (error, request) => log({ level: 'error', msg: 'request failed', path: loggedPath(new URL(request.url).pathname), error: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
+    // Each request's id: in X-Request-Id, on its access line and on the events (and jobs) it causes.
+    tracing: { scope: withCorrelationId, accessLog: log },
   });
 
   const galleryDir = config.galleryDir ? resolve(config.galleryDir) : undefined;
