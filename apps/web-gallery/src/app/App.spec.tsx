@@ -83,7 +83,7 @@ describe('App: the library’s search and timeline', () => {
     await waitFor(() => expect(window.location.search).toBe('?q=suns'));
     await waitFor(() => expect(search).toHaveBeenLastCalledWith({ order: 'relevance', q: 'suns' }, null, 60, expect.any(AbortSignal)));
     const tile = await screen.findByRole('button', { name: 'sunset-beach.jpg' });
-    expect(tile.textContent).toContain('in file name');
+    expect(tile.closest('li')?.textContent).toContain('in file name');
     expect((screen.getByLabelText('Sort') as HTMLSelectElement).value).toBe('relevance');
   });
 

@@ -1,6 +1,7 @@
 import { act, fireEvent, render, screen } from '@testing-library/react';
 import { mediaItem } from '../test/fixtures';
 import { Grid } from './Grid';
+import { tileName } from './Tile';
 
 type Callback = (entries: { isIntersecting: boolean }[]) => void;
 const observers: { callback: Callback; targets: Element[]; options: IntersectionObserverInit | undefined }[] = [];
@@ -42,10 +43,10 @@ describe('Grid', () => {
     const onOpen = jest.fn();
     const video = mediaItem({ kind: 'video', status: 'processing', progress: 0.42, renditions: [], placeholder: null, filename: 'clip.mp4', facts: { durationSeconds: 75 } });
     render(<Grid items={[video]} hasMore={false} loading={false} onLoadMore={jest.fn()} onOpen={onOpen} />);
-    const button = screen.getByRole('button', { name: 'clip.mp4, Processing' });
-    expect(button.textContent).toContain('1:15');
+    const button = screen.getByRole('button', { name: 'clip.mp4, video 1:15, Processing' });
+    expect(button.closest('li')?.textContent).toContain('1:15');
     // The transcode's progress, as the worker writes it onto the item.
-    expect(button.textContent).toContain('Processing 42%');
+    expect(button.closest('li')?.textContent).toContain('Processing 42%');
     fireEvent.click(button);
     expect(onOpen).toHaveBeenCalledWith(video.id);
   });
@@ -62,6 +63,31 @@ describe('Grid', () => {
     expect(screen.getByAltText('Blue in Green').getAttribute('src')).toMatch(/thumb\.jpg$/);
     expect(tiles[1]?.textContent).toContain('5:37');
     expect(tiles[2]?.textContent).toContain('memo.m4a');
+  });
+
+  it('names a tile with no picture by its title and the file name it shows', () => {
+    expect(tileName({ name: 'Lunch menu', kind: 'document', shownFilename: 'menu.pdf' })).toBe('Lunch menu, menu.pdf, document');
+    expect(tileName({ name: 'menu.pdf', kind: 'document', shownFilename: 'menu.pdf' })).toBe('menu.pdf, document');
+    expect(tileName({ name: 'memo.m4a', kind: 'audio', durationSeconds: 5, status: 'Failed', shownFilename: 'memo.m4a' })).toBe('memo.m4a, audio 0:05, Failed');
+  });
+
+  it('names a tile by its caption first, then its badges: kind, duration and status; all it shows on itself is in its name', () => {
+    const video = mediaItem({ kind: 'video', filename: 'clip.mp4', facts: { durationSeconds: 3 } });
+    const song = mediaItem({ kind: 'audio', title: 'Blue in Green', filename: 'song.mp3', facts: { durationSeconds: 337 }, status: 'processing' });
+    const page = mediaItem({ kind: 'document', filename: 'menu.pdf', facts: {}, renditions: [], placeholder: null });
+    const photo = mediaItem({ filename: 'dunes.jpg' });
+    render(<Grid items={[video, song, page, photo]} hasMore={false} loading={false} onLoadMore={jest.fn()} onOpen={jest.fn()} />);
+    expect(screen.getAllByRole('button').map((b) => b.getAttribute('aria-label'))).toEqual([
+      'clip.mp4, video 0:03',
+      'Blue in Green, audio 5:37, Processing',
+      'menu.pdf, document',
+      'dunes.jpg',
+    ]);
+    // The badges and the caption lie over the button, outside it, and are said by the name: what the
+    // button itself shows (a file name where there is no picture) is part of its name.
+    for (const badge of document.querySelectorAll('.tile-badge, .tile-caption')) expect(badge.getAttribute('aria-hidden')).toBe('true');
+    for (const button of screen.getAllByRole('button')) expect(button.getAttribute('aria-label')).toContain(button.textContent ?? '');
+    expect(screen.getByRole('button', { name: /^menu\.pdf/ }).textContent).toBe('menu.pdf');
   });
 
   it('asks for the next page when the sentinel below the grid comes into view', () => {

@@ -35,6 +35,25 @@ export interface TileProps {
   hideStatus?: boolean | undefined;
 }
 
+/** What a tile calls an item that is not a photo, in its name (e.g. "clip.mp4, video 0:20"). */
+const KIND_WORDS: Record<string, string> = { video: 'video', audio: 'audio', document: 'document', other: 'file' };
+
+/**
+ * A tile's accessible name: its caption's name, the file name where the tile shows it beside
+ * another title (an item with no picture), then what its badges show (kind and duration, status).
+ * The button holds only the picture (or the kind icon and file name), so all the text visible on
+ * it is part of its name, as speech users expect; the badges and the caption lie over the button,
+ * outside it, hidden from assistive technology: the name says the badges, `aria-describedby`
+ * reads the caption's lines.
+ *
+ * @example tileName({ name: 'clip.mp4', kind: 'video', durationSeconds: 20, status: 'Processing' }) // 'clip.mp4, video 0:20, Processing'
+ */
+export function tileName(parts: { name: string; kind: string; durationSeconds?: number | undefined; status?: string | undefined; shownFilename?: string | undefined }): string {
+  const { name, kind, durationSeconds, status, shownFilename } = parts;
+  const what = kind === 'image' ? '' : `${KIND_WORDS[kind] ?? 'file'}${durationSeconds ? ` ${formatDuration(durationSeconds)}` : ''}`;
+  return [name, shownFilename !== undefined && shownFilename !== name ? shownFilename : '', what, status ?? ''].filter(Boolean).join(', ');
+}
+
 /** A heart, filled for a favourite. */
 export function HeartIcon({ filled, size = 18 }: { filled: boolean; size?: number }) {
   return (
@@ -87,7 +106,13 @@ export const Tile = memo(function Tile({ item, onOpen, selected, selecting, onPi
       tabIndex={tabIndex}
       role={checkable ? 'checkbox' : undefined}
       aria-checked={checkable ? Boolean(selected) : undefined}
-      aria-label={`${name}${showStatus ? `, ${STATUS_LABELS[item.status] ?? item.status}` : ''}`}
+      aria-label={tileName({
+        name,
+        kind: item.kind,
+        durationSeconds: duration,
+        status: showStatus ? (STATUS_LABELS[item.status] ?? item.status) : undefined,
+        shownFilename: hasImage ? undefined : item.filename,
+      })}
       aria-describedby={described || undefined}
     >
       <span className={`tile-media${placeholder ? ' has-placeholder' : ''}`} style={style} data-testid="tile-media">
@@ -100,19 +125,30 @@ export const Tile = memo(function Tile({ item, onOpen, selected, selecting, onPi
           </span>
         )}
       </span>
+      {checkable && (
+        <span className="tile-check" aria-hidden="true">
+          {selected && <CheckIcon size={16} />}
+        </span>
+      )}
+    </button>
+  );
+
+  // Over the button, not in it (see `tileName`), and letting the pointer through to it.
+  const overlay = (
+    <>
       {item.kind !== 'image' && (
-        <span className="tile-badge tile-badge-kind">
+        <span className="tile-badge tile-badge-kind" aria-hidden="true">
           <KindIcon kind={item.kind} size={14} />
           {duration ? formatDuration(duration) : null}
         </span>
       )}
       {showStatus && (
-        <span className={`tile-badge tile-badge-status status-${item.status}`}>
+        <span className={`tile-badge tile-badge-status status-${item.status}`} aria-hidden="true">
           {STATUS_LABELS[item.status] ?? item.status}
           {item.status === 'processing' && item.progress ? ` ${Math.round(item.progress * 100)}%` : null}
         </span>
       )}
-      <span className="tile-caption">
+      <span className="tile-caption" aria-hidden="true">
         {name}
         {matched && (
           <span className="tile-matched" id={matchedId}>
@@ -125,12 +161,7 @@ export const Tile = memo(function Tile({ item, onOpen, selected, selecting, onPi
           </span>
         )}
       </span>
-      {checkable && (
-        <span className="tile-check" aria-hidden="true">
-          {selected && <CheckIcon size={16} />}
-        </span>
-      )}
-    </button>
+    </>
   );
 
   // A switch, not a button: the tile's own button stays the only button in it.
@@ -153,11 +184,13 @@ export const Tile = memo(function Tile({ item, onOpen, selected, selecting, onPi
   const content: ReactNode = multi ? (
     <div role="gridcell" className="tile-cell">
       {button}
+      {overlay}
       {heart}
     </div>
   ) : (
     <>
       {button}
+      {overlay}
       {heart}
     </>
   );

@@ -32,7 +32,7 @@ describe('TimelineGrid', () => {
     render(<TimelineGrid items={items} grouped={false} showMatched label="Results for “suns”" {...props} />);
     expect(screen.queryByRole('heading')).toBeNull();
     const tile = screen.getByRole('button', { name: 'sunset-beach.jpg' });
-    expect(tile.textContent).toContain('in file name · label');
+    expect(tile.closest('li')?.textContent).toContain('in file name · label');
     expect(document.getElementById(tile.getAttribute('aria-describedby') ?? '')?.textContent).toBe('in file name · label');
     expect(screen.getByRole('button', { name: 'x.jpg' }).getAttribute('aria-describedby')).toBeNull();
   });

@@ -23,7 +23,7 @@ describe('TrashPage', () => {
     // Its state is said once, on the checkbox (a row with aria-selected would say it again).
     expect(dunes.getAttribute('aria-checked')).toBe('false');
     expect(grid.querySelectorAll('[aria-selected]')).toHaveLength(0);
-    expect(dunes.textContent).toContain(`Removed for good on ${formatDay('2026-12-20T09:00:00.000Z')}`);
+    expect(dunes.closest('li')?.textContent).toContain(`Removed for good on ${formatDay('2026-12-20T09:00:00.000Z')}`);
     expect(document.getElementById(dunes.getAttribute('aria-describedby') ?? '')?.textContent).toBe(`Removed for good on ${formatDay('2026-12-20T09:00:00.000Z')}`);
     // The status ("trashed") is the page's, not each tile's.
     expect(dunes.getAttribute('aria-label')).toBe('Dunes');

@@ -40,7 +40,7 @@ function InterruptedActions({ entry, queue }: { entry: UploadEntry; queue: Uploa
           if (file) void queue.resumeWith(entry.key, file);
         }}
       />
-      <button type="button" className="btn btn-quiet btn-small" onClick={() => picker.current?.click()} aria-label={`Choose the file to resume ${entry.name}`}>
+      <button type="button" className="btn btn-quiet btn-small" onClick={() => picker.current?.click()} aria-label={`Choose file to resume ${entry.name}`}>
         Choose file
       </button>
       <button type="button" className="btn btn-quiet btn-small" onClick={() => void queue.discard(entry.key)} aria-label={`Discard ${entry.name}`}>
