@@ -1,5 +1,6 @@
 import { CreateJobCommand, type MediaConvertClient } from '@aws-sdk/client-mediaconvert';
 import { parseKey, type MediaFacts, type VideoJobRequest, type VideoJobTranscoder, type VideoProber } from '@mediaflow/domain';
+import { currentCorrelationId } from '@mediaflow/messaging';
 import { buildMediaConvertJob, planLadder } from '@mediaflow/video-pipeline';
 
 export interface MediaConvertTranscoderOptions {
@@ -33,7 +34,8 @@ export class MediaConvertTranscoder implements VideoJobTranscoder {
       { bucket: this.options.bucket, key: request.input },
       { bucket: this.options.bucket, prefix: request.outputPrefix },
       this.options.roleArn,
-      { ownerId: original.ownerId, mediaId: original.mediaId, queueArn: this.options.queueArn },
+      // The job's completion comes back through EventBridge, outside this record's scope: the id goes with it.
+      { ownerId: original.ownerId, mediaId: original.mediaId, queueArn: this.options.queueArn, correlationId: currentCorrelationId() },
     );
     const created = await this.options.client.send(new CreateJobCommand(job), request.signal ? { abortSignal: request.signal } : {});
     const jobId = created.Job?.Id;

@@ -1,5 +1,6 @@
 import type { ImageProcessor } from '@mediaflow/domain';
 import { makeMediaItem } from '@mediaflow/domain/testing';
+import { currentCorrelationId } from '@mediaflow/messaging';
 import { lambdaContext, memoryRuntime } from '../test-support.js';
 import { createVideoCompleteHandler, type JobStateChange } from './video-complete.js';
 
@@ -62,6 +63,27 @@ describe('video-complete function (EventBridge MediaConvert Job State Change)', 
     expect(ready?.status).toBe('ready');
     expect(ready?.renditions.map((r) => r.key)).toEqual(expect.arrayContaining([`${prefix}hls/master.m3u8`, `${prefix}preview.mp4`]));
     expect(bus.published.map((e) => e.type)).toEqual(['media.processed']);
+  });
+
+  it('publishes what the job settles with the correlation id it was submitted with, else the event\u2019s id', async () => {
+    for (const [metadata, expected] of [
+      [{ correlationId: 'upload-request-7' }, 'upload-request-7'],
+      [{}, 'evt-ERROR'],
+      [{ correlationId: 'not a token' }, 'evt-ERROR'],
+    ] as const) {
+      const { runtime, bus, item } = await processing();
+      const seen: (string | undefined)[] = [];
+      const publish = bus.publish.bind(bus);
+      bus.publish = async (event) => {
+        seen.push(currentCorrelationId());
+        await publish(event);
+      };
+      const event = stateChange('ERROR', 'alice', item.id, { errorCode: 1010, errorMessage: 'Unable to open input file' });
+      event.detail = { ...(event.detail as Record<string, unknown>), userMetadata: { ownerId: 'alice', mediaId: item.id, ...metadata } };
+      await createVideoCompleteHandler(runtime)(event, lambdaContext('video-complete'));
+      expect(bus.published.map((e) => e.type)).toEqual(['media.failed']);
+      expect(seen).toEqual([expected]);
+    }
   });
 
   it('fails the item from an ERROR event with MediaConvert\u2019s message', async () => {

@@ -82,6 +82,7 @@ describe('video function, videos placed in MediaConvert jobs (SQS -> MediaConver
       occurredAt: '2026-06-01T00:00:00.000Z',
       ownerId: 'alice',
       mediaId: item.id,
+      correlationId: 'upload-request-7',
       data: { kind: 'video', mime: 'video/mp4', size: 12, sha256: 'c'.repeat(64), key: item.original.key },
     });
 
@@ -97,9 +98,11 @@ describe('video function, videos placed in MediaConvert jobs (SQS -> MediaConver
         { bucket: config.MEDIA_BUCKET, key: item.original.key },
         { bucket: config.MEDIA_BUCKET, prefix: `renditions/alice/${item.id}/` },
         config.MEDIACONVERT_ROLE_ARN ?? '',
-        { ownerId: 'alice', mediaId: item.id, queueArn: config.MEDIACONVERT_QUEUE_ARN },
+        // The upload's correlation id goes with the job, for what its completion publishes.
+        { ownerId: 'alice', mediaId: item.id, queueArn: config.MEDIACONVERT_QUEUE_ARN, correlationId: 'upload-request-7' },
       ),
     );
+    expect(calls[0]?.args[0].input.UserMetadata).toEqual({ ownerId: 'alice', mediaId: item.id, correlationId: 'upload-request-7' });
     expect(await base.deps.repo.get('alice', item.id)).toMatchObject({ status: 'processing', facts: FACTS });
   });
 

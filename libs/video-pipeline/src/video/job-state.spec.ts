@@ -81,6 +81,12 @@ describe('parseJobStateChange', () => {
     expect(parseJobStateChange(event({ status: 'NEW_WARNING' }))).toBeUndefined();
   });
 
+  it('reads the correlation id the job was submitted with, and leaves out one that is not a plain token', () => {
+    expect(parseJobStateChange(event({ status: 'COMPLETE', userMetadata: { ownerId: 'alice', mediaId, correlationId: 'req-42' } }))).toMatchObject({ correlationId: 'req-42' });
+    expect(parseJobStateChange(event({ status: 'COMPLETE', userMetadata: { ownerId: 'alice', mediaId, correlationId: 'two\nlines' } }))).not.toHaveProperty('correlationId');
+    expect(parseJobStateChange(event({ status: 'COMPLETE' }))).not.toHaveProperty('correlationId');
+  });
+
   it('refuses events that are not state changes of a Mediaflow job', () => {
     expect(() => parseJobStateChange({ source: 'aws.s3', 'detail-type': 'Object Created', detail: {} })).toThrow(ValidationError);
     expect(() => parseJobStateChange(event({ status: 'COMPLETE', userMetadata: {} }))).toThrow(ValidationError);

@@ -1,4 +1,4 @@
-import { OwnerIdSchema, parseOrThrow, UlidSchema } from '@mediaflow/domain';
+import { isCorrelationId, OwnerIdSchema, parseOrThrow, UlidSchema } from '@mediaflow/domain';
 import { z } from 'zod';
 
 /*
@@ -26,7 +26,7 @@ export const JobStateChangeEventSchema = z.looseObject({
   detail: z.looseObject({
     jobId: z.string().min(1).max(128),
     status: z.string().min(1),
-    userMetadata: z.looseObject({ ownerId: OwnerIdSchema, mediaId: UlidSchema }),
+    userMetadata: z.looseObject({ ownerId: OwnerIdSchema, mediaId: UlidSchema, correlationId: z.string().optional() }),
     outputGroupDetails: z.array(OutputGroupDetailSchema).optional(),
     errorCode: z.number().optional(),
     errorMessage: z.string().optional(),
@@ -53,6 +53,8 @@ export interface JobOutcome {
   mediaId: string;
   jobId: string;
   status: 'complete' | 'error' | 'progressing';
+  /** The correlation id the job was submitted with (its `UserMetadata`), when it is a valid one. */
+  correlationId?: string;
   /** 0..1 when MediaConvert reported it (PROGRESSING and STATUS_UPDATE events). */
   progress?: number;
   error?: { code?: number; message: string };
@@ -86,7 +88,14 @@ const FAILED = new Set(['ERROR', 'CANCELED']);
  */
 export function parseJobStateChange(event: unknown): JobOutcome | undefined {
   const { detail } = parseOrThrow(JobStateChangeEventSchema, event, 'MediaConvert event');
-  const base = { ownerId: detail.userMetadata.ownerId, mediaId: detail.userMetadata.mediaId, jobId: detail.jobId };
+  const { correlationId } = detail.userMetadata;
+  const base = {
+    ownerId: detail.userMetadata.ownerId,
+    mediaId: detail.userMetadata.mediaId,
+    jobId: detail.jobId,
+    // A malformed id is left out, not a reason to refuse the event (the job's work is still done).
+    ...(isCorrelationId(correlationId) ? { correlationId } : {}),
+  };
 
   if (detail.status === 'COMPLETE') {
     const outputs: JobOutputFile[] = [];

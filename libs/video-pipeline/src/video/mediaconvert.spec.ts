@@ -32,6 +32,9 @@ describe('buildMediaConvertJob', () => {
     expect(job.Role).toBe(role);
     expect(job.Queue).toBe('arn:aws:mediaconvert:eu-west-1:123456789012:queues/mediaflow');
     expect(job.UserMetadata).toEqual(ids);
+    // The submitting work's correlation id, when it has one, rides along for the completion.
+    const correlated = buildMediaConvertJob(plan, { bucket: 'mediaflow-media', key: `originals/alice/${ids.mediaId}` }, { bucket: 'mediaflow-media', prefix: 'r/' }, role, { ...ids, correlationId: 'req-42' });
+    expect(correlated.UserMetadata).toEqual({ ...ids, correlationId: 'req-42' });
     expect(job.StatusUpdateInterval).toBe('SECONDS_15');
     const input = job.Settings?.Inputs?.[0];
     expect(input?.FileInput).toBe(`s3://mediaflow-media/originals/alice/${ids.mediaId}`);

@@ -8,6 +8,11 @@ export interface MediaConvertJobOptions {
   /** Carried in `UserMetadata` and so in every state-change event of the job. */
   ownerId: string;
   mediaId: string;
+  /**
+   * The correlation id of the work that submits the job (the upload's request), carried in
+   * `UserMetadata` too, so that what the job's completion publishes can be followed back to it.
+   */
+  correlationId?: string | undefined;
   /** Seconds between PROGRESSING events (MediaConvert accepts 10-600 in steps). Default 15. */
   statusUpdateSeconds?: 10 | 12 | 15 | 20 | 30 | 60 | 120 | 180 | 240 | 300 | 360 | 420 | 480 | 540 | 600 | undefined;
   priority?: number | undefined;
@@ -203,7 +208,7 @@ export function buildMediaConvertJob(
     ...(options.queueArn ? { Queue: options.queueArn } : {}),
     ...(options.priority !== undefined ? { Priority: options.priority } : {}),
     StatusUpdateInterval: `SECONDS_${options.statusUpdateSeconds ?? 15}`,
-    UserMetadata: { ownerId: options.ownerId, mediaId: options.mediaId },
+    UserMetadata: { ownerId: options.ownerId, mediaId: options.mediaId, ...(options.correlationId === undefined ? {} : { correlationId: options.correlationId }) },
     Settings: {
       TimecodeConfig: { Source: 'ZEROBASED' },
       Inputs: [
