@@ -1,4 +1,4 @@
-import { CORRELATION_ID_PATTERN, type IdGenerator } from '@mediaflow/domain';
+import { isCorrelationId, type IdGenerator } from '@mediaflow/domain';
 import type { MiddlewareHandler } from 'hono';
 import type { ApiEnv } from './auth.js';
 
@@ -54,7 +54,7 @@ export function loggedPath(path: string): string {
 }
 
 function usable(id: string | undefined): string | undefined {
-  return id !== undefined && CORRELATION_ID_PATTERN.test(id) ? id : undefined;
+  return isCorrelationId(id) ? id : undefined;
 }
 
 /**

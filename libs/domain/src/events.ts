@@ -17,6 +17,11 @@ import {
  */
 export const CORRELATION_ID_PATTERN = /^[A-Za-z0-9._:=-]{1,128}$/;
 
+/** Whether `value` is a correlation id that may be passed on ({@link CORRELATION_ID_PATTERN}). */
+export function isCorrelationId(value: unknown): value is string {
+  return typeof value === 'string' && CORRELATION_ID_PATTERN.test(value);
+}
+
 /**
  * Domain events are the public API of the event bus. Versioning rule: within one `version` a change
  * is additive only (a new optional field); a breaking change is published as a new version of the

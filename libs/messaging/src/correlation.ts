@@ -1,10 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { CORRELATION_ID_PATTERN, type DomainEvent } from '@mediaflow/domain';
+import { isCorrelationId, type DomainEvent } from '@mediaflow/domain';
 
-/** Whether `value` is a correlation id that may be passed on (`CORRELATION_ID_PATTERN` of the domain). */
-export function isCorrelationId(value: unknown): value is string {
-  return typeof value === 'string' && CORRELATION_ID_PATTERN.test(value);
-}
+export { isCorrelationId };
 
 interface CorrelationScope {
   readonly id: string | undefined;
