@@ -5,6 +5,7 @@ import type { Context } from 'hono';
 import { z } from 'zod';
 import type { ApiEnv } from '../auth.js';
 import { defineRoute, type ApiRoute } from '../route.js';
+import { streamInScope } from '../scoped-stream.js';
 import { requestComponents, responseComponents } from '../schemas.js';
 
 /** Where a download stands, and where to fetch it from once it is ready. */
@@ -176,7 +177,8 @@ export function archiveFileRoutes(deps: ServiceDeps, streamSecret: Uint8Array | 
         throw new ForbiddenError('the download link is not valid: tampered with, or expired (ask for the download again)');
       }
       const archive = await prepareArchive(deps, await getArchiveRequest(deps, params.ownerId, params.id));
-      return c.body(ReadableStream.from(archive.body()), 200, {
+      // Read in the request's scope: what the archive's reads log carries the request's id.
+      return c.body(streamInScope(archive.body()), 200, {
         'content-type': 'application/zip',
         'content-length': String(archive.bytes),
         'content-disposition': attachmentDisposition(archive.filename),

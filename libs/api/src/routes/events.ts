@@ -1,7 +1,9 @@
+import { AsyncResource } from 'node:async_hooks';
 import { ForbiddenError, ValidationError, type MediaChange, type MediaChangeFeed } from '@mediaflow/domain';
 import { toMediaView, type ServiceDeps } from '@mediaflow/media-service';
 import { RateLimitedError } from '../errors.js';
 import { defineRoute, type ApiRoute } from '../route.js';
+import { pullInScope } from '../scoped-stream.js';
 
 /** How `GET /api/v1/events` is served: `createApi`'s `events`. */
 export interface EventStreamOptions {
@@ -46,6 +48,12 @@ class HeadWatcher {
   private timer: ReturnType<typeof setTimeout> | undefined;
   /** The last read failed: the next failures are the same incident, told once. */
   private failing = false;
+  /**
+   * The context the watcher was made in (the app's start), for its timer: the streams' pulls run
+   * in their requests' scopes, and a timer one of them started would tell every stream's failures
+   * under that one request's id.
+   */
+  private readonly own = new AsyncResource('mediaflow.head-watcher');
 
   constructor(
     private readonly feed: MediaChangeFeed,
@@ -78,7 +86,7 @@ class HeadWatcher {
 
   private schedule(): void {
     if (this.timer !== undefined || this.waiters.size === 0) return;
-    this.timer = setTimeout(() => void this.tick(), this.pollMs);
+    this.timer = this.own.runInAsyncScope(() => setTimeout(() => void this.tick(), this.pollMs));
     this.timer.unref?.();
   }
 
@@ -191,7 +199,9 @@ function eventStream(ctx: StreamContext): ReadableStream<Uint8Array> {
   };
 
   return new ReadableStream<Uint8Array>({
-    async pull(controller) {
+    // In the request's scope, which the server has left by the second pull: a failure reported
+    // by `onError` is logged with the request's id.
+    pull: pullInScope(async (controller: ReadableStreamDefaultController<Uint8Array>) => {
       // Closing a stream the client already cancelled throws: there is nothing left to close.
       const close = () => {
         try {
@@ -215,7 +225,7 @@ function eventStream(ctx: StreamContext): ReadableStream<Uint8Array> {
         end();
         close();
       }
-    },
+    }),
     cancel() {
       end();
     },
