@@ -8,6 +8,8 @@ export interface Io {
    * per event, so nothing redrawn ends up in a file or a pipe. Unset is not a terminal.
    */
   readonly isTTY?: boolean;
+  /** True when stderr is a terminal, whatever stdout is (the server's log is on stderr). Unset: as `isTTY`. */
+  readonly stderrIsTTY?: boolean;
 }
 
 /** Exit codes shared by every command. */
@@ -28,9 +30,26 @@ export interface Command {
   readonly run: (args: readonly string[], io: Io) => Promise<number>;
 }
 
+let stderrGuarded = false;
+
+/**
+ * Writes `text` on stderr. A stderr whose reader went away (`serve 2>&1 | head`, a log shipper
+ * restarting) fails its writes with `EPIPE`, emitted as an `error` event: unheard, that would end
+ * the process, a server mid-job included, on its next log line. Heard, the lines are lost and the
+ * work goes on.
+ */
+function writeStderr(text: string): void {
+  if (!stderrGuarded) {
+    stderrGuarded = true;
+    process.stderr.on('error', () => undefined);
+  }
+  process.stderr.write(text);
+}
+
 /** Writes to the process streams. */
 export const processIo: Io = {
   stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
+  stderr: writeStderr,
   isTTY: process.stdout.isTTY === true && process.stderr.isTTY === true,
+  stderrIsTTY: process.stderr.isTTY === true,
 };

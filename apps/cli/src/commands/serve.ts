@@ -94,14 +94,16 @@ export function serveCommandWith(stopSignal: StopSignal): Command {
       };
       const logger = createServerLogger({
         ...logging,
-        terminal: io.isTTY === true,
+        // The log is on stderr: its format follows stderr alone (`serve > link.txt` still shows it pretty).
+        terminal: (io.stderrIsTTY ?? io.isTTY) === true,
         write: io.stderr,
       });
       let stack;
       try {
         stack = await startLocalStack(config, toLog(logger));
       } catch (error) {
-        io.stderr(`mediaflow serve: could not start: ${(error as Error).message}\n`);
+        // Through the logger, so a log read as JSON lines stays JSON to its last line.
+        toLog(logger)({ level: 'fatal', msg: 'mediaflow serve could not start', error: (error as Error).message });
         return EXIT_FAILURE;
       }
       const token = stack.tokens.issue(user);

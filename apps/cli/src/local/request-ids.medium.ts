@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo } from 'node:net';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -101,10 +102,10 @@ describe('request ids through the local stack', () => {
   });
 
   describe('mediaflow serve', () => {
-    const serve = async (args: string[], isTTY: boolean) => {
+    const serve = async (args: string[], isTTY: boolean, terminal: { stderrIsTTY?: boolean } = {}) => {
       const previous = process.env['MEDIAFLOW_TAGGER'];
       process.env['MEDIAFLOW_TAGGER'] = 'off';
-      const io = { ...captureIo(), isTTY };
+      const io = { ...captureIo(), isTTY, ...terminal };
       try {
         const code = await serveCommandWith(async () => undefined).run(['--port', '0', '--data-dir', dataDir, '--gallery', join(dataDir, 'none'), ...args], io);
         return { code, err: io.err() };
@@ -130,6 +131,28 @@ describe('request ids through the local stack', () => {
       const levels = warn.err.split('\n').filter((line) => line !== '').map((line) => (JSON.parse(line) as Line).level);
       expect(levels.length).toBeGreaterThan(0);
       expect(new Set(levels)).toEqual(new Set(['WARN']));
+    });
+
+    it('follows stderr alone for the format: a log on a terminal is pretty when stdout is a file', async () => {
+      const redirected = await serve([], false, { stderrIsTTY: true });
+      expect(redirected.code).toBe(0);
+      // eslint-disable-next-line no-control-regex -- colours are what a terminal gets
+      expect(redirected.err.replace(/\u001b\[\d+m/g, '')).toMatch(/INFO: mediaflow serve started \{"url":/);
+      expect(redirected.err).not.toMatch(/^\{/m);
+    });
+
+    it('says it could not start as a FATAL line of the log, JSON to the last line (exit 1)', async () => {
+      const taken = createServer();
+      await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+      try {
+        const { port } = taken.address() as AddressInfo;
+        const failed = await serve(['--port', String(port), '--host', '127.0.0.1'], false);
+        expect(failed.code).toBe(1);
+        const last = failed.err.trim().split('\n').at(-1) ?? '';
+        expect(JSON.parse(last)).toMatchObject({ level: 'FATAL', message: 'mediaflow serve could not start', error: expect.any(String) });
+      } finally {
+        await new Promise((resolve) => taken.close(resolve));
+      }
     });
 
     it('refuses a level or a format it does not know (exit 2)', async () => {
