@@ -115,7 +115,9 @@ describe('api function: request ids', () => {
     expect(published).toEqual([expect.objectContaining({ type: 'media.upload_started', correlationId: 'JKJaXmPLvHcESHA=' })]);
   });
 
-  it('answers a refusal with the id too', async () => {
+  // A refusal of the function's own (a route's auth); those of the JWT authorizer and the stage
+  // throttle never reach it and carry API Gateway's apigw-requestid instead (docs/logging.md).
+  it('answers a refusal of its own with the id too', async () => {
     const { runtime } = memoryRuntime('api');
     const res = (await createApiHandler(runtime)(request('GET', '/api/v1/media'), lambdaContext('api'))) as APIGatewayProxyStructuredResultV2;
     expect(res.statusCode).toBe(401);
