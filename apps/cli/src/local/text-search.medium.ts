@@ -2,7 +2,8 @@ import { readFile, mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import sharp, { type OutputInfo } from 'sharp';
+import { withSvgLoader } from '@mediaflow/image-pipeline/testing';
+import sharp from 'sharp';
 import { LocalConfigSchema } from './config.js';
 import { startLocalStack, type LocalStack } from './stack.js';
 
@@ -27,18 +28,8 @@ async function photoOfPrint(): Promise<Buffer> {
   const svg =
     `<svg xmlns="http://www.w3.org/2000/svg" width="1600" height="1200"><rect width="100%" height="100%" fill="#5d4a3a"/>` +
     `<rect x="170" y="180" width="1260" height="620" fill="#f2eee6"/>${text}</svg>`;
-  // A stack started earlier in this jest worker has blocked sharp's SVG loader for the whole
-  // process (hostile input): let it load this one picture, then block it again (only if it was).
-  const SVG_LOADER = ['VipsForeignLoadSvgBuffer'];
-  const blocked = await sharp(Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>')).raw().toBuffer().then(() => false, () => true);
-  if (blocked) sharp.unblock({ operation: SVG_LOADER });
-  let rendered: { data: Buffer; info: OutputInfo };
-  try {
-    rendered = await sharp(Buffer.from(svg)).rotate(2, { background: '#5d4a3a' }).raw().toBuffer({ resolveWithObject: true });
-  } finally {
-    if (blocked) sharp.block({ operation: SVG_LOADER });
-  }
-  const { data, info } = rendered;
+  // A stack started earlier in this jest worker has blocked sharp's SVG loader (hostile input).
+  const { data, info } = await withSvgLoader(() => sharp(Buffer.from(svg)).rotate(2, { background: '#5d4a3a' }).raw().toBuffer({ resolveWithObject: true }));
   let seed = 3;
   for (let i = 0; i < data.length; i += 1) {
     seed = (seed * 1103515245 + 12345) % 2 ** 31;

@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { readText, tagMedia } from '@mediaflow/media-service';
 import { inMemoryDeps } from '@mediaflow/media-service/testing';
 import { makeMediaItem } from '@mediaflow/domain/testing';
+import { withSvgLoader } from '@mediaflow/image-pipeline/testing';
 import { OnDeviceTextReader } from '@mediaflow/tagging/ocr';
 import { OnDeviceTagger } from '@mediaflow/tagging/on-device';
 import { loadConfig } from '../config.js';
@@ -59,16 +60,8 @@ describe('text step with the on-device reader (the tagging function\u2019s defau
     const sign = `<svg xmlns="http://www.w3.org/2000/svg" width="1280" height="720"><rect width="100%" height="100%" fill="#f4f1e8"/>
       <text x="80" y="240" font-size="110" font-family="sans-serif" font-weight="bold" fill="#1d1d1d">HARBOUR BAKERY</text>
       <text x="80" y="420" font-size="72" font-family="sans-serif" fill="#1d1d1d">Fresh bread every morning</text></svg>`;
-    // Another function's test in this jest worker may have blocked sharp's SVG loader for the whole
-    // process (configureSharp, for hostile input): let it load this one picture, then block it again (only if it was).
-    const blocked = await sharp(Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>')).raw().toBuffer().then(() => false, () => true);
-    if (blocked) sharp.unblock({ operation: ['VipsForeignLoadSvgBuffer'] });
-    let bytes: Buffer;
-    try {
-      bytes = await sharp(Buffer.from(sign)).jpeg().toBuffer();
-    } finally {
-      if (blocked) sharp.block({ operation: ['VipsForeignLoadSvgBuffer'] });
-    }
+    // Another function's test in this jest worker may have blocked sharp's SVG loader (hostile input).
+    const bytes = await withSvgLoader(() => sharp(Buffer.from(sign)).jpeg().toBuffer());
     const deps = inMemoryDeps({ text });
     await deps.repo.create(makeMediaItem({ id: ID, ownerId: 'alice', status: 'ready', kind: 'image', renditions: [{ name: 'medium', format: 'jpeg', key: KEY, contentType: 'image/jpeg', bytes: bytes.byteLength }] }));
     await deps.store.put(KEY, bytes);

@@ -13,3 +13,4 @@ export {
   type Rgb,
 } from './images.js';
 export { closeTo, containsText, endsCleanly, pixelAt } from './outputs.js';
+export { withSvgLoader } from './svg.js';
