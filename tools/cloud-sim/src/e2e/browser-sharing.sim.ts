@@ -93,7 +93,8 @@ describe('share links of the gallery in a browser against the simulated stage', 
   }
 
   const tiles = (page: Page): Locator => page.locator('.grid > li.tile');
-  const tileNamed = (page: Page, name: string): Locator => tiles(page).getByRole('button', { name, exact: true });
+  // A tile is named by its caption, then what its badges say ("hills.mp4, video 0:04").
+  const tileNamed = (page: Page, name: string): Locator => tiles(page).getByRole('button', { name: new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(,|$)`) });
   const tileCount = (page: Page, n: number): Promise<unknown> =>
     page.waitForFunction((count) => document.querySelectorAll('.grid > li.tile').length === count, n, { timeout: 30_000 });
   /** Resolves when every image under `selector` has loaded (decoded, with a width), and there are `count` of them. */
