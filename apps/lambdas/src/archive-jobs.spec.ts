@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ValidationError } from '@mediaflow/domain';
 import { rejection } from '@mediaflow/domain/testing';
+import { correlationIdOf, withCorrelationId } from '@mediaflow/messaging';
 import { archiveJobsFor, ArchiveQueueError, SqsArchiveJobQueue } from './archive-jobs.js';
 import { loadConfig } from './config.js';
 import { GOOD_ENV } from './test-support.js';
@@ -44,6 +45,15 @@ describe('SqsArchiveJobQueue', () => {
     expect(request?.headers['authorization']).toMatch(
       /^AWS4-HMAC-SHA256 Credential=ASIAEXAMPLEEXAMPLE22\/\d{8}\/eu-west-1\/sqs\/aws4_request, SignedHeaders=[a-z0-9;-]*host[a-z0-9;-]*x-amz-target[a-z0-9;-]*, Signature=[0-9a-f]{64}$/,
     );
+  });
+
+  it('carries the asking request\u2019s correlation id in the job, for the archive function\u2019s scope', async () => {
+    const { sent, fetch } = sqs();
+    await withCorrelationId('JKJaXmPLvHcESHA=', () => queue(fetch).enqueue(JOB));
+    const body = String(sent[0]?.body['MessageBody']);
+    expect(JSON.parse(body)).toEqual({ ...JOB, correlationId: 'JKJaXmPLvHcESHA=' });
+    // What the archive function's batch handler runs the record in.
+    expect(correlationIdOf(body)).toBe('JKJaXmPLvHcESHA=');
   });
 
   it('sends to the endpoint it is given (an emulator\u2019s)', async () => {

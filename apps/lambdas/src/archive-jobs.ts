@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ArchiveJobMessageSchema, parseOrThrow, type ArchiveJobQueue } from '@mediaflow/domain';
+import { currentCorrelationId } from '@mediaflow/messaging';
 import { AwsCallError, AwsJsonCaller, refusalMessage, sdkCredentials, type AwsJsonAnswer, type AwsServiceOptions, type SigningCredentials } from './aws-json.js';
 import type { LambdaEnv } from './config.js';
 
@@ -16,7 +17,8 @@ const JSON_1_0 = 'application/x-amz-json-1.0';
 
 /**
  * The cloud's {@link ArchiveJobQueue}: one SQS `SendMessage` per archive asked for, whose body is
- * `{ ownerId, archiveId }` (what the archive function's `buildArchive` reads). It speaks the AWS
+ * `{ ownerId, archiveId, correlationId }` (what the archive function's `buildArchive` reads; the
+ * asking request's id, when it runs in one, so the archive function's lines carry it). It speaks the AWS
  * JSON 1.0 protocol the SDK's SQS client speaks, signed with SigV4 (`@smithy/signature-v4`, the
  * SDK's own signer), because the workspace carries no `@aws-sdk/client-sqs`: one operation did not
  * justify it. The body's MD5 SQS answers with is checked, as the SDK checks it.
@@ -41,7 +43,8 @@ export class SqsArchiveJobQueue implements ArchiveJobQueue {
   }
 
   async enqueue(job: { ownerId: string; archiveId: string }): Promise<void> {
-    const message = JSON.stringify(parseOrThrow(ArchiveJobMessageSchema, job, 'archive job'));
+    const correlationId = currentCorrelationId();
+    const message = JSON.stringify(parseOrThrow(ArchiveJobMessageSchema, correlationId === undefined ? job : { ...job, correlationId }, 'archive job'));
     let answer: AwsJsonAnswer;
     try {
       answer = await this.sqs.call('AmazonSQS.SendMessage', JSON.stringify({ QueueUrl: this.options.queueUrl, MessageBody: message }));

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ValidationError } from './errors.js';
+import { CORRELATION_ID_PATTERN } from './events.js';
 import { OwnerIdSchema, UlidSchema } from './ids.js';
 import { RenditionNameSchema } from './media.js';
 
@@ -61,8 +62,11 @@ export const ArchiveOutcomeSchema = z.discriminatedUnion('status', [
 ]);
 export type ArchiveOutcome = z.infer<typeof ArchiveOutcomeSchema>;
 
-/** The queue message that asks the cloud builder for an archive. */
-export const ArchiveJobMessageSchema = z.object({ ownerId: OwnerIdSchema, archiveId: UlidSchema });
+/**
+ * The queue message that asks the cloud builder for an archive; `correlationId` is the request's
+ * that asked for it, which the builder's log lines and what it publishes carry on.
+ */
+export const ArchiveJobMessageSchema = z.object({ ownerId: OwnerIdSchema, archiveId: UlidSchema, correlationId: z.string().regex(CORRELATION_ID_PATTERN).optional() });
 export type ArchiveJobMessage = z.infer<typeof ArchiveJobMessageSchema>;
 
 /** `GET /api/v1/downloads/{id}` */
